@@ -1,0 +1,191 @@
+package org.porthole.stack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system on one machine: libvirt with the demo VM, PostgreSQL, Kafka (KRaft), the
+ * engine, the host agent and the ws-proxy, each a child process logging under the state
+ * directory. {@link #close()} stops everything it started, in reverse order.
+ */
+public final class LocalStack implements AutoCloseable {
+  private static final Duration SERVICE_START = Duration.ofSeconds(120);
+
+  private final StackOptions options;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private String demoVmUuid;
+
+  private LocalStack(StackOptions options) {
+    this.options = options;
+  }
+
+  /** Starts every part; on failure stops what had started and rethrows. */
+  public static LocalStack start(StackOptions options, Progress progress) throws IOException {
+    LocalStack stack = new LocalStack(options);
+    try {
+      stack.startAll(progress);
+      return stack;
+    } catch (IOException | RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  public StackOptions options() {
+    return options;
+  }
+
+  public String demoVmUuid() {
+    return demoVmUuid;
+  }
+
+  private void startAll(Progress progress) throws IOException {
+    requireBuilt();
+    Files.createDirectories(options.logDir());
+    progress.step("libvirt");
+    Libvirt.ensureRunning();
+    progress.step("demo VM '" + options.demoVmName() + "'");
+    if (options.transientVm()) {
+      demoVmUuid = DemoVm.startTransient(options.repoRoot(), options.demoVmName());
+      started.push(() -> DemoVm.remove(options.demoVmName()));
+    } else {
+      demoVmUuid = DemoVm.ensureRunning(options.repoRoot(), options.demoVmName());
+    }
+    progress.step("PostgreSQL on 127.0.0.1:" + options.postgresPort());
+    Postgres pg = Postgres.start(options.stateDir().resolve("postgres/data"), options.postgresPort(), options.logDir());
+    started.push(pg);
+    progress.step("Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort());
+    KafkaBroker kafka = KafkaBroker.start(options.stateDir().resolve("kafka"), options.kafkaPort(), options.logDir());
+    started.push(kafka);
+
+    Map<String, String> common = Map.of(
+        "PORTHOLE_KAFKA_BOOTSTRAP", kafka.bootstrap(),
+        "PORTHOLE_PKI_DIR", options.stateDir().resolve("pki").toString(),
+        "PORTHOLE_JWKS_URL", "http://127.0.0.1:" + options.enginePort() + "/api/v1/jwks");
+    progress.step("engine on " + options.engineUrl());
+    ChildProcess engine = service("engine", engineJar(), common, Map.of(
+        "QUARKUS_HTTP_PORT", Integer.toString(options.enginePort()),
+        "PORTHOLE_DB_URL", pg.jdbcUrl(),
+        "PORTHOLE_DB_USER", pg.user(),
+        "PORTHOLE_DB_PASSWORD", pg.password(),
+        "PORTHOLE_PROXY_URL", options.proxyUrl()));
+    awaitHttp(options.engineUrl() + "/api/v1/jwks", engine);
+    progress.step("host agent on 127.0.0.1:" + options.agentPort());
+    ChildProcess agent = service("host-agent", jar("services/host-agent/target/porthole-host-agent.jar"), common, Map.of(
+        "PORTHOLE_AGENT_PORT", Integer.toString(options.agentPort()),
+        "PORTHOLE_AGENT_HOST_ID", options.agentHostId(),
+        "PORTHOLE_AGENT_LIBVIRT_URI", Libvirt.URI));
+    Ports.await(options.agentPort(), SERVICE_START, agent);
+    progress.step("ws-proxy on " + options.proxyUrl());
+    ChildProcess proxy = service("ws-proxy", jar("services/ws-proxy/target/porthole-ws-proxy.jar"), common, Map.of(
+        "PORTHOLE_PROXY_PORT", Integer.toString(options.proxyPort()),
+        "PORTHOLE_PROXY_ALLOWED_ORIGINS", "http://localhost:" + options.enginePort() + ",http://127.0.0.1:"
+            + options.enginePort()));
+    Ports.await(options.proxyPort(), SERVICE_START, proxy);
+    progress.step("waiting for the engine to learn the demo VM from the host agent");
+    awaitVmListed(engine);
+  }
+
+  private void requireBuilt() {
+    for (Path p : List.of(engineJar(), jar("services/host-agent/target/porthole-host-agent.jar"),
+        jar("services/ws-proxy/target/porthole-ws-proxy.jar"))) {
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalStateException("missing " + p + ": build first (./mvnw -DskipTests package, or ./porthole up)");
+      }
+    }
+  }
+
+  private Path engineJar() {
+    return jar("services/engine/target/quarkus-app/quarkus-run.jar");
+  }
+
+  private Path jar(String relative) {
+    return options.repoRoot().resolve(relative);
+  }
+
+  private ChildProcess service(String name, Path jar, Map<String, String> common, Map<String, String> own)
+      throws IOException {
+    Map<String, String> env = new java.util.HashMap<>(common);
+    env.putAll(own);
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx384m", "-XX:+UseSerialGC", "-Dporthole.stack=local",
+        "-jar", jar.toString());
+    ChildProcess child = ChildProcess.start(name, command, env, options.logDir().resolve(name + ".log"));
+    started.push(child);
+    return child;
+  }
+
+  private static void awaitHttp(String url, ChildProcess process) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    Instant deadline = Instant.now().plus(SERVICE_START);
+    while (Instant.now().isBefore(deadline)) {
+      process.checkAlive();
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not up yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      Sleep.millis(300);
+    }
+    throw new IllegalStateException(url + " did not answer 200 within " + SERVICE_START + "; log of "
+        + process.name() + ":\n" + process.tail(40));
+  }
+
+  private void awaitVmListed(ChildProcess engine) {
+    HttpClient http = HttpClient.newHttpClient();
+    Instant deadline = Instant.now().plus(SERVICE_START);
+    while (Instant.now().isBefore(deadline)) {
+      engine.checkAlive();
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(options.engineUrl() + "/api/v1/vms"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains(demoVmUuid) && r.body().contains("running")) {
+          return;
+        }
+      } catch (IOException e) {
+        // keep waiting
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      Sleep.millis(500);
+    }
+    throw new IllegalStateException("the engine did not list VM " + demoVmUuid + " as running within "
+        + SERVICE_START + "; see the logs in " + options.logDir());
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        System.err.println("porthole: stopping a part failed: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Progress lines for a person waiting at a terminal. */
+  @FunctionalInterface
+  public interface Progress {
+    void step(String what);
+  }
+}
