@@ -1,0 +1,57 @@
+/**
+ * What a WebSocket close code from the ws-proxy means, in words a person can act on.
+ * Codes follow the status table in docs/contracts.md; 1006 and 1008 are what a browser
+ * reports when the proxy refused before or during the upgrade.
+ */
+import { cleanText } from '../api/errors.js';
+
+/** Close reasons are at most 123 bytes on the wire; anything longer is not from a real close frame. */
+const MAX_REASON_CHARS = 123;
+
+const CLOSE_CODES = new Map([
+  [1000, { status: 'CLOSED', text: 'The console was closed.' }],
+  [1001, { status: 'CLOSED', text: 'The console proxy is going away (restart or shutdown).' }],
+  [1003, { status: 'BAD_REQUEST', text: 'The console proxy refused a message it cannot accept.' }],
+  [1005, { status: 'CLOSED', text: 'The console closed without a status.' }],
+  [1006, { status: 'UNREACHABLE', text: 'The connection to the console proxy failed or was cut (proxy down, page origin refused, or network lost).' }],
+  [1007, { status: 'BAD_REQUEST', text: 'The console proxy refused malformed data.' }],
+  [1008, { status: 'FORBIDDEN', text: 'The console proxy refused this client by policy (only loopback clients until sign-in exists).' }],
+  [1009, { status: 'TOO_LARGE', text: 'A message exceeded the console proxy\'s frame size limit.' }],
+  [1011, { status: 'INTERNAL', text: 'The console proxy hit an internal error.' }],
+  [1014, { status: 'UPSTREAM_UNAVAILABLE', text: 'The VM\'s host agent is unreachable from the console proxy.' }],
+  [4001, { status: 'TOKEN_REJECTED', text: 'The console ticket was refused (expired, already used, or invalid). Reconnect to get a fresh one.' }],
+  [4003, { status: 'FORBIDDEN', text: 'The console proxy refused access (page origin or permission).' }],
+  [4004, { status: 'NOT_FOUND', text: 'The VM was not found on its host.' }],
+  [4009, { status: 'CONFLICT', text: 'The VM cannot take a console now (not running, or no VNC with password authentication).' }],
+]);
+
+/**
+ * Describes a close.
+ * @param {unknown} code the CloseEvent code (anything; non-numbers count as unknown)
+ * @param {unknown} [reason] the CloseEvent reason sent by the server (untrusted)
+ * @returns {{code: number|null, status: string, text: string}} text includes the code
+ */
+export function describeClose(code, reason) {
+  const validCode = Number.isInteger(code) && code >= 1000 && code <= 4999 ? code : null;
+  const known = validCode === null ? undefined : CLOSE_CODES.get(validCode);
+  const status = known?.status ?? (validCode === null ? 'UNKNOWN' : 'CLOSED');
+  let text = known?.text ?? (validCode === null ? 'The connection ended.' : 'The console connection was closed.');
+  const cleanReason = cleanText(reason, MAX_REASON_CHARS);
+  if (cleanReason) {
+    text += ` Proxy says: "${cleanReason}".`;
+  }
+  if (validCode !== null) {
+    text += ` (close code ${validCode})`;
+  }
+  return { code: validCode, status, text };
+}
+
+/**
+ * Describes a failed VNC security handshake (noVNC's securityfailure event).
+ * @param {unknown} detail the event detail `{status, reason}`
+ */
+export function describeSecurityFailure(detail) {
+  const reason = cleanText(detail?.reason, MAX_REASON_CHARS);
+  const base = 'VNC authentication failed: the one-time password was refused (already used or expired). Reconnect to get a fresh ticket.';
+  return reason ? `${base} Server says: "${reason}".` : base;
+}

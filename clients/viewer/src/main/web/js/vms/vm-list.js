@@ -1,0 +1,114 @@
+/**
+ * The VM inventory as the list page shows it: normalizes GET /api/v1/vms and decides
+ * which VMs can open a console. Pure functions, tested without a browser.
+ */
+import { ApiError, cleanText } from '../api/errors.js';
+
+const MAX_ID_CHARS = 128;
+const MAX_FIELD_CHARS = 200;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * @typedef {object} Vm
+ * @property {string} id
+ * @property {string} name
+ * @property {string} state lower case, e.g. running
+ * @property {string} hostId
+ * @property {boolean|null} hostOnline null when the engine did not say
+ * @property {{type: string, exposed: boolean, passwordCapable: boolean}|null} graphics
+ */
+
+/**
+ * Normalizes the engine's VM array; entries that are not VMs are dropped and counted.
+ * @param {unknown} data the parsed JSON
+ * @returns {{vms: Vm[], ignored: number}}
+ */
+export function normalizeVmList(data) {
+  if (!Array.isArray(data)) {
+    throw new ApiError('BAD_RESPONSE', 'The engine\'s VM list is not an array.');
+  }
+  const vms = [];
+  for (const item of data) {
+    const vm = normalizeVm(item);
+    if (vm) {
+      vms.push(vm);
+    }
+  }
+  vms.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return { vms, ignored: data.length - vms.length };
+}
+
+/**
+ * Normalizes one VM, or returns null when it has no usable id.
+ * @param {unknown} item
+ * @returns {Vm|null}
+ */
+export function normalizeVm(item) {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    return null;
+  }
+  const id = typeof item.id === 'string' ? item.id.trim() : '';
+  if (id.length === 0 || id.length > MAX_ID_CHARS || cleanText(id, MAX_ID_CHARS) !== id) {
+    return null;
+  }
+  return {
+    id,
+    name: cleanText(item.name, MAX_FIELD_CHARS) || id,
+    state: (cleanText(item.state, MAX_FIELD_CHARS) || 'unknown').toLowerCase(),
+    hostId: cleanText(item.hostId, MAX_FIELD_CHARS),
+    hostOnline: typeof item.hostOnline === 'boolean' ? item.hostOnline : null,
+    graphics: normalizeGraphics(item.graphics),
+  };
+}
+
+function normalizeGraphics(graphics) {
+  if (graphics === null || typeof graphics !== 'object' || Array.isArray(graphics)) {
+    return null;
+  }
+  return {
+    type: cleanText(graphics.type, MAX_FIELD_CHARS).toLowerCase(),
+    exposed: graphics.exposed === true,
+    passwordCapable: graphics.passwordCapable === true,
+  };
+}
+
+/** True when the VM runs and its VNC takes a one-time password: the only case a console can open. */
+export function canOpenConsole(vm) {
+  return consoleUnavailableReason(vm) === '';
+}
+
+/** Why the console cannot open, or '' when it can. */
+export function consoleUnavailableReason(vm) {
+  if (vm.state !== 'running') {
+    return 'The VM is not running.';
+  }
+  if (!vm.graphics) {
+    return 'The VM has no graphics device.';
+  }
+  if (!vm.graphics.passwordCapable) {
+    return 'The VM\'s VNC was started without password authentication, so no one-time ticket can be set.';
+  }
+  return '';
+}
+
+/** The console page link for a VM. */
+export function consoleHref(vmId) {
+  return `/console.html?vm=${encodeURIComponent(vmId)}`;
+}
+
+/**
+ * Reads the VM id from the console page's query string.
+ * @param {string} search e.g. location.search
+ * @returns {string} the VM UUID
+ * @throws {ApiError} BAD_REQUEST when it is missing or not a UUID
+ */
+export function vmIdFromSearch(search) {
+  const value = new URLSearchParams(typeof search === 'string' ? search : '').get('vm');
+  if (value === null || value.length === 0) {
+    throw new ApiError('BAD_REQUEST', 'No VM given: open this page as console.html?vm=<VM UUID> from the VM list.');
+  }
+  if (!UUID_PATTERN.test(value)) {
+    throw new ApiError('BAD_REQUEST', 'The vm parameter is not a VM UUID.');
+  }
+  return value;
+}

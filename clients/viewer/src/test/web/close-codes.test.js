@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeClose, describeSecurityFailure } from '../../main/web/js/console/close-codes.js';
+
+// The WebSocket column of the status table in docs/contracts.md.
+const CONTRACT_TABLE = [
+  [1003, 'BAD_REQUEST'], [1007, 'BAD_REQUEST'], [4001, 'TOKEN_REJECTED'], [4003, 'FORBIDDEN'],
+  [4004, 'NOT_FOUND'], [4009, 'CONFLICT'], [1009, 'TOO_LARGE'], [1014, 'UPSTREAM_UNAVAILABLE'],
+  [1011, 'INTERNAL'], [1000, 'CLOSED'],
+];
+
+test('maps every close code of the contract status table to its status', () => {
+  for (const [code, status] of CONTRACT_TABLE) {
+    const described = describeClose(code, '');
+    assert.equal(described.status, status, `code ${code}`);
+    assert.equal(described.code, code);
+    assert.match(described.text, new RegExp(`\\(close code ${code}\\)$`));
+  }
+});
+
+test('tells the user to reconnect when the proxy rejects the token (4001)', () => {
+  assert.match(describeClose(4001).text, /ticket was refused.*Reconnect/);
+});
+
+test('explains an abnormal close (1006) as an unreachable or refusing proxy', () => {
+  const described = describeClose(1006, '');
+  assert.equal(described.status, 'UNREACHABLE');
+  assert.match(described.text, /failed or was cut/);
+});
+
+test('explains the loopback-only policy close (1008)', () => {
+  assert.match(describeClose(1008).text, /loopback/);
+});
+
+test('shows an unknown code by number', () => {
+  const described = describeClose(4242, '');
+  assert.equal(described.status, 'CLOSED');
+  assert.match(described.text, /close code 4242/);
+});
+
+test('does not trust a non-numeric or out-of-range code', () => {
+  for (const code of [undefined, null, '4001', 4001.5, 999, 5000, NaN, { valueOf: () => 4001 }]) {
+    const described = describeClose(code, '');
+    assert.equal(described.code, null, `code ${String(code)}`);
+    assert.equal(described.status, 'UNKNOWN');
+    assert.doesNotMatch(described.text, /close code/);
+  }
+});
+
+test('quotes the server reason cleaned and capped at the 123 bytes a close frame can hold', () => {
+  const described = describeClose(1011, `boom\u202e\n${'r'.repeat(500)}`);
+  const quoted = described.text.match(/Proxy says: "(.*)"\./)[1];
+  assert.ok(quoted.startsWith('boom r'));
+  assert.ok(quoted.length <= 123);
+  assert.doesNotMatch(described.text, /[\u202e\n]/);
+});
+
+test('ignores a reason that is not a string', () => {
+  assert.doesNotMatch(describeClose(1000, { evil: true }).text, /Proxy says/);
+});
+
+test('describes a VNC security failure with a hint to reconnect', () => {
+  assert.match(describeSecurityFailure({ status: 1 }), /one-time password was refused.*Reconnect/);
+  assert.match(describeSecurityFailure({ status: 1, reason: 'Authentication failure' }), /Server says: "Authentication failure"/);
+  assert.match(describeSecurityFailure(undefined), /VNC authentication failed/);
+});

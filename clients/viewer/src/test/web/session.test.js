@@ -1,0 +1,208 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiError } from '../../main/web/js/api/errors.js';
+import { ConsoleSession, STATE } from '../../main/web/js/console/session.js';
+
+const TOKENS = ['aaa.bbb.ccc', 'ddd.eee.fff', 'ggg.hhh.iii'];
+
+class FakeSocket extends EventTarget {
+  constructor(url, protocols) {
+    super();
+    this.url = url;
+    this.protocols = protocols;
+    this.readyState = 0;
+  }
+
+  serverClose(code, reason) {
+    this.readyState = 3;
+    const event = new Event('close');
+    Object.assign(event, { code, reason });
+    this.dispatchEvent(event);
+  }
+}
+
+class FakeRfb extends EventTarget {
+  constructor(target, socket, options) {
+    super();
+    Object.assign(this, { target, socket, options, scaleViewport: false, ctrlAltDel: 0, disconnected: 0 });
+    // Like noVNC: the disconnect event follows the socket's close.
+    socket.addEventListener('close', () => this.dispatchEvent(new CustomEvent('disconnect', { detail: { clean: true } })));
+  }
+
+  sendCtrlAltDel() { this.ctrlAltDel++; }
+
+  disconnect() { this.disconnected++; }
+
+  focus() {}
+}
+
+function harness({ tickets = TOKENS.map(ticketFor), failWith } = {}) {
+  const sockets = [];
+  const rfbs = [];
+  const statuses = [];
+  let requests = 0;
+  const session = new ConsoleSession({
+    target: { id: 'screen' },
+    requestTicket: async () => {
+      requests++;
+      if (failWith) {
+        throw failWith;
+      }
+      return tickets.shift();
+    },
+    openSocket: (url, protocols) => {
+      const socket = new FakeSocket(url, protocols);
+      sockets.push(socket);
+      return socket;
+    },
+    createRfb: (target, socket, options) => {
+      const rfb = new FakeRfb(target, socket, options);
+      rfbs.push(rfb);
+      return rfb;
+    },
+    onStatus: (status) => statuses.push(status),
+  });
+  return { session, sockets, rfbs, statuses, requests: () => requests };
+}
+
+function ticketFor(token) {
+  return { sessionId: 's', vmId: 'v', token, password: 'pw123456', proxyUrl: 'ws://localhost:8081/v1/console', expiresAt: '' };
+}
+
+const last = (list) => list[list.length - 1];
+
+test('opens the proxy URL with the token only as a subprotocol', async () => {
+  const { session, sockets, rfbs } = harness();
+  await session.connect();
+  assert.equal(sockets[0].url, 'ws://localhost:8081/v1/console');
+  assert.deepEqual(sockets[0].protocols, ['binary', 'porthole.token.aaa.bbb.ccc']);
+  assert.equal(rfbs[0].socket, sockets[0]);
+  assert.deepEqual(rfbs[0].options.credentials, { password: 'pw123456' });
+  assert.equal(rfbs[0].scaleViewport, true);
+});
+
+test('reports connecting, then connected on the noVNC connect event', async () => {
+  const { session, rfbs, statuses } = harness();
+  await session.connect();
+  assert.equal(last(statuses).state, STATE.CONNECTING);
+  rfbs[0].dispatchEvent(new CustomEvent('connect'));
+  assert.equal(last(statuses).state, STATE.CONNECTED);
+  assert.equal(session.state, STATE.CONNECTED);
+});
+
+test('reconnectAsksForFreshTicket: every reconnect POSTs again and uses the new token', async () => {
+  const { session, sockets, rfbs, requests } = harness();
+  await session.connect();
+  await session.connect();
+  await session.connect();
+  assert.equal(requests(), 3);
+  assert.deepEqual(sockets.map((s) => s.protocols[1]), TOKENS.map((t) => `porthole.token.${t}`));
+  assert.equal(rfbs[0].disconnected, 1, 'the old console is closed before the new one opens');
+  assert.equal(rfbs[1].disconnected, 1);
+});
+
+test('shows the close code text when the proxy rejects the token', async () => {
+  const { session, sockets, statuses } = harness();
+  await session.connect();
+  sockets[0].serverClose(4001, 'token rejected');
+  assert.equal(last(statuses).state, STATE.DISCONNECTED);
+  assert.match(last(statuses).text, /ticket was refused.*close code 4001/);
+});
+
+test('waits for the socket close when noVNC gave up first, then reports its code', async () => {
+  const { session, sockets, rfbs, statuses } = harness();
+  await session.connect();
+  rfbs[0].dispatchEvent(new CustomEvent('disconnect', { detail: { clean: false } }));
+  setTimeout(() => {
+    sockets[0].readyState = 3;
+    const event = Object.assign(new Event('close'), { code: 1014, reason: '' });
+    sockets[0].dispatchEvent(event);
+  }, 10);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.match(statuses.find((s) => s.state === STATE.DISCONNECTED).text, /host agent is unreachable.*1014/);
+});
+
+test('a VNC security failure ends in the error state, not a plain disconnect', async () => {
+  const { session, sockets, rfbs, statuses } = harness();
+  await session.connect();
+  rfbs[0].dispatchEvent(new CustomEvent('securityfailure', { detail: { status: 1, reason: 'Authentication failure' } }));
+  sockets[0].serverClose(1000, '');
+  assert.equal(last(statuses).state, STATE.ERROR);
+  assert.match(last(statuses).text, /VNC authentication failed/);
+});
+
+test('events of a superseded connection never overwrite the current status', async () => {
+  const { session, sockets, statuses } = harness();
+  await session.connect();
+  await session.connect();
+  const before = statuses.length;
+  sockets[0].serverClose(4001, '');
+  assert.equal(statuses.length, before);
+  assert.equal(session.state, STATE.CONNECTING);
+});
+
+test('shows the engine error when no ticket can be had', async () => {
+  const { session, statuses, sockets } = harness({ failWith: new ApiError('CONFLICT', 'VM demo is not running', 409) });
+  await session.connect();
+  assert.deepEqual(last(statuses), { state: STATE.ERROR, text: 'VM demo is not running [CONFLICT]' });
+  assert.equal(sockets.length, 0);
+});
+
+test('refuses a malformed ticket before opening any socket', async () => {
+  const { session, statuses, sockets } = harness({ tickets: [{ token: 'x', password: 'p', proxyUrl: 'ws://h/' }] });
+  await session.connect();
+  assert.equal(last(statuses).state, STATE.ERROR);
+  assert.match(last(statuses).text, /token is missing or malformed/);
+  assert.equal(sockets.length, 0);
+});
+
+test('a socket constructor error is reported without its message, which could quote the token', async () => {
+  const statuses = [];
+  const session = new ConsoleSession({
+    target: {},
+    requestTicket: async () => ticketFor('aaa.bbb.ccc'),
+    openSocket: () => {
+      throw new SyntaxError("The subprotocol 'porthole.token.aaa.bbb.ccc' is invalid.");
+    },
+    createRfb: () => assert.fail('no RFB without a socket'),
+    onStatus: (status) => statuses.push(status),
+  });
+  await session.connect();
+  assert.equal(last(statuses).state, STATE.ERROR);
+  assert.doesNotMatch(last(statuses).text, /aaa\.bbb\.ccc/);
+  assert.match(last(statuses).text, /SyntaxError/);
+});
+
+test('Ctrl-Alt-Del is sent only while connected, and scaling is kept across reconnects', async () => {
+  const { session, rfbs } = harness();
+  await session.connect();
+  session.sendCtrlAltDel();
+  assert.equal(rfbs[0].ctrlAltDel, 0);
+  rfbs[0].dispatchEvent(new CustomEvent('connect'));
+  session.sendCtrlAltDel();
+  assert.equal(rfbs[0].ctrlAltDel, 1);
+  session.setScale(false);
+  assert.equal(rfbs[0].scaleViewport, false);
+  await session.connect();
+  assert.equal(rfbs[1].scaleViewport, false);
+});
+
+test('neverLogsSecrets: a full connect, failure and reconnect writes nothing to the console', async () => {
+  const methods = ['log', 'info', 'debug', 'warn', 'error', 'trace'];
+  const original = Object.fromEntries(methods.map((m) => [m, console[m]]));
+  const written = [];
+  for (const m of methods) {
+    console[m] = (...args) => written.push(args.join(' '));
+  }
+  try {
+    const { session, sockets, rfbs } = harness();
+    await session.connect();
+    rfbs[0].dispatchEvent(new CustomEvent('securityfailure', { detail: { status: 1 } }));
+    sockets[0].serverClose(4001, 'bad');
+    await session.connect();
+    session.disconnect();
+  } finally {
+    Object.assign(console, original);
+  }
+  assert.deepEqual(written, []);
+});
