@@ -1,0 +1,95 @@
+package org.porthole.token;
+
+import static org.porthole.token.ConsoleTokenFormat.*;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Signs console tokens as compact JWS with Ed25519 ({@code alg} {@code EdDSA}). Refuses claims a
+ * verifier would refuse (missing values, lifetime over 120 s) so a bug shows at the issuer, not
+ * as a mysterious rejection at the proxy. Thread-safe: a new {@link Signature} per call.
+ */
+public final class TokenSigner {
+
+    private final Ed25519Key key;
+    private final String encodedHeader;
+
+    public TokenSigner(Ed25519Key key) {
+        this.key = Objects.requireNonNull(key, "key");
+        ObjectNode header = TokenJson.MAPPER.createObjectNode();
+        header.put("alg", ALG);
+        header.put("kid", key.kid());
+        header.put("typ", TYP);
+        this.encodedHeader = Base64Url.encode(TokenJson.write(header).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The key id this signer puts in the header. */
+    public String kid() {
+        return key.kid();
+    }
+
+    /**
+     * The compact JWS for {@code claims}.
+     *
+     * @throws IllegalArgumentException when a claim is missing or blank, or the lifetime
+     *                                  ({@code exp - iat}) is not in (0, 120] seconds
+     */
+    public String sign(ConsoleClaims claims) {
+        Objects.requireNonNull(claims, "claims");
+        ObjectNode payload = TokenJson.MAPPER.createObjectNode();
+        payload.put(ISS, required(ISS, claims.issuer()));
+        payload.put(AUD, required(AUD, claims.audience()));
+        payload.put(SUB, required(SUB, claims.subject()));
+        payload.put(SID, required(SID, claims.sessionId()));
+        payload.put(VM, required(VM, claims.vmUuid()));
+        payload.put(HOST, required(HOST, claims.hostId()));
+        payload.put(CH, required(CH, claims.channel()));
+        payload.put(IAT, seconds(IAT, claims.issuedAt()));
+        payload.put(NBF, seconds(NBF, claims.notBefore()));
+        payload.put(EXP, seconds(EXP, claims.expiresAt()));
+        payload.put(JTI, required(JTI, claims.tokenId()));
+        Duration lifetime = Duration.ofSeconds(payload.get(EXP).asLong() - payload.get(IAT).asLong());
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
+            throw new IllegalArgumentException("token lifetime must be 1.." + MAX_LIFETIME.toSeconds()
+                    + " s, was " + lifetime.toSeconds() + " s");
+        }
+        String signingInput = encodedHeader + "."
+                + Base64Url.encode(TokenJson.write(payload).getBytes(StandardCharsets.UTF_8));
+        return signingInput + "." + Base64Url.encode(signature(signingInput));
+    }
+
+    private byte[] signature(String signingInput) {
+        try {
+            Signature signature = Signature.getInstance(Ed25519Key.ALGORITHM);
+            signature.initSign(key.privateKey());
+            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signature.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 signing failed for kid " + key.kid(), e);
+        }
+    }
+
+    private static String required(String claim, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("claim " + claim + " is required");
+        }
+        return value;
+    }
+
+    private static long seconds(String claim, Instant value) {
+        if (value == null) {
+            throw new IllegalArgumentException("claim " + claim + " is required");
+        }
+        long seconds = value.getEpochSecond();
+        if (seconds < 0 || seconds > MAX_EPOCH_SECONDS) {
+            throw new IllegalArgumentException("claim " + claim + " is out of range");
+        }
+        return seconds;
+    }
+}

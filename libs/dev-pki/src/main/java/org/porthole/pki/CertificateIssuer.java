@@ -1,0 +1,139 @@
+package org.porthole.pki;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Issues the development CA and service certificates: EC P-256 keys, SHA-256 with ECDSA, through
+ * the JDK's own providers (BouncyCastle only builds the certificate structures).
+ */
+final class CertificateIssuer {
+
+    static final Duration CA_VALIDITY = Duration.ofDays(3650);
+    static final Duration LEAF_VALIDITY = Duration.ofDays(365);
+    /** Backdating of notBefore, so peers with a slightly slow clock accept a fresh certificate. */
+    private static final Duration BACKDATE = Duration.ofHours(1);
+    private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
+    private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62})(\\.[a-z0-9]([a-z0-9-]{0,62}))*");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private CertificateIssuer() {
+    }
+
+    static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    /** A self-signed CA certificate that may issue end-entity certificates only. */
+    static X509Certificate selfSignedCa(KeyPair ca, Instant now) throws GeneralSecurityException {
+        X500Name name = new X500Name("CN=Porthole development CA,O=Porthole");
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        try {
+            X509v3CertificateBuilder builder = builder(name, name, ca.getPublic(), now, CA_VALIDITY)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
+            return sign(builder, ca.getPrivate());
+        } catch (CertIOException e) {
+            throw new GeneralSecurityException("cannot build CA certificate", e);
+        }
+    }
+
+    /**
+     * A service certificate for TLS servers and clients, valid for loopback and this machine's
+     * host name.
+     */
+    static X509Certificate leaf(String serviceName, PublicKey subjectKey, X509Certificate caCert, PrivateKey caKey,
+            Instant now) throws GeneralSecurityException {
+        X500Name subject = new X500Name("CN=" + serviceName + ",O=Porthole");
+        X500Name issuer = X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded());
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        try {
+            X509v3CertificateBuilder builder = builder(issuer, subject, subjectKey, now, LEAF_VALIDITY)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true,
+                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+                    .addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames())
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+            return sign(builder, caKey);
+        } catch (CertIOException e) {
+            throw new GeneralSecurityException("cannot build certificate for " + serviceName, e);
+        }
+    }
+
+    /** localhost, 127.0.0.1, ::1 and the machine's host name when it is a valid DNS name. */
+    static GeneralNames subjectAlternativeNames() {
+        List<GeneralName> names = new ArrayList<>();
+        names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+        names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        names.add(new GeneralName(GeneralName.iPAddress, "::1"));
+        String host = hostName();
+        if (host != null && !host.equals("localhost")) {
+            names.add(new GeneralName(GeneralName.dNSName, host));
+        }
+        return new GeneralNames(names.toArray(new GeneralName[0]));
+    }
+
+    static String hostName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+            return DNS_NAME.matcher(name).matches() ? name : null;
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Instant now,
+            Duration validity) {
+        BigInteger serial = new BigInteger(127, RANDOM).add(BigInteger.ONE);
+        return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(now.minus(BACKDATE)),
+                Date.from(now.plus(validity)), subject, key);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+            throws GeneralSecurityException {
+        try {
+            ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(key);
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException("cannot create " + SIGNATURE_ALGORITHM + " signer", e);
+        }
+    }
+}

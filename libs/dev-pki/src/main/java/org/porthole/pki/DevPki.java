@@ -1,0 +1,166 @@
+package org.porthole.pki;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * The development PKI: on first start of any service, a CA ({@code ca.pem}, {@code ca.key}) and a
+ * certificate per service ({@code <service>.pem}, {@code <service>.key}) in one directory, so a
+ * one-machine stack gets mutual TLS with no set-up. The directory is 0700 and keys 0600. A file
+ * lock on {@code .lock} (plus an in-process lock) makes services starting at the same moment share
+ * one CA. Certificates are renewed when missing, unreadable, not issued by the current CA, or
+ * within 7 days of expiry. Not for production: the CA key sits next to the certificates.
+ */
+public final class DevPki {
+
+    /** Certificates expiring within this window are replaced. */
+    public static final Duration RENEW_BEFORE = Duration.ofDays(7);
+    static final String CA_CERT = "ca.pem";
+    static final String CA_KEY = "ca.key";
+    private static final String LOCK_FILE = ".lock";
+    private static final String KEY_PERMISSIONS = "rw-------";
+    private static final String CERT_PERMISSIONS = "rw-r--r--";
+    private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final System.Logger LOG = System.getLogger(DevPki.class.getName());
+    /** FileChannel locks are per process; this orders threads of one process before the file lock. */
+    private static final Object PROCESS_LOCK = new Object();
+
+    private DevPki() {
+    }
+
+    /**
+     * The TLS files for {@code serviceName} in {@code dir}, creating the directory, the CA and the
+     * service certificate as needed.
+     *
+     * @param serviceName lower-case letters, digits and dashes, e.g. {@code host-agent}
+     * @throws IllegalArgumentException when the service name is not valid
+     * @throws UncheckedIOException     when the directory or files cannot be read or written
+     */
+    public static TlsFiles ensure(Path dir, String serviceName) {
+        if (serviceName == null || !SERVICE_NAME.matcher(serviceName).matches() || serviceName.equals("ca")) {
+            throw new IllegalArgumentException("service name must match " + SERVICE_NAME.pattern()
+                    + " and not be 'ca': " + serviceName);
+        }
+        Path absolute = dir.toAbsolutePath().normalize();
+        synchronized (PROCESS_LOCK) {
+            try {
+                createPrivateDirectory(absolute);
+                try (FileChannel channel = FileChannel.open(absolute.resolve(LOCK_FILE),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    FileLock lock = channel.lock();
+                    try {
+                        Instant now = Instant.now();
+                        KeyPair ca = loadOrCreateCa(absolute, now);
+                        ensureLeaf(absolute, serviceName, ca, now);
+                    } finally {
+                        lock.release();
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("development PKI in " + absolute + ": " + e.getMessage(), e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("development PKI in " + absolute + ": " + e.getMessage(), e);
+            }
+        }
+        return new TlsFiles(absolute.resolve(CA_CERT), absolute.resolve(serviceName + ".pem"),
+                absolute.resolve(serviceName + ".key"));
+    }
+
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (Pem.posix()) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /** The CA key pair (public half from ca.pem), generating a new CA when none usable exists. */
+    private static KeyPair loadOrCreateCa(Path dir, Instant now) throws IOException, GeneralSecurityException {
+        Path certFile = dir.resolve(CA_CERT);
+        Path keyFile = dir.resolve(CA_KEY);
+        if (Files.exists(certFile) || Files.exists(keyFile)) {
+            try {
+                X509Certificate cert = Pem.readCertificate(certFile);
+                PrivateKey key = Pem.readPrivateKey(keyFile);
+                if (usable(cert, key, cert.getPublicKey(), now)) {
+                    return new KeyPair(cert.getPublicKey(), key);
+                }
+                LOG.log(Level.WARNING, "development CA in {0} is expiring or inconsistent; creating a new one", dir);
+            } catch (NoSuchFileException | GeneralSecurityException e) {
+                LOG.log(Level.WARNING, "development CA in {0} is unreadable ({1}); creating a new one", dir,
+                        e.getClass().getSimpleName());
+            }
+        }
+        KeyPair ca = CertificateIssuer.newKeyPair();
+        X509Certificate cert = CertificateIssuer.selfSignedCa(ca, now);
+        Pem.writeAtomically(keyFile, Pem.privateKey(ca.getPrivate()), KEY_PERMISSIONS);
+        Pem.writeAtomically(certFile, Pem.certificate(cert), CERT_PERMISSIONS);
+        LOG.log(Level.INFO, "created development CA in {0}", dir);
+        return new KeyPair(cert.getPublicKey(), ca.getPrivate());
+    }
+
+    private static void ensureLeaf(Path dir, String service, KeyPair ca, Instant now)
+            throws IOException, GeneralSecurityException {
+        Path certFile = dir.resolve(service + ".pem");
+        Path keyFile = dir.resolve(service + ".key");
+        if (Files.exists(certFile) && Files.exists(keyFile)) {
+            try {
+                X509Certificate cert = Pem.readCertificate(certFile);
+                if (usable(cert, Pem.readPrivateKey(keyFile), ca.getPublic(), now)) {
+                    return;
+                }
+            } catch (GeneralSecurityException e) {
+                LOG.log(Level.WARNING, "certificate of {0} in {1} is unreadable; issuing a new one", service, dir);
+            }
+        }
+        X509Certificate caCert = Pem.readCertificate(dir.resolve(CA_CERT));
+        KeyPair leaf = CertificateIssuer.newKeyPair();
+        X509Certificate cert = CertificateIssuer.leaf(service, leaf.getPublic(), caCert, ca.getPrivate(), now);
+        Pem.writeAtomically(keyFile, Pem.privateKey(leaf.getPrivate()), KEY_PERMISSIONS);
+        Pem.writeAtomically(certFile, Pem.certificate(cert), CERT_PERMISSIONS);
+        LOG.log(Level.INFO, "issued development certificate for {0} in {1}", service, dir);
+    }
+
+    /** Signed by {@code issuerKey}, far from expiry, and {@code key} is the private half of the certificate. */
+    private static boolean usable(X509Certificate cert, PrivateKey key, PublicKey issuerKey, Instant now) {
+        if (cert.getNotAfter().toInstant().isBefore(now.plus(RENEW_BEFORE))) {
+            return false;
+        }
+        try {
+            cert.verify(issuerKey);
+            return matches(key, cert.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static boolean matches(PrivateKey key, PublicKey publicKey) throws GeneralSecurityException {
+        byte[] challenge = new byte[32];
+        new SecureRandom().nextBytes(challenge);
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(key);
+        signer.update(challenge);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(publicKey);
+        verifier.update(challenge);
+        return verifier.verify(signature);
+    }
+}
