@@ -1,0 +1,88 @@
+package org.porthole.engine.agent;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.quarkus.runtime.ShutdownEvent;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+import org.porthole.config.Settings;
+import org.porthole.pki.TlsFiles;
+
+/**
+ * One gRPC channel per host agent, with mutual TLS: the engine presents its certificate from
+ * the Porthole CA (or the files named by {@code porthole.tls.*}) and trusts only that CA.
+ *
+ * <p>Thread-safe: channels are created once per host id and shared by every caller.
+ */
+@ApplicationScoped
+public class AgentChannels {
+
+    private static final Logger LOG = Logger.getLogger(AgentChannels.class);
+    private static final String SERVICE_NAME = "engine";
+    /** An idle channel drops its connection, so agents that went away are not retried forever. */
+    private static final long IDLE_MINUTES = 1;
+    private static final String[] TLS_KEYS = {"porthole.pki.dir", "porthole.tls.ca", "porthole.tls.cert", "porthole.tls.key"};
+
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private volatile ChannelCredentials credentials;
+
+    /** The channel to {@code hostId}; the host id must have passed {@link HostIds#isValid}. */
+    public ManagedChannel channel(String hostId) {
+        if (!HostIds.isValid(hostId)) {
+            throw new IllegalArgumentException("not a host id (host:port)");
+        }
+        return channels.computeIfAbsent(hostId, id -> Grpc.newChannelBuilder(id, credentials())
+                .idleTimeout(IDLE_MINUTES, TimeUnit.MINUTES)
+                .build());
+    }
+
+    private ChannelCredentials credentials() {
+        ChannelCredentials current = credentials;
+        if (current == null) {
+            synchronized (this) {
+                if (credentials == null) {
+                    credentials = TlsFiles.resolve(tlsSettings(), SERVICE_NAME).channelCredentials();
+                }
+                current = credentials;
+            }
+        }
+        return current;
+    }
+
+    /** The porthole.* TLS keys as Quarkus config sees them (properties, env, application.properties). */
+    private static Settings tlsSettings() {
+        Config config = ConfigProvider.getConfig();
+        Map<String, String> values = new HashMap<>();
+        for (String key : TLS_KEYS) {
+            config.getOptionalValue(key, String.class).ifPresent(value -> values.put(key, value));
+        }
+        return Settings.of(values);
+    }
+
+    void shutdown(@Observes ShutdownEvent event) {
+        channels.values().forEach(ManagedChannel::shutdown);
+        for (Map.Entry<String, ManagedChannel> entry : channels.entrySet()) {
+            try {
+                if (!entry.getValue().awaitTermination(2, TimeUnit.SECONDS)) {
+                    entry.getValue().shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                entry.getValue().shutdownNow();
+            }
+        }
+        LOG.debugf("closed %d host agent channels", channels.size());
+        channels.clear();
+    }
+}

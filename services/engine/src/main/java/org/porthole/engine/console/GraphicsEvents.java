@@ -1,0 +1,90 @@
+package org.porthole.engine.console;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+import org.porthole.api.events.v1.GraphicsEvent;
+
+/**
+ * Moves console sessions by graphics events, inside the caller's transaction:
+ * CONNECT is recorded, INITIALIZE moves issued → connected, DISCONNECT moves to closed.
+ * States only move forward, so a late or replayed event cannot reopen a session.
+ * Malformed events raise {@link IllegalArgumentException} with a message safe to log.
+ */
+@ApplicationScoped
+public class GraphicsEvents {
+
+    private static final Logger LOG = Logger.getLogger(GraphicsEvents.class);
+    private static final int MAX_ADDRESS = 128;
+
+    private final SessionRepository sessions;
+    private final Clock clock;
+
+    @Inject
+    public GraphicsEvents(SessionRepository sessions, Clock clock) {
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    public void apply(Connection connection, GraphicsEvent event) throws SQLException {
+        if (event.getSessionId().isEmpty()) {
+            LOG.infof("graphics %s by a client outside Porthole (no session id)", event.getPhase());
+            return;
+        }
+        UUID sessionId = parse(event.getSessionId(), "session_id");
+        UUID vmId = parse(event.getVmUuid(), "vm_uuid");
+        Optional<ConsoleSession> session = sessions.find(connection, sessionId);
+        if (session.isEmpty() || !session.get().vmId().equals(vmId)) {
+            LOG.warnf("graphics event for session %s of VM %s matches no session; ignored", sessionId, vmId);
+            return;
+        }
+        Instant at = occurredAt(event.getOccurredAtEpochMs());
+        switch (event.getPhase()) {
+            case GRAPHICS_PHASE_CONNECT:
+                sessions.recordConnect(connection, sessionId, at, bounded(event.getClientAddress()));
+                break;
+            case GRAPHICS_PHASE_INITIALIZE:
+                sessions.markConnected(connection, sessionId, at);
+                break;
+            case GRAPHICS_PHASE_DISCONNECT:
+                sessions.markClosed(connection, sessionId, at);
+                break;
+            default:
+                throw new IllegalArgumentException("graphics phase " + event.getPhaseValue() + " is not known");
+        }
+        LOG.infof("session %s: graphics %s", sessionId, event.getPhase());
+    }
+
+    private Instant occurredAt(long epochMillis) {
+        Instant now = clock.instant();
+        if (epochMillis <= 0) {
+            return now;
+        }
+        Instant at = Instant.ofEpochMilli(epochMillis);
+        return at.isAfter(now) ? now : at;
+    }
+
+    private static UUID parse(String raw, String field) {
+        try {
+            UUID id = UUID.fromString(raw);
+            if (id.toString().equalsIgnoreCase(raw)) {
+                return id;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below without echoing the value
+        }
+        throw new IllegalArgumentException("graphics event " + field + " is not a UUID");
+    }
+
+    private static String bounded(String text) {
+        return text.length() <= MAX_ADDRESS ? text : text.substring(0, MAX_ADDRESS);
+    }
+}

@@ -1,0 +1,212 @@
+package org.porthole.engine.events;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes the host, lifecycle and graphics topics on one dedicated thread.
+ *
+ * <p>Threading: the {@link KafkaConsumer} is created, used and closed only by the consumer
+ * thread; {@link #stop()} touches it only through {@code wakeup()}, the one thread-safe call.
+ * Offsets are committed per partition only after the events before them are stored, and a
+ * failed event is retried from its offset, so a crash or restart loses nothing; replays are
+ * no-ops thanks to {@link AppliedEvents}.
+ */
+@ApplicationScoped
+public class EventConsumer {
+
+    private static final Logger LOG = Logger.getLogger(EventConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final long MAX_BACKOFF_MILLIS = 10_000;
+    private static final long FIRST_BACKOFF_MILLIS = 200;
+    private static final int MAX_ATTEMPTS_FOR_BUGS = 5;
+
+    private final EventDispatcher dispatcher;
+    private final String bootstrap;
+    private final RetryTracker retries = new RetryTracker(MAX_ATTEMPTS_FOR_BUGS);
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    @Inject
+    public EventConsumer(EventDispatcher dispatcher,
+            @ConfigProperty(name = "porthole.kafka.bootstrap", defaultValue = "127.0.0.1:59092") String bootstrap) {
+        this.dispatcher = dispatcher;
+        this.bootstrap = bootstrap;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Starts the consumer thread (no-op when running). */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "porthole-event-consumer");
+        thread.setDaemon(true);
+        thread.start();
+        LOG.infof("consuming %s from %s as group %s", Topics.ALL, bootstrap, Topics.CONSUMER_GROUP);
+    }
+
+    /** Stops the consumer thread and waits for it; uncommitted events are consumed again on start. */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        KafkaConsumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("event consumer stopped");
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        long backoff = FIRST_BACKOFF_MILLIS;
+        while (running) {
+            try (KafkaConsumer<String, byte[]> created = new KafkaConsumer<>(properties())) {
+                consumer = created;
+                created.subscribe(Topics.ALL);
+                while (running) {
+                    backoff = consumeOnce(created) ? FIRST_BACKOFF_MILLIS : Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                    if (backoff > FIRST_BACKOFF_MILLIS) {
+                        pause(backoff);
+                    }
+                }
+            } catch (WakeupException e) {
+                LOG.debug("event consumer woken up to stop");
+            } catch (KafkaException e) {
+                LOG.warnf("event consumer failed (%s); reconnecting", e.toString());
+                pause(MAX_BACKOFF_MILLIS);
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    /** Polls once and applies what came; false when some event must be retried. */
+    private boolean consumeOnce(KafkaConsumer<String, byte[]> kafka) {
+        ConsumerRecords<String, byte[]> records = kafka.poll(POLL);
+        boolean allApplied = true;
+        for (TopicPartition partition : records.partitions()) {
+            allApplied &= applyPartition(kafka, partition, records.records(partition));
+        }
+        return allApplied;
+    }
+
+    private boolean applyPartition(KafkaConsumer<String, byte[]> kafka, TopicPartition partition,
+            List<ConsumerRecord<String, byte[]>> records) {
+        long next = -1;
+        boolean allApplied = true;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (!applyRecord(record)) {
+                kafka.seek(partition, record.offset());
+                allApplied = false;
+                break;
+            }
+            next = record.offset() + 1;
+        }
+        if (next >= 0) {
+            commit(kafka, partition, next);
+        }
+        return allApplied;
+    }
+
+    private boolean applyRecord(ConsumerRecord<String, byte[]> record) {
+        try {
+            dispatcher.apply(record.topic(), record.value());
+            retries.succeeded();
+            return true;
+        } catch (SQLException e) {
+            LOG.warnf("event at %s-%d offset %d not stored (%s); retrying", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            if (retries.failed(record.topic(), record.partition(), record.offset())) {
+                LOG.errorf(e, "event at %s-%d offset %d failed %d times; skipped", record.topic(),
+                        record.partition(), record.offset(), MAX_ATTEMPTS_FOR_BUGS);
+                return true;
+            }
+            LOG.warnf("event at %s-%d offset %d failed (%s); retrying", record.topic(), record.partition(),
+                    record.offset(), e.toString());
+            return false;
+        }
+    }
+
+    private static void commit(KafkaConsumer<String, byte[]> kafka, TopicPartition partition, long next) {
+        try {
+            kafka.commitSync(Map.of(partition, new OffsetAndMetadata(next)));
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // The events are stored; if another member takes the partition it replays them as no-ops.
+            LOG.warnf("offset commit for %s failed: %s", partition, e.toString());
+        }
+    }
+
+    private void pause(long millis) {
+        long until = System.currentTimeMillis() + millis;
+        while (running && System.currentTimeMillis() < until) {
+            try {
+                Thread.sleep(Math.min(100, millis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private Properties properties() {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.CONSUMER_GROUP);
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        // Topics are created by the host agents; find them soon after they appear.
+        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "10000");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return properties;
+    }
+}

@@ -1,0 +1,253 @@
+package org.porthole.engine.console;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.grpc.Status;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.porthole.api.events.v1.GraphicsPhase;
+import org.porthole.api.hostagent.v1.DomainState;
+import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
+import org.porthole.engine.it.EngineApi;
+import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.engine.it.StackResource;
+import org.porthole.token.ConsoleClaims;
+import org.porthole.token.HttpJwksKeys;
+import org.porthole.token.TokenVerifier;
+
+/**
+ * Opening a console end to end on real parts: PostgreSQL, a Kafka broker, and a gRPC host agent
+ * with mutual TLS; graphics events from the broker move the session.
+ */
+@QuarkusTest
+@WithTestResource(value = StackResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+class ConsoleFlowIT {
+
+    private static final UUID RUNNING = UUID.randomUUID();
+    private static final UUID SHUTOFF = UUID.randomUUID();
+    private static final UUID NO_PASSWORD = UUID.randomUUID();
+    private static final UUID BUSY = UUID.randomUUID();
+    private static FakeHostAgent agent;
+    private static EventSender events;
+
+    @ConfigProperty(name = StackResource.PKI_DIR)
+    String pkiDir;
+
+    @ConfigProperty(name = "porthole.kafka.bootstrap")
+    String bootstrap;
+
+    @TestHTTPResource("/api/v1/jwks")
+    URI jwks;
+
+    @BeforeEach
+    void learnHost() throws Exception {
+        if (agent != null) {
+            return;
+        }
+        agent = FakeHostAgent.start(Path.of(pkiDir));
+        events = new EventSender(bootstrap);
+        agent.setDomains(List.of(
+                FakeHostAgent.domain(RUNNING.toString(), "demo", DomainState.DOMAIN_STATE_RUNNING, true),
+                FakeHostAgent.domain(SHUTOFF.toString(), "stopped", DomainState.DOMAIN_STATE_SHUTOFF, true),
+                FakeHostAgent.domain(NO_PASSWORD.toString(), "legacy", DomainState.DOMAIN_STATE_RUNNING, false),
+                FakeHostAgent.domain(BUSY.toString(), "busy", DomainState.DOMAIN_STATE_RUNNING, true)));
+        events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
+        for (UUID vm : List.of(RUNNING, SHUTOFF, NO_PASSWORD, BUSY)) {
+            EngineApi.awaitVm(vm);
+        }
+    }
+
+    @AfterAll
+    static void stopAgent() {
+        if (agent != null) {
+            agent.close();
+            events.close();
+        }
+    }
+
+    @Test
+    void opensConsoleWithOneTimePasswordAndSignedToken() throws Exception {
+        Response response = given().post("/api/v1/vms/" + RUNNING + "/consoles");
+        response.then().statusCode(201).header("Cache-Control", "no-store");
+        JsonPath body = response.jsonPath();
+        UUID sessionId = UUID.fromString(body.getString("sessionId"));
+        String password = body.getString("password");
+
+        assertThat(body.getString("vmId")).isEqualTo(RUNNING.toString());
+        assertThat(password).matches("[A-Za-z0-9_-]{8}");
+        assertThat(body.getString("proxyUrl")).isEqualTo("ws://localhost:8081/v1/console");
+        assertThat(Instant.parse(body.getString("expiresAt"))).isAfter(Instant.now().plusSeconds(100));
+
+        SetGraphicsTicketRequest ticket = ticketFor(sessionId);
+        assertThat(ticket.getPassword()).isEqualTo(password);
+        assertThat(ticket.getVmUuid()).isEqualTo(RUNNING.toString());
+        assertThat(ticket.getValidSeconds()).isEqualTo(120);
+
+        ConsoleClaims claims = new TokenVerifier(new HttpJwksKeys(jwks, Clock.systemUTC()), "porthole-engine",
+                "porthole-console", Clock.systemUTC()).verify(body.getString("token"));
+        assertThat(claims.subject()).isEqualTo(ConsoleService.ANONYMOUS_SUBJECT);
+        assertThat(claims.sessionId()).isEqualTo(sessionId.toString());
+        assertThat(claims.vmUuid()).isEqualTo(RUNNING.toString());
+        assertThat(claims.hostId()).isEqualTo(agent.hostId());
+        assertThat(claims.channel()).isEqualTo("vnc");
+        assertThat(Duration.between(claims.issuedAt(), claims.expiresAt())).isLessThanOrEqualTo(Duration.ofSeconds(120));
+
+        JsonPath session = EngineApi.session(sessionId);
+        assertThat(session.getString("state")).isEqualTo("issued");
+        assertThat(session.getString("connectedAt")).isNull();
+    }
+
+    @Test
+    void graphicsEventsMoveSessionIssuedConnectedClosed() {
+        UUID sessionId = UUID.fromString(EngineApi.openConsole(RUNNING).getString("sessionId"));
+
+        events.graphics(RUNNING, agent.hostId(), sessionId, GraphicsPhase.GRAPHICS_PHASE_CONNECT);
+        events.graphics(RUNNING, agent.hostId(), sessionId, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+        JsonPath connected = EngineApi.awaitSessionState(sessionId, "connected");
+        assertThat(connected.getString("connectedAt")).isNotNull();
+        assertThat(connected.getString("closedAt")).isNull();
+
+        events.graphics(RUNNING, agent.hostId(), sessionId, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+        JsonPath closed = EngineApi.awaitSessionState(sessionId, "closed");
+        assertThat(closed.getString("closedAt")).isNotNull();
+
+        // A late initialize (new event id) cannot reopen a closed session.
+        events.graphics(RUNNING, agent.hostId(), sessionId, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+        UUID later = UUID.fromString(EngineApi.openConsole(RUNNING).getString("sessionId"));
+        events.graphics(RUNNING, agent.hostId(), later, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+        EngineApi.awaitSessionState(later, "connected");
+        assertThat(EngineApi.session(sessionId).getString("state")).isEqualTo("closed");
+    }
+
+    @Test
+    void graphicsEventForAnotherVmDoesNotMoveTheSession() {
+        UUID sessionId = UUID.fromString(EngineApi.openConsole(RUNNING).getString("sessionId"));
+        events.graphics(BUSY, agent.hostId(), sessionId, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+        events.graphics(RUNNING, agent.hostId(), sessionId, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+        JsonPath closed = EngineApi.awaitSessionState(sessionId, "closed");
+        assertThat(closed.getString("connectedAt")).isNull();
+    }
+
+    @Test
+    void refusesConsoleForVmNotRunning() {
+        given().post("/api/v1/vms/" + SHUTOFF + "/consoles").then().statusCode(409)
+                .body("status", equalTo("CONFLICT"));
+    }
+
+    @Test
+    void refusesConsoleForVmWithoutPasswordAuth() {
+        given().post("/api/v1/vms/" + NO_PASSWORD + "/consoles").then().statusCode(409)
+                .body("status", equalTo("CONFLICT"))
+                .body("message", equalTo("VM " + NO_PASSWORD
+                        + " graphics were started without password authentication; tickets cannot work"));
+    }
+
+    @Test
+    void agentRefusalIsConflictAndLeavesNoSession() {
+        int before = agent.tickets().size();
+        agent.failTicketsWith(Status.FAILED_PRECONDITION.withDescription("domain not running"));
+        try {
+            given().post("/api/v1/vms/" + RUNNING + "/consoles").then().statusCode(409)
+                    .body("status", equalTo("CONFLICT"));
+        } finally {
+            agent.failTicketsWith(null);
+        }
+        assertThat(agent.tickets()).hasSize(before);
+    }
+
+    @Test
+    void unreachableOrOfflineHostAgentIsUpstreamUnavailable() throws Exception {
+        UUID vm = UUID.randomUUID();
+        String boot = UUID.randomUUID().toString();
+        FakeHostAgent doomed = FakeHostAgent.start(Path.of(pkiDir));
+        String hostId = doomed.hostId();
+        try {
+            doomed.setDomains(List.of(FakeHostAgent.domain(vm.toString(), "doomed", DomainState.DOMAIN_STATE_RUNNING,
+                    true)));
+            events.heartbeat(hostId, boot, 600);
+            EngineApi.awaitVm(vm);
+            EngineApi.openConsole(vm);
+        } finally {
+            doomed.close();
+        }
+
+        given().post("/api/v1/vms/" + vm + "/consoles").then().statusCode(503)
+                .body("status", equalTo("UPSTREAM_UNAVAILABLE"));
+
+        events.goodbye(hostId, boot);
+        EngineApi.awaitVmField(vm, "hostOnline", false);
+        given().post("/api/v1/vms/" + vm + "/consoles").then().statusCode(503)
+                .body("status", equalTo("UPSTREAM_UNAVAILABLE"))
+                .body("message", equalTo("the host agent of VM " + vm + " is offline"));
+    }
+
+    @Test
+    void issuesTicketsForOneVmOneAtATime() throws Exception {
+        agent.delayTickets(150);
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> passwords = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                passwords.add(clients.submit(() -> EngineApi.openConsole(BUSY).getString("password")));
+            }
+            Set<String> distinct = new HashSet<>();
+            for (Future<String> password : passwords) {
+                distinct.add(password.get());
+            }
+            assertThat(distinct).hasSize(4);
+            assertThat(agent.maxConcurrentTickets()).isEqualTo(1);
+        } finally {
+            agent.delayTickets(0);
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void passwordsAndTokensAppearInNoLogLine() throws IOException {
+        JsonPath opened = EngineApi.openConsole(RUNNING);
+        String password = opened.getString("password");
+        String token = opened.getString("token");
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+
+        String log = Files.readString(Path.of("target", "engine-it.log"), StandardCharsets.UTF_8);
+        assertThat(log).contains(opened.getString("sessionId"));
+        assertThat(log).doesNotContain(password).doesNotContain(token).doesNotContain(signature);
+        for (SetGraphicsTicketRequest ticket : agent.tickets()) {
+            assertThat(log).doesNotContain(ticket.getPassword());
+        }
+    }
+
+    private static SetGraphicsTicketRequest ticketFor(UUID sessionId) {
+        return agent.tickets().stream().filter(t -> t.getSessionId().equals(sessionId.toString())).findFirst()
+                .orElseThrow(() -> new AssertionError("the agent got no ticket for session " + sessionId));
+    }
+}
