@@ -1,0 +1,91 @@
+package org.porthole.hostagent.events;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.api.events.v1.GraphicsPhase;
+import org.porthole.api.events.v1.HostEvent;
+import org.porthole.api.events.v1.HostEventKind;
+import org.porthole.api.events.v1.LifecycleEvent;
+import org.porthole.api.hostagent.v1.DomainState;
+import org.porthole.hostagent.AgentIdentity;
+import org.porthole.hostagent.grpc.DomainMapping;
+import org.porthole.hostagent.libvirt.DomainView;
+import org.porthole.hostagent.libvirt.GraphicsSignal;
+import org.porthole.hostagent.libvirt.LifecycleSignal;
+import org.porthole.hostagent.relay.RelayRegistry;
+
+/** Builds the porthole.events.v1 messages, each with a fresh event id for idempotent consumers. */
+public final class EventFactory {
+  private final AgentIdentity identity;
+  private final Clock clock;
+
+  public EventFactory(AgentIdentity identity, Clock clock) {
+    this.identity = identity;
+    this.clock = clock;
+  }
+
+  public HostEvent heartbeat() {
+    return host(HostEventKind.HOST_EVENT_KIND_HEARTBEAT);
+  }
+
+  public HostEvent goodbye() {
+    return host(HostEventKind.HOST_EVENT_KIND_GOODBYE);
+  }
+
+  /** A graphics event; session and client address come from the matched relay, if any. */
+  public GraphicsEvent graphics(GraphicsSignal s, Optional<RelayRegistry.Binding> relay) {
+    return GraphicsEvent.newBuilder()
+        .setEventId(newId())
+        .setVmUuid(s.vmUuid())
+        .setHostId(identity.hostId())
+        .setSessionId(relay.map(RelayRegistry.Binding::sessionId).orElse(""))
+        .setPhase(phase(s.phase()))
+        .setOccurredAtEpochMs(s.at().toEpochMilli())
+        .setAuthScheme(s.authScheme())
+        .setClientAddress(relay.map(RelayRegistry.Binding::clientAddress)
+            .orElse(s.remote().toString()))
+        .build();
+  }
+
+  /** A lifecycle event; {@code domain} is the state read after the event, when it still exists. */
+  public LifecycleEvent lifecycle(LifecycleSignal s, Optional<DomainView> domain) {
+    LifecycleEvent.Builder b = LifecycleEvent.newBuilder()
+        .setEventId(newId())
+        .setVmUuid(s.vmUuid())
+        .setHostId(identity.hostId())
+        .setName(s.name())
+        .setDetail(s.describe())
+        .setOccurredAtEpochMs(s.at().toEpochMilli())
+        .setState(domain.map(d -> DomainMapping.toProto(d.state()))
+            .orElse(DomainState.DOMAIN_STATE_SHUTOFF));
+    domain.ifPresent(d -> b.setDomain(DomainMapping.toProto(d)));
+    return b.build();
+  }
+
+  private HostEvent host(HostEventKind kind) {
+    return HostEvent.newBuilder()
+        .setEventId(newId())
+        .setHostId(identity.hostId())
+        .setKind(kind)
+        .setAgentVersion(identity.agentVersion())
+        .addAllApiVersions(AgentIdentity.API_VERSIONS)
+        .setOccurredAtEpochMs(clock.millis())
+        .setHeartbeatTimeoutSeconds(AgentIdentity.HEARTBEAT_TIMEOUT_SECONDS)
+        .setBootId(identity.bootId())
+        .build();
+  }
+
+  private static GraphicsPhase phase(GraphicsSignal.Phase p) {
+    return switch (p) {
+      case CONNECT -> GraphicsPhase.GRAPHICS_PHASE_CONNECT;
+      case INITIALIZE -> GraphicsPhase.GRAPHICS_PHASE_INITIALIZE;
+      case DISCONNECT -> GraphicsPhase.GRAPHICS_PHASE_DISCONNECT;
+    };
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
+  }
+}

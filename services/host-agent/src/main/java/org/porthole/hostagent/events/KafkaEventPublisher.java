@@ -1,0 +1,157 @@
+package org.porthole.hostagent.events;
+
+import com.google.protobuf.MessageLite;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes events to Kafka in order, one at a time, retrying while the broker is away.
+ *
+ * <p>Threading: {@link #publish} only enqueues (bounded; when full the event is dropped with
+ * a warning), so libvirt's event thread and the consoles never wait for Kafka. One thread,
+ * "kafka-publisher", sends each record and waits for its acknowledgement ({@code acks=all},
+ * idempotent), retrying the same record after a pause until it is stored, so a broker that
+ * is down delays events but does not reorder or (while the queue holds) lose them.
+ */
+public final class KafkaEventPublisher implements EventSink, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(KafkaEventPublisher.class.getName());
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
+  private static final long MAX_BLOCK_MS = 10_000;
+  private static final long DROP_LOG_EVERY = 100;
+
+  private final Producer<byte[], byte[]> producer;
+  private final long retryPauseMs;
+  private final BlockingQueue<ProducerRecord<byte[], byte[]>> queue;
+  private final Thread worker;
+  private final AtomicLong dropped = new AtomicLong();
+  private volatile boolean closing;
+  private volatile long deadlineNanos = Long.MAX_VALUE;
+
+  public KafkaEventPublisher(Producer<byte[], byte[]> producer, int capacity) {
+    this(producer, capacity, RETRY_PAUSE);
+  }
+
+  KafkaEventPublisher(Producer<byte[], byte[]> producer, int capacity, Duration retryPause) {
+    this.producer = producer;
+    this.retryPauseMs = retryPause.toMillis();
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.worker = new Thread(this::run, "kafka-publisher");
+    this.worker.setDaemon(true);
+    this.worker.start();
+  }
+
+  /** A producer with the settings of docs/contracts.md: acks=all, idempotence, bytes. */
+  public static Producer<byte[], byte[]> producer(String bootstrap, String clientId) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
+    p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5000);
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  @Override
+  public void publish(String topic, String key, MessageLite value) {
+    ProducerRecord<byte[], byte[]> r =
+        new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.toByteArray());
+    if (closing || !queue.offer(r)) {
+      long n = dropped.incrementAndGet();
+      if (n == 1 || n % DROP_LOG_EVERY == 0) {
+        LOG.log(Level.WARNING, "event queue full or closed: dropped {0} event(s) so far", n);
+      }
+    }
+  }
+
+  /** Events waiting to be sent (for tests and shutdown). */
+  public int pending() {
+    return queue.size();
+  }
+
+  private void run() {
+    while (true) {
+      ProducerRecord<byte[], byte[]> r;
+      try {
+        r = closing ? queue.poll() : queue.poll(200, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (r == null) {
+        if (closing) {
+          return;
+        }
+        continue;
+      }
+      deliver(r);
+    }
+  }
+
+  private void deliver(ProducerRecord<byte[], byte[]> r) {
+    boolean warned = false;
+    while (System.nanoTime() < deadlineNanos) {
+      try {
+        producer.send(r).get();
+        if (warned) {
+          LOG.info("Kafka accepts events again");
+        }
+        return;
+      } catch (ExecutionException | KafkaException e) {
+        if (!warned) {
+          Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+          LOG.log(Level.WARNING, "cannot publish to {0} ({1}); retrying until Kafka is back",
+              new Object[] {r.topic(), cause});
+          warned = true;
+        }
+        if (!pause()) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private boolean pause() {
+    try {
+      Thread.sleep(retryPauseMs);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Sends what is queued (for at most {@code timeout}), then closes the producer. */
+  public void close(Duration timeout) {
+    deadlineNanos = System.nanoTime() + timeout.toNanos();
+    closing = true;
+    try {
+      worker.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    worker.interrupt();
+    producer.close(Duration.ofSeconds(1));
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,104 @@
+package org.porthole.hostagent.libvirt;
+
+import com.sun.jna.Pointer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.libvirt.Connect;
+import org.libvirt.ErrorCallback;
+import org.libvirt.Library;
+import org.libvirt.LibvirtException;
+import org.porthole.hostagent.AgentException;
+import org.porthole.status.PortholeStatus;
+
+/**
+ * The agent's one libvirt connection, opened after libvirt's default event loop is
+ * registered so that domain events (lifecycle, graphics) are delivered.
+ *
+ * <p>Threading: libvirt connections are thread-safe; any thread may call through {@link
+ * #connect()}. Event callbacks run on the single daemon thread "libvirt-events", which runs
+ * {@code virEventRunDefaultImpl} for the life of the process; callbacks must hand work off
+ * instead of blocking it.
+ */
+public final class LibvirtSession implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(LibvirtSession.class.getName());
+  private static final long LOOP_ERROR_BACKOFF_MS = 1000;
+  // libvirt prints every error to stderr unless a callback is set; errors reach us as
+  // exceptions anyway. Held strongly: libvirt keeps only a pointer to it.
+  private static final ErrorCallback QUIET = new ErrorCallback();
+  private static Thread loopThread;
+
+  private final String uri;
+  private final PointerConnect connect;
+
+  private LibvirtSession(String uri, PointerConnect connect) {
+    this.uri = uri;
+    this.connect = connect;
+  }
+
+  /** Starts the event loop (once per process) and opens the connection. */
+  public static LibvirtSession open(String uri) throws AgentException {
+    startEventLoop();
+    try {
+      return new LibvirtSession(uri, new PointerConnect(uri));
+    } catch (LibvirtException e) {
+      throw new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
+          "cannot connect to libvirt at " + uri + " (is libvirtd running? `libvirtd -d;"
+              + " virtlogd -d`): " + e.getMessage(), e);
+    }
+  }
+
+  public String uri() {
+    return uri;
+  }
+
+  public Connect connect() {
+    return connect;
+  }
+
+  Pointer nativePointer() {
+    return connect.nativePointer();
+  }
+
+  @Override
+  public void close() {
+    try {
+      connect.close();
+    } catch (LibvirtException e) {
+      LOG.log(Level.FINE, "closing the libvirt connection failed", e);
+    }
+  }
+
+  private static synchronized void startEventLoop() throws AgentException {
+    if (loopThread != null) {
+      return;
+    }
+    try {
+      Connect.setErrorCallback(QUIET);
+      Library.initEventLoop();
+    } catch (LibvirtException e) {
+      throw new AgentException(PortholeStatus.INTERNAL,
+          "cannot register libvirt's event loop: " + e.getMessage(), e);
+    }
+    Thread t = new Thread(LibvirtSession::runEventLoop, "libvirt-events");
+    t.setDaemon(true);
+    t.start();
+    loopThread = t;
+  }
+
+  private static void runEventLoop() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Library.processEvent();
+      } catch (LibvirtException e) {
+        LOG.log(Level.WARNING, "libvirt event loop iteration failed: {0}", e.getMessage());
+        try {
+          Thread.sleep(LOOP_ERROR_BACKOFF_MS);
+        } catch (InterruptedException ie) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "libvirt event callback threw; the event loop goes on", e);
+      }
+    }
+  }
+}

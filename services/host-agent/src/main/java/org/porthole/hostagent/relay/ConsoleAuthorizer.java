@@ -1,0 +1,61 @@
+package org.porthole.hostagent.relay;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.porthole.hostagent.AgentException;
+import org.porthole.status.PortholeStatus;
+import org.porthole.token.ConsoleClaims;
+import org.porthole.token.ReplayGuard;
+import org.porthole.token.TokenRejectedException;
+import org.porthole.token.TokenVerifier;
+
+/**
+ * Decides whether a console token opens a console on this host: the signature and claims
+ * (by {@link TokenVerifier}), the host and channel it names, and that its {@code jti} is
+ * redeemed here exactly once.
+ *
+ * <p>The replay guard lives in memory, so a restart would forget redeemed ids; tokens issued
+ * before this process started are therefore refused too.
+ */
+public final class ConsoleAuthorizer {
+  static final String VNC_CHANNEL = "vnc";
+
+  private final TokenVerifier verifier;
+  private final ReplayGuard replayGuard;
+  private final String hostId;
+  private final Instant notIssuedBefore;
+
+  public ConsoleAuthorizer(
+      TokenVerifier verifier, ReplayGuard replayGuard, String hostId, Instant processStart) {
+    this.verifier = verifier;
+    this.replayGuard = replayGuard;
+    this.hostId = hostId;
+    this.notIssuedBefore = processStart.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** The token's claims when it may open a console now; redeems its jti. */
+  public ConsoleClaims authorize(String token) throws AgentException {
+    ConsoleClaims claims;
+    try {
+      claims = verifier.verify(token);
+    } catch (TokenRejectedException e) {
+      throw new AgentException(
+          PortholeStatus.TOKEN_REJECTED, "console token rejected: " + e.reason());
+    }
+    if (!hostId.equals(claims.hostId())) {
+      throw new AgentException(PortholeStatus.FORBIDDEN, "console token is for another host");
+    }
+    if (!VNC_CHANNEL.equals(claims.channel())) {
+      throw new AgentException(
+          PortholeStatus.FORBIDDEN, "console token is not for the vnc channel");
+    }
+    if (claims.issuedAt().isBefore(notIssuedBefore)) {
+      throw new AgentException(PortholeStatus.TOKEN_REJECTED,
+          "console token was issued before this host agent started");
+    }
+    if (!replayGuard.redeem(claims.tokenId(), claims.expiresAt())) {
+      throw new AgentException(PortholeStatus.TOKEN_REJECTED, "console token was already used");
+    }
+    return claims;
+  }
+}

@@ -1,0 +1,92 @@
+package org.porthole.hostagent.relay;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.porthole.hostagent.libvirt.GraphicsSignal;
+
+/**
+ * Which console session each relay connection to QEMU belongs to, so that libvirt's GRAPHICS
+ * events can name their session. Behind the ws-proxy every client has the same address, but
+ * each relay's socket has its own local port, which QEMU reports as the client's service.
+ * Relays over a unix socket have no port; an event on a unix socket matches the one open
+ * unix relay of that domain, if there is exactly one.
+ *
+ * <p>A binding outlives its relay by {@link #GRACE} so that the DISCONNECT event, which
+ * arrives after the socket closed, still finds it. Thread-safe.
+ */
+public final class RelayRegistry {
+  static final Duration GRACE = Duration.ofSeconds(60);
+  private static final int NO_PORT = -1;
+
+  private final Clock clock;
+  private final AtomicLong ids = new AtomicLong();
+  private final Map<Long, Binding> bindings = new ConcurrentHashMap<>();
+
+  public RelayRegistry(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** One relay connection. {@code localPort} is -1 on a unix socket. */
+  public record Binding(long id, String sessionId, String vmUuid, String clientAddress,
+      int localPort, Instant releasedAt) {
+    boolean open() {
+      return releasedAt == null;
+    }
+  }
+
+  /** Records a relay's connection before it connects, so no event can outrun it. */
+  public Binding bind(String sessionId, String vmUuid, String clientAddress, int localPort) {
+    purgeExpired();
+    Binding b = new Binding(ids.incrementAndGet(), sessionId, vmUuid, clientAddress,
+        localPort > 0 ? localPort : NO_PORT, null);
+    bindings.put(b.id(), b);
+    return b;
+  }
+
+  /** Marks the relay closed; its binding still answers events for a grace period. */
+  public void release(Binding b) {
+    bindings.computeIfPresent(b.id(), (id, old) -> new Binding(old.id(), old.sessionId(),
+        old.vmUuid(), old.clientAddress(), old.localPort(), clock.instant()));
+  }
+
+  /** Forgets a binding at once (its DISCONNECT event was seen). */
+  public void forget(Binding b) {
+    bindings.remove(b.id());
+  }
+
+  /** The relay that caused a GRAPHICS event, if it was one of ours. */
+  public Optional<Binding> match(GraphicsSignal s) {
+    int port = s.remote().port();
+    if (port > 0) {
+      return candidates(s.vmUuid()).stream().filter(b -> b.localPort() == port)
+          .max(Comparator.comparing(Binding::open).thenComparing(Binding::id));
+    }
+    if (s.remote().family() == GraphicsSignal.Family.UNIX) {
+      List<Binding> unix = candidates(s.vmUuid()).stream()
+          .filter(b -> b.localPort() == NO_PORT && b.open()).toList();
+      return unix.size() == 1 ? Optional.of(unix.get(0)) : Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /** Relays whose socket is open now. */
+  public int openCount() {
+    return (int) bindings.values().stream().filter(Binding::open).count();
+  }
+
+  private List<Binding> candidates(String vmUuid) {
+    return bindings.values().stream().filter(b -> b.vmUuid().equalsIgnoreCase(vmUuid)).toList();
+  }
+
+  private void purgeExpired() {
+    Instant cutoff = clock.instant().minus(GRACE);
+    bindings.values().removeIf(b -> !b.open() && b.releasedAt().isBefore(cutoff));
+  }
+}

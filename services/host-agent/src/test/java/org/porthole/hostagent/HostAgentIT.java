@@ -1,0 +1,266 @@
+package org.porthole.hostagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.libvirt.Connect;
+import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.api.events.v1.GraphicsPhase;
+import org.porthole.api.events.v1.HostEvent;
+import org.porthole.api.events.v1.HostEventKind;
+import org.porthole.api.hostagent.v1.GetInfoRequest;
+import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
+import org.porthole.config.Settings;
+import org.porthole.hostagent.events.Topics;
+import org.porthole.hostagent.relay.ConsoleTokens;
+import org.porthole.pki.TlsFiles;
+import org.porthole.stack.KafkaBroker;
+import org.porthole.stack.Ports;
+import org.porthole.token.Jwks;
+
+/**
+ * The whole agent as {@code java -jar} runs it (in this JVM): mutual TLS, the engine's JWKS
+ * over HTTP, a real Kafka broker (KRaft) and real libvirt/QEMU. Ordered: the last tests stop
+ * the agent (GOODBYE) and then run one with Kafka down.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HostAgentIT {
+  @TempDir static Path dir;
+  final ConsoleTokens tokens = new ConsoleTokens("engine-it");
+  KafkaBroker broker;
+  HttpServer jwks;
+  Connect libvirt;
+  TestDomains domains;
+  String vm;
+  int port;
+  String hostId;
+  HostAgent agent;
+  ManagedChannel channel;
+  KafkaConsumer<byte[], byte[]> consumer;
+  final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    broker = KafkaBroker.start(dir.resolve("kafka"), Ports.free(), dir.resolve("logs"));
+    jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] body = Jwks.toJson(tokens.publicKeys()).getBytes(StandardCharsets.UTF_8);
+    jwks.createContext("/api/v1/jwks", ex -> {
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    jwks.start();
+    libvirt = new Connect("qemu:///system");
+    domains = new TestDomains(libvirt);
+    vm = domains.start("agent", HostAgentLibvirtIT.SAFE_VNC).getUUIDString();
+    agent = startAgent(broker.bootstrap());
+    channel = channel(TlsFiles.resolve(pki(), "it-client").channelCredentials());
+    consumer = consumer();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (consumer != null) {
+      consumer.close();
+    }
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (agent != null) {
+      agent.close();
+    }
+    if (domains != null) {
+      domains.close();
+      libvirt.close();
+    }
+    if (jwks != null) {
+      jwks.stop(0);
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  private Settings pki() {
+    return Settings.of(Map.of("porthole.pki.dir", dir.resolve("pki").toString()));
+  }
+
+  private HostAgent startAgent(String kafka) throws Exception {
+    port = Ports.free();
+    hostId = "localhost:" + port;
+    Map<String, String> s = new HashMap<>();
+    s.put("porthole.agent.port", Integer.toString(port));
+    s.put("porthole.pki.dir", dir.resolve("pki").toString());
+    s.put("porthole.kafka.bootstrap", kafka);
+    s.put("porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks");
+    return HostAgent.start(Settings.of(s));
+  }
+
+  private ManagedChannel channel(ChannelCredentials credentials) {
+    return Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "host-agent-it-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    c.subscribe(Topics.ALL);
+    return c;
+  }
+
+  /** Polls until a record on {@code topic} satisfies {@code match}; returns it. */
+  private ConsumerRecord<byte[], byte[]> await(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (Instant.now().isBefore(deadline)) {
+      for (ConsumerRecord<byte[], byte[]> r : seen) {
+        if (r.topic().equals(topic) && match.test(r)) {
+          return r;
+        }
+      }
+      consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
+    }
+    throw new AssertionError("no matching record on " + topic + " within 60 s; saw " + seen.size());
+  }
+
+  private static HostEvent host(ConsumerRecord<byte[], byte[]> r) {
+    try {
+      return HostEvent.parseFrom(r.value());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static GraphicsEvent graphics(ConsumerRecord<byte[], byte[]> r) {
+    try {
+      return GraphicsEvent.parseFrom(r.value());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private void openConsoleAndLogIn(String sid, String password) throws Exception {
+    HostAgentGrpc.newBlockingStub(channel).setGraphicsTicket(SetGraphicsTicketRequest.newBuilder()
+        .setVmUuid(vm).setPassword(password).setValidSeconds(60).setSessionId(sid).build());
+    try (ConsoleSocket console =
+        ConsoleSocket.open(HostAgentGrpc.newStub(channel), tokens.token(sid, vm, hostId))) {
+      assertThat(RfbClient.authenticate(console.in(), console.out(), password)).isTrue();
+      assertThat(RfbClient.clientInit(console.in(), console.out())).isNotNull();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void createsItsTopicsAndAnnouncesItself() throws Exception {
+    HostEvent hb = host(await(Topics.HOSTS, r -> host(r).getHostId().equals(hostId)));
+    assertThat(hb.getKind()).isEqualTo(HostEventKind.HOST_EVENT_KIND_HEARTBEAT);
+    assertThat(hb.getBootId()).isEqualTo(agent.identity().bootId());
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+      Map<String, TopicDescription> topics = admin.describeTopics(Topics.ALL).allTopicNames().get();
+      assertThat(topics).hasSize(3);
+      topics.values().forEach(t -> assertThat(t.partitions()).hasSize(Topics.PARTITIONS));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void servesOnlyClientsWithAPortholeCertificate() throws Exception {
+    assertThat(HostAgentGrpc.newBlockingStub(channel).getInfo(GetInfoRequest.getDefaultInstance())
+        .getHostId()).isEqualTo(hostId);
+    TlsFiles files = TlsFiles.resolve(pki(), "it-client");
+    ChannelCredentials noClientCert =
+        TlsChannelCredentials.newBuilder().trustManager(files.caCert().toFile()).build();
+    for (ChannelCredentials creds : List.of(noClientCert, InsecureChannelCredentials.create())) {
+      ManagedChannel c = channel(creds);
+      try {
+        assertThatThrownBy(() -> HostAgentGrpc.newBlockingStub(c)
+            .withDeadlineAfter(java.time.Duration.ofSeconds(10))
+            .getInfo(GetInfoRequest.getDefaultInstance()))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+      } finally {
+        c.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
+  void consoleGraphicsEventsReachKafkaWithTheirSession() throws Exception {
+    String sid = "session-" + UUID.randomUUID();
+    openConsoleAndLogIn(sid, "Kfk4Evt!");
+    for (GraphicsPhase phase : List.of(GraphicsPhase.GRAPHICS_PHASE_CONNECT,
+        GraphicsPhase.GRAPHICS_PHASE_INITIALIZE, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT)) {
+      ConsumerRecord<byte[], byte[]> r = await(Topics.GRAPHICS,
+          x -> graphics(x).getSessionId().equals(sid) && graphics(x).getPhase() == phase);
+      assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(vm);
+      assertThat(graphics(r).getHostId()).isEqualTo(hostId);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void saysGoodbyeOnOrderlyShutdown() {
+    String boot = agent.identity().bootId();
+    agent.close();
+    agent = null;
+    HostEvent bye = host(await(Topics.HOSTS,
+        r -> host(r).getBootId().equals(boot) && host(r).getKind() == HostEventKind.HOST_EVENT_KIND_GOODBYE));
+    assertThat(bye.getHostId()).isEqualTo(hostId);
+  }
+
+  @Test
+  @Order(5)
+  void keepsServingConsolesWhileKafkaIsDown() throws Exception {
+    agent = startAgent("127.0.0.1:" + Ports.free());
+    channel.shutdownNow();
+    channel = channel(TlsFiles.resolve(pki(), "it-client").channelCredentials());
+    long start = System.nanoTime();
+    openConsoleAndLogIn("session-" + UUID.randomUUID(), "NoKafka1");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    start = System.nanoTime();
+    agent.close();
+    agent = null;
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("shutdown without Kafka")
+        .isLessThan(Duration.ofSeconds(15));
+  }
+}

@@ -1,0 +1,261 @@
+package org.porthole.hostagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.MessageLite;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.libvirt.Domain;
+import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.api.events.v1.GraphicsPhase;
+import org.porthole.api.events.v1.LifecycleEvent;
+import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.api.hostagent.v1.ListDomainsRequest;
+import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
+import org.porthole.hostagent.events.DomainEventRouter;
+import org.porthole.hostagent.events.EventFactory;
+import org.porthole.hostagent.events.EventSink;
+import org.porthole.hostagent.grpc.HostAgentService;
+import org.porthole.hostagent.libvirt.GraphicsEvents;
+import org.porthole.hostagent.libvirt.LibvirtInventory;
+import org.porthole.hostagent.libvirt.LibvirtSession;
+import org.porthole.hostagent.libvirt.LifecycleEvents;
+import org.porthole.hostagent.relay.ConsoleAuthorizer;
+import org.porthole.hostagent.relay.ConsoleRelays;
+import org.porthole.hostagent.relay.ConsoleTokens;
+import org.porthole.hostagent.relay.RelayRegistry;
+import org.porthole.hostagent.relay.VncTargets;
+import org.porthole.hostagent.ticket.TicketService;
+import org.porthole.token.ReplayGuard;
+
+/**
+ * The agent's parts against real libvirt and real QEMU (TCG): inventory, tickets as QEMU
+ * enforces them, GRAPHICS events through the JNA registration, and the one-time password.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostAgentLibvirtIT {
+  static final String URI = "qemu:///system";
+  static final String HOST = "localhost:19443";
+  static final String SAFE_VNC = "<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='x'/>";
+
+  final Clock clock = Clock.systemUTC();
+  final ConsoleTokens tokens = new ConsoleTokens("it-key");
+  final List<MessageLite> events = new CopyOnWriteArrayList<>();
+  final LogCapture logs = new LogCapture();
+  LibvirtSession session;
+  TestDomains domains;
+  String vm;
+  String exposedVm;
+  RelayRegistry registry;
+  TicketService tickets;
+  ConsoleRelays relays;
+  DomainEventRouter router;
+  GraphicsEvents graphics;
+  LifecycleEvents lifecycle;
+  Server server;
+  ManagedChannel channel;
+  HostAgentGrpc.HostAgentBlockingStub blocking;
+
+  @BeforeAll
+  void start() throws Exception {
+    session = LibvirtSession.open(URI);
+    domains = new TestDomains(session.connect());
+    domains.sweep();
+    LibvirtInventory inventory = new LibvirtInventory(session);
+    tickets = new TicketService(session.connect(), clock);
+    registry = new RelayRegistry(clock);
+    AgentIdentity id = AgentIdentity.forThisProcess(HOST, clock.instant().minusSeconds(5));
+    EventSink sink = (topic, key, value) -> events.add(value);
+    router = new DomainEventRouter(registry, tickets, inventory, sink, new EventFactory(id, clock));
+    graphics = GraphicsEvents.register(session, router::onGraphics, clock);
+    lifecycle = LifecycleEvents.register(session, router::onLifecycle, clock);
+    relays = new ConsoleRelays(new ConsoleAuthorizer(tokens.verifier(clock), new ReplayGuard(clock),
+        HOST, id.startedAt()), new VncTargets(inventory), registry, 8, Duration.ofSeconds(10));
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name)
+        .addService(new HostAgentService(id, inventory, tickets, relays)).build().start();
+    channel = InProcessChannelBuilder.forName(name).build();
+    blocking = HostAgentGrpc.newBlockingStub(channel);
+
+    // Each start costs ~45 s on machines where libvirt re-probes QEMU (see README): one here.
+    vm = domains.start("vnc", SAFE_VNC).getUUIDString();
+    exposedVm = domains.define("exposed",
+        "<graphics type='vnc' autoport='yes' listen='0.0.0.0' passwd='x'/>").getUUIDString();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    channel.shutdownNow();
+    server.shutdownNow();
+    relays.close();
+    graphics.close();
+    lifecycle.close();
+    router.close();
+    domains.close();
+    session.close();
+    logs.close();
+  }
+
+  private org.porthole.api.hostagent.v1.Domain listed(String uuid) {
+    return blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList().stream()
+        .filter(d -> d.getUuid().equals(uuid)).findFirst()
+        .orElseThrow(() -> new AssertionError("ListDomains does not list " + uuid));
+  }
+
+  private int vncPort() {
+    return listed(vm).getGraphics().getPort();
+  }
+
+  private long setTicket(String uuid, String password, int seconds) {
+    return blocking.setGraphicsTicket(SetGraphicsTicketRequest.newBuilder().setVmUuid(uuid)
+        .setPassword(password).setValidSeconds(seconds).setSessionId("it-session").build())
+        .getValidUntilEpochMs();
+  }
+
+  @Test
+  void listsRealDomainsAndFlagsTheExposedOne() {
+    var safe = listed(vm);
+    assertThat(safe.getName()).startsWith(TestDomains.PREFIX);
+    assertThat(safe.getGraphics().getType()).isEqualTo("vnc");
+    assertThat(safe.getGraphics().getListen()).isEqualTo("127.0.0.1");
+    assertThat(safe.getGraphics().getPort()).isPositive();
+    assertThat(safe.getGraphics().getExposed()).isFalse();
+    assertThat(safe.getGraphics().getPasswordCapable()).isTrue();
+    assertThat(listed(exposedVm).getGraphics().getExposed()).isTrue();
+    assertThat(logs.all()).contains("Fix: set listen='127.0.0.1'");
+  }
+
+  @Test
+  void qemuVncListensOnlyOnLoopback() throws Exception {
+    int port = vncPort();
+    Process ss = new ProcessBuilder("ss", "-ltnH").redirectErrorStream(true).start();
+    List<String> lines = new String(ss.getInputStream().readAllBytes()).lines()
+        .filter(l -> l.split("\\s+").length > 3 && l.split("\\s+")[3].endsWith(":" + port)).toList();
+    assertThat(ss.waitFor()).isZero();
+    assertThat(lines).as("listeners on the VNC port " + port).isNotEmpty()
+        .allSatisfy(l -> assertThat(l.split("\\s+")[3]).isEqualTo("127.0.0.1:" + port));
+  }
+
+  @Test
+  void ticketPasswordOpensVncAndOthersAreRefused() throws Exception {
+    setTicket(vm, "Tk7pQ2xz", 60);
+    assertThat(RfbClient.tryPassword(vncPort(), "Tk7pQ2xz")).isTrue();
+    assertThat(RfbClient.tryPassword(vncPort(), "wrong123")).isFalse();
+    assertThat(RfbClient.tryPassword(vncPort(), "x")).as("the boot password is replaced").isFalse();
+  }
+
+  @Test
+  void ticketStopsWorkingAfterItsValidity() throws Exception {
+    long until = setTicket(vm, "Sh0rtLvd", 2);
+    assertThat(RfbClient.tryPassword(vncPort(), "Sh0rtLvd")).isTrue();
+    Thread.sleep(Math.max(0, until - System.currentTimeMillis()) + 1500);
+    assertThat(RfbClient.tryPassword(vncPort(), "Sh0rtLvd")).isFalse();
+  }
+
+  @Test
+  void expiryAfterAnOldLoginKeepsANewerTicket() throws Exception {
+    Instant oldLogin = Instant.now().minusSeconds(5);
+    setTicket(vm, "Newer123", 60);
+    tickets.expire(vm, oldLogin);
+    assertThat(RfbClient.tryPassword(vncPort(), "Newer123")).isTrue();
+    tickets.expire(vm, Instant.now());
+    assertThat(RfbClient.tryPassword(vncPort(), "Newer123")).isFalse();
+  }
+
+  @Test
+  void refusesTicketsForDomainsThatAreNotRunningOrUnknown() {
+    assertStatus(() -> setTicket(exposedVm, "abc", 60), Status.Code.FAILED_PRECONDITION);
+    assertStatus(() -> setTicket(UUID.randomUUID().toString(), "abc", 60), Status.Code.NOT_FOUND);
+  }
+
+  @Test
+  void consoleThroughTheRelayIsOneTimeAndItsEventsNameTheSession() throws Exception {
+    String sid = "session-" + UUID.randomUUID();
+    setTicket(vm, "0neT1me!", 60);
+    var async = HostAgentGrpc.newStub(channel);
+    try (ConsoleSocket console = ConsoleSocket.open(async, tokens.token(sid, vm, HOST))) {
+      assertThat(RfbClient.authenticate(console.in(), console.out(), "0neT1me!")).isTrue();
+      assertThat(RfbClient.clientInit(console.in(), console.out())).isNotNull();
+      awaitGraphics(e -> e.getSessionId().equals(sid)
+          && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+      assertThat(graphicsEvents(sid)).extracting(GraphicsEvent::getPhase)
+          .containsExactly(GraphicsPhase.GRAPHICS_PHASE_CONNECT, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+      assertThat(graphicsEvents(sid).get(0).getClientAddress()).isEqualTo("203.0.113.9");
+      assertThat(RfbClient.tryPassword(vncPort(), "0neT1me!"))
+          .as("password expired after the first login").isFalse();
+    }
+    awaitGraphics(e -> e.getSessionId().equals(sid)
+        && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+    assertThat(events.stream().filter(GraphicsEvent.class::isInstance).map(GraphicsEvent.class::cast)
+        .filter(e -> e.getSessionId().isEmpty()).toList())
+        .as("the direct (non-relay) attempt is reported without a session").isNotEmpty();
+    assertThat(logs.all()).doesNotContain("0neT1me!").doesNotContain("passwd=");
+  }
+
+  @Test
+  void newDomainIsReportedAndWithoutBootPasswordRefusesTickets() throws Exception {
+    Domain d = domains.start("nopasswd", "<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>");
+    String uuid = d.getUUIDString();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline && lifecycleOf(uuid).isEmpty()) {
+      Thread.sleep(50);
+    }
+    LifecycleEvent started = lifecycleOf(uuid).stream()
+        .filter(e -> e.getDetail().startsWith("STARTED")).findFirst()
+        .orElseThrow(() -> new AssertionError("no STARTED event for " + uuid + ": " + lifecycleOf(uuid)));
+    assertThat(started.getDomain().getGraphics().getListen()).isEqualTo("127.0.0.1");
+    assertThat(started.getDomain().getGraphics().getPasswordCapable()).isFalse();
+    assertThat(listed(uuid).getGraphics().getPasswordCapable()).isFalse();
+    assertStatus(() -> setTicket(uuid, "abc", 60), Status.Code.FAILED_PRECONDITION);
+    d.destroy();
+  }
+
+  private List<LifecycleEvent> lifecycleOf(String uuid) {
+    return events.stream().filter(LifecycleEvent.class::isInstance).map(LifecycleEvent.class::cast)
+        .filter(e -> e.getVmUuid().equals(uuid)).toList();
+  }
+
+  private List<GraphicsEvent> graphicsEvents(String sid) {
+    return events.stream().filter(GraphicsEvent.class::isInstance).map(GraphicsEvent.class::cast)
+        .filter(e -> e.getSessionId().equals(sid)).toList();
+  }
+
+  private void awaitGraphics(Predicate<GraphicsEvent> p) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (Instant.now().isBefore(deadline)) {
+      if (events.stream().filter(GraphicsEvent.class::isInstance).map(GraphicsEvent.class::cast)
+          .anyMatch(p)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("expected GRAPHICS event did not arrive; got " + events);
+  }
+
+  private static void assertStatus(ThrowingCall call, Status.Code code) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
+        e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+  }
+
+  @FunctionalInterface
+  interface ThrowingCall {
+    void run() throws IOException;
+  }
+}

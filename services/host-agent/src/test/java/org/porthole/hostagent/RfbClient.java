@@ -1,0 +1,96 @@
+package org.porthole.hostagent;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The smallest RFB 3.8 client that proves a VNC password: version handshake, security type 2
+ * (VNC authentication, DES over the 16-byte challenge with bit-reversed key bytes), result,
+ * and ClientInit/ServerInit. Test code only.
+ */
+final class RfbClient {
+  private static final byte[] VERSION = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
+  private static final int VNC_AUTH = 2;
+  private static final int TIMEOUT_MS = 10_000;
+
+  private RfbClient() {}
+
+  /** Connects straight to QEMU on 127.0.0.1:port and tries the password. */
+  static boolean tryPassword(int port, String password) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(TIMEOUT_MS);
+      return authenticate(s.getInputStream(), s.getOutputStream(), password);
+    }
+  }
+
+  /** Runs the handshake; true when the server accepted the password. */
+  static boolean authenticate(InputStream input, OutputStream out, String password)
+      throws IOException {
+    DataInputStream in = new DataInputStream(input);
+    byte[] version = new byte[12];
+    in.readFully(version);
+    if (!new String(version, StandardCharsets.US_ASCII).startsWith("RFB 003.")) {
+      throw new IOException("not an RFB server");
+    }
+    out.write(VERSION);
+    out.flush();
+    int count = in.readUnsignedByte();
+    if (count == 0) {
+      throw new IOException("server refused the connection: " + reason(in));
+    }
+    boolean offered = false;
+    for (int i = 0; i < count; i++) {
+      offered |= in.readUnsignedByte() == VNC_AUTH;
+    }
+    if (!offered) {
+      throw new IOException("server does not offer VNC password authentication");
+    }
+    out.write(VNC_AUTH);
+    byte[] challenge = new byte[16];
+    in.readFully(challenge);
+    out.write(desResponse(challenge, password));
+    out.flush();
+    return in.readInt() == 0;
+  }
+
+  /** Sends ClientInit (shared) and reads ServerInit; returns the desktop name. */
+  static String clientInit(InputStream input, OutputStream out) throws IOException {
+    DataInputStream in = new DataInputStream(input);
+    out.write(1);
+    out.flush();
+    in.readUnsignedShort(); // width
+    in.readUnsignedShort(); // height
+    in.readFully(new byte[16]); // pixel format
+    byte[] name = new byte[in.readInt()];
+    in.readFully(name);
+    return new String(name, StandardCharsets.UTF_8);
+  }
+
+  static byte[] desResponse(byte[] challenge, String password) {
+    byte[] key = new byte[8];
+    byte[] pw = password.getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < key.length && i < pw.length; i++) {
+      key[i] = (byte) (Integer.reverse(pw[i] & 0xff) >>> 24);
+    }
+    try {
+      Cipher des = Cipher.getInstance("DES/ECB/NoPadding");
+      des.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "DES"));
+      return des.doFinal(challenge);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("DES is not available", e);
+    }
+  }
+
+  private static String reason(DataInputStream in) throws IOException {
+    byte[] r = new byte[Math.min(in.readInt(), 4096)];
+    in.readFully(r);
+    return new String(r, StandardCharsets.UTF_8);
+  }
+}

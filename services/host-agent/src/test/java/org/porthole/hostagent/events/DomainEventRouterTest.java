@@ -1,0 +1,120 @@
+package org.porthole.hostagent.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.MessageLite;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.api.events.v1.GraphicsPhase;
+import org.porthole.api.events.v1.HostEvent;
+import org.porthole.api.events.v1.HostEventKind;
+import org.porthole.api.events.v1.LifecycleEvent;
+import org.porthole.api.hostagent.v1.DomainState;
+import org.porthole.hostagent.AgentIdentity;
+import org.porthole.hostagent.libvirt.FakeHypervisor;
+import org.porthole.hostagent.libvirt.GraphicsSignal;
+import org.porthole.hostagent.libvirt.GraphicsSignal.Address;
+import org.porthole.hostagent.libvirt.GraphicsSignal.Family;
+import org.porthole.hostagent.libvirt.GraphicsSignal.Phase;
+import org.porthole.hostagent.libvirt.LifecycleSignal;
+import org.porthole.hostagent.relay.RelayRegistry;
+import org.porthole.hostagent.ticket.FakeTickets;
+
+class DomainEventRouterTest {
+  private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  private static final AgentIdentity ID =
+      new AgentIdentity("agent-1:9443", "agent-1", "test", "boot-7", Instant.EPOCH);
+
+  record Published(String topic, String key, MessageLite value) {}
+
+  final List<Published> published = new CopyOnWriteArrayList<>();
+  final EventSink sink = (t, k, v) -> published.add(new Published(t, k, v));
+  final FakeHypervisor hypervisor =
+      new FakeHypervisor().add(FakeHypervisor.runningOnSocket(VM, "web-1", "/tmp/x.sock"));
+  final FakeTickets tickets = new FakeTickets(hypervisor);
+  final RelayRegistry registry = new RelayRegistry(Clock.systemUTC());
+  final EventFactory factory = new EventFactory(ID, Clock.systemUTC());
+  final DomainEventRouter router =
+      new DomainEventRouter(registry, tickets, hypervisor, sink, factory);
+
+  private static GraphicsSignal signal(Phase phase, String clientPort) {
+    return new GraphicsSignal(VM, phase, new Address(Family.IPV4, "127.0.0.1", clientPort),
+        new Address(Family.IPV4, "127.0.0.1", "5900"), "vnc", Instant.ofEpochMilli(1234));
+  }
+
+  private GraphicsEvent lastGraphics() {
+    Published p = published.get(published.size() - 1);
+    assertThat(p.topic()).isEqualTo(Topics.GRAPHICS);
+    assertThat(p.key()).isEqualTo(VM);
+    return (GraphicsEvent) p.value();
+  }
+
+  @Test
+  void initializeOfAPortholeRelayExpiresThePasswordAndNamesTheSession() {
+    registry.bind("session-1", VM, "198.51.100.4", 41000);
+    router.handleGraphics(signal(Phase.CONNECT, "41000"));
+    assertThat(tickets.expired()).isEmpty();
+    router.handleGraphics(signal(Phase.INITIALIZE, "41000"));
+    assertThat(tickets.expired()).containsExactly(VM);
+    GraphicsEvent e = lastGraphics();
+    assertThat(e.getSessionId()).isEqualTo("session-1");
+    assertThat(e.getPhase()).isEqualTo(GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+    assertThat(e.getClientAddress()).isEqualTo("198.51.100.4");
+    assertThat(e.getHostId()).isEqualTo("agent-1:9443");
+    assertThat(e.getOccurredAtEpochMs()).isEqualTo(1234);
+    assertThat(e.getEventId()).isNotBlank();
+  }
+
+  @Test
+  void foreignClientIsPublishedWithoutSessionAndExpiresNothing() {
+    registry.bind("session-1", VM, "198.51.100.4", 41000);
+    router.handleGraphics(signal(Phase.INITIALIZE, "52000"));
+    assertThat(tickets.expired()).isEmpty();
+    assertThat(lastGraphics().getSessionId()).isEmpty();
+    assertThat(lastGraphics().getClientAddress()).isEqualTo("127.0.0.1:52000");
+  }
+
+  @Test
+  void disconnectNamesTheSessionThenForgetsTheRelay() {
+    RelayRegistry.Binding b = registry.bind("session-1", VM, "c", 41000);
+    registry.release(b);
+    router.handleGraphics(signal(Phase.DISCONNECT, "41000"));
+    assertThat(lastGraphics().getSessionId()).isEqualTo("session-1");
+    assertThat(lastGraphics().getPhase()).isEqualTo(GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+    router.handleGraphics(signal(Phase.DISCONNECT, "41000"));
+    assertThat(lastGraphics().getSessionId()).isEmpty();
+  }
+
+  @Test
+  void lifecycleEventCarriesTheDomainAsItIsNow() {
+    router.handleLifecycle(new LifecycleSignal(VM, "web-1", "STARTED", "BOOTED", Instant.EPOCH));
+    LifecycleEvent e = (LifecycleEvent) published.get(0).value();
+    assertThat(published.get(0).topic()).isEqualTo(Topics.LIFECYCLE);
+    assertThat(e.getDetail()).isEqualTo("STARTED/BOOTED");
+    assertThat(e.getState()).isEqualTo(DomainState.DOMAIN_STATE_RUNNING);
+    assertThat(e.getDomain().getGraphics().getPasswordCapable()).isTrue();
+  }
+
+  @Test
+  void undefinedDomainIsPublishedWithoutDomain() {
+    router.handleLifecycle(new LifecycleSignal(VM, "web-1", "UNDEFINED", "REMOVED", Instant.EPOCH));
+    LifecycleEvent e = (LifecycleEvent) published.get(0).value();
+    assertThat(e.hasDomain()).isFalse();
+    assertThat(e.getState()).isEqualTo(DomainState.DOMAIN_STATE_SHUTOFF);
+  }
+
+  @Test
+  void heartbeatAndGoodbyeCarryIdentityAndTimeout() {
+    HostEvent hb = factory.heartbeat();
+    assertThat(hb.getKind()).isEqualTo(HostEventKind.HOST_EVENT_KIND_HEARTBEAT);
+    assertThat(hb.getBootId()).isEqualTo("boot-7");
+    assertThat(hb.getHeartbeatTimeoutSeconds()).isEqualTo(15);
+    assertThat(hb.getApiVersionsList()).containsExactly("porthole.hostagent.v1");
+    assertThat(factory.goodbye().getKind()).isEqualTo(HostEventKind.HOST_EVENT_KIND_GOODBYE);
+    assertThat(factory.goodbye().getEventId()).isNotEqualTo(factory.goodbye().getEventId());
+  }
+}

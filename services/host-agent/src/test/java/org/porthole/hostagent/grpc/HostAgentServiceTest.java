@@ -1,0 +1,354 @@
+package org.porthole.hostagent.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.porthole.api.hostagent.v1.ConsoleClose;
+import org.porthole.api.hostagent.v1.ConsoleFrame;
+import org.porthole.api.hostagent.v1.ConsoleOpen;
+import org.porthole.api.hostagent.v1.Domain;
+import org.porthole.api.hostagent.v1.GetInfoRequest;
+import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.api.hostagent.v1.ListDomainsRequest;
+import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
+import org.porthole.hostagent.AgentIdentity;
+import org.porthole.hostagent.LogCapture;
+import org.porthole.hostagent.libvirt.FakeHypervisor;
+import org.porthole.hostagent.relay.ConsoleAuthorizer;
+import org.porthole.hostagent.relay.ConsoleRelays;
+import org.porthole.hostagent.relay.ConsoleTokens;
+import org.porthole.hostagent.relay.FakeVncServer;
+import org.porthole.hostagent.relay.RelayRegistry;
+import org.porthole.hostagent.relay.VncTargets;
+import org.porthole.hostagent.ticket.FakeTickets;
+import org.porthole.token.ConsoleClaims;
+import org.porthole.token.ReplayGuard;
+
+/** The gRPC surface in-process: bad input gets the right status and the server keeps serving. */
+class HostAgentServiceTest {
+  static final String HOST = "agent-1.test:9443";
+  static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  static final String STOPPED_VM = "1b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  static final String EXPOSED_VM = "2b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  static final int MAX_CONSOLES = 4;
+
+  @TempDir Path dir;
+  final ConsoleTokens tokens = new ConsoleTokens("engine-key-1");
+  final Instant started = Instant.now().minusSeconds(30);
+  FakeVncServer vnc;
+  FakeTickets tickets;
+  RelayRegistry registry;
+  ConsoleRelays relays;
+  Server server;
+  ManagedChannel channel;
+  HostAgentGrpc.HostAgentBlockingStub blocking;
+  HostAgentGrpc.HostAgentStub async;
+
+  @BeforeEach
+  void start() throws Exception {
+    vnc = FakeVncServer.start(dir.resolve("vnc.sock"));
+    FakeHypervisor hypervisor = new FakeHypervisor()
+        .add(FakeHypervisor.runningOnSocket(VM, "web-1", vnc.socket().toString()))
+        .add(FakeHypervisor.stopped(STOPPED_VM, "db-1", "127.0.0.1", false))
+        .add(FakeHypervisor.stopped(EXPOSED_VM, "legacy", "0.0.0.0", true));
+    tickets = new FakeTickets(hypervisor);
+    registry = new RelayRegistry(Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    ConsoleAuthorizer authorizer =
+        new ConsoleAuthorizer(tokens.verifier(clock), new ReplayGuard(clock), HOST, started);
+    relays = new ConsoleRelays(authorizer, new VncTargets(hypervisor), registry, MAX_CONSOLES,
+        Duration.ofMillis(300));
+    AgentIdentity identity = new AgentIdentity(HOST, "agent-1", "test", "boot-1", started);
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor()
+        .addService(new HostAgentService(identity, hypervisor, tickets, relays)).build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    blocking = HostAgentGrpc.newBlockingStub(channel);
+    async = HostAgentGrpc.newStub(channel);
+  }
+
+  @AfterEach
+  void serverStillServesAndNothingLeaks() throws Exception {
+    assertThat(blocking.getInfo(GetInfoRequest.getDefaultInstance()).getHostId()).isEqualTo(HOST);
+    awaitNoOpenRelays();
+    channel.shutdownNow();
+    server.shutdownNow();
+    relays.close();
+    vnc.close();
+  }
+
+  private void awaitNoOpenRelays() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while ((relays.activeCount() > 0 || registry.openCount() > 0) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(relays.activeCount()).as("console streams left open").isZero();
+    assertThat(registry.openCount()).as("QEMU sockets left open").isZero();
+  }
+
+  static ConsoleFrame open(String token) {
+    return ConsoleFrame.newBuilder()
+        .setOpen(ConsoleOpen.newBuilder().setToken(token).setClientAddress("192.0.2.7")).build();
+  }
+
+  static ConsoleFrame data(byte[] bytes) {
+    return ConsoleFrame.newBuilder().setData(ByteString.copyFrom(bytes)).build();
+  }
+
+  static ConsoleFrame close() {
+    return ConsoleFrame.newBuilder().setClose(ConsoleClose.newBuilder().setStatus("CLOSED")).build();
+  }
+
+  /** Opens a console with {@code first} and returns the recorder. */
+  private RecordingObserver console(ConsoleFrame first, List<StreamObserver<ConsoleFrame>> keep) {
+    RecordingObserver rec = new RecordingObserver();
+    StreamObserver<ConsoleFrame> requests = async.openConsole(rec);
+    keep.add(requests);
+    if (first != null) {
+      requests.onNext(first);
+    }
+    return rec;
+  }
+
+  private Status openAndAwait(String token) throws Exception {
+    RecordingObserver rec = console(open(token), new ArrayList<>());
+    return rec.awaitStatus();
+  }
+
+  @Test
+  void relaysBytesBothWaysToTheVncServer() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(open(tokens.token("session-1", VM, HOST)), req);
+    assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
+    byte[] hello = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
+    req.get(0).onNext(data(hello));
+    assertThat(rec.readBytes(hello.length)).isEqualTo(hello);
+    req.get(0).onNext(close());
+    assertThat(rec.awaitStatus().isOk()).isTrue();
+    assertThat(rec.lastClose().getStatus()).isEqualTo("CLOSED");
+  }
+
+  @Test
+  void rejectsDataBeforeOpen() throws Exception {
+    RecordingObserver rec = console(data(new byte[] {1, 2, 3}), new ArrayList<>());
+    assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(rec.lastClose().getStatus()).isEqualTo("BAD_REQUEST");
+    assertThat(vnc.connections()).isZero();
+  }
+
+  @Test
+  void rejectsEmptyFrame() throws Exception {
+    RecordingObserver rec = console(ConsoleFrame.getDefaultInstance(), new ArrayList<>());
+    assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void rejectsStreamEndedWithoutOpen() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(null, req);
+    req.get(0).onCompleted();
+    assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void rejectsStreamThatNeverSendsOpen() throws Exception {
+    RecordingObserver rec = console(null, new ArrayList<>());
+    assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(rec.lastClose().getReason()).contains("no open frame");
+  }
+
+  @Test
+  void rejectsGarbageToken() throws Exception {
+    assertThat(openAndAwait("not.a.token").getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(openAndAwait("").getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(openAndAwait("x".repeat(10_000)).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void rejectsTokenSignedByForeignKey() throws Exception {
+    String forged = new ConsoleTokens("engine-key-1").token("s", VM, HOST);
+    assertThat(openAndAwait(forged).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(vnc.connections()).isZero();
+  }
+
+  @Test
+  void rejectsTokenForAnotherHost() throws Exception {
+    String token = tokens.token("s", VM, "agent-2.test:9443");
+    assertThat(openAndAwait(token).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(vnc.connections()).isZero();
+  }
+
+  @Test
+  void rejectsTokenForAnotherChannel() throws Exception {
+    ConsoleClaims c = ConsoleTokens.claims("s", VM, HOST);
+    ConsoleClaims sso = new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(),
+        c.vmUuid(), c.hostId(), "sso", c.issuedAt(), c.notBefore(), c.expiresAt(), c.tokenId());
+    assertThat(openAndAwait(tokens.sign(sso)).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
+
+  @Test
+  void rejectsTokenIssuedBeforeTheAgentStarted() throws Exception {
+    ConsoleClaims c = ConsoleTokens.claims("s", VM, HOST);
+    Instant iat = started.minusSeconds(20);
+    ConsoleClaims old = new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(),
+        c.vmUuid(), c.hostId(), c.channel(), iat, iat, iat.plusSeconds(110), c.tokenId());
+    assertThat(openAndAwait(tokens.sign(old)).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void rejectsTokenUsedTwice() throws Exception {
+    String token = tokens.token("session-1", VM, HOST);
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver first = console(open(token), req);
+    assertThat(first.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
+    RecordingObserver second = console(open(token), req);
+    assertThat(second.awaitStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(second.lastClose().getReason()).contains("already used");
+    assertThat(vnc.connections()).isEqualTo(1);
+    req.get(0).onNext(close());
+    assertThat(first.awaitStatus().isOk()).isTrue();
+  }
+
+  @Test
+  void rejectsConsoleForStoppedOrUnknownVm() throws Exception {
+    assertThat(openAndAwait(tokens.token("s", STOPPED_VM, HOST)).getCode())
+        .isEqualTo(Status.Code.FAILED_PRECONDITION);
+    String unknown = UUID.randomUUID().toString();
+    assertThat(openAndAwait(tokens.token("s", unknown, HOST)).getCode())
+        .isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
+  void rejectsSecondOpenFrame() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(open(tokens.token("s", VM, HOST)), req);
+    rec.readBytes(FakeVncServer.BANNER.length);
+    req.get(0).onNext(open(tokens.token("s", VM, HOST)));
+    assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void rejectsOversizedDataFrame() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(open(tokens.token("s", VM, HOST)), req);
+    rec.readBytes(FakeVncServer.BANNER.length);
+    req.get(0).onNext(data(new byte[ConsoleRelays.MAX_CHUNK_BYTES + 1]));
+    assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+  }
+
+  @Test
+  void refusesConsolesBeyondThePoolInsteadOfQueueing() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    List<RecordingObserver> open = new ArrayList<>();
+    for (int i = 0; i < MAX_CONSOLES; i++) {
+      RecordingObserver rec = console(open(tokens.token("s" + i, VM, HOST)), req);
+      rec.readBytes(FakeVncServer.BANNER.length);
+      open.add(rec);
+    }
+    RecordingObserver extra = console(open(tokens.token("extra", VM, HOST)), req);
+    assertThat(extra.awaitStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    for (int i = 0; i < MAX_CONSOLES; i++) {
+      req.get(i).onCompleted();
+      assertThat(open.get(i).awaitStatus().isOk()).isTrue();
+    }
+  }
+
+  @Test
+  void clientCancelReleasesTheVncConnection() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(open(tokens.token("s", VM, HOST)), req);
+    rec.readBytes(FakeVncServer.BANNER.length);
+    assertThat(registry.openCount()).isEqualTo(1);
+    req.get(0).onError(Status.CANCELLED.asRuntimeException());
+    awaitNoOpenRelays();
+  }
+
+  @Test
+  void listsDomainsWithExposureAndPasswordCapability() {
+    List<Domain> domains = blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList();
+    assertThat(domains).hasSize(3);
+    Domain exposed = domains.stream().filter(d -> d.getUuid().equals(EXPOSED_VM)).findFirst().orElseThrow();
+    assertThat(exposed.getGraphics().getExposed()).isTrue();
+    assertThat(exposed.getGraphics().getListen()).isEqualTo("0.0.0.0");
+    Domain running = domains.stream().filter(d -> d.getUuid().equals(VM)).findFirst().orElseThrow();
+    assertThat(running.getGraphics().getPasswordCapable()).isTrue();
+    assertThat(running.getGraphics().getExposed()).isFalse();
+  }
+
+  @Test
+  void getInfoNamesHostAndApiVersions() {
+    var info = blocking.getInfo(GetInfoRequest.getDefaultInstance());
+    assertThat(info.getApiVersionsList()).containsExactly("porthole.hostagent.v1");
+    assertThat(info.getLibvirtVersion()).isEqualTo("9.0.0");
+  }
+
+  @Test
+  void setsTicketAndAnswersWithItsExpiry() {
+    long before = System.currentTimeMillis();
+    var r = blocking.setGraphicsTicket(ticket(VM, "Ab3$efGh", 120));
+    assertThat(r.getValidUntilEpochMs()).isBetween(before + 119_000, before + 122_000);
+    assertThat(tickets.password(VM)).isEqualTo("Ab3$efGh");
+  }
+
+  @Test
+  void rejectsBadTicketRequests() {
+    assertCode(() -> blocking.setGraphicsTicket(ticket(VM, "", 120)), Status.Code.INVALID_ARGUMENT);
+    assertCode(() -> blocking.setGraphicsTicket(ticket(VM, "123456789", 120)),
+        Status.Code.INVALID_ARGUMENT);
+    assertCode(() -> blocking.setGraphicsTicket(ticket(VM, "pw", 0)), Status.Code.INVALID_ARGUMENT);
+    assertCode(() -> blocking.setGraphicsTicket(ticket(VM, "pw", 601)), Status.Code.INVALID_ARGUMENT);
+    assertCode(() -> blocking.setGraphicsTicket(ticket("../etc", "pw", 60)),
+        Status.Code.INVALID_ARGUMENT);
+    assertCode(() -> blocking.setGraphicsTicket(ticket(UUID.randomUUID().toString(), "pw", 60)),
+        Status.Code.NOT_FOUND);
+  }
+
+  @Test
+  void neverLogsTicketsOrTokens() throws Exception {
+    String password = "Qz7!kW2p";
+    String token = tokens.token("session-9", VM, HOST);
+    try (LogCapture logs = new LogCapture()) {
+      blocking.setGraphicsTicket(ticket(VM, password, 60));
+      List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+      RecordingObserver rec = console(open(token), req);
+      rec.readBytes(FakeVncServer.BANNER.length);
+      req.get(0).onNext(close());
+      rec.awaitStatus();
+      assertThat(openAndAwait(token).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      assertThat(openAndAwait(token + "x").getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      awaitNoOpenRelays();
+      assertThat(logs.all()).contains("session-9").doesNotContain(password)
+          .doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+    }
+  }
+
+  static SetGraphicsTicketRequest ticket(String vm, String password, int seconds) {
+    return SetGraphicsTicketRequest.newBuilder().setVmUuid(vm).setPassword(password)
+        .setValidSeconds(seconds).setSessionId("session-1").build();
+  }
+
+  private static void assertCode(Runnable call, Status.Code code) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
+        e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+  }
+}

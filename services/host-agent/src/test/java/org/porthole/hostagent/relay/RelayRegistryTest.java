@@ -1,0 +1,102 @@
+package org.porthole.hostagent.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.porthole.hostagent.libvirt.GraphicsSignal;
+import org.porthole.hostagent.libvirt.GraphicsSignal.Address;
+import org.porthole.hostagent.libvirt.GraphicsSignal.Family;
+import org.porthole.hostagent.libvirt.GraphicsSignal.Phase;
+
+class RelayRegistryTest {
+  private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  private static final String OTHER_VM = "1b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+
+  private static final class MutableClock extends Clock {
+    Instant now = Instant.parse("2030-01-01T00:00:00Z");
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private static GraphicsSignal event(String vm, Family family, String service) {
+    return new GraphicsSignal(vm, Phase.CONNECT, new Address(family, "127.0.0.1", service),
+        new Address(Family.IPV4, "127.0.0.1", "5900"), "vnc", Instant.EPOCH);
+  }
+
+  @Test
+  void matchesEventToRelayByItsLocalPortBehindOneProxyAddress() {
+    RelayRegistry r = new RelayRegistry(Clock.systemUTC());
+    r.bind("session-a", VM, "10.0.0.1", 40001);
+    r.bind("session-b", VM, "10.0.0.2", 40002);
+    assertThat(r.match(event(VM, Family.IPV4, "40002")).orElseThrow().sessionId())
+        .isEqualTo("session-b");
+    assertThat(r.match(event(VM, Family.IPV6, "40001")).orElseThrow().sessionId())
+        .isEqualTo("session-a");
+  }
+
+  @Test
+  void doesNotMatchAnotherDomainOrAForeignClient() {
+    RelayRegistry r = new RelayRegistry(Clock.systemUTC());
+    r.bind("session-a", VM, "10.0.0.1", 40001);
+    assertThat(r.match(event(OTHER_VM, Family.IPV4, "40001"))).isEmpty();
+    assertThat(r.match(event(VM, Family.IPV4, "40009"))).isEmpty();
+    assertThat(r.match(event(VM, Family.IPV4, "garbage"))).isEmpty();
+  }
+
+  @Test
+  void releasedRelayStillAnswersItsDisconnectWithinGrace() {
+    MutableClock clock = new MutableClock();
+    RelayRegistry r = new RelayRegistry(clock);
+    RelayRegistry.Binding b = r.bind("session-a", VM, "c", 40001);
+    r.release(b);
+    assertThat(r.openCount()).isZero();
+    clock.now = clock.now.plus(Duration.ofSeconds(30));
+    assertThat(r.match(event(VM, Family.IPV4, "40001"))).isPresent();
+    clock.now = clock.now.plus(RelayRegistry.GRACE);
+    r.bind("session-b", VM, "c", 40005); // purges expired bindings
+    assertThat(r.match(event(VM, Family.IPV4, "40001"))).isEmpty();
+  }
+
+  @Test
+  void reusedPortPrefersTheOpenRelay() {
+    RelayRegistry r = new RelayRegistry(Clock.systemUTC());
+    RelayRegistry.Binding old = r.bind("old", VM, "c", 40001);
+    r.release(old);
+    r.bind("new", VM, "c", 40001);
+    assertThat(r.match(event(VM, Family.IPV4, "40001")).orElseThrow().sessionId()).isEqualTo("new");
+  }
+
+  @Test
+  void unixSocketEventMatchesOnlyAnUnambiguousRelay() {
+    RelayRegistry r = new RelayRegistry(Clock.systemUTC());
+    r.bind("one", VM, "c", -1);
+    assertThat(r.match(event(VM, Family.UNIX, "")).orElseThrow().sessionId()).isEqualTo("one");
+    r.bind("two", VM, "c", -1);
+    assertThat(r.match(event(VM, Family.UNIX, ""))).isEmpty();
+  }
+
+  @Test
+  void forgottenBindingNoLongerMatches() {
+    RelayRegistry r = new RelayRegistry(Clock.systemUTC());
+    RelayRegistry.Binding b = r.bind("session-a", VM, "c", 40001);
+    r.forget(b);
+    assertThat(r.match(event(VM, Family.IPV4, "40001"))).isEmpty();
+  }
+}
