@@ -1,0 +1,79 @@
+package org.porthole.wsproxy.relay;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.porthole.api.hostagent.v1.HostAgentGrpc;
+
+/**
+ * One shared gRPC channel (one HTTP/2 connection, many console streams) per host agent, created
+ * on first use and kept for the life of the proxy. Mutual TLS with the Porthole CA; the authority
+ * is the host id itself, so the agent's certificate must cover the host named in the token.
+ *
+ * <p>Flow control: a small per-stream window bounds what an agent can push into this process
+ * for a console whose browser reads slowly (the relay requests one message at a time).
+ *
+ * <p>Threading: thread-safe; {@link #stub} never blocks (channels connect lazily).
+ */
+public final class AgentChannels implements AgentConnector, AutoCloseable {
+
+    /** Per-stream HTTP/2 window: at most this much unrequested data per console is buffered here. */
+    static final int FLOW_CONTROL_WINDOW = 256 * 1024;
+    /** Largest frame accepted from an agent (data frames are ≤ 64 KiB by contract). */
+    static final int MAX_INBOUND_MESSAGE = 256 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(AgentChannels.class.getName());
+
+    private final ChannelCredentials credentials;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+    public AgentChannels(ChannelCredentials credentials) {
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+    }
+
+    @Override
+    public HostAgentGrpc.HostAgentStub stub(String hostId) {
+        ManagedChannel channel = channels.get(hostId);
+        if (channel == null) {
+            AgentAddress address = AgentAddress.parse(hostId);
+            channel = channels.computeIfAbsent(hostId, id -> open(id, address));
+        }
+        return HostAgentGrpc.newStub(channel);
+    }
+
+    private ManagedChannel open(String hostId, AgentAddress address) {
+        LOG.log(Level.INFO, "opening channel to host agent {0}", hostId);
+        return NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
+                .overrideAuthority(hostId)
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
+                .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
+                .build();
+    }
+
+    /** Number of agents with a channel (for tests and diagnostics). */
+    public int size() {
+        return channels.size();
+    }
+
+    /** Shuts every channel down, cancelling calls still open after a short grace. */
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdown);
+        for (ManagedChannel channel : channels.values()) {
+            try {
+                if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+                    channel.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                channel.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        channels.clear();
+    }
+}

@@ -1,0 +1,157 @@
+package org.porthole.wsproxy.relay;
+
+import com.google.protobuf.ByteString;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import java.util.concurrent.TimeUnit;
+import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.status.PortholeStatus;
+
+/**
+ * Moves console bytes between one WebSocket and one {@link AgentStream}, with backpressure both
+ * ways and no buffer of its own:
+ * <ul>
+ *   <li>browser → agent: each binary frame becomes data frames; while the gRPC call is not ready
+ *       the WebSocket is not read ({@code autoRead} off) until the call's {@code onReady};</li>
+ *   <li>agent → browser: one message is requested at a time, and the next only after the previous
+ *       WebSocket write completed and while the channel is writable (its water marks).</li>
+ * </ul>
+ *
+ * <p>Threading: confined to the WebSocket channel's event loop. The gRPC call delivers its
+ * callbacks on that loop (call executor), and write listeners run there too, so no field needs
+ * synchronization.
+ */
+final class ConsoleRelay implements AgentStream.Listener {
+
+    /** Told when the agent ended the console; called on the event loop, once. */
+    interface EndListener {
+        void agentEnded(PortholeStatus status, String reason);
+    }
+
+    /** How long an agent that sent its close frame may take to finish the call before it is cancelled. */
+    static final long AGENT_FINISH_GRACE_SECONDS = 5;
+
+    private final Channel ws;
+    private final EndListener endListener;
+    private final ChannelFutureListener writeDone = this::writeDone;
+    private AgentStream agent;
+    private boolean awaitingAgent = true;
+    private boolean writeInFlight;
+    private boolean agentEnded;
+    private boolean stopped;
+    private long bytesToClient;
+    private long bytesToAgent;
+
+    ConsoleRelay(Channel ws, EndListener endListener) {
+        this.ws = ws;
+        this.endListener = endListener;
+    }
+
+    /** Opens the call (one request outstanding) and sends the open frame. */
+    void start(HostAgentGrpc.HostAgentStub stub, String token, String clientAddress) {
+        agent = AgentStream.open(stub, ws.eventLoop(), token, clientAddress, this);
+    }
+
+    /** Forwards client bytes; pauses reading the WebSocket when the agent cannot take more now. */
+    void fromClient(ByteBuf bytes) {
+        if (stopped) {
+            return;
+        }
+        bytesToAgent += bytes.readableBytes();
+        agent.send(bytes);
+        if (!agent.isReady()) {
+            ws.config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void onAgentReady() {
+        if (!stopped && agent.isReady() && !ws.config().isAutoRead()) {
+            ws.config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void onAgentData(ByteString data) {
+        awaitingAgent = false;
+        if (stopped) {
+            return;
+        }
+        if (data.isEmpty()) {
+            pullFromAgent();
+            return;
+        }
+        bytesToClient += data.size();
+        writeInFlight = true;
+        ChannelFuture write = ws.writeAndFlush(new BinaryWebSocketFrame(
+                Unpooled.wrappedBuffer(data.asReadOnlyByteBuffer())));
+        write.addListener(writeDone);
+    }
+
+    @Override
+    public void onAgentEnd(PortholeStatus status, String reason) {
+        agentEnded = true;
+        if (!stopped) {
+            endListener.agentEnded(status, reason);
+        }
+    }
+
+    /** The WebSocket's writability changed: a paused agent → browser direction may resume. */
+    void writabilityChanged() {
+        pullFromAgent();
+    }
+
+    /**
+     * Stops relaying because the WebSocket is closing. Cancels the call unless the agent ended it
+     * (then the agent finishes it; {@link #release()} cancels it if it lingers).
+     */
+    void stop(String why) {
+        stopped = true;
+        if (!agentEnded) {
+            agent.cancel(why);
+        }
+    }
+
+    /**
+     * The WebSocket is gone: the call is cancelled if it is still open. When the agent ended the
+     * console itself it gets {@link #AGENT_FINISH_GRACE_SECONDS} to finish the call first.
+     */
+    void release() {
+        stopped = true;
+        if (agentEnded) {
+            ws.eventLoop().schedule(() -> agent.cancel("host agent did not finish the call"),
+                    AGENT_FINISH_GRACE_SECONDS, TimeUnit.SECONDS);
+        } else {
+            agent.cancel("client connection closed");
+        }
+    }
+
+    long bytesToClient() {
+        return bytesToClient;
+    }
+
+    long bytesToAgent() {
+        return bytesToAgent;
+    }
+
+    private void writeDone(ChannelFuture future) {
+        writeInFlight = false;
+        if (!future.isSuccess()) {
+            release();
+            ws.close();
+            return;
+        }
+        pullFromAgent();
+    }
+
+    private void pullFromAgent() {
+        if (!stopped && !awaitingAgent && !writeInFlight && ws.isWritable()) {
+            awaitingAgent = true;
+            agent.requestNext();
+        }
+    }
+}

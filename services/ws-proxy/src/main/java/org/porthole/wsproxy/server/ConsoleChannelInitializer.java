@@ -1,0 +1,76 @@
+package org.porthole.wsproxy.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
+import java.util.Objects;
+import org.porthole.wsproxy.relay.AgentConnector;
+import org.porthole.wsproxy.relay.ConsoleSessionHandler;
+import org.porthole.wsproxy.token.ConsoleAuthenticator;
+import org.porthole.wsproxy.websocket.HandshakeHandler;
+import org.porthole.wsproxy.websocket.HandshakePolicy;
+import org.porthole.wsproxy.websocket.KeepAliveHandler;
+import org.porthole.wsproxy.websocket.SessionStarter;
+
+/**
+ * The pipeline of one console connection. Before the upgrade: [TLS] → HTTP codec → small
+ * aggregator → {@link HandshakeHandler}. After it: [TLS] → WebSocket frame codec (max frame
+ * {@code porthole.proxy.max-frame-bytes}, masked client frames required) →
+ * {@link KeepAliveHandler} → {@link ConsoleSessionHandler}. The HTTP handlers are removed by the
+ * upgrade, so an open console holds no HTTP parsing state.
+ */
+public final class ConsoleChannelInitializer extends ChannelInitializer<Channel> {
+
+    static final int MAX_INITIAL_LINE = 4096;
+    /** Headers, including a {@code porthole.token.<JWS>} subprotocol of up to 4 KiB. */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** An upgrade request has no body; a small one is tolerated and ignored. */
+    static final int MAX_REQUEST_BODY = 1024;
+
+    private final SslContext tls;
+    private final HandshakePolicy policy;
+    private final WebSocketServerHandshakerFactory handshakers;
+    private final SessionStarter starter;
+
+    /**
+     * @param tls  the listener's TLS context, or {@code null} for plain ws
+     */
+    public ConsoleChannelInitializer(SslContext tls, ProxyConfig config, ConsoleAuthenticator authenticator,
+                                     AgentConnector agents) {
+        Objects.requireNonNull(authenticator, "authenticator");
+        Objects.requireNonNull(agents, "agents");
+        this.tls = tls;
+        this.policy = new HandshakePolicy(config.allowedOrigins());
+        WebSocketDecoderConfig frames = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.maxFrameBytes())
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        String url = (config.tls() ? "wss://" : "ws://") + config.bind() + ":" + config.port() + HandshakePolicy.PATH;
+        this.handshakers = new WebSocketServerHandshakerFactory(url, HandshakePolicy.SUBPROTOCOL_BINARY, frames);
+        Duration ping = config.pingInterval();
+        this.starter = (pipeline, token, client) -> {
+            pipeline.addLast("keepalive", new KeepAliveHandler(ping));
+            pipeline.addLast("console", new ConsoleSessionHandler(authenticator, agents, token, client));
+        };
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        ChannelPipeline pipeline = channel.pipeline();
+        if (tls != null) {
+            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+        }
+        pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_INITIAL_LINE));
+        pipeline.addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY));
+        pipeline.addLast("handshake", new HandshakeHandler(policy, handshakers, starter));
+    }
+}

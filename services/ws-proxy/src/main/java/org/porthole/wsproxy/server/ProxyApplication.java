@@ -1,0 +1,111 @@
+package org.porthole.wsproxy.server;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.porthole.config.Settings;
+import org.porthole.pki.TlsFiles;
+import org.porthole.token.HttpJwksKeys;
+import org.porthole.wsproxy.relay.AgentChannels;
+import org.porthole.wsproxy.token.ConsoleAuthenticator;
+import org.porthole.wsproxy.token.PrefetchedKeys;
+
+/**
+ * The ws-proxy assembled from configuration: the engine's JWKS (fetched at start and retried every
+ * 10 s until it answers, on its own thread), a pool of one thread per core that verifies tokens
+ * off the event loops, a one-thread executor for tokens whose key must be fetched first, the
+ * mutual-TLS channels to host agents, and the listener.
+ */
+public final class ProxyApplication implements AutoCloseable {
+
+    /** Service name of the proxy's certificate in the development PKI. */
+    public static final String SERVICE_NAME = "ws-proxy";
+    /** Tokens waiting for verification beyond this many are refused (1014) instead of queueing. */
+    static final int VERIFY_QUEUE = 4096;
+    /** Tokens waiting for a key fetch beyond this many are refused (1014) instead of queueing. */
+    static final int FETCH_QUEUE = 1024;
+    static final long PREFETCH_RETRY_SECONDS = HttpJwksKeys.MIN_REFRESH_INTERVAL.toSeconds();
+
+    private static final System.Logger LOG = System.getLogger(ProxyApplication.class.getName());
+
+    private final ScheduledExecutorService prefetcher;
+    private final ThreadPoolExecutor verifier;
+    private final ThreadPoolExecutor fetcher;
+    private final AgentChannels agents;
+    private final ProxyServer server;
+
+    private ProxyApplication(ScheduledExecutorService prefetcher, ThreadPoolExecutor verifier,
+                             ThreadPoolExecutor fetcher, AgentChannels agents, ProxyServer server) {
+        this.prefetcher = prefetcher;
+        this.verifier = verifier;
+        this.fetcher = fetcher;
+        this.agents = agents;
+        this.server = server;
+    }
+
+    /**
+     * Starts everything configured in {@code settings}.
+     *
+     * @throws org.porthole.config.ConfigException when a setting is unusable
+     */
+    public static ProxyApplication start(Settings settings) throws InterruptedException {
+        ProxyConfig config = ProxyConfig.from(settings);
+        AgentChannels agents = new AgentChannels(TlsFiles.resolve(settings, SERVICE_NAME).channelCredentials());
+        PrefetchedKeys keys = new PrefetchedKeys(new HttpJwksKeys(config.jwksUrl(), Clock.systemUTC()));
+        ScheduledExecutorService prefetcher =
+                Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ws-proxy-jwks", true));
+        prefetcher.scheduleWithFixedDelay(() -> prefetch(keys, config, prefetcher), 0, PREFETCH_RETRY_SECONDS,
+                TimeUnit.SECONDS);
+        int cores = Runtime.getRuntime().availableProcessors();
+        ThreadPoolExecutor verifier = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(VERIFY_QUEUE), new DefaultThreadFactory("ws-proxy-verify", true));
+        ThreadPoolExecutor fetcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(FETCH_QUEUE), new DefaultThreadFactory("ws-proxy-key-fetch", true));
+        ConsoleAuthenticator authenticator = ConsoleAuthenticator.over(keys, config.issuer(), config.audience(),
+                Clock.systemUTC(), verifier, fetcher);
+        try {
+            ProxyServer server = ProxyServer.start(config, authenticator, agents);
+            return new ProxyApplication(prefetcher, verifier, fetcher, agents, server);
+        } catch (InterruptedException | RuntimeException e) {
+            prefetcher.shutdownNow();
+            verifier.shutdownNow();
+            fetcher.shutdownNow();
+            agents.close();
+            throw e;
+        }
+    }
+
+    private static void prefetch(PrefetchedKeys keys, ProxyConfig config, ScheduledExecutorService prefetcher) {
+        if (keys.loaded() || keys.prefetch()) {
+            LOG.log(Level.INFO, "console token keys loaded from {0}", config.jwksUrl());
+            prefetcher.shutdown();
+            return;
+        }
+        LOG.log(Level.WARNING, "no console token keys from {0} yet; retrying every {1} s", config.jwksUrl(),
+                PREFETCH_RETRY_SECONDS);
+    }
+
+    /** The proxy's bound listener. */
+    public ProxyServer server() {
+        return server;
+    }
+
+    /** Blocks until the listener is closed. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitClosed();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        agents.close();
+        prefetcher.shutdownNow();
+        verifier.shutdownNow();
+        fetcher.shutdownNow();
+    }
+}

@@ -1,0 +1,130 @@
+package org.porthole.wsproxy.websocket;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.ReferenceCountUtil;
+import java.lang.System.Logger.Level;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.porthole.status.PortholeStatus;
+
+/**
+ * The HTTP half of a console connection: takes exactly one request, refuses it with an HTTP error
+ * unless {@link HandshakePolicy} accepts it, otherwise answers {@code 101} selecting
+ * {@code binary}, removes itself and hands the connection to the {@link SessionStarter}. A client
+ * that sends no complete request within {@link #HANDSHAKE_TIMEOUT_SECONDS} is disconnected.
+ *
+ * <p>Threading: one instance per connection, used only on that channel's event loop.
+ */
+public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+
+    /** How long a connection may stay open without a complete upgrade request. */
+    public static final long HANDSHAKE_TIMEOUT_SECONDS = 10;
+
+    private static final System.Logger LOG = System.getLogger(HandshakeHandler.class.getName());
+
+    private final HandshakePolicy policy;
+    private final WebSocketServerHandshakerFactory handshakers;
+    private final SessionStarter starter;
+    private ScheduledFuture<?> deadline;
+
+    public HandshakeHandler(HandshakePolicy policy, WebSocketServerHandshakerFactory handshakers,
+                            SessionStarter starter) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.handshakers = Objects.requireNonNull(handshakers, "handshakers");
+        this.starter = Objects.requireNonNull(starter, "starter");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            arm(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        arm(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        FullHttpRequest request = (FullHttpRequest) msg;
+        try {
+            handle(ctx, request);
+        } finally {
+            request.release();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.DEBUG, "closing connection before upgrade: {0}", cause.toString());
+        ctx.close();
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        HandshakeVerdict verdict = policy.check(request, ctx.channel().remoteAddress());
+        if (!verdict.accepted()) {
+            LOG.log(Level.DEBUG, "upgrade from {0} refused: {1}", ctx.channel().remoteAddress(), verdict);
+            HttpRejection.send(ctx, verdict.rejection(), verdict.message());
+            return;
+        }
+        WebSocketServerHandshaker handshaker = handshakers.newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        try {
+            handshaker.handshake(ctx.channel(), request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        } catch (WebSocketHandshakeException e) {
+            HttpRejection.send(ctx, PortholeStatus.BAD_REQUEST, "invalid WebSocket handshake");
+            return;
+        }
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove(this);
+        starter.start(pipeline, verdict.token(), describe(ctx.channel().remoteAddress()));
+    }
+
+    private void arm(ChannelHandlerContext ctx) {
+        if (deadline == null) {
+            deadline = ctx.executor().schedule(() -> {
+                LOG.log(Level.DEBUG, "no upgrade request from {0} in time", ctx.channel().remoteAddress());
+                ctx.close();
+            }, HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {@code ip:port} ({@code [ip]:port} for IPv6) of an inet address; {@code toString()} otherwise. */
+    static String describe(SocketAddress address) {
+        if (!(address instanceof InetSocketAddress) || ((InetSocketAddress) address).getAddress() == null) {
+            return String.valueOf(address);
+        }
+        InetSocketAddress inet = (InetSocketAddress) address;
+        String ip = inet.getAddress().getHostAddress();
+        return (inet.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + inet.getPort();
+    }
+}
