@@ -74,7 +74,7 @@ public final class DemoVm {
 
   /** The domain XML: TCG unless KVM works, VNC on loopback with an already-expired password. */
   static String domainXml(String name) {
-    String type = Libvirt.kvmAvailable() ? "kvm" : "qemu";
+    String type = KvmProbe.works(IMAGE_DIR) ? "kvm" : "qemu";
     return """
         <domain type='%s'>
           <name>%s</name>

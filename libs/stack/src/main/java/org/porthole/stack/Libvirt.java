@@ -47,16 +47,6 @@ public final class Libvirt {
     return ChildProcess.run(command, Duration.ofSeconds(60));
   }
 
-  /** True when hardware virtualization works here; otherwise domains use TCG. */
-  public static boolean kvmAvailable() {
-    try {
-      return java.nio.file.Files.isReadable(java.nio.file.Path.of("/dev/kvm"))
-          && virsh("domcapabilities", "--virttype", "kvm").contains("<domainCapabilities");
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   private static boolean answers() {
     try {
       virsh("version");
