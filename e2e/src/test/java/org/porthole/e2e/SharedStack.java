@@ -23,7 +23,7 @@ final class SharedStack {
       try {
         Path state = Files.createDirectories(repo.resolve("e2e/target/stack-" + ProcessHandle.current().pid()));
         String vm = "porthole-e2e-" + ProcessHandle.current().pid();
-        stack = LocalStack.start(StackOptions.forTest(repo, state, vm), what -> System.out.println("e2e: starting " + what));
+        stack = LocalStack.start(StackOptions.forTest(repo, state, vm), what -> System.out.println("e2e: " + what));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

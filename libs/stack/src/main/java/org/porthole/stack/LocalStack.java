@@ -53,19 +53,19 @@ public final class LocalStack implements AutoCloseable {
   private void startAll(Progress progress) throws IOException {
     requireBuilt();
     Files.createDirectories(options.logDir());
-    progress.step("libvirt");
+    progress.step("starting libvirt");
     Libvirt.ensureRunning();
-    progress.step("demo VM '" + options.demoVmName() + "'");
+    progress.step("starting demo VM '" + options.demoVmName() + "'");
     if (options.transientVm()) {
       demoVmUuid = DemoVm.startTransient(options.repoRoot(), options.demoVmName());
       started.push(() -> DemoVm.remove(options.demoVmName()));
     } else {
       demoVmUuid = DemoVm.ensureRunning(options.repoRoot(), options.demoVmName());
     }
-    progress.step("PostgreSQL on 127.0.0.1:" + options.postgresPort());
+    progress.step("starting PostgreSQL on 127.0.0.1:" + options.postgresPort());
     Postgres pg = Postgres.start(options.stateDir().resolve("postgres/data"), options.postgresPort(), options.logDir());
     started.push(pg);
-    progress.step("Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort());
+    progress.step("starting Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort());
     KafkaBroker kafka = KafkaBroker.start(options.stateDir().resolve("kafka"), options.kafkaPort(), options.logDir());
     started.push(kafka);
 
@@ -73,7 +73,7 @@ public final class LocalStack implements AutoCloseable {
         "PORTHOLE_KAFKA_BOOTSTRAP", kafka.bootstrap(),
         "PORTHOLE_PKI_DIR", options.stateDir().resolve("pki").toString(),
         "PORTHOLE_JWKS_URL", "http://127.0.0.1:" + options.enginePort() + "/api/v1/jwks");
-    progress.step("engine on " + options.engineUrl());
+    progress.step("starting engine on " + options.engineUrl());
     ChildProcess engine = service("engine", engineJar(), common, Map.of(
         "QUARKUS_HTTP_PORT", Integer.toString(options.enginePort()),
         "PORTHOLE_DB_URL", pg.jdbcUrl(),
@@ -81,13 +81,13 @@ public final class LocalStack implements AutoCloseable {
         "PORTHOLE_DB_PASSWORD", pg.password(),
         "PORTHOLE_PROXY_URL", options.proxyUrl()));
     awaitHttp(options.engineUrl() + "/api/v1/jwks", engine);
-    progress.step("host agent on 127.0.0.1:" + options.agentPort());
+    progress.step("starting host agent on 127.0.0.1:" + options.agentPort());
     ChildProcess agent = service("host-agent", jar("services/host-agent/target/porthole-host-agent.jar"), common, Map.of(
         "PORTHOLE_AGENT_PORT", Integer.toString(options.agentPort()),
         "PORTHOLE_AGENT_HOST_ID", options.agentHostId(),
         "PORTHOLE_AGENT_LIBVIRT_URI", Libvirt.URI));
     Ports.await(options.agentPort(), SERVICE_START, agent);
-    progress.step("ws-proxy on " + options.proxyUrl());
+    progress.step("starting ws-proxy on " + options.proxyUrl());
     ChildProcess proxy = service("ws-proxy", jar("services/ws-proxy/target/porthole-ws-proxy.jar"), common, Map.of(
         "PORTHOLE_PROXY_PORT", Integer.toString(options.proxyPort()),
         "PORTHOLE_PROXY_ALLOWED_ORIGINS", "http://localhost:" + options.enginePort() + ",http://127.0.0.1:"

@@ -13,7 +13,7 @@ public final class Up {
     CountDownLatch stopped = new CountDownLatch(1);
     LocalStack stack;
     try {
-      stack = LocalStack.start(options, what -> System.out.println("porthole: starting " + what));
+      stack = LocalStack.start(options, what -> System.out.println("porthole: " + what));
     } catch (RuntimeException e) {
       System.err.println("porthole: could not start: " + e.getMessage());
       System.exit(1);
