@@ -10,16 +10,17 @@ import java.util.UUID;
  * @param expiresAt     when the one-time password stops working
  * @param connectSeenAt when a VNC client connected (GRAPHICS connect, before authentication)
  * @param connectedAt   when the VNC client authenticated (GRAPHICS initialize)
- * @param closedAt      when the VNC client went away (GRAPHICS disconnect)
+ * @param closedAt      when the VNC client went away (GRAPHICS disconnect) or the unused ticket expired
+ * @param closeReason   {@code disconnected} or {@code expired}; null while open
  */
 public record ConsoleSession(UUID id, UUID vmId, String hostId, String subject, String channel, SessionState state,
         Instant createdAt, Instant expiresAt, Instant connectSeenAt, String clientAddress, Instant connectedAt,
-        Instant closedAt) {
+        Instant closedAt, String closeReason) {
 
     /** A new session in state issued. */
     public static ConsoleSession issued(UUID id, UUID vmId, String hostId, String subject, String channel,
             Instant createdAt, Instant expiresAt) {
         return new ConsoleSession(id, vmId, hostId, subject, channel, SessionState.ISSUED, createdAt, expiresAt,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 }

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -74,10 +76,30 @@ public class SessionRepository {
                 + " WHERE id = ? AND state = 'issued'", id, at);
     }
 
-    /** issued or connected → closed. */
+    /** issued or connected → closed, because the viewer went away. */
     public void markClosed(Connection connection, UUID id, Instant at) throws SQLException {
-        update(connection, "UPDATE console_sessions SET state = 'closed', closed_at = ?"
+        update(connection, "UPDATE console_sessions SET state = 'closed', closed_at = ?, close_reason = 'disconnected'"
                 + " WHERE id = ? AND state <> 'closed'", id, at);
+    }
+
+    /**
+     * issued → closed for sessions whose ticket expired before {@code cutoff} without any viewer
+     * authenticating; returns their ids. One statement: safe with several engine replicas.
+     */
+    public List<UUID> closeExpiredUnused(Connection connection, Instant cutoff, Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE console_sessions"
+                + " SET state = 'closed', closed_at = ?, close_reason = 'expired'"
+                + " WHERE state = 'issued' AND expires_at < ? RETURNING id")) {
+            Sql.setInstant(statement, 1, now);
+            Sql.setInstant(statement, 2, cutoff);
+            List<UUID> closed = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    closed.add(Sql.getUuid(rows, "id"));
+                }
+            }
+            return closed;
+        }
     }
 
     private static void update(Connection connection, String sql, UUID id, Instant at) throws SQLException {
@@ -93,6 +115,6 @@ public class SessionRepository {
                 row.getString("subject"), row.getString("channel"), SessionState.fromWireName(row.getString("state")),
                 Sql.getInstant(row, "created_at"), Sql.getInstant(row, "expires_at"),
                 Sql.getInstant(row, "connect_seen_at"), row.getString("client_address"),
-                Sql.getInstant(row, "connected_at"), Sql.getInstant(row, "closed_at"));
+                Sql.getInstant(row, "connected_at"), Sql.getInstant(row, "closed_at"), row.getString("close_reason"));
     }
 }

@@ -68,6 +68,12 @@ class ConsoleFlowIT {
     @TestHTTPResource("/api/v1/jwks")
     URI jwks;
 
+    @jakarta.inject.Inject
+    javax.sql.DataSource dataSource;
+
+    @jakarta.inject.Inject
+    SessionExpiry expiry;
+
     @BeforeEach
     void learnHost() throws Exception {
         if (agent != null) {
@@ -139,6 +145,7 @@ class ConsoleFlowIT {
         events.graphics(RUNNING, agent.hostId(), sessionId, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
         JsonPath closed = EngineApi.awaitSessionState(sessionId, "closed");
         assertThat(closed.getString("closedAt")).isNotNull();
+        assertThat(closed.getString("closeReason")).isEqualTo("disconnected");
 
         // A late initialize (new event id) cannot reopen a closed session.
         events.graphics(RUNNING, agent.hostId(), sessionId, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
@@ -146,6 +153,36 @@ class ConsoleFlowIT {
         events.graphics(RUNNING, agent.hostId(), later, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
         EngineApi.awaitSessionState(later, "connected");
         assertThat(EngineApi.session(sessionId).getString("state")).isEqualTo("closed");
+    }
+
+    @Test
+    void unusedSessionClosesOnceItsTicketExpiredAndConnectedOnesStayOpen() throws Exception {
+        UUID unused = UUID.fromString(EngineApi.openConsole(RUNNING).getString("sessionId"));
+        UUID inUse = UUID.fromString(EngineApi.openConsole(RUNNING).getString("sessionId"));
+        events.graphics(RUNNING, agent.hostId(), inUse, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+        EngineApi.awaitSessionState(inUse, "connected");
+        UUID fresh = UUID.fromString(EngineApi.openConsole(RUNNING).getString("sessionId"));
+        backdateExpiry(List.of(unused, inUse), SessionExpiry.EVENT_GRACE.plusSeconds(1));
+
+        assertThat(expiry.closeExpired()).contains(unused).doesNotContain(inUse, fresh);
+
+        JsonPath closed = EngineApi.session(unused);
+        assertThat(closed.getString("state")).isEqualTo("closed");
+        assertThat(closed.getString("closeReason")).isEqualTo("expired");
+        assertThat(EngineApi.session(inUse).getString("state")).isEqualTo("connected");
+        assertThat(EngineApi.session(fresh).getString("state")).isEqualTo("issued");
+    }
+
+    private void backdateExpiry(List<UUID> ids, Duration pastBy) throws Exception {
+        try (var connection = dataSource.getConnection();
+                var statement = connection.prepareStatement(
+                        "UPDATE console_sessions SET expires_at = ? WHERE id = ?")) {
+            for (UUID id : ids) {
+                statement.setObject(1, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minus(pastBy));
+                statement.setObject(2, id);
+                statement.executeUpdate();
+            }
+        }
     }
 
     @Test
