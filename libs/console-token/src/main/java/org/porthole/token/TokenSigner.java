@@ -9,16 +9,21 @@ import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
  * Signs console tokens as compact JWS with Ed25519 ({@code alg} {@code EdDSA}). Refuses claims a
  * verifier would refuse (missing values, lifetime over 120 s) so a bug shows at the issuer, not
- * as a mysterious rejection at the proxy. Thread-safe: a new {@link Signature} per call.
+ * as a mysterious rejection at the proxy. Thread-safe: a new signer per call
+ * (BouncyCastle's Ed25519, falling back to the JDK's for keys it cannot unwrap).
  */
 public final class TokenSigner {
 
     private final Ed25519Key key;
     private final String encodedHeader;
+    /** BouncyCastle form of the key; null when its PKCS#8 encoding is not the plain v1 form (JDK fallback). */
+    private final Ed25519PrivateKeyParameters rawKey;
 
     public TokenSigner(Ed25519Key key) {
         this.key = Objects.requireNonNull(key, "key");
@@ -26,6 +31,7 @@ public final class TokenSigner {
         header.put("alg", ALG);
         header.put("kid", key.kid());
         header.put("typ", TYP);
+        this.rawKey = Ed25519Raw.privateKey(key.privateKey()).orElse(null);
         this.encodedHeader = Base64Url.encode(TokenJson.write(header).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -65,10 +71,17 @@ public final class TokenSigner {
     }
 
     private byte[] signature(String signingInput) {
+        byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
+        if (rawKey != null) {
+            Ed25519Signer signer = new Ed25519Signer();
+            signer.init(true, rawKey);
+            signer.update(input, 0, input.length);
+            return signer.generateSignature();
+        }
         try {
             Signature signature = Signature.getInstance(Ed25519Key.ALGORITHM);
             signature.initSign(key.privateKey());
-            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            signature.update(input);
             return signature.sign();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 signing failed for kid " + key.kid(), e);

@@ -3,6 +3,7 @@ package org.porthole.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.porthole.token.TestTokens.AUDIENCE;
 import static org.porthole.token.TestTokens.ISSUER;
 import static org.porthole.token.TestTokens.NOW;
@@ -299,5 +300,37 @@ class TokenVerifierTest {
         PublicKey ec = java.security.KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic();
         TokenVerifier v = verifier(new StaticKeys(Map.of("k1", ec)));
         assertEquals(Reason.UNKNOWN_KEY, rejection(v, new TokenSigner(key).sign(TestTokens.validClaims())));
+    }
+
+    @Test
+    void rejectsMalleatedSignatureWithScalarPlusGroupOrder() {
+        String token = new TokenSigner(key).sign(TestTokens.validClaims());
+        int dot = token.lastIndexOf('.');
+        byte[] sig = Base64Url.decode(token.substring(dot + 1));
+        java.math.BigInteger order = java.math.BigInteger.TWO.pow(252)
+                .add(new java.math.BigInteger("27742317777372353535851937790883648493"));
+        byte[] le = java.util.Arrays.copyOfRange(sig, 32, 64);
+        byte[] be = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            be[i] = le[31 - i];
+        }
+        byte[] sum = new java.math.BigInteger(1, be).add(order).toByteArray();
+        for (int i = 0; i < 32; i++) {
+            int from = sum.length - 1 - i;
+            sig[32 + i] = from >= 0 ? sum[from] : 0;
+        }
+        assertEquals(Reason.BAD_SIGNATURE, rejection(token.substring(0, dot + 1) + Base64Url.encode(sig)));
+    }
+
+    @Test
+    void acceptsTokenSignedByTheJdkProviderAndReverse() throws Exception {
+        String jdkSigned = signRaw(key, header("k1"), payloadJson(T, T, T + 60));
+        assertEquals("alice", verifier.verify(jdkSigned).subject());
+        String bcSigned = new TokenSigner(key).sign(TestTokens.validClaims());
+        int dot = bcSigned.lastIndexOf('.');
+        java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+        jdk.initVerify(key.publicKey());
+        jdk.update(bcSigned.substring(0, dot).getBytes(StandardCharsets.US_ASCII));
+        assertTrue(jdk.verify(Base64Url.decode(bcSigned.substring(dot + 1))), "JDK accepts BouncyCastle's signature");
     }
 }

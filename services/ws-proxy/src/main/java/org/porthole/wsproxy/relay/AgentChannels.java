@@ -3,6 +3,14 @@ package org.porthole.wsproxy.relay;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Objects;
@@ -16,14 +24,28 @@ import org.porthole.api.hostagent.v1.HostAgentGrpc;
  * is the host id itself, so the agent's certificate must cover the host named in the token.
  *
  * <p>Flow control: a small per-stream window bounds what an agent can push into this process
- * for a console whose browser reads slowly (the relay requests one message at a time).
+ * for a console whose browser reads slowly (the relay requests one message at a time), and a wide
+ * connection window ({@link ConnectionWindow}) keeps such a console from stalling its siblings.
+ * The channels run on their own event loops (one per core; grpc-netty-shaded's Netty is not the
+ * WebSocket side's).
  *
  * <p>Threading: thread-safe; {@link #stub} never blocks (channels connect lazily).
  */
 public final class AgentChannels implements AgentConnector, AutoCloseable {
 
-    /** Per-stream HTTP/2 window: at most this much unrequested data per console is buffered here. */
-    static final int FLOW_CONTROL_WINDOW = 256 * 1024;
+    /**
+     * Per-stream HTTP/2 window: at most this much unrequested data per console is buffered here.
+     * 64 KiB is a full-screen update's worth of VNC and bounds what a browser that stops reading
+     * can pin (was 256 KiB; see README for the throughput measured).
+     */
+    static final int FLOW_CONTROL_WINDOW = 64 * 1024;
+    /**
+     * HTTP/2 connection receive window per agent (see {@link ConnectionWindow}): this many bytes
+     * pinned by consoles whose browsers stopped reading before their siblings feel it.
+     */
+    static final int CONNECTION_WINDOW = 64 * 1024 * 1024;
+    /** gRPC transport threads: one per core, like the WebSocket side (grpc's default is two per core). */
+    static final int IO_THREADS = Runtime.getRuntime().availableProcessors();
     /** Largest frame accepted from an agent (data frames are ≤ 64 KiB by contract). */
     static final int MAX_INBOUND_MESSAGE = 256 * 1024;
 
@@ -31,9 +53,19 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
 
     private final ChannelCredentials credentials;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final EventLoopGroup loops;
+    private final Class<? extends Channel> channelType;
 
     public AgentChannels(ChannelCredentials credentials) {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
+        DefaultThreadFactory threads = new DefaultThreadFactory("ws-proxy-agent-io", true);
+        if (Epoll.isAvailable()) {
+            this.loops = new EpollEventLoopGroup(IO_THREADS, threads);
+            this.channelType = EpollSocketChannel.class;
+        } else {
+            this.loops = new NioEventLoopGroup(IO_THREADS, threads);
+            this.channelType = NioSocketChannel.class;
+        }
     }
 
     @Override
@@ -51,8 +83,20 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
         return NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
                 .overrideAuthority(hostId)
                 .flowControlWindow(FLOW_CONTROL_WINDOW)
+                .eventLoopGroup(loops)
+                .channelFactory(this::newChannel)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
                 .build();
+    }
+
+    private Channel newChannel() {
+        try {
+            Channel channel = channelType.getDeclaredConstructor().newInstance();
+            channel.pipeline().addFirst("porthole-connection-window", new ConnectionWindow(CONNECTION_WINDOW));
+            return channel;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create a " + channelType.getSimpleName(), e);
+        }
     }
 
     /** Number of agents with a channel (for tests and diagnostics). */
@@ -75,5 +119,6 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
             }
         }
         channels.clear();
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

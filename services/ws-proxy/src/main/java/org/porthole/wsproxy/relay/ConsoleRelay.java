@@ -15,7 +15,8 @@ import org.porthole.status.PortholeStatus;
  * Moves console bytes between one WebSocket and one {@link AgentStream}, with backpressure both
  * ways and no buffer of its own:
  * <ul>
- *   <li>browser → agent: each binary frame becomes data frames; while the gRPC call is not ready
+ *   <li>browser → agent: the binary frames of one socket read become data frames of ≤ 64 KiB;
+ *       while the gRPC call is not ready
  *       the WebSocket is not read ({@code autoRead} off) until the call's {@code onReady};</li>
  *   <li>agent → browser: one message is requested at a time, and the next only after the previous
  *       WebSocket write completed and while the channel is writable (its water marks).</li>
@@ -37,18 +38,23 @@ final class ConsoleRelay implements AgentStream.Listener {
 
     private final Channel ws;
     private final EndListener endListener;
+    private final RelayGauge gauge;
     private final ChannelFutureListener writeDone = this::writeDone;
     private AgentStream agent;
     private boolean awaitingAgent = true;
     private boolean writeInFlight;
+    private int inFlightBytes;
+    /** Client bytes of the current socket read not yet sent; null between reads (idle consoles hold none). */
+    private ByteBuf pending;
     private boolean agentEnded;
     private boolean stopped;
     private long bytesToClient;
     private long bytesToAgent;
 
-    ConsoleRelay(Channel ws, EndListener endListener) {
+    ConsoleRelay(Channel ws, EndListener endListener, RelayGauge gauge) {
         this.ws = ws;
         this.endListener = endListener;
+        this.gauge = gauge;
     }
 
     /** Opens the call (one request outstanding) and sends the open frame. */
@@ -56,15 +62,48 @@ final class ConsoleRelay implements AgentStream.Listener {
         agent = AgentStream.open(stub, ws.eventLoop(), token, clientAddress, this);
     }
 
-    /** Forwards client bytes; pauses reading the WebSocket when the agent cannot take more now. */
+    /**
+     * Takes client bytes. Consecutive frames of one socket read are coalesced into data frames of
+     * up to 64 KiB, sent at {@link #flushToAgent()} (end of the read) or when 64 KiB are pending:
+     * VNC is a byte stream, so frame boundaries carry no meaning, and a flood of tiny frames then
+     * costs the agent connection a few large messages instead of one message per frame.
+     */
     void fromClient(ByteBuf bytes) {
         if (stopped) {
             return;
         }
         bytesToAgent += bytes.readableBytes();
-        agent.send(bytes);
-        if (!agent.isReady()) {
+        if (pending == null) {
+            pending = ws.alloc().buffer(Math.min(bytes.readableBytes(), AgentStream.MAX_DATA_BYTES));
+        }
+        pending.writeBytes(bytes);
+        if (pending.readableBytes() >= AgentStream.MAX_DATA_BYTES) {
+            flushToAgent();
+        }
+    }
+
+    /** Sends what the current read coalesced; stops reading the WebSocket while the agent cannot take more. */
+    void flushToAgent() {
+        if (pending == null) {
+            return;
+        }
+        try {
+            if (!stopped) {
+                agent.send(pending);
+            }
+        } finally {
+            pending.release();
+            pending = null;
+        }
+        if (!stopped && !agent.isReady()) {
             ws.config().setAutoRead(false);
+        }
+    }
+
+    private void dropPending() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
         }
     }
 
@@ -87,6 +126,8 @@ final class ConsoleRelay implements AgentStream.Listener {
         }
         bytesToClient += data.size();
         writeInFlight = true;
+        inFlightBytes = data.size();
+        gauge.took(inFlightBytes);
         ChannelFuture write = ws.writeAndFlush(new BinaryWebSocketFrame(
                 Unpooled.wrappedBuffer(data.asReadOnlyByteBuffer())));
         write.addListener(writeDone);
@@ -111,6 +152,7 @@ final class ConsoleRelay implements AgentStream.Listener {
      */
     void stop(String why) {
         stopped = true;
+        dropPending();
         if (!agentEnded) {
             agent.cancel(why);
         }
@@ -122,6 +164,7 @@ final class ConsoleRelay implements AgentStream.Listener {
      */
     void release() {
         stopped = true;
+        dropPending();
         if (agentEnded) {
             ws.eventLoop().schedule(() -> agent.cancel("host agent did not finish the call"),
                     AGENT_FINISH_GRACE_SECONDS, TimeUnit.SECONDS);
@@ -140,6 +183,8 @@ final class ConsoleRelay implements AgentStream.Listener {
 
     private void writeDone(ChannelFuture future) {
         writeInFlight = false;
+        gauge.written(inFlightBytes);
+        inFlightBytes = 0;
         if (!future.isSuccess()) {
             release();
             ws.close();

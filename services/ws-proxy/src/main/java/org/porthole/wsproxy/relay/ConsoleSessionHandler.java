@@ -43,6 +43,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
 
     private final ConsoleAuthenticator authenticator;
     private final AgentConnector agents;
+    private final RelayGauge gauge;
     private final String clientAddress;
     private String token;
     private ChannelHandlerContext ctx;
@@ -55,10 +56,11 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     /**
      * @param tokenOrNull the token from the subprotocol list, or {@code null} to wait for it
      */
-    public ConsoleSessionHandler(ConsoleAuthenticator authenticator, AgentConnector agents, String tokenOrNull,
-                                 String clientAddress) {
+    public ConsoleSessionHandler(ConsoleAuthenticator authenticator, AgentConnector agents, RelayGauge gauge,
+                                 String tokenOrNull, String clientAddress) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.agents = Objects.requireNonNull(agents, "agents");
+        this.gauge = Objects.requireNonNull(gauge, "gauge");
         this.token = tokenOrNull;
         this.clientAddress = clientAddress;
     }
@@ -131,7 +133,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
             return;
         }
         claims = verified;
-        ConsoleRelay started = new ConsoleRelay(ctx.channel(), this);
+        ConsoleRelay started = new ConsoleRelay(ctx.channel(), this, gauge);
         try {
             started.start(agents.stub(verified.hostId()), token, clientAddress);
         } catch (IllegalArgumentException badHost) {
@@ -157,6 +159,14 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void agentEnded(PortholeStatus status, String reason) {
         close(status, reason);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (state == State.RELAYING) {
+            relay.flushToAgent();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override

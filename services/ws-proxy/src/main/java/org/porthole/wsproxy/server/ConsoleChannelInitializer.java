@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Objects;
 import org.porthole.wsproxy.relay.AgentConnector;
 import org.porthole.wsproxy.relay.ConsoleSessionHandler;
+import org.porthole.wsproxy.relay.RelayGauge;
 import org.porthole.wsproxy.token.ConsoleAuthenticator;
 import org.porthole.wsproxy.websocket.HandshakeHandler;
 import org.porthole.wsproxy.websocket.HandshakePolicy;
@@ -37,6 +38,7 @@ public final class ConsoleChannelInitializer extends ChannelInitializer<Channel>
     private final HandshakePolicy policy;
     private final WebSocketServerHandshakerFactory handshakers;
     private final SessionStarter starter;
+    private final RelayGauge gauge = new RelayGauge();
 
     /**
      * @param tls  the listener's TLS context, or {@code null} for plain ws
@@ -59,8 +61,13 @@ public final class ConsoleChannelInitializer extends ChannelInitializer<Channel>
         Duration ping = config.pingInterval();
         this.starter = (pipeline, token, client) -> {
             pipeline.addLast("keepalive", new KeepAliveHandler(ping));
-            pipeline.addLast("console", new ConsoleSessionHandler(authenticator, agents, token, client));
+            pipeline.addLast("console", new ConsoleSessionHandler(authenticator, agents, gauge, token, client));
         };
+    }
+
+    /** What the consoles of this listener hold for their browsers. */
+    public RelayGauge gauge() {
+        return gauge;
     }
 
     @Override

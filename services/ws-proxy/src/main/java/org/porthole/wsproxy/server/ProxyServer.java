@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.porthole.wsproxy.relay.AgentConnector;
+import org.porthole.wsproxy.relay.RelayGauge;
 import org.porthole.wsproxy.token.ConsoleAuthenticator;
 
 /**
@@ -31,11 +32,18 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel listener;
+    private final RelayGauge gauge;
 
-    private ProxyServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
+    private ProxyServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, RelayGauge gauge) {
         this.boss = boss;
         this.workers = workers;
         this.listener = listener;
+        this.gauge = gauge;
+    }
+
+    /** Bytes the relays hold for browsers (see {@link RelayGauge}). */
+    public RelayGauge gauge() {
+        return gauge;
     }
 
     /** Binds {@code config.bind():config.port()} and starts serving consoles. */
@@ -59,7 +67,7 @@ public final class ProxyServer implements AutoCloseable {
                     .bind(config.bind(), config.port())
                     .sync()
                     .channel();
-            ProxyServer server = new ProxyServer(boss, workers, listener);
+            ProxyServer server = new ProxyServer(boss, workers, listener, initializer.gauge());
             LOG.log(Level.INFO, "ws-proxy listening on {0}://{1}/v1/console ({2})", config.tls() ? "wss" : "ws",
                     server.addressText(), transport);
             return server;

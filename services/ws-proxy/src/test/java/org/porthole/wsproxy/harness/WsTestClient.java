@@ -44,6 +44,7 @@ public final class WsTestClient implements AutoCloseable {
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final CompletableFuture<Integer> handshake = new CompletableFuture<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final CompletableFuture<Void> firstData = new CompletableFuture<>();
     private final boolean answerPings;
     private Channel channel;
 
@@ -123,6 +124,16 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
+    /** Completes when the first binary frame arrived (without polling, for rate measurements). */
+    public CompletableFuture<Void> firstData() {
+        return firstData;
+    }
+
+    /** True while the socket takes more writes without queueing past the water mark. */
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
     public int receivedCount() {
         synchronized (received) {
             return received.size();
@@ -158,6 +169,7 @@ public final class WsTestClient implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            firstData.completeExceptionally(new IllegalStateException("closed before any data"));
             handshake.complete(-1);
             closeCode.complete(-1);
         }
@@ -181,6 +193,7 @@ public final class WsTestClient implements AutoCloseable {
                 synchronized (received) {
                     received.write(bytes, 0, bytes.length);
                 }
+                firstData.complete(null);
             } else if (msg instanceof PingWebSocketFrame && answerPings) {
                 ctx.writeAndFlush(new PongWebSocketFrame(((PingWebSocketFrame) msg).content().retain()));
             } else if (msg instanceof CloseWebSocketFrame) {

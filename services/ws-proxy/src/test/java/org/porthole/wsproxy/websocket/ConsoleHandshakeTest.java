@@ -49,6 +49,19 @@ class ConsoleHandshakeTest {
     }
 
     @Test
+    void openConsoleKeepsNoHttpParsingStateInItsPipeline() {
+        console.upgrade("/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+        console.pump();
+
+        assertThat(console.server().pipeline().names())
+                .noneMatch(name -> name.equals("http") || name.equals("aggregator") || name.equals("handshake"))
+                .contains("keepalive", "console");
+        assertThat(console.server().pipeline().toMap().values())
+                .noneMatch(h -> h instanceof io.netty.handler.codec.http.HttpObjectAggregator
+                        || h instanceof io.netty.handler.codec.http.HttpServerCodec);
+    }
+
+    @Test
     void rejectsForeignOrigin() {
         EmbeddedConsole.Answer answer = console.upgrade("/v1/console", "https://evil.example",
                 "binary, porthole.token." + tokens.sign(HOST));

@@ -1,0 +1,333 @@
+package org.porthole.wsproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.grpc.BindableService;
+import io.grpc.Grpc;
+import io.grpc.Server;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.porthole.api.hostagent.v1.ConsoleFrame;
+import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.config.Settings;
+import org.porthole.pki.DevPki;
+import org.porthole.token.Jwks;
+import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.wsproxy.harness.TestTokens;
+import org.porthole.wsproxy.harness.WsTestClient;
+import org.porthole.wsproxy.server.ProxyApplication;
+
+/**
+ * Resource bounds of the real proxy (loopback sockets, JWKS over HTTP, fake host agents over
+ * mutual-TLS gRPC): a browser that stops reading pins a bounded number of bytes, hundreds of
+ * consoles leave no sockets or threads behind, and a flood of tiny frames does not starve a
+ * neighbour. Issue 5, acceptance 3.
+ */
+class ProxyCapacityIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final int CHUNK = 64 * 1024;
+
+    @TempDir
+    static Path dir;
+
+    private static final TestTokens TOKENS = new TestTokens("capacity-key");
+    private static HttpServer jwks;
+    private final List<Server> agents = new ArrayList<>();
+    private final List<WsTestClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startJwks() throws IOException {
+        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] document = Jwks.toJson(Map.of(TOKENS.key().kid(), TOKENS.key().publicKey()))
+                .getBytes(StandardCharsets.UTF_8);
+        jwks.createContext("/api/v1/jwks", exchange -> {
+            exchange.sendResponseHeaders(200, document.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(document);
+            }
+        });
+        jwks.start();
+    }
+
+    @AfterAll
+    static void stopJwks() {
+        jwks.stop(0);
+    }
+
+    @AfterEach
+    void closeClientsAndAgents() {
+        clients.forEach(WsTestClient::close);
+        agents.forEach(Server::shutdownNow);
+    }
+
+    private static ProxyApplication proxy(int pingSeconds) throws InterruptedException {
+        Map<String, String> values = new HashMap<>(Map.of(
+                "porthole.pki.dir", dir.resolve("pki").toString(),
+                "porthole.proxy.port", "0",
+                "porthole.proxy.ping-seconds", Integer.toString(pingSeconds),
+                "porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks"));
+        return ProxyApplication.start(Settings.of(values));
+    }
+
+    private static URI uri(ProxyApplication proxy) {
+        return URI.create("ws://127.0.0.1:" + proxy.server().address().getPort() + "/v1/console");
+    }
+
+    private String agent(BindableService service) throws Exception {
+        Server server = Grpc.newServerBuilderForPort(0, DevPki.ensure(dir.resolve("pki"), "host-agent")
+                .serverCredentials()).directExecutor().addService(service).build().start();
+        agents.add(server);
+        return "localhost:" + server.getPort();
+    }
+
+    private WsTestClient client(URI uri, String host) throws Exception {
+        WsTestClient client = WsTestClient.connect(uri, TOKENS.sign(host));
+        clients.add(client);
+        assertThat(client.handshakeStatus()).isEqualTo(101);
+        return client;
+    }
+
+    @Test
+    void slowBrowserDoesNotGrowProxyMemory() throws Exception {
+        try (ProxyApplication proxy = proxy(30)) {
+            FloodAgent flood = new FloodAgent();
+            WsTestClient browser = client(uri(proxy), agent(flood));
+            browser.reading(false);
+
+            awaitTrue(() -> flood.sent.get() > 0, "agent started sending");
+            long stalled = awaitStable(flood.sent);
+            assertThat(flood.readyNow()).as("agent is not asked for more").isFalse();
+            Thread.sleep(1000);
+            assertThat(flood.sent.get()).as("agent still stalled a second later").isEqualTo(stalled);
+            long held = proxy.server().gauge().heldForClients();
+            long peak = proxy.server().gauge().peakHeldForClients();
+            System.out.printf("slow browser: agent stalled after %d bytes; proxy holds %d bytes for it (peak %d)%n",
+                    stalled, held, peak);
+            assertThat(peak).as("bytes the proxy ever held for the non-reading browser").isLessThanOrEqualTo(CHUNK);
+            assertThat(stalled).as("agent bytes pinned between agent and browser (kernel buffers included)")
+                    .isLessThan(32L << 20);
+
+            browser.reading(true);
+            browser.awaitBytes((int) stalled + 1, WAIT);
+            assertThat(browser.isOpen()).isTrue();
+            assertThat(proxy.server().gauge().peakHeldForClients()).isLessThanOrEqualTo(CHUNK);
+        }
+    }
+
+    @Test
+    void socketsAndThreadsReturnToBaselineAfter500Consoles() throws Exception {
+        try (ProxyApplication proxy = proxy(5)) {
+            FakeAgent fake = new FakeAgent();
+            String host = agent(fake);
+            URI uri = uri(proxy);
+            openAndClose(uri, host, 20, 20);        // warm: agent channel, event loops, client group
+            awaitTrue(() -> fake.active() == 0, "warm-up calls ended");
+            Thread.sleep(500);
+            long fds = openFileDescriptors();
+            int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+
+            openAndClose(uri, host, 500, 50);
+            assertThat(fake.calls()).isEqualTo(520);
+
+            awaitTrue(() -> fake.active() == 0 && openFileDescriptors() <= fds + 4
+                            && ManagementFactory.getThreadMXBean().getThreadCount() <= threads + 2,
+                    () -> "agent calls active " + fake.active() + ", fds " + openFileDescriptors() + " (baseline "
+                            + fds + " +4), threads " + ManagementFactory.getThreadMXBean().getThreadCount()
+                            + " (baseline " + threads + " +2)");
+            System.out.printf("after 500 consoles: fds %d (baseline %d), threads %d (baseline %d)%n",
+                    openFileDescriptors(), fds, ManagementFactory.getThreadMXBean().getThreadCount(), threads);
+        }
+    }
+
+    @Test
+    void floodOfTinyFramesDoesNotStarveAnotherConsole() throws Exception {
+        try (ProxyApplication proxy = proxy(30)) {
+            CountingEcho echo = new CountingEcho();
+            String host = agent(echo);
+            URI uri = uri(proxy);
+            WsTestClient flooder = client(uri, host);
+            WsTestClient typist = client(uri, host);
+            typist.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            flooder.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            int base = typist.receivedCount();
+
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            Thread flood = new Thread(() -> flood(flooder, flooding), "tiny-frame-flood");
+            flood.start();
+            long worstNanos = 0;
+            byte[] keystroke = new byte[64];
+            try {
+                awaitTrue(() -> echo.bytes.get() > 100_000, "100,000 one-byte frames of the flood reached the agent");
+                for (int i = 1; i <= 50; i++) {
+                    long t0 = System.nanoTime();
+                    typist.send(keystroke);
+                    typist.awaitBytes(base + i * keystroke.length, WAIT);
+                    worstNanos = Math.max(worstNanos, System.nanoTime() - t0);
+                }
+            } finally {
+                flooding.set(false);
+                flood.join(WAIT.toMillis());
+            }
+            System.out.printf("tiny-frame flood: %d one-byte frames reached the agent in %d data frames;"
+                    + " worst typist round trip %d ms%n", echo.bytes.get(), echo.frames.get(),
+                    TimeUnit.NANOSECONDS.toMillis(worstNanos));
+            assertThat(worstNanos).as("worst round trip of the other console during the flood")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(1));
+            assertThat(flooder.isOpen()).isTrue();
+        }
+    }
+
+    /** 1-byte masked binary frames, 4096 per write, for at most 30 s or until told to stop. */
+    private static void flood(WsTestClient flooder, AtomicBoolean flooding) {
+        byte[] frame = {(byte) 0x82, (byte) 0x81, 1, 2, 3, 4, 'x' ^ 1};
+        byte[] batch = new byte[frame.length * 4096];
+        for (int i = 0; i < 4096; i++) {
+            System.arraycopy(frame, 0, batch, i * frame.length, frame.length);
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (flooding.get() && System.nanoTime() < end && flooder.isOpen()) {
+            if (flooder.isWritable()) {
+                flooder.sendRaw(batch);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private void openAndClose(URI uri, String host, int count, int batch) throws Exception {
+        for (int done = 0; done < count; done += batch) {
+            List<WsTestClient> open = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                open.add(WsTestClient.connect(uri, TOKENS.sign(host)));
+            }
+            for (WsTestClient client : open) {
+                client.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            open.forEach(WsTestClient::close);
+        }
+    }
+
+    private static long openFileDescriptors() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new AssertionError("cannot list /proc/self/fd (this test needs Linux): " + e);
+        }
+    }
+
+    /** Waits until {@code counter} has not changed for 500 ms; returns its value. */
+    private static long awaitStable(AtomicLong counter) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        long last = counter.get();
+        while (System.nanoTime() < end) {
+            Thread.sleep(500);
+            long now = counter.get();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError("agent kept sending for " + WAIT + " to a browser that reads nothing: " + last);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        awaitTrue(condition, () -> what);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition,
+                                  java.util.function.Supplier<String> what) throws Exception {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("not within " + WAIT + ": " + what.get());
+    }
+
+    /** Sends 64 KiB data frames whenever the proxy's flow control lets it. */
+    private static final class FloodAgent extends HostAgentGrpc.HostAgentImplBase {
+        final AtomicLong sent = new AtomicLong();
+        private volatile ServerCallStreamObserver<ConsoleFrame> out;
+
+        boolean readyNow() {
+            return out != null && out.isReady();
+        }
+
+        @Override
+        public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> responseObserver) {
+            ServerCallStreamObserver<ConsoleFrame> stream = (ServerCallStreamObserver<ConsoleFrame>) responseObserver;
+            out = stream;
+            ConsoleFrame chunk = FakeAgent.data(new byte[CHUNK]);
+            AtomicBoolean done = new AtomicBoolean();
+            stream.setOnCancelHandler(() -> done.set(true));
+            stream.setOnReadyHandler(() -> {
+                while (!done.get() && stream.isReady()) {
+                    stream.onNext(chunk);
+                    sent.addAndGet(CHUNK);
+                }
+            });
+            return new StreamObserver<>() {
+                public void onNext(ConsoleFrame value) { }
+
+                public void onError(Throwable t) {
+                    done.set(true);
+                }
+
+                public void onCompleted() { }
+            };
+        }
+    }
+
+    /** Banner, then echoes every data frame, counting frames and bytes (no per-frame list). */
+    private static final class CountingEcho extends HostAgentGrpc.HostAgentImplBase {
+        final AtomicInteger frames = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+
+        @Override
+        public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> out) {
+            out.onNext(FakeAgent.data(FakeAgent.BANNER.getBytes(StandardCharsets.US_ASCII)));
+            return new StreamObserver<>() {
+                public void onNext(ConsoleFrame frame) {
+                    if (frame.hasData()) {
+                        frames.incrementAndGet();
+                        bytes.addAndGet(frame.getData().size());
+                        out.onNext(frame);
+                    }
+                }
+
+                public void onError(Throwable t) { }
+
+                public void onCompleted() {
+                    out.onCompleted();
+                }
+            };
+        }
+    }
+}
