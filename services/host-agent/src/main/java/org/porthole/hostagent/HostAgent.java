@@ -1,30 +1,40 @@
 package org.porthole.hostagent;
 
 import io.grpc.Server;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.porthole.config.Settings;
+import org.porthole.hostagent.bench.BenchmarkBackend;
+import org.porthole.hostagent.bench.BenchmarkHypervisor;
+import org.porthole.hostagent.bench.BenchmarkTickets;
 import org.porthole.hostagent.events.DomainEventRouter;
 import org.porthole.hostagent.events.EventFactory;
+import org.porthole.hostagent.events.EventSink;
 import org.porthole.hostagent.events.HostHeartbeat;
 import org.porthole.hostagent.events.KafkaEventPublisher;
 import org.porthole.hostagent.events.TopicBootstrap;
 import org.porthole.hostagent.grpc.AgentServer;
 import org.porthole.hostagent.grpc.HostAgentService;
 import org.porthole.hostagent.libvirt.GraphicsEvents;
+import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.hostagent.libvirt.LibvirtInventory;
 import org.porthole.hostagent.libvirt.LibvirtSession;
 import org.porthole.hostagent.libvirt.LifecycleEvents;
 import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
+import org.porthole.hostagent.relay.ConsoleTargets;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.VncTargets;
+import org.porthole.hostagent.ticket.GraphicsTickets;
 import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.pki.TlsFiles;
 import org.porthole.token.HttpJwksKeys;
@@ -38,18 +48,24 @@ import org.porthole.token.TokenVerifier;
 public final class HostAgent implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HostAgent.class.getName());
   static final String SERVICE_NAME = "host-agent";
-  private static final int MAX_CONSOLES = 256;
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+  /** Unary calls (inventory, tickets) may wait on libvirt: a small pool that idles to zero. */
+  private static final int UNARY_THREADS = 16;
+  private static final int UNARY_QUEUE = 1024;
+  private static final long UNARY_IDLE_SECONDS = 5;
   private static final int EVENT_QUEUE = 10_000;
   private static final Duration KAFKA_CLOSE = Duration.ofSeconds(5);
 
   private final AgentIdentity identity;
   private final Server server;
+  private final ConsoleRelays relays;
   private final Deque<AutoCloseable> parts;
 
-  private HostAgent(AgentIdentity identity, Server server, Deque<AutoCloseable> parts) {
+  private HostAgent(AgentIdentity identity, Server server, ConsoleRelays relays,
+      Deque<AutoCloseable> parts) {
     this.identity = identity;
     this.server = server;
+    this.relays = relays;
     this.parts = parts;
   }
 
@@ -69,38 +85,77 @@ public final class HostAgent implements AutoCloseable {
 
   private static HostAgent wire(Settings settings, AgentConfig config, Clock clock,
       AgentIdentity identity, Deque<AutoCloseable> parts) throws AgentException, IOException {
-    LibvirtSession libvirt = push(parts, LibvirtSession.open(config.libvirtUri()));
-    LibvirtInventory inventory = new LibvirtInventory(libvirt);
-    TicketService tickets = new TicketService(libvirt.connect(), clock);
     RelayRegistry registry = new RelayRegistry(clock);
-
-    KafkaEventPublisher publisher = new KafkaEventPublisher(
-        KafkaEventPublisher.producer(config.kafkaBootstrap(), "porthole-host-agent"), EVENT_QUEUE);
-    parts.push(() -> publisher.close(KAFKA_CLOSE));
-    push(parts, TopicBootstrap.start(config.kafkaBootstrap()));
+    EventSink sink = config.publishesEvents() ? startKafka(config, parts) : null;
     EventFactory factory = new EventFactory(identity, clock);
-    DomainEventRouter router =
-        push(parts, new DomainEventRouter(registry, tickets, inventory, publisher, factory));
-    push(parts, GraphicsEvents.register(libvirt, router::onGraphics, clock));
-    push(parts, LifecycleEvents.register(libvirt, router::onLifecycle, clock));
-    push(parts, HostHeartbeat.start(publisher, factory, identity.hostId()));
+    Hypervisor hypervisor;
+    GraphicsTickets tickets;
+    ConsoleTargets targets;
+    if (config.benchmark()) {
+      hypervisor = new BenchmarkHypervisor();
+      tickets = new BenchmarkTickets();
+      targets = new BenchmarkBackend(config.consoleBackend().orElseThrow());
+    } else {
+      LibvirtSession libvirt = push(parts, LibvirtSession.open(config.libvirtUri()));
+      LibvirtInventory inventory = new LibvirtInventory(libvirt);
+      TicketService ticketService = new TicketService(libvirt.connect(), clock);
+      DomainEventRouter router = push(parts,
+          new DomainEventRouter(registry, ticketService, inventory, sink, factory));
+      push(parts, GraphicsEvents.register(libvirt, router::onGraphics, clock));
+      push(parts, LifecycleEvents.register(libvirt, router::onLifecycle, clock));
+      hypervisor = inventory;
+      tickets = ticketService;
+      targets = new VncTargets(inventory);
+    }
+    if (sink != null) {
+      push(parts, HostHeartbeat.start(sink, factory, identity.hostId()));
+    }
 
     TokenVerifier verifier = new TokenVerifier(new HttpJwksKeys(config.jwksUrl(), clock),
         config.tokenIssuer(), config.tokenAudience(), clock);
     ConsoleAuthorizer authorizer = new ConsoleAuthorizer(
         verifier, new ReplayGuard(clock), identity.hostId(), identity.startedAt());
     ConsoleRelays relays = push(parts, new ConsoleRelays(
-        authorizer, new VncTargets(inventory), registry, MAX_CONSOLES, OPEN_TIMEOUT));
+        authorizer, targets, registry, config.maxConsoles(), OPEN_TIMEOUT));
 
+    ThreadPoolExecutor unaryCalls = new ThreadPoolExecutor(UNARY_THREADS, UNARY_THREADS,
+        UNARY_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(UNARY_QUEUE),
+        new DefaultThreadFactory("agent-calls", true));
+    unaryCalls.allowCoreThreadTimeOut(true);
+    parts.push(unaryCalls::shutdownNow);
     Server server = AgentServer.start(config.bindAddress(), config.port(),
         TlsFiles.resolve(settings, SERVICE_NAME).serverCredentials(),
-        new HostAgentService(identity, inventory, tickets, relays));
+        new HostAgentService(identity, hypervisor, tickets, relays), unaryCalls);
     parts.push(() -> stopServer(server));
-    int domains = inventory.listDomains().size(); // logs exposed graphics once, at start
+    logStarted(config, identity, server, hypervisor.listDomains().size());
+    return new HostAgent(identity, server, relays, parts);
+  }
+
+  private static EventSink startKafka(AgentConfig config, Deque<AutoCloseable> parts) {
+    KafkaEventPublisher publisher = new KafkaEventPublisher(
+        KafkaEventPublisher.producer(config.kafkaBootstrap(), "porthole-host-agent"), EVENT_QUEUE);
+    parts.push(() -> publisher.close(KAFKA_CLOSE));
+    push(parts, TopicBootstrap.start(config.kafkaBootstrap()));
+    return publisher;
+  }
+
+  /** {@code domains}: listing them at start also logs exposed graphics once. */
+  private static void logStarted(AgentConfig config, AgentIdentity identity, Server server,
+      int domains) {
     LOG.log(Level.INFO, "host agent {0} serving gRPC (mutual TLS) on {1}:{2,number,#}; libvirt {3}"
-        + " ({4} domains); Kafka {5}", new Object[] {identity.hostId(), config.bindAddress(),
-        server.getPort(), config.libvirtUri(), domains, config.kafkaBootstrap()});
-    return new HostAgent(identity, server, parts);
+        + " ({4} domains); Kafka {5}; at most {6,number,#} consoles", new Object[] {
+        identity.hostId(), config.bindAddress(), server.getPort(), config.libvirtUri(), domains,
+        config.kafkaBootstrap(), config.maxConsoles()});
+    if (config.benchmark()) {
+      LOG.log(Level.WARNING, "BENCHMARK MODE: no libvirt, every console with a valid token is"
+          + " relayed to {0}{1}", new Object[] {config.consoleBackend().orElseThrow(),
+          config.publishesEvents() ? "" : "; no events are published"});
+    }
+  }
+
+  /** The console relays (tests read their counters). */
+  public ConsoleRelays relays() {
+    return relays;
   }
 
   public AgentIdentity identity() {

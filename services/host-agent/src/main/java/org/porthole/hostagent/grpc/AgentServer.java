@@ -1,29 +1,49 @@
 package org.porthole.hostagent.grpc;
 
 import io.grpc.BindableService;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.porthole.api.hostagent.v1.HostAgentGrpc;
 
 /**
  * The agent's gRPC server on one address with mutual TLS. Messages are capped a little
  * above the largest legal frame (64 KiB of console data) so oversized input is refused by
  * gRPC before it reaches the service.
+ *
+ * <p>Threads: console streams run their callbacks directly on gRPC's transport threads (the
+ * relay never blocks there, see {@code ConsoleRelays}), so an idle or busy console costs no
+ * executor thread; the unary calls, which may wait on libvirt, run on {@code unaryCalls}.
  */
 public final class AgentServer {
   static final int MAX_MESSAGE_BYTES = 128 * 1024;
   private static final long MIN_CLIENT_PING_SECONDS = 10;
+  private static final String CONSOLE_METHOD =
+      HostAgentGrpc.getOpenConsoleMethod().getFullMethodName();
 
   private AgentServer() {}
 
   /** Builds and starts the server; fails if the address is taken. */
   public static Server start(String bindAddress, int port, ServerCredentials credentials,
-      BindableService service) throws IOException {
+      BindableService service, Executor unaryCalls) throws IOException {
     return NettyServerBuilder.forAddress(new InetSocketAddress(bindAddress, port), credentials)
         .addService(service)
+        // Streams start on the transport thread (a method lookup); consoles stay there.
+        .directExecutor()
+        .callExecutor(new ServerCallExecutorSupplier() {
+          @Override
+          public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+            return CONSOLE_METHOD.equals(call.getMethodDescriptor().getFullMethodName())
+                ? null : unaryCalls;
+          }
+        })
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .permitKeepAliveTime(MIN_CLIENT_PING_SECONDS, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)

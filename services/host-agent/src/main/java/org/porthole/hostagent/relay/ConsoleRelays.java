@@ -2,30 +2,31 @@ package org.porthole.hostagent.relay;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Opens console relays for {@code OpenConsole} calls and owns their threads.
+ * Opens console relays for {@code OpenConsole} calls and owns the few threads they share.
  *
- * <p>Threading model: each relay takes one thread of a bounded pool ({@code maxConsoles}
- * threads, no queue) for its whole life: it verifies the token, connects to QEMU and then
- * blocks reading QEMU, forwarding each chunk only while the gRPC call is ready. Bytes from
- * the client are written to QEMU on gRPC's callback thread, and the next client message is
- * requested only after that write completed. A full pool refuses new consoles with
- * UPSTREAM_UNAVAILABLE rather than queueing them. One scheduler thread enforces the
- * open-frame deadline.
+ * <p>Threading model (no thread per console): gRPC delivers each call's callbacks serially
+ * (the server runs them on its transport thread, see {@code AgentServer}); they never block.
+ * The token check (Ed25519, ~0.5 ms) and the target lookup run on {@code console-verify}, a
+ * fixed pool of one thread per core with a queue bounded by {@code maxConsoles}. The sockets
+ * to QEMU live on {@code console-io}, one event loop per core ({@link BackendLoops}), which
+ * also runs the open-frame deadlines. Backpressure: a relay asks QEMU's socket for one chunk
+ * only while the gRPC call {@code isReady()}, and requests the next client message only after
+ * the previous one was written to QEMU. At most {@code maxConsoles} consoles are open or
+ * opening; more are refused with TOO_LARGE (gRPC RESOURCE_EXHAUSTED) rather than queued.
  */
 public final class ConsoleRelays implements AutoCloseable {
   /** The largest data frame either way (docs/contracts.md). */
@@ -35,9 +36,13 @@ public final class ConsoleRelays implements AutoCloseable {
   private final ConsoleTargets targets;
   private final RelayRegistry registry;
   private final Duration openTimeout;
-  private final ThreadPoolExecutor pool;
-  private final ScheduledExecutorService timer;
+  private final int maxConsoles;
+  private final BackendLoops loops;
+  private final ThreadPoolExecutor verifiers;
+  private final AtomicInteger admitted = new AtomicInteger();
   private final Set<ConsoleStream> active = ConcurrentHashMap.newKeySet();
+  private final LongAdder bytesFromBackend = new LongAdder();
+  private final LongAdder bytesToClients = new LongAdder();
 
   public ConsoleRelays(ConsoleAuthorizer authorizer, ConsoleTargets targets,
       RelayRegistry registry, int maxConsoles, Duration openTimeout) {
@@ -45,9 +50,12 @@ public final class ConsoleRelays implements AutoCloseable {
     this.targets = targets;
     this.registry = registry;
     this.openTimeout = openTimeout;
-    this.pool = new ThreadPoolExecutor(0, maxConsoles, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), daemonThreads("console-relay"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("console-deadline"));
+    this.maxConsoles = maxConsoles;
+    int cores = Runtime.getRuntime().availableProcessors();
+    this.loops = new BackendLoops(cores);
+    this.verifiers = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(maxConsoles),
+        new DefaultThreadFactory("console-verify", true));
   }
 
   /** Starts a relay for one OpenConsole call; returns the observer for client frames. */
@@ -64,14 +72,49 @@ public final class ConsoleRelays implements AutoCloseable {
     return active.size();
   }
 
+  /** Bytes read from QEMU sockets, all consoles, since start. */
+  public long bytesFromBackend() {
+    return bytesFromBackend.sum();
+  }
+
+  /** Bytes handed to gRPC as data frames, all consoles, since start. */
+  public long bytesToClients() {
+    return bytesToClients.sum();
+  }
+
+  /**
+   * Bytes read from QEMU and not yet handed to gRPC: what the relay itself buffers (gRPC
+   * buffers at most its on-ready threshold, 32 KiB, per call beyond this).
+   */
+  public long bufferedBytes() {
+    return bytesFromBackend.sum() - bytesToClients.sum();
+  }
+
   /** Ends every console and stops the threads. */
   @Override
   public void close() {
     for (ConsoleStream s : List.copyOf(active)) {
       s.end(PortholeStatus.UPSTREAM_UNAVAILABLE, "the host agent is shutting down");
     }
-    timer.shutdownNow();
-    pool.shutdownNow();
+    verifiers.shutdownNow();
+    loops.close();
+  }
+
+  /** Takes a console slot; false when {@code maxConsoles} are open or opening. */
+  boolean admit() {
+    if (admitted.incrementAndGet() > maxConsoles) {
+      admitted.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  void leave() {
+    admitted.decrementAndGet();
+  }
+
+  int maxConsoles() {
+    return maxConsoles;
   }
 
   ConsoleAuthorizer authorizer() {
@@ -90,24 +133,23 @@ public final class ConsoleRelays implements AutoCloseable {
     return openTimeout;
   }
 
-  ThreadPoolExecutor pool() {
-    return pool;
+  BackendLoops loops() {
+    return loops;
   }
 
-  ScheduledExecutorService timer() {
-    return timer;
+  ThreadPoolExecutor verifiers() {
+    return verifiers;
+  }
+
+  void countFromBackend(int n) {
+    bytesFromBackend.add(n);
+  }
+
+  void countToClient(int n) {
+    bytesToClients.add(n);
   }
 
   void ended(ConsoleStream stream) {
     active.remove(stream);
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -4,12 +4,10 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
+import io.netty.buffer.ByteBuf;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -23,18 +21,18 @@ import org.porthole.token.ConsoleClaims;
 
 /**
  * One OpenConsole call: waits for the {@code open} frame, authorizes it, connects to QEMU and
- * relays bytes both ways with backpressure.
+ * relays bytes both ways with backpressure, without a thread of its own.
  *
  * <p>Threading: gRPC calls {@link #onNext}, {@link #onError}, {@link #onCompleted} and the
- * ready/cancel handlers serially on its executor; client bytes are written to QEMU there and
- * the next message is requested only after the write returned. The open work and the QEMU
- * read loop run on one pool thread (see {@link ConsoleRelays}), which waits while the call
- * is not ready. Calls on the response observer are serialized by {@code outbound}; the state
- * is an atomic so that exactly one path ends the call.
+ * ready/cancel handlers serially; client bytes are handed to QEMU's socket there and the next
+ * message is requested when that write completed (on the socket's event loop). The token
+ * check runs on a verifier thread; QEMU's bytes arrive on the socket's event loop, which
+ * forwards each chunk and asks for the next only while the call is ready (else the ready
+ * handler asks). Calls on the response observer are serialized by {@code outbound}; the
+ * state is an atomic so that exactly one path ends the call.
  */
-final class ConsoleStream implements StreamObserver<ConsoleFrame> {
+final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer {
   private static final Logger LOG = Logger.getLogger(ConsoleStream.class.getName());
-  private static final long READY_RECHECK_MS = 1000;
   private static final int MAX_CLIENT_ADDRESS_CHARS = 128;
 
   private enum State { AWAITING_OPEN, OPENING, RELAYING, CLOSED }
@@ -43,11 +41,13 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame> {
   private final ConsoleRelays relays;
   private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_OPEN);
   private final Object outbound = new Object();
-  private final Object readiness = new Object();
   private final AtomicLong bytesToVm = new AtomicLong();
   private final AtomicLong bytesFromVm = new AtomicLong();
+  private volatile boolean admitted;
   private volatile QemuLink qemu;
-  private volatile ScheduledFuture<?> openDeadline;
+  private volatile ConsoleClaims claims;
+  private volatile String client = "";
+  private volatile Future<?> openDeadline;
 
   ConsoleStream(ServerCallStreamObserver<ConsoleFrame> call, ConsoleRelays relays) {
     this.call = call;
@@ -56,10 +56,9 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame> {
 
   void start() {
     call.disableAutoRequest();
-    call.setOnReadyHandler(this::signalReady);
+    call.setOnReadyHandler(this::readWhenReady);
     call.setOnCancelHandler(this::abandon);
-    openDeadline = relays.timer().schedule(this::openTimedOut,
-        relays.openTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    openDeadline = relays.loops().schedule(this::openTimedOut, relays.openTimeout().toMillis());
     call.request(1);
   }
 
@@ -97,12 +96,24 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame> {
       return;
     }
     cancelDeadline();
+    if (!relays.admit()) {
+      end(PortholeStatus.TOO_LARGE,
+          "too many consoles on this host (at most " + relays.maxConsoles() + ")");
+      return;
+    }
+    synchronized (this) {
+      admitted = true;
+    }
+    if (state.get() == State.CLOSED) { // cancelled meanwhile: release() may have missed it
+      releaseSlot();
+      return;
+    }
     String token = open.getToken();
-    String client = printable(open.getClientAddress());
+    client = printable(open.getClientAddress());
     try {
-      relays.pool().execute(() -> openAndPump(token, client));
+      relays.verifiers().execute(() -> authorizeAndConnect(token));
     } catch (RejectedExecutionException e) {
-      end(PortholeStatus.UPSTREAM_UNAVAILABLE, "too many consoles on this host");
+      end(PortholeStatus.UPSTREAM_UNAVAILABLE, "the host agent is not accepting consoles");
     }
   }
 
@@ -120,23 +131,26 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame> {
           "data frame exceeds " + ConsoleRelays.MAX_CHUNK_BYTES + " bytes");
       return;
     }
-    try {
-      qemu.writeFully(data.asReadOnlyByteBuffer());
-      bytesToVm.addAndGet(data.size());
-      call.request(1);
-    } catch (IOException e) {
-      end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
-    }
+    int n = data.size();
+    qemu.write(data.asReadOnlyByteBuffer(), failure -> {
+      if (failure != null) {
+        end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
+      } else if (state.get() == State.RELAYING) {
+        bytesToVm.addAndGet(n);
+        call.request(1);
+      }
+    });
   }
 
-  /** Runs on a relay pool thread until the console ends. */
-  private void openAndPump(String token, String client) {
-    ConsoleClaims claims;
+  /** On a verifier thread: token and target, then an asynchronous connect. */
+  private void authorizeAndConnect(String token) {
+    if (state.get() != State.OPENING) {
+      return;
+    }
+    SocketAddress target;
     try {
       claims = relays.authorizer().authorize(token);
-      SocketAddress target = relays.targets().resolve(claims.vmUuid());
-      qemu = QemuLink.connect(
-          target, relays.registry(), claims.sessionId(), claims.vmUuid(), client);
+      target = relays.targets().resolve(claims.vmUuid());
     } catch (AgentException e) {
       end(e.status(), e.getMessage());
       return;
@@ -145,57 +159,35 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame> {
       end(PortholeStatus.INTERNAL, "opening the console failed");
       return;
     }
+    QemuLink.connect(relays.loops(), target, relays.registry(), claims.sessionId(),
+        claims.vmUuid(), client, this, this::connected, e -> end(e.status(), e.getMessage()));
+  }
+
+  /** On the socket's event loop. */
+  private void connected(QemuLink link) {
+    qemu = link;
     if (!state.compareAndSet(State.OPENING, State.RELAYING)) {
-      qemu.close();
+      link.close();
       return;
     }
-    LOG.log(Level.INFO, "console {0} opened to domain {1} for {2}",
-        new Object[] {claims.sessionId(), claims.vmUuid(), client});
     call.request(1);
-    pump(claims);
+    readWhenReady();
   }
 
-  private void pump(ConsoleClaims claims) {
-    ByteBuffer buffer = ByteBuffer.allocate(ConsoleRelays.MAX_CHUNK_BYTES);
-    try {
-      while (awaitReady()) {
-        buffer.clear();
-        int n = qemu.read(buffer);
-        if (n < 0) {
-          end(PortholeStatus.CLOSED, "the VM's VNC server closed the console");
-          break;
-        }
-        buffer.flip();
-        bytesFromVm.addAndGet(n);
-        send(ConsoleFrame.newBuilder().setData(ByteString.copyFrom(buffer)).build());
-      }
-    } catch (IOException e) {
-      end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      end(PortholeStatus.UPSTREAM_UNAVAILABLE, "the host agent is shutting down");
-    }
-    LOG.log(Level.INFO, "console {0} to domain {1} ended ({2} bytes in, {3} bytes out)",
-        new Object[] {claims.sessionId(), claims.vmUuid(), bytesToVm.get(), bytesFromVm.get()});
-  }
-
-  /** Blocks until the call can take another message; false once the console ended. */
-  private boolean awaitReady() throws InterruptedException {
-    synchronized (readiness) {
-      while (state.get() == State.RELAYING && !call.isReady()) {
-        readiness.wait(READY_RECHECK_MS);
-      }
-    }
-    return state.get() == State.RELAYING;
-  }
-
-  private void signalReady() {
-    synchronized (readiness) {
-      readiness.notifyAll();
+  /** Asks QEMU's socket for one chunk if the client can take it now. */
+  private void readWhenReady() {
+    QemuLink link = qemu;
+    if (link != null && state.get() == State.RELAYING && call.isReady()) {
+      link.read();
     }
   }
 
-  private void send(ConsoleFrame frame) {
+  @Override
+  public void onBytes(ByteBuf chunk) {
+    int n = chunk.readableBytes();
+    relays.countFromBackend(n);
+    ConsoleFrame frame = ConsoleFrame.newBuilder()
+        .setData(ByteString.copyFrom(chunk.nioBuffer())).build();
     synchronized (outbound) {
       if (state.get() != State.CLOSED) {
         try {
@@ -204,6 +196,22 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame> {
           abandon();
         }
       }
+    }
+    bytesFromVm.addAndGet(n);
+    relays.countToClient(n);
+  }
+
+  @Override
+  public void onReadComplete() {
+    readWhenReady();
+  }
+
+  @Override
+  public void onClosed(boolean byError) {
+    if (byError) {
+      end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
+    } else {
+      end(PortholeStatus.CLOSED, "the VM's VNC server closed the console");
     }
   }
 
@@ -242,7 +250,8 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame> {
   }
 
   private boolean release() {
-    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+    State was = state.getAndSet(State.CLOSED);
+    if (was == State.CLOSED) {
       return false;
     }
     cancelDeadline();
@@ -250,13 +259,27 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame> {
     if (link != null) {
       link.close();
     }
-    signalReady();
+    releaseSlot();
     relays.ended(this);
+    ConsoleClaims c = claims;
+    if (c != null && was == State.RELAYING) {
+      LOG.log(Level.INFO, "console {0} to domain {1} for {2} ended ({3} bytes in, {4} bytes out)",
+          new Object[] {c.sessionId(), c.vmUuid(), client, bytesToVm.get(), bytesFromVm.get()});
+    }
     return true;
   }
 
+  private void releaseSlot() {
+    synchronized (this) {
+      if (admitted) {
+        admitted = false;
+        relays.leave();
+      }
+    }
+  }
+
   private void cancelDeadline() {
-    ScheduledFuture<?> d = openDeadline;
+    Future<?> d = openDeadline;
     if (d != null) {
       d.cancel(false);
     }

@@ -24,10 +24,12 @@ import org.porthole.hostagent.libvirt.GraphicsSignal;
 public final class RelayRegistry {
   static final Duration GRACE = Duration.ofSeconds(60);
   private static final int NO_PORT = -1;
+  private static final long PURGE_INTERVAL_MS = 1000;
 
   private final Clock clock;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, Binding> bindings = new ConcurrentHashMap<>();
+  private final AtomicLong nextPurgeMs = new AtomicLong();
 
   public RelayRegistry(Clock clock) {
     this.clock = clock;
@@ -85,7 +87,13 @@ public final class RelayRegistry {
     return bindings.values().stream().filter(b -> b.vmUuid().equalsIgnoreCase(vmUuid)).toList();
   }
 
+  /** At most once a second: a scan per bind would make opening consoles quadratic. */
   private void purgeExpired() {
+    long now = clock.millis();
+    long due = nextPurgeMs.get();
+    if (now < due || !nextPurgeMs.compareAndSet(due, now + PURGE_INTERVAL_MS)) {
+      return;
+    }
     Instant cutoff = clock.instant().minus(GRACE);
     bindings.values().removeIf(b -> !b.open() && b.releasedAt().isBefore(cutoff));
   }

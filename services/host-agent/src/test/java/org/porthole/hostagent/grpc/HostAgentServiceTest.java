@@ -257,7 +257,7 @@ class HostAgentServiceTest {
   }
 
   @Test
-  void refusesConsolesBeyondThePoolInsteadOfQueueing() throws Exception {
+  void refusesConsolesBeyondTheCapWithResourceExhaustedInsteadOfQueueing() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     List<RecordingObserver> open = new ArrayList<>();
     for (int i = 0; i < MAX_CONSOLES; i++) {
@@ -266,7 +266,9 @@ class HostAgentServiceTest {
       open.add(rec);
     }
     RecordingObserver extra = console(open(tokens.token("extra", VM, HOST)), req);
-    assertThat(extra.awaitStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(extra.awaitStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(extra.lastClose().getReason()).contains("too many consoles");
+    assertThat(vnc.connections()).isEqualTo(MAX_CONSOLES);
     for (int i = 0; i < MAX_CONSOLES; i++) {
       req.get(i).onCompleted();
       assertThat(open.get(i).awaitStatus().isOk()).isTrue();
