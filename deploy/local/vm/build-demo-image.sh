@@ -17,12 +17,16 @@ busybox=/bin/busybox
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"
 # The newest cloud kernel Debian offers: the metapackage names it.
-kpkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+cloud_kernel() {
+  apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}' || true
+}
+kpkg=$(cloud_kernel)
 if [[ -z $kpkg ]]; then
   echo "demo image: no cloud kernel in the package lists; running apt-get update" >&2
   apt-get update -qq
-  kpkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+  kpkg=$(cloud_kernel)
 fi
+[[ -n $kpkg ]] || { echo "demo image: Debian offers no linux-image-cloud-amd64 here (check /etc/apt/sources.list)" >&2; exit 1; }
 echo "demo image: fetching $kpkg"
 apt-get download -qq "$kpkg"
 dpkg -x ./*.deb kernel

@@ -134,8 +134,9 @@ public final class Postgres implements AutoCloseable {
       return Files.readString(pwfile, StandardCharsets.UTF_8).strip();
     }
     String password = Secrets.random(18);
+    // Created 0640 from the start: never readable by other users, not even for a moment.
+    Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
     Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-r-----"));
     OsUser.chown(SERVICE_USER, pwfile);
     return password;
   }

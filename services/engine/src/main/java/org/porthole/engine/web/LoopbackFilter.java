@@ -45,11 +45,16 @@ public class LoopbackFilter {
     void filter(RoutingContext context) {
         SocketAddress peer = context.request().remoteAddress();
         String host = peer == null ? null : peer.hostAddress();
-        if (LoopbackAddresses.isLoopback(host)) {
+        boolean loopbackPeer = LoopbackAddresses.isLoopback(host);
+        if (loopbackPeer && LoopbackAddresses.isLoopbackHostHeader(context.request().getHeader("Host"))) {
             context.next();
             return;
         }
-        LOG.warnf("refused non-loopback client %s", ErrorTranslation.printable(host));
+        if (loopbackPeer) {
+            LOG.warn("refused a loopback request for a non-loopback Host name (DNS rebinding?)");
+        } else {
+            LOG.warnf("refused non-loopback client %s", ErrorTranslation.printable(host));
+        }
         context.response()
                 .setStatusCode(PortholeStatus.FORBIDDEN.httpStatus())
                 .putHeader("Content-Type", "application/json")

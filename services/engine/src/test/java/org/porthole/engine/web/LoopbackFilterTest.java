@@ -23,6 +23,10 @@ class LoopbackFilterTest {
         String body;
 
         RoutingContext context(SocketAddress peer) {
+            return context(peer, "localhost:8080");
+        }
+
+        RoutingContext context(SocketAddress peer, String hostHeader) {
             HttpServerResponse response = proxy(HttpServerResponse.class, (self, method, args) -> {
                 switch (method.getName()) {
                     case "setStatusCode":
@@ -41,6 +45,9 @@ class LoopbackFilterTest {
             HttpServerRequest request = proxy(HttpServerRequest.class, (self, method, args) -> {
                 if (method.getName().equals("remoteAddress")) {
                     return peer;
+                }
+                if (method.getName().equals("getHeader") && "Host".equals(args[0])) {
+                    return hostHeader;
                 }
                 throw new UnsupportedOperationException(method.getName());
             });
@@ -91,5 +98,28 @@ class LoopbackFilterTest {
 
         assertThat(exchange.passedOn).isFalse();
         assertThat(exchange.status).isEqualTo(403);
+    }
+
+    @Test
+    void rejectsDnsRebindingFromLoopbackPeerWithForeignHostName() {
+        SocketAddress loopback = SocketAddress.inetSocketAddress(40000, "127.0.0.1");
+        for (String foreign : new String[] {"evil.example", "evil.example:8080", "localhost.evil.example:8080",
+                "127.0.0.1.nip.io", "localhost:8080:1", "[::1]x", "", null}) {
+            Exchange exchange = new Exchange();
+            new LoopbackFilter().filter(exchange.context(loopback, foreign));
+            assertThat(exchange.passedOn).as("Host %s", foreign).isFalse();
+            assertThat(exchange.status).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void passesLoopbackHostNamesWithOrWithoutPort() {
+        SocketAddress loopback = SocketAddress.inetSocketAddress(40000, "127.0.0.1");
+        for (String name : new String[] {"localhost", "LOCALHOST:8080", "127.0.0.1:8080", "127.0.0.2", "[::1]:8080",
+                "[::1]"}) {
+            Exchange exchange = new Exchange();
+            new LoopbackFilter().filter(exchange.context(loopback, name));
+            assertThat(exchange.passedOn).as("Host %s", name).isTrue();
+        }
     }
 }

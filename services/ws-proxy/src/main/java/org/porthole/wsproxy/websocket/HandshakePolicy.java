@@ -68,6 +68,12 @@ public final class HandshakePolicy {
     }
 
     private static HandshakeVerdict checkSubprotocols(List<String> headerValues) {
+        // Netty's handshaker reads only the first header line; two lines would let it see
+        // something other than what was checked here (and log the token it cannot select).
+        if (headerValues.size() > 1) {
+            return HandshakeVerdict.reject(PortholeStatus.BAD_REQUEST,
+                    "send one Sec-WebSocket-Protocol header (comma-separated values)");
+        }
         boolean binary = false;
         String token = null;
         for (String value : headerValues) {
