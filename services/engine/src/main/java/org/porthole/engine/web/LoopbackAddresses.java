@@ -13,8 +13,7 @@ public final class LoopbackAddresses {
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final int MAX_OCTET = 255;
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9a-fA-F:.]{2,45}");
-    private static final Pattern PORT_SUFFIX = Pattern.compile(":\\d{1,5}");
-    private static final int MAX_HOST_HEADER = 300;
+    private static final int MAX_HOST_NAME = 255;
 
     private LoopbackAddresses() {
     }
@@ -36,34 +35,16 @@ public final class LoopbackAddresses {
     }
 
     /**
-     * True when an HTTP {@code Host} header names this machine by a loopback name
-     * ({@code localhost}, a 127/8 or ::1 literal), with or without a port. A page from another
-     * site whose name was re-pointed at 127.0.0.1 (DNS rebinding) sends its own name and fails.
+     * True when the host a request was addressed to ({@code Host} header in HTTP/1.1, the
+     * {@code :authority} in HTTP/2, port already removed) names this machine by a loopback name:
+     * {@code localhost} or a 127/8 or ::1 literal. A page from another site whose name was
+     * re-pointed at 127.0.0.1 (DNS rebinding) sends its own name and fails.
      */
-    public static boolean isLoopbackHostHeader(String hostHeader) {
-        if (hostHeader == null || hostHeader.isBlank() || hostHeader.length() > MAX_HOST_HEADER) {
+    public static boolean isLoopbackHostName(String host) {
+        if (host == null || host.isBlank() || host.length() > MAX_HOST_NAME) {
             return false;
         }
-        String host = hostHeader.trim();
-        if (host.startsWith("[")) {
-            int end = host.indexOf(']');
-            if (end < 0 || !validPortSuffix(host.substring(end + 1))) {
-                return false;
-            }
-            return isLoopback(host.substring(0, end + 1));
-        }
-        int colon = host.indexOf(':');
-        if (colon >= 0) {
-            if (!validPortSuffix(host.substring(colon))) {
-                return false;
-            }
-            host = host.substring(0, colon);
-        }
-        return "localhost".equalsIgnoreCase(host) || isLoopback(host);
-    }
-
-    private static boolean validPortSuffix(String suffix) {
-        return suffix.isEmpty() || PORT_SUFFIX.matcher(suffix).matches();
+        return "localhost".equalsIgnoreCase(host.trim()) || isLoopback(host);
     }
 
     private static boolean isIpv4Literal(String literal) {

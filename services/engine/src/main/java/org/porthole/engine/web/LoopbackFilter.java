@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
@@ -46,7 +47,8 @@ public class LoopbackFilter {
         SocketAddress peer = context.request().remoteAddress();
         String host = peer == null ? null : peer.hostAddress();
         boolean loopbackPeer = LoopbackAddresses.isLoopback(host);
-        if (loopbackPeer && LoopbackAddresses.isLoopbackHostHeader(context.request().getHeader("Host"))) {
+        HostAndPort authority = context.request().authority();
+        if (loopbackPeer && authority != null && LoopbackAddresses.isLoopbackHostName(authority.host())) {
             context.next();
             return;
         }
