@@ -43,7 +43,15 @@ class BenchSmokeIT {
           continue;
         }
         assertThat(results.get(m, p)).as("%s of %s; progress:\n%s", m, p, progress).isPresent();
-        assertThat(results.get(m, p).getAsDouble()).as("%s of %s; progress:\n%s", m, p, progress).isPositive();
+        double value = results.get(m, p).getAsDouble();
+        if (m == Metric.IDLE_MEMORY) {
+          // 100 quick consoles hold ~300 KiB, less than the relay JVMs' PSS noise (measured -23.8 KiB
+          // per console once in CI): only the full run's 1,000-10,000 consoles give its sign meaning.
+          // Here the reading must exist and be of a sane size (a wrong process or unit would not be).
+          assertThat(value).as("%s of %s; progress:\n%s", m, p, progress).isFinite().isBetween(-1024.0, 1024.0);
+          continue;
+        }
+        assertThat(value).as("%s of %s; progress:\n%s", m, p, progress).isPositive();
       }
     }
     assertThat(results.get(Metric.IDLE_HELD, PathName.PORTHOLE)).hasValue(100);
