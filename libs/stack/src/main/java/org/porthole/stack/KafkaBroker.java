@@ -32,11 +32,25 @@ public final class KafkaBroker implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a broker listening on 127.0.0.1:{@code port}, formatting {@code dataDir} when new. */
+  /**
+   * Starts a broker listening on 127.0.0.1:{@code port}, formatting {@code dataDir} when new. A
+   * broker that dies during start-up (its controller port can be taken between our check and its
+   * bind) is started once more with a freshly chosen controller port; its log keeps both attempts.
+   */
   public static KafkaBroker start(Path dataDir, int port, Path logDir) throws IOException {
     requireKafkaOnClasspath();
     // The controller sits next to the broker so a restarted broker finds its quorum where it was.
     int controllerPort = Ports.isOpen(port + 1) ? Ports.free() : port + 1;
+    try {
+      return startOnce(dataDir, port, controllerPort, logDir);
+    } catch (BrokerDied e) {
+      System.err.println("porthole: Kafka exited during start-up; retrying once with another controller port"
+          + " (see " + logDir.resolve("kafka.log") + ")");
+      return startOnce(dataDir, port, Ports.free(), logDir);
+    }
+  }
+
+  private static KafkaBroker startOnce(Path dataDir, int port, int controllerPort, Path logDir) throws IOException {
     Files.createDirectories(dataDir);
     Path config = dataDir.resolve("server.properties");
     Path logs = dataDir.resolve("data");
@@ -51,9 +65,19 @@ public final class KafkaBroker implements AutoCloseable {
       broker.awaitReady();
     } catch (RuntimeException e) {
       child.close();
+      if (!child.isAlive() && e.getMessage() != null && e.getMessage().startsWith("kafka exited")) {
+        throw new BrokerDied(e);
+      }
       throw e;
     }
     return broker;
+  }
+
+  /** The broker process exited before it became ready. */
+  private static final class BrokerDied extends IllegalStateException {
+    BrokerDied(RuntimeException cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   public String bootstrap() {
