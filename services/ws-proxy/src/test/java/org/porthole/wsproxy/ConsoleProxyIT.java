@@ -10,8 +10,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+
+
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -34,8 +34,9 @@ import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.config.Settings;
 import org.porthole.pki.DevPki;
 import org.porthole.pki.TlsFiles;
-import org.porthole.token.Jwks;
+
 import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.wsproxy.harness.JwksServer;
 import org.porthole.wsproxy.harness.TestTokens;
 import org.porthole.wsproxy.harness.WsTestClient;
 import org.porthole.wsproxy.server.ProxyApplication;
@@ -60,16 +61,7 @@ class ConsoleProxyIT {
 
     @BeforeAll
     static void startProxy() throws Exception {
-        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] document = Jwks.toJson(Map.of(TOKENS.key().kid(), TOKENS.key().publicKey()))
-                .getBytes(StandardCharsets.UTF_8);
-        jwks.createContext("/api/v1/jwks", exchange -> {
-            exchange.sendResponseHeaders(200, document.length);
-            try (OutputStream body = exchange.getResponseBody()) {
-                body.write(document);
-            }
-        });
-        jwks.start();
+        jwks = JwksServer.start(TOKENS);
         proxy = ProxyApplication.start(settings(Map.of()));
         console = URI.create("ws://127.0.0.1:" + proxy.server().address().getPort() + "/v1/console");
     }

@@ -9,9 +9,9 @@ import io.grpc.Server;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.OutputStream;
+
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,8 +35,9 @@ import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.config.Settings;
 import org.porthole.pki.DevPki;
-import org.porthole.token.Jwks;
+
 import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.wsproxy.harness.JwksServer;
 import org.porthole.wsproxy.harness.TestTokens;
 import org.porthole.wsproxy.harness.WsTestClient;
 import org.porthole.wsproxy.server.ProxyApplication;
@@ -62,16 +63,7 @@ class ProxyCapacityIT {
 
     @BeforeAll
     static void startJwks() throws IOException {
-        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] document = Jwks.toJson(Map.of(TOKENS.key().kid(), TOKENS.key().publicKey()))
-                .getBytes(StandardCharsets.UTF_8);
-        jwks.createContext("/api/v1/jwks", exchange -> {
-            exchange.sendResponseHeaders(200, document.length);
-            try (OutputStream body = exchange.getResponseBody()) {
-                body.write(document);
-            }
-        });
-        jwks.start();
+        jwks = JwksServer.start(TOKENS);
     }
 
     @AfterAll
