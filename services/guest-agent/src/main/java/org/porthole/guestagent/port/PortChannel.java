@@ -1,0 +1,159 @@
+package org.porthole.guestagent.port;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An open virtio-serial port: one byte stream in, one out. A real port is a character device,
+ * opened once read-write (the kernel allows one opener per port); a unix socket at the same
+ * path is connected instead, which is how tests (and a host-side simulator) play the host.
+ *
+ * <p>Threads: one thread reads while others write (through the single
+ * {@link org.porthole.guest.protocol.LineWriter}). The streams here call the descriptor
+ * directly, because the JDK's channel streams take one lock for both directions and a
+ * blocked read would stall every write.
+ */
+public final class PortChannel implements Closeable {
+  private static final int SOCKET_TYPE = 0140000;
+  private static final int TYPE_MASK = 0170000;
+
+  private final InputStream in;
+  private final OutputStream out;
+  private final Closeable resource;
+
+  private PortChannel(InputStream in, OutputStream out, Closeable resource) {
+    this.in = in;
+    this.out = out;
+    this.resource = resource;
+  }
+
+  /**
+   * Opens {@code device}: connects when it is a unix socket, else opens it read-write.
+   *
+   * @throws IOException when the port cannot be opened (gone, busy, no permission)
+   */
+  public static PortChannel open(Path device) throws IOException {
+    if (isSocket(device)) {
+      SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+      try {
+        socket.connect(UnixDomainSocketAddress.of(device));
+      } catch (IOException e) {
+        socket.close();
+        throw e;
+      }
+      return new PortChannel(new SocketIn(socket), new SocketOut(socket), socket);
+    }
+    RandomAccessFile file = new RandomAccessFile(device.toFile(), "rw");
+    return new PortChannel(new FileIn(file), new FileOut(file), file);
+  }
+
+  private static boolean isSocket(Path device) throws IOException {
+    Object mode = Files.getAttribute(device, "unix:mode");
+    return mode instanceof Integer m && (m & TYPE_MASK) == SOCKET_TYPE;
+  }
+
+  public InputStream in() {
+    return in;
+  }
+
+  public OutputStream out() {
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    resource.close();
+  }
+
+  private static final class SocketIn extends InputStream {
+    private final SocketChannel socket;
+
+    SocketIn(SocketChannel socket) {
+      this.socket = socket;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      int n;
+      do {
+        n = socket.read(ByteBuffer.wrap(b, off, len));
+      } while (n == 0);
+      return n;
+    }
+  }
+
+  private static final class SocketOut extends OutputStream {
+    private final SocketChannel socket;
+
+    SocketOut(SocketChannel socket) {
+      this.socket = socket;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+      while (buffer.hasRemaining()) {
+        socket.write(buffer);
+      }
+    }
+  }
+
+  private static final class FileIn extends InputStream {
+    private final RandomAccessFile file;
+
+    FileIn(RandomAccessFile file) {
+      this.file = file;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return file.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return file.read(b, off, len);
+    }
+  }
+
+  private static final class FileOut extends OutputStream {
+    private final RandomAccessFile file;
+
+    FileOut(RandomAccessFile file) {
+      this.file = file;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      file.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      file.write(b, off, len);
+    }
+  }
+}
