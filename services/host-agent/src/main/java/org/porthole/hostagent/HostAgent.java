@@ -125,7 +125,7 @@ public final class HostAgent implements AutoCloseable {
     parts.push(unaryCalls::shutdownNow);
     Server server = AgentServer.start(config.bindAddress(), config.port(),
         TlsFiles.resolve(settings, SERVICE_NAME).serverCredentials(),
-        new HostAgentService(identity, hypervisor, tickets, relays), unaryCalls);
+        new HostAgentService(identity, hypervisor, tickets, relays), unaryCalls, relays.loops());
     parts.push(() -> stopServer(server));
     logStarted(config, identity, server, hypervisor.listDomains().size());
     return new HostAgent(identity, server, relays, parts);

@@ -6,21 +6,24 @@ import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.hostagent.relay.BackendLoops;
 
 /**
  * The agent's gRPC server on one address with mutual TLS. Messages are capped a little
  * above the largest legal frame (64 KiB of console data) so oversized input is refused by
  * gRPC before it reaches the service.
  *
- * <p>Threads: console streams run their callbacks directly on gRPC's transport threads (the
- * relay never blocks there, see {@code ConsoleRelays}), so an idle or busy console costs no
- * executor thread; the unary calls, which may wait on libvirt, run on {@code unaryCalls}.
+ * <p>Threads: the server runs on the relays' event loops ({@link BackendLoops}); console
+ * streams run their callbacks directly on those transport threads (the relay never blocks
+ * there, see {@code ConsoleRelays}), so an idle or busy console costs no executor thread and
+ * its bytes cross no thread; the unary calls, which may wait on libvirt, run on
+ * {@code unaryCalls}.
  */
 public final class AgentServer {
   static final int MAX_MESSAGE_BYTES = 128 * 1024;
@@ -32,8 +35,11 @@ public final class AgentServer {
 
   /** Builds and starts the server; fails if the address is taken. */
   public static Server start(String bindAddress, int port, ServerCredentials credentials,
-      BindableService service, Executor unaryCalls) throws IOException {
+      BindableService service, Executor unaryCalls, BackendLoops loops) throws IOException {
     return NettyServerBuilder.forAddress(new InetSocketAddress(bindAddress, port), credentials)
+        .bossEventLoopGroup(loops.acceptor())
+        .workerEventLoopGroup(loops.group())
+        .channelType(BackendLoops.serverChannelType())
         .addService(service)
         // Streams start on the transport thread (a method lookup); consoles stay there.
         .directExecutor()

@@ -20,10 +20,11 @@ import org.porthole.status.PortholeStatus;
  *
  * <p>Threading model (no thread per console): gRPC delivers each call's callbacks serially
  * (the server runs them on its transport thread, see {@code AgentServer}); they never block.
- * The token check (Ed25519, ~0.5 ms) and the target lookup run on {@code console-verify}, a
- * fixed pool of one thread per core with a queue bounded by {@code maxConsoles}. The sockets
- * to QEMU live on {@code console-io}, one event loop per core ({@link BackendLoops}), which
- * also runs the open-frame deadlines. Backpressure: a relay asks QEMU's socket for one chunk
+ * The token check and the target lookup run on {@code console-verify}, a fixed pool of one
+ * thread per core with a queue bounded by {@code maxConsoles}. The gRPC connections and the
+ * sockets to QEMU share {@code console-io}, one event loop per core ({@link BackendLoops}); a
+ * console's QEMU socket lives on its gRPC connection's loop, which also runs its open-frame
+ * deadline. Backpressure: a relay asks QEMU's socket for one chunk
  * only while the gRPC call {@code isReady()}, and requests the next client message only after
  * the previous one was written to QEMU. At most {@code maxConsoles} consoles are open or
  * opening; more are refused with TOO_LARGE (gRPC RESOURCE_EXHAUSTED) rather than queued.
@@ -133,7 +134,8 @@ public final class ConsoleRelays implements AutoCloseable {
     return openTimeout;
   }
 
-  BackendLoops loops() {
+  /** The event loops shared by the gRPC server and the sockets to QEMU. */
+  public BackendLoops loops() {
     return loops;
   }
 

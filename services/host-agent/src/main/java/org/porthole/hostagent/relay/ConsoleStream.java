@@ -4,7 +4,9 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import java.net.SocketAddress;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,12 +26,15 @@ import org.porthole.token.ConsoleClaims;
  * relays bytes both ways with backpressure, without a thread of its own.
  *
  * <p>Threading: gRPC calls {@link #onNext}, {@link #onError}, {@link #onCompleted} and the
- * ready/cancel handlers serially; client bytes are handed to QEMU's socket there and the next
- * message is requested when that write completed (on the socket's event loop). The token
- * check runs on a verifier thread; QEMU's bytes arrive on the socket's event loop, which
- * forwards each chunk and asks for the next only while the call is ready (else the ready
- * handler asks). Calls on the response observer are serialized by {@code outbound}; the
- * state is an atomic so that exactly one path ends the call.
+ * ready/cancel handlers serially on the event loop of the call's HTTP/2 connection, and the
+ * socket to QEMU is opened on that same loop ({@code loop}), so in steady state every step of
+ * the relay runs on one thread with no hand-off: client bytes are written to QEMU's socket
+ * and the next message is requested when that write completed; QEMU's bytes are forwarded
+ * chunk by chunk and the next one is read only while the call is ready (else the ready
+ * handler asks). Only the open runs elsewhere: the token check and the target lookup (which
+ * may ask libvirt) run on a verifier thread. Calls on the response observer are serialized
+ * by {@code outbound} (uncontended in steady state); the state is an atomic so that exactly
+ * one path ends the call.
  */
 final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer {
   private static final Logger LOG = Logger.getLogger(ConsoleStream.class.getName());
@@ -48,6 +53,8 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   private volatile ConsoleClaims claims;
   private volatile String client = "";
   private volatile Future<?> openDeadline;
+  /** The loop of the call's connection, which also runs the socket to QEMU (see above). */
+  private EventLoop loop;
 
   ConsoleStream(ServerCallStreamObserver<ConsoleFrame> call, ConsoleRelays relays) {
     this.call = call;
@@ -58,7 +65,8 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     call.disableAutoRequest();
     call.setOnReadyHandler(this::readWhenReady);
     call.setOnCancelHandler(this::abandon);
-    openDeadline = relays.loops().schedule(this::openTimedOut, relays.openTimeout().toMillis());
+    loop = relays.loops().current();
+    openDeadline = BackendLoops.schedule(loop, this::openTimedOut, relays.openTimeout().toMillis());
     call.request(1);
   }
 
@@ -159,7 +167,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       end(PortholeStatus.INTERNAL, "opening the console failed");
       return;
     }
-    QemuLink.connect(relays.loops(), target, relays.registry(), claims.sessionId(),
+    QemuLink.connect(relays.loops(), loop, target, relays.registry(), claims.sessionId(),
         claims.vmUuid(), client, this, this::connected, e -> end(e.status(), e.getMessage()));
   }
 
@@ -186,8 +194,10 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   public void onBytes(ByteBuf chunk) {
     int n = chunk.readableBytes();
     relays.countFromBackend(n);
+    // Not copied: gRPC serializes the message into its own buffers inside onNext, before
+    // the chunk is released (QemuLink releases it after this returns).
     ConsoleFrame frame = ConsoleFrame.newBuilder()
-        .setData(ByteString.copyFrom(chunk.nioBuffer())).build();
+        .setData(UnsafeByteOperations.unsafeWrap(chunk.nioBuffer())).build();
     synchronized (outbound) {
       if (state.get() != State.CLOSED) {
         try {

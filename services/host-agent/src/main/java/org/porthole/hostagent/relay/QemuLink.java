@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -52,14 +53,14 @@ final class QemuLink {
   }
 
   /**
-   * Connects asynchronously; exactly one of {@code connected} or {@code failed} runs, on the
-   * channel's event loop.
+   * Connects asynchronously on {@code loop}; exactly one of {@code connected} or
+   * {@code failed} runs, on that loop.
    */
-  static void connect(BackendLoops loops, SocketAddress target, RelayRegistry registry,
+  static void connect(BackendLoops loops, EventLoop loop, SocketAddress target, RelayRegistry registry,
       String sessionId, String vmUuid, String clientAddress, Peer peer,
       Consumer<QemuLink> connected, Consumer<AgentException> failed) {
     boolean unix = target instanceof UnixDomainSocketAddress;
-    Bootstrap b = unix ? loops.unixBootstrap() : loops.tcpBootstrap();
+    Bootstrap b = unix ? loops.unixBootstrap(loop) : loops.tcpBootstrap(loop);
     Consumer<Throwable> fail = cause -> failed.accept(new AgentException(
         PortholeStatus.UPSTREAM_UNAVAILABLE, "cannot reach the VNC server of domain " + vmUuid,
         cause));

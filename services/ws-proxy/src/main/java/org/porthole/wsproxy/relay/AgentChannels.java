@@ -2,32 +2,37 @@ package org.porthole.wsproxy.relay;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 
 /**
- * One shared gRPC channel (one HTTP/2 connection, many console streams) per host agent, created
- * on first use and kept for the life of the proxy. Mutual TLS with the Porthole CA; the authority
- * is the host id itself, so the agent's certificate must cover the host named in the token.
+ * The gRPC channels to host agents: per agent, one channel (one HTTP/2 connection, many console
+ * streams) for each WebSocket event loop, created on first use and kept for the life of the
+ * proxy. Mutual TLS with the Porthole CA; the authority is the host id itself, so the agent's
+ * certificate must cover the host named in the token.
+ *
+ * <p>Why per loop: a console's WebSocket and its HTTP/2 connection then share one thread, so a
+ * chunk goes from the agent's stream to the browser's socket (and back) without waking another
+ * thread. With one connection per agent on separate gRPC loops, every message paid an eventfd
+ * write and a context switch each way, which cost more than the bytes (docs/performance.md).
+ * The cost is one connection per agent per core instead of one per agent.
  *
  * <p>Flow control: a small per-stream window bounds what an agent can push into this process
  * for a console whose browser reads slowly (the relay requests one message at a time), and a wide
  * connection window ({@link ConnectionWindow}) keeps such a console from stalling its siblings.
- * The channels run on their own event loops (one per core; grpc-netty-shaded's Netty is not the
- * WebSocket side's).
  *
  * <p>Threading: thread-safe; {@link #stub} never blocks (channels connect lazily).
  */
@@ -40,63 +45,53 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
      */
     static final int FLOW_CONTROL_WINDOW = 64 * 1024;
     /**
-     * HTTP/2 connection receive window per agent (see {@link ConnectionWindow}): this many bytes
-     * pinned by consoles whose browsers stopped reading before their siblings feel it.
+     * HTTP/2 connection receive window per agent connection (see {@link ConnectionWindow}): this
+     * many bytes pinned by consoles whose browsers stopped reading before their siblings feel it.
      */
     static final int CONNECTION_WINDOW = 64 * 1024 * 1024;
-    /** gRPC transport threads: one per core, like the WebSocket side (grpc's default is two per core). */
-    static final int IO_THREADS = Runtime.getRuntime().availableProcessors();
     /** Largest frame accepted from an agent (data frames are ≤ 64 KiB by contract). */
     static final int MAX_INBOUND_MESSAGE = 256 * 1024;
 
     private static final System.Logger LOG = System.getLogger(AgentChannels.class.getName());
 
     private final ChannelCredentials credentials;
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
-    private final EventLoopGroup loops;
-    private final Class<? extends Channel> channelType;
+    private final Map<String, Map<EventLoop, ManagedChannel>> channels = new ConcurrentHashMap<>();
 
     public AgentChannels(ChannelCredentials credentials) {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
-        DefaultThreadFactory threads = new DefaultThreadFactory("ws-proxy-agent-io", true);
-        if (Epoll.isAvailable()) {
-            this.loops = new EpollEventLoopGroup(IO_THREADS, threads);
-            this.channelType = EpollSocketChannel.class;
-        } else {
-            this.loops = new NioEventLoopGroup(IO_THREADS, threads);
-            this.channelType = NioSocketChannel.class;
-        }
     }
 
     @Override
-    public HostAgentGrpc.HostAgentStub stub(String hostId) {
-        ManagedChannel channel = channels.get(hostId);
-        if (channel == null) {
-            AgentAddress address = AgentAddress.parse(hostId);
-            channel = channels.computeIfAbsent(hostId, id -> open(id, address));
+    public HostAgentGrpc.HostAgentStub stub(String hostId, EventLoop loop) {
+        Map<EventLoop, ManagedChannel> perLoop = channels.get(hostId);
+        if (perLoop == null) {
+            AgentAddress.parse(hostId); // refuse a bad id before anything is stored for it
+            perLoop = channels.computeIfAbsent(hostId, id -> new ConcurrentHashMap<>());
         }
+        ManagedChannel channel = perLoop.computeIfAbsent(loop, l -> open(hostId, AgentAddress.parse(hostId), l));
         return HostAgentGrpc.newStub(channel);
     }
 
-    private ManagedChannel open(String hostId, AgentAddress address) {
-        LOG.log(Level.INFO, "opening channel to host agent {0}", hostId);
+    private ManagedChannel open(String hostId, AgentAddress address, EventLoop loop) {
+        LOG.log(Level.INFO, "opening a channel to host agent {0} for event loop {1}", hostId,
+                Integer.toHexString(System.identityHashCode(loop)));
         return NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
                 .overrideAuthority(hostId)
                 .flowControlWindow(FLOW_CONTROL_WINDOW)
-                .eventLoopGroup(loops)
-                .channelFactory(this::newChannel)
+                .eventLoopGroup(loop)
+                .channelFactory(channelFactory(loop))
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
                 .build();
     }
 
-    private Channel newChannel() {
-        try {
-            Channel channel = channelType.getDeclaredConstructor().newInstance();
+    /** A socket channel of the loop's own transport, with the connection window handler first. */
+    private static io.netty.channel.ChannelFactory<Channel> channelFactory(EventLoop loop) {
+        Supplier<Channel> socket = loop.parent() instanceof EpollEventLoopGroup ? EpollSocketChannel::new : NioSocketChannel::new;
+        return () -> {
+            Channel channel = socket.get();
             channel.pipeline().addFirst("porthole-connection-window", new ConnectionWindow(CONNECTION_WINDOW));
             return channel;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot create a " + channelType.getSimpleName(), e);
-        }
+        };
     }
 
     /** Number of agents with a channel (for tests and diagnostics). */
@@ -107,8 +102,10 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
     /** Shuts every channel down, cancelling calls still open after a short grace. */
     @Override
     public void close() {
-        channels.values().forEach(ManagedChannel::shutdown);
-        for (ManagedChannel channel : channels.values()) {
+        List<ManagedChannel> all = new ArrayList<>();
+        channels.values().forEach(perLoop -> all.addAll(perLoop.values()));
+        all.forEach(ManagedChannel::shutdown);
+        for (ManagedChannel channel : all) {
             try {
                 if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
                     channel.shutdownNow();
@@ -119,6 +116,5 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
             }
         }
         channels.clear();
-        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

@@ -135,7 +135,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
         claims = verified;
         ConsoleRelay started = new ConsoleRelay(ctx.channel(), this, gauge);
         try {
-            started.start(agents.stub(verified.hostId()), token, clientAddress);
+            started.start(agents.stub(verified.hostId(), ctx.channel().eventLoop()), token, clientAddress);
         } catch (IllegalArgumentException badHost) {
             close(PortholeStatus.UPSTREAM_UNAVAILABLE, "host agent address is not usable");
             return;

@@ -115,8 +115,10 @@ public final class ProxyApplication implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        // The agent channels run on the server's event loops: end them before the loops stop.
+        server.stopAccepting();
         agents.close();
+        server.close();
         prefetcher.shutdownNow();
         if (verifier != null) {
             verifier.shutdownNow();

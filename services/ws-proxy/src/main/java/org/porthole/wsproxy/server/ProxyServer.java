@@ -93,10 +93,15 @@ public final class ProxyServer implements AutoCloseable {
         listener.closeFuture().await();
     }
 
+    /** Stops accepting new connections; open ones go on. */
+    public void stopAccepting() {
+        listener.close().awaitUninterruptibly();
+    }
+
     /** Stops accepting, closes every connection and stops the event loops. */
     @Override
     public void close() {
-        listener.close().awaitUninterruptibly();
+        stopAccepting();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }

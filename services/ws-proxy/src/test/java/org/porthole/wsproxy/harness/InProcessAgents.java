@@ -1,5 +1,6 @@
 package org.porthole.wsproxy.harness;
 
+import io.netty.channel.EventLoop;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -37,7 +38,7 @@ public final class InProcessAgents implements AgentConnector, AutoCloseable {
     }
 
     @Override
-    public HostAgentGrpc.HostAgentStub stub(String hostId) {
+    public HostAgentGrpc.HostAgentStub stub(String hostId, EventLoop loop) {
         requested.add(hostId);
         ManagedChannel channel = channels.get(hostId);
         if (channel == null) {
