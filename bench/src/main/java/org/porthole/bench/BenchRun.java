@@ -1,9 +1,11 @@
 package org.porthole.bench;
 
 import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.porthole.bench.backend.BackendMode;
 import org.porthole.bench.client.ClientLoop;
 import org.porthole.bench.measure.LatencySummary;
@@ -116,15 +118,38 @@ final class BenchRun {
     return l.stoppedForMemory() ? " FAILED (stopped: machine memory low)" : " FAILED";
   }
 
+  private Set<Metric> measuredSoFar() {
+    Set<Metric> set = EnumSet.noneOf(Metric.class);
+    for (Metric m : Metric.values()) {
+      if (results.get(m, path.name()).isPresent()) {
+        set.add(m);
+      }
+    }
+    return set;
+  }
+
+  /** The values a step just measured, for the progress line (a long run can be read as it goes). */
+  private String newlyMeasured(Set<Metric> before) {
+    StringBuilder sb = new StringBuilder();
+    for (Metric m : Metric.values()) {
+      if (!before.contains(m) && results.get(m, path.name()).isPresent()) {
+        sb.append(String.format(Locale.ROOT, "; %s %.4g", m.name().toLowerCase(Locale.ROOT),
+            results.get(m, path.name()).getAsDouble()));
+      }
+    }
+    return sb.toString();
+  }
+
   /** Runs one step, charging relay CPU to {@code cpu} (null: not reported); false when the relay died. */
   private boolean phase(String name, Metric cpu, Step step) {
     progress.say(path.name().label() + ": " + name);
     Map<String, Double> before = cpuByGroup();
+    Set<Metric> known = measuredSoFar();
     long start = System.nanoTime();
     try {
       step.run();
-      progress.say(String.format(Locale.ROOT, "%s: %s done in %.1f s", path.name().label(), name,
-          (System.nanoTime() - start) / 1e9));
+      progress.say(String.format(Locale.ROOT, "%s: %s done in %.1f s%s", path.name().label(), name,
+          (System.nanoTime() - start) / 1e9, newlyMeasured(known)));
     } catch (PhaseFailedException | RuntimeException e) {
       results.note(path.name(), name + " failed: " + e.getMessage());
       progress.say(path.name().label() + ": " + name + " failed: " + e.getMessage());

@@ -12,7 +12,12 @@ import org.porthole.bench.relay.RelayPath;
 /**
  * New consoles per second: {@link PhasePlan#OPENERS} openers, each opening a console, waiting for
  * the RFB banner (so the relay's whole set-up is counted) and resetting it, then the next, until
- * the phase ends. Failures are counted and capped so a broken path ends the phase early.
+ * the phase ends. The first {@link PhasePlan#connectWarmUp()} is not counted: the set-up and
+ * tear-down code of the relays (and of the client) runs once per console and is compiled by the
+ * JIT only after thousands of consoles, which a long-running relay has long done (a profile of a
+ * run with 5 s of warm-up still showed a quarter of the agent's samples in the interpreter and
+ * its JIT compiler threads busy). Failures are counted and capped so a broken path
+ * ends the phase early.
  */
 public final class ConnectRatePhase {
   private static final long MAX_FAILURES = 1_000;
@@ -30,14 +35,14 @@ public final class ConnectRatePhase {
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     CountDownLatch openersDone = new CountDownLatch(PhasePlan.OPENERS);
-    long start = System.nanoTime();
-    long deadline = start + plan.connectRate().toNanos();
+    long countFrom = System.nanoTime() + plan.connectWarmUp().toNanos();
+    long deadline = countFrom + plan.connectRate().toNanos();
     for (int i = 0; i < PhasePlan.OPENERS; i++) {
-      new Opener(loop, route, deadline, ok, failed, openersDone).next();
+      new Opener(loop, route, countFrom, deadline, ok, failed, openersDone).next();
     }
-    Waits.sleep(plan.connectRate());
+    Waits.sleep(plan.connectWarmUp().plus(plan.connectRate()));
     long established = ok.get();
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = (System.nanoTime() - countFrom) / 1e9;
     Waits.await(openersDone, DRAIN_TIMEOUT);
     if (established == 0) {
       throw new PhaseFailedException("no console was established (" + failed.get() + " failed)");
@@ -66,14 +71,17 @@ public final class ConnectRatePhase {
   private static final class Opener {
     private final ClientLoop loop;
     private final Route route;
+    private final long countFrom;
     private final long deadline;
     private final AtomicLong ok;
     private final AtomicLong failed;
     private final CountDownLatch done;
 
-    Opener(ClientLoop loop, Route route, long deadline, AtomicLong ok, AtomicLong failed, CountDownLatch done) {
+    Opener(ClientLoop loop, Route route, long countFrom, long deadline, AtomicLong ok, AtomicLong failed,
+        CountDownLatch done) {
       this.loop = loop;
       this.route = route;
+      this.countFrom = countFrom;
       this.deadline = deadline;
       this.ok = ok;
       this.failed = failed;
@@ -89,7 +97,8 @@ public final class ConnectRatePhase {
     }
 
     private void finished(boolean established) {
-      if (System.nanoTime() < deadline) {
+      long now = System.nanoTime();
+      if (now < deadline && (now >= countFrom || !established)) {
         (established ? ok : failed).incrementAndGet();
       }
       next();
