@@ -39,11 +39,13 @@ import org.porthole.api.hostagent.v1.HostAgentGrpc;
 public final class AgentChannels implements AgentConnector, AutoCloseable {
 
     /**
-     * Per-stream HTTP/2 window: at most this much unrequested data per console is buffered here.
-     * 64 KiB is a full-screen update's worth of VNC and bounds what a browser that stops reading
-     * can pin (was 256 KiB; see README for the throughput measured).
+     * Per-stream HTTP/2 window: at most this much unrequested data per console is buffered here,
+     * which bounds what a browser that stops reading can pin. Four of the agent's 64 KiB data
+     * frames: with one frame in flight the stream stalls on every WINDOW_UPDATE (measured with
+     * 16 KiB frames in a 64 KiB window: 283 MB/s for one console; 64 KiB frames in 256 KiB:
+     * 363–447 MB/s; docs/performance.md).
      */
-    static final int FLOW_CONTROL_WINDOW = 64 * 1024;
+    static final int FLOW_CONTROL_WINDOW = 256 * 1024;
     /**
      * HTTP/2 connection receive window per agent connection (see {@link ConnectionWindow}): this
      * many bytes pinned by consoles whose browsers stopped reading before their siblings feel it.
