@@ -56,6 +56,10 @@ public final class Main {
   static Results run(BenchOptions options, Progress progress) throws IOException {
     PhasePlan plan = options.plan();
     FileLimit.require(plan.maxIdle());
+    // A benchmark stopped with SIGTERM or Ctrl-C must not leave relays, backend or websockify
+    // running (they hold ports and thousands of sockets): end every process it started.
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy), "bench-children"));
     Path runDir = Files.createTempDirectory("porthole-bench-");
     progress.say("logs in " + runDir);
     Results results = new Results();
@@ -89,7 +93,7 @@ public final class Main {
       }
       launcher.close();
       options.doc().ifPresent(doc -> writeDoc(doc, RunInfo.collect(options.repo(), options.quick() ? "quick" : "full",
-          loop.transport(), plan.connectRate().toMillis() / 1000.0), results, progress));
+          loop.transport(), plan.connectWarmUp().plus(plan.connectRate()).toMillis() / 1000.0), results, progress));
     }
     for (Target t : Target.issueFive()) {
       progress.say("target " + t.text() + ": " + t.describe(results) + " → " + t.judge(results));
