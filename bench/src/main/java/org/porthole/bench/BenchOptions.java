@@ -12,7 +12,7 @@ import org.porthole.bench.report.PathName;
  * [--doc FILE] [--repo DIR]}. Bad input is refused with a message naming it.
  */
 record BenchOptions(boolean quick, List<PathName> paths, Optional<Path> doc, Path repo) {
-  static final String USAGE = "usage: bench [--quick] [--paths direct,websockify,porthole] [--doc docs/performance.md]"
+  static final String USAGE = "usage: bench [--quick] [--paths direct,websockify,porthole] [--doc docs/performance-run.md]"
       + " [--repo DIR]";
 
   static BenchOptions parse(String[] args, Path defaultRepo) {

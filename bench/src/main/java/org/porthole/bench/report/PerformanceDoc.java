@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
- * {@code docs/performance.md}: how the run was made, the table, the targets of issue 5 with
+ * {@code docs/performance-run.md}: how the run was made, the table, the targets of issue 5 with
  * met/missed, and for each miss the measured numbers that bound it.
  */
 public final class PerformanceDoc {
