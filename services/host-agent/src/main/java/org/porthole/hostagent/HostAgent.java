@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,15 @@ import org.porthole.hostagent.events.EventSink;
 import org.porthole.hostagent.events.HostHeartbeat;
 import org.porthole.hostagent.events.KafkaEventPublisher;
 import org.porthole.hostagent.events.TopicBootstrap;
+import org.porthole.hostagent.events.Topics;
 import org.porthole.hostagent.grpc.AgentServer;
 import org.porthole.hostagent.grpc.HostAgentService;
+import org.porthole.hostagent.guest.ConsolePolicies;
+import org.porthole.hostagent.guest.DisconnectActions;
+import org.porthole.hostagent.guest.GuestChannels;
+import org.porthole.hostagent.guest.GuestTimings;
+import org.porthole.hostagent.guest.Guests;
+import org.porthole.hostagent.guest.LibvirtGuestSockets;
 import org.porthole.hostagent.libvirt.GraphicsEvents;
 import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.hostagent.libvirt.LibvirtInventory;
@@ -35,6 +43,7 @@ import org.porthole.hostagent.relay.ConsoleTargets;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.ticket.GraphicsTickets;
+import org.porthole.hostagent.ticket.ReconnectWindow;
 import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.pki.TlsFiles;
 import org.porthole.token.HttpJwksKeys;
@@ -91,6 +100,8 @@ public final class HostAgent implements AutoCloseable {
     Hypervisor hypervisor;
     GraphicsTickets tickets;
     ConsoleTargets targets;
+    ConsolePolicies policies = new ConsolePolicies();
+    Guests guests = Guests.NONE;
     if (config.benchmark()) {
       hypervisor = new BenchmarkHypervisor();
       tickets = new BenchmarkTickets();
@@ -98,13 +109,24 @@ public final class HostAgent implements AutoCloseable {
     } else {
       LibvirtSession libvirt = push(parts, LibvirtSession.open(config.libvirtUri()));
       LibvirtInventory inventory = new LibvirtInventory(libvirt);
-      TicketService ticketService = new TicketService(libvirt.connect(), clock);
-      DomainEventRouter router = push(parts,
-          new DomainEventRouter(registry, ticketService, inventory, sink, factory));
+      ReconnectWindow window = push(parts, new ReconnectWindow(
+          new TicketService(libvirt.connect(), clock),
+          vm -> policies.get(vm).reconnectWindowSeconds(), clock));
+      GuestChannels channels = push(parts, new GuestChannels(
+          new LibvirtGuestSockets(libvirt.connect()), GuestTimings.DEFAULT, clock,
+          identity.agentVersion(),
+          state -> sink.publish(Topics.GUESTS, state.vmUuid(), factory.guestState(state))));
+      DisconnectActions actions = push(parts, new DisconnectActions(channels, policies,
+          (vm, action, confirmed, reason, state) -> sink.publish(Topics.GUESTS, vm,
+              factory.disconnectAction(state, action, confirmed, reason))));
+      DomainEventRouter router = push(parts, new DomainEventRouter(registry, window, inventory,
+          sink, factory, List.of(channels, window, actions)));
       push(parts, GraphicsEvents.register(libvirt, router::onGraphics, clock));
       push(parts, LifecycleEvents.register(libvirt, router::onLifecycle, clock));
+      channels.scan();
+      guests = channels;
+      tickets = window;
       hypervisor = inventory;
-      tickets = ticketService;
       targets = new VncTargets(inventory);
     }
     if (sink != null) {
@@ -125,7 +147,7 @@ public final class HostAgent implements AutoCloseable {
     parts.push(unaryCalls::shutdownNow);
     Server server = AgentServer.start(config.bindAddress(), config.port(),
         TlsFiles.resolve(settings, SERVICE_NAME).serverCredentials(),
-        new HostAgentService(identity, hypervisor, tickets, relays), unaryCalls, relays.loops());
+        new HostAgentService(identity, hypervisor, tickets, relays, guests, policies), unaryCalls, relays.loops());
     parts.push(() -> stopServer(server));
     logStarted(config, identity, server, hypervisor.listDomains().size());
     return new HostAgent(identity, server, relays, parts);

@@ -1,5 +1,6 @@
 package org.porthole.hostagent.events;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ public final class DomainEventRouter implements AutoCloseable {
   private final Hypervisor hypervisor;
   private final EventSink sink;
   private final EventFactory factory;
+  private final List<DomainEventListener> listeners;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "domain-events");
     t.setDaemon(true);
@@ -40,6 +42,13 @@ public final class DomainEventRouter implements AutoCloseable {
 
   public DomainEventRouter(RelayRegistry relays, GraphicsTickets tickets, Hypervisor hypervisor,
       EventSink sink, EventFactory factory) {
+    this(relays, tickets, hypervisor, sink, factory, List.of());
+  }
+
+  /** A router that also tells {@code listeners} about every event, in order, after its own handling. */
+  public DomainEventRouter(RelayRegistry relays, GraphicsTickets tickets, Hypervisor hypervisor,
+      EventSink sink, EventFactory factory, List<DomainEventListener> listeners) {
+    this.listeners = List.copyOf(listeners);
     this.relays = relays;
     this.tickets = tickets;
     this.hypervisor = hypervisor;
@@ -67,6 +76,9 @@ public final class DomainEventRouter implements AutoCloseable {
     LOG.log(Level.INFO, "graphics {0} on domain {1} from {2} (session {3})",
         new Object[] {s.phase(), s.vmUuid(), s.remote(), session});
     sink.publish(Topics.GRAPHICS, s.vmUuid(), factory.graphics(s, relay));
+    for (DomainEventListener l : listeners) {
+      tell(() -> l.onGraphics(s, relay));
+    }
   }
 
   void handleLifecycle(LifecycleSignal s) {
@@ -82,6 +94,18 @@ public final class DomainEventRouter implements AutoCloseable {
     LOG.log(Level.INFO, "lifecycle {0} of domain {1} ({2})",
         new Object[] {s.describe(), s.name(), s.vmUuid()});
     sink.publish(Topics.LIFECYCLE, s.vmUuid(), factory.lifecycle(s, domain));
+    for (DomainEventListener l : listeners) {
+      tell(() -> l.onLifecycle(s));
+    }
+  }
+
+  /** One listener's failure is logged and does not keep the event from the others. */
+  private static void tell(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "a domain event listener failed", e);
+    }
   }
 
   private void expirePassword(GraphicsSignal s, String sessionId) {

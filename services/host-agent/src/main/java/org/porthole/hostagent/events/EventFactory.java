@@ -3,7 +3,10 @@ package org.porthole.hostagent.events;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import org.porthole.api.events.v1.DisconnectActionOutcome;
 import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.api.events.v1.GuestEvent;
+import org.porthole.api.events.v1.GuestEventKind;
 import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.api.events.v1.HostEvent;
 import org.porthole.api.events.v1.HostEventKind;
@@ -11,6 +14,9 @@ import org.porthole.api.events.v1.LifecycleEvent;
 import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.hostagent.AgentIdentity;
 import org.porthole.hostagent.grpc.DomainMapping;
+import org.porthole.hostagent.grpc.GuestMapping;
+import org.porthole.hostagent.guest.ConsolePolicy;
+import org.porthole.hostagent.guest.GuestSnapshot;
 import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.GraphicsSignal;
 import org.porthole.hostagent.libvirt.LifecycleSignal;
@@ -62,6 +68,32 @@ public final class EventFactory {
             .orElse(DomainState.DOMAIN_STATE_SHUTOFF));
     domain.ifPresent(d -> b.setDomain(DomainMapping.toProto(d)));
     return b.build();
+  }
+
+  /** A guest's new state (responsiveness, lock, users, agent version changed). */
+  public GuestEvent guestState(GuestSnapshot state) {
+    return guest(GuestEventKind.GUEST_EVENT_KIND_STATE, state).build();
+  }
+
+  /** How a disconnect action went; {@code reason} is empty when confirmed. */
+  public GuestEvent disconnectAction(GuestSnapshot state, ConsolePolicy.Action action,
+      boolean confirmed, String reason) {
+    return guest(GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION, state)
+        .setAction(DisconnectActionOutcome.newBuilder()
+            .setAction(GuestMapping.toProto(action))
+            .setConfirmed(confirmed)
+            .setReason(reason))
+        .build();
+  }
+
+  private GuestEvent.Builder guest(GuestEventKind kind, GuestSnapshot state) {
+    return GuestEvent.newBuilder()
+        .setEventId(newId())
+        .setVmUuid(state.vmUuid())
+        .setHostId(identity.hostId())
+        .setKind(kind)
+        .setOccurredAtEpochMs(clock.millis())
+        .setState(GuestMapping.toProto(state));
   }
 
   private HostEvent host(HostEventKind kind) {

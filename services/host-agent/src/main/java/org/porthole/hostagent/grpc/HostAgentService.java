@@ -2,18 +2,30 @@ package org.porthole.hostagent.grpc;
 
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.porthole.api.hostagent.v1.AgentInfo;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
+import org.porthole.api.hostagent.v1.ConsolePolicy;
+import org.porthole.api.hostagent.v1.GetGuestStateRequest;
 import org.porthole.api.hostagent.v1.GetInfoRequest;
+import org.porthole.api.hostagent.v1.GuestCommandRequest;
+import org.porthole.api.hostagent.v1.GuestCommandResponse;
+import org.porthole.api.hostagent.v1.GuestState;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
 import org.porthole.api.hostagent.v1.ListDomainsResponse;
+import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketResponse;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.AgentIdentity;
+import org.porthole.hostagent.guest.ConsolePolicies;
+import org.porthole.hostagent.guest.GuestCommand;
+import org.porthole.hostagent.guest.GuestReply;
+import org.porthole.hostagent.guest.Guests;
+import org.porthole.hostagent.libvirt.DomainUuid;
 import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.hostagent.relay.ConsoleRelays;
@@ -32,9 +44,19 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   private final Hypervisor hypervisor;
   private final GraphicsTickets tickets;
   private final ConsoleRelays relays;
+  private final Guests guests;
+  private final ConsolePolicies policies;
 
+  /** A service without guest channels (benchmark mode, tests of the console paths). */
   public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, GraphicsTickets tickets,
       ConsoleRelays relays) {
+    this(identity, hypervisor, tickets, relays, Guests.NONE, new ConsolePolicies());
+  }
+
+  public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, GraphicsTickets tickets,
+      ConsoleRelays relays, Guests guests, ConsolePolicies policies) {
+    this.guests = guests;
+    this.policies = policies;
     this.identity = identity;
     this.hypervisor = hypervisor;
     this.tickets = tickets;
@@ -82,6 +104,74 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   @Override
   public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> responses) {
     return relays.open(responses);
+  }
+
+  @Override
+  public void getGuestState(GetGuestStateRequest request, StreamObserver<GuestState> responses) {
+    respond(responses, () -> GuestMapping.toProto(
+        guests.state(DomainUuid.require(request.getVmUuid()))));
+  }
+
+  /**
+   * Answers when the guest replies (or the command fails); no call thread waits meanwhile.
+   * The guest's error text is not passed on (guest input): only its code.
+   */
+  @Override
+  public void guestCommand(GuestCommandRequest request,
+      StreamObserver<GuestCommandResponse> responses) {
+    String vm;
+    GuestCommand command;
+    try {
+      vm = DomainUuid.require(request.getVmUuid());
+      GuestCommand.Kind kind = GuestMapping.fromProto(request.getCommand());
+      if (kind == null) {
+        throw new AgentException(PortholeStatus.BAD_REQUEST,
+            "command must be lock-screen, log-off, shutdown, reboot or refresh");
+      }
+      command = GuestCommand.of(kind, request.getDelaySeconds(), request.getMessage());
+    } catch (AgentException e) {
+      responses.onError(GrpcErrors.of(e));
+      return;
+    }
+    LOG.log(Level.INFO, "guest command {0} for domain {1}", new Object[] {command.kind(), vm});
+    guests.command(vm, command).whenComplete((reply, error) -> {
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        responses.onError(cause instanceof AgentException a ? GrpcErrors.of(a)
+            : GrpcErrors.of(PortholeStatus.INTERNAL, "internal error"));
+        return;
+      }
+      responses.onNext(commandResponse(reply));
+      responses.onCompleted();
+    });
+  }
+
+  @Override
+  public void setConsolePolicy(SetConsolePolicyRequest request,
+      StreamObserver<ConsolePolicy> responses) {
+    respond(responses, () -> {
+      String vm = DomainUuid.require(request.getVmUuid());
+      org.porthole.hostagent.guest.ConsolePolicy p = org.porthole.hostagent.guest.ConsolePolicy.of(
+          GuestMapping.fromProto(request.getDisconnectAction()), request.getGraceMs(),
+          request.getReconnectWindowS());
+      policies.set(vm, p);
+      LOG.log(Level.INFO, "console policy of domain {0}: {1} after {2} ms, reconnect window {3} s",
+          new Object[] {vm, p.action(), p.graceMs(), p.reconnectWindowSeconds()});
+      return GuestMapping.toProto(vm, p);
+    });
+  }
+
+  private static GuestCommandResponse commandResponse(GuestReply reply) {
+    GuestCommandResponse.Builder b = GuestCommandResponse.newBuilder()
+        .setSession(GuestMapping.toProto(reply.session().equals(
+            org.porthole.hostagent.guest.GuestSnapshot.Session.UNKNOWN)
+            ? reply.state().session() : reply.session()))
+        .setState(GuestMapping.toProto(reply.state()));
+    if (reply.result().get("delay") instanceof java.math.BigDecimal d) {
+      b.setDelaySeconds(d.intValue());
+    }
+    return b.build();
   }
 
   private static <T> void respond(StreamObserver<T> responses, Call<T> call) {

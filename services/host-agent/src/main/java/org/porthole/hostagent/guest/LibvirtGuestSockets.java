@@ -1,0 +1,92 @@
+package org.porthole.hostagent.guest;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.LibvirtException;
+import org.porthole.hostagent.AgentException;
+import org.porthole.hostagent.libvirt.DomainUuid;
+import org.porthole.hostagent.libvirt.LibvirtInventory;
+import org.porthole.status.PortholeStatus;
+
+/**
+ * Reads the control channel's socket from each running domain's live XML. The XML is read with
+ * the secure flag, like the rest of the agent (one way of reading domains), and never leaves
+ * {@link GuestChannelXml}.
+ */
+public final class LibvirtGuestSockets implements GuestSockets {
+  private final Connect connect;
+
+  public LibvirtGuestSockets(Connect connect) {
+    this.connect = connect;
+  }
+
+  @Override
+  public List<String> runningDomains() throws AgentException {
+    List<String> uuids = new ArrayList<>();
+    try {
+      for (int id : connect.listDomains()) {
+        Domain d;
+        try {
+          d = connect.domainLookupByID(id);
+        } catch (LibvirtException e) {
+          continue; // stopped meanwhile
+        }
+        try {
+          uuids.add(d.getUUIDString());
+        } finally {
+          d.free();
+        }
+      }
+    } catch (LibvirtException e) {
+      throw new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
+          "cannot list running domains: " + e.getMessage(), e);
+    }
+    return uuids;
+  }
+
+  @Override
+  public Optional<Path> controlSocket(String vmUuid) throws AgentException {
+    String uuid = DomainUuid.require(vmUuid);
+    Domain d;
+    try {
+      d = connect.domainLookupByUUIDString(uuid);
+    } catch (LibvirtException e) {
+      if (noDomain(e)) {
+        return Optional.empty();
+      }
+      throw unavailable(uuid, e);
+    }
+    try {
+      if (d.isActive() != 1) {
+        return Optional.empty();
+      }
+      return GuestChannelXml.controlSocket(d.getXMLDesc(LibvirtInventory.XML_SECURE));
+    } catch (LibvirtException e) {
+      if (noDomain(e)) {
+        return Optional.empty();
+      }
+      throw unavailable(uuid, e);
+    } finally {
+      try {
+        d.free();
+      } catch (LibvirtException e) {
+        // the handle is gone either way
+      }
+    }
+  }
+
+  private static boolean noDomain(LibvirtException e) {
+    return e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN;
+  }
+
+  private static AgentException unavailable(String uuid, LibvirtException e) {
+    ErrorNumber code = e.getError() == null ? null : e.getError().getCode();
+    return new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
+        "cannot read the guest channel of domain " + uuid + " (" + code + ")", e);
+  }
+}

@@ -1,0 +1,275 @@
+package org.porthole.hostagent.guest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.porthole.guest.protocol.ErrorCode;
+import org.porthole.guest.protocol.Frame;
+import org.porthole.guest.protocol.Handshake;
+import org.porthole.guest.protocol.LineReader;
+import org.porthole.guest.protocol.LineWriter;
+import org.porthole.guest.protocol.Message;
+import org.porthole.guest.protocol.MessageCodec;
+import org.porthole.guest.protocol.ProtocolException;
+import org.porthole.guest.protocol.VersionRange;
+
+/**
+ * A guest agent for tests, built on libs/guest-protocol only (services never depend on each
+ * other): listens on a unix socket as QEMU does for a virtio-serial channel, serves one host
+ * connection at a time, says and answers hello, sends heartbeats, answers commands at most once
+ * per id, and can misbehave on demand.
+ */
+final class FakeGuest implements AutoCloseable {
+  final Path socket;
+  final List<Message.Request> requests = new CopyOnWriteArrayList<>();
+  final BlockingQueue<Message> fromHost = new LinkedBlockingQueue<>();
+  final AtomicInteger connections = new AtomicInteger();
+  final AtomicInteger actionsRun = new AtomicInteger();
+  volatile VersionRange versions = VersionRange.V1;
+  volatile boolean answer = true;
+  volatile boolean heartbeats = true;
+  /** Say hello as soon as the host connects, before the host's hello arrives. */
+  volatile boolean helloFirst;
+  volatile String session = "unlocked";
+
+  private final Map<String, Message> replies = new ConcurrentHashMap<>();
+  private final AtomicLong seq = new AtomicLong();
+  private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "fake-guest-beat");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile String instance = UUID.randomUUID().toString();
+  private volatile Handshake handshake = newHandshake();
+  private volatile ServerSocketChannel server;
+  private volatile SocketChannel current;
+  private volatile LineWriter writer;
+  private Thread acceptor;
+
+  FakeGuest(Path socket, long heartbeatMs) {
+    this.socket = socket;
+    beat.scheduleAtFixedRate(this::heartbeat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts listening (again) on the socket path. */
+  FakeGuest listen() throws IOException {
+    Files.deleteIfExists(socket);
+    ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    s.bind(UnixDomainSocketAddress.of(socket));
+    server = s;
+    acceptor = new Thread(() -> acceptLoop(s), "fake-guest");
+    acceptor.setDaemon(true);
+    acceptor.start();
+    return this;
+  }
+
+  /** The socket goes away, as when QEMU stops: the listener and the connection close. */
+  void vanish() throws IOException {
+    ServerSocketChannel s = server;
+    if (s != null) {
+      s.close();
+    }
+    SocketChannel c = current;
+    if (c != null) {
+      c.close();
+    }
+    Files.deleteIfExists(socket);
+  }
+
+  /** Closes the host's connection only (the socket stays). */
+  void dropConnection() throws IOException {
+    SocketChannel c = current;
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  /** The guest agent process restarts: new instance, forgotten replies, a fresh hello. */
+  void restart() throws IOException {
+    instance = UUID.randomUUID().toString();
+    handshake = newHandshake();
+    replies.clear();
+    send(handshake.opening());
+  }
+
+  String instance() {
+    return instance;
+  }
+
+  void send(Message m) throws IOException {
+    writer.send(m);
+  }
+
+  /** Raw bytes, for hostile input. */
+  void sendRaw(byte[] bytes) throws IOException {
+    SocketChannel c = current;
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    while (b.hasRemaining()) {
+      c.write(b);
+    }
+  }
+
+  /** The next message from the host of the given type, within {@code ms}. */
+  <T extends Message> T next(Class<T> type, long ms) throws InterruptedException {
+    long end = System.currentTimeMillis() + ms;
+    while (System.currentTimeMillis() < end) {
+      Message m = fromHost.poll(end - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+      if (type.isInstance(m)) {
+        return type.cast(m);
+      }
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " from the host within " + ms + " ms");
+  }
+
+  private Handshake newHandshake() {
+    return new Handshake(new Message.Hello(versions, "porthole-guest-agent", "0.1.0-test", instance,
+        false));
+  }
+
+  private void acceptLoop(ServerSocketChannel s) {
+    while (s.isOpen()) {
+      try (SocketChannel c = s.accept()) {
+        current = c;
+        connections.incrementAndGet();
+        writer = new LineWriter(out(c));
+        handshake = new Handshake(new Message.Hello(versions, "porthole-guest-agent", "0.1.0-test",
+            instance, false));
+        seq.set(0);
+        if (helloFirst) {
+          send(handshake.opening());
+        }
+        serve(c);
+      } catch (IOException e) {
+        // connection or listener closed: accept the next one, if still listening
+      }
+    }
+  }
+
+  private void serve(SocketChannel c) throws IOException {
+    LineReader reader = new LineReader(in(c));
+    Frame f;
+    while ((f = reader.next()) != null) {
+      if (f instanceof Frame.Oversized) {
+        continue;
+      }
+      Message m;
+      try {
+        m = MessageCodec.decode(((Frame.Line) f).text());
+      } catch (ProtocolException e) {
+        send(e.toReply());
+        continue;
+      }
+      fromHost.add(m);
+      if (m instanceof Message.Hello h) {
+        Handshake.Outcome o = handshake.onPeerHello(h);
+        if (o.reply().isPresent()) {
+          send(o.reply().get());
+        }
+        // On a refusal the real agent closes too; the fake reads on, so the tests see the
+        // host's own refusal and close.
+      } else if (m instanceof Message.Request r) {
+        onRequest(r);
+      }
+    }
+  }
+
+  private void onRequest(Message.Request r) throws IOException {
+    requests.add(r);
+    Message remembered = replies.get(r.id());
+    if (remembered != null) {
+      send(remembered);
+      return;
+    }
+    if (!answer) {
+      return;
+    }
+    Message reply = switch (r.command()) {
+      case "refresh" -> new Message.OkReply(r.id(), Map.of("os", Map.of("name", "Debian GNU/Linux",
+          "version", "12", "kernel", "6.1.0", "arch", "amd64"), "hostname", "vm1",
+          "ips", List.of("192.0.2.10"), "users", List.of("alice"), "session", session,
+          "client", "connected"));
+      case "lock-screen" -> act("locked", r);
+      case "log-off" -> act("logged-off", r);
+      case "shutdown", "reboot" -> new Message.OkReply(r.id(), Map.of("delay", 0));
+      default -> new Message.ErrorReply(r.id(), ErrorCode.UNKNOWN_COMMAND.wire(), "unknown command");
+    };
+    replies.put(r.id(), reply);
+    send(reply);
+  }
+
+  private Message act(String newSession, Message.Request r) throws IOException {
+    actionsRun.incrementAndGet();
+    session = newSession;
+    send(new Message.Event("session", Map.of("state", newSession)));
+    return new Message.OkReply(r.id(), Map.of("session", newSession));
+  }
+
+  private void heartbeat() {
+    LineWriter w = writer;
+    if (!heartbeats || w == null || current == null || !current.isOpen()) {
+      return;
+    }
+    try {
+      w.send(new Message.Heartbeat(seq.incrementAndGet()));
+    } catch (IOException e) {
+      // connection gone; the next one gets heartbeats
+    }
+  }
+
+  private static InputStream in(SocketChannel c) {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return c.read(ByteBuffer.wrap(b, off, len));
+      }
+    };
+  }
+
+  private static OutputStream out(SocketChannel c) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) {
+          c.write(buf);
+        }
+      }
+    };
+  }
+
+  @Override
+  public void close() throws IOException {
+    beat.shutdownNow();
+    vanish();
+  }
+}
