@@ -108,6 +108,54 @@ class DomainEventRouterTest {
   }
 
   @Test
+  void listenersHearEveryEventAfterItIsPublishedAndOneFailureDoesNotStopTheOthers() {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    DomainEventListener failing = new DomainEventListener() {
+      @Override
+      public void onGraphics(GraphicsSignal s, java.util.Optional<RelayRegistry.Binding> relay) {
+        throw new IllegalStateException("boom");
+      }
+    };
+    DomainEventListener recording = new DomainEventListener() {
+      @Override
+      public void onGraphics(GraphicsSignal s, java.util.Optional<RelayRegistry.Binding> relay) {
+        heard.add(s.phase() + " after " + published.size() + " published, session "
+            + relay.map(RelayRegistry.Binding::sessionId).orElse("-"));
+      }
+
+      @Override
+      public void onLifecycle(LifecycleSignal s) {
+        heard.add(s.type());
+      }
+    };
+    DomainEventRouter withListeners = new DomainEventRouter(registry, tickets, hypervisor, sink,
+        factory, List.of(failing, recording));
+    registry.bind("session-1", VM, "c", 41000);
+    withListeners.handleGraphics(signal(Phase.DISCONNECT, "41000"));
+    withListeners.handleLifecycle(new LifecycleSignal(VM, "web-1", "STARTED", "BOOTED", Instant.EPOCH));
+    assertThat(heard).containsExactly("DISCONNECT after 1 published, session session-1", "STARTED");
+  }
+
+  @Test
+  void guestEventsGoToTheirOwnTopicWhichBootstrapCreates() {
+    assertThat(Topics.ALL).contains(Topics.GUESTS);
+    assertThat(Topics.GUESTS).isEqualTo("porthole.guests.v1");
+    org.porthole.hostagent.guest.GuestSnapshot state =
+        org.porthole.hostagent.guest.GuestSnapshot.none(VM);
+    org.porthole.api.events.v1.GuestEvent e = factory.disconnectAction(state,
+        org.porthole.hostagent.guest.ConsolePolicy.Action.LOCK_SCREEN, false,
+        "guest agent unresponsive");
+    assertThat(e.getKind()).isEqualTo(org.porthole.api.events.v1.GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION);
+    assertThat(e.getAction().getConfirmed()).isFalse();
+    assertThat(e.getAction().getReason()).isEqualTo("guest agent unresponsive");
+    assertThat(e.getState().getLocked()).isFalse();
+    assertThat(e.getVmUuid()).isEqualTo(VM);
+    assertThat(e.getHostId()).isEqualTo("agent-1:9443");
+    assertThat(factory.guestState(state).getKind())
+        .isEqualTo(org.porthole.api.events.v1.GuestEventKind.GUEST_EVENT_KIND_STATE);
+  }
+
+  @Test
   void heartbeatAndGoodbyeCarryIdentityAndTimeout() {
     HostEvent hb = factory.heartbeat();
     assertThat(hb.getKind()).isEqualTo(HostEventKind.HOST_EVENT_KIND_HEARTBEAT);

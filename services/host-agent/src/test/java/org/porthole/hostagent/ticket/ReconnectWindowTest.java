@@ -1,0 +1,96 @@
+package org.porthole.hostagent.ticket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.porthole.hostagent.LogCapture;
+import org.porthole.hostagent.libvirt.FakeHypervisor;
+import org.porthole.hostagent.libvirt.GraphicsSignal;
+import org.porthole.hostagent.libvirt.GraphicsSignal.Address;
+import org.porthole.hostagent.libvirt.LifecycleSignal;
+
+/** The reconnect window re-arms the last ticket after a disconnect and expires it after. */
+class ReconnectWindowTest {
+  private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  private static final String PASSWORD = "Tk7pQ2xZ";
+
+  final FakeTickets tickets = new FakeTickets(
+      new FakeHypervisor().add(FakeHypervisor.runningOnSocket(VM, "vm1", "/tmp/x.sock")));
+  final Map<String, Integer> windows = new ConcurrentHashMap<>();
+  final ReconnectWindow window = new ReconnectWindow(tickets,
+      vm -> windows.getOrDefault(vm, 120), Clock.systemUTC());
+
+  @AfterEach
+  void stop() {
+    window.close();
+  }
+
+  private void disconnect() {
+    window.onGraphics(new GraphicsSignal(VM, GraphicsSignal.Phase.DISCONNECT, Address.NONE,
+        Address.NONE, "vnc", Instant.now()), Optional.empty());
+  }
+
+  @Test
+  void disconnectReArmsTheLastTicketAndTheWindowEndExpiresIt() throws Exception {
+    windows.put(VM, 1);
+    window.set(VM, PASSWORD, 120);
+    tickets.expire(VM, Instant.now()); // INITIALIZE: the one login used it
+    assertThat(tickets.password(VM)).isNull();
+    try (LogCapture logs = new LogCapture()) {
+      disconnect();
+      assertThat(tickets.password(VM)).isEqualTo(PASSWORD);
+      Thread.sleep(1500);
+      assertThat(tickets.password(VM)).isNull();
+      assertThat(tickets.expired()).hasSize(2);
+      assertThat(window.holds(VM)).isFalse();
+      assertThat(logs.all()).contains("re-armed").doesNotContain(PASSWORD);
+    }
+    disconnect();
+    assertThat(tickets.password(VM)).as("after the window a new ticket is needed").isNull();
+  }
+
+  @Test
+  void windowZeroDisablesTheReArm() throws Exception {
+    windows.put(VM, 0);
+    window.set(VM, PASSWORD, 120);
+    tickets.expire(VM, Instant.now());
+    disconnect();
+    assertThat(tickets.password(VM)).isNull();
+  }
+
+  @Test
+  void newTicketReplacesTheRememberedOneAndEndsItsWindow() throws Exception {
+    windows.put(VM, 1);
+    window.set(VM, PASSWORD, 120);
+    disconnect();
+    window.set(VM, "n3wT1ck3", 120);
+    Thread.sleep(1500);
+    assertThat(tickets.password(VM)).as("the old window's end leaves the new ticket alone")
+        .isEqualTo("n3wT1ck3");
+    tickets.expire(VM, Instant.now());
+    disconnect();
+    assertThat(tickets.password(VM)).isEqualTo("n3wT1ck3");
+  }
+
+  @Test
+  void domainStartAppliesTheHeldTicketAgainOrExpiresThePassword() throws Exception {
+    window.onLifecycle(new LifecycleSignal(VM, "vm1", "STARTED", "BOOTED", Instant.now()));
+    assertThat(tickets.expired()).containsExactly(VM);
+    window.set(VM, PASSWORD, 120);
+    tickets.expire(VM, Instant.now());
+    window.onLifecycle(new LifecycleSignal(VM, "vm1", "STARTED", "MIGRATED", Instant.now()));
+    assertThat(tickets.password(VM)).isEqualTo(PASSWORD);
+  }
+
+  @Test
+  void heldTicketNeverAppearsInToString() throws Exception {
+    window.set(VM, PASSWORD, 120);
+    assertThat(String.valueOf(window)).doesNotContain(PASSWORD);
+  }
+}
