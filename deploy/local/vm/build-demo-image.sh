@@ -1,46 +1,157 @@
 #!/usr/bin/env bash
-# Builds the demo guest: a Debian cloud kernel plus a busybox initramfs whose init
-# draws a readable banner on the VGA console. Everything comes from Debian's packages.
-#   usage: build-demo-image.sh OUTDIR      (writes OUTDIR/vmlinuz and OUTDIR/initrd.img)
+# Builds the demo/test guest: a Debian cloud kernel plus a busybox initramfs that draws a
+# banner on the VGA console and runs Porthole's guest agent (ConsoleTestBackend) on the
+# virtio-serial port org.porthole.guest.0, with a minimal Java runtime made by jlink from
+# this machine's JDK. Everything comes from Debian's packages and the project's own build.
+#   usage: build-demo-image.sh OUTDIR [AGENT_TARGET]
+#     OUTDIR        writes OUTDIR/vmlinuz and OUTDIR/initrd.img
+#     AGENT_TARGET  the guest agent's build output (porthole-guest-agent.jar and lib/);
+#                   default: services/guest-agent/target of the repository holding this script
+# Rebuilds only when its inputs changed (the agent jar and its lib/, this script, the JDK):
+# their digest is kept in OUTDIR/image.inputs.
 set -euo pipefail
-out=${1:?usage: build-demo-image.sh OUTDIR}
-mkdir -p "$out"
-if [[ -s $out/vmlinuz && -s $out/initrd.img ]]; then
-  echo "demo image: already built in $out"; exit 0
-fi
-for tool in apt-get dpkg cpio gzip; do
-  command -v "$tool" >/dev/null || { echo "demo image: '$tool' is missing (install it: apt-get install $tool)" >&2; exit 1; }
+out=${1:?usage: build-demo-image.sh OUTDIR [AGENT_TARGET]}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+agent=${2:-$repo/services/guest-agent/target}
+say() { printf 'guest image: %s\n' "$*"; }
+die() { printf 'guest image: %s\n' "$*" >&2; exit 1; }
+
+[[ -s $agent/porthole-guest-agent.jar && -d $agent/lib ]] || die "no guest agent build in $agent
+  build it first: ./mvnw -B -q -DskipTests -pl services/guest-agent -am install"
+for tool in apt-get dpkg cpio gzip sha256sum flock strip; do
+  command -v "$tool" >/dev/null || die "'$tool' is missing (install the package that has it: apt-get install $tool, or binutils for strip)"
 done
 busybox=/bin/busybox
-[[ -x $busybox ]] && ! ldd "$busybox" >/dev/null 2>&1 || { echo "demo image: a static busybox is missing (apt-get install busybox-static)" >&2; exit 1; }
+[[ -x $busybox ]] && ! ldd "$busybox" >/dev/null 2>&1 || die "a static busybox is missing (apt-get install busybox-static)"
+javac=$(command -v javac) || die "no JDK: javac is missing (apt-get install openjdk-17-jdk-headless)"
+jdk=$(dirname "$(dirname "$(readlink -f "$javac")")")
+for tool in jlink jdeps; do [[ -x $jdk/bin/$tool ]] || die "$jdk has no $tool (a full JDK 17 is needed)"; done
 
+inputs=$( (cat "${BASH_SOURCE[0]}" "$agent/porthole-guest-agent.jar" "$agent"/lib/*.jar; "$jdk/bin/java" -version 2>&1) \
+  | sha256sum | cut -d' ' -f1)
+up_to_date() { [[ -s $out/vmlinuz && -s $out/initrd.img && $(cat "$out/image.inputs" 2>/dev/null) == "$inputs" ]]; }
+if up_to_date; then say "up to date in $out"; exit 0; fi
+mkdir -p "$out" 2>/dev/null && [[ -w $out ]] || die "$out is not writable: build the image once as root (./porthole setup)"
+# One build at a time per OUTDIR: tests and the launcher may ask at once.
+exec 9>"$out/.build.lock"
+flock 9
+if up_to_date; then say "built meanwhile in $out"; exit 0; fi
+
+started=$SECONDS
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"
-# The newest cloud kernel Debian offers: the metapackage names it.
+
+# The newest cloud kernel Debian offers: the metapackage names it. Its .deb is kept in
+# OUTDIR/kernel-cache so a rebuild for a new agent jar does not fetch it again.
 cloud_kernel() {
   apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}' || true
 }
 kpkg=$(cloud_kernel)
 if [[ -z $kpkg ]]; then
-  echo "demo image: no cloud kernel in the package lists; running apt-get update" >&2
+  say "no cloud kernel in the package lists; running apt-get update"
   apt-get update -qq
   kpkg=$(cloud_kernel)
 fi
-[[ -n $kpkg ]] || { echo "demo image: Debian offers no linux-image-cloud-amd64 here (check /etc/apt/sources.list)" >&2; exit 1; }
-echo "demo image: fetching $kpkg"
-apt-get download -qq "$kpkg"
-dpkg -x ./*.deb kernel
-cp kernel/boot/vmlinuz-* "$out/vmlinuz.tmp"
+[[ -n $kpkg ]] || die "Debian offers no linux-image-cloud-amd64 here (check /etc/apt/sources.list)"
+cache=$out/kernel-cache
+mkdir -p "$cache"
+if ! compgen -G "$cache/${kpkg}_*.deb" >/dev/null; then
+  say "fetching $kpkg"
+  rm -f "$cache"/*.deb
+  (cd "$cache" && apt-get download -qq "$kpkg" 2>/dev/null)
+fi
+dpkg -x "$(compgen -G "$cache/${kpkg}_*.deb" | head -1)" kernel
+cp kernel/boot/vmlinuz-* vmlinuz
+kver=$(basename kernel/lib/modules/*)
 
-mkdir -p root/{bin,dev,proc,sys,etc,tmp}
-cp "$busybox" root/bin/busybox
-for app in sh mount echo sleep cat clear date uptime hostname seq printf stty; do ln -s busybox "root/bin/$app"; done
-cat > root/init <<'INIT'
+root=$work/root
+mkdir -p "$root"/{bin,dev,proc,sys,etc,tmp,run,lib/modules,opt/porthole}
+cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"   # init's interpreter; init links the other applets itself
+
+# virtio_console and the PCI transport are modules in Debian's cloud kernel (CONFIG_*=m):
+# take them with their dependencies (the .modinfo "depends=" field), in load order.
+modules=()
+add_module() {
+  local name=$1 file dep
+  [[ " ${modules[*]} " == *" $name "* ]] && return 0
+  file=$(find "kernel/lib/modules/$kver" -name "$name.ko" | head -1)
+  [[ -n $file ]] || die "kernel $kver has no module $name.ko (is it compressed or built in? check its config)"
+  for dep in $(tr '\0' '\n' < "$file" | sed -n 's/^depends=//p' | tr ',' ' '); do add_module "$dep"; done
+  cp "$file" "$root/lib/modules/"
+  modules+=("$name")
+}
+for m in virtio_pci virtio_console; do
+  if grep -q "^CONFIG_$(tr '[:lower:]' '[:upper:]' <<<"$m")=y" kernel/boot/config-*; then continue; fi
+  add_module "$m"
+done
+# Deps first, in discovery order (add_module appends after its dependencies).
+printf '%s\n' "${modules[@]}" > "$root/lib/modules/load-order"
+
+# A Java runtime with only the modules the agent needs, plus the agent itself.
+deps=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 \
+  -cp "$agent/lib/*" "$agent/porthole-guest-agent.jar" "$agent"/lib/*.jar)
+say "jlink $deps from $jdk"
+"$jdk/bin/jlink" --add-modules "$deps" --strip-debug --no-header-files --no-man-pages --compress=2 \
+  --generate-cds-archive --output "$root/opt/porthole/jre"
+# The archive for heaps over 32 GiB (no compressed oops) is never used with -Xmx48m.
+rm -f "$root/opt/porthole/jre/lib/server/classes_nocoops.jsa"
+# Debian ships libjvm.so with its symbol table (4 MB); the guest never needs it.
+strip --strip-unneeded "$root/opt/porthole/jre/lib/server/libjvm.so"
+cp "$agent/porthole-guest-agent.jar" "$root/opt/porthole/"
+cp -r "$agent/lib" "$root/opt/porthole/lib"
+
+# The glibc (and friends) the runtime links against, from this Debian machine, with the loader.
+libs=$(find "$root/opt/porthole/jre" -name '*.so' -o -path '*/bin/java' | xargs ldd 2>/dev/null \
+  | awk '/=> \//{print $3} /^\t\/.*ld-linux/{print $1}' | sort -u)
+for lib in $libs; do
+  mkdir -p "$root$(dirname "$lib")"
+  cp -L "$lib" "$root$lib"
+done
+if [[ -e /lib64/ld-linux-x86-64.so.2 ]]; then
+  mkdir -p "$root/lib64" && cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+fi
+
+cat > "$root/etc/os-release" <<'OS'
+NAME="Porthole test guest"
+ID=porthole-test
+VERSION_ID="1"
+PRETTY_NAME="Porthole test guest (Debian kernel, busybox, guest agent)"
+OS
+echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
+echo 'root:x:0:' > "$root/etc/group"
+
+cat > "$root/init" <<'INIT'
 #!/bin/sh
+/bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+mount -t tmpfs run /run
 hostname porthole-demo
+ip link set lo up 2>/dev/null
+for m in $(cat /lib/modules/load-order); do
+  insmod "/lib/modules/$m.ko" || echo "porthole-demo: insmod $m failed" > /dev/ttyS0
+done
+echo "porthole-demo: virtio ports: $(cat /sys/class/virtio-ports/*/name 2>/dev/null | tr '\n' ' ')" > /dev/ttyS0
+# sysfs reports every attribute as 4096 bytes long, and the agent's PortLocator skips name
+# files over 256 bytes by size; so it reads a copy of the names on tmpfs instead.
+for p in /sys/class/virtio-ports/*; do
+  [ -e "$p/name" ] || continue
+  mkdir -p "/run/virtio-ports/${p##*/}" && cat "$p/name" > "/run/virtio-ports/${p##*/}/name"
+done
+
+# The agent's console lines go to the VGA console, the serial console and a log that the
+# banner shows, through one FIFO (opened read-write, so the reader never sees an end).
+mkfifo /run/guest-console
+tee -a /dev/ttyS0 /run/guest-console.log <>/run/guest-console >/dev/tty0 2>/dev/null &
+PORTHOLE_GUEST_BACKEND=console-test PORTHOLE_GUEST_CONSOLE_FILE=/run/guest-console \
+  PORTHOLE_GUEST_SYSFS_ROOT=/run/virtio-ports \
+  /opt/porthole/jre/bin/java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx48m -Xss512k \
+  -XX:-UsePerfData -jar /opt/porthole/porthole-guest-agent.jar >/dev/ttyS0 2>&1 &
+echo "porthole-demo: guest agent started at $(cut -d' ' -f1 /proc/uptime) s" > /dev/ttyS0
+
 banner() {
   clear
   echo
@@ -53,6 +164,7 @@ banner() {
   echo "   Porthole demo VM -- this is the guest's own VGA console."
   echo "   host name: $(hostname)    up: $(cut -d' ' -f1 /proc/uptime) s"
   echo
+  tail -n 5 /run/guest-console.log 2>/dev/null | sed 's/^/   /'
 }
 while true; do
   banner > /dev/tty0 2>&1
@@ -60,8 +172,9 @@ while true; do
   sleep 5
 done
 INIT
-chmod +x root/init
-(cd root && find . | cpio -o -H newc --quiet | gzip -9) > "$out/initrd.img.tmp"
-mv "$out/vmlinuz.tmp" "$out/vmlinuz"
-mv "$out/initrd.img.tmp" "$out/initrd.img"
-echo "demo image: built $out/vmlinuz and $out/initrd.img"
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -6) > initrd.img
+mv vmlinuz "$out/vmlinuz.tmp" && mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+mv initrd.img "$out/initrd.img.tmp" && mv "$out/initrd.img.tmp" "$out/initrd.img"
+echo "$inputs" > "$out/image.inputs"
+say "built $out/vmlinuz and $out/initrd.img ($(du -k "$out/initrd.img" | cut -f1) KiB, $(du -sk "$root" | cut -f1) KiB unpacked) in $((SECONDS - started)) s"

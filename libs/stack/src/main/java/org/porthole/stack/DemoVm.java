@@ -8,38 +8,76 @@ import java.util.List;
 
 /**
  * The demo guest: a Debian cloud kernel and a busybox initramfs that draws a banner on its
- * VGA console (built by {@code deploy/local/vm/build-demo-image.sh}). Its VNC listens on
- * loopback only and starts with a random password that has already expired, so nobody
- * gets in without a Porthole ticket.
+ * VGA console and runs Porthole's guest agent with its console test backend (built by
+ * {@code deploy/local/vm/build-demo-image.sh}). Its VNC listens on loopback only and starts
+ * with a random password that has already expired, so nobody gets in without a Porthole
+ * ticket. The domain has the two virtio-serial channels of the guest protocol and logs its
+ * serial console to a file, where the agent's {@code PORTHOLE-GUEST:} lines appear.
  */
 public final class DemoVm {
   /** Where the kernel and initramfs live; readable by QEMU. */
   public static final Path IMAGE_DIR = Path.of("/var/lib/libvirt/images/porthole");
+  /** The guest control channel's virtio-serial port name (docs/guest-protocol.md). */
+  public static final String GUEST_CHANNEL = "org.porthole.guest.0";
+  /** The SSO channel's virtio-serial port name. */
+  public static final String SSO_CHANNEL = "org.porthole.sso.0";
+  /** Where libvirt's log daemon writes each demo domain's serial console. */
+  public static final Path SERIAL_LOG_DIR = Path.of("/var/log/libvirt/qemu");
+
+  private static final int MEMORY_MIB = 256;
 
   private DemoVm() {}
 
-  /** Builds the guest image when missing, using the script in the repository at {@code repoRoot}. */
+  /**
+   * Builds the guest image when missing or out of date (a new guest agent build), from the
+   * guest agent's build output in the repository at {@code repoRoot}: Maven must have built
+   * {@code services/guest-agent} first.
+   */
   public static void buildImage(Path repoRoot) throws IOException {
     Path script = repoRoot.resolve("deploy/local/vm/build-demo-image.sh");
     if (!Files.isExecutable(script)) {
       throw new IllegalStateException("missing " + script + ": run from a Porthole checkout");
     }
-    ChildProcess.run(List.of("bash", script.toString(), IMAGE_DIR.toString()), Duration.ofMinutes(5));
+    ChildProcess.run(List.of("bash", script.toString(), IMAGE_DIR.toString(),
+        repoRoot.resolve("services/guest-agent/target").toString()), Duration.ofMinutes(5));
+  }
+
+  /**
+   * The host side of a running domain's virtio-serial channel {@code channel} (for example
+   * {@link #GUEST_CHANNEL}): the unix socket libvirt bound for it, read from the live domain
+   * XML. libvirt picks the path itself (under {@code /var/lib/libvirt/qemu/channel/target/},
+   * a new directory per start), so callers ask again after each start.
+   *
+   * @throws IOException when the domain is not running or has no such channel
+   */
+  public static Path channelSocket(String name, String channel) throws IOException {
+    return DomainXml.channelSocket(Libvirt.virsh("dumpxml", name), channel)
+        .orElseThrow(() -> new IOException("domain " + name + " has no running channel " + channel));
+  }
+
+  /** The file the domain's serial console is logged to (rewritten at each start). */
+  public static Path serialLog(String name) {
+    return SERIAL_LOG_DIR.resolve(name + "-serial.log");
   }
 
   /** Defines (when missing) and starts (when stopped) a persistent demo domain; returns its UUID. */
   public static String ensureRunning(Path repoRoot, String name) throws IOException {
     buildImage(repoRoot);
-    if (!Libvirt.virsh("list", "--all", "--name").lines().anyMatch(name::equals)) {
-      Path xml = Files.createTempFile("porthole-demo", ".xml");
-      try {
-        Files.writeString(xml, domainXml(name));
-        Libvirt.virsh("define", xml.toString());
-      } finally {
-        Files.deleteIfExists(xml);
-      }
+    // Defining again brings an older definition (one without the guest channels) up to date;
+    // a domain still running on such a definition is restarted so the guest agent is reachable.
+    Path xml = Files.createTempFile("porthole-demo", ".xml");
+    try {
+      Files.writeString(xml, domainXml(name));
+      Libvirt.virsh("define", xml.toString());
+    } finally {
+      Files.deleteIfExists(xml);
     }
-    if (!Libvirt.virsh("domstate", name).strip().equals("running")) {
+    boolean running = Libvirt.virsh("domstate", name).strip().equals("running");
+    if (running && DomainXml.channelSocket(Libvirt.virsh("dumpxml", name), GUEST_CHANNEL).isEmpty()) {
+      Libvirt.virsh("destroy", name);
+      running = false;
+    }
+    if (!running) {
       Libvirt.virsh("start", name);
     }
     return Libvirt.virsh("domuuid", name).strip();
@@ -72,13 +110,20 @@ public final class DemoVm {
     }
   }
 
-  /** The domain XML: TCG unless KVM works, VNC on loopback with an already-expired password. */
+  /**
+   * The domain XML: TCG unless KVM works, VNC on loopback with an already-expired password,
+   * the guest and SSO channels (socket paths left to libvirt), the serial console on a pty
+   * and in {@link #serialLog}.
+   */
   static String domainXml(String name) {
-    String type = KvmProbe.works(IMAGE_DIR) ? "kvm" : "qemu";
+    return domainXml(name, KvmProbe.works(IMAGE_DIR) ? "kvm" : "qemu");
+  }
+
+  static String domainXml(String name, String type) {
     return """
         <domain type='%s'>
           <name>%s</name>
-          <memory unit='MiB'>128</memory>
+          <memory unit='MiB'>%d</memory>
           <vcpu>1</vcpu>
           <os>
             <type arch='x86_64' machine='pc'>hvm</type>
@@ -88,14 +133,25 @@ public final class DemoVm {
           </os>
           <on_poweroff>destroy</on_poweroff>
           <devices>
-            <serial type='pty'/>
+            <controller type='virtio-serial' index='0'/>
+            <channel type='unix'>
+              <source mode='bind'/>
+              <target type='virtio' name='%s'/>
+            </channel>
+            <channel type='unix'>
+              <source mode='bind'/>
+              <target type='virtio' name='%s'/>
+            </channel>
+            <serial type='pty'>
+              <log file='%s' append='off'/>
+            </serial>
             <graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='%s' passwdValidTo='2000-01-01T00:00:00'>
               <listen type='address' address='127.0.0.1'/>
             </graphics>
             <video><model type='vga'/></video>
           </devices>
         </domain>
-        """.formatted(type, name, IMAGE_DIR.resolve("vmlinuz"), IMAGE_DIR.resolve("initrd.img"),
-        Secrets.random(6));
+        """.formatted(type, name, MEMORY_MIB, IMAGE_DIR.resolve("vmlinuz"), IMAGE_DIR.resolve("initrd.img"),
+        GUEST_CHANNEL, SSO_CHANNEL, serialLog(name), Secrets.random(6));
   }
 }

@@ -32,7 +32,7 @@ final class KvmProbe {
 
   private static boolean boots(Path imageDir) {
     List<String> command = List.of("qemu-system-x86_64", "-accel", "kvm", "-nodefaults", "-nographic",
-        "-no-reboot", "-m", "128", "-kernel", imageDir.resolve("vmlinuz").toString(),
+        "-no-reboot", "-m", "256", "-kernel", imageDir.resolve("vmlinuz").toString(),
         "-initrd", imageDir.resolve("initrd.img").toString(), "-append", "console=ttyS0 quiet panic=-1",
         "-serial", "stdio", "-monitor", "none");
     Process p;

@@ -1,0 +1,37 @@
+package org.porthole.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The demo domain's XML carries the guest protocol's channels and logs its serial console. */
+class DemoVmXmlTest {
+  private final String xml = DemoVm.domainXml("porthole-x", "qemu");
+
+  @Test
+  void hasVirtioSerialControllerAndBothChannels() {
+    assertThat(xml).contains("<controller type='virtio-serial' index='0'/>")
+        .contains("<target type='virtio' name='org.porthole.guest.0'/>")
+        .contains("<target type='virtio' name='org.porthole.sso.0'/>");
+  }
+
+  @Test
+  void leavesSocketPathsToLibvirt() throws IOException {
+    // libvirt replaces any path under its channel directory with its own per-start one.
+    assertThat(DomainXml.channelSocket(xml, DemoVm.GUEST_CHANNEL)).isEmpty();
+  }
+
+  @Test
+  void logsSerialConsoleToAFileNamedAfterTheDomain() {
+    assertThat(DemoVm.serialLog("porthole-x")).isEqualTo(Path.of("/var/log/libvirt/qemu/porthole-x-serial.log"));
+    assertThat(xml).contains("<log file='/var/log/libvirt/qemu/porthole-x-serial.log' append='off'/>");
+  }
+
+  @Test
+  void vncOnLoopbackWithExpiredPassword() {
+    assertThat(xml).contains("listen='127.0.0.1'").contains("passwdValidTo='2000-01-01T00:00:00'")
+        .doesNotContain("listen='0.0.0.0'");
+  }
+}
