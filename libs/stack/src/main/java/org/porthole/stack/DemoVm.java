@@ -60,7 +60,10 @@ public final class DemoVm {
     return SERIAL_LOG_DIR.resolve(name + "-serial.log");
   }
 
-  /** Defines (when missing) and starts (when stopped) a persistent demo domain; returns its UUID. */
+  /**
+   * Defines (or brings up to date) and starts (when stopped) a persistent demo domain; returns
+   * its UUID. A domain left running from a definition without the guest channel is restarted.
+   */
   public static String ensureRunning(Path repoRoot, String name) throws IOException {
     buildImage(repoRoot);
     // Defining again brings an older definition (one without the guest channels) up to date;
