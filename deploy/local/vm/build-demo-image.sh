@@ -10,10 +10,10 @@
 # Rebuilds only when its inputs changed (the agent jar and its lib/, this script, the JDK):
 # their digest is kept in OUTDIR/image.inputs.
 set -euo pipefail
-out=${1:?usage: build-demo-image.sh OUTDIR [AGENT_TARGET]}
+out=$(realpath -m "${1:?usage: build-demo-image.sh OUTDIR [AGENT_TARGET]}")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-agent=${2:-$repo/services/guest-agent/target}
+agent=$(realpath -m "${2:-$repo/services/guest-agent/target}")
 say() { printf 'guest image: %s\n' "$*"; }
 die() { printf 'guest image: %s\n' "$*" >&2; exit 1; }
 
@@ -59,7 +59,8 @@ mkdir -p "$cache"
 if ! compgen -G "$cache/${kpkg}_*.deb" >/dev/null; then
   say "fetching $kpkg"
   rm -f "$cache"/*.deb
-  (cd "$cache" && apt-get download -qq "$kpkg" 2>/dev/null)
+  # As root apt warns that its _apt user cannot write here; the download works all the same.
+  (cd "$cache" && apt-get download -qq "$kpkg" 2>/dev/null) || die "apt-get download $kpkg failed (try apt-get update)"
 fi
 dpkg -x "$(compgen -G "$cache/${kpkg}_*.deb" | head -1)" kernel
 cp kernel/boot/vmlinuz-* vmlinuz
