@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -57,7 +56,8 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
   private static final Logger LOG = Logger.getLogger(GuestChannels.class.getName());
   private static final int WRITE_LOW_WATER = 16 * 1024;
   private static final int CONNECT_TIMEOUT_MS = 5_000;
-  private static final int READS_PER_TURN = 4;
+  /** One chunk per channel per loop turn: a flooding guest waits its turn like the others. */
+  private static final int READS_PER_TURN = 1;
 
   private final GuestSockets sockets;
   private final GuestTimings timings;
@@ -126,6 +126,11 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
           new Object[] {vmUuid, e.getMessage()});
       return;
     }
+    follow(vmUuid, socket);
+  }
+
+  /** Map changes are serialized: the initial scan and lifecycle events may race for a domain. */
+  private synchronized void follow(String vmUuid, Optional<Path> socket) {
     GuestConnection current = connections.get(vmUuid);
     if (socket.isEmpty()) {
       domainStopped(vmUuid, "domain has no guest control channel");
@@ -138,15 +143,14 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
     if (current != null) {
       domainStopped(vmUuid, "guest channel moved");
     }
-    EventLoop loop = group.next();
-    GuestConnection c = new GuestConnection(vmUuid, socket.get(), loop, bootstrap, hello, timings,
-        clock, (before, after) -> onChange.accept(after), this::newId);
+    GuestConnection c = new GuestConnection(vmUuid, socket.get(), group.next(), bootstrap, hello,
+        timings, clock, (before, after) -> onChange.accept(after), this::newId);
     connections.put(vmUuid, c);
     c.start();
   }
 
   /** Stops following the domain's channel; its waiting commands fail with {@code reason}. */
-  public void domainStopped(String vmUuid, String reason) {
+  public synchronized void domainStopped(String vmUuid, String reason) {
     GuestConnection c = connections.remove(vmUuid);
     if (c != null) {
       c.stop(reason);

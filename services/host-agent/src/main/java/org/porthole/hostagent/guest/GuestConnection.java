@@ -91,6 +91,9 @@ final class GuestConnection {
   private boolean helloDone;
   private boolean stopped;
   private boolean connectFailureLogged;
+  /** True while the reader frames a chunk: replies are then flushed once, at the chunk's end. */
+  private boolean reading;
+  private boolean unflushed;
   private long lastMessageNanos;
   private long backoffMs;
   private ScheduledFuture<?> reconnectTimer;
@@ -316,6 +319,7 @@ final class GuestConnection {
           + " common version; channel closed", new Object[] {vmUuid, h.versions(),
           handshake.opening().versions()});
       helloDone = false;
+      channel.flush(); // the refusal goes out before the close
       channel.close();
       return;
     }
@@ -432,7 +436,12 @@ final class GuestConnection {
       return false;
     }
     byte[] line = (MessageCodec.encode(m) + "\n").getBytes(StandardCharsets.UTF_8);
-    ch.writeAndFlush(Unpooled.wrappedBuffer(line), ch.voidPromise());
+    if (reading) {
+      ch.write(Unpooled.wrappedBuffer(line), ch.voidPromise());
+      unflushed = true;
+    } else {
+      ch.writeAndFlush(Unpooled.wrappedBuffer(line), ch.voidPromise());
+    }
     return true;
   }
 
@@ -493,6 +502,7 @@ final class GuestConnection {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf buf = (ByteBuf) msg;
+      reading = true;
       try {
         while (buf.isReadable() && ctx.channel() == channel) {
           int n = Math.min(buf.readableBytes(), scratch.length);
@@ -500,7 +510,17 @@ final class GuestConnection {
           framer.feed(scratch, 0, n, GuestConnection.this::onFrame);
         }
       } finally {
+        reading = false;
         buf.release();
+      }
+    }
+
+    /** One flush per read chunk, however many replies a flood of bad lines earned. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (unflushed) {
+        unflushed = false;
+        ctx.channel().flush();
       }
     }
 

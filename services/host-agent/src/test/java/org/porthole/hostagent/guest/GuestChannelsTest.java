@@ -325,6 +325,8 @@ class GuestChannelsTest {
       flood.join(30_000);
       await("flood read", () -> channels.badMessages(VM) >= 100_000);
       assertThat(channels.state(VM).responsive()).isTrue();
+      assertThat(changes).as("the quiet guest stayed responsive through the flood")
+          .filteredOn(s -> s.vmUuid().equals(VM2) && s.connected() && !s.responsive()).isEmpty();
     }
   }
 

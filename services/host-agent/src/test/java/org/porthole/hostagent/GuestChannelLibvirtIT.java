@@ -1,0 +1,161 @@
+package org.porthole.hostagent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.libvirt.Domain;
+import org.porthole.hostagent.guest.ConsolePolicies;
+import org.porthole.hostagent.guest.ConsolePolicy;
+import org.porthole.hostagent.guest.DisconnectActions;
+import org.porthole.hostagent.guest.GuestChannels;
+import org.porthole.hostagent.guest.GuestCommand;
+import org.porthole.hostagent.guest.GuestSnapshot;
+import org.porthole.hostagent.guest.GuestTimings;
+import org.porthole.hostagent.guest.LibvirtGuestSockets;
+import org.porthole.hostagent.libvirt.LibvirtInventory;
+import org.porthole.hostagent.libvirt.LibvirtSession;
+import org.porthole.hostagent.libvirt.LifecycleEvents;
+import org.porthole.hostagent.ticket.ReconnectWindow;
+import org.porthole.hostagent.ticket.TicketService;
+import org.porthole.status.PortholeStatus;
+
+/**
+ * The guest channel against real libvirt and QEMU (TCG), with no guest agent inside (the
+ * guest image with the agent is part 3): the socket is found in the live XML libvirt
+ * completes, the agent connects to QEMU's end, an agent-less guest stays unresponsive and a
+ * disconnect action on it is reported unconfirmed; lifecycle events stop the channel; the
+ * reconnect window re-arms and expires the real VNC password.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GuestChannelLibvirtIT {
+  static final String VNC = "<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='x'/>";
+  static final String CONTROL = "<channel type='unix'><source mode='bind'/>"
+      + "<target type='virtio' name='org.porthole.guest.0'/></channel>";
+  static final GuestTimings FAST = new GuestTimings(Duration.ofMillis(200), 3,
+      Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(500));
+
+  final Clock clock = Clock.systemUTC();
+  final List<GuestSnapshot> changes = new CopyOnWriteArrayList<>();
+  LibvirtSession session;
+  TestDomains domains;
+  GuestChannels channels;
+  LifecycleEvents lifecycle;
+
+  @BeforeAll
+  void start() throws Exception {
+    session = LibvirtSession.open(HostAgentLibvirtIT.URI);
+    domains = new TestDomains(session.connect());
+    domains.sweep();
+    channels = new GuestChannels(new LibvirtGuestSockets(session.connect()), FAST, clock,
+        "it", changes::add);
+    lifecycle = LifecycleEvents.register(session, channels::onLifecycle, clock);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    lifecycle.close();
+    channels.close();
+    domains.close();
+    session.close();
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void agentLessGuestIsFollowedButUnresponsiveAndNeverConfirmedLocked() throws Exception {
+    Domain d = domains.start("guest", VNC + CONTROL);
+    String vm = d.getUUIDString();
+    Optional<Path> socket = new LibvirtGuestSockets(session.connect()).controlSocket(vm);
+    assertThat(socket).as("libvirt fills in the channel's path").isPresent();
+    assertThat(Files.exists(socket.get())).isTrue();
+
+    channels.domainStarted(vm);
+    await("the agent follows the channel", () -> channels.state(vm).channel());
+    Thread.sleep(1000);
+    GuestSnapshot s = channels.state(vm);
+    assertThat(s.connected()).as("no hello from a guest without agent").isFalse();
+    assertThat(s.responsive()).isFalse();
+    assertThat(s.locked()).isFalse();
+    try {
+      channels.command(vm, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN)).get(5, TimeUnit.SECONDS);
+      throw new AssertionError("a command to an agent-less guest succeeded");
+    } catch (ExecutionException e) {
+      assertThat(((AgentException) e.getCause()).status()).isEqualTo(PortholeStatus.UPSTREAM_UNAVAILABLE);
+    }
+
+    ConsolePolicies policies = new ConsolePolicies();
+    policies.set(vm, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 0, 0));
+    List<String> outcomes = new CopyOnWriteArrayList<>();
+    try (DisconnectActions actions = new DisconnectActions(channels, policies,
+        (v, action, confirmed, reason, state) -> outcomes.add(confirmed + ":" + reason))) {
+      actions.disconnected(vm);
+      await("an outcome", () -> !outcomes.isEmpty());
+    }
+    assertThat(outcomes).containsExactly("false:" + DisconnectActions.UNRESPONSIVE);
+
+    d.destroy();
+    await("the channel is dropped after STOPPED", () -> !channels.state(vm).channel());
+  }
+
+  @Test
+  void domainWithoutTheChannelIsNotFollowed() throws Exception {
+    Domain d = domains.start("nochannel", VNC);
+    String vm = d.getUUIDString();
+    assertThat(new LibvirtGuestSockets(session.connect()).controlSocket(vm)).isEmpty();
+    channels.domainStarted(vm);
+    assertThat(channels.state(vm).channel()).isFalse();
+  }
+
+  @Test
+  void reconnectWindowReArmsTheRealPasswordAndExpiresItAfterwards() throws Exception {
+    Domain d = domains.start("window", VNC);
+    String vm = d.getUUIDString();
+    ReconnectWindow window = new ReconnectWindow(new TicketService(session.connect(), clock),
+        v -> 1, clock);
+    try {
+      window.set(vm, "Ab3dEf7h", 60);
+      window.expire(vm, Instant.now().plusSeconds(1));
+      assertThat(passwd(d)).isNotEqualTo("Ab3dEf7h");
+      window.disconnected(vm);
+      assertThat(passwd(d)).isEqualTo("Ab3dEf7h");
+      await("the window ends", () -> !"Ab3dEf7h".equals(passwd(d)));
+      window.started(vm);
+      assertThat(passwd(d)).as("no held ticket after the window: still expired")
+          .isNotEqualTo("Ab3dEf7h");
+    } finally {
+      window.close();
+    }
+  }
+
+  private static String passwd(Domain d) {
+    try {
+      String xml = d.getXMLDesc(LibvirtInventory.XML_SECURE);
+      int i = xml.indexOf("passwd='");
+      return i < 0 ? "" : xml.substring(i + 8, xml.indexOf('\'', i + 8));
+    } catch (org.libvirt.LibvirtException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
