@@ -6,7 +6,7 @@ import { describeClose, describeSecurityFailure } from '../../main/web/js/consol
 const CONTRACT_TABLE = [
   [1003, 'BAD_REQUEST'], [1007, 'BAD_REQUEST'], [4001, 'TOKEN_REJECTED'], [4003, 'FORBIDDEN'],
   [4004, 'NOT_FOUND'], [4009, 'CONFLICT'], [1009, 'TOO_LARGE'], [1014, 'UPSTREAM_UNAVAILABLE'],
-  [1011, 'INTERNAL'], [1000, 'CLOSED'],
+  [1011, 'INTERNAL'], [1013, 'OVERLOADED'], [1000, 'CLOSED'],
 ];
 
 test('maps every close code of the contract status table to its status', () => {

@@ -18,6 +18,7 @@ const CLOSE_CODES = new Map([
   [1008, { status: 'FORBIDDEN', text: 'The console proxy refused this client by policy (only loopback clients until sign-in exists).' }],
   [1009, { status: 'TOO_LARGE', text: 'A message exceeded the console proxy\'s frame size limit.' }],
   [1011, { status: 'INTERNAL', text: 'The console proxy hit an internal error.' }],
+  [1013, { status: 'OVERLOADED', text: 'The VM\'s host is at its console limit. Try again in a moment.' }],
   [1014, { status: 'UPSTREAM_UNAVAILABLE', text: 'The VM\'s host agent is unreachable from the console proxy.' }],
   [4001, { status: 'TOKEN_REJECTED', text: 'The console ticket was refused (expired, already used, or invalid). Reconnect to get a fresh one.' }],
   [4003, { status: 'FORBIDDEN', text: 'The console proxy refused access (page origin or permission).' }],

@@ -14,6 +14,11 @@ public enum PortholeStatus {
     NOT_FOUND(404, 4004, GrpcCodes.NOT_FOUND),
     CONFLICT(409, 4009, GrpcCodes.FAILED_PRECONDITION),
     TOO_LARGE(413, 1009, GrpcCodes.RESOURCE_EXHAUSTED),
+    /**
+     * At capacity (a host agent's console cap): try again later. Carried by name in the agent's
+     * close frame; a bare gRPC RESOURCE_EXHAUSTED still reads as {@link #TOO_LARGE}.
+     */
+    OVERLOADED(503, 1013, GrpcCodes.RESOURCE_EXHAUSTED),
     UPSTREAM_UNAVAILABLE(503, 1014, GrpcCodes.UNAVAILABLE),
     INTERNAL(500, 1011, GrpcCodes.INTERNAL),
     /** A normal end; it has no HTTP error code, {@link #httpStatus()} is 200. */

@@ -15,6 +15,7 @@ class PortholeStatusTest {
         {PortholeStatus.NOT_FOUND, 404, 4004, 5},
         {PortholeStatus.CONFLICT, 409, 4009, 9},
         {PortholeStatus.TOO_LARGE, 413, 1009, 8},
+        {PortholeStatus.OVERLOADED, 503, 1013, 8},
         {PortholeStatus.UPSTREAM_UNAVAILABLE, 503, 1014, 14},
         {PortholeStatus.INTERNAL, 500, 1011, 13},
         {PortholeStatus.CLOSED, 200, 1000, 0},
@@ -35,7 +36,8 @@ class PortholeStatusTest {
     @Test
     void grpcCodesMapBack() {
         for (PortholeStatus status : PortholeStatus.values()) {
-            PortholeStatus expected = status == PortholeStatus.ORIGIN_REJECTED ? PortholeStatus.FORBIDDEN : status;
+            PortholeStatus expected = status == PortholeStatus.ORIGIN_REJECTED ? PortholeStatus.FORBIDDEN
+                : status == PortholeStatus.OVERLOADED ? PortholeStatus.TOO_LARGE : status;
             assertEquals(expected, PortholeStatus.fromGrpcCode(status.grpcCode()), status.name());
         }
     }

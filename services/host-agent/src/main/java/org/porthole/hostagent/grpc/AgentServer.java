@@ -27,6 +27,13 @@ import org.porthole.hostagent.relay.BackendLoops;
  */
 public final class AgentServer {
   static final int MAX_MESSAGE_BYTES = 128 * 1024;
+  /**
+   * What one console's client may send ahead of its VM taking it: bounds the agent's memory per
+   * console (grpc's default is 1 MiB), still four of ws-proxy's largest data frames.
+   */
+  static final int STREAM_WINDOW_BYTES = 256 * 1024;
+  /** Bytes of input all consoles of one connection may have pinned before the others stall. */
+  static final int CONNECTION_WINDOW_BYTES = 64 * 1024 * 1024;
   private static final long MIN_CLIENT_PING_SECONDS = 10;
   private static final String CONSOLE_METHOD =
       HostAgentGrpc.getOpenConsoleMethod().getFullMethodName();
@@ -39,7 +46,8 @@ public final class AgentServer {
     return NettyServerBuilder.forAddress(new InetSocketAddress(bindAddress, port), credentials)
         .bossEventLoopGroup(loops.acceptor())
         .workerEventLoopGroup(loops.group())
-        .channelType(BackendLoops.serverChannelType())
+        .channelFactory(() -> new WindowedServerChannel(CONNECTION_WINDOW_BYTES))
+        .flowControlWindow(STREAM_WINDOW_BYTES)
         .addService(service)
         // Streams start on the transport thread (a method lookup); consoles stay there.
         .directExecutor()

@@ -6,10 +6,8 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -70,14 +68,9 @@ public final class BackendLoops implements AutoCloseable {
     return acceptor;
   }
 
-  /** The loops that serve gRPC connections and QEMU sockets alike. */
+  /** The loops that serve gRPC connections and QEMU sockets alike (NIO: see WindowedServerChannel). */
   public EventLoopGroup group() {
     return group;
-  }
-
-  /** The server channel type that fits {@link #group()}. */
-  public static Class<? extends ServerChannel> serverChannelType() {
-    return NioServerSocketChannel.class;
   }
 
   /**

@@ -27,7 +27,7 @@ import org.porthole.status.PortholeStatus;
  * deadline. Backpressure: a relay asks QEMU's socket for one chunk
  * only while the gRPC call {@code isReady()}, and requests the next client message only after
  * the previous one was written to QEMU. At most {@code maxConsoles} consoles are open or
- * opening; more are refused with TOO_LARGE (gRPC RESOURCE_EXHAUSTED) rather than queued.
+ * opening; more are refused with OVERLOADED (gRPC RESOURCE_EXHAUSTED, WebSocket 1013) rather than queued.
  */
 public final class ConsoleRelays implements AutoCloseable {
   /** The largest data frame either way (docs/contracts.md). */

@@ -105,7 +105,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     }
     cancelDeadline();
     if (!relays.admit()) {
-      end(PortholeStatus.TOO_LARGE,
+      end(PortholeStatus.OVERLOADED,
           "too many consoles on this host (at most " + relays.maxConsoles() + ")");
       return;
     }
@@ -145,9 +145,19 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
         end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
       } else if (state.get() == State.RELAYING) {
         bytesToVm.addAndGet(n);
-        call.request(1);
+        // Not inline: gRPC would deliver this console's next buffered message from inside this
+        // call, and a client flooding tiny messages would hold the loop (and every console on
+        // it) until its whole window is drained. Through the loop's queue, other consoles' I/O
+        // runs between two messages of one console.
+        loop.execute(this::requestNextFromClient);
       }
     });
+  }
+
+  private void requestNextFromClient() {
+    if (state.get() == State.RELAYING) {
+      call.request(1);
+    }
   }
 
   /** On a verifier thread: token and target, then an asynchronous connect. */

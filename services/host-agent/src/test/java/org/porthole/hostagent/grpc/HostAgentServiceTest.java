@@ -268,6 +268,7 @@ class HostAgentServiceTest {
     RecordingObserver extra = console(open(tokens.token("extra", VM, HOST)), req);
     assertThat(extra.awaitStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(extra.lastClose().getReason()).contains("too many consoles");
+    assertThat(extra.lastClose().getStatus()).isEqualTo("OVERLOADED");
     assertThat(vnc.connections()).isEqualTo(MAX_CONSOLES);
     for (int i = 0; i < MAX_CONSOLES; i++) {
       req.get(i).onCompleted();

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.grpcflow.ConnectionWindow;
 
 /**
  * The gRPC channels to host agents: per agent, one channel (one HTTP/2 connection, many console
@@ -91,7 +92,7 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
         Supplier<Channel> socket = loop.parent() instanceof EpollEventLoopGroup ? EpollSocketChannel::new : NioSocketChannel::new;
         return () -> {
             Channel channel = socket.get();
-            channel.pipeline().addFirst("porthole-connection-window", new ConnectionWindow(CONNECTION_WINDOW));
+            ConnectionWindow.install(channel, CONNECTION_WINDOW);
             return channel;
         };
     }

@@ -176,7 +176,7 @@ class ConsoleRelayTest {
 
     @ParameterizedTest
     @CsvSource({"CONFLICT,4009", "NOT_FOUND,4004", "TOKEN_REJECTED,4001", "FORBIDDEN,4003",
-            "UPSTREAM_UNAVAILABLE,1014", "CLOSED,1000", "NONSENSE,1011"})
+            "UPSTREAM_UNAVAILABLE,1014", "CLOSED,1000", "NONSENSE,1011", "OVERLOADED,1013"})
     void mapsAgentCloseStatusToCloseCode(String status, int code) {
         FakeAgent agent = new FakeAgent();
         open(agent, tokens.sign(HOST_A));
