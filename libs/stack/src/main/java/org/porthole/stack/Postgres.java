@@ -155,7 +155,8 @@ public final class Postgres implements AutoCloseable {
     SQLException last = null;
     while (Instant.now().isBefore(deadline)) {
       process.checkAlive();
-      try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user(), password)) {
+      try {
+        DriverManager.getConnection(jdbcUrl("postgres"), user(), password).close(); // accepted: ready
         return;
       } catch (SQLException e) {
         last = e;
