@@ -11,15 +11,18 @@ import jakarta.inject.Inject;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
+import org.porthole.api.hostagent.v1.DisconnectAction;
 import org.porthole.api.hostagent.v1.Domain;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
+import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketResponse;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The engine's calls to host agents: list their domains, set a one-time graphics password.
+ * The engine's calls to host agents: list their domains, set a one-time graphics password, set
+ * a VM's console policy.
  * Blocking calls with a deadline; gRPC failures become {@link AgentCallException}s that carry
  * the Porthole status to answer with. Thread-safe.
  */
@@ -62,6 +65,22 @@ public class HostAgentClient {
             return Instant.ofEpochMilli(response.getValidUntilEpochMs());
         } catch (StatusRuntimeException e) {
             throw failure("SetGraphicsTicket", hostId, e);
+        }
+    }
+
+    /** Gives the VM's console policy to its host agent (which keeps it in memory). */
+    public void setConsolePolicy(String hostId, UUID vmId, DisconnectAction action, int graceMs,
+            int reconnectWindowSeconds) throws AgentCallException {
+        SetConsolePolicyRequest request = SetConsolePolicyRequest.newBuilder()
+                .setVmUuid(vmId.toString())
+                .setDisconnectAction(action)
+                .setGraceMs(graceMs)
+                .setReconnectWindowS(reconnectWindowSeconds)
+                .build();
+        try {
+            stub(hostId).setConsolePolicy(request);
+        } catch (StatusRuntimeException e) {
+            throw failure("SetConsolePolicy", hostId, e);
         }
     }
 

@@ -10,10 +10,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import org.jboss.logging.Logger;
 import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.api.events.v1.GuestEvent;
 import org.porthole.api.events.v1.HostEvent;
 import org.porthole.api.events.v1.LifecycleEvent;
 import org.porthole.engine.console.GraphicsEvents;
 import org.porthole.engine.db.Transactions;
+import org.porthole.engine.guest.GuestEvents;
 import org.porthole.engine.inventory.InventoryEvents;
 import org.porthole.engine.inventory.InventorySync;
 
@@ -38,15 +40,17 @@ public class EventDispatcher {
     private final InventoryEvents inventory;
     private final InventorySync sync;
     private final GraphicsEvents graphics;
+    private final GuestEvents guests;
 
     @Inject
     public EventDispatcher(Transactions transactions, AppliedEvents applied, InventoryEvents inventory,
-            InventorySync sync, GraphicsEvents graphics) {
+            InventorySync sync, GraphicsEvents graphics, GuestEvents guests) {
         this.transactions = transactions;
         this.applied = applied;
         this.inventory = inventory;
         this.sync = sync;
         this.graphics = graphics;
+        this.guests = guests;
     }
 
     /**
@@ -73,6 +77,12 @@ public class EventDispatcher {
                     GraphicsEvent event = GraphicsEvent.parseFrom(value);
                     return once(topic, event.getEventId(), connection -> {
                         graphics.apply(connection, event);
+                        return Outcome.APPLIED;
+                    });
+                case Topics.GUESTS:
+                    GuestEvent guest = GuestEvent.parseFrom(value);
+                    return once(topic, guest.getEventId(), connection -> {
+                        guests.apply(connection, guest);
                         return Outcome.APPLIED;
                     });
                 default:

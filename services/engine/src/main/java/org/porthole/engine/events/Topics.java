@@ -8,7 +8,8 @@ public final class Topics {
     public static final String GRAPHICS = "porthole.graphics.v1";
     public static final String LIFECYCLE = "porthole.lifecycle.v1";
     public static final String HOSTS = "porthole.hosts.v1";
-    public static final List<String> ALL = List.of(HOSTS, LIFECYCLE, GRAPHICS);
+    public static final String GUESTS = "porthole.guests.v1";
+    public static final List<String> ALL = List.of(HOSTS, LIFECYCLE, GRAPHICS, GUESTS);
     public static final String CONSUMER_GROUP = "porthole-engine";
 
     private Topics() {

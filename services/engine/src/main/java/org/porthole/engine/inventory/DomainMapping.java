@@ -8,7 +8,7 @@ import org.porthole.api.hostagent.v1.Domain;
 import org.porthole.api.hostagent.v1.Graphics;
 
 /** Maps the agent's wire {@link Domain} to the engine's {@link Vm}, at the edge. */
-final class DomainMapping {
+public final class DomainMapping {
 
     private static final int MAX_NAME = 255;
 
@@ -30,7 +30,7 @@ final class DomainMapping {
         return new VmGraphics(graphics.getType(), graphics.getExposed(), graphics.getPasswordCapable());
     }
 
-    static Optional<UUID> parseUuid(String raw) {
+    public static Optional<UUID> parseUuid(String raw) {
         try {
             UUID id = UUID.fromString(raw);
             return id.toString().equalsIgnoreCase(raw) ? Optional.of(id) : Optional.empty();

@@ -2,6 +2,8 @@ package org.porthole.engine.inventory;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -12,6 +14,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.porthole.engine.db.Transactions;
+import org.porthole.engine.guest.GuestRepository;
+import org.porthole.engine.guest.GuestState;
 import org.porthole.engine.web.ApiException;
 import org.porthole.engine.web.PathIds;
 import org.porthole.status.PortholeStatus;
@@ -24,26 +28,35 @@ public class InventoryResource {
     private final Transactions transactions;
     private final VmRepository vms;
     private final HostRepository hosts;
+    private final GuestRepository guests;
 
     @Inject
-    public InventoryResource(Transactions transactions, VmRepository vms, HostRepository hosts) {
+    public InventoryResource(Transactions transactions, VmRepository vms, HostRepository hosts,
+            GuestRepository guests) {
         this.transactions = transactions;
         this.vms = vms;
         this.hosts = hosts;
+        this.guests = guests;
     }
 
     @GET
     @Path("/vms")
     public List<VmView> listVms() throws SQLException {
-        return transactions.read(vms::list).stream().map(VmView::of).toList();
+        return transactions.read(c -> {
+            Map<UUID, GuestState> states = guests.allStates(c);
+            return vms.list(c).stream().map(l -> VmView.of(l, states.get(l.vm().id()))).toList();
+        });
     }
 
     @GET
     @Path("/vms/{id}")
     public VmView getVm(@PathParam("id") String rawId) throws SQLException {
         UUID id = PathIds.uuid("VM id", rawId);
-        return transactions.read(connection -> vms.find(connection, id)).map(VmView::of)
-                .orElseThrow(() -> new ApiException(PortholeStatus.NOT_FOUND, "no VM " + id));
+        return transactions.read(c -> {
+            Optional<VmListing> listing = vms.find(c, id);
+            return listing.isEmpty() ? Optional.<VmView>empty()
+                    : Optional.of(VmView.of(listing.get(), guests.findState(c, id).orElse(null)));
+        }).orElseThrow(() -> new ApiException(PortholeStatus.NOT_FOUND, "no VM " + id));
     }
 
     @GET

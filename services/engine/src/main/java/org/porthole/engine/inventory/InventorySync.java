@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -44,6 +45,7 @@ public class InventorySync {
     private final VmRepository vms;
     private final HostAgentClient agents;
     private final Clock clock;
+    private final Event<InventoryLearned> learnedEvents;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "porthole-inventory-sync");
@@ -53,12 +55,13 @@ public class InventorySync {
 
     @Inject
     public InventorySync(Transactions transactions, HostRepository hosts, VmRepository vms, HostAgentClient agents,
-            Clock clock) {
+            Clock clock, Event<InventoryLearned> learnedEvents) {
         this.transactions = transactions;
         this.hosts = hosts;
         this.vms = vms;
         this.agents = agents;
         this.clock = clock;
+        this.learnedEvents = learnedEvents;
     }
 
     /** Queues a listing of {@code hostId}'s domains unless one is already queued. */
@@ -105,6 +108,7 @@ public class InventorySync {
             return null;
         });
         LOG.infof("host %s: inventory of %d domains learned", hostId, learned.size());
+        learnedEvents.fire(new InventoryLearned(hostId));
         return true;
     }
 

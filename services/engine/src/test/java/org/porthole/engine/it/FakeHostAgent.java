@@ -13,12 +13,14 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 
+import org.porthole.api.hostagent.v1.ConsolePolicy;
 import org.porthole.api.hostagent.v1.Domain;
 import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.api.hostagent.v1.Graphics;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
 import org.porthole.api.hostagent.v1.ListDomainsResponse;
+import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketResponse;
 import org.porthole.pki.DevPki;
@@ -79,6 +81,16 @@ public final class FakeHostAgent implements AutoCloseable {
         return service.maxInFlight.get();
     }
 
+    /** Makes SetConsolePolicy fail with {@code status} (null: succeed). */
+    public void failPoliciesWith(Status status) {
+        service.policyFailure = status;
+    }
+
+    /** Every console policy the engine gave this agent, in order. */
+    public List<SetConsolePolicyRequest> policies() {
+        return List.copyOf(service.policies);
+    }
+
     /** A running VNC domain on loopback. */
     public static Domain domain(String uuid, String name, DomainState state, boolean passwordCapable) {
         return Domain.newBuilder().setUuid(uuid).setName(name).setState(state)
@@ -104,6 +116,22 @@ public final class FakeHostAgent implements AutoCloseable {
         private final AtomicInteger inFlight = new AtomicInteger();
         private final AtomicInteger maxInFlight = new AtomicInteger();
         private volatile long ticketDelayMillis;
+        private volatile Status policyFailure;
+        private final List<SetConsolePolicyRequest> policies = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void setConsolePolicy(SetConsolePolicyRequest request, StreamObserver<ConsolePolicy> response) {
+            Status failure = policyFailure;
+            if (failure != null) {
+                response.onError(failure.asRuntimeException());
+                return;
+            }
+            policies.add(request);
+            response.onNext(ConsolePolicy.newBuilder().setVmUuid(request.getVmUuid())
+                    .setDisconnectAction(request.getDisconnectAction()).setGraceMs(request.getGraceMs())
+                    .setReconnectWindowS(request.getReconnectWindowS()).build());
+            response.onCompleted();
+        }
 
         @Override
         public void listDomains(ListDomainsRequest request, StreamObserver<ListDomainsResponse> response) {
