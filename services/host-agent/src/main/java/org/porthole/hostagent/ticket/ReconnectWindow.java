@@ -26,7 +26,8 @@ import org.porthole.hostagent.relay.RelayRegistry;
  * last ticket set per VM.
  *
  * <ul>
- *   <li>GRAPHICS DISCONNECT: the last ticket is set again for the VM's window (0 = off), so a
+ *   <li>GRAPHICS DISCONNECT of a Porthole console (a relay matched the event): the last
+ *       ticket is set again for the VM's window (0 = off), so a
  *       native viewer that cannot ask for a new ticket can reconnect with the one it holds.
  *       When the window ends the password is expired again (a random, already expired one)
  *       and the ticket is forgotten. A reconnect within the window logs in once (INITIALIZE
@@ -99,7 +100,12 @@ public final class ReconnectWindow implements GraphicsTickets, DomainEventListen
 
   @Override
   public void onGraphics(GraphicsSignal s, Optional<RelayRegistry.Binding> relay) {
-    if (s.phase() == GraphicsSignal.Phase.DISCONNECT) {
+    // Only a Porthole console's end revives its ticket: a foreign TCP client (a failed guess
+    // on the loopback port) connecting and leaving must not keep the ticket alive. On a unix
+    // socket only privileged local processes connect, and the registry cannot always match a
+    // relay that already closed, so a unix-socket disconnect counts as the console's.
+    boolean ours = relay.isPresent() || s.remote().family() == GraphicsSignal.Family.UNIX;
+    if (s.phase() == GraphicsSignal.Phase.DISCONNECT && ours) {
       disconnected(s.vmUuid());
     }
   }

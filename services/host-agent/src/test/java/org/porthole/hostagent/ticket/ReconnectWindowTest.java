@@ -14,6 +14,7 @@ import org.porthole.hostagent.libvirt.FakeHypervisor;
 import org.porthole.hostagent.libvirt.GraphicsSignal;
 import org.porthole.hostagent.libvirt.GraphicsSignal.Address;
 import org.porthole.hostagent.libvirt.LifecycleSignal;
+import org.porthole.hostagent.relay.RelayRegistry;
 
 /** The reconnect window re-arms the last ticket after a disconnect and expires it after. */
 class ReconnectWindowTest {
@@ -31,9 +32,21 @@ class ReconnectWindowTest {
     window.close();
   }
 
+  final RelayRegistry registry = new RelayRegistry(Clock.systemUTC());
+
   private void disconnect() {
     window.onGraphics(new GraphicsSignal(VM, GraphicsSignal.Phase.DISCONNECT, Address.NONE,
+        Address.NONE, "vnc", Instant.now()),
+        Optional.of(registry.bind("session-1", VM, "198.51.100.4", 41000)));
+  }
+
+  @Test
+  void foreignClientLeavingDoesNotReviveTheTicket() throws Exception {
+    window.set(VM, PASSWORD, 120);
+    tickets.expire(VM, Instant.now());
+    window.onGraphics(new GraphicsSignal(VM, GraphicsSignal.Phase.DISCONNECT, Address.NONE,
         Address.NONE, "vnc", Instant.now()), Optional.empty());
+    assertThat(tickets.password(VM)).isNull();
   }
 
   @Test
