@@ -150,6 +150,14 @@ class GuestChannelsTest {
   }
 
   @Test
+  void olderGuestRangeMeetsOursAtVersionOne() throws Exception {
+    guest.versions = new VersionRange(0, 1);
+    guest.helloFirst = true;
+    GuestSnapshot s = ready();
+    assertThat(s.protocolVersion()).isEqualTo(1);
+  }
+
+  @Test
   void guestWithoutACommonVersionIsRefusedAndTriedAgainLater() throws Exception {
     guest.versions = new VersionRange(2, 3);
     guest.helloFirst = true;
