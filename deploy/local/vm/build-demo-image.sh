@@ -136,19 +136,12 @@ for m in $(cat /lib/modules/load-order); do
   insmod "/lib/modules/$m.ko" || echo "porthole-demo: insmod $m failed" > /dev/ttyS0
 done
 echo "porthole-demo: virtio ports: $(cat /sys/class/virtio-ports/*/name 2>/dev/null | tr '\n' ' ')" > /dev/ttyS0
-# sysfs reports every attribute as 4096 bytes long, and the agent's PortLocator skips name
-# files over 256 bytes by size; so it reads a copy of the names on tmpfs instead.
-for p in /sys/class/virtio-ports/*; do
-  [ -e "$p/name" ] || continue
-  mkdir -p "/run/virtio-ports/${p##*/}" && cat "$p/name" > "/run/virtio-ports/${p##*/}/name"
-done
 
 # The agent's console lines go to the VGA console, the serial console and a log that the
 # banner shows, through one FIFO (opened read-write, so the reader never sees an end).
 mkfifo /run/guest-console
 tee -a /dev/ttyS0 /run/guest-console.log <>/run/guest-console >/dev/tty0 2>/dev/null &
 PORTHOLE_GUEST_BACKEND=console-test PORTHOLE_GUEST_CONSOLE_FILE=/run/guest-console \
-  PORTHOLE_GUEST_SYSFS_ROOT=/run/virtio-ports \
   /opt/porthole/jre/bin/java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx48m -Xss512k \
   -XX:-UsePerfData -jar /opt/porthole/porthole-guest-agent.jar >/dev/ttyS0 2>&1 &
 echo "porthole-demo: guest agent started at $(cut -d' ' -f1 /proc/uptime) s" > /dev/ttyS0

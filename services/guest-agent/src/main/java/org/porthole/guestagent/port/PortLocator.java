@@ -1,6 +1,7 @@
 package org.porthole.guestagent.port;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -41,12 +42,20 @@ public final class PortLocator {
     return Optional.empty();
   }
 
+  /**
+   * Reads at most {@link #MAX_NAME_BYTES} + 1 bytes: sysfs reports every attribute as 4096
+   * bytes long whatever it holds, so the size cannot be trusted; a longer name is no port's.
+   */
   private static String readName(Path file) {
-    try {
-      if (!Files.isRegularFile(file) || Files.size(file) > MAX_NAME_BYTES) {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_NAME_BYTES + 1);
+      if (bytes.length > MAX_NAME_BYTES) {
         return null;
       }
-      return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
+      return new String(bytes, StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       return null;
     }

@@ -27,6 +27,17 @@ class PortLocatorTest {
   }
 
   @Test
+  void refusesAnOverlongNameAndStillFindsTheRealPort() throws Exception {
+    Path sys = root.resolve("sys");
+    Files.createDirectories(sys.resolve("vport0p1"));
+    Files.writeString(sys.resolve("vport0p1/name"), "org.porthole.guest.0" + " ".repeat(300) + "\n");
+    Files.createDirectories(sys.resolve("vport0p2"));
+    Files.writeString(sys.resolve("vport0p2/name"), "org.porthole.guest.0\n");
+    assertEquals(Optional.of(root.resolve("dev/vport0p2")),
+        new PortLocator(sys, root.resolve("dev")).find("org.porthole.guest.0"));
+  }
+
+  @Test
   void opensAPlainFileReadWrite() throws Exception {
     Path dev = root.resolve("vport0p2");
     Files.writeString(dev, "{\"type\":\"heartbeat\",\"seq\":1}\n");
