@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  canOpenConsole, consoleHref, consoleUnavailableReason, normalizeVm, normalizeVmList, vmIdFromSearch,
+  canOpenConsole, consoleHref, consoleUnavailableReason, describeGuest, normalizeVm, normalizeVmList, vmIdFromSearch,
 } from '../../main/web/js/vms/vm-list.js';
 
 const UUID = '0b1c9a7e-6d2f-4e0a-8c55-2a1f3b4c5d6e';
@@ -72,4 +72,28 @@ test('rejectsVmParameterThatIsNotAUuid: path tricks and markup never reach the A
   for (const search of ['', '?vm=', '?vm=../jwks', '?vm=%2e%2e%2Fjwks', '?vm=<script>', `?vm=${UUID}x`, '?other=1']) {
     assert.throws(() => vmIdFromSearch(search), (error) => error.status === 'BAD_REQUEST', search);
   }
+});
+
+test('shows what the guest agent reports, and never a lock it cannot vouch for', () => {
+  assert.deepEqual(describeGuest(null), { state: 'none', text: 'no guest agent' });
+  const locked = normalizeVm(vm({ guest: { responsive: true, agentVersion: '0.1.0', users: ['tester'], session: 'locked', locked: true } }));
+  assert.deepEqual(describeGuest(locked.guest), { state: 'locked', text: 'agent 0.1.0 · locked · tester' });
+  const silent = normalizeVm(vm({ guest: { responsive: false, agentVersion: '0.1.0', session: 'locked', locked: true } }));
+  assert.equal(silent.guest.locked, false);
+  assert.equal(describeGuest(silent.guest).state, 'unresponsive');
+  assert.match(describeGuest(silent.guest).text, /not responding · screen state unknown/);
+});
+
+test('bounds and cleans what a guest reports', () => {
+  const hostile = normalizeVm(vm({ guest: {
+    responsive: true, agentVersion: '<img src=x>\u202e'.repeat(50), session: 'pwned', locked: 'yes',
+    users: [...Array(100).keys()].map((i) => `u${i}`).concat([{ evil: 1 }, 42]),
+  } }));
+  assert.equal(hostile.guest.session, 'unknown');
+  assert.equal(hostile.guest.locked, false);
+  assert.equal(hostile.guest.users.length, 16);
+  assert.ok(hostile.guest.agentVersion.length <= 64);
+  assert.ok(!hostile.guest.agentVersion.includes('\u202e'));
+  assert.equal(normalizeVm(vm({ guest: 'nope' })).guest, null);
+  assert.equal(normalizeVm(vm({ guest: [1] })).guest, null);
 });

@@ -5,7 +5,7 @@
  */
 import { createEngineClient } from '../api/engine-client.js';
 import { ApiError } from '../api/errors.js';
-import { consoleHref, consoleUnavailableReason, normalizeVmList } from './vm-list.js';
+import { consoleHref, consoleUnavailableReason, describeGuest, normalizeVmList } from './vm-list.js';
 
 export const REFRESH_MS = 5000;
 const EXPOSED_HINT = 'VNC listens beyond loopback: anyone on the network can reach this console '
@@ -52,6 +52,13 @@ function graphicsCell(vm) {
   return cell(...parts);
 }
 
+function guestCell(vm) {
+  const { state, text } = describeGuest(vm.guest);
+  const element = span(`guest guest-${state}`, text);
+  element.dataset.guest = state;
+  return cell(element);
+}
+
 function consoleCell(vm) {
   const link = document.createElement('a');
   link.className = 'button';
@@ -76,6 +83,7 @@ function renderRow(vm) {
     cell(span(`state state-${vm.state.replace(/[^a-z]/g, '')}`, vm.state)),
     hostCell(vm),
     graphicsCell(vm),
+    guestCell(vm),
     consoleCell(vm),
   );
   return row;
@@ -84,7 +92,7 @@ function renderRow(vm) {
 function renderEmpty() {
   const row = document.createElement('tr');
   const td = cell('No VMs known yet. Is a host agent running and connected to the engine?');
-  td.colSpan = 5;
+  td.colSpan = 6;
   td.className = 'empty';
   row.append(td);
   return row;

@@ -16,6 +16,16 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * @property {string} hostId
  * @property {boolean|null} hostOnline null when the engine did not say
  * @property {{type: string, exposed: boolean, passwordCapable: boolean}|null} graphics
+ * @property {Guest|null} guest what the VM's guest agent last reported; null when none did
+ */
+
+/**
+ * @typedef {object} Guest
+ * @property {boolean} responsive
+ * @property {string} agentVersion
+ * @property {string[]} users
+ * @property {string} session unknown | unlocked | locked | logged-off
+ * @property {boolean} locked only ever true while responsive
  */
 
 /**
@@ -58,7 +68,50 @@ export function normalizeVm(item) {
     hostId: cleanText(item.hostId, MAX_FIELD_CHARS),
     hostOnline: typeof item.hostOnline === 'boolean' ? item.hostOnline : null,
     graphics: normalizeGraphics(item.graphics),
+    guest: normalizeGuest(item.guest),
   };
+}
+
+const SESSIONS = new Set(['unknown', 'unlocked', 'locked', 'logged-off']);
+const MAX_USERS = 16;
+
+/** The guest agent's report, from a guest's root: every field is checked and bounded. */
+function normalizeGuest(guest) {
+  if (guest === null || typeof guest !== 'object' || Array.isArray(guest)) {
+    return null;
+  }
+  const responsive = guest.responsive === true;
+  const session = SESSIONS.has(guest.session) ? guest.session : 'unknown';
+  const users = Array.isArray(guest.users)
+    ? guest.users.filter((u) => typeof u === 'string').slice(0, MAX_USERS).map((u) => cleanText(u, 64)).filter(Boolean)
+    : [];
+  return {
+    responsive,
+    agentVersion: cleanText(guest.agentVersion, 64),
+    users,
+    session,
+    locked: responsive && guest.locked === true,
+  };
+}
+
+/**
+ * One line saying what the guest agent reports, for the list. An unresponsive agent is never
+ * shown as locked: the screen's state is then unknown.
+ * @param {Guest|null} guest
+ * @returns {{state: string, text: string}}
+ */
+export function describeGuest(guest) {
+  if (!guest) {
+    return { state: 'none', text: 'no guest agent' };
+  }
+  const version = guest.agentVersion ? ` ${guest.agentVersion}` : '';
+  if (!guest.responsive) {
+    return { state: 'unresponsive', text: `agent${version} not responding · screen state unknown` };
+  }
+  const screen = guest.locked ? 'locked' : guest.session === 'logged-off' ? 'logged off'
+    : guest.session === 'unlocked' ? 'unlocked' : 'screen state unknown';
+  const users = guest.users.length ? ` · ${guest.users.join(', ')}` : '';
+  return { state: guest.locked ? 'locked' : 'responsive', text: `agent${version} · ${screen}${users}` };
 }
 
 function normalizeGraphics(graphics) {
