@@ -1,6 +1,7 @@
 package org.porthole.hostagent.grpc;
 
 import io.grpc.stub.StreamObserver;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
@@ -24,6 +25,7 @@ import org.porthole.hostagent.AgentIdentity;
 import org.porthole.hostagent.guest.ConsolePolicies;
 import org.porthole.hostagent.guest.GuestCommand;
 import org.porthole.hostagent.guest.GuestReply;
+import org.porthole.hostagent.guest.GuestSnapshot;
 import org.porthole.hostagent.guest.Guests;
 import org.porthole.hostagent.libvirt.DomainUuid;
 import org.porthole.hostagent.libvirt.DomainView;
@@ -164,12 +166,13 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
 
   private static GuestCommandResponse commandResponse(GuestReply reply) {
     GuestCommandResponse.Builder b = GuestCommandResponse.newBuilder()
-        .setSession(GuestMapping.toProto(reply.session().equals(
-            org.porthole.hostagent.guest.GuestSnapshot.Session.UNKNOWN)
+        .setSession(GuestMapping.toProto(reply.session() == GuestSnapshot.Session.UNKNOWN
             ? reply.state().session() : reply.session()))
         .setState(GuestMapping.toProto(reply.state()));
-    if (reply.result().get("delay") instanceof java.math.BigDecimal d) {
-      b.setDelaySeconds(d.intValue());
+    if (reply.result().get("delay") instanceof BigDecimal d) {
+      // guest input: clamped to the protocol's range
+      b.setDelaySeconds(d.max(BigDecimal.ZERO)
+          .min(BigDecimal.valueOf(GuestCommand.MAX_DELAY_SECONDS)).intValue());
     }
     return b.build();
   }
