@@ -1,0 +1,310 @@
+package org.porthole.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.porthole.stack.DemoVm;
+import org.porthole.stack.Libvirt;
+import org.porthole.stack.LocalStack;
+
+/**
+ * Issue 4, acceptance 1, from the outside: the demo VM boots with Porthole's guest agent; a
+ * console closed in headless Chromium locks the guest within 2 s + grace + 1 s (confirmed by
+ * the guest, seen in the engine and on the guest's serial console); the ticket's VNC password
+ * works again within the reconnect window and not after it.
+ *
+ * <p>The VM's console policy is set through the engine (short window so the test does not wait
+ * two minutes) and put back afterwards, since the other end-to-end tests share the VM.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GuestLockIT {
+  private static final String LOCK = "lock-screen";
+  private static final int GRACE_MS = 2000;
+  private static final int WINDOW_SECONDS = 8;
+  /** Acceptance 1: the guest confirms the lock within 2 s + grace + 1 s of the close. */
+  private static final Duration LOCK_BUDGET = Duration.ofMillis(2000 + GRACE_MS + 1000);
+  /** The guest image boots under TCG and starts a JVM: generous, but bounded. */
+  private static final Duration RESPONSIVE_WAIT = Duration.ofSeconds(180);
+  private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final String LOCKED_LINE = "PORTHOLE-GUEST: locked";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static LocalStack stack;
+  private static EngineApi api;
+  private static String vm;
+  private static JsonNode policyBefore;
+
+  @TempDir Path profile;
+
+  @BeforeAll
+  static void shortWindowAndResponsiveGuest() throws Exception {
+    stack = SharedStack.get();
+    api = new EngineApi(stack.options().engineUrl());
+    vm = stack.demoVmUuid();
+    policyBefore = api.json(policyPath());
+    JsonNode set = putPolicy(LOCK, GRACE_MS, WINDOW_SECONDS);
+    assertThat(set.path("disconnectAction").asText()).isEqualTo(LOCK);
+    assertThat(set.path("graceMs").asInt()).isEqualTo(GRACE_MS);
+    assertThat(set.path("reconnectWindowSeconds").asInt()).isEqualTo(WINDOW_SECONDS);
+    assertThat(set.path("onHost").asBoolean())
+        .as("the host agent took the policy (note: %s)", set.path("note").asText()).isTrue();
+    awaitResponsiveGuest();
+  }
+
+  @AfterAll
+  static void restorePolicy() throws Exception {
+    if (api == null || policyBefore == null) {
+      return;
+    }
+    JsonNode back = putPolicy(policyBefore.path("disconnectAction").asText(LOCK),
+        policyBefore.path("graceMs").asInt(GRACE_MS), policyBefore.path("reconnectWindowSeconds").asInt(120));
+    assertThat(back.path("reconnectWindowSeconds").asInt())
+        .isEqualTo(policyBefore.path("reconnectWindowSeconds").asInt(120));
+  }
+
+  @Test
+  @Order(1)
+  void closingTheBrowserConsoleLocksTheGuestWithinGracePlusThreeSeconds() throws Exception {
+    long serialLocksBefore = serialLocks();
+    ChromeDriver browser = Browser.start(profile);
+    Instant closed;
+    Set<String> actionsBefore;
+    try {
+      browser.get(stack.options().engineUrl() + "/console.html?vm=" + vm);
+      new WebDriverWait(browser, CONNECT_WAIT).until(d ->
+          "connected".equals(d.findElement(By.id("status")).getAttribute("data-state")));
+      // While the console is connected any earlier grace is cancelled (CONNECT), so every
+      // action not yet audited now is this close's.
+      actionsBefore = actionIds(api.json(guestPath()));
+      closed = Instant.now();
+      browser.get("about:blank");
+    } finally {
+      browser.quit();
+    }
+
+    JsonNode action = null;
+    JsonNode guest = null;
+    Instant deadline = closed.plus(LOCK_BUDGET).plusSeconds(10);
+    while (Instant.now().isBefore(deadline)) {
+      guest = api.json(guestPath());
+      action = newAction(guest, actionsBefore);
+      if (action != null && guest.path("state").path("locked").asBoolean()) {
+        break;
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    Instant seen = Instant.now();
+    assertThat(action).as("a disconnect action audited by the engine within %s of the close", LOCK_BUDGET)
+        .isNotNull();
+    assertThat(action.path("action").asText()).isEqualTo(LOCK);
+    assertThat(action.path("confirmed").asBoolean())
+        .as("guest confirmed the lock (reason: %s)", action.path("reason").asText()).isTrue();
+    assertThat(guest.path("state").path("locked").asBoolean()).as("engine shows the guest locked").isTrue();
+    assertThat(guest.path("state").path("session").asText()).isEqualTo("locked");
+
+    // End to end: from the page's close to the engine's answer, Kafka and polling included.
+    assertThat(Duration.between(closed, seen)).as("close → engine shows the lock confirmed")
+        .isLessThanOrEqualTo(LOCK_BUDGET);
+    // The host agent's own timestamp of the confirmed outcome (same machine, same clock):
+    // not before the grace ended, and within the budget.
+    Instant confirmedAt = instant(action.path("occurredAt"));
+    System.out.printf("guest-lock: close -> host agent confirmed %d ms, close -> engine shows it %d ms%n",
+        Duration.between(closed, confirmedAt).toMillis(), Duration.between(closed, seen).toMillis());
+    assertThat(Duration.between(closed, confirmedAt)).as("close → host agent has the guest's confirmation")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(GRACE_MS - 100))
+        .isLessThanOrEqualTo(LOCK_BUDGET);
+
+    // The guest's console test backend prints a line on its serial console for each lock.
+    Instant serialDeadline = Instant.now().plusSeconds(5);
+    while (serialLocks() <= serialLocksBefore && Instant.now().isBefore(serialDeadline)) {
+      Thread.sleep(POLL.toMillis());
+    }
+    assertThat(serialLocks()).as("'%s' lines in %s", LOCKED_LINE, DemoVm.serialLog(stack.options().demoVmName()))
+        .isGreaterThan(serialLocksBefore);
+  }
+
+  @Test
+  @Order(2)
+  void samePasswordReconnectsWithinTheWindowWithoutANewTicket() throws Exception {
+    EngineApi.Ticket t = api.openConsole(vm);
+    Instant closed = consoleThroughProxyThenClose(t);
+    Instant windowEnd = closed.plusSeconds(WINDOW_SECONDS - 1);
+    // The re-arm follows the DISCONNECT event on the host agent: retry briefly until it lands.
+    boolean authenticated = false;
+    int attempts = 0;
+    while (!authenticated && Instant.now().isBefore(windowEnd)) {
+      attempts++;
+      authenticated = directToQemu(t.password());
+      if (!authenticated) {
+        Thread.sleep(250);
+      }
+    }
+    assertThat(authenticated).as("the ticket's password opens QEMU's VNC again within the %d s window",
+        WINDOW_SECONDS).isTrue();
+    System.out.printf("guest-lock: reconnected %d ms after the close, attempt %d%n",
+        Duration.between(closed, Instant.now()).toMillis(), attempts);
+    assertThat(Instant.now()).as("still within the window").isBefore(closed.plusSeconds(WINDOW_SECONDS));
+  }
+
+  @Test
+  @Order(3)
+  void samePasswordIsRefusedAfterTheWindowAndANewTicketIsNeeded() throws Exception {
+    EngineApi.Ticket t = api.openConsole(vm);
+    Instant closed = consoleThroughProxyThenClose(t);
+    Instant after = closed.plusSeconds(WINDOW_SECONDS + 3);
+    while (Instant.now().isBefore(after)) {
+      Thread.sleep(250);
+    }
+    assertThat(directToQemu(t.password())).as("the password after its reconnect window").isFalse();
+
+    EngineApi.Ticket fresh = api.openConsole(vm);
+    try (WsLink link = console(fresh.token())) {
+      assertThat(VncHandshake.run(link, fresh.password()).authenticated()).as("a new ticket opens the console")
+          .isTrue();
+    }
+  }
+
+  /**
+   * Opens ticket {@code t} as a Porthole console (through the ws-proxy: only a Porthole
+   * console's disconnect re-arms its ticket, a foreign TCP client's does not), logs in, closes;
+   * returns when it closed.
+   */
+  private static Instant consoleThroughProxyThenClose(EngineApi.Ticket t) throws Exception {
+    try (WsLink link = console(t.token())) {
+      assertThat(VncHandshake.run(link, t.password()).authenticated()).as("the ticket's first use").isTrue();
+      awaitSession(t.sessionId(), "connected");
+    }
+    // The password was expired at INITIALIZE: from now on it works only if re-armed.
+    return Instant.now();
+  }
+
+  /** A native viewer's reconnect: straight to QEMU's loopback VNC with the ticket's password. */
+  private static boolean directToQemu(String password) throws IOException {
+    try (TcpLink direct = new TcpLink("127.0.0.1", vncPort())) {
+      return VncHandshake.run(direct, password).authenticated();
+    }
+  }
+
+  private static WsLink console(String token) throws IOException {
+    return WsLink.open(stack.options().proxyUrl(), stack.options().engineUrl(),
+        List.of("binary", "porthole.token." + token));
+  }
+
+  private static JsonNode putPolicy(String action, int graceMs, int windowSeconds) throws IOException {
+    EngineApi.Answer a = api.send("PUT", policyPath(), """
+        {"disconnectAction":"%s","graceMs":%d,"reconnectWindowSeconds":%d}""".formatted(action, graceMs,
+        windowSeconds));
+    if (a.status() != 200) {
+      throw new IOException("PUT console-policy answered " + a.status() + ": " + a.body());
+    }
+    return JSON.readTree(a.body());
+  }
+
+  /** Waits for the engine to show the guest agent responsive; otherwise fails naming the missing part. */
+  private static void awaitResponsiveGuest() throws Exception {
+    Instant deadline = Instant.now().plus(RESPONSIVE_WAIT);
+    JsonNode state = api.json(guestPath()).path("state");
+    while (!state.path("responsive").asBoolean() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(1000);
+      state = api.json(guestPath()).path("state");
+    }
+    if (state.path("responsive").asBoolean()) {
+      return;
+    }
+    String missing;
+    if (state.isMissingNode() || state.isNull()) {
+      missing = "no guest state ever reached the engine: is the host agent publishing porthole.guests.v1,"
+          + " and does the demo image run the guest agent (deploy/local/vm/build-demo-image.sh)?";
+    } else if (!state.path("channel").asBoolean()) {
+      missing = "the host agent sees no " + DemoVm.GUEST_CHANNEL + " channel on the demo domain";
+    } else if (!state.path("connected").asBoolean()) {
+      missing = "the host agent has the channel but no hello from the guest agent"
+          + " (see the guest's serial log " + DemoVm.serialLog(stack.options().demoVmName()) + ")";
+    } else {
+      missing = "the guest agent said hello but its heartbeats stopped";
+    }
+    throw new AssertionError("guest agent of the demo VM not responsive after " + RESPONSIVE_WAIT + ": "
+        + missing + " (last state: " + state + ")");
+  }
+
+  private static Set<String> actionIds(JsonNode guest) {
+    Set<String> ids = new HashSet<>();
+    guest.path("disconnectActions").forEach(a -> ids.add(a.path("eventId").asText()));
+    return ids;
+  }
+
+  /** The newest disconnect action not in {@code before}, or null. */
+  private static JsonNode newAction(JsonNode guest, Set<String> before) {
+    for (JsonNode a : guest.path("disconnectActions")) {
+      if (!before.contains(a.path("eventId").asText())) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** An instant as Jackson writes it: ISO-8601 text, or decimal epoch seconds. */
+  private static Instant instant(JsonNode n) {
+    if (n.isNumber()) {
+      return Instant.ofEpochMilli(Math.round(n.asDouble() * 1000));
+    }
+    return Instant.parse(n.asText());
+  }
+
+  private static long serialLocks() throws IOException {
+    Path log = DemoVm.serialLog(stack.options().demoVmName());
+    if (!Files.exists(log)) {
+      throw new AssertionError("no serial log at " + log + ": the demo domain logs its serial console there");
+    }
+    String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+    long n = 0;
+    for (int i = text.indexOf(LOCKED_LINE); i >= 0; i = text.indexOf(LOCKED_LINE, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private static void awaitSession(String sessionId, String state) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(20);
+    String seen = api.sessionState(sessionId);
+    while (!seen.equals(state) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(POLL.toMillis());
+      seen = api.sessionState(sessionId);
+    }
+    assertThat(seen).as("console session state").isEqualTo(state);
+  }
+
+  private static int vncPort() throws IOException {
+    String display = Libvirt.virsh("vncdisplay", stack.options().demoVmName()).strip();
+    return 5900 + Integer.parseInt(display.substring(display.lastIndexOf(':') + 1));
+  }
+
+  private static String guestPath() {
+    return "/vms/" + vm + "/guest";
+  }
+
+  private static String policyPath() {
+    return "/vms/" + vm + "/console-policy";
+  }
+}
