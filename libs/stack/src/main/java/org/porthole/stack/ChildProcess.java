@@ -39,8 +39,22 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Runs a command to completion; fails with its output when it exits non-zero. */
   public static String run(List<String> command, Duration timeout) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getOutputStream().close();
+    return run(command, Map.of(), "", timeout);
+  }
+
+  /**
+   * Runs a command to completion with extra environment and {@code input} on its stdin (how
+   * secrets reach tools that prompt for them, never on a command line); fails with its output
+   * when it exits non-zero. The input is never part of an error message.
+   */
+  public static String run(List<String> command, Map<String, String> env, String input, Duration timeout)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process p = builder.start();
+    try (var stdin = p.getOutputStream()) {
+      stdin.write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     try {
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
