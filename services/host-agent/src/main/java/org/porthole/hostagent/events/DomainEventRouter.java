@@ -75,10 +75,12 @@ public final class DomainEventRouter implements AutoCloseable {
     String session = relay.map(RelayRegistry.Binding::sessionId).orElse("-");
     LOG.log(Level.INFO, "graphics {0} on domain {1} from {2} (session {3})",
         new Object[] {s.phase(), s.vmUuid(), s.remote(), session});
-    sink.publish(Topics.GRAPHICS, s.vmUuid(), factory.graphics(s, relay));
+    // Listeners first: the reconnect window re-arms the password before the engine (through
+    // Kafka) can tell anyone the console closed, so a viewer reconnecting at once is not refused.
     for (DomainEventListener l : listeners) {
       tell(() -> l.onGraphics(s, relay));
     }
+    sink.publish(Topics.GRAPHICS, s.vmUuid(), factory.graphics(s, relay));
   }
 
   void handleLifecycle(LifecycleSignal s) {
