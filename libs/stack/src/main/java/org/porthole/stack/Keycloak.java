@@ -69,7 +69,12 @@ public final class Keycloak implements AutoCloseable {
     Keycloak keycloak = new Keycloak(child, abs, port);
     try {
       keycloak.awaitReady();
-    } catch (RuntimeException e) {
+      KeycloakAdmin admin = KeycloakAdmin.signIn("http://127.0.0.1:" + port, ADMIN_USER,
+          readOrCreateSecret(abs.resolve("admin.password")));
+      if (admin.enableKerberosInBrowserFlow(REALM)) {
+        System.err.println("porthole: Keycloak's browser flow now tries Kerberos (SPNEGO) first");
+      }
+    } catch (RuntimeException | IOException e) {
       child.close();
       throw e;
     }

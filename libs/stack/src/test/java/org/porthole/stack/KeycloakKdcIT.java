@@ -127,7 +127,7 @@ class KeycloakKdcIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void secretsNeverReachTheLog() throws Exception {
     String log = Files.readString(dir.resolve("logs/keycloak.log"));
     assertThat(log).doesNotContain(Files.readString(keycloak.adminPasswordFile()).strip())
@@ -138,7 +138,7 @@ class KeycloakKdcIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void secondStartReusesDistributionAndData() throws Exception {
     Path home;
     try (var entries = Files.list(dir.resolve("keycloak"))) {
@@ -158,6 +158,67 @@ class KeycloakKdcIT {
     HttpResponse<String> r = passwordGrant("porthole-cli", "alice", Kdc.DEMO_USERS.get("alice"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(secondStart).isLessThan(firstStart);
+  }
+
+  /**
+   * SPNEGO: with alice's TGT (kinit), the engine client's code flow signs her in without a
+   * password: the Negotiate token made from her ticket cache is answered with a redirect that
+   * carries a code, and that code buys a token for alice.
+   */
+  @Test
+  @Order(7)
+  void aliceWithTgtSignsInWithoutPassword() throws Exception {
+    Path ccache = dir.resolve("alice.cc");
+    kdc.kinit("alice", Kdc.DEMO_USERS.get("alice"), ccache);
+    String verifier = Secrets.random(32);
+    String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+        java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+    String redirect = "http://localhost:8080/callback";
+    URI auth = URI.create(keycloak.realmUrl() + "/protocol/openid-connect/auth?client_id=porthole-engine"
+        + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
+        + "&code_challenge=" + challenge + "&code_challenge_method=S256&state=it");
+    HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    HttpResponse<String> challengePage = browser.send(HttpRequest.newBuilder(auth).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(challengePage.statusCode()).isEqualTo(401);
+    assertThat(challengePage.headers().allValues("WWW-Authenticate")).contains("Negotiate");
+
+    String negotiate = Spnego.token(kdc.krb5Conf(), ccache, "alice@" + Kdc.REALM, "HTTP@localhost");
+    HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(auth)
+        .header("Authorization", "Negotiate " + negotiate).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(302);
+    String location = signedIn.headers().firstValue("Location").orElseThrow();
+    assertThat(location).startsWith(redirect).contains("code=").doesNotContain("error=");
+    String code = URLDecoderHelp.param(location, "code");
+
+    String form = "grant_type=authorization_code&client_id=porthole-engine&code=" + URLEncoder.encode(code,
+        StandardCharsets.UTF_8) + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
+        + "&code_verifier=" + verifier + "&client_secret="
+        + URLEncoder.encode(keycloak.engineClientSecret(), StandardCharsets.UTF_8);
+    HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(
+        URI.create(keycloak.realmUrl() + "/protocol/openid-connect/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+    JsonNode claims = claims(JSON.readTree(token.body()).get("access_token").asText());
+    assertThat(claims.get("preferred_username").asText()).isEqualTo("alice");
+    assertThat(texts(claims.get("groups"))).containsExactly("console-users");
+  }
+
+  /** One query parameter of a redirect location. */
+  private static final class URLDecoderHelp {
+    static String param(String location, String name) {
+      String query = location.substring(location.indexOf('?') + 1);
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).equals(name)) {
+          return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        }
+      }
+      throw new AssertionError("no " + name + " in " + location);
+    }
   }
 
   private static HttpResponse<String> passwordGrant(String client, String user, String password) throws Exception {
