@@ -191,7 +191,7 @@ class KeycloakKdcIT {
     assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(302);
     String location = signedIn.headers().firstValue("Location").orElseThrow();
     assertThat(location).startsWith(redirect).contains("code=").doesNotContain("error=");
-    String code = URLDecoderHelp.param(location, "code");
+    String code = queryParam(location, "code");
 
     String form = "grant_type=authorization_code&client_id=porthole-engine&code=" + URLEncoder.encode(code,
         StandardCharsets.UTF_8) + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
@@ -208,17 +208,15 @@ class KeycloakKdcIT {
   }
 
   /** One query parameter of a redirect location. */
-  private static final class URLDecoderHelp {
-    static String param(String location, String name) {
-      String query = location.substring(location.indexOf('?') + 1);
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0 && pair.substring(0, eq).equals(name)) {
-          return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        }
+  private static String queryParam(String location, String name) {
+    String query = location.substring(location.indexOf('?') + 1);
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       }
-      throw new AssertionError("no " + name + " in " + location);
     }
+    throw new AssertionError("no " + name + " in " + location);
   }
 
   private static HttpResponse<String> passwordGrant(String client, String user, String password) throws Exception {
