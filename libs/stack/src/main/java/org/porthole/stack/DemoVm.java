@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The demo guest: a Debian cloud kernel and a busybox initramfs that draws a banner on its
@@ -15,6 +17,8 @@ import java.util.List;
  * serial console to a file, where the agent's {@code PORTHOLE-GUEST:} lines appear.
  */
 public final class DemoVm {
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   /** Where the kernel and initramfs live; readable by QEMU. */
   public static final Path IMAGE_DIR = Path.of("/var/lib/libvirt/images/porthole");
   /** The guest control channel's virtio-serial port name (docs/guest-protocol.md). */
@@ -70,7 +74,7 @@ public final class DemoVm {
     // a domain still running on such a definition is restarted so the guest agent is reachable.
     Path xml = Files.createTempFile("porthole-demo", ".xml");
     try {
-      Files.writeString(xml, domainXml(name));
+      Files.writeString(xml, withUuid(domainXml(name), existingUuid(name)));
       Libvirt.virsh("define", xml.toString());
     } finally {
       Files.deleteIfExists(xml);
@@ -84,6 +88,33 @@ public final class DemoVm {
       Libvirt.virsh("start", name);
     }
     return Libvirt.virsh("domuuid", name).strip();
+  }
+
+  /**
+   * The UUID of the domain already defined as {@code name}, if any: redefining a domain must keep
+   * it (libvirt refuses a second definition of a name under a new UUID, and the engine knows the
+   * VM by it).
+   */
+  private static Optional<String> existingUuid(String name) {
+    try {
+      String uuid = Libvirt.virsh("domuuid", name).strip();
+      return UUID_TEXT.matcher(uuid).matches() ? Optional.of(uuid) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // not defined yet
+    }
+  }
+
+  /** {@code xml} with {@code <uuid>} right after {@code <name>} when a UUID is given. */
+  static String withUuid(String xml, Optional<String> uuid) {
+    if (uuid.isEmpty()) {
+      return xml;
+    }
+    int at = xml.indexOf("</name>");
+    if (at < 0) {
+      throw new IllegalArgumentException("domain XML without a name");
+    }
+    int end = at + "</name>".length();
+    return xml.substring(0, end) + "\n  <uuid>" + uuid.get() + "</uuid>" + xml.substring(end);
   }
 
   /** Starts a transient domain (gone when destroyed) for tests; returns its UUID. */

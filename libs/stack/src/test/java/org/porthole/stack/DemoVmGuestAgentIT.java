@@ -83,7 +83,7 @@ class DemoVmGuestAgentIT {
 
   @Test
   void destroyAndStartGivesANewHelloWithANewInstance() throws Exception {
-    DemoVm.ensureRunning(REPO, name);
+    String uuid = DemoVm.ensureRunning(REPO, name);
     String first;
     try (GuestChannelClient guest = GuestChannelClient.connect(DemoVm.channelSocket(name, DemoVm.GUEST_CHANNEL))) {
       first = guest.await(Message.Hello.class, h -> !h.answer(), BOOT_TO_HELLO).instance();
@@ -102,6 +102,12 @@ class DemoVmGuestAgentIT {
           .isEqualTo(hello.instance());
       assertThat(ok(guest.request("r1", "refresh", REPLY))).as("state starts over").containsEntry("session", "unlocked");
     }
+    // A second `./porthole up` redefines the same persistent domain, keeping its UUID (and shut
+    // off, it starts it again).
+    assertThat(DemoVm.ensureRunning(REPO, name)).isEqualTo(uuid);
+    Libvirt.virsh("destroy", name);
+    assertThat(DemoVm.ensureRunning(REPO, name)).isEqualTo(uuid);
+    assertThat(Libvirt.virsh("domstate", name).strip()).isEqualTo("running");
   }
 
   private static Map<String, Object> ok(Message reply) {

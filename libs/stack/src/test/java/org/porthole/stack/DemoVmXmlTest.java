@@ -34,4 +34,11 @@ class DemoVmXmlTest {
     assertThat(xml).contains("listen='127.0.0.1'").contains("passwdValidTo='2000-01-01T00:00:00'")
         .doesNotContain("listen='0.0.0.0'");
   }
+
+  @Test
+  void keepsAnExistingDomainsUuidWhenRedefining() {
+    String with = DemoVm.withUuid(xml, java.util.Optional.of("b8f5b6d3-dfba-4aaa-b8bf-bad06afe9dcd"));
+    assertThat(with).contains("</name>\n  <uuid>b8f5b6d3-dfba-4aaa-b8bf-bad06afe9dcd</uuid>");
+    assertThat(DemoVm.withUuid(xml, java.util.Optional.empty())).isEqualTo(xml);
+  }
 }
