@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.porthole.guest.protocol.ChannelStreams;
 import org.porthole.guest.protocol.Frame;
 import org.porthole.guest.protocol.LineReader;
 import org.porthole.guest.protocol.LineWriter;
@@ -35,34 +35,8 @@ final class GuestChannelClient implements Closeable {
 
   private GuestChannelClient(SocketChannel socket) {
     this.socket = socket;
-    // Not Channels.newInputStream/newOutputStream: those share the channel's blocking lock,
-    // so the reader thread's blocked read would stall every write of the test.
-    OutputStream out = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-        while (buffer.hasRemaining()) {
-          socket.write(buffer);
-        }
-      }
-    };
-    InputStream in = new InputStream() {
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        return len == 0 ? 0 : socket.read(ByteBuffer.wrap(b, off, len));
-      }
-    };
+    OutputStream out = ChannelStreams.out(socket);
+    InputStream in = ChannelStreams.in(socket);
     this.writer = new LineWriter(out);
     this.reader = new Thread(() -> readAll(in), "guest-channel-reader");
     reader.setDaemon(true);

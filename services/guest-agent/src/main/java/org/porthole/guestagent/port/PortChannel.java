@@ -7,10 +7,10 @@ import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.porthole.guest.protocol.ChannelStreams;
 
 /**
  * An open virtio-serial port: one byte stream in, one out. A real port is a character device,
@@ -18,9 +18,9 @@ import java.nio.file.Path;
  * path is connected instead, which is how tests (and a host-side simulator) play the host.
  *
  * <p>Threads: one thread reads while others write (through the single
- * {@link org.porthole.guest.protocol.LineWriter}). The streams here call the descriptor
- * directly, because the JDK's channel streams take one lock for both directions and a
- * blocked read would stall every write.
+ * {@link org.porthole.guest.protocol.LineWriter}). The streams call the descriptor directly
+ * ({@link ChannelStreams} for a socket), because the JDK's channel streams take one lock for
+ * both directions and a blocked read would stall every write.
  */
 public final class PortChannel implements Closeable {
   private static final int SOCKET_TYPE = 0140000;
@@ -50,7 +50,7 @@ public final class PortChannel implements Closeable {
         socket.close();
         throw e;
       }
-      return new PortChannel(new SocketIn(socket), new SocketOut(socket), socket);
+      return new PortChannel(ChannelStreams.in(socket), ChannelStreams.out(socket), socket);
     }
     RandomAccessFile file = new RandomAccessFile(device.toFile(), "rw");
     return new PortChannel(new FileIn(file), new FileOut(file), file);
@@ -72,53 +72,6 @@ public final class PortChannel implements Closeable {
   @Override
   public void close() throws IOException {
     resource.close();
-  }
-
-  private static final class SocketIn extends InputStream {
-    private final SocketChannel socket;
-
-    SocketIn(SocketChannel socket) {
-      this.socket = socket;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      int n;
-      do {
-        n = socket.read(ByteBuffer.wrap(b, off, len));
-      } while (n == 0);
-      return n;
-    }
-  }
-
-  private static final class SocketOut extends OutputStream {
-    private final SocketChannel socket;
-
-    SocketOut(SocketChannel socket) {
-      this.socket = socket;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-      while (buffer.hasRemaining()) {
-        socket.write(buffer);
-      }
-    }
   }
 
   private static final class FileIn extends InputStream {

@@ -1,8 +1,6 @@
 package org.porthole.hostagent.guest;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -22,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.porthole.guest.protocol.ChannelStreams;
 import org.porthole.guest.protocol.ErrorCode;
 import org.porthole.guest.protocol.Frame;
 import org.porthole.guest.protocol.Handshake;
@@ -150,7 +149,7 @@ final class FakeGuest implements AutoCloseable {
       try (SocketChannel c = s.accept()) {
         current = c;
         connections.incrementAndGet();
-        writer = new LineWriter(out(c));
+        writer = new LineWriter(ChannelStreams.out(c));
         handshake = new Handshake(new Message.Hello(versions, "porthole-guest-agent", "0.1.0-test",
             instance, false));
         seq.set(0);
@@ -165,7 +164,7 @@ final class FakeGuest implements AutoCloseable {
   }
 
   private void serve(SocketChannel c) throws IOException {
-    LineReader reader = new LineReader(in(c));
+    LineReader reader = new LineReader(ChannelStreams.in(c));
     Frame f;
     while ((f = reader.next()) != null) {
       if (f instanceof Frame.Oversized) {
@@ -233,38 +232,6 @@ final class FakeGuest implements AutoCloseable {
     } catch (IOException e) {
       // connection gone; the next one gets heartbeats
     }
-  }
-
-  private static InputStream in(SocketChannel c) {
-    return new InputStream() {
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        return c.read(ByteBuffer.wrap(b, off, len));
-      }
-    };
-  }
-
-  private static OutputStream out(SocketChannel c) {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-        while (buf.hasRemaining()) {
-          c.write(buf);
-        }
-      }
-    };
   }
 
   @Override
