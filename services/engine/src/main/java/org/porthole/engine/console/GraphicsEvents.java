@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.engine.EventTimes;
 
 /**
  * Moves console sessions by graphics events, inside the caller's transaction:
@@ -46,7 +47,7 @@ public class GraphicsEvents {
             LOG.warnf("graphics event for session %s of VM %s matches no session; ignored", sessionId, vmId);
             return;
         }
-        Instant at = occurredAt(event.getOccurredAtEpochMs());
+        Instant at = EventTimes.occurredAt(event.getOccurredAtEpochMs(), clock.instant());
         switch (event.getPhase()) {
             case GRAPHICS_PHASE_CONNECT:
                 sessions.recordConnect(connection, sessionId, at, bounded(event.getClientAddress()));
@@ -61,15 +62,6 @@ public class GraphicsEvents {
                 throw new IllegalArgumentException("graphics phase " + event.getPhaseValue() + " is not known");
         }
         LOG.infof("session %s: graphics %s", sessionId, event.getPhase());
-    }
-
-    private Instant occurredAt(long epochMillis) {
-        Instant now = clock.instant();
-        if (epochMillis <= 0) {
-            return now;
-        }
-        Instant at = Instant.ofEpochMilli(epochMillis);
-        return at.isAfter(now) ? now : at;
     }
 
     private static UUID parse(String raw, String field) {

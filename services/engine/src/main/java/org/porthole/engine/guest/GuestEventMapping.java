@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.porthole.api.events.v1.DisconnectActionOutcome;
 import org.porthole.api.events.v1.GuestEvent;
 import org.porthole.api.hostagent.v1.GuestSession;
+import org.porthole.engine.EventTimes;
 import org.porthole.engine.agent.HostIds;
 import org.porthole.engine.inventory.DomainMapping;
 
@@ -38,12 +39,7 @@ final class GuestEventMapping {
 
     /** The event's time, never later than {@code now} (a host clock ahead must not pin the state). */
     static Instant occurredAt(GuestEvent event, Instant now) {
-        long ms = event.getOccurredAtEpochMs();
-        if (ms <= 0) {
-            return now;
-        }
-        Instant at = Instant.ofEpochMilli(ms);
-        return at.isAfter(now) ? now : at;
+        return EventTimes.occurredAt(event.getOccurredAtEpochMs(), now);
     }
 
     static GuestState state(GuestEvent event, Instant at) {

@@ -15,6 +15,7 @@ import org.porthole.api.events.v1.HostEvent;
 import org.porthole.api.events.v1.HostEventKind;
 import org.porthole.api.events.v1.LifecycleEvent;
 import org.porthole.api.hostagent.v1.DomainState;
+import org.porthole.engine.EventTimes;
 import org.porthole.engine.agent.HostIds;
 
 /**
@@ -50,7 +51,7 @@ public class InventoryEvents {
     public boolean applyHost(Connection connection, HostEvent event) throws SQLException {
         String hostId = requireHostId(event.getHostId());
         Instant now = clock.instant();
-        Instant seenAt = occurredAt(event.getOccurredAtEpochMs(), now);
+        Instant seenAt = EventTimes.occurredAt(event.getOccurredAtEpochMs(), now);
         if (event.getKind() == HostEventKind.HOST_EVENT_KIND_GOODBYE) {
             hosts.recordGoodbye(connection, hostId, seenAt);
             LOG.infof("host %s said goodbye", hostId);
@@ -75,7 +76,7 @@ public class InventoryEvents {
         UUID vmId = DomainMapping.parseUuid(event.getVmUuid())
                 .orElseThrow(() -> new IllegalArgumentException("lifecycle event vm_uuid is not a UUID"));
         String hostId = requireHostId(event.getHostId());
-        Instant at = occurredAt(event.getOccurredAtEpochMs(), clock.instant());
+        Instant at = EventTimes.occurredAt(event.getOccurredAtEpochMs(), clock.instant());
         if (event.getDetail().startsWith(UNDEFINED)) {
             vms.delete(connection, vmId, at);
             LOG.infof("VM %s undefined on %s", vmId, hostId);
@@ -105,15 +106,6 @@ public class InventoryEvents {
             throw new IllegalArgumentException("host_id is not host:port");
         }
         return hostId;
-    }
-
-    /** The event's time, never later than now (a host clock ahead must not keep it alive). */
-    private static Instant occurredAt(long epochMillis, Instant now) {
-        if (epochMillis <= 0) {
-            return now;
-        }
-        Instant at = Instant.ofEpochMilli(epochMillis);
-        return at.isAfter(now) ? now : at;
     }
 
     private static String bounded(String text) {
