@@ -8,15 +8,12 @@ import io.grpc.stub.StreamObserver;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,8 +26,8 @@ import java.util.stream.Stream;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.pki.DevPki;
-import org.porthole.token.Jwks;
 import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.wsproxy.harness.JwksServer;
 import org.porthole.wsproxy.harness.TestTokens;
 import org.porthole.wsproxy.harness.WsTestClient;
 
@@ -58,7 +55,7 @@ public final class ProxyLoad {
         List<String> extra = List.of(args).subList(4, args.length);
         Path pki = Files.createTempDirectory("proxy-load-pki");
         TestTokens tokens = new TestTokens("load-key");
-        HttpServer jwks = jwks(tokens);
+        HttpServer jwks = JwksServer.start(tokens);
         BannerAgent fake = new BannerAgent();
         Server agent = Grpc.newServerBuilderForPort(0, DevPki.ensure(pki, "host-agent").serverCredentials())
                 .directExecutor().addService(fake).build().start();
@@ -171,20 +168,6 @@ public final class ProxyLoad {
         reader.setDaemon(true);
         reader.start();
         return port.get(WAIT_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private static HttpServer jwks(TestTokens tokens) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] document = Jwks.toJson(Map.of(tokens.key().kid(), tokens.key().publicKey()))
-                .getBytes(StandardCharsets.UTF_8);
-        server.createContext("/api/v1/jwks", exchange -> {
-            exchange.sendResponseHeaders(200, document.length);
-            try (OutputStream body = exchange.getResponseBody()) {
-                body.write(document);
-            }
-        });
-        server.start();
-        return server;
     }
 
     /** utime + stime of a process in ms (clock ticks of 10 ms). */
