@@ -45,7 +45,7 @@ final class TokenMint {
     Instant now = Instant.now();
     return signer.sign(new ConsoleClaims(ISSUER, AUDIENCE, "bench", UUID.randomUUID().toString(),
         UUID.randomUUID().toString(), hostId, ConsoleClaims.CHANNEL_VNC, now, now, now.plusSeconds(LIFETIME_SECONDS),
-        UUID.randomUUID().toString()));
+        UUID.randomUUID().toString(), ConsoleClaims.MODE_INTERACTIVE));
   }
 
   private Queue<String> pool(String hostId) {

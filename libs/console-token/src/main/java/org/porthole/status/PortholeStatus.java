@@ -9,6 +9,8 @@ package org.porthole.status;
 public enum PortholeStatus {
     BAD_REQUEST(400, 1007, GrpcCodes.INVALID_ARGUMENT),
     TOKEN_REJECTED(401, 4001, GrpcCodes.UNAUTHENTICATED),
+    /** No signed-in user (REST): sign in through Keycloak, or send a bearer token or Negotiate. */
+    SIGN_IN_REQUIRED(401, 4001, GrpcCodes.UNAUTHENTICATED),
     ORIGIN_REJECTED(403, 4003, GrpcCodes.PERMISSION_DENIED),
     FORBIDDEN(403, 4003, GrpcCodes.PERMISSION_DENIED),
     NOT_FOUND(404, 4004, GrpcCodes.NOT_FOUND),

@@ -17,10 +17,27 @@ import java.time.Instant;
  * @param notBefore {@code nbf}
  * @param expiresAt {@code exp}
  * @param tokenId   {@code jti}: redeemed once by the host agent
+ * @param mode      {@code mode}: {@link #MODE_INTERACTIVE} or {@link #MODE_VIEW}; the host agent drops a view
+ *                  console's input before it reaches QEMU
  */
 public record ConsoleClaims(String issuer, String audience, String subject, String sessionId, String vmUuid,
-        String hostId, String channel, Instant issuedAt, Instant notBefore, Instant expiresAt, String tokenId) {
+        String hostId, String channel, Instant issuedAt, Instant notBefore, Instant expiresAt, String tokenId,
+        String mode) {
 
     /** The VNC console channel. */
     public static final String CHANNEL_VNC = "vnc";
+    /** Keys, pointer and clipboard reach the VM. */
+    public static final String MODE_INTERACTIVE = "interactive";
+    /** Only the picture: the host agent drops every input message. */
+    public static final String MODE_VIEW = "view";
+
+    /** True for a view-only console. */
+    public boolean viewOnly() {
+        return MODE_VIEW.equals(mode);
+    }
+
+    /** True for the two modes the format knows. */
+    public static boolean knownMode(String mode) {
+        return MODE_INTERACTIVE.equals(mode) || MODE_VIEW.equals(mode);
+    }
 }

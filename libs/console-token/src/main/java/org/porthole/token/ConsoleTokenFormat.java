@@ -24,6 +24,7 @@ final class ConsoleTokenFormat {
     static final String NBF = "nbf";
     static final String EXP = "exp";
     static final String JTI = "jti";
+    static final String MODE = "mode";
 
     private ConsoleTokenFormat() {
     }

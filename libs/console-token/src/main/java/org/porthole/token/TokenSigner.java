@@ -60,6 +60,10 @@ public final class TokenSigner {
         payload.put(NBF, seconds(NBF, claims.notBefore()));
         payload.put(EXP, seconds(EXP, claims.expiresAt()));
         payload.put(JTI, required(JTI, claims.tokenId()));
+        if (!ConsoleClaims.knownMode(claims.mode())) {
+            throw new IllegalArgumentException("claim mode must be interactive or view");
+        }
+        payload.put(MODE, claims.mode());
         Duration lifetime = Duration.ofSeconds(payload.get(EXP).asLong() - payload.get(IAT).asLong());
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
             throw new IllegalArgumentException("token lifetime must be 1.." + MAX_LIFETIME.toSeconds()

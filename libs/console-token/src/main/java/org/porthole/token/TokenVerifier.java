@@ -137,7 +137,10 @@ public final class TokenVerifier {
                 read.text(ConsoleTokenFormat.VM), read.text(ConsoleTokenFormat.HOST),
                 read.text(ConsoleTokenFormat.CH), read.time(ConsoleTokenFormat.IAT),
                 read.time(ConsoleTokenFormat.NBF), read.time(ConsoleTokenFormat.EXP),
-                read.text(ConsoleTokenFormat.JTI));
+                read.text(ConsoleTokenFormat.JTI), read.text(ConsoleTokenFormat.MODE));
+        if (!ConsoleClaims.knownMode(claims.mode())) {
+            throw reject(Reason.MISSING_CLAIM, "mode is neither interactive nor view");
+        }
         if (!issuer.equals(claims.issuer())) {
             throw reject(Reason.WRONG_ISSUER, "iss is not the configured issuer");
         }

@@ -10,6 +10,7 @@ class PortholeStatusTest {
     private static final Object[][] TABLE = {
         {PortholeStatus.BAD_REQUEST, 400, 1007, 3},
         {PortholeStatus.TOKEN_REJECTED, 401, 4001, 16},
+        {PortholeStatus.SIGN_IN_REQUIRED, 401, 4001, 16},
         {PortholeStatus.ORIGIN_REJECTED, 403, 4003, 7},
         {PortholeStatus.FORBIDDEN, 403, 4003, 7},
         {PortholeStatus.NOT_FOUND, 404, 4004, 5},
@@ -37,6 +38,7 @@ class PortholeStatusTest {
     void grpcCodesMapBack() {
         for (PortholeStatus status : PortholeStatus.values()) {
             PortholeStatus expected = status == PortholeStatus.ORIGIN_REJECTED ? PortholeStatus.FORBIDDEN
+                : status == PortholeStatus.SIGN_IN_REQUIRED ? PortholeStatus.TOKEN_REJECTED
                 : status == PortholeStatus.OVERLOADED ? PortholeStatus.TOO_LARGE : status;
             assertEquals(expected, PortholeStatus.fromGrpcCode(status.grpcCode()), status.name());
         }

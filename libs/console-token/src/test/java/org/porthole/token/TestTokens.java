@@ -21,7 +21,7 @@ final class TestTokens {
     static ConsoleClaims claims(Instant iat, Instant nbf, Instant exp) {
         return new ConsoleClaims(ISSUER, AUDIENCE, "alice", "5b0c6c1e-1111-4c1f-9c55-000000000001",
                 "0f8fad5b-d9cb-469f-a165-70867728950e", "localhost:9443", ConsoleClaims.CHANNEL_VNC, iat, nbf, exp,
-                "jti-" + iat.getEpochSecond() + "-" + exp.getEpochSecond());
+                "jti-" + iat.getEpochSecond() + "-" + exp.getEpochSecond(), ConsoleClaims.MODE_INTERACTIVE);
     }
 
     static ConsoleClaims validClaims() {
@@ -32,7 +32,7 @@ final class TestTokens {
     static String payloadJson(long iat, long nbf, long exp) {
         return "{\"iss\":\"" + ISSUER + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"alice\",\"sid\":\"s1\","
                 + "\"vm\":\"vm-a\",\"host\":\"localhost:9443\",\"ch\":\"vnc\",\"iat\":" + iat + ",\"nbf\":" + nbf
-                + ",\"exp\":" + exp + ",\"jti\":\"j1\"}";
+                + ",\"exp\":" + exp + ",\"jti\":\"j1\",\"mode\":\"interactive\"}";
     }
 
     static String header(String kid) {

@@ -40,11 +40,16 @@ class TokenSignerTest {
     void refusesMissingClaim() {
         ConsoleClaims c = TestTokens.validClaims();
         ConsoleClaims noJti = new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(), c.vmUuid(),
-                c.hostId(), c.channel(), c.issuedAt(), c.notBefore(), c.expiresAt(), null);
+                c.hostId(), c.channel(), c.issuedAt(), c.notBefore(), c.expiresAt(), null, c.mode());
         assertThrows(IllegalArgumentException.class, () -> signer.sign(noJti));
         ConsoleClaims noExp = new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(), c.vmUuid(),
-                c.hostId(), c.channel(), c.issuedAt(), c.notBefore(), null, c.tokenId());
+                c.hostId(), c.channel(), c.issuedAt(), c.notBefore(), null, c.tokenId(), c.mode());
         assertThrows(IllegalArgumentException.class, () -> signer.sign(noExp));
+        for (String mode : new String[] {null, "", "admin", "View"}) {
+            ConsoleClaims badMode = new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(),
+                    c.vmUuid(), c.hostId(), c.channel(), c.issuedAt(), c.notBefore(), c.expiresAt(), c.tokenId(), mode);
+            assertThrows(IllegalArgumentException.class, () -> signer.sign(badMode));
+        }
     }
 
     @Test

@@ -72,11 +72,22 @@ class TokenVerifierTest {
 
     @Test
     void rejectsTokenWithoutAnyOneClaim() {
-        for (String claim : List.of("iss", "aud", "sub", "sid", "vm", "host", "ch", "iat", "nbf", "exp", "jti")) {
+        for (String claim : List.of("iss", "aud", "sub", "sid", "vm", "host", "ch", "iat", "nbf", "exp", "jti", "mode")) {
             String payload = payloadJson(T, T, T + 60).replaceFirst("\"" + claim + "\":(\"[^\"]*\"|[0-9]+),?", "")
                     .replace(",}", "}");
             assertFalse(payload.contains("\"" + claim + "\""), payload);
             assertEquals(Reason.MISSING_CLAIM, rejection(signRaw(key, header("k1"), payload)), claim);
+        }
+    }
+
+    @Test
+    void readsTheViewModeAndRefusesAnyOtherMode() throws Exception {
+        String view = payloadJson(T, T, T + 60).replace("\"mode\":\"interactive\"", "\"mode\":\"view\"");
+        assertTrue(verifier.verify(signRaw(key, header("k1"), view)).viewOnly());
+        assertFalse(verifier.verify(signRaw(key, header("k1"), payloadJson(T, T, T + 60))).viewOnly());
+        for (String mode : List.of("\"admin\"", "\"VIEW\"", "\"\"", "1", "null", "[\"view\"]")) {
+            String payload = payloadJson(T, T, T + 60).replace("\"interactive\"", mode);
+            assertEquals(Reason.MISSING_CLAIM, rejection(signRaw(key, header("k1"), payload)), mode);
         }
     }
 

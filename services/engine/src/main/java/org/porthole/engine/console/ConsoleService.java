@@ -85,7 +85,8 @@ public class ConsoleService {
                     CHANNEL_VNC, now, now.plusSeconds(ticketSeconds));
             sessions.insert(connection, session);
             setTicket(vm, password, sessionId);
-            String token = tokens.sign(ANONYMOUS_SUBJECT, sessionId, vmId, vm.hostId(), CHANNEL_VNC, ticketSeconds)
+            String token = tokens.sign(ANONYMOUS_SUBJECT, sessionId, vmId, vm.hostId(), CHANNEL_VNC,
+                    ConsoleClaims.MODE_INTERACTIVE, ticketSeconds)
                     .compact();
             return new IssuedConsole(session, token, password, proxyUrl);
         });

@@ -32,16 +32,22 @@ public final class ConsoleClaimsFactory {
         this.random = random;
     }
 
-    /** Claims for one console session; {@code ticketSeconds} is how long its password lives. */
+    /**
+     * Claims for one console session; {@code mode} is {@link ConsoleClaims#MODE_INTERACTIVE} or
+     * {@link ConsoleClaims#MODE_VIEW}, {@code ticketSeconds} is how long its password lives.
+     */
     public ConsoleClaims build(String subject, UUID sessionId, UUID vmId, String hostId, String channel,
-            int ticketSeconds) {
+            String mode, int ticketSeconds) {
+        if (!ConsoleClaims.knownMode(mode)) {
+            throw new IllegalArgumentException("mode must be interactive or view");
+        }
         if (ticketSeconds < 1) {
             throw new IllegalArgumentException("ticket seconds must be positive");
         }
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plusSeconds(Math.min(ticketSeconds, MAX_LIFETIME_SECONDS));
         return new ConsoleClaims(issuer, audience, subject, sessionId.toString(), vmId.toString(), hostId, channel,
-                issuedAt, issuedAt, expiresAt, newTokenId());
+                issuedAt, issuedAt, expiresAt, newTokenId(), mode);
     }
 
     private String newTokenId() {

@@ -26,9 +26,9 @@ public class ConsoleTokens {
     }
 
     /** A signed token (JWS compact form) for one console session. The result is a secret: never log it. */
-    public SignedToken sign(String subject, UUID sessionId, UUID vmId, String hostId, String channel,
+    public SignedToken sign(String subject, UUID sessionId, UUID vmId, String hostId, String channel, String mode,
             int ticketSeconds) {
-        ConsoleClaims built = claims.build(subject, sessionId, vmId, hostId, channel, ticketSeconds);
+        ConsoleClaims built = claims.build(subject, sessionId, vmId, hostId, channel, mode, ticketSeconds);
         return new SignedToken(keys.signer().sign(built), built);
     }
 

@@ -32,7 +32,7 @@ class ConsoleClaimsFactoryTest {
 
     @Test
     void fillsEveryClaim() {
-        ConsoleClaims claims = factory.build("anonymous@loopback", SESSION, VM, "localhost:9443", "vnc", 120);
+        ConsoleClaims claims = factory.build("anonymous@loopback", SESSION, VM, "localhost:9443", "vnc", ConsoleClaims.MODE_INTERACTIVE, 120);
 
         assertThat(claims.issuer()).isEqualTo("porthole-engine");
         assertThat(claims.audience()).isEqualTo("porthole-console");
@@ -46,7 +46,7 @@ class ConsoleClaimsFactoryTest {
 
     @Test
     void issuesAtWholeSecondsAndIsValidAtOnce() {
-        ConsoleClaims claims = factory.build("u", SESSION, VM, "h:1", "vnc", 120);
+        ConsoleClaims claims = factory.build("u", SESSION, VM, "h:1", "vnc", ConsoleClaims.MODE_INTERACTIVE, 120);
 
         assertThat(claims.issuedAt()).isEqualTo(Instant.parse("2025-05-01T10:00:00Z"));
         assertThat(claims.notBefore()).isEqualTo(claims.issuedAt());
@@ -55,13 +55,13 @@ class ConsoleClaimsFactoryTest {
 
     @Test
     void neverLivesLongerThan120SecondsEvenForLongerTickets() {
-        ConsoleClaims claims = factory.build("u", SESSION, VM, "h:1", "vnc", 600);
+        ConsoleClaims claims = factory.build("u", SESSION, VM, "h:1", "vnc", ConsoleClaims.MODE_INTERACTIVE, 600);
         assertThat(Duration.between(claims.issuedAt(), claims.expiresAt())).isEqualTo(Duration.ofSeconds(120));
     }
 
     @Test
     void expiresWithAShorterTicket() {
-        ConsoleClaims claims = factory.build("u", SESSION, VM, "h:1", "vnc", 30);
+        ConsoleClaims claims = factory.build("u", SESSION, VM, "h:1", "vnc", ConsoleClaims.MODE_INTERACTIVE, 30);
         assertThat(Duration.between(claims.issuedAt(), claims.expiresAt())).isEqualTo(Duration.ofSeconds(30));
     }
 
@@ -69,14 +69,23 @@ class ConsoleClaimsFactoryTest {
     void givesEveryTokenItsOwnId() {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 1000; i++) {
-            ids.add(factory.build("u", SESSION, VM, "h:1", "vnc", 120).tokenId());
+            ids.add(factory.build("u", SESSION, VM, "h:1", "vnc", ConsoleClaims.MODE_INTERACTIVE, 120).tokenId());
         }
         assertThat(ids).hasSize(1000);
     }
 
     @Test
+    void carriesTheModeAndRefusesAnUnknownOne() {
+        assertThat(factory.build("u", SESSION, VM, "h:1", "vnc", ConsoleClaims.MODE_VIEW, 30).viewOnly()).isTrue();
+        assertThat(factory.build("u", SESSION, VM, "h:1", "vnc", ConsoleClaims.MODE_INTERACTIVE, 30).viewOnly())
+                .isFalse();
+        assertThatThrownBy(() -> factory.build("u", SESSION, VM, "h:1", "vnc", "admin", 30))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void rejectsNonPositiveTicketLifetime() {
-        assertThatThrownBy(() -> factory.build("u", SESSION, VM, "h:1", "vnc", 0))
+        assertThatThrownBy(() -> factory.build("u", SESSION, VM, "h:1", "vnc", ConsoleClaims.MODE_INTERACTIVE, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -84,7 +93,7 @@ class ConsoleClaimsFactoryTest {
     void signedClaimsVerifyWithThePublicKey() throws Exception {
         Ed25519Key key = Ed25519Key.generate("k1");
         Clock verifierClock = Clock.fixed(NOW.plusSeconds(5), ZoneOffset.UTC);
-        ConsoleClaims claims = factory.build("anonymous@loopback", SESSION, VM, "localhost:9443", "vnc", 120);
+        ConsoleClaims claims = factory.build("anonymous@loopback", SESSION, VM, "localhost:9443", "vnc", ConsoleClaims.MODE_INTERACTIVE, 120);
         String token = new TokenSigner(key).sign(claims);
 
         ConsoleClaims verified = new TokenVerifier(new StaticKeys(Map.of("k1", key.publicKey())),

@@ -102,7 +102,8 @@ class JwksRotationIT {
     }
 
     private String sign() {
-        return tokens.sign("it@loopback", UUID.randomUUID(), UUID.randomUUID(), "127.0.0.1:9443", "vnc", 120)
+        return tokens.sign("it@loopback", UUID.randomUUID(), UUID.randomUUID(), "127.0.0.1:9443", "vnc",
+                ConsoleClaims.MODE_INTERACTIVE, 120)
                 .compact();
     }
 

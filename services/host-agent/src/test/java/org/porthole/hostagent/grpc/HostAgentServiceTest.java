@@ -202,7 +202,7 @@ class HostAgentServiceTest {
   void rejectsTokenForAnotherChannel() throws Exception {
     ConsoleClaims c = ConsoleTokens.claims("s", VM, HOST);
     ConsoleClaims sso = new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(),
-        c.vmUuid(), c.hostId(), "sso", c.issuedAt(), c.notBefore(), c.expiresAt(), c.tokenId());
+        c.vmUuid(), c.hostId(), "sso", c.issuedAt(), c.notBefore(), c.expiresAt(), c.tokenId(), c.mode());
     assertThat(openAndAwait(tokens.sign(sso)).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
@@ -211,7 +211,7 @@ class HostAgentServiceTest {
     ConsoleClaims c = ConsoleTokens.claims("s", VM, HOST);
     Instant iat = started.minusSeconds(20);
     ConsoleClaims old = new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(),
-        c.vmUuid(), c.hostId(), c.channel(), iat, iat, iat.plusSeconds(110), c.tokenId());
+        c.vmUuid(), c.hostId(), c.channel(), iat, iat, iat.plusSeconds(110), c.tokenId(), c.mode());
     assertThat(openAndAwait(tokens.sign(old)).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
   }
 

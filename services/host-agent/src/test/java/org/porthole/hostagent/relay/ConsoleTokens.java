@@ -37,7 +37,8 @@ public final class ConsoleTokens {
   public static ConsoleClaims claims(String sessionId, String vmUuid, String hostId) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     return new ConsoleClaims(ISSUER, AUDIENCE, "alice", sessionId, vmUuid, hostId,
-        ConsoleClaims.CHANNEL_VNC, now, now, now.plusSeconds(60), UUID.randomUUID().toString());
+        ConsoleClaims.CHANNEL_VNC, now, now, now.plusSeconds(60), UUID.randomUUID().toString(),
+        ConsoleClaims.MODE_INTERACTIVE);
   }
 
   public String token(String sessionId, String vmUuid, String hostId) {

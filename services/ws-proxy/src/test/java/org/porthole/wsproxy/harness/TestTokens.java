@@ -53,7 +53,8 @@ public final class TestTokens {
     public static ConsoleClaims claims(String hostId, String channel, String vmUuid) {
         Instant now = Instant.now();
         return new ConsoleClaims(ISSUER, AUDIENCE, "alice", UUID.randomUUID().toString(), vmUuid, hostId, channel,
-                now, now, now.plusSeconds(60), UUID.randomUUID().toString());
+                now, now, now.plusSeconds(60), UUID.randomUUID().toString(),
+                ConsoleClaims.MODE_INTERACTIVE);
     }
 
     /** An authenticator that trusts exactly this key, verifying on the calling thread (no fetching). */

@@ -83,7 +83,7 @@ class TokenLoggingTest {
             ConsoleClaims old = TestTokens.claims(HOST, "vnc", "vm");
             String expired = new TokenSigner(tokens.key()).sign(new ConsoleClaims(old.issuer(), old.audience(),
                     old.subject(), old.sessionId(), old.vmUuid(), old.hostId(), old.channel(), past, past,
-                    past.plusSeconds(60), old.tokenId()));
+                    past.plusSeconds(60), old.tokenId(), old.mode()));
             secrets.add(expired);
             run(pipeline, "binary, porthole.token." + expired, null, agent, false);
 
