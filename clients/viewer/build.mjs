@@ -17,7 +17,7 @@ await cp(join(root, 'node_modules', '@novnc', 'novnc', 'LICENSE.txt'), join(outd
 
 const result = await esbuild.build({
   entryPoints: {
-    'js/index': join(root, 'src', 'main', 'web', 'js', 'vms', 'page.js'),
+    'js/index': join(root, 'src', 'main', 'web', 'js', 'index-page.js'),
     'js/console': join(root, 'src', 'main', 'web', 'js', 'console', 'page.js'),
   },
   outdir,

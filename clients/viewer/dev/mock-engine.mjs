@@ -2,14 +2,19 @@
 // looked at without the stack: serves the built site, a fake /api/v1, and a WebSocket
 // endpoint speaking just enough RFB (VNC auth, one raw frame) for noVNC to draw a screen.
 // Loopback only. Not part of the jar. Usage: npm run build && npm run mock [-- PORT]
+// PORTHOLE_MOCK_USER=admin (default) | alice | nobody picks the signed-in user.
 //
 // VMs: "demo" (draws a screen), "reject-token" (closes with 4001), "stopped" (shut off),
-// "exposed" (running, graphics exposed), "broken" (console POST answers 503).
-import { createHash, randomBytes } from 'node:crypto';
+// "exposed" (running, graphics exposed), "broken" (console POST answers 503), "held" (held by
+// bob: 409 → takeover prompt, or 403 without console.takeover), "taken-over" (closes with 4009
+// after 5 s), "revoked" (closes with 4003 after 5 s), "view-only" (alice may only view).
+// An ACL filter subject starting with "slow" answers after 2 s (to watch stale answers dropped).
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mockAcls, mockAudit, mockPermissions, mockTags, mockUser } from './mock-data.mjs';
 
 const port = Number(process.argv[2] ?? 8090);
 const site = join(dirname(fileURLToPath(import.meta.url)), '..', 'target', 'classes', 'META-INF', 'resources');
@@ -17,6 +22,7 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/cs
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const WIDTH = 640;
 const HEIGHT = 400;
+const FINAL_CLOSE_AFTER_MS = 5000;
 
 const vms = [
   vm('11111111-1111-4111-8111-111111111111', 'demo', 'running', true, false),
@@ -24,29 +30,95 @@ const vms = [
   vm('33333333-3333-4333-8333-333333333333', 'stopped', 'shutoff', true, false),
   vm('44444444-4444-4444-8444-444444444444', 'exposed', 'running', true, true),
   vm('55555555-5555-4555-8555-555555555555', 'broken', 'running', true, false),
+  vm('66666666-6666-4666-8666-666666666666', 'held', 'running', true, false),
+  vm('77777777-7777-4777-8777-777777777777', 'taken-over', 'running', true, false),
+  vm('88888888-8888-4888-8888-888888888888', 'revoked', 'running', true, false),
+  vm('99999999-9999-4999-8999-999999999999', 'view-only', 'running', true, false),
 ];
+const user = mockUser(process.env.PORTHOLE_MOCK_USER ?? 'admin');
+const acls = mockAcls(vms);
+const tags = mockTags(vms);
+const audit = mockAudit(vms);
 const tickets = new Map();
+let nextAclId = 1000;
 
 function vm(id, name, state, passwordCapable, exposed) {
   return { id, name, state, hostId: 'localhost:9443', hostOnline: true, graphics: { type: 'vnc', exposed, passwordCapable } };
 }
 
-function json(res, status, body) {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
+function permissionsOn(found) {
+  return mockPermissions(user, found.name);
 }
 
-async function api(req, res, path) {
-  if (req.method === 'GET' && path === '/api/v1/vms') {
-    return json(res, 200, vms);
+function json(res, status, body) {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
+
+async function readBody(req) {
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > 64 * 1024) {
+      return null;
+    }
   }
-  const match = path.match(/^\/api\/v1\/vms\/([^/]+)(\/consoles)?$/);
-  const found = match && vms.find((v) => v.id === decodeURIComponent(match[1]));
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return null;
+  }
+}
+
+function record(kind, fields) {
+  audit.unshift({ id: audit.length + 1, kind, occurredAt: new Date().toISOString(), actor: user.name,
+    clientAddress: '127.0.0.1', vmUuid: null, sessionId: null, reason: null, detail: null, ...fields });
+}
+
+const isAdmin = () => user.admin;
+
+async function api(req, res, url) {
+  const path = url.pathname;
+  const origin = req.headers.origin;
+  if (req.method !== 'GET' && origin && origin !== `http://${req.headers.host}`) {
+    return json(res, 403, { status: 'ORIGIN_REJECTED', message: 'Cross-origin requests are refused.' });
+  }
+  if (req.method === 'GET' && path === '/api/v1/me') {
+    return json(res, 200, user);
+  }
+  if (req.method === 'GET' && path === '/api/v1/vms') {
+    return json(res, 200, vms.map((v) => ({ ...v, permissions: permissionsOn(v) })).filter((v) => v.permissions.length));
+  }
+  if (path === '/api/v1/acls' || path.startsWith('/api/v1/acls/')) {
+    return aclApi(req, res, url);
+  }
+  if (req.method === 'GET' && path === '/api/v1/audit') {
+    return auditApi(res, url);
+  }
+  const match = path.match(/^\/api\/v1\/vms\/([^/]+)(\/consoles|\/tags(?:\/([^/]+))?)?$/);
+  const found = match && vms.find((v) => v.id === decodeURIComponent(match[1]) && permissionsOn(v).length);
   if (!found) {
     return json(res, 404, { status: 'NOT_FOUND', message: 'No such VM.' });
   }
   if (!match[2]) {
-    return json(res, 200, found);
+    return json(res, 200, { ...found, permissions: permissionsOn(found) });
+  }
+  if (match[2].startsWith('/tags')) {
+    return tagApi(req, res, found, match[3] === undefined ? undefined : decodeURIComponent(match[3]));
+  }
+  return consoleApi(req, res, found);
+}
+
+async function consoleApi(req, res, found) {
+  const body = await readBody(req);
+  if (req.method !== 'POST' || body === null || !['interactive', 'view', undefined].includes(body.mode)) {
+    return json(res, 400, { status: 'BAD_REQUEST', message: 'Expected {mode: "interactive"|"view", takeover?: boolean}.' });
+  }
+  const needed = body.mode === 'view' ? 'console.view' : 'console.connect';
+  const held = permissionsOn(found);
+  if (!held.includes(needed)) {
+    record('TICKET_REFUSED', { vmUuid: found.id, reason: `${needed} missing` });
+    return json(res, 403, { status: 'FORBIDDEN', message: `${needed} is required on VM ${found.name}` });
   }
   if (found.name === 'broken') {
     return json(res, 503, { status: 'UPSTREAM_UNAVAILABLE', message: 'Host agent localhost:9443 is unreachable.' });
@@ -54,18 +126,94 @@ async function api(req, res, path) {
   if (found.state !== 'running') {
     return json(res, 409, { status: 'CONFLICT', message: `VM ${found.name} is not running.` });
   }
+  if (found.name === 'held' && body.takeover !== true) {
+    return held.includes('console.takeover')
+      ? json(res, 409, { status: 'CONFLICT', message: 'the console is held by bob' })
+      : json(res, 403, { status: 'FORBIDDEN', message: 'console.takeover is required: the console is held by bob' });
+  }
   const token = ['h', 'p', 's'].map(() => randomBytes(24).toString('base64url')).join('.');
+  const sessionId = randomUUID();
   tickets.set(token, found);
+  record(body.takeover ? 'TAKEOVER' : 'TICKET_ISSUED', { vmUuid: found.id, sessionId, detail: { mode: body.mode ?? 'interactive' } });
   return json(res, 201, {
-    sessionId: crypto.randomUUID(), vmId: found.id, token, password: randomBytes(6).toString('base64').slice(0, 8),
+    sessionId, vmId: found.id, token, password: randomBytes(6).toString('base64').slice(0, 8),
     proxyUrl: `ws://127.0.0.1:${port}/v1/console`, expiresAt: new Date(Date.now() + 120_000).toISOString(),
   });
 }
 
+async function aclApi(req, res, url) {
+  if (!isAdmin()) {
+    return json(res, 403, { status: 'FORBIDDEN', message: 'admin is required' });
+  }
+  if (req.method === 'GET' && url.pathname === '/api/v1/acls') {
+    const vmFilter = url.searchParams.get('vm');
+    const subject = url.searchParams.get('subject');
+    if (subject?.startsWith('slow')) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    return json(res, 200, acls.filter((a) => (!vmFilter || a.object === vmFilter) && (!subject || a.subject.includes(subject.replace(/^slow/, '')))));
+  }
+  if (req.method === 'POST' && url.pathname === '/api/v1/acls') {
+    const body = await readBody(req);
+    if (!body || !['user', 'group'].includes(body.subjectKind) || !body.subject || !['vm', 'tag'].includes(body.objectKind) || !body.object
+      || !['console.view', 'console.connect', 'console.takeover', 'console.sso', 'admin'].includes(body.permission)) {
+      return json(res, 400, { status: 'BAD_REQUEST', message: 'subjectKind, subject, objectKind, object and permission are required.' });
+    }
+    const row = { id: nextAclId++, ...body, createdBy: user.name, createdAt: new Date().toISOString() };
+    acls.push(row);
+    record('ACL_ADDED', { detail: row });
+    return json(res, 201, row);
+  }
+  const id = Number(url.pathname.slice('/api/v1/acls/'.length));
+  const index = acls.findIndex((a) => a.id === id);
+  if (req.method !== 'DELETE' || index < 0) {
+    return json(res, 404, { status: 'NOT_FOUND', message: 'No such ACL entry.' });
+  }
+  record('ACL_REMOVED', { detail: acls.splice(index, 1)[0] });
+  return json(res, 204);
+}
+
+function tagApi(req, res, found, tag) {
+  const set = tags.get(found.id);
+  if (req.method === 'GET' && tag === undefined) {
+    return json(res, 200, [...set]);
+  }
+  if (!isAdmin()) {
+    return json(res, 403, { status: 'FORBIDDEN', message: `admin is required on VM ${found.name}` });
+  }
+  if (req.method === 'PUT' && tag) {
+    set.add(tag);
+    return json(res, 204);
+  }
+  if (req.method === 'DELETE' && tag) {
+    set.delete(tag);
+    return json(res, 204);
+  }
+  return json(res, 400, { status: 'BAD_REQUEST', message: 'PUT or DELETE /vms/{id}/tags/{tag}.' });
+}
+
+function auditApi(res, url) {
+  if (!isAdmin()) {
+    return json(res, 403, { status: 'FORBIDDEN', message: 'admin is required' });
+  }
+  const q = url.searchParams;
+  const from = q.get('from') ? Date.parse(q.get('from')) : -Infinity;
+  const to = q.get('to') ? Date.parse(q.get('to')) : Infinity;
+  const limit = Math.min(Number(q.get('limit') ?? 200) || 200, 1000);
+  return json(res, 200, audit.filter((e) => (!q.get('user') || e.actor === q.get('user'))
+    && (!q.get('vm') || e.vmUuid === q.get('vm')) && (!q.get('session') || e.sessionId === q.get('session'))
+    && Date.parse(e.occurredAt) >= from && Date.parse(e.occurredAt) <= to).slice(0, limit));
+}
+
 const server = createServer(async (req, res) => {
-  const path = new URL(req.url, 'http://x').pathname;
+  const url = new URL(req.url, 'http://x');
+  const path = url.pathname;
   if (path.startsWith('/api/')) {
-    return api(req, res, path);
+    return api(req, res, url);
+  }
+  if (path === '/logout') {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    return res.end('Signed out of the mock engine. Open /index.html to sign in again.\n');
   }
   const file = normalize(join(site, path === '/' ? 'index.html' : path));
   if (!file.startsWith(site)) {
@@ -97,6 +245,10 @@ server.on('upgrade', (req, socket) => {
   }
   tickets.delete(tokenProtocol.slice('porthole.token.'.length));
   serveRfb(socket);
+  const final = { 'taken-over': [4009, 'the console was taken over by bob'], revoked: [4003, 'access revoked'] }[target.name];
+  if (final) {
+    setTimeout(() => socket.end(closeFrame(...final)), FINAL_CLOSE_AFTER_MS);
+  }
 });
 
 function frame(opcode, payload) {

@@ -28,8 +28,31 @@ test('explains an abnormal close (1006) as an unreachable or refusing proxy', ()
   assert.match(described.text, /failed or was cut/);
 });
 
-test('explains the loopback-only policy close (1008)', () => {
-  assert.match(describeClose(1008).text, /loopback/);
+test('explains a policy close (1008) without the old loopback-only wording', () => {
+  const described = describeClose(1008);
+  assert.equal(described.status, 'FORBIDDEN');
+  assert.match(described.text, /refused this client by policy/);
+  assert.doesNotMatch(described.text, /loopback|sign-in exists/);
+});
+
+test('explains a takeover (4009) with the proxy\'s reason, as final: no reconnect suggested', () => {
+  const described = describeClose(4009, 'the console was taken over by bob');
+  assert.equal(described.final, 'taken-over');
+  assert.match(described.text, /^Another user took over this console\. Proxy says: "the console was taken over by bob"\. \(close code 4009\)$/);
+  assert.doesNotMatch(described.text, /[Rr]econnect/);
+});
+
+test('explains a revocation (4003) as final: no reconnect suggested', () => {
+  const described = describeClose(4003, 'access revoked');
+  assert.equal(described.final, 'revoked');
+  assert.match(described.text, /access to this console was revoked/);
+  assert.doesNotMatch(described.text, /[Rr]econnect/);
+});
+
+test('only 4003 and 4009 are final closes', () => {
+  for (const code of [1000, 1006, 1011, 1014, 4001, 4004, 4242, undefined]) {
+    assert.equal(describeClose(code, '').final, '', `code ${code}`);
+  }
 });
 
 test('shows an unknown code by number', () => {

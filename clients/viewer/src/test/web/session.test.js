@@ -36,19 +36,27 @@ class FakeRfb extends EventTarget {
   focus() {}
 }
 
-function harness({ tickets = TOKENS.map(ticketFor), failWith } = {}) {
+function harness({ tickets = TOKENS.map(ticketFor), failWith, answers, confirmTakeover, viewOnly } = {}) {
   const sockets = [];
   const rfbs = [];
   const statuses = [];
+  const requestOptions = [];
   let requests = 0;
   const session = new ConsoleSession({
     target: { id: 'screen' },
-    requestTicket: async () => {
+    confirmTakeover,
+    viewOnly,
+    requestTicket: async (options) => {
       requests++;
+      requestOptions.push(options);
       if (failWith) {
         throw failWith;
       }
-      return tickets.shift();
+      const answer = answers?.shift();
+      if (answer instanceof Error) {
+        throw answer;
+      }
+      return answer ?? tickets.shift();
     },
     openSocket: (url, protocols) => {
       const socket = new FakeSocket(url, protocols);
@@ -62,7 +70,7 @@ function harness({ tickets = TOKENS.map(ticketFor), failWith } = {}) {
     },
     onStatus: (status) => statuses.push(status),
   });
-  return { session, sockets, rfbs, statuses, requests: () => requests };
+  return { session, sockets, rfbs, statuses, requestOptions, requests: () => requests };
 }
 
 function ticketFor(token) {
@@ -205,4 +213,43 @@ test('neverLogsSecrets: a full connect, failure and reconnect writes nothing to 
     Object.assign(console, original);
   }
   assert.deepEqual(written, []);
+});
+
+test('a view-only console tells noVNC to send no input and sends no Ctrl-Alt-Del', async () => {
+  const { session, rfbs } = harness({ viewOnly: true });
+  await session.connect();
+  assert.equal(rfbs[0].viewOnly, true);
+  rfbs[0].dispatchEvent(new CustomEvent('connect'));
+  session.sendCtrlAltDel();
+  assert.equal(rfbs[0].ctrlAltDel, 0);
+  const interactive = harness();
+  await interactive.session.connect();
+  assert.equal(interactive.rfbs[0].viewOnly, false);
+});
+
+test('takenOverIsFinal: a 4009 close is explained with its reason and marked, with no reconnect', async () => {
+  const { session, sockets, statuses, requests } = harness();
+  await session.connect();
+  sockets[0].serverClose(4009, 'the console was taken over by bob');
+  assert.equal(last(statuses).state, STATE.DISCONNECTED);
+  assert.equal(last(statuses).reason, 'taken-over');
+  assert.match(last(statuses).text, /took over.*taken over by bob.*4009/);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(requests(), 1, 'no automatic new ticket');
+});
+
+test('revokedIsFinal: a 4003 close is explained and marked, with no reconnect', async () => {
+  const { session, sockets, statuses, requests } = harness();
+  await session.connect();
+  sockets[0].serverClose(4003, 'access revoked');
+  assert.equal(last(statuses).reason, 'revoked');
+  assert.match(last(statuses).text, /revoked/);
+  assert.equal(requests(), 1);
+});
+
+test('an ordinary close carries no final reason', async () => {
+  const { session, sockets, statuses } = harness();
+  await session.connect();
+  sockets[0].serverClose(1000, '');
+  assert.equal('reason' in last(statuses), false);
 });

@@ -17,7 +17,7 @@ const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066
 
 const STATUS_BY_HTTP = new Map([
   [400, 'BAD_REQUEST'],
-  [401, 'TOKEN_REJECTED'],
+  [401, 'SIGN_IN_REQUIRED'],
   [403, 'FORBIDDEN'],
   [404, 'NOT_FOUND'],
   [409, 'CONFLICT'],
@@ -29,8 +29,9 @@ const STATUS_BY_HTTP = new Map([
 const DEFAULT_MESSAGES = new Map([
   ['BAD_REQUEST', 'The engine refused the request as malformed.'],
   ['TOKEN_REJECTED', 'The engine refused the credentials.'],
+  ['SIGN_IN_REQUIRED', 'Your sign-in has ended. Reloading the page to sign in again…'],
   ['ORIGIN_REJECTED', 'The engine refused this page\'s origin.'],
-  ['FORBIDDEN', 'The engine refused access (only loopback clients are served until sign-in exists).'],
+  ['FORBIDDEN', 'You do not have the permission this needs.'],
   ['NOT_FOUND', 'The engine does not know this VM.'],
   ['CONFLICT', 'The VM cannot open a console now: it is not running or its VNC has no password authentication.'],
   ['TOO_LARGE', 'The request was too large.'],

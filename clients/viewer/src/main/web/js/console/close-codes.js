@@ -2,6 +2,9 @@
  * What a WebSocket close code from the ws-proxy means, in words a person can act on.
  * Codes follow the status table in docs/contracts.md; 1006 and 1008 are what a browser
  * reports when the proxy refused before or during the upgrade.
+ *
+ * Two closes are final: 4009 (another user took the console over) and 4003 (access revoked).
+ * For those nothing suggests or does a reconnect; the page says why the console ended.
  */
 import { cleanText } from '../api/errors.js';
 
@@ -15,22 +18,23 @@ const CLOSE_CODES = new Map([
   [1005, { status: 'CLOSED', text: 'The console closed without a status.' }],
   [1006, { status: 'UNREACHABLE', text: 'The connection to the console proxy failed or was cut (proxy down, page origin refused, or network lost).' }],
   [1007, { status: 'BAD_REQUEST', text: 'The console proxy refused malformed data.' }],
-  [1008, { status: 'FORBIDDEN', text: 'The console proxy refused this client by policy (only loopback clients until sign-in exists).' }],
+  [1008, { status: 'FORBIDDEN', text: 'The console proxy refused this client by policy.' }],
   [1009, { status: 'TOO_LARGE', text: 'A message exceeded the console proxy\'s frame size limit.' }],
   [1011, { status: 'INTERNAL', text: 'The console proxy hit an internal error.' }],
   [1013, { status: 'OVERLOADED', text: 'The VM\'s host is at its console limit. Try again in a moment.' }],
   [1014, { status: 'UPSTREAM_UNAVAILABLE', text: 'The VM\'s host agent is unreachable from the console proxy.' }],
   [4001, { status: 'TOKEN_REJECTED', text: 'The console ticket was refused (expired, already used, or invalid). Reconnect to get a fresh one.' }],
-  [4003, { status: 'FORBIDDEN', text: 'The console proxy refused access (page origin or permission).' }],
+  [4003, { status: 'FORBIDDEN', final: 'revoked', text: 'Your access to this console was revoked or refused (permission removed, user disabled, or this page\'s origin not allowed). Ask an administrator if you need it again.' }],
   [4004, { status: 'NOT_FOUND', text: 'The VM was not found on its host.' }],
-  [4009, { status: 'CONFLICT', text: 'The VM cannot take a console now (not running, or no VNC with password authentication).' }],
+  [4009, { status: 'CONFLICT', final: 'taken-over', text: 'Another user took over this console.' }],
 ]);
 
 /**
  * Describes a close.
  * @param {unknown} code the CloseEvent code (anything; non-numbers count as unknown)
  * @param {unknown} [reason] the CloseEvent reason sent by the server (untrusted)
- * @returns {{code: number|null, status: string, text: string}} text includes the code
+ * @returns {{code: number|null, status: string, text: string, final: string}} text includes the
+ *   code; final is 'taken-over' or 'revoked' for a close that must not be retried, else ''
  */
 export function describeClose(code, reason) {
   const validCode = Number.isInteger(code) && code >= 1000 && code <= 4999 ? code : null;
@@ -44,7 +48,7 @@ export function describeClose(code, reason) {
   if (validCode !== null) {
     text += ` (close code ${validCode})`;
   }
-  return { code: validCode, status, text };
+  return { code: validCode, status, text, final: known?.final ?? '' };
 }
 
 /**

@@ -1,15 +1,22 @@
 /**
- * Entry point of console.html: wires the page's buttons to a {@link ConsoleSession}
- * driving noVNC. Stable hooks for automated tests: the canvas inside #screen, the status
- * text in #status with data-state = connecting | connected | disconnected | error.
+ * Entry point of console.html (`?vm=<uuid>[&mode=view]`): wires the page's buttons to a
+ * {@link ConsoleSession} driving noVNC. Stable hooks for automated tests: the canvas inside
+ * #screen, the status text in #status with data-state = connecting | connected |
+ * disconnected | error (and data-reason = taken-over | revoked for a final close), the
+ * takeover dialog's yes/no buttons.
  */
 import RFB from '@novnc/novnc';
+import { createSignInReload } from '../account/sign-in.js';
+import { normalizeUser } from '../account/user.js';
 import { createEngineClient } from '../api/engine-client.js';
 import { ApiError, cleanText } from '../api/errors.js';
-import { normalizeVm, vmIdFromSearch } from '../vms/vm-list.js';
+import { MODE, modeFromSearch, normalizeVm, vmIdFromSearch } from '../vms/vm-list.js';
 import { ConsoleSession, STATE } from './session.js';
+import { takeoverQuestion } from './takeover.js';
 
-const client = createEngineClient();
+const client = createEngineClient({
+  onSignInRequired: createSignInReload(window.sessionStorage, () => window.location.reload()),
+});
 const elements = {
   screen: document.getElementById('screen'),
   status: document.getElementById('status'),
@@ -18,13 +25,42 @@ const elements = {
   scale: document.getElementById('toggle-scale'),
   fullscreen: document.getElementById('toggle-fullscreen'),
   reconnect: document.getElementById('reconnect'),
+  mode: document.getElementById('mode'),
+  takeover: document.getElementById('takeover'),
+  takeoverText: document.getElementById('takeover-text'),
+  user: document.getElementById('user'),
 };
 
-function showStatus({ state, text }) {
+function showStatus({ state, text, reason = '' }) {
   elements.status.dataset.state = state;
-  elements.status.textContent = text;
-  elements.ctrlAltDel.disabled = state !== STATE.CONNECTED;
+  elements.status.textContent = mode === MODE.VIEW ? `View only · ${text}` : text;
+  if (reason) {
+    elements.status.dataset.reason = reason;
+  } else {
+    delete elements.status.dataset.reason;
+  }
+  elements.ctrlAltDel.disabled = state !== STATE.CONNECTED || mode === MODE.VIEW;
   elements.reconnect.disabled = state === STATE.CONNECTING;
+}
+
+/** Asks "Take over from alice?" in the page's dialog; resolves true on yes. */
+function confirmTakeover(holder) {
+  const dialog = elements.takeover;
+  elements.takeoverText.textContent = takeoverQuestion(holder);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'yes'), { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+}
+
+async function showUser() {
+  try {
+    elements.user.textContent = normalizeUser(await client.me()).name;
+    elements.user.dataset.state = 'ok';
+  } catch {
+    elements.user.dataset.state = 'error';
+  }
 }
 
 function showScale(scale) {
@@ -55,15 +91,22 @@ function toggleFullscreen() {
 }
 
 let vmId = null;
+let mode = MODE.INTERACTIVE;
 try {
   vmId = vmIdFromSearch(window.location.search);
+  mode = modeFromSearch(window.location.search);
 } catch (error) {
+  vmId = null;
   showStatus({ state: STATE.ERROR, text: error instanceof ApiError ? error.message : 'Bad page address.' });
 }
+elements.mode.dataset.mode = mode;
+elements.mode.hidden = mode !== MODE.VIEW;
 
 const session = new ConsoleSession({
   target: elements.screen,
-  requestTicket: () => client.createConsole(vmId),
+  requestTicket: ({ takeover }) => client.createConsole(vmId, { mode, takeover }),
+  confirmTakeover,
+  viewOnly: mode === MODE.VIEW,
   openSocket: (url, protocols) => new WebSocket(url, protocols),
   createRfb: (target, socket, options) => new RFB(target, socket, options),
   onStatus: showStatus,
@@ -83,6 +126,7 @@ elements.reconnect.addEventListener('click', () => {
   }
 });
 window.addEventListener('pagehide', () => session.disconnect());
+showUser();
 
 if (vmId) {
   elements.vmName.textContent = cleanText(vmId);

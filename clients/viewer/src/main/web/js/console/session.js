@@ -9,11 +9,16 @@
  * can read the close code and reason, which noVNC does not report; the subprotocol list
  * is the one {@link buildRfbOptions} gives noVNC.
  *
+ * When the engine answers 409 "the console is held by alice", the user is asked whether to
+ * take over; on yes the ticket is asked again with `takeover: true` (the engine then ends
+ * alice's console). A 403 (no takeover right, no permission) is shown as the engine words it.
+ *
  * Threading: browser main thread only; events of a superseded attempt are ignored by
  * comparing attempt numbers, so a late callback can never overwrite the current status.
  */
 import { ApiError, cleanText } from '../api/errors.js';
 import { describeClose, describeSecurityFailure } from './close-codes.js';
+import { heldBy } from './takeover.js';
 import { parseTicket, planConnection } from './ticket.js';
 
 export const STATE = Object.freeze({
@@ -37,10 +42,15 @@ export class ConsoleSession {
   /**
    * @param {object} deps
    * @param {unknown} deps.target the element noVNC draws into (#screen)
-   * @param {() => Promise<unknown>} deps.requestTicket POSTs a new console; resolves to the raw JSON
+   * @param {(options: {takeover: boolean}) => Promise<unknown>} deps.requestTicket POSTs a new
+   *   console; resolves to the raw JSON
+   * @param {(holder: string) => Promise<boolean>} [deps.confirmTakeover] asks the user whether to
+   *   take the console over from `holder`; without it a held console is reported as an error
+   * @param {boolean} [deps.viewOnly] a view-only console: noVNC sends no input, no Ctrl-Alt-Del
    * @param {(url: string, protocols: string[]) => WebSocket} deps.openSocket
    * @param {(target: unknown, socket: WebSocket, options: object) => EventTarget} deps.createRfb
-   * @param {(status: {state: string, text: string}) => void} deps.onStatus
+   * @param {(status: {state: string, text: string, reason?: string}) => void} deps.onStatus
+   *   `reason` is set for a final close (taken-over, revoked): no reconnect is suggested
    * @param {boolean} [deps.scale] initial scaling
    */
   constructor(deps) {
@@ -58,24 +68,53 @@ export class ConsoleSession {
     return this.#scale;
   }
 
+  /** Whether this console only shows the screen. */
+  get viewOnly() {
+    return Boolean(this.#deps.viewOnly);
+  }
+
   /** Connects, or reconnects with a fresh ticket. Resolves once the WebSocket is handed to noVNC or failed. */
   async connect() {
     this.#closeCurrent();
     const attempt = ++this.#attempt;
+    const current = () => attempt === this.#attempt;
     this.#report(STATE.CONNECTING, 'Requesting a console ticket from the engine…');
     let ticket;
     try {
-      ticket = parseTicket(await this.#deps.requestTicket());
+      ticket = await this.#requestTicket(current);
     } catch (error) {
-      if (attempt === this.#attempt) {
+      if (current()) {
         this.#report(STATE.ERROR, errorText(error));
       }
       return;
     }
-    if (attempt !== this.#attempt) {
+    if (!current() || ticket === null) {
       return;
     }
     this.#open(attempt, ticket);
+  }
+
+  /** The parsed ticket, or null when the user declined a takeover (already reported). */
+  async #requestTicket(current) {
+    try {
+      return parseTicket(await this.#deps.requestTicket({ takeover: false }));
+    } catch (error) {
+      const holder = heldBy(error);
+      if (holder === null || !this.#deps.confirmTakeover || !current()) {
+        throw error;
+      }
+      this.#report(STATE.CONNECTING, `The console is held by ${holder}. Take over?`);
+      const yes = await this.#deps.confirmTakeover(holder);
+      if (!current()) {
+        return null;
+      }
+      if (!yes) {
+        this.#report(STATE.DISCONNECTED, `Not taken over: ${holder} keeps the console.`);
+        return null;
+      }
+      this.#report(STATE.CONNECTING, `Taking the console over from ${holder}…`);
+      return parseTicket(await this.#deps.requestTicket({ takeover: true }));
+    }
   }
 
   /** Ends the console (page leaving). */
@@ -87,7 +126,7 @@ export class ConsoleSession {
 
   /** Sends Ctrl-Alt-Del when connected. */
   sendCtrlAltDel() {
-    if (this.#rfb && this.#state === STATE.CONNECTED) {
+    if (this.#rfb && this.#state === STATE.CONNECTED && !this.viewOnly) {
       this.#rfb.sendCtrlAltDel();
     }
   }
@@ -120,6 +159,8 @@ export class ConsoleSession {
     }
     this.#rfb = rfb;
     rfb.scaleViewport = this.#scale;
+    // The server drops a view-only console's input too; this keeps noVNC from sending any.
+    rfb.viewOnly = this.viewOnly;
     this.#watch(attempt, socket, rfb, closed);
   }
 
@@ -155,7 +196,8 @@ export class ConsoleSession {
         this.#report(STATE.ERROR, failure);
         return;
       }
-      this.#report(STATE.DISCONNECTED, describeClose(closeInfo?.code, closeInfo?.reason).text);
+      const close = describeClose(closeInfo?.code, closeInfo?.reason);
+      this.#report(STATE.DISCONNECTED, close.text, close.final);
     });
   }
 
@@ -171,9 +213,9 @@ export class ConsoleSession {
     }
   }
 
-  #report(state, text) {
+  #report(state, text, reason = '') {
     this.#state = state;
-    this.#deps.onStatus({ state, text });
+    this.#deps.onStatus(reason ? { state, text, reason } : { state, text });
   }
 }
 

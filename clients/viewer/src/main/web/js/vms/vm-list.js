@@ -2,6 +2,7 @@
  * The VM inventory as the list page shows it: normalizes GET /api/v1/vms and decides
  * which VMs can open a console. Pure functions, tested without a browser.
  */
+import { PERMISSIONS } from '../api/engine-client.js';
 import { ApiError, cleanText } from '../api/errors.js';
 
 const MAX_ID_CHARS = 128;
@@ -17,7 +18,12 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * @property {boolean|null} hostOnline null when the engine did not say
  * @property {{type: string, exposed: boolean, passwordCapable: boolean}|null} graphics
  * @property {Guest|null} guest what the VM's guest agent last reported; null when none did
+ * @property {string[]} permissions the caller's effective permissions on this VM (known names only)
  */
+
+/** Console modes: interactive (needs console.connect) and view-only (needs console.view). */
+export const MODE = Object.freeze({ INTERACTIVE: 'interactive', VIEW: 'view' });
+const REQUIRED_PERMISSION = Object.freeze({ [MODE.INTERACTIVE]: 'console.connect', [MODE.VIEW]: 'console.view' });
 
 /**
  * @typedef {object} Guest
@@ -69,7 +75,15 @@ export function normalizeVm(item) {
     hostOnline: typeof item.hostOnline === 'boolean' ? item.hostOnline : null,
     graphics: normalizeGraphics(item.graphics),
     guest: normalizeGuest(item.guest),
+    permissions: normalizePermissions(item.permissions),
   };
+}
+
+function normalizePermissions(permissions) {
+  if (!Array.isArray(permissions)) {
+    return [];
+  }
+  return PERMISSIONS.filter((name) => permissions.includes(name));
 }
 
 const SESSIONS = new Set(['unknown', 'unlocked', 'locked', 'logged-off']);
@@ -144,9 +158,43 @@ export function consoleUnavailableReason(vm) {
   return '';
 }
 
-/** The console page link for a VM. */
-export function consoleHref(vmId) {
-  return `/console.html?vm=${encodeURIComponent(vmId)}`;
+/**
+ * What the Open (interactive) and View (view-only) buttons of a VM do: each needs its
+ * permission and a VM that can take a console at all.
+ * @param {Vm} vm
+ * @returns {{mode: string, enabled: boolean, reason: string, href: string}[]} interactive first
+ */
+export function consoleActions(vm) {
+  const unavailable = consoleUnavailableReason(vm);
+  return [MODE.INTERACTIVE, MODE.VIEW].map((mode) => {
+    const permission = REQUIRED_PERMISSION[mode];
+    const reason = !vm.permissions.includes(permission)
+      ? `You do not hold ${permission} on this VM.` : unavailable;
+    return { mode, enabled: reason === '', reason, href: reason === '' ? consoleHref(vm.id, mode) : '' };
+  });
+}
+
+/** The console page link for a VM, in the given mode (interactive when left out). */
+export function consoleHref(vmId, mode = MODE.INTERACTIVE) {
+  const base = `/console.html?vm=${encodeURIComponent(vmId)}`;
+  return mode === MODE.VIEW ? `${base}&mode=view` : base;
+}
+
+/**
+ * Reads the console mode from the console page's query string.
+ * @param {string} search e.g. location.search
+ * @returns {string} one of {@link MODE}; interactive when not given
+ * @throws {ApiError} BAD_REQUEST for any other value
+ */
+export function modeFromSearch(search) {
+  const value = new URLSearchParams(typeof search === 'string' ? search : '').get('mode');
+  if (value === null || value === '' || value === MODE.INTERACTIVE) {
+    return MODE.INTERACTIVE;
+  }
+  if (value === MODE.VIEW) {
+    return MODE.VIEW;
+  }
+  throw new ApiError('BAD_REQUEST', 'The mode parameter must be "interactive" or "view".');
 }
 
 /**

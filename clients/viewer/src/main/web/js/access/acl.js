@@ -1,0 +1,121 @@
+/**
+ * Console ACL entries as GET /api/v1/acls answers them, and the add form's checks.
+ * Pure functions, tested without a browser. The server checks everything again; these
+ * checks give the admin a clear line before a round trip.
+ */
+import { PERMISSIONS } from '../api/engine-client.js';
+import { ApiError, cleanText } from '../api/errors.js';
+
+export const SUBJECT_KINDS = Object.freeze(['user', 'group']);
+export const OBJECT_KINDS = Object.freeze(['vm', 'tag']);
+export const MAX_SUBJECT_CHARS = 128;
+const MAX_FIELD_CHARS = 200;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A tag: a letter or digit, then up to 63 letters, digits, '.', '_', ':' or '-'. */
+export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+/**
+ * @typedef {object} Acl
+ * @property {string} id
+ * @property {string} subjectKind
+ * @property {string} subject
+ * @property {string} objectKind
+ * @property {string} object
+ * @property {string} permission
+ * @property {string} createdBy
+ * @property {string} createdAt
+ */
+
+/**
+ * Normalizes the ACL list; entries without a usable id are dropped.
+ * @param {unknown} data
+ * @returns {Acl[]}
+ */
+export function normalizeAclList(data) {
+  if (!Array.isArray(data)) {
+    throw new ApiError('BAD_RESPONSE', 'The engine\'s ACL list is not an array.');
+  }
+  return data.map(normalizeAcl).filter(Boolean);
+}
+
+/**
+ * Normalizes one ACL row (also the 201 answer of POST /acls).
+ * @param {unknown} item
+ * @returns {Acl|null}
+ */
+export function normalizeAcl(item) {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    return null;
+  }
+  const id = typeof item.id === 'number' && Number.isSafeInteger(item.id) ? String(item.id) : cleanText(item.id, 64);
+  if (!id) {
+    return null;
+  }
+  const text = (value) => cleanText(value, MAX_FIELD_CHARS);
+  return {
+    id,
+    subjectKind: text(item.subjectKind),
+    subject: text(item.subject),
+    objectKind: text(item.objectKind),
+    object: text(item.object),
+    permission: text(item.permission),
+    createdBy: text(item.createdBy),
+    createdAt: text(item.createdAt),
+  };
+}
+
+/**
+ * Checks the add form's values.
+ * @param {Record<string, unknown>} input the form fields as strings
+ * @returns {{ok: true, entry: object} | {ok: false, errors: Record<string, string>}}
+ *   `entry` is the POST /acls body; `errors` names each bad field
+ */
+export function validateAclInput(input) {
+  const value = (name) => (typeof input?.[name] === 'string' ? input[name].trim() : '');
+  const entry = {
+    subjectKind: value('subjectKind'),
+    subject: value('subject'),
+    objectKind: value('objectKind'),
+    object: value('object'),
+    permission: value('permission'),
+  };
+  const errors = {};
+  if (!SUBJECT_KINDS.includes(entry.subjectKind)) {
+    errors.subjectKind = 'Choose user or group.';
+  }
+  if (entry.subject === '') {
+    errors.subject = 'Name the user or group.';
+  } else if (entry.subject.length > MAX_SUBJECT_CHARS || cleanText(entry.subject, MAX_SUBJECT_CHARS) !== entry.subject) {
+    errors.subject = `The subject must be at most ${MAX_SUBJECT_CHARS} characters without control characters.`;
+  }
+  if (!OBJECT_KINDS.includes(entry.objectKind)) {
+    errors.objectKind = 'Choose VM or tag.';
+  } else if (entry.objectKind === 'vm' && !UUID_PATTERN.test(entry.object)) {
+    errors.object = 'A VM is named by its UUID.';
+  } else if (entry.objectKind === 'tag' && !TAG_PATTERN.test(entry.object)) {
+    errors.object = 'A tag is 1–64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit.';
+  }
+  if (!PERMISSIONS.includes(entry.permission)) {
+    errors.permission = 'Choose one of the permissions.';
+  }
+  return Object.keys(errors).length === 0 ? { ok: true, entry } : { ok: false, errors };
+}
+
+/**
+ * Normalizes the tags of a VM: strings only, cleaned, de-duplicated and sorted.
+ * @param {unknown} data
+ * @returns {string[]}
+ */
+export function normalizeTags(data) {
+  if (!Array.isArray(data)) {
+    throw new ApiError('BAD_RESPONSE', 'The engine\'s tag list is not an array.');
+  }
+  const tags = data.filter((t) => typeof t === 'string').map((t) => cleanText(t, 64)).filter(Boolean);
+  return [...new Set(tags)].sort();
+}
+
+/** Why a tag cannot be added, or '' when it can. */
+export function tagProblem(tag) {
+  return typeof tag === 'string' && TAG_PATTERN.test(tag.trim()) ? ''
+    : 'A tag is 1–64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit.';
+}

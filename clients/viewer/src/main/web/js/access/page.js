@@ -1,0 +1,151 @@
+/**
+ * The Access panel of index.html: the ACL list with its filter, the add form, delete per
+ * row, and the tags of one VM. Each list loads through a {@link LatestList}, so a slow older
+ * answer never renders over a newer filter's, and an unchanged answer does not re-render.
+ */
+import { LatestList } from '../page/latest.js';
+import { debounce, errorLine, formValues, setStatus, showFieldErrors } from '../page/forms.js';
+import { element } from '../page/dom.js';
+import { normalizeAcl, normalizeAclList, normalizeTags, tagProblem, validateAclInput } from './acl.js';
+import { renderAclEmpty, renderAclRow, renderTag } from './acl-view.js';
+
+const FILTER_DELAY_MS = 300;
+
+/**
+ * Wires the panel. Nothing loads until {@link show} is called (the tab is opened).
+ * @param {{client: object}} deps
+ * @returns {{show: () => void, setVms: (vms: import('../vms/vm-list.js').Vm[]) => void}}
+ */
+export function createAccessPanel({ client }) {
+  const byId = (id) => document.getElementById(id);
+  const filter = byId('acl-filter');
+  const rows = byId('acl-list');
+  const status = byId('acl-status');
+  const form = byId('acl-form');
+  const formError = byId('acl-form-error');
+  const tagForm = byId('tag-form');
+  const tagVm = byId('tag-vm');
+  const tagList = byId('tag-list');
+  const tagStatus = byId('tag-status');
+  let vmChoices = '';
+
+  const acls = new LatestList({
+    load: async (query) => normalizeAclList(await client.listAcls(query)),
+    render: (list) => rows.replaceChildren(...(list.length ? list.map((acl) => renderAclRow(document, acl)) : [renderAclEmpty(document)])),
+    onFresh: (list) => setStatus(status, 'ok', `${list.length} entr${list.length === 1 ? 'y' : 'ies'}`),
+    onError: (error) => setStatus(status, 'error', errorLine(error, 'Could not load the ACL list.')),
+  });
+  const tags = new LatestList({
+    load: async (vmId) => (vmId ? normalizeTags(await client.listTags(vmId)) : []),
+    render: (list) => tagList.replaceChildren(...list.map((tag) => renderTag(document, tag))),
+    onFresh: (list, vmId) => setStatus(tagStatus, 'ok', vmId ? `${list.length} tag${list.length === 1 ? '' : 's'}` : 'No VM to tag.'),
+    onError: (error) => setStatus(tagStatus, 'error', errorLine(error, 'Could not load the tags.')),
+  });
+
+  const reloadAcls = () => {
+    const { vm, subject } = formValues(filter);
+    setStatus(status, 'loading', 'Loading…');
+    return acls.reload({ vm: vm.trim(), subject: subject.trim() });
+  };
+  const reloadTags = () => tags.reload(tagVm.value);
+
+  filter.addEventListener('input', debounce(reloadAcls, FILTER_DELAY_MS));
+  filter.addEventListener('submit', (event) => {
+    event.preventDefault();
+    reloadAcls();
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const checked = validateAclInput(formValues(form));
+    showFieldErrors(form, checked.ok ? {} : checked.errors, formError);
+    if (!checked.ok) {
+      return;
+    }
+    try {
+      const created = normalizeAcl(await client.createAcl(checked.entry));
+      form.elements.subject.value = '';
+      form.elements.object.value = '';
+      setStatus(status, 'ok', created ? `Added entry ${created.id}.` : 'Added.');
+    } catch (error) {
+      formError.textContent = errorLine(error, 'Could not add the entry.');
+      return;
+    }
+    reloadAcls();
+  });
+
+  rows.addEventListener('click', async (event) => {
+    const target = event.target.closest('button[data-action="delete-acl"]');
+    if (!target) {
+      return;
+    }
+    target.disabled = true;
+    try {
+      await client.deleteAcl(target.dataset.aclId);
+      setStatus(status, 'ok', `Deleted entry ${target.dataset.aclId}.`);
+    } catch (error) {
+      target.disabled = false;
+      setStatus(status, 'error', errorLine(error, 'Could not delete the entry.'));
+      return;
+    }
+    reloadAcls();
+  });
+
+  tagVm.addEventListener('change', reloadTags);
+  tagForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const tag = tagForm.elements.tag.value.trim();
+    const problem = tagVm.value ? tagProblem(tag) : 'Choose a VM first.';
+    if (problem) {
+      setStatus(tagStatus, 'error', problem);
+      return;
+    }
+    try {
+      await client.addTag(tagVm.value, tag);
+      tagForm.elements.tag.value = '';
+    } catch (error) {
+      setStatus(tagStatus, 'error', errorLine(error, 'Could not add the tag.'));
+      return;
+    }
+    reloadTags();
+  });
+  tagList.addEventListener('click', async (event) => {
+    const target = event.target.closest('button[data-action="remove-tag"]');
+    if (!target) {
+      return;
+    }
+    try {
+      await client.removeTag(tagVm.value, target.dataset.tag);
+    } catch (error) {
+      setStatus(tagStatus, 'error', errorLine(error, 'Could not remove the tag.'));
+      return;
+    }
+    reloadTags();
+  });
+
+  /** Offers the listed VMs in the tag select and as suggestions for an ACL's object. */
+  function setVms(vms) {
+    const choices = JSON.stringify(vms.map((vm) => [vm.id, vm.name]));
+    if (choices === vmChoices) {
+      return;
+    }
+    vmChoices = choices;
+    const selected = tagVm.value;
+    tagVm.replaceChildren(...vms.map((vm) => element(document, 'option', { text: `${vm.name} (${vm.id})`, attrs: { value: vm.id } })));
+    byId('acl-vm-ids').replaceChildren(...vms.map((vm) => element(document, 'option', { text: vm.name, attrs: { value: vm.id } })));
+    if (vms.some((vm) => vm.id === selected)) {
+      tagVm.value = selected;
+    }
+    if (tagVm.value !== selected) {
+      reloadTags();
+    }
+  }
+
+  return {
+    show: () => {
+      reloadAcls();
+      reloadTags();
+    },
+    setVms,
+  };
+}
