@@ -38,6 +38,25 @@ test('neverLogsSecrets: no viewer source writes to the browser console', async (
   }
 });
 
+test('rendersNoServerStringAsHtml: no viewer source parses HTML', async () => {
+  const files = await sourceFiles(join(root, 'src', 'main', 'web', 'js'));
+  for (const file of files) {
+    const text = await readFile(file, 'utf8');
+    assert.doesNotMatch(text, /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|createContextualFragment|DOMParser/, file);
+  }
+});
+
+test('index.html and console.html carry the data-testid hooks named in the README', async () => {
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const pages = (await Promise.all(['index.html', 'console.html'].map((p) => readFile(join(root, 'src', 'main', 'web', 'static', p), 'utf8')))).join('\n');
+  const rendered = (await Promise.all((await sourceFiles(join(root, 'src', 'main', 'web', 'js'))).map((f) => readFile(f, 'utf8')))).join('\n');
+  const hooks = [...readme.matchAll(/`\[data-testid=([a-z-]+)\]`/g)].map((m) => m[1]);
+  assert.ok(hooks.length >= 30, `README names only ${hooks.length} hooks`);
+  for (const hook of hooks) {
+    assert.ok(pages.includes(`data-testid="${hook}"`) || rendered.includes(`'${hook}'`), `hook ${hook} is in no page or renderer`);
+  }
+});
+
 test('pages carry the stable hooks the end-to-end test uses', async () => {
   const index = await readFile(join(root, 'src', 'main', 'web', 'static', 'index.html'), 'utf8');
   const console_ = await readFile(join(root, 'src', 'main', 'web', 'static', 'console.html'), 'utf8');
