@@ -42,8 +42,8 @@ import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.ConsoleTargets;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.VncTargets;
-import org.porthole.hostagent.ticket.GraphicsTickets;
 import org.porthole.hostagent.ticket.ReconnectWindow;
+import org.porthole.hostagent.ticket.SessionTickets;
 import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.pki.TlsFiles;
 import org.porthole.token.HttpJwksKeys;
@@ -98,7 +98,7 @@ public final class HostAgent implements AutoCloseable {
     EventSink sink = config.publishesEvents() ? startKafka(config, parts) : null;
     EventFactory factory = new EventFactory(identity, clock);
     Hypervisor hypervisor;
-    GraphicsTickets tickets;
+    SessionTickets tickets;
     ConsoleTargets targets;
     ConsolePolicies policies = new ConsolePolicies();
     Guests guests = Guests.NONE;

@@ -42,6 +42,7 @@ import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.VncTargets;
+import org.porthole.hostagent.ticket.ReconnectWindow;
 import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.token.ReplayGuard;
 
@@ -90,7 +91,8 @@ class HostAgentLibvirtIT {
         HOST, id.startedAt()), new VncTargets(inventory), registry, 8, Duration.ofSeconds(10));
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name)
-        .addService(new HostAgentService(id, inventory, tickets, relays)).build().start();
+        .addService(new HostAgentService(id, inventory,
+            new ReconnectWindow(tickets, vm -> 0, clock), relays)).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     blocking = HostAgentGrpc.newBlockingStub(channel);
 

@@ -9,6 +9,8 @@ import java.util.logging.Logger;
 import org.porthole.api.hostagent.v1.AgentInfo;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.ConsolePolicy;
+import org.porthole.api.hostagent.v1.EndConsolesRequest;
+import org.porthole.api.hostagent.v1.EndConsolesResponse;
 import org.porthole.api.hostagent.v1.GetGuestStateRequest;
 import org.porthole.api.hostagent.v1.GetInfoRequest;
 import org.porthole.api.hostagent.v1.GuestCommandRequest;
@@ -31,7 +33,7 @@ import org.porthole.hostagent.libvirt.DomainUuid;
 import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.hostagent.relay.ConsoleRelays;
-import org.porthole.hostagent.ticket.GraphicsTickets;
+import org.porthole.hostagent.ticket.SessionTickets;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -44,18 +46,18 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
 
   private final AgentIdentity identity;
   private final Hypervisor hypervisor;
-  private final GraphicsTickets tickets;
+  private final SessionTickets tickets;
   private final ConsoleRelays relays;
   private final Guests guests;
   private final ConsolePolicies policies;
 
   /** A service without guest channels (benchmark mode, tests of the console paths). */
-  public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, GraphicsTickets tickets,
+  public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, SessionTickets tickets,
       ConsoleRelays relays) {
     this(identity, hypervisor, tickets, relays, Guests.NONE, new ConsolePolicies());
   }
 
-  public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, GraphicsTickets tickets,
+  public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, SessionTickets tickets,
       ConsoleRelays relays, Guests guests, ConsolePolicies policies) {
     this.guests = guests;
     this.policies = policies;
@@ -93,8 +95,8 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   public void setGraphicsTicket(SetGraphicsTicketRequest request,
       StreamObserver<SetGraphicsTicketResponse> responses) {
     respond(responses, () -> {
-      Instant until =
-          tickets.set(request.getVmUuid(), request.getPassword(), request.getValidSeconds());
+      Instant until = tickets.set(request.getVmUuid(), request.getPassword(),
+          request.getValidSeconds(), request.getSessionId());
       LOG.log(Level.INFO, "graphics ticket set on domain {0} for session {1}, valid until {2}",
           new Object[] {request.getVmUuid(), printable(request.getSessionId()), until});
       return SetGraphicsTicketResponse.newBuilder()
@@ -106,6 +108,27 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   @Override
   public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> responses) {
     return relays.open(responses);
+  }
+
+  /**
+   * Ends consoles the engine no longer allows. The ticket goes first, so the disconnect of the
+   * ending relay finds nothing to re-arm for a reconnect; then the relays end, and their tokens
+   * stay refused (see {@link ConsoleRelays#endSessions}).
+   */
+  @Override
+  public void endConsoles(EndConsolesRequest request,
+      StreamObserver<EndConsolesResponse> responses) {
+    respond(responses, () -> {
+      EndConsolesArgs args = EndConsolesArgs.from(request);
+      boolean expired = tickets.endSessions(args.vmUuid(), args.sessionIds());
+      int ended = relays.endSessions(args.vmUuid(), args.sessionIds(), args.status(),
+          args.reason());
+      LOG.log(Level.INFO, "ended {0} consoles of sessions {1} on domain {2} ({3}){4}",
+          new Object[] {ended, args.sessionIds(), args.vmUuid(), args.status(),
+              expired ? "; their unused ticket expired" : ""});
+      return EndConsolesResponse.newBuilder().setEndedRelays(ended).setTicketExpired(expired)
+          .build();
+    });
   }
 
   @Override

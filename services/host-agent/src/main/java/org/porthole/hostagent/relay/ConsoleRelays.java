@@ -3,7 +3,9 @@ package org.porthole.hostagent.relay;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
+import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
+import org.porthole.token.ConsoleClaims;
 
 /**
  * Opens console relays for {@code OpenConsole} calls and owns the few threads they share.
@@ -42,6 +46,7 @@ public final class ConsoleRelays implements AutoCloseable {
   private final ThreadPoolExecutor verifiers;
   private final AtomicInteger admitted = new AtomicInteger();
   private final Set<ConsoleStream> active = ConcurrentHashMap.newKeySet();
+  private final EndedSessions ended = new EndedSessions(Clock.systemUTC());
   private final LongAdder bytesFromBackend = new LongAdder();
   private final LongAdder bytesToClients = new LongAdder();
 
@@ -66,6 +71,43 @@ public final class ConsoleRelays implements AutoCloseable {
     active.add(stream);
     stream.start();
     return stream;
+  }
+
+  /**
+   * Ends every console of {@code sessionIds} on {@code vmUuid} with {@code close{status,
+   * reason}} and refuses their tokens from now on (EndConsoles). Consoles still being verified
+   * are refused when they bind to their session ({@link #attach}).
+   *
+   * @return the consoles that were open or opening and are now ended
+   * @throws AgentException OVERLOADED when too many sessions were ended recently
+   */
+  public int endSessions(String vmUuid, Collection<String> sessionIds, PortholeStatus status,
+      String reason) throws AgentException {
+    ended.add(vmUuid, sessionIds);
+    int n = 0;
+    for (ConsoleStream s : List.copyOf(active)) {
+      ConsoleClaims c = s.claims();
+      if (c != null && c.vmUuid().equalsIgnoreCase(vmUuid) && sessionIds.contains(c.sessionId())
+          && s.end(status, reason)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Binds a verified console to its session unless the engine ended that session. Under the
+   * ended sessions' lock: an {@link #endSessions} either finds this console bound (and ends it)
+   * or this console finds its session ended.
+   */
+  void attach(ConsoleStream stream, ConsoleClaims claims) throws AgentException {
+    synchronized (ended) {
+      if (ended.contains(claims.vmUuid(), claims.sessionId())) {
+        throw new AgentException(PortholeStatus.FORBIDDEN,
+            "console session " + claims.sessionId() + " was ended by the engine");
+      }
+      stream.bind(claims);
+    }
   }
 
   /** Streams not yet ended (for shutdown and for tests that check nothing leaks). */

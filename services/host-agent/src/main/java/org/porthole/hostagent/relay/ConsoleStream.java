@@ -8,6 +8,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +52,8 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   private volatile boolean admitted;
   private volatile QemuLink qemu;
   private volatile ConsoleClaims claims;
+  /** Set for a view-only console before it relays; null (one check per frame) otherwise. */
+  private volatile ViewOnlyFilter viewOnly;
   private volatile String client = "";
   private volatile Future<?> openDeadline;
   /** The loop of the call's connection, which also runs the socket to QEMU (see above). */
@@ -139,8 +142,22 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
           "data frame exceeds " + ConsoleRelays.MAX_CHUNK_BYTES + " bytes");
       return;
     }
-    int n = data.size();
-    qemu.write(data.asReadOnlyByteBuffer(), failure -> {
+    ByteBuffer bytes = data.asReadOnlyByteBuffer();
+    ViewOnlyFilter filter = viewOnly;
+    if (filter != null) {
+      try {
+        bytes = filter.filter(bytes);
+      } catch (AgentException e) {
+        end(e.status(), e.getMessage());
+        return;
+      }
+      if (!bytes.hasRemaining()) {
+        loop.execute(this::requestNextFromClient);
+        return;
+      }
+    }
+    int n = bytes.remaining();
+    qemu.write(bytes, failure -> {
       if (failure != null) {
         end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
       } else if (state.get() == State.RELAYING) {
@@ -166,9 +183,11 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       return;
     }
     SocketAddress target;
+    ConsoleClaims c;
     try {
-      claims = relays.authorizer().authorize(token);
-      target = relays.targets().resolve(claims.vmUuid());
+      c = relays.authorizer().authorize(token);
+      relays.attach(this, c);
+      target = relays.targets().resolve(c.vmUuid());
     } catch (AgentException e) {
       end(e.status(), e.getMessage());
       return;
@@ -177,8 +196,19 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       end(PortholeStatus.INTERNAL, "opening the console failed");
       return;
     }
-    QemuLink.connect(relays.loops(), loop, target, relays.registry(), claims.sessionId(),
-        claims.vmUuid(), client, this, this::connected, e -> end(e.status(), e.getMessage()));
+    QemuLink.connect(relays.loops(), loop, target, relays.registry(), c.sessionId(),
+        c.vmUuid(), client, this, this::connected, e -> end(e.status(), e.getMessage()));
+  }
+
+  /** The verified claims, set once under {@link ConsoleRelays#attach}'s lock. */
+  void bind(ConsoleClaims verified) {
+    viewOnly = verified.viewOnly() ? new ViewOnlyFilter() : null;
+    claims = verified;
+  }
+
+  /** The verified claims; null until the token was checked. */
+  ConsoleClaims claims() {
+    return claims;
   }
 
   /** On the socket's event loop. */
@@ -242,10 +272,13 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     }
   }
 
-  /** Ends the console: closes QEMU's side, tells the client why, completes the call. */
-  void end(PortholeStatus status, String reason) {
+  /**
+   * Ends the console: closes QEMU's side, tells the client why, completes the call. False when
+   * it had ended already.
+   */
+  boolean end(PortholeStatus status, String reason) {
     if (!release()) {
-      return;
+      return false;
     }
     ConsoleFrame close = ConsoleFrame.newBuilder()
         .setClose(ConsoleClose.newBuilder().setStatus(status.name()).setReason(reason)).build();
@@ -262,6 +295,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
         // The call was cancelled meanwhile: nobody is left to tell.
       }
     }
+    return true;
   }
 
   /** The client went away: release everything, say nothing. */
@@ -283,8 +317,11 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     relays.ended(this);
     ConsoleClaims c = claims;
     if (c != null && was == State.RELAYING) {
-      LOG.log(Level.INFO, "console {0} to domain {1} for {2} ended ({3} bytes in, {4} bytes out)",
-          new Object[] {c.sessionId(), c.vmUuid(), client, bytesToVm.get(), bytesFromVm.get()});
+      ViewOnlyFilter filter = viewOnly;
+      String view = filter == null ? ""
+          : "; view-only, " + filter.droppedMessages() + " input messages dropped";
+      LOG.log(Level.INFO, "console {0} to domain {1} for {2} ended ({3} bytes in, {4} bytes out{5})",
+          new Object[] {c.sessionId(), c.vmUuid(), client, bytesToVm.get(), bytesFromVm.get(), view});
     }
     return true;
   }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,6 +35,8 @@ import org.porthole.hostagent.relay.RelayRegistry;
  *       expires the password again, as for any ticket); a disconnect within the window opens
  *       a new one. QEMU's {@code passwdValidTo} ends the window even if this timer does not.</li>
  *   <li>A new ticket replaces the remembered one and closes its window.</li>
+ *   <li>Ending the ticket's console session (EndConsoles) forgets it, so it is never re-armed,
+ *       and expires the password.</li>
  *   <li>Lifecycle STARTED (a restart, a migration's arrival): QEMU starts with the definition's
  *       static password; the remembered ticket is applied again until its own expiry, or,
  *       with none still valid, the password is expired so the static one never works.</li>
@@ -43,7 +46,7 @@ import org.porthole.hostagent.relay.RelayRegistry;
  * ends run on one daemon thread. Each VM's bookkeeping is updated under this object's lock;
  * libvirt calls are serialized by the wrapped {@link TicketService}.
  */
-public final class ReconnectWindow implements GraphicsTickets, DomainEventListener, AutoCloseable {
+public final class ReconnectWindow implements SessionTickets, DomainEventListener, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ReconnectWindow.class.getName());
 
   private final GraphicsTickets tickets;
@@ -66,15 +69,24 @@ public final class ReconnectWindow implements GraphicsTickets, DomainEventListen
     this.clock = clock;
   }
 
-  /** The ticket a VM's viewer holds: password and end of its own validity. Never logged. */
+  /**
+   * The ticket a VM's viewer holds: password, end of its own validity, its console session,
+   * and until when the password opens QEMU now (null once a login used it). Never logged.
+   */
   private static final class Held {
     final String password;
     final Instant validTo;
+    final String sessionId;
+    volatile Instant armedAt;
+    volatile Instant opensUntil;
     Future<?> windowEnd;
 
-    Held(String password, Instant validTo) {
+    Held(String password, Instant validTo, String sessionId, Instant armedAt) {
       this.password = password;
       this.validTo = validTo;
+      this.sessionId = sessionId;
+      this.armedAt = armedAt;
+      this.opensUntil = validTo;
     }
 
     @Override
@@ -85,17 +97,56 @@ public final class ReconnectWindow implements GraphicsTickets, DomainEventListen
 
   @Override
   public Instant set(String vmUuid, String password, int validSeconds) throws AgentException {
+    return set(vmUuid, password, validSeconds, "");
+  }
+
+  @Override
+  public Instant set(String vmUuid, String password, int validSeconds, String sessionId)
+      throws AgentException {
+    Instant armedAt = clock.instant();
     Instant until = tickets.set(vmUuid, password, validSeconds);
-    Held previous = held.put(key(vmUuid), new Held(password, until));
+    Held previous = held.put(key(vmUuid), new Held(password, until, sessionId, armedAt));
     if (previous != null) {
       cancel(previous);
     }
     return until;
   }
 
+  /** A login used the password (or a window ended): it opens nothing until re-armed. */
   @Override
   public void expire(String vmUuid, Instant usedAt) throws AgentException {
     tickets.expire(vmUuid, usedAt);
+    Held h = held.get(key(vmUuid));
+    if (h != null && !usedAt.isBefore(h.armedAt)) {
+      h.opensUntil = null;
+    }
+  }
+
+  /**
+   * The password is expired whenever the ticket belongs to one of the sessions (one libvirt
+   * update, harmless when a login used it already); the answer says whether it still opened
+   * QEMU. A domain that is not running has no password to expire: false.
+   */
+  @Override
+  public boolean endSessions(String vmUuid, Set<String> sessionIds) {
+    String vm = key(vmUuid);
+    Held h = held.get(vm);
+    if (h == null || !sessionIds.contains(h.sessionId) || !held.remove(vm, h)) {
+      return false;
+    }
+    cancel(h);
+    Instant now = clock.instant();
+    Instant opens = h.opensUntil;
+    try {
+      tickets.expire(vm, now);
+    } catch (AgentException e) {
+      LOG.log(Level.INFO, "cannot expire the ticket of ended session {0} on domain {1}: {2}",
+          new Object[] {h.sessionId, vm, e.getMessage()});
+      return false;
+    }
+    LOG.log(Level.INFO, "ticket of ended session {0} on domain {1} forgotten and expired",
+        new Object[] {h.sessionId, vm});
+    return opens != null && opens.isAfter(now);
   }
 
   @Override
@@ -128,8 +179,11 @@ public final class ReconnectWindow implements GraphicsTickets, DomainEventListen
       return;
     }
     cancel(h);
+    Instant rearmedAt = clock.instant();
     try {
       tickets.set(vm, h.password, Math.min(window, TicketRules.MAX_SECONDS));
+      h.armedAt = rearmedAt;
+      h.opensUntil = rearmedAt.plusSeconds(Math.min(window, TicketRules.MAX_SECONDS));
     } catch (AgentException e) {
       LOG.log(Level.WARNING, "cannot re-arm the ticket of domain {0}: {1}",
           new Object[] {vm, e.getMessage()});
@@ -154,6 +208,8 @@ public final class ReconnectWindow implements GraphicsTickets, DomainEventListen
     try {
       if (left >= TicketRules.MIN_SECONDS) {
         tickets.set(vm, h.password, (int) Math.min(left, TicketRules.MAX_SECONDS));
+        h.armedAt = now;
+        h.opensUntil = h.validTo;
         LOG.log(Level.INFO, "ticket of domain {0} applied again after its start", vm);
       } else {
         tickets.expire(vm, now);

@@ -45,6 +45,14 @@ public final class ConsoleTokens {
     return sign(claims(sessionId, vmUuid, hostId));
   }
 
+  /** A token for a view-only console ({@code mode=view}). */
+  public String viewToken(String sessionId, String vmUuid, String hostId) {
+    ConsoleClaims c = claims(sessionId, vmUuid, hostId);
+    return sign(new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(),
+        c.vmUuid(), c.hostId(), c.channel(), c.issuedAt(), c.notBefore(), c.expiresAt(),
+        c.tokenId(), ConsoleClaims.MODE_VIEW));
+  }
+
   public String sign(ConsoleClaims claims) {
     return signer.sign(claims);
   }

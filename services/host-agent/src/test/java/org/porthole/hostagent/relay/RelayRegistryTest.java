@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.porthole.hostagent.libvirt.GraphicsSignal;
 import org.porthole.hostagent.libvirt.GraphicsSignal.Address;
@@ -15,25 +14,6 @@ import org.porthole.hostagent.libvirt.GraphicsSignal.Phase;
 class RelayRegistryTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
   private static final String OTHER_VM = "1b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
-
-  private static final class MutableClock extends Clock {
-    Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   private static GraphicsSignal event(String vm, Family family, String service) {
     return new GraphicsSignal(vm, Phase.CONNECT, new Address(family, "127.0.0.1", service),

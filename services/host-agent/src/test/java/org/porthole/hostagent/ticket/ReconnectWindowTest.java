@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,38 @@ class ReconnectWindowTest {
     }
     disconnect();
     assertThat(tickets.password(VM)).as("after the window a new ticket is needed").isNull();
+  }
+
+  @Test
+  void endingTheSessionExpiresItsUnusedTicketAndNeverReArmsIt() throws Exception {
+    window.set(VM, PASSWORD, 120, "session-1");
+    assertThat(window.endSessions(VM, Set.of("session-2"))).as("another session's").isFalse();
+    assertThat(tickets.password(VM)).isEqualTo(PASSWORD);
+    assertThat(window.endSessions(VM.toUpperCase(), Set.of("session-1"))).isTrue();
+    assertThat(tickets.password(VM)).isNull();
+    assertThat(window.holds(VM)).isFalse();
+    disconnect();
+    assertThat(tickets.password(VM)).as("an ended session's ticket is not re-armed").isNull();
+    assertThat(window.endSessions(VM, Set.of("session-1"))).isFalse();
+  }
+
+  @Test
+  void endingTheSessionOfAUsedTicketForgetsItWithoutCallingItUnused() throws Exception {
+    window.set(VM, PASSWORD, 120, "session-1");
+    window.expire(VM, Instant.now()); // INITIALIZE
+    assertThat(window.endSessions(VM, Set.of("session-1"))).isFalse();
+    disconnect();
+    assertThat(tickets.password(VM)).isNull();
+  }
+
+  @Test
+  void endingTheSessionDuringItsReconnectWindowExpiresTheReArmedPassword() throws Exception {
+    window.set(VM, PASSWORD, 120, "session-1");
+    window.expire(VM, Instant.now());
+    disconnect();
+    assertThat(tickets.password(VM)).isEqualTo(PASSWORD);
+    assertThat(window.endSessions(VM, Set.of("session-1"))).isTrue();
+    assertThat(tickets.password(VM)).isNull();
   }
 
   @Test

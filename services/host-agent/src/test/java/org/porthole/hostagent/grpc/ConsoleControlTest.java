@@ -1,0 +1,210 @@
+package org.porthole.hostagent.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.porthole.api.hostagent.v1.ConsoleFrame;
+import org.porthole.api.hostagent.v1.EndConsolesRequest;
+import org.porthole.api.hostagent.v1.EndConsolesResponse;
+import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
+import org.porthole.hostagent.relay.FakeVncServer;
+
+/**
+ * View-only consoles and EndConsoles through the gRPC service: the fake VNC server echoes what
+ * reached "QEMU", so a test reads back exactly the bytes the relay let through.
+ */
+class ConsoleControlTest extends InProcessAgentTest {
+  static final byte[] HANDSHAKE = concat("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII),
+      bytes(1, 0)); // security None, ClientInit exclusive
+  static final byte[] KEY = bytes(4, 1, 0, 0, 0, 0, 0, 'x');
+  static final byte[] POINTER = bytes(5, 1, 0, 10, 0, 20);
+  static final byte[] CUT_TEXT = concat(bytes(6, 0, 0, 0, 0, 0, 0, 3), "pwd".getBytes(StandardCharsets.US_ASCII));
+  static final byte[] UPDATE = bytes(3, 1, 0, 0, 0, 0, 0, 64, 0, 48);
+  static final byte[] MARKER = bytes(3, 0, 0, 1, 0, 2, 0, 3, 0, 4);
+
+  static byte[] bytes(int... values) {
+    byte[] b = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      b[i] = (byte) values[i];
+    }
+    return b;
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  /** Sends the handshake and the input, then a marker; returns the echo up to the marker. */
+  private static byte[] echoOf(RecordingObserver rec, StreamObserver<ConsoleFrame> req,
+      byte[] expected) throws Exception {
+    assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
+    req.onNext(data(HANDSHAKE));
+    req.onNext(data(concat(KEY, UPDATE, POINTER)));
+    req.onNext(data(CUT_TEXT));
+    req.onNext(data(MARKER));
+    // Anything let through that should not have been comes before the marker and shows.
+    return rec.readBytes(expected.length + MARKER.length);
+  }
+
+  @Test
+  void viewOnlyConsoleKeepsKeysPointerAndClipboardFromQemuAndForcesShared() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(open(tokens.viewToken("viewer-1", VM, HOST)), req);
+    byte[] expected = concat("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII), bytes(1, 1),
+        UPDATE);
+    assertThat(echoOf(rec, req.get(0), expected)).isEqualTo(concat(expected, MARKER));
+    req.get(0).onNext(close());
+    assertThat(rec.awaitStatus().isOk()).isTrue();
+  }
+
+  @Test
+  void interactiveConsolePassesEveryByteUnchanged() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(open(tokens.token("user-1", VM, HOST)), req);
+    byte[] expected = concat(HANDSHAKE, KEY, UPDATE, POINTER, CUT_TEXT);
+    assertThat(echoOf(rec, req.get(0), expected)).isEqualTo(concat(expected, MARKER));
+    req.get(0).onNext(close());
+    assertThat(rec.awaitStatus().isOk()).isTrue();
+  }
+
+  @Test
+  void viewOnlyConsoleEndsOnInputItCannotParse() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(open(tokens.viewToken("viewer-2", VM, HOST)), req);
+    rec.readBytes(FakeVncServer.BANNER.length);
+    req.get(0).onNext(data(HANDSHAKE));
+    assertThat(rec.readBytes(HANDSHAKE.length)).endsWith(1);
+    req.get(0).onNext(data(bytes(9, 'h', 'i')));
+    assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(rec.lastClose().getStatus()).isEqualTo("BAD_REQUEST");
+    assertThat(rec.lastClose().getReason()).contains("view-only", "unknown RFB client message type 9");
+  }
+
+  private EndConsolesResponse endConsoles(String vm, List<String> sessions, String status,
+      String reason) {
+    return blocking.endConsoles(EndConsolesRequest.newBuilder().setVmUuid(vm)
+        .addAllSessionIds(sessions).setStatus(status).setReason(reason).build());
+  }
+
+  @Test
+  void endConsolesEndsEveryRelayOfTheSessionsAndNoOther() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver first = console(open(tokens.token("revoked", VM, HOST)), req);
+    RecordingObserver second = console(open(tokens.viewToken("revoked", VM, HOST)), req);
+    RecordingObserver other = console(open(tokens.token("kept", VM, HOST)), req);
+    for (RecordingObserver r : List.of(first, second, other)) {
+      r.readBytes(FakeVncServer.BANNER.length);
+    }
+    EndConsolesResponse r = endConsoles(VM, List.of("revoked"), "FORBIDDEN",
+        "your console.connect permission was revoked");
+    assertThat(r.getEndedRelays()).isEqualTo(2);
+    assertThat(r.getTicketExpired()).isFalse();
+    for (RecordingObserver ended : List.of(first, second)) {
+      assertThat(ended.awaitStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(ended.lastClose().getStatus()).isEqualTo("FORBIDDEN");
+      assertThat(ended.lastClose().getReason()).isEqualTo("your console.connect permission was revoked");
+    }
+    req.get(2).onNext(data(HANDSHAKE));
+    assertThat(other.readBytes(HANDSHAKE.length)).as("another session's console relays on")
+        .isEqualTo(HANDSHAKE);
+    req.get(2).onNext(close());
+    assertThat(other.awaitStatus().isOk()).isTrue();
+  }
+
+  @Test
+  void takeoverEndsTheOldConsoleWithConflict() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver old = console(open(tokens.token("held", VM, HOST)), req);
+    old.readBytes(FakeVncServer.BANNER.length);
+    assertThat(endConsoles(VM.toUpperCase(), List.of("held"), "CONFLICT", "taken over by bob")
+        .getEndedRelays()).isEqualTo(1);
+    assertThat(old.awaitStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(old.lastClose().getStatus()).isEqualTo("CONFLICT");
+  }
+
+  @Test
+  void tokenOfAnEndedSessionIsRefused() throws Exception {
+    String later = tokens.token("revoked", VM, HOST);
+    endConsoles(VM, List.of("revoked"), "FORBIDDEN", "revoked");
+    RecordingObserver rec = console(open(later), new ArrayList<>());
+    assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(rec.lastClose().getStatus()).isEqualTo("FORBIDDEN");
+    assertThat(rec.lastClose().getReason()).contains("revoked", "was ended");
+    assertThat(vnc.connections()).as("nothing reached QEMU").isZero();
+  }
+
+  @Test
+  void endConsolesIsIdempotent() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(open(tokens.token("twice", VM, HOST)), req);
+    rec.readBytes(FakeVncServer.BANNER.length);
+    assertThat(endConsoles(VM, List.of("twice", "twice"), "FORBIDDEN", "").getEndedRelays())
+        .isEqualTo(1);
+    rec.awaitStatus();
+    assertThat(rec.lastClose().getReason()).isEqualTo(EndConsolesArgs.DEFAULT_REASON);
+    EndConsolesResponse again = endConsoles(VM, List.of("twice"), "FORBIDDEN", "");
+    assertThat(again.getEndedRelays()).isZero();
+    assertThat(again.getTicketExpired()).isFalse();
+    assertThat(endConsoles(STOPPED_VM, List.of("none"), "FORBIDDEN", "").getEndedRelays())
+        .as("a VM without consoles").isZero();
+  }
+
+  @Test
+  void expiresAnUnusedTicketOfTheEndedSessionOnly() {
+    blocking.setGraphicsTicket(SetGraphicsTicketRequest.newBuilder().setVmUuid(VM)
+        .setPassword("Tk7pQ2xz").setValidSeconds(60).setSessionId("issued").build());
+    assertThat(endConsoles(VM, List.of("someone-else"), "FORBIDDEN", "").getTicketExpired())
+        .isFalse();
+    assertThat(tickets.password(VM)).isEqualTo("Tk7pQ2xz");
+    assertThat(endConsoles(VM, List.of("issued"), "FORBIDDEN", "").getTicketExpired()).isTrue();
+    assertThat(tickets.password(VM)).isNull();
+    assertThat(tickets.expired()).containsExactly(VM);
+    assertThat(endConsoles(VM, List.of("issued"), "FORBIDDEN", "").getTicketExpired()).isFalse();
+  }
+
+  @Test
+  void rejectsBadEndConsolesRequests() {
+    String longId = "s".repeat(EndConsolesArgs.MAX_SESSION_ID_CHARS + 1);
+    List<String> tooMany = Collections.nCopies(EndConsolesArgs.MAX_SESSIONS + 1, "s");
+    assertInvalid(() -> endConsoles("../etc", List.of("s"), "FORBIDDEN", ""), "UUID");
+    assertInvalid(() -> endConsoles(VM, List.of(), "FORBIDDEN", ""), "empty");
+    assertInvalid(() -> endConsoles(VM, tooMany, "FORBIDDEN", ""), "at most 256");
+    assertInvalid(() -> endConsoles(VM, List.of(longId), "FORBIDDEN", ""), "1-64");
+    assertInvalid(() -> endConsoles(VM, List.of(""), "FORBIDDEN", ""), "1-64");
+    assertInvalid(() -> endConsoles(VM, List.of("a\nb"), "FORBIDDEN", ""), "printable");
+    assertInvalid(() -> endConsoles(VM, List.of("s"), "NOPE", ""), "status");
+    assertInvalid(() -> endConsoles(VM, List.of("s"), "", ""), "status");
+    assertInvalid(() -> endConsoles(VM, List.of("s"), "forbidden", ""), "status");
+    assertInvalid(() -> endConsoles(VM, List.of("s"), "FORBIDDEN", "r".repeat(257)), "reason");
+  }
+
+  @Test
+  void reasonControlCharactersAreReplaced() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(open(tokens.token("odd", VM, HOST)), req);
+    rec.readBytes(FakeVncServer.BANNER.length);
+    endConsoles(VM, List.of("odd"), "FORBIDDEN", "line\none\u001b[2J");
+    rec.awaitStatus();
+    assertThat(rec.lastClose().getReason()).isEqualTo("line?one?[2J");
+  }
+
+  private static void assertInvalid(Runnable call, String message) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(e.getStatus().getDescription()).contains(message);
+    });
+  }
+}
