@@ -10,7 +10,8 @@ export const ACL_COLUMNS = 6;
 /** One ACL row: `data-acl-id`, `data-testid="acl-row"`, and a delete button `acl-delete`. */
 export function renderAclRow(doc, acl) {
   const td = (text, className) => element(doc, 'td', { text, className });
-  const remove = button(doc, 'Delete', 'acl-delete', { action: 'delete-acl', aclId: acl.id });
+  // Only the row carries data-acl-id, so `[data-acl-id="7"]` finds exactly one element.
+  const remove = button(doc, 'Delete', 'acl-delete', { action: 'delete-acl' });
   return element(doc, 'tr', { testid: 'acl-row', data: { aclId: acl.id } }, [
     element(doc, 'td', {}, [element(doc, 'span', { className: 'kind', text: acl.subjectKind }), ' ', acl.subject]),
     element(doc, 'td', {}, [element(doc, 'span', { className: 'kind', text: acl.objectKind }), ' ', acl.object]),
@@ -32,6 +33,6 @@ export function renderAclEmpty(doc) {
 export function renderTag(doc, tag) {
   return element(doc, 'li', { className: 'tag', testid: 'tag', data: { tag } }, [
     element(doc, 'span', { text: tag }),
-    button(doc, '×', 'tag-remove', { action: 'remove-tag', tag }),
+    button(doc, '×', 'tag-remove', { action: 'remove-tag' }),
   ]);
 }

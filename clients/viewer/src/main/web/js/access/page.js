@@ -79,10 +79,11 @@ export function createAccessPanel({ client }) {
     if (!target) {
       return;
     }
+    const { aclId } = target.closest('tr').dataset;
     target.disabled = true;
     try {
-      await client.deleteAcl(target.dataset.aclId);
-      setStatus(status, 'ok', `Deleted entry ${target.dataset.aclId}.`);
+      await client.deleteAcl(aclId);
+      setStatus(status, 'ok', `Deleted entry ${aclId}.`);
     } catch (error) {
       target.disabled = false;
       setStatus(status, 'error', errorLine(error, 'Could not delete the entry.'));
@@ -115,7 +116,7 @@ export function createAccessPanel({ client }) {
       return;
     }
     try {
-      await client.removeTag(tagVm.value, target.dataset.tag);
+      await client.removeTag(tagVm.value, target.closest('li').dataset.tag);
     } catch (error) {
       setStatus(tagStatus, 'error', errorLine(error, 'Could not remove the tag.'));
       return;
