@@ -1,19 +1,57 @@
 package org.porthole.e2e;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.porthole.stack.Kdc;
+import org.porthole.stack.LocalStack;
 
 /** Debian's Chromium, headless, driven by Debian's chromedriver (no browser download). */
 final class Browser {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Duration PRIME_WAIT = Duration.ofSeconds(30);
 
   private Browser() {}
 
+  /** A browser without Kerberos: the page sends it to Keycloak's password form. */
   static ChromeDriver start(Path profile) {
+    return start(profile, Map.of(), new String[0]);
+  }
+
+  /**
+   * A browser of a desktop where {@code user} ran kinit: Chromium may answer {@code Negotiate}
+   * from {@code localhost} (Keycloak and the engine) with a ticket from that credential cache,
+   * so signing in needs no password. Returns after the browser has shown it sends tickets.
+   */
+  static ChromeDriver withKerberos(Path profile, LocalStack stack, String user) throws IOException {
+    Path ccache = profile.resolve("krb5cc");
+    Files.createDirectories(profile);
+    stack.kdc().kinit(user, Kdc.DEMO_USERS.get(user), ccache);
+    Map<String, String> env = Map.of("KRB5_CONFIG", stack.kdc().krb5Conf().toString(), "KRB5CCNAME", "FILE:" + ccache);
+    ChromeDriver browser = start(profile.resolve("chromium"), env, "--auth-server-allowlist=localhost");
+    try {
+      prime(browser);
+    } catch (RuntimeException e) {
+      browser.quit();
+      throw e;
+    }
+    return browser;
+  }
+
+  private static ChromeDriver start(Path profile, Map<String, String> env, String... extra) {
     for (Path p : new Path[] {CHROMIUM, CHROMEDRIVER}) {
       if (!Files.isExecutable(p)) {
         throw new IllegalStateException(p + " is missing: apt-get install chromium chromium-driver"
@@ -25,10 +63,55 @@ final class Browser {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
         "--no-first-run", "--window-size=1280,900", "--user-data-dir=" + profile);
+    options.addArguments(extra);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort()
+        .withEnvironment(env)
         .build();
     return new ChromeDriver(service, options);
+  }
+
+  /**
+   * Chromium 156 answers the first Negotiate challenge of a fresh profile without a ticket
+   * (ERR_UNSUPPORTED_AUTH_SCHEME) and later ones with it. A throwaway server on localhost asks
+   * until the browser sends a ticket, so the test's real sign-in is the browser's second.
+   */
+  private static void prime(ChromeDriver browser) {
+    AtomicBoolean answered = new AtomicBoolean();
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.createContext("/", exchange -> {
+      String auth = exchange.getRequestHeaders().getFirst("Authorization");
+      boolean ticket = auth != null && auth.startsWith("Negotiate ") && auth.length() > 20;
+      byte[] body = (ticket ? "primed" : "negotiate").getBytes(StandardCharsets.UTF_8);
+      if (ticket) {
+        answered.set(true);
+      } else {
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Negotiate");
+      }
+      exchange.getResponseHeaders().add("Content-Type", "text/plain");
+      exchange.sendResponseHeaders(ticket ? 200 : 401, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String url = "http://localhost:" + server.getAddress().getPort() + "/prime";
+      new WebDriverWait(browser, PRIME_WAIT).pollingEvery(Duration.ofMillis(500)).withMessage(
+          "Chromium never answered Negotiate from localhost with a Kerberos ticket (is libgssapi-krb5-2 installed,"
+              + " did kinit work?)").until(d -> {
+                if (!answered.get()) {
+                  d.get(url);
+                }
+                return answered.get();
+              });
+    } finally {
+      server.stop(0);
+    }
   }
 }

@@ -35,7 +35,7 @@ class BrowserConsoleIT {
   void showsTheVmScreenInTheBrowser() throws Exception {
     LocalStack stack = SharedStack.get();
     String vm = stack.demoVmUuid();
-    ChromeDriver browser = Browser.start(profile);
+    ChromeDriver browser = Browser.withKerberos(profile, stack, "alice");
     try {
       browser.get(stack.options().engineUrl() + "/");
       new WebDriverWait(browser, Duration.ofSeconds(30))

@@ -42,7 +42,7 @@ class ConsolePathIT {
   @BeforeAll
   static void startSystem() throws Exception {
     stack = SharedStack.get();
-    api = new EngineApi(stack.options().engineUrl());
+    api = EngineApi.as(stack, "admin");
     vmA = stack.demoVmUuid();
     vmBName = stack.options().demoVmName() + "-b";
     vmB = DemoVm.startTransient(stack.options().repoRoot(), vmBName);

@@ -8,16 +8,47 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import org.porthole.stack.LocalStack;
 
-/** The engine's REST API as a client outside the system sees it. */
+/**
+ * The engine's REST API as a client outside the system sees it: signed in as one demo user with a
+ * bearer token from Keycloak (password grant of porthole-cli), fetched again before it expires.
+ */
 final class EngineApi {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Keycloak's tokens live 5 min in the shipped realm; take a new one well before. */
+  private static final Duration TOKEN_REUSE = Duration.ofMinutes(3);
 
   private final String base;
+  private final LocalStack stack;
+  private final String user;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private String token;
+  private Instant tokenTaken = Instant.EPOCH;
 
-  EngineApi(String engineUrl) {
-    this.base = engineUrl + "/api/v1";
+  private EngineApi(LocalStack stack, String user) {
+    this.base = stack.options().engineUrl() + "/api/v1";
+    this.stack = stack;
+    this.user = user;
+  }
+
+  /** The API as demo user {@code user} ({@code admin}, {@code alice}, {@code bob}). */
+  static EngineApi as(LocalStack stack, String user) {
+    return new EngineApi(stack, user);
+  }
+
+  /** The user this client signs in as. */
+  String user() {
+    return user;
+  }
+
+  private synchronized String bearer() throws IOException {
+    if (token == null || Instant.now().isAfter(tokenTaken.plus(TOKEN_REUSE))) {
+      token = stack.token(user);
+      tokenTaken = Instant.now();
+    }
+    return token;
   }
 
   /** A console ticket as the engine hands it to a viewer. */
@@ -27,7 +58,17 @@ final class EngineApi {
   record Answer(int status, String body) {}
 
   Ticket openConsole(String vmId) throws IOException {
-    Answer a = send("POST", "/vms/" + vmId + "/consoles", "{}");
+    return ticketOf(send("POST", "/vms/" + vmId + "/consoles", "{}"));
+  }
+
+  /** Asks for a ticket in {@code mode} ({@code interactive} or {@code view}), taking over when told to. */
+  Answer requestConsole(String vmId, String mode, boolean takeover) throws IOException {
+    return send("POST", "/vms/" + vmId + "/consoles",
+        "{\"mode\":\"" + mode + "\"" + (takeover ? ",\"takeover\":true" : "") + "}");
+  }
+
+  /** The ticket in a 201 answer; any other answer is an error naming it. */
+  static Ticket ticketOf(Answer a) throws IOException {
     if (a.status() != 201) {
       throw new IOException("POST consoles answered " + a.status() + ": " + a.body());
     }
@@ -55,6 +96,7 @@ final class EngineApi {
   Answer send(String method, String path, String body) throws IOException {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + bearer())
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());

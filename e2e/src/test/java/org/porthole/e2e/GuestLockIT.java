@@ -60,7 +60,7 @@ class GuestLockIT {
   @BeforeAll
   static void shortWindowAndResponsiveGuest() throws Exception {
     stack = SharedStack.get();
-    api = new EngineApi(stack.options().engineUrl());
+    api = EngineApi.as(stack, "admin");
     vm = stack.demoVmUuid();
     policyBefore = api.json(policyPath());
     JsonNode set = putPolicy(LOCK, GRACE_MS, WINDOW_SECONDS);
@@ -87,7 +87,7 @@ class GuestLockIT {
   @Order(1)
   void closingTheBrowserConsoleLocksTheGuestWithinGracePlusThreeSeconds() throws Exception {
     long serialLocksBefore = serialLocks();
-    ChromeDriver browser = Browser.start(profile);
+    ChromeDriver browser = Browser.withKerberos(profile, stack, "alice");
     Instant closed;
     Set<String> actionsBefore;
     try {

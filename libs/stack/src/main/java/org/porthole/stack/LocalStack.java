@@ -15,16 +15,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole system on one machine: libvirt with the demo VM, PostgreSQL, Kafka (KRaft), the
- * engine, the host agent and the ws-proxy, each a child process logging under the state
- * directory. {@link #close()} stops everything it started, in reverse order.
+ * The whole system on one machine: libvirt with the demo VM, PostgreSQL, Kafka (KRaft), an MIT
+ * KDC and Keycloak (sign-in), the engine, the host agent and the ws-proxy, each a child process
+ * logging under the state directory. {@link #close()} stops everything it started, in reverse
+ * order. After start the demo VM carries the tag {@code demo}, on which the group
+ * {@code console-users} (alice) holds {@code console.connect}.
  */
 public final class LocalStack implements AutoCloseable {
   private static final Duration SERVICE_START = Duration.ofSeconds(120);
+  private static final String REALM_JSON = "deploy/local/keycloak/porthole-realm.json";
 
   private final StackOptions options;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  /** The demo VM's tag and the ACL the stack grants on it. */
+  public static final String DEMO_TAG = "demo";
+  public static final String DEMO_GROUP = "console-users";
+  public static final String DEMO_PERMISSION = "console.connect";
+
   private String demoVmUuid;
+  private Kdc kdc;
+  private Keycloak keycloak;
 
   private LocalStack(StackOptions options) {
     this.options = options;
@@ -50,6 +60,21 @@ public final class LocalStack implements AutoCloseable {
     return demoVmUuid;
   }
 
+  /** The KDC of the throwaway realm {@link Kdc#REALM} (kinit the demo users with it). */
+  public Kdc kdc() {
+    return kdc;
+  }
+
+  /** Keycloak's porthole realm URL (the engine's OIDC issuer). */
+  public String realmUrl() {
+    return keycloak.realmUrl();
+  }
+
+  /** A fresh access token for a demo user (password grant, for set-up and tests). */
+  public String token(String demoUser) throws IOException {
+    return DemoTokens.accessToken(realmUrl(), demoUser);
+  }
+
   private void startAll(Progress progress) throws IOException {
     requireBuilt();
     Files.createDirectories(options.logDir());
@@ -68,6 +93,14 @@ public final class LocalStack implements AutoCloseable {
     progress.step("starting Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort());
     KafkaBroker kafka = KafkaBroker.start(options.stateDir().resolve("kafka"), options.kafkaPort(), options.logDir());
     started.push(kafka);
+    progress.step("starting the Kerberos KDC (realm " + Kdc.REALM + ") on 127.0.0.1:" + options.kdcPort());
+    kdc = Kdc.start(options.stateDir().resolve("kdc"), options.kdcPort(), options.logDir());
+    started.push(kdc);
+    progress.step("starting Keycloak on " + "http://localhost:" + options.keycloakPort()
+        + " (its first start takes about a minute; later ones reuse its data)");
+    keycloak = Keycloak.start(options.stateDir().resolve("keycloak"), options.keycloakPort(),
+        options.repoRoot().resolve(REALM_JSON), kdc, options.logDir());
+    started.push(keycloak);
 
     Map<String, String> common = Map.of(
         "PORTHOLE_KAFKA_BOOTSTRAP", kafka.bootstrap(),
@@ -79,7 +112,12 @@ public final class LocalStack implements AutoCloseable {
         "PORTHOLE_DB_URL", pg.jdbcUrl(),
         "PORTHOLE_DB_USER", pg.user(),
         "PORTHOLE_DB_PASSWORD", pg.password(),
-        "PORTHOLE_PROXY_URL", options.proxyUrl()));
+        "PORTHOLE_PROXY_URL", options.proxyUrl(),
+        "PORTHOLE_OIDC_URL", keycloak.realmUrl(),
+        "PORTHOLE_OIDC_CLIENT_SECRET", keycloak.engineClientSecret(),
+        "PORTHOLE_KERBEROS_PRINCIPAL", Kdc.HTTP_PRINCIPAL,
+        "PORTHOLE_KERBEROS_KEYTAB", kdc.keytab().toString(),
+        "PORTHOLE_KERBEROS_KRB5_CONF", kdc.krb5Conf().toString()));
     awaitHttp(options.engineUrl() + "/api/v1/jwks", engine);
     progress.step("starting host agent on 127.0.0.1:" + options.agentPort());
     ChildProcess agent = service("host-agent", jar("services/host-agent/target/porthole-host-agent.jar"), common, Map.of(
@@ -94,7 +132,11 @@ public final class LocalStack implements AutoCloseable {
             + options.enginePort()));
     Ports.await(options.proxyPort(), SERVICE_START, proxy);
     progress.step("waiting for the engine to learn the demo VM from the host agent");
-    awaitVmListed(engine);
+    String admin = token("admin");
+    awaitVmListed(engine, admin);
+    progress.step("tagging the demo VM '" + DEMO_TAG + "' and granting group " + DEMO_GROUP + " "
+        + DEMO_PERMISSION + " on the tag");
+    new DemoAccess(options.engineUrl(), admin).grant(demoVmUuid, DEMO_TAG, DEMO_GROUP, DEMO_PERMISSION);
   }
 
   private void requireBuilt() {
@@ -149,14 +191,14 @@ public final class LocalStack implements AutoCloseable {
         + process.name() + ":\n" + process.tail(40));
   }
 
-  private void awaitVmListed(ChildProcess engine) {
+  private void awaitVmListed(ChildProcess engine, String bearer) {
     HttpClient http = HttpClient.newHttpClient();
     Instant deadline = Instant.now().plus(SERVICE_START);
     while (Instant.now().isBefore(deadline)) {
       engine.checkAlive();
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(options.engineUrl() + "/api/v1/vms"))
-            .build(), HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", "Bearer " + bearer).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200 && r.body().contains(demoVmUuid) && r.body().contains("running")) {
           return;
         }

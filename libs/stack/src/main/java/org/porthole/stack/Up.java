@@ -27,11 +27,16 @@ public final class Up {
     System.out.printf("""
 
         Porthole is up.
-          Open  %s/  and pick a VM (demo VM: %s, %s).
-          Engine and ws-proxy answer loopback clients only until sign-in arrives.
-          Logs: %s
+          Open  %s/  and sign in (demo VM: %s, %s).
+            admin / demo-admin   everything (porthole-admin)
+            alice / demo-alice   console.connect on the demo VM (group console-users, tag demo)
+            bob   / demo-bob     no console rights
+          No password with Kerberos: KRB5_CONFIG=%s kinit alice@%s, then open the page
+          in a browser that may negotiate with localhost (README, "Sign-in").
+          Keycloak: %s   Logs: %s
           Ctrl-C stops everything this command started.
-        %n""", options.engineUrl(), options.demoVmName(), stack.demoVmUuid(), options.logDir());
+        %n""", options.engineUrl(), options.demoVmName(), stack.demoVmUuid(), stack.kdc().krb5Conf(), Kdc.REALM,
+        stack.realmUrl(), options.logDir());
     stopped.await();
   }
 }

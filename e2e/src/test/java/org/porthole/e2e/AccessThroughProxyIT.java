@@ -1,0 +1,209 @@
+package org.porthole.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.porthole.stack.DemoVm;
+import org.porthole.stack.LocalStack;
+
+/**
+ * Issue 3 through the real path (engine → ws-proxy → host agent → QEMU → guest): per-VM rights
+ * decide what a console may do, a view-only console's keys never reach the guest, an ACL removed
+ * while its console is open ends that console, and a takeover ends the holder's console.
+ * The demo guest echoes every line typed on its first console to its serial log
+ * ({@code porthole-demo: typed <line>}), which is how the test sees what reached the guest.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AccessThroughProxyIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TYPED = "porthole-demo: typed ";
+  /** Acceptance 3: an ACL removed while its console is open ends it within 5 s. */
+  private static final Duration REVOKE_BUDGET = Duration.ofSeconds(5);
+  /** A console another test left behind holds the VM until it ends (its ticket lives ≤ 120 s). */
+  private static final Duration FREE_WAIT = Duration.ofSeconds(150);
+  private static final Duration ECHO_WAIT = Duration.ofSeconds(30);
+  private static final int KEY_EVENT = 4;
+  private static final int KEYSYM_RETURN = 0xff0d;
+
+  private static LocalStack stack;
+  private static EngineApi admin;
+  private static EngineApi alice;
+  private static EngineApi bob;
+  private static String vm;
+  private final List<WsLink> links = new ArrayList<>();
+  private final List<String> aclIds = new ArrayList<>();
+
+  @BeforeAll
+  static void signIn() {
+    stack = SharedStack.get();
+    vm = stack.demoVmUuid();
+    admin = EngineApi.as(stack, "admin");
+    alice = EngineApi.as(stack, "alice");
+    bob = EngineApi.as(stack, "bob");
+  }
+
+  @AfterEach
+  void closeAndRevoke() throws IOException {
+    links.forEach(WsLink::close);
+    for (String id : aclIds) {
+      admin.send("DELETE", "/acls/" + id, null);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aViewOnlyConsolesKeysNeverReachTheGuestWhileAnInteractiveOnesDo() throws Exception {
+    grant("bob", "console.view");
+    EngineApi.Answer bobInteractive = bob.requestConsole(vm, "interactive", false);
+    assertThat(bobInteractive.status()).as(bobInteractive.body()).isEqualTo(403);
+    assertThat(message(bobInteractive)).contains("console.connect");
+
+    // The watcher types before the typist even connects: had its keys reached the guest, they
+    // would be echoed before the typist's line.
+    WsLink watcher = connect(EngineApi.ticketOf(bob.requestConsole(vm, "view", false)));
+    String watcherLine = "viewonly" + digits();
+    type(watcher, watcherLine);
+    WsLink typist = connect(ticketWhenFree(alice, "interactive"));
+    String typistLine = "alicetyped" + digits();
+    type(typist, typistLine);
+
+    Instant deadline = Instant.now().plus(ECHO_WAIT);
+    while (!serial().contains(TYPED + typistLine) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+    }
+    assertThat(serial()).as("the interactive console's line reached the guest (%s)", serialLog())
+        .contains(TYPED + typistLine);
+    assertThat(serial()).as("the view-only console's keys are dropped before QEMU").doesNotContain(watcherLine);
+    assertThat(watcher.awaitClose(Duration.ofMillis(200))).as("the watcher keeps watching").isNull();
+  }
+
+  @Test
+  @Order(2)
+  void removingTheAclEndsTheOpenConsoleWithinFiveSeconds() throws Exception {
+    String acl = grant("bob", "console.view");
+    WsLink watcher = connect(EngineApi.ticketOf(bob.requestConsole(vm, "view", false)));
+    assertThat(watcher.awaitClose(Duration.ofMillis(300))).isNull();
+
+    Instant removed = Instant.now();
+    EngineApi.Answer deleted = admin.send("DELETE", "/acls/" + acl, null);
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+    aclIds.remove(acl);
+    Integer code = watcher.awaitClose(REVOKE_BUDGET.plusSeconds(5));
+    Duration took = Duration.between(removed, Instant.now());
+    System.out.printf("e2e: ACL removed to console closed (%s) in %d ms%n", code, took.toMillis());
+    assertThat(code).as("close code of the revoked console").isEqualTo(4003);
+    assertThat(took).isLessThanOrEqualTo(REVOKE_BUDGET);
+    assertThat(bob.requestConsole(vm, "view", false).status()).isEqualTo(403);
+  }
+
+  @Test
+  @Order(3)
+  void aTakeoverNeedsConsoleTakeoverAndEndsTheHoldersConsole() throws Exception {
+    WsLink holder = connect(ticketWhenFree(alice, "interactive"));
+    grant("bob", "console.connect");
+
+    EngineApi.Answer refused = bob.requestConsole(vm, "interactive", false);
+    assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+    assertThat(message(refused)).contains("console.takeover").contains("alice");
+    assertThat(holder.awaitClose(Duration.ofMillis(300))).as("a refused request leaves the holder alone").isNull();
+
+    grant("bob", "console.takeover");
+    EngineApi.Answer ask = bob.requestConsole(vm, "interactive", false);
+    assertThat(ask.status()).as("with the right but without takeover:true the page must ask: %s", ask.body())
+        .isEqualTo(409);
+    assertThat(holder.awaitClose(Duration.ofMillis(300))).isNull();
+
+    Instant asked = Instant.now();
+    EngineApi.Ticket taken = EngineApi.ticketOf(bob.requestConsole(vm, "interactive", true));
+    Integer code = holder.awaitClose(Duration.ofSeconds(10));
+    System.out.printf("e2e: takeover request to the holder's console closed (%s) in %d ms%n", code,
+        Duration.between(asked, Instant.now()).toMillis());
+    assertThat(code).as("the holder's console ends with CONFLICT").isEqualTo(4009);
+    assertThat(holder.closeReason()).contains("bob");
+    WsLink newHolder = connect(taken);
+    assertThat(newHolder.awaitClose(Duration.ofMillis(300))).as("the taker's console works").isNull();
+  }
+
+  // --- helpers ---
+
+  private String grant(String user, String permission) throws IOException {
+    String body = "{\"subjectKind\":\"user\",\"subject\":\"" + user + "\",\"objectKind\":\"vm\",\"object\":\"" + vm
+        + "\",\"permission\":\"" + permission + "\"}";
+    EngineApi.Answer created = admin.send("POST", "/acls", body);
+    assertThat(created.status()).as("granting %s %s: %s", user, permission, created.body()).isEqualTo(201);
+    String id = JSON.readTree(created.body()).path("id").asText();
+    aclIds.add(id);
+    return id;
+  }
+
+  /** A ticket, waiting while a console that an earlier test left behind still holds the VM. */
+  private static EngineApi.Ticket ticketWhenFree(EngineApi user, String mode) throws Exception {
+    Instant deadline = Instant.now().plus(FREE_WAIT);
+    while (true) {
+      EngineApi.Answer a = user.requestConsole(vm, mode, false);
+      boolean held = (a.status() == 403 || a.status() == 409) && message(a).contains("held by");
+      if (!held || Instant.now().isAfter(deadline)) {
+        return EngineApi.ticketOf(a);
+      }
+      Thread.sleep(1000);
+    }
+  }
+
+  private WsLink connect(EngineApi.Ticket t) throws IOException {
+    WsLink link = WsLink.open(t.proxyUrl(), stack.options().engineUrl(), List.of("binary", "porthole.token." + t.token()));
+    links.add(link);
+    VncHandshake.Result r = VncHandshake.run(link, t.password());
+    assertThat(r.authenticated()).as("VNC auth with the ticket's password").isTrue();
+    return link;
+  }
+
+  /** Types {@code line} and Return as RFB key events (down and up for each key). */
+  private static void type(WsLink link, String line) {
+    ByteBuffer keys = ByteBuffer.allocate((line.length() + 1) * 16);
+    for (char c : line.toCharArray()) {
+      key(keys, c);
+    }
+    key(keys, KEYSYM_RETURN);
+    link.write(keys.array());
+  }
+
+  private static void key(ByteBuffer keys, int keysym) {
+    for (int down = 1; down >= 0; down--) {
+      keys.put((byte) KEY_EVENT).put((byte) down).putShort((short) 0).putInt(keysym);
+    }
+  }
+
+  private static String digits() {
+    return Integer.toString(ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
+  }
+
+  private static String message(EngineApi.Answer a) throws IOException {
+    JsonNode n = JSON.readTree(a.body());
+    return n.path("message").asText();
+  }
+
+  private static Path serialLog() {
+    return DemoVm.serialLog(stack.options().demoVmName());
+  }
+
+  private static String serial() throws IOException {
+    return Files.exists(serialLog()) ? Files.readString(serialLog(), StandardCharsets.ISO_8859_1) : "";
+  }
+}
