@@ -57,6 +57,11 @@ test('index.html and console.html carry the data-testid hooks named in the READM
   }
 });
 
+test('the stylesheet lets the hidden attribute win over display rules (tabs, badges, panels)', async () => {
+  const css = await readFile(join(root, 'src', 'main', 'web', 'static', 'css', 'porthole.css'), 'utf8');
+  assert.match(css, /\[hidden\]\s*\{\s*display:\s*none\s*!important;\s*\}/);
+});
+
 test('pages carry the stable hooks the end-to-end test uses', async () => {
   const index = await readFile(join(root, 'src', 'main', 'web', 'static', 'index.html'), 'utf8');
   const console_ = await readFile(join(root, 'src', 'main', 'web', 'static', 'console.html'), 'utf8');
