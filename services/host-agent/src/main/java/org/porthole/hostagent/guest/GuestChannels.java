@@ -76,6 +76,13 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
    */
   public GuestChannels(GuestSockets sockets, GuestTimings timings, Clock clock, String agentVersion,
       Consumer<GuestSnapshot> onChange) {
+    this(sockets, timings, clock, agentVersion, onChange,
+        new NioEventLoopGroup(1, new DefaultThreadFactory("guest-io", true)));
+  }
+
+  /** With the loop group given (tests hold its one loop to order tasks); closed by {@link #close}. */
+  GuestChannels(GuestSockets sockets, GuestTimings timings, Clock clock, String agentVersion,
+      Consumer<GuestSnapshot> onChange, EventLoopGroup group) {
     this.sockets = sockets;
     this.timings = timings;
     this.clock = clock;
@@ -83,7 +90,7 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
     String instance = UUID.randomUUID().toString();
     this.idPrefix = instance.substring(0, 8);
     this.hello = new Message.Hello(VersionRange.V1, AGENT_NAME, agentVersion, instance, false);
-    this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("guest-io", true));
+    this.group = group;
     this.bootstrap = new Bootstrap().group(group).channel(NioDomainSocketChannel.class)
         .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(

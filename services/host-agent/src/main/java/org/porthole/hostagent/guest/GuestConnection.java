@@ -87,6 +87,8 @@ final class GuestConnection {
 
   private volatile GuestSnapshot snapshot;
   private Channel channel;
+  /** True from a connect attempt until it succeeds or fails: one socket per guest at a time. */
+  private boolean connecting;
   private LineFramer framer = new LineFramer();
   private boolean helloDone;
   private boolean stopped;
@@ -138,10 +140,13 @@ final class GuestConnection {
     });
   }
 
-  /** Connects now if the socket is down (a domain just started), skipping the back-off. */
+  /**
+   * Connects now if the socket is down (a domain just started), skipping the back-off; a no-op
+   * while connected or connecting, so repeated "started" signals open one socket.
+   */
   void reconnectNow() {
     loop.execute(() -> {
-      if (stopped || channel != null) {
+      if (stopped || channel != null || connecting) {
         return;
       }
       cancel(reconnectTimer);
@@ -198,13 +203,21 @@ final class GuestConnection {
     p.sent = true;
   }
 
+  /**
+   * Opens the socket unless one is open or opening. QEMU serves one client per channel and
+   * leaves later ones waiting unaccepted, so a second socket would be the one we listen on while
+   * the guest talks on the first. Bootstrap queues the connect as a separate loop task, so a
+   * {@link #reconnectNow} can arrive between this call and {@link #connected}.
+   */
   private void connect() {
-    if (stopped) {
+    if (stopped || channel != null || connecting) {
       return;
     }
+    connecting = true;
     bootstrap.clone(loop).handler(new Reader())
         .connect(UnixDomainSocketAddress.of(socket))
         .addListener((ChannelFuture f) -> {
+          connecting = false;
           if (f.isSuccess()) {
             connected(f.channel());
           } else {

@@ -3,6 +3,8 @@ package org.porthole.hostagent.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -243,6 +246,36 @@ class GuestChannelsTest {
     assertThat(channels.state(VM).channel()).isFalse();
     assertThat(failure(channels.command(VM, GuestCommand.of(GuestCommand.Kind.REFRESH))))
         .isEqualTo(PortholeStatus.CONFLICT);
+  }
+
+  /**
+   * GuestAgentVmIT's flake: a second "started" for a domain (STARTED then RESUMED after a
+   * migration, the initial scan racing the event, a caller's own domainStarted) while the first
+   * connect was still queued opened a second socket. QEMU serves one client at a time: the guest
+   * answered on the first, orphaned socket while the host waited on the second, for ever. The
+   * loop is held so both signals are queued before the first connect runs, as on a cold JVM.
+   */
+  @Test
+  void startedAgainWhileConnectingOpensOneConnectionAndTheGuestIsFollowed() throws Exception {
+    guest.listen();
+    channels.close();
+    EventLoopGroup group = new NioEventLoopGroup(1);
+    channels = new GuestChannels(sockets, FAST, Clock.systemUTC(), "0.2.0-test", changes::add, group);
+    CountDownLatch release = new CountDownLatch(1);
+    group.execute(() -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    channels.onLifecycle(new LifecycleSignal(VM, "vm1", "STARTED", "MIGRATED", java.time.Instant.now()));
+    channels.onLifecycle(new LifecycleSignal(VM, "vm1", "RESUMED", "MIGRATED", java.time.Instant.now()));
+    channels.domainStarted(VM);
+    release.countDown();
+    await("the guest is followed and its state pulled",
+        () -> channels.state(VM).responsive() && channels.state(VM).facts().hostname().equals("vm1"));
+    assertThat(guest.connections.get()).as("connections the guest accepted").isEqualTo(1);
   }
 
   @Test
