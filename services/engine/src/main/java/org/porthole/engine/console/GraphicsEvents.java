@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,6 +14,9 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.porthole.api.events.v1.GraphicsEvent;
 import org.porthole.engine.EventTimes;
+import org.porthole.engine.audit.AuditKind;
+import org.porthole.engine.audit.AuditLog;
+import org.porthole.engine.audit.AuditRecord;
 
 /**
  * Moves console sessions by graphics events, inside the caller's transaction:
@@ -27,11 +31,13 @@ public class GraphicsEvents {
     private static final int MAX_ADDRESS = 128;
 
     private final SessionRepository sessions;
+    private final AuditLog audit;
     private final Clock clock;
 
     @Inject
-    public GraphicsEvents(SessionRepository sessions, Clock clock) {
+    public GraphicsEvents(SessionRepository sessions, AuditLog audit, Clock clock) {
         this.sessions = sessions;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -53,15 +59,27 @@ public class GraphicsEvents {
                 sessions.recordConnect(connection, sessionId, at, bounded(event.getClientAddress()));
                 break;
             case GRAPHICS_PHASE_INITIALIZE:
-                sessions.markConnected(connection, sessionId, at);
+                if (sessions.markConnected(connection, sessionId, at)) {
+                    audit(connection, AuditKind.CONNECTED, session.get(), at, event, "");
+                }
                 break;
             case GRAPHICS_PHASE_DISCONNECT:
-                sessions.markClosed(connection, sessionId, at);
+                boolean wasOpen = sessions.markClosed(connection, sessionId, at);
+                audit(connection, AuditKind.DISCONNECTED, session.get(), at, event,
+                        wasOpen ? "viewer went away" : "relay ended after the session was " + session.get().closeReason());
                 break;
             default:
                 throw new IllegalArgumentException("graphics phase " + event.getPhaseValue() + " is not known");
         }
         LOG.infof("session %s: graphics %s", sessionId, event.getPhase());
+    }
+
+    /** Audited in the event's transaction; the actor is the session's owner, as the viewer is theirs. */
+    private void audit(Connection connection, String kind, ConsoleSession session, Instant at, GraphicsEvent event,
+            String reason) throws SQLException {
+        audit.record(connection, AuditRecord.of(kind, at, session.owner(), bounded(event.getClientAddress()),
+                session.vmId(), session.id(), reason, Map.of("hostId", session.hostId(), "mode",
+                        session.mode().wireName())));
     }
 
     private static UUID parse(String raw, String field) {

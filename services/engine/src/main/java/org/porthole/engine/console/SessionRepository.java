@@ -1,5 +1,6 @@
 package org.porthole.engine.console;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,10 +9,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.porthole.engine.acl.ConsoleMode;
 import org.porthole.engine.db.Sql;
 
 /** JDBC access to {@code console_sessions}. Stateless: callers pass the connection. */
@@ -34,8 +37,8 @@ public class SessionRepository {
     }
 
     public void insert(Connection connection, ConsoleSession session) throws SQLException {
-        String sql = "INSERT INTO console_sessions (id, vm_id, host_id, subject, channel, state, created_at, expires_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO console_sessions (id, vm_id, host_id, subject, channel, state, created_at, expires_at,"
+                + " owner, owner_groups, owner_admin, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setObject(1, session.id());
             statement.setObject(2, session.vmId());
@@ -45,7 +48,13 @@ public class SessionRepository {
             statement.setString(6, session.state().wireName());
             Sql.setInstant(statement, 7, session.createdAt());
             Sql.setInstant(statement, 8, session.expiresAt());
+            statement.setString(9, session.owner());
+            Array groups = connection.createArrayOf("text", session.ownerGroups().toArray());
+            statement.setArray(10, groups);
+            statement.setBoolean(11, session.ownerAdmin());
+            statement.setString(12, session.mode().wireName());
             statement.executeUpdate();
+            groups.free();
         }
     }
 
@@ -71,14 +80,14 @@ public class SessionRepository {
     }
 
     /** issued → connected. */
-    public void markConnected(Connection connection, UUID id, Instant at) throws SQLException {
-        update(connection, "UPDATE console_sessions SET state = 'connected', connected_at = ?"
+    public boolean markConnected(Connection connection, UUID id, Instant at) throws SQLException {
+        return update(connection, "UPDATE console_sessions SET state = 'connected', connected_at = ?"
                 + " WHERE id = ? AND state = 'issued'", id, at);
     }
 
     /** issued or connected → closed, because the viewer went away. */
-    public void markClosed(Connection connection, UUID id, Instant at) throws SQLException {
-        update(connection, "UPDATE console_sessions SET state = 'closed', closed_at = ?, close_reason = 'disconnected'"
+    public boolean markClosed(Connection connection, UUID id, Instant at) throws SQLException {
+        return update(connection, "UPDATE console_sessions SET state = 'closed', closed_at = ?, close_reason = 'disconnected'"
                 + " WHERE id = ? AND state <> 'closed'", id, at);
     }
 
@@ -102,11 +111,77 @@ public class SessionRepository {
         }
     }
 
-    private static void update(Connection connection, String sql, UUID id, Instant at) throws SQLException {
+    /**
+     * Live sessions of the VM: connected, or issued with a password valid after {@code now}.
+     * Read under the VM's ticket lock, so no session is issued meanwhile.
+     */
+    public List<ConsoleSession> liveOnVm(Connection connection, UUID vmId, Instant now) throws SQLException {
+        return query(connection, "SELECT * FROM console_sessions WHERE vm_id = ? AND (state = 'connected'"
+                + " OR (state = 'issued' AND expires_at > ?)) ORDER BY created_at", vmId, now);
+    }
+
+    /** Every live session (connected, or issued and not expired), oldest first. */
+    public List<ConsoleSession> live(Connection connection, Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT * FROM console_sessions"
+                + " WHERE state = 'connected' OR (state = 'issued' AND expires_at > ?) ORDER BY created_at")) {
+            Sql.setInstant(statement, 1, now);
+            return readAll(statement);
+        }
+    }
+
+    /** Sessions, newest first: of {@code owner} only, or everyone's when null; at most {@code limit}. */
+    public List<ConsoleSession> list(Connection connection, String owner, int limit) throws SQLException {
+        String sql = "SELECT * FROM console_sessions" + (owner == null ? "" : " WHERE owner = ?")
+                + " ORDER BY created_at DESC LIMIT ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (owner != null) {
+                statement.setString(index++, owner);
+            }
+            statement.setInt(index, limit);
+            return readAll(statement);
+        }
+    }
+
+    /**
+     * Closes a session that Porthole ended ({@code taken-over} or {@code revoked}).
+     *
+     * @return false when it was closed already
+     */
+    public boolean markEnded(Connection connection, UUID id, Instant at, String reason) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE console_sessions"
+                + " SET state = 'closed', closed_at = ?, close_reason = ? WHERE id = ? AND state <> 'closed'")) {
+            Sql.setInstant(statement, 1, at);
+            statement.setString(2, reason);
+            statement.setObject(3, id);
+            return statement.executeUpdate() > 0;
+        }
+    }
+
+    private static List<ConsoleSession> query(Connection connection, String sql, UUID vmId, Instant now)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, vmId);
+            Sql.setInstant(statement, 2, now);
+            return readAll(statement);
+        }
+    }
+
+    private static List<ConsoleSession> readAll(PreparedStatement statement) throws SQLException {
+        List<ConsoleSession> found = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                found.add(read(rows));
+            }
+        }
+        return found;
+    }
+
+    private static boolean update(Connection connection, String sql, UUID id, Instant at) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             Sql.setInstant(statement, 1, at);
             statement.setObject(2, id);
-            statement.executeUpdate();
+            return statement.executeUpdate() > 0;
         }
     }
 
@@ -115,6 +190,8 @@ public class SessionRepository {
                 row.getString("subject"), row.getString("channel"), SessionState.fromWireName(row.getString("state")),
                 Sql.getInstant(row, "created_at"), Sql.getInstant(row, "expires_at"),
                 Sql.getInstant(row, "connect_seen_at"), row.getString("client_address"),
-                Sql.getInstant(row, "connected_at"), Sql.getInstant(row, "closed_at"), row.getString("close_reason"));
+                Sql.getInstant(row, "connected_at"), Sql.getInstant(row, "closed_at"), row.getString("close_reason"),
+                row.getString("owner"), Set.of((String[]) row.getArray("owner_groups").getArray()),
+                row.getBoolean("owner_admin"), ConsoleMode.parse(row.getString("mode")).orElseThrow());
     }
 }

@@ -29,11 +29,11 @@ import org.porthole.engine.it.StackResource;
 class MigrationsIT {
 
     private static final List<String> TABLES =
-            List.of("applied_events", "console_policies", "console_sessions", "disconnect_actions", "guest_states",
-                    "hosts", "signing_keys", "vms");
+            List.of("acl_entries", "applied_events", "audit_events", "console_policies", "console_sessions",
+                    "disconnect_actions", "guest_states", "hosts", "signing_keys", "vm_tags", "vms");
 
     /** V1..V5 create one table each; V6 adds console_sessions.close_reason. */
-    private static final int MIGRATIONS = 7;
+    private static final int MIGRATIONS = 8;
 
     @Inject
     DataSource dataSource;

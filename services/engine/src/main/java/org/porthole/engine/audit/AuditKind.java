@@ -1,0 +1,23 @@
+package org.porthole.engine.audit;
+
+/** The kinds of audited facts (the {@code kind} column and {@code AuditEvent.kind}). */
+public final class AuditKind {
+
+    public static final String TICKET_ISSUED = "console.ticket-issued";
+    public static final String TICKET_REFUSED = "console.ticket-refused";
+    public static final String CONNECTED = "console.connected";
+    public static final String DISCONNECTED = "console.disconnected";
+    public static final String TAKEN_OVER = "console.taken-over";
+    public static final String REVOKED = "console.revoked";
+    public static final String ACL_CREATED = "acl.created";
+    public static final String ACL_DELETED = "acl.deleted";
+    public static final String TAG_ADDED = "vm.tag-added";
+    public static final String TAG_REMOVED = "vm.tag-removed";
+    public static final String POLICY_CHANGED = "vm.console-policy-changed";
+
+    /** The actor of facts the engine observes or decides itself (graphics events, the sweeper). */
+    public static final String SYSTEM_ACTOR = "system";
+
+    private AuditKind() {
+    }
+}
