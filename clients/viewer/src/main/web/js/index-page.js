@@ -30,11 +30,20 @@ function selectTab(tab) {
   panels[tab.dataset.panel]?.show();
 }
 
+/** `index.html#access` and `#audit` open that tab once the user may see it. */
+let wantedTab = byId(`tab-${window.location.hash.slice(1)}`);
+
 function updateTabs() {
   const allowed = mayAdminister(user, vms);
   tabs.hidden = !allowed;
+  // Tags can be changed only on VMs the user administers.
+  access.setVms(vms.filter((vm) => user?.admin || vm.permissions.includes('admin')));
   if (!allowed && byId('panel-vms').hidden) {
     selectTab(byId('tab-vms'));
+  }
+  if (allowed && wantedTab && user) {
+    selectTab(wantedTab);
+    wantedTab = null;
   }
 }
 
@@ -57,6 +66,7 @@ tabs.addEventListener('click', (event) => {
   const tab = event.target.closest('[role=tab]');
   if (tab) {
     selectTab(tab);
+    window.history.replaceState(null, '', tab.id === 'tab-vms' ? '#' : `#${tab.id.slice('tab-'.length)}`);
   }
 });
 showUser();
@@ -64,7 +74,6 @@ startVmList({
   client,
   onVms: (list) => {
     vms = list;
-    access.setVms(list);
     updateTabs();
   },
 });

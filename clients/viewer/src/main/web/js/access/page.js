@@ -60,15 +60,16 @@ export function createAccessPanel({ client }) {
     const checked = validateAclInput(formValues(form));
     showFieldErrors(form, checked.ok ? {} : checked.errors, formError);
     if (!checked.ok) {
+      formError.dataset.state = 'error';
       return;
     }
     try {
       const created = normalizeAcl(await client.createAcl(checked.entry));
       form.elements.subject.value = '';
       form.elements.object.value = '';
-      setStatus(status, 'ok', created ? `Added entry ${created.id}.` : 'Added.');
+      setStatus(formError, 'ok', created ? `Added entry ${created.id}.` : 'Added.');
     } catch (error) {
-      formError.textContent = errorLine(error, 'Could not add the entry.');
+      setStatus(formError, 'error', errorLine(error, 'Could not add the entry.'));
       return;
     }
     reloadAcls();

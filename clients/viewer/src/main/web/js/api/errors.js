@@ -33,7 +33,7 @@ const DEFAULT_MESSAGES = new Map([
   ['ORIGIN_REJECTED', 'The engine refused this page\'s origin.'],
   ['FORBIDDEN', 'You do not have the permission this needs.'],
   ['NOT_FOUND', 'The engine does not know this VM.'],
-  ['CONFLICT', 'The VM cannot open a console now: it is not running or its VNC has no password authentication.'],
+  ['CONFLICT', 'The VM cannot open a console now: it is not running, its VNC has no password authentication, or another user holds the console.'],
   ['TOO_LARGE', 'The request was too large.'],
   ['UPSTREAM_UNAVAILABLE', 'The VM\'s host agent is unreachable.'],
   ['INTERNAL', 'The engine hit an internal error.'],
