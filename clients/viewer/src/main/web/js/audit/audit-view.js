@@ -20,7 +20,7 @@ export function renderAuditRow(doc, event, { story = false } = {}) {
     : td(event.sessionId, 'mono');
   return element(doc, 'tr', { testid: story ? 'audit-story-row' : 'audit-row', data: { auditId: event.id, kind: event.kind } }, [
     td(event.occurredAt, 'muted'),
-    td(event.kind, 'kind'),
+    td(event.kind, 'event-kind'),
     td(event.actor),
     td(event.clientAddress, 'mono'),
     td(event.vmUuid, 'mono'),
