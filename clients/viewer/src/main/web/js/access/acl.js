@@ -8,11 +8,11 @@ import { ApiError, cleanText } from '../api/errors.js';
 
 export const SUBJECT_KINDS = Object.freeze(['user', 'group']);
 export const OBJECT_KINDS = Object.freeze(['vm', 'tag']);
-export const MAX_SUBJECT_CHARS = 128;
 const MAX_FIELD_CHARS = 200;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A tag: a letter or digit, then up to 63 letters, digits, '.', '_', ':' or '-'. */
-export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/** The engine's rule for subject and tag names (its Names class): 1–64 of A-Z a-z 0-9 . _ @ -. */
+export const NAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+const NAME_RULE = '1–64 characters of A-Z a-z 0-9 . _ @ -';
 
 /**
  * @typedef {object} Acl
@@ -85,15 +85,15 @@ export function validateAclInput(input) {
   }
   if (entry.subject === '') {
     errors.subject = 'Name the user or group.';
-  } else if (entry.subject.length > MAX_SUBJECT_CHARS || cleanText(entry.subject, MAX_SUBJECT_CHARS) !== entry.subject) {
-    errors.subject = `The subject must be at most ${MAX_SUBJECT_CHARS} characters without control characters.`;
+  } else if (!NAME_PATTERN.test(entry.subject)) {
+    errors.subject = `A user or group name is ${NAME_RULE}.`;
   }
   if (!OBJECT_KINDS.includes(entry.objectKind)) {
     errors.objectKind = 'Choose VM or tag.';
   } else if (entry.objectKind === 'vm' && !UUID_PATTERN.test(entry.object)) {
     errors.object = 'A VM is named by its UUID.';
-  } else if (entry.objectKind === 'tag' && !TAG_PATTERN.test(entry.object)) {
-    errors.object = 'A tag is 1–64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit.';
+  } else if (entry.objectKind === 'tag' && !NAME_PATTERN.test(entry.object)) {
+    errors.object = `A tag is ${NAME_RULE}.`;
   }
   if (!PERMISSIONS.includes(entry.permission)) {
     errors.permission = 'Choose one of the permissions.';
@@ -102,20 +102,36 @@ export function validateAclInput(input) {
 }
 
 /**
- * Normalizes the tags of a VM: strings only, cleaned, de-duplicated and sorted.
+ * Checks the ACL list filter before it is sent (the engine refuses the same values with 400).
+ * @param {{vm?: string, subject?: string}} filter trimmed values; '' means "any"
+ * @returns {string} why it cannot be used, or ''
+ */
+export function aclFilterProblem({ vm = '', subject = '' } = {}) {
+  if (vm !== '' && !UUID_PATTERN.test(vm)) {
+    return 'VM filter: a VM UUID.';
+  }
+  if (subject !== '' && !NAME_PATTERN.test(subject)) {
+    return `Subject filter: ${NAME_RULE}.`;
+  }
+  return '';
+}
+
+/**
+ * Normalizes the tags of a VM: strings only, cleaned, de-duplicated and sorted. Accepts the
+ * contract's array and the `{vmId, tags: [...]}` object the engine may answer with.
  * @param {unknown} data
  * @returns {string[]}
  */
 export function normalizeTags(data) {
-  if (!Array.isArray(data)) {
+  const list = Array.isArray(data) ? data : data !== null && typeof data === 'object' && Array.isArray(data.tags) ? data.tags : null;
+  if (list === null) {
     throw new ApiError('BAD_RESPONSE', 'The engine\'s tag list is not an array.');
   }
-  const tags = data.filter((t) => typeof t === 'string').map((t) => cleanText(t, 64)).filter(Boolean);
+  const tags = list.filter((t) => typeof t === 'string').map((t) => cleanText(t, 64)).filter(Boolean);
   return [...new Set(tags)].sort();
 }
 
 /** Why a tag cannot be added, or '' when it can. */
 export function tagProblem(tag) {
-  return typeof tag === 'string' && TAG_PATTERN.test(tag.trim()) ? ''
-    : 'A tag is 1–64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit.';
+  return typeof tag === 'string' && NAME_PATTERN.test(tag.trim()) ? '' : `A tag is ${NAME_RULE}.`;
 }

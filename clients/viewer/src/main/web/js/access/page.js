@@ -6,7 +6,7 @@
 import { LatestList } from '../page/latest.js';
 import { debounce, errorLine, formValues, setStatus, showFieldErrors } from '../page/forms.js';
 import { element } from '../page/dom.js';
-import { normalizeAcl, normalizeAclList, normalizeTags, tagProblem, validateAclInput } from './acl.js';
+import { aclFilterProblem, normalizeAcl, normalizeAclList, normalizeTags, tagProblem, validateAclInput } from './acl.js';
 import { renderAclEmpty, renderAclRow, renderTag } from './acl-view.js';
 
 const FILTER_DELAY_MS = 300;
@@ -43,9 +43,15 @@ export function createAccessPanel({ client }) {
   });
 
   const reloadAcls = () => {
-    const { vm, subject } = formValues(filter);
+    const values = formValues(filter);
+    const query = { vm: values.vm.trim(), subject: values.subject.trim() };
+    const problem = aclFilterProblem(query);
+    if (problem) {
+      setStatus(status, 'error', problem);
+      return Promise.resolve('failed');
+    }
     setStatus(status, 'loading', 'Loading…');
-    return acls.reload({ vm: vm.trim(), subject: subject.trim() });
+    return acls.reload(query);
   };
   const reloadTags = () => tags.reload(tagVm.value);
 

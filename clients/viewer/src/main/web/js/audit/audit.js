@@ -10,6 +10,9 @@ export const MAX_LIMIT = 1000;
 const MAX_FILTER_CHARS = 128;
 const MAX_FIELD_CHARS = 200;
 const MAX_DETAIL_CHARS = 500;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Filters the engine reads as UUIDs. */
+const UUID_FILTERS = new Set(['vm', 'session']);
 
 /**
  * @typedef {object} AuditEvent
@@ -42,6 +45,8 @@ export function auditQuery(filters) {
     }
     if (text.length > MAX_FILTER_CHARS || cleanText(text, MAX_FILTER_CHARS) !== text) {
       errors[name] = `At most ${MAX_FILTER_CHARS} characters without control characters.`;
+    } else if (UUID_FILTERS.has(name) && !UUID_PATTERN.test(text)) {
+      errors[name] = 'A UUID.';
     } else {
       query.set(name, text);
     }
