@@ -128,8 +128,8 @@ async function consoleApi(req, res, found) {
   }
   if (found.name === 'held' && body.takeover !== true) {
     return held.includes('console.takeover')
-      ? json(res, 409, { status: 'CONFLICT', message: 'the console is held by bob' })
-      : json(res, 403, { status: 'FORBIDDEN', message: 'console.takeover is required: the console is held by bob' });
+      ? json(res, 409, { status: 'CONFLICT', message: `the console of VM ${found.id} is held by bob; ask again with "takeover": true to end their console` })
+      : json(res, 403, { status: 'FORBIDDEN', message: `console.takeover is required on VM ${found.id}: its console is held by bob` });
   }
   const token = ['h', 'p', 's'].map(() => randomBytes(24).toString('base64url')).join('.');
   const sessionId = randomUUID();

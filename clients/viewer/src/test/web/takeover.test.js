@@ -45,7 +45,9 @@ const last = (list) => list[list.length - 1];
 
 test('reads the holder from a held-console 409 only', () => {
   assert.equal(heldBy(HELD()), 'alice');
-  assert.equal(heldBy(new ApiError('CONFLICT', 'The console is held by Bob Smith.', 409)), 'Bob Smith');
+  assert.equal(heldBy(new ApiError('CONFLICT', 'The console is held by bob.smith.', 409)), 'bob.smith');
+  assert.equal(heldBy(new ApiError('CONFLICT', 'the console of VM 0b1c9a7e-6d2f-4e0a-8c55-2a1f3b4c5d6e is held by alice, bob; '
+    + 'ask again with "takeover": true to end their console', 409)), 'alice, bob');
   assert.equal(heldBy(new ApiError('CONFLICT', 'VM demo is not running.', 409)), null);
   assert.equal(heldBy(new ApiError('FORBIDDEN', 'console.takeover is required: the console is held by alice', 403)), null);
   assert.equal(heldBy(new Error('the console is held by alice')), null);

@@ -1,13 +1,14 @@
 /**
  * Reads who holds a console from the engine's 409 answer to a ticket request
- * (`{"status":"CONFLICT","message":"the console is held by alice"}`), so the page can ask
+ * (`{"status":"CONFLICT","message":"the console of VM … is held by alice; ask again with …"}`), so the page can ask
  * "Take over from alice?". Any other refusal — a 403 for a missing takeover right included —
  * is not a takeover question and is shown as the engine words it.
  */
 import { ApiError, cleanText } from '../api/errors.js';
 
 const MAX_HOLDER_CHARS = 128;
-const HELD_BY = /\bheld by (.+?)\.?$/i;
+// "…held by alice", "…held by alice.smith.", "…held by alice, bob; ask again with …"
+const HELD_BY = /\bheld by ([^;]+?)\.?\s*(?:;|$)/i;
 
 /**
  * @param {unknown} error what the ticket request threw
