@@ -7,11 +7,11 @@ import { button, element } from '../page/dom.js';
 /** The column count of the ACL table. */
 export const ACL_COLUMNS = 6;
 
-/** One ACL row: `data-acl-id`, `data-testid="acl-row"`, and a delete button `acl-delete`. */
+/** One ACL row: `data-acl-id`, `data-testid="acl-row"`, and a delete button `acl-delete` with the same `data-acl-id`. */
 export function renderAclRow(doc, acl) {
   const td = (text, className) => element(doc, 'td', { text, className });
-  // Only the row carries data-acl-id, so `[data-acl-id="7"]` finds exactly one element.
-  const remove = button(doc, 'Delete', 'acl-delete', { action: 'delete-acl' });
+  // The button carries the id too: `[data-testid=acl-delete][data-acl-id='7']` (e2e AccessPageIT).
+  const remove = button(doc, 'Delete', 'acl-delete', { action: 'delete-acl', aclId: acl.id });
   return element(doc, 'tr', { testid: 'acl-row', data: { aclId: acl.id } }, [
     element(doc, 'td', {}, [element(doc, 'span', { className: 'kind', text: acl.subjectKind }), ' ', acl.subject]),
     element(doc, 'td', {}, [element(doc, 'span', { className: 'kind', text: acl.objectKind }), ' ', acl.object]),
@@ -33,6 +33,6 @@ export function renderAclEmpty(doc) {
 export function renderTag(doc, tag) {
   return element(doc, 'li', { className: 'tag', testid: 'tag', data: { tag } }, [
     element(doc, 'span', { text: tag }),
-    button(doc, '×', 'tag-remove', { action: 'remove-tag' }),
+    button(doc, '×', 'tag-remove', { action: 'remove-tag', tag }),
   ]);
 }
