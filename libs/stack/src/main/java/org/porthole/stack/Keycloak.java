@@ -99,6 +99,26 @@ public final class Keycloak implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Enables or disables a user of the porthole realm (a disabled user cannot sign in). */
+  public void setUserEnabled(String user, boolean enabled) throws IOException {
+    admin().setUserEnabled(REALM, user, enabled);
+  }
+
+  /** Sets how long the porthole realm's access tokens live (Keycloak's default: 300 s). */
+  public void setAccessTokenLifespan(int seconds) throws IOException {
+    admin().setAccessTokenLifespan(REALM, seconds);
+  }
+
+  /** An access token for {@code user} of the porthole realm by password grant through {@code clientId}. */
+  public String accessToken(String clientId, String user, String password) throws IOException {
+    return KeycloakAdmin.passwordGrant(realmUrl(), clientId, user, password).path("access_token").asText();
+  }
+
+  /** Signs in to the admin REST API as the master realm's bootstrap administrator. */
+  public KeycloakAdmin admin() throws IOException {
+    return KeycloakAdmin.signIn(baseUrl(), ADMIN_USER, readOrCreateSecret(adminPasswordFile()));
+  }
+
   /** The master realm admin's random password (0600), for a person at the admin console. */
   public Path adminPasswordFile() {
     return dir.resolve("admin.password");

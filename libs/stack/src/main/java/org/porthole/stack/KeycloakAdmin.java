@@ -13,11 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The few admin REST calls the stack makes after Keycloak starts. A realm import does not run
- * what the admin console does when a Kerberos provider is added (turning the browser flow's
- * Kerberos step on), so it is done here: idempotent, and a no-op on later starts.
+ * The few admin REST calls the stack and the tests make on a running Keycloak. A realm import
+ * does not run what the admin console does when a Kerberos provider is added (turning the
+ * browser flow's Kerberos step on), so it is done here: idempotent, and a no-op on later
+ * starts. Tests also disable users, shorten token lifespans and get tokens by password grant.
  */
-final class KeycloakAdmin {
+public final class KeycloakAdmin {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SPNEGO_PROVIDER = "auth-spnego";
   private static final String ALTERNATIVE = "ALTERNATIVE";
@@ -33,17 +34,72 @@ final class KeycloakAdmin {
 
   /** Signs in as the master realm's bootstrap admin; the password goes only into the request body. */
   static KeycloakAdmin signIn(String base, String user, String password) throws IOException {
+    JsonNode tokens = passwordGrant(base + "/realms/master", "admin-cli", user, password);
+    return new KeycloakAdmin(base, tokens.path("access_token").asText());
+  }
+
+  /**
+   * Tokens for {@code user} from {@code realmUrl}'s token endpoint by the password grant through
+   * the public client {@code clientId} (the password goes only into the request body).
+   *
+   * @return the token response ({@code access_token}, {@code expires_in}, …)
+   * @throws IOException when Keycloak is unreachable or refuses the grant (its HTTP status, never the password)
+   */
+  public static JsonNode passwordGrant(String realmUrl, String clientId, String user, String password)
+      throws IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    String form = "grant_type=password&client_id=admin-cli&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
-        + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/realms/master/protocol/openid-connect/token"))
+    String form = "grant_type=password&scope=openid&client_id=" + encode(clientId) + "&username=" + encode(user)
+        + "&password=" + encode(password);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(realmUrl + "/protocol/openid-connect/token"))
         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build();
     HttpResponse<String> r = send(http, request);
     if (r.statusCode() != 200) {
-      throw new IOException("Keycloak admin sign-in as '" + user + "' refused with HTTP " + r.statusCode());
+      throw new IOException("Keycloak refused the password grant for '" + user + "' through " + clientId
+          + " with HTTP " + r.statusCode());
     }
-    return new KeycloakAdmin(base, JSON.readTree(r.body()).path("access_token").asText());
+    return JSON.readTree(r.body());
+  }
+
+  /** Enables or disables {@code user} of {@code realm}, as an administrator does in the admin console. */
+  public void setUserEnabled(String realm, String user, boolean enabled) throws IOException {
+    String users = base + "/admin/realms/" + realm + "/users";
+    HttpResponse<String> found = send(http, authorized(users + "?exact=true&username=" + encode(user)).GET().build());
+    expect2xx(found, "finding user '" + user + "'");
+    String id = null;
+    for (JsonNode candidate : JSON.readTree(found.body())) {
+      if (user.equalsIgnoreCase(candidate.path("username").asText())) {
+        id = candidate.path("id").asText();
+      }
+    }
+    if (id == null) {
+      throw new IOException("Keycloak: realm '" + realm + "' has no user '" + user + "'");
+    }
+    ObjectNode update = JSON.createObjectNode().put("enabled", enabled);
+    expect2xx(send(http, jsonBody(authorized(users + "/" + encode(id)), update).build()),
+        (enabled ? "enabling" : "disabling") + " user '" + user + "'");
+  }
+
+  /** Sets how long {@code realm}'s access tokens live, for every client that does not override it. */
+  public void setAccessTokenLifespan(String realm, int seconds) throws IOException {
+    ObjectNode update = JSON.createObjectNode().put("accessTokenLifespan", seconds);
+    expect2xx(send(http, jsonBody(authorized(base + "/admin/realms/" + realm), update).build()),
+        "setting the access token lifespan of realm '" + realm + "'");
+  }
+
+  private static HttpRequest.Builder jsonBody(HttpRequest.Builder request, JsonNode body) throws IOException {
+    return request.header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+  }
+
+  private static void expect2xx(HttpResponse<String> r, String what) throws IOException {
+    if (r.statusCode() / 100 != 2) {
+      throw new IOException("Keycloak: " + what + " gave HTTP " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   /** Makes Kerberos (SPNEGO) an alternative step of {@code realm}'s browser flow; true when changed. */
@@ -62,12 +118,7 @@ final class KeycloakAdmin {
       }
       ObjectNode update = execution.deepCopy();
       update.put("requirement", ALTERNATIVE);
-      HttpResponse<String> put = send(http, authorized(url).header("Content-Type", "application/json")
-          .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(update))).build());
-      if (put.statusCode() / 100 != 2) {
-        throw new IOException("Keycloak: enabling Kerberos in the browser flow gave HTTP " + put.statusCode()
-            + ": " + put.body());
-      }
+      expect2xx(send(http, jsonBody(authorized(url), update).build()), "enabling Kerberos in the browser flow");
       return true;
     }
     throw new IOException("Keycloak: realm '" + realm + "' has no " + SPNEGO_PROVIDER + " step in its browser flow");

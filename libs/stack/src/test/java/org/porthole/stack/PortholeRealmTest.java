@@ -33,6 +33,9 @@ class PortholeRealmTest {
     String kerberosId = realm.at("/components/org.keycloak.storage.UserStorageProvider/0/id").asText();
     List<String> names = new ArrayList<>();
     for (JsonNode user : realm.get("users")) {
+      if (user.has("serviceAccountClientId")) {
+        continue;
+      }
       String name = user.get("username").asText();
       names.add(name);
       assertThat(user.path("firstName").asText()).as(name + " first name").isNotBlank();
@@ -66,6 +69,11 @@ class PortholeRealmTest {
     assertThat(config.at("/allowPasswordAuthentication/0").asText()).isEqualTo("true");
   }
 
+  /**
+   * Keycloak ignores the port of an {@code http://localhost} or {@code http://127.0.0.1} redirect
+   * URI when it matches (RFC 8252 section 7.3), so {@code http://localhost/*} admits the engine on
+   * any local port; a {@code :*} port wildcard is not understood and would refuse every login.
+   */
   @Test
   void engineClientIsConfidentialCodeFlowOnlyAndCliIsPublic() {
     JsonNode engine = client("porthole-engine");
@@ -73,11 +81,50 @@ class PortholeRealmTest {
     assertThat(engine.get("standardFlowEnabled").asBoolean()).isTrue();
     assertThat(engine.get("directAccessGrantsEnabled").asBoolean()).isFalse();
     assertThat(engine.get("implicitFlowEnabled").asBoolean()).isFalse();
-    assertThat(engine.at("/redirectUris/0").asText()).isEqualTo("http://localhost:8080/*");
+    assertThat(texts(engine.get("redirectUris")))
+        .containsExactly("http://localhost:8080/*", "http://localhost/*", "http://127.0.0.1/*");
     JsonNode cli = client("porthole-cli");
     assertThat(cli.get("publicClient").asBoolean()).isTrue();
     assertThat(cli.get("directAccessGrantsEnabled").asBoolean()).isTrue();
     assertThat(cli.get("standardFlowEnabled").asBoolean()).isFalse();
+  }
+
+  /** The engine reads users through its service account, which may only view and query them. */
+  @Test
+  void engineServiceAccountMayOnlyReadUsersAndGroups() {
+    assertThat(client("porthole-engine").get("serviceAccountsEnabled").asBoolean()).isTrue();
+    JsonNode account = null;
+    for (JsonNode user : realm.get("users")) {
+      if ("porthole-engine".equals(user.path("serviceAccountClientId").asText())) {
+        account = user;
+      }
+    }
+    assertThat(account).as("service account user of porthole-engine").isNotNull();
+    assertThat(account.get("username").asText()).isEqualTo("service-account-porthole-engine");
+    assertThat(texts(account.at("/clientRoles/realm-management")))
+        .containsExactlyInAnyOrder("view-users", "query-users", "query-groups");
+    assertThat(account.path("realmRoles").size()).isZero();
+  }
+
+  /** Tokens of both clients name the engine in {@code aud}; the engine accepts no other bearer token. */
+  @Test
+  void bothClientsPutTheEngineInTheAudience() {
+    for (String id : List.of("porthole-engine", "porthole-cli")) {
+      List<String> audiences = new ArrayList<>();
+      for (JsonNode mapper : client(id).get("protocolMappers")) {
+        if ("oidc-audience-mapper".equals(mapper.path("protocolMapper").asText())) {
+          assertThat(mapper.at("/config/access.token.claim").asText()).isEqualTo("true");
+          audiences.add(mapper.at("/config/included.client.audience").asText());
+        }
+      }
+      assertThat(audiences).as(id).containsExactly("porthole-engine");
+    }
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
   }
 
   private JsonNode client(String id) {

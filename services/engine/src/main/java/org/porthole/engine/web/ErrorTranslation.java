@@ -104,7 +104,7 @@ public final class ErrorTranslation {
     }
 
     /** Keeps a client-chosen name short and free of control characters before echoing it. */
-    static String printable(String name) {
+    public static String printable(String name) {
         if (name == null) {
             return "?";
         }

@@ -3,7 +3,11 @@ package org.porthole.engine.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -18,19 +22,31 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.porthole.engine.events.Topics;
 import org.porthole.stack.KafkaBroker;
+import org.porthole.stack.Kdc;
+import org.porthole.stack.Keycloak;
 import org.porthole.stack.Ports;
 import org.porthole.stack.Postgres;
 
 /**
  * Real parts for the engine's integration tests: Debian's PostgreSQL and a KRaft Kafka broker,
  * each on a free loopback port in a temporary directory, with the engine's topics created as the
- * host agents create them (3 partitions). Returns the config that points the engine at them.
+ * host agents create them (3 partitions); an MIT KDC and Keycloak with the shipped realm, whose
+ * state lives under {@code target/} so that later builds skip Keycloak's one-minute first start
+ * (a changed realm file gets a fresh state directory). Returns the config that points the engine
+ * at them, and makes every RestAssured request sign in as admin ({@link SignIn}).
  */
 public class StackResource implements QuarkusTestResourceLifecycleManager {
 
     /** Config key under which the tests find the temporary directory (dev PKI lives there). */
     public static final String PKI_DIR = "porthole.pki.dir";
     private static final int PARTITIONS = 3;
+
+    private static final Path REALM_JSON = Path.of(System.getProperty("porthole.repo", "../.."))
+            .toAbsolutePath().normalize().resolve("deploy/local/keycloak/porthole-realm.json");
+
+    private static volatile Kdc kdc;
+    private static volatile Keycloak keycloak;
+    private static volatile Path signInState;
 
     private Path dir;
     private Postgres postgres;
@@ -44,17 +60,63 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
             postgres = Postgres.start(dir.resolve("pg").resolve("data"), Ports.free(), logs);
             kafka = KafkaBroker.start(dir.resolve("kafka"), Ports.free(), logs);
             createTopics(kafka.bootstrap());
+            signInState = signInStateDir();
+            Path signInLogs = signInState.resolve("logs");
+            kdc = Kdc.start(signInState.resolve("kdc"), Ports.free(), signInLogs);
+            keycloak = Keycloak.start(signInState.resolve("keycloak"), Ports.free(), REALM_JSON, kdc, signInLogs);
+            SignIn.install(keycloak.realmUrl());
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+            config.put("quarkus.datasource.username", postgres.user());
+            config.put("quarkus.datasource.password", postgres.password());
+            config.put("porthole.kafka.bootstrap", kafka.bootstrap());
+            config.put(PKI_DIR, dir.resolve("pki").toString());
+            config.put("porthole.oidc.url", keycloak.realmUrl());
+            config.put("porthole.oidc.client-secret", keycloak.engineClientSecret());
+            config.put("porthole.kerberos.principal", Kdc.HTTP_PRINCIPAL);
+            config.put("porthole.kerberos.keytab", kdc.keytab().toString());
+            config.put("porthole.kerberos.krb5-conf", kdc.krb5Conf().toString());
+            return config;
         } catch (IOException | RuntimeException e) {
             stop();
-            throw new IllegalStateException("could not start PostgreSQL and Kafka for the engine ITs: " + e.getMessage(),
-                    e);
+            throw new IllegalStateException("could not start the engine ITs' parts (PostgreSQL, Kafka, KDC, Keycloak): "
+                    + e.getMessage(), e);
         }
-        return Map.of(
-                "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
-                "quarkus.datasource.username", postgres.user(),
-                "quarkus.datasource.password", postgres.password(),
-                "porthole.kafka.bootstrap", kafka.bootstrap(),
-                PKI_DIR, dir.resolve("pki").toString());
+    }
+
+    /** The running KDC (for kinit); null outside an IT run. */
+    public static Kdc kdc() {
+        return kdc;
+    }
+
+    /** The running Keycloak (admin calls, stop and restart); null outside an IT run. */
+    public static Keycloak keycloak() {
+        return keycloak;
+    }
+
+    /**
+     * Stops Keycloak and starts it again on the same port and state (tokens keep their issuer);
+     * {@code whileDown} runs in between.
+     */
+    public static void restartKeycloak(Runnable whileDown) throws IOException {
+        int port = keycloak.port();
+        keycloak.close();
+        try {
+            whileDown.run();
+        } finally {
+            keycloak = Keycloak.start(signInState.resolve("keycloak"), port, REALM_JSON, kdc,
+                    signInState.resolve("logs"));
+        }
+    }
+
+    /** {@code target/it-sign-in/<realm file hash>}: reused by every build while the realm file stays. */
+    private static Path signInStateDir() throws IOException {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(REALM_JSON));
+            return Path.of("target", "it-sign-in", HexFormat.of().formatHex(hash, 0, 6)).toAbsolutePath();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private static void createTopics(String bootstrap) {
@@ -71,6 +133,14 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        if (keycloak != null) {
+            keycloak.close();
+            keycloak = null;
+        }
+        if (kdc != null) {
+            kdc.close();
+            kdc = null;
+        }
         if (kafka != null) {
             kafka.close();
         }
