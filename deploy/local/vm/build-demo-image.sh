@@ -146,6 +146,14 @@ PORTHOLE_GUEST_BACKEND=console-test PORTHOLE_GUEST_CONSOLE_FILE=/run/guest-conso
   -XX:-UsePerfData -jar /opt/porthole/porthole-guest-agent.jar >/dev/ttyS0 2>&1 &
 echo "porthole-demo: guest agent started at $(cut -d' ' -f1 /proc/uptime) s" > /dev/ttyS0
 
+# Each line typed on the VGA console (tty1, where a VNC viewer's keys land) is echoed to the
+# serial console, so tests can tell whether a console's keys reached the guest (Ctrl-D ends
+# one read loop; the next one starts).
+while true; do
+  while IFS= read -r line; do echo "porthole-demo: typed $line" > /dev/ttyS0; done < /dev/tty1
+  sleep 1
+done &
+
 banner() {
   clear
   echo

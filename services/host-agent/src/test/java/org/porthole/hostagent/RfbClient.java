@@ -19,6 +19,8 @@ final class RfbClient {
   private static final byte[] VERSION = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
   private static final int VNC_AUTH = 2;
   private static final int TIMEOUT_MS = 10_000;
+  private static final byte KEY_EVENT = 4;
+  private static final int KEYSYM_RETURN = 0xff0d;
 
   private RfbClient() {}
 
@@ -71,6 +73,42 @@ final class RfbClient {
     byte[] name = new byte[in.readInt()];
     in.readFully(name);
     return new String(name, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Types {@code text} (letters and digits) and Return as RFB KeyEvents, each key pressed and
+   * released: what a viewer sends for keys typed on the guest's console.
+   */
+  static void typeLine(OutputStream out, String text) throws IOException {
+    for (char c : text.toCharArray()) {
+      if (!Character.isLetterOrDigit(c) || c > 0x7e) {
+        throw new IllegalArgumentException("type letters and digits only: keysym = character");
+      }
+      key(out, c);
+    }
+    key(out, KEYSYM_RETURN);
+    out.flush();
+  }
+
+  private static void key(OutputStream out, int keysym) throws IOException {
+    for (int down = 1; down >= 0; down--) {
+      out.write(new byte[] {KEY_EVENT, (byte) down, 0, 0, (byte) (keysym >>> 24),
+          (byte) (keysym >>> 16), (byte) (keysym >>> 8), (byte) keysym});
+    }
+  }
+
+  /**
+   * Asks for the whole of a small area (non-incremental) and reads the answer's message type
+   * and rectangle count: a console that shows the picture answers FramebufferUpdate (type 0).
+   */
+  static int framebufferUpdate(InputStream input, OutputStream out) throws IOException {
+    out.write(new byte[] {3, 0, 0, 0, 0, 0, 0, 8, 0, 8});
+    out.flush();
+    DataInputStream in = new DataInputStream(input);
+    int type = in.readUnsignedByte();
+    in.readUnsignedByte(); // padding
+    in.readUnsignedShort(); // rectangles
+    return type;
   }
 
   static byte[] desResponse(byte[] challenge, String password) {

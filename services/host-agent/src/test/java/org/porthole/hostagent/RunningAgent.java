@@ -1,0 +1,97 @@
+package org.porthole.hostagent;
+
+import com.sun.net.httpserver.HttpServer;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.porthole.config.Settings;
+import org.porthole.hostagent.relay.ConsoleTokens;
+import org.porthole.pki.TlsFiles;
+import org.porthole.stack.Ports;
+import org.porthole.token.Jwks;
+
+/**
+ * The whole agent as {@code java -jar} runs it, in this JVM, for integration tests: the
+ * engine's JWKS (the test keys of {@link ConsoleTokens}) served over HTTP, the development PKI
+ * in {@code dir/pki}, mutual TLS, and client channels with a Porthole certificate. The agent
+ * can be stopped and started again (another port, another Kafka).
+ */
+final class RunningAgent implements AutoCloseable {
+  private final Path dir;
+  private final HttpServer jwks;
+  private HostAgent agent;
+  private int port;
+
+  private RunningAgent(Path dir, HttpServer jwks) {
+    this.dir = dir;
+    this.jwks = jwks;
+  }
+
+  /** Serves the JWKS of {@code tokens}; {@link #start} starts the agent. */
+  static RunningAgent withJwksOf(Path dir, ConsoleTokens tokens) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] body = Jwks.toJson(tokens.publicKeys()).getBytes(StandardCharsets.UTF_8);
+    server.createContext("/api/v1/jwks", ex -> {
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    server.start();
+    return new RunningAgent(dir, server);
+  }
+
+  /** Starts the agent on a free port with Kafka at {@code kafka}. */
+  HostAgent start(String kafka) throws Exception {
+    port = Ports.free();
+    Map<String, String> s = new HashMap<>();
+    s.put("porthole.agent.port", Integer.toString(port));
+    s.put("porthole.pki.dir", dir.resolve("pki").toString());
+    s.put("porthole.kafka.bootstrap", kafka);
+    s.put("porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks");
+    agent = HostAgent.start(Settings.of(s));
+    return agent;
+  }
+
+  /** Stops the agent (GOODBYE, consoles ended); the JWKS keeps serving. */
+  void stop() {
+    if (agent != null) {
+      agent.close();
+      agent = null;
+    }
+  }
+
+  HostAgent agent() {
+    return agent;
+  }
+
+  /** The host id tokens must name: {@code localhost:<port>}. */
+  String hostId() {
+    return "localhost:" + port;
+  }
+
+  /** Settings that locate the development PKI, for client certificates. */
+  Settings pki() {
+    return Settings.of(Map.of("porthole.pki.dir", dir.resolve("pki").toString()));
+  }
+
+  /** A channel with a Porthole client certificate. */
+  ManagedChannel channel() throws Exception {
+    return channel(TlsFiles.resolve(pki(), "it-client").channelCredentials());
+  }
+
+  ManagedChannel channel(ChannelCredentials credentials) {
+    return Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
+  }
+
+  @Override
+  public void close() {
+    stop();
+    jwks.stop(0);
+  }
+}
