@@ -3,21 +3,17 @@ package org.porthole.hostagent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -46,13 +42,11 @@ import org.porthole.api.events.v1.HostEventKind;
 import org.porthole.api.hostagent.v1.GetInfoRequest;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
-import org.porthole.config.Settings;
 import org.porthole.hostagent.events.Topics;
 import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.pki.TlsFiles;
 import org.porthole.stack.KafkaBroker;
 import org.porthole.stack.Ports;
-import org.porthole.token.Jwks;
 
 /**
  * The whole agent as {@code java -jar} runs it (in this JVM): mutual TLS, the engine's JWKS
@@ -65,11 +59,10 @@ class HostAgentIT {
   @TempDir static Path dir;
   final ConsoleTokens tokens = new ConsoleTokens("engine-it");
   KafkaBroker broker;
-  HttpServer jwks;
+  RunningAgent running;
   Connect libvirt;
   TestDomains domains;
   String vm;
-  int port;
   String hostId;
   HostAgent agent;
   ManagedChannel channel;
@@ -79,19 +72,12 @@ class HostAgentIT {
   @BeforeAll
   void start() throws Exception {
     broker = KafkaBroker.start(dir.resolve("kafka"), Ports.free(), dir.resolve("logs"));
-    jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    byte[] body = Jwks.toJson(tokens.publicKeys()).getBytes(StandardCharsets.UTF_8);
-    jwks.createContext("/api/v1/jwks", ex -> {
-      ex.sendResponseHeaders(200, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
-    jwks.start();
+    running = RunningAgent.withJwksOf(dir, tokens);
     libvirt = new Connect("qemu:///system");
     domains = new TestDomains(libvirt);
     vm = domains.start("agent", HostAgentLibvirtIT.SAFE_VNC).getUUIDString();
     agent = startAgent(broker.bootstrap());
-    channel = channel(TlsFiles.resolve(pki(), "it-client").channelCredentials());
+    channel = running.channel();
     consumer = consumer();
   }
 
@@ -103,38 +89,22 @@ class HostAgentIT {
     if (channel != null) {
       channel.shutdownNow();
     }
-    if (agent != null) {
-      agent.close();
+    if (running != null) {
+      running.close();
     }
     if (domains != null) {
       domains.close();
       libvirt.close();
-    }
-    if (jwks != null) {
-      jwks.stop(0);
     }
     if (broker != null) {
       broker.close();
     }
   }
 
-  private Settings pki() {
-    return Settings.of(Map.of("porthole.pki.dir", dir.resolve("pki").toString()));
-  }
-
   private HostAgent startAgent(String kafka) throws Exception {
-    port = Ports.free();
-    hostId = "localhost:" + port;
-    Map<String, String> s = new HashMap<>();
-    s.put("porthole.agent.port", Integer.toString(port));
-    s.put("porthole.pki.dir", dir.resolve("pki").toString());
-    s.put("porthole.kafka.bootstrap", kafka);
-    s.put("porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks");
-    return HostAgent.start(Settings.of(s));
-  }
-
-  private ManagedChannel channel(ChannelCredentials credentials) {
-    return Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
+    HostAgent started = running.start(kafka);
+    hostId = running.hostId();
+    return started;
   }
 
   private KafkaConsumer<byte[], byte[]> consumer() {
@@ -206,11 +176,11 @@ class HostAgentIT {
   void servesOnlyClientsWithAPortholeCertificate() throws Exception {
     assertThat(HostAgentGrpc.newBlockingStub(channel).getInfo(GetInfoRequest.getDefaultInstance())
         .getHostId()).isEqualTo(hostId);
-    TlsFiles files = TlsFiles.resolve(pki(), "it-client");
+    TlsFiles files = TlsFiles.resolve(running.pki(), "it-client");
     ChannelCredentials noClientCert =
         TlsChannelCredentials.newBuilder().trustManager(files.caCert().toFile()).build();
     for (ChannelCredentials creds : List.of(noClientCert, InsecureChannelCredentials.create())) {
-      ManagedChannel c = channel(creds);
+      ManagedChannel c = running.channel(creds);
       try {
         assertThatThrownBy(() -> HostAgentGrpc.newBlockingStub(c)
             .withDeadlineAfter(java.time.Duration.ofSeconds(10))
@@ -241,7 +211,7 @@ class HostAgentIT {
   @Order(4)
   void saysGoodbyeOnOrderlyShutdown() {
     String boot = agent.identity().bootId();
-    agent.close();
+    running.stop();
     agent = null;
     HostEvent bye = host(await(Topics.HOSTS,
         r -> host(r).getBootId().equals(boot) && host(r).getKind() == HostEventKind.HOST_EVENT_KIND_GOODBYE));
@@ -253,12 +223,12 @@ class HostAgentIT {
   void keepsServingConsolesWhileKafkaIsDown() throws Exception {
     agent = startAgent("127.0.0.1:" + Ports.free());
     channel.shutdownNow();
-    channel = channel(TlsFiles.resolve(pki(), "it-client").channelCredentials());
+    channel = running.channel();
     long start = System.nanoTime();
     openConsoleAndLogIn("session-" + UUID.randomUUID(), "NoKafka1");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     start = System.nanoTime();
-    agent.close();
+    running.stop();
     agent = null;
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("shutdown without Kafka")
         .isLessThan(Duration.ofSeconds(15));
