@@ -89,10 +89,18 @@ class GuestAgentVmIT {
 
   private String bootAndFollow(boolean persistent) throws Exception {
     String vm = persistent ? DemoVm.ensureRunning(REPO, name) : DemoVm.startTransient(REPO, name);
+    Instant started = Instant.now();
+    // Also followed through the STARTED event: the two must not open two sockets (one is served).
     channels.domainStarted(vm);
     await("the guest agent answers and its state is pulled", BOOT,
         () -> channels.state(vm).responsive() && !channels.state(vm).facts().hostname().isEmpty());
+    printSince("domain started", started);
     return vm;
+  }
+
+  private static void printSince(String what, Instant since) {
+    System.out.printf("guest VM: %s to guest state pulled %.1f s%n", what,
+        Duration.between(since, Instant.now()).toMillis() / 1000.0);
   }
 
   @Test
@@ -131,11 +139,13 @@ class GuestAgentVmIT {
 
     Libvirt.virsh("destroy", name);
     await("the channel is dropped", Duration.ofSeconds(20), () -> !channels.state(vm).channel());
+    Instant restarted = Instant.now();
     Libvirt.virsh("start", name);
     await("the restarted guest is followed and its state pulled", BOOT,
         () -> channels.state(vm).responsive()
             && !channels.state(vm).instance().equals(firstInstance)
             && channels.state(vm).session() == GuestSnapshot.Session.UNLOCKED);
+    printSince("domain restarted", restarted);
 
     String guestInstance = channels.state(vm).instance();
     channels.close();
