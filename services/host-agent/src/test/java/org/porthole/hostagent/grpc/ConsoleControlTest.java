@@ -125,6 +125,26 @@ class ConsoleControlTest extends InProcessAgentTest {
   }
 
   @Test
+  void consolesOpeningWhileTheirSessionEndsAreEndedOrRefusedNeverLeftOpen() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      String session = "racing-" + round;
+      List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+      List<RecordingObserver> opening = new ArrayList<>();
+      for (int i = 0; i < MAX_CONSOLES; i++) {
+        opening.add(console(open(tokens.token(session, VM, HOST)), req));
+      }
+      // The tokens are being verified on the verifier threads while the session ends.
+      endConsoles(VM, List.of(session), "FORBIDDEN", "revoked");
+      for (RecordingObserver r : opening) {
+        assertThat(r.awaitStatus().getCode()).as("round " + round)
+            .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(r.lastClose().getStatus()).isEqualTo("FORBIDDEN");
+      }
+      awaitNoOpenRelays();
+    }
+  }
+
+  @Test
   void takeoverEndsTheOldConsoleWithConflict() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver old = console(open(tokens.token("held", VM, HOST)), req);
