@@ -63,21 +63,52 @@ public final class KeycloakAdmin {
 
   /** Enables or disables {@code user} of {@code realm}, as an administrator does in the admin console. */
   public void setUserEnabled(String realm, String user, boolean enabled) throws IOException {
-    String users = base + "/admin/realms/" + realm + "/users";
-    HttpResponse<String> found = send(http, authorized(users + "?exact=true&username=" + encode(user)).GET().build());
+    ObjectNode update = JSON.createObjectNode().put("enabled", enabled);
+    expect2xx(send(http, jsonBody(authorized(usersUrl(realm) + "/" + encode(userId(realm, user))), update).build()), (enabled ? "enabling" : "disabling") + " user '" + user + "'");
+  }
+
+  /** Adds {@code user} to the top-level group {@code group} of {@code realm}. */
+  public void joinGroup(String realm, String user, String group) throws IOException {
+    expect2xx(send(http, authorized(membershipUrl(realm, user, group)).PUT(HttpRequest.BodyPublishers.noBody())
+        .build()), "adding '" + user + "' to group '" + group + "'");
+  }
+
+  /** Removes {@code user} from the top-level group {@code group} of {@code realm}. */
+  public void leaveGroup(String realm, String user, String group) throws IOException {
+    expect2xx(send(http, authorized(membershipUrl(realm, user, group)).DELETE().build()),
+        "removing '" + user + "' from group '" + group + "'");
+  }
+
+  private String usersUrl(String realm) {
+    return base + "/admin/realms/" + realm + "/users";
+  }
+
+  private String membershipUrl(String realm, String user, String group) throws IOException {
+    return usersUrl(realm) + "/" + encode(userId(realm, user)) + "/groups/" + encode(groupId(realm, group));
+  }
+
+  private String userId(String realm, String user) throws IOException {
+    HttpResponse<String> found = send(http,
+        authorized(usersUrl(realm) + "?exact=true&username=" + encode(user)).GET().build());
     expect2xx(found, "finding user '" + user + "'");
-    String id = null;
     for (JsonNode candidate : JSON.readTree(found.body())) {
       if (user.equalsIgnoreCase(candidate.path("username").asText())) {
-        id = candidate.path("id").asText();
+        return candidate.path("id").asText();
       }
     }
-    if (id == null) {
-      throw new IOException("Keycloak: realm '" + realm + "' has no user '" + user + "'");
+    throw new IOException("Keycloak: realm '" + realm + "' has no user '" + user + "'");
+  }
+
+  private String groupId(String realm, String group) throws IOException {
+    HttpResponse<String> found = send(http, authorized(base + "/admin/realms/" + realm + "/groups?exact=true&search="
+        + encode(group)).GET().build());
+    expect2xx(found, "finding group '" + group + "'");
+    for (JsonNode candidate : JSON.readTree(found.body())) {
+      if (group.equals(candidate.path("name").asText())) {
+        return candidate.path("id").asText();
+      }
     }
-    ObjectNode update = JSON.createObjectNode().put("enabled", enabled);
-    expect2xx(send(http, jsonBody(authorized(users + "/" + encode(id)), update).build()),
-        (enabled ? "enabling" : "disabling") + " user '" + user + "'");
+    throw new IOException("Keycloak: realm '" + realm + "' has no group '" + group + "'");
   }
 
   /** Sets how long {@code realm}'s access tokens live, for every client that does not override it. */

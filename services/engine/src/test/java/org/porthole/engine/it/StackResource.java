@@ -24,6 +24,7 @@ import org.porthole.engine.events.Topics;
 import org.porthole.stack.KafkaBroker;
 import org.porthole.stack.Kdc;
 import org.porthole.stack.Keycloak;
+import org.porthole.stack.KeycloakAdmin;
 import org.porthole.stack.Ports;
 import org.porthole.stack.Postgres;
 
@@ -48,9 +49,13 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
     private static volatile Keycloak keycloak;
     private static volatile Path signInState;
 
+    private static volatile KafkaBroker kafka;
+    private static volatile int kafkaPort;
+    private static volatile Path kafkaDir;
+    private static volatile Path kafkaLogs;
+
     private Path dir;
     private Postgres postgres;
-    private KafkaBroker kafka;
 
     @Override
     public Map<String, String> start() {
@@ -58,7 +63,10 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
             dir = Files.createTempDirectory("porthole-engine-it");
             Path logs = dir.resolve("logs");
             postgres = Postgres.start(dir.resolve("pg").resolve("data"), Ports.free(), logs);
-            kafka = KafkaBroker.start(dir.resolve("kafka"), Ports.free(), logs);
+            kafkaDir = dir.resolve("kafka");
+            kafkaPort = Ports.free();
+            kafkaLogs = logs;
+            kafka = KafkaBroker.start(kafkaDir, kafkaPort, logs);
             createTopics(kafka.bootstrap());
             signInState = signInStateDir();
             Path signInLogs = signInState.resolve("logs");
@@ -92,6 +100,21 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
     /** The running Keycloak (admin calls, stop and restart); null outside an IT run. */
     public static Keycloak keycloak() {
         return keycloak;
+    }
+
+    /** Stops the Kafka broker (its data stays) until {@link #startKafka()}. */
+    public static void stopKafka() {
+        kafka.close();
+    }
+
+    /** Starts the Kafka broker again on the same port and data. */
+    public static void startKafka() throws IOException {
+        kafka = KafkaBroker.start(kafkaDir, kafkaPort, kafkaLogs);
+    }
+
+    /** Keycloak's admin REST API, signed in as the bootstrap administrator. */
+    public static KeycloakAdmin keycloakAdmin() throws IOException {
+        return keycloak.admin();
     }
 
     /**
@@ -143,6 +166,7 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
         }
         if (kafka != null) {
             kafka.close();
+            kafka = null;
         }
         if (postgres != null) {
             postgres.close();

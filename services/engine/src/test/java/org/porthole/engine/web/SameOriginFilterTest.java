@@ -1,0 +1,67 @@
+package org.porthole.engine.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.HostAndPort;
+
+import org.junit.jupiter.api.Test;
+
+class SameOriginFilterTest {
+
+    private static final HostAndPort ENGINE = HostAndPort.create("localhost", 8080);
+    private static final String API = "/api/v1/vms/x/consoles";
+
+    private static boolean allowed(HttpMethod method, String path, String origin) {
+        return SameOriginFilter.allowed(method, path, origin, "http", ENGINE);
+    }
+
+    @Test
+    void rejectsForeignOriginOnEveryWritingMethod() {
+        for (HttpMethod method : new HttpMethod[] {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE}) {
+            assertThat(allowed(method, API, "http://evil.example")).as(method.name()).isFalse();
+        }
+    }
+
+    @Test
+    void rejectsLookAlikeOrigins() {
+        assertThat(allowed(HttpMethod.POST, API, "http://localhost:8081")).as("other port").isFalse();
+        assertThat(allowed(HttpMethod.POST, API, "https://localhost:8080")).as("other scheme").isFalse();
+        assertThat(allowed(HttpMethod.POST, API, "http://localhost.evil.example:8080")).as("suffix").isFalse();
+        assertThat(allowed(HttpMethod.POST, API, "http://127.0.0.1:8080")).as("other host name").isFalse();
+        assertThat(allowed(HttpMethod.POST, API, "http://localhost")).as("default port").isFalse();
+    }
+
+    @Test
+    void rejectsOpaqueAndMalformedOrigins() {
+        for (String origin : new String[] {"null", "", " ", "localhost:8080", "http://", "::::", "http://localhost:8080/path",
+                "http://local host:8080", "\u0000"}) {
+            assertThat(allowed(HttpMethod.POST, API, origin)).as("origin '%s'", origin).isFalse();
+        }
+    }
+
+    @Test
+    void allowsSameOriginAnyCase() {
+        assertThat(allowed(HttpMethod.POST, API, "http://localhost:8080")).isTrue();
+        assertThat(allowed(HttpMethod.DELETE, API, "HTTP://LOCALHOST:8080")).isTrue();
+        assertThat(SameOriginFilter.allowed(HttpMethod.POST, API, "http://engine.example", "http",
+                HostAndPort.create("engine.example", -1))).as("default port on both sides").isTrue();
+    }
+
+    @Test
+    void allowsNonBrowserClientsWithoutOrigin() {
+        assertThat(allowed(HttpMethod.POST, API, null)).isTrue();
+    }
+
+    @Test
+    void allowsReadsAndNonApiPathsFromAnyOrigin() {
+        assertThat(allowed(HttpMethod.GET, API, "http://evil.example")).isTrue();
+        assertThat(allowed(HttpMethod.HEAD, API, "http://evil.example")).isTrue();
+        assertThat(allowed(HttpMethod.POST, "/logout", "http://evil.example")).isTrue();
+    }
+
+    @Test
+    void rejectsWhenTheRequestNamesNoAuthority() {
+        assertThat(SameOriginFilter.allowed(HttpMethod.POST, API, "http://localhost:8080", "http", null)).isFalse();
+    }
+}
