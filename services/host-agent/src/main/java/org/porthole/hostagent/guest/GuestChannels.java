@@ -123,8 +123,12 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
     }
   }
 
-  /** Connects to the domain's channel, or at once again after a restart of the domain. */
-  public void domainStarted(String vmUuid) {
+  /**
+   * Connects to the domain's channel, or at once again after a restart of the domain. The socket
+   * is read under the lock: a read that started before a restart (the initial scan) must not
+   * replace the newer path a lifecycle event followed meanwhile with one that is gone.
+   */
+  public synchronized void domainStarted(String vmUuid) {
     Optional<Path> socket;
     try {
       socket = sockets.controlSocket(vmUuid);
@@ -136,8 +140,8 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
     follow(vmUuid, socket);
   }
 
-  /** Map changes are serialized: the initial scan and lifecycle events may race for a domain. */
-  private synchronized void follow(String vmUuid, Optional<Path> socket) {
+  /** Called under the lock: the initial scan and lifecycle events may race for a domain. */
+  private void follow(String vmUuid, Optional<Path> socket) {
     GuestConnection current = connections.get(vmUuid);
     if (socket.isEmpty()) {
       domainStopped(vmUuid, "domain has no guest control channel");

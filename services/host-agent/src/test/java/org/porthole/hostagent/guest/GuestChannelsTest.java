@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -276,6 +277,59 @@ class GuestChannelsTest {
     await("the guest is followed and its state pulled",
         () -> channels.state(VM).responsive() && channels.state(VM).facts().hostname().equals("vm1"));
     assertThat(guest.connections.get()).as("connections the guest accepted").isEqualTo(1);
+  }
+
+  /**
+   * A read of the channel's path that began before the domain restarted (the initial scan, a
+   * slow libvirt call) finished after the STARTED event had followed the new path: it replaced
+   * the live channel with the gone one, and the guest was never followed again.
+   */
+  @Test
+  void slowReadOfTheOldPathDoesNotReplaceTheChannelOfTheNewerStart() throws Exception {
+    FakeGuest restarted = new FakeGuest(dir.resolve("g1-restarted.sock"), BEAT_MS).listen();
+    CountDownLatch oldReadBegun = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger reads = new AtomicInteger();
+    GuestSockets restarting = new GuestSockets() {
+      @Override
+      public List<String> runningDomains() {
+        return List.of(VM);
+      }
+
+      @Override
+      public Optional<Path> controlSocket(String vmUuid) {
+        if (reads.incrementAndGet() > 1) {
+          return Optional.of(restarted.socket);
+        }
+        oldReadBegun.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return Optional.of(guest.socket); // the first start's path, gone by now (nobody listens)
+      }
+    };
+    channels.close();
+    channels = new GuestChannels(restarting, FAST, Clock.systemUTC(), "0.2.0-test", changes::add);
+    try {
+      Thread scan = new Thread(channels::scan, "slow-scan");
+      scan.start();
+      assertThat(oldReadBegun.await(5, TimeUnit.SECONDS)).isTrue();
+      Thread event = new Thread(() -> channels.onLifecycle(
+          new LifecycleSignal(VM, "vm1", "STARTED", "BOOTED", java.time.Instant.now())), "started-event");
+      event.start();
+      await("the event has followed the new path or waits for the scan",
+          () -> event.getState() == Thread.State.TERMINATED || event.getState() == Thread.State.BLOCKED);
+      release.countDown();
+      scan.join(5000);
+      event.join(5000);
+      await("the restarted guest is followed",
+          () -> channels.state(VM).responsive() && channels.state(VM).instance().equals(restarted.instance()));
+    } finally {
+      release.countDown();
+      restarted.close();
+    }
   }
 
   @Test
