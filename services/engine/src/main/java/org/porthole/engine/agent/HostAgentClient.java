@@ -13,6 +13,7 @@ import io.grpc.StatusRuntimeException;
 
 import org.porthole.api.hostagent.v1.DisconnectAction;
 import org.porthole.api.hostagent.v1.Domain;
+import org.porthole.api.hostagent.v1.EndConsolesRequest;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
 import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
@@ -22,7 +23,7 @@ import org.porthole.status.PortholeStatus;
 
 /**
  * The engine's calls to host agents: list their domains, set a one-time graphics password, set
- * a VM's console policy.
+ * a VM's console policy, end consoles Porthole no longer allows.
  * Blocking calls with a deadline; gRPC failures become {@link AgentCallException}s that carry
  * the Porthole status to answer with. Thread-safe.
  */
@@ -81,6 +82,29 @@ public class HostAgentClient {
             stub(hostId).setConsolePolicy(request);
         } catch (StatusRuntimeException e) {
             throw failure("SetConsolePolicy", hostId, e);
+        }
+    }
+
+    /**
+     * Ends the named console sessions on the VM (takeover, revocation): their relays get
+     * {@code close{status, reason}}, an unused ticket of theirs is expired, their tokens refused.
+     *
+     * @param status a Porthole status name, e.g. FORBIDDEN or CONFLICT
+     * @param reason shown to the user whose console ends; no secrets
+     * @return how many relays were open and are now closed
+     */
+    public int endConsoles(String hostId, UUID vmId, List<UUID> sessionIds, PortholeStatus status, String reason)
+            throws AgentCallException {
+        EndConsolesRequest request = EndConsolesRequest.newBuilder()
+                .setVmUuid(vmId.toString())
+                .addAllSessionIds(sessionIds.stream().map(UUID::toString).toList())
+                .setStatus(status.name())
+                .setReason(reason)
+                .build();
+        try {
+            return stub(hostId).endConsoles(request).getEndedRelays();
+        } catch (StatusRuntimeException e) {
+            throw failure("EndConsoles", hostId, e);
         }
     }
 

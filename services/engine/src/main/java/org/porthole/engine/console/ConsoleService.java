@@ -4,6 +4,8 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +13,16 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.porthole.engine.acl.AccessEvaluator;
+import org.porthole.engine.acl.AccessRules;
+import org.porthole.engine.acl.ConsoleMode;
+import org.porthole.engine.acl.Permission;
 import org.porthole.engine.agent.AgentCallException;
 import org.porthole.engine.agent.HostAgentClient;
+import org.porthole.engine.audit.AuditKind;
+import org.porthole.engine.audit.AuditLog;
+import org.porthole.engine.audit.AuditRecord;
+import org.porthole.engine.auth.Caller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.Vm;
 import org.porthole.engine.inventory.VmListing;
@@ -23,15 +33,14 @@ import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
 
 /**
- * Issues console sessions: checks the VM, sets a one-time graphics password through its host
- * agent, stores the session and signs the proxy token, all in one transaction that holds a
- * per-VM advisory lock, so tickets for one VM are issued one at a time even across replicas.
+ * Issues console sessions: checks the VM and the caller's ACL, settles a takeover, sets a one-time
+ * graphics password through its host agent, stores the session, signs the proxy token and audits
+ * it, all in one transaction that holds a per-VM advisory lock, so tickets for one VM are issued
+ * one at a time even across replicas.
  */
 @ApplicationScoped
 public class ConsoleService {
 
-    /** Until sign-in arrives (issue 3) every console is for this subject. */
-    public static final String ANONYMOUS_SUBJECT = "anonymous@loopback";
     /** The only channel of protocol v1 ({@code sso} is reserved). */
     public static final String CHANNEL_VNC = ConsoleClaims.CHANNEL_VNC;
     private static final int MAX_TICKET_SECONDS = 600;
@@ -41,6 +50,9 @@ public class ConsoleService {
     private final VmRepository vms;
     private final SessionRepository sessions;
     private final HostAgentClient agents;
+    private final AccessEvaluator access;
+    private final Takeover takeover;
+    private final AuditLog audit;
     private final ConsoleTokens tokens;
     private final Clock clock;
     private final TicketPassword passwords = new TicketPassword(new SecureRandom());
@@ -49,7 +61,8 @@ public class ConsoleService {
 
     @Inject
     public ConsoleService(Transactions transactions, VmRepository vms, SessionRepository sessions,
-            HostAgentClient agents, ConsoleTokens tokens, Clock clock,
+            HostAgentClient agents, AccessEvaluator access, Takeover takeover, AuditLog audit, ConsoleTokens tokens,
+            Clock clock,
             @ConfigProperty(name = "porthole.ticket.seconds", defaultValue = "120") int ticketSeconds,
             @ConfigProperty(name = "porthole.proxy.url", defaultValue = "ws://localhost:8081/v1/console") String proxyUrl) {
         if (ticketSeconds < 1 || ticketSeconds > MAX_TICKET_SECONDS) {
@@ -60,6 +73,9 @@ public class ConsoleService {
         this.vms = vms;
         this.sessions = sessions;
         this.agents = agents;
+        this.access = access;
+        this.takeover = takeover;
+        this.audit = audit;
         this.tokens = tokens;
         this.clock = clock;
         this.ticketSeconds = ticketSeconds;
@@ -67,31 +83,53 @@ public class ConsoleService {
     }
 
     /**
-     * Opens a console session on {@code vmId}.
+     * Opens a console session on {@code vmId} for {@code caller}. A refusal is audited in its own
+     * transaction; an issued ticket in the ticket's.
      *
-     * @throws ApiException NOT_FOUND (unknown VM), CONFLICT (not running or not ticket-capable),
-     *                      UPSTREAM_UNAVAILABLE (host agent offline or unreachable)
+     * @throws ApiException NOT_FOUND (unknown VM, or one the caller may not see), FORBIDDEN (the
+     *                      permission the mode needs, or console.takeover while another user holds
+     *                      the console), CONFLICT (not running or not ticket-capable; held and
+     *                      takeover not asked), UPSTREAM_UNAVAILABLE (host agent offline or unreachable)
      */
-    public IssuedConsole issue(UUID vmId) throws SQLException {
+    public IssuedConsole issue(Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked)
+            throws SQLException {
+        try {
+            IssuedConsole issued = issueLocked(caller, vmId, mode, takeoverAsked);
+            LOG.infof("session %s (%s) issued to %s for VM %s on %s", issued.session().id(), mode.wireName(),
+                    caller.name(), vmId, issued.session().hostId());
+            return issued;
+        } catch (ApiException e) {
+            audit.recordAlone(AuditRecord.of(AuditKind.TICKET_REFUSED, clock.instant(), caller.name(),
+                    caller.clientAddress(), vmId, null, e.getMessage(),
+                    Map.of("status", e.status().name(), "mode", mode.wireName(), "takeover", takeoverAsked)));
+            throw e;
+        }
+    }
+
+    private IssuedConsole issueLocked(Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked)
+            throws SQLException {
         UUID sessionId = UUID.randomUUID();
         String password = passwords.next();
-        IssuedConsole issued = transactions.inTransaction(connection -> {
+        return transactions.inTransaction(connection -> {
             sessions.lockVm(connection, vmId);
-            VmListing listing = vms.find(connection, vmId)
-                    .orElseThrow(() -> new ApiException(PortholeStatus.NOT_FOUND, "no VM " + vmId));
+            VmListing listing = vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));
+            Set<Permission> held = access.require(connection, caller, vmId, AccessRules.neededFor(mode));
             Vm vm = requireTicketCapable(listing);
             Instant now = clock.instant();
-            ConsoleSession session = ConsoleSession.issued(sessionId, vmId, vm.hostId(), ANONYMOUS_SUBJECT,
-                    CHANNEL_VNC, now, now.plusSeconds(ticketSeconds));
+            if (mode == ConsoleMode.INTERACTIVE) {
+                takeover.clear(connection, caller, vm, held, takeoverAsked, now);
+            }
+            ConsoleSession session = ConsoleSession.issued(sessionId, vmId, vm.hostId(), caller, CHANNEL_VNC, mode,
+                    now, now.plusSeconds(ticketSeconds));
             sessions.insert(connection, session);
             setTicket(vm, password, sessionId);
-            String token = tokens.sign(ANONYMOUS_SUBJECT, sessionId, vmId, vm.hostId(), CHANNEL_VNC,
-                    ConsoleClaims.MODE_INTERACTIVE, ticketSeconds)
-                    .compact();
+            String token = tokens.sign(caller.name(), sessionId, vmId, vm.hostId(), CHANNEL_VNC, mode.wireName(),
+                    ticketSeconds).compact();
+            audit.record(connection, AuditRecord.of(AuditKind.TICKET_ISSUED, now, caller.name(),
+                    caller.clientAddress(), vmId, sessionId, "", Map.of("mode", mode.wireName(),
+                            "hostId", vm.hostId(), "expiresAt", session.expiresAt().toString())));
             return new IssuedConsole(session, token, password, proxyUrl);
         });
-        LOG.infof("session %s issued for VM %s on %s", sessionId, vmId, issued.session().hostId());
-        return issued;
     }
 
     private static Vm requireTicketCapable(VmListing listing) {

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,6 +15,10 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.porthole.engine.agent.AgentCallException;
 import org.porthole.engine.agent.HostAgentClient;
+import org.porthole.engine.audit.AuditKind;
+import org.porthole.engine.audit.AuditLog;
+import org.porthole.engine.audit.AuditRecord;
+import org.porthole.engine.auth.Caller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.InventoryLearned;
 import org.porthole.engine.inventory.Vm;
@@ -41,10 +46,12 @@ public class ConsolePolicyService {
     private final VmRepository vms;
     private final HostAgentClient agents;
     private final Clock clock;
+    private final AuditLog audit;
 
     @Inject
     public ConsolePolicyService(Transactions transactions, ConsolePolicyRepository policies, VmRepository vms,
-            HostAgentClient agents, Clock clock) {
+            HostAgentClient agents, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.transactions = transactions;
         this.policies = policies;
         this.vms = vms;
@@ -64,12 +71,16 @@ public class ConsolePolicyService {
                 s.pushedAt() != null ? "" : "not yet taken by the host agent; given to it when it is back");
     }
 
-    /** Stores the policy, then gives it to the VM's host agent. */
-    public Applied set(ConsolePolicy policy) throws SQLException {
+    /** Stores the policy (audited as {@code caller}'s change), then gives it to the VM's host agent. */
+    public Applied set(Caller caller, ConsolePolicy policy) throws SQLException {
         Vm vm = requireVm(policy.vmId());
         Instant at = clock.instant();
         transactions.inTransaction(c -> {
             policies.upsert(c, policy, at);
+            audit.record(c, AuditRecord.of(AuditKind.POLICY_CHANGED, at, caller.name(), caller.clientAddress(),
+                    policy.vmId(), null, "console policy " + policy.disconnectAction().wireName(),
+                    Map.of("disconnectAction", policy.disconnectAction().wireName(), "graceMs", policy.graceMs(),
+                            "reconnectWindowSeconds", policy.reconnectWindowSeconds())));
             return null;
         });
         LOG.infof("VM %s: console policy set to %s, grace %d ms, reconnect window %d s", policy.vmId(),

@@ -15,6 +15,10 @@ import jakarta.ws.rs.core.MediaType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.porthole.engine.acl.AccessEvaluator;
+import org.porthole.engine.acl.Permission;
+import org.porthole.engine.auth.Caller;
+import org.porthole.engine.auth.CurrentCaller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.VmRepository;
 import org.porthole.engine.web.ApiException;
@@ -38,10 +42,14 @@ public class GuestResource {
     private final VmRepository vms;
     private final ConsolePolicyService policies;
     private final ObjectMapper json;
+    private final AccessEvaluator access;
+    private final CurrentCaller callers;
 
     @Inject
     public GuestResource(Transactions transactions, GuestRepository guests, VmRepository vms,
-            ConsolePolicyService policies, ObjectMapper json) {
+            ConsolePolicyService policies, ObjectMapper json, AccessEvaluator access, CurrentCaller callers) {
+        this.access = access;
+        this.callers = callers;
         this.transactions = transactions;
         this.guests = guests;
         this.vms = vms;
@@ -49,14 +57,17 @@ public class GuestResource {
         this.json = json;
     }
 
+    /** The guest agent's state and recent disconnect actions: admin on the VM. */
     @GET
     @Path("/vms/{id}/guest")
     public GuestViews.GuestView guest(@PathParam("id") String rawId) throws SQLException {
         UUID vmId = PathIds.uuid("VM id", rawId);
+        Caller caller = callers.get();
         return transactions.read(c -> {
             if (vms.find(c, vmId).isEmpty()) {
-                throw new ApiException(PortholeStatus.NOT_FOUND, "no VM " + vmId);
+                throw AccessEvaluator.notFound(vmId);
             }
+            access.require(c, caller, vmId, Permission.ADMIN);
             Optional<GuestState> state = guests.findState(c, vmId);
             List<GuestViews.ActionView> actions = guests.recentActions(c, vmId, RECENT_ACTIONS).stream()
                     .map(GuestViews.ActionView::of).toList();
@@ -64,22 +75,38 @@ public class GuestResource {
         });
     }
 
+    /** The VM's console policy: readable with console.view. */
     @GET
     @Path("/vms/{id}/console-policy")
     public GuestViews.PolicyView policy(@PathParam("id") String rawId) throws SQLException {
-        return GuestViews.PolicyView.of(policies.get(PathIds.uuid("VM id", rawId)));
+        UUID vmId = PathIds.uuid("VM id", rawId);
+        requireOn(vmId, Permission.CONSOLE_VIEW);
+        return GuestViews.PolicyView.of(policies.get(vmId));
     }
 
+    /** Changes the VM's console policy: admin on the VM; audited. */
     @PUT
     @Path("/vms/{id}/console-policy")
     public GuestViews.PolicyView setPolicy(@PathParam("id") String rawId, String body) throws SQLException {
         UUID vmId = PathIds.uuid("VM id", rawId);
+        Caller caller = requireOn(vmId, Permission.ADMIN);
         ConsolePolicyRequest request = JsonBodies.parseOptional(json, body, ConsolePolicyRequest.class);
         if (request == null) {
             throw new ApiException(PortholeStatus.BAD_REQUEST,
                     "body required: {\"disconnectAction\":\"lock-screen\",\"graceMs\":2000,\"reconnectWindowSeconds\":120}");
         }
-        return GuestViews.PolicyView.of(policies.set(toPolicy(vmId, request)));
+        return GuestViews.PolicyView.of(policies.set(caller, toPolicy(vmId, request)));
+    }
+
+    private Caller requireOn(UUID vmId, Permission needed) throws SQLException {
+        Caller caller = callers.get();
+        transactions.read(c -> {
+            if (vms.find(c, vmId).isEmpty()) {
+                throw AccessEvaluator.notFound(vmId);
+            }
+            return access.require(c, caller, vmId, needed);
+        });
+        return caller;
     }
 
     static ConsolePolicy toPolicy(UUID vmId, ConsolePolicyRequest r) {

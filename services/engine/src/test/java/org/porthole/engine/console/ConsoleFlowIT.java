@@ -120,7 +120,9 @@ class ConsoleFlowIT {
 
         ConsoleClaims claims = new TokenVerifier(new HttpJwksKeys(jwks, Clock.systemUTC()), "porthole-engine",
                 "porthole-console", Clock.systemUTC()).verify(body.getString("token"));
-        assertThat(claims.subject()).isEqualTo(ConsoleService.ANONYMOUS_SUBJECT);
+        assertThat(claims.subject()).isEqualTo(EngineApi.session(sessionId).getString("owner"));
+        assertThat(claims.mode()).isEqualTo(ConsoleClaims.MODE_INTERACTIVE);
+        assertThat(body.getString("mode")).isEqualTo(ConsoleClaims.MODE_INTERACTIVE);
         assertThat(claims.sessionId()).isEqualTo(sessionId.toString());
         assertThat(claims.vmUuid()).isEqualTo(RUNNING.toString());
         assertThat(claims.hostId()).isEqualTo(agent.hostId());

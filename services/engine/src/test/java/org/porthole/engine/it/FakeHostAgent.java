@@ -3,6 +3,7 @@ package org.porthole.engine.it;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,8 @@ import io.grpc.stub.StreamObserver;
 import org.porthole.api.hostagent.v1.ConsolePolicy;
 import org.porthole.api.hostagent.v1.Domain;
 import org.porthole.api.hostagent.v1.DomainState;
+import org.porthole.api.hostagent.v1.EndConsolesRequest;
+import org.porthole.api.hostagent.v1.EndConsolesResponse;
 import org.porthole.api.hostagent.v1.Graphics;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
@@ -28,7 +31,8 @@ import org.porthole.pki.TlsFiles;
 
 /**
  * A stand-in host agent for engine ITs: a real gRPC server with mutual TLS from the same dev CA
- * as the engine, on 127.0.0.1, serving a scripted domain list and recording ticket requests.
+ * as the engine, on 127.0.0.1, serving a scripted domain list and recording ticket, policy and
+ * EndConsoles requests.
  * It is the agent's wire contract, not a mock of engine classes.
  */
 public final class FakeHostAgent implements AutoCloseable {
@@ -91,6 +95,23 @@ public final class FakeHostAgent implements AutoCloseable {
         return List.copyOf(service.policies);
     }
 
+    /**
+     * An EndConsoles call the engine made, with when it arrived and how many tickets had been set
+     * by then (so a test can tell it came before a given ticket).
+     */
+    public record EndCall(EndConsolesRequest request, Instant at, int ticketsBefore) {
+    }
+
+    /** Every EndConsoles call, in arrival order. */
+    public List<EndCall> endCalls() {
+        return List.copyOf(service.endCalls);
+    }
+
+    /** Makes EndConsoles fail with {@code status} (null: succeed). */
+    public void failEndConsolesWith(Status status) {
+        service.endFailure = status;
+    }
+
     /** A running VNC domain on loopback. */
     public static Domain domain(String uuid, String name, DomainState state, boolean passwordCapable) {
         return Domain.newBuilder().setUuid(uuid).setName(name).setState(state)
@@ -118,6 +139,20 @@ public final class FakeHostAgent implements AutoCloseable {
         private volatile long ticketDelayMillis;
         private volatile Status policyFailure;
         private final List<SetConsolePolicyRequest> policies = new CopyOnWriteArrayList<>();
+        private final List<EndCall> endCalls = new CopyOnWriteArrayList<>();
+        private volatile Status endFailure;
+
+        @Override
+        public void endConsoles(EndConsolesRequest request, StreamObserver<EndConsolesResponse> response) {
+            Status failure = endFailure;
+            if (failure != null) {
+                response.onError(failure.asRuntimeException());
+                return;
+            }
+            endCalls.add(new EndCall(request, Instant.now(), tickets.size()));
+            response.onNext(EndConsolesResponse.newBuilder().setEndedRelays(request.getSessionIdsCount()).build());
+            response.onCompleted();
+        }
 
         @Override
         public void setConsolePolicy(SetConsolePolicyRequest request, StreamObserver<ConsolePolicy> response) {

@@ -1,0 +1,55 @@
+package org.porthole.engine.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.porthole.api.events.v1.AuditEvent;
+import org.porthole.engine.events.Topics;
+
+/**
+ * Reads {@code porthole.audit.v1} from the beginning as an external collector would (its own
+ * consumer group), collecting every event into a list a test can wait on.
+ */
+public final class AuditTopic implements AutoCloseable {
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<AuditEvent> seen = new ArrayList<>();
+
+    public AuditTopic(String bootstrap) {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "audit-collector-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topics.AUDIT));
+    }
+
+    /** Polls once more and returns every event seen so far that matches, in arrival order. */
+    public List<AuditEvent> poll(Predicate<AuditEvent> filter) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
+            try {
+                seen.add(AuditEvent.parseFrom(record.value()));
+            } catch (InvalidProtocolBufferException e) {
+                throw new AssertionError("record on " + Topics.AUDIT + " is not an AuditEvent", e);
+            }
+        }
+        return seen.stream().filter(filter).toList();
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
