@@ -303,6 +303,27 @@ class AuthIT {
         SignIn.as("admin").header("Origin", "http://evil.example").get(ME).then().statusCode(200);
     }
 
+    /** Tokens, tickets and the client secret never reach the engine's log, refused ones included. */
+    @Test
+    void credentialsAppearInNoLogLine() throws Exception {
+        String token = SignIn.freshToken("bob");
+        withBearer(token).then().statusCode(200);
+        String[] parts = token.split("\\.");
+        String tampered = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4) + "AAAA";
+        withBearer(tampered).then().statusCode(401);
+        String ticket = negotiateToken("bob");
+        withNegotiate(ticket).then().statusCode(200);
+        String garbage = b64("garbage-negotiate-" + UUID.randomUUID());
+        withNegotiate(garbage).then().statusCode(401);
+
+        String log = Files.readString(Path.of("target", "engine-it.log"), StandardCharsets.UTF_8);
+        assertThat(log).contains("refused Negotiate");
+        for (String secret : List.of(token, parts[1], parts[2], tampered, ticket, garbage,
+                StackResource.keycloak().engineClientSecret(), Kdc.DEMO_USERS.get("bob"))) {
+            assertThat(log).as("a credential in the log").doesNotContain(secret);
+        }
+    }
+
     // ---- helpers ----
 
     private static Response withBearer(String token) {
