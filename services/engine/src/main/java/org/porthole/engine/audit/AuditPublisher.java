@@ -40,8 +40,9 @@ import org.porthole.engine.events.Topics;
 /**
  * The audit outbox: a loop on its own thread sends unpublished {@code audit_events} rows to
  * {@code porthole.audit.v1} in id order, each after the previous one was acknowledged (acks=all,
- * idempotent), and marks them published. Audit volume is low, so order wins over throughput. Kafka being down only delays: rows stay unpublished and are sent
- * when it is back, first unsent first. A row may be sent twice (a crash between send and mark),
+ * idempotent), and marks them published. Audit volume is low, so order wins over throughput.
+ * Kafka being down only delays: rows stay unpublished and are sent when it is back, first unsent
+ * first. A row may be sent twice (a crash between send and mark),
  * never skipped. One replica publishes at a time (a PostgreSQL advisory lock per batch).
  *
  * <p>Threading: the producer is created, used and closed only by the publisher thread (a new one

@@ -144,7 +144,8 @@ public class Revocation {
         }
         try {
             return OwnerStatus.of(directory.get().lookup(owner));
-        } catch (UserDirectory.DirectoryUnavailableException e) {
+        } catch (RuntimeException e) {
+            // DirectoryUnavailableException, or any other failure to ask: never a reason to revoke.
             LOG.warnf("user directory unavailable (%s): consoles of %s are not revoked on directory grounds now",
                     e.getMessage(), owner);
             return OwnerStatus.unavailable();
