@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.grpc.Status;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -49,7 +50,7 @@ import org.porthole.token.TokenVerifier;
 class AccessIT {
 
     /** One VM per test, so grants of one test never leak into another. */
-    private static final int VMS = 12;
+    private static final int VMS = 14;
     private static final List<UUID> POOL = java.util.stream.Stream.generate(UUID::randomUUID).limit(VMS).toList();
     private static final Duration REVOCATION_DEADLINE = Duration.ofSeconds(5);
     private static FakeHostAgent agent;
@@ -243,6 +244,27 @@ class AccessIT {
         assertThat(SignIn.as("alice").get("/api/v1/consoles/" + aliceView).jsonPath().getString("state"))
                 .isEqualTo("issued");
         assertRefused(open(SignIn.as("alice"), vm, Map.of()), 403, "console.takeover", "held by bob");
+    }
+
+    @Test
+    void aTakeoverStaysRecordedWhenTheNewTicketThenFails() {
+        UUID vm = freshVm();
+        acls.grantUser("alice", vm, "console.connect");
+        acls.grantUser("bob", vm, "console.takeover");
+        UUID alices = sessionId(open(SignIn.as("alice"), vm, Map.of()));
+        agent.failTicketsWith(Status.UNAVAILABLE);
+        try {
+            assertRefused(open(SignIn.as("bob"), vm, Map.of("takeover", true)), 503, "unreachable");
+        } finally {
+            agent.failTicketsWith(null);
+        }
+        assertThat(endCallFor(vm, alices)).isNotNull();
+        assertThat(given().get("/api/v1/consoles/" + alices).jsonPath().getString("closeReason"))
+                .isEqualTo("taken-over");
+        List<String> kinds = given().get("/api/v1/audit?vm=" + vm).jsonPath().getList("kind");
+        assertThat(kinds).contains("console.taken-over", "console.ticket-refused");
+        assertThat(kinds.indexOf("console.ticket-refused")).as("newest first: the refusal after the takeover")
+                .isLessThan(kinds.indexOf("console.taken-over"));
     }
 
     @Test
