@@ -1,6 +1,8 @@
 package org.porthole.engine.auth;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,7 +32,10 @@ public class DirectoryCheck implements SecurityIdentityAugmentor {
 
     private static final Logger LOG = Logger.getLogger(DirectoryCheck.class);
 
+    private static final Duration WARN_EVERY = Duration.ofSeconds(30);
+
     private final UserDirectory directory;
+    private final AtomicLong lastWarnNanos = new AtomicLong();
 
     @Inject
     public DirectoryCheck(UserDirectory directory) {
@@ -51,8 +56,7 @@ public class DirectoryCheck implements SecurityIdentityAugmentor {
         try {
             user = directory.lookup(name);
         } catch (DirectoryUnavailableException e) {
-            LOG.warnf("directory unavailable (%s): signing in '%s' on the token's own claims", e.getMessage(),
-                    ErrorTranslation.printable(name));
+            logUnavailable(name, e);
             return QuarkusSecurityIdentity.builder(identity)
                     .addAttribute(IdentityAttributes.GROUPS, IdentityAttributes.groups(identity))
                     .addAttribute(IdentityAttributes.MECHANISM, IdentityAttributes.OIDC)
@@ -64,6 +68,16 @@ public class DirectoryCheck implements SecurityIdentityAugmentor {
             return new AuthenticationFailedException("user is disabled or unknown");
         });
         return asDirectorySays(identity, current, IdentityAttributes.OIDC);
+    }
+
+    /** WARN at most every {@link #WARN_EVERY} while the directory is down (every request would), DEBUG otherwise. */
+    private void logUnavailable(String name, DirectoryUnavailableException e) {
+        long now = System.nanoTime();
+        long last = lastWarnNanos.get();
+        boolean warn = (last == 0 || now - last >= WARN_EVERY.toNanos()) && lastWarnNanos.compareAndSet(last, now);
+        LOG.logf(warn ? Logger.Level.WARN : Logger.Level.DEBUG,
+                "directory unavailable (%s): signing in '%s' on the token's own claims", e.getMessage(),
+                ErrorTranslation.printable(name));
     }
 
     /** The identity with the directory's groups and admin role in place of the token's. */
