@@ -66,6 +66,21 @@ public class AccessEvaluator {
         return held;
     }
 
+    /**
+     * Requires {@code needed} for a console of an existing VM, answering 403 naming the permission
+     * even when the caller may not view the VM: the requester names the VM, and the refusal tells
+     * them what to ask an admin for (issue 3). Only a signed-in user who already holds the VM's
+     * UUID learns that it exists; unknown VMs stay 404 (checked before).
+     */
+    public Set<Permission> requireForConsole(Connection connection, Caller caller, UUID vmId, Permission needed)
+            throws SQLException {
+        Set<Permission> held = on(connection, caller, vmId);
+        if (!held.contains(needed)) {
+            throw forbidden(needed, vmId);
+        }
+        return held;
+    }
+
     /** True when the caller may manage ACLs on the tag (porthole-admin, or admin on the tag itself). */
     public boolean adminOfTag(Connection connection, Caller caller, String tag) throws SQLException {
         return caller.admin() || AccessRules.adminOfTag(caller, tag,

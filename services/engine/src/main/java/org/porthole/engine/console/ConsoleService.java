@@ -86,8 +86,8 @@ public class ConsoleService {
      * Opens a console session on {@code vmId} for {@code caller}. A refusal is audited in its own
      * transaction; an issued ticket in the ticket's.
      *
-     * @throws ApiException NOT_FOUND (unknown VM, or one the caller may not see), FORBIDDEN (the
-     *                      permission the mode needs, or console.takeover while another user holds
+     * @throws ApiException NOT_FOUND (unknown VM), FORBIDDEN (the permission the mode needs, named
+     *                      even when the caller may not see the VM, or console.takeover while another user holds
      *                      the console), CONFLICT (not running or not ticket-capable; held and
      *                      takeover not asked), UPSTREAM_UNAVAILABLE (host agent offline or unreachable)
      */
@@ -113,7 +113,7 @@ public class ConsoleService {
         return transactions.inTransaction(connection -> {
             sessions.lockVm(connection, vmId);
             VmListing listing = vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));
-            Set<Permission> held = access.require(connection, caller, vmId, AccessRules.neededFor(mode));
+            Set<Permission> held = access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
             Vm vm = requireTicketCapable(listing);
             Instant now = clock.instant();
             if (mode == ConsoleMode.INTERACTIVE) {

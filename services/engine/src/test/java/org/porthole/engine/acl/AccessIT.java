@@ -136,7 +136,7 @@ class AccessIT {
     @Test
     void viewTicketNeedsViewAndCarriesTheViewMode() {
         UUID vm = freshVm();
-        assertRefused(open(SignIn.as("bob"), vm, Map.of("mode", "view")), 404, "no VM " + vm);
+        assertRefused(open(SignIn.as("bob"), vm, Map.of("mode", "view")), 403, "console.view is required on VM " + vm);
 
         acls.grantUser("bob", vm, "console.view");
         Response view = open(SignIn.as("bob"), vm, Map.of("mode", "view"));
@@ -164,7 +164,8 @@ class AccessIT {
     void ssoAloneGrantsNoConsoleAndNoSight() {
         UUID vm = freshVm();
         acls.grantUser("bob", vm, "console.sso");
-        assertRefused(open(SignIn.as("bob"), vm, Map.of("mode", "view")), 404);
+        assertRefused(open(SignIn.as("bob"), vm, Map.of("mode", "view")), 403, "console.view is required");
+        assertRefused(SignIn.as("bob").get("/api/v1/vms/" + vm), 404, "no VM " + vm);
         acls.grantUser("bob", vm, "console.view");
         assertThat(SignIn.as("bob").get("/api/v1/vms/" + vm).jsonPath().getList("permissions"))
                 .containsExactlyInAnyOrder("console.view", "console.sso");
@@ -208,8 +209,9 @@ class AccessIT {
         Acls.tag(tagged, tag);
         acls.grant("group", "console-users", "tag", tag, "console.connect");
         open(SignIn.as("alice"), tagged, Map.of()).then().statusCode(201);
-        assertRefused(open(SignIn.as("alice"), untagged, Map.of()), 404);
-        assertRefused(open(SignIn.as("bob"), tagged, Map.of()), 404);
+        assertRefused(open(SignIn.as("alice"), untagged, Map.of()), 403, "console.connect is required");
+        assertRefused(open(SignIn.as("bob"), tagged, Map.of()), 403, "console.connect is required");
+        assertRefused(open(SignIn.as("bob"), UUID.randomUUID(), Map.of()), 404);
     }
 
     @Test
