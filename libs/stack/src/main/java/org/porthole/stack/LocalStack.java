@@ -24,6 +24,8 @@ import java.util.Map;
 public final class LocalStack implements AutoCloseable {
   private static final Duration SERVICE_START = Duration.ofSeconds(120);
   private static final String REALM_JSON = "deploy/local/keycloak/porthole-realm.json";
+  /** The realm's public client for command-line use (direct access grants). */
+  private static final String CLI_CLIENT = "porthole-cli";
 
   private final StackOptions options;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -70,9 +72,16 @@ public final class LocalStack implements AutoCloseable {
     return keycloak.realmUrl();
   }
 
-  /** A fresh access token for a demo user (password grant, for set-up and tests). */
+  /**
+   * A fresh access token for a demo user ({@link Kdc#DEMO_USERS}), by the password grant of the
+   * realm's public client {@code porthole-cli}: for the stack's own set-up calls and for tests.
+   */
   public String token(String demoUser) throws IOException {
-    return DemoTokens.accessToken(realmUrl(), demoUser);
+    String password = Kdc.DEMO_USERS.get(demoUser);
+    if (password == null) {
+      throw new IllegalArgumentException("not a demo user: " + demoUser + " (" + Kdc.DEMO_USERS.keySet() + ")");
+    }
+    return keycloak.accessToken(CLI_CLIENT, demoUser, password);
   }
 
   private void startAll(Progress progress) throws IOException {
