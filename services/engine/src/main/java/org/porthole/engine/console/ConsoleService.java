@@ -110,6 +110,12 @@ public class ConsoleService {
             throws SQLException {
         UUID sessionId = UUID.randomUUID();
         String password = passwords.next();
+        // Refuse without queueing first: only callers who hold the permission wait on the VM's
+        // lock (each waiter holds a pooled connection). Checked again under the lock.
+        transactions.read(connection -> {
+            vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));
+            return access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
+        });
         return transactions.inTransaction(connection -> {
             sessions.lockVm(connection, vmId);
             VmListing listing = vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));

@@ -131,14 +131,15 @@ class AuditIT {
 
     @Test
     void aRefusalIsAuditedWithItsReason() {
-        SignIn.as("bob").post("/api/v1/vms/" + OTHER_VM + "/consoles").then().statusCode(404);
+        SignIn.as("bob").contentType("application/json").body("{\"mode\":\"view\"}")
+                .post("/api/v1/vms/" + OTHER_VM + "/consoles").then().statusCode(403);
         acls.grantUser("bob", OTHER_VM, "console.view");
         SignIn.as("bob").post("/api/v1/vms/" + OTHER_VM + "/consoles").then().statusCode(403);
         List<Map<String, Object>> refused = given().get("/api/v1/audit?user=bob&vm=" + OTHER_VM + "&limit=10")
                 .then().statusCode(200).extract().jsonPath().getList("findAll { it.kind == 'console.ticket-refused' }");
         assertThat(refused).hasSize(2);
         assertThat(refused.get(0).get("reason")).isEqualTo("console.connect is required on VM " + OTHER_VM);
-        assertThat(refused.get(1).get("reason")).isEqualTo("no VM " + OTHER_VM);
+        assertThat(refused.get(1).get("reason")).isEqualTo("console.view is required on VM " + OTHER_VM);
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.porthole.engine.auth.keycloak;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -53,10 +54,21 @@ public class KeycloakUserDirectory implements UserDirectory {
 
     @Override
     public Optional<DirectoryUser> lookupByKerberosPrincipal(String principal) {
-        return cached("krb:" + principal, () -> api.users("q=" + KeycloakAdminApi.encode(KERBEROS_PRINCIPAL + ":" + principal))
-                .stream()
-                .filter(u -> hasPrincipal(u, principal))
-                .findFirst());
+        return cached("krb:" + principal, () -> onlyHolder(
+                api.users("q=" + KeycloakAdminApi.encode(KERBEROS_PRINCIPAL + ":" + principal)), principal));
+    }
+
+    /**
+     * The one user whose KERBEROS_PRINCIPAL equals {@code principal}; two such users map to
+     * neither (refused, a realm admin must fix the realm) rather than to whichever came first.
+     */
+    static Optional<JsonNode> onlyHolder(List<JsonNode> found, String principal) {
+        List<JsonNode> holders = found.stream().filter(u -> hasPrincipal(u, principal)).toList();
+        if (holders.size() > 1) {
+            throw new UserDirectory.DirectoryUnavailableException(
+                    "more than one Keycloak user carries the Kerberos principal", null);
+        }
+        return holders.stream().findFirst();
     }
 
     /** The search may match loosely; only an exact, case-sensitive equal value maps. */

@@ -1,11 +1,13 @@
 package org.porthole.engine.auth.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 import org.porthole.engine.auth.DirectoryUser;
+import org.porthole.engine.auth.UserDirectory;
 
 class KeycloakUserDirectoryTest {
 
@@ -37,6 +40,19 @@ class KeycloakUserDirectoryTest {
         }
         assertThat(KeycloakUserDirectory.hasPrincipal(new ObjectMapper().readTree("{\"username\":\"alice\"}"),
                 "alice@PORTHOLE.TEST")).as("no attribute").isFalse();
+    }
+
+    @Test
+    void mapsAPrincipalOnlyWhenExactlyOneUserCarriesIt() throws Exception {
+        JsonNode alice = user("[\"alice@PORTHOLE.TEST\"]");
+        JsonNode lookalike = user("[\"ALICE@PORTHOLE.TEST\"]");
+        assertThat(KeycloakUserDirectory.onlyHolder(List.of(lookalike, alice), "alice@PORTHOLE.TEST"))
+                .contains(alice);
+        assertThat(KeycloakUserDirectory.onlyHolder(List.of(lookalike), "alice@PORTHOLE.TEST")).isEmpty();
+        assertThatThrownBy(() -> KeycloakUserDirectory.onlyHolder(
+                List.of(alice, user("[\"alice@PORTHOLE.TEST\"]")), "alice@PORTHOLE.TEST"))
+                .isInstanceOf(UserDirectory.DirectoryUnavailableException.class)
+                .hasMessageContaining("more than one");
     }
 
     @Test
