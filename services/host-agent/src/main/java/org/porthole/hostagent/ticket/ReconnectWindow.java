@@ -43,8 +43,11 @@ import org.porthole.hostagent.relay.RelayRegistry;
  * </ul>
  *
  * <p>Threading: calls come from the gRPC call pool (set) and the domain event worker; window
- * ends run on one daemon thread. Each VM's bookkeeping is updated under this object's lock;
- * libvirt calls are serialized by the wrapped {@link TicketService}.
+ * ends run on one daemon thread. Every method that reads the held ticket and then changes the
+ * password runs under this object's lock, libvirt call included (the wrapped
+ * {@link TicketService} serializes those calls anyway): otherwise a DISCONNECT that read the
+ * old ticket could set its password after a new ticket was set, and the new viewer's login
+ * would fail (seen in e2e: a view ticket's VNC auth refused right after another console ended).
  */
 public final class ReconnectWindow implements SessionTickets, DomainEventListener, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ReconnectWindow.class.getName());
@@ -101,7 +104,7 @@ public final class ReconnectWindow implements SessionTickets, DomainEventListene
   }
 
   @Override
-  public Instant set(String vmUuid, String password, int validSeconds, String sessionId)
+  public synchronized Instant set(String vmUuid, String password, int validSeconds, String sessionId)
       throws AgentException {
     Instant armedAt = clock.instant();
     Instant until = tickets.set(vmUuid, password, validSeconds);
@@ -114,7 +117,7 @@ public final class ReconnectWindow implements SessionTickets, DomainEventListene
 
   /** A login used the password (or a window ended): it opens nothing until re-armed. */
   @Override
-  public void expire(String vmUuid, Instant usedAt) throws AgentException {
+  public synchronized void expire(String vmUuid, Instant usedAt) throws AgentException {
     tickets.expire(vmUuid, usedAt);
     Held h = held.get(key(vmUuid));
     if (h != null && !usedAt.isBefore(h.armedAt)) {
@@ -128,7 +131,7 @@ public final class ReconnectWindow implements SessionTickets, DomainEventListene
    * QEMU. A domain that is not running has no password to expire: false.
    */
   @Override
-  public boolean endSessions(String vmUuid, Set<String> sessionIds) {
+  public synchronized boolean endSessions(String vmUuid, Set<String> sessionIds) {
     String vm = key(vmUuid);
     Held h = held.get(vm);
     if (h == null || !sessionIds.contains(h.sessionId) || !held.remove(vm, h)) {
@@ -157,7 +160,7 @@ public final class ReconnectWindow implements SessionTickets, DomainEventListene
     // relay that already closed, so a unix-socket disconnect counts as the console's.
     boolean ours = relay.isPresent() || s.remote().family() == GraphicsSignal.Family.UNIX;
     if (s.phase() == GraphicsSignal.Phase.DISCONNECT && ours) {
-      disconnected(s.vmUuid());
+      disconnected(s.vmUuid(), relay.map(RelayRegistry.Binding::sessionId).orElse(""));
     }
   }
 
@@ -172,10 +175,22 @@ public final class ReconnectWindow implements SessionTickets, DomainEventListene
 
   /** Re-arms the VM's last ticket for its window. */
   public void disconnected(String vmUuid) {
+    disconnected(vmUuid, "");
+  }
+
+  /**
+   * Re-arms the VM's last ticket for its window when the console that ended is that ticket's
+   * ({@code sessionId} empty when unknown, e.g. a unix-socket client): the end of an older
+   * console must not revive a newer ticket of another session.
+   */
+  public synchronized void disconnected(String vmUuid, String sessionId) {
     String vm = key(vmUuid);
     Held h = held.get(vm);
     int window = windowSeconds.applyAsInt(vm);
     if (h == null || window <= 0) {
+      return;
+    }
+    if (!sessionId.isEmpty() && !h.sessionId.isEmpty() && !sessionId.equals(h.sessionId)) {
       return;
     }
     cancel(h);
@@ -200,7 +215,7 @@ public final class ReconnectWindow implements SessionTickets, DomainEventListene
   }
 
   /** After a (re)start: the remembered ticket again, or an expired password; never the static one. */
-  public void started(String vmUuid) {
+  public synchronized void started(String vmUuid) {
     String vm = key(vmUuid);
     Held h = held.get(vm);
     Instant now = clock.instant();
@@ -226,7 +241,7 @@ public final class ReconnectWindow implements SessionTickets, DomainEventListene
     return held.containsKey(key(vmUuid));
   }
 
-  private void windowEnded(String vm, Held h, Instant armedAt) {
+  private synchronized void windowEnded(String vm, Held h, Instant armedAt) {
     if (!held.remove(vm, h)) {
       return; // a new ticket took its place
     }
@@ -239,7 +254,7 @@ public final class ReconnectWindow implements SessionTickets, DomainEventListene
     }
   }
 
-  private void forget(String vmUuid) {
+  private synchronized void forget(String vmUuid) {
     Held h = held.remove(key(vmUuid));
     if (h != null) {
       cancel(h);

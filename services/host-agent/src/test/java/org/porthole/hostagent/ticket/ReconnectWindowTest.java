@@ -102,6 +102,20 @@ class ReconnectWindowTest {
   }
 
   @Test
+  void theEndOfAnOlderConsoleDoesNotReviveANewerSessionsTicket() throws Exception {
+    window.set(VM, PASSWORD, 120, "session-1");
+    window.expire(VM, Instant.now()); // session-1 logged in
+    window.set(VM, "n3wT1ck3", 120, "session-2");
+    window.expire(VM, Instant.now()); // session-2 logged in too
+    disconnect(); // session-1's relay ends
+    assertThat(tickets.password(VM)).as("session-2's used ticket stays used").isNull();
+    window.onGraphics(new GraphicsSignal(VM, GraphicsSignal.Phase.DISCONNECT, Address.NONE,
+        Address.NONE, "vnc", Instant.now()),
+        Optional.of(registry.bind("session-2", VM, "198.51.100.4", 41001)));
+    assertThat(tickets.password(VM)).as("session-2's own end re-arms it").isEqualTo("n3wT1ck3");
+  }
+
+  @Test
   void windowZeroDisablesTheReArm() throws Exception {
     windows.put(VM, 0);
     window.set(VM, PASSWORD, 120);
