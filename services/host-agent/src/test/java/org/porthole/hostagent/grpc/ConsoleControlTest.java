@@ -2,11 +2,12 @@ package org.porthole.hostagent.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.porthole.hostagent.TestBytes.bytes;
+import static org.porthole.hostagent.TestBytes.concat;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,22 +31,6 @@ class ConsoleControlTest extends InProcessAgentTest {
   static final byte[] CUT_TEXT = concat(bytes(6, 0, 0, 0, 0, 0, 0, 3), "pwd".getBytes(StandardCharsets.US_ASCII));
   static final byte[] UPDATE = bytes(3, 1, 0, 0, 0, 0, 0, 64, 0, 48);
   static final byte[] MARKER = bytes(3, 0, 0, 1, 0, 2, 0, 3, 0, 4);
-
-  static byte[] bytes(int... values) {
-    byte[] b = new byte[values.length];
-    for (int i = 0; i < values.length; i++) {
-      b[i] = (byte) values[i];
-    }
-    return b;
-  }
-
-  static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
-  }
 
   /** Sends the handshake and the input, then a marker; returns the echo up to the marker. */
   private static byte[] echoOf(RecordingObserver rec, StreamObserver<ConsoleFrame> req,

@@ -2,6 +2,8 @@ package org.porthole.hostagent.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.porthole.hostagent.TestBytes.bytes;
+import static org.porthole.hostagent.TestBytes.concat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -64,22 +66,6 @@ class ViewOnlyFilterTest {
     byte[] kept() {
       return kept.toByteArray();
     }
-  }
-
-  static byte[] bytes(int... values) {
-    byte[] b = new byte[values.length];
-    for (int i = 0; i < values.length; i++) {
-      b[i] = (byte) values[i];
-    }
-    return b;
-  }
-
-  static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
   }
 
   static byte[] cutText(int declaredLength, int payloadBytes) {
