@@ -1,8 +1,6 @@
 package org.porthole.engine.audit;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +32,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.porthole.engine.db.Sql;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.events.Topics;
 
@@ -195,13 +194,7 @@ public class AuditPublisher {
     }
 
     private static boolean tryLock(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?, 0)")) {
-            statement.setInt(1, LOCK_NAMESPACE);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getBoolean(1);
-            }
-        }
+        return Sql.tryAdvisoryLock(connection, LOCK_NAMESPACE, 0);
     }
 
     private void ensureTopic() throws ExecutionException, TimeoutException, InterruptedException {

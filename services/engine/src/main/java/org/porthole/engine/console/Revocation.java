@@ -1,8 +1,6 @@
 package org.porthole.engine.console;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,6 +32,7 @@ import org.porthole.engine.audit.AuditLog;
 import org.porthole.engine.audit.AuditRecord;
 import org.porthole.engine.auth.Caller;
 import org.porthole.engine.auth.UserDirectory;
+import org.porthole.engine.db.Sql;
 import org.porthole.engine.db.Transactions;
 import org.porthole.status.PortholeStatus;
 
@@ -180,14 +179,10 @@ public class Revocation {
     }
 
     private static boolean lock(Connection connection, boolean wait) throws SQLException {
-        String sql = wait ? "SELECT pg_advisory_xact_lock(?, ?), TRUE" : "SELECT pg_try_advisory_xact_lock(?, ?)";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setInt(1, LOCK_NAMESPACE);
-            statement.setInt(2, LOCK_KEY);
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getBoolean(wait ? 2 : 1);
-            }
+        if (wait) {
+            Sql.advisoryLock(connection, LOCK_NAMESPACE, LOCK_KEY);
+            return true;
         }
+        return Sql.tryAdvisoryLock(connection, LOCK_NAMESPACE, LOCK_KEY);
     }
 }

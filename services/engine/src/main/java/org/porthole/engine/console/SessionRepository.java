@@ -29,11 +29,7 @@ public class SessionRepository {
      * transaction ends (a second ticket must not overwrite the first while it is being set).
      */
     public void lockVm(Connection connection, UUID vmId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-            statement.setInt(1, VM_LOCK_NAMESPACE);
-            statement.setInt(2, vmId.hashCode());
-            statement.execute();
-        }
+        Sql.advisoryLock(connection, VM_LOCK_NAMESPACE, vmId.hashCode());
     }
 
     public void insert(Connection connection, ConsoleSession session) throws SQLException {

@@ -21,10 +21,7 @@ public class SigningKeyRepository {
 
     /** Takes the cluster-wide key lock until the transaction ends. */
     public void lock(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_xact_lock(?, 0)")) {
-            statement.setInt(1, LOCK_NAMESPACE);
-            statement.execute();
-        }
+        Sql.advisoryLock(connection, LOCK_NAMESPACE, 0);
     }
 
     public List<StoredKey> list(Connection connection) throws SQLException {
