@@ -16,9 +16,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 import org.porthole.status.PortholeStatus;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * Refuses state-changing API requests sent by a page of another origin. A browser signs such
  * a request in by itself (the session cookie, or Negotiate from the desktop's ticket), so any
@@ -36,7 +33,8 @@ public class SameOriginFilter {
     private static final int PRIORITY = 1000;
     private static final Set<HttpMethod> STATE_CHANGING = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
             HttpMethod.DELETE);
-    private static final String FORBIDDEN_BODY = render();
+    private static final String FORBIDDEN_BODY = ErrorBody.json(PortholeStatus.FORBIDDEN,
+            "cross-origin request refused");
 
     void register(@Observes Filters filters) {
         filters.register(this::filter, PRIORITY);
@@ -89,14 +87,5 @@ public class SameOriginFilter {
             return port;
         }
         return "https".equals(scheme) ? 443 : 80;
-    }
-
-    private static String render() {
-        try {
-            return new ObjectMapper().writeValueAsString(new ErrorBody(PortholeStatus.FORBIDDEN.name(),
-                    "cross-origin request refused"));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render the forbidden answer", e);
-        }
     }
 }

@@ -6,9 +6,6 @@ import io.vertx.ext.web.RoutingContext;
 
 import org.porthole.status.PortholeStatus;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * The answer to an API request that is not signed in: 401 with the error body of every API
  * error and the schemes a client may use. A browser page gets a redirect to Keycloak instead;
@@ -19,7 +16,8 @@ public final class SignInChallenge {
     /** Everything under this prefix is the API. */
     public static final String API_PREFIX = "/api/";
     private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
-    private static final String BODY = render();
+    private static final String BODY = ErrorBody.json(PortholeStatus.SIGN_IN_REQUIRED,
+            "sign in first: send a Keycloak bearer token or a Kerberos Negotiate token");
 
     private SignInChallenge() {
     }
@@ -42,14 +40,5 @@ public final class SignInChallenge {
         }
         response.headers().add(WWW_AUTHENTICATE, "Bearer");
         return Uni.createFrom().completionStage(response.end(BODY).toCompletionStage()).replaceWith(true);
-    }
-
-    private static String render() {
-        try {
-            return new ObjectMapper().writeValueAsString(new ErrorBody(PortholeStatus.SIGN_IN_REQUIRED.name(),
-                    "sign in first: send a Keycloak bearer token or a Kerberos Negotiate token"));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render the sign-in answer", e);
-        }
     }
 }
