@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.net.SocketAddress;
@@ -234,10 +233,11 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   public void onBytes(ByteBuf chunk) {
     int n = chunk.readableBytes();
     relays.countFromBackend(n);
-    // Not copied: gRPC serializes the message into its own buffers inside onNext, before
-    // the chunk is released (QemuLink releases it after this returns).
+    // Copied: the chunk is a pooled buffer that QemuLink releases after this returns and the
+    // next read reuses, while the frame may outlive this call (a transport may hand the
+    // message on by reference and serialize it later, as the in-process one does).
     ConsoleFrame frame = ConsoleFrame.newBuilder()
-        .setData(UnsafeByteOperations.unsafeWrap(chunk.nioBuffer())).build();
+        .setData(ByteString.copyFrom(chunk.nioBuffer())).build();
     synchronized (outbound) {
       if (state.get() != State.CLOSED) {
         try {

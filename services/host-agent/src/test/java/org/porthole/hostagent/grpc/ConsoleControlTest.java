@@ -55,6 +55,26 @@ class ConsoleControlTest extends InProcessAgentTest {
     assertThat(rec.awaitStatus().isOk()).isTrue();
   }
 
+  /**
+   * QEMU's bytes are read into pooled buffers that the next read reuses: a data frame the
+   * client has not read yet must still hold its own bytes after the relay read the next chunk,
+   * whatever the transport does with the message (the in-process one hands it on by reference),
+   * or one keystroke's bytes become the next one's.
+   */
+  @Test
+  void queuedFrameKeepsItsBytesAfterQemusNextRead() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver rec = console(open(tokens.token("slow-reader", VM, HOST)), req);
+    assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
+    req.get(0).onNext(data(UPDATE));
+    rec.awaitFrames(1);
+    req.get(0).onNext(data(MARKER));
+    rec.awaitFrames(2);
+    assertThat(rec.readBytes(UPDATE.length + MARKER.length)).isEqualTo(concat(UPDATE, MARKER));
+    req.get(0).onNext(close());
+    assertThat(rec.awaitStatus().isOk()).isTrue();
+  }
+
   @Test
   void interactiveConsolePassesEveryByteUnchanged() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();

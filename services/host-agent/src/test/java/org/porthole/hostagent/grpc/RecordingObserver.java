@@ -39,6 +39,18 @@ final class RecordingObserver implements StreamObserver<ConsoleFrame> {
     return f.getData().toByteArray();
   }
 
+  /**
+   * Waits until {@code n} frames arrived, without reading their bytes: a frame must keep its
+   * bytes however long it waits to be read.
+   */
+  void awaitFrames(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (frames.size() < n && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(frames).as(n + " frames within 5 s").hasSizeGreaterThanOrEqualTo(n);
+  }
+
   /** Reads data frames until {@code n} bytes arrived. */
   byte[] readBytes(int n) throws InterruptedException {
     byte[] out = new byte[0];
