@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The engine's JWKS fetched over HTTP ({@code porthole.jwks.url}). Loaded lazily on the first
+ * The engine's JWKS fetched over HTTP ({@code porthole.jwks.url}): https, or http on a loopback
+ * address only ({@link JwksLocation}). Loaded lazily on the first
  * {@link #find}; {@link #refresh()} fetches at most once per 10 s, whatever the callers do, and a
  * failed fetch keeps the last good key set, so a short engine outage does not refuse tokens signed
  * with known keys. Each fetch has a 3 s deadline and a 64 KiB response cap.
@@ -50,7 +51,11 @@ public final class HttpJwksKeys implements VerificationKeys {
     private volatile Map<String, PublicKey> keys;
     private Instant lastAttempt;
 
-    /** Keys from {@code jwksUrl}, with {@code clock} driving the refresh rate limit. */
+    /**
+     * Keys from {@code jwksUrl}, with {@code clock} driving the refresh rate limit.
+     *
+     * @throws IllegalArgumentException when {@code jwksUrl} is not https, or http off loopback
+     */
     public HttpJwksKeys(URI jwksUrl, Clock clock) {
         this(clock, httpFetcher(jwksUrl), jwksUrl.toString());
     }
@@ -94,10 +99,7 @@ public final class HttpJwksKeys implements VerificationKeys {
     }
 
     private static Fetcher httpFetcher(URI jwksUrl) {
-        String scheme = jwksUrl.getScheme();
-        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
-            throw new IllegalArgumentException("JWKS URL must be http or https: " + jwksUrl);
-        }
+        JwksLocation.require(jwksUrl);
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)

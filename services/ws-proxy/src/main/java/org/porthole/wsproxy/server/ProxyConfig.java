@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
+import org.porthole.token.JwksLocation;
 
 /**
  * Everything the ws-proxy reads from {@code porthole.*} configuration (docs/contracts.md,
@@ -82,6 +83,9 @@ public record ProxyConfig(String bind, int port, Set<String> allowedOrigins, int
             if (uri.getHost() == null || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
                 throw new ConfigException(key, "configuration " + key + " = '" + raw + "' is not an http(s) URL");
             }
+            JwksLocation.problem(uri).ifPresent(reason -> {
+                throw new ConfigException(key, "configuration " + key + " = '" + raw + "' refused: " + reason);
+            });
             return uri;
         } catch (URISyntaxException e) {
             throw new ConfigException(key, "configuration " + key + " = '" + raw + "' is not a URL");

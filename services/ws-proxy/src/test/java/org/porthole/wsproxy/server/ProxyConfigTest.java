@@ -60,6 +60,14 @@ class ProxyConfigTest {
     }
 
     @Test
+    void refusesJwksOverPlainHttpFromAnotherMachine() {
+        assertThatThrownBy(() -> ProxyConfig.from(Settings.of(Map.of("porthole.jwks.url",
+                "http://engine.example:8080/api/v1/jwks"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.jwks.url")
+                .hasMessageContaining("https");
+    }
+
+    @Test
     void refusesTlsCertWithoutKey() {
         assertThatThrownBy(() -> ProxyConfig.from(Settings.of(Map.of("porthole.proxy.tls-cert", "/c.pem"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.proxy.tls-key");
