@@ -1,8 +1,6 @@
 package org.porthole.pki;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -19,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -46,7 +46,7 @@ final class CertificateIssuer {
     /** Backdating of notBefore, so peers with a slightly slow clock accept a fresh certificate. */
     private static final Duration BACKDATE = Duration.ofHours(1);
     private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
-    private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62})(\\.[a-z0-9]([a-z0-9-]{0,62}))*");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private CertificateIssuer() {
@@ -74,50 +74,52 @@ final class CertificateIssuer {
     }
 
     /**
-     * A service certificate for TLS servers and clients, valid for loopback and this machine's
-     * host name.
+     * A service certificate for {@code identity}: extended key usage serverAuth and/or clientAuth as
+     * its role acts, and subject alternative names holding its role URI and, for a host agent, the
+     * host part of its host id (the name clients verify when they dial it).
      */
-    static X509Certificate leaf(String serviceName, PublicKey subjectKey, X509Certificate caCert, PrivateKey caKey,
-            Instant now) throws GeneralSecurityException {
-        X500Name subject = new X500Name("CN=" + serviceName + ",O=Porthole");
+    static X509Certificate leaf(ServiceIdentity identity, PublicKey subjectKey, X509Certificate caCert,
+            PrivateKey caKey, Instant now) throws GeneralSecurityException {
+        X500Name subject = new X500NameBuilder()
+                .addRDN(BCStyle.CN, identity.toString()).addRDN(BCStyle.O, "Porthole").build();
         X500Name issuer = X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded());
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         try {
             X509v3CertificateBuilder builder = builder(issuer, subject, subjectKey, now, LEAF_VALIDITY)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true,
-                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-                    .addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames())
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes(identity)))
+                    .addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames(identity))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
             return sign(builder, caKey);
         } catch (CertIOException e) {
-            throw new GeneralSecurityException("cannot build certificate for " + serviceName, e);
+            throw new GeneralSecurityException("cannot build certificate for " + identity, e);
         }
     }
 
-    /** localhost, 127.0.0.1, ::1 and the machine's host name when it is a valid DNS name. */
-    static GeneralNames subjectAlternativeNames() {
+    private static KeyPurposeId[] purposes(ServiceIdentity identity) {
+        List<KeyPurposeId> purposes = new ArrayList<>();
+        if (identity.role().server()) {
+            purposes.add(KeyPurposeId.id_kp_serverAuth);
+        }
+        if (identity.role().client()) {
+            purposes.add(KeyPurposeId.id_kp_clientAuth);
+        }
+        return purposes.toArray(new KeyPurposeId[0]);
+    }
+
+    /** The role URI, and for a host agent the host part of its host id as a DNS name or IP address. */
+    static GeneralNames subjectAlternativeNames(ServiceIdentity identity) {
         List<GeneralName> names = new ArrayList<>();
-        names.add(new GeneralName(GeneralName.dNSName, "localhost"));
-        names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
-        names.add(new GeneralName(GeneralName.iPAddress, "::1"));
-        String host = hostName();
-        if (host != null && !host.equals("localhost")) {
-            names.add(new GeneralName(GeneralName.dNSName, host));
+        names.add(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri()));
+        String host = identity.host();
+        if (!host.isEmpty()) {
+            boolean ip = host.contains(":") || IPV4.matcher(host).matches();
+            names.add(ip ? new GeneralName(GeneralName.iPAddress, host)
+                    : new GeneralName(GeneralName.dNSName, host.toLowerCase(Locale.ROOT)));
         }
         return new GeneralNames(names.toArray(new GeneralName[0]));
-    }
-
-    static String hostName() {
-        try {
-            String name = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
-            return DNS_NAME.matcher(name).matches() ? name : null;
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Instant now,

@@ -19,15 +19,15 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.regex.Pattern;
 
 /**
  * The development PKI: on first start of any service, a CA ({@code ca.pem}, {@code ca.key}) and a
- * certificate per service ({@code <service>.pem}, {@code <service>.key}) in one directory, so a
- * one-machine stack gets mutual TLS with no set-up. The directory is 0700 and keys 0600. A file
+ * certificate per service identity ({@code <stem>.pem}, {@code <stem>.key}, see
+ * {@link ServiceIdentity}) in one directory, so a one-machine stack gets mutual TLS with no set-up,
+ * each service holding a certificate of its own role only. The directory is 0700 and keys 0600. A file
  * lock on {@code .lock} (plus an in-process lock) makes services starting at the same moment share
- * one CA. Certificates are renewed when missing, unreadable, not issued by the current CA, or
- * within 7 days of expiry. Not for production: the CA key sits next to the certificates.
+ * one CA. Certificates are renewed when missing, unreadable, not issued by the current CA, not
+ * naming the identity asked for, or within 7 days of expiry. Not for production: the CA key sits next to the certificates.
  */
 public final class DevPki {
 
@@ -38,7 +38,6 @@ public final class DevPki {
     private static final String LOCK_FILE = ".lock";
     private static final String KEY_PERMISSIONS = "rw-------";
     private static final String CERT_PERMISSIONS = "rw-r--r--";
-    private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final System.Logger LOG = System.getLogger(DevPki.class.getName());
     /** FileChannel locks are per process; this orders threads of one process before the file lock. */
     private static final Object PROCESS_LOCK = new Object();
@@ -47,19 +46,15 @@ public final class DevPki {
     }
 
     /**
-     * The TLS files for {@code serviceName} in {@code dir}, creating the directory, the CA and the
-     * service certificate as needed.
+     * The TLS files of {@code identity} in {@code dir}, creating the directory, the CA and the
+     * service certificate as needed. Files are named after the identity: {@code engine.pem},
+     * {@code ws-proxy.pem}, {@code host-agent-<host-id with dashes>.pem}.
      *
-     * @param serviceName lower-case letters, digits and dashes, e.g. {@code host-agent}
-     * @throws IllegalArgumentException when the service name is not valid
-     * @throws UncheckedIOException     when the directory or files cannot be read or written
+     * @throws UncheckedIOException when the directory or files cannot be read or written
      */
-    public static TlsFiles ensure(Path dir, String serviceName) {
-        if (serviceName == null || !SERVICE_NAME.matcher(serviceName).matches() || serviceName.equals("ca")) {
-            throw new IllegalArgumentException("service name must match " + SERVICE_NAME.pattern()
-                    + " and not be 'ca': " + serviceName);
-        }
+    public static TlsFiles ensure(Path dir, ServiceIdentity identity) {
         Path absolute = dir.toAbsolutePath().normalize();
+        String stem = identity.fileStem();
         synchronized (PROCESS_LOCK) {
             try {
                 createPrivateDirectory(absolute);
@@ -69,7 +64,7 @@ public final class DevPki {
                     try {
                         Instant now = Instant.now();
                         KeyPair ca = loadOrCreateCa(absolute, now);
-                        ensureLeaf(absolute, serviceName, ca, now);
+                        ensureLeaf(absolute, identity, ca, now);
                     } finally {
                         lock.release();
                     }
@@ -80,8 +75,8 @@ public final class DevPki {
                 throw new IllegalStateException("development PKI in " + absolute + ": " + e.getMessage(), e);
             }
         }
-        return new TlsFiles(absolute.resolve(CA_CERT), absolute.resolve(serviceName + ".pem"),
-                absolute.resolve(serviceName + ".key"));
+        return new TlsFiles(absolute.resolve(CA_CERT), absolute.resolve(stem + ".pem"),
+                absolute.resolve(stem + ".key"));
     }
 
     private static void createPrivateDirectory(Path dir) throws IOException {
@@ -116,26 +111,27 @@ public final class DevPki {
         return new KeyPair(cert.getPublicKey(), ca.getPrivate());
     }
 
-    private static void ensureLeaf(Path dir, String service, KeyPair ca, Instant now)
+    private static void ensureLeaf(Path dir, ServiceIdentity identity, KeyPair ca, Instant now)
             throws IOException, GeneralSecurityException {
-        Path certFile = dir.resolve(service + ".pem");
-        Path keyFile = dir.resolve(service + ".key");
+        Path certFile = dir.resolve(identity.fileStem() + ".pem");
+        Path keyFile = dir.resolve(identity.fileStem() + ".key");
         if (Files.exists(certFile) && Files.exists(keyFile)) {
             try {
                 X509Certificate cert = Pem.readCertificate(certFile);
-                if (usable(cert, Pem.readPrivateKey(keyFile), ca.getPublic(), now)) {
+                if (usable(cert, Pem.readPrivateKey(keyFile), ca.getPublic(), now)
+                        && ServiceIdentity.of(cert).filter(identity::equals).isPresent()) {
                     return;
                 }
             } catch (GeneralSecurityException e) {
-                LOG.log(Level.WARNING, "certificate of {0} in {1} is unreadable; issuing a new one", service, dir);
+                LOG.log(Level.WARNING, "certificate of {0} in {1} is unreadable; issuing a new one", identity, dir);
             }
         }
         X509Certificate caCert = Pem.readCertificate(dir.resolve(CA_CERT));
         KeyPair leaf = CertificateIssuer.newKeyPair();
-        X509Certificate cert = CertificateIssuer.leaf(service, leaf.getPublic(), caCert, ca.getPrivate(), now);
+        X509Certificate cert = CertificateIssuer.leaf(identity, leaf.getPublic(), caCert, ca.getPrivate(), now);
         Pem.writeAtomically(keyFile, Pem.privateKey(leaf.getPrivate()), KEY_PERMISSIONS);
         Pem.writeAtomically(certFile, Pem.certificate(cert), CERT_PERMISSIONS);
-        LOG.log(Level.INFO, "issued development certificate for {0} in {1}", service, dir);
+        LOG.log(Level.INFO, "issued development certificate for {0} in {1}", identity, dir);
     }
 
     /** Signed by {@code issuerKey}, far from expiry, and {@code key} is the private half of the certificate. */

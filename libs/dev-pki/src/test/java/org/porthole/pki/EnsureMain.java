@@ -15,7 +15,7 @@ public final class EnsureMain {
         while (!Files.exists(start)) {
             Thread.sleep(10);
         }
-        TlsFiles files = DevPki.ensure(dir, args[1]);
+        TlsFiles files = DevPki.ensure(dir, ServiceIdentity.hostAgent(args[1]));
         System.out.println(Pem.readCertificate(files.caCert()).getSerialNumber());
     }
 }

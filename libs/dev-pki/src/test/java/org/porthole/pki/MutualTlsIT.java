@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.StreamObserver;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -21,17 +22,26 @@ import org.porthole.api.hostagent.v1.AgentInfo;
 import org.porthole.api.hostagent.v1.GetInfoRequest;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 
-/** Real loopback gRPC over the development PKI: mutual TLS succeeds with a client certificate, fails without. */
+/**
+ * Real loopback gRPC over the development PKI: mutual TLS succeeds with a client certificate, fails
+ * without; a client dialling a host agent accepts only the certificate naming that host id.
+ */
 class MutualTlsIT {
 
     @TempDir
     Path tmp;
     private Server server;
+    private String hostId;
 
     @BeforeEach
     void start() throws Exception {
-        TlsFiles serverFiles = DevPki.ensure(tmp.resolve("pki"), "host-agent");
-        server = Grpc.newServerBuilderForPort(0, serverFiles.serverCredentials())
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        hostId = "localhost:" + port;
+        TlsFiles serverFiles = DevPki.ensure(tmp.resolve("pki"), ServiceIdentity.hostAgent(hostId));
+        server = Grpc.newServerBuilderForPort(port, serverFiles.serverCredentials())
                 .addService(new HostAgentGrpc.HostAgentImplBase() {
                     @Override
                     public void getInfo(GetInfoRequest request, StreamObserver<AgentInfo> response) {
@@ -60,14 +70,13 @@ class MutualTlsIT {
 
     @Test
     void mutualTlsCallSucceedsWithClientCertificate() throws Exception {
-        TlsFiles client = DevPki.ensure(tmp.resolve("pki"), "ws-proxy");
-        assertEquals("localhost:test", call("localhost", client.channelCredentials()).getHostId());
-        assertEquals("localhost:test", call("127.0.0.1", client.channelCredentials()).getHostId());
+        TlsFiles client = DevPki.ensure(tmp.resolve("pki"), ServiceIdentity.wsProxy());
+        assertEquals("localhost:test", call("localhost", client.channelCredentials(agent())).getHostId());
     }
 
     @Test
     void callFailsWithoutClientCertificate() throws Exception {
-        TlsFiles client = DevPki.ensure(tmp.resolve("pki"), "ws-proxy");
+        TlsFiles client = DevPki.ensure(tmp.resolve("pki"), ServiceIdentity.wsProxy());
         ChannelCredentials trustOnly = TlsChannelCredentials.newBuilder()
                 .trustManager(client.caCert().toFile()).build();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call("localhost", trustOnly));
@@ -76,8 +85,8 @@ class MutualTlsIT {
 
     @Test
     void callFailsWithCertificateFromAnotherCa() throws Exception {
-        TlsFiles stranger = DevPki.ensure(tmp.resolve("other-pki"), "ws-proxy");
-        TlsFiles trusted = DevPki.ensure(tmp.resolve("pki"), "ws-proxy");
+        TlsFiles stranger = DevPki.ensure(tmp.resolve("other-pki"), ServiceIdentity.wsProxy());
+        TlsFiles trusted = DevPki.ensure(tmp.resolve("pki"), ServiceIdentity.wsProxy());
         ChannelCredentials foreignCert = TlsChannelCredentials.newBuilder()
                 .keyManager(stranger.certChain().toFile(), stranger.privateKey().toFile())
                 .trustManager(trusted.caCert().toFile()).build();
@@ -87,9 +96,44 @@ class MutualTlsIT {
 
     @Test
     void clientRefusesServerFromAnotherCa() throws Exception {
-        TlsFiles stranger = DevPki.ensure(tmp.resolve("other-pki"), "ws-proxy");
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> call("localhost", stranger.channelCredentials()));
+        TlsFiles stranger = DevPki.ensure(tmp.resolve("other-pki"), ServiceIdentity.wsProxy());
+        assertRefusedAtHandshake(stranger.channelCredentials(agent()), "localhost");
+    }
+
+    @Test
+    void clientRefusesAgentWhoseCertificateNamesAnotherHostId() throws Exception {
+        TlsFiles client = DevPki.ensure(tmp.resolve("pki"), ServiceIdentity.wsProxy());
+        assertRefusedAtHandshake(client.channelCredentials(ServiceIdentity.hostAgent("localhost:1")), "localhost");
+    }
+
+    @Test
+    void clientRefusesAgentDialledUnderAHostNameItsCertificateDoesNotCover() throws Exception {
+        TlsFiles client = DevPki.ensure(tmp.resolve("pki"), ServiceIdentity.wsProxy());
+        assertRefusedAtHandshake(client.channelCredentials(agent()), "127.0.0.1");
+    }
+
+    @Test
+    void clientRefusesAServerPresentingAClientOnlyCertificate() throws Exception {
+        server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        TlsFiles engine = DevPki.ensure(tmp.resolve("pki"), ServiceIdentity.engine());
+        server = Grpc.newServerBuilderForPort(0, engine.serverCredentials())
+                .addService(new HostAgentGrpc.HostAgentImplBase() { }).build().start();
+        TlsFiles client = DevPki.ensure(tmp.resolve("pki"), ServiceIdentity.wsProxy());
+        assertRefusedAtHandshake(client.channelCredentials(ServiceIdentity.engine()), "localhost");
+    }
+
+    @Test
+    void serverRefusesAClientPresentingAServerOnlyCertificate() throws Exception {
+        TlsFiles otherAgent = DevPki.ensure(tmp.resolve("pki"), ServiceIdentity.hostAgent("localhost:1"));
+        assertRefusedAtHandshake(otherAgent.channelCredentials(agent()), "localhost");
+    }
+
+    private ServiceIdentity agent() {
+        return ServiceIdentity.hostAgent(hostId);
+    }
+
+    private void assertRefusedAtHandshake(ChannelCredentials credentials, String host) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call(host, credentials));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
     }
 }

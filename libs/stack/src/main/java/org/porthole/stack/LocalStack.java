@@ -171,6 +171,8 @@ public final class LocalStack implements AutoCloseable {
     env.putAll(own);
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-XX:+UseSerialGC", "-Dporthole.stack=local",
+        // No TLS listener of ours accepts a client-initiated renegotiation (JDK provider).
+        "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
         "-jar", jar.toString());
     ChildProcess child = ChildProcess.start(name, command, env, options.logDir().resolve(name + ".log"));
     started.push(child);

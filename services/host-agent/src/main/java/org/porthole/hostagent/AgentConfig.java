@@ -7,6 +7,8 @@ import java.net.URISyntaxException;
 import java.util.Optional;
 import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
+import org.porthole.pki.ServiceIdentity;
+import org.porthole.token.JwksLocation;
 
 /**
  * The host agent's configuration, read once at start from {@code porthole.*} keys (see
@@ -70,9 +72,9 @@ public record AgentConfig(
         libvirt,
         s.get(BIND, "127.0.0.1"),
         port,
-        s.get(HOST_ID, "localhost:" + port),
+        hostId(s.get(HOST_ID, "localhost:" + port)),
         kafka,
-        uri(JWKS_URL, s.get(JWKS_URL, "http://127.0.0.1:8080/api/v1/jwks")),
+        jwksUrl(s.get(JWKS_URL, "http://127.0.0.1:8080/api/v1/jwks")),
         s.get(TOKEN_ISSUER, "porthole-engine"),
         s.get(TOKEN_AUDIENCE, "porthole-console"),
         backend.map(AgentConfig::loopbackAddress),
@@ -122,15 +124,26 @@ public record AgentConfig(
         + " must be a loopback address and port such as 127.0.0.1:5900, got '" + shown + "'");
   }
 
-  private static URI uri(String key, String value) {
+  /** {@code host:port} or {@code [ipv6]:port}: the id its certificate names ({@link ServiceIdentity}). */
+  private static String hostId(String value) {
     try {
-      URI u = new URI(value);
-      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
-        throw new IllegalArgumentException(key + " must be an http(s) URL, got '" + value + "'");
-      }
-      return u;
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(key + " is not a URL: '" + value + "'", e);
+      return ServiceIdentity.hostAgent(value).hostId();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(HOST_ID, HOST_ID + " = '" + value + "' refused: " + e.getMessage());
     }
+  }
+
+  /** https, or http on a loopback address ({@link JwksLocation}). */
+  private static URI jwksUrl(String value) {
+    URI u;
+    try {
+      u = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new ConfigException(JWKS_URL, JWKS_URL + " is not a URL: '" + value + "'");
+    }
+    JwksLocation.problem(u).ifPresent(reason -> {
+      throw new ConfigException(JWKS_URL, JWKS_URL + " = '" + value + "' refused: " + reason);
+    });
+    return u;
   }
 }

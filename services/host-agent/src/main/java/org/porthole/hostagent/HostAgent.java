@@ -24,8 +24,12 @@ import org.porthole.hostagent.events.HostHeartbeat;
 import org.porthole.hostagent.events.KafkaEventPublisher;
 import org.porthole.hostagent.events.TopicBootstrap;
 import org.porthole.hostagent.events.Topics;
+import org.porthole.hostagent.authz.CallerIdentity;
+import org.porthole.hostagent.authz.RefusalLog;
+import org.porthole.hostagent.authz.RoleInterceptor;
 import org.porthole.hostagent.grpc.AgentServer;
 import org.porthole.hostagent.grpc.HostAgentService;
+import org.porthole.hostagent.grpc.ServerTls;
 import org.porthole.hostagent.guest.ConsolePolicies;
 import org.porthole.hostagent.guest.DisconnectActions;
 import org.porthole.hostagent.guest.GuestChannels;
@@ -45,6 +49,7 @@ import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.ticket.ReconnectWindow;
 import org.porthole.hostagent.ticket.SessionTickets;
 import org.porthole.hostagent.ticket.TicketService;
+import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.token.HttpJwksKeys;
 import org.porthole.token.ReplayGuard;
@@ -56,7 +61,6 @@ import org.porthole.token.TokenVerifier;
  */
 public final class HostAgent implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HostAgent.class.getName());
-  static final String SERVICE_NAME = "host-agent";
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
   /** Unary calls (inventory, tickets) may wait on libvirt: a small pool that idles to zero. */
   private static final int UNARY_THREADS = 16;
@@ -146,7 +150,8 @@ public final class HostAgent implements AutoCloseable {
     unaryCalls.allowCoreThreadTimeOut(true);
     parts.push(unaryCalls::shutdownNow);
     Server server = AgentServer.start(config.bindAddress(), config.port(),
-        TlsFiles.resolve(settings, SERVICE_NAME).serverCredentials(),
+        ServerTls.of(TlsFiles.resolve(settings, ServiceIdentity.hostAgent(identity.hostId()))),
+        new RoleInterceptor(CallerIdentity.FROM_TLS, new RefusalLog(clock)),
         new HostAgentService(identity, hypervisor, tickets, relays, guests, policies), unaryCalls, relays.loops());
     parts.push(() -> stopServer(server));
     logStarted(config, identity, server, hypervisor.listDomains().size());

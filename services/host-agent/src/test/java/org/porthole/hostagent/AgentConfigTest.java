@@ -46,6 +46,24 @@ class AgentConfigTest {
         .hasMessageContaining("porthole.jwks.url");
   }
 
+  @Test
+  void refusesHostIdItsCertificateCannotName() {
+    for (String id : new String[] {"kvm1", "kvm_1:9443", "kvm1:0", "a b:1"}) {
+      assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("porthole.agent.host-id", id))))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.agent.host-id");
+    }
+  }
+
+  @Test
+  void refusesJwksOverPlainHttpFromAnotherMachine() {
+    assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("porthole.jwks.url",
+        "http://engine.example:8080/api/v1/jwks"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.jwks.url").hasMessageContaining("https");
+    assertThat(AgentConfig.from(Settings.of(Map.of("porthole.jwks.url",
+        "https://engine.example/api/v1/jwks"))).jwksUrl()).hasToString("https://engine.example/api/v1/jwks");
+  }
+
   private static final String BACKEND = "porthole.agent.console-backend";
   private static final String LIBVIRT = "porthole.agent.libvirt-uri";
   private static final String KAFKA = "porthole.kafka.bootstrap";

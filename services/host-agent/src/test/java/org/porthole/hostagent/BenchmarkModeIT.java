@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.porthole.api.hostagent.v1.EndConsolesRequest;
 import org.porthole.api.hostagent.v1.GetInfoRequest;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
@@ -39,6 +41,7 @@ import org.porthole.config.Settings;
 import org.porthole.grpcflow.ConnectionWindow;
 import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.ConsoleTokens;
+import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.stack.Ports;
 import org.porthole.token.Jwks;
@@ -63,6 +66,7 @@ class BenchmarkModeIT {
   HostAgent agent;
   String hostId;
   ManagedChannel channel;
+  ManagedChannel engineChannel;
   final NioEventLoopGroup clientLoop = new NioEventLoopGroup(1);
   HostAgentGrpc.HostAgentStub stub;
   final List<BenchConsole> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -88,11 +92,14 @@ class BenchmarkModeIT {
     s.put("porthole.pki.dir", dir.resolve("pki").toString());
     s.put("porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks");
     agent = HostAgent.start(Settings.of(s));
-    TlsFiles client = TlsFiles.resolve(
-        Settings.of(Map.of("porthole.pki.dir", dir.resolve("pki").toString())), "it-client");
+    Settings pki = Settings.of(Map.of("porthole.pki.dir", dir.resolve("pki").toString()));
+    ServiceIdentity agentId = ServiceIdentity.hostAgent(hostId);
+    TlsFiles client = TlsFiles.resolve(pki, ServiceIdentity.wsProxy());
+    engineChannel = Grpc.newChannelBuilderForAddress("localhost", port,
+        TlsFiles.resolve(pki, ServiceIdentity.engine()).channelCredentials(agentId)).build();
     // Like ws-proxy's channels: a small window per console, a wide one for the connection, so
     // that a console whose client reads slowly cannot stall its siblings' replies.
-    channel = NettyChannelBuilder.forAddress("localhost", port, client.channelCredentials())
+    channel = NettyChannelBuilder.forAddress("localhost", port, client.channelCredentials(agentId))
         .directExecutor().flowControlWindow(CLIENT_WINDOW)
         .channelFactory(() -> {
           NioSocketChannel ch = new NioSocketChannel();
@@ -106,6 +113,9 @@ class BenchmarkModeIT {
 
   @AfterAll
   void stop() {
+    if (engineChannel != null) {
+      engineChannel.shutdownNow();
+    }
     if (channel != null) {
       channel.shutdownNow();
     }
@@ -147,7 +157,7 @@ class BenchmarkModeIT {
 
   @Test
   void benchmarkModeHasNoDomainsAndRefusesTickets() {
-    HostAgentGrpc.HostAgentBlockingStub blocking = HostAgentGrpc.newBlockingStub(channel);
+    HostAgentGrpc.HostAgentBlockingStub blocking = HostAgentGrpc.newBlockingStub(engineChannel);
     assertThat(blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsCount())
         .isZero();
     assertThat(blocking.getInfo(GetInfoRequest.getDefaultInstance()).getHypervisorUri())
@@ -156,6 +166,22 @@ class BenchmarkModeIT {
         .setVmUuid(VM).setPassword("pw").setValidSeconds(60).setSessionId("s").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
             e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+  }
+
+  @Test
+  void wsProxyCannotCallTheEngineMethodsAndTheEngineCannotOpenConsoles() throws Exception {
+    HostAgentGrpc.HostAgentBlockingStub proxy = HostAgentGrpc.newBlockingStub(channel);
+    assertThatThrownBy(() -> proxy.getInfo(GetInfoRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
+            e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertThatThrownBy(() -> proxy.endConsoles(EndConsolesRequest.newBuilder().setVmUuid(VM)
+        .addSessionIds("s").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
+            e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+    BenchConsole fromEngine = BenchConsole.open(HostAgentGrpc.newStub(engineChannel),
+        tokens.token("s-" + UUID.randomUUID(), VM, hostId), BenchBackend.ECHO, true);
+    assertThat(fromEngine.status.get(10, TimeUnit.SECONDS).getCode())
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
   @Test

@@ -47,6 +47,7 @@ class ConsoleControlVmIT {
   KafkaBroker broker;
   RunningAgent running;
   ManagedChannel channel;
+  ManagedChannel consoles;
   HostAgentGrpc.HostAgentBlockingStub blocking;
   HostAgentGrpc.HostAgentStub async;
   String vm;
@@ -57,15 +58,19 @@ class ConsoleControlVmIT {
     broker = KafkaBroker.start(dir.resolve("kafka"), Ports.free(), dir.resolve("logs"));
     running = RunningAgent.withJwksOf(dir, tokens);
     running.start(broker.bootstrap());
-    channel = running.channel();
+    channel = running.engineChannel();
+    consoles = running.proxyChannel();
     blocking = HostAgentGrpc.newBlockingStub(channel);
-    async = HostAgentGrpc.newStub(channel);
+    async = HostAgentGrpc.newStub(consoles);
     vm = DemoVm.startTransient(REPO, name);
     await("the demo guest is up", BOOT, () -> serialLog().contains("porthole-demo: alive"));
   }
 
   @AfterAll
   void stop() {
+    if (consoles != null) {
+      consoles.shutdownNow();
+    }
     if (channel != null) {
       channel.shutdownNow();
     }

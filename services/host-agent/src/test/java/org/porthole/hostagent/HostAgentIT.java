@@ -44,6 +44,7 @@ import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
 import org.porthole.hostagent.events.Topics;
 import org.porthole.hostagent.relay.ConsoleTokens;
+import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.stack.KafkaBroker;
 import org.porthole.stack.Ports;
@@ -66,6 +67,7 @@ class HostAgentIT {
   String hostId;
   HostAgent agent;
   ManagedChannel channel;
+  ManagedChannel consoles;
   KafkaConsumer<byte[], byte[]> consumer;
   final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
 
@@ -77,7 +79,8 @@ class HostAgentIT {
     domains = new TestDomains(libvirt);
     vm = domains.start("agent", HostAgentLibvirtIT.SAFE_VNC).getUUIDString();
     agent = startAgent(broker.bootstrap());
-    channel = running.channel();
+    channel = running.engineChannel();
+    consoles = running.proxyChannel();
     consumer = consumer();
   }
 
@@ -85,6 +88,9 @@ class HostAgentIT {
   void stop() throws Exception {
     if (consumer != null) {
       consumer.close();
+    }
+    if (consoles != null) {
+      consoles.shutdownNow();
     }
     if (channel != null) {
       channel.shutdownNow();
@@ -152,7 +158,7 @@ class HostAgentIT {
     HostAgentGrpc.newBlockingStub(channel).setGraphicsTicket(SetGraphicsTicketRequest.newBuilder()
         .setVmUuid(vm).setPassword(password).setValidSeconds(60).setSessionId(sid).build());
     try (ConsoleSocket console =
-        ConsoleSocket.open(HostAgentGrpc.newStub(channel), tokens.token(sid, vm, hostId))) {
+        ConsoleSocket.open(HostAgentGrpc.newStub(consoles), tokens.token(sid, vm, hostId))) {
       assertThat(RfbClient.authenticate(console.in(), console.out(), password)).isTrue();
       assertThat(RfbClient.clientInit(console.in(), console.out())).isNotNull();
     }
@@ -176,7 +182,7 @@ class HostAgentIT {
   void servesOnlyClientsWithAPortholeCertificate() throws Exception {
     assertThat(HostAgentGrpc.newBlockingStub(channel).getInfo(GetInfoRequest.getDefaultInstance())
         .getHostId()).isEqualTo(hostId);
-    TlsFiles files = TlsFiles.resolve(running.pki(), "it-client");
+    TlsFiles files = TlsFiles.resolve(running.pki(), ServiceIdentity.engine());
     ChannelCredentials noClientCert =
         TlsChannelCredentials.newBuilder().trustManager(files.caCert().toFile()).build();
     for (ChannelCredentials creds : List.of(noClientCert, InsecureChannelCredentials.create())) {
@@ -223,7 +229,9 @@ class HostAgentIT {
   void keepsServingConsolesWhileKafkaIsDown() throws Exception {
     agent = startAgent("127.0.0.1:" + Ports.free());
     channel.shutdownNow();
-    channel = running.channel();
+    consoles.shutdownNow();
+    channel = running.engineChannel();
+    consoles = running.proxyChannel();
     long start = System.nanoTime();
     openConsoleAndLogIn("session-" + UUID.randomUUID(), "NoKafka1");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.porthole.config.Settings;
 import org.porthole.hostagent.relay.ConsoleTokens;
+import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.stack.Ports;
 import org.porthole.token.Jwks;
@@ -19,7 +20,8 @@ import org.porthole.token.Jwks;
 /**
  * The whole agent as {@code java -jar} runs it, in this JVM, for integration tests: the
  * engine's JWKS (the test keys of {@link ConsoleTokens}) served over HTTP, the development PKI
- * in {@code dir/pki}, mutual TLS, and client channels with a Porthole certificate. The agent
+ * in {@code dir/pki}, mutual TLS, and client channels with the engine's or the ws-proxy's
+ * certificate (the agent authorizes each method by the caller's role). The agent
  * can be stopped and started again (another port, another Kafka).
  */
 final class RunningAgent implements AutoCloseable {
@@ -80,9 +82,19 @@ final class RunningAgent implements AutoCloseable {
     return Settings.of(Map.of("porthole.pki.dir", dir.resolve("pki").toString()));
   }
 
-  /** A channel with a Porthole client certificate. */
-  ManagedChannel channel() throws Exception {
-    return channel(TlsFiles.resolve(pki(), "it-client").channelCredentials());
+  /** A channel presenting the engine's certificate: for every unary call. */
+  ManagedChannel engineChannel() {
+    return channel(credentials(ServiceIdentity.engine()));
+  }
+
+  /** A channel presenting the ws-proxy's certificate: for OpenConsole. */
+  ManagedChannel proxyChannel() {
+    return channel(credentials(ServiceIdentity.wsProxy()));
+  }
+
+  /** Client credentials of {@code caller} from the agent's PKI, accepting only this agent. */
+  ChannelCredentials credentials(ServiceIdentity caller) {
+    return TlsFiles.resolve(pki(), caller).channelCredentials(ServiceIdentity.hostAgent(hostId()));
   }
 
   ManagedChannel channel(ChannelCredentials credentials) {

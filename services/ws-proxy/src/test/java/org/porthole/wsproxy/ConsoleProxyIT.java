@@ -33,10 +33,12 @@ import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.config.Settings;
 import org.porthole.pki.DevPki;
+import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.JwksServer;
+import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.TestTokens;
 import org.porthole.wsproxy.harness.WsTestClient;
 import org.porthole.wsproxy.server.ProxyApplication;
@@ -94,10 +96,9 @@ class ConsoleProxyIT {
 
     /** Starts {@code service} as a host agent with a certificate from {@code pki}; returns its host id. */
     private String agent(BindableService service, Path pki) throws Exception {
-        Server server = Grpc.newServerBuilderForPort(0, DevPki.ensure(pki, "host-agent").serverCredentials())
-                .addService(service).build().start();
+        Server server = AgentServers.start(pki, service, false);
         agents.add(server);
-        return "localhost:" + server.getPort();
+        return AgentServers.hostId(server);
     }
 
     private String agent(BindableService service) throws Exception {
@@ -312,7 +313,7 @@ class ConsoleProxyIT {
 
     @Test
     void servesWssWhenTlsIsConfigured() throws Exception {
-        TlsFiles files = DevPki.ensure(dir.resolve("pki"), "ws-proxy");
+        TlsFiles files = DevPki.ensure(dir.resolve("pki"), ServiceIdentity.hostAgent("localhost:1"));
         try (ProxyApplication secure = ProxyApplication.start(settings(Map.of(
                 "porthole.proxy.tls-cert", files.certChain().toString(),
                 "porthole.proxy.tls-key", files.privateKey().toString())))) {

@@ -34,10 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.config.Settings;
-import org.porthole.pki.DevPki;
 
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.JwksServer;
+import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.TestTokens;
 import org.porthole.wsproxy.harness.WsTestClient;
 import org.porthole.wsproxy.server.ProxyApplication;
@@ -91,10 +91,9 @@ class ProxyCapacityIT {
     }
 
     private String agent(BindableService service) throws Exception {
-        Server server = Grpc.newServerBuilderForPort(0, DevPki.ensure(dir.resolve("pki"), "host-agent")
-                .serverCredentials()).directExecutor().addService(service).build().start();
+        Server server = AgentServers.start(dir.resolve("pki"), service, true);
         agents.add(server);
-        return "localhost:" + server.getPort();
+        return AgentServers.hostId(server);
     }
 
     private WsTestClient client(URI uri, String host) throws Exception {

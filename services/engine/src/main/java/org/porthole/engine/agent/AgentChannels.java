@@ -17,11 +17,15 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import org.porthole.config.Settings;
+import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 
 /**
- * One gRPC channel per host agent, with mutual TLS: the engine presents its certificate from
- * the Porthole CA (or the files named by {@code porthole.tls.*}) and trusts only that CA.
+ * One gRPC channel per host agent, with mutual TLS: the engine presents its certificate (role
+ * {@code engine}) from the Porthole CA (or the files named by {@code porthole.tls.*}) and accepts
+ * an agent only when that CA issued its certificate for the host id dialled (its host name and
+ * its role URI {@code urn:porthole:host-agent:<host-id>}), so no other agent or service can
+ * answer in its place.
  *
  * <p>Thread-safe: channels are created once per host id and shared by every caller.
  */
@@ -29,35 +33,34 @@ import org.porthole.pki.TlsFiles;
 public class AgentChannels {
 
     private static final Logger LOG = Logger.getLogger(AgentChannels.class);
-    private static final String SERVICE_NAME = "engine";
     /** An idle channel drops its connection, so agents that went away are not retried forever. */
     private static final long IDLE_MINUTES = 1;
     private static final String[] TLS_KEYS = {"porthole.pki.dir", "porthole.tls.ca", "porthole.tls.cert", "porthole.tls.key"};
 
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
-    private volatile ChannelCredentials credentials;
+    private volatile TlsFiles tls;
 
     /** The channel to {@code hostId}; the host id must have passed {@link HostIds#isValid}. */
     public ManagedChannel channel(String hostId) {
         if (!HostIds.isValid(hostId)) {
             throw new IllegalArgumentException("not a host id (host:port)");
         }
-        return channels.computeIfAbsent(hostId, id -> Grpc.newChannelBuilder(id, credentials())
+        return channels.computeIfAbsent(hostId, id -> Grpc.newChannelBuilder(id, credentials(id))
                 .idleTimeout(IDLE_MINUTES, TimeUnit.MINUTES)
                 .build());
     }
 
-    private ChannelCredentials credentials() {
-        ChannelCredentials current = credentials;
+    private ChannelCredentials credentials(String hostId) {
+        TlsFiles current = tls;
         if (current == null) {
             synchronized (this) {
-                if (credentials == null) {
-                    credentials = TlsFiles.resolve(tlsSettings(), SERVICE_NAME).channelCredentials();
+                if (tls == null) {
+                    tls = TlsFiles.resolve(tlsSettings(), ServiceIdentity.engine());
                 }
-                current = credentials;
+                current = tls;
             }
         }
-        return current;
+        return current.channelCredentials(ServiceIdentity.hostAgent(hostId));
     }
 
     /** The porthole.* TLS keys as Quarkus config sees them (properties, env, application.properties). */

@@ -27,11 +27,13 @@ import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketResponse;
 import org.porthole.pki.DevPki;
+import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
+import org.porthole.stack.Ports;
 
 /**
  * A stand-in host agent for engine ITs: a real gRPC server with mutual TLS from the same dev CA
- * as the engine, on 127.0.0.1, serving a scripted domain list and recording ticket, policy and
+ * as the engine and the host-agent certificate of its host id, on 127.0.0.1, serving a scripted domain list and recording ticket, policy and
  * EndConsoles requests.
  * It is the agent's wire contract, not a mock of engine classes.
  */
@@ -41,8 +43,9 @@ public final class FakeHostAgent implements AutoCloseable {
     private final Service service = new Service();
 
     private FakeHostAgent(Path pkiDir) throws IOException {
-        TlsFiles tls = DevPki.ensure(pkiDir, "agent");
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), tls.serverCredentials())
+        int port = Ports.free();
+        TlsFiles tls = DevPki.ensure(pkiDir, ServiceIdentity.hostAgent("127.0.0.1:" + port));
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port), tls.serverCredentials())
                 .addService(service)
                 .build()
                 .start();

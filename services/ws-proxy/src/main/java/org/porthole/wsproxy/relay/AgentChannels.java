@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.grpcflow.ConnectionWindow;
@@ -22,8 +23,9 @@ import org.porthole.grpcflow.ConnectionWindow;
 /**
  * The gRPC channels to host agents: per agent, one channel (one HTTP/2 connection, many console
  * streams) for each WebSocket event loop, created on first use and kept for the life of the
- * proxy. Mutual TLS with the Porthole CA; the authority is the host id itself, so the agent's
- * certificate must cover the host named in the token.
+ * proxy. Mutual TLS with the Porthole CA; the authority is the host id itself, and the agent's
+ * certificate must both cover the host named in the token and name that host id in its role URI
+ * ({@code urn:porthole:host-agent:<host-id>}), so no other agent or service can take its consoles.
  *
  * <p>Why per loop: a console's WebSocket and its HTTP/2 connection then share one thread, so a
  * chunk goes from the agent's stream to the browser's socket (and back) without waking another
@@ -34,6 +36,9 @@ import org.porthole.grpcflow.ConnectionWindow;
  * <p>Flow control: a small per-stream window bounds what an agent can push into this process
  * for a console whose browser reads slowly (the relay requests one message at a time), and a wide
  * connection window ({@link ConnectionWindow}) keeps such a console from stalling its siblings.
+ *
+ * <p>Liveness: HTTP/2 keep-alive ({@link AgentKeepAlive}) ends a connection whose agent stopped
+ * answering, with every console on it, even while no byte is in flight.
  *
  * <p>Threading: thread-safe; {@link #stub} never blocks (channels connect lazily).
  */
@@ -57,11 +62,18 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AgentChannels.class.getName());
 
-    private final ChannelCredentials credentials;
+    private final Function<String, ChannelCredentials> credentials;
+    private final AgentKeepAlive keepAlive;
     private final Map<String, Map<EventLoop, ManagedChannel>> channels = new ConcurrentHashMap<>();
 
-    public AgentChannels(ChannelCredentials credentials) {
+    /**
+     * Channels whose TLS credentials for a host id come from {@code credentials} (which must check
+     * that the agent's certificate names that host id), pinging idle agents as {@code keepAlive}
+     * says.
+     */
+    public AgentChannels(Function<String, ChannelCredentials> credentials, AgentKeepAlive keepAlive) {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
     }
 
     @Override
@@ -78,12 +90,15 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
     private ManagedChannel open(String hostId, AgentAddress address, EventLoop loop) {
         LOG.log(Level.INFO, "opening a channel to host agent {0} for event loop {1}", hostId,
                 Integer.toHexString(System.identityHashCode(loop)));
-        return NettyChannelBuilder.forAddress(address.host(), address.port(), credentials)
+        return NettyChannelBuilder.forAddress(address.host(), address.port(), credentials.apply(hostId))
                 .overrideAuthority(hostId)
                 .flowControlWindow(FLOW_CONTROL_WINDOW)
                 .eventLoopGroup(loop)
                 .channelFactory(channelFactory(loop))
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
+                .keepAliveTime(keepAlive.time().toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTimeout(keepAlive.timeout().toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveWithoutCalls(true)
                 .build();
     }
 

@@ -10,9 +10,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.porthole.config.Settings;
+import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.token.HttpJwksKeys;
 import org.porthole.wsproxy.relay.AgentChannels;
+import org.porthole.wsproxy.relay.AgentKeepAlive;
 import org.porthole.wsproxy.token.ConsoleAuthenticator;
 import org.porthole.wsproxy.token.PrefetchedKeys;
 
@@ -25,7 +27,6 @@ import org.porthole.wsproxy.token.PrefetchedKeys;
 public final class ProxyApplication implements AutoCloseable {
 
     /** Service name of the proxy's certificate in the development PKI. */
-    public static final String SERVICE_NAME = "ws-proxy";
     /** Tokens waiting for verification beyond this many are refused (1014) instead of queueing. */
     static final int VERIFY_QUEUE = 4096;
     /** Tokens waiting for a key fetch beyond this many are refused (1014) instead of queueing. */
@@ -64,7 +65,9 @@ public final class ProxyApplication implements AutoCloseable {
      */
     public static ProxyApplication start(Settings settings) throws InterruptedException {
         ProxyConfig config = ProxyConfig.from(settings);
-        AgentChannels agents = new AgentChannels(TlsFiles.resolve(settings, SERVICE_NAME).channelCredentials());
+        TlsFiles tls = TlsFiles.resolve(settings, ServiceIdentity.wsProxy());
+        AgentChannels agents = new AgentChannels(hostId -> tls.channelCredentials(ServiceIdentity.hostAgent(hostId)),
+                AgentKeepAlive.from(settings));
         PrefetchedKeys keys = new PrefetchedKeys(new HttpJwksKeys(config.jwksUrl(), Clock.systemUTC()));
         ScheduledExecutorService prefetcher =
                 Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ws-proxy-jwks", true));

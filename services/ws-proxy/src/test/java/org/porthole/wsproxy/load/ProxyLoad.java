@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
-import org.porthole.pki.DevPki;
+import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.JwksServer;
 import org.porthole.wsproxy.harness.TestTokens;
@@ -57,9 +57,8 @@ public final class ProxyLoad {
         TestTokens tokens = new TestTokens("load-key");
         HttpServer jwks = JwksServer.start(tokens);
         BannerAgent fake = new BannerAgent();
-        Server agent = Grpc.newServerBuilderForPort(0, DevPki.ensure(pki, "host-agent").serverCredentials())
-                .directExecutor().addService(fake).build().start();
-        String host = "localhost:" + agent.getPort();
+        Server agent = AgentServers.start(pki, fake, true);
+        String host = AgentServers.hostId(agent);
         Process proxy = launch(jar, pki, jwks, extra);
         try {
             URI uri = URI.create("ws://127.0.0.1:" + port(proxy) + "/v1/console");

@@ -1,0 +1,71 @@
+package org.porthole.wsproxy.harness;
+
+import io.grpc.BindableService;
+import io.grpc.Grpc;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.porthole.pki.DevPki;
+import org.porthole.pki.ServiceIdentity;
+
+/**
+ * Stand-in host agents on loopback with mutual TLS from a development PKI: each gets a free port
+ * first, then the host-agent certificate naming {@code localhost:<port>}, the host id the proxy
+ * dials and checks.
+ */
+public final class AgentServers {
+
+    private AgentServers() {
+    }
+
+    /**
+     * Starts {@code service} and returns the server; {@code direct} runs its callbacks on the
+     * transport threads (for services that never block), otherwise on gRPC's default executor.
+     */
+    public static Server start(Path pki, BindableService service, boolean direct) throws IOException {
+        int port = freePort();
+        return start(pki, service, direct, port, hostId(port));
+    }
+
+    /**
+     * Starts {@code service} on a free port with the certificate of {@code hostId} (for an agent
+     * reached through a relay that listens at {@code hostId}).
+     */
+    public static Server startAs(Path pki, BindableService service, String hostId) throws IOException {
+        return start(pki, service, true, freePort(), hostId);
+    }
+
+    private static Server start(Path pki, BindableService service, boolean direct, int port, String hostId)
+            throws IOException {
+        ServerBuilder<?> builder = Grpc.newServerBuilderForPort(port,
+                DevPki.ensure(pki, ServiceIdentity.hostAgent(hostId)).serverCredentials());
+        if (direct) {
+            builder.directExecutor();
+        }
+        return builder.addService(service).build().start();
+    }
+
+    /** The host id of {@code server}: {@code localhost:<port>}. */
+    public static String hostId(Server server) {
+        return hostId(server.getPort());
+    }
+
+    private static String hostId(int port) {
+        return "localhost:" + port;
+    }
+
+    /** A port free on 127.0.0.1 a moment ago. */
+    public static int freePort() {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+}
