@@ -21,6 +21,12 @@ public enum PortholeStatus {
      * close frame; a bare gRPC RESOURCE_EXHAUSTED still reads as {@link #TOO_LARGE}.
      */
     OVERLOADED(503, 1013, GrpcCodes.RESOURCE_EXHAUSTED),
+    /**
+     * One client asks too much too fast (its cap of unauthenticated WebSocket connections, its
+     * console or ticket limits): try again later. Like {@link #OVERLOADED}, close 1013 and a bare
+     * gRPC RESOURCE_EXHAUSTED reads as {@link #TOO_LARGE}.
+     */
+    TOO_MANY_REQUESTS(429, 1013, GrpcCodes.RESOURCE_EXHAUSTED),
     UPSTREAM_UNAVAILABLE(503, 1014, GrpcCodes.UNAVAILABLE),
     INTERNAL(500, 1011, GrpcCodes.INTERNAL),
     /** A normal end; it has no HTTP error code, {@link #httpStatus()} is 200. */

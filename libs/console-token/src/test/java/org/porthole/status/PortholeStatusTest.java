@@ -17,6 +17,7 @@ class PortholeStatusTest {
         {PortholeStatus.CONFLICT, 409, 4009, 9},
         {PortholeStatus.TOO_LARGE, 413, 1009, 8},
         {PortholeStatus.OVERLOADED, 503, 1013, 8},
+        {PortholeStatus.TOO_MANY_REQUESTS, 429, 1013, 8},
         {PortholeStatus.UPSTREAM_UNAVAILABLE, 503, 1014, 14},
         {PortholeStatus.INTERNAL, 500, 1011, 13},
         {PortholeStatus.CLOSED, 200, 1000, 0},
@@ -39,7 +40,8 @@ class PortholeStatusTest {
         for (PortholeStatus status : PortholeStatus.values()) {
             PortholeStatus expected = status == PortholeStatus.ORIGIN_REJECTED ? PortholeStatus.FORBIDDEN
                 : status == PortholeStatus.SIGN_IN_REQUIRED ? PortholeStatus.TOKEN_REJECTED
-                : status == PortholeStatus.OVERLOADED ? PortholeStatus.TOO_LARGE : status;
+                : status == PortholeStatus.OVERLOADED || status == PortholeStatus.TOO_MANY_REQUESTS
+                    ? PortholeStatus.TOO_LARGE : status;
             assertEquals(expected, PortholeStatus.fromGrpcCode(status.grpcCode()), status.name());
         }
     }
