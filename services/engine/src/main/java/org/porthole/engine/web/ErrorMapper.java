@@ -24,11 +24,15 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     @Override
     public Response toResponse(Throwable failure) {
         ErrorBody body = ErrorTranslation.translate(failure);
-        if (failure instanceof ApiException) {
+        if (failure instanceof ApiException api) {
             if (ErrorTranslation.isServerFault(body)) {
                 LOG.warnf("request answered %s: %s", body.status(), body.message());
             }
-            return toResponse(body);
+            Response response = toResponse(body);
+            if (api.retryAfterSeconds() > 0) {
+                response.getHeaders().putSingle("Retry-After", Long.toString(api.retryAfterSeconds()));
+            }
+            return response;
         }
         if (ErrorTranslation.isServerFault(body)) {
             String errorId = UUID.randomUUID().toString();

@@ -222,6 +222,11 @@ class AuthIT {
         HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(callback).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(signedIn.statusCode()).as(signedIn.body()).isIn(200, 302);
+        List<String> sessionCookies = signedIn.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("q_session")).toList();
+        assertThat(sessionCookies).as("the session cookie: script cannot read it, other sites cannot send it")
+                .isNotEmpty().allSatisfy(c -> assertThat(c).containsIgnoringCase("HttpOnly")
+                        .containsIgnoringCase("SameSite=Lax"));
         HttpResponse<String> page = browser.send(HttpRequest.newBuilder(start).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
@@ -290,6 +295,22 @@ class AuthIT {
 
     // ---- cross-origin writes ----
 
+    /**
+     * DNS rebinding: a hostile page on a name that resolves to the engine sends that name as Host
+     * and as Origin, so a check against the Host header would pass it. Only the configured public
+     * URL ({@code http://porthole.test} in the tests) is the engine's origin.
+     */
+    @Test
+    void refusesWritesFromAnOriginThatMatchesOnlyTheRequestsHostHeader() {
+        String path = "/api/v1/vms/" + UUID.randomUUID() + "/consoles";
+        String hostOrigin = engine.getProtocol() + "://" + engine.getHost() + ":" + engine.getPort();
+        SignIn.as("admin").header("Origin", hostOrigin).post(path).then().statusCode(403)
+                .body("status", equalTo("FORBIDDEN"));
+        SignIn.as("admin").header("Host", "rebind.evil.example:" + engine.getPort())
+                .header("Origin", "http://rebind.evil.example:" + engine.getPort()).post(path).then().statusCode(403);
+        SignIn.as("admin").header("Origin", "http://porthole.test").post(path).then().statusCode(404);
+    }
+
     @Test
     void refusesCrossOriginWrites() {
         String path = "/api/v1/vms/" + UUID.randomUUID() + "/consoles";
@@ -297,8 +318,7 @@ class AuthIT {
                 .body("status", equalTo("FORBIDDEN"));
         SignIn.as("admin").header("Origin", "http://evil.example").delete(path).then().statusCode(403);
         SignIn.as("admin").header("Origin", "null").put(path).then().statusCode(403);
-        String own = engine.getProtocol() + "://" + engine.getHost() + ":" + engine.getPort();
-        SignIn.as("admin").header("Origin", own).post(path).then().statusCode(404);
+        SignIn.as("admin").header("Origin", "http://porthole.test").post(path).then().statusCode(404);
         SignIn.as("admin").post(path).then().statusCode(404);
         SignIn.as("admin").header("Origin", "http://evil.example").get(ME).then().statusCode(200);
     }
