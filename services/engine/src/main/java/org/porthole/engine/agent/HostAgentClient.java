@@ -15,15 +15,16 @@ import org.porthole.api.hostagent.v1.DisconnectAction;
 import org.porthole.api.hostagent.v1.Domain;
 import org.porthole.api.hostagent.v1.EndConsolesRequest;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.api.hostagent.v1.ListConsolesRequest;
+import org.porthole.api.hostagent.v1.ListConsolesResponse;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
+import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
 import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
-import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
-import org.porthole.api.hostagent.v1.SetGraphicsTicketResponse;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The engine's calls to host agents: list their domains, set a one-time graphics password, set
- * a VM's console policy, end consoles Porthole no longer allows.
+ * The engine's calls to host agents: list their domains, prepare a console of a session, list
+ * the consoles they relay, set a VM's console policy, end consoles Porthole no longer allows.
  * Blocking calls with a deadline; gRPC failures become {@link AgentCallException}s that carry
  * the Porthole status to answer with. Thread-safe.
  */
@@ -31,6 +32,8 @@ import org.porthole.status.PortholeStatus;
 public class HostAgentClient {
 
     private static final long DEADLINE_SECONDS = 5;
+    /** EndConsoles that waits for the guest to lock its screen (the guest agent may take seconds). */
+    private static final long ACTION_DEADLINE_SECONDS = 15;
 
     private final AgentChannels channels;
 
@@ -49,23 +52,36 @@ public class HostAgentClient {
     }
 
     /**
-     * Sets {@code password} as the VM's graphics password for {@code validSeconds}.
+     * Asks the agent to get ready for a console of {@code sessionId} on the VM: the agent checks
+     * the domain (running, VNC on loopback or a unix socket, password-capable, not exposed unless
+     * {@code allowExposed}) and accepts the session's token for {@code validSeconds}. No password
+     * crosses this call: the agent sets one per console when the relay opens and keeps it.
      *
-     * @return when the password stops working, as the agent reports it
+     * @return until when a console of the session may open, as the agent reports it
      */
-    public Instant setGraphicsTicket(String hostId, UUID vmId, String password, int validSeconds, UUID sessionId)
-            throws AgentCallException {
-        SetGraphicsTicketRequest request = SetGraphicsTicketRequest.newBuilder()
+    public Instant prepareConsole(String hostId, UUID vmId, UUID sessionId, String mode, int validSeconds,
+            boolean allowExposed) throws AgentCallException {
+        PrepareConsoleRequest request = PrepareConsoleRequest.newBuilder()
                 .setVmUuid(vmId.toString())
-                .setPassword(password)
-                .setValidSeconds(validSeconds)
                 .setSessionId(sessionId.toString())
+                .setMode(mode)
+                .setValidSeconds(validSeconds)
+                .setAllowExposed(allowExposed)
                 .build();
         try {
-            SetGraphicsTicketResponse response = stub(hostId).setGraphicsTicket(request);
-            return Instant.ofEpochMilli(response.getValidUntilEpochMs());
+            return Instant.ofEpochMilli(stub(hostId).prepareConsole(request).getValidUntilEpochMs());
         } catch (StatusRuntimeException e) {
-            throw failure("SetGraphicsTicket", hostId, e);
+            throw failure("PrepareConsole", hostId, e);
+        }
+    }
+
+    /** The consoles the agent relays now, on every VM, and when the agent process started. */
+    public LiveConsoles listConsoles(String hostId) throws AgentCallException {
+        try {
+            ListConsolesResponse response = stub(hostId).listConsoles(ListConsolesRequest.getDefaultInstance());
+            return LiveConsoles.of(response);
+        } catch (StatusRuntimeException e) {
+            throw failure("ListConsoles", hostId, e);
         }
     }
 
@@ -88,29 +104,36 @@ public class HostAgentClient {
     /**
      * Ends the named console sessions on the VM (takeover, revocation): their relays get
      * {@code close{status, reason}}, an unused ticket of theirs is expired, their tokens refused.
+     * With {@code applyDisconnectAction} the agent applies the VM's disconnect action (lock the
+     * screen) before answering when an interactive console was ended.
      *
      * @param status a Porthole status name, e.g. FORBIDDEN or CONFLICT
      * @param reason shown to the user whose console ends; no secrets
-     * @return how many relays were open and are now closed
      */
-    public int endConsoles(String hostId, UUID vmId, List<UUID> sessionIds, PortholeStatus status, String reason)
-            throws AgentCallException {
+    public EndedConsoles endConsoles(String hostId, UUID vmId, List<UUID> sessionIds, PortholeStatus status,
+            String reason, boolean applyDisconnectAction) throws AgentCallException {
         EndConsolesRequest request = EndConsolesRequest.newBuilder()
                 .setVmUuid(vmId.toString())
                 .addAllSessionIds(sessionIds.stream().map(UUID::toString).toList())
                 .setStatus(status.name())
                 .setReason(reason)
+                .setApplyDisconnectAction(applyDisconnectAction)
                 .build();
         try {
-            return stub(hostId).endConsoles(request).getEndedRelays();
+            return EndedConsoles.of(stub(hostId, applyDisconnectAction ? ACTION_DEADLINE_SECONDS : DEADLINE_SECONDS)
+                    .endConsoles(request));
         } catch (StatusRuntimeException e) {
             throw failure("EndConsoles", hostId, e);
         }
     }
 
     private HostAgentGrpc.HostAgentBlockingStub stub(String hostId) {
+        return stub(hostId, DEADLINE_SECONDS);
+    }
+
+    private HostAgentGrpc.HostAgentBlockingStub stub(String hostId, long deadlineSeconds) {
         return HostAgentGrpc.newBlockingStub(channels.channel(hostId))
-                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+                .withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS);
     }
 
     private static AgentCallException failure(String call, String hostId, StatusRuntimeException e) {

@@ -14,6 +14,14 @@ public final class AuditKind {
     public static final String TAG_ADDED = "vm.tag-added";
     public static final String TAG_REMOVED = "vm.tag-removed";
     public static final String POLICY_CHANGED = "vm.console-policy-changed";
+    /** A porthole-admin allowed consoles of a VM whose VNC listens beyond loopback. */
+    public static final String EXPOSED_ALLOWED = "vm.exposed-consoles-allowed";
+    /** A porthole-admin withdrew that. */
+    public static final String EXPOSED_DISALLOWED = "vm.exposed-consoles-disallowed";
+    /** A console session the engine closed because its host agent no longer relays it, or its host went offline. */
+    public static final String RECONCILED = "console.reconciled";
+    /** A VNC client logged in to QEMU without a Porthole relay (a graphics INITIALIZE without session id). */
+    public static final String DIRECT_LOGIN = "console.direct-qemu-login";
 
     /** The actor of facts the engine observes or decides itself (graphics events, the sweeper). */
     public static final String SYSTEM_ACTOR = "system";

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 import org.porthole.engine.agent.AgentCallException;
+import org.porthole.engine.agent.EndedConsoles;
 import org.porthole.engine.agent.HostAgentClient;
 import org.porthole.status.PortholeStatus;
 
@@ -38,13 +39,31 @@ public class ConsoleEnder {
      */
     public int end(String hostId, UUID vmId, List<UUID> sessions, PortholeStatus status, String reason)
             throws AgentCallException {
+        return end(hostId, vmId, sessions, status, reason, false).endedRelays();
+    }
+
+    /**
+     * Ends {@code sessions} as {@link #end} does; with {@code applyDisconnectAction} the agent also
+     * applies the VM's disconnect action (locks the screen) before it answers, when one of them was
+     * an interactive console.
+     *
+     * @return relays closed and the action's outcome (of the last chunk that applied one)
+     * @throws AgentCallException when the agent could not be told; the sessions may still be open
+     */
+    public EndedConsoles end(String hostId, UUID vmId, List<UUID> sessions, PortholeStatus status, String reason,
+            boolean applyDisconnectAction) throws AgentCallException {
         int ended = 0;
+        EndedConsoles action = new EndedConsoles(0, "", false, "");
         for (int from = 0; from < sessions.size(); from += MAX_IDS_PER_CALL) {
             List<UUID> chunk = sessions.subList(from, Math.min(sessions.size(), from + MAX_IDS_PER_CALL));
-            ended += agents.endConsoles(hostId, vmId, chunk, status, reason);
+            EndedConsoles result = agents.endConsoles(hostId, vmId, chunk, status, reason, applyDisconnectAction);
+            ended += result.endedRelays();
+            if (!result.disconnectAction().isEmpty()) {
+                action = result;
+            }
         }
         LOG.infof("VM %s: ended %d console session(s) (%d relays) with %s: %s", vmId, sessions.size(), ended,
                 status, reason);
-        return ended;
+        return new EndedConsoles(ended, action.disconnectAction(), action.actionConfirmed(), action.actionDetail());
     }
 }

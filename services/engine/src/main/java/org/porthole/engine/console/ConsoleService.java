@@ -1,6 +1,6 @@
 package org.porthole.engine.console;
 
-import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,6 +24,8 @@ import org.porthole.engine.audit.AuditLog;
 import org.porthole.engine.audit.AuditRecord;
 import org.porthole.engine.auth.Caller;
 import org.porthole.engine.db.Transactions;
+import org.porthole.engine.guest.ConsolePolicy;
+import org.porthole.engine.guest.ConsolePolicyRepository;
 import org.porthole.engine.inventory.Vm;
 import org.porthole.engine.inventory.VmListing;
 import org.porthole.engine.inventory.VmRepository;
@@ -33,10 +35,12 @@ import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
 
 /**
- * Issues console sessions: checks the VM and the caller's ACL, settles a takeover, sets a one-time
- * graphics password through its host agent, stores the session, signs the proxy token and audits
- * it, all in one transaction that holds a per-VM advisory lock, so tickets for one VM are issued
- * one at a time even across replicas.
+ * Issues console sessions: checks the VM and the caller's ACL, the console limits and an exposed
+ * VM's opt-in, settles a takeover, has the host agent prepare the console, stores the session,
+ * signs the proxy token and audits it, all in one transaction that holds the caller's and the
+ * VM's advisory locks (in that order), so tickets for one VM or one user are issued one at a time
+ * even across replicas. No password is made or handed out: the host agent sets QEMU's per console
+ * and keeps it; the token is the client's only credential.
  */
 @ApplicationScoped
 public class ConsoleService {
@@ -55,14 +59,16 @@ public class ConsoleService {
     private final AuditLog audit;
     private final ConsoleTokens tokens;
     private final Clock clock;
-    private final TicketPassword passwords = new TicketPassword(new SecureRandom());
+    private final ConsoleLimits limits;
+    private final ExposureRepository exposure;
+    private final ConsolePolicyRepository policies;
     private final int ticketSeconds;
     private final String proxyUrl;
 
     @Inject
     public ConsoleService(Transactions transactions, VmRepository vms, SessionRepository sessions,
             HostAgentClient agents, AccessEvaluator access, Takeover takeover, AuditLog audit, ConsoleTokens tokens,
-            Clock clock,
+            Clock clock, ConsoleLimits limits, ExposureRepository exposure, ConsolePolicyRepository policies,
             @ConfigProperty(name = "porthole.ticket.seconds", defaultValue = "120") int ticketSeconds,
             @ConfigProperty(name = "porthole.proxy.url", defaultValue = "ws://localhost:8081/v1/console") String proxyUrl) {
         if (ticketSeconds < 1 || ticketSeconds > MAX_TICKET_SECONDS) {
@@ -78,6 +84,9 @@ public class ConsoleService {
         this.audit = audit;
         this.tokens = tokens;
         this.clock = clock;
+        this.limits = limits;
+        this.exposure = exposure;
+        this.policies = policies;
         this.ticketSeconds = ticketSeconds;
         this.proxyUrl = proxyUrl;
     }
@@ -88,8 +97,9 @@ public class ConsoleService {
      *
      * @throws ApiException NOT_FOUND (unknown VM), FORBIDDEN (the permission the mode needs, named
      *                      even when the caller may not see the VM, or console.takeover while another user holds
-     *                      the console), CONFLICT (not running or not ticket-capable; held and
-     *                      takeover not asked), UPSTREAM_UNAVAILABLE (host agent offline or unreachable)
+     *                      the console), CONFLICT (not running or not ticket-capable; exposed and not
+     *                      opted in; held and takeover not asked), TOO_MANY_REQUESTS (a console limit),
+     *                      UPSTREAM_UNAVAILABLE (host agent offline or unreachable)
      */
     public IssuedConsole issue(Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked)
             throws SQLException {
@@ -109,7 +119,6 @@ public class ConsoleService {
     private IssuedConsole issueLocked(Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked)
             throws SQLException {
         UUID sessionId = UUID.randomUUID();
-        String password = passwords.next();
         // Refuse without queueing first: only callers who hold the permission wait on the VM's
         // lock (each waiter holds a pooled connection). Checked again under the lock.
         transactions.read(connection -> {
@@ -117,25 +126,50 @@ public class ConsoleService {
             return access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
         });
         return transactions.inTransaction(connection -> {
+            sessions.lockOwner(connection, caller.name());
             sessions.lockVm(connection, vmId);
             VmListing listing = vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));
             Set<Permission> held = access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
             Vm vm = requireTicketCapable(listing);
+            boolean exposedAllowed = requireExposureAllowed(connection, vm);
             Instant now = clock.instant();
+            limits.requireUserWithin(connection, sessions, caller.name(), now);
             if (mode == ConsoleMode.INTERACTIVE) {
                 takeover.clear(connection, caller, vm, held, takeoverAsked, now);
             }
+            limits.requireVmWithin(sessions.liveOnVm(connection, vmId, now), vmId);
             ConsoleSession session = ConsoleSession.issued(sessionId, vmId, vm.hostId(), caller, CHANNEL_VNC, mode,
                     now, now.plusSeconds(ticketSeconds));
             sessions.insert(connection, session);
-            setTicket(vm, password, sessionId);
+            prepare(vm, session, exposedAllowed);
             String token = tokens.sign(caller.name(), sessionId, vmId, vm.hostId(), CHANNEL_VNC, mode.wireName(),
                     ticketSeconds).compact();
+            int reconnectWindow = policies.find(connection, vmId).map(p -> p.policy().reconnectWindowSeconds())
+                    .orElse(ConsolePolicy.DEFAULT_RECONNECT_WINDOW_SECONDS);
             audit.record(connection, AuditRecord.of(AuditKind.TICKET_ISSUED, now, caller.name(),
                     caller.clientAddress(), vmId, sessionId, "", Map.of("mode", mode.wireName(),
-                            "hostId", vm.hostId(), "expiresAt", session.expiresAt().toString())));
-            return new IssuedConsole(session, token, password, proxyUrl);
+                            "hostId", vm.hostId(), "expiresAt", session.expiresAt().toString(),
+                            "exposed", exposedAllowed)));
+            return new IssuedConsole(session, token, proxyUrl, reconnectWindow);
         });
+    }
+
+    /**
+     * A VM whose VNC listens beyond loopback can be reached around Porthole: it gets tickets only
+     * while a porthole-admin has opted it in.
+     *
+     * @return true when the VM is exposed and opted in (the agent is told it may prepare it)
+     */
+    private boolean requireExposureAllowed(Connection connection, Vm vm) throws SQLException {
+        if (!vm.graphics().exposed()) {
+            return false;
+        }
+        if (exposure.find(connection, vm.id()).isEmpty()) {
+            throw new ApiException(PortholeStatus.CONFLICT, "VM " + vm.id() + " graphics listen beyond loopback,"
+                    + " reachable around Porthole; a porthole-admin must allow its consoles first"
+                    + " (PUT /api/v1/vms/" + vm.id() + "/exposed-consoles)");
+        }
+        return true;
     }
 
     private static Vm requireTicketCapable(VmListing listing) {
@@ -160,11 +194,12 @@ public class ConsoleService {
         return "VM " + vm.id() + " is " + vm.state().wireName() + ", not running";
     }
 
-    private void setTicket(Vm vm, String password, UUID sessionId) {
+    private void prepare(Vm vm, ConsoleSession session, boolean allowExposed) {
         try {
-            agents.setGraphicsTicket(vm.hostId(), vm.id(), password, ticketSeconds, sessionId);
+            agents.prepareConsole(vm.hostId(), vm.id(), session.id(), session.mode().wireName(), ticketSeconds,
+                    allowExposed);
         } catch (AgentCallException e) {
-            LOG.warnf("session %s not issued: %s", sessionId, e.getMessage());
+            LOG.warnf("session %s not issued: %s", session.id(), e.getMessage());
             throw new ApiException(e.status(), agentFailure(e.status(), vm));
         }
     }
@@ -174,11 +209,12 @@ public class ConsoleService {
             case NOT_FOUND:
                 return "the host agent does not know VM " + vm.id();
             case CONFLICT:
-                return "the host agent refused a ticket for VM " + vm.id() + ": not running or not password-capable";
+                return "the host agent refused a console of VM " + vm.id()
+                        + ": not running, not password-capable, or its VNC listens beyond loopback";
             case UPSTREAM_UNAVAILABLE:
                 return "the host agent of VM " + vm.id() + " is unreachable";
             default:
-                return "the host agent failed to set the ticket for VM " + vm.id();
+                return "the host agent failed to prepare a console of VM " + vm.id();
         }
     }
 }

@@ -12,7 +12,7 @@ import org.porthole.engine.auth.Caller;
  * A console session as stored (the entity, not a wire type).
  *
  * @param subject       the token's subject (the owner's user name)
- * @param expiresAt     when the one-time password stops working
+ * @param expiresAt     when the session's token can no longer open a console
  * @param connectSeenAt when a VNC client connected (GRAPHICS connect, before authentication)
  * @param connectedAt   when the VNC client authenticated (GRAPHICS initialize)
  * @param closedAt      when the VNC client went away, the unused ticket expired, or Porthole ended it
@@ -51,7 +51,7 @@ public record ConsoleSession(UUID id, UUID vmId, String hostId, String subject, 
         return new Caller(owner, ownerGroups, ownerAdmin, "");
     }
 
-    /** True while the session can still be used: connected, or issued with a password not yet expired. */
+    /** True while the session can still be used: connected, or issued with a token not yet expired. */
     public boolean isLive(Instant now) {
         return state == SessionState.CONNECTED || (state == SessionState.ISSUED && expiresAt.isAfter(now));
     }

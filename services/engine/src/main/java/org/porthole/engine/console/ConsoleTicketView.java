@@ -4,16 +4,17 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * REST answer to {@code POST /vms/{id}/consoles}: {@code {sessionId, vmId, mode, token, password,
- * proxyUrl, expiresAt}}. Carries secrets: sent once with {@code Cache-Control: no-store}.
+ * REST answer to {@code POST /vms/{id}/consoles}: {@code {sessionId, vmId, mode, token, proxyUrl,
+ * expiresAt, reconnectWindowSeconds}}. No password: the token is the only credential. Carries it,
+ * so it is sent once with {@code Cache-Control: no-store}.
  */
-public record ConsoleTicketView(UUID sessionId, UUID vmId, String mode, String token, String password,
-        String proxyUrl, Instant expiresAt) {
+public record ConsoleTicketView(UUID sessionId, UUID vmId, String mode, String token, String proxyUrl,
+        Instant expiresAt, int reconnectWindowSeconds) {
 
     static ConsoleTicketView of(IssuedConsole issued) {
         ConsoleSession session = issued.session();
         return new ConsoleTicketView(session.id(), session.vmId(), session.mode().wireName(), issued.token(),
-                issued.password(), issued.proxyUrl(), session.expiresAt());
+                issued.proxyUrl(), session.expiresAt(), issued.reconnectWindowSeconds());
     }
 
     @Override

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.engine.EventTimes;
 import org.porthole.engine.audit.AuditKind;
 import org.porthole.engine.audit.AuditLog;
@@ -21,7 +22,8 @@ import org.porthole.engine.audit.AuditRecord;
 /**
  * Moves console sessions by graphics events, inside the caller's transaction:
  * CONNECT is recorded, INITIALIZE moves issued → connected, DISCONNECT moves to closed.
- * States only move forward, so a late or replayed event cannot reopen a session.
+ * States only move forward, so a late or replayed event cannot reopen a session. An INITIALIZE
+ * without a session id is a login to QEMU around Porthole, audited by {@link DirectLogins}.
  * Malformed events raise {@link IllegalArgumentException} with a message safe to log.
  */
 @ApplicationScoped
@@ -33,17 +35,19 @@ public class GraphicsEvents {
     private final SessionRepository sessions;
     private final AuditLog audit;
     private final Clock clock;
+    private final DirectLogins directLogins;
 
     @Inject
-    public GraphicsEvents(SessionRepository sessions, AuditLog audit, Clock clock) {
+    public GraphicsEvents(SessionRepository sessions, AuditLog audit, Clock clock, DirectLogins directLogins) {
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
+        this.directLogins = directLogins;
     }
 
     public void apply(Connection connection, GraphicsEvent event) throws SQLException {
         if (event.getSessionId().isEmpty()) {
-            LOG.infof("graphics %s by a client outside Porthole (no session id)", event.getPhase());
+            applyDirect(connection, event);
             return;
         }
         UUID sessionId = parse(event.getSessionId(), "session_id");
@@ -72,6 +76,17 @@ public class GraphicsEvents {
                 throw new IllegalArgumentException("graphics phase " + event.getPhaseValue() + " is not known");
         }
         LOG.infof("session %s: graphics %s", sessionId, event.getPhase());
+    }
+
+    /** A client that did not come through a Porthole relay; its logins are audited (rate-limited per VM). */
+    private void applyDirect(Connection connection, GraphicsEvent event) throws SQLException {
+        LOG.infof("graphics %s by a client outside Porthole (no session id)", event.getPhase());
+        if (event.getPhase() != GraphicsPhase.GRAPHICS_PHASE_INITIALIZE) {
+            return;
+        }
+        UUID vmId = parse(event.getVmUuid(), "vm_uuid");
+        directLogins.record(connection, vmId, bounded(event.getHostId()), bounded(event.getClientAddress()),
+                EventTimes.occurredAt(event.getOccurredAtEpochMs(), clock.instant()));
     }
 
     /** Audited in the event's transaction; the actor is the session's owner, as the viewer is theirs. */

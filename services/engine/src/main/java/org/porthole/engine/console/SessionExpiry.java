@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 import org.porthole.engine.db.Transactions;
 
 /**
- * Closes sessions whose one-time password expired before any viewer authenticated, so the
+ * Closes sessions whose token expired before any viewer authenticated, so the
  * session list tells the truth. A grace period after expiry leaves room for a graphics event
  * that is still on its way through Kafka (an initialize can only happen before expiry).
  * Runs on the scheduler's worker thread.

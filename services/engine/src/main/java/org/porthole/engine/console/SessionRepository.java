@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +24,9 @@ public class SessionRepository {
 
     /** Advisory-lock namespace for per-VM ticket issue. */
     private static final int VM_LOCK_NAMESPACE = 0x54494b54;
+    /** Advisory-lock namespace for per-user ticket issue (the user's limits). */
+    private static final int OWNER_LOCK_NAMESPACE = 0x54494b55;
+    private static final String LIVE = "(state = 'connected' OR (state = 'issued' AND expires_at > ?))";
 
     /**
      * Serializes ticket issue for one VM across threads and engine replicas until the
@@ -30,6 +34,43 @@ public class SessionRepository {
      */
     public void lockVm(Connection connection, UUID vmId) throws SQLException {
         Sql.advisoryLock(connection, VM_LOCK_NAMESPACE, vmId.hashCode());
+    }
+
+    /**
+     * Serializes ticket issue for one user across threads and replicas until the transaction ends,
+     * so two requests cannot both pass the user's limits. Taken before {@link #lockVm}, always.
+     */
+    public void lockOwner(Connection connection, String owner) throws SQLException {
+        Sql.advisoryLock(connection, OWNER_LOCK_NAMESPACE, owner.hashCode());
+    }
+
+    /** How many live sessions (connected, or issued and not expired) {@code owner} has, on every VM. */
+    public int countLiveOfOwner(Connection connection, String owner, Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT count(*) FROM console_sessions WHERE owner = ? AND " + LIVE)) {
+            statement.setString(1, owner);
+            Sql.setInstant(statement, 2, now);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
+    /** When {@code owner}'s sessions created after {@code since} were issued, oldest first. */
+    public List<Instant> issuedSince(Connection connection, String owner, Instant since) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT created_at FROM console_sessions"
+                + " WHERE owner = ? AND created_at > ? ORDER BY created_at")) {
+            statement.setString(1, owner);
+            Sql.setInstant(statement, 2, since);
+            List<Instant> times = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    times.add(Sql.getInstant(rows, "created_at"));
+                }
+            }
+            return times;
+        }
     }
 
     public void insert(Connection connection, ConsoleSession session) throws SQLException {
@@ -108,12 +149,63 @@ public class SessionRepository {
     }
 
     /**
-     * Live sessions of the VM: connected, or issued with a password valid after {@code now}.
+     * Live sessions of the VM: connected, or issued with a token valid after {@code now}.
      * Read under the VM's ticket lock, so no session is issued meanwhile.
      */
     public List<ConsoleSession> liveOnVm(Connection connection, UUID vmId, Instant now) throws SQLException {
         return query(connection, "SELECT * FROM console_sessions WHERE vm_id = ? AND (state = 'connected'"
                 + " OR (state = 'issued' AND expires_at > ?)) ORDER BY created_at", vmId, now);
+    }
+
+    /** The host's connected sessions created before {@code createdBefore}, oldest first. */
+    public List<ConsoleSession> connectedOnHost(Connection connection, String hostId, Instant createdBefore)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT * FROM console_sessions"
+                + " WHERE host_id = ? AND state = 'connected' AND created_at < ? ORDER BY created_at")) {
+            statement.setString(1, hostId);
+            Sql.setInstant(statement, 2, createdBefore);
+            return readAll(statement);
+        }
+    }
+
+    /** Connected sessions whose host is offline (missed heartbeats, or said goodbye), oldest first. */
+    public List<ConsoleSession> connectedOnOfflineHosts(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT s.* FROM console_sessions s"
+                + " JOIN hosts h ON h.id = s.host_id WHERE s.state = 'connected' AND NOT h.online"
+                + " ORDER BY s.created_at")) {
+            return readAll(statement);
+        }
+    }
+
+    /** The online hosts that have connected sessions. */
+    public List<String> onlineHostsWithConnected(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT s.host_id FROM"
+                + " console_sessions s JOIN hosts h ON h.id = s.host_id WHERE s.state = 'connected' AND h.online");
+                ResultSet rows = statement.executeQuery()) {
+            List<String> hosts = new ArrayList<>();
+            while (rows.next()) {
+                hosts.add(rows.getString("host_id"));
+            }
+            return hosts;
+        }
+    }
+
+    /** Of {@code ids}, those that are closed or unknown here. */
+    public Set<UUID> closedOrUnknown(Connection connection, Set<UUID> ids) throws SQLException {
+        Set<UUID> result = new HashSet<>(ids);
+        Array array = connection.createArrayOf("uuid", ids.toArray());
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT id FROM console_sessions WHERE id = ANY (?) AND state <> 'closed'")) {
+            statement.setArray(1, array);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    result.remove(Sql.getUuid(rows, "id"));
+                }
+            }
+        } finally {
+            array.free();
+        }
+        return result;
     }
 
     /** Every live session (connected, or issued and not expired), oldest first. */
@@ -140,7 +232,8 @@ public class SessionRepository {
     }
 
     /**
-     * Closes a session that Porthole ended ({@code taken-over} or {@code revoked}).
+     * Closes a session that Porthole ended ({@code taken-over}, {@code revoked}, {@code relay-gone},
+     * {@code host-offline}).
      *
      * @return false when it was closed already
      */

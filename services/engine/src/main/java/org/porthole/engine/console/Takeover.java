@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.porthole.engine.acl.ConsoleMode;
 import org.porthole.engine.acl.Permission;
 import org.porthole.engine.agent.AgentCallException;
+import org.porthole.engine.agent.EndedConsoles;
 import org.porthole.engine.audit.AuditKind;
 import org.porthole.engine.audit.AuditLog;
 import org.porthole.engine.audit.AuditRecord;
@@ -27,8 +28,10 @@ import org.porthole.status.PortholeStatus;
  * Decides what an interactive ticket does to a VM whose console another user holds (their
  * interactive session is issued-unexpired or connected). Without {@code console.takeover}: 403
  * naming it and the holder. With it but not asked for: 409, so the page can ask the user. With
- * both: the holder's consoles are ended on the host agent FIRST, then closed and audited in a
- * transaction of their own (recorded even if the new ticket then fails). View sessions never
+ * both: the holder's consoles are ended on the host agent FIRST, which also applies the VM's
+ * disconnect action (locks the screen) before it answers, so the new holder never sees the old
+ * holder's desktop; then they are closed and audited with the action's outcome in a transaction
+ * of their own (recorded even if the new ticket then fails). View sessions never
  * hold a console and are never taken over. Runs under the VM's ticket lock.
  */
 @ApplicationScoped
@@ -77,9 +80,10 @@ public class Takeover {
                     + "; ask again with \"takeover\": true to end their console");
         }
         String reason = "taken over by " + caller.name();
+        EndedConsoles ended;
         try {
-            ender.end(vm.hostId(), vm.id(), holders.stream().map(ConsoleSession::id).toList(),
-                    PortholeStatus.CONFLICT, reason);
+            ended = ender.end(vm.hostId(), vm.id(), holders.stream().map(ConsoleSession::id).toList(),
+                    PortholeStatus.CONFLICT, reason, true);
         } catch (AgentCallException e) {
             throw new ApiException(e.status(), "the console of VM " + vm.id() + " held by " + names
                     + " could not be ended: its host agent did not answer");
@@ -88,7 +92,10 @@ public class Takeover {
             for (ConsoleSession holder : holders) {
                 sessions.markEnded(c, holder.id(), now, CLOSE_REASON);
                 audit.record(c, AuditRecord.of(AuditKind.TAKEN_OVER, now, caller.name(), caller.clientAddress(),
-                        vm.id(), holder.id(), reason, Map.of("holder", holder.owner(), "by", caller.name())));
+                        vm.id(), holder.id(), reason, Map.of("holder", holder.owner(), "by", caller.name(),
+                                "disconnectAction", ended.disconnectAction(),
+                                "disconnectActionConfirmed", ended.actionConfirmed(),
+                                "disconnectActionDetail", ended.actionDetail())));
             }
             return null;
         });

@@ -20,7 +20,9 @@ import org.porthole.engine.auth.CurrentCaller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.guest.GuestRepository;
 import org.porthole.engine.guest.GuestState;
+import org.porthole.engine.web.ApiException;
 import org.porthole.engine.web.PathIds;
+import org.porthole.status.PortholeStatus;
 
 /** REST: the VM inventory and the host agents ({@code /api/v1/vms}, {@code /api/v1/hosts}). */
 @Path("/api/v1")
@@ -73,9 +75,16 @@ public class InventoryResource {
         });
     }
 
+    /** Every host agent with its VM count; porthole-admin only (host names and versions are estate facts). */
     @GET
     @Path("/hosts")
     public List<HostView> listHosts() throws SQLException {
-        return transactions.read(hosts::list).stream().map(HostView::of).toList();
+        if (!callers.get().admin()) {
+            throw new ApiException(PortholeStatus.FORBIDDEN, Caller.ADMIN_ROLE + " is required to list hosts");
+        }
+        return transactions.read(c -> {
+            Map<String, Integer> counts = vms.countByHost(c);
+            return hosts.list(c).stream().map(h -> HostView.of(h, counts.getOrDefault(h.id(), 0))).toList();
+        });
     }
 }

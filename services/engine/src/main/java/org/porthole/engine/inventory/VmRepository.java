@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -117,6 +119,19 @@ public class VmRepository {
             }
         }
         return vms;
+    }
+
+    /** How many VMs each host has, by host id (hosts without VMs are absent). */
+    public Map<String, Integer> countByHost(Connection connection) throws SQLException {
+        Map<String, Integer> counts = new HashMap<>();
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT host_id, count(*) AS n FROM vms GROUP BY host_id");
+                ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                counts.put(rows.getString("host_id"), rows.getInt("n"));
+            }
+        }
+        return counts;
     }
 
     private static VmListing read(ResultSet row) throws SQLException {

@@ -237,8 +237,14 @@ class AccessIT {
         assertThat(end.request().getSessionIdsList()).containsExactly(aliceInteractive.toString());
         assertThat(end.request().getStatus()).isEqualTo("CONFLICT");
         assertThat(end.request().getReason()).isEqualTo("taken over by bob");
-        int bobsTicket = ticketIndex(bobs);
-        assertThat(bobsTicket).as("EndConsoles before the new ticket").isGreaterThanOrEqualTo(end.ticketsBefore());
+        assertThat(end.request().getApplyDisconnectAction()).as("the old holder's screen is locked first").isTrue();
+        int bobsTicket = preparedIndex(bobs);
+        assertThat(bobsTicket).as("EndConsoles before the new ticket").isGreaterThanOrEqualTo(end.preparedBefore());
+        JsonPath takenOver = given().get("/api/v1/audit?session=" + aliceInteractive).jsonPath();
+        assertThat(takenOver.getString("find { it.kind == 'console.taken-over' }.detail.disconnectAction"))
+                .isEqualTo("lock-screen");
+        assertThat(takenOver.getBoolean("find { it.kind == 'console.taken-over' }.detail.disconnectActionConfirmed"))
+                .isTrue();
 
         JsonPath ended = SignIn.as("alice").get("/api/v1/consoles/" + aliceInteractive).jsonPath();
         assertThat(ended.getString("state")).isEqualTo("closed");
@@ -254,11 +260,11 @@ class AccessIT {
         acls.grantUser("alice", vm, "console.connect");
         acls.grantUser("bob", vm, "console.takeover");
         UUID alices = sessionId(open(SignIn.as("alice"), vm, Map.of()));
-        agent.failTicketsWith(Status.UNAVAILABLE);
+        agent.failPreparesWith(Status.UNAVAILABLE);
         try {
             assertRefused(open(SignIn.as("bob"), vm, Map.of("takeover", true)), 503, "unreachable");
         } finally {
-            agent.failTicketsWith(null);
+            agent.failPreparesWith(null);
         }
         assertThat(endCallFor(vm, alices)).isNotNull();
         assertThat(given().get("/api/v1/consoles/" + alices).jsonPath().getString("closeReason"))
@@ -348,13 +354,13 @@ class AccessIT {
         return UUID.fromString(opened.jsonPath().getString("sessionId"));
     }
 
-    private static int ticketIndex(UUID session) {
-        List<org.porthole.api.hostagent.v1.SetGraphicsTicketRequest> tickets = agent.tickets();
-        for (int i = 0; i < tickets.size(); i++) {
-            if (tickets.get(i).getSessionId().equals(session.toString())) {
+    private static int preparedIndex(UUID session) {
+        List<org.porthole.api.hostagent.v1.PrepareConsoleRequest> prepared = agent.prepared();
+        for (int i = 0; i < prepared.size(); i++) {
+            if (prepared.get(i).getSessionId().equals(session.toString())) {
                 return i;
             }
         }
-        throw new AssertionError("no ticket for session " + session);
+        throw new AssertionError("no console prepared for session " + session);
     }
 }

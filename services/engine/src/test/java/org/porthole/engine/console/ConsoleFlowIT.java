@@ -2,6 +2,7 @@ package org.porthole.engine.console;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -35,10 +37,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.api.hostagent.v1.DomainState;
-import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
+import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
 import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
 import org.porthole.token.ConsoleClaims;
 import org.porthole.token.HttpJwksKeys;
@@ -46,7 +49,8 @@ import org.porthole.token.TokenVerifier;
 
 /**
  * Opening a console end to end on real parts: PostgreSQL, a Kafka broker, and a gRPC host agent
- * with mutual TLS; graphics events from the broker move the session.
+ * with mutual TLS; graphics events from the broker move the session. No answer carries a password:
+ * the host agent prepares the console and keeps QEMU's password to itself.
  */
 @QuarkusTest
 @WithTestResource(value = StackResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
@@ -56,6 +60,8 @@ class ConsoleFlowIT {
     private static final UUID SHUTOFF = UUID.randomUUID();
     private static final UUID NO_PASSWORD = UUID.randomUUID();
     private static final UUID BUSY = UUID.randomUUID();
+    private static final UUID EXPOSED = UUID.randomUUID();
+    private static final UUID DIRECT = UUID.randomUUID();
     private static FakeHostAgent agent;
     private static EventSender events;
 
@@ -85,9 +91,11 @@ class ConsoleFlowIT {
                 FakeHostAgent.domain(RUNNING.toString(), "demo", DomainState.DOMAIN_STATE_RUNNING, true),
                 FakeHostAgent.domain(SHUTOFF.toString(), "stopped", DomainState.DOMAIN_STATE_SHUTOFF, true),
                 FakeHostAgent.domain(NO_PASSWORD.toString(), "legacy", DomainState.DOMAIN_STATE_RUNNING, false),
-                FakeHostAgent.domain(BUSY.toString(), "busy", DomainState.DOMAIN_STATE_RUNNING, true)));
+                FakeHostAgent.domain(BUSY.toString(), "busy", DomainState.DOMAIN_STATE_RUNNING, true),
+                FakeHostAgent.exposedDomain(EXPOSED.toString(), "exposed"),
+                FakeHostAgent.domain(DIRECT.toString(), "direct", DomainState.DOMAIN_STATE_RUNNING, true)));
         events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
-        for (UUID vm : List.of(RUNNING, SHUTOFF, NO_PASSWORD, BUSY)) {
+        for (UUID vm : List.of(RUNNING, SHUTOFF, NO_PASSWORD, BUSY, EXPOSED, DIRECT)) {
             EngineApi.awaitVm(vm);
         }
     }
@@ -101,22 +109,24 @@ class ConsoleFlowIT {
     }
 
     @Test
-    void opensConsoleWithOneTimePasswordAndSignedToken() throws Exception {
+    void opensConsoleWithSignedTokenAndNoPasswordAnywhere() throws Exception {
         Response response = given().post("/api/v1/vms/" + RUNNING + "/consoles");
         response.then().statusCode(201).header("Cache-Control", "no-store");
         JsonPath body = response.jsonPath();
         UUID sessionId = UUID.fromString(body.getString("sessionId"));
-        String password = body.getString("password");
 
+        assertThat(body.getMap("")).containsOnlyKeys("sessionId", "vmId", "mode", "token", "proxyUrl", "expiresAt",
+                "reconnectWindowSeconds");
         assertThat(body.getString("vmId")).isEqualTo(RUNNING.toString());
-        assertThat(password).matches("[A-Za-z0-9_-]{8}");
         assertThat(body.getString("proxyUrl")).isEqualTo("ws://localhost:8081/v1/console");
+        assertThat(body.getInt("reconnectWindowSeconds")).isEqualTo(120);
         assertThat(Instant.parse(body.getString("expiresAt"))).isAfter(Instant.now().plusSeconds(100));
 
-        SetGraphicsTicketRequest ticket = ticketFor(sessionId);
-        assertThat(ticket.getPassword()).isEqualTo(password);
-        assertThat(ticket.getVmUuid()).isEqualTo(RUNNING.toString());
-        assertThat(ticket.getValidSeconds()).isEqualTo(120);
+        PrepareConsoleRequest prepared = preparedFor(sessionId);
+        assertThat(prepared.getVmUuid()).isEqualTo(RUNNING.toString());
+        assertThat(prepared.getMode()).isEqualTo("interactive");
+        assertThat(prepared.getValidSeconds()).isEqualTo(120);
+        assertThat(prepared.getAllowExposed()).isFalse();
 
         ConsoleClaims claims = new TokenVerifier(new HttpJwksKeys(jwks, Clock.systemUTC()), "porthole-engine",
                 "porthole-console", Clock.systemUTC()).verify(body.getString("token"));
@@ -132,6 +142,57 @@ class ConsoleFlowIT {
         JsonPath session = EngineApi.session(sessionId);
         assertThat(session.getString("state")).isEqualTo("issued");
         assertThat(session.getString("connectedAt")).isNull();
+        for (String answer : List.of(response.asString(), given().get("/api/v1/consoles/" + sessionId).asString(),
+                given().get("/api/v1/consoles").asString(), given().get("/api/v1/vms/" + RUNNING).asString())) {
+            assertThat(answer).doesNotContainIgnoringCase("\"password\"");
+        }
+    }
+
+    @Test
+    void reconnectWindowInTheAnswerIsTheVmsConsolePolicy() {
+        given().contentType("application/json").body("{\"reconnectWindowSeconds\":45}")
+                .put("/api/v1/vms/" + BUSY + "/console-policy").then().statusCode(200);
+        assertThat(EngineApi.openConsole(BUSY).getInt("reconnectWindowSeconds")).isEqualTo(45);
+    }
+
+    @Test
+    void exposedVmGetsNoTicketUntilAPortholeAdminOptsItIn() {
+        String path = "/api/v1/vms/" + EXPOSED + "/exposed-consoles";
+        given().post("/api/v1/vms/" + EXPOSED + "/consoles").then().statusCode(409).body("status", equalTo("CONFLICT"))
+                .body("message", containsString("beyond loopback"));
+        assertThat(agent.prepared()).noneMatch(p -> p.getVmUuid().equals(EXPOSED.toString()));
+        SignIn.as("bob").put(path).then().statusCode(403).body("status", equalTo("FORBIDDEN"));
+        SignIn.as("bob").get(path).then().statusCode(403);
+        given().get(path).then().statusCode(200).body("exposed", equalTo(true)).body("allowed", equalTo(false));
+
+        given().put(path).then().statusCode(200).body("allowed", equalTo(true)).body("allowedBy", equalTo("admin"));
+        UUID sessionId = UUID.fromString(EngineApi.openConsole(EXPOSED).getString("sessionId"));
+        assertThat(preparedFor(sessionId).getAllowExposed()).isTrue();
+
+        given().delete(path).then().statusCode(200).body("allowed", equalTo(false));
+        given().post("/api/v1/vms/" + EXPOSED + "/consoles").then().statusCode(409);
+        List<String> kinds = given().get("/api/v1/audit?vm=" + EXPOSED).jsonPath().getList("kind");
+        assertThat(kinds).contains("vm.exposed-consoles-allowed", "vm.exposed-consoles-disallowed");
+        assertThat(given().get("/api/v1/audit?vm=" + EXPOSED).jsonPath()
+                .getString("find { it.kind == 'vm.exposed-consoles-allowed' }.actor")).isEqualTo("admin");
+    }
+
+    @Test
+    void directQemuLoginIsAuditedOncePerVmAndMinute() {
+        UUID vm = DIRECT;
+        events.directGraphics(vm, agent.hostId(), GraphicsPhase.GRAPHICS_PHASE_CONNECT);
+        events.directGraphics(vm, agent.hostId(), GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+        events.directGraphics(vm, agent.hostId(), GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+        events.directGraphics(vm, agent.hostId(), GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+        // A marker behind them on the same partition: once it is applied, so are they.
+        UUID marker = UUID.fromString(EngineApi.openConsole(vm).getString("sessionId"));
+        events.graphics(vm, agent.hostId(), marker, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+        EngineApi.awaitSessionState(marker, "connected");
+
+        List<Map<String, Object>> logins = given().get("/api/v1/audit?vm=" + vm).jsonPath()
+                .getList("findAll { it.kind == 'console.direct-qemu-login' }");
+        assertThat(logins).hasSize(1);
+        assertThat(logins.get(0)).containsEntry("clientAddress", "192.0.2.7:41000").containsEntry("actor", "system");
     }
 
     @Test
@@ -212,15 +273,15 @@ class ConsoleFlowIT {
 
     @Test
     void agentRefusalIsConflictAndLeavesNoSession() {
-        int before = agent.tickets().size();
-        agent.failTicketsWith(Status.FAILED_PRECONDITION.withDescription("domain not running"));
+        int before = agent.prepared().size();
+        agent.failPreparesWith(Status.FAILED_PRECONDITION.withDescription("domain not running"));
         try {
             given().post("/api/v1/vms/" + RUNNING + "/consoles").then().statusCode(409)
                     .body("status", equalTo("CONFLICT"));
         } finally {
-            agent.failTicketsWith(null);
+            agent.failPreparesWith(null);
         }
-        assertThat(agent.tickets()).hasSize(before);
+        assertThat(agent.prepared()).hasSize(before);
     }
 
     @Test
@@ -251,42 +312,38 @@ class ConsoleFlowIT {
 
     @Test
     void issuesTicketsForOneVmOneAtATime() throws Exception {
-        agent.delayTickets(150);
+        agent.delayPrepares(150);
         ExecutorService clients = Executors.newFixedThreadPool(4);
         try {
-            List<Future<String>> passwords = new ArrayList<>();
+            List<Future<String>> sessions = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                passwords.add(clients.submit(() -> EngineApi.openConsole(BUSY).getString("password")));
+                sessions.add(clients.submit(() -> EngineApi.openConsole(BUSY).getString("sessionId")));
             }
             Set<String> distinct = new HashSet<>();
-            for (Future<String> password : passwords) {
-                distinct.add(password.get());
+            for (Future<String> session : sessions) {
+                distinct.add(session.get());
             }
             assertThat(distinct).hasSize(4);
-            assertThat(agent.maxConcurrentTickets()).isEqualTo(1);
+            assertThat(agent.maxConcurrentPrepares()).isEqualTo(1);
         } finally {
-            agent.delayTickets(0);
+            agent.delayPrepares(0);
             clients.shutdownNow();
         }
     }
 
     @Test
-    void passwordsAndTokensAppearInNoLogLine() throws IOException {
+    void tokensAppearInNoLogLine() throws IOException {
         JsonPath opened = EngineApi.openConsole(RUNNING);
-        String password = opened.getString("password");
         String token = opened.getString("token");
         String signature = token.substring(token.lastIndexOf('.') + 1);
 
         String log = Files.readString(Path.of("target", "engine-it.log"), StandardCharsets.UTF_8);
         assertThat(log).contains(opened.getString("sessionId"));
-        assertThat(log).doesNotContain(password).doesNotContain(token).doesNotContain(signature);
-        for (SetGraphicsTicketRequest ticket : agent.tickets()) {
-            assertThat(log).doesNotContain(ticket.getPassword());
-        }
+        assertThat(log).doesNotContain(token).doesNotContain(signature);
     }
 
-    private static SetGraphicsTicketRequest ticketFor(UUID sessionId) {
-        return agent.tickets().stream().filter(t -> t.getSessionId().equals(sessionId.toString())).findFirst()
-                .orElseThrow(() -> new AssertionError("the agent got no ticket for session " + sessionId));
+    private static PrepareConsoleRequest preparedFor(UUID sessionId) {
+        return agent.prepared().stream().filter(t -> t.getSessionId().equals(sessionId.toString())).findFirst()
+                .orElseThrow(() -> new AssertionError("the agent prepared no console for session " + sessionId));
     }
 }

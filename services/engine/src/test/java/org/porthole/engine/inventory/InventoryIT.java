@@ -3,6 +3,7 @@ package org.porthole.engine.inventory;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,6 +33,7 @@ import org.porthole.engine.events.Topics;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
 import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
 import org.porthole.stack.Ports;
 
@@ -148,6 +150,26 @@ class InventoryIT {
         String stale = events.heartbeatAt(hostId, "boot-1", 600, System.currentTimeMillis() - 60_000);
         await().atMost(EngineApi.EVENT_WAIT).until(() -> applied(stale));
         assertThat(hostOnline(hostId)).isFalse();
+    }
+
+    @Test
+    void hostListIsForPortholeAdminsOnly() throws Exception {
+        try (FakeHostAgent counted = FakeHostAgent.start(Path.of(pkiDir))) {
+            List<UUID> vms = List.of(UUID.randomUUID(), UUID.randomUUID());
+            counted.setDomains(vms.stream().map(vm -> FakeHostAgent.domain(vm.toString(), "counted",
+                    DomainState.DOMAIN_STATE_RUNNING, true)).toList());
+            events.heartbeat(counted.hostId(), UUID.randomUUID().toString(), 600);
+            vms.forEach(EngineApi::awaitVm);
+            JsonPath hosts = given().get("/api/v1/hosts").then().statusCode(200).extract().jsonPath();
+            String self = "find { it.id == '" + counted.hostId() + "' }";
+            assertThat(hosts.getBoolean(self + ".online")).isTrue();
+            assertThat(hosts.getInt(self + ".vmCount")).isEqualTo(2);
+            assertThat(hosts.getString(self + ".agentVersion")).isEqualTo("0.1.0-test");
+            assertThat(hosts.getString(self + ".lastSeen")).isNotNull();
+
+            SignIn.as("alice").get("/api/v1/hosts").then().statusCode(403).body("status", equalTo("FORBIDDEN"));
+            SignIn.anonymous().get("/api/v1/hosts").then().statusCode(401);
+        }
     }
 
     private boolean applied(String eventId) throws SQLException {

@@ -62,6 +62,16 @@ public final class EventSender implements AutoCloseable {
         return event;
     }
 
+    /** A graphics event of a VNC client that did not come through a Porthole relay (no session id). */
+    public GraphicsEvent directGraphics(UUID vmId, String hostId, GraphicsPhase phase) {
+        GraphicsEvent event = GraphicsEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setVmUuid(vmId.toString()).setHostId(hostId).setPhase(phase)
+                .setOccurredAtEpochMs(System.currentTimeMillis()).setAuthScheme("vnc")
+                .setClientAddress("192.0.2.7:41000").build();
+        send(Topics.GRAPHICS, vmId.toString(), event);
+        return event;
+    }
+
     public void send(String topic, String key, MessageLite message) {
         sendRaw(topic, key, message.toByteArray());
     }
