@@ -61,18 +61,26 @@ public class ConsoleLimits {
      */
     public void requireUserWithin(Connection connection, SessionRepository sessions, String owner, Instant now)
             throws SQLException {
-        List<Instant> recent = sessions.issuedSince(connection, owner, now.minus(RATE_WINDOW));
-        if (recent.size() >= ticketsPerMinute) {
-            Instant freed = recent.get(recent.size() - ticketsPerMinute).plus(RATE_WINDOW);
-            long wait = Math.max(1, Duration.between(now, freed).toSeconds() + 1);
-            throw new ApiException(PortholeStatus.TOO_MANY_REQUESTS, "too many console requests: at most "
-                    + ticketsPerMinute + " per minute per user; try again in " + wait + " s", wait);
-        }
+        requireRateWithin(sessions.issuedSince(connection, owner, now.minus(RATE_WINDOW)), now);
         int live = sessions.countLiveOfOwner(connection, owner, now);
         if (live >= maxPerUser) {
             throw new ApiException(PortholeStatus.TOO_MANY_REQUESTS, "you have " + live
                     + " open consoles, the most one user may hold is " + maxPerUser + "; close one first");
         }
+    }
+
+    /**
+     * Refuses when {@code recent} (the owner's tickets of the last minute, oldest first) already
+     * holds the rate's worth, saying when the oldest one that counts leaves the window.
+     */
+    void requireRateWithin(List<Instant> recent, Instant now) {
+        if (recent.size() < ticketsPerMinute) {
+            return;
+        }
+        Instant freed = recent.get(recent.size() - ticketsPerMinute).plus(RATE_WINDOW);
+        long wait = Math.max(1, Duration.between(now, freed).toSeconds() + 1);
+        throw new ApiException(PortholeStatus.TOO_MANY_REQUESTS, "too many console requests: at most "
+                + ticketsPerMinute + " per minute per user; try again in " + wait + " s", wait);
     }
 
     /**
