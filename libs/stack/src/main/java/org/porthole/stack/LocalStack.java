@@ -116,17 +116,21 @@ public final class LocalStack implements AutoCloseable {
         "PORTHOLE_PKI_DIR", options.stateDir().resolve("pki").toString(),
         "PORTHOLE_JWKS_URL", "http://127.0.0.1:" + options.enginePort() + "/api/v1/jwks");
     progress.step("starting engine on " + options.engineUrl());
-    ChildProcess engine = service("engine", engineJar(), common, Map.of(
-        "QUARKUS_HTTP_PORT", Integer.toString(options.enginePort()),
-        "PORTHOLE_DB_URL", pg.jdbcUrl(),
-        "PORTHOLE_DB_USER", pg.user(),
-        "PORTHOLE_DB_PASSWORD", pg.password(),
-        "PORTHOLE_PROXY_URL", options.proxyUrl(),
-        "PORTHOLE_OIDC_URL", keycloak.realmUrl(),
-        "PORTHOLE_OIDC_CLIENT_SECRET", keycloak.engineClientSecret(),
-        "PORTHOLE_KERBEROS_PRINCIPAL", Kdc.HTTP_PRINCIPAL,
-        "PORTHOLE_KERBEROS_KEYTAB", kdc.keytab().toString(),
-        "PORTHOLE_KERBEROS_KRB5_CONF", kdc.krb5Conf().toString()));
+    ChildProcess engine = service("engine", engineJar(), common, Map.ofEntries(
+        Map.entry("QUARKUS_HTTP_PORT", Integer.toString(options.enginePort())),
+        Map.entry("PORTHOLE_PUBLIC_URL", "http://localhost:" + options.enginePort() + ",http://127.0.0.1:"
+            + options.enginePort()),
+        Map.entry("PORTHOLE_DB_URL", pg.jdbcUrl()),
+        Map.entry("PORTHOLE_DB_USER", pg.user()),
+        Map.entry("PORTHOLE_DB_PASSWORD", pg.password()),
+        Map.entry("PORTHOLE_PROXY_URL", options.proxyUrl()),
+        Map.entry("PORTHOLE_OIDC_URL", keycloak.realmUrl()),
+        Map.entry("PORTHOLE_OIDC_CLIENT_SECRET", keycloak.engineClientSecret()),
+        Map.entry("PORTHOLE_KERBEROS_PRINCIPAL", Kdc.HTTP_PRINCIPAL),
+        Map.entry("PORTHOLE_KERBEROS_KEYTAB", kdc.keytab().toString()),
+        Map.entry("PORTHOLE_KERBEROS_KRB5_CONF", kdc.krb5Conf().toString()),
+        // A test stack's e2e opens hundreds of consoles a minute; the demo keeps the default 30.
+        Map.entry("PORTHOLE_CONSOLE_TICKETS_PER_MINUTE", options.transientVm() ? "1000" : "30")));
     awaitHttp(options.engineUrl() + "/api/v1/jwks", engine);
     progress.step("starting host agent on 127.0.0.1:" + options.agentPort());
     ChildProcess agent = service("host-agent", jar("services/host-agent/target/porthole-host-agent.jar"), common, Map.of(
