@@ -28,6 +28,8 @@ import org.porthole.engine.audit.AuditLog;
 import org.porthole.engine.audit.AuditRecord;
 import org.porthole.engine.db.Sql;
 import org.porthole.engine.db.Transactions;
+import org.porthole.engine.inventory.Host;
+import org.porthole.engine.inventory.HostRepository;
 import org.porthole.engine.inventory.InventoryLearned;
 import org.porthole.status.PortholeStatus;
 
@@ -54,16 +56,18 @@ public class Reconciliation {
 
     private final Transactions transactions;
     private final SessionRepository sessions;
+    private final HostRepository hosts;
     private final HostAgentClient agents;
     private final ConsoleEnder ender;
     private final AuditLog audit;
     private final Clock clock;
 
     @Inject
-    public Reconciliation(Transactions transactions, SessionRepository sessions, HostAgentClient agents,
-            ConsoleEnder ender, AuditLog audit, Clock clock) {
+    public Reconciliation(Transactions transactions, SessionRepository sessions, HostRepository hosts,
+            HostAgentClient agents, ConsoleEnder ender, AuditLog audit, Clock clock) {
         this.transactions = transactions;
         this.sessions = sessions;
+        this.hosts = hosts;
         this.agents = agents;
         this.ender = ender;
         this.audit = audit;
@@ -95,7 +99,7 @@ public class Reconciliation {
 
     /**
      * One pass over every host: closes connected sessions of offline hosts, then asks each online
-     * host with connected sessions which consoles it relays. Skipped while another replica runs one.
+     * host which consoles it relays. Skipped while another replica runs one.
      *
      * @return the sessions closed
      */
@@ -105,8 +109,10 @@ public class Reconciliation {
                 return List.of();
             }
             List<UUID> closed = new ArrayList<>(closeOfflineHosts(connection));
-            for (String hostId : sessions.onlineHostsWithConnected(connection)) {
-                closed.addAll(reconcileHost(connection, hostId));
+            for (Host host : hosts.list(connection)) {
+                if (host.online()) {
+                    closed.addAll(reconcileHost(connection, host.id()));
+                }
             }
             return closed;
         });

@@ -177,19 +177,6 @@ public class SessionRepository {
         }
     }
 
-    /** The online hosts that have connected sessions. */
-    public List<String> onlineHostsWithConnected(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT s.host_id FROM"
-                + " console_sessions s JOIN hosts h ON h.id = s.host_id WHERE s.state = 'connected' AND h.online");
-                ResultSet rows = statement.executeQuery()) {
-            List<String> hosts = new ArrayList<>();
-            while (rows.next()) {
-                hosts.add(rows.getString("host_id"));
-            }
-            return hosts;
-        }
-    }
-
     /** Of {@code ids}, those that are closed or unknown here. */
     public Set<UUID> closedOrUnknown(Connection connection, Set<UUID> ids) throws SQLException {
         Set<UUID> result = new HashSet<>(ids);
