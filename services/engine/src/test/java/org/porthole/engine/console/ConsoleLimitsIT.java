@@ -60,6 +60,7 @@ class ConsoleLimitsIT {
     private static final UUID SECOND = UUID.randomUUID();
     private static FakeHostAgent agent;
     private static EventSender events;
+    /** Grants live as long as this class's own engine and database (its test profile). */
     private static final Acls ACLS = new Acls();
 
     @ConfigProperty(name = StackResource.PKI_DIR)
@@ -93,7 +94,6 @@ class ConsoleLimitsIT {
     @AfterAll
     static void stopAgent() {
         if (agent != null) {
-            ACLS.revokeAll();
             agent.close();
             events.close();
         }
