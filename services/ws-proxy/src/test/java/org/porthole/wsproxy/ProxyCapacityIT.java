@@ -12,6 +12,8 @@ import java.io.IOException;
 
 import java.lang.management.ManagementFactory;
 
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +37,7 @@ import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.config.Settings;
 
+import org.porthole.wsproxy.admission.AdmissionLimits;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.JwksServer;
 import org.porthole.wsproxy.harness.AgentServers;
@@ -46,12 +49,18 @@ import org.porthole.wsproxy.server.ProxyApplication;
  * Resource bounds of the real proxy (loopback sockets, JWKS over HTTP, fake host agents over
  * mutual-TLS gRPC): a browser that stops reading pins a bounded number of bytes, hundreds of
  * consoles leave no sockets or threads behind, and a flood of tiny frames does not starve a
- * neighbour. Issue 5, acceptance 3.
+ * neighbour; connections that never authenticate are capped per client address and in total, and
+ * refused at once, while authenticated consoles go on.
  */
 class ProxyCapacityIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int CHUNK = 64 * 1024;
+    /** Unauthenticated WebSocket opens of one flood. */
+    private static final int FLOOD = 1000;
+    /** A refused open must have its answer within this (2-core machine shared with builds). */
+    private static final Duration REFUSED_WITHIN = Duration.ofSeconds(3);
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     @TempDir
     static Path dir;
@@ -78,11 +87,16 @@ class ProxyCapacityIT {
     }
 
     private static ProxyApplication proxy(int pingSeconds) throws InterruptedException {
+        return proxy(pingSeconds, Map.of());
+    }
+
+    private static ProxyApplication proxy(int pingSeconds, Map<String, String> more) throws InterruptedException {
         Map<String, String> values = new HashMap<>(Map.of(
                 "porthole.pki.dir", dir.resolve("pki").toString(),
                 "porthole.proxy.port", "0",
                 "porthole.proxy.ping-seconds", Integer.toString(pingSeconds),
                 "porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks"));
+        values.putAll(more);
         return ProxyApplication.start(Settings.of(values));
     }
 
@@ -190,6 +204,169 @@ class ProxyCapacityIT {
             assertThat(worstNanos).as("worst round trip of the other console during the flood")
                     .isLessThan(TimeUnit.SECONDS.toNanos(1));
             assertThat(flooder.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void floodOfUnauthenticatedOpensFromOneAddressIsCappedAndRefusedQuickly() throws Exception {
+        // A long deadline: the flood, not the deadline, must be what the cap holds back.
+        try (ProxyApplication proxy = proxy(30, Map.of(AdmissionLimits.KEY_DEADLINE_SECONDS, "120"))) {
+            URI uri = uri(proxy);
+            String host = agent(new CountingEcho());
+            WsTestClient before = client(uri, host);
+            before.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            long fds = openFileDescriptors();
+
+            Flood flood = flood(uri, FLOOD, i -> LOOPBACK);
+            int perAddress = AdmissionLimits.DEFAULTS.perAddress();
+            System.out.printf("flood from one address: %d opens, %d upgraded and held, %d refused 429 (slowest refusal "
+                    + "%d ms after its connect), whole flood %d ms%n", FLOOD, flood.count(101), flood.count(429),
+                    flood.slowestRefusalMillis(), flood.millis);
+            assertThat(flood.count(101)).as("upgraded without a token and held").isEqualTo(perAddress);
+            assertThat(flood.count(429)).as("refused with 429").isEqualTo(FLOOD - perAddress);
+            assertThat(flood.slowestRefusalMillis()).as("slowest refusal").isLessThan(REFUSED_WITHIN.toMillis());
+            assertThat(proxy.server().unauthenticated().held()).isEqualTo(perAddress);
+            assertThat(flood.heldOpen()).as("flood connections still open").isEqualTo(perAddress);
+
+            assertEchoes(before, "typed during the flood");
+            WsTestClient meanwhile = clientFrom(uri, host, InetAddress.getByName("127.0.0.2"));
+            assertEchoes(meanwhile, "a console opened during the flood");
+            assertThat(proxy.server().unauthenticated().held()).as("authenticated consoles leave the count")
+                    .isEqualTo(perAddress);
+
+            flood.close();
+            awaitTrue(() -> proxy.server().unauthenticated().held() == 0 && openFileDescriptors() <= fds + 4,
+                    () -> "held " + proxy.server().unauthenticated().held() + ", fds " + openFileDescriptors()
+                            + " (baseline " + fds + " + 4)");
+        }
+    }
+
+    @Test
+    void floodOfUnauthenticatedOpensFromManyAddressesIsCappedInTotal() throws Exception {
+        int total = 256;
+        try (ProxyApplication proxy = proxy(30, Map.of(AdmissionLimits.KEY_DEADLINE_SECONDS, "120",
+                AdmissionLimits.KEY_TOTAL, Integer.toString(total)))) {
+            URI uri = uri(proxy);
+            String host = agent(new CountingEcho());
+            WsTestClient before = client(uri, host);
+            before.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+            // 40 client addresses, 25 opens each: every address stays under its own cap of 32.
+            Flood flood = flood(uri, FLOOD, i -> InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) (1 + i % 40)}));
+            System.out.printf("flood from 40 addresses: %d opens, %d held, %d refused 503 (slowest refusal %d ms), "
+                    + "whole flood %d ms%n", FLOOD, flood.count(101), flood.count(503), flood.slowestRefusalMillis(),
+                    flood.millis);
+            assertThat(flood.count(101)).isEqualTo(total);
+            assertThat(flood.count(503)).isEqualTo(FLOOD - total);
+            assertThat(flood.slowestRefusalMillis()).isLessThan(REFUSED_WITHIN.toMillis());
+            assertThat(proxy.server().unauthenticated().held()).isEqualTo(total);
+            assertEchoes(before, "typed while the proxy is at its cap");
+            flood.close();
+            awaitTrue(() -> proxy.server().unauthenticated().held() == 0, "every place given back");
+        }
+    }
+
+    @Test
+    void connectionsThatNeverAuthenticateAreClosedAtTheDeadline() throws Exception {
+        try (ProxyApplication proxy = proxy(30, Map.of(AdmissionLimits.KEY_DEADLINE_SECONDS, "2"))) {
+            URI uri = uri(proxy);
+            List<Socket> silent = new ArrayList<>();
+            List<WsTestClient> tokenless = new ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    silent.add(new Socket("127.0.0.1", uri.getPort()));
+                    WsTestClient client = WsTestClient.connect(uri, TestTokens.ORIGIN, "binary", null, true);
+                    tokenless.add(client);
+                    assertThat(client.handshakeStatus()).isEqualTo(101);
+                }
+                for (WsTestClient client : tokenless) {
+                    assertThat(client.awaitClose(WAIT)).isEqualTo(4001);
+                }
+                for (Socket socket : silent) {
+                    socket.setSoTimeout((int) WAIT.toMillis());
+                    assertThat(socket.getInputStream().read()).as("silent connection closed by the proxy").isEqualTo(-1);
+                }
+                awaitTrue(() -> proxy.server().unauthenticated().held() == 0, "every place given back");
+            } finally {
+                tokenless.forEach(WsTestClient::close);
+                for (Socket socket : silent) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    private void assertEchoes(WsTestClient console, String text) throws Exception {
+        int base = console.receivedCount();
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        console.send(bytes);
+        byte[] all = console.awaitBytes(base + bytes.length, WAIT);
+        assertThat(new String(all, base, bytes.length, StandardCharsets.US_ASCII)).isEqualTo(text);
+    }
+
+    private WsTestClient clientFrom(URI uri, String host, InetAddress local) throws Exception {
+        WsTestClient client = WsTestClient.connect(uri, TestTokens.ORIGIN, "binary,porthole.token." + TOKENS.sign(host),
+                null, true, local);
+        clients.add(client);
+        assertThat(client.handshakeStatus()).isEqualTo(101);
+        client.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        return client;
+    }
+
+    /** Opens {@code count} WebSockets without a token (each from {@code from.apply(i)}) and waits for every answer. */
+    private static Flood flood(URI uri, int count, AddressOf from) throws Exception {
+        Flood flood = new Flood();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long opened = System.nanoTime();
+            WsTestClient client = WsTestClient.connect(uri, TestTokens.ORIGIN, "binary", null, true, from.apply(i));
+            flood.clients.add(client);
+            client.handshake().whenComplete((status, error) -> flood.answered(status, opened));
+        }
+        for (WsTestClient client : flood.clients) {
+            client.handshake().exceptionally(error -> -1).get(REFUSED_WITHIN.toMillis() + WAIT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        flood.millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        return flood;
+    }
+
+    @FunctionalInterface
+    private interface AddressOf {
+        InetAddress apply(int i) throws IOException;
+    }
+
+    /** The clients of one flood and the answers they got. */
+    private static final class Flood implements AutoCloseable {
+        final List<WsTestClient> clients = new ArrayList<>();
+        final Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicLong slowestRefusalNanos = new AtomicLong();
+        long millis;
+
+        void answered(Integer status, long openedNanos) {
+            int code = status == null ? -1 : status;
+            statuses.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
+            if (code != 101) {
+                slowestRefusalNanos.accumulateAndGet(System.nanoTime() - openedNanos, Math::max);
+            }
+        }
+
+        int count(int status) {
+            AtomicInteger n = statuses.get(status);
+            return n == null ? 0 : n.get();
+        }
+
+        long slowestRefusalMillis() {
+            return TimeUnit.NANOSECONDS.toMillis(slowestRefusalNanos.get());
+        }
+
+        long heldOpen() {
+            return clients.stream().filter(WsTestClient::isOpen).count();
+        }
+
+        @Override
+        public void close() {
+            clients.forEach(WsTestClient::close);
         }
     }
 

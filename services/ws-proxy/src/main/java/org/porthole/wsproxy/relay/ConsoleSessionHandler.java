@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
+import org.porthole.wsproxy.admission.AdmissionEvent;
 import org.porthole.wsproxy.token.ConsoleAuthenticator;
 import org.porthole.wsproxy.websocket.WebSocketClose;
 
@@ -133,6 +134,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
             return;
         }
         claims = verified;
+        ctx.pipeline().fireUserEventTriggered(AdmissionEvent.AUTHENTICATED);
         ConsoleRelay started = new ConsoleRelay(ctx.channel(), this, gauge);
         try {
             started.start(agents.stub(verified.hostId(), ctx.channel().eventLoop()), token, clientAddress);
@@ -154,6 +156,19 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
         if (state == State.AUTHENTICATING) {
             close(status, reason);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == AdmissionEvent.DEADLINE_PASSED) {
+            if (state == State.AWAITING_TOKEN) {
+                close(PortholeStatus.TOKEN_REJECTED, "no token in time");
+            } else if (state == State.AUTHENTICATING) {
+                close(PortholeStatus.UPSTREAM_UNAVAILABLE, "the token could not be verified in time");
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

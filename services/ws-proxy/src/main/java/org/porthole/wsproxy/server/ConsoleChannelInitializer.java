@@ -10,6 +10,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Objects;
+import org.porthole.wsproxy.admission.AdmissionGuard;
+import org.porthole.wsproxy.admission.AdmissionLimits;
+import org.porthole.wsproxy.admission.RefusingHandler;
+import org.porthole.wsproxy.admission.UnauthenticatedConnections;
+import org.porthole.wsproxy.refusal.Refusal;
+import org.porthole.wsproxy.refusal.RefusalReporter;
 import org.porthole.wsproxy.relay.AgentConnector;
 import org.porthole.wsproxy.relay.ConsoleSessionHandler;
 import org.porthole.wsproxy.relay.RelayGauge;
@@ -20,9 +26,12 @@ import org.porthole.wsproxy.websocket.KeepAliveHandler;
 import org.porthole.wsproxy.websocket.SessionStarter;
 
 /**
- * The pipeline of one console connection. Before the upgrade: [TLS] → HTTP codec → small
- * aggregator → {@link HandshakeHandler}. After it: [TLS] → WebSocket frame codec (max frame
- * {@code porthole.proxy.max-frame-bytes}, masked client frames required) →
+ * The pipeline of one console connection. A connection over a cap of unauthenticated connections
+ * ({@link UnauthenticatedConnections}) gets only [TLS] → HTTP codec → small aggregator →
+ * {@link RefusingHandler} (429 or 503) and is reported. An admitted one starts with its
+ * {@link AdmissionGuard} (its place under the caps and the authentication deadline), then before
+ * the upgrade: [TLS] → HTTP codec → small aggregator → {@link HandshakeHandler}. After it: [TLS] →
+ * WebSocket frame codec (max frame {@code porthole.proxy.max-frame-bytes}, masked client frames required) →
  * {@link KeepAliveHandler} → {@link ConsoleSessionHandler}. The HTTP handlers are removed by the
  * upgrade, so an open console holds no HTTP parsing state.
  */
@@ -38,14 +47,27 @@ public final class ConsoleChannelInitializer extends ChannelInitializer<Channel>
     private final HandshakePolicy policy;
     private final WebSocketServerHandshakerFactory handshakers;
     private final SessionStarter starter;
+    private final UnauthenticatedConnections unauthenticated;
+    private final RefusalReporter refusals;
     private final RelayGauge gauge = new RelayGauge();
 
-    /**
-     * @param tls  the listener's TLS context, or {@code null} for plain ws
-     */
+    /** A pipeline with the default admission limits that reports no refusals. */
     public ConsoleChannelInitializer(SslContext tls, ProxyConfig config, ConsoleAuthenticator authenticator,
                                      AgentConnector agents) {
+        this(tls, config, AdmissionLimits.DEFAULTS, RefusalReporter.NONE, authenticator, agents);
+    }
+
+    /**
+     * @param tls       the listener's TLS context, or {@code null} for plain ws
+     * @param limits    caps and deadline of connections not yet authenticated
+     * @param refusals  where refused connections are reported
+     */
+    public ConsoleChannelInitializer(SslContext tls, ProxyConfig config, AdmissionLimits limits,
+                                     RefusalReporter refusals, ConsoleAuthenticator authenticator,
+                                     AgentConnector agents) {
         Objects.requireNonNull(authenticator, "authenticator");
+        this.unauthenticated = new UnauthenticatedConnections(limits);
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
         Objects.requireNonNull(agents, "agents");
         this.tls = tls;
         this.policy = new HandshakePolicy(config.allowedOrigins());
@@ -65,6 +87,11 @@ public final class ConsoleChannelInitializer extends ChannelInitializer<Channel>
         };
     }
 
+    /** The connections of this listener that have not authenticated yet. */
+    public UnauthenticatedConnections unauthenticated() {
+        return unauthenticated;
+    }
+
     /** What the consoles of this listener hold for their browsers. */
     public RelayGauge gauge() {
         return gauge;
@@ -73,11 +100,22 @@ public final class ConsoleChannelInitializer extends ChannelInitializer<Channel>
     @Override
     protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
+        String client = HandshakeHandler.describe(channel.remoteAddress());
+        UnauthenticatedConnections.Admission admission = unauthenticated.admit(channel.remoteAddress());
+        if (admission.admitted()) {
+            pipeline.addLast("admission", new AdmissionGuard(admission.slot(), unauthenticated.limits().deadline(),
+                    refusals, client));
+        }
         if (tls != null) {
             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
         }
         pipeline.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_INITIAL_LINE));
         pipeline.addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY));
+        if (!admission.admitted()) {
+            refusals.refused(Refusal.of(admission.refusal(), admission.reason(), client));
+            pipeline.addLast("refusal", new RefusingHandler(admission.refusal(), admission.reason()));
+            return;
+        }
         pipeline.addLast("handshake", new HandshakeHandler(policy, handshakers, starter));
     }
 }

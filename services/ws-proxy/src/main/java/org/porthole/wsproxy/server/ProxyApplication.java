@@ -13,6 +13,8 @@ import org.porthole.config.Settings;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.token.HttpJwksKeys;
+import org.porthole.wsproxy.admission.AdmissionLimits;
+import org.porthole.wsproxy.refusal.RefusalReporter;
 import org.porthole.wsproxy.relay.AgentChannels;
 import org.porthole.wsproxy.relay.AgentKeepAlive;
 import org.porthole.wsproxy.token.ConsoleAuthenticator;
@@ -59,12 +61,22 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     /**
-     * Starts everything configured in {@code settings}.
+     * Starts everything configured in {@code settings}, reporting refusals nowhere.
      *
      * @throws org.porthole.config.ConfigException when a setting is unusable
      */
     public static ProxyApplication start(Settings settings) throws InterruptedException {
+        return start(settings, RefusalReporter.NONE);
+    }
+
+    /**
+     * Starts everything configured in {@code settings}; refused connections go to {@code refusals}.
+     *
+     * @throws org.porthole.config.ConfigException when a setting is unusable
+     */
+    public static ProxyApplication start(Settings settings, RefusalReporter refusals) throws InterruptedException {
         ProxyConfig config = ProxyConfig.from(settings);
+        AdmissionLimits limits = AdmissionLimits.from(settings);
         TlsFiles tls = TlsFiles.resolve(settings, ServiceIdentity.wsProxy());
         AgentChannels agents = new AgentChannels(hostId -> tls.channelCredentials(ServiceIdentity.hostAgent(hostId)),
                 AgentKeepAlive.from(settings));
@@ -83,7 +95,7 @@ public final class ProxyApplication implements AutoCloseable {
         ConsoleAuthenticator authenticator = ConsoleAuthenticator.over(keys, config.issuer(), config.audience(),
                 Clock.systemUTC(), verifyOn, fetcher);
         try {
-            ProxyServer server = ProxyServer.start(config, authenticator, agents);
+            ProxyServer server = ProxyServer.start(config, limits, refusals, authenticator, agents);
             return new ProxyApplication(prefetcher, verifier, fetcher, agents, server);
         } catch (InterruptedException | RuntimeException e) {
             prefetcher.shutdownNow();

@@ -8,6 +8,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.porthole.wsproxy.admission.AdmissionLimits;
+import org.porthole.wsproxy.admission.UnauthenticatedConnections;
+import org.porthole.wsproxy.refusal.RefusalReporter;
 import org.porthole.wsproxy.relay.AgentConnector;
 import org.porthole.wsproxy.relay.RelayGauge;
 import org.porthole.wsproxy.token.ConsoleAuthenticator;
@@ -33,12 +36,20 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel listener;
     private final RelayGauge gauge;
+    private final UnauthenticatedConnections unauthenticated;
 
-    private ProxyServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, RelayGauge gauge) {
+    private ProxyServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener,
+                        ConsoleChannelInitializer initializer) {
         this.boss = boss;
         this.workers = workers;
         this.listener = listener;
-        this.gauge = gauge;
+        this.gauge = initializer.gauge();
+        this.unauthenticated = initializer.unauthenticated();
+    }
+
+    /** Connections that have not authenticated yet, and how many were refused. */
+    public UnauthenticatedConnections unauthenticated() {
+        return unauthenticated;
     }
 
     /** Bytes the relays hold for browsers (see {@link RelayGauge}). */
@@ -47,10 +58,11 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** Binds {@code config.bind():config.port()} and starts serving consoles. */
-    public static ProxyServer start(ProxyConfig config, ConsoleAuthenticator authenticator, AgentConnector agents)
+    public static ProxyServer start(ProxyConfig config, AdmissionLimits limits, RefusalReporter refusals,
+                                    ConsoleAuthenticator authenticator, AgentConnector agents)
             throws InterruptedException {
-        ConsoleChannelInitializer initializer =
-                new ConsoleChannelInitializer(ListenerTls.of(config), config, authenticator, agents);
+        ConsoleChannelInitializer initializer = new ConsoleChannelInitializer(ListenerTls.of(config), config, limits,
+                refusals, authenticator, agents);
         Transport transport = Transport.best();
         EventLoopGroup boss = transport.newGroup(1, "ws-proxy-accept");
         EventLoopGroup workers = transport.newGroup(0, "ws-proxy-io");
@@ -67,7 +79,7 @@ public final class ProxyServer implements AutoCloseable {
                     .bind(config.bind(), config.port())
                     .sync()
                     .channel();
-            ProxyServer server = new ProxyServer(boss, workers, listener, initializer.gauge());
+            ProxyServer server = new ProxyServer(boss, workers, listener, initializer);
             LOG.log(Level.INFO, "ws-proxy listening on {0}://{1}/v1/console ({2})", config.tls() ? "wss" : "ws",
                     server.addressText(), transport);
             return server;

@@ -14,29 +14,25 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.porthole.status.PortholeStatus;
+import org.porthole.wsproxy.admission.AdmissionEvent;
 
 /**
  * The HTTP half of a console connection: takes exactly one request, refuses it with an HTTP error
  * unless {@link HandshakePolicy} accepts it, otherwise answers {@code 101} selecting
  * {@code binary}, removes itself and hands the connection to the {@link SessionStarter}. A client
- * that sends no complete request within {@link #HANDSHAKE_TIMEOUT_SECONDS} is disconnected.
+ * that sends no complete request before the authentication deadline
+ * ({@link AdmissionEvent#DEADLINE_PASSED}) is disconnected.
  *
  * <p>Threading: one instance per connection, used only on that channel's event loop.
  */
 public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
-
-    /** How long a connection may stay open without a complete upgrade request. */
-    public static final long HANDSHAKE_TIMEOUT_SECONDS = 10;
 
     private static final System.Logger LOG = System.getLogger(HandshakeHandler.class.getName());
 
     private final HandshakePolicy policy;
     private final WebSocketServerHandshakerFactory handshakers;
     private final SessionStarter starter;
-    private ScheduledFuture<?> deadline;
 
     public HandshakeHandler(HandshakePolicy policy, WebSocketServerHandshakerFactory handshakers,
                             SessionStarter starter) {
@@ -46,23 +42,13 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            arm(ctx);
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == AdmissionEvent.DEADLINE_PASSED) {
+            LOG.log(Level.DEBUG, "no upgrade request from {0} in time", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
         }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        arm(ctx);
-        ctx.fireChannelActive();
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
@@ -109,17 +95,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         starter.start(pipeline, verdict.token(), describe(ctx.channel().remoteAddress()));
     }
 
-    private void arm(ChannelHandlerContext ctx) {
-        if (deadline == null) {
-            deadline = ctx.executor().schedule(() -> {
-                LOG.log(Level.DEBUG, "no upgrade request from {0} in time", ctx.channel().remoteAddress());
-                ctx.close();
-            }, HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        }
-    }
-
     /** {@code ip:port} ({@code [ip]:port} for IPv6) of an inet address; {@code toString()} otherwise. */
-    static String describe(SocketAddress address) {
+    public static String describe(SocketAddress address) {
         if (!(address instanceof InetSocketAddress) || ((InetSocketAddress) address).getAddress() == null) {
             return String.valueOf(address);
         }

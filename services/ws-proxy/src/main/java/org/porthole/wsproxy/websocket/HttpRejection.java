@@ -25,6 +25,15 @@ public final class HttpRejection {
 
     /** Writes the error answer for {@code status} and closes the channel after it is sent. */
     public static void send(ChannelHandlerContext ctx, PortholeStatus status, String message) {
+        send(ctx, status, message, 0);
+    }
+
+    /**
+     * Like {@link #send(ChannelHandlerContext, PortholeStatus, String)}, with a {@code Retry-After}
+     * header when {@code retryAfterSeconds} &gt; 0 (a refusal that is worth retrying shortly).
+     */
+    public static void send(ChannelHandlerContext ctx, PortholeStatus status, String message,
+                            int retryAfterSeconds) {
         ByteBuf body = Unpooled.copiedBuffer(json(status, message), StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status.httpStatus()), body);
@@ -33,6 +42,9 @@ public final class HttpRejection {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (retryAfterSeconds > 0) {
+            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -26,6 +26,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,6 +61,15 @@ public final class WsTestClient implements AutoCloseable {
      */
     public static WsTestClient connect(URI uri, String origin, String subprotocols, SslContext tls,
                                        boolean answerPings) throws InterruptedException {
+        return connect(uri, origin, subprotocols, tls, answerPings, null);
+    }
+
+    /**
+     * Like {@link #connect(URI, String, String, SslContext, boolean)}, from {@code localAddress}
+     * (e.g. {@code 127.0.0.2}: every 127/8 address is loopback, so one machine can be many clients).
+     */
+    public static WsTestClient connect(URI uri, String origin, String subprotocols, SslContext tls,
+                                       boolean answerPings, InetAddress localAddress) throws InterruptedException {
         WsTestClient client = new WsTestClient(answerPings);
         DefaultHttpHeaders headers = new DefaultHttpHeaders();
         if (origin != null) {
@@ -77,7 +88,9 @@ public final class WsTestClient implements AutoCloseable {
                                 client.new Handler(handshaker));
                     }
                 })
-                .connect(uri.getHost(), uri.getPort()).sync().channel();
+                .connect(new InetSocketAddress(uri.getHost(), uri.getPort()),
+                        localAddress == null ? null : new InetSocketAddress(localAddress, 0))
+                .sync().channel();
         return client;
     }
 
@@ -88,6 +101,11 @@ public final class WsTestClient implements AutoCloseable {
 
     public int handshakeStatus() throws Exception {
         return handshake.get(5, TimeUnit.SECONDS);
+    }
+
+    /** Completes with 101 or the HTTP status of the refusal (-1: closed before an answer). */
+    public CompletableFuture<Integer> handshake() {
+        return handshake;
     }
 
     public void send(byte[] bytes) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.net.URI;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.porthole.wsproxy.admission.AdmissionLimits;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
@@ -157,7 +158,7 @@ class ConsoleHandshakeTest {
     void disconnectsClientThatNeverCompletesItsRequest() {
         console.raw("GET /v1/console HTTP/1.1\r\nHost: x\r\n");
 
-        console.advanceSeconds(HandshakeHandler.HANDSHAKE_TIMEOUT_SECONDS + 1);
+        console.advanceSeconds(AdmissionLimits.DEFAULTS.deadline().toSeconds() + 1);
 
         assertThat(console.server().isOpen()).isFalse();
     }
