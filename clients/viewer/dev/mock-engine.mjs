@@ -1,6 +1,6 @@
 // Development stand-in for the engine and the ws-proxy, so the pages can be worked on and
 // looked at without the stack: serves the built site, a fake /api/v1, and a WebSocket
-// endpoint speaking just enough RFB (VNC auth, one raw frame) for noVNC to draw a screen.
+// endpoint speaking just enough RFB (security None, one raw frame) for noVNC to draw a screen.
 // Loopback only. Not part of the jar. Usage: npm run build && npm run mock [-- PORT]
 // PORTHOLE_MOCK_USER=admin (default) | alice | nobody picks the signed-in user.
 //
@@ -136,7 +136,7 @@ async function consoleApi(req, res, found) {
   tickets.set(token, found);
   record(body.takeover ? 'TAKEOVER' : 'TICKET_ISSUED', { vmUuid: found.id, sessionId, detail: { mode: body.mode ?? 'interactive' } });
   return json(res, 201, {
-    sessionId, vmId: found.id, token, password: randomBytes(6).toString('base64').slice(0, 8),
+    sessionId, vmId: found.id, token, reconnectWindowSeconds: 120,
     proxyUrl: `ws://127.0.0.1:${port}/v1/console`, expiresAt: new Date(Date.now() + 120_000).toISOString(),
   });
 }
@@ -266,8 +266,9 @@ function closeFrame(code, reason) {
   return frame(0x8, payload);
 }
 
-// Minimal RFB 3.8 server: VNC auth that accepts any response, one raw full-screen update
-// per non-incremental request. Enough to prove noVNC draws into #screen.
+// Minimal RFB 3.8 server: security type None (as the ws-proxy offers it: the host agent
+// answers QEMU's challenge), one raw full-screen update per non-incremental request.
+// Enough to prove noVNC draws into #screen.
 function serveRfb(socket) {
   let wire = Buffer.alloc(0);
   let rfb = Buffer.alloc(0);
@@ -292,13 +293,12 @@ function serveRfb(socket) {
       if (opcode === 0x2) rfb = Buffer.concat([rfb, payload]);
     }
     for (;;) {
-      const need = { version: 12, type: 1, response: 16, init: 1 }[stage] ?? messageLength(rfb);
+      const need = { version: 12, type: 1, init: 1 }[stage] ?? messageLength(rfb);
       if (need === 0 || rfb.length < need) break;
       const message = rfb.subarray(0, need);
       rfb = rfb.subarray(need);
-      if (stage === 'version') { send([1, 2]); stage = 'type'; }
-      else if (stage === 'type') { send(randomBytes(16)); stage = 'response'; }
-      else if (stage === 'response') { send([0, 0, 0, 0]); stage = 'init'; }
+      if (stage === 'version') { send([1, 1]); stage = 'type'; }
+      else if (stage === 'type') { send([0, 0, 0, 0]); stage = 'init'; }
       else if (stage === 'init') { send(serverInit()); stage = 'normal'; }
       else if (message[0] === 0) { shifts = { r: message[14], g: message[15], b: message[16] }; }
       else if (message[0] === 3 && message[1] === 0) { send(screen(shifts)); }

@@ -21,13 +21,29 @@ const CLOSE_CODES = new Map([
   [1008, { status: 'FORBIDDEN', text: 'The console proxy refused this client by policy.' }],
   [1009, { status: 'TOO_LARGE', text: 'A message exceeded the console proxy\'s frame size limit.' }],
   [1011, { status: 'INTERNAL', text: 'The console proxy hit an internal error.' }],
-  [1013, { status: 'OVERLOADED', text: 'The VM\'s host is at its console limit. Try again in a moment.' }],
+  [1013, { status: 'OVERLOADED', text: 'The console service is at a limit (too many consoles or connections). Try again in a moment.' }],
   [1014, { status: 'UPSTREAM_UNAVAILABLE', text: 'The VM\'s host agent is unreachable from the console proxy.' }],
   [4001, { status: 'TOKEN_REJECTED', text: 'The console ticket was refused (expired, already used, or invalid). Reconnect to get a fresh one.' }],
   [4003, { status: 'FORBIDDEN', final: 'revoked', text: 'Your access to this console was revoked or refused (permission removed, user disabled, or this page\'s origin not allowed). Ask an administrator if you need it again.' }],
   [4004, { status: 'NOT_FOUND', text: 'The VM was not found on its host.' }],
   [4009, { status: 'CONFLICT', final: 'taken-over', text: 'Another user took over this console.' }],
 ]);
+
+/**
+ * Closes after which the page may ask for a fresh ticket by itself: the network, the proxy or
+ * the host agent went away (restart, migration), or a limit said "try again later". Never a
+ * takeover (4009), a revocation (4003), a refused ticket or request (4001, 4004, 1003, 1007,
+ * 1008, 1009): those are decisions, and asking again would only repeat them.
+ */
+const RECONNECTABLE_CODES = new Set([1000, 1001, 1005, 1006, 1011, 1012, 1013, 1014]);
+
+/**
+ * Whether a console closed with `code` may reconnect by itself.
+ * @param {unknown} code the CloseEvent code
+ */
+export function mayReconnectAfter(code) {
+  return Number.isInteger(code) && RECONNECTABLE_CODES.has(code);
+}
 
 /**
  * Describes a close.
@@ -57,6 +73,6 @@ export function describeClose(code, reason) {
  */
 export function describeSecurityFailure(detail) {
   const reason = cleanText(detail?.reason, MAX_REASON_CHARS);
-  const base = 'VNC authentication failed: the one-time password was refused (already used or expired). Reconnect to get a fresh ticket.';
+  const base = 'The VNC security handshake failed (the console should be offered security type None). Reconnect to get a fresh ticket.';
   return reason ? `${base} Server says: "${reason}".` : base;
 }

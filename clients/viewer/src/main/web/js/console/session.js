@@ -2,8 +2,14 @@
  * One console page's connection: asks the engine for a ticket, opens the ws-proxy
  * WebSocket with the token as a subprotocol, hands it to noVNC, and reports status.
  *
- * Every connect() — the first and each Reconnect — asks the engine for a FRESH ticket:
- * the token's jti and the VNC password are one-time, so an old ticket can never work again.
+ * Every connect() — the first, each Reconnect and each automatic try — asks the engine for a
+ * FRESH ticket: the token's jti is one-time, so an old ticket can never work again. The page
+ * holds no VNC password: the host agent answers QEMU's challenge and offers security None.
+ *
+ * A connected console that drops for a reason that allows it (network, proxy or agent restart,
+ * migration; see reconnect.js) reconnects by itself within the ticket's reconnect window, with
+ * a visible "reconnecting" state, a bounded number of tries and growing delays, then gives up
+ * saying why. A takeover (4009), a revocation (4003) or a refused ticket never reconnects.
  *
  * The page opens the WebSocket itself (noVNC accepts a WebSocket instead of a URL) so it
  * can read the close code and reason, which noVNC does not report; the subprotocol list
@@ -12,18 +18,21 @@
  * When the engine answers 409 "the console is held by alice", the user is asked whether to
  * take over; on yes the ticket is asked again with `takeover: true` (the engine then ends
  * alice's console). A 403 (no takeover right, no permission) is shown as the engine words it.
+ * An automatic reconnect never takes over.
  *
  * Threading: browser main thread only; events of a superseded attempt are ignored by
  * comparing attempt numbers, so a late callback can never overwrite the current status.
  */
 import { ApiError, cleanText } from '../api/errors.js';
 import { describeClose, describeSecurityFailure } from './close-codes.js';
+import { ReconnectPlan, mayReconnectAfter, mayRetryTicketError } from './reconnect.js';
 import { heldBy } from './takeover.js';
 import { parseTicket, planConnection } from './ticket.js';
 
 export const STATE = Object.freeze({
   CONNECTING: 'connecting',
   CONNECTED: 'connected',
+  RECONNECTING: 'reconnecting',
   DISCONNECTED: 'disconnected',
   ERROR: 'error',
 });
@@ -38,6 +47,9 @@ export class ConsoleSession {
   #rfb = null;
   #scale;
   #state = STATE.DISCONNECTED;
+  /** The automatic reconnect under way, or null. */
+  #plan = null;
+  #timer = null;
 
   /**
    * @param {object} deps
@@ -52,9 +64,19 @@ export class ConsoleSession {
    * @param {(status: {state: string, text: string, reason?: string}) => void} deps.onStatus
    *   `reason` is set for a final close (taken-over, revoked): no reconnect is suggested
    * @param {boolean} [deps.scale] initial scaling
+   * @param {(run: () => void, ms: number) => unknown} [deps.setTimer] schedules an automatic try
+   * @param {(handle: unknown) => void} [deps.clearTimer]
+   * @param {() => number} [deps.now] milliseconds clock
+   * @param {() => number} [deps.random] in [0, 1), spreads retry delays
    */
   constructor(deps) {
-    this.#deps = deps;
+    this.#deps = {
+      setTimer: (run, ms) => setTimeout(run, ms),
+      clearTimer: (handle) => clearTimeout(handle),
+      now: () => Date.now(),
+      random: Math.random,
+      ...deps,
+    };
     this.#scale = deps.scale ?? true;
   }
 
@@ -73,17 +95,33 @@ export class ConsoleSession {
     return Boolean(this.#deps.viewOnly);
   }
 
-  /** Connects, or reconnects with a fresh ticket. Resolves once the WebSocket is handed to noVNC or failed. */
+  /**
+   * Connects, or reconnects with a fresh ticket (ending any automatic reconnect). Resolves once
+   * the WebSocket is handed to noVNC or failed.
+   */
   async connect() {
+    this.#stopReconnecting();
+    await this.#start(false);
+  }
+
+  async #start(automatic) {
     this.#closeCurrent();
     const attempt = ++this.#attempt;
     const current = () => attempt === this.#attempt;
-    this.#report(STATE.CONNECTING, 'Requesting a console ticket from the engine…');
+    if (!automatic) {
+      this.#report(STATE.CONNECTING, 'Requesting a console ticket from the engine…');
+    }
     let ticket;
     try {
-      ticket = await this.#requestTicket(current);
+      ticket = automatic ? parseTicket(await this.#deps.requestTicket({ takeover: false }))
+        : await this.#requestTicket(current);
     } catch (error) {
-      if (current()) {
+      if (!current()) {
+        return;
+      }
+      if (automatic) {
+        this.#retryOrGiveUp(attempt, errorText(error), mayRetryTicketError(error));
+      } else {
         this.#report(STATE.ERROR, errorText(error));
       }
       return;
@@ -119,6 +157,7 @@ export class ConsoleSession {
 
   /** Ends the console (page leaving). */
   disconnect() {
+    this.#stopReconnecting();
     this.#attempt++;
     this.#closeCurrent();
     this.#report(STATE.DISCONNECTED, 'Disconnected.');
@@ -154,6 +193,7 @@ export class ConsoleSession {
       rfb = this.#deps.createRfb(this.#deps.target, socket, plan.options);
     } catch (error) {
       // Never show error.message here: a browser error could quote the subprotocols.
+      this.#stopReconnecting();
       this.#report(STATE.ERROR, `Could not open the console connection (${cleanText(error?.name) || 'error'}).`);
       return;
     }
@@ -161,14 +201,17 @@ export class ConsoleSession {
     rfb.scaleViewport = this.#scale;
     // The server drops a view-only console's input too; this keeps noVNC from sending any.
     rfb.viewOnly = this.viewOnly;
-    this.#watch(attempt, socket, rfb, closed);
+    this.#watch(attempt, socket, rfb, closed, ticket);
   }
 
-  #watch(attempt, socket, rfb, closed) {
+  #watch(attempt, socket, rfb, closed, ticket) {
     const current = () => attempt === this.#attempt;
     let failure = null;
+    let connected = false;
     rfb.addEventListener('connect', () => {
       if (current()) {
+        connected = true;
+        this.#stopReconnecting();
         this.#report(STATE.CONNECTED, 'Connected.');
         rfb.focus?.();
       }
@@ -193,12 +236,60 @@ export class ConsoleSession {
       }
       this.#rfb = null;
       if (failure) {
+        this.#stopReconnecting();
         this.#report(STATE.ERROR, failure);
         return;
       }
-      const close = describeClose(closeInfo?.code, closeInfo?.reason);
-      this.#report(STATE.DISCONNECTED, close.text, close.final);
+      this.#dropped(attempt, describeClose(closeInfo?.code, closeInfo?.reason), connected, ticket);
     });
+  }
+
+  /** A console (or an automatic try) ended: reconnect by itself when allowed, else say why. */
+  #dropped(attempt, close, connected, ticket) {
+    const allowed = !close.final && mayReconnectAfter(close.code);
+    if (this.#plan !== null) {
+      this.#retryOrGiveUp(attempt, close.text, allowed, close.final);
+      return;
+    }
+    if (connected && allowed && ticket.reconnectWindowSeconds > 0) {
+      this.#plan = new ReconnectPlan(ticket.reconnectWindowSeconds, this.#deps.now());
+      this.#retryOrGiveUp(attempt, close.text, true);
+      return;
+    }
+    this.#report(STATE.DISCONNECTED, close.text, close.final);
+  }
+
+  /** Schedules the next automatic try, or ends the reconnect saying why. */
+  #retryOrGiveUp(attempt, why, retriable, final = '') {
+    const plan = this.#plan;
+    if (!retriable) {
+      this.#stopReconnecting();
+      this.#report(STATE.DISCONNECTED, `Could not reconnect: ${why}`, final);
+      return;
+    }
+    const next = plan.next(this.#deps.now(), this.#deps.random);
+    if ('stop' in next) {
+      this.#stopReconnecting();
+      this.#report(STATE.DISCONNECTED, `Stopped reconnecting: ${next.stop}. Last: ${why} Press Reconnect to try again.`);
+      return;
+    }
+    const seconds = Math.max(1, Math.round(next.delayMs / 1000));
+    this.#report(STATE.RECONNECTING, `Connection lost: ${why} Reconnecting in ${seconds} s (try ${next.try}).`);
+    this.#timer = this.#deps.setTimer(() => {
+      this.#timer = null;
+      if (attempt === this.#attempt && this.#plan === plan) {
+        this.#report(STATE.RECONNECTING, `Reconnecting (try ${next.try}): asking the engine for a fresh ticket…`);
+        this.#start(true);
+      }
+    }, next.delayMs);
+  }
+
+  #stopReconnecting() {
+    this.#plan = null;
+    if (this.#timer !== null) {
+      this.#deps.clearTimer(this.#timer);
+      this.#timer = null;
+    }
   }
 
   #closeCurrent() {

@@ -1,7 +1,9 @@
 /**
  * The console ticket from POST /api/v1/vms/{id}/consoles and how it becomes a noVNC
- * connection. The token travels only in the WebSocket subprotocol list (never in a URL),
- * and no error message here ever contains the token or the password.
+ * connection. The signed token is the only credential: the token travels only in the
+ * WebSocket subprotocol list (never in a URL), no error message here ever contains it, and
+ * the page holds no VNC password — the host agent answers QEMU's challenge itself and the
+ * page is offered RFB security type None. A `password` field in an answer is ignored.
  */
 import { ApiError } from '../api/errors.js';
 
@@ -12,17 +14,18 @@ export const MAX_TOKEN_CHARS = 4096;
 // A compact JWS: three base64url parts. These characters are also valid in a
 // Sec-WebSocket-Protocol token, so the browser never throws an error that would echo it.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-// The host agent accepts 1–8 printable ASCII characters (the VNC DES limit).
-const VNC_PASSWORD = /^[\x20-\x7e]{1,8}$/;
+/** The engine allows reconnect windows of 0 (off) to 600 s (docs/contracts.md, console policy). */
+export const MAX_RECONNECT_WINDOW_SECONDS = 600;
 
 /**
  * @typedef {object} ConsoleTicket
  * @property {string} sessionId
  * @property {string} vmId
  * @property {string} token compact JWS; secret
- * @property {string} password VNC password; secret
  * @property {string} proxyUrl ws: or wss: URL of the ws-proxy
  * @property {string} expiresAt
+ * @property {number} reconnectWindowSeconds how long after a drop the page may ask for a fresh
+ *   ticket by itself; 0 = never
  */
 
 /**
@@ -35,24 +38,22 @@ export function parseTicket(data) {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw badTicket('it is not an object');
   }
-  const { sessionId, vmId, token, password, proxyUrl, expiresAt } = data;
+  const { sessionId, vmId, token, proxyUrl, expiresAt, reconnectWindowSeconds } = data;
   if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS || !COMPACT_JWS.test(token)) {
     throw badTicket('its token is missing or malformed');
-  }
-  if (typeof password !== 'string' || !VNC_PASSWORD.test(password)) {
-    throw badTicket('its VNC password is missing or malformed');
   }
   if (typeof proxyUrl !== 'string') {
     throw badTicket('its proxyUrl is missing');
   }
-  checkProxyUrl(proxyUrl, [token, password]);
+  checkProxyUrl(proxyUrl, [token]);
   return {
     sessionId: typeof sessionId === 'string' ? sessionId : '',
     vmId: typeof vmId === 'string' ? vmId : '',
     token,
-    password,
     proxyUrl,
     expiresAt: typeof expiresAt === 'string' ? expiresAt : '',
+    reconnectWindowSeconds: Number.isInteger(reconnectWindowSeconds) && reconnectWindowSeconds > 0
+      ? Math.min(reconnectWindowSeconds, MAX_RECONNECT_WINDOW_SECONDS) : 0,
   };
 }
 
@@ -87,15 +88,14 @@ function badTicket(why) {
 }
 
 /**
- * The noVNC RFB options for a ticket: the token only as a subprotocol, the password only
- * as VNC credentials.
+ * The noVNC RFB options for a ticket: the token only as a subprotocol, and no credentials
+ * (the console is offered security type None; a VNC password request is refused by the page).
  * @param {ConsoleTicket} ticket
  */
 export function buildRfbOptions(ticket) {
   return {
     shared: true,
     wsProtocols: [VNC_PROTOCOL, TOKEN_PROTOCOL_PREFIX + ticket.token],
-    credentials: { password: ticket.password },
   };
 }
 
