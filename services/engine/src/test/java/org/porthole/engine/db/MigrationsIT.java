@@ -30,10 +30,11 @@ class MigrationsIT {
 
     private static final List<String> TABLES =
             List.of("acl_entries", "applied_events", "audit_events", "console_policies", "console_sessions",
-                    "disconnect_actions", "guest_states", "hosts", "signing_keys", "vm_tags", "vms");
+                    "disconnect_actions", "exposed_console_opt_ins", "guest_states", "hosts", "signing_keys", "vm_tags",
+                    "vms");
 
     /** V1..V5 create one table each; V6 adds console_sessions.close_reason. */
-    private static final int MIGRATIONS = 8;
+    private static final int MIGRATIONS = 9;
 
     @Inject
     DataSource dataSource;
