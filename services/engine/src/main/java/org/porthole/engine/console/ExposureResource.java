@@ -1,8 +1,10 @@
 package org.porthole.engine.console;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.porthole.engine.acl.AccessEvaluator;
+import org.porthole.engine.agent.AgentCallException;
 import org.porthole.engine.audit.AuditKind;
 import org.porthole.engine.audit.AuditLog;
 import org.porthole.engine.audit.AuditRecord;
@@ -33,8 +36,8 @@ import org.porthole.status.PortholeStatus;
  * REST: a porthole-admin's opt-in for consoles of a VM whose VNC listens beyond loopback
  * ({@code /api/v1/vms/{id}/exposed-consoles}: GET, PUT allows, DELETE withdraws). Such a VM is
  * reachable around Porthole, so it gets no tickets until someone answerable decided it may; each
- * change is audited with who made it. Live consoles are not ended by a withdrawal; new tickets are
- * refused from then on.
+ * change is audited with who made it. A withdrawal ends the VM's live consoles (closed
+ * {@code revoked}, audited) and refuses new tickets from then on.
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -47,6 +50,8 @@ public class ExposureResource {
     private static final String PATH = "/vms/{id}/exposed-consoles";
 
     private final Transactions transactions;
+    private final SessionRepository sessions;
+    private final ConsoleEnder ender;
     private final ExposureRepository exposure;
     private final VmRepository vms;
     private final AuditLog audit;
@@ -54,9 +59,11 @@ public class ExposureResource {
     private final Clock clock;
 
     @Inject
-    public ExposureResource(Transactions transactions, ExposureRepository exposure, VmRepository vms, AuditLog audit,
-            CurrentCaller callers, Clock clock) {
+    public ExposureResource(Transactions transactions, SessionRepository sessions, ConsoleEnder ender,
+            ExposureRepository exposure, VmRepository vms, AuditLog audit, CurrentCaller callers, Clock clock) {
         this.transactions = transactions;
+        this.sessions = sessions;
+        this.ender = ender;
         this.exposure = exposure;
         this.vms = vms;
         this.audit = audit;
@@ -90,6 +97,7 @@ public class ExposureResource {
         requireAdmin(caller);
         Instant now = clock.instant();
         return transactions.inTransaction(c -> {
+            sessions.lockVm(c, vmId);
             Vm vm = vms.find(c, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId)).vm();
             boolean changed = allow ? exposure.optIn(c, vmId, caller.name(), now) : exposure.optOut(c, vmId);
             if (changed) {
@@ -97,9 +105,37 @@ public class ExposureResource {
                         caller.name(), caller.clientAddress(), vmId, null,
                         allow ? "consoles of an exposed VM allowed" : "consoles of an exposed VM no longer allowed",
                         Map.of("exposed", isExposed(vm))));
+                if (!allow && isExposed(vm)) {
+                    endLiveConsoles(c, vm, caller, now);
+                }
             }
             return view(vm, exposure.find(c, vmId));
         });
+    }
+
+    /**
+     * A withdrawn opt-in ends the VM's live consoles too (as a revoked ACL does), under the VM's
+     * ticket lock so none is issued meanwhile. When the agent cannot be told, nothing changes (503).
+     */
+    private void endLiveConsoles(Connection c, Vm vm, Caller caller, Instant now) throws SQLException {
+        List<ConsoleSession> live = sessions.liveOnVm(c, vm.id(), now);
+        if (live.isEmpty()) {
+            return;
+        }
+        String reason = "consoles of this VM are no longer allowed: its VNC listens beyond loopback";
+        try {
+            ender.end(vm.hostId(), vm.id(), live.stream().map(ConsoleSession::id).toList(), PortholeStatus.FORBIDDEN,
+                    reason);
+        } catch (AgentCallException e) {
+            throw new ApiException(PortholeStatus.UPSTREAM_UNAVAILABLE, "the live consoles of VM " + vm.id()
+                    + " could not be ended (its host agent did not answer); nothing changed");
+        }
+        for (ConsoleSession session : live) {
+            if (sessions.markEnded(c, session.id(), now, Revocation.CLOSE_REASON)) {
+                audit.record(c, AuditRecord.of(AuditKind.REVOKED, now, caller.name(), caller.clientAddress(), vm.id(),
+                        session.id(), reason, Map.of("owner", session.owner(), "mode", session.mode().wireName())));
+            }
+        }
     }
 
     private static void requireAdmin(Caller caller) {

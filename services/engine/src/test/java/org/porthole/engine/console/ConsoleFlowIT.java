@@ -171,6 +171,10 @@ class ConsoleFlowIT {
 
         given().delete(path).then().statusCode(200).body("allowed", equalTo(false));
         given().post("/api/v1/vms/" + EXPOSED + "/consoles").then().statusCode(409);
+        assertThat(EngineApi.session(sessionId).getString("closeReason")).as("a withdrawal ends live consoles")
+                .isEqualTo("revoked");
+        assertThat(agent.endCalls()).anyMatch(c -> c.request().getSessionIdsList().contains(sessionId.toString())
+                && c.request().getStatus().equals("FORBIDDEN"));
         List<String> kinds = given().get("/api/v1/audit?vm=" + EXPOSED).jsonPath().getList("kind");
         assertThat(kinds).contains("vm.exposed-consoles-allowed", "vm.exposed-consoles-disallowed");
         assertThat(given().get("/api/v1/audit?vm=" + EXPOSED).jsonPath()
