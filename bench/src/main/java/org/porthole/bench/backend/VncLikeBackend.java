@@ -14,16 +14,25 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * A TCP server that speaks like a VNC server as far as a relay can tell: it sends the RFB 3.8
- * banner on accept, then sources, sinks or echoes bytes depending on the port. One NIO selector
+ * A TCP server that speaks like a VNC server started with a password, as far as a relay can
+ * tell: on accept it sends the RFB 3.8 banner, one security type (VNC Authentication) and a
+ * challenge, accepts any 16-byte response (a benchmark has no password; the relay's real
+ * handshake code runs), answers SecurityResult OK, and after the client's ClientInit byte
+ * sources, sinks or echoes bytes depending on the port. One NIO selector
  * thread serves every connection of every mode (the relays under test, not this, must be the
  * bottleneck: a 64 KiB write loop on one core outruns any relay).
  *
  * <p>Threading: every field below is touched only by the selector thread, except {@link #close}.
  */
 public final class VncLikeBackend implements AutoCloseable {
-  /** What a VNC server sends first; clients count a connection as established when it arrived. */
+  /** What a VNC server sends first. */
   public static final byte[] BANNER = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
+  /** The banner, the security types [VNC Authentication] and a 16-byte challenge: sent at once. */
+  private static final byte[] GREETING = ByteBuffer.allocate(BANNER.length + 2 + 16)
+      .put(BANNER).put((byte) 1).put((byte) 2).array();
+  /** The client's version, security type and response, then its ClientInit. */
+  private static final int CLIENT_AUTH_BYTES = 12 + 1 + 16;
+  private static final byte[] RESULT_OK = {0, 0, 0, 0};
   static final int CHUNK = 64 * 1024;
   private static final int WRITES_PER_WAKEUP = 16;
 
@@ -60,15 +69,21 @@ public final class VncLikeBackend implements AutoCloseable {
     return listeners.get(mode).socket().getLocalPort();
   }
 
-  /** Per-connection state: its mode and what is still to be written (banner, echo). */
+  /** Per-connection state: its mode, the handshake, what is still to be written (greeting, echo). */
   private static final class Conn {
     final BackendMode mode;
     ByteBuffer pending;
     int sourceOffset;
+    /** Client bytes of the handshake still to come (version, type, response, ClientInit). */
+    int handshakeLeft = CLIENT_AUTH_BYTES + 1;
 
     Conn(BackendMode mode) {
       this.mode = mode;
-      this.pending = ByteBuffer.wrap(BANNER);
+      this.pending = ByteBuffer.wrap(GREETING);
+    }
+
+    boolean ready() {
+      return handshakeLeft == 0;
     }
   }
 
@@ -128,7 +143,7 @@ public final class VncLikeBackend implements AutoCloseable {
       }
       conn.pending = null;
     }
-    if (conn.mode == BackendMode.SOURCE) {
+    if (conn.mode == BackendMode.SOURCE && conn.ready()) {
       // A bounded number of writes per wake-up, so one fast reader cannot starve the others.
       for (int i = 0; i < WRITES_PER_WAKEUP; i++) {
         ByteBuffer chunk = sourceChunk.duplicate();
@@ -153,10 +168,13 @@ public final class VncLikeBackend implements AutoCloseable {
       closeQuietly(key);
       return;
     }
-    if (conn.mode != BackendMode.ECHO || n == 0) {
+    readBuffer.flip();
+    if (!conn.ready() && !handshake(key, conn)) {
       return;
     }
-    readBuffer.flip();
+    if (conn.mode != BackendMode.ECHO || !readBuffer.hasRemaining()) {
+      return;
+    }
     ch.write(readBuffer);
     if (readBuffer.hasRemaining()) {
       ByteBuffer rest = ByteBuffer.allocate(readBuffer.remaining());
@@ -164,6 +182,27 @@ public final class VncLikeBackend implements AutoCloseable {
       conn.pending = rest;
       key.interestOps(SelectionKey.OP_WRITE);
     }
+  }
+
+  /**
+   * Consumes the client's handshake bytes from the read buffer: after the response, OK; after
+   * ClientInit, the mode starts. True when the handshake is done (the buffer holds what follows).
+   */
+  private boolean handshake(SelectionKey key, Conn conn) throws IOException {
+    int n = Math.min(conn.handshakeLeft, readBuffer.remaining());
+    readBuffer.position(readBuffer.position() + n);
+    boolean responded = conn.handshakeLeft > 1 && conn.handshakeLeft - n <= 1;
+    conn.handshakeLeft -= n;
+    if (responded) {
+      ((SocketChannel) key.channel()).write(ByteBuffer.wrap(RESULT_OK));
+    }
+    if (!conn.ready()) {
+      return false;
+    }
+    if (conn.mode == BackendMode.SOURCE) {
+      key.interestOps(SelectionKey.OP_WRITE | SelectionKey.OP_READ);
+    }
+    return true;
   }
 
   private static void closeQuietly(SelectionKey key) {

@@ -4,18 +4,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import org.porthole.bench.backend.VncLikeBackend;
 
 /**
- * Base of every measuring client: a console counts as established when the backend's RFB banner
- * arrived through the path (for Porthole: after both token checks and the agent's backend
- * connect). Subclasses see the bytes after the banner. Each instance serves one channel and runs
+ * Base of every measuring client: a console counts as established when its RFB handshake is
+ * done through the path (for Porthole: after both token checks, the agent's authentication to
+ * the backend and the agent's own handshake, security None; directly: the backend's VNC
+ * Authentication) and ClientInit was sent. Subclasses see the bytes after the handshake. Each instance serves one channel and runs
  * on that channel's event loop; {@link #onClosed} runs exactly once, also when the connect fails.
  */
 public abstract class ConsoleClient extends ChannelInboundHandlerAdapter {
-  private static final byte[] BANNER = VncLikeBackend.BANNER;
-
-  private int bannerSeen;
+  private final RfbHandshake handshake = new RfbHandshake();
   private boolean established;
   private boolean closed;
 
@@ -27,15 +25,22 @@ public abstract class ConsoleClient extends ChannelInboundHandlerAdapter {
     }
     ByteBuf buf = (ByteBuf) msg;
     try {
-      while (bannerSeen < BANNER.length && buf.isReadable()) {
-        if (buf.readByte() != BANNER[bannerSeen++]) {
+      if (!handshake.done()) {
+        ByteBuf reply;
+        try {
+          reply = handshake.accept(buf);
+        } catch (IllegalStateException e) {
           ctx.close();
           return;
         }
-        if (bannerSeen == BANNER.length) {
-          established = true;
-          onEstablished(ctx);
+        if (reply != null) {
+          ctx.writeAndFlush(reply);
         }
+        if (!handshake.done()) {
+          return;
+        }
+        established = true;
+        onEstablished(ctx);
       }
       if (buf.isReadable()) {
         onData(ctx, buf);
@@ -67,12 +72,12 @@ public abstract class ConsoleClient extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The banner arrived: the console is usable. */
+  /** The handshake is done and ClientInit sent: the console is usable. */
   protected abstract void onEstablished(ChannelHandlerContext ctx);
 
-  /** Bytes after the banner; the caller releases {@code data}. */
+  /** Bytes after the handshake; the caller releases {@code data}. */
   protected void onData(ChannelHandlerContext ctx, ByteBuf data) {}
 
-  /** The connection ended (or never started); {@code wasEstablished} tells whether the banner had arrived. */
+  /** The connection ended (or never started); {@code wasEstablished} tells whether the handshake was done. */
   protected void onClosed(boolean wasEstablished) {}
 }

@@ -30,7 +30,8 @@ public record AgentConfig(
     String tokenIssuer,
     String tokenAudience,
     Optional<InetSocketAddress> consoleBackend,
-    int maxConsoles) {
+    int maxConsoles,
+    int maxConsolesPerVm) {
 
   public static final String LIBVIRT_URI = "porthole.agent.libvirt-uri";
   public static final String BIND = "porthole.agent.bind";
@@ -38,6 +39,7 @@ public record AgentConfig(
   public static final String HOST_ID = "porthole.agent.host-id";
   public static final String CONSOLE_BACKEND = "porthole.agent.console-backend";
   public static final String MAX_CONSOLES = "porthole.agent.max-consoles";
+  public static final String MAX_CONSOLES_PER_VM = "porthole.agent.max-consoles-per-vm";
   public static final String KAFKA_BOOTSTRAP = "porthole.kafka.bootstrap";
   public static final String JWKS_URL = "porthole.jwks.url";
   public static final String TOKEN_ISSUER = "porthole.token.issuer";
@@ -48,6 +50,9 @@ public record AgentConfig(
   private static final int DEFAULT_PORT = 9443;
   private static final int DEFAULT_MAX_CONSOLES = 20_000;
   private static final int MAX_MAX_CONSOLES = 1_000_000;
+  /** Below QEMU's 32 VNC clients per display, so QEMU never refuses a relay for that. */
+  private static final int DEFAULT_MAX_CONSOLES_PER_VM = 30;
+  private static final int MAX_MAX_CONSOLES_PER_VM = 31;
 
   /** Reads every key, failing with a message that names the key when a value is bad. */
   public static AgentConfig from(Settings s) {
@@ -78,7 +83,8 @@ public record AgentConfig(
         s.get(TOKEN_ISSUER, "porthole-engine"),
         s.get(TOKEN_AUDIENCE, "porthole-console"),
         backend.map(AgentConfig::loopbackAddress),
-        s.getInt(MAX_CONSOLES, DEFAULT_MAX_CONSOLES, 1, MAX_MAX_CONSOLES));
+        s.getInt(MAX_CONSOLES, DEFAULT_MAX_CONSOLES, 1, MAX_MAX_CONSOLES),
+        s.getInt(MAX_CONSOLES_PER_VM, DEFAULT_MAX_CONSOLES_PER_VM, 1, MAX_MAX_CONSOLES_PER_VM));
   }
 
   /** True when libvirt is off and consoles go to {@link #consoleBackend()}. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,6 +23,7 @@ import org.porthole.hostagent.events.EventFactory;
 import org.porthole.hostagent.events.EventSink;
 import org.porthole.hostagent.events.HostHeartbeat;
 import org.porthole.hostagent.events.KafkaEventPublisher;
+import org.porthole.hostagent.events.RelayEvents;
 import org.porthole.hostagent.events.TopicBootstrap;
 import org.porthole.hostagent.events.Topics;
 import org.porthole.hostagent.authz.CallerIdentity;
@@ -46,8 +48,11 @@ import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.ConsoleTargets;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.VncTargets;
-import org.porthole.hostagent.ticket.ReconnectWindow;
+import org.porthole.hostagent.relay.RelayListener;
+import org.porthole.hostagent.ticket.LegacyTickets;
+import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.hostagent.ticket.SessionTickets;
+import org.porthole.hostagent.ticket.StartedDomains;
 import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
@@ -62,6 +67,9 @@ import org.porthole.token.TokenVerifier;
 public final class HostAgent implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HostAgent.class.getName());
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+  /** From a relay's password set to QEMU's SecurityResult; the password lives a little longer. */
+  private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
+  private static final int PASSWORD_THREADS = 2;
   /** Unary calls (inventory, tickets) may wait on libvirt: a small pool that idles to zero. */
   private static final int UNARY_THREADS = 16;
   private static final int UNARY_QUEUE = 1024;
@@ -104,32 +112,40 @@ public final class HostAgent implements AutoCloseable {
     Hypervisor hypervisor;
     SessionTickets tickets;
     ConsoleTargets targets;
+    PasswordTurns turns;
     ConsolePolicies policies = new ConsolePolicies();
     Guests guests = Guests.NONE;
+    DisconnectActions actions = null;
+    List<RelayListener> relayListeners = new ArrayList<>();
+    if (sink != null) {
+      relayListeners.add(new RelayEvents(sink, factory));
+    }
     if (config.benchmark()) {
       hypervisor = new BenchmarkHypervisor();
       tickets = new BenchmarkTickets();
+      turns = push(parts, new PasswordTurns(BenchmarkTickets.NO_PASSWORDS, clock,
+          PASSWORD_THREADS));
       targets = new BenchmarkBackend(config.consoleBackend().orElseThrow());
     } else {
       LibvirtSession libvirt = push(parts, LibvirtSession.open(config.libvirtUri()));
       LibvirtInventory inventory = new LibvirtInventory(libvirt);
-      ReconnectWindow window = push(parts, new ReconnectWindow(
-          new TicketService(libvirt.connect(), clock),
-          vm -> policies.get(vm).reconnectWindowSeconds(), clock));
+      TicketService passwords = new TicketService(libvirt.connect(), clock);
+      turns = push(parts, new PasswordTurns(passwords, clock, PASSWORD_THREADS));
       GuestChannels channels = push(parts, new GuestChannels(
           new LibvirtGuestSockets(libvirt.connect()), GuestTimings.DEFAULT, clock,
           identity.agentVersion(),
           state -> sink.publish(Topics.GUESTS, state.vmUuid(), factory.guestState(state))));
-      DisconnectActions actions = push(parts, new DisconnectActions(channels, policies,
+      actions = push(parts, new DisconnectActions(channels, policies,
           (vm, action, confirmed, reason, state) -> sink.publish(Topics.GUESTS, vm,
               factory.disconnectAction(state, action, confirmed, reason))));
-      DomainEventRouter router = push(parts, new DomainEventRouter(registry, window, inventory,
-          sink, factory, List.of(channels, window, actions)));
+      relayListeners.add(actions);
+      DomainEventRouter router = push(parts, new DomainEventRouter(registry, turns, inventory,
+          sink, factory, List.of(channels, new StartedDomains(turns))));
       push(parts, GraphicsEvents.register(libvirt, router::onGraphics, clock));
       push(parts, LifecycleEvents.register(libvirt, router::onLifecycle, clock));
       channels.scan();
       guests = channels;
-      tickets = window;
+      tickets = new LegacyTickets(passwords, turns, clock);
       hypervisor = inventory;
       targets = new VncTargets(inventory);
     }
@@ -141,8 +157,9 @@ public final class HostAgent implements AutoCloseable {
         config.tokenIssuer(), config.tokenAudience(), clock);
     ConsoleAuthorizer authorizer = new ConsoleAuthorizer(
         verifier, new ReplayGuard(clock), identity.hostId(), identity.startedAt());
-    ConsoleRelays relays = push(parts, new ConsoleRelays(
-        authorizer, targets, registry, config.maxConsoles(), OPEN_TIMEOUT));
+    ConsoleRelays relays = push(parts, new ConsoleRelays(authorizer, targets, registry, turns,
+        new ConsoleRelays.RelayLimits(config.maxConsoles(), config.maxConsolesPerVm(),
+            OPEN_TIMEOUT, AUTH_TIMEOUT), RelayListener.all(relayListeners)));
 
     ThreadPoolExecutor unaryCalls = new ThreadPoolExecutor(UNARY_THREADS, UNARY_THREADS,
         UNARY_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(UNARY_QUEUE),
@@ -152,7 +169,8 @@ public final class HostAgent implements AutoCloseable {
     Server server = AgentServer.start(config.bindAddress(), config.port(),
         ServerTls.of(TlsFiles.resolve(settings, ServiceIdentity.hostAgent(identity.hostId()))),
         new RoleInterceptor(CallerIdentity.FROM_TLS, new RefusalLog(clock)),
-        new HostAgentService(identity, hypervisor, tickets, relays, guests, policies), unaryCalls, relays.loops());
+        new HostAgentService(identity, hypervisor, tickets, relays, guests, policies, actions),
+        unaryCalls, relays.loops());
     parts.push(() -> stopServer(server));
     logStarted(config, identity, server, hypervisor.listDomains().size());
     return new HostAgent(identity, server, relays, parts);

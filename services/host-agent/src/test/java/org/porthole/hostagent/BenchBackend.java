@@ -19,13 +19,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The TCP server a benchmark-mode agent relays to, on 127.0.0.1. The client's first byte picks
- * the mode: {@code E} echoes every later byte, {@code S} sends 16 KiB blocks as fast as the
- * socket takes them (counting what the kernel accepted, so a stalled send is visible).
+ * The TCP server a benchmark-mode agent relays to, on 127.0.0.1. It first speaks like QEMU with
+ * a password: RFB 3.8, VNC Authentication, a challenge, and OK for any response (a benchmark
+ * backend has no password; the agent's handshake code runs as for a VM). Then the client's first
+ * byte (in the ClientInit's place) picks the mode: {@code E} echoes every later byte, {@code S}
+ * sends 16 KiB blocks as fast as the socket takes them (counting what the kernel accepted, so a
+ * stalled send is visible).
  */
 final class BenchBackend implements AutoCloseable {
   static final byte ECHO = 'E';
   static final byte SOURCE = 'S';
+  /** Version, one security type (VNC Authentication), a 16-byte challenge: sent at once. */
+  private static final byte[] GREETING = TestBytes.concat(
+      "RFB 003.008\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[] {1, 2},
+      new byte[16]);
+  /** The agent's version, security type and 16-byte response. */
+  private static final int AGENT_HANDSHAKE_BYTES = 12 + 1 + 16;
   private static final ByteBuf BLOCK = Unpooled.unreleasableBuffer(
       Unpooled.directBuffer(16 * 1024).writeZero(16 * 1024).asReadOnly());
 
@@ -51,10 +60,12 @@ final class BenchBackend implements AutoCloseable {
 
   private final class Mode extends ChannelInboundHandlerAdapter {
     private byte mode;
+    private int handshakeLeft = AGENT_HANDSHAKE_BYTES;
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       open.incrementAndGet();
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(GREETING));
     }
 
     @Override
@@ -65,6 +76,14 @@ final class BenchBackend implements AutoCloseable {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf in = (ByteBuf) msg;
+      if (handshakeLeft > 0) {
+        int n = Math.min(handshakeLeft, in.readableBytes());
+        in.skipBytes(n);
+        handshakeLeft -= n;
+        if (handshakeLeft == 0) {
+          ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0})); // SecurityResult OK
+        }
+      }
       if (mode == 0 && in.isReadable()) {
         mode = in.readByte();
         if (mode == SOURCE) {

@@ -14,12 +14,17 @@ import org.porthole.api.hostagent.v1.ConsoleOpen;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 
 /**
- * One OpenConsole stream for the benchmark-mode tests: counts the data bytes it received, can
- * stop requesting messages (a reader that stopped reading), and can wait for bytes.
+ * One OpenConsole stream for the benchmark-mode tests: answers the agent's handshake (RFB 3.8,
+ * security None), counts the data bytes it received after it, can stop requesting messages (a
+ * reader that stopped reading), and can wait for bytes.
  */
 final class BenchConsole implements ClientResponseObserver<ConsoleFrame, ConsoleFrame> {
   private final boolean autoRead;
-  private final AtomicLong received = new AtomicLong();
+  /** The agent's banner, its security types [None] and SecurityResult OK. */
+  static final int AGENT_HANDSHAKE_BYTES = 12 + 2 + 4;
+  private static final byte[] CLIENT_HANDSHAKE = TestBytes.concat(
+      "RFB 003.008\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[] {1});
+  private final AtomicLong received = new AtomicLong(-AGENT_HANDSHAKE_BYTES);
   private final Semaphore arrivals = new Semaphore(0);
   final CompletableFuture<Status> status = new CompletableFuture<>();
   private ClientCallStreamObserver<ConsoleFrame> requests;
@@ -28,14 +33,17 @@ final class BenchConsole implements ClientResponseObserver<ConsoleFrame, Console
     this.autoRead = autoRead;
   }
 
-  /** Opens a console and sends {@code mode} (the backend's mode byte) as its first data. */
+  /**
+   * Opens a console, answers the agent's handshake ahead (gRPC holds it until the agent asks)
+   * and sends {@code mode} (the backend's mode byte) as its first data after it.
+   */
   static BenchConsole open(HostAgentGrpc.HostAgentStub stub, String token, byte mode,
       boolean autoRead) {
     BenchConsole c = new BenchConsole(autoRead);
     stub.openConsole(c);
     c.requests.onNext(ConsoleFrame.newBuilder().setOpen(ConsoleOpen.newBuilder()
         .setToken(token).setClientAddress("127.0.0.1")).build());
-    c.send(new byte[] {mode});
+    c.send(TestBytes.concat(CLIENT_HANDSHAKE, new byte[] {mode}));
     return c;
   }
 
@@ -43,7 +51,8 @@ final class BenchConsole implements ClientResponseObserver<ConsoleFrame, Console
   public void beforeStart(ClientCallStreamObserver<ConsoleFrame> r) {
     requests = r;
     if (!autoRead) {
-      r.disableAutoRequestWithInitial(1);
+      // the agent's banner, its answers to the handshake, one chunk of data
+      r.disableAutoRequestWithInitial(3);
     }
   }
 
@@ -75,8 +84,9 @@ final class BenchConsole implements ClientResponseObserver<ConsoleFrame, Console
     return requests.isReady();
   }
 
+  /** Bytes received after the agent's handshake. */
   long received() {
-    return received.get();
+    return Math.max(0, received.get());
   }
 
   /** Waits until at least {@code total} bytes arrived in all; false after {@code ms}. */

@@ -149,8 +149,9 @@ class BenchmarkModeIT {
   }
 
   private BenchConsole console(byte mode, boolean autoRead) {
-    BenchConsole c = BenchConsole.open(stub, tokens.token("s-" + UUID.randomUUID(), VM, hostId),
-        mode, autoRead);
+    // A VM per console, as the bench's tokens do: per-VM caps and password turns are per VM.
+    BenchConsole c = BenchConsole.open(stub, tokens.token("s-" + UUID.randomUUID(),
+        UUID.randomUUID().toString(), hostId), mode, autoRead);
     opened.add(c);
     return c;
   }

@@ -24,6 +24,7 @@ import org.porthole.hostagent.guest.GuestCommand;
 import org.porthole.hostagent.guest.GuestSnapshot;
 import org.porthole.hostagent.guest.GuestTimings;
 import org.porthole.hostagent.guest.LibvirtGuestSockets;
+import org.porthole.hostagent.relay.RelayedConsole;
 import org.porthole.hostagent.libvirt.LibvirtSession;
 import org.porthole.hostagent.libvirt.LifecycleEvents;
 import org.porthole.stack.DemoVm;
@@ -118,14 +119,24 @@ class GuestAgentVmIT {
     List<String> outcomes = new CopyOnWriteArrayList<>();
     try (DisconnectActions actions = new DisconnectActions(channels, policies,
         (v, action, confirmed, reason, state) -> outcomes.add(confirmed + ":" + reason))) {
+      RelayedConsole console = new RelayedConsole("it-session", vm, "tester", false,
+          "203.0.113.9", Instant.now());
+      actions.authenticated(console);
       Instant disconnected = Instant.now();
-      actions.disconnected(vm);
+      actions.ended(console);
       // Issue 4, acceptance 1: the guest confirms `locked` within 2 s + grace + 1 s.
       await("the lock is confirmed", Duration.ofMillis(3000 + GRACE_MS), () -> !outcomes.isEmpty());
       System.out.printf("guest VM: disconnect to confirmed lock %d ms (grace %d ms)%n",
           Duration.between(disconnected, Instant.now()).toMillis(), GRACE_MS);
+
+      // A takeover: the action runs at once and the answer waits for the guest's reply.
+      Instant asked = Instant.now();
+      DisconnectActions.Outcome now = actions.applyNow(vm).get(10, TimeUnit.SECONDS);
+      System.out.printf("guest VM: applyNow to confirmed lock %d ms%n",
+          Duration.between(asked, Instant.now()).toMillis());
+      assertThat(now.confirmed()).isTrue();
     }
-    assertThat(outcomes).containsExactly("true:");
+    assertThat(outcomes).containsExactly("true:", "true:");
     assertThat(channels.state(vm).locked()).isTrue();
     assertThat(channels.command(vm, GuestCommand.of(GuestCommand.Kind.REFRESH))
         .get(10, TimeUnit.SECONDS).session()).isEqualTo(GuestSnapshot.Session.LOCKED);

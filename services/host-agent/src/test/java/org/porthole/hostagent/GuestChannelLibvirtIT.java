@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,9 @@ import org.porthole.hostagent.guest.LibvirtGuestSockets;
 import org.porthole.hostagent.libvirt.LibvirtInventory;
 import org.porthole.hostagent.libvirt.LibvirtSession;
 import org.porthole.hostagent.libvirt.LifecycleEvents;
-import org.porthole.hostagent.ticket.ReconnectWindow;
+import org.porthole.hostagent.libvirt.LifecycleSignal;
+import org.porthole.hostagent.ticket.PasswordTurns;
+import org.porthole.hostagent.ticket.StartedDomains;
 import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.status.PortholeStatus;
 
@@ -129,24 +132,41 @@ class GuestChannelLibvirtIT {
   }
 
   @Test
-  void reconnectWindowReArmsTheRealPasswordAndExpiresItAfterwards() throws Exception {
-    Domain d = domains.start("window", VNC);
+  void relayPasswordIsSetForSecondsAndExpiredWhenItsTurnEnds() throws Exception {
+    Domain d = domains.start("turn", VNC);
     String vm = d.getUUIDString();
-    ReconnectWindow window = new ReconnectWindow(new TicketService(session.connect(), clock),
-        v -> 1, clock);
+    PasswordTurns turns = new PasswordTurns(new TicketService(session.connect(), clock), clock, 1);
     try {
-      window.set(vm, "Ab3dEf7h", 60);
-      window.expire(vm, Instant.now().plusSeconds(1));
-      assertThat(passwd(d)).isNotEqualTo("Ab3dEf7h");
-      window.disconnected(vm);
-      assertThat(passwd(d)).isEqualTo("Ab3dEf7h");
-      await("the window ends", () -> !"Ab3dEf7h".equals(passwd(d)));
-      window.started(vm);
-      assertThat(passwd(d)).as("no held ticket after the window: still expired")
-          .isNotEqualTo("Ab3dEf7h");
+      CompletableFuture<String> armed = new CompletableFuture<>();
+      turns.enter(vm, t -> {
+        try {
+          String password = t.arm();
+          armed.complete(password.equals(passwd(d)) ? password : "not what libvirt holds");
+        } catch (AgentException e) {
+          armed.completeExceptionally(e);
+        } finally {
+          t.leave();
+        }
+      });
+      String password = armed.get(30, TimeUnit.SECONDS);
+      assertThat(password).hasSize(8);
+      turns.run(vm, () -> null); // the next turn starts only after the expiry
+      assertThat(passwd(d)).isNotEqualTo(password);
+      assertThat(passwdValidTo(d)).as("already expired").isBefore(Instant.now());
+      new StartedDomains(turns).onLifecycle(
+          new LifecycleSignal(vm, "turn", "STARTED", "BOOTED", Instant.now()));
+      assertThat(passwd(d)).as("after a start the definition's password is replaced")
+          .isNotEqualTo("x");
     } finally {
-      window.close();
+      turns.close();
     }
+  }
+
+  private static Instant passwdValidTo(Domain d) throws Exception {
+    String xml = d.getXMLDesc(LibvirtInventory.XML_SECURE);
+    int i = xml.indexOf("passwdValidTo='");
+    return java.time.LocalDateTime.parse(xml.substring(i + 15, xml.indexOf('\'', i + 15)))
+        .toInstant(java.time.ZoneOffset.UTC);
   }
 
   private static String passwd(Domain d) {

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,13 +44,18 @@ import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.VncTargets;
-import org.porthole.hostagent.ticket.ReconnectWindow;
+import org.porthole.hostagent.events.RelayEvents;
+import org.porthole.hostagent.ticket.GraphicsTickets;
+import org.porthole.hostagent.ticket.LegacyTickets;
+import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.token.ReplayGuard;
 
 /**
- * The agent's parts against real libvirt and real QEMU (TCG): inventory, tickets as QEMU
- * enforces them, GRAPHICS events through the JNA registration, and the one-time password.
+ * The agent's parts against real libvirt and real QEMU (TCG): inventory, passwords as QEMU
+ * enforces them, GRAPHICS events through the JNA registration, and consoles whose only
+ * credential is the token: the relay answers QEMU's VNC challenge with a one-time password of
+ * its own, and nothing the client sees opens QEMU directly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostAgentLibvirtIT {
@@ -66,6 +73,9 @@ class HostAgentLibvirtIT {
   String exposedVm;
   RelayRegistry registry;
   TicketService tickets;
+  /** The last password anything set through libvirt (what an attacker on the host might learn). */
+  volatile String lastSet;
+  PasswordTurns turns;
   ConsoleRelays relays;
   DomainEventRouter router;
   GraphicsEvents graphics;
@@ -84,15 +94,31 @@ class HostAgentLibvirtIT {
     registry = new RelayRegistry(clock);
     AgentIdentity id = AgentIdentity.forThisProcess(HOST, clock.instant().minusSeconds(5));
     EventSink sink = (topic, key, value) -> events.add(value);
-    router = new DomainEventRouter(registry, tickets, inventory, sink, new EventFactory(id, clock));
+    EventFactory factory = new EventFactory(id, clock);
+    GraphicsTickets recorded = new GraphicsTickets() {
+      @Override
+      public Instant set(String uuid, String password, int seconds) throws AgentException {
+        lastSet = password;
+        return tickets.set(uuid, password, seconds);
+      }
+
+      @Override
+      public void expire(String uuid, Instant usedAt) throws AgentException {
+        tickets.expire(uuid, usedAt);
+      }
+    };
+    turns = new PasswordTurns(recorded, clock, 2);
+    router = new DomainEventRouter(registry, turns, inventory, sink, factory);
     graphics = GraphicsEvents.register(session, router::onGraphics, clock);
     lifecycle = LifecycleEvents.register(session, router::onLifecycle, clock);
     relays = new ConsoleRelays(new ConsoleAuthorizer(tokens.verifier(clock), new ReplayGuard(clock),
-        HOST, id.startedAt()), new VncTargets(inventory), registry, 8, Duration.ofSeconds(10));
+        HOST, id.startedAt()), new VncTargets(inventory), registry, turns,
+        new ConsoleRelays.RelayLimits(8, 30, Duration.ofSeconds(10), Duration.ofSeconds(10)),
+        new RelayEvents(sink, factory));
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name)
-        .addService(new HostAgentService(id, inventory,
-            new ReconnectWindow(tickets, vm -> 0, clock), relays)).build().start();
+        .addService(new HostAgentService(id, inventory, new LegacyTickets(recorded, turns, clock),
+            relays)).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     blocking = HostAgentGrpc.newBlockingStub(channel);
 
@@ -107,6 +133,7 @@ class HostAgentLibvirtIT {
     channel.shutdownNow();
     server.shutdownNow();
     relays.close();
+    turns.close();
     graphics.close();
     lifecycle.close();
     router.close();
@@ -188,27 +215,62 @@ class HostAgentLibvirtIT {
   }
 
   @Test
-  void consoleThroughTheRelayIsOneTimeAndItsEventsNameTheSession() throws Exception {
+  void directLoginWithAnythingTheClientOrTheHostSawIsRefusedWhileTheRelayWorks() throws Exception {
     String sid = "session-" + UUID.randomUUID();
-    setTicket(vm, "0neT1me!", 60);
     var async = HostAgentGrpc.newStub(channel);
-    try (ConsoleSocket console = ConsoleSocket.open(async, tokens.token(sid, vm, HOST))) {
-      assertThat(RfbClient.authenticate(console.in(), console.out(), "0neT1me!")).isTrue();
-      assertThat(RfbClient.clientInit(console.in(), console.out())).isNotNull();
+    String relayPassword;
+    try (ConsoleSocket console = ConsoleSocket.open(async, tokens.viewToken(sid, vm, HOST))) {
+      assertThat(RfbClient.noneHandshake(console.in(), console.out()))
+          .as("the client needs no password: security None").isTrue();
+      relayPassword = lastSet;
+      assertThat(RfbClient.clientInit(console.in(), console.out())).as("QEMU's ServerInit")
+          .isNotNull();
       awaitGraphics(e -> e.getSessionId().equals(sid)
           && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
       assertThat(graphicsEvents(sid)).extracting(GraphicsEvent::getPhase)
           .containsExactly(GraphicsPhase.GRAPHICS_PHASE_CONNECT, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
       assertThat(graphicsEvents(sid).get(0).getClientAddress()).isEqualTo("203.0.113.9");
-      assertThat(RfbClient.tryPassword(vncPort(), "0neT1me!"))
-          .as("password expired after the first login").isFalse();
+      assertThat(relayPassword).as("the relay set a one-time password of its own").hasSize(8);
+      assertThat(RfbClient.tryPassword(vncPort(), relayPassword))
+          .as("the relay's password after its console authenticated").isFalse();
+      assertThat(RfbClient.tryPassword(vncPort(), lastSet))
+          .as("the last password libvirt was given").isFalse();
+      assertThat(RfbClient.tryPassword(vncPort(), "x")).as("the definition's password").isFalse();
     }
     awaitGraphics(e -> e.getSessionId().equals(sid)
         && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
-    assertThat(events.stream().filter(GraphicsEvent.class::isInstance).map(GraphicsEvent.class::cast)
-        .filter(e -> e.getSessionId().isEmpty()).toList())
-        .as("the direct (non-relay) attempt is reported without a session").isNotEmpty();
-    assertThat(logs.all()).doesNotContain("0neT1me!").doesNotContain("passwd=");
+    assertThat(graphicsEvents("")).as("the direct attempts are reported without a session")
+        .isNotEmpty().noneMatch(e -> e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+    assertThat(logs.all()).doesNotContain(relayPassword).doesNotContain("passwd=");
+  }
+
+  @Test
+  void twoConsolesOfOneVmOpened0To50MsApartAllAuthenticate() throws Exception {
+    var async = HostAgentGrpc.newStub(channel);
+    for (int gap : new int[] {0, 5, 20, 50}) {
+      for (int round = 0; round < 3; round++) {
+        String tag = gap + "ms-" + round;
+        CompletableFuture<String> view = CompletableFuture.supplyAsync(
+            () -> openAndInit(async, tokens.viewToken("view-" + tag, vm, HOST)));
+        Thread.sleep(gap);
+        CompletableFuture<String> typist = CompletableFuture.supplyAsync(
+            () -> openAndInit(async, tokens.token("user-" + tag, vm, HOST)));
+        assertThat(view.get(60, TimeUnit.SECONDS)).as("view console, " + tag).isNotNull();
+        assertThat(typist.get(60, TimeUnit.SECONDS)).as("interactive console, " + tag).isNotNull();
+      }
+    }
+  }
+
+  /** Opens a console through the relay, handshakes and returns QEMU's desktop name. */
+  private String openAndInit(HostAgentGrpc.HostAgentStub async, String token) {
+    try (ConsoleSocket console = ConsoleSocket.open(async, token)) {
+      if (!RfbClient.noneHandshake(console.in(), console.out())) {
+        throw new AssertionError("security result not OK");
+      }
+      return RfbClient.clientInit(console.in(), console.out());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

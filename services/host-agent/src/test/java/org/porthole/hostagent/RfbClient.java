@@ -11,13 +11,15 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The smallest RFB 3.8 client that proves a VNC password: version handshake, security type 2
- * (VNC authentication, DES over the 16-byte challenge with bit-reversed key bytes), result,
- * and ClientInit/ServerInit. Test code only.
+ * The smallest RFB 3.8 client: the handshake a relay's client does (security None, offered
+ * by the agent), the one that proves a VNC password straight to QEMU (security type 2, DES
+ * over the 16-byte challenge with bit-reversed key bytes), and ClientInit/ServerInit. Test code
+ * only.
  */
-final class RfbClient {
+public final class RfbClient {
   private static final byte[] VERSION = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
   private static final int VNC_AUTH = 2;
+  private static final int SECURITY_NONE = 1;
   private static final int TIMEOUT_MS = 10_000;
   private static final byte KEY_EVENT = 4;
   private static final int KEYSYM_RETURN = 0xff0d;
@@ -32,8 +34,30 @@ final class RfbClient {
     }
   }
 
+  /**
+   * The handshake with the agent's relay: RFB 3.8 and security type None, the only one it
+   * offers. True when the SecurityResult is OK.
+   */
+  public static boolean noneHandshake(InputStream input, OutputStream out) throws IOException {
+    DataInputStream in = new DataInputStream(input);
+    byte[] version = new byte[12];
+    in.readFully(version);
+    if (!new String(version, StandardCharsets.US_ASCII).equals("RFB 003.008\n")) {
+      throw new IOException("the relay does not offer RFB 3.8");
+    }
+    out.write(VERSION);
+    out.flush();
+    int count = in.readUnsignedByte();
+    if (count != 1 || in.readUnsignedByte() != SECURITY_NONE) {
+      throw new IOException("the relay offers something other than security None alone");
+    }
+    out.write(SECURITY_NONE);
+    out.flush();
+    return in.readInt() == 0;
+  }
+
   /** Runs the handshake; true when the server accepted the password. */
-  static boolean authenticate(InputStream input, OutputStream out, String password)
+  public static boolean authenticate(InputStream input, OutputStream out, String password)
       throws IOException {
     DataInputStream in = new DataInputStream(input);
     byte[] version = new byte[12];
@@ -63,7 +87,7 @@ final class RfbClient {
   }
 
   /** Sends ClientInit (shared) and reads ServerInit; returns the desktop name. */
-  static String clientInit(InputStream input, OutputStream out) throws IOException {
+  public static String clientInit(InputStream input, OutputStream out) throws IOException {
     DataInputStream in = new DataInputStream(input);
     out.write(1);
     out.flush();
@@ -111,7 +135,8 @@ final class RfbClient {
     return type;
   }
 
-  static byte[] desResponse(byte[] challenge, String password) {
+  /** VNC Authentication's response, written apart from the agent's own code on purpose. */
+  public static byte[] desResponse(byte[] challenge, String password) {
     byte[] key = new byte[8];
     byte[] pw = password.getBytes(StandardCharsets.US_ASCII);
     for (int i = 0; i < key.length && i < pw.length; i++) {

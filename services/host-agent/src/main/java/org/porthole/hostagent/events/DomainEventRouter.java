@@ -14,12 +14,14 @@ import org.porthole.hostagent.libvirt.GraphicsSignal;
 import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.hostagent.libvirt.LifecycleSignal;
 import org.porthole.hostagent.relay.RelayRegistry;
-import org.porthole.hostagent.ticket.GraphicsTickets;
+import org.porthole.hostagent.ticket.PasswordTurns;
 
 /**
- * Turns libvirt's domain events into Kafka events and acts on them: a GRAPHICS INITIALIZE
- * (successful VNC authentication) of a Porthole relay expires the domain's password at
- * once, so each ticket opens exactly one console.
+ * Turns libvirt's domain events into Kafka events and acts on them. GRAPHICS events of the
+ * agent's own relays are not published (each relay reports its own CONNECT, INITIALIZE and
+ * DISCONNECT with its session). Any other INITIALIZE is a VNC login that did not come through
+ * a Porthole relay (a direct login): the password is expired at once, a warning logged and the
+ * event published with an empty session id, for the engine's audit.
  *
  * <p>Threading: {@link #onGraphics} and {@link #onLifecycle} are called on libvirt's event
  * thread and only enqueue; one worker thread handles events in arrival order (libvirt calls
@@ -29,7 +31,7 @@ public final class DomainEventRouter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DomainEventRouter.class.getName());
 
   private final RelayRegistry relays;
-  private final GraphicsTickets tickets;
+  private final PasswordTurns turns;
   private final Hypervisor hypervisor;
   private final EventSink sink;
   private final EventFactory factory;
@@ -40,17 +42,17 @@ public final class DomainEventRouter implements AutoCloseable {
     return t;
   });
 
-  public DomainEventRouter(RelayRegistry relays, GraphicsTickets tickets, Hypervisor hypervisor,
+  public DomainEventRouter(RelayRegistry relays, PasswordTurns turns, Hypervisor hypervisor,
       EventSink sink, EventFactory factory) {
-    this(relays, tickets, hypervisor, sink, factory, List.of());
+    this(relays, turns, hypervisor, sink, factory, List.of());
   }
 
-  /** A router that also tells {@code listeners} about every event, in order, after its own handling. */
-  public DomainEventRouter(RelayRegistry relays, GraphicsTickets tickets, Hypervisor hypervisor,
+  /** A router that also tells {@code listeners} about every lifecycle event, in order, after its own handling. */
+  public DomainEventRouter(RelayRegistry relays, PasswordTurns turns, Hypervisor hypervisor,
       EventSink sink, EventFactory factory, List<DomainEventListener> listeners) {
     this.listeners = List.copyOf(listeners);
     this.relays = relays;
-    this.tickets = tickets;
+    this.turns = turns;
     this.hypervisor = hypervisor;
     this.sink = sink;
     this.factory = factory;
@@ -66,21 +68,43 @@ public final class DomainEventRouter implements AutoCloseable {
 
   void handleGraphics(GraphicsSignal s) {
     Optional<RelayRegistry.Binding> relay = relays.match(s);
-    if (relay.isPresent() && s.phase() == GraphicsSignal.Phase.INITIALIZE) {
-      expirePassword(s, relay.get().sessionId());
+    if (relay.isPresent()) {
+      if (s.phase() == GraphicsSignal.Phase.DISCONNECT) {
+        relays.forget(relay.get());
+      }
+      LOG.log(Level.FINE, "graphics {0} on domain {1} of session {2}",
+          new Object[] {s.phase(), s.vmUuid(), relay.get().sessionId()});
+      return;
     }
-    if (relay.isPresent() && s.phase() == GraphicsSignal.Phase.DISCONNECT) {
-      relays.forget(relay.get());
+    boolean unix = s.remote().family() == GraphicsSignal.Family.UNIX;
+    if (s.phase() == GraphicsSignal.Phase.INITIALIZE) {
+      directLogin(s);
+    } else if (unix) {
+      // Not attributable to a relay or not; relays report their own connects and disconnects.
+      LOG.log(Level.FINE, "graphics {0} on the unix socket of domain {1}",
+          new Object[] {s.phase(), s.vmUuid()});
+      return;
+    } else {
+      LOG.log(Level.INFO, "graphics {0} on domain {1} from {2}, not a Porthole relay",
+          new Object[] {s.phase(), s.vmUuid(), s.remote()});
     }
-    String session = relay.map(RelayRegistry.Binding::sessionId).orElse("-");
-    LOG.log(Level.INFO, "graphics {0} on domain {1} from {2} (session {3})",
-        new Object[] {s.phase(), s.vmUuid(), s.remote(), session});
-    // Listeners first: the reconnect window re-arms the password before the engine (through
-    // Kafka) can tell anyone the console closed, so a viewer reconnecting at once is not refused.
-    for (DomainEventListener l : listeners) {
-      tell(() -> l.onGraphics(s, relay));
+    sink.publish(Topics.GRAPHICS, s.vmUuid(), factory.graphics(s, Optional.empty()));
+  }
+
+  /**
+   * A VNC client logged in to QEMU around Porthole. Its password is expired within the VM's
+   * turn (never between a relay's set and its authentication).
+   */
+  private void directLogin(GraphicsSignal s) {
+    LOG.log(Level.WARNING, "direct VNC login to domain {0} from {1} (auth {2}), not through a"
+        + " Porthole relay; expiring the VNC password", new Object[] {s.vmUuid(), s.remote(),
+        s.authScheme()});
+    try {
+      turns.expire(s.vmUuid());
+    } catch (AgentException e) {
+      LOG.log(Level.WARNING, "cannot expire the password of domain {0}: {1}",
+          new Object[] {s.vmUuid(), e.getMessage()});
     }
-    sink.publish(Topics.GRAPHICS, s.vmUuid(), factory.graphics(s, relay));
   }
 
   void handleLifecycle(LifecycleSignal s) {
@@ -107,18 +131,6 @@ public final class DomainEventRouter implements AutoCloseable {
       call.run();
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "a domain event listener failed", e);
-    }
-  }
-
-  private void expirePassword(GraphicsSignal s, String sessionId) {
-    String vmUuid = s.vmUuid();
-    try {
-      tickets.expire(vmUuid, s.at());
-      LOG.log(Level.INFO, "one-time password of domain {0} expired after session {1} logged in",
-          new Object[] {vmUuid, sessionId});
-    } catch (AgentException e) {
-      LOG.log(Level.WARNING, "cannot expire the password of domain {0}: {1}",
-          new Object[] {vmUuid, e.getMessage()});
     }
   }
 

@@ -21,9 +21,12 @@ import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.GraphicsSignal;
 import org.porthole.hostagent.libvirt.LifecycleSignal;
 import org.porthole.hostagent.relay.RelayRegistry;
+import org.porthole.hostagent.relay.RelayedConsole;
 
 /** Builds the porthole.events.v1 messages, each with a fresh event id for idempotent consumers. */
 public final class EventFactory {
+  /** The relay authenticates to QEMU with VNC Authentication, as libvirt would report it. */
+  static final String RELAY_AUTH_SCHEME = "vnc";
   private final AgentIdentity identity;
   private final Clock clock;
 
@@ -52,6 +55,20 @@ public final class EventFactory {
         .setAuthScheme(s.authScheme())
         .setClientAddress(relay.map(RelayRegistry.Binding::clientAddress)
             .orElse(s.remote().toString()))
+        .build();
+  }
+
+  /** A graphics event reported by a relay itself, with its session and client address. */
+  public GraphicsEvent relayGraphics(GraphicsPhase phase, RelayedConsole console) {
+    return GraphicsEvent.newBuilder()
+        .setEventId(newId())
+        .setVmUuid(console.vmUuid())
+        .setHostId(identity.hostId())
+        .setSessionId(console.sessionId())
+        .setPhase(phase)
+        .setOccurredAtEpochMs(clock.millis())
+        .setAuthScheme(RELAY_AUTH_SCHEME)
+        .setClientAddress(console.clientAddress())
         .build();
   }
 

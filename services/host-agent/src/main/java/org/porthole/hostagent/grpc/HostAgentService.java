@@ -2,8 +2,12 @@ package org.porthole.hostagent.grpc;
 
 import io.grpc.stub.StreamObserver;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.porthole.api.hostagent.v1.AgentInfo;
@@ -18,13 +22,19 @@ import org.porthole.api.hostagent.v1.GuestCommandResponse;
 import org.porthole.api.hostagent.v1.GuestState;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
+import org.porthole.api.hostagent.v1.ListConsolesRequest;
+import org.porthole.api.hostagent.v1.ListConsolesResponse;
 import org.porthole.api.hostagent.v1.ListDomainsResponse;
+import org.porthole.api.hostagent.v1.LiveConsole;
+import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
+import org.porthole.api.hostagent.v1.PrepareConsoleResponse;
 import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
 import org.porthole.api.hostagent.v1.SetGraphicsTicketResponse;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.AgentIdentity;
 import org.porthole.hostagent.guest.ConsolePolicies;
+import org.porthole.hostagent.guest.DisconnectActions;
 import org.porthole.hostagent.guest.GuestCommand;
 import org.porthole.hostagent.guest.GuestReply;
 import org.porthole.hostagent.guest.GuestSnapshot;
@@ -33,6 +43,7 @@ import org.porthole.hostagent.libvirt.DomainUuid;
 import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.hostagent.relay.ConsoleRelays;
+import org.porthole.hostagent.relay.RelayedConsole;
 import org.porthole.hostagent.ticket.SessionTickets;
 import org.porthole.status.PortholeStatus;
 
@@ -43,6 +54,8 @@ import org.porthole.status.PortholeStatus;
  */
 public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   private static final Logger LOG = Logger.getLogger(HostAgentService.class.getName());
+  /** EndConsoles waits at most this long for the guest to confirm a disconnect action. */
+  static final long APPLY_TIMEOUT_MS = 5_000;
 
   private final AgentIdentity identity;
   private final Hypervisor hypervisor;
@@ -50,17 +63,20 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   private final ConsoleRelays relays;
   private final Guests guests;
   private final ConsolePolicies policies;
+  private final DisconnectActions actions;
 
   /** A service without guest channels (benchmark mode, tests of the console paths). */
   public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, SessionTickets tickets,
       ConsoleRelays relays) {
-    this(identity, hypervisor, tickets, relays, Guests.NONE, new ConsolePolicies());
+    this(identity, hypervisor, tickets, relays, Guests.NONE, new ConsolePolicies(), null);
   }
 
+  /** {@code actions} null: no disconnect actions here (EndConsoles then applies none). */
   public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, SessionTickets tickets,
-      ConsoleRelays relays, Guests guests, ConsolePolicies policies) {
+      ConsoleRelays relays, Guests guests, ConsolePolicies policies, DisconnectActions actions) {
     this.guests = guests;
     this.policies = policies;
+    this.actions = actions;
     this.identity = identity;
     this.hypervisor = hypervisor;
     this.tickets = tickets;
@@ -110,25 +126,106 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
     return relays.open(responses);
   }
 
+  /** Checks that a console of the session can open on the domain now; sets no password. */
+  @Override
+  public void prepareConsole(PrepareConsoleRequest request,
+      StreamObserver<PrepareConsoleResponse> responses) {
+    respond(responses, () -> {
+      PrepareConsoleArgs args = PrepareConsoleArgs.from(request);
+      DomainView vm = hypervisor.findDomain(args.vmUuid()).orElseThrow(() ->
+          new AgentException(PortholeStatus.NOT_FOUND, "no domain " + args.vmUuid()));
+      args.check(vm);
+      Instant until = Clock.systemUTC().instant().plusSeconds(args.validSeconds());
+      LOG.log(Level.INFO, "console of session {0} on domain {1} prepared ({2})", new Object[] {
+          args.sessionId(), args.vmUuid(), args.viewOnly() ? "view" : "interactive"});
+      return PrepareConsoleResponse.newBuilder().setValidUntilEpochMs(until.toEpochMilli())
+          .build();
+    });
+  }
+
+  /** The consoles relayed now (QEMU accepted them and they have not ended). */
+  @Override
+  public void listConsoles(ListConsolesRequest request,
+      StreamObserver<ListConsolesResponse> responses) {
+    respond(responses, () -> {
+      String vm = request.getVmUuid().isEmpty() ? "" : DomainUuid.require(request.getVmUuid());
+      ListConsolesResponse.Builder b = ListConsolesResponse.newBuilder()
+          .setAgentStartedEpochMs(identity.startedAt().toEpochMilli());
+      for (RelayedConsole c : relays.live(vm)) {
+        b.addConsoles(LiveConsole.newBuilder().setSessionId(c.sessionId()).setVmUuid(c.vmUuid())
+            .setUser(c.user()).setMode(c.viewOnly() ? PrepareConsoleArgs.VIEW
+                : PrepareConsoleArgs.INTERACTIVE)
+            .setOpenedAtEpochMs(c.authenticatedAt().toEpochMilli())
+            .setClientAddress(c.clientAddress()));
+      }
+      return b.build();
+    });
+  }
+
   /**
-   * Ends consoles the engine no longer allows. The ticket goes first, so the disconnect of the
-   * ending relay finds nothing to re-arm for a reconnect; then the relays end, and their tokens
-   * stay refused (see {@link ConsoleRelays#endSessions}).
+   * Ends consoles the engine no longer allows: an unused legacy ticket of theirs is expired,
+   * the relays end and their tokens stay refused (see {@link ConsoleRelays#endSessions}). With
+   * {@code apply_disconnect_action}, when an interactive console QEMU had accepted was ended,
+   * the VM's disconnect action runs at once and the answer waits for the guest's reply (at
+   * most {@value #APPLY_TIMEOUT_MS} ms), so a takeover's new holder never sees the old desktop.
    */
   @Override
   public void endConsoles(EndConsolesRequest request,
       StreamObserver<EndConsolesResponse> responses) {
-    respond(responses, () -> {
-      EndConsolesArgs args = EndConsolesArgs.from(request);
+    EndConsolesArgs args;
+    EndConsolesResponse.Builder answer;
+    boolean interactiveEnded;
+    try {
+      args = EndConsolesArgs.from(request);
       boolean expired = tickets.endSessions(args.vmUuid(), args.sessionIds());
-      int ended = relays.endSessions(args.vmUuid(), args.sessionIds(), args.status(),
-          args.reason());
+      List<RelayedConsole> ended = relays.endSessions(args.vmUuid(), args.sessionIds(),
+          args.status(), args.reason());
+      interactiveEnded = ended.stream().anyMatch(c -> !c.viewOnly() && c.authenticated());
       LOG.log(Level.INFO, "ended {0} consoles of sessions {1} on domain {2} ({3}){4}",
-          new Object[] {ended, args.sessionIds(), args.vmUuid(), args.status(),
+          new Object[] {ended.size(), args.sessionIds(), args.vmUuid(), args.status(),
               expired ? "; their unused ticket expired" : ""});
-      return EndConsolesResponse.newBuilder().setEndedRelays(ended).setTicketExpired(expired)
-          .build();
+      answer = EndConsolesResponse.newBuilder().setEndedRelays(ended.size())
+          .setTicketExpired(expired);
+    } catch (AgentException e) {
+      responses.onError(GrpcErrors.of(e));
+      return;
+    }
+    if (!request.getApplyDisconnectAction()) {
+      reply(responses, answer.build());
+      return;
+    }
+    applied(args.vmUuid(), interactiveEnded).whenComplete((outcome, error) -> {
+      if (error != null) {
+        answer.setDisconnectActionDetail("the disconnect action failed");
+      } else {
+        if (outcome.action() != null) {
+          answer.setDisconnectAction(GuestMapping.toProto(outcome.action()));
+        }
+        answer.setDisconnectActionConfirmed(outcome.confirmed())
+            .setDisconnectActionDetail(outcome.reason());
+      }
+      reply(responses, answer.build());
     });
+  }
+
+  private CompletableFuture<DisconnectActions.Outcome> applied(String vm,
+      boolean interactiveEnded) {
+    if (actions == null) {
+      return CompletableFuture.completedFuture(new DisconnectActions.Outcome(null, false,
+          "this host agent runs no disconnect actions"));
+    }
+    if (!interactiveEnded) {
+      return CompletableFuture.completedFuture(new DisconnectActions.Outcome(null, false,
+          "no interactive console was ended; nothing applied"));
+    }
+    DisconnectActions.Outcome late = new DisconnectActions.Outcome(policies.get(vm).action(),
+        false, DisconnectActions.UNRESPONSIVE + ": no reply within " + APPLY_TIMEOUT_MS + " ms");
+    return actions.applyNow(vm).completeOnTimeout(late, APPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static <T> void reply(StreamObserver<T> responses, T value) {
+    responses.onNext(value);
+    responses.onCompleted();
   }
 
   @Override

@@ -1,7 +1,7 @@
 package org.porthole.hostagent.guest;
 
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -11,25 +11,29 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.porthole.hostagent.events.DomainEventListener;
-import org.porthole.hostagent.libvirt.GraphicsSignal;
-import org.porthole.hostagent.relay.RelayRegistry;
+import org.porthole.hostagent.relay.RelayListener;
+import org.porthole.hostagent.relay.RelayedConsole;
 
 /**
- * Carries out a VM's disconnect action (issue 4, flow 2 of the architecture): on a GRAPHICS
- * DISCONNECT it waits the VM's grace; a CONNECT or INITIALIZE for that VM within the grace
- * cancels; otherwise it sends the action through the guest channel and reports the outcome.
+ * Carries out a VM's disconnect action (flow 2 of the architecture) for the console that ended.
+ * Only the end of an <em>interactive</em> console that QEMU had accepted, leaving no other
+ * interactive console on the VM, starts the VM's grace; only a new interactive console of that VM
+ * being accepted by QEMU cancels it. A view console never locks nor unlocks anything, and a
+ * stray connection to QEMU is not a console at all. When the grace ends, the action goes
+ * through the guest channel and its outcome is reported. {@link #applyNow} acts at once (a
+ * takeover: the new holder must never see the old holder's desktop).
  *
  * <p>An outcome is <em>confirmed</em> only when the guest replied ok and, for lock-screen, its
  * state then says locked. A guest that is unresponsive when the grace ends is not asked at
  * all: the outcome is not confirmed with reason {@value #UNRESPONSIVE}, and nothing ever
  * claims such a VM locked.
  *
- * <p>Threading: graphics events arrive on the router's worker; the grace timers run on one
- * daemon thread ("disconnect-actions"), which only sends the command (non-blocking); the
- * outcome is reported from the guest loop when the reply (or its timeout) comes.
+ * <p>Threading: relay callbacks arrive on relay threads and only count or schedule; the grace
+ * timers run on one daemon thread ("disconnect-actions"), which only sends the command
+ * (non-blocking); the outcome is reported from the guest loop when the reply (or its timeout)
+ * comes.
  */
-public final class DisconnectActions implements DomainEventListener, AutoCloseable {
+public final class DisconnectActions implements RelayListener, AutoCloseable {
   /** The reason of an outcome whose guest did not answer in time or at all. */
   public static final String UNRESPONSIVE = "guest agent unresponsive";
   private static final Logger LOG = Logger.getLogger(DisconnectActions.class.getName());
@@ -40,10 +44,15 @@ public final class DisconnectActions implements DomainEventListener, AutoCloseab
         GuestSnapshot state);
   }
 
+  /** How an action went: confirmed, or why not. */
+  public record Outcome(ConsolePolicy.Action action, boolean confirmed, String reason) {}
+
   private final Guests guests;
   private final ConsolePolicies policies;
   private final Outcomes outcomes;
   private final Map<String, Grace> waiting = new ConcurrentHashMap<>();
+  /** Interactive consoles QEMU accepted that still relay, per VM. */
+  private final Map<String, Integer> interactive = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "disconnect-actions");
     t.setDaemon(true);
@@ -57,10 +66,22 @@ public final class DisconnectActions implements DomainEventListener, AutoCloseab
   }
 
   @Override
-  public void onGraphics(GraphicsSignal s, Optional<RelayRegistry.Binding> relay) {
-    switch (s.phase()) {
-      case DISCONNECT -> disconnected(s.vmUuid());
-      case CONNECT, INITIALIZE -> reconnected(s.vmUuid());
+  public void authenticated(RelayedConsole console) {
+    if (console.viewOnly()) {
+      return;
+    }
+    interactive.merge(key(console), 1, Integer::sum);
+    reconnected(console.vmUuid());
+  }
+
+  @Override
+  public void ended(RelayedConsole console) {
+    if (console.viewOnly() || !console.authenticated()) {
+      return;
+    }
+    Integer left = interactive.computeIfPresent(key(console), (vm, n) -> n > 1 ? n - 1 : null);
+    if (left == null) {
+      disconnected(console.vmUuid());
     }
   }
 
@@ -83,7 +104,7 @@ public final class DisconnectActions implements DomainEventListener, AutoCloseab
     }
   }
 
-  /** A viewer (re)connected: a pending action for the VM is cancelled. */
+  /** An interactive console was accepted: a pending action for the VM is cancelled. */
   public void reconnected(String vmUuid) {
     Grace g = waiting.remove(vmUuid);
     if (g != null) {
@@ -93,38 +114,59 @@ public final class DisconnectActions implements DomainEventListener, AutoCloseab
     }
   }
 
+  /**
+   * Applies the VM's disconnect action now, without grace (a pending grace is taken over), and
+   * completes with its outcome; NONE when the policy has no action.
+   */
+  public CompletableFuture<Outcome> applyNow(String vmUuid) {
+    Grace g = waiting.remove(vmUuid);
+    if (g != null) {
+      g.cancel();
+    }
+    ConsolePolicy.Action action = policies.get(vmUuid).action();
+    if (action == ConsolePolicy.Action.NONE) {
+      return CompletableFuture.completedFuture(
+          new Outcome(action, false, "the VM's console policy has no disconnect action"));
+    }
+    return act(vmUuid, action);
+  }
+
   /** True while the VM's grace runs (tests). */
   boolean waiting(String vmUuid) {
     return waiting.containsKey(vmUuid);
   }
 
-  private void act(String vmUuid, ConsolePolicy.Action action) {
+  private CompletableFuture<Outcome> act(String vmUuid, ConsolePolicy.Action action) {
     GuestSnapshot state = guests.state(vmUuid);
     if (!state.responsive()) {
-      report(vmUuid, action, false, UNRESPONSIVE, state);
-      return;
+      return CompletableFuture.completedFuture(
+          report(vmUuid, action, false, UNRESPONSIVE, state));
     }
     GuestCommand.Kind kind = action.command().orElseThrow();
-    guests.command(vmUuid, GuestCommand.of(kind)).whenComplete((reply, error) -> {
+    return guests.command(vmUuid, GuestCommand.of(kind)).handle((reply, error) -> {
       if (error != null) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null
             ? error.getCause() : error;
-        report(vmUuid, action, false, UNRESPONSIVE + ": " + cause.getMessage(),
+        return report(vmUuid, action, false, UNRESPONSIVE + ": " + cause.getMessage(),
             guests.state(vmUuid));
-        return;
       }
       boolean confirmed = action != ConsolePolicy.Action.LOCK_SCREEN || reply.state().locked();
-      report(vmUuid, action, confirmed,
+      return report(vmUuid, action, confirmed,
           confirmed ? "" : "guest replied but does not report its session locked", reply.state());
     });
   }
 
-  private void report(String vmUuid, ConsolePolicy.Action action, boolean confirmed, String reason,
-      GuestSnapshot state) {
+  private Outcome report(String vmUuid, ConsolePolicy.Action action, boolean confirmed,
+      String reason, GuestSnapshot state) {
     LOG.log(confirmed ? Level.INFO : Level.WARNING, "disconnect action {0} on domain {1}: {2}{3}",
         new Object[] {action, vmUuid, confirmed ? "confirmed" : "NOT confirmed",
             reason.isEmpty() ? "" : " (" + reason + ")"});
     outcomes.outcome(vmUuid, action, confirmed, reason, state);
+    return new Outcome(action, confirmed, reason);
+  }
+
+  private static String key(RelayedConsole console) {
+    return console.vmUuid().toLowerCase(java.util.Locale.ROOT);
   }
 
   @Override

@@ -5,8 +5,12 @@ import io.grpc.stub.StreamObserver;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.hostagent.AgentException;
+import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
 
@@ -31,7 +36,8 @@ import org.porthole.token.ConsoleClaims;
  * deadline. Backpressure: a relay asks QEMU's socket for one chunk
  * only while the gRPC call {@code isReady()}, and requests the next client message only after
  * the previous one was written to QEMU. At most {@code maxConsoles} consoles are open or
- * opening; more are refused with OVERLOADED (gRPC RESOURCE_EXHAUSTED, WebSocket 1013) rather than queued.
+ * opening, and at most {@code maxPerVm} per VM (below QEMU's 32 VNC clients); more are refused
+ * with OVERLOADED (gRPC RESOURCE_EXHAUSTED, WebSocket 1013) rather than queued.
  */
 public final class ConsoleRelays implements AutoCloseable {
   /** The largest data frame either way (docs/contracts.md). */
@@ -40,27 +46,39 @@ public final class ConsoleRelays implements AutoCloseable {
   private final ConsoleAuthorizer authorizer;
   private final ConsoleTargets targets;
   private final RelayRegistry registry;
-  private final Duration openTimeout;
-  private final int maxConsoles;
+  private final PasswordTurns turns;
+  private final RelayLimits limits;
+  private final RelayListener listener;
   private final BackendLoops loops;
   private final ThreadPoolExecutor verifiers;
   private final AtomicInteger admitted = new AtomicInteger();
   private final Set<ConsoleStream> active = ConcurrentHashMap.newKeySet();
   private final EndedSessions ended = new EndedSessions(Clock.systemUTC());
+  /** Consoles bound to each VM (lower-case UUID); guarded by {@code ended}. */
+  private final Map<String, Integer> perVm = new HashMap<>();
   private final LongAdder bytesFromBackend = new LongAdder();
   private final LongAdder bytesToClients = new LongAdder();
 
+  /** The limits of a host's relays (docs/contracts.md). */
+  public record RelayLimits(int maxConsoles, int maxPerVm, Duration openTimeout,
+      Duration authTimeout) {}
+
+  /**
+   * @param turns serializes each VM's password changes; relays take a turn to authenticate
+   * @param listener told about relays connecting, authenticating and ending
+   */
   public ConsoleRelays(ConsoleAuthorizer authorizer, ConsoleTargets targets,
-      RelayRegistry registry, int maxConsoles, Duration openTimeout) {
+      RelayRegistry registry, PasswordTurns turns, RelayLimits limits, RelayListener listener) {
     this.authorizer = authorizer;
     this.targets = targets;
     this.registry = registry;
-    this.openTimeout = openTimeout;
-    this.maxConsoles = maxConsoles;
+    this.turns = turns;
+    this.limits = limits;
+    this.listener = listener;
     int cores = Runtime.getRuntime().availableProcessors();
     this.loops = new BackendLoops(cores);
     this.verifiers = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(maxConsoles),
+        new LinkedBlockingQueue<>(limits.maxConsoles()),
         new DefaultThreadFactory("console-verify", true));
   }
 
@@ -81,18 +99,33 @@ public final class ConsoleRelays implements AutoCloseable {
    * @return the consoles that were open or opening and are now ended
    * @throws AgentException OVERLOADED when too many sessions were ended recently
    */
-  public int endSessions(String vmUuid, Collection<String> sessionIds, PortholeStatus status,
-      String reason) throws AgentException {
+  public List<RelayedConsole> endSessions(String vmUuid, Collection<String> sessionIds,
+      PortholeStatus status, String reason) throws AgentException {
     ended.add(vmUuid, sessionIds);
-    int n = 0;
+    List<RelayedConsole> endedNow = new ArrayList<>();
     for (ConsoleStream s : List.copyOf(active)) {
       ConsoleClaims c = s.claims();
-      if (c != null && c.vmUuid().equalsIgnoreCase(vmUuid) && sessionIds.contains(c.sessionId())
-          && s.end(status, reason)) {
-        n++;
+      if (c != null && c.vmUuid().equalsIgnoreCase(vmUuid) && sessionIds.contains(c.sessionId())) {
+        RelayedConsole view = s.view();
+        if (s.end(status, reason)) {
+          endedNow.add(view);
+        }
       }
     }
-    return n;
+    return endedNow;
+  }
+
+  /** The consoles QEMU accepted and that still relay, of one VM or (empty) of all. */
+  public List<RelayedConsole> live(String vmUuid) {
+    List<RelayedConsole> out = new ArrayList<>();
+    for (ConsoleStream s : active) {
+      RelayedConsole c = s.view();
+      if (c != null && c.authenticated() && !s.closed()
+          && (vmUuid.isEmpty() || c.vmUuid().equalsIgnoreCase(vmUuid))) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   /**
@@ -106,8 +139,23 @@ public final class ConsoleRelays implements AutoCloseable {
         throw new AgentException(PortholeStatus.FORBIDDEN,
             "console session " + claims.sessionId() + " was ended by the engine");
       }
+      if (stream.closed()) {
+        throw new AgentException(PortholeStatus.CLOSED, "the console ended while opening");
+      }
+      String vm = vmKey(claims.vmUuid());
+      int onVm = perVm.getOrDefault(vm, 0);
+      if (onVm >= limits.maxPerVm()) {
+        throw new AgentException(PortholeStatus.OVERLOADED, "too many consoles on domain "
+            + claims.vmUuid() + " (at most " + limits.maxPerVm() + ")");
+      }
+      perVm.put(vm, onVm + 1);
+      stream.countedOnVm = true;
       stream.bind(claims);
     }
+  }
+
+  private static String vmKey(String vmUuid) {
+    return vmUuid.toLowerCase(Locale.ROOT);
   }
 
   /** Streams not yet ended (for shutdown and for tests that check nothing leaks). */
@@ -145,7 +193,7 @@ public final class ConsoleRelays implements AutoCloseable {
 
   /** Takes a console slot; false when {@code maxConsoles} are open or opening. */
   boolean admit() {
-    if (admitted.incrementAndGet() > maxConsoles) {
+    if (admitted.incrementAndGet() > limits.maxConsoles()) {
       admitted.decrementAndGet();
       return false;
     }
@@ -157,7 +205,7 @@ public final class ConsoleRelays implements AutoCloseable {
   }
 
   int maxConsoles() {
-    return maxConsoles;
+    return limits.maxConsoles();
   }
 
   ConsoleAuthorizer authorizer() {
@@ -173,7 +221,19 @@ public final class ConsoleRelays implements AutoCloseable {
   }
 
   Duration openTimeout() {
-    return openTimeout;
+    return limits.openTimeout();
+  }
+
+  Duration authTimeout() {
+    return limits.authTimeout();
+  }
+
+  PasswordTurns turns() {
+    return turns;
+  }
+
+  RelayListener listener() {
+    return listener;
   }
 
   /** The event loops shared by the gRPC server and the sockets to QEMU. */
@@ -195,5 +255,11 @@ public final class ConsoleRelays implements AutoCloseable {
 
   void ended(ConsoleStream stream) {
     active.remove(stream);
+    synchronized (ended) {
+      if (stream.countedOnVm) {
+        stream.countedOnVm = false;
+        perVm.computeIfPresent(vmKey(stream.claims().vmUuid()), (vm, n) -> n > 1 ? n - 1 : null);
+      }
+    }
   }
 }

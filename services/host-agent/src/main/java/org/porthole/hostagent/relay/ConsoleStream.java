@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,12 +19,21 @@ import org.porthole.api.hostagent.v1.ConsoleClose;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.ConsoleOpen;
 import org.porthole.hostagent.AgentException;
+import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
 
 /**
- * One OpenConsole call: waits for the {@code open} frame, authorizes it, connects to QEMU and
- * relays bytes both ways with backpressure, without a thread of its own.
+ * One OpenConsole call: waits for the {@code open} frame, authorizes it, authenticates to QEMU
+ * with a one-time password of its own, greets the client with RFB security None, then relays
+ * bytes both ways with backpressure, without a thread of its own.
+ *
+ * <p>Opening, in order: the token is checked and its {@code jti} redeemed (verifier thread);
+ * the VM's password turn is taken ({@link PasswordTurns}): a fresh random password is set
+ * through libvirt, QEMU's socket is connected and its RFB handshake answered
+ * ({@link QemuHandshake}); at SecurityResult OK the turn is left, which expires the password.
+ * Only then does the client get the agent's own handshake ({@link ClientGreeting}), and the
+ * relay passes ClientInit and everything after it.
  *
  * <p>Threading: gRPC calls {@link #onNext}, {@link #onError}, {@link #onCompleted} and the
  * ready/cancel handlers serially on the event loop of the call's HTTP/2 connection, and the
@@ -31,16 +41,16 @@ import org.porthole.token.ConsoleClaims;
  * the relay runs on one thread with no hand-off: client bytes are written to QEMU's socket
  * and the next message is requested when that write completed; QEMU's bytes are forwarded
  * chunk by chunk and the next one is read only while the call is ready (else the ready
- * handler asks). Only the open runs elsewhere: the token check and the target lookup (which
- * may ask libvirt) run on a verifier thread. Calls on the response observer are serialized
- * by {@code outbound} (uncontended in steady state); the state is an atomic so that exactly
- * one path ends the call.
+ * handler asks). Only the open runs elsewhere: the token check and the target lookup on a
+ * verifier thread, the password on a turn thread. Calls on the response observer are
+ * serialized by {@code outbound} (uncontended in steady state); the state is an atomic so
+ * that exactly one path ends the call.
  */
 final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer {
   private static final Logger LOG = Logger.getLogger(ConsoleStream.class.getName());
   private static final int MAX_CLIENT_ADDRESS_CHARS = 128;
 
-  private enum State { AWAITING_OPEN, OPENING, RELAYING, CLOSED }
+  private enum State { AWAITING_OPEN, OPENING, GREETING, RELAYING, CLOSED }
 
   private final ServerCallStreamObserver<ConsoleFrame> call;
   private final ConsoleRelays relays;
@@ -48,13 +58,20 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   private final Object outbound = new Object();
   private final AtomicLong bytesToVm = new AtomicLong();
   private final AtomicLong bytesFromVm = new AtomicLong();
+  private final ClientGreeting greeting = new ClientGreeting();
   private volatile boolean admitted;
+  /** Set under the relays' session lock while this console counts against its VM's cap. */
+  boolean countedOnVm;
   private volatile QemuLink qemu;
   private volatile ConsoleClaims claims;
   /** Set for a view-only console before it relays; null (one check per frame) otherwise. */
   private volatile ViewOnlyFilter viewOnly;
   private volatile String client = "";
-  private volatile Future<?> openDeadline;
+  private volatile Future<?> deadline;
+  private volatile PasswordTurns.Turn turn;
+  private volatile QemuHandshake handshake;
+  private volatile Instant authenticatedAt;
+  private volatile boolean connected;
   /** The loop of the call's connection, which also runs the socket to QEMU (see above). */
   private EventLoop loop;
 
@@ -68,7 +85,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     call.setOnReadyHandler(this::readWhenReady);
     call.setOnCancelHandler(this::abandon);
     loop = relays.loops().current();
-    openDeadline = BackendLoops.schedule(loop, this::openTimedOut, relays.openTimeout().toMillis());
+    deadline = BackendLoops.schedule(loop, this::openTimedOut, relays.openTimeout().toMillis());
     call.request(1);
   }
 
@@ -121,7 +138,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     String token = open.getToken();
     client = printable(open.getClientAddress());
     try {
-      relays.verifiers().execute(() -> authorizeAndConnect(token));
+      relays.verifiers().execute(() -> authorize(token));
     } catch (RejectedExecutionException e) {
       end(PortholeStatus.UPSTREAM_UNAVAILABLE, "the host agent is not accepting consoles");
     }
@@ -133,7 +150,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       end(PortholeStatus.BAD_REQUEST, "the first console frame must be open");
       return;
     }
-    if (s != State.RELAYING) {
+    if (s != State.RELAYING && s != State.GREETING) {
       return;
     }
     if (data.size() > ConsoleRelays.MAX_CHUNK_BYTES) {
@@ -142,6 +159,9 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       return;
     }
     ByteBuffer bytes = data.asReadOnlyByteBuffer();
+    if (s == State.GREETING && !greet(bytes)) {
+      return;
+    }
     ViewOnlyFilter filter = viewOnly;
     if (filter != null) {
       try {
@@ -150,10 +170,10 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
         end(e.status(), e.getMessage());
         return;
       }
-      if (!bytes.hasRemaining()) {
-        loop.execute(this::requestNextFromClient);
-        return;
-      }
+    }
+    if (!bytes.hasRemaining()) {
+      loop.execute(this::requestNextFromClient);
+      return;
     }
     int n = bytes.remaining();
     qemu.write(bytes, failure -> {
@@ -170,14 +190,41 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     });
   }
 
+  /**
+   * The client's side of the agent's handshake. True when it finished and the relay runs now
+   * ({@code bytes} then holds what followed it: ClientInit and later messages).
+   */
+  private boolean greet(ByteBuffer bytes) {
+    byte[] reply;
+    try {
+      reply = greeting.accept(bytes);
+    } catch (AgentException e) {
+      end(e.status(), e.getMessage());
+      return false;
+    }
+    if (reply.length > 0) {
+      send(ByteString.copyFrom(reply));
+    }
+    if (!greeting.done()) {
+      loop.execute(this::requestNextFromClient);
+      return false;
+    }
+    if (!state.compareAndSet(State.GREETING, State.RELAYING)) {
+      return false;
+    }
+    loop.execute(this::readWhenReady);
+    return true;
+  }
+
   private void requestNextFromClient() {
-    if (state.get() == State.RELAYING) {
+    State s = state.get();
+    if (s == State.RELAYING || s == State.GREETING) {
       call.request(1);
     }
   }
 
-  /** On a verifier thread: token and target, then an asynchronous connect. */
-  private void authorizeAndConnect(String token) {
+  /** On a verifier thread: token, session, target; then the VM's password turn. */
+  private void authorize(String token) {
     if (state.get() != State.OPENING) {
       return;
     }
@@ -195,6 +242,23 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       end(PortholeStatus.INTERNAL, "opening the console failed");
       return;
     }
+    relays.turns().enter(c.vmUuid(), t -> connectInTurn(t, c, target));
+  }
+
+  /** On a turn thread, holding the VM's turn: a fresh password, then QEMU's socket. */
+  private void connectInTurn(PasswordTurns.Turn t, ConsoleClaims c, SocketAddress target) {
+    turn = t;
+    if (state.get() != State.OPENING) {
+      t.leave();
+      return;
+    }
+    try {
+      handshake = new QemuHandshake(t.arm());
+    } catch (AgentException e) {
+      end(e.status(), e.getMessage());
+      return;
+    }
+    deadline = BackendLoops.schedule(loop, this::authTimedOut, relays.authTimeout().toMillis());
     QemuLink.connect(relays.loops(), loop, target, relays.registry(), c.sessionId(),
         c.vmUuid(), client, this, this::connected, e -> end(e.status(), e.getMessage()));
   }
@@ -210,15 +274,28 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     return claims;
   }
 
-  /** On the socket's event loop. */
+  /** True once the console ended (it then never binds to a session). */
+  boolean closed() {
+    return state.get() == State.CLOSED;
+  }
+
+  /** The console as listeners and ListConsoles see it; null before its token was checked. */
+  RelayedConsole view() {
+    ConsoleClaims c = claims;
+    return c == null ? null : new RelayedConsole(c.sessionId(), c.vmUuid(), c.subject(),
+        c.viewOnly(), client, authenticatedAt);
+  }
+
+  /** On the socket's event loop: QEMU speaks first; read its handshake. */
   private void connected(QemuLink link) {
     qemu = link;
-    if (!state.compareAndSet(State.OPENING, State.RELAYING)) {
+    if (state.get() != State.OPENING) {
       link.close();
       return;
     }
-    call.request(1);
-    readWhenReady();
+    connected = true;
+    relays.listener().connected(view());
+    link.read();
   }
 
   /** Asks QEMU's socket for one chunk if the client can take it now. */
@@ -231,28 +308,79 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
 
   @Override
   public void onBytes(ByteBuf chunk) {
+    State s = state.get();
+    if (s == State.OPENING) {
+      answerQemu(chunk.nioBuffer());
+      return;
+    }
+    if (s != State.RELAYING) {
+      return;
+    }
     int n = chunk.readableBytes();
     relays.countFromBackend(n);
     // Copied: the chunk is a pooled buffer that QemuLink releases after this returns and the
     // next read reuses, while the frame may outlive this call (a transport may hand the
     // message on by reference and serialize it later, as the in-process one does).
-    ConsoleFrame frame = ConsoleFrame.newBuilder()
-        .setData(ByteString.copyFrom(chunk.nioBuffer())).build();
-    synchronized (outbound) {
-      if (state.get() != State.CLOSED) {
-        try {
-          call.onNext(frame);
-        } catch (RuntimeException e) {
-          abandon();
-        }
-      }
-    }
+    send(ByteString.copyFrom(chunk.nioBuffer()));
     bytesFromVm.addAndGet(n);
     relays.countToClient(n);
   }
 
+  /** On the loop: the next step of QEMU's handshake; at its end, the client's. */
+  private void answerQemu(ByteBuffer bytes) {
+    QemuHandshake h = handshake;
+    QemuLink link = qemu;
+    byte[] reply;
+    boolean responded = h.responseSent();
+    try {
+      reply = h.accept(bytes);
+    } catch (AgentException e) {
+      if (responded) {
+        link.initializeNotExpected();
+      }
+      end(e.status(), e.getMessage());
+      return;
+    }
+    if (!responded && h.responseSent()) {
+      link.initializeExpected();
+    }
+    if (reply.length > 0) {
+      link.write(ByteBuffer.wrap(reply), failure -> {
+        if (failure != null) {
+          end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
+        }
+      });
+    }
+    if (h.done()) {
+      authenticated();
+    }
+  }
+
+  /** On the loop: QEMU accepted the password. The turn ends (expiring it); greet the client. */
+  private void authenticated() {
+    cancelDeadline();
+    PasswordTurns.Turn t = turn;
+    if (t != null) {
+      t.leave();
+    }
+    authenticatedAt = Instant.now();
+    if (!state.compareAndSet(State.OPENING, State.GREETING)) {
+      return;
+    }
+    relays.listener().authenticated(view());
+    send(ByteString.copyFrom(ClientGreeting.BANNER));
+    call.request(1);
+  }
+
   @Override
   public void onReadComplete() {
+    if (state.get() == State.OPENING) {
+      QemuLink link = qemu;
+      if (link != null && !handshake.done()) {
+        link.read();
+      }
+      return;
+    }
     readWhenReady();
   }
 
@@ -265,10 +393,30 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     }
   }
 
+  private void send(ByteString data) {
+    ConsoleFrame frame = ConsoleFrame.newBuilder().setData(data).build();
+    synchronized (outbound) {
+      if (state.get() != State.CLOSED) {
+        try {
+          call.onNext(frame);
+        } catch (RuntimeException e) {
+          abandon();
+        }
+      }
+    }
+  }
+
   private void openTimedOut() {
     if (state.get() == State.AWAITING_OPEN) {
       end(PortholeStatus.BAD_REQUEST,
           "no open frame within " + relays.openTimeout().toSeconds() + " s");
+    }
+  }
+
+  private void authTimedOut() {
+    if (state.get() == State.OPENING) {
+      end(PortholeStatus.UPSTREAM_UNAVAILABLE, "the VM's VNC server did not accept the console"
+          + " within " + relays.authTimeout().toSeconds() + " s");
     }
   }
 
@@ -309,14 +457,21 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       return false;
     }
     cancelDeadline();
+    PasswordTurns.Turn t = turn;
+    if (t != null) {
+      t.leave();
+    }
     QemuLink link = qemu;
     if (link != null) {
       link.close();
     }
     releaseSlot();
     relays.ended(this);
+    if (connected) {
+      relays.listener().ended(view());
+    }
     ConsoleClaims c = claims;
-    if (c != null && was == State.RELAYING) {
+    if (c != null && (was == State.RELAYING || was == State.GREETING)) {
       ViewOnlyFilter filter = viewOnly;
       String view = filter == null ? ""
           : "; view-only, " + filter.droppedMessages() + " input messages dropped";
@@ -336,7 +491,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   }
 
   private void cancelDeadline() {
-    Future<?> d = openDeadline;
+    Future<?> d = deadline;
     if (d != null) {
       d.cancel(false);
     }

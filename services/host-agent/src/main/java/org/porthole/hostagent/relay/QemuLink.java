@@ -104,6 +104,16 @@ final class QemuLink {
     });
   }
 
+  /** The password response went to QEMU: an INITIALIZE event of this relay may follow. */
+  void initializeExpected() {
+    registry.expectInitialize(binding, true);
+  }
+
+  /** QEMU refused the password: no INITIALIZE event of this relay will come. */
+  void initializeNotExpected() {
+    registry.expectInitialize(binding, false);
+  }
+
   /** Asks for one more chunk; a no-op once closed. */
   void read() {
     channel.read();

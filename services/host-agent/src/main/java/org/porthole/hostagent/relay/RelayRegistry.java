@@ -3,6 +3,9 @@ package org.porthole.hostagent.relay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +18,11 @@ import org.porthole.hostagent.libvirt.GraphicsSignal;
  * Which console session each relay connection to QEMU belongs to, so that libvirt's GRAPHICS
  * events can name their session. Behind the ws-proxy every client has the same address, but
  * each relay's socket has its own local port, which QEMU reports as the client's service.
- * Relays over a unix socket have no port; an event on a unix socket matches the one open
- * unix relay of that domain, if there is exactly one.
+ * Relays over a unix socket have no port: an INITIALIZE on a unix socket matches the oldest
+ * unix relay of that domain whose password response went to QEMU and whose outcome is not yet
+ * known (at most one relay per VM authenticates at a time, see PasswordTurns, and QEMU reports
+ * logins in order); CONNECT and DISCONNECT on a unix socket match no relay (the relays report
+ * their own).
  *
  * <p>A binding outlives its relay by {@link #GRACE} so that the DISCONNECT event, which
  * arrives after the socket closed, still finds it. Thread-safe.
@@ -29,6 +35,8 @@ public final class RelayRegistry {
   private final Clock clock;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, Binding> bindings = new ConcurrentHashMap<>();
+  /** Unix relays whose INITIALIZE may still come, oldest first; guarded by itself. */
+  private final Deque<Binding> awaitingInitialize = new ArrayDeque<>();
   private final AtomicLong nextPurgeMs = new AtomicLong();
 
   public RelayRegistry(Clock clock) {
@@ -63,6 +71,23 @@ public final class RelayRegistry {
     bindings.remove(b.id());
   }
 
+  /**
+   * A unix relay sent QEMU its password response ({@code expected} true), or learnt QEMU
+   * refused it ({@code false}): an INITIALIZE of that VM is, or is no longer, its own.
+   */
+  public void expectInitialize(Binding b, boolean expected) {
+    if (b.localPort() != NO_PORT) {
+      return;
+    }
+    synchronized (awaitingInitialize) {
+      if (expected) {
+        awaitingInitialize.add(b);
+      } else {
+        awaitingInitialize.remove(b);
+      }
+    }
+  }
+
   /** The relay that caused a GRAPHICS event, if it was one of ours. */
   public Optional<Binding> match(GraphicsSignal s) {
     int port = s.remote().port();
@@ -70,10 +95,22 @@ public final class RelayRegistry {
       return candidates(s.vmUuid()).stream().filter(b -> b.localPort() == port)
           .max(Comparator.comparing(Binding::open).thenComparing(Binding::id));
     }
-    if (s.remote().family() == GraphicsSignal.Family.UNIX) {
-      List<Binding> unix = candidates(s.vmUuid()).stream()
-          .filter(b -> b.localPort() == NO_PORT && b.open()).toList();
-      return unix.size() == 1 ? Optional.of(unix.get(0)) : Optional.empty();
+    if (s.remote().family() == GraphicsSignal.Family.UNIX
+        && s.phase() == GraphicsSignal.Phase.INITIALIZE) {
+      return takeAwaiting(s.vmUuid());
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Binding> takeAwaiting(String vmUuid) {
+    synchronized (awaitingInitialize) {
+      for (Iterator<Binding> it = awaitingInitialize.iterator(); it.hasNext(); ) {
+        Binding b = it.next();
+        if (b.vmUuid().equalsIgnoreCase(vmUuid)) {
+          it.remove();
+          return Optional.of(b);
+        }
+      }
     }
     return Optional.empty();
   }
@@ -96,5 +133,8 @@ public final class RelayRegistry {
     }
     Instant cutoff = clock.instant().minus(GRACE);
     bindings.values().removeIf(b -> !b.open() && b.releasedAt().isBefore(cutoff));
+    synchronized (awaitingInitialize) {
+      awaitingInitialize.removeIf(b -> !bindings.containsKey(b.id()));
+    }
   }
 }

@@ -1,15 +1,13 @@
 package org.porthole.hostagent.relay;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Keeps a view-only console's input away from QEMU (token {@code mode=view}, issue 3): the
- * client-to-VM bytes are parsed as an RFB 3.7/3.8 stream, and only what shows the picture
- * reaches QEMU. Keys, pointer, clipboard, QEMU's extended key events, xvp (reboot, shutdown)
+ * Keeps a view-only console's input away from QEMU (token {@code mode=view}): the client's
+ * bytes after the agent's own handshake ({@link ClientGreeting}) are parsed as RFB, from
+ * ClientInit on, and only what shows the picture reaches QEMU. Keys, pointer, clipboard, QEMU's extended key events, xvp (reboot, shutdown)
  * and SetDesktopSize are dropped; ClientInit is forced to shared, so a viewer cannot
  * disconnect the VM's other viewers. Anything the filter cannot parse ends the console with
  * BAD_REQUEST: no byte reaches QEMU unparsed.
@@ -19,9 +17,6 @@ import org.porthole.status.PortholeStatus;
  * most {@link #MAX_HEAD} bytes (the part of a message that tells its length), streams the rest
  * of a passed message through, and skips a dropped payload without buffering it.
  *
- * <p>Only the client's side is seen, which is why RFB 3.3 is refused: there the server picks
- * the security type, and whether a VNC authentication response follows cannot be known.
- *
  * <p>Threading: not thread-safe; a console feeds its client bytes in order, one frame at a time.
  */
 final class ViewOnlyFilter {
@@ -29,15 +24,10 @@ final class ViewOnlyFilter {
   static final int MAX_CUT_TEXT_BYTES = 1 << 20;
   /** RFB's limit for a Fence payload. */
   static final int MAX_FENCE_PAYLOAD = 64;
-  /** The longest prefix needed to know a message's length (the ProtocolVersion). */
+  /** The longest prefix needed to know a message's length (a Fence's). */
   static final int MAX_HEAD = 12;
 
-  private static final int SECURITY_NONE = 1;
-  private static final int SECURITY_VNC_AUTH = 2;
-  private static final int VNC_AUTH_RESPONSE_BYTES = 16;
   private static final byte SHARED = 1;
-  private static final byte[] RFB_38 = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] RFB_37 = "RFB 003.007\n".getBytes(StandardCharsets.US_ASCII);
 
   // Client message types (RFC 6143 and the community registry) and QEMU's submessages.
   private static final int SET_PIXEL_FORMAT = 0;
@@ -57,7 +47,7 @@ final class ViewOnlyFilter {
   private static final int AUDIO_DISABLE = 1;
   private static final int AUDIO_SET_FORMAT = 2;
 
-  private enum Step { VERSION, SECURITY_TYPE, VNC_AUTH_RESPONSE, CLIENT_INIT, MESSAGE, FAILED }
+  private enum Step { CLIENT_INIT, MESSAGE, FAILED }
 
   private enum Action { PASS, DROP, FORCE_SHARED }
 
@@ -74,7 +64,7 @@ final class ViewOnlyFilter {
 
   private final byte[] head = new byte[MAX_HEAD];
   private int headLength;
-  private Step step = Step.VERSION;
+  private Step step = Step.CLIENT_INIT;
   /** Bytes of the current message after its head, still to pass or skip. */
   private long rest;
   private boolean passing;
@@ -145,10 +135,6 @@ final class ViewOnlyFilter {
   private Verdict decide() throws AgentException {
     try {
       return switch (step) {
-        case VERSION -> version();
-        case SECURITY_TYPE -> securityType();
-        case VNC_AUTH_RESPONSE ->
-            new Verdict(VNC_AUTH_RESPONSE_BYTES, Action.PASS, Step.CLIENT_INIT);
         case CLIENT_INIT -> new Verdict(1, Action.FORCE_SHARED, Step.MESSAGE);
         case MESSAGE -> message();
         case FAILED -> throw refused("the filter failed earlier");
@@ -157,29 +143,6 @@ final class ViewOnlyFilter {
       step = Step.FAILED;
       throw e;
     }
-  }
-
-  private Verdict version() throws AgentException {
-    if (headLength < RFB_38.length) {
-      return null;
-    }
-    byte[] v = Arrays.copyOf(head, RFB_38.length);
-    if (!Arrays.equals(v, RFB_38) && !Arrays.equals(v, RFB_37)) {
-      throw refused("a view-only console needs RFB 3.7 or 3.8");
-    }
-    return new Verdict(RFB_38.length, Action.PASS, Step.SECURITY_TYPE);
-  }
-
-  private Verdict securityType() throws AgentException {
-    int type = u8(0);
-    if (type == SECURITY_NONE) {
-      return new Verdict(1, Action.PASS, Step.CLIENT_INIT);
-    }
-    if (type == SECURITY_VNC_AUTH) {
-      return new Verdict(1, Action.PASS, Step.VNC_AUTH_RESPONSE);
-    }
-    throw refused("security type " + type
-        + " is not allowed on a view-only console (only None and VNC authentication)");
   }
 
   private Verdict message() throws AgentException {

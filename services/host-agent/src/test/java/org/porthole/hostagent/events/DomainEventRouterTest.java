@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.events.v1.GraphicsEvent;
 import org.porthole.api.events.v1.GraphicsPhase;
@@ -23,6 +24,7 @@ import org.porthole.hostagent.libvirt.GraphicsSignal.Phase;
 import org.porthole.hostagent.libvirt.LifecycleSignal;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.ticket.FakeTickets;
+import org.porthole.hostagent.ticket.PasswordTurns;
 
 class DomainEventRouterTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
@@ -38,8 +40,14 @@ class DomainEventRouterTest {
   final FakeTickets tickets = new FakeTickets(hypervisor);
   final RelayRegistry registry = new RelayRegistry(Clock.systemUTC());
   final EventFactory factory = new EventFactory(ID, Clock.systemUTC());
+  final PasswordTurns turns = new PasswordTurns(tickets, Clock.systemUTC(), 1);
   final DomainEventRouter router =
-      new DomainEventRouter(registry, tickets, hypervisor, sink, factory);
+      new DomainEventRouter(registry, turns, hypervisor, sink, factory);
+
+  @AfterEach
+  void stop() {
+    turns.close();
+  }
 
   private static GraphicsSignal signal(Phase phase, String clientPort) {
     return new GraphicsSignal(VM, phase, new Address(Family.IPV4, "127.0.0.1", clientPort),
@@ -54,39 +62,51 @@ class DomainEventRouterTest {
   }
 
   @Test
-  void initializeOfAPortholeRelayExpiresThePasswordAndNamesTheSession() {
+  void relaysOwnEventsAreLeftToTheRelayAndExpireNothing() {
     registry.bind("session-1", VM, "198.51.100.4", 41000);
     router.handleGraphics(signal(Phase.CONNECT, "41000"));
-    assertThat(tickets.expired()).isEmpty();
     router.handleGraphics(signal(Phase.INITIALIZE, "41000"));
+    assertThat(tickets.expired()).as("the relay expired its own password already").isEmpty();
+    assertThat(published).as("the relay publishes its own events").isEmpty();
+  }
+
+  @Test
+  void directLoginExpiresThePasswordAndIsPublishedWithoutSession() {
+    registry.bind("session-1", VM, "198.51.100.4", 41000);
+    router.handleGraphics(signal(Phase.INITIALIZE, "52000"));
     assertThat(tickets.expired()).containsExactly(VM);
     GraphicsEvent e = lastGraphics();
-    assertThat(e.getSessionId()).isEqualTo("session-1");
+    assertThat(e.getSessionId()).isEmpty();
     assertThat(e.getPhase()).isEqualTo(GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
-    assertThat(e.getClientAddress()).isEqualTo("198.51.100.4");
+    assertThat(e.getClientAddress()).isEqualTo("127.0.0.1:52000");
     assertThat(e.getHostId()).isEqualTo("agent-1:9443");
     assertThat(e.getOccurredAtEpochMs()).isEqualTo(1234);
     assertThat(e.getEventId()).isNotBlank();
   }
 
   @Test
-  void foreignClientIsPublishedWithoutSessionAndExpiresNothing() {
-    registry.bind("session-1", VM, "198.51.100.4", 41000);
-    router.handleGraphics(signal(Phase.INITIALIZE, "52000"));
+  void unixSocketInitializeIsTheRelaysOnlyWhileOneAwaitsIt() {
+    RelayRegistry.Binding b = registry.bind("session-1", VM, "c", -1);
+    GraphicsSignal unix = new GraphicsSignal(VM, Phase.INITIALIZE, new Address(Family.UNIX, "", ""),
+        Address.NONE, "vnc", Instant.ofEpochMilli(1234));
+    registry.expectInitialize(b, true);
+    router.handleGraphics(unix);
     assertThat(tickets.expired()).isEmpty();
+    router.handleGraphics(unix);
+    assertThat(tickets.expired()).as("a second login on the socket is not the relay's")
+        .containsExactly(VM);
     assertThat(lastGraphics().getSessionId()).isEmpty();
-    assertThat(lastGraphics().getClientAddress()).isEqualTo("127.0.0.1:52000");
   }
 
   @Test
-  void disconnectNamesTheSessionThenForgetsTheRelay() {
+  void disconnectForgetsTheRelayAndAForeignOneIsPublished() {
     RelayRegistry.Binding b = registry.bind("session-1", VM, "c", 41000);
     registry.release(b);
     router.handleGraphics(signal(Phase.DISCONNECT, "41000"));
-    assertThat(lastGraphics().getSessionId()).isEqualTo("session-1");
-    assertThat(lastGraphics().getPhase()).isEqualTo(GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+    assertThat(published).isEmpty();
     router.handleGraphics(signal(Phase.DISCONNECT, "41000"));
     assertThat(lastGraphics().getSessionId()).isEmpty();
+    assertThat(lastGraphics().getPhase()).isEqualTo(GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
   }
 
   @Test
@@ -108,34 +128,32 @@ class DomainEventRouterTest {
   }
 
   @Test
-  void listenersHearEveryGraphicsEventBeforeItIsPublishedAndOneFailureDoesNotStopTheOthers() {
+  void listenersHearEveryLifecycleEventAndOneFailureDoesNotStopTheOthers() {
     List<String> heard = new CopyOnWriteArrayList<>();
     DomainEventListener failing = new DomainEventListener() {
       @Override
-      public void onGraphics(GraphicsSignal s, java.util.Optional<RelayRegistry.Binding> relay) {
+      public void onLifecycle(LifecycleSignal s) {
         throw new IllegalStateException("boom");
       }
     };
     DomainEventListener recording = new DomainEventListener() {
       @Override
-      public void onGraphics(GraphicsSignal s, java.util.Optional<RelayRegistry.Binding> relay) {
-        heard.add(s.phase() + " after " + published.size() + " published, session "
-            + relay.map(RelayRegistry.Binding::sessionId).orElse("-"));
-      }
-
-      @Override
       public void onLifecycle(LifecycleSignal s) {
         heard.add(s.type());
       }
     };
-    DomainEventRouter withListeners = new DomainEventRouter(registry, tickets, hypervisor, sink,
+    DomainEventRouter withListeners = new DomainEventRouter(registry, turns, hypervisor, sink,
         factory, List.of(failing, recording));
-    registry.bind("session-1", VM, "c", 41000);
-    withListeners.handleGraphics(signal(Phase.DISCONNECT, "41000"));
     withListeners.handleLifecycle(new LifecycleSignal(VM, "web-1", "STARTED", "BOOTED", Instant.EPOCH));
-    // Before: the reconnect window must re-arm the password before anyone learns the console closed.
-    assertThat(heard).containsExactly("DISCONNECT after 0 published, session session-1", "STARTED");
-    assertThat(published).hasSizeGreaterThanOrEqualTo(1);
+    assertThat(heard).containsExactly("STARTED");
+    assertThat(published).hasSize(1);
+  }
+
+  @Test
+  void startedDomainsPasswordIsExpiredSoTheStaticOneNeverWorks() {
+    new org.porthole.hostagent.ticket.StartedDomains(turns).onLifecycle(
+        new LifecycleSignal(VM, "web-1", "STARTED", "MIGRATED", Instant.EPOCH));
+    assertThat(tickets.expired()).containsExactly(VM);
   }
 
   @Test

@@ -24,8 +24,6 @@ import org.porthole.hostagent.relay.FakeVncServer;
  * reached "QEMU", so a test reads back exactly the bytes the relay let through.
  */
 class ConsoleControlTest extends InProcessAgentTest {
-  static final byte[] HANDSHAKE = concat("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII),
-      bytes(1, 0)); // security None, ClientInit exclusive
   static final byte[] KEY = bytes(4, 1, 0, 0, 0, 0, 0, 'x');
   static final byte[] POINTER = bytes(5, 1, 0, 10, 0, 20);
   static final byte[] CUT_TEXT = concat(bytes(6, 0, 0, 0, 0, 0, 0, 3), "pwd".getBytes(StandardCharsets.US_ASCII));
@@ -36,7 +34,7 @@ class ConsoleControlTest extends InProcessAgentTest {
   private static byte[] echoOf(RecordingObserver rec, StreamObserver<ConsoleFrame> req,
       byte[] expected) throws Exception {
     assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
-    req.onNext(data(HANDSHAKE));
+    req.onNext(data(CLIENT_HANDSHAKE));
     req.onNext(data(concat(KEY, UPDATE, POINTER)));
     req.onNext(data(CUT_TEXT));
     req.onNext(data(MARKER));
@@ -48,8 +46,7 @@ class ConsoleControlTest extends InProcessAgentTest {
   void viewOnlyConsoleKeepsKeysPointerAndClipboardFromQemuAndForcesShared() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.viewToken("viewer-1", VM, HOST)), req);
-    byte[] expected = concat("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII), bytes(1, 1),
-        UPDATE);
+    byte[] expected = concat(GREETING_REPLY, bytes(1), UPDATE);
     assertThat(echoOf(rec, req.get(0), expected)).isEqualTo(concat(expected, MARKER));
     req.get(0).onNext(close());
     assertThat(rec.awaitStatus().isOk()).isTrue();
@@ -65,7 +62,7 @@ class ConsoleControlTest extends InProcessAgentTest {
   void queuedFrameKeepsItsBytesAfterQemusNextRead() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.token("slow-reader", VM, HOST)), req);
-    assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
+    greet(rec, req.get(0));
     req.get(0).onNext(data(UPDATE));
     rec.awaitFrames(1);
     req.get(0).onNext(data(MARKER));
@@ -79,7 +76,7 @@ class ConsoleControlTest extends InProcessAgentTest {
   void interactiveConsolePassesEveryByteUnchanged() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.token("user-1", VM, HOST)), req);
-    byte[] expected = concat(HANDSHAKE, KEY, UPDATE, POINTER, CUT_TEXT);
+    byte[] expected = concat(GREETING_REPLY, bytes(0), KEY, UPDATE, POINTER, CUT_TEXT);
     assertThat(echoOf(rec, req.get(0), expected)).isEqualTo(concat(expected, MARKER));
     req.get(0).onNext(close());
     assertThat(rec.awaitStatus().isOk()).isTrue();
@@ -89,9 +86,7 @@ class ConsoleControlTest extends InProcessAgentTest {
   void viewOnlyConsoleEndsOnInputItCannotParse() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.viewToken("viewer-2", VM, HOST)), req);
-    rec.readBytes(FakeVncServer.BANNER.length);
-    req.get(0).onNext(data(HANDSHAKE));
-    assertThat(rec.readBytes(HANDSHAKE.length)).endsWith(1);
+    assertThat(greet(rec, req.get(0))).as("forced shared").endsWith(1);
     req.get(0).onNext(data(bytes(9, 'h', 'i')));
     assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(rec.lastClose().getStatus()).isEqualTo("BAD_REQUEST");
@@ -122,9 +117,9 @@ class ConsoleControlTest extends InProcessAgentTest {
       assertThat(ended.lastClose().getStatus()).isEqualTo("FORBIDDEN");
       assertThat(ended.lastClose().getReason()).isEqualTo("your console.connect permission was revoked");
     }
-    req.get(2).onNext(data(HANDSHAKE));
-    assertThat(other.readBytes(HANDSHAKE.length)).as("another session's console relays on")
-        .isEqualTo(HANDSHAKE);
+    req.get(2).onNext(data(CLIENT_HANDSHAKE));
+    assertThat(other.readBytes(GREETING_REPLY.length + 1)).as("another session's console relays on")
+        .isEqualTo(concat(GREETING_REPLY, bytes(0)));
     req.get(2).onNext(close());
     assertThat(other.awaitStatus().isOk()).isTrue();
   }
@@ -135,7 +130,7 @@ class ConsoleControlTest extends InProcessAgentTest {
       String session = "racing-" + round;
       List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
       List<RecordingObserver> opening = new ArrayList<>();
-      for (int i = 0; i < MAX_CONSOLES; i++) {
+      for (int i = 0; i < MAX_PER_VM; i++) {
         opening.add(console(open(tokens.token(session, VM, HOST)), req));
       }
       // The tokens are being verified on the verifier threads while the session ends.

@@ -73,7 +73,7 @@ class GuestApiTest {
     String name = "guest-api-" + UUID.randomUUID();
     server = InProcessServerBuilder.forName(name).directExecutor()
         .addService(new HostAgentService(new AgentIdentity("h:1", "h", "t", "b", Instant.EPOCH),
-            hypervisor, new FakeTickets(hypervisor), null, guests, policies))
+            hypervisor, new FakeTickets(hypervisor), null, guests, policies, null))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = HostAgentGrpc.newBlockingStub(channel);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +28,10 @@ class HostAgentServiceTest extends InProcessAgentTest {
   void relaysBytesBothWaysToTheVncServer() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.token("session-1", VM, HOST)), req);
-    assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
-    byte[] hello = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
-    req.get(0).onNext(data(hello));
-    assertThat(rec.readBytes(hello.length)).isEqualTo(hello);
+    assertThat(greet(rec, req.get(0))).endsWith(0);
+    byte[] update = {3, 1, 0, 0, 0, 0, 0, 8, 0, 8};
+    req.get(0).onNext(data(update));
+    assertThat(rec.readBytes(update.length)).isEqualTo(update);
     req.get(0).onNext(close());
     assertThat(rec.awaitStatus().isOk()).isTrue();
     assertThat(rec.lastClose().getStatus()).isEqualTo("CLOSED");
@@ -151,19 +150,47 @@ class HostAgentServiceTest extends InProcessAgentTest {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     List<RecordingObserver> open = new ArrayList<>();
     for (int i = 0; i < MAX_CONSOLES; i++) {
-      RecordingObserver rec = console(open(tokens.token("s" + i, VM, HOST)), req);
+      RecordingObserver rec = console(open(tokens.token("s" + i, i % 2 == 0 ? VM : VM2, HOST)), req);
+      rec.readBytes(FakeVncServer.BANNER.length);
+      open.add(rec);
+    }
+    RecordingObserver extra = console(open(tokens.token("extra", VM2, HOST)), req);
+    assertThat(extra.awaitStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(extra.lastClose().getReason()).contains("too many consoles on this host");
+    assertThat(extra.lastClose().getStatus()).isEqualTo("OVERLOADED");
+    assertThat(vnc.connections() + vnc2.connections()).isEqualTo(MAX_CONSOLES);
+    for (int i = 0; i < MAX_CONSOLES; i++) {
+      req.get(i).onCompleted();
+      assertThat(open.get(i).awaitStatus().isOk()).isTrue();
+    }
+  }
+
+  @Test
+  void refusesConsolesOfOneVmBeyondItsCapBelowQemusClientLimit() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    List<RecordingObserver> open = new ArrayList<>();
+    for (int i = 0; i < MAX_PER_VM; i++) {
+      RecordingObserver rec = console(open(tokens.token("p" + i, VM, HOST)), req);
       rec.readBytes(FakeVncServer.BANNER.length);
       open.add(rec);
     }
     RecordingObserver extra = console(open(tokens.token("extra", VM, HOST)), req);
     assertThat(extra.awaitStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(extra.lastClose().getReason()).contains("too many consoles");
     assertThat(extra.lastClose().getStatus()).isEqualTo("OVERLOADED");
-    assertThat(vnc.connections()).isEqualTo(MAX_CONSOLES);
-    for (int i = 0; i < MAX_CONSOLES; i++) {
-      req.get(i).onCompleted();
-      assertThat(open.get(i).awaitStatus().isOk()).isTrue();
-    }
+    assertThat(extra.lastClose().getReason()).contains("too many consoles on domain " + VM,
+        "at most " + MAX_PER_VM);
+    assertThat(vnc.connections()).isEqualTo(MAX_PER_VM);
+    List<StreamObserver<ConsoleFrame>> more = new ArrayList<>();
+    RecordingObserver otherVm = console(open(tokens.token("other", VM2, HOST)), more);
+    otherVm.readBytes(FakeVncServer.BANNER.length);
+    req.get(0).onCompleted();
+    open.get(0).awaitStatus();
+    awaitTrue(() -> relays.live(VM).size() == MAX_PER_VM - 1);
+    RecordingObserver again = console(open(tokens.token("again", VM, HOST)), more);
+    assertThat(again.readBytes(FakeVncServer.BANNER.length)).as("a freed place is usable")
+        .isEqualTo(FakeVncServer.BANNER);
+    more.addAll(req.subList(1, MAX_PER_VM));
+    more.forEach(StreamObserver::onCompleted);
   }
 
   @Test
@@ -179,7 +206,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
   @Test
   void listsDomainsWithExposureAndPasswordCapability() {
     List<Domain> domains = blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList();
-    assertThat(domains).hasSize(3);
+    assertThat(domains).hasSize(6);
     Domain exposed = domains.stream().filter(d -> d.getUuid().equals(EXPOSED_VM)).findFirst().orElseThrow();
     assertThat(exposed.getGraphics().getExposed()).isTrue();
     assertThat(exposed.getGraphics().getListen()).isEqualTo("0.0.0.0");

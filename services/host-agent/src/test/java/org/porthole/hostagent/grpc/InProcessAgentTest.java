@@ -1,6 +1,8 @@
 package org.porthole.hostagent.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.porthole.hostagent.TestBytes.bytes;
+import static org.porthole.hostagent.TestBytes.concat;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,14 +32,18 @@ import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.hostagent.relay.FakeVncServer;
+import org.porthole.hostagent.relay.RelayListener;
 import org.porthole.hostagent.relay.RelayRegistry;
+import org.porthole.hostagent.relay.RelayedConsole;
 import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.ticket.FakeTickets;
+import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.token.ReplayGuard;
 
 /**
  * The gRPC service in-process (direct executor) in front of real relays and a fake VNC server
- * on a unix socket that echoes what reaches "QEMU"; three domains (running, stopped, exposed).
+ * on a unix socket that checks the relay's VNC Authentication against the password the fake
+ * libvirt holds, then echoes what reaches "QEMU"; three domains (running, stopped, exposed).
  * Tests of the service extend it; after each test it checks that the server still serves and
  * that no console stream or QEMU socket is left open.
  */
@@ -45,15 +52,30 @@ abstract class InProcessAgentTest {
   static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
   static final String STOPPED_VM = "1b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
   static final String EXPOSED_VM = "2b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  /** A second running domain, with its own VNC server. */
+  static final String VM2 = "3b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  /** Running, VNC on 0.0.0.0 (exposed), with a password. */
+  static final String EXPOSED_RUNNING_VM = "5b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  /** Running, VNC on loopback, started without a password. */
+  static final String NO_PASSWORD_VM = "6b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  /** The client's side of the agent's handshake: RFB 3.8, security None, ClientInit exclusive. */
+  static final byte[] CLIENT_HANDSHAKE = concat(FakeVncServer.BANNER, bytes(1, 0));
+  /** The agent's answers to it: security types [None], SecurityResult OK. */
+  static final byte[] GREETING_REPLY = bytes(1, 1, 0, 0, 0, 0);
   static final int MAX_CONSOLES = 4;
+  static final int MAX_PER_VM = 3;
 
   @TempDir Path dir;
   final ConsoleTokens tokens = new ConsoleTokens("engine-key-1");
   final Instant started = Instant.now().minusSeconds(30);
   FakeVncServer vnc;
+  FakeVncServer vnc2;
   FakeTickets tickets;
   RelayRegistry registry;
+  PasswordTurns turns;
   ConsoleRelays relays;
+  /** What the relays reported: "connected|authenticated|ended session". */
+  final List<String> relayEvents = new CopyOnWriteArrayList<>();
   Server server;
   ManagedChannel channel;
   HostAgentGrpc.HostAgentBlockingStub blocking;
@@ -61,18 +83,24 @@ abstract class InProcessAgentTest {
 
   @BeforeEach
   void start() throws Exception {
-    vnc = FakeVncServer.start(dir.resolve("vnc.sock"));
+    vnc = FakeVncServer.start(dir.resolve("vnc.sock"), () -> tickets.password(VM));
+    vnc2 = FakeVncServer.start(dir.resolve("vnc2.sock"), () -> tickets.password(VM2));
     FakeHypervisor hypervisor = new FakeHypervisor()
         .add(FakeHypervisor.runningOnSocket(VM, "web-1", vnc.socket().toString()))
+        .add(FakeHypervisor.runningOnSocket(VM2, "web-2", vnc2.socket().toString()))
         .add(FakeHypervisor.stopped(STOPPED_VM, "db-1", "127.0.0.1", false))
-        .add(FakeHypervisor.stopped(EXPOSED_VM, "legacy", "0.0.0.0", true));
+        .add(FakeHypervisor.stopped(EXPOSED_VM, "legacy", "0.0.0.0", true))
+        .add(FakeHypervisor.runningOnTcp(EXPOSED_RUNNING_VM, "open", "0.0.0.0", true, true))
+        .add(FakeHypervisor.runningOnTcp(NO_PASSWORD_VM, "nopw", "127.0.0.1", false, false));
     tickets = new FakeTickets(hypervisor);
     registry = new RelayRegistry(Clock.systemUTC());
     Clock clock = Clock.systemUTC();
     ConsoleAuthorizer authorizer =
         new ConsoleAuthorizer(tokens.verifier(clock), new ReplayGuard(clock), HOST, started);
-    relays = new ConsoleRelays(authorizer, new VncTargets(hypervisor), registry, MAX_CONSOLES,
-        Duration.ofMillis(300));
+    turns = new PasswordTurns(tickets, clock, 2);
+    relays = new ConsoleRelays(authorizer, new VncTargets(hypervisor), registry, turns,
+        new ConsoleRelays.RelayLimits(MAX_CONSOLES, MAX_PER_VM, Duration.ofMillis(300),
+            Duration.ofSeconds(5)), recordingListener());
     AgentIdentity identity = new AgentIdentity(HOST, "agent-1", "test", "boot-1", started);
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
@@ -89,7 +117,28 @@ abstract class InProcessAgentTest {
     channel.shutdownNow();
     server.shutdownNow();
     relays.close();
+    turns.close();
     vnc.close();
+    vnc2.close();
+  }
+
+  private RelayListener recordingListener() {
+    return new RelayListener() {
+      @Override
+      public void connected(RelayedConsole c) {
+        relayEvents.add("connected " + c.sessionId());
+      }
+
+      @Override
+      public void authenticated(RelayedConsole c) {
+        relayEvents.add("authenticated " + c.sessionId());
+      }
+
+      @Override
+      public void ended(RelayedConsole c) {
+        relayEvents.add("ended " + c.sessionId());
+      }
+    };
   }
 
   void awaitNoOpenRelays() throws InterruptedException {
@@ -99,6 +148,24 @@ abstract class InProcessAgentTest {
     }
     assertThat(relays.activeCount()).as("console streams left open").isZero();
     assertThat(registry.openCount()).as("QEMU sockets left open").isZero();
+  }
+
+  /** The call fails with {@code code} and a description containing {@code text}. */
+  static void assertStatus(Runnable call, Status.Code code, String text) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(call::run).isInstanceOfSatisfying(
+        io.grpc.StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(code);
+          assertThat(e.getStatus().getDescription()).contains(text);
+        });
+  }
+
+  /** Polls {@code condition} for up to 5 s. */
+  static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(condition.getAsBoolean()).as("condition within 5 s").isTrue();
   }
 
   static ConsoleFrame open(String token) {
@@ -123,6 +190,18 @@ abstract class InProcessAgentTest {
       requests.onNext(first);
     }
     return rec;
+  }
+
+  /**
+   * Reads the agent's banner and completes its handshake; returns the answers and QEMU's echo
+   * of the ClientInit flag QEMU got (1 shared, 0 exclusive).
+   */
+  static byte[] greet(RecordingObserver rec, StreamObserver<ConsoleFrame> req) throws Exception {
+    assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
+    req.onNext(data(CLIENT_HANDSHAKE));
+    byte[] answer = rec.readBytes(GREETING_REPLY.length + 1);
+    assertThat(answer).startsWith(GREETING_REPLY);
+    return answer;
   }
 
   Status openAndAwait(String token) throws Exception {

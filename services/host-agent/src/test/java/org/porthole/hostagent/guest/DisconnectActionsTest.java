@@ -12,12 +12,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.hostagent.AgentException;
-import org.porthole.hostagent.libvirt.GraphicsSignal;
-import org.porthole.hostagent.libvirt.GraphicsSignal.Address;
-import org.porthole.hostagent.libvirt.GraphicsSignal.Phase;
+import org.porthole.hostagent.relay.RelayedConsole;
 import org.porthole.status.PortholeStatus;
 
-/** Disconnect actions: grace, cancellation by a reconnect, and what counts as confirmed. */
+/**
+ * Disconnect actions driven by relay lifecycle: only an interactive console's end starts the
+ * grace, only a new interactive console cancels it, applyNow acts at once; what counts as
+ * confirmed.
+ */
 class DisconnectActionsTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
 
@@ -57,8 +59,18 @@ class DisconnectActionsTest {
     actions.close();
   }
 
-  private static GraphicsSignal signal(Phase phase) {
-    return new GraphicsSignal(VM, phase, Address.NONE, Address.NONE, "vnc", Instant.now());
+  private static RelayedConsole interactive(String session) {
+    return new RelayedConsole(session, VM, "alice", false, "192.0.2.7", Instant.now());
+  }
+
+  private static RelayedConsole view(String session) {
+    return new RelayedConsole(session, VM, "bob", true, "192.0.2.8", Instant.now());
+  }
+
+  /** A console that reached QEMU and then ends. */
+  private void openAndEnd(RelayedConsole c) {
+    actions.authenticated(c);
+    actions.ended(c);
   }
 
   private void awaitOutcome() throws InterruptedException {
@@ -75,7 +87,7 @@ class DisconnectActionsTest {
     guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
         responsive(GuestSnapshot.Session.LOCKED)));
     long start = System.nanoTime();
-    actions.onGraphics(signal(Phase.DISCONNECT), Optional.empty());
+    openAndEnd(interactive("s-1"));
     awaitOutcome();
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(100);
     assertThat(guests.sent).extracting(GuestCommand::kind).containsExactly(GuestCommand.Kind.LOCK_SCREEN);
@@ -83,15 +95,58 @@ class DisconnectActionsTest {
   }
 
   @Test
-  void reconnectWithinTheGraceCancelsTheAction() throws Exception {
+  void interactiveReconnectWithinTheGraceCancelsTheAction() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 300, 0));
-    actions.onGraphics(signal(Phase.DISCONNECT), Optional.empty());
+    openAndEnd(interactive("s-1"));
     assertThat(actions.waiting(VM)).isTrue();
-    actions.onGraphics(signal(Phase.CONNECT), Optional.empty());
+    actions.authenticated(interactive("s-2"));
     assertThat(actions.waiting(VM)).isFalse();
     Thread.sleep(500);
     assertThat(guests.sent).isEmpty();
     assertThat(outcomes).isEmpty();
+  }
+
+  @Test
+  void viewConsoleEndingNeverStartsTheLock() throws Exception {
+    policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 0, 0));
+    actions.authenticated(interactive("typist"));
+    openAndEnd(view("watcher"));
+    assertThat(actions.waiting(VM)).isFalse();
+    Thread.sleep(200);
+    assertThat(guests.sent).as("the typist's screen stays unlocked").isEmpty();
+  }
+
+  @Test
+  void viewConsoleOrAnUnacceptedConsoleDoesNotCancelAPendingLock() throws Exception {
+    policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 300, 0));
+    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
+        responsive(GuestSnapshot.Session.LOCKED)));
+    openAndEnd(interactive("s-1"));
+    actions.authenticated(view("watcher"));
+    actions.ended(new RelayedConsole("never-accepted", VM, "eve", false, "192.0.2.9", null));
+    assertThat(actions.waiting(VM)).isTrue();
+    awaitOutcome();
+    assertThat(guests.sent).extracting(GuestCommand::kind).containsExactly(GuestCommand.Kind.LOCK_SCREEN);
+  }
+
+  @Test
+  void anotherInteractiveConsoleLeftOpenKeepsTheScreenUnlocked() throws Exception {
+    policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 0, 0));
+    actions.authenticated(interactive("tab-1"));
+    openAndEnd(interactive("tab-2"));
+    assertThat(actions.waiting(VM)).isFalse();
+  }
+
+  @Test
+  void applyNowLocksWithoutGraceAndTakesOverAPendingGrace() throws Exception {
+    policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 60_000, 0));
+    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
+        responsive(GuestSnapshot.Session.LOCKED)));
+    openAndEnd(interactive("taken-over"));
+    DisconnectActions.Outcome o = actions.applyNow(VM).get(5, TimeUnit.SECONDS);
+    assertThat(o).isEqualTo(new DisconnectActions.Outcome(ConsolePolicy.Action.LOCK_SCREEN, true, ""));
+    assertThat(actions.waiting(VM)).as("the grace is taken over, not run again").isFalse();
+    assertThat(guests.sent).hasSize(1);
   }
 
   @Test

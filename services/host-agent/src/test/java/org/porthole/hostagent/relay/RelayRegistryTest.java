@@ -64,12 +64,23 @@ class RelayRegistryTest {
   }
 
   @Test
-  void unixSocketEventMatchesOnlyAnUnambiguousRelay() {
+  void unixSocketInitializeMatchesTheRelaysAwaitingItOldestFirstAndOnlyOnce() {
     RelayRegistry r = new RelayRegistry(Clock.systemUTC());
-    r.bind("one", VM, "c", -1);
-    assertThat(r.match(event(VM, Family.UNIX, "")).orElseThrow().sessionId()).isEqualTo("one");
-    r.bind("two", VM, "c", -1);
-    assertThat(r.match(event(VM, Family.UNIX, ""))).isEmpty();
+    RelayRegistry.Binding one = r.bind("one", VM, "c", -1);
+    RelayRegistry.Binding two = r.bind("two", VM, "c", -1);
+    RelayRegistry.Binding refused = r.bind("refused", VM, "c", -1);
+    GraphicsSignal init = new GraphicsSignal(VM, GraphicsSignal.Phase.INITIALIZE,
+        new GraphicsSignal.Address(Family.UNIX, "", ""), GraphicsSignal.Address.NONE, "vnc",
+        Instant.now());
+    assertThat(r.match(init)).as("no relay awaits a login: a direct one").isEmpty();
+    r.expectInitialize(one, true);
+    r.expectInitialize(refused, true);
+    r.expectInitialize(two, true);
+    r.expectInitialize(refused, false);
+    assertThat(r.match(init).orElseThrow().sessionId()).isEqualTo("one");
+    assertThat(r.match(init).orElseThrow().sessionId()).isEqualTo("two");
+    assertThat(r.match(init)).isEmpty();
+    assertThat(r.match(event(VM, Family.UNIX, ""))).as("connect/disconnect on a socket").isEmpty();
   }
 
   @Test

@@ -17,6 +17,7 @@ public final class FakeTickets implements SessionTickets {
   private final Map<String, String> passwords = new ConcurrentHashMap<>();
   private final Map<String, String> sessions = new ConcurrentHashMap<>();
   private final List<String> expired = new CopyOnWriteArrayList<>();
+  private final Map<String, String> lastSet = new ConcurrentHashMap<>();
 
   public FakeTickets(Hypervisor hypervisor) {
     this.hypervisor = hypervisor;
@@ -36,6 +37,7 @@ public final class FakeTickets implements SessionTickets {
       throw new AgentException(PortholeStatus.NOT_FOUND, "no domain " + uuid);
     }
     passwords.put(uuid, password);
+    lastSet.put(uuid, password);
     sessions.put(uuid, sessionId);
     return Instant.now().plusSeconds(validSeconds);
   }
@@ -60,6 +62,11 @@ public final class FakeTickets implements SessionTickets {
 
   public List<String> expired() {
     return expired;
+  }
+
+  /** The last password set on the VM, expired since or not (what an attacker might have seen). */
+  public String lastSet(String vmUuid) {
+    return lastSet.get(vmUuid);
   }
 
   public String password(String vmUuid) {
