@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 /**
  * The demo guest: a Debian cloud kernel and a busybox initramfs that draws a banner on its
  * VGA console and runs Porthole's guest agent with its console test backend (built by
- * {@code deploy/local/vm/build-demo-image.sh}). Its VNC listens on loopback only and starts
- * with a random password that has already expired, so nobody gets in without a Porthole
- * ticket. The domain has the two virtio-serial channels of the guest protocol and logs its
+ * {@code deploy/local/vm/build-demo-image.sh}). Its VNC listens on a unix socket only (libvirt
+ * picks the path in the domain's private directory, which only root and QEMU's user can enter:
+ * no TCP port at all) and starts with a random password that has already expired; the host
+ * agent sets a one-time password of its own for each console. The domain has the two virtio-serial channels of the guest protocol and logs its
  * serial console to a file, where the agent's {@code PORTHOLE-GUEST:} lines appear.
  */
 public final class DemoVm {
@@ -179,8 +180,8 @@ public final class DemoVm {
             <serial type='pty'>
               <log file='%s' append='off'/>
             </serial>
-            <graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='%s' passwdValidTo='2000-01-01T00:00:00'>
-              <listen type='address' address='127.0.0.1'/>
+            <graphics type='vnc' passwd='%s' passwdValidTo='2000-01-01T00:00:00'>
+              <listen type='socket'/>
             </graphics>
             <video><model type='vga'/></video>
           </devices>

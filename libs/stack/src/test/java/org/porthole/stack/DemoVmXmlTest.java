@@ -30,9 +30,9 @@ class DemoVmXmlTest {
   }
 
   @Test
-  void vncOnLoopbackWithExpiredPassword() {
-    assertThat(xml).contains("listen='127.0.0.1'").contains("passwdValidTo='2000-01-01T00:00:00'")
-        .doesNotContain("listen='0.0.0.0'");
+  void vncOnAUnixSocketOnlyWithExpiredPassword() {
+    assertThat(xml).contains("<listen type='socket'/>").contains("passwdValidTo='2000-01-01T00:00:00'")
+        .doesNotContain("listen='").doesNotContain("type='address'").doesNotContain("autoport");
   }
 
   @Test

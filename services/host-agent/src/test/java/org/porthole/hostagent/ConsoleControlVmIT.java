@@ -131,9 +131,12 @@ class ConsoleControlVmIT {
     }
   }
 
-  private int vncPort() {
-    return blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList().stream()
-        .filter(d -> d.getUuid().equals(vm)).findFirst().orElseThrow().getGraphics().getPort();
+  /** A VNC login straight to QEMU, around the relay: on its unix socket (or TCP port). */
+  private boolean directLogin(String password) throws IOException {
+    var g = blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList().stream()
+        .filter(d -> d.getUuid().equals(vm)).findFirst().orElseThrow().getGraphics();
+    return g.getSocket().isEmpty() ? RfbClient.tryPassword(g.getPort(), password)
+        : RfbClient.tryPasswordOnSocket(Path.of(g.getSocket()), password);
   }
 
   @Test
@@ -155,6 +158,22 @@ class ConsoleControlVmIT {
       // The view console's keys reached QEMU's input first (if at all) and the guest reads
       // its keyboard in order: had they passed, their line would be echoed before userkeys.
       assertThat(serialLog()).doesNotContain("viewerkeys");
+    }
+  }
+
+  @Test
+  void directLoginWithTheLastPasswordLibvirtHadIsRefusedWhileTheRelayWorks() throws Exception {
+    try (ConsoleSocket console = loggedIn(tokens.viewToken("direct-" + UUID.randomUUID(), vm,
+        running.hostId()))) {
+      String xml = Libvirt.virsh("dumpxml", "--security-info", name);
+      int at = xml.indexOf("passwd='");
+      String last = xml.substring(at + 8, xml.indexOf('\'', at + 8));
+      assertThat(xml).as("the demo VM's VNC is on a unix socket only").contains("type='socket'")
+          .doesNotContain("port='59");
+      assertThat(directLogin(last)).as("the password libvirt holds after the console's login")
+          .isFalse();
+      assertThat(RfbClient.framebufferUpdate(console.in(), console.out()))
+          .as("the relay's console still shows the picture").isZero();
     }
   }
 
@@ -191,12 +210,12 @@ class ConsoleControlVmIT {
   void endConsolesExpiresTheUnusedTicketOfTheSession() throws Exception {
     String session = "unused-" + UUID.randomUUID();
     ticket(session, "N0tUs3d!");
-    assertThat(RfbClient.tryPassword(vncPort(), "N0tUs3d!")).as("the ticket works").isTrue();
+    assertThat(directLogin("N0tUs3d!")).as("the ticket works").isTrue();
     ticket(session, "N0tUs3d!");
     EndConsolesResponse r = endConsoles(session, "CONFLICT", "taken over");
     assertThat(r.getEndedRelays()).isZero();
     assertThat(r.getTicketExpired()).isTrue();
-    assertThat(RfbClient.tryPassword(vncPort(), "N0tUs3d!")).as("expired at once").isFalse();
+    assertThat(directLogin("N0tUs3d!")).as("expired at once").isFalse();
     assertThat(endConsoles(session, "CONFLICT", "again").getTicketExpired()).isFalse();
   }
 }

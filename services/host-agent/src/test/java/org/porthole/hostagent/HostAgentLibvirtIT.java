@@ -261,6 +261,33 @@ class HostAgentLibvirtIT {
     }
   }
 
+  @Test
+  void unixSocketDomainRelaysAndItsLoginIsTheRelaysNotADirectOne() throws Exception {
+    Domain d = domains.start("socket", "<graphics type='vnc' passwd='x'><listen type='socket'/></graphics>");
+    String uuid = d.getUUIDString();
+    var g = listed(uuid).getGraphics();
+    assertThat(g.getSocket()).as("libvirt picked a socket path").isNotEmpty();
+    assertThat(g.getPort()).isZero();
+    assertThat(g.getExposed()).isFalse();
+    String sid = "socket-" + UUID.randomUUID();
+    String relayPassword;
+    try (ConsoleSocket console = ConsoleSocket.open(HostAgentGrpc.newStub(channel),
+        tokens.token(sid, uuid, HOST))) {
+      assertThat(RfbClient.noneHandshake(console.in(), console.out())).isTrue();
+      relayPassword = lastSet;
+      assertThat(RfbClient.clientInit(console.in(), console.out())).isNotNull();
+      assertThat(RfbClient.tryPasswordOnSocket(java.nio.file.Path.of(g.getSocket()), relayPassword))
+          .as("a direct login on the socket with the relay's password").isFalse();
+    }
+    awaitGraphics(e -> e.getSessionId().equals(sid)
+        && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+    assertThat(events.stream().filter(GraphicsEvent.class::isInstance).map(GraphicsEvent.class::cast)
+        .filter(e -> e.getVmUuid().equals(uuid) && e.getSessionId().isEmpty()).toList())
+        .as("the relay's own login on the socket is not taken for a direct one").isEmpty();
+    assertThat(logs.all()).doesNotContain("direct VNC login to domain " + uuid);
+    d.destroy();
+  }
+
   /** Opens a console through the relay, handshakes and returns QEMU's desktop name. */
   private String openAndInit(HostAgentGrpc.HostAgentStub async, String token) {
     try (ConsoleSocket console = ConsoleSocket.open(async, token)) {

@@ -56,6 +56,17 @@ public final class RfbClient {
     return in.readInt() == 0;
   }
 
+  /** Connects straight to QEMU's unix socket and tries the password. */
+  static boolean tryPasswordOnSocket(java.nio.file.Path socket, String password)
+      throws IOException {
+    try (java.nio.channels.SocketChannel c =
+        java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      c.connect(java.net.UnixDomainSocketAddress.of(socket));
+      return authenticate(java.nio.channels.Channels.newInputStream(c),
+          java.nio.channels.Channels.newOutputStream(c), password);
+    }
+  }
+
   /** Runs the handshake; true when the server accepted the password. */
   public static boolean authenticate(InputStream input, OutputStream out, String password)
       throws IOException {

@@ -463,6 +463,10 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     }
     QemuLink link = qemu;
     if (link != null) {
+      if (was != State.RELAYING) {
+        // QEMU reports INITIALIZE at ClientInit, which this console never passed on.
+        link.initializeNotExpected();
+      }
       link.close();
     }
     releaseSlot();
