@@ -19,21 +19,19 @@ import org.porthole.api.hostagent.v1.ConsoleClose;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.ConsoleOpen;
 import org.porthole.hostagent.AgentException;
-import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
 
 /**
- * One OpenConsole call: waits for the {@code open} frame, authorizes it, authenticates to QEMU
- * with a one-time password of its own, greets the client with RFB security None, then relays
- * bytes both ways with backpressure, without a thread of its own.
+ * One OpenConsole call: waits for the {@code open} frame, authorizes it, logs in to QEMU with a
+ * one-time password of its own, greets the client with RFB security None, then relays bytes
+ * both ways with backpressure, without a thread of its own.
  *
  * <p>Opening, in order: the token is checked and its {@code jti} redeemed (verifier thread);
- * the VM's password turn is taken ({@link PasswordTurns}): a fresh random password is set
- * through libvirt, QEMU's socket is connected and its RFB handshake answered
- * ({@link QemuHandshake}); at SecurityResult OK the turn is left, which expires the password.
- * Only then does the client get the agent's own handshake ({@link ClientGreeting}), and the
- * relay passes ClientInit and everything after it.
+ * {@link QemuLogin} takes the VM's password turn, sets a fresh password, connects and answers
+ * QEMU's VNC challenge, and leaves the turn (expiring the password) at SecurityResult OK. Only
+ * then does the client get the agent's own handshake ({@link ClientGreeting}), and the relay
+ * passes ClientInit and everything after it.
  *
  * <p>Threading: gRPC calls {@link #onNext}, {@link #onError}, {@link #onCompleted} and the
  * ready/cancel handlers serially on the event loop of the call's HTTP/2 connection, and the
@@ -46,7 +44,8 @@ import org.porthole.token.ConsoleClaims;
  * serialized by {@code outbound} (uncontended in steady state); the state is an atomic so
  * that exactly one path ends the call.
  */
-final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer {
+final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer,
+    QemuLogin.Console {
   private static final Logger LOG = Logger.getLogger(ConsoleStream.class.getName());
   private static final int MAX_CLIENT_ADDRESS_CHARS = 128;
 
@@ -67,9 +66,8 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   /** Set for a view-only console before it relays; null (one check per frame) otherwise. */
   private volatile ViewOnlyFilter viewOnly;
   private volatile String client = "";
-  private volatile Future<?> deadline;
-  private volatile PasswordTurns.Turn turn;
-  private volatile QemuHandshake handshake;
+  private volatile Future<?> openDeadline;
+  private volatile QemuLogin login;
   private volatile Instant authenticatedAt;
   private volatile boolean connected;
   /** The loop of the call's connection, which also runs the socket to QEMU (see above). */
@@ -85,7 +83,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     call.setOnReadyHandler(this::readWhenReady);
     call.setOnCancelHandler(this::abandon);
     loop = relays.loops().current();
-    deadline = BackendLoops.schedule(loop, this::openTimedOut, relays.openTimeout().toMillis());
+    openDeadline = BackendLoops.schedule(loop, this::openTimedOut, relays.openTimeout().toMillis());
     call.request(1);
   }
 
@@ -223,7 +221,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     }
   }
 
-  /** On a verifier thread: token, session, target; then the VM's password turn. */
+  /** On a verifier thread: token, session, target; then the login to QEMU. */
   private void authorize(String token) {
     if (state.get() != State.OPENING) {
       return;
@@ -242,25 +240,9 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       end(PortholeStatus.INTERNAL, "opening the console failed");
       return;
     }
-    relays.turns().enter(c.vmUuid(), t -> connectInTurn(t, c, target));
-  }
-
-  /** On a turn thread, holding the VM's turn: a fresh password, then QEMU's socket. */
-  private void connectInTurn(PasswordTurns.Turn t, ConsoleClaims c, SocketAddress target) {
-    turn = t;
-    if (state.get() != State.OPENING) {
-      t.leave();
-      return;
-    }
-    try {
-      handshake = new QemuHandshake(t.arm());
-    } catch (AgentException e) {
-      end(e.status(), e.getMessage());
-      return;
-    }
-    deadline = BackendLoops.schedule(loop, this::authTimedOut, relays.authTimeout().toMillis());
-    QemuLink.connect(relays.loops(), loop, target, relays.registry(), c.sessionId(),
-        c.vmUuid(), client, this, this::connected, e -> end(e.status(), e.getMessage()));
+    QemuLogin l = new QemuLogin(relays, loop, c, target, client, this, this);
+    login = l;
+    l.start();
   }
 
   /** The verified claims, set once under {@link ConsoleRelays#attach}'s lock. */
@@ -286,8 +268,14 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
         c.viewOnly(), client, authenticatedAt);
   }
 
+  @Override
+  public boolean opening() {
+    return state.get() == State.OPENING;
+  }
+
   /** On the socket's event loop: QEMU speaks first; read its handshake. */
-  private void connected(QemuLink link) {
+  @Override
+  public void connected(QemuLink link) {
     qemu = link;
     if (state.get() != State.OPENING) {
       link.close();
@@ -296,6 +284,11 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     connected = true;
     relays.listener().connected(view());
     link.read();
+  }
+
+  @Override
+  public void failed(AgentException e) {
+    end(e.status(), e.getMessage());
   }
 
   /** Asks QEMU's socket for one chunk if the client can take it now. */
@@ -310,7 +303,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   public void onBytes(ByteBuf chunk) {
     State s = state.get();
     if (s == State.OPENING) {
-      answerQemu(chunk.nioBuffer());
+      login.accept(chunk.nioBuffer());
       return;
     }
     if (s != State.RELAYING) {
@@ -326,43 +319,9 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     relays.countToClient(n);
   }
 
-  /** On the loop: the next step of QEMU's handshake; at its end, the client's. */
-  private void answerQemu(ByteBuffer bytes) {
-    QemuHandshake h = handshake;
-    QemuLink link = qemu;
-    byte[] reply;
-    boolean responded = h.responseSent();
-    try {
-      reply = h.accept(bytes);
-    } catch (AgentException e) {
-      if (responded) {
-        link.initializeNotExpected();
-      }
-      end(e.status(), e.getMessage());
-      return;
-    }
-    if (!responded && h.responseSent()) {
-      link.initializeExpected();
-    }
-    if (reply.length > 0) {
-      link.write(ByteBuffer.wrap(reply), failure -> {
-        if (failure != null) {
-          end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
-        }
-      });
-    }
-    if (h.done()) {
-      authenticated();
-    }
-  }
-
-  /** On the loop: QEMU accepted the password. The turn ends (expiring it); greet the client. */
-  private void authenticated() {
-    cancelDeadline();
-    PasswordTurns.Turn t = turn;
-    if (t != null) {
-      t.leave();
-    }
+  /** On the loop: QEMU accepted the password (its turn is over); greet the client. */
+  @Override
+  public void loggedIn() {
     authenticatedAt = Instant.now();
     if (!state.compareAndSet(State.OPENING, State.GREETING)) {
       return;
@@ -376,7 +335,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   public void onReadComplete() {
     if (state.get() == State.OPENING) {
       QemuLink link = qemu;
-      if (link != null && !handshake.done()) {
+      if (link != null && login.inProgress()) {
         link.read();
       }
       return;
@@ -410,13 +369,6 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     if (state.get() == State.AWAITING_OPEN) {
       end(PortholeStatus.BAD_REQUEST,
           "no open frame within " + relays.openTimeout().toSeconds() + " s");
-    }
-  }
-
-  private void authTimedOut() {
-    if (state.get() == State.OPENING) {
-      end(PortholeStatus.UPSTREAM_UNAVAILABLE, "the VM's VNC server did not accept the console"
-          + " within " + relays.authTimeout().toSeconds() + " s");
     }
   }
 
@@ -457,16 +409,16 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       return false;
     }
     cancelDeadline();
-    PasswordTurns.Turn t = turn;
-    if (t != null) {
-      t.leave();
+    QemuLogin l = login;
+    if (l != null) {
+      if (was == State.RELAYING) {
+        l.leave();
+      } else {
+        l.abandon();
+      }
     }
     QemuLink link = qemu;
     if (link != null) {
-      if (was != State.RELAYING) {
-        // QEMU reports INITIALIZE at ClientInit, which this console never passed on.
-        link.initializeNotExpected();
-      }
       link.close();
     }
     releaseSlot();
@@ -495,7 +447,7 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   }
 
   private void cancelDeadline() {
-    Future<?> d = deadline;
+    Future<?> d = openDeadline;
     if (d != null) {
       d.cancel(false);
     }

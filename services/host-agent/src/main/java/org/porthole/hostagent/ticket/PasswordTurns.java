@@ -163,7 +163,7 @@ public final class PasswordTurns implements AutoCloseable {
     private final String vm;
     private final Consumer<Turn> start;
     private final AtomicBoolean left = new AtomicBoolean();
-    private volatile boolean armed;
+    private boolean armed;
 
     private Turn(String vm, Consumer<Turn> start) {
       this.vm = vm;
@@ -185,8 +185,13 @@ public final class PasswordTurns implements AutoCloseable {
      */
     public String arm() throws AgentException {
       String password = randomPassword();
-      armed = true;
-      tickets.set(vm, password, ARM_SECONDS);
+      synchronized (this) { // never interleaved with finish(): a left turn arms nothing
+        if (left.get()) {
+          throw new AgentException(PortholeStatus.CLOSED, "the console ended while opening");
+        }
+        armed = true;
+        tickets.set(vm, password, ARM_SECONDS);
+      }
       return password;
     }
 
@@ -207,8 +212,10 @@ public final class PasswordTurns implements AutoCloseable {
 
     private void finish() {
       try {
-        if (armed) {
-          tickets.expire(vm, clock.instant());
+        synchronized (this) {
+          if (armed) {
+            tickets.expire(vm, clock.instant());
+          }
         }
       } catch (AgentException | RuntimeException e) {
         LOG.log(Level.WARNING, "cannot expire the one-time VNC password of domain {0}: {1}",

@@ -1,0 +1,155 @@
+package org.porthole.hostagent.relay;
+
+import io.netty.channel.EventLoop;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Future;
+import org.porthole.hostagent.AgentException;
+import org.porthole.hostagent.ticket.PasswordTurns;
+import org.porthole.status.PortholeStatus;
+import org.porthole.token.ConsoleClaims;
+
+/**
+ * Logs one console's relay in to QEMU, within the VM's password turn: a fresh random password
+ * is set through libvirt, QEMU's socket is connected and its RFB handshake answered
+ * ({@link QemuHandshake}); at SecurityResult OK the turn is left, which expires the password.
+ * The turn is left on every other path too (failure, timeout, the console ending), exactly once.
+ *
+ * <p>Threading: {@link #start} on a verifier thread; the turn's start on a turn thread; the
+ * socket's connect and every byte of QEMU's on the console's event loop; {@link #abandon} from
+ * whichever thread ends the console.
+ */
+final class QemuLogin {
+  /** What the console learns; called on its event loop (failures: on any thread). */
+  interface Console {
+    /** False once the console ended: the login stops. */
+    boolean opening();
+
+    void connected(QemuLink link);
+
+    void loggedIn();
+
+    void failed(AgentException e);
+  }
+
+  private final ConsoleRelays relays;
+  private final EventLoop loop;
+  private final ConsoleClaims claims;
+  private final SocketAddress target;
+  private final String client;
+  private final Console console;
+  private final QemuLink.Peer peer;
+  private volatile PasswordTurns.Turn turn;
+  private volatile QemuHandshake handshake;
+  private volatile QemuLink link;
+  private volatile Future<?> deadline;
+
+  QemuLogin(ConsoleRelays relays, EventLoop loop, ConsoleClaims claims, SocketAddress target,
+      String client, Console console, QemuLink.Peer peer) {
+    this.relays = relays;
+    this.loop = loop;
+    this.claims = claims;
+    this.target = target;
+    this.client = client;
+    this.console = console;
+    this.peer = peer;
+  }
+
+  /** Queues for the VM's turn. */
+  void start() {
+    relays.turns().enter(claims.vmUuid(), this::inTurn);
+  }
+
+  /** On a turn thread, holding the VM's turn: a fresh password, then QEMU's socket. */
+  private void inTurn(PasswordTurns.Turn t) {
+    turn = t;
+    if (!console.opening()) {
+      t.leave();
+      return;
+    }
+    try {
+      handshake = new QemuHandshake(t.arm());
+    } catch (AgentException e) {
+      console.failed(e);
+      return;
+    }
+    deadline = BackendLoops.schedule(loop, this::timedOut, relays.authTimeout().toMillis());
+    QemuLink.connect(relays.loops(), loop, target, relays.registry(), claims.sessionId(),
+        claims.vmUuid(), client, peer, this::connected, console::failed);
+  }
+
+  /** On the loop: QEMU speaks first; read its handshake. */
+  private void connected(QemuLink l) {
+    link = l;
+    console.connected(l);
+  }
+
+  /** On the loop: the next step of QEMU's handshake; logged in at its end. */
+  void accept(ByteBuffer bytes) {
+    QemuHandshake h = handshake;
+    QemuLink l = link;
+    boolean responded = h.responseSent();
+    byte[] reply;
+    try {
+      reply = h.accept(bytes);
+    } catch (AgentException e) {
+      if (responded) {
+        l.initializeNotExpected();
+      }
+      console.failed(e);
+      return;
+    }
+    if (!responded && h.responseSent()) {
+      l.initializeExpected();
+    }
+    if (reply.length > 0) {
+      l.write(ByteBuffer.wrap(reply), failure -> {
+        if (failure != null) {
+          console.failed(new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
+              "lost the connection to the VM's VNC server"));
+        }
+      });
+    }
+    if (h.done()) {
+      leave();
+      console.loggedIn();
+    }
+  }
+
+  /** True while QEMU's handshake goes on (the console reads on for it). */
+  boolean inProgress() {
+    QemuHandshake h = handshake;
+    return h != null && !h.done();
+  }
+
+  /**
+   * The console ended before it passed ClientInit on (QEMU reports INITIALIZE at ClientInit):
+   * no INITIALIZE of this relay will come; the turn, if held, is left.
+   */
+  void abandon() {
+    QemuLink l = link;
+    if (l != null) {
+      l.initializeNotExpected();
+    }
+    leave();
+  }
+
+  /** Leaves the turn (expiring the password) and stops the deadline; idempotent. */
+  void leave() {
+    Future<?> d = deadline;
+    if (d != null) {
+      d.cancel(false);
+    }
+    PasswordTurns.Turn t = turn;
+    if (t != null) {
+      t.leave();
+    }
+  }
+
+  private void timedOut() {
+    if (inProgress()) {
+      console.failed(new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE, "the VM's VNC server"
+          + " did not accept the console within " + relays.authTimeout().toSeconds() + " s"));
+    }
+  }
+}
