@@ -12,8 +12,10 @@ import org.porthole.token.ConsoleClaims;
 /**
  * Logs one console's relay in to QEMU, within the VM's password turn: a fresh random password
  * is set through libvirt, QEMU's socket is connected and its RFB handshake answered
- * ({@link QemuHandshake}); at SecurityResult OK the turn is left, which expires the password.
- * The turn is left on every other path too (failure, timeout, the console ending), exactly once.
+ * ({@link QemuHandshake}); at SecurityResult OK the turn is left, which expires the password,
+ * and only once it is expired is the console told it is logged in (so from the moment its
+ * client sees anything, the password opens nothing). The turn is left on every other path too
+ * (failure, timeout, the console ending), exactly once.
  *
  * <p>Threading: {@link #start} on a verifier thread; the turn's start on a turn thread; the
  * socket's connect and every byte of QEMU's on the console's event loop; {@link #abandon} from
@@ -111,8 +113,8 @@ final class QemuLogin {
       });
     }
     if (h.done()) {
-      leave();
-      console.loggedIn();
+      cancelDeadline();
+      turn.leave().whenComplete((v, e) -> loop.execute(console::loggedIn));
     }
   }
 
@@ -136,13 +138,17 @@ final class QemuLogin {
 
   /** Leaves the turn (expiring the password) and stops the deadline; idempotent. */
   void leave() {
-    Future<?> d = deadline;
-    if (d != null) {
-      d.cancel(false);
-    }
+    cancelDeadline();
     PasswordTurns.Turn t = turn;
     if (t != null) {
       t.leave();
+    }
+  }
+
+  private void cancelDeadline() {
+    Future<?> d = deadline;
+    if (d != null) {
+      d.cancel(false);
     }
   }
 

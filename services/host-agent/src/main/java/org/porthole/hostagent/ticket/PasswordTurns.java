@@ -163,6 +163,7 @@ public final class PasswordTurns implements AutoCloseable {
     private final String vm;
     private final Consumer<Turn> start;
     private final AtomicBoolean left = new AtomicBoolean();
+    private final CompletableFuture<Void> expired = new CompletableFuture<>();
     private boolean armed;
 
     private Turn(String vm, Consumer<Turn> start) {
@@ -197,17 +198,20 @@ public final class PasswordTurns implements AutoCloseable {
 
     /**
      * Ends the turn: an armed password is expired first, then the VM's next turn starts.
-     * Idempotent; any thread (the work runs on a turn thread).
+     * Idempotent; any thread (the work runs on a turn thread). The answer completes once the
+     * expiry was done (or failed, which is logged): from then on the password opens nothing.
      */
-    public void leave() {
+    public CompletableFuture<Void> leave() {
       if (!left.compareAndSet(false, true)) {
-        return;
+        return expired;
       }
       try {
         threads.execute(this::finish);
       } catch (RejectedExecutionException e) {
+        expired.complete(null);
         next(this);
       }
+      return expired;
     }
 
     private void finish() {
@@ -218,9 +222,10 @@ public final class PasswordTurns implements AutoCloseable {
           }
         }
       } catch (AgentException | RuntimeException e) {
-        LOG.log(Level.WARNING, "cannot expire the one-time VNC password of domain {0}: {1}",
-            new Object[] {vm, e.getMessage()});
+        LOG.log(Level.WARNING, "cannot expire the one-time VNC password of domain {0} (it expires"
+            + " by itself within {1} s): {2}", new Object[] {vm, ARM_SECONDS, e.getMessage()});
       } finally {
+        expired.complete(null);
         next(this);
       }
     }
