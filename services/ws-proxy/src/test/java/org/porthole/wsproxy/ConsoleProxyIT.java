@@ -159,6 +159,18 @@ class ConsoleProxyIT {
     }
 
     @Test
+    void refusesAgentWhoseCertificateNamesAnotherHost() throws Exception {
+        // The agent at localhost:<port> holds a valid Porthole certificate, but of another host id.
+        FakeAgent impostor = new FakeAgent();
+        Server server = AgentServers.startAs(dir.resolve("pki"), impostor, "localhost:1");
+        agents.add(server);
+        WsTestClient client = client(TOKENS.sign(AgentServers.hostId(server)));
+
+        assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
+        assertThat(impostor.calls()).isZero();
+    }
+
+    @Test
     void refusesAgentWhoseCertificateIsNotFromThePortholeCa() throws Exception {
         FakeAgent impostor = new FakeAgent();
         WsTestClient client = client(TOKENS.sign(agent(impostor, dir.resolve("other-ca"))));
