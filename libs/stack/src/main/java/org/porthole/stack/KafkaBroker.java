@@ -1,35 +1,57 @@
 package org.porthole.stack;
 
 import java.io.IOException;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.porthole.kafka.KafkaClientSettings;
 
 /**
  * A real Kafka broker in KRaft mode (combined broker and controller, one node), run in a
  * child JVM from the {@code kafka_2.13} jars on this JVM's classpath. Its log directory is
  * kept: a second start on the same directory keeps every topic and offset.
+ *
+ * <p>Nothing gets in unauthenticated: the client listener takes SASL/SCRAM-SHA-512 only, the
+ * controller listener SASL/PLAIN with a secret only the broker holds, and the
+ * {@code StandardAuthorizer} refuses whatever no ACL allows ({@link KafkaAccess} grants each
+ * service its own). SCRAM rather than mTLS: a credential per service is a file and one admin
+ * call, with no certificate per principal to issue and rotate, and the super user's credential
+ * is written into the metadata log when the storage is formatted, before the broker first
+ * starts. Secrets live in owner-only files under {@code <dataDir>/secrets}; the format tool
+ * gets its SCRAM argument on stdin, never on a command line.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+  /** The super user the stack provisions with; never given to a service. */
+  public static final String ADMIN_USER = "porthole-admin";
+  /** The broker's own principal on the controller listener (JAAS option names allow no dash). */
+  private static final String CONTROLLER_USER = "kraft";
+  private static final String SCRAM = "SCRAM-SHA-512";
+  private static final String FORMATTED_WITH_SCRAM = "scram-formatted";
+
   private final ChildProcess process;
   private final int port;
+  private final Path secrets;
 
-  private KafkaBroker(ChildProcess process, int port) {
+  private KafkaBroker(ChildProcess process, int port, Path secrets) {
     this.process = process;
     this.port = port;
+    this.secrets = secrets;
   }
 
   /**
@@ -52,15 +74,27 @@ public final class KafkaBroker implements AutoCloseable {
 
   private static KafkaBroker startOnce(Path dataDir, int port, int controllerPort, Path logDir) throws IOException {
     Files.createDirectories(dataDir);
+    Path secrets = dataDir.resolve("secrets");
+    Files.createDirectories(secrets);
+    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
     Path config = dataDir.resolve("server.properties");
     Path logs = dataDir.resolve("data");
-    writeConfig(config, logs, port, controllerPort);
+    Path marker = secrets.resolve(FORMATTED_WITH_SCRAM);
+    if (Files.exists(logs.resolve("meta.properties")) && !Files.exists(marker)) {
+      // A log formatted before authentication has no super user; its events are development data.
+      System.err.println("porthole: " + logs + " was formatted without SCRAM credentials; formatting it afresh");
+      deleteTree(logs);
+    }
+    String adminPassword = Secrets.readOrCreate(secrets.resolve(ADMIN_USER + ".password"));
+    writeConfig(config, logs, port, controllerPort, adminPassword,
+        Secrets.readOrCreate(secrets.resolve("controller.password")));
     if (!Files.exists(logs.resolve("meta.properties"))) {
-      format(config, logDir);
+      format(config, adminPassword, logDir);
+      Secrets.writeOwnerOnly(marker, "");
     }
     List<String> command = java("kafka.Kafka", config.toString());
     ChildProcess child = ChildProcess.start("kafka", command, Map.of(), logDir.resolve("kafka.log"));
-    KafkaBroker broker = new KafkaBroker(child, port);
+    KafkaBroker broker = new KafkaBroker(child, port, secrets);
     try {
       broker.awaitReady();
     } catch (RuntimeException e) {
@@ -88,6 +122,16 @@ public final class KafkaBroker implements AutoCloseable {
     return port;
   }
 
+  /** The super user's credentials (the stack's own set-up and tests' observers; never a service's). */
+  public KafkaClientSettings admin() {
+    return KafkaClientSettings.plaintext(bootstrap(), ADMIN_USER, secrets.resolve(ADMIN_USER + ".password"));
+  }
+
+  /** Grants services their principals and ACLs on this broker. */
+  public KafkaAccess access() {
+    return new KafkaAccess(admin(), secrets.resolve("users"));
+  }
+
   private static void requireKafkaOnClasspath() {
     try {
       Class.forName("kafka.Kafka", false, KafkaBroker.class.getClassLoader());
@@ -97,15 +141,32 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static void writeConfig(Path config, Path logs, int port, int controllerPort) throws IOException {
+  private static void writeConfig(Path config, Path logs, int port, int controllerPort, String adminPassword,
+      String controllerPassword) throws IOException {
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", "1");
     p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    p.setProperty("listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.setProperty("advertised.listeners", "CLIENT://127.0.0.1:" + port);
     p.setProperty("controller.listener.names", "CONTROLLER");
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.setProperty("inter.broker.listener.name", "CLIENT");
+    p.setProperty("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+    // Clients: SCRAM only. The broker reaches itself as the super user.
+    p.setProperty("listener.name.client.sasl.enabled.mechanisms", SCRAM);
+    p.setProperty("sasl.mechanism.inter.broker.protocol", SCRAM);
+    p.setProperty("listener.name.client.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + ADMIN_USER
+            + "\" password=\"" + adminPassword + "\";");
+    // The controller listener: PLAIN (KRaft cannot use SCRAM there), one user, the broker itself.
+    p.setProperty("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+    p.setProperty("sasl.mechanism.controller.protocol", "PLAIN");
+    p.setProperty("listener.name.controller.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + CONTROLLER_USER
+            + "\" password=\"" + controllerPassword + "\" user_" + CONTROLLER_USER + "=\"" + controllerPassword + "\";");
+    p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.setProperty("allow.everyone.if.no.acl.found", "false");
+    p.setProperty("super.users", "User:" + ADMIN_USER + ";User:" + CONTROLLER_USER);
     p.setProperty("log.dirs", logs.toString());
     p.setProperty("num.partitions", "3");
     p.setProperty("auto.create.topics.enable", "false");
@@ -116,33 +177,27 @@ public final class KafkaBroker implements AutoCloseable {
     p.setProperty("share.coordinator.state.topic.replication.factor", "1");
     p.setProperty("share.coordinator.state.topic.min.isr", "1");
     p.setProperty("group.initial.rebalance.delay.ms", "0");
-    try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-      p.store(w, "written by porthole-stack on every start");
-    }
+    // The file holds secrets: owner-only before they are written.
+    StringWriter text = new StringWriter();
+    p.store(text, "written by porthole-stack on every start");
+    Secrets.writeOwnerOnly(config, text.toString());
   }
 
-  private static void format(Path config, Path logDir) throws IOException {
-    List<String> command = java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
-        "-c", config.toString());
-    ChildProcess formatter = ChildProcess.start("kafka-storage", command, Map.of(), logDir.resolve("kafka-format.log"));
-    try {
-      if (!formatterExited(formatter)) {
-        throw new IllegalStateException("kafka storage format did not finish; log:\n" + formatter.tail(20));
-      }
-    } finally {
-      formatter.close();
-    }
+  /** Formats the log with the super user's SCRAM credential; the password goes to the tool on stdin. */
+  private static void format(Path config, String adminPassword, Path logDir) throws IOException {
+    List<String> command = java(KafkaFormat.class.getName(), Uuid.randomUuid().toString(), config.toString());
+    String out = ChildProcess.run(command, Map.of(), SCRAM + "=[name=" + ADMIN_USER + ",password=" + adminPassword
+        + "]\n", Duration.ofSeconds(90));
+    Files.createDirectories(logDir);
+    Files.writeString(logDir.resolve("kafka-format.log"), out, StandardCharsets.UTF_8);
   }
 
-  private static boolean formatterExited(ChildProcess formatter) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (formatter.isAlive()) {
-      if (Instant.now().isAfter(deadline)) {
-        return false;
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
       }
-      Sleep.millis(100);
     }
-    return true;
   }
 
   private static List<String> java(String mainClass, String... args) {
@@ -156,8 +211,9 @@ public final class KafkaBroker implements AutoCloseable {
 
   private void awaitReady() {
     Instant deadline = Instant.now().plus(START_TIMEOUT);
-    Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    Map<String, Object> config = admin().clientProperties("porthole-stack-ready");
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
     while (Instant.now().isBefore(deadline)) {
       process.checkAlive();
       if (Ports.isOpen(port)) {

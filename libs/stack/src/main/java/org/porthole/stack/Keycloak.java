@@ -6,11 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -60,9 +58,9 @@ public final class Keycloak implements AutoCloseable {
         "JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx768m",
         "JAVA_OPTS_APPEND", "-Djava.security.krb5.conf=" + kdc.krb5Conf(),
         "KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER,
-        "KC_BOOTSTRAP_ADMIN_PASSWORD", readOrCreateSecret(abs.resolve("admin.password")),
+        "KC_BOOTSTRAP_ADMIN_PASSWORD", Secrets.readOrCreate(abs.resolve("admin.password")),
         "PORTHOLE_KERBEROS_KEYTAB", kdc.keytab().toString(),
-        "PORTHOLE_ENGINE_CLIENT_SECRET", readOrCreateSecret(abs.resolve("engine-client.secret")));
+        "PORTHOLE_ENGINE_CLIENT_SECRET", Secrets.readOrCreate(abs.resolve("engine-client.secret")));
     List<String> command = List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
         "--http-host=127.0.0.1", "--http-port=" + port, "--import-realm");
     ChildProcess child = ChildProcess.start("keycloak", command, env, logDir.resolve("keycloak.log"));
@@ -70,7 +68,7 @@ public final class Keycloak implements AutoCloseable {
     try {
       keycloak.awaitReady();
       KeycloakAdmin admin = KeycloakAdmin.signIn("http://127.0.0.1:" + port, ADMIN_USER,
-          readOrCreateSecret(abs.resolve("admin.password")));
+          Secrets.readOrCreate(abs.resolve("admin.password")));
       if (admin.enableKerberosInBrowserFlow(REALM)) {
         System.err.println("porthole: Keycloak's browser flow now tries Kerberos (SPNEGO) first");
       }
@@ -116,7 +114,7 @@ public final class Keycloak implements AutoCloseable {
 
   /** Signs in to the admin REST API as the master realm's bootstrap administrator. */
   public KeycloakAdmin admin() throws IOException {
-    return KeycloakAdmin.signIn(baseUrl(), ADMIN_USER, readOrCreateSecret(adminPasswordFile()));
+    return KeycloakAdmin.signIn(baseUrl(), ADMIN_USER, Secrets.readOrCreate(adminPasswordFile()));
   }
 
   /** The master realm admin's random password (0600), for a person at the admin console. */
@@ -126,7 +124,7 @@ public final class Keycloak implements AutoCloseable {
 
   /** The {@code porthole-engine} client's secret, random per state directory. */
   public String engineClientSecret() throws IOException {
-    return readOrCreateSecret(dir.resolve("engine-client.secret"));
+    return Secrets.readOrCreate(dir.resolve("engine-client.secret"));
   }
 
   /** The zip Maven resolved (keycloak-dist.properties) or {@code -Dporthole.keycloak.zip}. */
@@ -151,16 +149,6 @@ public final class Keycloak implements AutoCloseable {
           + ": let Maven fetch it (./mvnw -pl libs/stack dependency:resolve) or set -Dporthole.keycloak.zip");
     }
     return zip;
-  }
-
-  private static String readOrCreateSecret(Path file) throws IOException {
-    if (Files.exists(file)) {
-      return Files.readString(file, StandardCharsets.UTF_8).strip();
-    }
-    String secret = Secrets.random(24);
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
-    return secret;
   }
 
   /** Polls the realm's discovery document, telling how long it has waited every 10 s. */

@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.porthole.config.Settings;
+import org.porthole.kafka.KafkaClientSettings;
 
 /**
  * The whole system on one machine: libvirt with the demo VM, PostgreSQL, Kafka (KRaft), an MIT
@@ -112,11 +115,15 @@ public final class LocalStack implements AutoCloseable {
     started.push(keycloak);
 
     Map<String, String> common = Map.of(
-        "PORTHOLE_KAFKA_BOOTSTRAP", kafka.bootstrap(),
         "PORTHOLE_PKI_DIR", options.stateDir().resolve("pki").toString(),
         "PORTHOLE_JWKS_URL", "http://127.0.0.1:" + options.enginePort() + "/api/v1/jwks");
+    progress.step("granting the services their Kafka users and ACLs");
+    KafkaAccess access = kafka.access();
+    Map<String, String> engineKafka = environment(access.engine());
+    Map<String, String> agentKafka = environment(access.hostAgent(options.agentHostId()));
+    Map<String, String> proxyKafka = environment(access.wsProxy());
     progress.step("starting engine on " + options.engineUrl());
-    ChildProcess engine = service("engine", engineJar(), common, Map.ofEntries(
+    ChildProcess engine = service("engine", engineJar(), common, engineKafka, Map.ofEntries(
         Map.entry("QUARKUS_HTTP_PORT", Integer.toString(options.enginePort())),
         Map.entry("PORTHOLE_PUBLIC_URL", "http://localhost:" + options.enginePort() + ",http://127.0.0.1:"
             + options.enginePort()),
@@ -133,13 +140,15 @@ public final class LocalStack implements AutoCloseable {
         Map.entry("PORTHOLE_CONSOLE_TICKETS_PER_MINUTE", options.transientVm() ? "1000" : "30")));
     awaitHttp(options.engineUrl() + "/api/v1/jwks", engine);
     progress.step("starting host agent on 127.0.0.1:" + options.agentPort());
-    ChildProcess agent = service("host-agent", jar("services/host-agent/target/porthole-host-agent.jar"), common, Map.of(
+    ChildProcess agent = service("host-agent", jar("services/host-agent/target/porthole-host-agent.jar"), common,
+        agentKafka, Map.of(
         "PORTHOLE_AGENT_PORT", Integer.toString(options.agentPort()),
         "PORTHOLE_AGENT_HOST_ID", options.agentHostId(),
         "PORTHOLE_AGENT_LIBVIRT_URI", Libvirt.URI));
     Ports.await(options.agentPort(), SERVICE_START, agent);
     progress.step("starting ws-proxy on " + options.proxyUrl());
-    ChildProcess proxy = service("ws-proxy", jar("services/ws-proxy/target/porthole-ws-proxy.jar"), common, Map.of(
+    ChildProcess proxy = service("ws-proxy", jar("services/ws-proxy/target/porthole-ws-proxy.jar"), common,
+        proxyKafka, Map.of(
         "PORTHOLE_PROXY_PORT", Integer.toString(options.proxyPort()),
         "PORTHOLE_PROXY_ALLOWED_ORIGINS", "http://localhost:" + options.enginePort() + ",http://127.0.0.1:"
             + options.enginePort()));
@@ -169,9 +178,17 @@ public final class LocalStack implements AutoCloseable {
     return options.repoRoot().resolve(relative);
   }
 
-  private ChildProcess service(String name, Path jar, Map<String, String> common, Map<String, String> own)
-      throws IOException {
-    Map<String, String> env = new java.util.HashMap<>(common);
+  /** A service's {@code porthole.kafka.*} settings as its environment (a password file, never a password). */
+  private static Map<String, String> environment(KafkaClientSettings kafka) {
+    Map<String, String> env = new HashMap<>();
+    kafka.asSettings().forEach((key, value) -> env.put(Settings.environmentName(key), value));
+    return env;
+  }
+
+  private ChildProcess service(String name, Path jar, Map<String, String> common, Map<String, String> kafka,
+      Map<String, String> own) throws IOException {
+    Map<String, String> env = new HashMap<>(common);
+    env.putAll(kafka);
     env.putAll(own);
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-XX:+UseSerialGC", "-Dporthole.stack=local",

@@ -55,18 +55,19 @@ class RealPartsIT {
     int port = Ports.free();
     String topic = "porthole.stack-it";
     try (KafkaBroker broker = KafkaBroker.start(data, port, dir.resolve("logs"))) {
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+      try (Admin admin = Admin.create(broker.admin().clientProperties("it"))) {
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
       }
-      try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrap(),
-          "acks", "all"), new StringSerializer(), new StringSerializer())) {
+      Map<String, Object> producer = broker.admin().clientProperties("it");
+      producer.put("acks", "all");
+      try (KafkaProducer<String, String> p = new KafkaProducer<>(producer, new StringSerializer(),
+          new StringSerializer())) {
         p.send(new ProducerRecord<>(topic, "vm-1", "hello")).get();
       }
     }
     try (KafkaBroker broker = KafkaBroker.start(data, port, dir.resolve("logs"));
-        KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrap(),
-            "group.id", UUID.randomUUID().toString(), "auto.offset.reset", "earliest"),
-            new StringDeserializer(), new StringDeserializer())) {
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(consumer(broker), new StringDeserializer(),
+            new StringDeserializer())) {
       c.subscribe(Set.of(topic));
       ConsumerRecords<String, String> records = ConsumerRecords.empty();
       for (int i = 0; i < 30 && records.isEmpty(); i++) {
@@ -76,5 +77,12 @@ class RealPartsIT {
       assertThat(records.iterator().next().value()).isEqualTo("hello");
     }
     assertThat(Files.exists(data.resolve("data/meta.properties"))).isTrue();
+  }
+
+  private static Map<String, Object> consumer(KafkaBroker broker) {
+    Map<String, Object> p = broker.admin().clientProperties("it");
+    p.put("group.id", UUID.randomUUID().toString());
+    p.put("auto.offset.reset", "earliest");
+    return p;
   }
 }
