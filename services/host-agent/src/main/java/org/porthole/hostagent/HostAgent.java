@@ -9,11 +9,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.porthole.api.events.v1.EventTopics;
 import org.porthole.config.Settings;
 import org.porthole.hostagent.bench.BenchmarkBackend;
 import org.porthole.hostagent.bench.BenchmarkHypervisor;
@@ -25,7 +27,6 @@ import org.porthole.hostagent.events.HostHeartbeat;
 import org.porthole.hostagent.events.KafkaEventPublisher;
 import org.porthole.hostagent.events.RelayEvents;
 import org.porthole.hostagent.events.TopicBootstrap;
-import org.porthole.hostagent.events.Topics;
 import org.porthole.hostagent.authz.CallerIdentity;
 import org.porthole.hostagent.authz.RefusalLog;
 import org.porthole.hostagent.authz.RoleInterceptor;
@@ -54,6 +55,9 @@ import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.hostagent.ticket.SessionTickets;
 import org.porthole.hostagent.ticket.StartedDomains;
 import org.porthole.hostagent.ticket.TicketService;
+import org.porthole.kafka.KafkaClientSettings;
+import org.porthole.kafka.refusal.RefusalPublisher;
+import org.porthole.kafka.refusal.RefusalSink;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.token.HttpJwksKeys;
@@ -76,6 +80,8 @@ public final class HostAgent implements AutoCloseable {
   private static final long UNARY_IDLE_SECONDS = 5;
   private static final int EVENT_QUEUE = 10_000;
   private static final Duration KAFKA_CLOSE = Duration.ofSeconds(5);
+  /** {@code ConsoleRefusal.source} of this service. */
+  private static final String REFUSAL_SOURCE = "host-agent";
 
   private final AgentIdentity identity;
   private final Server server;
@@ -107,7 +113,12 @@ public final class HostAgent implements AutoCloseable {
   private static HostAgent wire(Settings settings, AgentConfig config, Clock clock,
       AgentIdentity identity, Deque<AutoCloseable> parts) throws AgentException, IOException {
     RelayRegistry registry = new RelayRegistry(clock);
-    EventSink sink = config.publishesEvents() ? startKafka(config, parts) : null;
+    Optional<KafkaClientSettings> kafka = config.publishesEvents()
+        ? Optional.of(KafkaClientSettings.from(settings)) : Optional.empty();
+    EventSink sink = kafka.isPresent() ? startKafka(kafka.get(), config.hostId(), parts) : null;
+    RefusalSink refusals = kafka.isPresent()
+        ? push(parts, RefusalPublisher.start(kafka.get(), REFUSAL_SOURCE, config.hostId()))
+        : RefusalSink.NONE;
     EventFactory factory = new EventFactory(identity, clock);
     Hypervisor hypervisor;
     SessionTickets tickets;
@@ -134,9 +145,9 @@ public final class HostAgent implements AutoCloseable {
       GuestChannels channels = push(parts, new GuestChannels(
           new LibvirtGuestSockets(libvirt.connect()), GuestTimings.DEFAULT, clock,
           identity.agentVersion(),
-          state -> sink.publish(Topics.GUESTS, state.vmUuid(), factory.guestState(state))));
+          state -> sink.publish(EventTopics.Stream.GUESTS, state.vmUuid(), factory.guestState(state))));
       actions = push(parts, new DisconnectActions(channels, policies,
-          (vm, action, confirmed, reason, state) -> sink.publish(Topics.GUESTS, vm,
+          (vm, action, confirmed, reason, state) -> sink.publish(EventTopics.Stream.GUESTS, vm,
               factory.disconnectAction(state, action, confirmed, reason))));
       relayListeners.add(actions);
       DomainEventRouter router = push(parts, new DomainEventRouter(registry, turns, inventory,
@@ -159,7 +170,7 @@ public final class HostAgent implements AutoCloseable {
         verifier, new ReplayGuard(clock), identity.hostId(), identity.startedAt());
     ConsoleRelays relays = push(parts, new ConsoleRelays(authorizer, targets, registry, turns,
         new ConsoleRelays.RelayLimits(config.maxConsoles(), config.maxConsolesPerVm(),
-            OPEN_TIMEOUT, AUTH_TIMEOUT), RelayListener.all(relayListeners)));
+            OPEN_TIMEOUT, AUTH_TIMEOUT), RelayListener.all(relayListeners), refusals));
 
     ThreadPoolExecutor unaryCalls = new ThreadPoolExecutor(UNARY_THREADS, UNARY_THREADS,
         UNARY_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(UNARY_QUEUE),
@@ -176,11 +187,11 @@ public final class HostAgent implements AutoCloseable {
     return new HostAgent(identity, server, relays, parts);
   }
 
-  private static EventSink startKafka(AgentConfig config, Deque<AutoCloseable> parts) {
+  private static EventSink startKafka(KafkaClientSettings kafka, String hostId, Deque<AutoCloseable> parts) {
     KafkaEventPublisher publisher = new KafkaEventPublisher(
-        KafkaEventPublisher.producer(config.kafkaBootstrap(), "porthole-host-agent"), EVENT_QUEUE);
+        KafkaEventPublisher.producer(kafka, "porthole-host-agent"), hostId, EVENT_QUEUE);
     parts.push(() -> publisher.close(KAFKA_CLOSE));
-    push(parts, TopicBootstrap.start(config.kafkaBootstrap()));
+    push(parts, TopicBootstrap.start(kafka, hostId));
     return publisher;
   }
 

@@ -57,7 +57,7 @@ class ConsoleControlVmIT {
     Libvirt.ensureRunning();
     broker = KafkaBroker.start(dir.resolve("kafka"), Ports.free(), dir.resolve("logs"));
     running = RunningAgent.withJwksOf(dir, tokens);
-    running.start(broker.bootstrap());
+    running.start(broker);
     channel = running.engineChannel();
     consoles = running.proxyChannel();
     blocking = HostAgentGrpc.newBlockingStub(channel);

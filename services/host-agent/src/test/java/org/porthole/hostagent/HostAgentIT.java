@@ -16,11 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,13 +33,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.libvirt.Connect;
+import org.porthole.api.events.v1.ConsoleRefusal;
+import org.porthole.api.events.v1.EventTopics;
 import org.porthole.api.events.v1.GraphicsEvent;
 import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.api.events.v1.HostEvent;
 import org.porthole.api.events.v1.HostEventKind;
 import org.porthole.api.hostagent.v1.GetInfoRequest;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
-import org.porthole.hostagent.events.Topics;
 import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
@@ -77,7 +76,8 @@ class HostAgentIT {
     libvirt = new Connect("qemu:///system");
     domains = new TestDomains(libvirt);
     vm = domains.start("agent", HostAgentLibvirtIT.SAFE_VNC).getUUIDString();
-    agent = startAgent(broker.bootstrap());
+    agent = running.start(broker);
+    hostId = running.hostId();
     channel = running.engineChannel();
     consoles = running.proxyChannel();
     consumer = consumer();
@@ -106,21 +106,22 @@ class HostAgentIT {
     }
   }
 
-  private HostAgent startAgent(String kafka) throws Exception {
-    HostAgent started = running.start(kafka);
-    hostId = running.hostId();
-    return started;
-  }
-
+  /** Reads this host's topics and the refusals as the engine would, with the broker's super user. */
   private KafkaConsumer<byte[], byte[]> consumer() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+    Map<String, Object> p = broker.admin().clientProperties("host-agent-it");
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "host-agent-it-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000);
     KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    c.subscribe(Topics.ALL);
+    List<String> topics = new ArrayList<>(EventTopics.hostTopics(hostId));
+    topics.add(EventTopics.REFUSALS);
+    c.subscribe(topics);
     return c;
+  }
+
+  private String topic(EventTopics.Stream stream) {
+    return EventTopics.hostTopic(hostId, stream);
   }
 
   /** Polls until a record on {@code topic} satisfies {@code match}; returns it. */
@@ -140,6 +141,14 @@ class HostAgentIT {
   private static HostEvent host(ConsumerRecord<byte[], byte[]> r) {
     try {
       return HostEvent.parseFrom(r.value());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static ConsoleRefusal refusal(ConsumerRecord<byte[], byte[]> r) {
+    try {
+      return ConsoleRefusal.parseFrom(r.value());
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -165,13 +174,14 @@ class HostAgentIT {
   @Test
   @Order(1)
   void createsItsTopicsAndAnnouncesItself() throws Exception {
-    HostEvent hb = host(await(Topics.HOSTS, r -> host(r).getHostId().equals(hostId)));
+    HostEvent hb = host(await(topic(EventTopics.Stream.HOSTS), r -> host(r).getHostId().equals(hostId)));
     assertThat(hb.getKind()).isEqualTo(HostEventKind.HOST_EVENT_KIND_HEARTBEAT);
     assertThat(hb.getBootId()).isEqualTo(agent.identity().bootId());
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-      Map<String, TopicDescription> topics = admin.describeTopics(Topics.ALL).allTopicNames().get();
-      assertThat(topics).hasSize(Topics.ALL.size()).containsKey(Topics.GUESTS);
-      topics.values().forEach(t -> assertThat(t.partitions()).hasSize(Topics.PARTITIONS));
+    try (Admin admin = Admin.create(broker.admin().clientProperties("host-agent-it"))) {
+      Map<String, TopicDescription> topics =
+          admin.describeTopics(EventTopics.hostTopics(hostId)).allTopicNames().get();
+      assertThat(topics).hasSize(4).containsKey(topic(EventTopics.Stream.GUESTS));
+      topics.values().forEach(t -> assertThat(t.partitions()).hasSize(EventTopics.PARTITIONS));
     }
   }
 
@@ -204,7 +214,7 @@ class HostAgentIT {
     openConsoleAndLogIn(sid);
     for (GraphicsPhase phase : List.of(GraphicsPhase.GRAPHICS_PHASE_CONNECT,
         GraphicsPhase.GRAPHICS_PHASE_INITIALIZE, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT)) {
-      ConsumerRecord<byte[], byte[]> r = await(Topics.GRAPHICS,
+      ConsumerRecord<byte[], byte[]> r = await(topic(EventTopics.Stream.GRAPHICS),
           x -> graphics(x).getSessionId().equals(sid) && graphics(x).getPhase() == phase);
       assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(vm);
       assertThat(graphics(r).getHostId()).isEqualTo(hostId);
@@ -213,19 +223,35 @@ class HostAgentIT {
 
   @Test
   @Order(4)
+  void consoleForAnotherHostIsRefusedAndReportedToTheAudit() throws Exception {
+    String sid = "session-" + UUID.randomUUID();
+    try (ConsoleSocket console =
+        ConsoleSocket.open(HostAgentGrpc.newStub(consoles), tokens.token(sid, vm, "kvm-elsewhere:9443"))) {
+      assertThat(console.in().read()).isEqualTo(-1);
+    }
+    ConsoleRefusal refusal = refusal(await(EventTopics.REFUSALS,
+        r -> refusal(r).getSourceId().equals(hostId) && refusal(r).getReason().contains("another host")));
+    assertThat(refusal.getSource()).isEqualTo("host-agent");
+    assertThat(refusal.getStatus()).isEqualTo("FORBIDDEN");
+    assertThat(refusal.getEventId()).isNotEmpty();
+  }
+
+  @Test
+  @Order(5)
   void saysGoodbyeOnOrderlyShutdown() {
     String boot = agent.identity().bootId();
     running.stop();
     agent = null;
-    HostEvent bye = host(await(Topics.HOSTS,
+    HostEvent bye = host(await(topic(EventTopics.Stream.HOSTS),
         r -> host(r).getBootId().equals(boot) && host(r).getKind() == HostEventKind.HOST_EVENT_KIND_GOODBYE));
     assertThat(bye.getHostId()).isEqualTo(hostId);
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void keepsServingConsolesWhileKafkaIsDown() throws Exception {
-    agent = startAgent("127.0.0.1:" + Ports.free());
+    agent = running.startWithoutKafka();
+    hostId = running.hostId();
     channel.shutdownNow();
     consoles.shutdownNow();
     channel = running.engineChannel();

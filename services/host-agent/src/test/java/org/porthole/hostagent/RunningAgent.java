@@ -7,13 +7,16 @@ import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.porthole.config.Settings;
 import org.porthole.hostagent.relay.ConsoleTokens;
+import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
+import org.porthole.stack.KafkaBroker;
 import org.porthole.stack.Ports;
 import org.porthole.token.Jwks;
 
@@ -48,13 +51,24 @@ final class RunningAgent implements AutoCloseable {
     return new RunningAgent(dir, server);
   }
 
-  /** Starts the agent on a free port with Kafka at {@code kafka}. */
-  HostAgent start(String kafka) throws Exception {
+  /** Starts the agent on a free port, publishing to {@code kafka} as its host's own Kafka user. */
+  HostAgent start(KafkaBroker kafka) throws Exception {
     port = Ports.free();
-    Map<String, String> s = new HashMap<>();
+    return launch(kafka.access().hostAgent(hostId()));
+  }
+
+  /** Starts the agent on a free port with no broker where its Kafka settings point. */
+  HostAgent startWithoutKafka() throws Exception {
+    port = Ports.free();
+    Path password = dir.resolve("no-kafka.password");
+    Files.writeString(password, "unused");
+    return launch(KafkaClientSettings.plaintext("127.0.0.1:" + Ports.free(), "nobody", password));
+  }
+
+  private HostAgent launch(KafkaClientSettings kafka) throws Exception {
+    Map<String, String> s = new HashMap<>(kafka.asSettings());
     s.put("porthole.agent.port", Integer.toString(port));
     s.put("porthole.pki.dir", dir.resolve("pki").toString());
-    s.put("porthole.kafka.bootstrap", kafka);
     s.put("porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks");
     agent = HostAgent.start(Settings.of(s));
     return agent;

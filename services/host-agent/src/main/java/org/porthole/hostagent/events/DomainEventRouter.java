@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.porthole.api.events.v1.EventTopics;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.GraphicsSignal;
@@ -88,7 +89,7 @@ public final class DomainEventRouter implements AutoCloseable {
       LOG.log(Level.INFO, "graphics {0} on domain {1} from {2}, not a Porthole relay",
           new Object[] {s.phase(), s.vmUuid(), s.remote()});
     }
-    sink.publish(Topics.GRAPHICS, s.vmUuid(), factory.graphics(s, Optional.empty()));
+    sink.publish(EventTopics.Stream.GRAPHICS, s.vmUuid(), factory.graphics(s, Optional.empty()));
   }
 
   /**
@@ -119,7 +120,7 @@ public final class DomainEventRouter implements AutoCloseable {
     }
     LOG.log(Level.INFO, "lifecycle {0} of domain {1} ({2})",
         new Object[] {s.describe(), s.name(), s.vmUuid()});
-    sink.publish(Topics.LIFECYCLE, s.vmUuid(), factory.lifecycle(s, domain));
+    sink.publish(EventTopics.Stream.LIFECYCLE, s.vmUuid(), factory.lifecycle(s, domain));
     for (DomainEventListener l : listeners) {
       tell(() -> l.onLifecycle(s));
     }

@@ -3,6 +3,7 @@ package org.porthole.hostagent.events;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.porthole.api.events.v1.EventTopics;
 
 /**
  * Announces the agent to the engine: a HEARTBEAT at start and every {@link #INTERVAL_SECONDS},
@@ -31,7 +32,7 @@ public final class HostHeartbeat implements AutoCloseable {
   public static HostHeartbeat start(EventSink sink, EventFactory factory, String hostId) {
     HostHeartbeat h = new HostHeartbeat(sink, factory, hostId);
     h.timer.scheduleAtFixedRate(
-        () -> sink.publish(Topics.HOSTS, hostId, factory.heartbeat()), 0, INTERVAL_SECONDS,
+        () -> sink.publish(EventTopics.Stream.HOSTS, hostId, factory.heartbeat()), 0, INTERVAL_SECONDS,
         TimeUnit.SECONDS);
     return h;
   }
@@ -40,6 +41,6 @@ public final class HostHeartbeat implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
-    sink.publish(Topics.HOSTS, hostId, factory.goodbye());
+    sink.publish(EventTopics.Stream.HOSTS, hostId, factory.goodbye());
   }
 }

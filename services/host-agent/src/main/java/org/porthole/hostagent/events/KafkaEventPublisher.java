@@ -3,7 +3,7 @@ package org.porthole.hostagent.events;
 import com.google.protobuf.MessageLite;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +17,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.porthole.api.events.v1.EventTopics;
+import org.porthole.kafka.KafkaClientSettings;
 
 /**
  * Publishes events to Kafka in order, one at a time, retrying while the broker is away.
@@ -34,6 +36,7 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
   private static final long DROP_LOG_EVERY = 100;
 
   private final Producer<byte[], byte[]> producer;
+  private final String hostId;
   private final long retryPauseMs;
   private final BlockingQueue<ProducerRecord<byte[], byte[]>> queue;
   private final Thread worker;
@@ -41,12 +44,15 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
   private volatile boolean closing;
   private volatile long deadlineNanos = Long.MAX_VALUE;
 
-  public KafkaEventPublisher(Producer<byte[], byte[]> producer, int capacity) {
-    this(producer, capacity, RETRY_PAUSE);
+  /** A publisher to the topics of host {@code hostId} ({@link EventTopics#hostTopic}). */
+  public KafkaEventPublisher(Producer<byte[], byte[]> producer, String hostId, int capacity) {
+    this(producer, hostId, capacity, RETRY_PAUSE);
   }
 
-  KafkaEventPublisher(Producer<byte[], byte[]> producer, int capacity, Duration retryPause) {
+  KafkaEventPublisher(Producer<byte[], byte[]> producer, String hostId, int capacity, Duration retryPause) {
+    EventTopics.hostTopics(hostId); // fails now, not per event, for a host id no topic name can hold
     this.producer = producer;
+    this.hostId = hostId;
     this.retryPauseMs = retryPause.toMillis();
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.worker = new Thread(this::run, "kafka-publisher");
@@ -54,11 +60,12 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
     this.worker.start();
   }
 
-  /** A producer with the settings of docs/contracts.md: acks=all, idempotence, bytes. */
-  public static Producer<byte[], byte[]> producer(String bootstrap, String clientId) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+  /**
+   * A producer with the settings of docs/contracts.md: authenticated as the host agent's own
+   * Kafka user, acks=all, idempotence, bytes.
+   */
+  public static Producer<byte[], byte[]> producer(KafkaClientSettings kafka, String clientId) {
+    Map<String, Object> p = kafka.clientProperties(clientId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
@@ -67,9 +74,9 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
   }
 
   @Override
-  public void publish(String topic, String key, MessageLite value) {
-    ProducerRecord<byte[], byte[]> r =
-        new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.toByteArray());
+  public void publish(EventTopics.Stream stream, String key, MessageLite value) {
+    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(EventTopics.hostTopic(hostId, stream),
+        key.getBytes(StandardCharsets.UTF_8), value.toByteArray());
     if (closing || !queue.offer(r)) {
       long n = dropped.incrementAndGet();
       if (n == 1 || n % DROP_LOG_EVERY == 0) {

@@ -1,5 +1,6 @@
 package org.porthole.hostagent.events;
 
+import org.porthole.api.events.v1.EventTopics;
 import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.hostagent.relay.RelayListener;
 import org.porthole.hostagent.relay.RelayedConsole;
@@ -35,6 +36,6 @@ public final class RelayEvents implements RelayListener {
   }
 
   private void publish(GraphicsPhase phase, RelayedConsole console) {
-    sink.publish(Topics.GRAPHICS, console.vmUuid(), factory.relayGraphics(phase, console));
+    sink.publish(EventTopics.Stream.GRAPHICS, console.vmUuid(), factory.relayGraphics(phase, console));
   }
 }

@@ -1,7 +1,7 @@
 package org.porthole.hostagent.events;
 
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,15 +12,20 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.porthole.api.events.v1.EventTopics;
+import org.porthole.kafka.KafkaClientSettings;
 
 /**
- * Creates the agent's topics when they are missing. Runs in the background and retries
+ * Creates this host's topics ({@link EventTopics#hostTopics}) when they are missing; the host
+ * agent's Kafka user may create those and no others. Runs in the background and retries
  * until Kafka answers, so an agent that starts before its broker still serves consoles.
  */
 public final class TopicBootstrap implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TopicBootstrap.class.getName());
   private static final long RETRY_MS = 5000;
   private static final long CALL_TIMEOUT_S = 15;
+  /** One broker on one machine; a cluster's operator creates the topics with its own factor. */
+  private static final short REPLICATION = 1;
 
   private final Thread thread;
 
@@ -29,8 +34,9 @@ public final class TopicBootstrap implements AutoCloseable {
   }
 
   /** Starts creating the topics on a daemon thread. */
-  public static TopicBootstrap start(String bootstrap) {
-    Thread t = new Thread(() -> retryUntilDone(bootstrap), "kafka-topics");
+  public static TopicBootstrap start(KafkaClientSettings kafka, String hostId) {
+    List<String> topics = EventTopics.hostTopics(hostId);
+    Thread t = new Thread(() -> retryUntilDone(kafka, topics), "kafka-topics");
     t.setDaemon(true);
     t.start();
     return new TopicBootstrap(t);
@@ -42,11 +48,11 @@ public final class TopicBootstrap implements AutoCloseable {
     return !thread.isAlive();
   }
 
-  private static void retryUntilDone(String bootstrap) {
+  private static void retryUntilDone(KafkaClientSettings kafka, List<String> topics) {
     boolean warned = false;
     while (!Thread.currentThread().isInterrupted()) {
-      try (Admin admin = Admin.create(adminProps(bootstrap))) {
-        ensure(admin);
+      try (Admin admin = Admin.create(adminProps(kafka))) {
+        ensure(admin, topics);
         return;
       } catch (ExecutionException | TimeoutException | RuntimeException e) {
         if (!warned) {
@@ -65,12 +71,12 @@ public final class TopicBootstrap implements AutoCloseable {
     }
   }
 
-  /** Creates whichever of {@link Topics#ALL} do not exist. */
-  static void ensure(Admin admin)
+  /** Creates whichever of {@code topics} do not exist. */
+  static void ensure(Admin admin, List<String> topics)
       throws ExecutionException, InterruptedException, TimeoutException {
     Set<String> existing = admin.listTopics().names().get(CALL_TIMEOUT_S, TimeUnit.SECONDS);
-    List<NewTopic> missing = Topics.ALL.stream().filter(t -> !existing.contains(t))
-        .map(t -> new NewTopic(t, Topics.PARTITIONS, Topics.REPLICATION)).toList();
+    List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
+        .map(t -> new NewTopic(t, EventTopics.PARTITIONS, REPLICATION)).toList();
     if (missing.isEmpty()) {
       return;
     }
@@ -85,12 +91,10 @@ public final class TopicBootstrap implements AutoCloseable {
     }
   }
 
-  private static Properties adminProps(String bootstrap) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  private static Map<String, Object> adminProps(KafkaClientSettings kafka) {
+    Map<String, Object> p = kafka.clientProperties("porthole-host-agent-admin");
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "porthole-host-agent-admin");
     return p;
   }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.ticket.PasswordTurns;
+import org.porthole.kafka.refusal.RefusalSink;
 import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
 
@@ -44,6 +45,7 @@ public final class ConsoleRelays implements AutoCloseable {
   public static final int MAX_CHUNK_BYTES = 64 * 1024;
 
   private final ConsoleAuthorizer authorizer;
+  private final RefusalSink refusals;
   private final ConsoleTargets targets;
   private final RelayRegistry registry;
   private final PasswordTurns turns;
@@ -69,6 +71,14 @@ public final class ConsoleRelays implements AutoCloseable {
    */
   public ConsoleRelays(ConsoleAuthorizer authorizer, ConsoleTargets targets,
       RelayRegistry registry, PasswordTurns turns, RelayLimits limits, RelayListener listener) {
+    this(authorizer, targets, registry, turns, limits, listener, RefusalSink.NONE);
+  }
+
+  /** Relays that report each console they refuse to {@code refusals} (the engine's audit). */
+  public ConsoleRelays(ConsoleAuthorizer authorizer, ConsoleTargets targets,
+      RelayRegistry registry, PasswordTurns turns, RelayLimits limits, RelayListener listener,
+      RefusalSink refusals) {
+    this.refusals = refusals;
     this.authorizer = authorizer;
     this.targets = targets;
     this.registry = registry;
@@ -206,6 +216,10 @@ public final class ConsoleRelays implements AutoCloseable {
 
   int maxConsoles() {
     return limits.maxConsoles();
+  }
+
+  RefusalSink refusals() {
+    return refusals;
   }
 
   ConsoleAuthorizer authorizer() {

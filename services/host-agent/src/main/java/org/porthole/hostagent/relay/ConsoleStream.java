@@ -15,10 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.porthole.api.events.v1.ConsoleRefusal;
 import org.porthole.api.hostagent.v1.ConsoleClose;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.ConsoleOpen;
 import org.porthole.hostagent.AgentException;
+import org.porthole.kafka.refusal.RefusalSink;
 import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
 
@@ -227,12 +229,13 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       return;
     }
     SocketAddress target;
-    ConsoleClaims c;
+    ConsoleClaims c = null;
     try {
       c = relays.authorizer().authorize(token);
       relays.attach(this, c);
       target = relays.targets().resolve(c.vmUuid());
     } catch (AgentException e) {
+      reportRefusal(e, c);
       end(e.status(), e.getMessage());
       return;
     } catch (RuntimeException e) {
@@ -243,6 +246,22 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     QemuLogin l = new QemuLogin(relays, loop, c, target, client, this, this);
     login = l;
     l.start();
+  }
+
+  /**
+   * Tells the engine's audit that this console was refused before it reached QEMU (a bad,
+   * replayed or foreign token, an ended session); {@code claims} when the token verified.
+   */
+  private void reportRefusal(AgentException e, ConsoleClaims verified) {
+    if (e.status() != PortholeStatus.TOKEN_REJECTED && e.status() != PortholeStatus.FORBIDDEN) {
+      return; // not a refusal of the client (no such VM, QEMU unreachable)
+    }
+    ConsoleRefusal.Builder r = RefusalSink.refusal(e.status().name(), e.getMessage(), client).toBuilder();
+    if (verified != null) {
+      r.setVmUuid(verified.vmUuid()).setSessionId(verified.sessionId()).setSubject(verified.subject())
+          .setClaimsVerified(true);
+    }
+    relays.refusals().refused(r.build());
   }
 
   /** The verified claims, set once under {@link ConsoleRelays#attach}'s lock. */

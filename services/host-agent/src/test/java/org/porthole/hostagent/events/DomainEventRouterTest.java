@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.porthole.api.events.v1.EventTopics;
 import org.porthole.api.events.v1.GraphicsEvent;
 import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.api.events.v1.HostEvent;
@@ -31,7 +32,7 @@ class DomainEventRouterTest {
   private static final AgentIdentity ID =
       new AgentIdentity("agent-1:9443", "agent-1", "test", "boot-7", Instant.EPOCH);
 
-  record Published(String topic, String key, MessageLite value) {}
+  record Published(EventTopics.Stream topic, String key, MessageLite value) {}
 
   final List<Published> published = new CopyOnWriteArrayList<>();
   final EventSink sink = (t, k, v) -> published.add(new Published(t, k, v));
@@ -56,7 +57,7 @@ class DomainEventRouterTest {
 
   private GraphicsEvent lastGraphics() {
     Published p = published.get(published.size() - 1);
-    assertThat(p.topic()).isEqualTo(Topics.GRAPHICS);
+    assertThat(p.topic()).isEqualTo(EventTopics.Stream.GRAPHICS);
     assertThat(p.key()).isEqualTo(VM);
     return (GraphicsEvent) p.value();
   }
@@ -113,7 +114,7 @@ class DomainEventRouterTest {
   void lifecycleEventCarriesTheDomainAsItIsNow() {
     router.handleLifecycle(new LifecycleSignal(VM, "web-1", "STARTED", "BOOTED", Instant.EPOCH));
     LifecycleEvent e = (LifecycleEvent) published.get(0).value();
-    assertThat(published.get(0).topic()).isEqualTo(Topics.LIFECYCLE);
+    assertThat(published.get(0).topic()).isEqualTo(EventTopics.Stream.LIFECYCLE);
     assertThat(e.getDetail()).isEqualTo("STARTED/BOOTED");
     assertThat(e.getState()).isEqualTo(DomainState.DOMAIN_STATE_RUNNING);
     assertThat(e.getDomain().getGraphics().getPasswordCapable()).isTrue();
@@ -158,8 +159,7 @@ class DomainEventRouterTest {
 
   @Test
   void guestEventsGoToTheirOwnTopicWhichBootstrapCreates() {
-    assertThat(Topics.ALL).contains(Topics.GUESTS);
-    assertThat(Topics.GUESTS).isEqualTo("porthole.guests.v1");
+    assertThat(EventTopics.hostTopics(ID.hostId())).contains("porthole.host.agent-1_3a9443.guests.v1");
     org.porthole.hostagent.guest.GuestSnapshot state =
         org.porthole.hostagent.guest.GuestSnapshot.none(VM);
     org.porthole.api.events.v1.GuestEvent e = factory.disconnectAction(state,

@@ -10,10 +10,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.porthole.api.events.v1.EventTopics;
 import org.porthole.api.events.v1.GraphicsEvent;
 
 class KafkaEventPublisherTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+  private static final String HOST = "kvm-1.example.org:9443";
 
   private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
     return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -32,17 +34,17 @@ class KafkaEventPublisherTest {
   }
 
   @Test
-  void publishesInOrderKeyedByVmAsProtobuf() throws Exception {
+  void publishesInOrderToItsHostsTopicKeyedByVmAsProtobuf() throws Exception {
     MockProducer<byte[], byte[]> p = producer(true);
-    KafkaEventPublisher publisher = new KafkaEventPublisher(p, 100);
+    KafkaEventPublisher publisher = new KafkaEventPublisher(p, HOST, 100);
     for (int i = 0; i < 5; i++) {
-      publisher.publish(Topics.GRAPHICS, VM, event("e" + i));
+      publisher.publish(EventTopics.Stream.GRAPHICS, VM, event("e" + i));
     }
     awaitHistory(p, 5);
     publisher.close(Duration.ofSeconds(2));
     List<ProducerRecord<byte[], byte[]>> sent = p.history();
     for (int i = 0; i < 5; i++) {
-      assertThat(sent.get(i).topic()).isEqualTo(Topics.GRAPHICS);
+      assertThat(sent.get(i).topic()).isEqualTo("porthole.host.kvm-1_2eexample_2eorg_3a9443.graphics.v1");
       assertThat(new String(sent.get(i).key(), StandardCharsets.UTF_8)).isEqualTo(VM);
       assertThat(GraphicsEvent.parseFrom(sent.get(i).value()).getEventId()).isEqualTo("e" + i);
     }
@@ -52,9 +54,9 @@ class KafkaEventPublisherTest {
   @Test
   void keepsRetryingTheSameEventWhileKafkaIsDown() throws Exception {
     MockProducer<byte[], byte[]> p = producer(false);
-    KafkaEventPublisher publisher = new KafkaEventPublisher(p, 100, Duration.ofMillis(50));
-    publisher.publish(Topics.GRAPHICS, VM, event("first"));
-    publisher.publish(Topics.GRAPHICS, VM, event("second"));
+    KafkaEventPublisher publisher = new KafkaEventPublisher(p, HOST, 100, Duration.ofMillis(50));
+    publisher.publish(EventTopics.Stream.GRAPHICS, VM, event("first"));
+    publisher.publish(EventTopics.Stream.GRAPHICS, VM, event("second"));
     awaitHistory(p, 1);
     p.errorNext(new TimeoutException("broker away"));
     awaitHistory(p, 2);
@@ -71,10 +73,10 @@ class KafkaEventPublisherTest {
   @Test
   void dropsEventsWhenTheQueueIsFullInsteadOfBlocking() throws Exception {
     MockProducer<byte[], byte[]> p = producer(false); // nothing ever completes
-    KafkaEventPublisher publisher = new KafkaEventPublisher(p, 2, Duration.ofMillis(50));
+    KafkaEventPublisher publisher = new KafkaEventPublisher(p, HOST, 2, Duration.ofMillis(50));
     long start = System.nanoTime();
     for (int i = 0; i < 1000; i++) {
-      publisher.publish(Topics.HOSTS, "host", event("e" + i));
+      publisher.publish(EventTopics.Stream.HOSTS, "host", event("e" + i));
     }
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     assertThat(publisher.pending()).isLessThanOrEqualTo(2);

@@ -85,6 +85,8 @@ class HostAgentServiceTest extends InProcessAgentTest {
     String token = tokens.token("s", VM, "agent-2.test:9443");
     assertThat(openAndAwait(token).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(vnc.connections()).isZero();
+    assertThat(refused).singleElement()
+        .satisfies(r -> assertThat(r.getStatus()).isEqualTo("FORBIDDEN"));
   }
 
   @Test
@@ -114,6 +116,10 @@ class HostAgentServiceTest extends InProcessAgentTest {
     assertThat(second.awaitStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(second.lastClose().getReason()).contains("already used");
     assertThat(vnc.connections()).isEqualTo(1);
+    assertThat(refused).singleElement().satisfies(r -> {
+      assertThat(r.getStatus()).isEqualTo("TOKEN_REJECTED");
+      assertThat(r.getReason()).contains("already used").doesNotContain(token);
+    });
     req.get(0).onNext(close());
     assertThat(first.awaitStatus().isOk()).isTrue();
   }

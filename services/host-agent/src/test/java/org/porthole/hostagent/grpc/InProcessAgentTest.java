@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.porthole.api.events.v1.ConsoleRefusal;
 import org.porthole.api.hostagent.v1.ConsoleClose;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.ConsoleOpen;
@@ -76,6 +77,8 @@ abstract class InProcessAgentTest {
   ConsoleRelays relays;
   /** What the relays reported: "connected|authenticated|ended session". */
   final List<String> relayEvents = new CopyOnWriteArrayList<>();
+  /** What the relays reported as refused (for the engine's audit). */
+  final List<ConsoleRefusal> refused = new CopyOnWriteArrayList<>();
   Server server;
   ManagedChannel channel;
   HostAgentGrpc.HostAgentBlockingStub blocking;
@@ -100,7 +103,7 @@ abstract class InProcessAgentTest {
     turns = new PasswordTurns(tickets, clock, 2);
     relays = new ConsoleRelays(authorizer, new VncTargets(hypervisor), registry, turns,
         new ConsoleRelays.RelayLimits(MAX_CONSOLES, MAX_PER_VM, Duration.ofMillis(300),
-            Duration.ofSeconds(5)), recordingListener());
+            Duration.ofSeconds(5)), recordingListener(), refused::add);
     AgentIdentity identity = new AgentIdentity(HOST, "agent-1", "test", "boot-1", started);
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
