@@ -22,7 +22,11 @@ public final class AuditKind {
     public static final String RECONCILED = "console.reconciled";
     /** A VNC client logged in to QEMU without a Porthole relay (a graphics INITIALIZE without session id). */
     public static final String DIRECT_LOGIN = "console.direct-qemu-login";
+    /** A console the ws-proxy or a host agent refused before it reached QEMU (a ConsoleRefusal). */
+    public static final String CONSOLE_REFUSED = "console.refused";
 
+    /** The actor of a refusal whose token could not be verified: nobody is known. */
+    public static final String ANONYMOUS_ACTOR = "anonymous";
     /** The actor of facts the engine observes or decides itself (graphics events, the sweeper). */
     public static final String SYSTEM_ACTOR = "system";
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,11 +29,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.porthole.engine.db.Sql;
 import org.porthole.engine.db.Transactions;
-import org.porthole.engine.events.Topics;
+import org.porthole.api.events.v1.EventTopics;
+import org.porthole.engine.events.EngineKafka;
 
 /**
  * The audit outbox: a loop on its own thread sends unpublished {@code audit_events} rows to
@@ -60,17 +59,16 @@ public class AuditPublisher {
     private final Transactions transactions;
     private final AuditRepository audit;
     private final ObjectMapper json;
-    private final String bootstrap;
+    private final EngineKafka kafka;
     private volatile boolean running;
     private Thread thread;
 
     @Inject
-    public AuditPublisher(Transactions transactions, AuditRepository audit, ObjectMapper json,
-            @ConfigProperty(name = "porthole.kafka.bootstrap", defaultValue = "127.0.0.1:59092") String bootstrap) {
+    public AuditPublisher(Transactions transactions, AuditRepository audit, ObjectMapper json, EngineKafka kafka) {
         this.transactions = transactions;
         this.audit = audit;
         this.json = json;
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -163,7 +161,7 @@ public class AuditPublisher {
             Exception failure = null;
             for (AuditRecord record : batch) {
                 try {
-                    ProducerRecord<String, byte[]> message = new ProducerRecord<>(Topics.AUDIT,
+                    ProducerRecord<String, byte[]> message = new ProducerRecord<>(EventTopics.AUDIT,
                             AuditEvents.key(record), AuditEvents.toProto(record, json).toByteArray());
                     producer.send(message).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     done.add(record.id());
@@ -197,19 +195,25 @@ public class AuditPublisher {
         return Sql.tryAdvisoryLock(connection, LOCK_NAMESPACE, 0);
     }
 
+    /** Creates the topics the engine owns when missing: the audit, and the refusals it reads. */
     private void ensureTopic() throws ExecutionException, TimeoutException, InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
-            if (admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(Topics.AUDIT)) {
-                return;
-            }
-            admin.createTopics(List.of(new NewTopic(Topics.AUDIT, Optional.empty(), Optional.empty())))
-                    .all().get(10, TimeUnit.SECONDS);
-            LOG.infof("created topic %s", Topics.AUDIT);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
+        Map<String, Object> properties = kafka.clientProperties("porthole-engine-admin");
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(properties)) {
+            for (String topic : List.of(EventTopics.AUDIT, EventTopics.REFUSALS)) {
+                if (admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
+                    continue;
+                }
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
+                            .all().get(10, TimeUnit.SECONDS);
+                    LOG.infof("created topic %s", topic);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
             }
         }
     }
@@ -226,9 +230,8 @@ public class AuditPublisher {
         }
     }
 
-    private Properties properties() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    private Map<String, Object> properties() {
+        Map<String, Object> p = kafka.clientProperties("porthole-engine-audit");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");

@@ -4,7 +4,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,11 +23,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.porthole.api.events.v1.EventTopics;
 
 /**
- * Consumes the host, lifecycle and graphics topics on one dedicated thread.
+ * Consumes every host's event topics ({@code porthole.host.<host key>.<stream>.v1}, by pattern,
+ * so a new host's topics are found as they appear) and the refusals on one dedicated thread,
+ * authenticated as the engine's own Kafka user.
  *
  * <p>Threading: the {@link KafkaConsumer} is created, used and closed only by the consumer
  * thread; {@link #stop()} touches it only through {@code wakeup()}, the one thread-safe call.
@@ -44,18 +46,21 @@ public class EventConsumer {
     private static final long FIRST_BACKOFF_MILLIS = 200;
     private static final int MAX_ATTEMPTS_FOR_BUGS = 5;
 
+    /** Every host's topics and the refusals: what the engine's ACLs let it read. */
+    static final Pattern SUBSCRIPTION = Pattern.compile(
+            EventTopics.HOST_TOPIC.pattern() + "|" + Pattern.quote(EventTopics.REFUSALS));
+
     private final EventDispatcher dispatcher;
-    private final String bootstrap;
+    private final EngineKafka kafka;
     private final RetryTracker retries = new RetryTracker(MAX_ATTEMPTS_FOR_BUGS);
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
     @Inject
-    public EventConsumer(EventDispatcher dispatcher,
-            @ConfigProperty(name = "porthole.kafka.bootstrap", defaultValue = "127.0.0.1:59092") String bootstrap) {
+    public EventConsumer(EventDispatcher dispatcher, EngineKafka kafka) {
         this.dispatcher = dispatcher;
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -75,7 +80,8 @@ public class EventConsumer {
         thread = new Thread(this::run, "porthole-event-consumer");
         thread.setDaemon(true);
         thread.start();
-        LOG.infof("consuming %s from %s as group %s", Topics.ALL, bootstrap, Topics.CONSUMER_GROUP);
+        LOG.infof("consuming topics matching %s from %s as user %s, group %s", SUBSCRIPTION, kafka.bootstrap(),
+                kafka.user(), EventTopics.ENGINE_GROUP);
     }
 
     /** Stops the consumer thread and waits for it; uncommitted events are consumed again on start. */
@@ -105,7 +111,7 @@ public class EventConsumer {
         while (running) {
             try (KafkaConsumer<String, byte[]> created = new KafkaConsumer<>(properties())) {
                 consumer = created;
-                created.subscribe(Topics.ALL);
+                created.subscribe(SUBSCRIPTION);
                 while (running) {
                     backoff = consumeOnce(created) ? FIRST_BACKOFF_MILLIS : Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
                     if (backoff > FIRST_BACKOFF_MILLIS) {
@@ -195,15 +201,14 @@ public class EventConsumer {
         }
     }
 
-    private Properties properties() {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.CONSUMER_GROUP);
+    private Map<String, Object> properties() {
+        Map<String, Object> properties = kafka.clientProperties("porthole-engine-events");
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, EventTopics.ENGINE_GROUP);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        // Topics are created by the host agents; find them soon after they appear.
-        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "10000");
+        // Topics are created by the host agents; find a new host's soon after they appear.
+        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

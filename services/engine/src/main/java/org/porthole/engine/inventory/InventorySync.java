@@ -1,5 +1,6 @@
 package org.porthole.engine.inventory;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,6 +47,7 @@ public class InventorySync {
     private final HostAgentClient agents;
     private final Clock clock;
     private final Event<InventoryLearned> learnedEvents;
+    private final ClaimedMoves moves;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "porthole-inventory-sync");
@@ -55,7 +57,8 @@ public class InventorySync {
 
     @Inject
     public InventorySync(Transactions transactions, HostRepository hosts, VmRepository vms, HostAgentClient agents,
-            Clock clock, Event<InventoryLearned> learnedEvents) {
+            Clock clock, Event<InventoryLearned> learnedEvents, ClaimedMoves moves) {
+        this.moves = moves;
         this.transactions = transactions;
         this.hosts = hosts;
         this.vms = vms;
@@ -99,17 +102,29 @@ public class InventorySync {
             return false;
         }
         List<Vm> learned = toVms(hostId, domains, snapshotAt);
+        List<UUID> claimed = new ArrayList<>();
         transactions.inTransaction(connection -> {
+            claimed.clear();
             for (Vm vm : learned) {
+                if (knownOnAnotherHost(connection, vm)) {
+                    claimed.add(vm.id());
+                    continue;
+                }
                 vms.upsert(connection, vm);
             }
             vms.deleteOthersOnHost(connection, hostId, learned.stream().map(Vm::id).toList(), snapshotAt);
             hosts.setInventoryBoot(connection, hostId, bootId);
             return null;
         });
-        LOG.infof("host %s: inventory of %d domains learned", hostId, learned.size());
+        LOG.infof("host %s: inventory of %d domains learned", hostId, learned.size() - claimed.size());
+        claimed.forEach(vm -> moves.request(vm, hostId));
         learnedEvents.fire(new InventoryLearned(hostId));
         return true;
+    }
+
+    /** A VM another host owns moves only when both agents agree ({@link ClaimedMoves}), never by one listing. */
+    private boolean knownOnAnotherHost(Connection connection, Vm vm) throws SQLException {
+        return vms.find(connection, vm.id()).map(known -> !known.vm().hostId().equals(vm.hostId())).orElse(false);
     }
 
     private static List<Vm> toVms(String hostId, List<Domain> domains, Instant now) {

@@ -62,9 +62,6 @@ class AccessIT {
     @ConfigProperty(name = StackResource.PKI_DIR)
     String pkiDir;
 
-    @ConfigProperty(name = "porthole.kafka.bootstrap")
-    String bootstrap;
-
     @TestHTTPResource("/api/v1/jwks")
     URI jwks;
 
@@ -74,7 +71,7 @@ class AccessIT {
             return;
         }
         agent = FakeHostAgent.start(Path.of(pkiDir));
-        events = new EventSender(bootstrap);
+        events = new EventSender();
         agent.setDomains(POOL.stream().map(id -> FakeHostAgent.domain(id.toString(), "acl-" + id,
                 DomainState.DOMAIN_STATE_RUNNING, true)).toList());
         events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);

@@ -55,16 +55,13 @@ class AuditIT {
     @ConfigProperty(name = StackResource.PKI_DIR)
     String pkiDir;
 
-    @ConfigProperty(name = "porthole.kafka.bootstrap")
-    String bootstrap;
-
     @BeforeEach
     void learnHost() throws Exception {
         if (agent != null) {
             return;
         }
         agent = FakeHostAgent.start(Path.of(pkiDir));
-        events = new EventSender(bootstrap);
+        events = new EventSender();
         agent.setDomains(List.of(
                 FakeHostAgent.domain(VM.toString(), "audited", DomainState.DOMAIN_STATE_RUNNING, true),
                 FakeHostAgent.domain(OTHER_VM.toString(), "other", DomainState.DOMAIN_STATE_RUNNING, true)));
@@ -118,7 +115,7 @@ class AuditIT {
             assertThat(Instant.parse((String) row.get("occurredAt"))).isBefore(Instant.now().plusSeconds(1));
         }
 
-        try (AuditTopic topic = new AuditTopic(bootstrap)) {
+        try (AuditTopic topic = new AuditTopic()) {
             await("the story on " + "porthole.audit.v1").atMost(EngineApi.EVENT_WAIT)
                     .until(() -> topic.poll(e -> e.getSessionId().equals(session.toString())).size() >= STORY.size());
             List<AuditEvent> published = topic.poll(e -> e.getSessionId().equals(session.toString()));

@@ -49,13 +49,10 @@ class AuditOutboxIT {
     @ConfigProperty(name = StackResource.PKI_DIR)
     String pkiDir;
 
-    @ConfigProperty(name = "porthole.kafka.bootstrap")
-    String bootstrap;
-
     @Test
     void brokerDownDelaysPublishingAndLosesNothing() throws Exception {
         UUID vm = UUID.randomUUID();
-        try (FakeHostAgent agent = FakeHostAgent.start(Path.of(pkiDir)); EventSender events = new EventSender(bootstrap)) {
+        try (FakeHostAgent agent = FakeHostAgent.start(Path.of(pkiDir)); EventSender events = new EventSender()) {
             agent.setDomains(List.of(FakeHostAgent.domain(vm.toString(), "outbox", DomainState.DOMAIN_STATE_RUNNING,
                     true)));
             events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
@@ -79,7 +76,7 @@ class AuditOutboxIT {
 
         await("rows published after the broker is back").atMost(Duration.ofSeconds(60))
                 .until(() -> unpublished(vm).isEmpty());
-        try (AuditTopic topic = new AuditTopic(bootstrap)) {
+        try (AuditTopic topic = new AuditTopic()) {
             await("the events on the topic").atMost(EngineApi.EVENT_WAIT)
                     .until(() -> topic.poll(e -> e.getVmUuid().equals(vm.toString())
                             && e.getKind().equals(AuditKind.TAG_ADDED)).size() >= CHANGES);

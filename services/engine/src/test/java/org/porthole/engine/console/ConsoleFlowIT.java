@@ -68,9 +68,6 @@ class ConsoleFlowIT {
     @ConfigProperty(name = StackResource.PKI_DIR)
     String pkiDir;
 
-    @ConfigProperty(name = "porthole.kafka.bootstrap")
-    String bootstrap;
-
     @TestHTTPResource("/api/v1/jwks")
     URI jwks;
 
@@ -86,7 +83,7 @@ class ConsoleFlowIT {
             return;
         }
         agent = FakeHostAgent.start(Path.of(pkiDir));
-        events = new EventSender(bootstrap);
+        events = new EventSender();
         agent.setDomains(List.of(
                 FakeHostAgent.domain(RUNNING.toString(), "demo", DomainState.DOMAIN_STATE_RUNNING, true),
                 FakeHostAgent.domain(SHUTOFF.toString(), "stopped", DomainState.DOMAIN_STATE_SHUTOFF, true),

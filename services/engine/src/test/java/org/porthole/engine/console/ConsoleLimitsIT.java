@@ -66,9 +66,6 @@ class ConsoleLimitsIT {
     @ConfigProperty(name = StackResource.PKI_DIR)
     String pkiDir;
 
-    @ConfigProperty(name = "porthole.kafka.bootstrap")
-    String bootstrap;
-
     @Inject
     DataSource dataSource;
 
@@ -76,7 +73,7 @@ class ConsoleLimitsIT {
     void learnHostAndForgetEarlierConsoles() throws Exception {
         if (agent == null) {
             agent = FakeHostAgent.start(Path.of(pkiDir));
-            events = new EventSender(bootstrap);
+            events = new EventSender();
             agent.setDomains(List.of(
                     FakeHostAgent.domain(FIRST.toString(), "limits-1", DomainState.DOMAIN_STATE_RUNNING, true),
                     FakeHostAgent.domain(SECOND.toString(), "limits-2", DomainState.DOMAIN_STATE_RUNNING, true)));

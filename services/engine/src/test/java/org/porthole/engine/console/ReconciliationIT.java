@@ -44,9 +44,6 @@ class ReconciliationIT {
     @ConfigProperty(name = StackResource.PKI_DIR)
     String pkiDir;
 
-    @ConfigProperty(name = "porthole.kafka.bootstrap")
-    String bootstrap;
-
     @AfterAll
     static void close() {
         if (events != null) {
@@ -56,7 +53,7 @@ class ReconciliationIT {
 
     private EventSender events() {
         if (events == null) {
-            events = new EventSender(bootstrap);
+            events = new EventSender();
         }
         return events;
     }

@@ -24,15 +24,14 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.porthole.api.events.v1.EventTopics;
 import org.porthole.api.events.v1.GraphicsEvent;
 import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.engine.console.ConsoleSession;
@@ -48,6 +47,7 @@ import org.porthole.engine.it.StackResource;
 class EventConsumerIT {
 
     private static final String HOST = "127.0.0.1:9443";
+    private static final String GRAPHICS_TOPIC = EventSender.topic(HOST, EventTopics.Stream.GRAPHICS);
     private static EventSender events;
 
     @Inject
@@ -62,13 +62,10 @@ class EventConsumerIT {
     @Inject
     SessionRepository sessions;
 
-    @ConfigProperty(name = "porthole.kafka.bootstrap")
-    String bootstrap;
-
     @BeforeEach
     void connect() {
         if (events == null) {
-            events = new EventSender(bootstrap);
+            events = new EventSender();
         }
     }
 
@@ -145,8 +142,8 @@ class EventConsumerIT {
                 .setVmUuid(vm.toString()).setHostId(HOST).setSessionId(session.toString())
                 .setPhase(GraphicsPhase.GRAPHICS_PHASE_INITIALIZE).build().toByteArray();
 
-        assertThat(dispatcher.apply(Topics.GRAPHICS, initialize)).isEqualTo(EventDispatcher.Outcome.APPLIED);
-        assertThat(dispatcher.apply(Topics.GRAPHICS, initialize)).isEqualTo(EventDispatcher.Outcome.DUPLICATE);
+        assertThat(dispatcher.apply(GRAPHICS_TOPIC, initialize)).isEqualTo(EventDispatcher.Outcome.APPLIED);
+        assertThat(dispatcher.apply(GRAPHICS_TOPIC, initialize)).isEqualTo(EventDispatcher.Outcome.DUPLICATE);
         assertThat(find(session).state().wireName()).isEqualTo("connected");
     }
 
@@ -155,21 +152,21 @@ class EventConsumerIT {
         UUID vm = UUID.randomUUID();
         UUID session = createSession(vm);
         String key = vm.toString();
-        events.sendRaw(Topics.GRAPHICS, key, new byte[] {(byte) 0xff, (byte) 0xff, 0x00, 0x13, 0x37});
-        events.sendRaw(Topics.GRAPHICS, key, null);
-        events.sendRaw(Topics.GRAPHICS, key, new byte[70 * 1024]);
-        events.send(Topics.GRAPHICS, key, GraphicsEvent.newBuilder().setVmUuid(key).setSessionId(session.toString())
+        events.sendRaw(GRAPHICS_TOPIC, key, new byte[] {(byte) 0xff, (byte) 0xff, 0x00, 0x13, 0x37});
+        events.sendRaw(GRAPHICS_TOPIC, key, null);
+        events.sendRaw(GRAPHICS_TOPIC, key, new byte[70 * 1024]);
+        events.send(GraphicsEvent.newBuilder().setVmUuid(key).setHostId(HOST).setSessionId(session.toString())
                 .setPhase(GraphicsPhase.GRAPHICS_PHASE_DISCONNECT).build());
-        events.send(Topics.GRAPHICS, key, GraphicsEvent.newBuilder().setEventId("bad id with spaces")
+        events.send(GraphicsEvent.newBuilder().setEventId("bad id with spaces").setHostId(HOST)
                 .setVmUuid(key).setSessionId(session.toString()).setPhase(GraphicsPhase.GRAPHICS_PHASE_DISCONNECT)
                 .build());
-        events.send(Topics.GRAPHICS, key, GraphicsEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+        events.send(GraphicsEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setHostId(HOST)
                 .setVmUuid(key).setSessionId("'; DROP TABLE console_sessions; --")
                 .setPhase(GraphicsPhase.GRAPHICS_PHASE_DISCONNECT).build());
-        events.send(Topics.GRAPHICS, key, GraphicsEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+        events.send(GraphicsEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setHostId(HOST)
                 .setVmUuid(key).setSessionId(session.toString()).setPhaseValue(99).build());
-        events.sendRaw(Topics.HOSTS, "h", new byte[] {0x0a, (byte) 0xff});
-        events.sendRaw(Topics.LIFECYCLE, key, "not protobuf at all".getBytes(StandardCharsets.UTF_8));
+        events.sendRaw(EventSender.topic(HOST, EventTopics.Stream.HOSTS), "h", new byte[] {0x0a, (byte) 0xff});
+        events.sendRaw(EventSender.topic(HOST, EventTopics.Stream.LIFECYCLE), key, "not protobuf at all".getBytes(StandardCharsets.UTF_8));
 
         events.graphics(vm, HOST, session, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
         EngineApi.awaitSessionState(session, "connected");
@@ -232,16 +229,16 @@ class EventConsumerIT {
 
     /** Points the engine's group back at offset 0 of every partition, as after losing its offsets. */
     private void rewindConsumerGroup() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(StackResource.kafka().admin().clientProperties("engine-it-rewind"))) {
             Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-            for (TopicDescription topic : admin.describeTopics(Topics.ALL).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .values()) {
+            for (TopicDescription topic : admin.describeTopics(List.of(GRAPHICS_TOPIC)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).values()) {
                 topic.partitions().forEach(p -> start.put(new TopicPartition(topic.name(), p.partition()),
                         new OffsetAndMetadata(0)));
             }
             await("consumer group empty and rewound").atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> {
-                        admin.alterConsumerGroupOffsets(Topics.CONSUMER_GROUP, start).all().get(10, TimeUnit.SECONDS);
+                        admin.alterConsumerGroupOffsets(EventTopics.ENGINE_GROUP, start).all().get(10, TimeUnit.SECONDS);
                         return true;
                     });
         }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.events.v1.DisconnectActionOutcome;
+import org.porthole.api.events.v1.EventTopics;
 import org.porthole.api.events.v1.GuestEvent;
 import org.porthole.api.events.v1.GuestEventKind;
 import org.porthole.api.hostagent.v1.DisconnectAction;
@@ -33,7 +34,6 @@ import org.porthole.api.hostagent.v1.GuestOs;
 import org.porthole.api.hostagent.v1.GuestSession;
 import org.porthole.api.hostagent.v1.GuestState;
 import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
-import org.porthole.engine.events.Topics;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
 import org.porthole.engine.it.FakeHostAgent;
@@ -57,14 +57,11 @@ class GuestIT {
     @ConfigProperty(name = StackResource.PKI_DIR)
     String pkiDir;
 
-    @ConfigProperty(name = "porthole.kafka.bootstrap")
-    String bootstrap;
-
     @BeforeEach
     void startAgent() throws Exception {
         if (agent == null) {
             agent = FakeHostAgent.start(Path.of(pkiDir));
-            events = new EventSender(bootstrap);
+            events = new EventSender();
         }
         agent.failPoliciesWith(null);
     }
@@ -81,7 +78,7 @@ class GuestIT {
     void guestStateShowsInTheVmListAndDisconnectActionsAreAudited() {
         UUID vm = knownVm();
         long now = System.currentTimeMillis();
-        events.send(Topics.GUESTS, vm.toString(), stateEvent(vm, now, true, GuestSession.GUEST_SESSION_UNLOCKED));
+        events.send(stateEvent(vm, now, true, GuestSession.GUEST_SESSION_UNLOCKED));
         EngineApi.awaitVmField(vm, "guest.session", "unlocked");
         JsonPath listed = given().get("/api/v1/vms").jsonPath();
         String path = "find { it.id == '" + vm + "' }.guest";
@@ -89,7 +86,7 @@ class GuestIT {
         assertThat(listed.getBoolean(path + ".responsive")).isTrue();
         assertThat(listed.getList(path + ".users", String.class)).containsExactly("tester");
 
-        events.send(Topics.GUESTS, vm.toString(), actionEvent(vm, now + 10, true, "", GuestSession.GUEST_SESSION_LOCKED,
+        events.send(actionEvent(vm, now + 10, true, "", GuestSession.GUEST_SESSION_LOCKED,
                 true));
         EngineApi.awaitVmField(vm, "guest.locked", true);
         JsonPath guest = given().get("/api/v1/vms/" + vm + "/guest").then().statusCode(200).extract().jsonPath();
@@ -98,7 +95,7 @@ class GuestIT {
 
         // An older state that arrives late does not undo the newer one.
         GuestEvent late = stateEvent(vm, now - 60_000, true, GuestSession.GUEST_SESSION_UNLOCKED);
-        events.send(Topics.GUESTS, vm.toString(), late);
+        events.send(late);
         await().atMost(EngineApi.EVENT_WAIT).until(() -> applied(late.getEventId()));
         assertThat(given().get("/api/v1/vms/" + vm + "/guest").jsonPath().getBoolean("state.locked")).isTrue();
     }
@@ -108,7 +105,7 @@ class GuestIT {
         UUID vm = knownVm();
         long now = System.currentTimeMillis();
         // A host agent that claims locked while unresponsive is not believed.
-        events.send(Topics.GUESTS, vm.toString(), actionEvent(vm, now, false, "guest agent unresponsive",
+        events.send(actionEvent(vm, now, false, "guest agent unresponsive",
                 GuestSession.GUEST_SESSION_LOCKED, false));
         EngineApi.awaitVmField(vm, "guest.responsive", false);
         JsonPath guest = given().get("/api/v1/vms/" + vm + "/guest").jsonPath();
@@ -126,11 +123,11 @@ class GuestIT {
         for (int i = 0; i < 500; i++) {
             state.addUsers("user" + i);
         }
-        events.sendRaw(Topics.GUESTS, vm.toString(), "not a protobuf".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        events.send(Topics.GUESTS, vm.toString(), GuestEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+        events.sendRaw(EventSender.topic(agent.hostId(), EventTopics.Stream.GUESTS), vm.toString(), "not a protobuf".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        events.send(GuestEvent.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setVmUuid("not-a-uuid").setHostId(agent.hostId()).setKind(GuestEventKind.GUEST_EVENT_KIND_STATE)
                 .setState(state).build());
-        events.send(Topics.GUESTS, vm.toString(), GuestEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+        events.send(GuestEvent.newBuilder().setEventId(UUID.randomUUID().toString())
                 .setVmUuid(vm.toString()).setHostId(agent.hostId()).setKind(GuestEventKind.GUEST_EVENT_KIND_STATE)
                 .setOccurredAtEpochMs(System.currentTimeMillis()).setState(state).build());
         EngineApi.awaitVmField(vm, "guest.responsive", true);
@@ -220,7 +217,7 @@ class GuestIT {
     /** A VM the engine lists on the fake agent (through a lifecycle event carrying its domain). */
     private UUID knownVm() {
         UUID vm = UUID.randomUUID();
-        events.send(Topics.LIFECYCLE, vm.toString(), org.porthole.api.events.v1.LifecycleEvent.newBuilder()
+        events.send(org.porthole.api.events.v1.LifecycleEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString()).setVmUuid(vm.toString()).setHostId(agent.hostId())
                 .setName("guest-" + vm.toString().substring(0, 8)).setState(DomainState.DOMAIN_STATE_RUNNING)
                 .setDetail("STARTED/BOOTED").setOccurredAtEpochMs(System.currentTimeMillis())

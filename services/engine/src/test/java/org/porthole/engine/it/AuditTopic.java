@@ -15,7 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.porthole.api.events.v1.AuditEvent;
-import org.porthole.engine.events.Topics;
+import org.porthole.api.events.v1.EventTopics;
 
 /**
  * Reads {@code porthole.audit.v1} from the beginning as an external collector would (its own
@@ -26,14 +26,14 @@ public final class AuditTopic implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<AuditEvent> seen = new ArrayList<>();
 
-    public AuditTopic(String bootstrap) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "audit-collector-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.AUDIT));
+    /** A collector signed in as the broker's super user (an audit collector has its own in production). */
+    public AuditTopic() {
+        Map<String, Object> p = StackResource.kafka().admin().clientProperties("audit-collector");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "audit-collector-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000);
+        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(EventTopics.AUDIT));
     }
 
     /** Polls once more and returns every event seen so far that matches, in arrival order. */
@@ -42,7 +42,7 @@ public final class AuditTopic implements AutoCloseable {
             try {
                 seen.add(AuditEvent.parseFrom(record.value()));
             } catch (InvalidProtocolBufferException e) {
-                throw new AssertionError("record on " + Topics.AUDIT + " is not an AuditEvent", e);
+                throw new AssertionError("record on " + EventTopics.AUDIT + " is not an AuditEvent", e);
             }
         }
         return seen.stream().filter(filter).toList();

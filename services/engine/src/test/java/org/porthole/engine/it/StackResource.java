@@ -8,19 +8,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.porthole.engine.events.Topics;
+import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.stack.KafkaBroker;
 import org.porthole.stack.Kdc;
 import org.porthole.stack.Keycloak;
@@ -29,9 +22,9 @@ import org.porthole.stack.Ports;
 import org.porthole.stack.Postgres;
 
 /**
- * Real parts for the engine's integration tests: Debian's PostgreSQL and a KRaft Kafka broker,
- * each on a free loopback port in a temporary directory, with the engine's topics created as the
- * host agents create them (3 partitions); an MIT KDC and Keycloak with the shipped realm, whose
+ * Real parts for the engine's integration tests: Debian's PostgreSQL and a KRaft Kafka broker
+ * (SASL/SCRAM with ACLs; the engine signs in as its own user), each on a free loopback port in a
+ * temporary directory; an MIT KDC and Keycloak with the shipped realm, whose
  * state lives under {@code target/} so that later builds skip Keycloak's one-minute first start
  * (a changed realm file gets a fresh state directory). Returns the config that points the engine
  * at them, and makes every RestAssured request sign in as admin ({@link SignIn}).
@@ -40,7 +33,6 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
 
     /** Config key under which the tests find the temporary directory (dev PKI lives there). */
     public static final String PKI_DIR = "porthole.pki.dir";
-    private static final int PARTITIONS = 3;
 
     private static final Path REALM_JSON = Path.of(System.getProperty("porthole.repo", "../.."))
             .toAbsolutePath().normalize().resolve("deploy/local/keycloak/porthole-realm.json");
@@ -67,7 +59,7 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
             kafkaPort = Ports.free();
             kafkaLogs = logs;
             kafka = KafkaBroker.start(kafkaDir, kafkaPort, logs);
-            createTopics(kafka.bootstrap());
+            KafkaClientSettings engineKafka = kafka.access().engine();
             signInState = signInStateDir();
             Path signInLogs = signInState.resolve("logs");
             kdc = Kdc.start(signInState.resolve("kdc"), Ports.free(), signInLogs);
@@ -77,7 +69,7 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
             config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
             config.put("quarkus.datasource.username", postgres.user());
             config.put("quarkus.datasource.password", postgres.password());
-            config.put("porthole.kafka.bootstrap", kafka.bootstrap());
+            config.putAll(engineKafka.asSettings());
             config.put(PKI_DIR, dir.resolve("pki").toString());
             config.put("porthole.oidc.url", keycloak.realmUrl());
             config.put("porthole.oidc.client-secret", keycloak.engineClientSecret());
@@ -100,6 +92,11 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
     /** The running Keycloak (admin calls, stop and restart); null outside an IT run. */
     public static Keycloak keycloak() {
         return keycloak;
+    }
+
+    /** The running broker (its super user for tests' producers and observers; its access grants). */
+    public static KafkaBroker kafka() {
+        return kafka;
     }
 
     /** Stops the Kafka broker (its data stays) until {@link #startKafka()}. */
@@ -139,18 +136,6 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
             return Path.of("target", "it-sign-in", HexFormat.of().formatHex(hash, 0, 6)).toAbsolutePath();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
-
-    private static void createTopics(String bootstrap) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            List<NewTopic> topics = Topics.ALL.stream().map(name -> new NewTopic(name, PARTITIONS, (short) 1)).toList();
-            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not create the engine's topics: " + e.getMessage(), e);
         }
     }
 
