@@ -85,6 +85,8 @@ public final class PortholePath implements RelayPath {
     env.put("PORTHOLE_PROXY_PORT", Integer.toString(proxyPort));
     env.put("PORTHOLE_PROXY_ALLOWED_ORIGINS", ORIGIN);
     env.put("PORTHOLE_PROXY_PING_SECONDS", Integer.toString(pingSeconds));
+    // The benchmark measures relaying; its refusals go nowhere (no broker, as for the agents).
+    env.put("PORTHOLE_KAFKA_BOOTSTRAP", "none");
     ChildProcess proxy = javaJar("ws-proxy", proxyJar, env, runDir);
     processes.add(proxy);
     int i = 0;
