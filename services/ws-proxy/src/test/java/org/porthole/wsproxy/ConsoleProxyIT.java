@@ -36,11 +36,12 @@ import org.porthole.pki.DevPki;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 
+import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.JwksServer;
-import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.TestTokens;
 import org.porthole.wsproxy.harness.WsTestClient;
+import org.porthole.wsproxy.refusal.KafkaRefusals;
 import org.porthole.wsproxy.server.ProxyApplication;
 
 /**
@@ -73,7 +74,8 @@ class ConsoleProxyIT {
                 "porthole.pki.dir", dir.resolve("pki").toString(),
                 "porthole.proxy.port", "0",
                 "porthole.proxy.ping-seconds", "1",
-                "porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks"));
+                "porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks",
+                "porthole.kafka.bootstrap", KafkaRefusals.OFF));
         values.putAll(extra);
         return Settings.of(values);
     }

@@ -38,11 +38,12 @@ import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.config.Settings;
 
 import org.porthole.wsproxy.admission.AdmissionLimits;
+import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.JwksServer;
-import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.TestTokens;
 import org.porthole.wsproxy.harness.WsTestClient;
+import org.porthole.wsproxy.refusal.KafkaRefusals;
 import org.porthole.wsproxy.server.ProxyApplication;
 
 /**
@@ -95,7 +96,8 @@ class ProxyCapacityIT {
                 "porthole.pki.dir", dir.resolve("pki").toString(),
                 "porthole.proxy.port", "0",
                 "porthole.proxy.ping-seconds", Integer.toString(pingSeconds),
-                "porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks"));
+                "porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks",
+                "porthole.kafka.bootstrap", KafkaRefusals.OFF));
         values.putAll(more);
         return ProxyApplication.start(Settings.of(values));
     }

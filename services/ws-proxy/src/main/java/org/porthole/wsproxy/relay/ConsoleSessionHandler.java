@@ -16,6 +16,8 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.porthole.status.PortholeStatus;
+import org.porthole.wsproxy.refusal.Refusal;
+import org.porthole.wsproxy.refusal.RefusalReporter;
 import org.porthole.token.ConsoleClaims;
 import org.porthole.wsproxy.admission.AdmissionEvent;
 import org.porthole.wsproxy.token.ConsoleAuthenticator;
@@ -45,6 +47,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     private final ConsoleAuthenticator authenticator;
     private final AgentConnector agents;
     private final RelayGauge gauge;
+    private final RefusalReporter refusals;
     private final String clientAddress;
     private String token;
     private ChannelHandlerContext ctx;
@@ -59,6 +62,16 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
      */
     public ConsoleSessionHandler(ConsoleAuthenticator authenticator, AgentConnector agents, RelayGauge gauge,
                                  String tokenOrNull, String clientAddress) {
+        this(authenticator, agents, gauge, RefusalReporter.NONE, tokenOrNull, clientAddress);
+    }
+
+    /**
+     * @param refusals where a refused token is reported (the engine's audit)
+     * @param tokenOrNull the token from the subprotocol list, or {@code null} to wait for it
+     */
+    public ConsoleSessionHandler(ConsoleAuthenticator authenticator, AgentConnector agents, RelayGauge gauge,
+                                 RefusalReporter refusals, String tokenOrNull, String clientAddress) {
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.agents = Objects.requireNonNull(agents, "agents");
         this.gauge = Objects.requireNonNull(gauge, "gauge");
@@ -154,6 +167,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     @Override
     public void rejected(PortholeStatus status, String reason) {
         if (state == State.AUTHENTICATING) {
+            refusals.refused(Refusal.of(status, reason, clientAddress));
             close(status, reason);
         }
     }

@@ -83,7 +83,7 @@ public final class ConsoleChannelInitializer extends ChannelInitializer<Channel>
         Duration ping = config.pingInterval();
         this.starter = (pipeline, token, client) -> {
             pipeline.addLast("keepalive", new KeepAliveHandler(ping));
-            pipeline.addLast("console", new ConsoleSessionHandler(authenticator, agents, gauge, token, client));
+            pipeline.addLast("console", new ConsoleSessionHandler(authenticator, agents, gauge, refusals, token, client));
         };
     }
 
@@ -116,6 +116,6 @@ public final class ConsoleChannelInitializer extends ChannelInitializer<Channel>
             pipeline.addLast("refusal", new RefusingHandler(admission.refusal(), admission.reason()));
             return;
         }
-        pipeline.addLast("handshake", new HandshakeHandler(policy, handshakers, starter));
+        pipeline.addLast("handshake", new HandshakeHandler(policy, handshakers, starter, refusals));
     }
 }

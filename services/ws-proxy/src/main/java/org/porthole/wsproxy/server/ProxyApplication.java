@@ -14,6 +14,7 @@ import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.token.HttpJwksKeys;
 import org.porthole.wsproxy.admission.AdmissionLimits;
+import org.porthole.wsproxy.refusal.KafkaRefusals;
 import org.porthole.wsproxy.refusal.RefusalReporter;
 import org.porthole.wsproxy.relay.AgentChannels;
 import org.porthole.wsproxy.relay.AgentKeepAlive;
@@ -50,6 +51,8 @@ public final class ProxyApplication implements AutoCloseable {
     private final ThreadPoolExecutor fetcher;
     private final AgentChannels agents;
     private final ProxyServer server;
+    /** The refusal publisher {@link #start(Settings)} made, closed with the proxy. */
+    private volatile RefusalReporter ownedRefusals = RefusalReporter.NONE;
 
     private ProxyApplication(ScheduledExecutorService prefetcher, ThreadPoolExecutor verifier,
                              ThreadPoolExecutor fetcher, AgentChannels agents, ProxyServer server) {
@@ -61,12 +64,23 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     /**
-     * Starts everything configured in {@code settings}, reporting refusals nowhere.
+     * Starts everything configured in {@code settings}; refused connections are published to Kafka
+     * for the engine's audit ({@link KafkaRefusals}: as the proxy's own Kafka user, required unless
+     * {@code porthole.kafka.bootstrap=none}).
      *
      * @throws org.porthole.config.ConfigException when a setting is unusable
      */
     public static ProxyApplication start(Settings settings) throws InterruptedException {
-        return start(settings, RefusalReporter.NONE);
+        ProxyConfig config = ProxyConfig.from(settings);
+        RefusalReporter refusals = KafkaRefusals.from(settings, config.bind() + ":" + config.port());
+        try {
+            ProxyApplication app = start(settings, refusals);
+            app.ownedRefusals = refusals;
+            return app;
+        } catch (InterruptedException | RuntimeException e) {
+            closeQuietly(refusals);
+            throw e;
+        }
     }
 
     /**
@@ -108,6 +122,16 @@ public final class ProxyApplication implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(RefusalReporter refusals) {
+        if (refusals instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "closing the refusal publisher: {0}", e.toString());
+            }
+        }
+    }
+
     private static void prefetch(PrefetchedKeys keys, ProxyConfig config, ScheduledExecutorService prefetcher) {
         if (keys.loaded() || keys.prefetch()) {
             LOG.log(Level.INFO, "console token keys loaded from {0}", config.jwksUrl());
@@ -139,5 +163,6 @@ public final class ProxyApplication implements AutoCloseable {
             verifier.shutdownNow();
         }
         fetcher.shutdownNow();
+        closeQuietly(ownedRefusals);
     }
 }

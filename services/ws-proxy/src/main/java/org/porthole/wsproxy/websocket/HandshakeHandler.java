@@ -15,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Objects;
 import org.porthole.status.PortholeStatus;
+import org.porthole.wsproxy.refusal.Refusal;
+import org.porthole.wsproxy.refusal.RefusalReporter;
 import org.porthole.wsproxy.admission.AdmissionEvent;
 
 /**
@@ -33,9 +35,17 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private final HandshakePolicy policy;
     private final WebSocketServerHandshakerFactory handshakers;
     private final SessionStarter starter;
+    private final RefusalReporter refusals;
 
     public HandshakeHandler(HandshakePolicy policy, WebSocketServerHandshakerFactory handshakers,
                             SessionStarter starter) {
+        this(policy, handshakers, starter, RefusalReporter.NONE);
+    }
+
+    /** A handler that reports refused origins and client addresses to {@code refusals} (the audit). */
+    public HandshakeHandler(HandshakePolicy policy, WebSocketServerHandshakerFactory handshakers,
+                            SessionStarter starter, RefusalReporter refusals) {
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.handshakers = Objects.requireNonNull(handshakers, "handshakers");
         this.starter = Objects.requireNonNull(starter, "starter");
@@ -75,6 +85,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         HandshakeVerdict verdict = policy.check(request, ctx.channel().remoteAddress());
         if (!verdict.accepted()) {
             LOG.log(Level.DEBUG, "upgrade from {0} refused: {1}", ctx.channel().remoteAddress(), verdict);
+            if (verdict.rejection() == PortholeStatus.ORIGIN_REJECTED || verdict.rejection() == PortholeStatus.FORBIDDEN) {
+                refusals.refused(Refusal.of(verdict.rejection(), verdict.message(),
+                        describe(ctx.channel().remoteAddress())));
+            }
             HttpRejection.send(ctx, verdict.rejection(), verdict.message());
             return;
         }
