@@ -19,7 +19,7 @@ import org.porthole.api.events.v1.EventTopics;
 import org.porthole.config.Settings;
 import org.porthole.hostagent.bench.BenchmarkBackend;
 import org.porthole.hostagent.bench.BenchmarkHypervisor;
-import org.porthole.hostagent.bench.BenchmarkTickets;
+import org.porthole.hostagent.bench.BenchmarkPasswords;
 import org.porthole.hostagent.events.DomainEventRouter;
 import org.porthole.hostagent.events.EventFactory;
 import org.porthole.hostagent.events.EventSink;
@@ -50,9 +50,7 @@ import org.porthole.hostagent.relay.ConsoleTargets;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.relay.RelayListener;
-import org.porthole.hostagent.ticket.LegacyTickets;
 import org.porthole.hostagent.ticket.PasswordTurns;
-import org.porthole.hostagent.ticket.SessionTickets;
 import org.porthole.hostagent.ticket.StartedDomains;
 import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.kafka.KafkaClientSettings;
@@ -74,7 +72,7 @@ public final class HostAgent implements AutoCloseable {
   /** From a relay's password set to QEMU's SecurityResult; the password lives a little longer. */
   private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
   private static final int PASSWORD_THREADS = 2;
-  /** Unary calls (inventory, tickets) may wait on libvirt: a small pool that idles to zero. */
+  /** Unary calls (inventory, PrepareConsole, EndConsoles) may wait on libvirt: a small pool that idles to zero. */
   private static final int UNARY_THREADS = 16;
   private static final int UNARY_QUEUE = 1024;
   private static final long UNARY_IDLE_SECONDS = 5;
@@ -121,7 +119,6 @@ public final class HostAgent implements AutoCloseable {
         : RefusalSink.NONE;
     EventFactory factory = new EventFactory(identity, clock);
     Hypervisor hypervisor;
-    SessionTickets tickets;
     ConsoleTargets targets;
     PasswordTurns turns;
     ConsolePolicies policies = new ConsolePolicies();
@@ -133,8 +130,7 @@ public final class HostAgent implements AutoCloseable {
     }
     if (config.benchmark()) {
       hypervisor = new BenchmarkHypervisor();
-      tickets = new BenchmarkTickets();
-      turns = push(parts, new PasswordTurns(BenchmarkTickets.NO_PASSWORDS, clock,
+      turns = push(parts, new PasswordTurns(BenchmarkPasswords.NONE, clock,
           PASSWORD_THREADS));
       targets = new BenchmarkBackend(config.consoleBackend().orElseThrow());
     } else {
@@ -156,7 +152,6 @@ public final class HostAgent implements AutoCloseable {
       push(parts, LifecycleEvents.register(libvirt, router::onLifecycle, clock));
       channels.scan();
       guests = channels;
-      tickets = new LegacyTickets(passwords, turns, clock);
       hypervisor = inventory;
       targets = new VncTargets(inventory);
     }
@@ -180,7 +175,7 @@ public final class HostAgent implements AutoCloseable {
     Server server = AgentServer.start(config.bindAddress(), config.port(),
         ServerTls.of(TlsFiles.resolve(settings, ServiceIdentity.hostAgent(identity.hostId()))),
         new RoleInterceptor(CallerIdentity.FROM_TLS, new RefusalLog(clock)),
-        new HostAgentService(identity, hypervisor, tickets, relays, guests, policies, actions),
+        new HostAgentService(identity, hypervisor, relays, guests, policies, actions),
         unaryCalls, relays.loops());
     parts.push(() -> stopServer(server));
     logStarted(config, identity, server, hypervisor.listDomains().size());

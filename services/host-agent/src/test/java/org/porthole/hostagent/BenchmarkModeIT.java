@@ -36,7 +36,7 @@ import org.porthole.api.hostagent.v1.EndConsolesRequest;
 import org.porthole.api.hostagent.v1.GetInfoRequest;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
-import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
+import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
 import org.porthole.config.Settings;
 import org.porthole.grpcflow.ConnectionWindow;
 import org.porthole.hostagent.relay.ConsoleRelays;
@@ -157,16 +157,16 @@ class BenchmarkModeIT {
   }
 
   @Test
-  void benchmarkModeHasNoDomainsAndRefusesTickets() {
+  void benchmarkModeHasNoDomainsSoPreparesNoConsole() {
     HostAgentGrpc.HostAgentBlockingStub blocking = HostAgentGrpc.newBlockingStub(engineChannel);
     assertThat(blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsCount())
         .isZero();
     assertThat(blocking.getInfo(GetInfoRequest.getDefaultInstance()).getHypervisorUri())
         .isEqualTo("none");
-    assertThatThrownBy(() -> blocking.setGraphicsTicket(SetGraphicsTicketRequest.newBuilder()
-        .setVmUuid(VM).setPassword("pw").setValidSeconds(60).setSessionId("s").build()))
+    assertThatThrownBy(() -> blocking.prepareConsole(PrepareConsoleRequest.newBuilder()
+        .setVmUuid(VM).setSessionId("s").setMode("view").setValidSeconds(60).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-            e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+            e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
   @Test

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.MessageLite;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
@@ -30,7 +28,6 @@ import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.api.events.v1.LifecycleEvent;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
-import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
 import org.porthole.hostagent.events.DomainEventRouter;
 import org.porthole.hostagent.events.EventFactory;
 import org.porthole.hostagent.events.EventSink;
@@ -46,9 +43,9 @@ import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.events.RelayEvents;
 import org.porthole.hostagent.ticket.GraphicsTickets;
-import org.porthole.hostagent.ticket.LegacyTickets;
 import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.hostagent.ticket.TicketService;
+import org.porthole.status.PortholeStatus;
 import org.porthole.token.ReplayGuard;
 
 /**
@@ -117,8 +114,7 @@ class HostAgentLibvirtIT {
         new RelayEvents(sink, factory));
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name)
-        .addService(new HostAgentService(id, inventory, new LegacyTickets(recorded, turns, clock),
-            relays)).build().start();
+        .addService(new HostAgentService(id, inventory, relays)).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     blocking = HostAgentGrpc.newBlockingStub(channel);
 
@@ -152,10 +148,9 @@ class HostAgentLibvirtIT {
     return listed(vm).getGraphics().getPort();
   }
 
-  private long setTicket(String uuid, String password, int seconds) {
-    return blocking.setGraphicsTicket(SetGraphicsTicketRequest.newBuilder().setVmUuid(uuid)
-        .setPassword(password).setValidSeconds(seconds).setSessionId("it-session").build())
-        .getValidUntilEpochMs();
+  /** Sets a VNC password as the relays' turns do (libvirt, secure XML); answers its end. */
+  private long setTicket(String uuid, String password, int seconds) throws AgentException {
+    return tickets.set(uuid, password, seconds).toEpochMilli();
   }
 
   @Test
@@ -210,8 +205,8 @@ class HostAgentLibvirtIT {
 
   @Test
   void refusesTicketsForDomainsThatAreNotRunningOrUnknown() {
-    assertStatus(() -> setTicket(exposedVm, "abc", 60), Status.Code.FAILED_PRECONDITION);
-    assertStatus(() -> setTicket(UUID.randomUUID().toString(), "abc", 60), Status.Code.NOT_FOUND);
+    assertRefused(() -> setTicket(exposedVm, "abc", 60), PortholeStatus.CONFLICT);
+    assertRefused(() -> setTicket(UUID.randomUUID().toString(), "abc", 60), PortholeStatus.NOT_FOUND);
   }
 
   @Test
@@ -314,7 +309,7 @@ class HostAgentLibvirtIT {
     assertThat(started.getDomain().getGraphics().getListen()).isEqualTo("127.0.0.1");
     assertThat(started.getDomain().getGraphics().getPasswordCapable()).isFalse();
     assertThat(listed(uuid).getGraphics().getPasswordCapable()).isFalse();
-    assertStatus(() -> setTicket(uuid, "abc", 60), Status.Code.FAILED_PRECONDITION);
+    assertRefused(() -> setTicket(uuid, "abc", 60), PortholeStatus.CONFLICT);
     d.destroy();
   }
 
@@ -340,13 +335,13 @@ class HostAgentLibvirtIT {
     throw new AssertionError("expected GRAPHICS event did not arrive; got " + events);
   }
 
-  private static void assertStatus(ThrowingCall call, Status.Code code) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
-        e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+  private static void assertRefused(ThrowingCall call, PortholeStatus status) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(AgentException.class,
+        e -> assertThat(e.status()).isEqualTo(status));
   }
 
   @FunctionalInterface
   interface ThrowingCall {
-    void run() throws IOException;
+    void run() throws Exception;
   }
 }

@@ -19,7 +19,6 @@ public final class MethodRoles {
   private static final Map<String, Set<Role>> ALLOWED = Map.ofEntries(
       Map.entry(HostAgentGrpc.getGetInfoMethod().getFullMethodName(), ENGINE),
       Map.entry(HostAgentGrpc.getListDomainsMethod().getFullMethodName(), ENGINE),
-      Map.entry(HostAgentGrpc.getSetGraphicsTicketMethod().getFullMethodName(), ENGINE),
       Map.entry(HostAgentGrpc.getPrepareConsoleMethod().getFullMethodName(), ENGINE),
       Map.entry(HostAgentGrpc.getListConsolesMethod().getFullMethodName(), ENGINE),
       Map.entry(HostAgentGrpc.getEndConsolesMethod().getFullMethodName(), ENGINE),

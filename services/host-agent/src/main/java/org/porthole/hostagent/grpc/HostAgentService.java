@@ -29,8 +29,6 @@ import org.porthole.api.hostagent.v1.LiveConsole;
 import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
 import org.porthole.api.hostagent.v1.PrepareConsoleResponse;
 import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
-import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
-import org.porthole.api.hostagent.v1.SetGraphicsTicketResponse;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.AgentIdentity;
 import org.porthole.hostagent.guest.ConsolePolicies;
@@ -44,7 +42,6 @@ import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.RelayedConsole;
-import org.porthole.hostagent.ticket.SessionTickets;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -59,27 +56,24 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
 
   private final AgentIdentity identity;
   private final Hypervisor hypervisor;
-  private final SessionTickets tickets;
   private final ConsoleRelays relays;
   private final Guests guests;
   private final ConsolePolicies policies;
   private final DisconnectActions actions;
 
   /** A service without guest channels (benchmark mode, tests of the console paths). */
-  public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, SessionTickets tickets,
-      ConsoleRelays relays) {
-    this(identity, hypervisor, tickets, relays, Guests.NONE, new ConsolePolicies(), null);
+  public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, ConsoleRelays relays) {
+    this(identity, hypervisor, relays, Guests.NONE, new ConsolePolicies(), null);
   }
 
   /** {@code actions} null: no disconnect actions here (EndConsoles then applies none). */
-  public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, SessionTickets tickets,
-      ConsoleRelays relays, Guests guests, ConsolePolicies policies, DisconnectActions actions) {
+  public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, ConsoleRelays relays,
+      Guests guests, ConsolePolicies policies, DisconnectActions actions) {
     this.guests = guests;
     this.policies = policies;
     this.actions = actions;
     this.identity = identity;
     this.hypervisor = hypervisor;
-    this.tickets = tickets;
     this.relays = relays;
   }
 
@@ -104,20 +98,6 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
         b.addDomains(DomainMapping.toProto(d));
       }
       return b.build();
-    });
-  }
-
-  @Override
-  public void setGraphicsTicket(SetGraphicsTicketRequest request,
-      StreamObserver<SetGraphicsTicketResponse> responses) {
-    respond(responses, () -> {
-      Instant until = tickets.set(request.getVmUuid(), request.getPassword(),
-          request.getValidSeconds(), request.getSessionId());
-      LOG.log(Level.INFO, "graphics ticket set on domain {0} for session {1}, valid until {2}",
-          new Object[] {request.getVmUuid(), printable(request.getSessionId()), until});
-      return SetGraphicsTicketResponse.newBuilder()
-          .setValidUntilEpochMs(until.toEpochMilli())
-          .build();
     });
   }
 
@@ -163,8 +143,7 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   }
 
   /**
-   * Ends consoles the engine no longer allows: an unused legacy ticket of theirs is expired,
-   * the relays end and their tokens stay refused (see {@link ConsoleRelays#endSessions}). With
+   * Ends consoles the engine no longer allows: the relays end and their tokens stay refused (see {@link ConsoleRelays#endSessions}). With
    * {@code apply_disconnect_action}, when an interactive console QEMU had accepted was ended,
    * the VM's disconnect action runs at once and the answer waits for the guest's reply (at
    * most {@value #APPLY_TIMEOUT_MS} ms), so a takeover's new holder never sees the old desktop.
@@ -177,15 +156,12 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
     boolean interactiveEnded;
     try {
       args = EndConsolesArgs.from(request);
-      boolean expired = tickets.endSessions(args.vmUuid(), args.sessionIds());
       List<RelayedConsole> ended = relays.endSessions(args.vmUuid(), args.sessionIds(),
           args.status(), args.reason());
       interactiveEnded = ended.stream().anyMatch(c -> !c.viewOnly() && c.authenticated());
-      LOG.log(Level.INFO, "ended {0} consoles of sessions {1} on domain {2} ({3}){4}",
-          new Object[] {ended.size(), args.sessionIds(), args.vmUuid(), args.status(),
-              expired ? "; their unused ticket expired" : ""});
-      answer = EndConsolesResponse.newBuilder().setEndedRelays(ended.size())
-          .setTicketExpired(expired);
+      LOG.log(Level.INFO, "ended {0} consoles of sessions {1} on domain {2} ({3})",
+          new Object[] {ended.size(), args.sessionIds(), args.vmUuid(), args.status()});
+      answer = EndConsolesResponse.newBuilder().setEndedRelays(ended.size());
     } catch (AgentException e) {
       responses.onError(GrpcErrors.of(e));
       return;
@@ -311,11 +287,6 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
     }
     responses.onNext(value);
     responses.onCompleted();
-  }
-
-  private static String printable(String s) {
-    String t = s.replaceAll("[^\\x20-\\x7e]", "?");
-    return t.length() > 64 ? t.substring(0, 64) : t;
   }
 
   @FunctionalInterface

@@ -59,7 +59,7 @@ class CallerRolesIT {
   private static final String REACHED = "reached the service";
   private static final long DEADLINE_SECONDS = 20;
   private static final Set<String> ENGINE_METHODS = Set.of("GetInfo", "ListDomains",
-      "SetGraphicsTicket", "PrepareConsole", "ListConsoles", "EndConsoles", "GetGuestState",
+      "PrepareConsole", "ListConsoles", "EndConsoles", "GetGuestState",
       "GuestCommand", "SetConsolePolicy");
   private static final Set<String> PROXY_METHODS = Set.of("OpenConsole");
 

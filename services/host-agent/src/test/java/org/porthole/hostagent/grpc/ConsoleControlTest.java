@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.EndConsolesRequest;
 import org.porthole.api.hostagent.v1.EndConsolesResponse;
-import org.porthole.api.hostagent.v1.SetGraphicsTicketRequest;
 import org.porthole.hostagent.relay.FakeVncServer;
 
 /**
@@ -180,19 +179,6 @@ class ConsoleControlTest extends InProcessAgentTest {
     assertThat(again.getTicketExpired()).isFalse();
     assertThat(endConsoles(STOPPED_VM, List.of("none"), "FORBIDDEN", "").getEndedRelays())
         .as("a VM without consoles").isZero();
-  }
-
-  @Test
-  void expiresAnUnusedTicketOfTheEndedSessionOnly() {
-    blocking.setGraphicsTicket(SetGraphicsTicketRequest.newBuilder().setVmUuid(VM)
-        .setPassword("Tk7pQ2xz").setValidSeconds(60).setSessionId("issued").build());
-    assertThat(endConsoles(VM, List.of("someone-else"), "FORBIDDEN", "").getTicketExpired())
-        .isFalse();
-    assertThat(tickets.password(VM)).isEqualTo("Tk7pQ2xz");
-    assertThat(endConsoles(VM, List.of("issued"), "FORBIDDEN", "").getTicketExpired()).isTrue();
-    assertThat(tickets.password(VM)).isNull();
-    assertThat(tickets.expired()).containsExactly(VM);
-    assertThat(endConsoles(VM, List.of("issued"), "FORBIDDEN", "").getTicketExpired()).isFalse();
   }
 
   @Test

@@ -37,7 +37,6 @@ import org.porthole.hostagent.guest.GuestReply;
 import org.porthole.hostagent.guest.GuestSnapshot;
 import org.porthole.hostagent.guest.Guests;
 import org.porthole.hostagent.libvirt.FakeHypervisor;
-import org.porthole.hostagent.ticket.FakeTickets;
 import org.porthole.status.PortholeStatus;
 
 /** GetGuestState, GuestCommand and SetConsolePolicy in-process, statuses from the one table. */
@@ -73,7 +72,7 @@ class GuestApiTest {
     String name = "guest-api-" + UUID.randomUUID();
     server = InProcessServerBuilder.forName(name).directExecutor()
         .addService(new HostAgentService(new AgentIdentity("h:1", "h", "t", "b", Instant.EPOCH),
-            hypervisor, new FakeTickets(hypervisor), null, guests, policies, null))
+            hypervisor, null, guests, policies, null))
         .build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = HostAgentGrpc.newBlockingStub(channel);

@@ -107,7 +107,7 @@ abstract class InProcessAgentTest {
     AgentIdentity identity = new AgentIdentity(HOST, "agent-1", "test", "boot-1", started);
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new HostAgentService(identity, hypervisor, tickets, relays)).build().start();
+        .addService(new HostAgentService(identity, hypervisor, relays)).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     blocking = HostAgentGrpc.newBlockingStub(channel);
     async = HostAgentGrpc.newStub(channel);

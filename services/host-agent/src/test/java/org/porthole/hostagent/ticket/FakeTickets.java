@@ -3,7 +3,6 @@ package org.porthole.hostagent.ticket;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.porthole.hostagent.AgentException;
@@ -12,10 +11,9 @@ import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.status.PortholeStatus;
 
 /** Ticket bookkeeping without libvirt: validates like the real one and remembers calls. */
-public final class FakeTickets implements SessionTickets {
+public final class FakeTickets implements GraphicsTickets {
   private final Hypervisor hypervisor;
   private final Map<String, String> passwords = new ConcurrentHashMap<>();
-  private final Map<String, String> sessions = new ConcurrentHashMap<>();
   private final List<String> expired = new CopyOnWriteArrayList<>();
   private final Map<String, String> lastSet = new ConcurrentHashMap<>();
 
@@ -25,12 +23,6 @@ public final class FakeTickets implements SessionTickets {
 
   @Override
   public Instant set(String vmUuid, String password, int validSeconds) throws AgentException {
-    return set(vmUuid, password, validSeconds, "");
-  }
-
-  @Override
-  public Instant set(String vmUuid, String password, int validSeconds, String sessionId)
-      throws AgentException {
     TicketRules.validate(password, validSeconds);
     String uuid = DomainUuid.require(vmUuid);
     if (hypervisor.findDomain(uuid).isEmpty()) {
@@ -38,7 +30,6 @@ public final class FakeTickets implements SessionTickets {
     }
     passwords.put(uuid, password);
     lastSet.put(uuid, password);
-    sessions.put(uuid, sessionId);
     return Instant.now().plusSeconds(validSeconds);
   }
 
@@ -46,18 +37,6 @@ public final class FakeTickets implements SessionTickets {
   public void expire(String vmUuid, Instant usedAt) {
     expired.add(vmUuid);
     passwords.remove(vmUuid);
-  }
-
-  @Override
-  public boolean endSessions(String vmUuid, Set<String> sessionIds) {
-    String session = sessions.get(vmUuid);
-    if (session == null || !sessionIds.contains(session)) {
-      return false;
-    }
-    sessions.remove(vmUuid);
-    boolean unused = passwords.containsKey(vmUuid);
-    expire(vmUuid, Instant.now());
-    return unused;
   }
 
   public List<String> expired() {
