@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -70,6 +72,25 @@ final class Browser {
         .withEnvironment(env)
         .build();
     return new ChromeDriver(service, options);
+  }
+
+  /**
+   * Waits until the console page's status ({@code #status[data-state]}) is {@code state}; on
+   * timeout the failure names the state and text the page showed instead.
+   */
+  static void awaitConsoleState(ChromeDriver browser, String state, Duration timeout) {
+    new WebDriverWait(browser, timeout).pollingEvery(Duration.ofMillis(100))
+        .withMessage(() -> "console page status is not '" + state + "' but " + consoleStatus(browser))
+        .until(d -> state.equals(d.findElement(By.id("status")).getAttribute("data-state")));
+  }
+
+  private static String consoleStatus(ChromeDriver browser) {
+    try {
+      WebElement status = browser.findElement(By.id("status"));
+      return "'" + status.getAttribute("data-state") + "': " + status.getText();
+    } catch (RuntimeException e) {
+      return "unreadable (" + e.getClass().getSimpleName() + ") at " + browser.getCurrentUrl();
+    }
   }
 
   /**

@@ -42,8 +42,7 @@ class BrowserConsoleIT {
           .until(d -> !d.findElements(By.cssSelector("#vm-list [data-vm-id='" + vm + "']")).isEmpty());
 
       browser.get(stack.options().engineUrl() + "/console.html?vm=" + vm);
-      new WebDriverWait(browser, Duration.ofSeconds(60)).until(d ->
-          "connected".equals(d.findElement(By.id("status")).getAttribute("data-state")));
+      Browser.awaitConsoleState(browser, "connected", Duration.ofSeconds(60));
       Map<?, ?> stats = new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> {
         Object s = ((ChromeDriver) d).executeScript(CANVAS_STATS);
         return s instanceof Map<?, ?> m && ((Number) m.get("lit")).longValue() > 1000 ? m : null;

@@ -19,6 +19,8 @@ final class EngineApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Keycloak's tokens live 5 min in the shipped realm; take a new one well before. */
   private static final Duration TOKEN_REUSE = Duration.ofMinutes(3);
+  /** How long {@link #ticketWhenFree} waits for a console held elsewhere to end. */
+  private static final Duration FREE_WAIT = Duration.ofSeconds(150);
 
   private final String base;
   private final LocalStack stack;
@@ -51,8 +53,14 @@ final class EngineApi {
     return token;
   }
 
-  /** A console ticket as the engine hands it to a viewer. */
-  record Ticket(String sessionId, String vmId, String token, String password, String proxyUrl) {}
+  /**
+   * A console ticket as the engine hands it to a viewer: a signed token and where to use it,
+   * never a VNC password.
+   *
+   * @param body the whole answer, for tests of what a user receives
+   */
+  record Ticket(String sessionId, String vmId, String token, String proxyUrl, int reconnectWindowSeconds,
+      JsonNode body) {}
 
   /** A raw answer, for bad-input tests. */
   record Answer(int status, String body) {}
@@ -67,6 +75,35 @@ final class EngineApi {
         "{\"mode\":\"" + mode + "\"" + (takeover ? ",\"takeover\":true" : "") + "}");
   }
 
+  /**
+   * A ticket in {@code mode}, waiting while a console another test left behind still holds the VM
+   * (its ticket lives at most 120 s) or a console limit answers 429 (sessions still closing).
+   */
+  Ticket ticketWhenFree(String vmId, String mode) throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(FREE_WAIT);
+    while (true) {
+      Answer a = requestConsole(vmId, mode, false);
+      boolean held = (a.status() == 403 || a.status() == 409) && a.body().contains("held by");
+      boolean limited = a.status() == 429;
+      if (!(held || limited) || Instant.now().isAfter(deadline)) {
+        return ticketOf(a);
+      }
+      Thread.sleep(limited ? 200 : 1000);
+    }
+  }
+
+  /** Grants {@code user} {@code permission} on VM {@code vmId} (as an admin); returns the ACL entry's id. */
+  String grant(String user, String vmId, String permission) throws IOException {
+    String body = "{\"subjectKind\":\"user\",\"subject\":\"" + user + "\",\"objectKind\":\"vm\",\"object\":\""
+        + vmId + "\",\"permission\":\"" + permission + "\"}";
+    Answer created = send("POST", "/acls", body);
+    if (created.status() != 201) {
+      throw new IOException("granting " + user + " " + permission + " answered " + created.status() + ": "
+          + created.body());
+    }
+    return JSON.readTree(created.body()).path("id").asText();
+  }
+
   /** The ticket in a 201 answer; any other answer is an error naming it. */
   static Ticket ticketOf(Answer a) throws IOException {
     if (a.status() != 201) {
@@ -74,7 +111,7 @@ final class EngineApi {
     }
     JsonNode n = JSON.readTree(a.body());
     return new Ticket(n.path("sessionId").asText(), n.path("vmId").asText(), n.path("token").asText(),
-        n.path("password").asText(), n.path("proxyUrl").asText());
+        n.path("proxyUrl").asText(), n.path("reconnectWindowSeconds").asInt(), n);
   }
 
   String sessionState(String sessionId) throws IOException {

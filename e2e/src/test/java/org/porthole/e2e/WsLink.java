@@ -80,6 +80,13 @@ final class WsLink implements ByteLink {
     }
   }
 
+  /** Every byte the proxy sent so far (what the user's browser receives). */
+  byte[] receivedSoFar() {
+    synchronized (lock) {
+      return received.toByteArray();
+    }
+  }
+
   String closeReason() {
     synchronized (lock) {
       return closeReason;

@@ -1,0 +1,137 @@
+package org.porthole.e2e;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.porthole.stack.Libvirt;
+
+/**
+ * QEMU's own VNC server of a domain, reached around Porthole as a local attacker (or a native
+ * viewer of old) would: its loopback TCP port, or its unix socket for domains that use one. Also
+ * QEMU's own list of VNC clients ({@code info vnc}), the ground truth of what is connected.
+ */
+final class QemuVnc {
+  private static final Pattern SOCKET = Pattern.compile("<graphics type='vnc'[^>]*\\bsocket='([^']+)'");
+  private static final Pattern PORT = Pattern.compile("<graphics type='vnc'[^>]*\\bport='(\\d+)'");
+  private static final Pattern LISTEN_SOCKET = Pattern.compile("<listen type='socket'[^>]*\\bsocket='([^']+)'");
+
+  private final Path socket;
+  private final int port;
+
+  private QemuVnc(Path socket, int port) {
+    this.socket = socket;
+    this.port = port;
+  }
+
+  /** Where {@code domain}'s VNC server listens now, from its live XML. */
+  static QemuVnc of(String domain) throws IOException {
+    String xml = Libvirt.virsh("dumpxml", domain);
+    for (Pattern p : new Pattern[] {SOCKET, LISTEN_SOCKET}) {
+      Matcher socket = p.matcher(xml);
+      if (socket.find()) {
+        return new QemuVnc(Path.of(socket.group(1)), 0);
+      }
+    }
+    Matcher port = PORT.matcher(xml);
+    if (port.find() && !"-1".equals(port.group(1))) {
+      return new QemuVnc(null, Integer.parseInt(port.group(1)));
+    }
+    throw new IOException("no VNC socket or port in the live XML of " + domain);
+  }
+
+  /** A raw connection to {@code domain}'s VNC server. */
+  static ByteLink connect(String domain) throws IOException {
+    return of(domain).connect();
+  }
+
+  /** A raw connection to this VNC server. */
+  ByteLink connect() throws IOException {
+    return socket != null ? new UnixLink(socket) : new TcpLink("127.0.0.1", port);
+  }
+
+  @Override
+  public String toString() {
+    return socket != null ? "unix:" + socket : "127.0.0.1:" + port;
+  }
+
+  /** The VNC clients QEMU itself has connected now ({@code Client:} lines of {@code info vnc}). */
+  static int clients(String domain) throws IOException {
+    String info = Libvirt.virsh("qemu-monitor-command", "--hmp", domain, "info vnc");
+    return (int) info.lines().filter(l -> l.strip().startsWith("Client:")).count();
+  }
+
+  /** Waits until QEMU lists {@code expected} VNC clients of {@code domain}; returns how long it took. */
+  static Duration awaitClients(String domain, int expected, Duration timeout) throws Exception {
+    Instant start = Instant.now();
+    Instant deadline = start.plus(timeout);
+    int seen = clients(domain);
+    while (seen != expected && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+      seen = clients(domain);
+    }
+    if (seen != expected) {
+      throw new AssertionError("QEMU lists " + seen + " VNC clients of " + domain + ", expected " + expected
+          + " within " + timeout);
+    }
+    return Duration.between(start, Instant.now());
+  }
+
+  /** A unix-socket VNC connection with read timeouts. */
+  private static final class UnixLink implements ByteLink {
+    private final SocketChannel channel;
+    private final Selector selector;
+
+    UnixLink(Path path) throws IOException {
+      channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+      channel.connect(UnixDomainSocketAddress.of(path));
+      channel.configureBlocking(false);
+      selector = Selector.open();
+      channel.register(selector, SelectionKey.OP_READ);
+    }
+
+    @Override
+    public byte[] read(int n, Duration timeout) throws IOException {
+      ByteBuffer buffer = ByteBuffer.allocate(n);
+      Instant deadline = Instant.now().plus(timeout);
+      while (buffer.hasRemaining()) {
+        long left = Duration.between(Instant.now(), deadline).toMillis();
+        if (left <= 0) {
+          throw new IOException("no answer from the VNC server within " + timeout);
+        }
+        selector.select(left);
+        selector.selectedKeys().clear();
+        if (channel.read(buffer) < 0) {
+          throw new IOException("VNC server closed after " + buffer.position() + " of " + n + " bytes");
+        }
+      }
+      return buffer.array();
+    }
+
+    @Override
+    public void write(byte[] bytes) throws IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        selector.close();
+        channel.close();
+      } catch (IOException e) {
+        // closing
+      }
+    }
+  }
+}
