@@ -70,7 +70,10 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   private volatile String client = "";
   private volatile Future<?> openDeadline;
   private volatile QemuLogin login;
+  /** Set only after the move to GREETING, under {@link #announcing}. */
   private volatile Instant authenticatedAt;
+  /** Orders a console's authenticated() before its ended() for the listeners. */
+  private final Object announcing = new Object();
   private volatile boolean connected;
   /** The loop of the call's connection, which also runs the socket to QEMU (see above). */
   private EventLoop loop;
@@ -341,11 +344,16 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   /** On the loop: QEMU accepted the password (its turn is over); greet the client. */
   @Override
   public void loggedIn() {
-    authenticatedAt = Instant.now();
-    if (!state.compareAndSet(State.OPENING, State.GREETING)) {
-      return;
+    Instant now = Instant.now();
+    synchronized (announcing) {
+      if (!state.compareAndSet(State.OPENING, State.GREETING)) {
+        return;
+      }
+      // Only a console that won the move to GREETING is authenticated: one released before
+      // never told listeners authenticated() and must not end as an authenticated console.
+      authenticatedAt = now;
+      relays.listener().authenticated(view());
     }
-    relays.listener().authenticated(view());
     send(ByteString.copyFrom(ClientGreeting.BANNER));
     call.request(1);
   }
@@ -443,7 +451,9 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     releaseSlot();
     relays.ended(this);
     if (connected) {
-      relays.listener().ended(view());
+      synchronized (announcing) {
+        relays.listener().ended(view());
+      }
     }
     ConsoleClaims c = claims;
     if (c != null && (was == State.RELAYING || was == State.GREETING)) {
