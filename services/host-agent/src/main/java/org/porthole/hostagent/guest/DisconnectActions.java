@@ -31,7 +31,10 @@ import org.porthole.hostagent.relay.RelayedConsole;
  * <p>Threading: relay callbacks arrive on relay threads and only count or schedule; the grace
  * timers run on one daemon thread ("disconnect-actions"), which only sends the command
  * (non-blocking); the outcome is reported from the guest loop when the reply (or its timeout)
- * comes.
+ * comes. A VM's count change and its grace's start or cancel happen together under this
+ * object's lock, and a grace acts only when no interactive console of its VM is live, so a
+ * typist's screen is never locked by a grace that raced with the typist's console. Both maps
+ * are keyed by the lower-cased VM UUID.
  */
 public final class DisconnectActions implements RelayListener, AutoCloseable {
   /** The reason of an outcome whose guest did not answer in time or at all. */
@@ -53,16 +56,23 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
   private final Map<String, Grace> waiting = new ConcurrentHashMap<>();
   /** Interactive consoles QEMU accepted that still relay, per VM. */
   private final Map<String, Integer> interactive = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "disconnect-actions");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer;
 
   public DisconnectActions(Guests guests, ConsolePolicies policies, Outcomes outcomes) {
+    this(guests, policies, outcomes, Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "disconnect-actions");
+      t.setDaemon(true);
+      return t;
+    }));
+  }
+
+  /** With the timer the graces run on (tests pass theirs to know when a grace has run). */
+  DisconnectActions(Guests guests, ConsolePolicies policies, Outcomes outcomes,
+      ScheduledExecutorService timer) {
     this.guests = guests;
     this.policies = policies;
     this.outcomes = outcomes;
+    this.timer = timer;
   }
 
   @Override
@@ -70,8 +80,10 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
     if (console.viewOnly()) {
       return;
     }
-    interactive.merge(key(console), 1, Integer::sum);
-    reconnected(console.vmUuid());
+    synchronized (this) {
+      interactive.merge(key(console.vmUuid()), 1, Integer::sum);
+      reconnected(console.vmUuid());
+    }
   }
 
   @Override
@@ -79,9 +91,12 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
     if (console.viewOnly() || !console.authenticated()) {
       return;
     }
-    Integer left = interactive.computeIfPresent(key(console), (vm, n) -> n > 1 ? n - 1 : null);
-    if (left == null) {
-      disconnected(console.vmUuid());
+    synchronized (this) {
+      Integer left = interactive.computeIfPresent(key(console.vmUuid()),
+          (vm, n) -> n > 1 ? n - 1 : null);
+      if (left == null) {
+        disconnected(console.vmUuid());
+      }
     }
   }
 
@@ -92,21 +107,23 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
       return;
     }
     Grace grace = new Grace(vmUuid, policy.action());
-    Grace previous = waiting.put(vmUuid, grace);
-    if (previous != null) {
-      previous.cancel();
-    }
-    try {
-      grace.scheduled = timer.schedule(grace, policy.graceMs(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      waiting.remove(vmUuid, grace);
-      LOG.fine("disconnect after shutdown ignored");
+    synchronized (this) {
+      Grace previous = waiting.put(grace.key, grace);
+      if (previous != null) {
+        previous.cancel();
+      }
+      try {
+        grace.scheduled = timer.schedule(grace, policy.graceMs(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        waiting.remove(grace.key, grace);
+        LOG.fine("disconnect after shutdown ignored");
+      }
     }
   }
 
   /** An interactive console was accepted: a pending action for the VM is cancelled. */
-  public void reconnected(String vmUuid) {
-    Grace g = waiting.remove(vmUuid);
+  public synchronized void reconnected(String vmUuid) {
+    Grace g = waiting.remove(key(vmUuid));
     if (g != null) {
       g.cancel();
       LOG.log(Level.INFO, "console of domain {0} reconnected within the grace; no disconnect action",
@@ -119,9 +136,11 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
    * completes with its outcome; NONE when the policy has no action.
    */
   public CompletableFuture<Outcome> applyNow(String vmUuid) {
-    Grace g = waiting.remove(vmUuid);
-    if (g != null) {
-      g.cancel();
+    synchronized (this) {
+      Grace g = waiting.remove(key(vmUuid));
+      if (g != null) {
+        g.cancel();
+      }
     }
     ConsolePolicy.Action action = policies.get(vmUuid).action();
     if (action == ConsolePolicy.Action.NONE) {
@@ -133,7 +152,7 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
 
   /** True while the VM's grace runs (tests). */
   boolean waiting(String vmUuid) {
-    return waiting.containsKey(vmUuid);
+    return waiting.containsKey(key(vmUuid));
   }
 
   private CompletableFuture<Outcome> act(String vmUuid, ConsolePolicy.Action action) {
@@ -165,8 +184,8 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
     return new Outcome(action, confirmed, reason);
   }
 
-  private static String key(RelayedConsole console) {
-    return console.vmUuid().toLowerCase(java.util.Locale.ROOT);
+  private static String key(String vmUuid) {
+    return vmUuid.toLowerCase(java.util.Locale.ROOT);
   }
 
   @Override
@@ -177,19 +196,24 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
   /** One VM's grace: acts when it ends unless it was taken out of {@code waiting} first. */
   private final class Grace implements Runnable {
     final String vmUuid;
+    final String key;
     final ConsolePolicy.Action action;
     volatile Future<?> scheduled;
 
     Grace(String vmUuid, ConsolePolicy.Action action) {
       this.vmUuid = vmUuid;
+      this.key = key(vmUuid);
       this.action = action;
     }
 
     @Override
     public void run() {
-      if (waiting.remove(vmUuid, this)) {
-        act(vmUuid, action);
+      synchronized (DisconnectActions.this) {
+        if (!waiting.remove(key, this) || interactive.containsKey(key)) {
+          return;
+        }
       }
+      act(vmUuid, action);
     }
 
     void cancel() {

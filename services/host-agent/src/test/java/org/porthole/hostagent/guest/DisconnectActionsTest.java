@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +52,11 @@ class DisconnectActionsTest {
   final ScriptedGuests guests = new ScriptedGuests();
   final ConsolePolicies policies = new ConsolePolicies();
   final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+  /** The graces' timer: a marker scheduled on it after a grace runs after that grace. */
+  final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
   final DisconnectActions actions = new DisconnectActions(guests, policies,
-      (vm, action, confirmed, reason, state) -> outcomes.add(new Outcome(vm, action, confirmed, reason)));
+      (vm, action, confirmed, reason, state) -> outcomes.add(new Outcome(vm, action, confirmed, reason)),
+      timer);
 
   @AfterEach
   void stop() {
@@ -71,6 +75,11 @@ class DisconnectActionsTest {
   private void openAndEnd(RelayedConsole c) {
     actions.authenticated(c);
     actions.ended(c);
+  }
+
+  /** Returns once every grace scheduled so far with at most {@code graceMs} has run. */
+  private void awaitGracesRun(long graceMs) throws Exception {
+    timer.schedule(() -> { }, graceMs, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
   }
 
   private void awaitOutcome() throws InterruptedException {
@@ -135,6 +144,30 @@ class DisconnectActionsTest {
     actions.authenticated(interactive("tab-1"));
     openAndEnd(interactive("tab-2"));
     assertThat(actions.waiting(VM)).isFalse();
+  }
+
+  @Test
+  void graceEndingWhileATypistIsConnectedNeverLocksTheTypistsScreen() throws Exception {
+    policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 0, 0));
+    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
+        responsive(GuestSnapshot.Session.LOCKED)));
+    actions.authenticated(interactive("typist"));
+    actions.disconnected(VM);
+    awaitGracesRun(0);
+    assertThat(guests.sent).as("the grace re-checks the live consoles").isEmpty();
+    assertThat(actions.waiting(VM)).isFalse();
+  }
+
+  @Test
+  void reconnectUnderADifferentlyCasedVmUuidStillCancelsTheLock() throws Exception {
+    policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 200, 0));
+    openAndEnd(interactive("s-1"));
+    actions.authenticated(new RelayedConsole("s-2", VM.toUpperCase(java.util.Locale.ROOT),
+        "alice", false, "192.0.2.7", Instant.now()));
+    assertThat(actions.waiting(VM)).isFalse();
+    awaitGracesRun(200);
+    assertThat(guests.sent).isEmpty();
+    assertThat(outcomes).isEmpty();
   }
 
   @Test
