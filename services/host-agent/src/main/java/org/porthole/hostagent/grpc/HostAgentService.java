@@ -144,8 +144,9 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
 
   /**
    * Ends consoles the engine no longer allows: the relays end and their tokens stay refused (see {@link ConsoleRelays#endSessions}). With
-   * {@code apply_disconnect_action}, when an interactive console QEMU had accepted was ended,
-   * the VM's disconnect action runs at once and the answer waits for the guest's reply (at
+   * {@code apply_disconnect_action}, when an interactive console QEMU had accepted was ended or
+   * the VM's grace is still pending (the holder's console dropped before), the VM's disconnect
+   * action runs at once and the answer waits for the guest's reply (at
    * most {@value #APPLY_TIMEOUT_MS} ms), so a takeover's new holder never sees the old desktop.
    */
   @Override
@@ -190,7 +191,7 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
       return CompletableFuture.completedFuture(new DisconnectActions.Outcome(null, false,
           "this host agent runs no disconnect actions"));
     }
-    if (!interactiveEnded) {
+    if (!interactiveEnded && !actions.waiting(vm)) {
       return CompletableFuture.completedFuture(new DisconnectActions.Outcome(null, false,
           "no interactive console was ended; nothing applied"));
     }

@@ -18,7 +18,9 @@ import org.porthole.hostagent.relay.RelayedConsole;
  * Carries out a VM's disconnect action (flow 2 of the architecture) for the console that ended.
  * Only the end of an <em>interactive</em> console that QEMU had accepted, leaving no other
  * interactive console on the VM, starts the VM's grace; only a new interactive console of that VM
- * being accepted by QEMU cancels it. A view console never locks nor unlocks anything, and a
+ * and of the same user being accepted by QEMU cancels it. Another user's interactive console
+ * accepted within the grace makes the action run at once (its command is sent before that
+ * console is greeted): nobody else ever sees the ended console's desktop. A view console never locks nor unlocks anything, and a
  * stray connection to QEMU is not a console at all. When the grace ends, the action goes
  * through the guest channel and its outcome is reported. {@link #applyNow} acts at once (a
  * takeover: the new holder must never see the old holder's desktop).
@@ -80,10 +82,24 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
     if (console.viewOnly()) {
       return;
     }
+    Grace other;
     synchronized (this) {
       interactive.merge(key(console.vmUuid()), 1, Integer::sum);
-      reconnected(console.vmUuid());
+      Grace g = waiting.remove(key(console.vmUuid()));
+      if (g == null) {
+        return;
+      }
+      g.cancel();
+      if (g.user != null && g.user.equals(console.user())) {
+        LOG.log(Level.INFO, "console of domain {0} reconnected within the grace; no disconnect action",
+            console.vmUuid());
+        return;
+      }
+      other = g;
     }
+    LOG.log(Level.INFO, "another user''s console of domain {0} within the grace; acting now",
+        console.vmUuid());
+    act(other.vmUuid, other.action);
   }
 
   @Override
@@ -95,18 +111,26 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
       Integer left = interactive.computeIfPresent(key(console.vmUuid()),
           (vm, n) -> n > 1 ? n - 1 : null);
       if (left == null) {
-        disconnected(console.vmUuid());
+        disconnected(console.vmUuid(), console.user());
       }
     }
   }
 
-  /** Starts the VM's grace; its action follows unless {@link #reconnected} comes first. */
+  /**
+   * Starts the VM's grace for a console of no known user: its action follows unless
+   * {@link #applyNow} comes first (any interactive console accepted meanwhile runs it at once).
+   */
   public void disconnected(String vmUuid) {
+    disconnected(vmUuid, null);
+  }
+
+  /** Starts the VM's grace for {@code user}'s ended console (null: no known user). */
+  private void disconnected(String vmUuid, String user) {
     ConsolePolicy policy = policies.get(vmUuid);
     if (policy.action() == ConsolePolicy.Action.NONE) {
       return;
     }
-    Grace grace = new Grace(vmUuid, policy.action());
+    Grace grace = new Grace(vmUuid, user, policy.action());
     synchronized (this) {
       Grace previous = waiting.put(grace.key, grace);
       if (previous != null) {
@@ -118,16 +142,6 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
         waiting.remove(grace.key, grace);
         LOG.fine("disconnect after shutdown ignored");
       }
-    }
-  }
-
-  /** An interactive console was accepted: a pending action for the VM is cancelled. */
-  public synchronized void reconnected(String vmUuid) {
-    Grace g = waiting.remove(key(vmUuid));
-    if (g != null) {
-      g.cancel();
-      LOG.log(Level.INFO, "console of domain {0} reconnected within the grace; no disconnect action",
-          vmUuid);
     }
   }
 
@@ -150,8 +164,8 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
     return act(vmUuid, action);
   }
 
-  /** True while the VM's grace runs (tests). */
-  boolean waiting(String vmUuid) {
+  /** True while the VM's grace runs: its action is still due. */
+  public boolean waiting(String vmUuid) {
     return waiting.containsKey(key(vmUuid));
   }
 
@@ -197,12 +211,15 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
   private final class Grace implements Runnable {
     final String vmUuid;
     final String key;
+    /** Whose console ended; only that user's new console cancels the action (null: nobody's). */
+    final String user;
     final ConsolePolicy.Action action;
     volatile Future<?> scheduled;
 
-    Grace(String vmUuid, ConsolePolicy.Action action) {
+    Grace(String vmUuid, String user, ConsolePolicy.Action action) {
       this.vmUuid = vmUuid;
       this.key = key(vmUuid);
+      this.user = user;
       this.action = action;
     }
 

@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.hostagent.v1.ConsolePolicy;
 import org.porthole.api.hostagent.v1.DisconnectAction;
+import org.porthole.api.hostagent.v1.EndConsolesRequest;
+import org.porthole.api.hostagent.v1.EndConsolesResponse;
 import org.porthole.api.hostagent.v1.GetGuestStateRequest;
 import org.porthole.api.hostagent.v1.GuestCommandKind;
 import org.porthole.api.hostagent.v1.GuestCommandRequest;
@@ -32,11 +35,15 @@ import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.AgentIdentity;
 import org.porthole.hostagent.guest.ConsolePolicies;
+import org.porthole.hostagent.guest.DisconnectActions;
 import org.porthole.hostagent.guest.GuestCommand;
 import org.porthole.hostagent.guest.GuestReply;
 import org.porthole.hostagent.guest.GuestSnapshot;
 import org.porthole.hostagent.guest.Guests;
 import org.porthole.hostagent.libvirt.FakeHypervisor;
+import org.porthole.hostagent.relay.ConsoleRelays;
+import org.porthole.hostagent.relay.RelayListener;
+import org.porthole.hostagent.relay.RelayedConsole;
 import org.porthole.status.PortholeStatus;
 
 /** GetGuestState, GuestCommand and SetConsolePolicy in-process, statuses from the one table. */
@@ -82,6 +89,50 @@ class GuestApiTest {
   void stop() {
     channel.shutdownNow();
     server.shutdownNow();
+  }
+
+  /**
+   * The holder's console dropped (its grace runs) before the engine takes the VM over: the
+   * takeover's EndConsoles ends no relay, yet must lock before the new holder connects.
+   */
+  @Test
+  void takeoverAfterTheHoldersConsoleDroppedStillLocksBeforeTheNewHolder() throws Exception {
+    policies.set(VM, org.porthole.hostagent.guest.ConsolePolicy.of(
+        org.porthole.hostagent.guest.ConsolePolicy.Action.LOCK_SCREEN, 60_000, 0));
+    next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"), locked));
+    ConsoleRelays relays = new ConsoleRelays(null, null, null, null,
+        new ConsoleRelays.RelayLimits(1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+        RelayListener.NONE);
+    String name = "takeover-" + UUID.randomUUID();
+    try (DisconnectActions actions = new DisconnectActions(guests, policies,
+        (vm, action, confirmed, reason, state) -> { })) {
+      RelayedConsole held = new RelayedConsole("held", VM, "alice", false, "192.0.2.7",
+          Instant.now());
+      actions.authenticated(held);
+      actions.ended(held);
+      Server withActions = InProcessServerBuilder.forName(name).directExecutor()
+          .addService(new HostAgentService(new AgentIdentity("h:1", "h", "t", "b", Instant.EPOCH),
+              new FakeHypervisor(), relays, guests, policies, actions))
+          .build().start();
+      ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
+      try {
+        EndConsolesResponse r = HostAgentGrpc.newBlockingStub(ch).endConsoles(
+            EndConsolesRequest.newBuilder().setVmUuid(VM.toUpperCase()).addSessionIds("held")
+                .setStatus("CONFLICT").setReason("taken over by bob")
+                .setApplyDisconnectAction(true).build());
+        assertThat(r.getEndedRelays()).isZero();
+        assertThat(r.getDisconnectAction()).isEqualTo(DisconnectAction.DISCONNECT_ACTION_LOCK_SCREEN);
+        assertThat(r.getDisconnectActionConfirmed()).isTrue();
+        assertThat(sent).extracting(GuestCommand::kind)
+            .containsExactly(GuestCommand.Kind.LOCK_SCREEN);
+        assertThat(actions.waiting(VM)).as("the grace is taken over, not run again").isFalse();
+      } finally {
+        ch.shutdownNow();
+        withActions.shutdownNow();
+      }
+    } finally {
+      relays.close();
+    }
   }
 
   @Test

@@ -147,6 +147,20 @@ class DisconnectActionsTest {
   }
 
   @Test
+  void otherUsersConsoleWithinTheGraceLocksFirst() throws Exception {
+    policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 60_000, 0));
+    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
+        responsive(GuestSnapshot.Session.LOCKED)));
+    openAndEnd(interactive("alices"));
+    actions.authenticated(new RelayedConsole("bobs", VM, "bob", false, "192.0.2.9", Instant.now()));
+    assertThat(guests.sent).as("locked as bob's console is accepted, not after the grace")
+        .extracting(GuestCommand::kind).containsExactly(GuestCommand.Kind.LOCK_SCREEN);
+    assertThat(outcomes).containsExactly(
+        new Outcome(VM, ConsolePolicy.Action.LOCK_SCREEN, true, ""));
+    assertThat(actions.waiting(VM)).isFalse();
+  }
+
+  @Test
   void graceEndingWhileATypistIsConnectedNeverLocksTheTypistsScreen() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 0, 0));
     guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
