@@ -8,20 +8,21 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.porthole.hostagent.AgentException;
+import org.porthole.hostagent.ticket.TicketRules;
 import org.porthole.status.PortholeStatus;
 
 /**
  * Console sessions the engine ended (EndConsoles: a takeover, a revoked permission), kept for
- * {@link #REMEMBER} so that a token of such a session, which lives at most 120 s, can no longer
- * open a console. Memory only: after an agent restart every older token is refused anyway
+ * {@link #REMEMBER} so that a token of such a session, which lives at most
+ * {@link TicketRules#MAX_SECONDS}, can no longer open a console. Memory only: after an agent restart every older token is refused anyway
  * (issued before the process started, see {@link ConsoleAuthorizer}).
  *
  * <p>Thread-safe; {@link ConsoleRelays} also locks this object to bind a console to its session,
  * so that an EndConsoles either sees that console or the console sees the ended session.
  */
 public final class EndedSessions {
-  /** Longer than any token lives (120 s), with room for clock skew. */
-  static final Duration REMEMBER = Duration.ofMinutes(5);
+  /** Longer than any token lives ({@link TicketRules#MAX_SECONDS}), with room for clock skew. */
+  static final Duration REMEMBER = Duration.ofSeconds(TicketRules.MAX_SECONDS).plusMinutes(2);
   /** A bound on memory: 256 ids per call would need 390 calls at once to fill it. */
   static final int MAX_SESSIONS = 100_000;
 
@@ -40,7 +41,7 @@ public final class EndedSessions {
     if (until.size() + sessionIds.size() > MAX_SESSIONS) {
       throw new AgentException(PortholeStatus.OVERLOADED,
           "more than " + MAX_SESSIONS + " console sessions ended in the last "
-              + REMEMBER.toMinutes() + " minutes");
+              + REMEMBER.toSeconds() + " s");
     }
     Instant end = now.plus(REMEMBER);
     for (String id : sessionIds) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.porthole.hostagent.AgentException;
+import org.porthole.hostagent.ticket.TicketRules;
 import org.porthole.status.PortholeStatus;
 
 class EndedSessionsTest {
@@ -18,7 +19,7 @@ class EndedSessionsTest {
   final EndedSessions ended = new EndedSessions(clock);
 
   @Test
-  void remembersAnEndedSessionOfItsVmForFiveMinutes() throws Exception {
+  void remembersAnEndedSessionOfItsVmForRemember() throws Exception {
     ended.add(VM.toUpperCase(), List.of("s-1"));
     assertThat(ended.contains(VM, "s-1")).isTrue();
     assertThat(ended.contains(VM, "s-2")).isFalse();
@@ -29,12 +30,27 @@ class EndedSessionsTest {
     assertThat(ended.contains(VM, "s-1")).isFalse();
   }
 
+  /**
+   * A token of a revoked or taken-over session may live up to the longest token life: it must
+   * still be refused after 301 s and 599 s (a 5-minute memory let it open a console again).
+   */
   @Test
-  void endingAgainRestartsTheFiveMinutes() throws Exception {
+  void tokenOfAnEndedSessionStillRefusedUntilTheLongestTokenExpired() throws Exception {
+    ended.add(VM, List.of("revoked"));
+    clock.now = clock.now.plusSeconds(301);
+    assertThat(ended.contains(VM, "revoked")).isTrue();
+    clock.now = clock.now.plusSeconds(599 - 301);
+    assertThat(ended.contains(VM, "revoked")).isTrue();
+    assertThat(EndedSessions.REMEMBER)
+        .isGreaterThan(Duration.ofSeconds(TicketRules.MAX_SECONDS));
+  }
+
+  @Test
+  void endingAgainRestartsTheMemory() throws Exception {
     ended.add(VM, List.of("s-1"));
-    clock.now = clock.now.plus(Duration.ofMinutes(4));
+    clock.now = clock.now.plus(EndedSessions.REMEMBER).minusSeconds(60);
     ended.add(VM, List.of("s-1"));
-    clock.now = clock.now.plus(Duration.ofMinutes(4));
+    clock.now = clock.now.plusSeconds(120);
     assertThat(ended.contains(VM, "s-1")).isTrue();
   }
 
