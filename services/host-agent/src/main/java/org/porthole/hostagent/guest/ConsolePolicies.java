@@ -1,5 +1,6 @@
 package org.porthole.hostagent.guest;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,10 +14,10 @@ public final class ConsolePolicies {
 
   /** The VM's policy, or the default. */
   public ConsolePolicy get(String vmUuid) {
-    return byVm.getOrDefault(vmUuid, ConsolePolicy.DEFAULT);
+    return byVm.getOrDefault(vmUuid.toLowerCase(Locale.ROOT), ConsolePolicy.DEFAULT);
   }
 
   public void set(String vmUuid, ConsolePolicy policy) {
-    byVm.put(vmUuid, policy);
+    byVm.put(vmUuid.toLowerCase(Locale.ROOT), policy);
   }
 }
