@@ -8,12 +8,13 @@ import org.porthole.bench.phase.PhasePlan;
 import org.porthole.bench.report.PathName;
 
 /**
- * Command line of the benchmark: {@code [--quick] [--paths direct,websockify,porthole]
- * [--doc FILE] [--repo DIR]}. Bad input is refused with a message naming it.
+ * Command line of the benchmark: {@code [--quick] [--paths direct,websockify,porthole] [--doc FILE]
+ * [--repo DIR]}. Bad input is refused with a message naming it.
  */
 record BenchOptions(boolean quick, List<PathName> paths, Optional<Path> doc, Path repo) {
-  static final String USAGE = "usage: bench [--quick] [--paths direct,websockify,porthole] [--doc docs/performance-run.md]"
-      + " [--repo DIR]";
+  static final String USAGE =
+      "usage: bench [--quick] [--paths direct,websockify,porthole] [--doc docs/performance-run.md]"
+          + " [--repo DIR]";
 
   static BenchOptions parse(String[] args, Path defaultRepo) {
     boolean quick = false;

@@ -1,7 +1,7 @@
 package org.porthole.bench;
 
-import java.util.LinkedHashMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,9 +24,9 @@ import org.porthole.bench.report.PathName;
 import org.porthole.bench.report.Results;
 
 /**
- * Runs every phase of the plan against one path and records the numbers, the relay's CPU per
- * phase (split by process group) and notes on anything that failed. A failed phase is a note;
- * the run goes on with the next phase unless the relay itself died.
+ * Runs every phase of the plan against one path and records the numbers, the relay's CPU per phase
+ * (split by process group) and notes on anything that failed. A failed phase is a note; the run
+ * goes on with the next phase unless the relay itself died.
  */
 final class BenchRun {
   /** One measurement step whose numbers go into the results. */
@@ -47,25 +47,51 @@ final class BenchRun {
     this.progress = progress;
   }
 
-  /** Measures {@code relay} through every phase; {@code beforeIdle} runs just before the idle phase. */
+  /**
+   * Measures {@code relay} through every phase; {@code beforeIdle} runs just before the idle phase.
+   */
   void measure(RelayPath relay, Runnable beforeIdle) {
     this.path = relay;
     PathName p = relay.name();
-    boolean alive = phase("first console per mode", null, () -> FirstConsoles.open(loop, path))
-        && phase("bulk, 1 connection", Metric.CPU_BULK_1,
-        () -> results.put(Metric.BULK_1, p, BulkPhase.run(loop, path, 1, plan)))
-        && phase("bulk, 16 connections", Metric.CPU_BULK_16,
-            () -> results.put(Metric.BULK_16, p, BulkPhase.run(loop, path, PhasePlan.BULK_MANY, plan)))
-        && phase("round trip, 1 connection", Metric.CPU_RTT_1,
-            () -> latency(List.of(Metric.RTT_1_P50, Metric.RTT_1_P99, Metric.RTT_1_P999),
-                LatencyPhase.run(loop, path, 1, 0, plan)))
-        && phase("round trip, 64 unpaced", Metric.CPU_RTT_64,
-            () -> latency(List.of(Metric.RTT_64_P50, Metric.RTT_64_P99, Metric.RTT_64_P999),
-                LatencyPhase.run(loop, path, PhasePlan.RTT_MANY, 0, plan)))
-        && phase("round trip, 64 paced", Metric.CPU_RTT_PACED, () -> latency(
-            List.of(Metric.RTT_PACED_P50, Metric.RTT_PACED_P99, Metric.RTT_PACED_P999),
-            LatencyPhase.run(loop, path, PhasePlan.RTT_MANY, PhasePlan.PACED_MESSAGES_PER_SECOND, plan)))
-        && phase("connection rate", Metric.CPU_CONNECT, this::connectRate);
+    boolean alive =
+        phase("first console per mode", null, () -> FirstConsoles.open(loop, path))
+            && phase(
+                "bulk, 1 connection",
+                Metric.CPU_BULK_1,
+                () -> results.put(Metric.BULK_1, p, BulkPhase.run(loop, path, 1, plan)))
+            && phase(
+                "bulk, 16 connections",
+                Metric.CPU_BULK_16,
+                () ->
+                    results.put(
+                        Metric.BULK_16, p, BulkPhase.run(loop, path, PhasePlan.BULK_MANY, plan)))
+            && phase(
+                "round trip, 1 connection",
+                Metric.CPU_RTT_1,
+                () ->
+                    latency(
+                        List.of(Metric.RTT_1_P50, Metric.RTT_1_P99, Metric.RTT_1_P999),
+                        LatencyPhase.run(loop, path, 1, 0, plan)))
+            && phase(
+                "round trip, 64 unpaced",
+                Metric.CPU_RTT_64,
+                () ->
+                    latency(
+                        List.of(Metric.RTT_64_P50, Metric.RTT_64_P99, Metric.RTT_64_P999),
+                        LatencyPhase.run(loop, path, PhasePlan.RTT_MANY, 0, plan)))
+            && phase(
+                "round trip, 64 paced",
+                Metric.CPU_RTT_PACED,
+                () ->
+                    latency(
+                        List.of(Metric.RTT_PACED_P50, Metric.RTT_PACED_P99, Metric.RTT_PACED_P999),
+                        LatencyPhase.run(
+                            loop,
+                            path,
+                            PhasePlan.RTT_MANY,
+                            PhasePlan.PACED_MESSAGES_PER_SECOND,
+                            plan)))
+            && phase("connection rate", Metric.CPU_CONNECT, this::connectRate);
     if (alive) {
       beforeIdle.run();
       phase("idle connections", Metric.CPU_IDLE, this::idle);
@@ -86,8 +112,13 @@ final class BenchRun {
       ConnectRatePhase.Outcome o = ConnectRatePhase.run(loop, path, plan);
       results.put(Metric.CONNECT_RATE, path.name(), o.perSecond());
       if (o.failed() > 0) {
-        results.note(path.name(), "connection rate: " + o.failed() + " consoles failed next to " + o.established()
-            + " established");
+        results.note(
+            path.name(),
+            "connection rate: "
+                + o.failed()
+                + " consoles failed next to "
+                + o.established()
+                + " established");
       }
     } finally {
       if (path instanceof PortholePath) {
@@ -103,10 +134,18 @@ final class BenchRun {
     if (!path.relayProcesses().isEmpty()) {
       results.put(Metric.IDLE_MEMORY, path.name(), last.kibPerConnection());
     }
-    StringBuilder sb = new StringBuilder("idle levels (opened / still open after the hold / KiB each):");
+    StringBuilder sb =
+        new StringBuilder("idle levels (opened / still open after the hold / KiB each):");
     for (IdlePhase.Level l : levels) {
-      sb.append(String.format(Locale.ROOT, " %,d → %,d / %,d / %.1f%s;", l.attempted(), l.opened(), l.stayed(),
-          l.kibPerConnection(), verdict(l)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              " %,d → %,d / %,d / %.1f%s;",
+              l.attempted(),
+              l.opened(),
+              l.stayed(),
+              l.kibPerConnection(),
+              verdict(l)));
     }
     results.note(path.name(), sb.toString());
   }
@@ -133,14 +172,21 @@ final class BenchRun {
     StringBuilder sb = new StringBuilder();
     for (Metric m : Metric.values()) {
       if (!before.contains(m) && results.get(m, path.name()).isPresent()) {
-        sb.append(String.format(Locale.ROOT, "; %s %.4g", m.name().toLowerCase(Locale.ROOT),
-            results.get(m, path.name()).getAsDouble()));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "; %s %.4g",
+                m.name().toLowerCase(Locale.ROOT),
+                results.get(m, path.name()).getAsDouble()));
       }
     }
     return sb.toString();
   }
 
-  /** Runs one step, charging relay CPU to {@code cpu} (null: not reported); false when the relay died. */
+  /**
+   * Runs one step, charging relay CPU to {@code cpu} (null: not reported); false when the relay
+   * died.
+   */
   private boolean phase(String name, Metric cpu, Step step) {
     progress.say(path.name().label() + ": " + name);
     Map<String, Double> before = cpuByGroup();
@@ -148,8 +194,14 @@ final class BenchRun {
     long start = System.nanoTime();
     try {
       step.run();
-      progress.say(String.format(Locale.ROOT, "%s: %s done in %.1f s%s", path.name().label(), name,
-          (System.nanoTime() - start) / 1e9, newlyMeasured(known)));
+      progress.say(
+          String.format(
+              Locale.ROOT,
+              "%s: %s done in %.1f s%s",
+              path.name().label(),
+              name,
+              (System.nanoTime() - start) / 1e9,
+              newlyMeasured(known)));
     } catch (PhaseFailedException | RuntimeException e) {
       results.note(path.name(), name + " failed: " + e.getMessage());
       progress.say(path.name().label() + ": " + name + " failed: " + e.getMessage());
@@ -172,7 +224,9 @@ final class BenchRun {
       path.checkAlive();
       return true;
     } catch (IllegalStateException e) {
-      results.note(path.name(), "relay died during " + name + ": " + e.getMessage().lines().findFirst().orElse(""));
+      results.note(
+          path.name(),
+          "relay died during " + name + ": " + e.getMessage().lines().findFirst().orElse(""));
       return false;
     }
   }

@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The harness holds one descriptor per idle console (and its children the same again), so it
- * checks its open-file limit before starting instead of failing half-way through the idle phase.
+ * The harness holds one descriptor per idle console (and its children the same again), so it checks
+ * its open-file limit before starting instead of failing half-way through the idle phase.
  */
 final class FileLimit {
-  /** Descriptors beyond the idle consoles: JVM, jars, event loops, pipes, bulk and round-trip phases. */
+  /**
+   * Descriptors beyond the idle consoles: JVM, jars, event loops, pipes, bulk and round-trip
+   * phases.
+   */
   static final long HEADROOM = 2048;
 
   private FileLimit() {}
@@ -18,13 +21,22 @@ final class FileLimit {
     long limit = softLimit(read());
     long needed = idleConsoles + HEADROOM;
     if (limit < needed) {
-      throw new IllegalStateException("the open-file limit is " + limit + " but " + idleConsoles
-          + " idle consoles need at least " + needed + ": raise it (ulimit -n 65536, as root if the hard limit is"
-          + " lower) before starting the benchmark");
+      throw new IllegalStateException(
+          "the open-file limit is "
+              + limit
+              + " but "
+              + idleConsoles
+              + " idle consoles need at least "
+              + needed
+              + ": raise it (ulimit -n 65536, as root if the hard limit is"
+              + " lower) before starting the benchmark");
     }
   }
 
-  /** The soft "Max open files" value of a {@code /proc/self/limits} text; Long.MAX_VALUE for unlimited. */
+  /**
+   * The soft "Max open files" value of a {@code /proc/self/limits} text; Long.MAX_VALUE for
+   * unlimited.
+   */
   static long softLimit(String limits) {
     for (String line : limits.split("\n")) {
       if (line.startsWith("Max open files")) {

@@ -20,13 +20,14 @@ import org.porthole.bench.report.RunInfo;
 import org.porthole.bench.report.Target;
 
 /**
- * {@code ./porthole bench}: measures the console relay next to direct TCP and websockify and
- * prints the Markdown table (stdout); progress goes to stderr. Exit 0 when the run completed
- * (targets met or not), 2 on bad arguments, 1 when it could not run.
+ * {@code ./porthole bench}: measures the console relay next to direct TCP and websockify and prints
+ * the Markdown table (stdout); progress goes to stderr. Exit 0 when the run completed (targets met
+ * or not), 2 on bad arguments, 1 when it could not run.
  */
 public final class Main {
   /** The proxy's ping interval during the run, so the idle phase sees several pings per console. */
   static final int PING_SECONDS = 5;
+
   /** The backend ends by itself after this long even if the harness hangs. */
   private static final long BACKEND_MAX_SECONDS = 3600;
 
@@ -58,13 +59,17 @@ public final class Main {
     FileLimit.require(plan.maxIdle());
     // A benchmark stopped with SIGTERM or Ctrl-C must not leave relays, backend or websockify
     // running (they hold ports and thousands of sockets): end every process it started.
-    Runtime.getRuntime().addShutdownHook(new Thread(
-        () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy), "bench-children"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy),
+                "bench-children"));
     Path runDir = Files.createTempDirectory("porthole-bench-");
     progress.say("logs in " + runDir);
     Results results = new Results();
     int threads = Runtime.getRuntime().availableProcessors();
-    try (BackendProcess backend = BackendProcess.start(runDir.resolve("backend.log"), BACKEND_MAX_SECONDS);
+    try (BackendProcess backend =
+            BackendProcess.start(runDir.resolve("backend.log"), BACKEND_MAX_SECONDS);
         ClientLoop loop = new ClientLoop(threads)) {
       BenchRun bench = new BenchRun(loop, plan, results, progress);
       List<PathName> paths = options.paths();
@@ -75,16 +80,21 @@ public final class Main {
         // The direct path has no relay to measure while it holds idle connections: the next path's
         // processes start then instead of afterwards (saves their JVM start-up). A quick run starts
         // them at once, so its direct numbers are a smoke check, not a measurement.
-        Runnable prepareNext = name == PathName.DIRECT && following != null
-            ? () -> launcher.prepare(following)
-            : () -> {};
+        Runnable prepareNext =
+            name == PathName.DIRECT && following != null
+                ? () -> launcher.prepare(following)
+                : () -> {};
         if (options.quick()) {
           prepareNext.run();
         }
         long start = System.nanoTime();
         try (RelayPath path = launcher.take(name)) {
-          progress.say(String.format(Locale.ROOT, "%s: ready after %.1f s", name.label(),
-              (System.nanoTime() - start) / 1e9));
+          progress.say(
+              String.format(
+                  Locale.ROOT,
+                  "%s: ready after %.1f s",
+                  name.label(),
+                  (System.nanoTime() - start) / 1e9));
           bench.measure(path, prepareNext);
         } catch (IOException | RuntimeException e) {
           results.note(name, "could not run: " + e.getMessage());
@@ -92,8 +102,19 @@ public final class Main {
         }
       }
       launcher.close();
-      options.doc().ifPresent(doc -> writeDoc(doc, RunInfo.collect(options.repo(), options.quick() ? "quick" : "full",
-          loop.transport(), plan.connectWarmUp().plus(plan.connectRate()).toMillis() / 1000.0), results, progress));
+      options
+          .doc()
+          .ifPresent(
+              doc ->
+                  writeDoc(
+                      doc,
+                      RunInfo.collect(
+                          options.repo(),
+                          options.quick() ? "quick" : "full",
+                          loop.transport(),
+                          plan.connectWarmUp().plus(plan.connectRate()).toMillis() / 1000.0),
+                      results,
+                      progress));
     }
     for (Target t : Target.issueFive()) {
       progress.say("target " + t.text() + ": " + t.describe(results) + " → " + t.judge(results));
@@ -101,8 +122,8 @@ public final class Main {
     return results;
   }
 
-  private static RelayPath open(PathName name, BenchOptions options, BackendProcess backend, Path runDir)
-      throws IOException {
+  private static RelayPath open(
+      PathName name, BenchOptions options, BackendProcess backend, Path runDir) throws IOException {
     switch (name) {
       case DIRECT:
         return new DirectPath(backend);

@@ -8,9 +8,9 @@ import org.porthole.bench.relay.RelayPath;
 import org.porthole.bench.report.PathName;
 
 /**
- * Starts relay paths, either when asked for or ahead of time on a background thread (while a
- * phase that measures no relay runs). At most one path is prepared at a time; a prepared path
- * that is never taken is closed.
+ * Starts relay paths, either when asked for or ahead of time on a background thread (while a phase
+ * that measures no relay runs). At most one path is prepared at a time; a prepared path that is
+ * never taken is closed.
  */
 final class PathLauncher implements AutoCloseable {
   /** Starts one path. */
@@ -32,13 +32,15 @@ final class PathLauncher implements AutoCloseable {
       return;
     }
     preparedName = name;
-    prepared = CompletableFuture.supplyAsync(() -> {
-      try {
-        return opener.open(name);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    prepared =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return opener.open(name);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
   }
 
   /** The path {@code name}: the prepared one when it matches, else started now. */

@@ -22,7 +22,9 @@ class BenchOptionsTest {
 
   @Test
   void quickRunsShortPhasesWithAHundredIdleConsoles() {
-    BenchOptions o = BenchOptions.parse(new String[] {"--quick", "--paths", "direct,porthole", "--doc", "x.md"}, REPO);
+    BenchOptions o =
+        BenchOptions.parse(
+            new String[] {"--quick", "--paths", "direct,porthole", "--doc", "x.md"}, REPO);
     assertThat(o.plan().idleLevels()).containsExactly(100);
     assertThat(o.plan().measure().toSeconds()).isEqualTo(2);
     assertThat(o.paths()).containsExactly(PathName.DIRECT, PathName.PORTHOLE);
@@ -32,9 +34,12 @@ class BenchOptionsTest {
   @Test
   void refusesUnknownArgumentsAndPaths() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fast"}, REPO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--fast").hasMessageContaining("usage");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--fast")
+        .hasMessageContaining("usage");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--paths", "direct,nginx"}, REPO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nginx");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nginx");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--paths", "direct,,porthole"}, REPO))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -42,26 +47,33 @@ class BenchOptionsTest {
   @Test
   void refusesDuplicatePathsAndMissingValues() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--paths", "direct,direct"}, REPO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("twice");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--doc"}, REPO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--doc needs a value");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--doc needs a value");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--paths", "--quick"}, REPO))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void readsTheOpenFileLimit() {
-    String limits = "Limit                     Soft Limit           Hard Limit           Units\n"
-        + "Max open files            20000                20000                files\n";
+    String limits =
+        "Limit                     Soft Limit           Hard Limit           Units\n"
+            + "Max open files            20000                20000                files\n";
     assertThat(FileLimit.softLimit(limits)).isEqualTo(20_000);
-    assertThat(FileLimit.softLimit("Max open files            unlimited            unlimited            files\n"))
+    assertThat(
+            FileLimit.softLimit(
+                "Max open files            unlimited            unlimited            files\n"))
         .isEqualTo(Long.MAX_VALUE);
-    assertThatThrownBy(() -> FileLimit.softLimit("Max processes 10 10\n")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> FileLimit.softLimit("Max processes 10 10\n"))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void refusesARunTheFileLimitCannotHold() {
-    assertThatThrownBy(() -> FileLimit.require(Integer.MAX_VALUE)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> FileLimit.require(Integer.MAX_VALUE))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("ulimit -n");
   }
 }

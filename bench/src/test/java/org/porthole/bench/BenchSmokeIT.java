@@ -17,23 +17,29 @@ import org.porthole.bench.report.Results;
 
 /**
  * {@code --quick} over the direct and Porthole paths with the real backend, ws-proxy jar and host
- * agent jar (built by the reactor before this module): every phase yields a positive number and
- * the table has every row. Needs the services' jars under the repository ({@code porthole.repo}).
+ * agent jar (built by the reactor before this module): every phase yields a positive number and the
+ * table has every row. Needs the services' jars under the repository ({@code porthole.repo}).
  */
 class BenchSmokeIT {
 
   @Test
   @Timeout(120)
   void quickRunMeasuresEveryPhaseOnDirectAndPorthole() throws Exception {
-    BenchOptions options = BenchOptions.parse(new String[] {"--quick", "--paths", "direct,porthole"},
-        java.nio.file.Path.of(System.getProperty("porthole.repo", "..")).toAbsolutePath().normalize());
+    BenchOptions options =
+        BenchOptions.parse(
+            new String[] {"--quick", "--paths", "direct,porthole"},
+            java.nio.file.Path.of(System.getProperty("porthole.repo", ".."))
+                .toAbsolutePath()
+                .normalize());
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Instant start = Instant.now();
-    Results results = Main.run(options, new Progress(new PrintStream(log, true, StandardCharsets.UTF_8)));
+    Results results =
+        Main.run(options, new Progress(new PrintStream(log, true, StandardCharsets.UTF_8)));
     Duration took = Duration.between(start, Instant.now());
 
     String progress = log.toString(StandardCharsets.UTF_8);
-    assertThat(results.notes(PathName.PORTHOLE)).as("failures noted in the run; progress:\n%s", progress)
+    assertThat(results.notes(PathName.PORTHOLE))
+        .as("failures noted in the run; progress:\n%s", progress)
         .noneMatch(n -> n.contains("failed") || n.contains("could not run") || n.contains("died"));
     assertThat(results.notes(PathName.DIRECT)).noneMatch(n -> n.contains("failed"));
     for (Metric m : Metric.values()) {
@@ -45,10 +51,16 @@ class BenchSmokeIT {
         assertThat(results.get(m, p)).as("%s of %s; progress:\n%s", m, p, progress).isPresent();
         double value = results.get(m, p).getAsDouble();
         if (m == Metric.IDLE_MEMORY) {
-          // 100 quick consoles hold ~300 KiB, less than the relay JVMs' PSS noise (measured -23.8 KiB
-          // per console once in CI): only the full run's 1,000-10,000 consoles give its sign meaning.
-          // Here the reading must exist and be of a sane size (a wrong process or unit would not be).
-          assertThat(value).as("%s of %s; progress:\n%s", m, p, progress).isFinite().isBetween(-1024.0, 1024.0);
+          // 100 quick consoles hold ~300 KiB, less than the relay JVMs' PSS noise (measured -23.8
+          // KiB
+          // per console once in CI): only the full run's 1,000-10,000 consoles give its sign
+          // meaning.
+          // Here the reading must exist and be of a sane size (a wrong process or unit would not
+          // be).
+          assertThat(value)
+              .as("%s of %s; progress:\n%s", m, p, progress)
+              .isFinite()
+              .isBetween(-1024.0, 1024.0);
           continue;
         }
         assertThat(value).as("%s of %s; progress:\n%s", m, p, progress).isPositive();
@@ -59,6 +71,8 @@ class BenchSmokeIT {
     for (Metric m : Metric.values()) {
       assertThat(table).contains("| " + m.label() + " |");
     }
-    assertThat(took).as("quick run of two paths; progress:\n%s", progress).isLessThan(Duration.ofSeconds(60));
+    assertThat(took)
+        .as("quick run of two paths; progress:\n%s", progress)
+        .isLessThan(Duration.ofSeconds(60));
   }
 }

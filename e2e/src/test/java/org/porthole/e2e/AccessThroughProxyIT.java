@@ -26,16 +26,18 @@ import org.porthole.stack.LocalStack;
 /**
  * Issue 3 through the real path (engine → ws-proxy → host agent → QEMU → guest): per-VM rights
  * decide what a console may do, a view-only console's keys never reach the guest, an ACL removed
- * while its console is open ends that console, and a takeover ends the holder's console.
- * The demo guest echoes every line typed on its first console to its serial log
- * ({@code porthole-demo: typed <line>}), which is how the test sees what reached the guest.
+ * while its console is open ends that console, and a takeover ends the holder's console. The demo
+ * guest echoes every line typed on its first console to its serial log ({@code porthole-demo: typed
+ * <line>}), which is how the test sees what reached the guest.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AccessThroughProxyIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TYPED = "porthole-demo: typed ";
+
   /** Acceptance 3: an ACL removed while its console is open ends it within 5 s. */
   private static final Duration REVOKE_BUDGET = Duration.ofSeconds(5);
+
   private static final Duration ECHO_WAIT = Duration.ofSeconds(30);
   private static final int KEY_EVENT = 4;
   private static final int KEYSYM_RETURN = 0xff0d;
@@ -86,10 +88,15 @@ class AccessThroughProxyIT {
     while (!serial().contains(TYPED + typistLine) && Instant.now().isBefore(deadline)) {
       Thread.sleep(200);
     }
-    assertThat(serial()).as("the interactive console's line reached the guest (%s)", serialLog())
+    assertThat(serial())
+        .as("the interactive console's line reached the guest (%s)", serialLog())
         .contains(TYPED + typistLine);
-    assertThat(serial()).as("the view-only console's keys are dropped before QEMU").doesNotContain(watcherLine);
-    assertThat(watcher.awaitClose(Duration.ofMillis(200))).as("the watcher keeps watching").isNull();
+    assertThat(serial())
+        .as("the view-only console's keys are dropped before QEMU")
+        .doesNotContain(watcherLine);
+    assertThat(watcher.awaitClose(Duration.ofMillis(200)))
+        .as("the watcher keeps watching")
+        .isNull();
   }
 
   @Test
@@ -120,23 +127,29 @@ class AccessThroughProxyIT {
     EngineApi.Answer refused = bob.requestConsole(vm, "interactive", false);
     assertThat(refused.status()).as(refused.body()).isEqualTo(403);
     assertThat(message(refused)).contains("console.takeover").contains("alice");
-    assertThat(holder.awaitClose(Duration.ofMillis(300))).as("a refused request leaves the holder alone").isNull();
+    assertThat(holder.awaitClose(Duration.ofMillis(300)))
+        .as("a refused request leaves the holder alone")
+        .isNull();
 
     grant("bob", "console.takeover");
     EngineApi.Answer ask = bob.requestConsole(vm, "interactive", false);
-    assertThat(ask.status()).as("with the right but without takeover:true the page must ask: %s", ask.body())
+    assertThat(ask.status())
+        .as("with the right but without takeover:true the page must ask: %s", ask.body())
         .isEqualTo(409);
     assertThat(holder.awaitClose(Duration.ofMillis(300))).isNull();
 
     Instant asked = Instant.now();
     EngineApi.Ticket taken = EngineApi.ticketOf(bob.requestConsole(vm, "interactive", true));
     Integer code = holder.awaitClose(Duration.ofSeconds(10));
-    System.out.printf("e2e: takeover request to the holder's console closed (%s) in %d ms%n", code,
-        Duration.between(asked, Instant.now()).toMillis());
+    System.out.printf(
+        "e2e: takeover request to the holder's console closed (%s) in %d ms%n",
+        code, Duration.between(asked, Instant.now()).toMillis());
     assertThat(code).as("the holder's console ends with CONFLICT").isEqualTo(4009);
     assertThat(holder.closeReason()).contains("bob");
     WsLink newHolder = connect(taken);
-    assertThat(newHolder.awaitClose(Duration.ofMillis(300))).as("the taker's console works").isNull();
+    assertThat(newHolder.awaitClose(Duration.ofMillis(300)))
+        .as("the taker's console works")
+        .isNull();
   }
 
   // --- helpers ---
@@ -148,7 +161,11 @@ class AccessThroughProxyIT {
   }
 
   private WsLink connect(EngineApi.Ticket t) throws IOException {
-    WsLink link = WsLink.open(t.proxyUrl(), stack.options().engineUrl(), List.of("binary", "porthole.token." + t.token()));
+    WsLink link =
+        WsLink.open(
+            t.proxyUrl(),
+            stack.options().engineUrl(),
+            List.of("binary", "porthole.token." + t.token()));
     links.add(link);
     VncHandshake.Result r = VncHandshake.throughPorthole(link);
     assertThat(r.authenticated()).as("the console opens with security None").isTrue();
@@ -185,6 +202,8 @@ class AccessThroughProxyIT {
   }
 
   private static String serial() throws IOException {
-    return Files.exists(serialLog()) ? Files.readString(serialLog(), StandardCharsets.ISO_8859_1) : "";
+    return Files.exists(serialLog())
+        ? Files.readString(serialLog(), StandardCharsets.ISO_8859_1)
+        : "";
   }
 }

@@ -34,16 +34,18 @@ final class Browser {
   }
 
   /**
-   * A browser of a desktop where {@code user} ran kinit: Chromium may answer {@code Negotiate}
-   * from {@code localhost} (Keycloak and the engine) with a ticket from that credential cache,
-   * so signing in needs no password. Returns after the browser has shown it sends tickets.
+   * A browser of a desktop where {@code user} ran kinit: Chromium may answer {@code Negotiate} from
+   * {@code localhost} (Keycloak and the engine) with a ticket from that credential cache, so
+   * signing in needs no password. Returns after the browser has shown it sends tickets.
    */
   static ChromeDriver withKerberos(Path profile, LocalStack stack, String user) throws IOException {
     Path ccache = profile.resolve("krb5cc");
     Files.createDirectories(profile);
     stack.kdc().kinit(user, Kdc.DEMO_USERS.get(user), ccache);
-    Map<String, String> env = Map.of("KRB5_CONFIG", stack.kdc().krb5Conf().toString(), "KRB5CCNAME", "FILE:" + ccache);
-    ChromeDriver browser = start(profile.resolve("chromium"), env, "--auth-server-allowlist=localhost");
+    Map<String, String> env =
+        Map.of("KRB5_CONFIG", stack.kdc().krb5Conf().toString(), "KRB5CCNAME", "FILE:" + ccache);
+    ChromeDriver browser =
+        start(profile.resolve("chromium"), env, "--auth-server-allowlist=localhost");
     try {
       prime(browser);
     } catch (RuntimeException e) {
@@ -56,21 +58,33 @@ final class Browser {
   private static ChromeDriver start(Path profile, Map<String, String> env, String... extra) {
     for (Path p : new Path[] {CHROMIUM, CHROMEDRIVER}) {
       if (!Files.isExecutable(p)) {
-        throw new IllegalStateException(p + " is missing: apt-get install chromium chromium-driver"
-            + " (./porthole test installs them when run as root)");
+        throw new IllegalStateException(
+            p
+                + " is missing: apt-get install chromium chromium-driver"
+                + " (./porthole test installs them when run as root)");
       }
     }
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-        "--no-first-run", "--window-size=1280,900", "--user-data-dir=" + profile);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+        "--window-size=1280,900",
+        "--user-data-dir=" + profile);
     options.addArguments(extra);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .withEnvironment(env)
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .withEnvironment(env)
+            .build();
     return new ChromeDriver(service, options);
   }
 
@@ -79,8 +93,10 @@ final class Browser {
    * timeout the failure names the state and text the page showed instead.
    */
   static void awaitConsoleState(ChromeDriver browser, String state, Duration timeout) {
-    new WebDriverWait(browser, timeout).pollingEvery(Duration.ofMillis(100))
-        .withMessage(() -> "console page status is not '" + state + "' but " + consoleStatus(browser))
+    new WebDriverWait(browser, timeout)
+        .pollingEvery(Duration.ofMillis(100))
+        .withMessage(
+            () -> "console page status is not '" + state + "' but " + consoleStatus(browser))
         .until(d -> state.equals(d.findElement(By.id("status")).getAttribute("data-state")));
   }
 
@@ -106,26 +122,32 @@ final class Browser {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    server.createContext("/", exchange -> {
-      String auth = exchange.getRequestHeaders().getFirst("Authorization");
-      boolean ticket = auth != null && auth.startsWith("Negotiate ") && auth.length() > 20;
-      byte[] body = (ticket ? "primed" : "negotiate").getBytes(StandardCharsets.UTF_8);
-      if (ticket) {
-        answered.set(true);
-      } else {
-        exchange.getResponseHeaders().add("WWW-Authenticate", "Negotiate");
-      }
-      exchange.getResponseHeaders().add("Content-Type", "text/plain");
-      exchange.sendResponseHeaders(ticket ? 200 : 401, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          String auth = exchange.getRequestHeaders().getFirst("Authorization");
+          boolean ticket = auth != null && auth.startsWith("Negotiate ") && auth.length() > 20;
+          byte[] body = (ticket ? "primed" : "negotiate").getBytes(StandardCharsets.UTF_8);
+          if (ticket) {
+            answered.set(true);
+          } else {
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Negotiate");
+          }
+          exchange.getResponseHeaders().add("Content-Type", "text/plain");
+          exchange.sendResponseHeaders(ticket ? 200 : 401, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     try {
       String url = "http://localhost:" + server.getAddress().getPort() + "/prime";
-      new WebDriverWait(browser, PRIME_WAIT).pollingEvery(Duration.ofMillis(500)).withMessage(
-          "Chromium never answered Negotiate from localhost with a Kerberos ticket (is libgssapi-krb5-2 installed,"
-              + " did kinit work?)").until(d -> {
+      new WebDriverWait(browser, PRIME_WAIT)
+          .pollingEvery(Duration.ofMillis(500))
+          .withMessage(
+              "Chromium never answered Negotiate from localhost with a Kerberos ticket (is libgssapi-krb5-2 installed,"
+                  + " did kinit work?)")
+          .until(
+              d -> {
                 if (!answered.get()) {
                   d.get(url);
                 }

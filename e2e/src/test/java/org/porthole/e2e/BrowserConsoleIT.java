@@ -14,10 +14,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.porthole.stack.LocalStack;
 
-/** A person's view: headless Chromium opens the VM list, then the console, and sees the VM's screen. */
+/**
+ * A person's view: headless Chromium opens the VM list, then the console, and sees the VM's screen.
+ */
 class BrowserConsoleIT {
   /** Counts lit pixels and colours on noVNC's canvas; null until the canvas exists. */
-  private static final String CANVAS_STATS = """
+  private static final String CANVAS_STATS =
+      """
       const c = document.querySelector('#screen canvas');
       if (!c || c.width < 100) return null;
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -39,14 +42,20 @@ class BrowserConsoleIT {
     try {
       browser.get(stack.options().engineUrl() + "/");
       new WebDriverWait(browser, Duration.ofSeconds(30))
-          .until(d -> !d.findElements(By.cssSelector("#vm-list [data-vm-id='" + vm + "']")).isEmpty());
+          .until(
+              d -> !d.findElements(By.cssSelector("#vm-list [data-vm-id='" + vm + "']")).isEmpty());
 
       browser.get(stack.options().engineUrl() + "/console.html?vm=" + vm);
       Browser.awaitConsoleState(browser, "connected", Duration.ofSeconds(60));
-      Map<?, ?> stats = new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> {
-        Object s = ((ChromeDriver) d).executeScript(CANVAS_STATS);
-        return s instanceof Map<?, ?> m && ((Number) m.get("lit")).longValue() > 1000 ? m : null;
-      });
+      Map<?, ?> stats =
+          new WebDriverWait(browser, Duration.ofSeconds(60))
+              .until(
+                  d -> {
+                    Object s = ((ChromeDriver) d).executeScript(CANVAS_STATS);
+                    return s instanceof Map<?, ?> m && ((Number) m.get("lit")).longValue() > 1000
+                        ? m
+                        : null;
+                  });
       Path shot = Path.of("target/e2e-console.png");
       Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
 

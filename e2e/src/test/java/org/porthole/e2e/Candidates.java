@@ -10,14 +10,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Every string a user's client receives that could be a VNC password, as an attacker would
- * harvest them: each string of the REST answer, the token, its parts and its claims, printable
- * runs of the bytes the console sent, and text of the page — each whole and cut to the 8
- * characters VNC authentication uses — plus the empty password.
+ * Every string a user's client receives that could be a VNC password, as an attacker would harvest
+ * them: each string of the REST answer, the token, its parts and its claims, printable runs of the
+ * bytes the console sent, and text of the page — each whole and cut to the 8 characters VNC
+ * authentication uses — plus the empty password.
  */
 final class Candidates {
   /** VNC authentication uses the first 8 bytes of a password. */
   private static final int VNC_KEY_CHARS = 8;
+
   private static final int MIN_RUN = 4;
   private static final int MAX_WINDOWS_PER_RUN = 64;
 

@@ -22,9 +22,9 @@ import org.porthole.stack.DemoVm;
 import org.porthole.stack.LocalStack;
 
 /**
- * The console path from the outside, on real parts: engine → host agent → QEMU under
- * libvirt, through the ws-proxy, with graphics events through Kafka. Each security test is
- * named after the attack it stops.
+ * The console path from the outside, on real parts: engine → host agent → QEMU under libvirt,
+ * through the ws-proxy, with graphics events through Kafka. Each security test is named after the
+ * attack it stops.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsolePathIT {
@@ -61,7 +61,9 @@ class ConsolePathIT {
     try (WsLink link = console(t.token())) {
       assertThat(link.subprotocol()).isEqualTo("binary");
       VncHandshake.Result r = VncHandshake.throughPorthole(link);
-      assertThat(r.authenticated()).as("the console opens with security None, no password").isTrue();
+      assertThat(r.authenticated())
+          .as("the console opens with security None, no password")
+          .isTrue();
       assertThat(r.width()).isGreaterThan(300);
       awaitState(t.sessionId(), "connected");
     }
@@ -97,9 +99,11 @@ class ConsolePathIT {
     try (WsLink link = console(Tokens.withClaim(forA.token(), "vm", vmB))) {
       assertThat(link.awaitClose(Duration.ofSeconds(10))).isEqualTo(TOKEN_REJECTED);
     }
-    // The genuine tokens reach their own VM only: QEMU names its domain in ServerInit ("QEMU (name)").
+    // The genuine tokens reach their own VM only: QEMU names its domain in ServerInit ("QEMU
+    // (name)").
     try (WsLink link = console(forA.token())) {
-      assertThat(VncHandshake.throughPorthole(link).name()).endsWith("(" + stack.options().demoVmName() + ")");
+      assertThat(VncHandshake.throughPorthole(link).name())
+          .endsWith("(" + stack.options().demoVmName() + ")");
     }
     try (WsLink link = console(forB.token())) {
       assertThat(VncHandshake.throughPorthole(link).name()).endsWith("(" + vmBName + ")");
@@ -128,8 +132,12 @@ class ConsolePathIT {
   @Order(8)
   void rejectsForeignOrigin() throws Exception {
     EngineApi.Ticket t = ticket(vmA);
-    assertThatThrownBy(() -> WsLink.open(t.proxyUrl(), "https://evil.example",
-        List.of("binary", "porthole.token." + t.token())))
+    assertThatThrownBy(
+            () ->
+                WsLink.open(
+                    t.proxyUrl(),
+                    "https://evil.example",
+                    List.of("binary", "porthole.token." + t.token())))
         .isInstanceOfSatisfying(WsLink.Refused.class, r -> assertThat(r.httpStatus).isEqualTo(403));
   }
 
@@ -138,7 +146,8 @@ class ConsolePathIT {
   void rejectsTokenCarriedInUrl() throws Exception {
     EngineApi.Ticket t = ticket(vmA);
     // A URL lands in access logs and browser history: the proxy refuses any query string outright.
-    assertThatThrownBy(() -> WsLink.open(t.proxyUrl() + "?token=" + t.token(), origin(), List.of("binary")))
+    assertThatThrownBy(
+            () -> WsLink.open(t.proxyUrl() + "?token=" + t.token(), origin(), List.of("binary")))
         .isInstanceOfSatisfying(WsLink.Refused.class, r -> assertThat(r.httpStatus).isEqualTo(400));
   }
 
@@ -149,14 +158,17 @@ class ConsolePathIT {
       garbage.sendText("not.a.token");
       assertThat(garbage.awaitClose(Duration.ofSeconds(10))).isEqualTo(TOKEN_REJECTED);
     }
-    try (WsLink binaryFirst = WsLink.open(stack.options().proxyUrl(), origin(), List.of("binary"))) {
+    try (WsLink binaryFirst =
+        WsLink.open(stack.options().proxyUrl(), origin(), List.of("binary"))) {
       binaryFirst.sendBinary(new byte[] {0, 1, 2, 3});
       assertThat(binaryFirst.awaitClose(Duration.ofSeconds(10))).isIn(TOKEN_REJECTED, 1003);
     }
     EngineApi.Ticket t = ticket(vmA);
     try (WsLink link = WsLink.open(t.proxyUrl(), origin(), List.of("binary"))) {
       link.sendText(t.token());
-      assertThat(VncHandshake.throughPorthole(link).authenticated()).as("proxy still serves").isTrue();
+      assertThat(VncHandshake.throughPorthole(link).authenticated())
+          .as("proxy still serves")
+          .isTrue();
     }
   }
 
@@ -166,7 +178,8 @@ class ConsolePathIT {
     EngineApi.Answer badId = api.send("POST", "/vms/not-a-uuid/consoles", "{}");
     assertThat(badId.status()).isEqualTo(400);
     assertThat(badId.body()).contains("\"status\"");
-    EngineApi.Answer unknown = api.send("POST", "/vms/00000000-0000-0000-0000-000000000000/consoles", "{}");
+    EngineApi.Answer unknown =
+        api.send("POST", "/vms/00000000-0000-0000-0000-000000000000/consoles", "{}");
     assertThat(unknown.status()).isEqualTo(404);
     EngineApi.Answer malformed = api.send("POST", "/vms/" + vmA + "/consoles", "{\"oops\":");
     assertThat(malformed.status()).isEqualTo(400);
@@ -180,11 +193,15 @@ class ConsolePathIT {
     for (String domain : List.of(stack.options().demoVmName(), vmBName)) {
       assertThat(QemuVnc.of(domain).toString()).as("VNC of %s", domain).startsWith("unix:");
     }
-    String sockets = org.porthole.stack.ChildProcess.run(List.of("ss", "-ltnpH"), Duration.ofSeconds(10));
+    String sockets =
+        org.porthole.stack.ChildProcess.run(List.of("ss", "-ltnpH"), Duration.ofSeconds(10));
     List<String> qemu = sockets.lines().filter(l -> l.contains("qemu-system")).toList();
-    assertThat(qemu).as("QEMU's TCP listeners, if any").allSatisfy(l -> assertThat(l.split("\\s+")[3])
-        .matches("(127\\.0\\.0\\.1|\\[::1\\]):\\d+"));
-    assertThat(api.json("/vms").findValues("exposed")).allSatisfy(n -> assertThat(n.asBoolean()).isFalse());
+    assertThat(qemu)
+        .as("QEMU's TCP listeners, if any")
+        .allSatisfy(
+            l -> assertThat(l.split("\\s+")[3]).matches("(127\\.0\\.0\\.1|\\[::1\\]):\\d+"));
+    assertThat(api.json("/vms").findValues("exposed"))
+        .allSatisfy(n -> assertThat(n.asBoolean()).isFalse());
   }
 
   @Test
@@ -199,14 +216,16 @@ class ConsolePathIT {
     for (Path log : logs) {
       String text = Files.readString(log, StandardCharsets.ISO_8859_1);
       for (String secret : SECRETS) {
-        assertThat(text).as("%s must not contain a secret", log.getFileName()).doesNotContain(secret);
+        assertThat(text)
+            .as("%s must not contain a secret", log.getFileName())
+            .doesNotContain(secret);
       }
     }
   }
 
   /**
-   * A view ticket: these tests are about tokens, and a view session never holds the console, so
-   * the tickets they leave unused do not keep other users' interactive consoles out.
+   * A view ticket: these tests are about tokens, and a view session never holds the console, so the
+   * tickets they leave unused do not keep other users' interactive consoles out.
    */
   private static EngineApi.Ticket ticket(String vm) throws IOException {
     EngineApi.Ticket t = EngineApi.ticketOf(api.requestConsole(vm, "view", false));
@@ -221,7 +240,8 @@ class ConsolePathIT {
   }
 
   private static WsLink console(String token) throws IOException {
-    return WsLink.open(stack.options().proxyUrl(), origin(), List.of("binary", "porthole.token." + token));
+    return WsLink.open(
+        stack.options().proxyUrl(), origin(), List.of("binary", "porthole.token." + token));
   }
 
   private static void awaitState(String sessionId, String state) throws Exception {

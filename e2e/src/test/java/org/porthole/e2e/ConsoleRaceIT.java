@@ -32,6 +32,7 @@ class ConsoleRaceIT {
   private static final int ROUNDS = 50;
   private static final int CONSOLES_PER_USER = 3;
   private static final Duration OPEN_WAIT = Duration.ofSeconds(30);
+
   /** What QEMU's list may take to show a change: the relay's end plus one monitor round trip. */
   private static final Duration QEMU_LIST_WAIT = Duration.ofSeconds(10);
 
@@ -78,7 +79,8 @@ class ConsoleRaceIT {
     for (int gap : GAPS_MS) {
       Instant gapStart = Instant.now();
       for (int round = 0; round < ROUNDS; round++) {
-        // Alternate who comes first: a late view console must not disturb the typist, nor the reverse.
+        // Alternate who comes first: a late view console must not disturb the typist, nor the
+        // reverse.
         boolean viewFirst = round % 2 == 1;
         EngineApi.Ticket typist = alice.ticketWhenFree(vm, "interactive");
         EngineApi.Ticket viewer = bob.ticketWhenFree(vm, "view");
@@ -96,11 +98,15 @@ class ConsoleRaceIT {
           }
         }
       }
-      System.out.printf("console-race: gap %d ms, %d rounds of 2 consoles in %d ms%n", gap, ROUNDS,
-          Duration.between(gapStart, Instant.now()).toMillis());
+      System.out.printf(
+          "console-race: gap %d ms, %d rounds of 2 consoles in %d ms%n",
+          gap, ROUNDS, Duration.between(gapStart, Instant.now()).toMillis());
     }
-    System.out.printf("console-race: %d consoles, %d failed, %d s in all%n", GAPS_MS.length * ROUNDS * 2,
-        failures.size(), Duration.between(start, Instant.now()).toSeconds());
+    System.out.printf(
+        "console-race: %d consoles, %d failed, %d s in all%n",
+        GAPS_MS.length * ROUNDS * 2,
+        failures.size(),
+        Duration.between(start, Instant.now()).toSeconds());
     assertThat(failures).as("consoles that did not authenticate").isEmpty();
   }
 
@@ -119,10 +125,13 @@ class ConsoleRaceIT {
     EngineApi.Ticket taken = EngineApi.ticketOf(bob.requestConsole(vm, "interactive", true));
     long answeredMs = Duration.between(asked, Instant.now()).toMillis();
     Duration toZero = QemuVnc.awaitClients(domain, 0, QEMU_LIST_WAIT);
-    System.out.printf("console-race: takeover answered in %d ms; QEMU listed 0 of alice's %d clients %d ms later%n",
+    System.out.printf(
+        "console-race: takeover answered in %d ms; QEMU listed 0 of alice's %d clients %d ms later%n",
         answeredMs, CONSOLES_PER_USER, toZero.toMillis());
     for (WsLink link : held) {
-      assertThat(link.awaitClose(Duration.ofSeconds(5))).as("the holder's console ends with CONFLICT").isEqualTo(4009);
+      assertThat(link.awaitClose(Duration.ofSeconds(5)))
+          .as("the holder's console ends with CONFLICT")
+          .isEqualTo(4009);
     }
     WsLink taker = connect(taken);
     QemuVnc.awaitClients(domain, 1, QEMU_LIST_WAIT);
@@ -146,26 +155,39 @@ class ConsoleRaceIT {
     assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
     aclIds.remove(acl);
     QemuVnc.awaitClients(domain, 0, QEMU_LIST_WAIT);
-    System.out.printf("console-race: ACL removed to QEMU listing 0 of bob's %d clients in %d ms%n",
+    System.out.printf(
+        "console-race: ACL removed to QEMU listing 0 of bob's %d clients in %d ms%n",
         CONSOLES_PER_USER, Duration.between(removed, Instant.now()).toMillis());
     for (WsLink link : watching) {
-      assertThat(link.awaitClose(Duration.ofSeconds(5))).as("the revoked console ends with FORBIDDEN").isEqualTo(4003);
+      assertThat(link.awaitClose(Duration.ofSeconds(5)))
+          .as("the revoked console ends with FORBIDDEN")
+          .isEqualTo(4003);
     }
   }
 
-  /** Opens and authenticates one console, then closes it; null when it authenticated, else why not. */
+  /**
+   * Opens and authenticates one console, then closes it; null when it authenticated, else why not.
+   */
   private static String open(EngineApi.Ticket ticket) {
-    try (WsLink link = WsLink.open(ticket.proxyUrl(), stack.options().engineUrl(),
-        List.of("binary", "porthole.token." + ticket.token()))) {
-      return VncHandshake.throughPorthole(link).authenticated() ? null : "refused after security None";
+    try (WsLink link =
+        WsLink.open(
+            ticket.proxyUrl(),
+            stack.options().engineUrl(),
+            List.of("binary", "porthole.token." + ticket.token()))) {
+      return VncHandshake.throughPorthole(link).authenticated()
+          ? null
+          : "refused after security None";
     } catch (IOException | RuntimeException e) {
       return e.toString();
     }
   }
 
   private WsLink connect(EngineApi.Ticket ticket) throws IOException {
-    WsLink link = WsLink.open(ticket.proxyUrl(), stack.options().engineUrl(),
-        List.of("binary", "porthole.token." + ticket.token()));
+    WsLink link =
+        WsLink.open(
+            ticket.proxyUrl(),
+            stack.options().engineUrl(),
+            List.of("binary", "porthole.token." + ticket.token()));
     links.add(link);
     assertThat(VncHandshake.throughPorthole(link).authenticated()).isTrue();
     return link;

@@ -20,16 +20,18 @@ import org.porthole.stack.LocalStack;
 
 /**
  * Issue 10, acceptance 1: the console token is the only credential. For a view ticket and an
- * interactive ticket, nothing the user receives — the REST answer, the page, the WebSocket's
- * bytes — opens QEMU's VNC around Porthole: every password-like string harvested from them, and
- * the empty password, is refused by QEMU before the console opens, while it is open and after it
- * closed (within the reconnect window). Through Porthole the console opens with security None,
- * in the page and with noVNC in both modes, and no answer carries a {@code password} field.
+ * interactive ticket, nothing the user receives — the REST answer, the page, the WebSocket's bytes
+ * — opens QEMU's VNC around Porthole: every password-like string harvested from them, and the empty
+ * password, is refused by QEMU before the console opens, while it is open and after it closed
+ * (within the reconnect window). Through Porthole the console opens with security None, in the page
+ * and with noVNC in both modes, and no answer carries a {@code password} field.
  */
 class CredentialExposureIT {
   private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
+
   /** Reads every attribute value and the text of the page, as a script in it could. */
-  private static final String PAGE_TEXT = """
+  private static final String PAGE_TEXT =
+      """
       const out = [document.body.innerText];
       for (const e of document.querySelectorAll('*')) {
         for (const a of e.attributes) out.push(a.name + '=' + a.value);
@@ -60,15 +62,21 @@ class CredentialExposureIT {
     Candidates candidates = new Candidates().addTicket(ticket);
     assertAllRefused(candidates.list(), mode + " ticket, before its console opened");
 
-    try (WsLink link = WsLink.open(ticket.proxyUrl(), stack.options().engineUrl(),
-        List.of("binary", "porthole.token." + ticket.token()))) {
+    try (WsLink link =
+        WsLink.open(
+            ticket.proxyUrl(),
+            stack.options().engineUrl(),
+            List.of("binary", "porthole.token." + ticket.token()))) {
       VncHandshake.Result opened = VncHandshake.throughPorthole(link);
-      assertThat(opened.authenticated()).as("the %s console opens with security None", mode).isTrue();
+      assertThat(opened.authenticated())
+          .as("the %s console opens with security None", mode)
+          .isTrue();
       candidates.addBytes(link.receivedSoFar()).addText(opened.name());
       assertAllRefused(candidates.list(), mode + " console open");
     }
     assertAllRefused(candidates.list(), mode + " console closed, within its reconnect window");
-    System.out.printf("credential-exposure: %d candidates from the %s ticket and console, all refused by QEMU (%s)%n",
+    System.out.printf(
+        "credential-exposure: %d candidates from the %s ticket and console, all refused by QEMU (%s)%n",
         candidates.list().size(), mode, qemu);
   }
 
@@ -76,7 +84,8 @@ class CredentialExposureIT {
   void restAnswersAboutConsolesAndVmsCarryNoPasswordField() throws Exception {
     EngineApi.Ticket ticket = alice.ticketWhenFree(vm, "view");
     assertNoPasswordField("POST consoles", ticket.body());
-    assertNoPasswordField("GET /consoles/{id}", EngineApi.as(stack, "admin").json("/consoles/" + ticket.sessionId()));
+    assertNoPasswordField(
+        "GET /consoles/{id}", EngineApi.as(stack, "admin").json("/consoles/" + ticket.sessionId()));
     assertNoPasswordField("GET /vms", alice.json("/vms"));
     assertNoPasswordField("GET /vms/{id}", alice.json("/vms/" + vm));
     assertNoPasswordField("GET /me", alice.json("/me"));
@@ -89,10 +98,16 @@ class CredentialExposureIT {
       for (String mode : List.of("interactive", "view")) {
         browser.get(stack.options().engineUrl() + "/console.html?vm=" + vm + "&mode=" + mode);
         Browser.awaitConsoleState(browser, "connected", CONNECT_WAIT);
-        assertThat(browser.findElement(By.cssSelector("[data-testid=console-mode]")).getAttribute("data-mode"))
+        assertThat(
+                browser
+                    .findElement(By.cssSelector("[data-testid=console-mode]"))
+                    .getAttribute("data-mode"))
             .isEqualTo(mode);
         String page = (String) browser.executeScript(PAGE_TEXT);
-        assertThat(page).as("the page shows no token").doesNotContain("porthole.token.").doesNotContain("eyJ");
+        assertThat(page)
+            .as("the page shows no token")
+            .doesNotContain("porthole.token.")
+            .doesNotContain("eyJ");
         Candidates candidates = new Candidates().addText(page).addText(browser.getPageSource());
         assertAllRefused(candidates.list(), "page of a connected " + mode + " console");
       }
@@ -106,10 +121,12 @@ class CredentialExposureIT {
     for (String candidate : candidates) {
       try (ByteLink direct = qemu.connect()) {
         VncHandshake.Result r = VncHandshake.direct(direct, candidate);
-        assertThat(r.offered()).as("QEMU offers security None to a direct client (%s)", when)
+        assertThat(r.offered())
+            .as("QEMU offers security None to a direct client (%s)", when)
             .doesNotContain(VncHandshake.SECURITY_NONE);
-        assertThat(r.authenticated()).as("a direct QEMU login with a %d-character candidate (%s)",
-            candidate.length(), when).isFalse();
+        assertThat(r.authenticated())
+            .as("a direct QEMU login with a %d-character candidate (%s)", candidate.length(), when)
+            .isFalse();
       }
     }
   }
@@ -120,11 +137,13 @@ class CredentialExposureIT {
       return;
     }
     for (Map.Entry<String, JsonNode> field : node.properties()) {
-      // A capability flag such as graphics.passwordCapable is no password; any text value named so is.
+      // A capability flag such as graphics.passwordCapable is no password; any text value named so
+      // is.
       String name = field.getKey().toLowerCase(Locale.ROOT);
       boolean passwordLike = name.contains("passw") || name.equals("pw");
       assertThat(passwordLike && !field.getValue().isBoolean())
-          .as("%s carries a password-like field '%s'", what, field.getKey()).isFalse();
+          .as("%s carries a password-like field '%s'", what, field.getKey())
+          .isFalse();
       assertNoPasswordField(what, field.getValue());
     }
   }

@@ -17,15 +17,18 @@ import org.porthole.stack.LocalStack;
  */
 final class EngineApi {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Keycloak's tokens live 5 min in the shipped realm; take a new one well before. */
   private static final Duration TOKEN_REUSE = Duration.ofMinutes(3);
+
   /** How long {@link #ticketWhenFree} waits for a console held elsewhere to end. */
   private static final Duration FREE_WAIT = Duration.ofSeconds(150);
 
   private final String base;
   private final LocalStack stack;
   private final String user;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private String token;
   private Instant tokenTaken = Instant.EPOCH;
 
@@ -54,12 +57,17 @@ final class EngineApi {
   }
 
   /**
-   * A console ticket as the engine hands it to a viewer: a signed token and where to use it,
-   * never a VNC password.
+   * A console ticket as the engine hands it to a viewer: a signed token and where to use it, never
+   * a VNC password.
    *
    * @param body the whole answer, for tests of what a user receives
    */
-  record Ticket(String sessionId, String vmId, String token, String proxyUrl, int reconnectWindowSeconds,
+  record Ticket(
+      String sessionId,
+      String vmId,
+      String token,
+      String proxyUrl,
+      int reconnectWindowSeconds,
       JsonNode body) {}
 
   /** A raw answer, for bad-input tests. */
@@ -69,9 +77,14 @@ final class EngineApi {
     return ticketOf(send("POST", "/vms/" + vmId + "/consoles", "{}"));
   }
 
-  /** Asks for a ticket in {@code mode} ({@code interactive} or {@code view}), taking over when told to. */
+  /**
+   * Asks for a ticket in {@code mode} ({@code interactive} or {@code view}), taking over when told
+   * to.
+   */
   Answer requestConsole(String vmId, String mode, boolean takeover) throws IOException {
-    return send("POST", "/vms/" + vmId + "/consoles",
+    return send(
+        "POST",
+        "/vms/" + vmId + "/consoles",
         "{\"mode\":\"" + mode + "\"" + (takeover ? ",\"takeover\":true" : "") + "}");
   }
 
@@ -92,14 +105,30 @@ final class EngineApi {
     }
   }
 
-  /** Grants {@code user} {@code permission} on VM {@code vmId} (as an admin); returns the ACL entry's id. */
+  /**
+   * Grants {@code user} {@code permission} on VM {@code vmId} (as an admin); returns the ACL
+   * entry's id.
+   */
   String grant(String user, String vmId, String permission) throws IOException {
-    String body = "{\"subjectKind\":\"user\",\"subject\":\"" + user + "\",\"objectKind\":\"vm\",\"object\":\""
-        + vmId + "\",\"permission\":\"" + permission + "\"}";
+    String body =
+        "{\"subjectKind\":\"user\",\"subject\":\""
+            + user
+            + "\",\"objectKind\":\"vm\",\"object\":\""
+            + vmId
+            + "\",\"permission\":\""
+            + permission
+            + "\"}";
     Answer created = send("POST", "/acls", body);
     if (created.status() != 201) {
-      throw new IOException("granting " + user + " " + permission + " answered " + created.status() + ": "
-          + created.body());
+      throw new IOException(
+          "granting "
+              + user
+              + " "
+              + permission
+              + " answered "
+              + created.status()
+              + ": "
+              + created.body());
     }
     return JSON.readTree(created.body()).path("id").asText();
   }
@@ -110,8 +139,13 @@ final class EngineApi {
       throw new IOException("POST consoles answered " + a.status() + ": " + a.body());
     }
     JsonNode n = JSON.readTree(a.body());
-    return new Ticket(n.path("sessionId").asText(), n.path("vmId").asText(), n.path("token").asText(),
-        n.path("proxyUrl").asText(), n.path("reconnectWindowSeconds").asInt(), n);
+    return new Ticket(
+        n.path("sessionId").asText(),
+        n.path("vmId").asText(),
+        n.path("token").asText(),
+        n.path("proxyUrl").asText(),
+        n.path("reconnectWindowSeconds").asInt(),
+        n);
   }
 
   String sessionState(String sessionId) throws IOException {
@@ -131,10 +165,16 @@ final class EngineApi {
   }
 
   Answer send(String method, String path, String body) throws IOException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + bearer())
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + bearer())
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), r.body());

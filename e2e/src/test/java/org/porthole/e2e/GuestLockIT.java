@@ -25,24 +25,27 @@ import org.porthole.stack.DemoVm;
 import org.porthole.stack.LocalStack;
 
 /**
- * Issue 4, acceptance 1, from the outside: the demo VM boots with Porthole's guest agent; a
- * console closed in headless Chromium locks the guest within 2 s + grace + 1 s (confirmed by
- * the guest, seen in the engine and on the guest's serial console); within the reconnect window
- * a reconnect needs a fresh ticket (nothing is re-armed for anyone) and the page gets one by
- * itself after its connection drops.
+ * Issue 4, acceptance 1, from the outside: the demo VM boots with Porthole's guest agent; a console
+ * closed in headless Chromium locks the guest within 2 s + grace + 1 s (confirmed by the guest,
+ * seen in the engine and on the guest's serial console); within the reconnect window a reconnect
+ * needs a fresh ticket (nothing is re-armed for anyone) and the page gets one by itself after its
+ * connection drops.
  *
- * <p>The VM's console policy is set through the engine (short window so the test does not wait
- * two minutes) and put back afterwards, since the other end-to-end tests share the VM.
+ * <p>The VM's console policy is set through the engine (short window so the test does not wait two
+ * minutes) and put back afterwards, since the other end-to-end tests share the VM.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GuestLockIT {
   private static final String LOCK = "lock-screen";
   private static final int GRACE_MS = 2000;
   private static final int WINDOW_SECONDS = 8;
+
   /** Acceptance 1: the guest confirms the lock within 2 s + grace + 1 s of the close. */
   private static final Duration LOCK_BUDGET = Duration.ofMillis(2000 + GRACE_MS + 1000);
+
   /** The guest image boots under TCG and starts a JVM: generous, but bounded. */
   private static final Duration RESPONSIVE_WAIT = Duration.ofSeconds(180);
+
   private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final String LOCKED_LINE = "PORTHOLE-GUEST: locked";
@@ -66,7 +69,8 @@ class GuestLockIT {
     assertThat(set.path("graceMs").asInt()).isEqualTo(GRACE_MS);
     assertThat(set.path("reconnectWindowSeconds").asInt()).isEqualTo(WINDOW_SECONDS);
     assertThat(set.path("onHost").asBoolean())
-        .as("the host agent took the policy (note: %s)", set.path("note").asText()).isTrue();
+        .as("the host agent took the policy (note: %s)", set.path("note").asText())
+        .isTrue();
     awaitResponsiveGuest();
   }
 
@@ -75,8 +79,11 @@ class GuestLockIT {
     if (api == null || policyBefore == null) {
       return;
     }
-    JsonNode back = putPolicy(policyBefore.path("disconnectAction").asText(LOCK),
-        policyBefore.path("graceMs").asInt(GRACE_MS), policyBefore.path("reconnectWindowSeconds").asInt(120));
+    JsonNode back =
+        putPolicy(
+            policyBefore.path("disconnectAction").asText(LOCK),
+            policyBefore.path("graceMs").asInt(GRACE_MS),
+            policyBefore.path("reconnectWindowSeconds").asInt(120));
     assertThat(back.path("reconnectWindowSeconds").asInt())
         .isEqualTo(policyBefore.path("reconnectWindowSeconds").asInt(120));
   }
@@ -112,23 +119,31 @@ class GuestLockIT {
       Thread.sleep(POLL.toMillis());
     }
     Instant seen = Instant.now();
-    assertThat(action).as("a disconnect action audited by the engine within %s of the close", LOCK_BUDGET)
+    assertThat(action)
+        .as("a disconnect action audited by the engine within %s of the close", LOCK_BUDGET)
         .isNotNull();
     assertThat(action.path("action").asText()).isEqualTo(LOCK);
     assertThat(action.path("confirmed").asBoolean())
-        .as("guest confirmed the lock (reason: %s)", action.path("reason").asText()).isTrue();
-    assertThat(guest.path("state").path("locked").asBoolean()).as("engine shows the guest locked").isTrue();
+        .as("guest confirmed the lock (reason: %s)", action.path("reason").asText())
+        .isTrue();
+    assertThat(guest.path("state").path("locked").asBoolean())
+        .as("engine shows the guest locked")
+        .isTrue();
     assertThat(guest.path("state").path("session").asText()).isEqualTo("locked");
 
     // End to end: from the page's close to the engine's answer, Kafka and polling included.
-    assertThat(Duration.between(closed, seen)).as("close → engine shows the lock confirmed")
+    assertThat(Duration.between(closed, seen))
+        .as("close → engine shows the lock confirmed")
         .isLessThanOrEqualTo(LOCK_BUDGET);
     // The host agent's own timestamp of the confirmed outcome (same machine, same clock):
     // not before the grace ended, and within the budget.
     Instant confirmedAt = instant(action.path("occurredAt"));
-    System.out.printf("guest-lock: close -> host agent confirmed %d ms, close -> engine shows it %d ms%n",
-        Duration.between(closed, confirmedAt).toMillis(), Duration.between(closed, seen).toMillis());
-    assertThat(Duration.between(closed, confirmedAt)).as("close → host agent has the guest's confirmation")
+    System.out.printf(
+        "guest-lock: close -> host agent confirmed %d ms, close -> engine shows it %d ms%n",
+        Duration.between(closed, confirmedAt).toMillis(),
+        Duration.between(closed, seen).toMillis());
+    assertThat(Duration.between(closed, confirmedAt))
+        .as("close → host agent has the guest's confirmation")
         .isGreaterThanOrEqualTo(Duration.ofMillis(GRACE_MS - 100))
         .isLessThanOrEqualTo(LOCK_BUDGET);
 
@@ -137,7 +152,8 @@ class GuestLockIT {
     while (serialLocks() <= serialLocksBefore && Instant.now().isBefore(serialDeadline)) {
       Thread.sleep(POLL.toMillis());
     }
-    assertThat(serialLocks()).as("'%s' lines in %s", LOCKED_LINE, DemoVm.serialLog(stack.options().demoVmName()))
+    assertThat(serialLocks())
+        .as("'%s' lines in %s", LOCKED_LINE, DemoVm.serialLog(stack.options().demoVmName()))
         .isGreaterThan(serialLocksBefore);
   }
 
@@ -145,7 +161,8 @@ class GuestLockIT {
   @Order(2)
   void aReconnectAsksForAFreshTokenAndNothingIsReArmedForAStrayClient() throws Exception {
     EngineApi.Ticket t = api.openConsole(vm);
-    assertThat(t.reconnectWindowSeconds()).as("the answer carries the VM's reconnect window")
+    assertThat(t.reconnectWindowSeconds())
+        .as("the answer carries the VM's reconnect window")
         .isEqualTo(WINDOW_SECONDS);
     Instant closed = consoleThroughProxyThenClose(t);
 
@@ -157,15 +174,20 @@ class GuestLockIT {
     for (String candidate : Candidates.fromTicket(t)) {
       try (ByteLink direct = QemuVnc.connect(stack.options().demoVmName())) {
         assertThat(VncHandshake.direct(direct, candidate).authenticated())
-            .as("a direct QEMU login within the window").isFalse();
+            .as("a direct QEMU login within the window")
+            .isFalse();
       }
     }
-    assertThat(Instant.now()).as("still within the window").isBefore(closed.plusSeconds(WINDOW_SECONDS));
+    assertThat(Instant.now())
+        .as("still within the window")
+        .isBefore(closed.plusSeconds(WINDOW_SECONDS));
 
     EngineApi.Ticket fresh = api.openConsole(vm);
     assertThat(fresh.token()).isNotEqualTo(t.token());
     try (WsLink link = console(fresh.token())) {
-      assertThat(VncHandshake.throughPorthole(link).authenticated()).as("a fresh ticket opens the console").isTrue();
+      assertThat(VncHandshake.throughPorthole(link).authenticated())
+          .as("a fresh ticket opens the console")
+          .isTrue();
     }
   }
 
@@ -181,28 +203,36 @@ class GuestLockIT {
       // Cut the browser's connection to the ws-proxy as a network failure would: the kernel
       // destroys every client socket to the proxy's port (IPv4 or IPv6) and resets its peer.
       Instant cut = Instant.now();
-      org.porthole.stack.ChildProcess.run(List.of("ss", "-K", "dport", "=", ":" + stack.options().proxyPort()),
+      org.porthole.stack.ChildProcess.run(
+          List.of("ss", "-K", "dport", "=", ":" + stack.options().proxyPort()),
           Duration.ofSeconds(10));
       Browser.awaitConsoleState(browser, "reconnecting", Duration.ofSeconds(10));
       Browser.awaitConsoleState(browser, "connected", Duration.ofSeconds(WINDOW_SECONDS));
-      System.out.printf("guest-lock: the page reconnected by itself %d ms after the cut%n",
+      System.out.printf(
+          "guest-lock: the page reconnected by itself %d ms after the cut%n",
           Duration.between(cut, Instant.now()).toMillis());
-      assertThat(ticketsIssuedTo("alice")).as("the page asked the engine for a fresh ticket")
+      assertThat(ticketsIssuedTo("alice"))
+          .as("the page asked the engine for a fresh ticket")
           .isGreaterThan(ticketsBefore);
       String html = browser.getPageSource();
-      assertThat(html).as("no token in the page").doesNotContain("porthole.token.").doesNotContain("eyJ");
+      assertThat(html)
+          .as("no token in the page")
+          .doesNotContain("porthole.token.")
+          .doesNotContain("eyJ");
     } finally {
       browser.quit();
     }
   }
 
   /**
-   * Opens ticket {@code t} as a Porthole console (through the ws-proxy, security None), waits
-   * until the engine has it connected, closes; returns when it closed.
+   * Opens ticket {@code t} as a Porthole console (through the ws-proxy, security None), waits until
+   * the engine has it connected, closes; returns when it closed.
    */
   private static Instant consoleThroughProxyThenClose(EngineApi.Ticket t) throws Exception {
     try (WsLink link = console(t.token())) {
-      assertThat(VncHandshake.throughPorthole(link).authenticated()).as("the ticket's first use").isTrue();
+      assertThat(VncHandshake.throughPorthole(link).authenticated())
+          .as("the ticket's first use")
+          .isTrue();
       awaitSession(t.sessionId(), "connected");
     }
     return Instant.now();
@@ -219,21 +249,31 @@ class GuestLockIT {
   }
 
   private static WsLink console(String token) throws IOException {
-    return WsLink.open(stack.options().proxyUrl(), stack.options().engineUrl(),
+    return WsLink.open(
+        stack.options().proxyUrl(),
+        stack.options().engineUrl(),
         List.of("binary", "porthole.token." + token));
   }
 
-  private static JsonNode putPolicy(String action, int graceMs, int windowSeconds) throws IOException {
-    EngineApi.Answer a = api.send("PUT", policyPath(), """
-        {"disconnectAction":"%s","graceMs":%d,"reconnectWindowSeconds":%d}""".formatted(action, graceMs,
-        windowSeconds));
+  private static JsonNode putPolicy(String action, int graceMs, int windowSeconds)
+      throws IOException {
+    EngineApi.Answer a =
+        api.send(
+            "PUT",
+            policyPath(),
+            """
+        {"disconnectAction":"%s","graceMs":%d,"reconnectWindowSeconds":%d}"""
+                .formatted(action, graceMs, windowSeconds));
     if (a.status() != 200) {
       throw new IOException("PUT console-policy answered " + a.status() + ": " + a.body());
     }
     return JSON.readTree(a.body());
   }
 
-  /** Waits for the engine to show the guest agent responsive; otherwise fails naming the missing part. */
+  /**
+   * Waits for the engine to show the guest agent responsive; otherwise fails naming the missing
+   * part.
+   */
   private static void awaitResponsiveGuest() throws Exception {
     Instant deadline = Instant.now().plus(RESPONSIVE_WAIT);
     JsonNode state = api.json(guestPath()).path("state");
@@ -246,18 +286,28 @@ class GuestLockIT {
     }
     String missing;
     if (state.isMissingNode() || state.isNull()) {
-      missing = "no guest state ever reached the engine: is the host agent publishing porthole.guests.v1,"
-          + " and does the demo image run the guest agent (deploy/local/vm/build-demo-image.sh)?";
+      missing =
+          "no guest state ever reached the engine: is the host agent publishing porthole.guests.v1,"
+              + " and does the demo image run the guest agent (deploy/local/vm/build-demo-image.sh)?";
     } else if (!state.path("channel").asBoolean()) {
       missing = "the host agent sees no " + DemoVm.GUEST_CHANNEL + " channel on the demo domain";
     } else if (!state.path("connected").asBoolean()) {
-      missing = "the host agent has the channel but no hello from the guest agent"
-          + " (see the guest's serial log " + DemoVm.serialLog(stack.options().demoVmName()) + ")";
+      missing =
+          "the host agent has the channel but no hello from the guest agent"
+              + " (see the guest's serial log "
+              + DemoVm.serialLog(stack.options().demoVmName())
+              + ")";
     } else {
       missing = "the guest agent said hello but its heartbeats stopped";
     }
-    throw new AssertionError("guest agent of the demo VM not responsive after " + RESPONSIVE_WAIT + ": "
-        + missing + " (last state: " + state + ")");
+    throw new AssertionError(
+        "guest agent of the demo VM not responsive after "
+            + RESPONSIVE_WAIT
+            + ": "
+            + missing
+            + " (last state: "
+            + state
+            + ")");
   }
 
   private static Set<String> actionIds(JsonNode guest) {
@@ -287,7 +337,8 @@ class GuestLockIT {
   private static long serialLocks() throws IOException {
     Path log = DemoVm.serialLog(stack.options().demoVmName());
     if (!Files.exists(log)) {
-      throw new AssertionError("no serial log at " + log + ": the demo domain logs its serial console there");
+      throw new AssertionError(
+          "no serial log at " + log + ": the demo domain logs its serial console there");
     }
     String text = Files.readString(log, StandardCharsets.ISO_8859_1);
     long n = 0;

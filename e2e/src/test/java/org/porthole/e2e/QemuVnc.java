@@ -20,9 +20,11 @@ import org.porthole.stack.Libvirt;
  * QEMU's own list of VNC clients ({@code info vnc}), the ground truth of what is connected.
  */
 final class QemuVnc {
-  private static final Pattern SOCKET = Pattern.compile("<graphics type='vnc'[^>]*\\bsocket='([^']+)'");
+  private static final Pattern SOCKET =
+      Pattern.compile("<graphics type='vnc'[^>]*\\bsocket='([^']+)'");
   private static final Pattern PORT = Pattern.compile("<graphics type='vnc'[^>]*\\bport='(\\d+)'");
-  private static final Pattern LISTEN_SOCKET = Pattern.compile("<listen type='socket'[^>]*\\bsocket='([^']+)'");
+  private static final Pattern LISTEN_SOCKET =
+      Pattern.compile("<listen type='socket'[^>]*\\bsocket='([^']+)'");
 
   private final Path socket;
   private final int port;
@@ -69,7 +71,10 @@ final class QemuVnc {
     return (int) info.lines().filter(l -> l.strip().startsWith("Client:")).count();
   }
 
-  /** Waits until QEMU lists {@code expected} VNC clients of {@code domain}; returns how long it took. */
+  /**
+   * Waits until QEMU lists {@code expected} VNC clients of {@code domain}; returns how long it
+   * took.
+   */
   static Duration awaitClients(String domain, int expected, Duration timeout) throws Exception {
     Instant start = Instant.now();
     Instant deadline = start.plus(timeout);
@@ -79,8 +84,15 @@ final class QemuVnc {
       seen = clients(domain);
     }
     if (seen != expected) {
-      throw new AssertionError("QEMU lists " + seen + " VNC clients of " + domain + ", expected " + expected
-          + " within " + timeout);
+      throw new AssertionError(
+          "QEMU lists "
+              + seen
+              + " VNC clients of "
+              + domain
+              + ", expected "
+              + expected
+              + " within "
+              + timeout);
     }
     return Duration.between(start, Instant.now());
   }
@@ -110,7 +122,8 @@ final class QemuVnc {
         selector.select(left);
         selector.selectedKeys().clear();
         if (channel.read(buffer) < 0) {
-          throw new IOException("VNC server closed after " + buffer.position() + " of " + n + " bytes");
+          throw new IOException(
+              "VNC server closed after " + buffer.position() + " of " + n + " bytes");
         }
       }
       return buffer.array();

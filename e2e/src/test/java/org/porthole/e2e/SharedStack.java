@@ -8,9 +8,9 @@ import org.porthole.stack.LocalStack;
 import org.porthole.stack.StackOptions;
 
 /**
- * One whole Porthole system for all end-to-end tests in this JVM: the same launcher as
- * {@code ./porthole up}, with fresh state, free ports and a transient demo VM. Stopped when
- * the test JVM exits.
+ * One whole Porthole system for all end-to-end tests in this JVM: the same launcher as {@code
+ * ./porthole up}, with fresh state, free ports and a transient demo VM. Stopped when the test JVM
+ * exits.
  */
 final class SharedStack {
   private static LocalStack stack;
@@ -21,9 +21,13 @@ final class SharedStack {
     if (stack == null) {
       Path repo = Path.of(System.getProperty("porthole.repo", "..")).toAbsolutePath().normalize();
       try {
-        Path state = Files.createDirectories(repo.resolve("e2e/target/stack-" + ProcessHandle.current().pid()));
+        Path state =
+            Files.createDirectories(
+                repo.resolve("e2e/target/stack-" + ProcessHandle.current().pid()));
         String vm = "porthole-e2e-" + ProcessHandle.current().pid();
-        stack = LocalStack.start(StackOptions.forTest(repo, state, vm), what -> System.out.println("e2e: " + what));
+        stack =
+            LocalStack.start(
+                StackOptions.forTest(repo, state, vm), what -> System.out.println("e2e: " + what));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -34,15 +34,24 @@ class SignInIT {
     try {
       browser.get(stack.options().engineUrl() + "/");
       awaitSignedIn(browser, "alice");
-      List<String> listed = new WebDriverWait(browser, SIGN_IN_WAIT).until(d -> {
-        List<String> vms = d.findElements(By.cssSelector("[data-testid=vm-row]")).stream()
-            .map(r -> r.getAttribute("data-vm")).toList();
-        return vms.isEmpty() ? null : vms;
-      });
-      assertThat(listed).as("alice may open the demo VM (group console-users, tag demo) and nothing else")
+      List<String> listed =
+          new WebDriverWait(browser, SIGN_IN_WAIT)
+              .until(
+                  d -> {
+                    List<String> vms =
+                        d.findElements(By.cssSelector("[data-testid=vm-row]")).stream()
+                            .map(r -> r.getAttribute("data-vm"))
+                            .toList();
+                    return vms.isEmpty() ? null : vms;
+                  });
+      assertThat(listed)
+          .as("alice may open the demo VM (group console-users, tag demo) and nothing else")
           .containsExactly(stack.demoVmUuid());
-      WebElement open = browser.findElement(By.cssSelector("[data-testid=vm-row] [data-testid=vm-open]"));
-      assertThat(open.getAttribute("aria-disabled")).as("alice holds console.connect").isNotEqualTo("true");
+      WebElement open =
+          browser.findElement(By.cssSelector("[data-testid=vm-row] [data-testid=vm-open]"));
+      assertThat(open.getAttribute("aria-disabled"))
+          .as("alice holds console.connect")
+          .isNotEqualTo("true");
     } finally {
       browser.quit();
     }
@@ -58,8 +67,11 @@ class SignInIT {
       new WebDriverWait(browser, SIGN_IN_WAIT)
           .until(d -> !d.findElements(By.cssSelector("[data-testid=vm-empty]")).isEmpty());
       assertThat(browser.findElements(By.cssSelector("[data-testid=vm-row]"))).isEmpty();
-      assertThat(browser.findElements(By.cssSelector("[data-testid=tab-access]")).stream()
-          .noneMatch(WebElement::isDisplayed)).as("no admin tabs for bob").isTrue();
+      assertThat(
+              browser.findElements(By.cssSelector("[data-testid=tab-access]")).stream()
+                  .noneMatch(WebElement::isDisplayed))
+          .as("no admin tabs for bob")
+          .isTrue();
     } finally {
       browser.quit();
     }
@@ -74,13 +86,23 @@ class SignInIT {
 
   /** The page shows the signed-in user: Keycloak let the browser in by its Kerberos ticket. */
   private static void awaitSignedIn(ChromeDriver browser, String user) {
-    new WebDriverWait(browser, SIGN_IN_WAIT).withMessage(() -> "not signed in as " + user + "; the browser is at "
-        + browser.getCurrentUrl() + " (a Keycloak password form means SPNEGO failed)").until(d -> {
-          List<WebElement> name = d.findElements(By.cssSelector("[data-testid=header-user]"));
-          return !name.isEmpty() && "ok".equals(name.get(0).getAttribute("data-state"))
-              && user.equals(name.get(0).getText().strip());
-        });
-    assertThat(browser.getCurrentUrl()).as("back on the engine's page, not Keycloak's")
+    new WebDriverWait(browser, SIGN_IN_WAIT)
+        .withMessage(
+            () ->
+                "not signed in as "
+                    + user
+                    + "; the browser is at "
+                    + browser.getCurrentUrl()
+                    + " (a Keycloak password form means SPNEGO failed)")
+        .until(
+            d -> {
+              List<WebElement> name = d.findElements(By.cssSelector("[data-testid=header-user]"));
+              return !name.isEmpty()
+                  && "ok".equals(name.get(0).getAttribute("data-state"))
+                  && user.equals(name.get(0).getText().strip());
+            });
+    assertThat(browser.getCurrentUrl())
+        .as("back on the engine's page, not Keycloak's")
         .startsWith(SharedStack.get().options().engineUrl());
   }
 }

@@ -33,8 +33,10 @@ final class Tokens {
   /** The original claims, signed by a key the engine never published. */
   static String signedByStranger(String token) throws IOException, GeneralSecurityException {
     PrivateKey key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate();
-    String header = B64.encodeToString("{\"alg\":\"EdDSA\",\"kid\":\"attacker\",\"typ\":\"porthole-console+jwt\"}"
-        .getBytes(StandardCharsets.UTF_8));
+    String header =
+        B64.encodeToString(
+            "{\"alg\":\"EdDSA\",\"kid\":\"attacker\",\"typ\":\"porthole-console+jwt\"}"
+                .getBytes(StandardCharsets.UTF_8));
     String input = header + "." + token.split("\\.")[1];
     Signature s = Signature.getInstance("Ed25519");
     s.initSign(key);
@@ -45,7 +47,9 @@ final class Tokens {
   /** The original claims with {@code alg: none} and no signature. */
   static String unsigned(String token) throws IOException {
     String kid = JSON.readTree(D64.decode(token.split("\\.")[0])).path("kid").asText();
-    String header = B64.encodeToString(("{\"alg\":\"none\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8));
+    String header =
+        B64.encodeToString(
+            ("{\"alg\":\"none\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8));
     return header + "." + token.split("\\.")[1] + ".";
   }
 

@@ -11,8 +11,8 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The client side of RFB 3.8. Through Porthole the console must be offered security type None
- * only (the host agent answered QEMU's challenge); straight to QEMU an attacker can only try VNC
+ * The client side of RFB 3.8. Through Porthole the console must be offered security type None only
+ * (the host agent answered QEMU's challenge); straight to QEMU an attacker can only try VNC
  * authentication with a password it guessed, or None if QEMU offered it.
  */
 final class VncHandshake {

@@ -16,9 +16,9 @@ import org.porthole.stack.LocalStack;
 
 /**
  * Issue 10, acceptance 5, its WebSocket part, on the stack's real ws-proxy: a tampered token, a
- * foreign origin and a flood of connections that never authenticate are refused (the flood
- * beyond the per-address cap with 429 before any upgrade), and each kind of refusal reaches the
- * engine's audit as {@code console.refused} through Kafka.
+ * foreign origin and a flood of connections that never authenticate are refused (the flood beyond
+ * the per-address cap with 429 before any upgrade), and each kind of refusal reaches the engine's
+ * audit as {@code console.refused} through Kafka.
  */
 class WebSocketRefusalAuditIT {
   private static final int FLOOD = 40;
@@ -31,10 +31,16 @@ class WebSocketRefusalAuditIT {
     EngineApi admin = EngineApi.as(stack, "admin");
     String proxy = stack.options().proxyUrl();
     String origin = stack.options().engineUrl();
-    EngineApi.Ticket ticket = EngineApi.ticketOf(admin.requestConsole(stack.demoVmUuid(), "view", false));
+    EngineApi.Ticket ticket =
+        EngineApi.ticketOf(admin.requestConsole(stack.demoVmUuid(), "view", false));
 
-    try (WsLink tampered = WsLink.open(proxy, origin,
-        List.of("binary", "porthole.token." + Tokens.withClaim(ticket.token(), "sub", "mallory")))) {
+    try (WsLink tampered =
+        WsLink.open(
+            proxy,
+            origin,
+            List.of(
+                "binary",
+                "porthole.token." + Tokens.withClaim(ticket.token(), "sub", "mallory")))) {
       assertThat(tampered.awaitClose(Duration.ofSeconds(10))).isEqualTo(4001);
     }
     assertThatThrownBy(() -> WsLink.open(proxy, "https://evil.example", List.of("binary")))
@@ -51,8 +57,12 @@ class WebSocketRefusalAuditIT {
           refused++;
         }
       }
-      System.out.printf("ws-refusals: %d tokenless opens, %d held, %d refused 429%n", FLOOD, held.size(), refused);
-      assertThat(held).as("unauthenticated connections one address may hold").hasSizeLessThanOrEqualTo(PER_ADDRESS_CAP);
+      System.out.printf(
+          "ws-refusals: %d tokenless opens, %d held, %d refused 429%n",
+          FLOOD, held.size(), refused);
+      assertThat(held)
+          .as("unauthenticated connections one address may hold")
+          .hasSizeLessThanOrEqualTo(PER_ADDRESS_CAP);
       assertThat(refused).isEqualTo(FLOOD - held.size());
     } finally {
       held.forEach(WsLink::close);
@@ -65,7 +75,9 @@ class WebSocketRefusalAuditIT {
       audited = refusalStatuses(admin);
       Thread.sleep(500);
     }
-    assertThat(audited).as("statuses of the ws-proxy's console.refused audit rows").containsAll(expected);
+    assertThat(audited)
+        .as("statuses of the ws-proxy's console.refused audit rows")
+        .containsAll(expected);
   }
 
   private static Set<String> refusalStatuses(EngineApi admin) throws IOException {

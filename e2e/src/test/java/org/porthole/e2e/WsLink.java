@@ -37,12 +37,14 @@ final class WsLink implements ByteLink {
 
   static WsLink open(String url, String origin, List<String> subprotocols) throws IOException {
     WsLink link = new WsLink();
-    WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    WebSocket.Builder b =
+        HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     if (origin != null) {
       b.header("Origin", origin);
     }
     if (!subprotocols.isEmpty()) {
-      b.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+      b.subprotocols(
+          subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
     }
     try {
       link.socket = b.buildAsync(URI.create(url), link.listener()).get(10, TimeUnit.SECONDS);
@@ -121,7 +123,11 @@ final class WsLink implements ByteLink {
   @Override
   public void close() {
     if (socket != null && !socket.isOutputClosed()) {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
+      socket
+          .sendClose(WebSocket.NORMAL_CLOSURE, "bye")
+          .orTimeout(5, TimeUnit.SECONDS)
+          .exceptionally(t -> null)
+          .join();
     }
     if (socket != null) {
       socket.abort();

@@ -15,8 +15,13 @@ public final class BackendMain {
   public static void main(String[] args) throws IOException, InterruptedException {
     long maxSeconds = args.length > 0 ? Long.parseLong(args[0]) : 7200;
     VncLikeBackend backend = VncLikeBackend.start();
-    System.out.println("ports source=" + backend.port(BackendMode.SOURCE) + " sink=" + backend.port(BackendMode.SINK)
-        + " echo=" + backend.port(BackendMode.ECHO));
+    System.out.println(
+        "ports source="
+            + backend.port(BackendMode.SOURCE)
+            + " sink="
+            + backend.port(BackendMode.SINK)
+            + " echo="
+            + backend.port(BackendMode.ECHO));
     System.out.flush();
     Thread watchdog = new Thread(() -> awaitStdinClosed(System.in), "stdin-watch");
     watchdog.setDaemon(true);

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The backend in its own JVM (same class path as the harness), so its CPU and memory are
- * counted in neither the clients nor the relays. It ends when this handle closes its stdin.
+ * The backend in its own JVM (same class path as the harness), so its CPU and memory are counted in
+ * neither the clients nor the relays. It ends when this handle closes its stdin.
  */
 public final class BackendProcess implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 30;
@@ -28,21 +28,34 @@ public final class BackendProcess implements AutoCloseable {
     this.ports = ports;
   }
 
-  /** Starts the backend, logging its stderr to {@code log}; it exits by itself after {@code maxSeconds}. */
+  /**
+   * Starts the backend, logging its stderr to {@code log}; it exits by itself after {@code
+   * maxSeconds}.
+   */
   public static BackendProcess start(Path log, long maxSeconds) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        BackendMain.class.getName(), Long.toString(maxSeconds))
-        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
-    CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    });
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BackendMain.class.getName(),
+                Long.toString(maxSeconds))
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+    CompletableFuture<String> line =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return out.readLine();
+              } catch (IOException e) {
+                return null;
+              }
+            });
     try {
       String first = line.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       return new BackendProcess(p, parsePorts(first));
@@ -52,8 +65,13 @@ public final class BackendProcess implements AutoCloseable {
       throw new IOException("interrupted while starting the backend", e);
     } catch (ExecutionException | TimeoutException | IllegalArgumentException e) {
       p.destroyForcibly();
-      throw new IOException("the backend did not report its ports within " + START_TIMEOUT_SECONDS + " s (log: "
-          + log + ")", e);
+      throw new IOException(
+          "the backend did not report its ports within "
+              + START_TIMEOUT_SECONDS
+              + " s (log: "
+              + log
+              + ")",
+          e);
     }
   }
 

@@ -14,24 +14,26 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * A TCP server that speaks like a VNC server started with a password, as far as a relay can
- * tell: on accept it sends the RFB 3.8 banner, one security type (VNC Authentication) and a
- * challenge, accepts any 16-byte response (a benchmark has no password; the relay's real
- * handshake code runs), answers SecurityResult OK, and after the client's ClientInit byte
- * sources, sinks or echoes bytes depending on the port. One NIO selector
- * thread serves every connection of every mode (the relays under test, not this, must be the
- * bottleneck: a 64 KiB write loop on one core outruns any relay).
+ * A TCP server that speaks like a VNC server started with a password, as far as a relay can tell:
+ * on accept it sends the RFB 3.8 banner, one security type (VNC Authentication) and a challenge,
+ * accepts any 16-byte response (a benchmark has no password; the relay's real handshake code runs),
+ * answers SecurityResult OK, and after the client's ClientInit byte sources, sinks or echoes bytes
+ * depending on the port. One NIO selector thread serves every connection of every mode (the relays
+ * under test, not this, must be the bottleneck: a 64 KiB write loop on one core outruns any relay).
  *
  * <p>Threading: every field below is touched only by the selector thread, except {@link #close}.
  */
 public final class VncLikeBackend implements AutoCloseable {
   /** What a VNC server sends first. */
   public static final byte[] BANNER = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
+
   /** The banner, the security types [VNC Authentication] and a 16-byte challenge: sent at once. */
-  private static final byte[] GREETING = ByteBuffer.allocate(BANNER.length + 2 + 16)
-      .put(BANNER).put((byte) 1).put((byte) 2).array();
+  private static final byte[] GREETING =
+      ByteBuffer.allocate(BANNER.length + 2 + 16).put(BANNER).put((byte) 1).put((byte) 2).array();
+
   /** The client's version, security type and response, then its ClientInit. */
   private static final int CLIENT_AUTH_BYTES = 12 + 1 + 16;
+
   private static final byte[] RESULT_OK = {0, 0, 0, 0};
   static final int CHUNK = 64 * 1024;
   private static final int WRITES_PER_WAKEUP = 16;
@@ -69,11 +71,14 @@ public final class VncLikeBackend implements AutoCloseable {
     return listeners.get(mode).socket().getLocalPort();
   }
 
-  /** Per-connection state: its mode, the handshake, what is still to be written (greeting, echo). */
+  /**
+   * Per-connection state: its mode, the handshake, what is still to be written (greeting, echo).
+   */
   private static final class Conn {
     final BackendMode mode;
     ByteBuffer pending;
     int sourceOffset;
+
     /** Client bytes of the handshake still to come (version, type, response, ClientInit). */
     int handshakeLeft = CLIENT_AUTH_BYTES + 1;
 

@@ -10,9 +10,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.List;
 
 /**
- * Lets the measuring handlers see a WebSocket console as a byte stream, exactly like a raw TCP
- * one: inbound binary payloads become {@link ByteBuf}s, outbound {@link ByteBuf}s become binary
- * frames (masked by Netty's client encoder). Runs on the channel's event loop.
+ * Lets the measuring handlers see a WebSocket console as a byte stream, exactly like a raw TCP one:
+ * inbound binary payloads become {@link ByteBuf}s, outbound {@link ByteBuf}s become binary frames
+ * (masked by Netty's client encoder). Runs on the channel's event loop.
  */
 final class BinaryFrameCodec extends MessageToMessageCodec<WebSocketFrame, ByteBuf> {
 

@@ -26,8 +26,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark's client side: one event loop group (epoll when available, else NIO, one thread
- * per core) for every connection of every phase, pooled buffers, no thread per connection, so the
+ * The benchmark's client side: one event loop group (epoll when available, else NIO, one thread per
+ * core) for every connection of every phase, pooled buffers, no thread per connection, so the
  * client is not what limits a measurement.
  */
 public final class ClientLoop implements AutoCloseable {
@@ -41,10 +41,13 @@ public final class ClientLoop implements AutoCloseable {
     boolean epoll = Epoll.isAvailable();
     group = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
     Class<? extends SocketChannel> type = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    bootstrap = new Bootstrap().group(group).channel(type)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
+    bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(type)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
   }
 
   /** Which transport the loop uses, for the report. */
@@ -54,22 +57,31 @@ public final class ClientLoop implements AutoCloseable {
 
   /** Connects {@code client} through {@code route}; the client learns of every outcome itself. */
   public ChannelFuture open(Route route, ConsoleClient client) {
-    ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        ChannelPipeline p = ch.pipeline();
-        if (route.isWebSocket()) {
-          p.addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
-              new WebSocketClientProtocolHandler(handshaker(route)), new BinaryFrameCodec());
-        }
-        p.addLast(client);
-      }
-    }).connect("127.0.0.1", route.port());
-    f.addListener(done -> {
-      if (!done.isSuccess()) {
-        client.connectFailed();
-      }
-    });
+    ChannelFuture f =
+        bootstrap
+            .clone()
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ChannelPipeline p = ch.pipeline();
+                    if (route.isWebSocket()) {
+                      p.addLast(
+                          new HttpClientCodec(),
+                          new HttpObjectAggregator(8192),
+                          new WebSocketClientProtocolHandler(handshaker(route)),
+                          new BinaryFrameCodec());
+                    }
+                    p.addLast(client);
+                  }
+                })
+            .connect("127.0.0.1", route.port());
+    f.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            client.connectFailed();
+          }
+        });
     return f;
   }
 
@@ -78,8 +90,13 @@ public final class ClientLoop implements AutoCloseable {
     if (route.origin() != null) {
       headers.set(HttpHeaderNames.ORIGIN, route.origin());
     }
-    return WebSocketClientHandshakerFactory.newHandshaker(route.webSocketUri(), WebSocketVersion.V13,
-        route.subprotocols().get(), false, headers, MAX_FRAME_BYTES);
+    return WebSocketClientHandshakerFactory.newHandshaker(
+        route.webSocketUri(),
+        WebSocketVersion.V13,
+        route.subprotocols().get(),
+        false,
+        headers,
+        MAX_FRAME_BYTES);
   }
 
   @Override

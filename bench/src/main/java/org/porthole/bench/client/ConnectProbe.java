@@ -5,8 +5,8 @@ import io.netty.channel.ChannelOption;
 
 /**
  * Opens one console, counts it when the banner arrives and closes it at once with a reset (no
- * TIME_WAIT left on the client side, so thousands of connections per second do not exhaust
- * loopback ports). Calls {@code next} when done, whatever the outcome.
+ * TIME_WAIT left on the client side, so thousands of connections per second do not exhaust loopback
+ * ports). Calls {@code next} when done, whatever the outcome.
  */
 public final class ConnectProbe extends ConsoleClient {
   /** Told once per probe. */

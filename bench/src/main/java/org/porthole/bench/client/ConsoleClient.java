@@ -6,11 +6,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Base of every measuring client: a console counts as established when its RFB handshake is
- * done through the path (for Porthole: after both token checks, the agent's authentication to
- * the backend and the agent's own handshake, security None; directly: the backend's VNC
- * Authentication) and ClientInit was sent. Subclasses see the bytes after the handshake. Each instance serves one channel and runs
- * on that channel's event loop; {@link #onClosed} runs exactly once, also when the connect fails.
+ * Base of every measuring client: a console counts as established when its RFB handshake is done
+ * through the path (for Porthole: after both token checks, the agent's authentication to the
+ * backend and the agent's own handshake, security None; directly: the backend's VNC Authentication)
+ * and ClientInit was sent. Subclasses see the bytes after the handshake. Each instance serves one
+ * channel and runs on that channel's event loop; {@link #onClosed} runs exactly once, also when the
+ * connect fails.
  */
 public abstract class ConsoleClient extends ChannelInboundHandlerAdapter {
   private final RfbHandshake handshake = new RfbHandshake();
@@ -78,6 +79,9 @@ public abstract class ConsoleClient extends ChannelInboundHandlerAdapter {
   /** Bytes after the handshake; the caller releases {@code data}. */
   protected void onData(ChannelHandlerContext ctx, ByteBuf data) {}
 
-  /** The connection ended (or never started); {@code wasEstablished} tells whether the handshake was done. */
+  /**
+   * The connection ended (or never started); {@code wasEstablished} tells whether the handshake was
+   * done.
+   */
   protected void onClosed(boolean wasEstablished) {}
 }

@@ -10,13 +10,14 @@ import org.HdrHistogram.Histogram;
 /**
  * Times 64-byte round trips through the echo backend with {@link System#nanoTime}. One message is
  * in flight at a time: unpaced, the next leaves when the echo is complete (closed loop); paced, a
- * timer sends one per period when none is outstanding (a tick that finds one outstanding is
- * counted as skipped). Runs on its channel's event loop; the histogram is read only after the
- * channel closed.
+ * timer sends one per period when none is outstanding (a tick that finds one outstanding is counted
+ * as skipped). Runs on its channel's event loop; the histogram is read only after the channel
+ * closed.
  */
 public final class EchoTimer extends ConsoleClient {
   /** The message size of issue 5: a key press or pointer event is smaller still. */
   public static final int MESSAGE_BYTES = 64;
+
   private static final byte[] MESSAGE = new byte[MESSAGE_BYTES];
 
   private final long periodNanos;
@@ -57,7 +58,9 @@ public final class EchoTimer extends ConsoleClient {
       send(ctx);
       return;
     }
-    ticker = ctx.executor().scheduleAtFixedRate(() -> tick(ctx), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    ticker =
+        ctx.executor()
+            .scheduleAtFixedRate(() -> tick(ctx), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
   }
 
   private void tick(ChannelHandlerContext ctx) {

@@ -4,8 +4,8 @@ import io.netty.channel.ChannelHandlerContext;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Holds a console open without sending data. Pings from the Porthole proxy are answered with
- * pongs by Netty's WebSocket client handler, as a browser would. Reports once when the console is
+ * Holds a console open without sending data. Pings from the Porthole proxy are answered with pongs
+ * by Netty's WebSocket client handler, as a browser would. Reports once when the console is
  * established (or failed to be) and counts consoles that close after being established.
  */
 public final class IdleHolder extends ConsoleClient {

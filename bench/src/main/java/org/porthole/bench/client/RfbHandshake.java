@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The client side of an RFB 3.8 handshake as a benchmark client needs it, on whatever path: the
- * Porthole relay offers security None (the token was the credential), the backend reached
- * directly or through websockify offers VNC Authentication and accepts any response. After
- * SecurityResult OK the client sends ClientInit (shared) and the console counts as established.
+ * Porthole relay offers security None (the token was the credential), the backend reached directly
+ * or through websockify offers VNC Authentication and accepts any response. After SecurityResult OK
+ * the client sends ClientInit (shared) and the console counts as established.
  *
  * <p>Not thread-safe: one per channel, on its event loop.
  */
@@ -18,15 +18,22 @@ final class RfbHandshake {
   private static final int VNC_AUTH = 2;
   private static final byte SHARED = 1;
 
-  private enum Step { VERSION, TYPE_COUNT, TYPES, CHALLENGE, RESULT, DONE }
+  private enum Step {
+    VERSION,
+    TYPE_COUNT,
+    TYPES,
+    CHALLENGE,
+    RESULT,
+    DONE
+  }
 
   private Step step = Step.VERSION;
   private byte[] field = new byte[VERSION.length];
   private int filled;
 
   /**
-   * Consumes handshake bytes from {@code in} and returns what to send (null when nothing);
-   * leaves what follows the handshake in {@code in}.
+   * Consumes handshake bytes from {@code in} and returns what to send (null when nothing); leaves
+   * what follows the handshake in {@code in}.
    *
    * @throws IllegalStateException when the server speaks something else or refuses
    */

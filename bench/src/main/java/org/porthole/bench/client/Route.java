@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * How a client reaches one backend mode through one path: a loopback TCP port, and for
- * WebSocket paths the URL, the {@code Origin} and the subprotocol header value (a supplier,
- * because Porthole needs a fresh token per connection).
+ * How a client reaches one backend mode through one path: a loopback TCP port, and for WebSocket
+ * paths the URL, the {@code Origin} and the subprotocol header value (a supplier, because Porthole
+ * needs a fresh token per connection).
  */
 public record Route(int port, URI webSocketUri, String origin, Supplier<String> subprotocols) {
 
@@ -23,7 +23,8 @@ public record Route(int port, URI webSocketUri, String origin, Supplier<String> 
   }
 
   /** A WebSocket upgrade on {@code port} at {@code path}, offering {@code subprotocols}. */
-  public static Route webSocket(int port, String path, String origin, Supplier<String> subprotocols) {
+  public static Route webSocket(
+      int port, String path, String origin, Supplier<String> subprotocols) {
     Objects.requireNonNull(subprotocols, "subprotocols");
     return new Route(port, URI.create("ws://127.0.0.1:" + port + path), origin, subprotocols);
   }

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Stops a phase before the machine runs out of memory: a relay that forks a process per
- * connection (websockify) would otherwise drive a shared machine into the OOM killer, which may
- * pick any process. The floor is the larger of 2 GiB and 15 % of the machine's memory.
+ * Stops a phase before the machine runs out of memory: a relay that forks a process per connection
+ * (websockify) would otherwise drive a shared machine into the OOM killer, which may pick any
+ * process. The floor is the larger of 2 GiB and 15 % of the machine's memory.
  */
 public final class MemoryGuard {
   private static final long MIN_FLOOR_KIB = 2L * 1024 * 1024;

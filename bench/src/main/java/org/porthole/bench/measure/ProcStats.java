@@ -8,14 +8,18 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Memory (PSS) and CPU time of relay processes and all their descendants, from {@code /proc}.
- * PSS charges shared pages proportionally, so forked workers (websockify) are not counted once
- * per process for pages they share. CPU counts user + system time of every live process in the
- * tree plus what already-reaped children used ({@code cutime}, {@code cstime}).
+ * Memory (PSS) and CPU time of relay processes and all their descendants, from {@code /proc}. PSS
+ * charges shared pages proportionally, so forked workers (websockify) are not counted once per
+ * process for pages they share. CPU counts user + system time of every live process in the tree
+ * plus what already-reaped children used ({@code cutime}, {@code cstime}).
  */
 public final class ProcStats {
-  /** USER_HZ: clock ticks per second in {@code /proc/<pid>/stat} (100 on every Linux ABI Porthole runs on). */
+  /**
+   * USER_HZ: clock ticks per second in {@code /proc/<pid>/stat} (100 on every Linux ABI Porthole
+   * runs on).
+   */
   static final double TICKS_PER_SECOND = 100.0;
+
   private static final int UTIME_AFTER_COMM = 11;
 
   private ProcStats() {}
@@ -32,7 +36,9 @@ public final class ProcStats {
     return total;
   }
 
-  /** CPU seconds (user + system, reaped children included) of {@code roots} and their descendants. */
+  /**
+   * CPU seconds (user + system, reaped children included) of {@code roots} and their descendants.
+   */
   public static double cpuSeconds(Collection<Long> roots) {
     long ticks = 0;
     for (long pid : tree(roots)) {
@@ -66,7 +72,8 @@ public final class ProcStats {
     }
     String[] f = stat.substring(close + 1).trim().split("\\s+");
     if (f.length < UTIME_AFTER_COMM + 4) {
-      throw new IllegalArgumentException("stat line has " + f.length + " fields after the command name");
+      throw new IllegalArgumentException(
+          "stat line has " + f.length + " fields after the command name");
     }
     long sum = 0;
     for (int i = 0; i < 4; i++) {
@@ -82,10 +89,12 @@ public final class ProcStats {
   private static Set<Long> tree(Collection<Long> roots) {
     Set<Long> pids = new LinkedHashSet<>();
     for (long root : roots) {
-      ProcessHandle.of(root).ifPresent(h -> {
-        pids.add(h.pid());
-        h.descendants().forEach(d -> pids.add(d.pid()));
-      });
+      ProcessHandle.of(root)
+          .ifPresent(
+              h -> {
+                pids.add(h.pid());
+                h.descendants().forEach(d -> pids.add(d.pid()));
+              });
     }
     return pids;
   }

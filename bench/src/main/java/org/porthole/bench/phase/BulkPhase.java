@@ -25,8 +25,13 @@ public final class BulkPhase {
         open.add(loop.open(path.route(BackendMode.SOURCE), new BulkReader(bytes, established)));
       }
       if (!Waits.await(established, ESTABLISH_TIMEOUT)) {
-        throw new PhaseFailedException(established.getCount() + " of " + connections
-            + " bulk connections not established within " + ESTABLISH_TIMEOUT.toSeconds() + " s");
+        throw new PhaseFailedException(
+            established.getCount()
+                + " of "
+                + connections
+                + " bulk connections not established within "
+                + ESTABLISH_TIMEOUT.toSeconds()
+                + " s");
       }
       Waits.sleep(plan.warmUp());
       long start = System.nanoTime();
@@ -35,7 +40,8 @@ public final class BulkPhase {
       long after = bytes.sum();
       double seconds = (System.nanoTime() - start) / 1e9;
       if (open.openCount() < connections) {
-        throw new PhaseFailedException((connections - open.openCount()) + " bulk connections closed while measuring");
+        throw new PhaseFailedException(
+            (connections - open.openCount()) + " bulk connections closed while measuring");
       }
       return (after - before) / 1e6 / seconds;
     } finally {

@@ -13,11 +13,10 @@ import org.porthole.bench.relay.RelayPath;
  * New consoles per second: {@link PhasePlan#OPENERS} openers, each opening a console, waiting for
  * the RFB banner (so the relay's whole set-up is counted) and resetting it, then the next, until
  * the phase ends. The first {@link PhasePlan#connectWarmUp()} is not counted: the set-up and
- * tear-down code of the relays (and of the client) runs once per console and is compiled by the
- * JIT only after thousands of consoles, which a long-running relay has long done (a profile of a
- * run with 5 s of warm-up still showed a quarter of the agent's samples in the interpreter and
- * its JIT compiler threads busy). Failures are counted and capped so a broken path
- * ends the phase early.
+ * tear-down code of the relays (and of the client) runs once per console and is compiled by the JIT
+ * only after thousands of consoles, which a long-running relay has long done (a profile of a run
+ * with 5 s of warm-up still showed a quarter of the agent's samples in the interpreter and its JIT
+ * compiler threads busy). Failures are counted and capped so a broken path ends the phase early.
  */
 public final class ConnectRatePhase {
   private static final long MAX_FAILURES = 1_000;
@@ -29,7 +28,8 @@ public final class ConnectRatePhase {
 
   private ConnectRatePhase() {}
 
-  public static Outcome run(ClientLoop loop, RelayPath path, PhasePlan plan) throws PhaseFailedException {
+  public static Outcome run(ClientLoop loop, RelayPath path, PhasePlan plan)
+      throws PhaseFailedException {
     Route route = path.route(BackendMode.SINK);
     firstConsole(loop, route);
     AtomicLong ok = new AtomicLong();
@@ -57,13 +57,18 @@ public final class ConnectRatePhase {
   private static void firstConsole(ClientLoop loop, Route route) throws PhaseFailedException {
     CountDownLatch done = new CountDownLatch(1);
     boolean[] established = new boolean[1];
-    loop.open(route, new ConnectProbe(ok -> {
-      established[0] = ok;
-      done.countDown();
-    }));
+    loop.open(
+        route,
+        new ConnectProbe(
+            ok -> {
+              established[0] = ok;
+              done.countDown();
+            }));
     if (!Waits.await(done, FIRST_CONSOLE_TIMEOUT) || !established[0]) {
-      throw new PhaseFailedException("the first console was not established within "
-          + FIRST_CONSOLE_TIMEOUT.toSeconds() + " s");
+      throw new PhaseFailedException(
+          "the first console was not established within "
+              + FIRST_CONSOLE_TIMEOUT.toSeconds()
+              + " s");
     }
   }
 
@@ -77,7 +82,13 @@ public final class ConnectRatePhase {
     private final AtomicLong failed;
     private final CountDownLatch done;
 
-    Opener(ClientLoop loop, Route route, long countFrom, long deadline, AtomicLong ok, AtomicLong failed,
+    Opener(
+        ClientLoop loop,
+        Route route,
+        long countFrom,
+        long deadline,
+        AtomicLong ok,
+        AtomicLong failed,
         CountDownLatch done) {
       this.loop = loop;
       this.route = route;

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** The channels a phase opened, so it can close all of them and wait (bounded) until they are gone. */
+/**
+ * The channels a phase opened, so it can close all of them and wait (bounded) until they are gone.
+ */
 final class Connections {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
   private final List<Channel> channels = new ArrayList<>();
@@ -28,12 +30,14 @@ final class Connections {
     CountDownLatch closed = new CountDownLatch(all.size());
     for (Channel ch : all) {
       if (ch.isOpen()) {
-        ch.eventLoop().execute(() -> {
-          if (ch.isActive()) {
-            ch.config().setOption(ChannelOption.SO_LINGER, 0);
-          }
-          ch.close();
-        });
+        ch.eventLoop()
+            .execute(
+                () -> {
+                  if (ch.isActive()) {
+                    ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                  }
+                  ch.close();
+                });
       }
       ch.closeFuture().addListener(f -> closed.countDown());
     }

@@ -17,8 +17,8 @@ import org.porthole.bench.relay.RelayPath;
 /**
  * Idle consoles held: for each level, open that many consoles to the sink backend (at most 64
  * opening at once), hold them for the plan's hold time while the proxy pings, and count how many
- * opened and how many are still open at the end. The relay's PSS is read before opening and at
- * the end of the hold. Stops at the first level a path fails; closes everything before the next.
+ * opened and how many are still open at the end. The relay's PSS is read before opening and at the
+ * end of the hold. Stops at the first level a path fails; closes everything before the next.
  */
 public final class IdlePhase {
   private static final int IN_FLIGHT = 64;
@@ -27,11 +27,17 @@ public final class IdlePhase {
 
   /**
    * One level's outcome. PSS is read before opening, at the end of the hold and after closing;
-   * memory per connection is the held reading over the mean of the two others, so a steady drift
-   * of the relay's memory (a heap that shrinks a step at every collection) cancels out.
+   * memory per connection is the held reading over the mean of the two others, so a steady drift of
+   * the relay's memory (a heap that shrinks a step at every collection) cancels out.
    */
-  public record Level(int attempted, int opened, int stayed, long pssBeforeKiB, long pssHeldKiB,
-      long pssClosedKiB, boolean stoppedForMemory) {
+  public record Level(
+      int attempted,
+      int opened,
+      int stayed,
+      long pssBeforeKiB,
+      long pssHeldKiB,
+      long pssClosedKiB,
+      boolean stoppedForMemory) {
     public boolean held() {
       return opened == attempted && stayed == attempted;
     }
@@ -76,12 +82,17 @@ public final class IdlePhase {
         if (!acquire(inFlight, deadline)) {
           break;
         }
-        open.add(loop.open(route, new IdleHolder(ok -> {
-          if (ok) {
-            opened.incrementAndGet();
-          }
-          inFlight.release();
-        }, dropped)));
+        open.add(
+            loop.open(
+                route,
+                new IdleHolder(
+                    ok -> {
+                      if (ok) {
+                        opened.incrementAndGet();
+                      }
+                      inFlight.release();
+                    },
+                    dropped)));
       }
       acquireAll(inFlight, deadline);
       Waits.sleep(hold);
@@ -113,7 +124,8 @@ public final class IdlePhase {
 
   private static void acquireAll(Semaphore s, long deadline) {
     try {
-      if (s.tryAcquire(IN_FLIGHT, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      if (s.tryAcquire(
+          IN_FLIGHT, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         s.release(IN_FLIGHT);
       }
     } catch (InterruptedException e) {

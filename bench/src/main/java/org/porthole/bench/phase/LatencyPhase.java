@@ -18,8 +18,9 @@ public final class LatencyPhase {
   private LatencyPhase() {}
 
   /** Percentiles over every connection's round trips in the measuring window; rate 0 = unpaced. */
-  public static LatencySummary run(ClientLoop loop, RelayPath path, int connections, int messagesPerSecond,
-      PhasePlan plan) throws PhaseFailedException {
+  public static LatencySummary run(
+      ClientLoop loop, RelayPath path, int connections, int messagesPerSecond, PhasePlan plan)
+      throws PhaseFailedException {
     long period = messagesPerSecond == 0 ? 0 : 1_000_000_000L / messagesPerSecond;
     CountDownLatch established = new CountDownLatch(connections);
     List<EchoTimer> timers = new ArrayList<>();
@@ -34,8 +35,13 @@ public final class LatencyPhase {
         open.add(loop.open(path.route(BackendMode.ECHO), timer));
       }
       if (!Waits.await(established, ESTABLISH_TIMEOUT)) {
-        throw new PhaseFailedException(established.getCount() + " of " + connections
-            + " echo connections not established within " + ESTABLISH_TIMEOUT.toSeconds() + " s");
+        throw new PhaseFailedException(
+            established.getCount()
+                + " of "
+                + connections
+                + " echo connections not established within "
+                + ESTABLISH_TIMEOUT.toSeconds()
+                + " s");
       }
       Waits.sleep(plan.warmUp());
       timers.forEach(EchoTimer::startRecording);

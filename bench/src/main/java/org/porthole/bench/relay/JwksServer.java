@@ -17,13 +17,15 @@ final class JwksServer implements AutoCloseable {
   JwksServer(Ed25519Key key) throws IOException {
     byte[] body = Jwks.toJson(Map.of(key.kid(), key.publicKey())).getBytes(StandardCharsets.UTF_8);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    server.createContext("/api/v1/jwks", exchange -> {
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.createContext(
+        "/api/v1/jwks",
+        exchange -> {
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
   }
 

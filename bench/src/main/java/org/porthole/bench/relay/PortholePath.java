@@ -19,19 +19,22 @@ import org.porthole.stack.Ports;
 import org.porthole.token.Ed25519Key;
 
 /**
- * Porthole's real console path: WebSocket with a valid token → the ws-proxy jar → a host agent
- * jar in benchmark mode ({@code libvirt-uri=none}, {@code console-backend}) → the backend. The
- * agent relays every console to one backend address, so there is one agent per backend mode and
- * the token's {@code host} claim picks it; all share one proxy. The bench plays the engine: it
- * signs the tokens and serves the JWKS.
+ * Porthole's real console path: WebSocket with a valid token → the ws-proxy jar → a host agent jar
+ * in benchmark mode ({@code libvirt-uri=none}, {@code console-backend}) → the backend. The agent
+ * relays every console to one backend address, so there is one agent per backend mode and the
+ * token's {@code host} claim picks it; all share one proxy. The bench plays the engine: it signs
+ * the tokens and serves the JWKS.
  */
 public final class PortholePath implements RelayPath {
   /** The Origin the bench's clients send and the proxy is told to allow. */
   static final String ORIGIN = "http://localhost:8080";
+
   /** Same JVM options as the one-machine stack (libs/stack LocalStack) gives the services. */
   public static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC");
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final int GC_ROUNDS = 2;
+
   /** Caps the benchmark lifts: far above its largest level (10,000 idle consoles). */
   private static final int UNCAPPED = 1_000_000;
 
@@ -48,13 +51,17 @@ public final class PortholePath implements RelayPath {
     this.pkiDir = pkiDir;
   }
 
-  /** Starts three agents and one proxy from the built jars under {@code repo}; {@code pingSeconds} for the proxy. */
+  /**
+   * Starts three agents and one proxy from the built jars under {@code repo}; {@code pingSeconds}
+   * for the proxy.
+   */
   public static PortholePath start(Path repo, BackendProcess backend, Path runDir, int pingSeconds)
       throws IOException {
     Path agentJar = requireJar(repo, "services/host-agent/target/porthole-host-agent.jar");
     Path proxyJar = requireJar(repo, "services/ws-proxy/target/porthole-ws-proxy.jar");
-    PortholePath path = new PortholePath(Ed25519Key.generate("bench-key-1"), Files.createDirectories(
-        runDir.resolve("pki")));
+    PortholePath path =
+        new PortholePath(
+            Ed25519Key.generate("bench-key-1"), Files.createDirectories(runDir.resolve("pki")));
     try {
       path.launch(agentJar, proxyJar, backend, runDir, pingSeconds);
       return path;
@@ -64,10 +71,11 @@ public final class PortholePath implements RelayPath {
     }
   }
 
-  private void launch(Path agentJar, Path proxyJar, BackendProcess backend, Path runDir, int pingSeconds)
+  private void launch(
+      Path agentJar, Path proxyJar, BackendProcess backend, Path runDir, int pingSeconds)
       throws IOException {
-    Map<String, String> common = Map.of("PORTHOLE_JWKS_URL", jwks.url().toString(),
-        "PORTHOLE_PKI_DIR", pkiDir.toString());
+    Map<String, String> common =
+        Map.of("PORTHOLE_JWKS_URL", jwks.url().toString(), "PORTHOLE_PKI_DIR", pkiDir.toString());
     Map<BackendMode, Integer> agentPorts = new EnumMap<>(BackendMode.class);
     for (BackendMode mode : BackendMode.values()) {
       int port = Ports.free();
@@ -78,7 +86,8 @@ public final class PortholePath implements RelayPath {
       env.put("PORTHOLE_AGENT_LIBVIRT_URI", "none");
       env.put("PORTHOLE_AGENT_CONSOLE_BACKEND", "127.0.0.1:" + backend.port(mode));
       env.put("PORTHOLE_KAFKA_BOOTSTRAP", "none");
-      processes.add(javaJar("host-agent-" + mode.name().toLowerCase(Locale.ROOT), agentJar, env, runDir));
+      processes.add(
+          javaJar("host-agent-" + mode.name().toLowerCase(Locale.ROOT), agentJar, env, runDir));
       agentPorts.put(mode, port);
       hostIds.put(mode, hostId);
     }
@@ -105,7 +114,9 @@ public final class PortholePath implements RelayPath {
     pauseForTokenClock();
   }
 
-  /** Agents refuse tokens issued (whole seconds) before they started: let the clock pass a second. */
+  /**
+   * Agents refuse tokens issued (whole seconds) before they started: let the clock pass a second.
+   */
   private static void pauseForTokenClock() {
     try {
       Thread.sleep(1100);
@@ -128,12 +139,16 @@ public final class PortholePath implements RelayPath {
   private static Path requireJar(Path repo, String relative) {
     Path jar = repo.resolve(relative);
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: build it first (./mvnw -B -q -DskipTests install)");
+      throw new IllegalStateException(
+          jar + " is missing: build it first (./mvnw -B -q -DskipTests install)");
     }
     return jar;
   }
 
-  /** Signs {@code count} tokens for consoles to {@code mode} now, so a phase does not pay for signing. */
+  /**
+   * Signs {@code count} tokens for consoles to {@code mode} now, so a phase does not pay for
+   * signing.
+   */
   public void presignTokens(BackendMode mode, int count) {
     mint.presign(hostIds.get(mode), count);
   }
@@ -146,7 +161,8 @@ public final class PortholePath implements RelayPath {
   @Override
   public Route route(BackendMode mode) {
     String hostId = hostIds.get(mode);
-    return Route.webSocket(proxyPort, "/v1/console", ORIGIN, () -> "binary, porthole.token." + mint.next(hostId));
+    return Route.webSocket(
+        proxyPort, "/v1/console", ORIGIN, () -> "binary, porthole.token." + mint.next(hostId));
   }
 
   @Override
@@ -168,16 +184,20 @@ public final class PortholePath implements RelayPath {
   @Override
   public void settleMemory() {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    relayProcesses().parallelStream().forEach(pid -> {
-      try {
-        // Twice: the serial collector shrinks an over-grown heap in steps, one per full GC.
-        for (int i = 0; i < GC_ROUNDS; i++) {
-          ChildProcess.run(List.of(jcmd, Long.toString(pid), "GC.run"), Duration.ofSeconds(30));
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("jcmd GC.run failed for relay process " + pid + ": " + e.getMessage(), e);
-      }
-    });
+    relayProcesses().parallelStream()
+        .forEach(
+            pid -> {
+              try {
+                // Twice: the serial collector shrinks an over-grown heap in steps, one per full GC.
+                for (int i = 0; i < GC_ROUNDS; i++) {
+                  ChildProcess.run(
+                      List.of(jcmd, Long.toString(pid), "GC.run"), Duration.ofSeconds(30));
+                }
+              } catch (IOException e) {
+                throw new IllegalStateException(
+                    "jcmd GC.run failed for relay process " + pid + ": " + e.getMessage(), e);
+              }
+            });
   }
 
   @Override

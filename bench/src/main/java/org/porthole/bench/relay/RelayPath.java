@@ -7,8 +7,8 @@ import org.porthole.bench.client.Route;
 import org.porthole.bench.report.PathName;
 
 /**
- * One way from the benchmark's clients to the backend, with the processes that relay it (none
- * for direct). Closing stops every process the path started.
+ * One way from the benchmark's clients to the backend, with the processes that relay it (none for
+ * direct). Closing stops every process the path started.
  */
 public interface RelayPath extends AutoCloseable {
   PathName name();
@@ -16,10 +16,15 @@ public interface RelayPath extends AutoCloseable {
   /** How to reach the backend in {@code mode}. */
   Route route(BackendMode mode);
 
-  /** Root process ids whose trees (descendants included) are the relay: measured for CPU and PSS. */
+  /**
+   * Root process ids whose trees (descendants included) are the relay: measured for CPU and PSS.
+   */
   List<Long> relayProcesses();
 
-  /** The relay processes in named groups (e.g. ws-proxy, host agents), for the CPU split in the report. */
+  /**
+   * The relay processes in named groups (e.g. ws-proxy, host agents), for the CPU split in the
+   * report.
+   */
   default Map<String, List<Long>> relayGroups() {
     return relayProcesses().isEmpty() ? Map.of() : Map.of(name().label(), relayProcesses());
   }

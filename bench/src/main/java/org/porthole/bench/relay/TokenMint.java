@@ -13,8 +13,8 @@ import org.porthole.token.TokenSigner;
 
 /**
  * Signs console tokens as the engine does (claims of docs/contracts.md, fresh {@code jti} and
- * session per console, 60 s lifetime). A pool can be signed ahead of a phase so that signing
- * does not compete with the relay during the connection-rate measurement. Thread-safe.
+ * session per console, 60 s lifetime). A pool can be signed ahead of a phase so that signing does
+ * not compete with the relay during the connection-rate measurement. Thread-safe.
  */
 final class TokenMint {
   static final String ISSUER = "porthole-engine";
@@ -34,7 +34,10 @@ final class TokenMint {
     return pooled != null ? pooled : sign(hostId);
   }
 
-  /** Signs {@code count} tokens for {@code hostId} ahead of use (they live 60 s), dropping older ones. */
+  /**
+   * Signs {@code count} tokens for {@code hostId} ahead of use (they live 60 s), dropping older
+   * ones.
+   */
   void presign(String hostId, int count) {
     Queue<String> pool = pool(hostId);
     pool.clear();
@@ -43,9 +46,20 @@ final class TokenMint {
 
   String sign(String hostId) {
     Instant now = Instant.now();
-    return signer.sign(new ConsoleClaims(ISSUER, AUDIENCE, "bench", UUID.randomUUID().toString(),
-        UUID.randomUUID().toString(), hostId, ConsoleClaims.CHANNEL_VNC, now, now, now.plusSeconds(LIFETIME_SECONDS),
-        UUID.randomUUID().toString(), ConsoleClaims.MODE_INTERACTIVE));
+    return signer.sign(
+        new ConsoleClaims(
+            ISSUER,
+            AUDIENCE,
+            "bench",
+            UUID.randomUUID().toString(),
+            UUID.randomUUID().toString(),
+            hostId,
+            ConsoleClaims.CHANNEL_VNC,
+            now,
+            now,
+            now.plusSeconds(LIFETIME_SECONDS),
+            UUID.randomUUID().toString(),
+            ConsoleClaims.MODE_INTERACTIVE));
   }
 
   private Queue<String> pool(String hostId) {

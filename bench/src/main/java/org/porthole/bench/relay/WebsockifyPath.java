@@ -16,8 +16,8 @@ import org.porthole.stack.ChildProcess;
 import org.porthole.stack.Ports;
 
 /**
- * Debian's {@code /usr/bin/websockify}, one instance per backend mode, started exactly as
- * {@code websockify 127.0.0.1:P 127.0.0.1:BACKEND}; clients offer the {@code binary} subprotocol.
+ * Debian's {@code /usr/bin/websockify}, one instance per backend mode, started exactly as {@code
+ * websockify 127.0.0.1:P 127.0.0.1:BACKEND}; clients offer the {@code binary} subprotocol.
  */
 public final class WebsockifyPath implements RelayPath {
   public static final Path BINARY = Path.of("/usr/bin/websockify");
@@ -28,19 +28,28 @@ public final class WebsockifyPath implements RelayPath {
 
   private WebsockifyPath() {}
 
-  /** Starts the three instances; fails with a message saying how to install websockify when it is absent. */
+  /**
+   * Starts the three instances; fails with a message saying how to install websockify when it is
+   * absent.
+   */
   public static WebsockifyPath start(BackendProcess backend, Path logDir) throws IOException {
     if (!Files.isExecutable(BINARY)) {
-      throw new IllegalStateException(BINARY + " is missing: install Debian's websockify (apt-get install websockify)"
-          + " or run ./porthole bench as root, which installs it");
+      throw new IllegalStateException(
+          BINARY
+              + " is missing: install Debian's websockify (apt-get install websockify)"
+              + " or run ./porthole bench as root, which installs it");
     }
     WebsockifyPath path = new WebsockifyPath();
     try {
       for (BackendMode mode : BackendMode.values()) {
         int port = Ports.free();
-        ChildProcess p = ChildProcess.start("websockify-" + mode.name().toLowerCase(java.util.Locale.ROOT),
-            List.of(BINARY.toString(), "127.0.0.1:" + port, "127.0.0.1:" + backend.port(mode)), Map.of(),
-            logDir.resolve("websockify-" + mode.name().toLowerCase(java.util.Locale.ROOT) + ".log"));
+        ChildProcess p =
+            ChildProcess.start(
+                "websockify-" + mode.name().toLowerCase(java.util.Locale.ROOT),
+                List.of(BINARY.toString(), "127.0.0.1:" + port, "127.0.0.1:" + backend.port(mode)),
+                Map.of(),
+                logDir.resolve(
+                    "websockify-" + mode.name().toLowerCase(java.util.Locale.ROOT) + ".log"));
         path.processes.add(p);
         path.ports.put(mode, port);
         Ports.await(port, START_TIMEOUT, p);

@@ -20,7 +20,9 @@ public final class MarkdownTable {
       for (PathName p : PathName.values()) {
         sb.append(" | ").append(number(results.get(m, p)));
       }
-      sb.append(" | ").append(ratio(m.relayOnly() ? OptionalDouble.empty() : results.ratioToDirect(m))).append(" |\n");
+      sb.append(" | ")
+          .append(ratio(m.relayOnly() ? OptionalDouble.empty() : results.ratioToDirect(m)))
+          .append(" |\n");
     }
     return sb.toString();
   }

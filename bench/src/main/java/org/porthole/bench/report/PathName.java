@@ -23,6 +23,7 @@ public enum PathName {
         return p;
       }
     }
-    throw new IllegalArgumentException("unknown path '" + label + "' (direct, websockify, porthole)");
+    throw new IllegalArgumentException(
+        "unknown path '" + label + "' (direct, websockify, porthole)");
   }
 }

@@ -14,19 +14,29 @@ public final class PerformanceDoc {
   public static String render(RunInfo info, Results r) {
     StringBuilder sb = new StringBuilder();
     sb.append("# Console relay performance\n\n");
-    sb.append("Issue 5's benchmark: the same backend (a Java NIO process that speaks like a VNC server: RFB banner,\n"
-        + "then source, sink or echo) reached three ways in one run — `direct` (raw TCP), Debian's `websockify`\n"
-        + "(one `websockify 127.0.0.1:P 127.0.0.1:BACKEND` per backend mode) and `porthole` (WebSocket with a\n"
-        + "valid token → ws-proxy jar → host agent jar in benchmark mode → backend). Run it with\n"
-        + "`./porthole bench` (as root it installs `websockify`); `--quick` runs a short version.\n\n");
+    sb.append(
+        "Issue 5's benchmark: the same backend (a Java NIO process that speaks like a VNC server: RFB banner,\n"
+            + "then source, sink or echo) reached three ways in one run — `direct` (raw TCP), Debian's `websockify`\n"
+            + "(one `websockify 127.0.0.1:P 127.0.0.1:BACKEND` per backend mode) and `porthole` (WebSocket with a\n"
+            + "valid token → ws-proxy jar → host agent jar in benchmark mode → backend). Run it with\n"
+            + "`./porthole bench` (as root it installs `websockify`); `--quick` runs a short version.\n\n");
     sb.append("## Run\n\n");
     sb.append("- date: ").append(info.date()).append('\n');
-    sb.append("- machine: ").append(info.cpus()).append(" CPUs (").append(info.cpuModel()).append("), ")
-        .append(String.format(Locale.ROOT, "%,d", info.memoryMiB())).append(" MiB memory\n");
+    sb.append("- machine: ")
+        .append(info.cpus())
+        .append(" CPUs (")
+        .append(info.cpuModel())
+        .append("), ")
+        .append(String.format(Locale.ROOT, "%,d", info.memoryMiB()))
+        .append(" MiB memory\n");
     sb.append("- JDK: ").append(info.jdk()).append('\n');
     sb.append("- commit: ").append(info.commit()).append('\n');
-    sb.append("- mode: ").append(info.mode()).append("; clients: Netty ").append(info.clientTransport())
-        .append(", one event loop per CPU for every connection; everything on 127.0.0.1, on the same cores\n\n");
+    sb.append("- mode: ")
+        .append(info.mode())
+        .append("; clients: Netty ")
+        .append(info.clientTransport())
+        .append(
+            ", one event loop per CPU for every connection; everything on 127.0.0.1, on the same cores\n\n");
     sb.append("## Results\n\n").append(MarkdownTable.render(r)).append('\n');
     String notes = MarkdownTable.notes(r);
     if (!notes.isEmpty()) {
@@ -38,25 +48,39 @@ public final class PerformanceDoc {
   }
 
   static String targets(Results r) {
-    StringBuilder sb = new StringBuilder("## Targets (issue 5)\n\n| target | measured | verdict |\n|---|---|---|\n");
+    StringBuilder sb =
+        new StringBuilder(
+            "## Targets (issue 5)\n\n| target | measured | verdict |\n|---|---|---|\n");
     for (Target t : Target.issueFive()) {
-      sb.append("| ").append(t.text()).append(" | ").append(t.describe(r)).append(" | ")
-          .append(verdict(t.judge(r))).append(" |\n");
+      sb.append("| ")
+          .append(t.text())
+          .append(" | ")
+          .append(t.describe(r))
+          .append(" | ")
+          .append(verdict(t.judge(r)))
+          .append(" |\n");
     }
-    sb.append("| proxy's and agent's sockets, threads and memory return to baseline after a run | "
-        + "not measured here (a test in the services asserts it) | — |\n\n");
+    sb.append(
+        "| proxy's and agent's sockets, threads and memory return to baseline after a run | "
+            + "not measured here (a test in the services asserts it) | — |\n\n");
     return sb.toString();
   }
 
   static String bounds(Results r, double connectSeconds) {
     StringBuilder sb = new StringBuilder("## What bounds each miss\n\n");
-    List<Target> missed = Target.issueFive().stream().filter(t -> t.judge(r) == Target.Verdict.MISSED).toList();
+    List<Target> missed =
+        Target.issueFive().stream().filter(t -> t.judge(r) == Target.Verdict.MISSED).toList();
     if (missed.isEmpty()) {
       return sb.append("No target was missed in this run.\n").toString();
     }
     for (Target t : missed) {
-      sb.append("- **").append(t.text()).append("** (").append(t.describe(r)).append("): ")
-          .append(evidence(t.metric(), r, connectSeconds)).append('\n');
+      sb.append("- **")
+          .append(t.text())
+          .append("** (")
+          .append(t.describe(r))
+          .append("): ")
+          .append(evidence(t.metric(), r, connectSeconds))
+          .append('\n');
     }
     return sb.toString();
   }
@@ -67,16 +91,25 @@ public final class PerformanceDoc {
     OptionalDouble used = r.get(cpu, PathName.PORTHOLE);
     OptionalDouble wsUsed = r.get(cpu, PathName.WEBSOCKIFY);
     StringBuilder sb = new StringBuilder();
-    used.ifPresent(v -> sb.append(String.format(Locale.ROOT, "Porthole's relay processes used %.2f s of CPU in this "
-        + "phase", v)));
+    used.ifPresent(
+        v ->
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "Porthole's relay processes used %.2f s of CPU in this " + "phase",
+                    v)));
     wsUsed.ifPresent(v -> sb.append(String.format(Locale.ROOT, " (websockify: %.2f s)", v)));
     if (metric == Metric.CONNECT_RATE) {
       OptionalDouble rate = r.get(Metric.CONNECT_RATE, PathName.PORTHOLE);
       if (used.isPresent() && rate.isPresent() && rate.getAsDouble() > 0) {
         // The phase's CPU includes its warm-up, which ran at a lower rate (JIT): an upper bound.
-        sb.append(String.format(Locale.ROOT, "; that is at most %.2f ms of relay CPU per console (the phase's CPU over"
-            + " %.0f s of warm-up and measurement at the measured rate)", 1000 * used.getAsDouble()
-            / (rate.getAsDouble() * connectSeconds), connectSeconds));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "; that is at most %.2f ms of relay CPU per console (the phase's CPU over"
+                    + " %.0f s of warm-up and measurement at the measured rate)",
+                1000 * used.getAsDouble() / (rate.getAsDouble() * connectSeconds),
+                connectSeconds));
       }
     }
     if (sb.length() == 0) {

@@ -8,17 +8,21 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * Every number of one benchmark run, by metric and path, plus free-text notes per path (idle
- * levels reached, failures). Written by the run's single controlling thread, read by the report.
+ * Every number of one benchmark run, by metric and path, plus free-text notes per path (idle levels
+ * reached, failures). Written by the run's single controlling thread, read by the report.
  */
 public final class Results {
   private final Map<Metric, Map<PathName, Double>> values = new EnumMap<>(Metric.class);
   private final Map<PathName, List<String>> notes = new EnumMap<>(PathName.class);
 
-  /** Records {@code value}; NaN and infinities are refused (a failed measurement is a note, not a number). */
+  /**
+   * Records {@code value}; NaN and infinities are refused (a failed measurement is a note, not a
+   * number).
+   */
   public void put(Metric metric, PathName path, double value) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException(metric.label() + " for " + path.label() + " is not a number: " + value);
+      throw new IllegalArgumentException(
+          metric.label() + " for " + path.label() + " is not a number: " + value);
     }
     values.computeIfAbsent(metric, m -> new EnumMap<>(PathName.class)).put(path, value);
   }

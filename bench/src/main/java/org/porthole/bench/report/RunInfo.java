@@ -9,15 +9,30 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Where and when a run happened: date, machine, JDK, commit, and how it was run. */
-public record RunInfo(Instant date, int cpus, String cpuModel, long memoryMiB, String jdk, String commit,
-    String mode, String clientTransport, double connectSeconds) {
+public record RunInfo(
+    Instant date,
+    int cpus,
+    String cpuModel,
+    long memoryMiB,
+    String jdk,
+    String commit,
+    String mode,
+    String clientTransport,
+    double connectSeconds) {
 
   /** Reads the machine from {@code /proc}, the commit from git in {@code repo}. */
-  public static RunInfo collect(Path repo, String mode, String clientTransport, double connectSeconds) {
-    return new RunInfo(Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
-        cpuModel(read(Path.of("/proc/cpuinfo"))), memTotalMiB(read(Path.of("/proc/meminfo"))),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"), commit(repo), mode,
-        clientTransport, connectSeconds);
+  public static RunInfo collect(
+      Path repo, String mode, String clientTransport, double connectSeconds) {
+    return new RunInfo(
+        Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        Runtime.getRuntime().availableProcessors(),
+        cpuModel(read(Path.of("/proc/cpuinfo"))),
+        memTotalMiB(read(Path.of("/proc/meminfo"))),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+        commit(repo),
+        mode,
+        clientTransport,
+        connectSeconds);
   }
 
   /** The first {@code model name} of {@code /proc/cpuinfo}, or "unknown". */
@@ -64,7 +79,9 @@ public record RunInfo(Instant date, int cpus, String cpuModel, long memoryMiB, S
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .trim();
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
         return "";
       }

@@ -23,7 +23,8 @@ class LatencySummaryTest {
 
   @Test
   void emptyHistogramGivesZeros() {
-    assertThat(LatencySummary.of(LatencySummary.newHistogram())).isEqualTo(new LatencySummary(0, 0, 0, 0));
+    assertThat(LatencySummary.of(LatencySummary.newHistogram()))
+        .isEqualTo(new LatencySummary(0, 0, 0, 0));
   }
 
   @Test

@@ -27,6 +27,7 @@ class MemoryGuardTest {
 
   @Test
   void readsThisMachine() {
-    assertThat(MemoryGuard.field("MemTotal:       24683616 kB\n", "MemTotal:")).isEqualTo(24_683_616);
+    assertThat(MemoryGuard.field("MemTotal:       24683616 kB\n", "MemTotal:"))
+        .isEqualTo(24_683_616);
   }
 }

@@ -9,25 +9,29 @@ class ProcStatsTest {
 
   @Test
   void readsPssFromSmapsRollup() {
-    String rollup = "55d0c0000000-7ffd3b7fe000 ---p 00000000 00:00 0  [rollup]\n"
-        + "Rss:              123456 kB\nPss:               98765 kB\nPss_Anon:          80000 kB\n";
+    String rollup =
+        "55d0c0000000-7ffd3b7fe000 ---p 00000000 00:00 0  [rollup]\n"
+            + "Rss:              123456 kB\nPss:               98765 kB\nPss_Anon:          80000 kB\n";
     assertThat(ProcStats.parsePssKiB(rollup)).isEqualTo(98765);
   }
 
   @Test
   void refusesRollupWithoutPss() {
-    assertThatThrownBy(() -> ProcStats.parsePssKiB("Rss: 1 kB\n")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> ProcStats.parsePssKiB("Rss: 1 kB\n"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no Pss");
   }
 
   @Test
   void refusesPssLineInAnotherUnit() {
-    assertThatThrownBy(() -> ProcStats.parsePssKiB("Pss: 12 MB\n")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ProcStats.parsePssKiB("Pss: 12 MB\n"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void sumsUserSystemAndReapedChildrenTicks() {
-    String stat = "4242 (java) S 1 4242 4242 0 -1 4194560 100 0 0 0 150 50 7 3 20 0 30 0 500 1000 200";
+    String stat =
+        "4242 (java) S 1 4242 4242 0 -1 4194560 100 0 0 0 150 50 7 3 20 0 30 0 500 1000 200";
     assertThat(ProcStats.parseCpuTicks(stat)).isEqualTo(150 + 50 + 7 + 3);
   }
 
@@ -39,13 +43,15 @@ class ProcStatsTest {
 
   @Test
   void refusesTruncatedStatLine() {
-    assertThatThrownBy(() -> ProcStats.parseCpuTicks("1 (a) S 1 2 3")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> ProcStats.parseCpuTicks("1 (a) S 1 2 3"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fields");
   }
 
   @Test
   void refusesStatLineWithoutCommand() {
-    assertThatThrownBy(() -> ProcStats.parseCpuTicks("garbage")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ProcStats.parseCpuTicks("garbage"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -13,7 +13,8 @@ class MarkdownTableTest {
     String table = MarkdownTable.render(new Results());
     String[] lines = table.split("\n");
     assertThat(lines).hasSize(2 + Metric.values().length);
-    assertThat(lines[0]).isEqualTo("| metric | unit | direct | websockify | porthole | porthole/direct |");
+    assertThat(lines[0])
+        .isEqualTo("| metric | unit | direct | websockify | porthole | porthole/direct |");
     for (Metric m : Metric.values()) {
       assertThat(table).contains("| " + m.label() + " | " + m.unit() + " |");
     }
@@ -26,7 +27,8 @@ class MarkdownTableTest {
     r.put(Metric.BULK_1, PathName.WEBSOCKIFY, 1200.4);
     r.put(Metric.BULK_1, PathName.PORTHOLE, 1500);
     String row = line(MarkdownTable.render(r), Metric.BULK_1);
-    assertThat(row).isEqualTo("| bulk server→client, 1 connection | MB/s | 2,000 | 1,200 | 1,500 | 0.75× |");
+    assertThat(row)
+        .isEqualTo("| bulk server→client, 1 connection | MB/s | 2,000 | 1,200 | 1,500 | 0.75× |");
   }
 
   @Test
@@ -58,7 +60,8 @@ class MarkdownTableTest {
   void refusesNotANumber() {
     Results r = new Results();
     assertThatThrownBy(() -> r.put(Metric.BULK_1, PathName.DIRECT, Double.NaN))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bulk");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bulk");
     assertThatThrownBy(() -> r.put(Metric.BULK_1, PathName.DIRECT, Double.POSITIVE_INFINITY))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -52,7 +52,15 @@ class TargetTest {
 
   @Test
   void coversEveryMeasurableTargetOfIssueFive() {
-    assertThat(Target.issueFive()).extracting(Target::metric).containsExactly(Metric.BULK_1, Metric.BULK_16,
-        Metric.RTT_PACED_P50, Metric.RTT_PACED_P99, Metric.CONNECT_RATE, Metric.IDLE_HELD, Metric.IDLE_MEMORY);
+    assertThat(Target.issueFive())
+        .extracting(Target::metric)
+        .containsExactly(
+            Metric.BULK_1,
+            Metric.BULK_16,
+            Metric.RTT_PACED_P50,
+            Metric.RTT_PACED_P99,
+            Metric.CONNECT_RATE,
+            Metric.IDLE_HELD,
+            Metric.IDLE_MEMORY);
   }
 }

@@ -21,110 +21,121 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The engine's JWKS fetched over HTTP ({@code porthole.jwks.url}): https, or http on a loopback
- * address only ({@link JwksLocation}). Loaded lazily on the first
- * {@link #find}; {@link #refresh()} fetches at most once per 10 s, whatever the callers do, and a
- * failed fetch keeps the last good key set, so a short engine outage does not refuse tokens signed
- * with known keys. Each fetch has a 3 s deadline and a 64 KiB response cap.
+ * address only ({@link JwksLocation}). Loaded lazily on the first {@link #find}; {@link #refresh()}
+ * fetches at most once per 10 s, whatever the callers do, and a failed fetch keeps the last good
+ * key set, so a short engine outage does not refuse tokens signed with known keys. Each fetch has a
+ * 3 s deadline and a 64 KiB response cap.
  *
  * <p>Threading: {@link #find} is lock-free once keys are loaded; fetches are serialized by the
  * instance lock.
  */
 public final class HttpJwksKeys implements VerificationKeys {
 
-    /** Minimum time between two fetches. */
-    public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(10);
-    /** Connect and whole-exchange deadline of one fetch. */
-    public static final Duration TIMEOUT = Duration.ofSeconds(3);
-    /** Largest response accepted. */
-    public static final int MAX_RESPONSE_BYTES = 64 * 1024;
+  /** Minimum time between two fetches. */
+  public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(10);
 
-    private static final System.Logger LOG = System.getLogger(HttpJwksKeys.class.getName());
+  /** Connect and whole-exchange deadline of one fetch. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    /** Fetches the JWKS document; replaceable in tests. */
-    interface Fetcher {
-        String fetch() throws IOException, InterruptedException;
+  /** Largest response accepted. */
+  public static final int MAX_RESPONSE_BYTES = 64 * 1024;
+
+  private static final System.Logger LOG = System.getLogger(HttpJwksKeys.class.getName());
+
+  /** Fetches the JWKS document; replaceable in tests. */
+  interface Fetcher {
+    String fetch() throws IOException, InterruptedException;
+  }
+
+  private final Clock clock;
+  private final Fetcher fetcher;
+  private final String source;
+  private volatile Map<String, PublicKey> keys;
+  private Instant lastAttempt;
+
+  /**
+   * Keys from {@code jwksUrl}, with {@code clock} driving the refresh rate limit.
+   *
+   * @throws IllegalArgumentException when {@code jwksUrl} is not https, or http off loopback
+   */
+  public HttpJwksKeys(URI jwksUrl, Clock clock) {
+    this(clock, httpFetcher(jwksUrl), jwksUrl.toString());
+  }
+
+  HttpJwksKeys(Clock clock, Fetcher fetcher, String source) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    this.source = source;
+  }
+
+  @Override
+  public Optional<PublicKey> find(String kid) {
+    if (keys == null) {
+      refresh();
     }
-
-    private final Clock clock;
-    private final Fetcher fetcher;
-    private final String source;
-    private volatile Map<String, PublicKey> keys;
-    private Instant lastAttempt;
-
-    /**
-     * Keys from {@code jwksUrl}, with {@code clock} driving the refresh rate limit.
-     *
-     * @throws IllegalArgumentException when {@code jwksUrl} is not https, or http off loopback
-     */
-    public HttpJwksKeys(URI jwksUrl, Clock clock) {
-        this(clock, httpFetcher(jwksUrl), jwksUrl.toString());
+    Map<String, PublicKey> current = keys;
+    if (current == null || kid == null) {
+      return Optional.empty();
     }
+    return Optional.ofNullable(current.get(kid));
+  }
 
-    HttpJwksKeys(Clock clock, Fetcher fetcher, String source) {
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
-        this.source = source;
+  @Override
+  public synchronized boolean refresh() {
+    Instant now = clock.instant();
+    if (lastAttempt != null && now.isBefore(lastAttempt.plus(MIN_REFRESH_INTERVAL))) {
+      return false;
     }
+    lastAttempt = now;
+    try {
+      keys = Jwks.parse(fetcher.fetch());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.log(Level.WARNING, "JWKS fetch from {0} interrupted; keeping the last key set", source);
+    } catch (IOException | TokenRejectedException | RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "JWKS fetch from {0} failed ({1}); keeping the last key set",
+          source,
+          e.getMessage());
+    }
+    return false;
+  }
 
-    @Override
-    public Optional<PublicKey> find(String kid) {
-        if (keys == null) {
-            refresh();
-        }
-        Map<String, PublicKey> current = keys;
-        if (current == null || kid == null) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(current.get(kid));
-    }
+  private static Fetcher httpFetcher(URI jwksUrl) {
+    JwksLocation.require(jwksUrl);
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(jwksUrl)
+            .timeout(TIMEOUT)
+            .header("Accept", "application/json")
+            .GET()
+            .build();
+    return () -> fetch(client, request);
+  }
 
-    @Override
-    public synchronized boolean refresh() {
-        Instant now = clock.instant();
-        if (lastAttempt != null && now.isBefore(lastAttempt.plus(MIN_REFRESH_INTERVAL))) {
-            return false;
-        }
-        lastAttempt = now;
-        try {
-            keys = Jwks.parse(fetcher.fetch());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.log(Level.WARNING, "JWKS fetch from {0} interrupted; keeping the last key set", source);
-        } catch (IOException | TokenRejectedException | RuntimeException e) {
-            LOG.log(Level.WARNING, "JWKS fetch from {0} failed ({1}); keeping the last key set", source,
-                    e.getMessage());
-        }
-        return false;
+  private static String fetch(HttpClient client, HttpRequest request)
+      throws IOException, InterruptedException {
+    CompletableFuture<HttpResponse<byte[]>> pending =
+        client.sendAsync(request, info -> new CappedBody(MAX_RESPONSE_BYTES));
+    HttpResponse<byte[]> response;
+    try {
+      response = pending.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      throw new IOException("no complete answer within " + TIMEOUT.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new IOException(cause == null ? "request failed" : cause.getMessage(), cause);
     }
-
-    private static Fetcher httpFetcher(URI jwksUrl) {
-        JwksLocation.require(jwksUrl);
-        HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        HttpRequest request = HttpRequest.newBuilder(jwksUrl).timeout(TIMEOUT)
-                .header("Accept", "application/json").GET().build();
-        return () -> fetch(client, request);
+    if (response.statusCode() != 200) {
+      throw new IOException("HTTP " + response.statusCode());
     }
-
-    private static String fetch(HttpClient client, HttpRequest request) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> pending =
-                client.sendAsync(request, info -> new CappedBody(MAX_RESPONSE_BYTES));
-        HttpResponse<byte[]> response;
-        try {
-            response = pending.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw new IOException("no complete answer within " + TIMEOUT.toSeconds() + " s");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw new IOException(cause == null ? "request failed" : cause.getMessage(), cause);
-        }
-        if (response.statusCode() != 200) {
-            throw new IOException("HTTP " + response.statusCode());
-        }
-        return new String(response.body(), StandardCharsets.UTF_8);
-    }
+    return new String(response.body(), StandardCharsets.UTF_8);
+  }
 }

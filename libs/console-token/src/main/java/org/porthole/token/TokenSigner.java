@@ -14,99 +14,109 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
  * Signs console tokens as compact JWS with Ed25519 ({@code alg} {@code EdDSA}). Refuses claims a
- * verifier would refuse (missing values, lifetime over 120 s) so a bug shows at the issuer, not
- * as a mysterious rejection at the proxy. Thread-safe: a new signer per call
- * (BouncyCastle's Ed25519, falling back to the JDK's for keys it cannot unwrap).
+ * verifier would refuse (missing values, lifetime over 120 s) so a bug shows at the issuer, not as
+ * a mysterious rejection at the proxy. Thread-safe: a new signer per call (BouncyCastle's Ed25519,
+ * falling back to the JDK's for keys it cannot unwrap).
  */
 public final class TokenSigner {
 
-    private final Ed25519Key key;
-    private final String encodedHeader;
-    /** BouncyCastle form of the key; null when its PKCS#8 encoding is not the plain v1 form (JDK fallback). */
-    private final Ed25519PrivateKeyParameters rawKey;
+  private final Ed25519Key key;
+  private final String encodedHeader;
 
-    public TokenSigner(Ed25519Key key) {
-        this.key = Objects.requireNonNull(key, "key");
-        ObjectNode header = TokenJson.MAPPER.createObjectNode();
-        header.put("alg", ALG);
-        header.put("kid", key.kid());
-        header.put("typ", TYP);
-        this.rawKey = Ed25519Raw.privateKey(key.privateKey()).orElse(null);
-        this.encodedHeader = Base64Url.encode(TokenJson.write(header).getBytes(StandardCharsets.UTF_8));
-    }
+  /**
+   * BouncyCastle form of the key; null when its PKCS#8 encoding is not the plain v1 form (JDK
+   * fallback).
+   */
+  private final Ed25519PrivateKeyParameters rawKey;
 
-    /** The key id this signer puts in the header. */
-    public String kid() {
-        return key.kid();
-    }
+  public TokenSigner(Ed25519Key key) {
+    this.key = Objects.requireNonNull(key, "key");
+    ObjectNode header = TokenJson.MAPPER.createObjectNode();
+    header.put("alg", ALG);
+    header.put("kid", key.kid());
+    header.put("typ", TYP);
+    this.rawKey = Ed25519Raw.privateKey(key.privateKey()).orElse(null);
+    this.encodedHeader = Base64Url.encode(TokenJson.write(header).getBytes(StandardCharsets.UTF_8));
+  }
 
-    /**
-     * The compact JWS for {@code claims}.
-     *
-     * @throws IllegalArgumentException when a claim is missing or blank, or the lifetime
-     *                                  ({@code exp - iat}) is not in (0, 120] seconds
-     */
-    public String sign(ConsoleClaims claims) {
-        Objects.requireNonNull(claims, "claims");
-        ObjectNode payload = TokenJson.MAPPER.createObjectNode();
-        payload.put(ISS, required(ISS, claims.issuer()));
-        payload.put(AUD, required(AUD, claims.audience()));
-        payload.put(SUB, required(SUB, claims.subject()));
-        payload.put(SID, required(SID, claims.sessionId()));
-        payload.put(VM, required(VM, claims.vmUuid()));
-        payload.put(HOST, required(HOST, claims.hostId()));
-        payload.put(CH, required(CH, claims.channel()));
-        payload.put(IAT, seconds(IAT, claims.issuedAt()));
-        payload.put(NBF, seconds(NBF, claims.notBefore()));
-        payload.put(EXP, seconds(EXP, claims.expiresAt()));
-        payload.put(JTI, required(JTI, claims.tokenId()));
-        if (!ConsoleClaims.knownMode(claims.mode())) {
-            throw new IllegalArgumentException("claim mode must be interactive or view");
-        }
-        payload.put(MODE, claims.mode());
-        Duration lifetime = Duration.ofSeconds(payload.get(EXP).asLong() - payload.get(IAT).asLong());
-        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
-            throw new IllegalArgumentException("token lifetime must be 1.." + MAX_LIFETIME.toSeconds()
-                    + " s, was " + lifetime.toSeconds() + " s");
-        }
-        String signingInput = encodedHeader + "."
-                + Base64Url.encode(TokenJson.write(payload).getBytes(StandardCharsets.UTF_8));
-        return signingInput + "." + Base64Url.encode(signature(signingInput));
-    }
+  /** The key id this signer puts in the header. */
+  public String kid() {
+    return key.kid();
+  }
 
-    private byte[] signature(String signingInput) {
-        byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
-        if (rawKey != null) {
-            Ed25519Signer signer = new Ed25519Signer();
-            signer.init(true, rawKey);
-            signer.update(input, 0, input.length);
-            return signer.generateSignature();
-        }
-        try {
-            Signature signature = Signature.getInstance(Ed25519Key.ALGORITHM);
-            signature.initSign(key.privateKey());
-            signature.update(input);
-            return signature.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 signing failed for kid " + key.kid(), e);
-        }
+  /**
+   * The compact JWS for {@code claims}.
+   *
+   * @throws IllegalArgumentException when a claim is missing or blank, or the lifetime ({@code exp
+   *     - iat}) is not in (0, 120] seconds
+   */
+  public String sign(ConsoleClaims claims) {
+    Objects.requireNonNull(claims, "claims");
+    ObjectNode payload = TokenJson.MAPPER.createObjectNode();
+    payload.put(ISS, required(ISS, claims.issuer()));
+    payload.put(AUD, required(AUD, claims.audience()));
+    payload.put(SUB, required(SUB, claims.subject()));
+    payload.put(SID, required(SID, claims.sessionId()));
+    payload.put(VM, required(VM, claims.vmUuid()));
+    payload.put(HOST, required(HOST, claims.hostId()));
+    payload.put(CH, required(CH, claims.channel()));
+    payload.put(IAT, seconds(IAT, claims.issuedAt()));
+    payload.put(NBF, seconds(NBF, claims.notBefore()));
+    payload.put(EXP, seconds(EXP, claims.expiresAt()));
+    payload.put(JTI, required(JTI, claims.tokenId()));
+    if (!ConsoleClaims.knownMode(claims.mode())) {
+      throw new IllegalArgumentException("claim mode must be interactive or view");
     }
+    payload.put(MODE, claims.mode());
+    Duration lifetime = Duration.ofSeconds(payload.get(EXP).asLong() - payload.get(IAT).asLong());
+    if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
+      throw new IllegalArgumentException(
+          "token lifetime must be 1.."
+              + MAX_LIFETIME.toSeconds()
+              + " s, was "
+              + lifetime.toSeconds()
+              + " s");
+    }
+    String signingInput =
+        encodedHeader
+            + "."
+            + Base64Url.encode(TokenJson.write(payload).getBytes(StandardCharsets.UTF_8));
+    return signingInput + "." + Base64Url.encode(signature(signingInput));
+  }
 
-    private static String required(String claim, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("claim " + claim + " is required");
-        }
-        return value;
+  private byte[] signature(String signingInput) {
+    byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
+    if (rawKey != null) {
+      Ed25519Signer signer = new Ed25519Signer();
+      signer.init(true, rawKey);
+      signer.update(input, 0, input.length);
+      return signer.generateSignature();
     }
+    try {
+      Signature signature = Signature.getInstance(Ed25519Key.ALGORITHM);
+      signature.initSign(key.privateKey());
+      signature.update(input);
+      return signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 signing failed for kid " + key.kid(), e);
+    }
+  }
 
-    private static long seconds(String claim, Instant value) {
-        if (value == null) {
-            throw new IllegalArgumentException("claim " + claim + " is required");
-        }
-        long seconds = value.getEpochSecond();
-        if (seconds < 0 || seconds > MAX_EPOCH_SECONDS) {
-            throw new IllegalArgumentException("claim " + claim + " is out of range");
-        }
-        return seconds;
+  private static String required(String claim, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("claim " + claim + " is required");
     }
+    return value;
+  }
+
+  private static long seconds(String claim, Instant value) {
+    if (value == null) {
+      throw new IllegalArgumentException("claim " + claim + " is required");
+    }
+    long seconds = value.getEpochSecond();
+    if (seconds < 0 || seconds > MAX_EPOCH_SECONDS) {
+      throw new IllegalArgumentException("claim " + claim + " is out of range");
+    }
+    return seconds;
+  }
 }

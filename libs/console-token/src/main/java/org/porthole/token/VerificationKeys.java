@@ -9,13 +9,13 @@ import java.util.Optional;
  */
 public interface VerificationKeys {
 
-    /** The key for {@code kid}, if known now. */
-    Optional<PublicKey> find(String kid);
+  /** The key for {@code kid}, if known now. */
+  Optional<PublicKey> find(String kid);
 
-    /**
-     * Asks for a fresher key set (e.g. after an unknown {@code kid}); implementations rate-limit.
-     *
-     * @return true when a new key set was loaded
-     */
-    boolean refresh();
+  /**
+   * Asks for a fresher key set (e.g. after an unknown {@code kid}); implementations rate-limit.
+   *
+   * @return true when a new key set was loaded
+   */
+  boolean refresh();
 }

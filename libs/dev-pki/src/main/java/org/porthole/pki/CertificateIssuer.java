@@ -41,101 +41,131 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 final class CertificateIssuer {
 
-    static final Duration CA_VALIDITY = Duration.ofDays(3650);
-    static final Duration LEAF_VALIDITY = Duration.ofDays(365);
-    /** Backdating of notBefore, so peers with a slightly slow clock accept a fresh certificate. */
-    private static final Duration BACKDATE = Duration.ofHours(1);
-    private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final SecureRandom RANDOM = new SecureRandom();
+  static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  static final Duration LEAF_VALIDITY = Duration.ofDays(365);
 
-    private CertificateIssuer() {
-    }
+  /** Backdating of notBefore, so peers with a slightly slow clock accept a fresh certificate. */
+  private static final Duration BACKDATE = Duration.ofHours(1);
 
-    static KeyPair newKeyPair() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-        return generator.generateKeyPair();
-    }
+  private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A self-signed CA certificate that may issue end-entity certificates only. */
-    static X509Certificate selfSignedCa(KeyPair ca, Instant now) throws GeneralSecurityException {
-        X500Name name = new X500Name("CN=Porthole development CA,O=Porthole");
-        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-        try {
-            X509v3CertificateBuilder builder = builder(name, name, ca.getPublic(), now, CA_VALIDITY)
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
-            return sign(builder, ca.getPrivate());
-        } catch (CertIOException e) {
-            throw new GeneralSecurityException("cannot build CA certificate", e);
-        }
-    }
+  private CertificateIssuer() {}
 
-    /**
-     * A service certificate for {@code identity}: extended key usage serverAuth and/or clientAuth as
-     * its role acts, and subject alternative names holding its role URI and, for a host agent, the
-     * host part of its host id (the name clients verify when they dial it).
-     */
-    static X509Certificate leaf(ServiceIdentity identity, PublicKey subjectKey, X509Certificate caCert,
-            PrivateKey caKey, Instant now) throws GeneralSecurityException {
-        X500Name subject = new X500NameBuilder()
-                .addRDN(BCStyle.CN, identity.toString()).addRDN(BCStyle.O, "Porthole").build();
-        X500Name issuer = X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded());
-        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-        try {
-            X509v3CertificateBuilder builder = builder(issuer, subject, subjectKey, now, LEAF_VALIDITY)
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes(identity)))
-                    .addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames(identity))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
-                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-            return sign(builder, caKey);
-        } catch (CertIOException e) {
-            throw new GeneralSecurityException("cannot build certificate for " + identity, e);
-        }
-    }
+  static KeyPair newKeyPair() throws GeneralSecurityException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+    return generator.generateKeyPair();
+  }
 
-    private static KeyPurposeId[] purposes(ServiceIdentity identity) {
-        List<KeyPurposeId> purposes = new ArrayList<>();
-        if (identity.role().server()) {
-            purposes.add(KeyPurposeId.id_kp_serverAuth);
-        }
-        if (identity.role().client()) {
-            purposes.add(KeyPurposeId.id_kp_clientAuth);
-        }
-        return purposes.toArray(new KeyPurposeId[0]);
+  /** A self-signed CA certificate that may issue end-entity certificates only. */
+  static X509Certificate selfSignedCa(KeyPair ca, Instant now) throws GeneralSecurityException {
+    X500Name name = new X500Name("CN=Porthole development CA,O=Porthole");
+    JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+    try {
+      X509v3CertificateBuilder builder =
+          builder(name, name, ca.getPublic(), now, CA_VALIDITY)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+              .addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  ext.createSubjectKeyIdentifier(ca.getPublic()));
+      return sign(builder, ca.getPrivate());
+    } catch (CertIOException e) {
+      throw new GeneralSecurityException("cannot build CA certificate", e);
     }
+  }
 
-    /** The role URI, and for a host agent the host part of its host id as a DNS name or IP address. */
-    static GeneralNames subjectAlternativeNames(ServiceIdentity identity) {
-        List<GeneralName> names = new ArrayList<>();
-        names.add(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri()));
-        String host = identity.host();
-        if (!host.isEmpty()) {
-            boolean ip = host.contains(":") || IPV4.matcher(host).matches();
-            names.add(ip ? new GeneralName(GeneralName.iPAddress, host)
-                    : new GeneralName(GeneralName.dNSName, host.toLowerCase(Locale.ROOT)));
-        }
-        return new GeneralNames(names.toArray(new GeneralName[0]));
+  /**
+   * A service certificate for {@code identity}: extended key usage serverAuth and/or clientAuth as
+   * its role acts, and subject alternative names holding its role URI and, for a host agent, the
+   * host part of its host id (the name clients verify when they dial it).
+   */
+  static X509Certificate leaf(
+      ServiceIdentity identity,
+      PublicKey subjectKey,
+      X509Certificate caCert,
+      PrivateKey caKey,
+      Instant now)
+      throws GeneralSecurityException {
+    X500Name subject =
+        new X500NameBuilder()
+            .addRDN(BCStyle.CN, identity.toString())
+            .addRDN(BCStyle.O, "Porthole")
+            .build();
+    X500Name issuer = X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded());
+    JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+    try {
+      X509v3CertificateBuilder builder =
+          builder(issuer, subject, subjectKey, now, LEAF_VALIDITY)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(
+                  Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes(identity)))
+              .addExtension(
+                  Extension.subjectAlternativeName, false, subjectAlternativeNames(identity))
+              .addExtension(
+                  Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
+              .addExtension(
+                  Extension.authorityKeyIdentifier,
+                  false,
+                  ext.createAuthorityKeyIdentifier(caCert));
+      return sign(builder, caKey);
+    } catch (CertIOException e) {
+      throw new GeneralSecurityException("cannot build certificate for " + identity, e);
     }
+  }
 
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Instant now,
-            Duration validity) {
-        BigInteger serial = new BigInteger(127, RANDOM).add(BigInteger.ONE);
-        return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(now.minus(BACKDATE)),
-                Date.from(now.plus(validity)), subject, key);
+  private static KeyPurposeId[] purposes(ServiceIdentity identity) {
+    List<KeyPurposeId> purposes = new ArrayList<>();
+    if (identity.role().server()) {
+      purposes.add(KeyPurposeId.id_kp_serverAuth);
     }
+    if (identity.role().client()) {
+      purposes.add(KeyPurposeId.id_kp_clientAuth);
+    }
+    return purposes.toArray(new KeyPurposeId[0]);
+  }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
-            throws GeneralSecurityException {
-        try {
-            ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(key);
-            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-        } catch (OperatorCreationException e) {
-            throw new GeneralSecurityException("cannot create " + SIGNATURE_ALGORITHM + " signer", e);
-        }
+  /**
+   * The role URI, and for a host agent the host part of its host id as a DNS name or IP address.
+   */
+  static GeneralNames subjectAlternativeNames(ServiceIdentity identity) {
+    List<GeneralName> names = new ArrayList<>();
+    names.add(new GeneralName(GeneralName.uniformResourceIdentifier, identity.uri()));
+    String host = identity.host();
+    if (!host.isEmpty()) {
+      boolean ip = host.contains(":") || IPV4.matcher(host).matches();
+      names.add(
+          ip
+              ? new GeneralName(GeneralName.iPAddress, host)
+              : new GeneralName(GeneralName.dNSName, host.toLowerCase(Locale.ROOT)));
     }
+    return new GeneralNames(names.toArray(new GeneralName[0]));
+  }
+
+  private static X509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, PublicKey key, Instant now, Duration validity) {
+    BigInteger serial = new BigInteger(127, RANDOM).add(BigInteger.ONE);
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        serial,
+        Date.from(now.minus(BACKDATE)),
+        Date.from(now.plus(validity)),
+        subject,
+        key);
+  }
+
+  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+      throws GeneralSecurityException {
+    try {
+      ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(key);
+      return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    } catch (OperatorCreationException e) {
+      throw new GeneralSecurityException("cannot create " + SIGNATURE_ALGORITHM + " signer", e);
+    }
+  }
 }

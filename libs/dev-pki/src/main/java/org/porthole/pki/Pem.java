@@ -20,68 +20,74 @@ import java.util.Base64;
 /** PEM files of the development PKI: X.509 certificates and PKCS#8 EC keys, written atomically. */
 final class Pem {
 
-    private static final String KEY_BEGIN = "-----BEGIN PRIVATE KEY-----";
-    private static final String KEY_END = "-----END PRIVATE KEY-----";
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final String KEY_BEGIN = "-----BEGIN PRIVATE KEY-----";
+  private static final String KEY_END = "-----END PRIVATE KEY-----";
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
-    private Pem() {
-    }
+  private Pem() {}
 
-    static String certificate(X509Certificate cert) throws GeneralSecurityException {
-        return block("CERTIFICATE", cert.getEncoded());
-    }
+  static String certificate(X509Certificate cert) throws GeneralSecurityException {
+    return block("CERTIFICATE", cert.getEncoded());
+  }
 
-    static String privateKey(PrivateKey key) {
-        return block("PRIVATE KEY", key.getEncoded());
-    }
+  static String privateKey(PrivateKey key) {
+    return block("PRIVATE KEY", key.getEncoded());
+  }
 
-    static X509Certificate readCertificate(Path file) throws IOException, GeneralSecurityException {
-        byte[] bytes = Files.readAllBytes(file);
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(bytes));
-    }
+  static X509Certificate readCertificate(Path file) throws IOException, GeneralSecurityException {
+    byte[] bytes = Files.readAllBytes(file);
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(bytes));
+  }
 
-    static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII);
-        int begin = text.indexOf(KEY_BEGIN);
-        int end = text.indexOf(KEY_END);
-        if (begin < 0 || end < begin) {
-            throw new GeneralSecurityException("not a PKCS#8 PEM private key: " + file);
-        }
-        String body = text.substring(begin + KEY_BEGIN.length(), end);
-        byte[] der = Base64.getMimeDecoder().decode(body);
-        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+  static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
+    String text = Files.readString(file, StandardCharsets.US_ASCII);
+    int begin = text.indexOf(KEY_BEGIN);
+    int end = text.indexOf(KEY_END);
+    if (begin < 0 || end < begin) {
+      throw new GeneralSecurityException("not a PKCS#8 PEM private key: " + file);
     }
+    String body = text.substring(begin + KEY_BEGIN.length(), end);
+    byte[] der = Base64.getMimeDecoder().decode(body);
+    return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+  }
 
-    /**
-     * Writes {@code content} to {@code file} through a temporary file in the same directory, created
-     * with {@code permissions} (e.g. {@code rw-------}) before any byte is written, then moved into
-     * place atomically so a reader never sees half a file.
-     */
-    static void writeAtomically(Path file, String content, String permissions) throws IOException {
-        Path dir = file.getParent();
-        Path temp = POSIX
-                ? Files.createTempFile(dir, ".tmp-", ".pem",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)))
-                : Files.createTempFile(dir, ".tmp-", ".pem");
-        try {
-            Files.writeString(temp, content, StandardCharsets.US_ASCII);
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+  /**
+   * Writes {@code content} to {@code file} through a temporary file in the same directory, created
+   * with {@code permissions} (e.g. {@code rw-------}) before any byte is written, then moved into
+   * place atomically so a reader never sees half a file.
+   */
+  static void writeAtomically(Path file, String content, String permissions) throws IOException {
+    Path dir = file.getParent();
+    Path temp =
+        POSIX
+            ? Files.createTempFile(
+                dir,
+                ".tmp-",
+                ".pem",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)))
+            : Files.createTempFile(dir, ".tmp-", ".pem");
+    try {
+      Files.writeString(temp, content, StandardCharsets.US_ASCII);
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
     }
+  }
 
-    static boolean posix() {
-        return POSIX;
-    }
+  static boolean posix() {
+    return POSIX;
+  }
 
-    private static String block(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
-    }
+  private static String block(String type, byte[] der) {
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+  }
 }

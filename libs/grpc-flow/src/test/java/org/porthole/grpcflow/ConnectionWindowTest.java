@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class ConnectionWindowTest {
   private static final int WIDE = 8 * 1024 * 1024;
+
   /** An empty SETTINGS frame: length 0, type 4, no flags, stream 0. */
   private static final byte[] EMPTY_SETTINGS = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+
   private static final int WINDOW_UPDATE = 8;
 
   @Test
@@ -23,13 +25,15 @@ class ConnectionWindowTest {
     Http2FrameCodec http2 = Http2FrameCodecBuilder.forServer().build();
     channel.pipeline().addLast(http2);
 
-    channel.writeInbound(Unpooled.wrappedBuffer(Http2CodecUtil.connectionPrefaceBuf(),
-        Unpooled.wrappedBuffer(EMPTY_SETTINGS)));
+    channel.writeInbound(
+        Unpooled.wrappedBuffer(
+            Http2CodecUtil.connectionPrefaceBuf(), Unpooled.wrappedBuffer(EMPTY_SETTINGS)));
     channel.runPendingTasks();
 
     assertThat(windowOf(http2)).isEqualTo(WIDE);
     assertThat(channel.pipeline().get(ConnectionWindow.NAME)).isNull();
-    assertThat(sentWindowUpdateForConnection(channel)).as("a WINDOW_UPDATE for stream 0 was sent")
+    assertThat(sentWindowUpdateForConnection(channel))
+        .as("a WINDOW_UPDATE for stream 0 was sent")
         .isEqualTo(WIDE - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
     channel.finishAndReleaseAll();
   }
@@ -38,9 +42,12 @@ class ConnectionWindowTest {
   void waitsWhileNoHttp2HandlerIsInThePipeline() {
     EmbeddedChannel channel = new EmbeddedChannel();
     ConnectionWindow.install(channel, WIDE);
-    channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {22, 3, 1})); // e.g. a TLS record still being negotiated
+    channel.writeInbound(
+        Unpooled.wrappedBuffer(new byte[] {22, 3, 1})); // e.g. a TLS record still being negotiated
     channel.runPendingTasks();
-    assertThat(channel.pipeline().get(ConnectionWindow.NAME)).as("still waiting for gRPC's handler").isNotNull();
+    assertThat(channel.pipeline().get(ConnectionWindow.NAME))
+        .as("still waiting for gRPC's handler")
+        .isNotNull();
     channel.finishAndReleaseAll();
   }
 
@@ -50,15 +57,20 @@ class ConnectionWindowTest {
     ConnectionWindow.install(channel, 1024);
     Http2FrameCodec http2 = Http2FrameCodecBuilder.forServer().build();
     channel.pipeline().addLast(http2);
-    channel.writeInbound(Unpooled.wrappedBuffer(Http2CodecUtil.connectionPrefaceBuf(),
-        Unpooled.wrappedBuffer(EMPTY_SETTINGS)));
+    channel.writeInbound(
+        Unpooled.wrappedBuffer(
+            Http2CodecUtil.connectionPrefaceBuf(), Unpooled.wrappedBuffer(EMPTY_SETTINGS)));
     channel.runPendingTasks();
     assertThat(windowOf(http2)).isEqualTo(Http2CodecUtil.DEFAULT_WINDOW_SIZE);
     channel.finishAndReleaseAll();
   }
 
   private static int windowOf(Http2FrameCodec http2) {
-    return http2.connection().local().flowController().windowSize(http2.connection().connectionStream());
+    return http2
+        .connection()
+        .local()
+        .flowController()
+        .windowSize(http2.connection().connectionStream());
   }
 
   /** The increment of the first WINDOW_UPDATE for stream 0 among the frames written, or -1. */

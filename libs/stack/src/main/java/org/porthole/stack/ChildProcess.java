@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A process started by the stack, with its output appended to a log file. Stopping sends
- * SIGTERM, waits, then kills: nothing the stack started outlives it.
+ * A process started by the stack, with its output appended to a log file. Stopping sends SIGTERM,
+ * waits, then kills: nothing the stack started outlives it.
  */
 public final class ChildProcess implements AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
@@ -26,13 +26,14 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /** Starts {@code command} with extra environment, appending stdout and stderr to {@code log}. */
-  public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log)
-      throws IOException {
+  public static ChildProcess start(
+      String name, List<String> command, Map<String, String> env, Path log) throws IOException {
     Files.createDirectories(log.getParent());
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     builder.environment().putAll(env);
     return new ChildProcess(name, builder.start(), log);
   }
@@ -43,11 +44,12 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
-   * Runs a command to completion with extra environment and {@code input} on its stdin (how
-   * secrets reach tools that prompt for them, never on a command line); fails with its output
-   * when it exits non-zero. The input is never part of an error message.
+   * Runs a command to completion with extra environment and {@code input} on its stdin (how secrets
+   * reach tools that prompt for them, never on a command line); fails with its output when it exits
+   * non-zero. The input is never part of an error message.
    */
-  public static String run(List<String> command, Map<String, String> env, String input, Duration timeout)
+  public static String run(
+      List<String> command, Map<String, String> env, String input, Duration timeout)
       throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
@@ -63,7 +65,8 @@ public final class ChildProcess implements AutoCloseable {
       }
       String text = new String(out, java.nio.charset.StandardCharsets.UTF_8);
       if (p.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": " + text.strip());
+        throw new IOException(
+            String.join(" ", command) + " exited " + p.exitValue() + ": " + text.strip());
       }
       return text;
     } catch (InterruptedException e) {
@@ -92,7 +95,8 @@ public final class ChildProcess implements AutoCloseable {
   /** Fails with the log's tail when the process has died. */
   public void checkAlive() {
     if (!process.isAlive()) {
-      throw new IllegalStateException(name + " exited with " + process.exitValue() + "; last log lines:\n" + tail(40));
+      throw new IllegalStateException(
+          name + " exited with " + process.exitValue() + "; last log lines:\n" + tail(40));
     }
   }
 

@@ -8,12 +8,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The demo's console rights, set through the engine's REST API as the demo admin would in the
- * page: a tag on the demo VM and one ACL row on that tag. Idempotent, so a second {@code up}
- * (same database) changes nothing.
+ * The demo's console rights, set through the engine's REST API as the demo admin would in the page:
+ * a tag on the demo VM and one ACL row on that tag. Idempotent, so a second {@code up} (same
+ * database) changes nothing.
  */
 final class DemoAccess {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String engineUrl;
   private final String bearer;
 
@@ -22,21 +23,36 @@ final class DemoAccess {
     this.bearer = bearer;
   }
 
-  /** Tags {@code vmUuid} with {@code tag} and grants {@code group} {@code permission} on the tag. */
+  /**
+   * Tags {@code vmUuid} with {@code tag} and grants {@code group} {@code permission} on the tag.
+   */
   void grant(String vmUuid, String tag, String group, String permission) throws IOException {
-    expect(send(request("/api/v1/vms/" + vmUuid + "/tags/" + tag).PUT(HttpRequest.BodyPublishers.noBody())),
+    expect(
+        send(
+            request("/api/v1/vms/" + vmUuid + "/tags/" + tag)
+                .PUT(HttpRequest.BodyPublishers.noBody())),
         "tagging VM " + vmUuid);
-    String acl = "{\"subjectKind\":\"group\",\"subject\":\"" + group + "\",\"objectKind\":\"tag\",\"object\":\""
-        + tag + "\",\"permission\":\"" + permission + "\"}";
-    HttpResponse<String> created = send(request("/api/v1/acls").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(acl)));
-    if (created.statusCode() != 409) {      // 409: the row is there from an earlier start
+    String acl =
+        "{\"subjectKind\":\"group\",\"subject\":\""
+            + group
+            + "\",\"objectKind\":\"tag\",\"object\":\""
+            + tag
+            + "\",\"permission\":\""
+            + permission
+            + "\"}";
+    HttpResponse<String> created =
+        send(
+            request("/api/v1/acls")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(acl)));
+    if (created.statusCode() != 409) { // 409: the row is there from an earlier start
       expect(created, "granting " + permission + " on tag " + tag + " to group " + group);
     }
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(engineUrl + path)).timeout(Duration.ofSeconds(30))
+    return HttpRequest.newBuilder(URI.create(engineUrl + path))
+        .timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + bearer);
   }
 

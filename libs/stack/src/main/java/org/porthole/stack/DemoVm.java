@@ -9,23 +9,28 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The demo guest: a Debian cloud kernel and a busybox initramfs that draws a banner on its
- * VGA console and runs Porthole's guest agent with its console test backend (built by
- * {@code deploy/local/vm/build-demo-image.sh}). Its VNC listens on a unix socket only (libvirt
- * picks the path in the domain's private directory, which only root and QEMU's user can enter:
- * no TCP port at all) and starts with a random password that has already expired; the host
- * agent sets a one-time password of its own for each console. The domain has the two virtio-serial channels of the guest protocol and logs its
- * serial console to a file, where the agent's {@code PORTHOLE-GUEST:} lines appear.
+ * The demo guest: a Debian cloud kernel and a busybox initramfs that draws a banner on its VGA
+ * console and runs Porthole's guest agent with its console test backend (built by {@code
+ * deploy/local/vm/build-demo-image.sh}). Its VNC listens on a unix socket only (libvirt picks the
+ * path in the domain's private directory, which only root and QEMU's user can enter: no TCP port at
+ * all) and starts with a random password that has already expired; the host agent sets a one-time
+ * password of its own for each console. The domain has the two virtio-serial channels of the guest
+ * protocol and logs its serial console to a file, where the agent's {@code PORTHOLE-GUEST:} lines
+ * appear.
  */
 public final class DemoVm {
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
   /** Where the kernel and initramfs live; readable by QEMU. */
   public static final Path IMAGE_DIR = Path.of("/var/lib/libvirt/images/porthole");
+
   /** The guest control channel's virtio-serial port name (docs/guest-protocol.md). */
   public static final String GUEST_CHANNEL = "org.porthole.guest.0";
+
   /** The SSO channel's virtio-serial port name. */
   public static final String SSO_CHANNEL = "org.porthole.sso.0";
+
   /** Where libvirt's log daemon writes each demo domain's serial console. */
   public static final Path SERIAL_LOG_DIR = Path.of("/var/log/libvirt/qemu");
 
@@ -34,30 +39,36 @@ public final class DemoVm {
   private DemoVm() {}
 
   /**
-   * Builds the guest image when missing or out of date (a new guest agent build), from the
-   * guest agent's build output in the repository at {@code repoRoot}: Maven must have built
-   * {@code services/guest-agent} first.
+   * Builds the guest image when missing or out of date (a new guest agent build), from the guest
+   * agent's build output in the repository at {@code repoRoot}: Maven must have built {@code
+   * services/guest-agent} first.
    */
   public static void buildImage(Path repoRoot) throws IOException {
     Path script = repoRoot.resolve("deploy/local/vm/build-demo-image.sh");
     if (!Files.isExecutable(script)) {
       throw new IllegalStateException("missing " + script + ": run from a Porthole checkout");
     }
-    ChildProcess.run(List.of("bash", script.toString(), IMAGE_DIR.toString(),
-        repoRoot.resolve("services/guest-agent/target").toString()), Duration.ofMinutes(5));
+    ChildProcess.run(
+        List.of(
+            "bash",
+            script.toString(),
+            IMAGE_DIR.toString(),
+            repoRoot.resolve("services/guest-agent/target").toString()),
+        Duration.ofMinutes(5));
   }
 
   /**
-   * The host side of a running domain's virtio-serial channel {@code channel} (for example
-   * {@link #GUEST_CHANNEL}): the unix socket libvirt bound for it, read from the live domain
-   * XML. libvirt picks the path itself (under {@code /var/lib/libvirt/qemu/channel/target/},
-   * a new directory per start), so callers ask again after each start.
+   * The host side of a running domain's virtio-serial channel {@code channel} (for example {@link
+   * #GUEST_CHANNEL}): the unix socket libvirt bound for it, read from the live domain XML. libvirt
+   * picks the path itself (under {@code /var/lib/libvirt/qemu/channel/target/}, a new directory per
+   * start), so callers ask again after each start.
    *
    * @throws IOException when the domain is not running or has no such channel
    */
   public static Path channelSocket(String name, String channel) throws IOException {
     return DomainXml.channelSocket(Libvirt.virsh("dumpxml", name), channel)
-        .orElseThrow(() -> new IOException("domain " + name + " has no running channel " + channel));
+        .orElseThrow(
+            () -> new IOException("domain " + name + " has no running channel " + channel));
   }
 
   /** The file the domain's serial console is logged to (rewritten at each start). */
@@ -66,8 +77,8 @@ public final class DemoVm {
   }
 
   /**
-   * Defines (or brings up to date) and starts (when stopped) a persistent demo domain; returns
-   * its UUID. A domain left running from a definition without the guest channel is restarted.
+   * Defines (or brings up to date) and starts (when stopped) a persistent demo domain; returns its
+   * UUID. A domain left running from a definition without the guest channel is restarted.
    */
   public static String ensureRunning(Path repoRoot, String name) throws IOException {
     buildImage(repoRoot);
@@ -81,7 +92,8 @@ public final class DemoVm {
       Files.deleteIfExists(xml);
     }
     boolean running = Libvirt.virsh("domstate", name).strip().equals("running");
-    if (running && DomainXml.channelSocket(Libvirt.virsh("dumpxml", name), GUEST_CHANNEL).isEmpty()) {
+    if (running
+        && DomainXml.channelSocket(Libvirt.virsh("dumpxml", name), GUEST_CHANNEL).isEmpty()) {
       Libvirt.virsh("destroy", name);
       running = false;
     }
@@ -93,8 +105,8 @@ public final class DemoVm {
 
   /**
    * The UUID of the domain already defined as {@code name}, if any: redefining a domain must keep
-   * it (libvirt refuses a second definition of a name under a new UUID, and the engine knows the
-   * VM by it).
+   * it (libvirt refuses a second definition of a name under a new UUID, and the engine knows the VM
+   * by it).
    */
   private static Optional<String> existingUuid(String name) {
     try {
@@ -146,9 +158,9 @@ public final class DemoVm {
   }
 
   /**
-   * The domain XML: TCG unless KVM works, VNC on loopback with an already-expired password,
-   * the guest and SSO channels (socket paths left to libvirt), the serial console on a pty
-   * and in {@link #serialLog}.
+   * The domain XML: TCG unless KVM works, VNC on loopback with an already-expired password, the
+   * guest and SSO channels (socket paths left to libvirt), the serial console on a pty and in
+   * {@link #serialLog}.
    */
   static String domainXml(String name) {
     return domainXml(name, KvmProbe.works(IMAGE_DIR) ? "kvm" : "qemu");
@@ -186,7 +198,16 @@ public final class DemoVm {
             <video><model type='vga'/></video>
           </devices>
         </domain>
-        """.formatted(type, name, MEMORY_MIB, IMAGE_DIR.resolve("vmlinuz"), IMAGE_DIR.resolve("initrd.img"),
-        GUEST_CHANNEL, SSO_CHANNEL, serialLog(name), Secrets.random(6));
+        """
+        .formatted(
+            type,
+            name,
+            MEMORY_MIB,
+            IMAGE_DIR.resolve("vmlinuz"),
+            IMAGE_DIR.resolve("initrd.img"),
+            GUEST_CHANNEL,
+            SSO_CHANNEL,
+            serialLog(name),
+            Secrets.random(6));
   }
 }

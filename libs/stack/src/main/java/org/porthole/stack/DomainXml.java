@@ -17,8 +17,8 @@ import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Reads what the stack needs out of a live libvirt domain XML: the host-side unix socket of a
- * virtio-serial channel. The parser refuses DOCTYPEs and external entities, so a domain
- * description cannot make it read files or the network.
+ * virtio-serial channel. The parser refuses DOCTYPEs and external entities, so a domain description
+ * cannot make it read files or the network.
  */
 final class DomainXml {
   private DomainXml() {}
@@ -48,7 +48,9 @@ final class DomainXml {
 
   private static String targetName(Element channel) {
     Element target = firstChild(channel, "target");
-    return target != null && "virtio".equals(target.getAttribute("type")) ? target.getAttribute("name") : null;
+    return target != null && "virtio".equals(target.getAttribute("type"))
+        ? target.getAttribute("name")
+        : null;
   }
 
   private static Element firstChild(Element parent, String tag) {

@@ -28,19 +28,20 @@ import org.porthole.api.events.v1.EventTopics;
 import org.porthole.kafka.KafkaClientSettings;
 
 /**
- * Gives each Porthole service its own Kafka principal (a SCRAM-SHA-512 user whose password is
- * an owner-only file) and exactly the ACLs docs/contracts.md lists:
+ * Gives each Porthole service its own Kafka principal (a SCRAM-SHA-512 user whose password is an
+ * owner-only file) and exactly the ACLs docs/contracts.md lists:
+ *
  * <ul>
- *   <li>host agent {@code <host id>} ({@code porthole-host-<host key>}): write, describe and
- *       create its own four host topics; write {@code porthole.refusals.v1};</li>
+ *   <li>host agent {@code <host id>} ({@code porthole-host-<host key>}): write, describe and create
+ *       its own four host topics; write {@code porthole.refusals.v1};
  *   <li>engine ({@code porthole-engine}): read every {@code porthole.host.} topic (prefixed) and
- *       {@code porthole.refusals.v1}, its consumer group; write and create
- *       {@code porthole.audit.v1} (and create the refusals topic);</li>
- *   <li>ws-proxy ({@code porthole-ws-proxy}): write {@code porthole.refusals.v1}.</li>
+ *       {@code porthole.refusals.v1}, its consumer group; write and create {@code
+ *       porthole.audit.v1} (and create the refusals topic);
+ *   <li>ws-proxy ({@code porthole-ws-proxy}): write {@code porthole.refusals.v1}.
  * </ul>
- * Everything else is refused by the broker ({@code allow.everyone.if.no.acl.found=false}).
- * Granting is idempotent: a restarted stack keeps each user's password file and re-applies the
- * same ACLs.
+ *
+ * Everything else is refused by the broker ({@code allow.everyone.if.no.acl.found=false}). Granting
+ * is idempotent: a restarted stack keeps each user's password file and re-applies the same ACLs.
  */
 public final class KafkaAccess {
   public static final String ENGINE_USER = "porthole-engine";
@@ -66,13 +67,29 @@ public final class KafkaAccess {
   public KafkaClientSettings engine() throws IOException {
     String hostTopics = EventTopics.HOST_TOPIC_PREFIX;
     List<AclBinding> acls = new ArrayList<>();
-    acls.add(allow(ENGINE_USER, ResourceType.TOPIC, hostTopics, PatternType.PREFIXED, AclOperation.READ));
-    acls.add(allow(ENGINE_USER, ResourceType.TOPIC, hostTopics, PatternType.PREFIXED, AclOperation.DESCRIBE));
-    acls.add(allow(ENGINE_USER, ResourceType.GROUP, EventTopics.ENGINE_GROUP, PatternType.LITERAL, AclOperation.READ));
+    acls.add(
+        allow(
+            ENGINE_USER, ResourceType.TOPIC, hostTopics, PatternType.PREFIXED, AclOperation.READ));
+    acls.add(
+        allow(
+            ENGINE_USER,
+            ResourceType.TOPIC,
+            hostTopics,
+            PatternType.PREFIXED,
+            AclOperation.DESCRIBE));
+    acls.add(
+        allow(
+            ENGINE_USER,
+            ResourceType.GROUP,
+            EventTopics.ENGINE_GROUP,
+            PatternType.LITERAL,
+            AclOperation.READ));
     for (AclOperation op : List.of(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.CREATE)) {
-      acls.add(allow(ENGINE_USER, ResourceType.TOPIC, EventTopics.REFUSALS, PatternType.LITERAL, op));
+      acls.add(
+          allow(ENGINE_USER, ResourceType.TOPIC, EventTopics.REFUSALS, PatternType.LITERAL, op));
     }
-    for (AclOperation op : List.of(AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.CREATE)) {
+    for (AclOperation op :
+        List.of(AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.CREATE)) {
       acls.add(allow(ENGINE_USER, ResourceType.TOPIC, EventTopics.AUDIT, PatternType.LITERAL, op));
     }
     return grant(ENGINE_USER, acls);
@@ -88,7 +105,8 @@ public final class KafkaAccess {
     String user = hostAgentUser(hostId);
     List<AclBinding> acls = new ArrayList<>(refusalWriter(user));
     for (String topic : EventTopics.hostTopics(hostId)) {
-      for (AclOperation op : List.of(AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.CREATE)) {
+      for (AclOperation op :
+          List.of(AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.CREATE)) {
         acls.add(allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, op));
       }
     }
@@ -96,12 +114,25 @@ public final class KafkaAccess {
   }
 
   private static List<AclBinding> refusalWriter(String user) {
-    return List.of(allow(user, ResourceType.TOPIC, EventTopics.REFUSALS, PatternType.LITERAL, AclOperation.WRITE),
-        allow(user, ResourceType.TOPIC, EventTopics.REFUSALS, PatternType.LITERAL, AclOperation.DESCRIBE));
+    return List.of(
+        allow(
+            user,
+            ResourceType.TOPIC,
+            EventTopics.REFUSALS,
+            PatternType.LITERAL,
+            AclOperation.WRITE),
+        allow(
+            user,
+            ResourceType.TOPIC,
+            EventTopics.REFUSALS,
+            PatternType.LITERAL,
+            AclOperation.DESCRIBE));
   }
 
-  private static AclBinding allow(String user, ResourceType type, String name, PatternType pattern, AclOperation op) {
-    return new AclBinding(new ResourcePattern(type, name, pattern),
+  private static AclBinding allow(
+      String user, ResourceType type, String name, PatternType pattern, AclOperation op) {
+    return new AclBinding(
+        new ResourcePattern(type, name, pattern),
         new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW));
   }
 
@@ -109,28 +140,37 @@ public final class KafkaAccess {
     Path passwordFile = users.resolve(user + ".password");
     String password = Secrets.readOrCreate(passwordFile);
     try (Admin a = Admin.create(adminProperties())) {
-      a.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
-          new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password)))
-          .all().get(CALL.toSeconds(), TimeUnit.SECONDS);
+      a.alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      user,
+                      new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS),
+                      password)))
+          .all()
+          .get(CALL.toSeconds(), TimeUnit.SECONDS);
       a.createAcls(acls).all().get(CALL.toSeconds(), TimeUnit.SECONDS);
       createSharedTopics(a);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("cannot grant Kafka user " + user + " its access: " + e.getMessage(), e);
+      throw new IOException(
+          "cannot grant Kafka user " + user + " its access: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while granting Kafka user " + user, e);
     }
-    KafkaClientSettings settings = KafkaClientSettings.plaintext(admin.bootstrap(), user, passwordFile);
+    KafkaClientSettings settings =
+        KafkaClientSettings.plaintext(admin.bootstrap(), user, passwordFile);
     awaitAuthenticates(settings);
     return settings;
   }
 
   /** The topics no host agent creates: the audit (written by the engine) and the refusals. */
-  private static void createSharedTopics(Admin a) throws ExecutionException, InterruptedException, TimeoutException {
+  private static void createSharedTopics(Admin a)
+      throws ExecutionException, InterruptedException, TimeoutException {
     for (String topic : List.of(EventTopics.AUDIT, EventTopics.REFUSALS)) {
       try {
         a.createTopics(List.of(new NewTopic(topic, EventTopics.PARTITIONS, (short) 1)))
-            .all().get(CALL.toSeconds(), TimeUnit.SECONDS);
+            .all()
+            .get(CALL.toSeconds(), TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
@@ -158,7 +198,8 @@ public final class KafkaAccess {
       }
       Sleep.millis(200);
     }
-    throw new IOException("Kafka user " + settings.user() + " cannot sign in within " + CALL + ": " + last);
+    throw new IOException(
+        "Kafka user " + settings.user() + " cannot sign in within " + CALL + ": " + last);
   }
 
   private Map<String, Object> adminProperties() {

@@ -13,19 +13,20 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A real MIT Kerberos KDC (Debian's {@code krb5-kdc}) for a throwaway realm,
- * {@value #REALM}, on a loopback port of our choosing, with its database, configuration and
- * the keytab for Keycloak's {@code HTTP/localhost} service principal all in one state
- * directory of our own; nothing under /etc is read or written (KRB5_CONFIG and
- * KRB5_KDC_PROFILE point at our files). The database is created once, with a random master
- * password that only the stash file keeps, and reused on later starts; the configuration is
- * written on every start because the port may change.
+ * A real MIT Kerberos KDC (Debian's {@code krb5-kdc}) for a throwaway realm, {@value #REALM}, on a
+ * loopback port of our choosing, with its database, configuration and the keytab for Keycloak's
+ * {@code HTTP/localhost} service principal all in one state directory of our own; nothing under
+ * /etc is read or written (KRB5_CONFIG and KRB5_KDC_PROFILE point at our files). The database is
+ * created once, with a random master password that only the stash file keeps, and reused on later
+ * starts; the configuration is written on every start because the port may change.
  */
 public final class Kdc implements AutoCloseable {
   /** The realm, never a real one: nothing outside this machine trusts it. */
   public static final String REALM = "PORTHOLE.TEST";
+
   /** Keycloak's SPNEGO service principal; its keys are in {@link #keytab()}. */
   public static final String HTTP_PRINCIPAL = "HTTP/localhost@" + REALM;
+
   /** The demo users and their documented demo passwords (README of deploy/local). */
   public static final Map<String, String> DEMO_USERS = demoUsers();
 
@@ -63,8 +64,12 @@ public final class Kdc implements AutoCloseable {
     if (!Files.exists(abs.resolve("http.keytab"))) {
       createRealm(abs, env);
     }
-    ChildProcess child = ChildProcess.start("krb5kdc",
-        List.of(SBIN.resolve("krb5kdc").toString(), "-n", "-r", REALM), env, logDir.resolve("kdc.log"));
+    ChildProcess child =
+        ChildProcess.start(
+            "krb5kdc",
+            List.of(SBIN.resolve("krb5kdc").toString(), "-n", "-r", REALM),
+            env,
+            logDir.resolve("kdc.log"));
     Kdc kdc = new Kdc(child, abs, port);
     try {
       Ports.await(port, START_TIMEOUT, child);
@@ -99,8 +104,8 @@ public final class Kdc implements AutoCloseable {
   }
 
   /**
-   * Gets a TGT for {@code user} into the file credential cache {@code ccache}, the password
-   * given on stdin; fails with kinit's message (never the password) when the KDC says no.
+   * Gets a TGT for {@code user} into the file credential cache {@code ccache}, the password given
+   * on stdin; fails with kinit's message (never the password) when the KDC says no.
    */
   public void kinit(String user, String password, Path ccache) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(clientEnv());
@@ -109,72 +114,93 @@ public final class Kdc implements AutoCloseable {
   }
 
   private static void requireTools() {
-    for (Path tool : List.of(SBIN.resolve("krb5kdc"), SBIN.resolve("kdb5_util"), SBIN.resolve("kadmin.local"))) {
+    for (Path tool :
+        List.of(SBIN.resolve("krb5kdc"), SBIN.resolve("kdb5_util"), SBIN.resolve("kadmin.local"))) {
       if (!Files.isExecutable(tool)) {
-        throw new IllegalStateException(tool + " is missing: install MIT Kerberos with"
-            + " 'apt-get install krb5-kdc krb5-admin-server krb5-user' (./porthole setup does this as root)");
+        throw new IllegalStateException(
+            tool
+                + " is missing: install MIT Kerberos with"
+                + " 'apt-get install krb5-kdc krb5-admin-server krb5-user' (./porthole setup does this as root)");
       }
     }
   }
 
   private static Map<String, String> env(Path dir) {
-    return Map.of("KRB5_CONFIG", dir.resolve("krb5.conf").toString(),
-        "KRB5_KDC_PROFILE", dir.resolve("kdc.conf").toString());
+    return Map.of(
+        "KRB5_CONFIG",
+        dir.resolve("krb5.conf").toString(),
+        "KRB5_KDC_PROFILE",
+        dir.resolve("kdc.conf").toString());
   }
 
   private static void writeConfig(Path dir, int port) throws IOException {
     String listen = "127.0.0.1:" + port;
     Path db = dir.resolve("db");
-    Files.writeString(dir.resolve("kdc.conf"), String.join("\n",
-        "# written by porthole-stack on every start",
-        "[kdcdefaults]",
-        " kdc_listen = " + listen,
-        " kdc_tcp_listen = " + listen,
-        "[realms]",
-        " " + REALM + " = {",
-        "  database_name = " + db.resolve("principal"),
-        "  key_stash_file = " + db.resolve("stash"),
-        "  acl_file = " + dir.resolve("kadm5.acl"),
-        "  max_life = 10h",
-        "  max_renewable_life = 7d",
-        "  default_principal_flags = +preauth",
-        " }",
-        "[logging]",
-        " kdc = STDERR",
-        ""), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("krb5.conf"), String.join("\n",
-        "# written by porthole-stack on every start: clients of the throwaway realm " + REALM,
-        "[libdefaults]",
-        " default_realm = " + REALM,
-        " forwardable = true",
-        " rdns = false",
-        " dns_canonicalize_hostname = false",
-        " dns_lookup_kdc = false",
-        " dns_lookup_realm = false",
-        " udp_preference_limit = 1",
-        "[realms]",
-        " " + REALM + " = {",
-        "  kdc = " + listen,
-        " }",
-        "[domain_realm]",
-        " localhost = " + REALM,
-        ""), StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("kdc.conf"),
+        String.join(
+            "\n",
+            "# written by porthole-stack on every start",
+            "[kdcdefaults]",
+            " kdc_listen = " + listen,
+            " kdc_tcp_listen = " + listen,
+            "[realms]",
+            " " + REALM + " = {",
+            "  database_name = " + db.resolve("principal"),
+            "  key_stash_file = " + db.resolve("stash"),
+            "  acl_file = " + dir.resolve("kadm5.acl"),
+            "  max_life = 10h",
+            "  max_renewable_life = 7d",
+            "  default_principal_flags = +preauth",
+            " }",
+            "[logging]",
+            " kdc = STDERR",
+            ""),
+        StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("krb5.conf"),
+        String.join(
+            "\n",
+            "# written by porthole-stack on every start: clients of the throwaway realm " + REALM,
+            "[libdefaults]",
+            " default_realm = " + REALM,
+            " forwardable = true",
+            " rdns = false",
+            " dns_canonicalize_hostname = false",
+            " dns_lookup_kdc = false",
+            " dns_lookup_realm = false",
+            " udp_preference_limit = 1",
+            "[realms]",
+            " " + REALM + " = {",
+            "  kdc = " + listen,
+            " }",
+            "[domain_realm]",
+            " localhost = " + REALM,
+            ""),
+        StandardCharsets.UTF_8);
   }
 
   /**
-   * Creates the database (stashed random master key), the demo users' principals and the
-   * HTTP service principal with its keytab. The keytab is written last, so its presence
-   * means the realm is complete; a half-made realm is removed and made again.
+   * Creates the database (stashed random master key), the demo users' principals and the HTTP
+   * service principal with its keytab. The keytab is written last, so its presence means the realm
+   * is complete; a half-made realm is removed and made again.
    */
   private static void createRealm(Path dir, Map<String, String> env) throws IOException {
     deleteTree(dir.resolve("db"));
     Files.createDirectories(dir.resolve("db"));
     Files.writeString(dir.resolve("kadm5.acl"), "", StandardCharsets.UTF_8);
     String master = Secrets.random(24);
-    ChildProcess.run(List.of(SBIN.resolve("kdb5_util").toString(), "create", "-s", "-r", REALM), env,
-        master + "\n" + master + "\n", TOOL_TIMEOUT);
+    ChildProcess.run(
+        List.of(SBIN.resolve("kdb5_util").toString(), "create", "-s", "-r", REALM),
+        env,
+        master + "\n" + master + "\n",
+        TOOL_TIMEOUT);
     for (Map.Entry<String, String> user : DEMO_USERS.entrySet()) {
-      kadmin(env, "addprinc " + user.getKey(), user.getValue() + "\n" + user.getValue() + "\n", CREATED);
+      kadmin(
+          env,
+          "addprinc " + user.getKey(),
+          user.getValue() + "\n" + user.getValue() + "\n",
+          CREATED);
     }
     kadmin(env, "addprinc -randkey " + HTTP_PRINCIPAL, "", CREATED);
     Path keytab = dir.resolve("http.keytab.new");
@@ -187,8 +213,12 @@ public final class Kdc implements AutoCloseable {
   /** kadmin.local exits 0 even when its query fails, so success is read from its output. */
   private static void kadmin(Map<String, String> env, String query, String input, String success)
       throws IOException {
-    String out = ChildProcess.run(List.of(SBIN.resolve("kadmin.local").toString(), "-r", REALM, "-q", query), env,
-        input, TOOL_TIMEOUT);
+    String out =
+        ChildProcess.run(
+            List.of(SBIN.resolve("kadmin.local").toString(), "-r", REALM, "-q", query),
+            env,
+            input,
+            TOOL_TIMEOUT);
     if (!out.contains(success)) {
       throw new IOException("kadmin.local '" + query + "' failed: " + out.strip());
     }

@@ -16,16 +16,19 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * A real Keycloak from its server distribution ({@code org.keycloak:keycloak-quarkus-dist}, a
- * zip that Maven resolves for this module), run with {@code kc.sh start-dev} on a loopback port
- * with Porthole's realm imported and its Kerberos user federation pointed at a {@link Kdc}.
- * The distribution is unpacked once into the state directory and reused, its H2 data with it,
- * so only the first start pays for Keycloak's build step. Stopping sends SIGTERM.
+ * A real Keycloak from its server distribution ({@code org.keycloak:keycloak-quarkus-dist}, a zip
+ * that Maven resolves for this module), run with {@code kc.sh start-dev} on a loopback port with
+ * Porthole's realm imported and its Kerberos user federation pointed at a {@link Kdc}. The
+ * distribution is unpacked once into the state directory and reused, its H2 data with it, so only
+ * the first start pays for Keycloak's build step. Stopping sends SIGTERM.
  */
 public final class Keycloak implements AutoCloseable {
   /** The realm Porthole ships in deploy/local/keycloak/porthole-realm.json. */
   public static final String REALM = "porthole";
-  /** The master realm's bootstrap administrator; the password is in {@link #adminPasswordFile()}. */
+
+  /**
+   * The master realm's bootstrap administrator; the password is in {@link #adminPasswordFile()}.
+   */
   public static final String ADMIN_USER = "kcadmin";
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
@@ -46,29 +49,42 @@ public final class Keycloak implements AutoCloseable {
    * Starts Keycloak on 127.0.0.1:{@code port} with its distribution and data under {@code dir},
    * importing {@code realmJson} when the realm is new, and waits until the realm answers.
    */
-  public static Keycloak start(Path dir, int port, Path realmJson, Kdc kdc, Path logDir) throws IOException {
+  public static Keycloak start(Path dir, int port, Path realmJson, Kdc kdc, Path logDir)
+      throws IOException {
     Path abs = dir.toAbsolutePath();
     Files.createDirectories(abs);
     Path home = KeycloakDist.unpackOnce(distributionZip(), abs);
     Path imports = home.resolve("data/import");
     Files.createDirectories(imports);
-    Files.copy(realmJson, imports.resolve("porthole-realm.json"), StandardCopyOption.REPLACE_EXISTING);
-    Map<String, String> env = Map.of(
-        "JAVA_HOME", System.getProperty("java.home"),
-        "JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx768m",
-        "JAVA_OPTS_APPEND", "-Djava.security.krb5.conf=" + kdc.krb5Conf(),
-        "KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER,
-        "KC_BOOTSTRAP_ADMIN_PASSWORD", Secrets.readOrCreate(abs.resolve("admin.password")),
-        "PORTHOLE_KERBEROS_KEYTAB", kdc.keytab().toString(),
-        "PORTHOLE_ENGINE_CLIENT_SECRET", Secrets.readOrCreate(abs.resolve("engine-client.secret")));
-    List<String> command = List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
-        "--http-host=127.0.0.1", "--http-port=" + port, "--import-realm");
-    ChildProcess child = ChildProcess.start("keycloak", command, env, logDir.resolve("keycloak.log"));
+    Files.copy(
+        realmJson, imports.resolve("porthole-realm.json"), StandardCopyOption.REPLACE_EXISTING);
+    Map<String, String> env =
+        Map.of(
+            "JAVA_HOME", System.getProperty("java.home"),
+            "JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx768m",
+            "JAVA_OPTS_APPEND", "-Djava.security.krb5.conf=" + kdc.krb5Conf(),
+            "KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER,
+            "KC_BOOTSTRAP_ADMIN_PASSWORD", Secrets.readOrCreate(abs.resolve("admin.password")),
+            "PORTHOLE_KERBEROS_KEYTAB", kdc.keytab().toString(),
+            "PORTHOLE_ENGINE_CLIENT_SECRET",
+                Secrets.readOrCreate(abs.resolve("engine-client.secret")));
+    List<String> command =
+        List.of(
+            home.resolve("bin/kc.sh").toString(),
+            "start-dev",
+            "--http-host=127.0.0.1",
+            "--http-port=" + port,
+            "--import-realm");
+    ChildProcess child =
+        ChildProcess.start("keycloak", command, env, logDir.resolve("keycloak.log"));
     Keycloak keycloak = new Keycloak(child, abs, port);
     try {
       keycloak.awaitReady();
-      KeycloakAdmin admin = KeycloakAdmin.signIn("http://127.0.0.1:" + port, ADMIN_USER,
-          Secrets.readOrCreate(abs.resolve("admin.password")));
+      KeycloakAdmin admin =
+          KeycloakAdmin.signIn(
+              "http://127.0.0.1:" + port,
+              ADMIN_USER,
+              Secrets.readOrCreate(abs.resolve("admin.password")));
       if (admin.enableKerberosInBrowserFlow(REALM)) {
         System.err.println("porthole: Keycloak's browser flow now tries Kerberos (SPNEGO) first");
       }
@@ -107,9 +123,14 @@ public final class Keycloak implements AutoCloseable {
     admin().setAccessTokenLifespan(REALM, seconds);
   }
 
-  /** An access token for {@code user} of the porthole realm by password grant through {@code clientId}. */
+  /**
+   * An access token for {@code user} of the porthole realm by password grant through {@code
+   * clientId}.
+   */
   public String accessToken(String clientId, String user, String password) throws IOException {
-    return KeycloakAdmin.passwordGrant(realmUrl(), clientId, user, password).path("access_token").asText();
+    return KeycloakAdmin.passwordGrant(realmUrl(), clientId, user, password)
+        .path("access_token")
+        .asText();
   }
 
   /** Signs in to the admin REST API as the master realm's bootstrap administrator. */
@@ -136,7 +157,8 @@ public final class Keycloak implements AutoCloseable {
     Properties p = new Properties();
     try (InputStream in = Keycloak.class.getResourceAsStream(DIST_PROPERTIES)) {
       if (in == null) {
-        throw new IllegalStateException(DIST_PROPERTIES + " is missing from the classpath: build libs/stack with Maven");
+        throw new IllegalStateException(
+            DIST_PROPERTIES + " is missing from the classpath: build libs/stack with Maven");
       }
       p.load(in);
     }
@@ -145,8 +167,10 @@ public final class Keycloak implements AutoCloseable {
 
   private static Path requireFile(Path zip) {
     if (!Files.isRegularFile(zip)) {
-      throw new IllegalStateException("Keycloak's distribution is missing at " + zip
-          + ": let Maven fetch it (./mvnw -pl libs/stack dependency:resolve) or set -Dporthole.keycloak.zip");
+      throw new IllegalStateException(
+          "Keycloak's distribution is missing at "
+              + zip
+              + ": let Maven fetch it (./mvnw -pl libs/stack dependency:resolve) or set -Dporthole.keycloak.zip");
     }
     return zip;
   }
@@ -154,7 +178,9 @@ public final class Keycloak implements AutoCloseable {
   /** Polls the realm's discovery document, telling how long it has waited every 10 s. */
   private void awaitReady() {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    URI discovery = URI.create("http://127.0.0.1:" + port + "/realms/" + REALM + "/.well-known/openid-configuration");
+    URI discovery =
+        URI.create(
+            "http://127.0.0.1:" + port + "/realms/" + REALM + "/.well-known/openid-configuration");
     Instant start = Instant.now();
     Instant nextProgress = start.plus(PROGRESS_EVERY);
     while (true) {
@@ -164,12 +190,21 @@ public final class Keycloak implements AutoCloseable {
       }
       Instant now = Instant.now();
       if (now.isAfter(start.plus(START_TIMEOUT))) {
-        throw new IllegalStateException("Keycloak did not serve realm '" + REALM + "' within " + START_TIMEOUT
-            + "; last log lines:\n" + process.tail(40));
+        throw new IllegalStateException(
+            "Keycloak did not serve realm '"
+                + REALM
+                + "' within "
+                + START_TIMEOUT
+                + "; last log lines:\n"
+                + process.tail(40));
       }
       if (now.isAfter(nextProgress)) {
-        System.err.println("porthole: waiting for Keycloak on port " + port + " ("
-            + Duration.between(start, now).toSeconds() + " s; the first start builds it and takes about a minute)");
+        System.err.println(
+            "porthole: waiting for Keycloak on port "
+                + port
+                + " ("
+                + Duration.between(start, now).toSeconds()
+                + " s; the first start builds it and takes about a minute)");
         nextProgress = nextProgress.plus(PROGRESS_EVERY);
       }
       Sleep.millis(500);
@@ -178,8 +213,10 @@ public final class Keycloak implements AutoCloseable {
 
   private static boolean answers(HttpClient http, URI uri) {
     try {
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> r =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException e) {
       return false;

@@ -12,17 +12,19 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Unpacks Keycloak's distribution zip once into a state directory. The zip holds one top
- * folder ({@code keycloak-<version>/}); it is unpacked beside its final place and moved there
- * in one step, so a half-unpacked tree is never taken for a finished one. Entries that would
- * land outside the target (absolute paths, {@code ..}) are refused.
+ * Unpacks Keycloak's distribution zip once into a state directory. The zip holds one top folder
+ * ({@code keycloak-<version>/}); it is unpacked beside its final place and moved there in one step,
+ * so a half-unpacked tree is never taken for a finished one. Entries that would land outside the
+ * target (absolute paths, {@code ..}) are refused.
  */
 final class KeycloakDist {
   private static final String UNPACKING = "unpacking.tmp";
 
   private KeycloakDist() {}
 
-  /** The unpacked distribution's home under {@code dir}, unpacking {@code zip} when not there yet. */
+  /**
+   * The unpacked distribution's home under {@code dir}, unpacking {@code zip} when not there yet.
+   */
   static Path unpackOnce(Path zip, Path dir) throws IOException {
     String top = topFolder(zip);
     Path home = dir.resolve(top);

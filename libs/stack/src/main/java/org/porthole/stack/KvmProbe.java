@@ -10,10 +10,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Whether KVM really runs guests here. {@code /dev/kvm} and libvirt's capabilities can say
- * yes on a host whose nested virtualization hangs at the first instruction, so the probe
- * boots the demo kernel under {@code -accel kvm} and waits for its init to speak on the
- * serial port. The answer is remembered for the life of the JVM.
+ * Whether KVM really runs guests here. {@code /dev/kvm} and libvirt's capabilities can say yes on a
+ * host whose nested virtualization hangs at the first instruction, so the probe boots the demo
+ * kernel under {@code -accel kvm} and waits for its init to speak on the serial port. The answer is
+ * remembered for the life of the JVM.
  */
 final class KvmProbe {
   private static final Duration BOOT_BUDGET = Duration.ofSeconds(20);
@@ -25,16 +25,34 @@ final class KvmProbe {
   static synchronized boolean works(Path imageDir) {
     if (works == null) {
       works = Files.exists(Path.of("/dev/kvm")) && boots(imageDir);
-      System.out.println("porthole: KVM " + (works ? "works; VMs use it" : "is not usable here; VMs run under TCG"));
+      System.out.println(
+          "porthole: KVM "
+              + (works ? "works; VMs use it" : "is not usable here; VMs run under TCG"));
     }
     return works;
   }
 
   private static boolean boots(Path imageDir) {
-    List<String> command = List.of("qemu-system-x86_64", "-accel", "kvm", "-nodefaults", "-nographic",
-        "-no-reboot", "-m", "256", "-kernel", imageDir.resolve("vmlinuz").toString(),
-        "-initrd", imageDir.resolve("initrd.img").toString(), "-append", "console=ttyS0 quiet panic=-1",
-        "-serial", "stdio", "-monitor", "none");
+    List<String> command =
+        List.of(
+            "qemu-system-x86_64",
+            "-accel",
+            "kvm",
+            "-nodefaults",
+            "-nographic",
+            "-no-reboot",
+            "-m",
+            "256",
+            "-kernel",
+            imageDir.resolve("vmlinuz").toString(),
+            "-initrd",
+            imageDir.resolve("initrd.img").toString(),
+            "-append",
+            "console=ttyS0 quiet panic=-1",
+            "-serial",
+            "stdio",
+            "-monitor",
+            "none");
     Process p;
     try {
       p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -20,21 +20,28 @@ public final class Libvirt {
       return;
     }
     if (!OsUser.isRoot()) {
-      throw new IllegalStateException("libvirt does not answer on " + URI
-          + ": start it (as root: 'virtlogd -d && libvirtd -d') or run ./porthole as root");
+      throw new IllegalStateException(
+          "libvirt does not answer on "
+              + URI
+              + ": start it (as root: 'virtlogd -d && libvirtd -d') or run ./porthole as root");
     }
     for (String daemon : List.of("virtlogd", "libvirtd")) {
       try {
         ChildProcess.run(List.of(daemon, "-d"), Duration.ofSeconds(20));
       } catch (IOException e) {
-        throw new IOException("could not start " + daemon + " (apt-get install libvirt-daemon-system): "
-            + e.getMessage(), e);
+        throw new IOException(
+            "could not start "
+                + daemon
+                + " (apt-get install libvirt-daemon-system): "
+                + e.getMessage(),
+            e);
       }
     }
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (!answers()) {
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("libvirtd started but " + URI + " does not answer after " + START_TIMEOUT);
+        throw new IllegalStateException(
+            "libvirtd started but " + URI + " does not answer after " + START_TIMEOUT);
       }
       Sleep.millis(300);
     }

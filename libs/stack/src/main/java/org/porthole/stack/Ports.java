@@ -40,8 +40,12 @@ public final class Ports {
         process.checkAlive();
       }
       if (Instant.now().isAfter(deadline)) {
-        String detail = process == null ? "" : "; last log lines of " + process.name() + ":\n" + process.tail(40);
-        throw new IllegalStateException("nothing listens on 127.0.0.1:" + port + " after " + timeout + detail);
+        String detail =
+            process == null
+                ? ""
+                : "; last log lines of " + process.name() + ":\n" + process.tail(40);
+        throw new IllegalStateException(
+            "nothing listens on 127.0.0.1:" + port + " after " + timeout + detail);
       }
       Sleep.millis(200);
     }

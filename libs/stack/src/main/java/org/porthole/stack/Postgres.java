@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A real PostgreSQL server from Debian's packages, on loopback, in a data directory of our
- * own. As root it runs as the {@code postgres} OS user (PostgreSQL refuses root). The data
- * directory is kept: a second start reuses it.
+ * A real PostgreSQL server from Debian's packages, on loopback, in a data directory of our own. As
+ * root it runs as the {@code postgres} OS user (PostgreSQL refuses root). The data directory is
+ * kept: a second start reuses it.
  */
 public final class Postgres implements AutoCloseable {
   /** The database, role and password the engine uses on one machine. */
@@ -51,12 +51,29 @@ public final class Postgres implements AutoCloseable {
     if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
       initdb(bin, dataDir, pwfile);
     }
-    ChildProcess child = ChildProcess.start("postgresql",
-        OsUser.as(SERVICE_USER, List.of(bin.resolve("postgres").toString(), "-D", dataDir.toString(),
-            "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1",
-            "-c", "unix_socket_directories=" + dataDir, "-c", "max_connections=200",
-            "-c", "fsync=off", "-c", "full_page_writes=off")),
-        Map.of(), logDir.resolve("postgresql.log"));
+    ChildProcess child =
+        ChildProcess.start(
+            "postgresql",
+            OsUser.as(
+                SERVICE_USER,
+                List.of(
+                    bin.resolve("postgres").toString(),
+                    "-D",
+                    dataDir.toString(),
+                    "-p",
+                    Integer.toString(port),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "unix_socket_directories=" + dataDir,
+                    "-c",
+                    "max_connections=200",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "full_page_writes=off")),
+            Map.of(),
+            logDir.resolve("postgresql.log"));
     Postgres pg = new Postgres(child, port, password);
     try {
       pg.awaitReady();
@@ -92,22 +109,29 @@ public final class Postgres implements AutoCloseable {
     Path root = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(root)) {
       try (Stream<Path> versions = Files.list(root)) {
-        Path bin = versions.map(v -> v.resolve("bin"))
-            .filter(b -> Files.isExecutable(b.resolve("postgres")))
-            .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
-            .orElse(null);
+        Path bin =
+            versions
+                .map(v -> v.resolve("bin"))
+                .filter(b -> Files.isExecutable(b.resolve("postgres")))
+                .max(
+                    Comparator.comparing(
+                        b ->
+                            Integer.parseInt(
+                                b.getParent().getFileName().toString().replaceAll("\\D", "0"))))
+                .orElse(null);
         if (bin != null) {
           return bin;
         }
       }
     }
-    throw new IllegalStateException("PostgreSQL server binaries are missing under /usr/lib/postgresql:"
-        + " install them with 'apt-get install postgresql' (./porthole does this when run as root)");
+    throw new IllegalStateException(
+        "PostgreSQL server binaries are missing under /usr/lib/postgresql:"
+            + " install them with 'apt-get install postgresql' (./porthole does this when run as root)");
   }
 
   /**
-   * The {@code postgres} user must reach the data directory. Temporary directories (tests)
-   * are opened up for traversal; anything else that blocks it is an error that names it.
+   * The {@code postgres} user must reach the data directory. Temporary directories (tests) are
+   * opened up for traversal; anything else that blocks it is an error that names it.
    */
   private static void makeTraversable(Path dir) throws IOException {
     if (!OsUser.isRoot()) {
@@ -121,8 +145,14 @@ public final class Postgres implements AutoCloseable {
         continue;
       }
       if (!p.startsWith(tmp) || p.equals(tmp)) {
-        throw new IllegalStateException("PostgreSQL runs as '" + SERVICE_USER + "' and cannot reach " + dir
-            + " because " + p + " is closed to other users; choose a state directory outside it");
+        throw new IllegalStateException(
+            "PostgreSQL runs as '"
+                + SERVICE_USER
+                + "' and cannot reach "
+                + dir
+                + " because "
+                + p
+                + " is closed to other users; choose a state directory outside it");
       }
       perms.add(PosixFilePermission.OTHERS_EXECUTE);
       Files.setPosixFilePermissions(p, perms);
@@ -135,7 +165,8 @@ public final class Postgres implements AutoCloseable {
     }
     String password = Secrets.random(18);
     // Created 0640 from the start: never readable by other users, not even for a moment.
-    Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+    Files.createFile(
+        pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
     Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
     OsUser.chown(SERVICE_USER, pwfile);
     return password;
@@ -145,9 +176,22 @@ public final class Postgres implements AutoCloseable {
     Files.createDirectories(dataDir);
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
     OsUser.chown(SERVICE_USER, dataDir);
-    ChildProcess.run(OsUser.as(SERVICE_USER, List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(),
-        "-U", DATABASE, "--pwfile=" + pwfile, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256",
-        "-E", "UTF8", "--locale=C.UTF-8")), Duration.ofMinutes(2));
+    ChildProcess.run(
+        OsUser.as(
+            SERVICE_USER,
+            List.of(
+                bin.resolve("initdb").toString(),
+                "-D",
+                dataDir.toString(),
+                "-U",
+                DATABASE,
+                "--pwfile=" + pwfile,
+                "--auth-local=scram-sha-256",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8")),
+        Duration.ofMinutes(2));
   }
 
   private void awaitReady() {
@@ -156,21 +200,30 @@ public final class Postgres implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       process.checkAlive();
       try {
-        DriverManager.getConnection(jdbcUrl("postgres"), user(), password).close(); // accepted: ready
+        DriverManager.getConnection(jdbcUrl("postgres"), user(), password)
+            .close(); // accepted: ready
         return;
       } catch (SQLException e) {
         last = e;
         Sleep.millis(250);
       }
     }
-    throw new IllegalStateException("PostgreSQL did not accept connections on port " + port + " within "
-        + START_TIMEOUT + " (" + (last == null ? "" : last.getMessage()) + "); log:\n" + process.tail(30));
+    throw new IllegalStateException(
+        "PostgreSQL did not accept connections on port "
+            + port
+            + " within "
+            + START_TIMEOUT
+            + " ("
+            + (last == null ? "" : last.getMessage())
+            + "); log:\n"
+            + process.tail(30));
   }
 
   private void createDatabase() throws IOException {
     try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user(), password);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+        ResultSet rs =
+            s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
       if (!rs.next()) {
         s.execute("CREATE DATABASE " + DATABASE);
       }

@@ -22,8 +22,8 @@ final class Secrets {
   }
 
   /**
-   * The secret kept in {@code file}, created (owner-only, 0600, before anything is written) with
-   * a fresh random value when missing.
+   * The secret kept in {@code file}, created (owner-only, 0600, before anything is written) with a
+   * fresh random value when missing.
    */
   static String readOrCreate(Path file) throws IOException {
     if (Files.exists(file)) {
@@ -38,7 +38,8 @@ final class Secrets {
   static void writeOwnerOnly(Path file, String text) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     if (!Files.exists(file)) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -9,21 +9,43 @@ import java.nio.file.Path;
  * @param stateDir PostgreSQL, Kafka, KDC and Keycloak data, the development PKI and logs
  * @param demoVmName the demo domain's name (persistent for {@code up}, transient in tests)
  */
-public record StackOptions(Path repoRoot, Path stateDir, int postgresPort, int kafkaPort, int enginePort,
-    int proxyPort, int agentPort, int kdcPort, int keycloakPort, String demoVmName, boolean transientVm) {
+public record StackOptions(
+    Path repoRoot,
+    Path stateDir,
+    int postgresPort,
+    int kafkaPort,
+    int enginePort,
+    int proxyPort,
+    int agentPort,
+    int kdcPort,
+    int keycloakPort,
+    String demoVmName,
+    boolean transientVm) {
 
   /** The documented defaults of {@code ./porthole up}. */
   public static StackOptions defaults(Path repoRoot) {
-    Path state = OsUser.isRoot() ? Path.of("/var/lib/porthole")
-        : Path.of(System.getProperty("user.home"), ".porthole");
-    return new StackOptions(repoRoot, state, 55432, 59092, 8080, 8081, 9443, 58088, 8180, "porthole-demo",
-        false);
+    Path state =
+        OsUser.isRoot()
+            ? Path.of("/var/lib/porthole")
+            : Path.of(System.getProperty("user.home"), ".porthole");
+    return new StackOptions(
+        repoRoot, state, 55432, 59092, 8080, 8081, 9443, 58088, 8180, "porthole-demo", false);
   }
 
   /** Fresh state and free ports, so a test stack never meets a developer's running one. */
   public static StackOptions forTest(Path repoRoot, Path stateDir, String vmName) {
-    return new StackOptions(repoRoot, stateDir, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
-        Ports.free(), Ports.free(), Ports.free(), vmName, true);
+    return new StackOptions(
+        repoRoot,
+        stateDir,
+        Ports.free(),
+        Ports.free(),
+        Ports.free(),
+        Ports.free(),
+        Ports.free(),
+        Ports.free(),
+        Ports.free(),
+        vmName,
+        true);
   }
 
   public Path logDir() {

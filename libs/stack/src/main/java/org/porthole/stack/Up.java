@@ -19,12 +19,17 @@ public final class Up {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("\nporthole: stopping");
-      stack.close();
-      stopped.countDown();
-    }, "porthole-stop"));
-    System.out.printf("""
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nporthole: stopping");
+                  stack.close();
+                  stopped.countDown();
+                },
+                "porthole-stop"));
+    System.out.printf(
+        """
 
         Porthole is up.
           Open  %s/  and sign in (demo VM: %s, %s).
@@ -35,8 +40,14 @@ public final class Up {
           in a browser that may negotiate with localhost (README, "Sign-in").
           Keycloak: %s   Logs: %s
           Ctrl-C stops everything this command started.
-        %n""", options.engineUrl(), options.demoVmName(), stack.demoVmUuid(), stack.kdc().krb5Conf(), Kdc.REALM,
-        stack.realmUrl(), options.logDir());
+        %n""",
+        options.engineUrl(),
+        options.demoVmName(),
+        stack.demoVmUuid(),
+        stack.kdc().krb5Conf(),
+        Kdc.REALM,
+        stack.realmUrl(),
+        options.logDir());
     stopped.await();
   }
 }

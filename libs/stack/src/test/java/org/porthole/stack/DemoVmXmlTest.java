@@ -12,7 +12,8 @@ class DemoVmXmlTest {
 
   @Test
   void hasVirtioSerialControllerAndBothChannels() {
-    assertThat(xml).contains("<controller type='virtio-serial' index='0'/>")
+    assertThat(xml)
+        .contains("<controller type='virtio-serial' index='0'/>")
         .contains("<target type='virtio' name='org.porthole.guest.0'/>")
         .contains("<target type='virtio' name='org.porthole.sso.0'/>");
   }
@@ -25,19 +26,26 @@ class DemoVmXmlTest {
 
   @Test
   void logsSerialConsoleToAFileNamedAfterTheDomain() {
-    assertThat(DemoVm.serialLog("porthole-x")).isEqualTo(Path.of("/var/log/libvirt/qemu/porthole-x-serial.log"));
-    assertThat(xml).contains("<log file='/var/log/libvirt/qemu/porthole-x-serial.log' append='off'/>");
+    assertThat(DemoVm.serialLog("porthole-x"))
+        .isEqualTo(Path.of("/var/log/libvirt/qemu/porthole-x-serial.log"));
+    assertThat(xml)
+        .contains("<log file='/var/log/libvirt/qemu/porthole-x-serial.log' append='off'/>");
   }
 
   @Test
   void vncOnAUnixSocketOnlyWithExpiredPassword() {
-    assertThat(xml).contains("<listen type='socket'/>").contains("passwdValidTo='2000-01-01T00:00:00'")
-        .doesNotContain("listen='").doesNotContain("type='address'").doesNotContain("autoport");
+    assertThat(xml)
+        .contains("<listen type='socket'/>")
+        .contains("passwdValidTo='2000-01-01T00:00:00'")
+        .doesNotContain("listen='")
+        .doesNotContain("type='address'")
+        .doesNotContain("autoport");
   }
 
   @Test
   void keepsAnExistingDomainsUuidWhenRedefining() {
-    String with = DemoVm.withUuid(xml, java.util.Optional.of("b8f5b6d3-dfba-4aaa-b8bf-bad06afe9dcd"));
+    String with =
+        DemoVm.withUuid(xml, java.util.Optional.of("b8f5b6d3-dfba-4aaa-b8bf-bad06afe9dcd"));
     assertThat(with).contains("</name>\n  <uuid>b8f5b6d3-dfba-4aaa-b8bf-bad06afe9dcd</uuid>");
     assertThat(DemoVm.withUuid(xml, java.util.Optional.empty())).isEqualTo(xml);
   }

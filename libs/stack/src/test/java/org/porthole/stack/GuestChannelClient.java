@@ -22,10 +22,10 @@ import org.porthole.guest.protocol.MessageCodec;
 import org.porthole.guest.protocol.ProtocolException;
 
 /**
- * The host end of a guest control channel for tests: connects to the unix socket libvirt bound
- * for {@code org.porthole.guest.0}, decodes every line on a reader thread into a queue, and
- * sends through the protocol's single {@link LineWriter}. Undecodable lines are queued as
- * {@link Message.ErrorReply} with code {@code test-undecodable} so a test sees them.
+ * The host end of a guest control channel for tests: connects to the unix socket libvirt bound for
+ * {@code org.porthole.guest.0}, decodes every line on a reader thread into a queue, and sends
+ * through the protocol's single {@link LineWriter}. Undecodable lines are queued as {@link
+ * Message.ErrorReply} with code {@code test-undecodable} so a test sees them.
  */
 final class GuestChannelClient implements Closeable {
   private final SocketChannel socket;
@@ -58,8 +58,12 @@ final class GuestChannelClient implements Closeable {
     writer.send(message);
   }
 
-  /** The next received message matching {@code wanted} (others are dropped), or fails after {@code timeout}. */
-  <T extends Message> T await(Class<T> type, Predicate<T> wanted, Duration timeout) throws IOException {
+  /**
+   * The next received message matching {@code wanted} (others are dropped), or fails after {@code
+   * timeout}.
+   */
+  <T extends Message> T await(Class<T> type, Predicate<T> wanted, Duration timeout)
+      throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
@@ -82,8 +86,12 @@ final class GuestChannelClient implements Closeable {
   /** Sends request {@code id} and returns its reply, ok or error. */
   Message request(String id, String command, Duration timeout) throws IOException {
     send(new Message.Request(id, command, null));
-    return await(Message.class, m -> (m instanceof Message.OkReply ok && ok.id().equals(id))
-        || (m instanceof Message.ErrorReply err && id.equals(err.id())), timeout);
+    return await(
+        Message.class,
+        m ->
+            (m instanceof Message.OkReply ok && ok.id().equals(id))
+                || (m instanceof Message.ErrorReply err && id.equals(err.id())),
+        timeout);
   }
 
   private void readAll(InputStream in) {

@@ -13,12 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The guest image script refuses to build without its inputs and says what to do, before it
- * fetches or writes anything (no network: these runs stop at the argument checks).
+ * The guest image script refuses to build without its inputs and says what to do, before it fetches
+ * or writes anything (no network: these runs stop at the argument checks).
  */
 class GuestImageScriptTest {
-  private static final Path SCRIPT = Path.of(System.getProperty("porthole.repo", "../.."))
-      .toAbsolutePath().normalize().resolve("deploy/local/vm/build-demo-image.sh");
+  private static final Path SCRIPT =
+      Path.of(System.getProperty("porthole.repo", "../.."))
+          .toAbsolutePath()
+          .normalize()
+          .resolve("deploy/local/vm/build-demo-image.sh");
 
   @TempDir Path dir;
 
@@ -34,7 +37,8 @@ class GuestImageScriptTest {
     Path out = dir.resolve("image");
     Result r = run(out.toString(), dir.resolve("no-such-target").toString());
     assertThat(r.exit).isEqualTo(1);
-    assertThat(r.output).contains("no guest agent build in")
+    assertThat(r.output)
+        .contains("no guest agent build in")
         .contains("./mvnw -B -q -DskipTests -pl services/guest-agent -am install");
     assertThat(out).doesNotExist();
   }

@@ -45,10 +45,16 @@ class KafkaAccessIT {
     access.hostAgent(HOST_B);
     proxy = access.wsProxy();
     try (Admin admin = Admin.create(broker.admin().clientProperties("it"))) {
-      List<NewTopic> topics = EventTopics.hostTopics(HOST_B).stream().map(t -> new NewTopic(t, 1, (short) 1)).toList();
+      List<NewTopic> topics =
+          EventTopics.hostTopics(HOST_B).stream().map(t -> new NewTopic(t, 1, (short) 1)).toList();
       admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-      admin.createTopics(List.of(new NewTopic(EventTopics.hostTopic(HOST_A, EventTopics.Stream.GRAPHICS), 1,
-          (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(
+                      EventTopics.hostTopic(HOST_A, EventTopics.Stream.GRAPHICS), 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
@@ -62,10 +68,19 @@ class KafkaAccessIT {
   @Test
   void producerWithoutCredentialsIsRefused() {
     Map<String, Object> p = Map.of("bootstrap.servers", broker.bootstrap(), "max.block.ms", 5000);
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      assertThatThrownBy(() -> producer.send(new ProducerRecord<>(EventTopics.hostTopic(HOST_B,
-          EventTopics.Stream.HOSTS), "k", "GOODBYE")).get(30, TimeUnit.SECONDS))
-          .isInstanceOfAny(ExecutionException.class, org.apache.kafka.common.errors.TimeoutException.class);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      assertThatThrownBy(
+              () ->
+                  producer
+                      .send(
+                          new ProducerRecord<>(
+                              EventTopics.hostTopic(HOST_B, EventTopics.Stream.HOSTS),
+                              "k",
+                              "GOODBYE"))
+                      .get(30, TimeUnit.SECONDS))
+          .isInstanceOfAny(
+              ExecutionException.class, org.apache.kafka.common.errors.TimeoutException.class);
     }
   }
 
@@ -73,8 +88,8 @@ class KafkaAccessIT {
   void producerWithAWrongPasswordIsRefused() throws Exception {
     Path wrong = dir.resolve("wrong.password");
     Files.writeString(wrong, "not-the-password");
-    KafkaClientSettings forged = KafkaClientSettings.plaintext(broker.bootstrap(), KafkaAccess.hostAgentUser(HOST_B),
-        wrong);
+    KafkaClientSettings forged =
+        KafkaClientSettings.plaintext(broker.bootstrap(), KafkaAccess.hostAgentUser(HOST_B), wrong);
     assertThatThrownBy(() -> send(forged, EventTopics.hostTopic(HOST_B, EventTopics.Stream.HOSTS)))
         .hasCauseInstanceOf(SaslAuthenticationException.class);
   }
@@ -82,13 +97,16 @@ class KafkaAccessIT {
   @Test
   void hostAgentCannotPublishAnotherHostsEvents() {
     for (String topic : EventTopics.hostTopics(HOST_B)) {
-      assertThatThrownBy(() -> send(hostA, topic)).as(topic).hasCauseInstanceOf(TopicAuthorizationException.class);
+      assertThatThrownBy(() -> send(hostA, topic))
+          .as(topic)
+          .hasCauseInstanceOf(TopicAuthorizationException.class);
     }
   }
 
   @Test
   void hostAgentCannotForgeAuditEvents() {
-    assertThatThrownBy(() -> send(hostA, EventTopics.AUDIT)).hasCauseInstanceOf(TopicAuthorizationException.class);
+    assertThatThrownBy(() -> send(hostA, EventTopics.AUDIT))
+        .hasCauseInstanceOf(TopicAuthorizationException.class);
   }
 
   @Test
@@ -100,16 +118,23 @@ class KafkaAccessIT {
   @Test
   void wsProxyMayOnlyPublishRefusals() throws Exception {
     send(proxy, EventTopics.REFUSALS);
-    assertThatThrownBy(() -> send(proxy, EventTopics.hostTopic(HOST_A, EventTopics.Stream.GRAPHICS)))
+    assertThatThrownBy(
+            () -> send(proxy, EventTopics.hostTopic(HOST_A, EventTopics.Stream.GRAPHICS)))
         .hasCauseInstanceOf(TopicAuthorizationException.class);
-    assertThatThrownBy(() -> send(proxy, EventTopics.AUDIT)).hasCauseInstanceOf(TopicAuthorizationException.class);
+    assertThatThrownBy(() -> send(proxy, EventTopics.AUDIT))
+        .hasCauseInstanceOf(TopicAuthorizationException.class);
   }
 
   @Test
   void secretsAreOwnerOnlyFiles() throws Exception {
-    for (Path file : List.of(hostA.passwordFile(), proxy.passwordFile(), broker.admin().passwordFile(),
-        dir.resolve("kafka/server.properties"))) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+    for (Path file :
+        List.of(
+            hostA.passwordFile(),
+            proxy.passwordFile(),
+            broker.admin().passwordFile(),
+            dir.resolve("kafka/server.properties"))) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+          .as(file.toString())
           .isEqualTo("rw-------");
     }
   }
@@ -118,8 +143,8 @@ class KafkaAccessIT {
     Map<String, Object> p = as.clientProperties("it");
     p.put("max.block.ms", 10_000);
     p.put("acks", "all");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-        new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       producer.send(new ProducerRecord<>(topic, "k", "v")).get(30, TimeUnit.SECONDS);
     }
   }

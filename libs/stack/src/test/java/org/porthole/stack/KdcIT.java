@@ -14,7 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real MIT KDC: demo users get forwardable TGTs, wrong passwords do not, and it stops with us. */
+/**
+ * The real MIT KDC: demo users get forwardable TGTs, wrong passwords do not, and it stops with us.
+ */
 class KdcIT {
   @TempDir Path dir;
 
@@ -24,7 +26,8 @@ class KdcIT {
       Path ccache = dir.resolve("alice.cc");
       kdc.kinit("alice", Kdc.DEMO_USERS.get("alice"), ccache);
       String klist = klist(kdc, ccache);
-      assertThat(klist).contains("Default principal: alice@PORTHOLE.TEST")
+      assertThat(klist)
+          .contains("Default principal: alice@PORTHOLE.TEST")
           .contains("krbtgt/PORTHOLE.TEST@PORTHOLE.TEST");
       String flags = klist.lines().filter(l -> l.contains("Flags:")).findFirst().orElseThrow();
       assertThat(flags.substring(flags.indexOf("Flags:"))).as("forwardable TGT").contains("F");
@@ -55,10 +58,15 @@ class KdcIT {
   @Test
   void keytabHoldsHttpServiceKeysOnly() throws Exception {
     try (Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"))) {
-      String keys = ChildProcess.run(List.of("klist", "-k", kdc.keytab().toString()), kdc.clientEnv(), "",
-          Duration.ofSeconds(20));
+      String keys =
+          ChildProcess.run(
+              List.of("klist", "-k", kdc.keytab().toString()),
+              kdc.clientEnv(),
+              "",
+              Duration.ofSeconds(20));
       assertThat(keys).contains(Kdc.HTTP_PRINCIPAL).doesNotContain("alice").doesNotContain("K/M");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kdc.keytab()))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kdc.keytab())))
+          .isEqualTo("rw-------");
     }
   }
 
@@ -73,7 +81,9 @@ class KdcIT {
     assertThat(Ports.isOpen(port)).as("stopped KDC releases its port").isFalse();
     int secondPort = Ports.free();
     try (Kdc second = Kdc.start(state, secondPort, dir.resolve("logs"))) {
-      assertThat(Files.readAllBytes(second.keytab())).as("realm reused, keys unchanged").isEqualTo(keytab);
+      assertThat(Files.readAllBytes(second.keytab()))
+          .as("realm reused, keys unchanged")
+          .isEqualTo(keytab);
       second.kinit("admin", Kdc.DEMO_USERS.get("admin"), dir.resolve("admin.cc"));
       assertThat(klist(second, dir.resolve("admin.cc"))).contains("admin@PORTHOLE.TEST");
     }

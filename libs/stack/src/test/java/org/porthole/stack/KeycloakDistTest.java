@@ -20,8 +20,16 @@ class KeycloakDistTest {
 
   @Test
   void unpacksOnceAndReusesTheTree() throws Exception {
-    Path zip = zip("dist.zip", entries("keycloak-9.9.9/", "", "keycloak-9.9.9/bin/kc.sh", "#!/bin/sh\n",
-        "keycloak-9.9.9/lib/a.jar", "jar"));
+    Path zip =
+        zip(
+            "dist.zip",
+            entries(
+                "keycloak-9.9.9/",
+                "",
+                "keycloak-9.9.9/bin/kc.sh",
+                "#!/bin/sh\n",
+                "keycloak-9.9.9/lib/a.jar",
+                "jar"));
     Path state = dir.resolve("state");
     Files.createDirectories(state);
     Path home = KeycloakDist.unpackOnce(zip, state);
@@ -30,16 +38,20 @@ class KeycloakDistTest {
     assertThat(home.resolve("lib/a.jar")).hasContent("jar");
     Files.writeString(home.resolve("data.txt"), "kept");
     assertThat(KeycloakDist.unpackOnce(zip, state)).isEqualTo(home);
-    assertThat(home.resolve("data.txt")).as("second start reuses the unpacked tree").hasContent("kept");
+    assertThat(home.resolve("data.txt"))
+        .as("second start reuses the unpacked tree")
+        .hasContent("kept");
     assertThat(state.resolve("unpacking.tmp")).doesNotExist();
   }
 
   @Test
   void rejectsZipSlipEntry() throws Exception {
-    Path zip = zip("slip.zip", entries("keycloak-1/", "", "keycloak-1/../../../escaped.txt", "owned"));
+    Path zip =
+        zip("slip.zip", entries("keycloak-1/", "", "keycloak-1/../../../escaped.txt", "owned"));
     Path state = dir.resolve("a/b/state");
     Files.createDirectories(state);
-    assertThatThrownBy(() -> KeycloakDist.unpackOnce(zip, state)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> KeycloakDist.unpackOnce(zip, state))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("outside the target");
     assertThat(dir.resolve("a/b/escaped.txt")).doesNotExist();
     assertThat(state.resolve("escaped.txt")).doesNotExist();
@@ -59,7 +71,8 @@ class KeycloakDistTest {
   @Test
   void rejectsZipThatIsNotKeycloak() throws Exception {
     Path zip = zip("other.zip", entries("something/bin/kc.sh", "x"));
-    assertThatThrownBy(() -> KeycloakDist.topFolder(zip)).hasMessageContaining("keycloak-<version>/");
+    assertThatThrownBy(() -> KeycloakDist.topFolder(zip))
+        .hasMessageContaining("keycloak-<version>/");
     Path dots = zip("dots.zip", entries("../keycloak-1/x", "x"));
     assertThatThrownBy(() -> KeycloakDist.topFolder(dots)).isInstanceOf(IOException.class);
   }
@@ -78,7 +91,8 @@ class KeycloakDistTest {
     String old = System.getProperty("porthole.keycloak.zip");
     System.setProperty("porthole.keycloak.zip", dir.resolve("nope.zip").toString());
     try {
-      assertThatThrownBy(Keycloak::distributionZip).hasMessageContaining("nope.zip")
+      assertThatThrownBy(Keycloak::distributionZip)
+          .hasMessageContaining("nope.zip")
           .hasMessageContaining("dependency:resolve");
     } finally {
       if (old == null) {
@@ -97,7 +111,8 @@ class KeycloakDistTest {
       props.load(in);
     }
     assertThat(props.getProperty("version")).matches("\\d+\\.\\d+\\.\\d+");
-    assertThat(props.getProperty("zip")).endsWith("keycloak-quarkus-dist-" + props.getProperty("version") + ".zip")
+    assertThat(props.getProperty("zip"))
+        .endsWith("keycloak-quarkus-dist-" + props.getProperty("version") + ".zip")
         .doesNotContain("${");
   }
 

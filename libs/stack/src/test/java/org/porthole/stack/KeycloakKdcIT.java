@@ -28,16 +28,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keycloak from its Maven distribution with Porthole's realm, its users' passwords checked by
- * the real MIT KDC through Kerberos user federation. The last test restarts Keycloak on the same
- * state directory and measures both starts.
+ * Keycloak from its Maven distribution with Porthole's realm, its users' passwords checked by the
+ * real MIT KDC through Kerberos user federation. The last test restarts Keycloak on the same state
+ * directory and measures both starts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeycloakKdcIT {
-  private static final Path REALM_JSON = Path.of(System.getProperty("porthole.repo", "../.."))
-      .toAbsolutePath().normalize().resolve("deploy/local/keycloak/porthole-realm.json");
+  private static final Path REALM_JSON =
+      Path.of(System.getProperty("porthole.repo", "../.."))
+          .toAbsolutePath()
+          .normalize()
+          .resolve("deploy/local/keycloak/porthole-realm.json");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir static Path dir;
   private static Kdc kdc;
@@ -48,10 +52,13 @@ class KeycloakKdcIT {
   static void startBoth() throws Exception {
     kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"));
     long t0 = System.nanoTime();
-    keycloak = Keycloak.start(dir.resolve("keycloak"), Ports.free(), REALM_JSON, kdc, dir.resolve("logs"));
+    keycloak =
+        Keycloak.start(dir.resolve("keycloak"), Ports.free(), REALM_JSON, kdc, dir.resolve("logs"));
     firstStart = Duration.ofNanos(System.nanoTime() - t0);
-    System.out.println("KeycloakKdcIT: first Keycloak start (unpack + build + import) took "
-        + firstStart.toMillis() + " ms");
+    System.out.println(
+        "KeycloakKdcIT: first Keycloak start (unpack + build + import) took "
+            + firstStart.toMillis()
+            + " ms");
   }
 
   @AfterAll
@@ -73,7 +80,9 @@ class KeycloakKdcIT {
     assertThat(claims.get("preferred_username").asText()).isEqualTo("alice");
     assertThat(claims.get("email").asText()).isEqualTo("alice@porthole.test");
     assertThat(claims.get("iss").asText()).isEqualTo(keycloak.realmUrl());
-    assertThat(texts(claims.at("/realm_access/roles"))).contains("porthole-user").doesNotContain("porthole-admin");
+    assertThat(texts(claims.at("/realm_access/roles")))
+        .contains("porthole-user")
+        .doesNotContain("porthole-admin");
     assertThat(texts(claims.get("groups"))).containsExactly("console-users");
   }
 
@@ -94,20 +103,23 @@ class KeycloakKdcIT {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode claims = claims(JSON.readTree(r.body()).get("access_token").asText());
     assertThat(claims.get("preferred_username").asText()).isEqualTo("bob");
-    assertThat(texts(claims.at("/realm_access/roles"))).doesNotContain("porthole-user", "porthole-admin");
+    assertThat(texts(claims.at("/realm_access/roles")))
+        .doesNotContain("porthole-user", "porthole-admin");
     assertThat(texts(claims.get("groups"))).isEmpty();
   }
 
   /**
-   * Keycloak 26.7 answers a refused password grant with 400 {@code invalid_grant} (RFC 6749
-   * section 5.2), where older releases said 401; the engine maps it to its own 401.
+   * Keycloak 26.7 answers a refused password grant with 400 {@code invalid_grant} (RFC 6749 section
+   * 5.2), where older releases said 401; the engine maps it to its own 401.
    */
   @Test
   @Order(4)
   void rejectsWrongPasswordAsInvalidGrant() throws Exception {
     HttpResponse<String> r = passwordGrant("porthole-cli", "alice", "not-alices-password");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-    assertThat(r.body()).contains("invalid_grant", "Invalid user credentials").doesNotContain("access_token");
+    assertThat(r.body())
+        .contains("invalid_grant", "Invalid user credentials")
+        .doesNotContain("access_token");
   }
 
   @Test
@@ -115,7 +127,9 @@ class KeycloakKdcIT {
   void rejectsUnknownUserLikeAWrongPassword() throws Exception {
     HttpResponse<String> r = passwordGrant("porthole-cli", "mallory", "whatever");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-    assertThat(r.body()).contains("invalid_grant", "Invalid user credentials").doesNotContain("access_token");
+    assertThat(r.body())
+        .contains("invalid_grant", "Invalid user credentials")
+        .doesNotContain("access_token");
   }
 
   @Test
@@ -130,10 +144,13 @@ class KeycloakKdcIT {
   @Order(8)
   void secretsNeverReachTheLog() throws Exception {
     String log = Files.readString(dir.resolve("logs/keycloak.log"));
-    assertThat(log).doesNotContain(Files.readString(keycloak.adminPasswordFile()).strip())
+    assertThat(log)
+        .doesNotContain(Files.readString(keycloak.adminPasswordFile()).strip())
         .doesNotContain(keycloak.engineClientSecret())
         .doesNotContain(Kdc.DEMO_USERS.get("alice"));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keycloak.adminPasswordFile())))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(keycloak.adminPasswordFile())))
         .isEqualTo("rw-------");
   }
 
@@ -142,7 +159,11 @@ class KeycloakKdcIT {
   void secondStartReusesDistributionAndData() throws Exception {
     Path home;
     try (var entries = Files.list(dir.resolve("keycloak"))) {
-      home = entries.filter(p -> p.getFileName().toString().startsWith("keycloak-")).findFirst().orElseThrow();
+      home =
+          entries
+              .filter(p -> p.getFileName().toString().startsWith("keycloak-"))
+              .findFirst()
+              .orElseThrow();
     }
     Files.writeString(home.resolve("porthole-it-marker"), "unpacked once");
     int port = keycloak.port();
@@ -150,10 +171,15 @@ class KeycloakKdcIT {
     assertThat(keycloak.isAlive()).isFalse();
     assertThat(Ports.isOpen(port)).as("stopped Keycloak releases its port").isFalse();
     long t0 = System.nanoTime();
-    keycloak = Keycloak.start(dir.resolve("keycloak"), Ports.free(), REALM_JSON, kdc, dir.resolve("logs"));
+    keycloak =
+        Keycloak.start(dir.resolve("keycloak"), Ports.free(), REALM_JSON, kdc, dir.resolve("logs"));
     Duration secondStart = Duration.ofNanos(System.nanoTime() - t0);
-    System.out.println("KeycloakKdcIT: first start " + firstStart.toMillis() + " ms, second start "
-        + secondStart.toMillis() + " ms");
+    System.out.println(
+        "KeycloakKdcIT: first start "
+            + firstStart.toMillis()
+            + " ms, second start "
+            + secondStart.toMillis()
+            + " ms");
     assertThat(home.resolve("porthole-it-marker")).as("distribution not unpacked again").exists();
     HttpResponse<String> r = passwordGrant("porthole-cli", "alice", Kdc.DEMO_USERS.get("alice"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -171,36 +197,64 @@ class KeycloakKdcIT {
     Path ccache = dir.resolve("alice.cc");
     kdc.kinit("alice", Kdc.DEMO_USERS.get("alice"), ccache);
     String verifier = Secrets.random(32);
-    String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-        java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+    String challenge =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
     String redirect = "http://localhost:8080/callback";
-    URI auth = URI.create(keycloak.realmUrl() + "/protocol/openid-connect/auth?client_id=porthole-engine"
-        + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
-        + "&code_challenge=" + challenge + "&code_challenge_method=S256&state=it");
-    HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    URI auth =
+        URI.create(
+            keycloak.realmUrl()
+                + "/protocol/openid-connect/auth?client_id=porthole-engine"
+                + "&response_type=code&scope=openid&redirect_uri="
+                + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
+                + "&code_challenge="
+                + challenge
+                + "&code_challenge_method=S256&state=it");
+    HttpClient browser =
+        HttpClient.newBuilder()
+            .cookieHandler(new java.net.CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
-    HttpResponse<String> challengePage = browser.send(HttpRequest.newBuilder(auth).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> challengePage =
+        browser.send(
+            HttpRequest.newBuilder(auth).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(challengePage.statusCode()).isEqualTo(401);
     assertThat(challengePage.headers().allValues("WWW-Authenticate")).contains("Negotiate");
 
     String negotiate = Spnego.token(kdc.krb5Conf(), ccache, "alice@" + Kdc.REALM, "HTTP@localhost");
-    HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(auth)
-        .header("Authorization", "Negotiate " + negotiate).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> signedIn =
+        browser.send(
+            HttpRequest.newBuilder(auth)
+                .header("Authorization", "Negotiate " + negotiate)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(302);
     String location = signedIn.headers().firstValue("Location").orElseThrow();
     assertThat(location).startsWith(redirect).contains("code=").doesNotContain("error=");
     String code = queryParam(location, "code");
 
-    String form = "grant_type=authorization_code&client_id=porthole-engine&code=" + URLEncoder.encode(code,
-        StandardCharsets.UTF_8) + "&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
-        + "&code_verifier=" + verifier + "&client_secret="
-        + URLEncoder.encode(keycloak.engineClientSecret(), StandardCharsets.UTF_8);
-    HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(
-        URI.create(keycloak.realmUrl() + "/protocol/openid-connect/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    String form =
+        "grant_type=authorization_code&client_id=porthole-engine&code="
+            + URLEncoder.encode(code, StandardCharsets.UTF_8)
+            + "&redirect_uri="
+            + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
+            + "&code_verifier="
+            + verifier
+            + "&client_secret="
+            + URLEncoder.encode(keycloak.engineClientSecret(), StandardCharsets.UTF_8);
+    HttpResponse<String> token =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(keycloak.realmUrl() + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
     JsonNode claims = claims(JSON.readTree(token.body()).get("access_token").asText());
     assertThat(claims.get("preferred_username").asText()).isEqualTo("alice");
@@ -219,16 +273,30 @@ class KeycloakKdcIT {
     throw new AssertionError("no " + name + " in " + location);
   }
 
-  private static HttpResponse<String> passwordGrant(String client, String user, String password) throws Exception {
-    Map<String, String> form = Map.of("grant_type", "password", "client_id", client, "username", user,
-        "password", password, "scope", "openid");
-    String body = form.entrySet().stream()
-        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(keycloak.realmUrl() + "/protocol/openid-connect/token"))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  private static HttpResponse<String> passwordGrant(String client, String user, String password)
+      throws Exception {
+    Map<String, String> form =
+        Map.of(
+            "grant_type",
+            "password",
+            "client_id",
+            client,
+            "username",
+            user,
+            "password",
+            password,
+            "scope",
+            "openid");
+    String body =
+        form.entrySet().stream()
+            .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(keycloak.realmUrl() + "/protocol/openid-connect/token"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 

@@ -11,12 +11,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The realm Porthole ships: what sign-in and the tests rely on, checked without starting
- * Keycloak (the file is only read by Keycloak at import, where a slip shows up a minute late).
+ * The realm Porthole ships: what sign-in and the tests rely on, checked without starting Keycloak
+ * (the file is only read by Keycloak at import, where a slip shows up a minute late).
  */
 class PortholeRealmTest {
-  private static final Path REALM_JSON = Path.of(System.getProperty("porthole.repo", "../.."))
-      .toAbsolutePath().normalize().resolve("deploy/local/keycloak/porthole-realm.json");
+  private static final Path REALM_JSON =
+      Path.of(System.getProperty("porthole.repo", "../.."))
+          .toAbsolutePath()
+          .normalize()
+          .resolve("deploy/local/keycloak/porthole-realm.json");
 
   private final JsonNode realm = read();
 
@@ -30,7 +33,8 @@ class PortholeRealmTest {
 
   @Test
   void everyDemoUserIsFullySetUpAndLinkedToKerberos() {
-    String kerberosId = realm.at("/components/org.keycloak.storage.UserStorageProvider/0/id").asText();
+    String kerberosId =
+        realm.at("/components/org.keycloak.storage.UserStorageProvider/0/id").asText();
     List<String> names = new ArrayList<>();
     for (JsonNode user : realm.get("users")) {
       if (user.has("serviceAccountClientId")) {
@@ -42,7 +46,8 @@ class PortholeRealmTest {
       assertThat(user.path("lastName").asText()).as(name + " last name").isNotBlank();
       assertThat(user.path("email").asText()).as(name + " email").contains("@");
       assertThat(user.path("federationLink").asText()).as(name).isEqualTo(kerberosId);
-      assertThat(user.at("/attributes/KERBEROS_PRINCIPAL/0").asText()).isEqualTo(name + "@" + Kdc.REALM);
+      assertThat(user.at("/attributes/KERBEROS_PRINCIPAL/0").asText())
+          .isEqualTo(name + "@" + Kdc.REALM);
     }
     assertThat(names).containsExactlyInAnyOrderElementsOf(Kdc.DEMO_USERS.keySet());
   }
@@ -61,7 +66,8 @@ class PortholeRealmTest {
   @Test
   void kerberosFederationPointsAtTheStackRealmAndKeytab() {
     JsonNode config = realm.at("/components/org.keycloak.storage.UserStorageProvider/0/config");
-    assertThat(realm.at("/components/org.keycloak.storage.UserStorageProvider/0/providerId").asText())
+    assertThat(
+            realm.at("/components/org.keycloak.storage.UserStorageProvider/0/providerId").asText())
         .isEqualTo("kerberos");
     assertThat(config.at("/kerberosRealm/0").asText()).isEqualTo(Kdc.REALM);
     assertThat(config.at("/serverPrincipal/0").asText()).isEqualTo(Kdc.HTTP_PRINCIPAL);
@@ -106,7 +112,10 @@ class PortholeRealmTest {
     assertThat(account.path("realmRoles").size()).isZero();
   }
 
-  /** Tokens of both clients name the engine in {@code aud}; the engine accepts no other bearer token. */
+  /**
+   * Tokens of both clients name the engine in {@code aud}; the engine accepts no other bearer
+   * token.
+   */
   @Test
   void bothClientsPutTheEngineInTheAudience() {
     for (String id : List.of("porthole-engine", "porthole-cli")) {

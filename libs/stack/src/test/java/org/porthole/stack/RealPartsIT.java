@@ -60,14 +60,15 @@ class RealPartsIT {
       }
       Map<String, Object> producer = broker.admin().clientProperties("it");
       producer.put("acks", "all");
-      try (KafkaProducer<String, String> p = new KafkaProducer<>(producer, new StringSerializer(),
-          new StringSerializer())) {
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
         p.send(new ProducerRecord<>(topic, "vm-1", "hello")).get();
       }
     }
     try (KafkaBroker broker = KafkaBroker.start(data, port, dir.resolve("logs"));
-        KafkaConsumer<String, String> c = new KafkaConsumer<>(consumer(broker), new StringDeserializer(),
-            new StringDeserializer())) {
+        KafkaConsumer<String, String> c =
+            new KafkaConsumer<>(
+                consumer(broker), new StringDeserializer(), new StringDeserializer())) {
       c.subscribe(Set.of(topic));
       ConsumerRecords<String, String> records = ConsumerRecords.empty();
       for (int i = 0; i < 30 && records.isEmpty(); i++) {

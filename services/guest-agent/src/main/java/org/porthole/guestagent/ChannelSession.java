@@ -22,14 +22,14 @@ import org.porthole.guestagent.command.Outbox;
 import org.porthole.guestagent.port.PortChannel;
 
 /**
- * One opening of the control port: say hello, send heartbeats, read lines until the port
- * ends. Every bad line is answered with an error and reading goes on; only the end of the
- * stream, an I/O error or a peer without a common version ends the opening. Messages are
- * logged by kind and error code, never by content.
+ * One opening of the control port: say hello, send heartbeats, read lines until the port ends.
+ * Every bad line is answered with an error and reading goes on; only the end of the stream, an I/O
+ * error or a peer without a common version ends the opening. Messages are logged by kind and error
+ * code, never by content.
  *
- * <p>Threads: {@link #run} is the reader; heartbeats come from this opening's own timer
- * thread (so a write stuck on a dead opening cannot delay the next one); replies come from
- * the command thread. All writes go through one {@link LineWriter}.
+ * <p>Threads: {@link #run} is the reader; heartbeats come from this opening's own timer thread (so
+ * a write stuck on a dead opening cannot delay the next one); replies come from the command thread.
+ * All writes go through one {@link LineWriter}.
  */
 final class ChannelSession {
   private static final Logger LOG = Logger.getLogger(ChannelSession.class.getName());
@@ -42,7 +42,11 @@ final class ChannelSession {
   private final AtomicLong seq = new AtomicLong();
   private boolean negotiated;
 
-  ChannelSession(PortChannel port, Handshake handshake, CommandDispatcher dispatcher, Outbox outbox,
+  ChannelSession(
+      PortChannel port,
+      Handshake handshake,
+      CommandDispatcher dispatcher,
+      Outbox outbox,
       Duration heartbeat) {
     this.port = port;
     this.handshake = handshake;
@@ -55,11 +59,13 @@ final class ChannelSession {
   boolean run() throws IOException {
     LineWriter writer = new LineWriter(port.out());
     handshake.channelReopened();
-    ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "guest-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService beat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "guest-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       writer.send(handshake.opening());
       outbox.attach(writer);
@@ -85,8 +91,11 @@ final class ChannelSession {
     for (Frame frame = reader.next(); frame != null; frame = reader.next()) {
       if (frame instanceof Frame.Oversized o) {
         LOG.warning("dropped a line longer than " + o.limit() + " bytes");
-        writer.send(new Message.ErrorReply(null, ErrorCode.LINE_TOO_LONG.wire(),
-            "line longer than " + LineFramer.MAX_LINE_BYTES + " bytes dropped"));
+        writer.send(
+            new Message.ErrorReply(
+                null,
+                ErrorCode.LINE_TOO_LONG.wire(),
+                "line longer than " + LineFramer.MAX_LINE_BYTES + " bytes dropped"));
         continue;
       }
       String text = ((Frame.Line) frame).text();
@@ -105,7 +114,10 @@ final class ChannelSession {
     try {
       message = MessageCodec.decode(text);
     } catch (ProtocolException e) {
-      LOG.log(Level.WARNING, "bad line from host ({0} bytes): {1}", new Object[] {text.length(), e.code().wire()});
+      LOG.log(
+          Level.WARNING,
+          "bad line from host ({0} bytes): {1}",
+          new Object[] {text.length(), e.code().wire()});
       writer.send(e.toReply());
       return true;
     }
@@ -114,7 +126,9 @@ final class ChannelSession {
     }
     if (message instanceof Message.Request request) {
       if (handshake.version().isEmpty()) {
-        writer.send(new Message.ErrorReply(request.id(), ErrorCode.NO_HELLO.wire(), "request before hello"));
+        writer.send(
+            new Message.ErrorReply(
+                request.id(), ErrorCode.NO_HELLO.wire(), "request before hello"));
       } else {
         dispatcher.submit(request);
       }
@@ -135,11 +149,18 @@ final class ChannelSession {
       writer.send(outcome.reply().get());
     }
     if (outcome.close()) {
-      LOG.warning("no common protocol version with the host (host " + hello.versions() + "); closing the port");
+      LOG.warning(
+          "no common protocol version with the host (host "
+              + hello.versions()
+              + "); closing the port");
       return false;
     }
     if (!negotiated) {
-      LOG.info("host agent speaks " + hello.versions() + "; using protocol version " + outcome.version().getAsInt());
+      LOG.info(
+          "host agent speaks "
+              + hello.versions()
+              + "; using protocol version "
+              + outcome.version().getAsInt());
     }
     negotiated = true;
     return true;

@@ -24,13 +24,14 @@ import org.porthole.guestagent.port.PortLocator;
 import org.porthole.guestagent.spn.SpnSource;
 
 /**
- * The daemon: finds the control port, serves one opening after another, and backs off
- * between attempts (doubling from the minimum to the maximum, back to the minimum after an
- * opening where the host said hello). The port going away, the host disconnecting, or a host
- * without a common version all end an opening; none ends the agent. Only {@link #stop} does.
+ * The daemon: finds the control port, serves one opening after another, and backs off between
+ * attempts (doubling from the minimum to the maximum, back to the minimum after an opening where
+ * the host said hello). The port going away, the host disconnecting, or a host without a common
+ * version all end an opening; none ends the agent. Only {@link #stop} does.
  */
 public final class GuestAgent {
   private static final Logger LOG = Logger.getLogger(GuestAgent.class.getName());
+
   /** The name this agent gives in its hello. */
   public static final String AGENT_NAME = "porthole-guest-agent";
 
@@ -48,14 +49,22 @@ public final class GuestAgent {
   public GuestAgent(GuestAgentConfig config, DesktopBackend desktop) {
     this.config = config;
     this.locator = new PortLocator(config.sysfsRoot(), config.devRoot());
-    this.handshake = new Handshake(new Message.Hello(VersionRange.V1, AGENT_NAME, agentVersion(),
-        UUID.randomUUID().toString(), false));
+    this.handshake =
+        new Handshake(
+            new Message.Hello(
+                VersionRange.V1, AGENT_NAME, agentVersion(), UUID.randomUUID().toString(), false));
     this.commandThread = Executors.newSingleThreadExecutor(r -> daemon(r, "guest-commands"));
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "guest-timer"));
-    Commands commands = new Commands(desktop, new SystemFacts(config.osRelease()),
-        new SpnSource(config.spn(), config.keytab()), timer, outbox);
-    this.dispatcher = new CommandDispatcher(commands, new RecentReplies(RecentReplies.DEFAULT_CAPACITY),
-        commandThread, outbox);
+    Commands commands =
+        new Commands(
+            desktop,
+            new SystemFacts(config.osRelease()),
+            new SpnSource(config.spn(), config.keytab()),
+            timer,
+            outbox);
+    this.dispatcher =
+        new CommandDispatcher(
+            commands, new RecentReplies(RecentReplies.DEFAULT_CAPACITY), commandThread, outbox);
   }
 
   /** This process's instance id (what its hello carries). */
@@ -65,14 +74,22 @@ public final class GuestAgent {
 
   /** Serves the control port until {@link #stop}; the calling thread is the reader. */
   public void run() {
-    LOG.info(AGENT_NAME + " " + agentVersion() + " instance " + instance() + " looking for port " + config.portName());
+    LOG.info(
+        AGENT_NAME
+            + " "
+            + agentVersion()
+            + " instance "
+            + instance()
+            + " looking for port "
+            + config.portName());
     Duration backoff = config.reconnectMin();
     while (running) {
       boolean negotiated = serveOnce();
       if (!running) {
         break;
       }
-      backoff = negotiated ? config.reconnectMin() : min(backoff.multipliedBy(2), config.reconnectMax());
+      backoff =
+          negotiated ? config.reconnectMin() : min(backoff.multipliedBy(2), config.reconnectMax());
       sleep(negotiated ? config.reconnectMin() : backoff);
     }
     commandThread.shutdownNow();
@@ -97,7 +114,8 @@ public final class GuestAgent {
         return false;
       }
       LOG.fine("opened " + device.get());
-      boolean negotiated = new ChannelSession(port, handshake, dispatcher, outbox, config.heartbeat()).run();
+      boolean negotiated =
+          new ChannelSession(port, handshake, dispatcher, outbox, config.heartbeat()).run();
       LOG.info("port " + device.get() + " ended; reopening");
       return negotiated;
     } catch (IOException e) {

@@ -7,9 +7,9 @@ import java.util.Optional;
 import org.porthole.config.Settings;
 
 /**
- * The guest agent's settings, read once at start (README, "Configuration"). Paths that point
- * into the system ({@code /sys}, {@code /dev}, {@code /etc}) are settings so tests can point
- * them at a temporary directory.
+ * The guest agent's settings, read once at start (README, "Configuration"). Paths that point into
+ * the system ({@code /sys}, {@code /dev}, {@code /etc}) are settings so tests can point them at a
+ * temporary directory.
  */
 public record GuestAgentConfig(
     Path sysfsRoot,
@@ -28,10 +28,13 @@ public record GuestAgentConfig(
 
   /** The control port's name. */
   public static final String CONTROL_PORT = "org.porthole.guest.0";
+
   /** Reserved for the SSO channel; found but never opened by this release. */
   public static final String SSO_PORT = "org.porthole.sso.0";
+
   /** Backend that drives systemd-logind and systemd. */
   public static final String BACKEND_LOGINCTL = "loginctl";
+
   /** Backend that writes state lines to a console file (test guest image). */
   public static final String BACKEND_CONSOLE_TEST = "console-test";
 
@@ -43,12 +46,20 @@ public record GuestAgentConfig(
   public static GuestAgentConfig from(Settings settings) {
     String backend = settings.get("porthole.guest.backend", BACKEND_LOGINCTL);
     if (!backend.equals(BACKEND_LOGINCTL) && !backend.equals(BACKEND_CONSOLE_TEST)) {
-      throw new org.porthole.config.ConfigException("porthole.guest.backend",
-          "configuration porthole.guest.backend (env PORTHOLE_GUEST_BACKEND) = '" + backend
-              + "' must be " + BACKEND_LOGINCTL + " or " + BACKEND_CONSOLE_TEST);
+      throw new org.porthole.config.ConfigException(
+          "porthole.guest.backend",
+          "configuration porthole.guest.backend (env PORTHOLE_GUEST_BACKEND) = '"
+              + backend
+              + "' must be "
+              + BACKEND_LOGINCTL
+              + " or "
+              + BACKEND_CONSOLE_TEST);
     }
-    Duration min = Duration.ofMillis(settings.getInt("porthole.guest.reconnect-min-millis", 100, 10, 60_000));
-    Duration max = Duration.ofMillis(settings.getInt("porthole.guest.reconnect-max-millis", 5_000, 10, 600_000));
+    Duration min =
+        Duration.ofMillis(settings.getInt("porthole.guest.reconnect-min-millis", 100, 10, 60_000));
+    Duration max =
+        Duration.ofMillis(
+            settings.getInt("porthole.guest.reconnect-max-millis", 5_000, 10, 600_000));
     return new GuestAgentConfig(
         settings.getPath("porthole.guest.sysfs-root", Path.of("/sys/class/virtio-ports")),
         settings.getPath("porthole.guest.dev-root", Path.of("/dev")),

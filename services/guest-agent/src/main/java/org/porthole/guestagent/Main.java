@@ -8,7 +8,9 @@ import org.porthole.guestagent.desktop.DesktopException;
 import org.porthole.guestagent.desktop.LoginctlBackend;
 import org.porthole.guestagent.desktop.ProcessRunner;
 
-/** Entry point: reads the configuration, picks the desktop backend, runs the agent until SIGTERM. */
+/**
+ * Entry point: reads the configuration, picks the desktop backend, runs the agent until SIGTERM.
+ */
 public final class Main {
   private Main() {}
 

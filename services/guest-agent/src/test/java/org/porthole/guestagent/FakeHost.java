@@ -18,9 +18,9 @@ import org.porthole.guest.protocol.Frame;
 import org.porthole.guest.protocol.LineReader;
 
 /**
- * Plays the host side of a virtio-serial port: a unix socket where the guest agent expects
- * its device, in a temporary sysfs/dev tree. Lines the agent sends are queued by a reader
- * thread; heartbeats are counted and kept out of the queue.
+ * Plays the host side of a virtio-serial port: a unix socket where the guest agent expects its
+ * device, in a temporary sysfs/dev tree. Lines the agent sends are queued by a reader thread;
+ * heartbeats are counted and kept out of the queue.
  */
 final class FakeHost implements Closeable {
   static final String END = "<end of stream>";
@@ -65,17 +65,18 @@ final class FakeHost implements Closeable {
   }
 
   private void readLoop(SocketChannel c) {
-    InputStream in = new InputStream() {
-      @Override
-      public int read() {
-        throw new UnsupportedOperationException();
-      }
+    InputStream in =
+        new InputStream() {
+          @Override
+          public int read() {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        return c.read(ByteBuffer.wrap(b, off, len));
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            return c.read(ByteBuffer.wrap(b, off, len));
+          }
+        };
     LineReader reader = new LineReader(in);
     try {
       for (Frame f = reader.next(); f != null; f = reader.next()) {

@@ -29,15 +29,24 @@ class GuestAgentConfigTest {
 
   @Test
   void rejectsAnUnknownBackendAndBadNumbers() {
-    assertThrows(ConfigException.class, () -> GuestAgentConfig.from(Settings.of(Map.of("porthole.guest.backend", "x11"))));
-    assertThrows(ConfigException.class,
+    assertThrows(
+        ConfigException.class,
+        () -> GuestAgentConfig.from(Settings.of(Map.of("porthole.guest.backend", "x11"))));
+    assertThrows(
+        ConfigException.class,
         () -> GuestAgentConfig.from(Settings.of(Map.of("porthole.guest.heartbeat-millis", "0"))));
   }
 
   @Test
   void selectsTheConsoleTestBackend() throws Exception {
-    GuestAgentConfig c = GuestAgentConfig.from(Settings.of(Map.of("porthole.guest.backend", "console-test",
-        "porthole.guest.console-file", System.getProperty("java.io.tmpdir") + "/porthole-guest-config-test")));
+    GuestAgentConfig c =
+        GuestAgentConfig.from(
+            Settings.of(
+                Map.of(
+                    "porthole.guest.backend",
+                    "console-test",
+                    "porthole.guest.console-file",
+                    System.getProperty("java.io.tmpdir") + "/porthole-guest-config-test")));
     assertEquals("ConsoleTestBackend", Main.backend(c).getClass().getSimpleName());
   }
 }

@@ -19,12 +19,14 @@ import org.porthole.config.Settings;
 class GuestAgentTest {
   private static final String HOST_HELLO =
       "{\"type\":\"hello\",\"min\":1,\"max\":2,\"agent\":\"porthole-host-agent\",\"version\":\"0.2.0\",\"instance\":\"h-7a41\",\"answer\":false}";
-  private static final String LOCK = "{\"type\":\"request\",\"id\":\"42\",\"command\":\"lock-screen\",\"args\":{}}";
-  private static final String LOCKED = "{\"type\":\"ok\",\"id\":\"42\",\"result\":{\"session\":\"locked\"}}";
-  private static final String REFRESH = "{\"type\":\"request\",\"id\":\"r%d\",\"command\":\"refresh\",\"args\":{}}";
+  private static final String LOCK =
+      "{\"type\":\"request\",\"id\":\"42\",\"command\":\"lock-screen\",\"args\":{}}";
+  private static final String LOCKED =
+      "{\"type\":\"ok\",\"id\":\"42\",\"result\":{\"session\":\"locked\"}}";
+  private static final String REFRESH =
+      "{\"type\":\"request\",\"id\":\"r%d\",\"command\":\"refresh\",\"args\":{}}";
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
   private FakeHost host;
   private GuestAgent agent;
   private Thread agentThread;
@@ -33,14 +35,17 @@ class GuestAgentTest {
   @BeforeEach
   void start() throws Exception {
     host = new FakeHost(root, "org.porthole.guest.0");
-    GuestAgentConfig config = GuestAgentConfig.from(Settings.of(Map.of(
-        "porthole.guest.sysfs-root", root.resolve("sys").toString(),
-        "porthole.guest.dev-root", root.resolve("dev").toString(),
-        "porthole.guest.heartbeat-millis", "100",
-        "porthole.guest.reconnect-min-millis", "20",
-        "porthole.guest.reconnect-max-millis", "200",
-        "porthole.guest.keytab", root.resolve("none.keytab").toString(),
-        "porthole.guest.os-release", root.resolve("os-release").toString())));
+    GuestAgentConfig config =
+        GuestAgentConfig.from(
+            Settings.of(
+                Map.of(
+                    "porthole.guest.sysfs-root", root.resolve("sys").toString(),
+                    "porthole.guest.dev-root", root.resolve("dev").toString(),
+                    "porthole.guest.heartbeat-millis", "100",
+                    "porthole.guest.reconnect-min-millis", "20",
+                    "porthole.guest.reconnect-max-millis", "200",
+                    "porthole.guest.keytab", root.resolve("none.keytab").toString(),
+                    "porthole.guest.os-release", root.resolve("os-release").toString())));
     agent = new GuestAgent(config, desktop);
     agentThread = new Thread(agent::run, "agent-under-test");
     agentThread.start();
@@ -57,8 +62,12 @@ class GuestAgentTest {
 
   private void handshake() throws Exception {
     String hello = host.next();
-    assertTrue(hello.startsWith("{\"type\":\"hello\",\"min\":1,\"max\":1,\"agent\":\"porthole-guest-agent\","), hello);
-    assertTrue(hello.endsWith("\"instance\":\"" + agent.instance() + "\",\"answer\":false}"), hello);
+    assertTrue(
+        hello.startsWith(
+            "{\"type\":\"hello\",\"min\":1,\"max\":1,\"agent\":\"porthole-guest-agent\","),
+        hello);
+    assertTrue(
+        hello.endsWith("\"instance\":\"" + agent.instance() + "\",\"answer\":false}"), hello);
     host.send(HOST_HELLO);
     String answer = host.next();
     assertTrue(answer.endsWith("\"answer\":true}"), answer);
@@ -68,20 +77,24 @@ class GuestAgentTest {
   private void assertStillServes(int n) throws Exception {
     host.send(String.format(REFRESH, n));
     String reply = host.nextReply();
-    assertTrue(reply.startsWith("{\"type\":\"ok\",\"id\":\"r" + n + "\",\"result\":{\"os\":"), reply);
+    assertTrue(
+        reply.startsWith("{\"type\":\"ok\",\"id\":\"r" + n + "\",\"result\":{\"os\":"), reply);
   }
 
   @Test
   void saysHelloAnswersTheHostAndLocksTheScreenByteExactly() throws Exception {
     handshake();
     host.send(LOCK);
-    assertEquals("{\"type\":\"event\",\"event\":\"session\",\"data\":{\"state\":\"locked\"}}", host.next());
+    assertEquals(
+        "{\"type\":\"event\",\"event\":\"session\",\"data\":{\"state\":\"locked\"}}", host.next());
     assertEquals(LOCKED, host.next());
     assertEquals(1, desktop.locks.get());
     String refresh = String.format(REFRESH, 1);
     host.send(refresh);
     String reply = host.nextReply();
-    assertTrue(reply.contains("\"users\":[\"alice\"],\"session\":\"locked\",\"client\":\"disconnected\"}"), reply);
+    assertTrue(
+        reply.contains("\"users\":[\"alice\"],\"session\":\"locked\",\"client\":\"disconnected\"}"),
+        reply);
   }
 
   @Test
@@ -95,7 +108,9 @@ class GuestAgentTest {
   void refusesRequestsBeforeHello() throws Exception {
     host.next();
     host.send(LOCK);
-    assertEquals("{\"type\":\"error\",\"id\":\"42\",\"code\":\"no-hello\",\"text\":\"request before hello\"}", host.next());
+    assertEquals(
+        "{\"type\":\"error\",\"id\":\"42\",\"code\":\"no-hello\",\"text\":\"request before hello\"}",
+        host.next());
     assertEquals(0, desktop.locks.get());
   }
 
@@ -103,7 +118,9 @@ class GuestAgentTest {
   void unknownCommandGetsAnErrorAndTheAgentGoesOn() throws Exception {
     handshake();
     host.send("{\"type\":\"request\",\"id\":\"44\",\"command\":\"format-disk\",\"args\":{}}");
-    assertEquals("{\"type\":\"error\",\"id\":\"44\",\"code\":\"unknown-command\",\"text\":\"unknown command\"}", host.next());
+    assertEquals(
+        "{\"type\":\"error\",\"id\":\"44\",\"code\":\"unknown-command\",\"text\":\"unknown command\"}",
+        host.next());
     assertStillServes(1);
   }
 
@@ -119,11 +136,14 @@ class GuestAgentTest {
       "[\"not\",\"an\",\"object\"]",
       "\"hello\"",
     };
-    String[] codes = {"bad-json", "bad-json", "bad-json", "bad-json", "bad-json", "bad-message", "bad-message"};
+    String[] codes = {
+      "bad-json", "bad-json", "bad-json", "bad-json", "bad-json", "bad-message", "bad-message"
+    };
     for (int i = 0; i < hostile.length; i++) {
       host.send(hostile[i]);
       String reply = host.next();
-      assertTrue(reply.startsWith("{\"type\":\"error\",\"code\":\"" + codes[i] + "\""), i + ": " + reply);
+      assertTrue(
+          reply.startsWith("{\"type\":\"error\",\"code\":\"" + codes[i] + "\""), i + ": " + reply);
       assertStillServes(i);
     }
     assertEquals(0, desktop.locks.get());
@@ -132,11 +152,14 @@ class GuestAgentTest {
   @Test
   void answersBadArgumentsAndUnknownTypesWithTheRequestId() throws Exception {
     handshake();
-    host.send("{\"type\":\"request\",\"id\":\"s1\",\"command\":\"shutdown\",\"args\":{\"delay\":1e30}}");
-    assertEquals("{\"type\":\"error\",\"id\":\"s1\",\"code\":\"bad-args\",\"text\":\"delay must be an integer from 0 to 3600\"}",
+    host.send(
+        "{\"type\":\"request\",\"id\":\"s1\",\"command\":\"shutdown\",\"args\":{\"delay\":1e30}}");
+    assertEquals(
+        "{\"type\":\"error\",\"id\":\"s1\",\"code\":\"bad-args\",\"text\":\"delay must be an integer from 0 to 3600\"}",
         host.next());
     host.send("{\"type\":\"teleport\",\"id\":\"t1\"}");
-    assertTrue(host.next().startsWith("{\"type\":\"error\",\"id\":\"t1\",\"code\":\"unknown-type\""));
+    assertTrue(
+        host.next().startsWith("{\"type\":\"error\",\"id\":\"t1\",\"code\":\"unknown-type\""));
     assertEquals(0, desktop.powerOffs.get());
     assertStillServes(1);
   }
@@ -148,7 +171,8 @@ class GuestAgentTest {
     Arrays.fill(big, (byte) 'x');
     host.sendBytes(big);
     host.sendBytes("\n".getBytes(StandardCharsets.US_ASCII));
-    assertEquals("{\"type\":\"error\",\"code\":\"line-too-long\",\"text\":\"line longer than 1048576 bytes dropped\"}",
+    assertEquals(
+        "{\"type\":\"error\",\"code\":\"line-too-long\",\"text\":\"line longer than 1048576 bytes dropped\"}",
         host.next());
     assertStillServes(1);
     byte[] huge = new byte[10 * 1024 * 1024];
@@ -165,9 +189,13 @@ class GuestAgentTest {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     line.writeBytes("{\"type\":\"request\",\"id\":\"u\u00e9".getBytes(StandardCharsets.UTF_8));
     line.writeBytes(new byte[] {(byte) 0xff, (byte) 0xfe});
-    line.writeBytes("\",\"command\":\"client-connect\",\"args\":{\"user\":\"al\u00efce\"}}\n".getBytes(StandardCharsets.UTF_8));
+    line.writeBytes(
+        "\",\"command\":\"client-connect\",\"args\":{\"user\":\"al\u00efce\"}}\n"
+            .getBytes(StandardCharsets.UTF_8));
     host.sendBytes(line.toByteArray());
-    assertEquals("{\"type\":\"ok\",\"id\":\"u\u00e9\ufffd\ufffd\",\"result\":{\"client\":\"connected\"}}", host.next());
+    assertEquals(
+        "{\"type\":\"ok\",\"id\":\"u\u00e9\ufffd\ufffd\",\"result\":{\"client\":\"connected\"}}",
+        host.next());
     host.sendBytes(new byte[] {(byte) 0xc3, (byte) 0x28, '\n'});
     assertTrue(host.next().contains("bad-json"));
     assertStillServes(1);
@@ -227,7 +255,8 @@ class GuestAgentTest {
   void noCommonVersionIsRefusedThenClosedAndTheAgentTriesAgain() throws Exception {
     host.next();
     host.send(HOST_HELLO.replace("\"min\":1,\"max\":2", "\"min\":2,\"max\":3"));
-    assertEquals("{\"type\":\"error\",\"code\":\"no-common-version\",\"text\":\"no common protocol version: ours 1..1, peer's 2..3\"}",
+    assertEquals(
+        "{\"type\":\"error\",\"code\":\"no-common-version\",\"text\":\"no common protocol version: ours 1..1, peer's 2..3\"}",
         host.next());
     assertEquals(FakeHost.END, host.next());
     host.accept();

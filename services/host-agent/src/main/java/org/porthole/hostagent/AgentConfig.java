@@ -12,13 +12,13 @@ import org.porthole.token.JwksLocation;
 
 /**
  * The host agent's configuration, read once at start from {@code porthole.*} keys (see
- * docs/contracts.md and the module README). TLS settings are read by {@code TlsFiles} from
- * the same {@link Settings}.
+ * docs/contracts.md and the module README). TLS settings are read by {@code TlsFiles} from the same
+ * {@link Settings}.
  *
- * <p>Benchmark mode: {@code porthole.agent.libvirt-uri=none} opens no libvirt connection
- * and relays every console whose token verifies to {@code porthole.agent.console-backend};
- * {@code porthole.kafka.bootstrap=none} publishes no events. Both are refused unless
- * libvirt is {@code none}, so real VMs' consoles can never be routed elsewhere.
+ * <p>Benchmark mode: {@code porthole.agent.libvirt-uri=none} opens no libvirt connection and relays
+ * every console whose token verifies to {@code porthole.agent.console-backend}; {@code
+ * porthole.kafka.bootstrap=none} publishes no events. Both are refused unless libvirt is {@code
+ * none}, so real VMs' consoles can never be routed elsewhere.
  */
 public record AgentConfig(
     String libvirtUri,
@@ -44,14 +44,17 @@ public record AgentConfig(
   public static final String JWKS_URL = "porthole.jwks.url";
   public static final String TOKEN_ISSUER = "porthole.token.issuer";
   public static final String TOKEN_AUDIENCE = "porthole.token.audience";
+
   /** The value of {@link #LIBVIRT_URI} and {@link #KAFKA_BOOTSTRAP} that turns them off. */
   public static final String NONE = "none";
 
   private static final int DEFAULT_PORT = 9443;
   private static final int DEFAULT_MAX_CONSOLES = 20_000;
   private static final int MAX_MAX_CONSOLES = 1_000_000;
+
   /** Below QEMU's 32 VNC clients per display, so QEMU never refuses a relay for that. */
   private static final int DEFAULT_MAX_CONSOLES_PER_VM = 30;
+
   private static final int MAX_MAX_CONSOLES_PER_VM = 31;
 
   /** Reads every key, failing with a message that names the key when a value is bad. */
@@ -62,16 +65,28 @@ public record AgentConfig(
     Optional<String> backend = s.find(CONSOLE_BACKEND).map(String::trim).filter(v -> !v.isEmpty());
     boolean bench = NONE.equals(libvirt);
     if (!bench && backend.isPresent()) {
-      throw new ConfigException(CONSOLE_BACKEND, CONSOLE_BACKEND + " is only allowed with "
-          + LIBVIRT_URI + "=none (benchmark mode); real consoles always go to their VM");
+      throw new ConfigException(
+          CONSOLE_BACKEND,
+          CONSOLE_BACKEND
+              + " is only allowed with "
+              + LIBVIRT_URI
+              + "=none (benchmark mode); real consoles always go to their VM");
     }
     if (!bench && NONE.equals(kafka)) {
-      throw new ConfigException(KAFKA_BOOTSTRAP, KAFKA_BOOTSTRAP + "=none is only allowed with "
-          + LIBVIRT_URI + "=none (benchmark mode); a real agent must publish its events");
+      throw new ConfigException(
+          KAFKA_BOOTSTRAP,
+          KAFKA_BOOTSTRAP
+              + "=none is only allowed with "
+              + LIBVIRT_URI
+              + "=none (benchmark mode); a real agent must publish its events");
     }
     if (bench && backend.isEmpty()) {
-      throw new ConfigException(CONSOLE_BACKEND, LIBVIRT_URI + "=none (benchmark mode) needs "
-          + CONSOLE_BACKEND + "=127.0.0.1:<port>, the TCP server consoles are relayed to");
+      throw new ConfigException(
+          CONSOLE_BACKEND,
+          LIBVIRT_URI
+              + "=none (benchmark mode) needs "
+              + CONSOLE_BACKEND
+              + "=127.0.0.1:<port>, the TCP server consoles are relayed to");
     }
     return new AgentConfig(
         libvirt,
@@ -126,11 +141,18 @@ public record AgentConfig(
 
   private static ConfigException badBackend(String value) {
     String shown = value.length() > 64 ? value.substring(0, 64) + "…" : value;
-    return new ConfigException(CONSOLE_BACKEND, CONSOLE_BACKEND
-        + " must be a loopback address and port such as 127.0.0.1:5900, got '" + shown + "'");
+    return new ConfigException(
+        CONSOLE_BACKEND,
+        CONSOLE_BACKEND
+            + " must be a loopback address and port such as 127.0.0.1:5900, got '"
+            + shown
+            + "'");
   }
 
-  /** {@code host:port} or {@code [ipv6]:port}: the id its certificate names ({@link ServiceIdentity}). */
+  /**
+   * {@code host:port} or {@code [ipv6]:port}: the id its certificate names ({@link
+   * ServiceIdentity}).
+   */
   private static String hostId(String value) {
     try {
       return ServiceIdentity.hostAgent(value).hostId();
@@ -147,9 +169,12 @@ public record AgentConfig(
     } catch (URISyntaxException e) {
       throw new ConfigException(JWKS_URL, JWKS_URL + " is not a URL: '" + value + "'");
     }
-    JwksLocation.problem(u).ifPresent(reason -> {
-      throw new ConfigException(JWKS_URL, JWKS_URL + " = '" + value + "' refused: " + reason);
-    });
+    JwksLocation.problem(u)
+        .ifPresent(
+            reason -> {
+              throw new ConfigException(
+                  JWKS_URL, JWKS_URL + " = '" + value + "' refused: " + reason);
+            });
     return u;
   }
 }

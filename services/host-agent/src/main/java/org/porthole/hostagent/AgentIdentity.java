@@ -7,10 +7,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Who this agent process is: its host id (the gRPC authority named in console tokens), the
- * random boot id that tells the engine about restarts, and when it started (tokens issued
- * before that are refused, which closes the replay-after-restart hole of an in-memory
- * replay guard).
+ * Who this agent process is: its host id (the gRPC authority named in console tokens), the random
+ * boot id that tells the engine about restarts, and when it started (tokens issued before that are
+ * refused, which closes the replay-after-restart hole of an in-memory replay guard).
  */
 public record AgentIdentity(
     String hostId, String hostname, String agentVersion, String bootId, Instant startedAt) {

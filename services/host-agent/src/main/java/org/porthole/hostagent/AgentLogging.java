@@ -4,9 +4,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One-line java.util.logging output for the agent (Kafka's SLF4J logs arrive here too
- * through slf4j-jdk14). Kafka's client chatter is kept at WARNING, its per-second
- * connection failures off; the agent logs once when Kafka is unreachable.
+ * One-line java.util.logging output for the agent (Kafka's SLF4J logs arrive here too through
+ * slf4j-jdk14). Kafka's client chatter is kept at WARNING, its per-second connection failures off;
+ * the agent logs once when Kafka is unreachable.
  */
 final class AgentLogging {
   private static final String FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";

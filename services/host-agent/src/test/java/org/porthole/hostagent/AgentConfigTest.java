@@ -40,9 +40,11 @@ class AgentConfigTest {
 
   @Test
   void rejectsJwksUrlThatIsNotHttp() {
-    assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("porthole.jwks.url", "file:///etc/jwks"))))
+    assertThatThrownBy(
+            () -> AgentConfig.from(Settings.of(Map.of("porthole.jwks.url", "file:///etc/jwks"))))
         .hasMessageContaining("porthole.jwks.url");
-    assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("porthole.jwks.url", "http://[bad"))))
+    assertThatThrownBy(
+            () -> AgentConfig.from(Settings.of(Map.of("porthole.jwks.url", "http://[bad"))))
         .hasMessageContaining("porthole.jwks.url");
   }
 
@@ -50,18 +52,26 @@ class AgentConfigTest {
   void refusesHostIdItsCertificateCannotName() {
     for (String id : new String[] {"kvm1", "kvm_1:9443", "kvm1:0", "a b:1"}) {
       assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("porthole.agent.host-id", id))))
-          .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.agent.host-id");
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("porthole.agent.host-id");
     }
   }
 
   @Test
   void refusesJwksOverPlainHttpFromAnotherMachine() {
-    assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("porthole.jwks.url",
-        "http://engine.example:8080/api/v1/jwks"))))
+    assertThatThrownBy(
+            () ->
+                AgentConfig.from(
+                    Settings.of(
+                        Map.of("porthole.jwks.url", "http://engine.example:8080/api/v1/jwks"))))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("porthole.jwks.url").hasMessageContaining("https");
-    assertThat(AgentConfig.from(Settings.of(Map.of("porthole.jwks.url",
-        "https://engine.example/api/v1/jwks"))).jwksUrl()).hasToString("https://engine.example/api/v1/jwks");
+        .hasMessageContaining("porthole.jwks.url")
+        .hasMessageContaining("https");
+    assertThat(
+            AgentConfig.from(
+                    Settings.of(Map.of("porthole.jwks.url", "https://engine.example/api/v1/jwks")))
+                .jwksUrl())
+        .hasToString("https://engine.example/api/v1/jwks");
   }
 
   private static final String BACKEND = "porthole.agent.console-backend";
@@ -70,16 +80,19 @@ class AgentConfigTest {
 
   @Test
   void benchmarkModeRelaysToTheBackendAndMayDropKafka() {
-    AgentConfig c = AgentConfig.from(Settings.of(Map.of(
-        LIBVIRT, "none", BACKEND, "127.0.0.1:5999", KAFKA, "none")));
+    AgentConfig c =
+        AgentConfig.from(
+            Settings.of(Map.of(LIBVIRT, "none", BACKEND, "127.0.0.1:5999", KAFKA, "none")));
     assertThat(c.benchmark()).isTrue();
     assertThat(c.publishesEvents()).isFalse();
-    assertThat(c.consoleBackend()).hasValueSatisfying(a -> {
-      assertThat(a.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
-      assertThat(a.getPort()).isEqualTo(5999);
-    });
-    AgentConfig withKafka = AgentConfig.from(Settings.of(Map.of(
-        LIBVIRT, "none", BACKEND, "[::1]:6000")));
+    assertThat(c.consoleBackend())
+        .hasValueSatisfying(
+            a -> {
+              assertThat(a.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+              assertThat(a.getPort()).isEqualTo(5999);
+            });
+    AgentConfig withKafka =
+        AgentConfig.from(Settings.of(Map.of(LIBVIRT, "none", BACKEND, "[::1]:6000")));
     assertThat(withKafka.publishesEvents()).isTrue();
     assertThat(withKafka.consoleBackend().orElseThrow().getPort()).isEqualTo(6000);
   }
@@ -98,8 +111,10 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of(BACKEND, "127.0.0.1:5900"))))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(BACKEND))
         .hasMessageContaining("porthole.agent.libvirt-uri=none");
-    assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of(
-        LIBVIRT, "qemu:///session", BACKEND, "127.0.0.1:5900"))))
+    assertThatThrownBy(
+            () ->
+                AgentConfig.from(
+                    Settings.of(Map.of(LIBVIRT, "qemu:///session", BACKEND, "127.0.0.1:5900"))))
         .isInstanceOf(ConfigException.class);
   }
 
@@ -120,21 +135,40 @@ class AgentConfigTest {
 
   @Test
   void refusesBackendOffLoopbackOrMalformed() {
-    for (String bad : new String[] {"10.0.0.1:5900", "0.0.0.0:5900", "example.com:5900",
-        "localhost:5900", "127.0.0.1", "127.0.0.1:", ":5900", "127.0.0.1:0", "127.0.0.1:65536",
-        "127.0.0.1:-1", "127.0.0.1:abc", "[::]:5900", "1".repeat(5000) + ":1", "127.0.0.1:5900 x", "127.0.0.1:59\u000000"}) {
+    for (String bad :
+        new String[] {
+          "10.0.0.1:5900",
+          "0.0.0.0:5900",
+          "example.com:5900",
+          "localhost:5900",
+          "127.0.0.1",
+          "127.0.0.1:",
+          ":5900",
+          "127.0.0.1:0",
+          "127.0.0.1:65536",
+          "127.0.0.1:-1",
+          "127.0.0.1:abc",
+          "[::]:5900",
+          "1".repeat(5000) + ":1",
+          "127.0.0.1:5900 x",
+          "127.0.0.1:59\u000000"
+        }) {
       assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of(LIBVIRT, "none", BACKEND, bad))))
-          .as(bad).isInstanceOfSatisfying(ConfigException.class,
-              e -> assertThat(e.key()).isEqualTo(BACKEND))
+          .as(bad)
+          .isInstanceOfSatisfying(
+              ConfigException.class, e -> assertThat(e.key()).isEqualTo(BACKEND))
           .hasMessageContaining("loopback");
     }
   }
 
   @Test
   void maxConsolesIsConfigurableWithinBounds() {
-    assertThat(AgentConfig.from(Settings.of(Map.of("porthole.agent.max-consoles", "7")))
-        .maxConsoles()).isEqualTo(7);
-    assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of("porthole.agent.max-consoles", "0"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.agent.max-consoles");
+    assertThat(
+            AgentConfig.from(Settings.of(Map.of("porthole.agent.max-consoles", "7"))).maxConsoles())
+        .isEqualTo(7);
+    assertThatThrownBy(
+            () -> AgentConfig.from(Settings.of(Map.of("porthole.agent.max-consoles", "0"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.agent.max-consoles");
   }
 }

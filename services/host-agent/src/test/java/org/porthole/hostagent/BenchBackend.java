@@ -19,39 +19,52 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The TCP server a benchmark-mode agent relays to, on 127.0.0.1. It first speaks like QEMU with
- * a password: RFB 3.8, VNC Authentication, a challenge, and OK for any response (a benchmark
- * backend has no password; the agent's handshake code runs as for a VM). Then the client's first
- * byte (in the ClientInit's place) picks the mode: {@code E} echoes every later byte, {@code S}
- * sends 16 KiB blocks as fast as the socket takes them (counting what the kernel accepted, so a
- * stalled send is visible).
+ * The TCP server a benchmark-mode agent relays to, on 127.0.0.1. It first speaks like QEMU with a
+ * password: RFB 3.8, VNC Authentication, a challenge, and OK for any response (a benchmark backend
+ * has no password; the agent's handshake code runs as for a VM). Then the client's first byte (in
+ * the ClientInit's place) picks the mode: {@code E} echoes every later byte, {@code S} sends 16 KiB
+ * blocks as fast as the socket takes them (counting what the kernel accepted, so a stalled send is
+ * visible).
  */
 final class BenchBackend implements AutoCloseable {
   static final byte ECHO = 'E';
   static final byte SOURCE = 'S';
+
   /** Version, one security type (VNC Authentication), a 16-byte challenge: sent at once. */
-  private static final byte[] GREETING = TestBytes.concat(
-      "RFB 003.008\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[] {1, 2},
-      new byte[16]);
+  private static final byte[] GREETING =
+      TestBytes.concat(
+          "RFB 003.008\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+          new byte[] {1, 2},
+          new byte[16]);
+
   /** The agent's version, security type and 16-byte response. */
   private static final int AGENT_HANDSHAKE_BYTES = 12 + 1 + 16;
-  private static final ByteBuf BLOCK = Unpooled.unreleasableBuffer(
-      Unpooled.directBuffer(16 * 1024).writeZero(16 * 1024).asReadOnly());
 
-  private final EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("bench-backend", true));
+  private static final ByteBuf BLOCK =
+      Unpooled.unreleasableBuffer(
+          Unpooled.directBuffer(16 * 1024).writeZero(16 * 1024).asReadOnly());
+
+  private final EventLoopGroup group =
+      new NioEventLoopGroup(2, new DefaultThreadFactory("bench-backend", true));
   private final Channel server;
   final AtomicInteger open = new AtomicInteger();
   final AtomicLong sourceBytesSent = new AtomicLong();
 
   BenchBackend() throws InterruptedException {
-    server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new Mode());
-          }
-        })
-        .bind("127.0.0.1", 0).sync().channel();
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new Mode());
+                  }
+                })
+            .bind("127.0.0.1", 0)
+            .sync()
+            .channel();
   }
 
   int port() {
@@ -106,11 +119,14 @@ final class BenchBackend implements AutoCloseable {
 
     private void pump(ChannelHandlerContext ctx) {
       while (ctx.channel().isActive() && ctx.channel().isWritable()) {
-        ctx.writeAndFlush(BLOCK.duplicate()).addListener((ChannelFutureListener) f -> {
-          if (f.isSuccess()) {
-            sourceBytesSent.addAndGet(BLOCK.capacity());
-          }
-        });
+        ctx.writeAndFlush(BLOCK.duplicate())
+            .addListener(
+                (ChannelFutureListener)
+                    f -> {
+                      if (f.isSuccess()) {
+                        sourceBytesSent.addAndGet(BLOCK.capacity());
+                      }
+                    });
       }
     }
 

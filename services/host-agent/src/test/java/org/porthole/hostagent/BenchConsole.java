@@ -20,10 +20,13 @@ import org.porthole.api.hostagent.v1.HostAgentGrpc;
  */
 final class BenchConsole implements ClientResponseObserver<ConsoleFrame, ConsoleFrame> {
   private final boolean autoRead;
+
   /** The agent's banner, its security types [None] and SecurityResult OK. */
   static final int AGENT_HANDSHAKE_BYTES = 12 + 2 + 4;
-  private static final byte[] CLIENT_HANDSHAKE = TestBytes.concat(
-      "RFB 003.008\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[] {1});
+
+  private static final byte[] CLIENT_HANDSHAKE =
+      TestBytes.concat(
+          "RFB 003.008\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[] {1});
   private final AtomicLong received = new AtomicLong(-AGENT_HANDSHAKE_BYTES);
   private final Semaphore arrivals = new Semaphore(0);
   final CompletableFuture<Status> status = new CompletableFuture<>();
@@ -34,15 +37,17 @@ final class BenchConsole implements ClientResponseObserver<ConsoleFrame, Console
   }
 
   /**
-   * Opens a console, answers the agent's handshake ahead (gRPC holds it until the agent asks)
-   * and sends {@code mode} (the backend's mode byte) as its first data after it.
+   * Opens a console, answers the agent's handshake ahead (gRPC holds it until the agent asks) and
+   * sends {@code mode} (the backend's mode byte) as its first data after it.
    */
-  static BenchConsole open(HostAgentGrpc.HostAgentStub stub, String token, byte mode,
-      boolean autoRead) {
+  static BenchConsole open(
+      HostAgentGrpc.HostAgentStub stub, String token, byte mode, boolean autoRead) {
     BenchConsole c = new BenchConsole(autoRead);
     stub.openConsole(c);
-    c.requests.onNext(ConsoleFrame.newBuilder().setOpen(ConsoleOpen.newBuilder()
-        .setToken(token).setClientAddress("127.0.0.1")).build());
+    c.requests.onNext(
+        ConsoleFrame.newBuilder()
+            .setOpen(ConsoleOpen.newBuilder().setToken(token).setClientAddress("127.0.0.1"))
+            .build());
     c.send(TestBytes.concat(CLIENT_HANDSHAKE, new byte[] {mode}));
     return c;
   }
@@ -103,8 +108,10 @@ final class BenchConsole implements ClientResponseObserver<ConsoleFrame, Console
   }
 
   void close() {
-    requests.onNext(ConsoleFrame.newBuilder()
-        .setClose(ConsoleClose.newBuilder().setStatus("CLOSED").setReason("test done")).build());
+    requests.onNext(
+        ConsoleFrame.newBuilder()
+            .setClose(ConsoleClose.newBuilder().setStatus("CLOSED").setReason("test done"))
+            .build());
     requests.onCompleted();
   }
 

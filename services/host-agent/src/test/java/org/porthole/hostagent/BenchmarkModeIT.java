@@ -47,16 +47,18 @@ import org.porthole.stack.Ports;
 import org.porthole.token.Jwks;
 
 /**
- * The agent in benchmark mode ({@code libvirt-uri=none}, {@code kafka.bootstrap=none}) over a
- * real loopback gRPC server with mutual TLS and a real JWKS endpoint, relaying to a loopback
- * TCP backend: token checks stay on, memory and threads stay bounded, consoles do not starve
- * each other, and sockets and threads return to their baseline.
+ * The agent in benchmark mode ({@code libvirt-uri=none}, {@code kafka.bootstrap=none}) over a real
+ * loopback gRPC server with mutual TLS and a real JWKS endpoint, relaying to a loopback TCP
+ * backend: token checks stay on, memory and threads stay bounded, consoles do not starve each
+ * other, and sockets and threads return to their baseline.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BenchmarkModeIT {
   private static final String VM = "00000000-0000-4000-8000-000000000001";
+
   /** The test client's HTTP/2 window: what a client that stopped reading lets pile up. */
   private static final int CLIENT_WINDOW = 64 * 1024;
+
   private static final int CLIENT_CONNECTION_WINDOW = 64 * 1024 * 1024;
 
   @TempDir static Path dir;
@@ -76,11 +78,13 @@ class BenchmarkModeIT {
     backend = new BenchBackend();
     jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     byte[] body = Jwks.toJson(tokens.publicKeys()).getBytes(StandardCharsets.UTF_8);
-    jwks.createContext("/api/v1/jwks", ex -> {
-      ex.sendResponseHeaders(200, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    jwks.createContext(
+        "/api/v1/jwks",
+        ex -> {
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     jwks.start();
     int port = Ports.free();
     hostId = "localhost:" + port;
@@ -95,19 +99,26 @@ class BenchmarkModeIT {
     Settings pki = Settings.of(Map.of("porthole.pki.dir", dir.resolve("pki").toString()));
     ServiceIdentity agentId = ServiceIdentity.hostAgent(hostId);
     TlsFiles client = TlsFiles.resolve(pki, ServiceIdentity.wsProxy());
-    engineChannel = Grpc.newChannelBuilderForAddress("localhost", port,
-        TlsFiles.resolve(pki, ServiceIdentity.engine()).channelCredentials(agentId)).build();
+    engineChannel =
+        Grpc.newChannelBuilderForAddress(
+                "localhost",
+                port,
+                TlsFiles.resolve(pki, ServiceIdentity.engine()).channelCredentials(agentId))
+            .build();
     // Like ws-proxy's channels: a small window per console, a wide one for the connection, so
     // that a console whose client reads slowly cannot stall its siblings' replies.
-    channel = NettyChannelBuilder.forAddress("localhost", port, client.channelCredentials(agentId))
-        .directExecutor().flowControlWindow(CLIENT_WINDOW)
-        .channelFactory(() -> {
-          NioSocketChannel ch = new NioSocketChannel();
-          ConnectionWindow.install(ch, CLIENT_CONNECTION_WINDOW);
-          return ch;
-        })
-        .eventLoopGroup(clientLoop)
-        .build();
+    channel =
+        NettyChannelBuilder.forAddress("localhost", port, client.channelCredentials(agentId))
+            .directExecutor()
+            .flowControlWindow(CLIENT_WINDOW)
+            .channelFactory(
+                () -> {
+                  NioSocketChannel ch = new NioSocketChannel();
+                  ConnectionWindow.install(ch, CLIENT_CONNECTION_WINDOW);
+                  return ch;
+                })
+            .eventLoopGroup(clientLoop)
+            .build();
     stub = HostAgentGrpc.newStub(channel);
   }
 
@@ -150,8 +161,12 @@ class BenchmarkModeIT {
 
   private BenchConsole console(byte mode, boolean autoRead) {
     // A VM per console, as the bench's tokens do: per-VM caps and password turns are per VM.
-    BenchConsole c = BenchConsole.open(stub, tokens.token("s-" + UUID.randomUUID(),
-        UUID.randomUUID().toString(), hostId), mode, autoRead);
+    BenchConsole c =
+        BenchConsole.open(
+            stub,
+            tokens.token("s-" + UUID.randomUUID(), UUID.randomUUID().toString(), hostId),
+            mode,
+            autoRead);
     opened.add(c);
     return c;
   }
@@ -163,24 +178,40 @@ class BenchmarkModeIT {
         .isZero();
     assertThat(blocking.getInfo(GetInfoRequest.getDefaultInstance()).getHypervisorUri())
         .isEqualTo("none");
-    assertThatThrownBy(() -> blocking.prepareConsole(PrepareConsoleRequest.newBuilder()
-        .setVmUuid(VM).setSessionId("s").setMode("view").setValidSeconds(60).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-            e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    assertThatThrownBy(
+            () ->
+                blocking.prepareConsole(
+                    PrepareConsoleRequest.newBuilder()
+                        .setVmUuid(VM)
+                        .setSessionId("s")
+                        .setMode("view")
+                        .setValidSeconds(60)
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
   @Test
   void wsProxyCannotCallTheEngineMethodsAndTheEngineCannotOpenConsoles() throws Exception {
     HostAgentGrpc.HostAgentBlockingStub proxy = HostAgentGrpc.newBlockingStub(channel);
     assertThatThrownBy(() -> proxy.getInfo(GetInfoRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-            e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
-    assertThatThrownBy(() -> proxy.endConsoles(EndConsolesRequest.newBuilder().setVmUuid(VM)
-        .addSessionIds("s").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-            e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
-    BenchConsole fromEngine = BenchConsole.open(HostAgentGrpc.newStub(engineChannel),
-        tokens.token("s-" + UUID.randomUUID(), VM, hostId), BenchBackend.ECHO, true);
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertThatThrownBy(
+            () ->
+                proxy.endConsoles(
+                    EndConsolesRequest.newBuilder().setVmUuid(VM).addSessionIds("s").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+    BenchConsole fromEngine =
+        BenchConsole.open(
+            HostAgentGrpc.newStub(engineChannel),
+            tokens.token("s-" + UUID.randomUUID(), VM, hostId),
+            BenchBackend.ECHO,
+            true);
     assertThat(fromEngine.status.get(10, TimeUnit.SECONDS).getCode())
         .isEqualTo(Status.Code.PERMISSION_DENIED);
   }
@@ -212,20 +243,28 @@ class BenchmarkModeIT {
     assertThat(slow.awaitReceived(1, 5000)).as("the first chunk arrives").isTrue();
     // The backend keeps sending until its socket is full: then its send must stall.
     assertThat(await(stalled(backend.sourceBytesSent::get), 20_000))
-        .as("the backend's send blocks once the reader stopped").isTrue();
+        .as("the backend's send blocks once the reader stopped")
+        .isTrue();
     long read = relays().bytesFromBackend() - fromBackendBefore;
     Thread.sleep(1000);
     assertThat(relays().bytesFromBackend() - fromBackendBefore)
-        .as("the agent stopped reading from the backend").isEqualTo(read);
-    assertThat(relays().bufferedBytes()).as("bytes read from the backend, not yet handed to gRPC")
+        .as("the agent stopped reading from the backend")
+        .isEqualTo(read);
+    assertThat(relays().bufferedBytes())
+        .as("bytes read from the backend, not yet handed to gRPC")
         .isLessThanOrEqualTo(16 * 1024);
     // What the agent read is bounded by the client's window plus gRPC's 32 KiB on-ready threshold
     // and one chunk; everything else waits in the kernel's socket buffers.
-    assertThat(read).as("bytes the agent took from the backend")
+    assertThat(read)
+        .as("bytes the agent took from the backend")
         .isLessThanOrEqualTo(CLIENT_WINDOW * 2 + 64 * 1024);
-    System.out.printf("slow reader: backend sent %,d bytes before blocking, agent read %,d,"
-        + " client got %,d, agent buffers %,d%n", backend.sourceBytesSent.get() - sentBefore,
-        read, slow.received(), relays().bufferedBytes());
+    System.out.printf(
+        "slow reader: backend sent %,d bytes before blocking, agent read %,d,"
+            + " client got %,d, agent buffers %,d%n",
+        backend.sourceBytesSent.get() - sentBefore,
+        read,
+        slow.received(),
+        relays().bufferedBytes());
     slow.cancel();
   }
 
@@ -234,16 +273,19 @@ class BenchmarkModeIT {
     BenchConsole flood = console(BenchBackend.ECHO, true);
     BenchConsole victim = console(BenchBackend.ECHO, true);
     byte[] tiny = new byte[64];
-    Thread flooder = new Thread(() -> {
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (System.nanoTime() < end && !flood.status.isDone()) {
-        if (flood.clientReady()) {
-          flood.send(tiny);
-        } else {
-          java.util.concurrent.locks.LockSupport.parkNanos(20_000);
-        }
-      }
-    }, "flooder");
+    Thread flooder =
+        new Thread(
+            () -> {
+              long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+              while (System.nanoTime() < end && !flood.status.isDone()) {
+                if (flood.clientReady()) {
+                  flood.send(tiny);
+                } else {
+                  java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                }
+              }
+            },
+            "flooder");
     flooder.start();
     // Measure once the flood is in full swing and the relay's code is compiled: in a cold JVM
     // the first echo beside a starting flood took 0.5-0.8 s, all of it JIT warm-up.
@@ -258,16 +300,19 @@ class BenchmarkModeIT {
     }
     flooder.join(10_000);
     Arrays.sort(rtt);
-    System.out.printf("64-byte echo beside a flood of 64-byte frames: p50 %.2f ms, max %.2f ms;"
-        + " flood echoed %,d bytes%n", rtt[rtt.length / 2] / 1e6, rtt[rtt.length - 1] / 1e6,
-        flood.received());
+    System.out.printf(
+        "64-byte echo beside a flood of 64-byte frames: p50 %.2f ms, max %.2f ms;"
+            + " flood echoed %,d bytes%n",
+        rtt[rtt.length / 2] / 1e6, rtt[rtt.length - 1] / 1e6, flood.received());
     assertThat(flood.received()).as("the flood really flowed").isGreaterThan(64 * 1024);
-    assertThat(rtt[rtt.length / 2]).as("median round trip").isLessThan(
-        TimeUnit.MILLISECONDS.toNanos(100));
+    assertThat(rtt[rtt.length / 2])
+        .as("median round trip")
+        .isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
     // Starved, the echo would wait for the 4 s flood to end; on 2 shared cores a scheduling
     // hiccup can still take a few hundred ms.
-    assertThat(rtt[rtt.length - 1]).as("slowest round trip").isLessThan(
-        TimeUnit.MILLISECONDS.toNanos(1500));
+    assertThat(rtt[rtt.length - 1])
+        .as("slowest round trip")
+        .isLessThan(TimeUnit.MILLISECONDS.toNanos(1500));
     flood.close();
     victim.close();
     assertThat(flood.status.get(5, TimeUnit.SECONDS).isOk()).isTrue();
@@ -277,24 +322,29 @@ class BenchmarkModeIT {
   @Test
   void socketsAndThreadsReturnToBaselineAfter500Consoles() throws Exception {
     openEchoAndClose(20, 20); // warm-up: lazily started pools and event loops
-    assertThat(await(() -> relays().activeCount() == 0 && backend.open.get() == 0, 10_000)).isTrue();
+    assertThat(await(() -> relays().activeCount() == 0 && backend.open.get() == 0, 10_000))
+        .isTrue();
     int threads = threads();
     long fds = openFds();
     List<String> names = threadNames();
     openEchoAndClose(500, 50);
     boolean back = await(() -> threads() <= threads + 5 && openFds() <= fds + 10, 10_000);
-    System.out.printf("500 consoles: threads %d -> %d, fds %d -> %d%n", threads, threads(), fds,
-        openFds());
+    System.out.printf(
+        "500 consoles: threads %d -> %d, fds %d -> %d%n", threads, threads(), fds, openFds());
     List<String> added = new ArrayList<>(threadNames());
     names.forEach(added::remove);
-    assertThat(back).as("threads %d (baseline %d, new: %s), fds %d (baseline %d)", threads(),
-        threads, added, openFds(), fds).isTrue();
+    assertThat(back)
+        .as(
+            "threads %d (baseline %d, new: %s), fds %d (baseline %d)",
+            threads(), threads, added, openFds(), fds)
+        .isTrue();
   }
 
   @Test
   void idleConsolesCostNoThread() throws Exception {
     openEchoAndClose(20, 20);
-    assertThat(await(() -> relays().activeCount() == 0 && backend.open.get() == 0, 10_000)).isTrue();
+    assertThat(await(() -> relays().activeCount() == 0 && backend.open.get() == 0, 10_000))
+        .isTrue();
     int n = 2000;
     System.gc();
     long heap = usedHeap();
@@ -318,8 +368,9 @@ class BenchmarkModeIT {
     int dThreads = threads() - threads;
     long dFds = openFds() - fds;
     long dHeap = usedHeap() - heap;
-    System.out.printf("%d idle consoles: threads %+d, fds %+d (%.2f per console, the backend's"
-        + " end included), heap %+,d bytes (%,d per console, client and backend included)%n",
+    System.out.printf(
+        "%d idle consoles: threads %+d, fds %+d (%.2f per console, the backend's"
+            + " end included), heap %+,d bytes (%,d per console, client and backend included)%n",
         n, dThreads, dFds, dFds / (double) n, dHeap, dHeap / n);
     assertThat(relays().activeCount()).isEqualTo(n);
     assertThat(dThreads).as("threads added by %d idle consoles", n).isLessThanOrEqualTo(5);

@@ -27,22 +27,25 @@ import org.porthole.stack.Ports;
 
 /**
  * View-only consoles and EndConsoles against the real demo guest (deploy/local/vm) under
- * libvirt/QEMU, through the whole agent (mutual TLS, JWKS, Kafka). The guest echoes each line
- * typed on its VGA console to its serial console as {@code porthole-demo: typed <line>}, so
- * the test sees which console's keys reached it.
+ * libvirt/QEMU, through the whole agent (mutual TLS, JWKS, Kafka). The guest echoes each line typed
+ * on its VGA console to its serial console as {@code porthole-demo: typed <line>}, so the test sees
+ * which console's keys reached it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleControlVmIT {
   private static final Path REPO =
       Path.of(System.getProperty("porthole.repo", "../..")).toAbsolutePath().normalize();
+
   /** Boot to the guest's first "alive" line: ~10 s under TCG; generous for loaded CI. */
   private static final Duration BOOT = Duration.ofSeconds(120);
+
   private static final Duration KEYS = Duration.ofSeconds(60);
   private static final Duration END = Duration.ofSeconds(20);
 
   @TempDir static Path dir;
   final ConsoleTokens tokens = new ConsoleTokens("engine-vm-it");
-  final String name = TestDomains.PREFIX + "control-" + UUID.randomUUID().toString().substring(0, 8);
+  final String name =
+      TestDomains.PREFIX + "control-" + UUID.randomUUID().toString().substring(0, 8);
   KafkaBroker broker;
   RunningAgent running;
   ManagedChannel channel;
@@ -111,8 +114,13 @@ class ConsoleControlVmIT {
   }
 
   private EndConsolesResponse endConsoles(String sessionId, String status, String reason) {
-    return blocking.endConsoles(EndConsolesRequest.newBuilder().setVmUuid(vm)
-        .addSessionIds(sessionId).setStatus(status).setReason(reason).build());
+    return blocking.endConsoles(
+        EndConsolesRequest.newBuilder()
+            .setVmUuid(vm)
+            .addSessionIds(sessionId)
+            .setStatus(status)
+            .setReason(reason)
+            .build());
   }
 
   /** The VNC clients QEMU itself lists (HMP {@code info vnc}). */
@@ -127,9 +135,14 @@ class ConsoleControlVmIT {
 
   /** A VNC login straight to QEMU, around the relay: on its unix socket (or TCP port). */
   private boolean directLogin(String password) throws IOException {
-    var g = blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList().stream()
-        .filter(d -> d.getUuid().equals(vm)).findFirst().orElseThrow().getGraphics();
-    return g.getSocket().isEmpty() ? RfbClient.tryPassword(g.getPort(), password)
+    var g =
+        blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList().stream()
+            .filter(d -> d.getUuid().equals(vm))
+            .findFirst()
+            .orElseThrow()
+            .getGraphics();
+    return g.getSocket().isEmpty()
+        ? RfbClient.tryPassword(g.getPort(), password)
         : RfbClient.tryPasswordOnSocket(Path.of(g.getSocket()), password);
   }
 
@@ -140,13 +153,16 @@ class ConsoleControlVmIT {
       RfbClient.typeLine(view.out(), "viewerkeys");
       // QEMU answers in order: once this update arrives, it has seen whatever came before it.
       assertThat(RfbClient.framebufferUpdate(view.in(), view.out()))
-          .as("the view console shows the picture").isZero();
+          .as("the view console shows the picture")
+          .isZero();
 
       String userSession = "user-" + UUID.randomUUID();
       try (ConsoleSocket user = loggedIn(tokens.token(userSession, vm, running.hostId()))) {
         await("both consoles are connected to QEMU (shared)", END, () -> vncClients() == 2);
         RfbClient.typeLine(user.out(), "userkeys");
-        await("the interactive console's line reaches the guest", KEYS,
+        await(
+            "the interactive console's line reaches the guest",
+            KEYS,
             () -> serialLog().contains("porthole-demo: typed userkeys"));
       }
       // The view console's keys reached QEMU's input first (if at all) and the guest reads
@@ -157,17 +173,21 @@ class ConsoleControlVmIT {
 
   @Test
   void directLoginWithTheLastPasswordLibvirtHadIsRefusedWhileTheRelayWorks() throws Exception {
-    try (ConsoleSocket console = loggedIn(tokens.viewToken("direct-" + UUID.randomUUID(), vm,
-        running.hostId()))) {
+    try (ConsoleSocket console =
+        loggedIn(tokens.viewToken("direct-" + UUID.randomUUID(), vm, running.hostId()))) {
       String xml = Libvirt.virsh("dumpxml", "--security-info", name);
       int at = xml.indexOf("passwd='");
       String last = xml.substring(at + 8, xml.indexOf('\'', at + 8));
-      assertThat(xml).as("the demo VM's VNC is on a unix socket only").contains("type='socket'")
+      assertThat(xml)
+          .as("the demo VM's VNC is on a unix socket only")
+          .contains("type='socket'")
           .doesNotContain("port='59");
-      assertThat(directLogin(last)).as("the password libvirt holds after the console's login")
+      assertThat(directLogin(last))
+          .as("the password libvirt holds after the console's login")
           .isFalse();
       assertThat(RfbClient.framebufferUpdate(console.in(), console.out()))
-          .as("the relay's console still shows the picture").isZero();
+          .as("the relay's console still shows the picture")
+          .isZero();
     }
   }
 
@@ -184,7 +204,8 @@ class ConsoleControlVmIT {
       long relayClosedMs = (System.nanoTime() - start) / 1_000_000;
       await("QEMU's socket is closed", END, () -> vncClients() == 0);
       long socketClosedMs = (System.nanoTime() - start) / 1_000_000;
-      System.out.printf("EndConsoles: call to relay closed %d ms, to QEMU's client gone %d ms%n",
+      System.out.printf(
+          "EndConsoles: call to relay closed %d ms, to QEMU's client gone %d ms%n",
           relayClosedMs, socketClosedMs);
 
       assertThat(r.getEndedRelays()).isEqualTo(1);

@@ -27,8 +27,10 @@ final class ConsoleSocket implements StreamObserver<ConsoleFrame>, AutoCloseable
   static ConsoleSocket open(HostAgentGrpc.HostAgentStub stub, String token) {
     ConsoleSocket s = new ConsoleSocket();
     s.requests = stub.openConsole(s);
-    s.requests.onNext(ConsoleFrame.newBuilder()
-        .setOpen(ConsoleOpen.newBuilder().setToken(token).setClientAddress("203.0.113.9")).build());
+    s.requests.onNext(
+        ConsoleFrame.newBuilder()
+            .setOpen(ConsoleOpen.newBuilder().setToken(token).setClientAddress("203.0.113.9"))
+            .build());
     return s;
   }
 
@@ -107,16 +109,20 @@ final class ConsoleSocket implements StreamObserver<ConsoleFrame>, AutoCloseable
 
       @Override
       public void write(byte[] b, int off, int len) {
-        requests.onNext(ConsoleFrame.newBuilder()
-            .setData(ByteString.copyFrom(Arrays.copyOfRange(b, off, off + len))).build());
+        requests.onNext(
+            ConsoleFrame.newBuilder()
+                .setData(ByteString.copyFrom(Arrays.copyOfRange(b, off, off + len)))
+                .build());
       }
     };
   }
 
   @Override
   public void close() {
-    requests.onNext(ConsoleFrame.newBuilder()
-        .setClose(ConsoleClose.newBuilder().setStatus("CLOSED").setReason("test done")).build());
+    requests.onNext(
+        ConsoleFrame.newBuilder()
+            .setClose(ConsoleClose.newBuilder().setStatus("CLOSED").setReason("test done"))
+            .build());
     requests.onCompleted();
   }
 }

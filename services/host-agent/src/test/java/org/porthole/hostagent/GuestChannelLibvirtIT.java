@@ -37,19 +37,25 @@ import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The guest channel against real libvirt and QEMU (TCG), with no guest agent inside (the
- * guest image with the agent is part 3): the socket is found in the live XML libvirt
- * completes, the agent connects to QEMU's end, an agent-less guest stays unresponsive and a
- * disconnect action on it is reported unconfirmed; lifecycle events stop the channel; the
- * reconnect window re-arms and expires the real VNC password.
+ * The guest channel against real libvirt and QEMU (TCG), with no guest agent inside (the guest
+ * image with the agent is part 3): the socket is found in the live XML libvirt completes, the agent
+ * connects to QEMU's end, an agent-less guest stays unresponsive and a disconnect action on it is
+ * reported unconfirmed; lifecycle events stop the channel; the reconnect window re-arms and expires
+ * the real VNC password.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GuestChannelLibvirtIT {
   static final String VNC = "<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='x'/>";
-  static final String CONTROL = "<channel type='unix'><source mode='bind'/>"
-      + "<target type='virtio' name='org.porthole.guest.0'/></channel>";
-  static final GuestTimings FAST = new GuestTimings(Duration.ofMillis(200), 3,
-      Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(500));
+  static final String CONTROL =
+      "<channel type='unix'><source mode='bind'/>"
+          + "<target type='virtio' name='org.porthole.guest.0'/></channel>";
+  static final GuestTimings FAST =
+      new GuestTimings(
+          Duration.ofMillis(200),
+          3,
+          Duration.ofSeconds(2),
+          Duration.ofMillis(50),
+          Duration.ofMillis(500));
 
   final Clock clock = Clock.systemUTC();
   final List<GuestSnapshot> changes = new CopyOnWriteArrayList<>();
@@ -63,8 +69,9 @@ class GuestChannelLibvirtIT {
     session = LibvirtSession.open(HostAgentLibvirtIT.URI);
     domains = new TestDomains(session.connect());
     domains.sweep();
-    channels = new GuestChannels(new LibvirtGuestSockets(session.connect()), FAST, clock,
-        "it", changes::add);
+    channels =
+        new GuestChannels(
+            new LibvirtGuestSockets(session.connect()), FAST, clock, "it", changes::add);
     lifecycle = LifecycleEvents.register(session, channels::onLifecycle, clock);
   }
 
@@ -105,14 +112,18 @@ class GuestChannelLibvirtIT {
       channels.command(vm, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN)).get(5, TimeUnit.SECONDS);
       throw new AssertionError("a command to an agent-less guest succeeded");
     } catch (ExecutionException e) {
-      assertThat(((AgentException) e.getCause()).status()).isEqualTo(PortholeStatus.UPSTREAM_UNAVAILABLE);
+      assertThat(((AgentException) e.getCause()).status())
+          .isEqualTo(PortholeStatus.UPSTREAM_UNAVAILABLE);
     }
 
     ConsolePolicies policies = new ConsolePolicies();
     policies.set(vm, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 0, 0));
     List<String> outcomes = new CopyOnWriteArrayList<>();
-    try (DisconnectActions actions = new DisconnectActions(channels, policies,
-        (v, action, confirmed, reason, state) -> outcomes.add(confirmed + ":" + reason))) {
+    try (DisconnectActions actions =
+        new DisconnectActions(
+            channels,
+            policies,
+            (v, action, confirmed, reason, state) -> outcomes.add(confirmed + ":" + reason))) {
       actions.disconnected(vm);
       await("an outcome", () -> !outcomes.isEmpty());
     }
@@ -138,24 +149,27 @@ class GuestChannelLibvirtIT {
     PasswordTurns turns = new PasswordTurns(new TicketService(session.connect(), clock), clock, 1);
     try {
       CompletableFuture<String> armed = new CompletableFuture<>();
-      turns.enter(vm, t -> {
-        try {
-          String password = t.arm();
-          armed.complete(password.equals(passwd(d)) ? password : "not what libvirt holds");
-        } catch (AgentException e) {
-          armed.completeExceptionally(e);
-        } finally {
-          t.leave();
-        }
-      });
+      turns.enter(
+          vm,
+          t -> {
+            try {
+              String password = t.arm();
+              armed.complete(password.equals(passwd(d)) ? password : "not what libvirt holds");
+            } catch (AgentException e) {
+              armed.completeExceptionally(e);
+            } finally {
+              t.leave();
+            }
+          });
       String password = armed.get(30, TimeUnit.SECONDS);
       assertThat(password).hasSize(8);
       turns.run(vm, () -> null); // the next turn starts only after the expiry
       assertThat(passwd(d)).isNotEqualTo(password);
       assertThat(passwdValidTo(d)).as("already expired").isBefore(Instant.now());
-      new StartedDomains(turns).onLifecycle(
-          new LifecycleSignal(vm, "turn", "STARTED", "BOOTED", Instant.now()));
-      assertThat(passwd(d)).as("after a start the definition's password is replaced")
+      new StartedDomains(turns)
+          .onLifecycle(new LifecycleSignal(vm, "turn", "STARTED", "BOOTED", Instant.now()));
+      assertThat(passwd(d))
+          .as("after a start the definition's password is replaced")
           .isNotEqualTo("x");
     } finally {
       turns.close();

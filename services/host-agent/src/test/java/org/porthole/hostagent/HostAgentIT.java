@@ -48,9 +48,9 @@ import org.porthole.stack.KafkaBroker;
 import org.porthole.stack.Ports;
 
 /**
- * The whole agent as {@code java -jar} runs it (in this JVM): mutual TLS, the engine's JWKS
- * over HTTP, a real Kafka broker (KRaft) and real libvirt/QEMU. Ordered: the last tests stop
- * the agent (GOODBYE) and then run one with Kafka down.
+ * The whole agent as {@code java -jar} runs it (in this JVM): mutual TLS, the engine's JWKS over
+ * HTTP, a real Kafka broker (KRaft) and real libvirt/QEMU. Ordered: the last tests stop the agent
+ * (GOODBYE) and then run one with Kafka down.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -106,7 +106,9 @@ class HostAgentIT {
     }
   }
 
-  /** Reads this host's topics and the refusals as the engine would, with the broker's super user. */
+  /**
+   * Reads this host's topics and the refusals as the engine would, with the broker's super user.
+   */
   private KafkaConsumer<byte[], byte[]> consumer() {
     Map<String, Object> p = broker.admin().clientProperties("host-agent-it");
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "host-agent-it-" + UUID.randomUUID());
@@ -125,7 +127,8 @@ class HostAgentIT {
   }
 
   /** Polls until a record on {@code topic} satisfies {@code match}; returns it. */
-  private ConsumerRecord<byte[], byte[]> await(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {
+  private ConsumerRecord<byte[], byte[]> await(
+      String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {
     Instant deadline = Instant.now().plusSeconds(60);
     while (Instant.now().isBefore(deadline)) {
       for (ConsumerRecord<byte[], byte[]> r : seen) {
@@ -174,7 +177,8 @@ class HostAgentIT {
   @Test
   @Order(1)
   void createsItsTopicsAndAnnouncesItself() throws Exception {
-    HostEvent hb = host(await(topic(EventTopics.Stream.HOSTS), r -> host(r).getHostId().equals(hostId)));
+    HostEvent hb =
+        host(await(topic(EventTopics.Stream.HOSTS), r -> host(r).getHostId().equals(hostId)));
     assertThat(hb.getKind()).isEqualTo(HostEventKind.HOST_EVENT_KIND_HEARTBEAT);
     assertThat(hb.getBootId()).isEqualTo(agent.identity().bootId());
     try (Admin admin = Admin.create(broker.admin().clientProperties("host-agent-it"))) {
@@ -188,18 +192,24 @@ class HostAgentIT {
   @Test
   @Order(2)
   void servesOnlyClientsWithAPortholeCertificate() throws Exception {
-    assertThat(HostAgentGrpc.newBlockingStub(channel).getInfo(GetInfoRequest.getDefaultInstance())
-        .getHostId()).isEqualTo(hostId);
+    assertThat(
+            HostAgentGrpc.newBlockingStub(channel)
+                .getInfo(GetInfoRequest.getDefaultInstance())
+                .getHostId())
+        .isEqualTo(hostId);
     TlsFiles files = TlsFiles.resolve(running.pki(), ServiceIdentity.engine());
     ChannelCredentials noClientCert =
         TlsChannelCredentials.newBuilder().trustManager(files.caCert().toFile()).build();
     for (ChannelCredentials creds : List.of(noClientCert, InsecureChannelCredentials.create())) {
       ManagedChannel c = running.channel(creds);
       try {
-        assertThatThrownBy(() -> HostAgentGrpc.newBlockingStub(c)
-            .withDeadlineAfter(java.time.Duration.ofSeconds(10))
-            .getInfo(GetInfoRequest.getDefaultInstance()))
-            .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(
+                () ->
+                    HostAgentGrpc.newBlockingStub(c)
+                        .withDeadlineAfter(java.time.Duration.ofSeconds(10))
+                        .getInfo(GetInfoRequest.getDefaultInstance()))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
       } finally {
         c.shutdownNow();
@@ -212,10 +222,15 @@ class HostAgentIT {
   void consoleGraphicsEventsReachKafkaWithTheirSession() throws Exception {
     String sid = "session-" + UUID.randomUUID();
     openConsoleAndLogIn(sid);
-    for (GraphicsPhase phase : List.of(GraphicsPhase.GRAPHICS_PHASE_CONNECT,
-        GraphicsPhase.GRAPHICS_PHASE_INITIALIZE, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT)) {
-      ConsumerRecord<byte[], byte[]> r = await(topic(EventTopics.Stream.GRAPHICS),
-          x -> graphics(x).getSessionId().equals(sid) && graphics(x).getPhase() == phase);
+    for (GraphicsPhase phase :
+        List.of(
+            GraphicsPhase.GRAPHICS_PHASE_CONNECT,
+            GraphicsPhase.GRAPHICS_PHASE_INITIALIZE,
+            GraphicsPhase.GRAPHICS_PHASE_DISCONNECT)) {
+      ConsumerRecord<byte[], byte[]> r =
+          await(
+              topic(EventTopics.Stream.GRAPHICS),
+              x -> graphics(x).getSessionId().equals(sid) && graphics(x).getPhase() == phase);
       assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(vm);
       assertThat(graphics(r).getHostId()).isEqualTo(hostId);
     }
@@ -226,11 +241,17 @@ class HostAgentIT {
   void consoleForAnotherHostIsRefusedAndReportedToTheAudit() throws Exception {
     String sid = "session-" + UUID.randomUUID();
     try (ConsoleSocket console =
-        ConsoleSocket.open(HostAgentGrpc.newStub(consoles), tokens.token(sid, vm, "kvm-elsewhere:9443"))) {
+        ConsoleSocket.open(
+            HostAgentGrpc.newStub(consoles), tokens.token(sid, vm, "kvm-elsewhere:9443"))) {
       assertThat(console.in().read()).isEqualTo(-1);
     }
-    ConsoleRefusal refusal = refusal(await(EventTopics.REFUSALS,
-        r -> refusal(r).getSourceId().equals(hostId) && refusal(r).getReason().contains("another host")));
+    ConsoleRefusal refusal =
+        refusal(
+            await(
+                EventTopics.REFUSALS,
+                r ->
+                    refusal(r).getSourceId().equals(hostId)
+                        && refusal(r).getReason().contains("another host")));
     assertThat(refusal.getSource()).isEqualTo("host-agent");
     assertThat(refusal.getStatus()).isEqualTo("FORBIDDEN");
     assertThat(refusal.getEventId()).isNotEmpty();
@@ -242,8 +263,13 @@ class HostAgentIT {
     String boot = agent.identity().bootId();
     running.stop();
     agent = null;
-    HostEvent bye = host(await(topic(EventTopics.Stream.HOSTS),
-        r -> host(r).getBootId().equals(boot) && host(r).getKind() == HostEventKind.HOST_EVENT_KIND_GOODBYE));
+    HostEvent bye =
+        host(
+            await(
+                topic(EventTopics.Stream.HOSTS),
+                r ->
+                    host(r).getBootId().equals(boot)
+                        && host(r).getKind() == HostEventKind.HOST_EVENT_KIND_GOODBYE));
     assertThat(bye.getHostId()).isEqualTo(hostId);
   }
 
@@ -262,7 +288,8 @@ class HostAgentIT {
     start = System.nanoTime();
     running.stop();
     agent = null;
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("shutdown without Kafka")
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("shutdown without Kafka")
         .isLessThan(Duration.ofSeconds(15));
   }
 }

@@ -31,6 +31,7 @@ import org.porthole.api.hostagent.v1.ListDomainsRequest;
 import org.porthole.hostagent.events.DomainEventRouter;
 import org.porthole.hostagent.events.EventFactory;
 import org.porthole.hostagent.events.EventSink;
+import org.porthole.hostagent.events.RelayEvents;
 import org.porthole.hostagent.grpc.HostAgentService;
 import org.porthole.hostagent.libvirt.GraphicsEvents;
 import org.porthole.hostagent.libvirt.LibvirtInventory;
@@ -41,7 +42,6 @@ import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.VncTargets;
-import org.porthole.hostagent.events.RelayEvents;
 import org.porthole.hostagent.ticket.GraphicsTickets;
 import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.hostagent.ticket.TicketService;
@@ -49,16 +49,17 @@ import org.porthole.status.PortholeStatus;
 import org.porthole.token.ReplayGuard;
 
 /**
- * The agent's parts against real libvirt and real QEMU (TCG): inventory, passwords as QEMU
- * enforces them, GRAPHICS events through the JNA registration, and consoles whose only
- * credential is the token: the relay answers QEMU's VNC challenge with a one-time password of
- * its own, and nothing the client sees opens QEMU directly.
+ * The agent's parts against real libvirt and real QEMU (TCG): inventory, passwords as QEMU enforces
+ * them, GRAPHICS events through the JNA registration, and consoles whose only credential is the
+ * token: the relay answers QEMU's VNC challenge with a one-time password of its own, and nothing
+ * the client sees opens QEMU directly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostAgentLibvirtIT {
   static final String URI = "qemu:///system";
   static final String HOST = "localhost:19443";
-  static final String SAFE_VNC = "<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='x'/>";
+  static final String SAFE_VNC =
+      "<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='x'/>";
 
   final Clock clock = Clock.systemUTC();
   final ConsoleTokens tokens = new ConsoleTokens("it-key");
@@ -70,8 +71,10 @@ class HostAgentLibvirtIT {
   String exposedVm;
   RelayRegistry registry;
   TicketService tickets;
+
   /** The last password anything set through libvirt (what an attacker on the host might learn). */
   volatile String lastSet;
+
   PasswordTurns turns;
   ConsoleRelays relays;
   DomainEventRouter router;
@@ -92,36 +95,47 @@ class HostAgentLibvirtIT {
     AgentIdentity id = AgentIdentity.forThisProcess(HOST, clock.instant().minusSeconds(5));
     EventSink sink = (topic, key, value) -> events.add(value);
     EventFactory factory = new EventFactory(id, clock);
-    GraphicsTickets recorded = new GraphicsTickets() {
-      @Override
-      public Instant set(String uuid, String password, int seconds) throws AgentException {
-        lastSet = password;
-        return tickets.set(uuid, password, seconds);
-      }
+    GraphicsTickets recorded =
+        new GraphicsTickets() {
+          @Override
+          public Instant set(String uuid, String password, int seconds) throws AgentException {
+            lastSet = password;
+            return tickets.set(uuid, password, seconds);
+          }
 
-      @Override
-      public void expire(String uuid, Instant usedAt) throws AgentException {
-        tickets.expire(uuid, usedAt);
-      }
-    };
+          @Override
+          public void expire(String uuid, Instant usedAt) throws AgentException {
+            tickets.expire(uuid, usedAt);
+          }
+        };
     turns = new PasswordTurns(recorded, clock, 2);
     router = new DomainEventRouter(registry, turns, inventory, sink, factory);
     graphics = GraphicsEvents.register(session, router::onGraphics, clock);
     lifecycle = LifecycleEvents.register(session, router::onLifecycle, clock);
-    relays = new ConsoleRelays(new ConsoleAuthorizer(tokens.verifier(clock), new ReplayGuard(clock),
-        HOST, id.startedAt()), new VncTargets(inventory), registry, turns,
-        new ConsoleRelays.RelayLimits(8, 30, Duration.ofSeconds(10), Duration.ofSeconds(10)),
-        new RelayEvents(sink, factory));
+    relays =
+        new ConsoleRelays(
+            new ConsoleAuthorizer(
+                tokens.verifier(clock), new ReplayGuard(clock), HOST, id.startedAt()),
+            new VncTargets(inventory),
+            registry,
+            turns,
+            new ConsoleRelays.RelayLimits(8, 30, Duration.ofSeconds(10), Duration.ofSeconds(10)),
+            new RelayEvents(sink, factory));
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name)
-        .addService(new HostAgentService(id, inventory, relays)).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .addService(new HostAgentService(id, inventory, relays))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).build();
     blocking = HostAgentGrpc.newBlockingStub(channel);
 
     // Each start costs ~45 s on machines where libvirt re-probes QEMU (see README): one here.
     vm = domains.start("vnc", SAFE_VNC).getUUIDString();
-    exposedVm = domains.define("exposed",
-        "<graphics type='vnc' autoport='yes' listen='0.0.0.0' passwd='x'/>").getUUIDString();
+    exposedVm =
+        domains
+            .define("exposed", "<graphics type='vnc' autoport='yes' listen='0.0.0.0' passwd='x'/>")
+            .getUUIDString();
   }
 
   @AfterAll
@@ -140,7 +154,8 @@ class HostAgentLibvirtIT {
 
   private org.porthole.api.hostagent.v1.Domain listed(String uuid) {
     return blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList().stream()
-        .filter(d -> d.getUuid().equals(uuid)).findFirst()
+        .filter(d -> d.getUuid().equals(uuid))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("ListDomains does not list " + uuid));
   }
 
@@ -170,10 +185,15 @@ class HostAgentLibvirtIT {
   void qemuVncListensOnlyOnLoopback() throws Exception {
     int port = vncPort();
     Process ss = new ProcessBuilder("ss", "-ltnH").redirectErrorStream(true).start();
-    List<String> lines = new String(ss.getInputStream().readAllBytes()).lines()
-        .filter(l -> l.split("\\s+").length > 3 && l.split("\\s+")[3].endsWith(":" + port)).toList();
+    List<String> lines =
+        new String(ss.getInputStream().readAllBytes())
+            .lines()
+            .filter(l -> l.split("\\s+").length > 3 && l.split("\\s+")[3].endsWith(":" + port))
+            .toList();
     assertThat(ss.waitFor()).isZero();
-    assertThat(lines).as("listeners on the VNC port " + port).isNotEmpty()
+    assertThat(lines)
+        .as("listeners on the VNC port " + port)
+        .isNotEmpty()
         .allSatisfy(l -> assertThat(l.split("\\s+")[3]).isEqualTo("127.0.0.1:" + port));
   }
 
@@ -206,7 +226,8 @@ class HostAgentLibvirtIT {
   @Test
   void refusesTicketsForDomainsThatAreNotRunningOrUnknown() {
     assertRefused(() -> setTicket(exposedVm, "abc", 60), PortholeStatus.CONFLICT);
-    assertRefused(() -> setTicket(UUID.randomUUID().toString(), "abc", 60), PortholeStatus.NOT_FOUND);
+    assertRefused(
+        () -> setTicket(UUID.randomUUID().toString(), "abc", 60), PortholeStatus.NOT_FOUND);
   }
 
   @Test
@@ -216,26 +237,38 @@ class HostAgentLibvirtIT {
     String relayPassword;
     try (ConsoleSocket console = ConsoleSocket.open(async, tokens.viewToken(sid, vm, HOST))) {
       assertThat(RfbClient.noneHandshake(console.in(), console.out()))
-          .as("the client needs no password: security None").isTrue();
+          .as("the client needs no password: security None")
+          .isTrue();
       relayPassword = lastSet;
-      assertThat(RfbClient.clientInit(console.in(), console.out())).as("QEMU's ServerInit")
+      assertThat(RfbClient.clientInit(console.in(), console.out()))
+          .as("QEMU's ServerInit")
           .isNotNull();
-      awaitGraphics(e -> e.getSessionId().equals(sid)
-          && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
-      assertThat(graphicsEvents(sid)).extracting(GraphicsEvent::getPhase)
-          .containsExactly(GraphicsPhase.GRAPHICS_PHASE_CONNECT, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+      awaitGraphics(
+          e ->
+              e.getSessionId().equals(sid)
+                  && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+      assertThat(graphicsEvents(sid))
+          .extracting(GraphicsEvent::getPhase)
+          .containsExactly(
+              GraphicsPhase.GRAPHICS_PHASE_CONNECT, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
       assertThat(graphicsEvents(sid).get(0).getClientAddress()).isEqualTo("203.0.113.9");
       assertThat(relayPassword).as("the relay set a one-time password of its own").hasSize(8);
       assertThat(RfbClient.tryPassword(vncPort(), relayPassword))
-          .as("the relay's password after its console authenticated").isFalse();
+          .as("the relay's password after its console authenticated")
+          .isFalse();
       assertThat(RfbClient.tryPassword(vncPort(), lastSet))
-          .as("the last password libvirt was given").isFalse();
+          .as("the last password libvirt was given")
+          .isFalse();
       assertThat(RfbClient.tryPassword(vncPort(), "x")).as("the definition's password").isFalse();
     }
-    awaitGraphics(e -> e.getSessionId().equals(sid)
-        && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
-    assertThat(graphicsEvents("")).as("the direct attempts are reported without a session")
-        .isNotEmpty().noneMatch(e -> e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+    awaitGraphics(
+        e ->
+            e.getSessionId().equals(sid)
+                && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+    assertThat(graphicsEvents(""))
+        .as("the direct attempts are reported without a session")
+        .isNotEmpty()
+        .noneMatch(e -> e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
     assertThat(logs.all()).doesNotContain(relayPassword).doesNotContain("passwd=");
   }
 
@@ -245,11 +278,13 @@ class HostAgentLibvirtIT {
     for (int gap : new int[] {0, 5, 20, 50}) {
       for (int round = 0; round < 3; round++) {
         String tag = gap + "ms-" + round;
-        CompletableFuture<String> view = CompletableFuture.supplyAsync(
-            () -> openAndInit(async, tokens.viewToken("view-" + tag, vm, HOST)));
+        CompletableFuture<String> view =
+            CompletableFuture.supplyAsync(
+                () -> openAndInit(async, tokens.viewToken("view-" + tag, vm, HOST)));
         Thread.sleep(gap);
-        CompletableFuture<String> typist = CompletableFuture.supplyAsync(
-            () -> openAndInit(async, tokens.token("user-" + tag, vm, HOST)));
+        CompletableFuture<String> typist =
+            CompletableFuture.supplyAsync(
+                () -> openAndInit(async, tokens.token("user-" + tag, vm, HOST)));
         assertThat(view.get(60, TimeUnit.SECONDS)).as("view console, " + tag).isNotNull();
         assertThat(typist.get(60, TimeUnit.SECONDS)).as("interactive console, " + tag).isNotNull();
       }
@@ -258,7 +293,9 @@ class HostAgentLibvirtIT {
 
   @Test
   void unixSocketDomainRelaysAndItsLoginIsTheRelaysNotADirectOne() throws Exception {
-    Domain d = domains.start("socket", "<graphics type='vnc' passwd='x'><listen type='socket'/></graphics>");
+    Domain d =
+        domains.start(
+            "socket", "<graphics type='vnc' passwd='x'><listen type='socket'/></graphics>");
     String uuid = d.getUUIDString();
     var g = listed(uuid).getGraphics();
     assertThat(g.getSocket()).as("libvirt picked a socket path").isNotEmpty();
@@ -266,19 +303,27 @@ class HostAgentLibvirtIT {
     assertThat(g.getExposed()).isFalse();
     String sid = "socket-" + UUID.randomUUID();
     String relayPassword;
-    try (ConsoleSocket console = ConsoleSocket.open(HostAgentGrpc.newStub(channel),
-        tokens.token(sid, uuid, HOST))) {
+    try (ConsoleSocket console =
+        ConsoleSocket.open(HostAgentGrpc.newStub(channel), tokens.token(sid, uuid, HOST))) {
       assertThat(RfbClient.noneHandshake(console.in(), console.out())).isTrue();
       relayPassword = lastSet;
       assertThat(RfbClient.clientInit(console.in(), console.out())).isNotNull();
       assertThat(RfbClient.tryPasswordOnSocket(java.nio.file.Path.of(g.getSocket()), relayPassword))
-          .as("a direct login on the socket with the relay's password").isFalse();
+          .as("a direct login on the socket with the relay's password")
+          .isFalse();
     }
-    awaitGraphics(e -> e.getSessionId().equals(sid)
-        && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
-    assertThat(events.stream().filter(GraphicsEvent.class::isInstance).map(GraphicsEvent.class::cast)
-        .filter(e -> e.getVmUuid().equals(uuid) && e.getSessionId().isEmpty()).toList())
-        .as("the relay's own login on the socket is not taken for a direct one").isEmpty();
+    awaitGraphics(
+        e ->
+            e.getSessionId().equals(sid)
+                && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+    assertThat(
+            events.stream()
+                .filter(GraphicsEvent.class::isInstance)
+                .map(GraphicsEvent.class::cast)
+                .filter(e -> e.getVmUuid().equals(uuid) && e.getSessionId().isEmpty())
+                .toList())
+        .as("the relay's own login on the socket is not taken for a direct one")
+        .isEmpty();
     assertThat(logs.all()).doesNotContain("direct VNC login to domain " + uuid);
     d.destroy();
   }
@@ -297,15 +342,20 @@ class HostAgentLibvirtIT {
 
   @Test
   void newDomainIsReportedAndWithoutBootPasswordRefusesTickets() throws Exception {
-    Domain d = domains.start("nopasswd", "<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>");
+    Domain d =
+        domains.start("nopasswd", "<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>");
     String uuid = d.getUUIDString();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline && lifecycleOf(uuid).isEmpty()) {
       Thread.sleep(50);
     }
-    LifecycleEvent started = lifecycleOf(uuid).stream()
-        .filter(e -> e.getDetail().startsWith("STARTED")).findFirst()
-        .orElseThrow(() -> new AssertionError("no STARTED event for " + uuid + ": " + lifecycleOf(uuid)));
+    LifecycleEvent started =
+        lifecycleOf(uuid).stream()
+            .filter(e -> e.getDetail().startsWith("STARTED"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError("no STARTED event for " + uuid + ": " + lifecycleOf(uuid)));
     assertThat(started.getDomain().getGraphics().getListen()).isEqualTo("127.0.0.1");
     assertThat(started.getDomain().getGraphics().getPasswordCapable()).isFalse();
     assertThat(listed(uuid).getGraphics().getPasswordCapable()).isFalse();
@@ -314,19 +364,27 @@ class HostAgentLibvirtIT {
   }
 
   private List<LifecycleEvent> lifecycleOf(String uuid) {
-    return events.stream().filter(LifecycleEvent.class::isInstance).map(LifecycleEvent.class::cast)
-        .filter(e -> e.getVmUuid().equals(uuid)).toList();
+    return events.stream()
+        .filter(LifecycleEvent.class::isInstance)
+        .map(LifecycleEvent.class::cast)
+        .filter(e -> e.getVmUuid().equals(uuid))
+        .toList();
   }
 
   private List<GraphicsEvent> graphicsEvents(String sid) {
-    return events.stream().filter(GraphicsEvent.class::isInstance).map(GraphicsEvent.class::cast)
-        .filter(e -> e.getSessionId().equals(sid)).toList();
+    return events.stream()
+        .filter(GraphicsEvent.class::isInstance)
+        .map(GraphicsEvent.class::cast)
+        .filter(e -> e.getSessionId().equals(sid))
+        .toList();
   }
 
   private void awaitGraphics(Predicate<GraphicsEvent> p) throws InterruptedException {
     Instant deadline = Instant.now().plusSeconds(10);
     while (Instant.now().isBefore(deadline)) {
-      if (events.stream().filter(GraphicsEvent.class::isInstance).map(GraphicsEvent.class::cast)
+      if (events.stream()
+          .filter(GraphicsEvent.class::isInstance)
+          .map(GraphicsEvent.class::cast)
           .anyMatch(p)) {
         return;
       }
@@ -336,8 +394,9 @@ class HostAgentLibvirtIT {
   }
 
   private static void assertRefused(ThrowingCall call, PortholeStatus status) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(AgentException.class,
-        e -> assertThat(e.status()).isEqualTo(status));
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            AgentException.class, e -> assertThat(e.status()).isEqualTo(status));
   }
 
   @FunctionalInterface

@@ -11,10 +11,9 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The smallest RFB 3.8 client: the handshake a relay's client does (security None, offered
- * by the agent), the one that proves a VNC password straight to QEMU (security type 2, DES
- * over the 16-byte challenge with bit-reversed key bytes), and ClientInit/ServerInit. Test code
- * only.
+ * The smallest RFB 3.8 client: the handshake a relay's client does (security None, offered by the
+ * agent), the one that proves a VNC password straight to QEMU (security type 2, DES over the
+ * 16-byte challenge with bit-reversed key bytes), and ClientInit/ServerInit. Test code only.
  */
 public final class RfbClient {
   private static final byte[] VERSION = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
@@ -35,8 +34,8 @@ public final class RfbClient {
   }
 
   /**
-   * The handshake with the agent's relay: RFB 3.8 and security type None, the only one it
-   * offers. True when the SecurityResult is OK.
+   * The handshake with the agent's relay: RFB 3.8 and security type None, the only one it offers.
+   * True when the SecurityResult is OK.
    */
   public static boolean noneHandshake(InputStream input, OutputStream out) throws IOException {
     DataInputStream in = new DataInputStream(input);
@@ -62,8 +61,10 @@ public final class RfbClient {
     try (java.nio.channels.SocketChannel c =
         java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
       c.connect(java.net.UnixDomainSocketAddress.of(socket));
-      return authenticate(java.nio.channels.Channels.newInputStream(c),
-          java.nio.channels.Channels.newOutputStream(c), password);
+      return authenticate(
+          java.nio.channels.Channels.newInputStream(c),
+          java.nio.channels.Channels.newOutputStream(c),
+          password);
     }
   }
 
@@ -127,14 +128,23 @@ public final class RfbClient {
 
   private static void key(OutputStream out, int keysym) throws IOException {
     for (int down = 1; down >= 0; down--) {
-      out.write(new byte[] {KEY_EVENT, (byte) down, 0, 0, (byte) (keysym >>> 24),
-          (byte) (keysym >>> 16), (byte) (keysym >>> 8), (byte) keysym});
+      out.write(
+          new byte[] {
+            KEY_EVENT,
+            (byte) down,
+            0,
+            0,
+            (byte) (keysym >>> 24),
+            (byte) (keysym >>> 16),
+            (byte) (keysym >>> 8),
+            (byte) keysym
+          });
     }
   }
 
   /**
-   * Asks for the whole of a small area (non-incremental) and reads the answer's message type
-   * and rectangle count: a console that shows the picture answers FramebufferUpdate (type 0).
+   * Asks for the whole of a small area (non-incremental) and reads the answer's message type and
+   * rectangle count: a console that shows the picture answers FramebufferUpdate (type 0).
    */
   static int framebufferUpdate(InputStream input, OutputStream out) throws IOException {
     out.write(new byte[] {3, 0, 0, 0, 0, 0, 0, 8, 0, 8});

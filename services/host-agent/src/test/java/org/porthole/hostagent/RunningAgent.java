@@ -21,11 +21,11 @@ import org.porthole.stack.Ports;
 import org.porthole.token.Jwks;
 
 /**
- * The whole agent as {@code java -jar} runs it, in this JVM, for integration tests: the
- * engine's JWKS (the test keys of {@link ConsoleTokens}) served over HTTP, the development PKI
- * in {@code dir/pki}, mutual TLS, and client channels with the engine's or the ws-proxy's
- * certificate (the agent authorizes each method by the caller's role). The agent
- * can be stopped and started again (another port, another Kafka).
+ * The whole agent as {@code java -jar} runs it, in this JVM, for integration tests: the engine's
+ * JWKS (the test keys of {@link ConsoleTokens}) served over HTTP, the development PKI in {@code
+ * dir/pki}, mutual TLS, and client channels with the engine's or the ws-proxy's certificate (the
+ * agent authorizes each method by the caller's role). The agent can be stopped and started again
+ * (another port, another Kafka).
  */
 final class RunningAgent implements AutoCloseable {
   private final Path dir;
@@ -42,11 +42,13 @@ final class RunningAgent implements AutoCloseable {
   static RunningAgent withJwksOf(Path dir, ConsoleTokens tokens) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     byte[] body = Jwks.toJson(tokens.publicKeys()).getBytes(StandardCharsets.UTF_8);
-    server.createContext("/api/v1/jwks", ex -> {
-      ex.sendResponseHeaders(200, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    server.createContext(
+        "/api/v1/jwks",
+        ex -> {
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     server.start();
     return new RunningAgent(dir, server);
   }

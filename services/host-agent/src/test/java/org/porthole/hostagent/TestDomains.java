@@ -8,9 +8,9 @@ import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 
 /**
- * Tiny TCG domains for integration tests: no disk, 64 MiB, VNC only, started paused (the VNC
- * server works, no CPU is burnt). Names start with {@value #PREFIX}; {@link #close} removes
- * every one this instance made, and {@link #sweep} removes leftovers of a crashed run.
+ * Tiny TCG domains for integration tests: no disk, 64 MiB, VNC only, started paused (the VNC server
+ * works, no CPU is burnt). Names start with {@value #PREFIX}; {@link #close} removes every one this
+ * instance made, and {@link #sweep} removes leftovers of a crashed run.
  */
 final class TestDomains implements AutoCloseable {
   static final String PREFIX = "porthole-it-hostagent-";
@@ -24,8 +24,12 @@ final class TestDomains implements AutoCloseable {
   }
 
   static String xml(String name, String graphics) {
-    return "<domain type='qemu'><name>" + name + "</name><memory unit='MiB'>64</memory>"
-        + "<vcpu>1</vcpu><os><type>hvm</type></os><devices>" + graphics + "</devices></domain>";
+    return "<domain type='qemu'><name>"
+        + name
+        + "</name><memory unit='MiB'>64</memory>"
+        + "<vcpu>1</vcpu><os><type>hvm</type></os><devices>"
+        + graphics
+        + "</devices></domain>";
   }
 
   static String name(String role) {

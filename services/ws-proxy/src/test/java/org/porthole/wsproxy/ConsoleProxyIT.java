@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.BindableService;
-import io.grpc.Grpc;
 import io.grpc.Server;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.InputStream;
-
-
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -35,7 +32,6 @@ import org.porthole.config.Settings;
 import org.porthole.pki.DevPki;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
-
 import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.JwksServer;
@@ -50,336 +46,385 @@ import org.porthole.wsproxy.server.ProxyApplication;
  */
 class ConsoleProxyIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(10);
 
-    @TempDir
-    static Path dir;
+  @TempDir static Path dir;
 
-    private static final TestTokens TOKENS = new TestTokens("it-key");
-    private static HttpServer jwks;
-    private static ProxyApplication proxy;
-    private static URI console;
-    private final List<Server> agents = new ArrayList<>();
-    private final List<WsTestClient> clients = new ArrayList<>();
+  private static final TestTokens TOKENS = new TestTokens("it-key");
+  private static HttpServer jwks;
+  private static ProxyApplication proxy;
+  private static URI console;
+  private final List<Server> agents = new ArrayList<>();
+  private final List<WsTestClient> clients = new ArrayList<>();
 
-    @BeforeAll
-    static void startProxy() throws Exception {
-        jwks = JwksServer.start(TOKENS);
-        proxy = ProxyApplication.start(settings(Map.of()));
-        console = URI.create("ws://127.0.0.1:" + proxy.server().address().getPort() + "/v1/console");
+  @BeforeAll
+  static void startProxy() throws Exception {
+    jwks = JwksServer.start(TOKENS);
+    proxy = ProxyApplication.start(settings(Map.of()));
+    console = URI.create("ws://127.0.0.1:" + proxy.server().address().getPort() + "/v1/console");
+  }
+
+  private static Settings settings(Map<String, String> extra) {
+    Map<String, String> values =
+        new java.util.HashMap<>(
+            Map.of(
+                "porthole.pki.dir",
+                dir.resolve("pki").toString(),
+                "porthole.proxy.port",
+                "0",
+                "porthole.proxy.ping-seconds",
+                "1",
+                "porthole.jwks.url",
+                "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks",
+                "porthole.kafka.bootstrap",
+                KafkaRefusals.OFF));
+    values.putAll(extra);
+    return Settings.of(values);
+  }
+
+  @AfterAll
+  static void stopProxy() {
+    if (proxy != null) {
+      proxy.close();
     }
-
-    private static Settings settings(Map<String, String> extra) {
-        Map<String, String> values = new java.util.HashMap<>(Map.of(
-                "porthole.pki.dir", dir.resolve("pki").toString(),
-                "porthole.proxy.port", "0",
-                "porthole.proxy.ping-seconds", "1",
-                "porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks",
-                "porthole.kafka.bootstrap", KafkaRefusals.OFF));
-        values.putAll(extra);
-        return Settings.of(values);
+    if (jwks != null) {
+      jwks.stop(0);
     }
+  }
 
-    @AfterAll
-    static void stopProxy() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (jwks != null) {
-            jwks.stop(0);
-        }
+  @AfterEach
+  void closeClientsAndAgents() {
+    clients.forEach(WsTestClient::close);
+    agents.forEach(Server::shutdownNow);
+  }
+
+  /**
+   * Starts {@code service} as a host agent with a certificate from {@code pki}; returns its host
+   * id.
+   */
+  private String agent(BindableService service, Path pki) throws Exception {
+    Server server = AgentServers.start(pki, service, false);
+    agents.add(server);
+    return AgentServers.hostId(server);
+  }
+
+  private String agent(BindableService service) throws Exception {
+    return agent(service, dir.resolve("pki"));
+  }
+
+  private WsTestClient client(String token) throws Exception {
+    WsTestClient client = WsTestClient.connect(console, token);
+    clients.add(client);
+    assertThat(client.handshakeStatus()).isEqualTo(101);
+    return client;
+  }
+
+  @Test
+  void relaysBytesBothWaysOverMutualTls() throws Exception {
+    FakeAgent fake = new FakeAgent();
+    WsTestClient client = client(TOKENS.sign(agent(fake)));
+
+    assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
+        .isEqualTo(FakeAgent.BANNER);
+    client.send("hello".getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length() + 5, WAIT)))
+        .isEqualTo(FakeAgent.BANNER + "hello");
+    assertThat(fake.received().get(0).getOpen().getClientAddress()).startsWith("127.0.0.1:");
+  }
+
+  @Test
+  void acceptsTokenAsFirstTextMessage() throws Exception {
+    FakeAgent fake = new FakeAgent();
+    String token = TOKENS.sign(agent(fake));
+    WsTestClient client = WsTestClient.connect(console, TestTokens.ORIGIN, "binary", null, true);
+    clients.add(client);
+    assertThat(client.handshakeStatus()).isEqualTo(101);
+
+    client.sendText(token);
+
+    assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
+        .isEqualTo(FakeAgent.BANNER);
+  }
+
+  @Test
+  void rejectsForeignOriginBeforeUpgrade() throws Exception {
+    WsTestClient client =
+        WsTestClient.connect(
+            console,
+            "https://evil.example",
+            "binary,porthole.token." + TOKENS.sign("localhost:1"),
+            null,
+            true);
+    clients.add(client);
+
+    assertThat(client.handshakeStatus()).isEqualTo(403);
+  }
+
+  @Test
+  void closesWith1014WhenTheAgentIsDown() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
     }
+    WsTestClient client = client(TOKENS.sign("localhost:" + closedPort));
 
-    @AfterEach
-    void closeClientsAndAgents() {
-        clients.forEach(WsTestClient::close);
-        agents.forEach(Server::shutdownNow);
+    assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
+  }
+
+  @Test
+  void refusesAgentWhoseCertificateNamesAnotherHost() throws Exception {
+    // The agent at localhost:<port> holds a valid Porthole certificate, but of another host id.
+    FakeAgent impostor = new FakeAgent();
+    Server server = AgentServers.startAs(dir.resolve("pki"), impostor, "localhost:1");
+    agents.add(server);
+    WsTestClient client = client(TOKENS.sign(AgentServers.hostId(server)));
+
+    assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
+    assertThat(impostor.calls()).isZero();
+  }
+
+  @Test
+  void refusesAgentWhoseCertificateIsNotFromThePortholeCa() throws Exception {
+    FakeAgent impostor = new FakeAgent();
+    WsTestClient client = client(TOKENS.sign(agent(impostor, dir.resolve("other-ca"))));
+
+    assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
+    assertThat(impostor.calls()).isZero();
+  }
+
+  @Test
+  void keepsServingAfterGarbageInput() throws Exception {
+    int port = proxy.server().address().getPort();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket
+          .getOutputStream()
+          .write("\u0016\u0003\u0001garbage\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+      assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII))
+          .isEqualTo("HTTP/1.1 400");
     }
+    FakeAgent fake = new FakeAgent();
+    String host = agent(fake);
+    WsTestClient broken = client(TOKENS.sign(host));
+    broken.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+    broken.sendRaw(
+        new byte[] {
+          (byte) 0x82, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0
+        });
+    assertThat(broken.awaitClose(WAIT)).isIn(1002, 1009);
 
-    /** Starts {@code service} as a host agent with a certificate from {@code pki}; returns its host id. */
-    private String agent(BindableService service, Path pki) throws Exception {
-        Server server = AgentServers.start(pki, service, false);
-        agents.add(server);
-        return AgentServers.hostId(server);
+    WsTestClient client = client(TOKENS.sign(host));
+    client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+    client.send("still serving".getBytes(StandardCharsets.US_ASCII));
+    assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length() + 13, WAIT)))
+        .endsWith("still serving");
+  }
+
+  @Test
+  void keepsIdleConsoleOpenWhileClientAnswersPings() throws Exception {
+    FakeAgent fake = new FakeAgent();
+    WsTestClient client = client(TOKENS.sign(agent(fake)));
+    client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+
+    Thread.sleep(6000);
+
+    assertThat(client.isOpen()).isTrue();
+    client.send("x".getBytes(StandardCharsets.US_ASCII));
+    client.awaitBytes(FakeAgent.BANNER.length() + 1, WAIT);
+    assertThat(fake.cancelled()).isFalse();
+  }
+
+  @Test
+  void dropsClientThatStopsAnsweringPings() throws Exception {
+    FakeAgent fake = new FakeAgent();
+    WsTestClient client =
+        WsTestClient.connect(
+            console,
+            TestTokens.ORIGIN,
+            "binary,porthole.token." + TOKENS.sign(agent(fake)),
+            null,
+            false);
+    clients.add(client);
+    client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+
+    assertThat(client.awaitClose(WAIT)).isEqualTo(1001);
+    awaitTrue(fake::cancelled, "agent call cancelled");
+  }
+
+  @Test
+  void stopsPullingFromAgentWhenBrowserStopsReading() throws Exception {
+    // Pings every 30 s here: with 1 s pings a browser that reads nothing for 3 s is dropped.
+    try (ProxyApplication patient =
+        ProxyApplication.start(settings(Map.of("porthole.proxy.ping-seconds", "30")))) {
+      FloodAgent flood = new FloodAgent();
+      URI uri =
+          URI.create("ws://127.0.0.1:" + patient.server().address().getPort() + "/v1/console");
+      WsTestClient client = WsTestClient.connect(uri, TOKENS.sign(agent(flood)));
+      clients.add(client);
+      client.reading(false);
+
+      Thread.sleep(3000);
+      long stalled = flood.sent.get();
+      Thread.sleep(1000);
+      assertThat(flood.sent.get()).as("agent stalled").isEqualTo(stalled);
+      System.out.println(
+          "agent stalled after " + stalled + " bytes while the browser did not read");
+      assertThat(stalled)
+          .as("bytes buffered between agent and a non-reading browser")
+          .isLessThan(64L << 20);
+
+      client.reading(true);
+      client.awaitBytes((int) stalled + 1, WAIT);
+      assertThat(flood.sent.get()).isGreaterThan(stalled);
+      assertThat(client.isOpen()).isTrue();
     }
+  }
 
-    private String agent(BindableService service) throws Exception {
-        return agent(service, dir.resolve("pki"));
-    }
-
-    private WsTestClient client(String token) throws Exception {
-        WsTestClient client = WsTestClient.connect(console, token);
-        clients.add(client);
-        assertThat(client.handshakeStatus()).isEqualTo(101);
-        return client;
-    }
-
-    @Test
-    void relaysBytesBothWaysOverMutualTls() throws Exception {
-        FakeAgent fake = new FakeAgent();
-        WsTestClient client = client(TOKENS.sign(agent(fake)));
-
-        assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT))).isEqualTo(FakeAgent.BANNER);
-        client.send("hello".getBytes(StandardCharsets.US_ASCII));
-
-        assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length() + 5, WAIT)))
-                .isEqualTo(FakeAgent.BANNER + "hello");
-        assertThat(fake.received().get(0).getOpen().getClientAddress()).startsWith("127.0.0.1:");
-    }
-
-    @Test
-    void acceptsTokenAsFirstTextMessage() throws Exception {
-        FakeAgent fake = new FakeAgent();
-        String token = TOKENS.sign(agent(fake));
-        WsTestClient client = WsTestClient.connect(console, TestTokens.ORIGIN, "binary", null, true);
-        clients.add(client);
-        assertThat(client.handshakeStatus()).isEqualTo(101);
-
-        client.sendText(token);
-
-        assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT))).isEqualTo(FakeAgent.BANNER);
-    }
-
-    @Test
-    void rejectsForeignOriginBeforeUpgrade() throws Exception {
-        WsTestClient client = WsTestClient.connect(console, "https://evil.example",
-                "binary,porthole.token." + TOKENS.sign("localhost:1"), null, true);
-        clients.add(client);
-
-        assertThat(client.handshakeStatus()).isEqualTo(403);
-    }
-
-    @Test
-    void closesWith1014WhenTheAgentIsDown() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        WsTestClient client = client(TOKENS.sign("localhost:" + closedPort));
-
-        assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
-    }
-
-    @Test
-    void refusesAgentWhoseCertificateNamesAnotherHost() throws Exception {
-        // The agent at localhost:<port> holds a valid Porthole certificate, but of another host id.
-        FakeAgent impostor = new FakeAgent();
-        Server server = AgentServers.startAs(dir.resolve("pki"), impostor, "localhost:1");
-        agents.add(server);
-        WsTestClient client = client(TOKENS.sign(AgentServers.hostId(server)));
-
-        assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
-        assertThat(impostor.calls()).isZero();
-    }
-
-    @Test
-    void refusesAgentWhoseCertificateIsNotFromThePortholeCa() throws Exception {
-        FakeAgent impostor = new FakeAgent();
-        WsTestClient client = client(TOKENS.sign(agent(impostor, dir.resolve("other-ca"))));
-
-        assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
-        assertThat(impostor.calls()).isZero();
-    }
-
-    @Test
-    void keepsServingAfterGarbageInput() throws Exception {
-        int port = proxy.server().address().getPort();
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.getOutputStream().write("\u0016\u0003\u0001garbage\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            InputStream in = socket.getInputStream();
-            assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 400");
-        }
-        FakeAgent fake = new FakeAgent();
-        String host = agent(fake);
-        WsTestClient broken = client(TOKENS.sign(host));
-        broken.awaitBytes(FakeAgent.BANNER.length(), WAIT);
-        broken.sendRaw(new byte[] {(byte) 0x82, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0});
-        assertThat(broken.awaitClose(WAIT)).isIn(1002, 1009);
-
-        WsTestClient client = client(TOKENS.sign(host));
-        client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
-        client.send("still serving".getBytes(StandardCharsets.US_ASCII));
-        assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length() + 13, WAIT))).endsWith("still serving");
-    }
-
-    @Test
-    void keepsIdleConsoleOpenWhileClientAnswersPings() throws Exception {
-        FakeAgent fake = new FakeAgent();
-        WsTestClient client = client(TOKENS.sign(agent(fake)));
-        client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
-
-        Thread.sleep(6000);
-
-        assertThat(client.isOpen()).isTrue();
-        client.send("x".getBytes(StandardCharsets.US_ASCII));
-        client.awaitBytes(FakeAgent.BANNER.length() + 1, WAIT);
-        assertThat(fake.cancelled()).isFalse();
-    }
-
-    @Test
-    void dropsClientThatStopsAnsweringPings() throws Exception {
-        FakeAgent fake = new FakeAgent();
-        WsTestClient client = WsTestClient.connect(console, TestTokens.ORIGIN,
-                "binary,porthole.token." + TOKENS.sign(agent(fake)), null, false);
-        clients.add(client);
-        client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
-
-        assertThat(client.awaitClose(WAIT)).isEqualTo(1001);
-        awaitTrue(fake::cancelled, "agent call cancelled");
-    }
-
-    @Test
-    void stopsPullingFromAgentWhenBrowserStopsReading() throws Exception {
-        // Pings every 30 s here: with 1 s pings a browser that reads nothing for 3 s is dropped.
-        try (ProxyApplication patient = ProxyApplication.start(settings(Map.of("porthole.proxy.ping-seconds", "30")))) {
-            FloodAgent flood = new FloodAgent();
-            URI uri = URI.create("ws://127.0.0.1:" + patient.server().address().getPort() + "/v1/console");
-            WsTestClient client = WsTestClient.connect(uri, TOKENS.sign(agent(flood)));
-            clients.add(client);
-            client.reading(false);
-
-            Thread.sleep(3000);
-            long stalled = flood.sent.get();
-            Thread.sleep(1000);
-            assertThat(flood.sent.get()).as("agent stalled").isEqualTo(stalled);
-            System.out.println("agent stalled after " + stalled + " bytes while the browser did not read");
-            assertThat(stalled).as("bytes buffered between agent and a non-reading browser").isLessThan(64L << 20);
-
-            client.reading(true);
-            client.awaitBytes((int) stalled + 1, WAIT);
-            assertThat(flood.sent.get()).isGreaterThan(stalled);
-            assertThat(client.isOpen()).isTrue();
-        }
-    }
-
-    @Test
-    void slowBrowserDoesNotStallOtherConsolesOfTheSameAgent() throws Exception {
-        try (ProxyApplication patient = ProxyApplication.start(settings(Map.of("porthole.proxy.ping-seconds", "30")))) {
-            FloodAgent flood = new FloodAgent();
-            FakeAgent echo = new FakeAgent();
-            AtomicInteger calls = new AtomicInteger();
-            BindableService firstFloodsThenEcho = new HostAgentGrpc.HostAgentImplBase() {
-                @Override
-                public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> out) {
-                    return calls.getAndIncrement() == 0 ? flood.openConsole(out) : echo.openConsole(out);
-                }
-            };
-            String host = agent(firstFloodsThenEcho);
-            URI uri = URI.create("ws://127.0.0.1:" + patient.server().address().getPort() + "/v1/console");
-            WsTestClient stuck = WsTestClient.connect(uri, TOKENS.sign(host));
-            clients.add(stuck);
-            stuck.reading(false);
-            Thread.sleep(2000);
-
-            WsTestClient other = WsTestClient.connect(uri, TOKENS.sign(host));
-            clients.add(other);
-            other.awaitBytes(FakeAgent.BANNER.length(), WAIT);
-            byte[] chunk = new byte[64 * 1024];
-            for (int i = 0; i < 32; i++) {
-                other.send(chunk);
-            }
-            assertThat(other.awaitBytes(FakeAgent.BANNER.length() + 32 * chunk.length, WAIT)).hasSize(
-                    FakeAgent.BANNER.length() + 32 * chunk.length);
-            assertThat(stuck.isOpen()).isTrue();
-        }
-    }
-
-    @Test
-    void releasesEveryAgentCallWhenClientsGoAway() throws Exception {
-        FakeAgent fake = new FakeAgent();
-        String host = agent(fake);
-        List<WsTestClient> opened = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            WsTestClient client = client(TOKENS.sign(host));
-            client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
-            opened.add(client);
-        }
-        assertThat(fake.active()).isEqualTo(20);
-
-        opened.forEach(WsTestClient::close);
-
-        awaitTrue(() -> fake.active() == 0, "every agent call ended");
-    }
-
-    @Test
-    void cancelsAgentCallThatDoesNotFinishAfterItsCloseFrame() throws Exception {
-        AtomicBoolean cancelled = new AtomicBoolean();
-        BindableService closesButNeverCompletes = new HostAgentGrpc.HostAgentImplBase() {
+  @Test
+  void slowBrowserDoesNotStallOtherConsolesOfTheSameAgent() throws Exception {
+    try (ProxyApplication patient =
+        ProxyApplication.start(settings(Map.of("porthole.proxy.ping-seconds", "30")))) {
+      FloodAgent flood = new FloodAgent();
+      FakeAgent echo = new FakeAgent();
+      AtomicInteger calls = new AtomicInteger();
+      BindableService firstFloodsThenEcho =
+          new HostAgentGrpc.HostAgentImplBase() {
             @Override
             public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> out) {
-                ((ServerCallStreamObserver<ConsoleFrame>) out).setOnCancelHandler(() -> cancelled.set(true));
-                out.onNext(FakeAgent.close("CONFLICT", "taken over"));
-                return new StreamObserver<>() {
-                    public void onNext(ConsoleFrame value) { }
-
-                    public void onError(Throwable t) { }
-
-                    public void onCompleted() { }
-                };
+              return calls.getAndIncrement() == 0 ? flood.openConsole(out) : echo.openConsole(out);
             }
-        };
-        WsTestClient client = client(TOKENS.sign(agent(closesButNeverCompletes)));
+          };
+      String host = agent(firstFloodsThenEcho);
+      URI uri =
+          URI.create("ws://127.0.0.1:" + patient.server().address().getPort() + "/v1/console");
+      WsTestClient stuck = WsTestClient.connect(uri, TOKENS.sign(host));
+      clients.add(stuck);
+      stuck.reading(false);
+      Thread.sleep(2000);
 
-        assertThat(client.awaitClose(WAIT)).isEqualTo(4009);
-        assertThat(cancelled.get()).isFalse();
-        awaitTrue(cancelled::get, "call cancelled after the grace period");
+      WsTestClient other = WsTestClient.connect(uri, TOKENS.sign(host));
+      clients.add(other);
+      other.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+      byte[] chunk = new byte[64 * 1024];
+      for (int i = 0; i < 32; i++) {
+        other.send(chunk);
+      }
+      assertThat(other.awaitBytes(FakeAgent.BANNER.length() + 32 * chunk.length, WAIT))
+          .hasSize(FakeAgent.BANNER.length() + 32 * chunk.length);
+      assertThat(stuck.isOpen()).isTrue();
     }
+  }
 
-    @Test
-    void servesWssWhenTlsIsConfigured() throws Exception {
-        TlsFiles files = DevPki.ensure(dir.resolve("pki"), ServiceIdentity.hostAgent("localhost:1"));
-        try (ProxyApplication secure = ProxyApplication.start(settings(Map.of(
-                "porthole.proxy.tls-cert", files.certChain().toString(),
-                "porthole.proxy.tls-key", files.privateKey().toString())))) {
-            FakeAgent fake = new FakeAgent();
-            URI wss = URI.create("wss://localhost:" + secure.server().address().getPort() + "/v1/console");
-            WsTestClient client = WsTestClient.connect(wss, TestTokens.ORIGIN,
-                    "binary,porthole.token." + TOKENS.sign(agent(fake)),
-                    SslContextBuilder.forClient().trustManager(files.caCert().toFile()).build(), true);
-            clients.add(client);
-
-            assertThat(client.handshakeStatus()).isEqualTo(101);
-            assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
-                    .isEqualTo(FakeAgent.BANNER);
-        }
+  @Test
+  void releasesEveryAgentCallWhenClientsGoAway() throws Exception {
+    FakeAgent fake = new FakeAgent();
+    String host = agent(fake);
+    List<WsTestClient> opened = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      WsTestClient client = client(TOKENS.sign(host));
+      client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+      opened.add(client);
     }
+    assertThat(fake.active()).isEqualTo(20);
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws Exception {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("not within " + WAIT + ": " + what);
-    }
+    opened.forEach(WsTestClient::close);
 
-    /** Sends 64 KiB data frames as fast as flow control lets it. */
-    private static final class FloodAgent extends HostAgentGrpc.HostAgentImplBase {
-        final AtomicLong sent = new AtomicLong();
+    awaitTrue(() -> fake.active() == 0, "every agent call ended");
+  }
 
-        @Override
-        public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> responseObserver) {
-            ServerCallStreamObserver<ConsoleFrame> out = (ServerCallStreamObserver<ConsoleFrame>) responseObserver;
-            ConsoleFrame chunk = FakeAgent.data(new byte[64 * 1024]);
-            AtomicBoolean done = new AtomicBoolean();
-            out.setOnCancelHandler(() -> done.set(true));
-            out.setOnReadyHandler(() -> {
-                while (!done.get() && out.isReady()) {
-                    out.onNext(chunk);
-                    sent.addAndGet(64 * 1024);
-                }
-            });
+  @Test
+  void cancelsAgentCallThatDoesNotFinishAfterItsCloseFrame() throws Exception {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    BindableService closesButNeverCompletes =
+        new HostAgentGrpc.HostAgentImplBase() {
+          @Override
+          public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> out) {
+            ((ServerCallStreamObserver<ConsoleFrame>) out)
+                .setOnCancelHandler(() -> cancelled.set(true));
+            out.onNext(FakeAgent.close("CONFLICT", "taken over"));
             return new StreamObserver<>() {
-                public void onNext(ConsoleFrame value) { }
+              public void onNext(ConsoleFrame value) {}
 
-                public void onError(Throwable t) {
-                    done.set(true);
-                }
+              public void onError(Throwable t) {}
 
-                public void onCompleted() { }
+              public void onCompleted() {}
             };
-        }
+          }
+        };
+    WsTestClient client = client(TOKENS.sign(agent(closesButNeverCompletes)));
+
+    assertThat(client.awaitClose(WAIT)).isEqualTo(4009);
+    assertThat(cancelled.get()).isFalse();
+    awaitTrue(cancelled::get, "call cancelled after the grace period");
+  }
+
+  @Test
+  void servesWssWhenTlsIsConfigured() throws Exception {
+    TlsFiles files = DevPki.ensure(dir.resolve("pki"), ServiceIdentity.hostAgent("localhost:1"));
+    try (ProxyApplication secure =
+        ProxyApplication.start(
+            settings(
+                Map.of(
+                    "porthole.proxy.tls-cert", files.certChain().toString(),
+                    "porthole.proxy.tls-key", files.privateKey().toString())))) {
+      FakeAgent fake = new FakeAgent();
+      URI wss =
+          URI.create("wss://localhost:" + secure.server().address().getPort() + "/v1/console");
+      WsTestClient client =
+          WsTestClient.connect(
+              wss,
+              TestTokens.ORIGIN,
+              "binary,porthole.token." + TOKENS.sign(agent(fake)),
+              SslContextBuilder.forClient().trustManager(files.caCert().toFile()).build(),
+              true);
+      clients.add(client);
+
+      assertThat(client.handshakeStatus()).isEqualTo(101);
+      assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
+          .isEqualTo(FakeAgent.BANNER);
     }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+      throws Exception {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < end) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("not within " + WAIT + ": " + what);
+  }
+
+  /** Sends 64 KiB data frames as fast as flow control lets it. */
+  private static final class FloodAgent extends HostAgentGrpc.HostAgentImplBase {
+    final AtomicLong sent = new AtomicLong();
+
+    @Override
+    public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> responseObserver) {
+      ServerCallStreamObserver<ConsoleFrame> out =
+          (ServerCallStreamObserver<ConsoleFrame>) responseObserver;
+      ConsoleFrame chunk = FakeAgent.data(new byte[64 * 1024]);
+      AtomicBoolean done = new AtomicBoolean();
+      out.setOnCancelHandler(() -> done.set(true));
+      out.setOnReadyHandler(
+          () -> {
+            while (!done.get() && out.isReady()) {
+              out.onNext(chunk);
+              sent.addAndGet(64 * 1024);
+            }
+          });
+      return new StreamObserver<>() {
+        public void onNext(ConsoleFrame value) {}
+
+        public void onError(Throwable t) {
+          done.set(true);
+        }
+
+        public void onCompleted() {}
+      };
+    }
+  }
 }

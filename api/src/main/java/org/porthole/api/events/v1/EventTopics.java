@@ -9,14 +9,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Kafka topic names of {@code porthole.events.v1} (docs/contracts.md, "Kafka"), the one
- * place producers, consumers and the broker's ACLs take them from.
+ * The Kafka topic names of {@code porthole.events.v1} (docs/contracts.md, "Kafka"), the one place
+ * producers, consumers and the broker's ACLs take them from.
  *
  * <p>Each host agent produces to topics of its own, {@code porthole.host.<host key>.<stream>.v1},
- * so the broker's ACLs can let it write its own events and no other host's, and the engine
- * knows from the topic alone which host an event came from. The host key is the host id with
- * every character outside {@code [A-Za-z0-9-]} written as {@code _} and two hex digits per UTF-8
- * byte: an injective encoding without dots, so no host's topic name is another host's.
+ * so the broker's ACLs can let it write its own events and no other host's, and the engine knows
+ * from the topic alone which host an event came from. The host key is the host id with every
+ * character outside {@code [A-Za-z0-9-]} written as {@code _} and two hex digits per UTF-8 byte: an
+ * injective encoding without dots, so no host's topic name is another host's.
  */
 public final class EventTopics {
 
@@ -45,20 +45,28 @@ public final class EventTopics {
 
   /** Every per-host topic starts so; the engine reads them all (a prefixed ACL). */
   public static final String HOST_TOPIC_PREFIX = "porthole.host.";
+
   /** {@link AuditEvent}s, produced by the engine alone. */
   public static final String AUDIT = "porthole.audit.v1";
+
   /** {@link ConsoleRefusal}s, produced by the ws-proxy and the host agents, read by the engine. */
   public static final String REFUSALS = "porthole.refusals.v1";
+
   /** The engine's consumer group. */
   public static final String ENGINE_GROUP = "porthole-engine";
+
   /** Topics are created with 3 partitions (replication 1 on one machine). */
   public static final int PARTITIONS = 3;
 
   private static final int MAX_TOPIC_LENGTH = 249;
   private static final String VERSION_SUFFIX = ".v1";
-  /** Matches exactly the names {@link #hostTopic} makes; group 1 the host key, group 2 the stream. */
-  public static final Pattern HOST_TOPIC = Pattern.compile(
-      "porthole\\.host\\.((?:[A-Za-z0-9-]|_[0-9a-f]{2})+)\\.(graphics|lifecycle|hosts|guests)\\.v1");
+
+  /**
+   * Matches exactly the names {@link #hostTopic} makes; group 1 the host key, group 2 the stream.
+   */
+  public static final Pattern HOST_TOPIC =
+      Pattern.compile(
+          "porthole\\.host\\.((?:[A-Za-z0-9-]|_[0-9a-f]{2})+)\\.(graphics|lifecycle|hosts|guests)\\.v1");
 
   private EventTopics() {}
 
@@ -66,8 +74,12 @@ public final class EventTopics {
   public static String hostTopic(String hostId, Stream stream) {
     String topic = HOST_TOPIC_PREFIX + hostKey(hostId) + "." + stream.word() + VERSION_SUFFIX;
     if (topic.length() > MAX_TOPIC_LENGTH) {
-      throw new IllegalArgumentException("host id too long for a Kafka topic name (" + topic.length()
-          + " > " + MAX_TOPIC_LENGTH + " characters)");
+      throw new IllegalArgumentException(
+          "host id too long for a Kafka topic name ("
+              + topic.length()
+              + " > "
+              + MAX_TOPIC_LENGTH
+              + " characters)");
     }
     return topic;
   }

@@ -11,11 +11,12 @@ class EventTopicsTest {
   void namesAHostsTopicsAfterItsEscapedHostId() {
     assertThat(EventTopics.hostTopic("localhost:9443", EventTopics.Stream.GRAPHICS))
         .isEqualTo("porthole.host.localhost_3a9443.graphics.v1");
-    assertThat(EventTopics.hostTopics("kvm-1.example.org:9443")).containsExactly(
-        "porthole.host.kvm-1_2eexample_2eorg_3a9443.graphics.v1",
-        "porthole.host.kvm-1_2eexample_2eorg_3a9443.lifecycle.v1",
-        "porthole.host.kvm-1_2eexample_2eorg_3a9443.hosts.v1",
-        "porthole.host.kvm-1_2eexample_2eorg_3a9443.guests.v1");
+    assertThat(EventTopics.hostTopics("kvm-1.example.org:9443"))
+        .containsExactly(
+            "porthole.host.kvm-1_2eexample_2eorg_3a9443.graphics.v1",
+            "porthole.host.kvm-1_2eexample_2eorg_3a9443.lifecycle.v1",
+            "porthole.host.kvm-1_2eexample_2eorg_3a9443.hosts.v1",
+            "porthole.host.kvm-1_2eexample_2eorg_3a9443.guests.v1");
   }
 
   @Test
@@ -31,8 +32,10 @@ class EventTopicsTest {
   @Test
   void parsesOnlyNamesItMakes() {
     String topic = EventTopics.hostTopic("[::1]:9443", EventTopics.Stream.LIFECYCLE);
-    assertThat(EventTopics.parse(topic)).contains(
-        new EventTopics.HostTopic(EventTopics.hostKey("[::1]:9443"), EventTopics.Stream.LIFECYCLE));
+    assertThat(EventTopics.parse(topic))
+        .contains(
+            new EventTopics.HostTopic(
+                EventTopics.hostKey("[::1]:9443"), EventTopics.Stream.LIFECYCLE));
     assertThat(EventTopics.parse(topic).orElseThrow().sibling(EventTopics.Stream.HOSTS))
         .isEqualTo(EventTopics.hostTopic("[::1]:9443", EventTopics.Stream.HOSTS));
     assertThat(EventTopics.parse("porthole.graphics.v1")).isEmpty();
@@ -43,7 +46,8 @@ class EventTopicsTest {
 
   @Test
   void refusesHostIdsTooLongForATopicName() {
-    assertThatThrownBy(() -> EventTopics.hostTopic("h".repeat(240) + ":9443", EventTopics.Stream.GUESTS))
+    assertThatThrownBy(
+            () -> EventTopics.hostTopic("h".repeat(240) + ":9443", EventTopics.Stream.GUESTS))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> EventTopics.hostKey("")).isInstanceOf(IllegalArgumentException.class);
   }

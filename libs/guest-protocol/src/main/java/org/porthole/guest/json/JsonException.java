@@ -1,9 +1,9 @@
 package org.porthole.guest.json;
 
 /**
- * Input that is not one strict JSON value, or that exceeds a parser limit. The message names
- * the problem and the character offset, never the input itself, so a hostile peer cannot
- * push its bytes into our logs through it.
+ * Input that is not one strict JSON value, or that exceeds a parser limit. The message names the
+ * problem and the character offset, never the input itself, so a hostile peer cannot push its bytes
+ * into our logs through it.
  */
 public final class JsonException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -8,21 +8,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict RFC 8259 parser for one JSON text, hand-written so the guest protocol needs no
- * library (see the module README). Strict means: exactly one value with only whitespace
- * around it, no duplicate object keys, no comments, no NaN, no leading zeros, no raw control
- * characters in strings. Limits keep a hostile peer from costing us stack or CPU: nesting
- * depth at most {@link #MAX_DEPTH}, number literals at most {@link #MAX_NUMBER_CHARS}
- * characters. The input size itself is bounded by the line cap of the framing.
+ * A strict RFC 8259 parser for one JSON text, hand-written so the guest protocol needs no library
+ * (see the module README). Strict means: exactly one value with only whitespace around it, no
+ * duplicate object keys, no comments, no NaN, no leading zeros, no raw control characters in
+ * strings. Limits keep a hostile peer from costing us stack or CPU: nesting depth at most {@link
+ * #MAX_DEPTH}, number literals at most {@link #MAX_NUMBER_CHARS} characters. The input size itself
+ * is bounded by the line cap of the framing.
  *
  * <p>Results: objects are unmodifiable {@code Map<String, Object>} in input order, arrays
- * unmodifiable {@code List<Object>}, strings {@link String}, numbers {@link BigDecimal},
- * {@code true}/{@code false} {@link Boolean}, and {@code null} is Java {@code null}.
- * Stateless and thread-safe.
+ * unmodifiable {@code List<Object>}, strings {@link String}, numbers {@link BigDecimal}, {@code
+ * true}/{@code false} {@link Boolean}, and {@code null} is Java {@code null}. Stateless and
+ * thread-safe.
  */
 public final class JsonParser {
   /** Deepest allowed nesting of arrays and objects. */
   public static final int MAX_DEPTH = 32;
+
   /** Longest allowed number literal, in characters. */
   public static final int MAX_NUMBER_CHARS = 64;
 

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes JSON in the one compact spelling the protocol's byte-exact examples use: no spaces,
- * object keys in map order, non-ASCII characters as raw UTF-8, only {@code "}, {@code \},
- * control characters and lone surrogates escaped (so the output is always valid UTF-8 and
- * never contains a newline). Accepts the types {@link JsonParser} produces plus
- * {@link Integer} and {@link Long}. Stateless and thread-safe.
+ * Writes JSON in the one compact spelling the protocol's byte-exact examples use: no spaces, object
+ * keys in map order, non-ASCII characters as raw UTF-8, only {@code "}, {@code \}, control
+ * characters and lone surrogates escaped (so the output is always valid UTF-8 and never contains a
+ * newline). Accepts the types {@link JsonParser} produces plus {@link Integer} and {@link Long}.
+ * Stateless and thread-safe.
  */
 public final class JsonWriter {
   private static final char[] HEX = "0123456789abcdef".toCharArray();

@@ -7,10 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * Byte streams over one blocking socket channel (a guest channel's unix socket), one per
- * direction, for a {@link LineReader} on one thread and a {@link LineWriter} on others.
- * Not {@code Channels.newInputStream/newOutputStream}: those take one lock for both
- * directions, so a read blocked waiting for the peer would stall every write.
+ * Byte streams over one blocking socket channel (a guest channel's unix socket), one per direction,
+ * for a {@link LineReader} on one thread and a {@link LineWriter} on others. Not {@code
+ * Channels.newInputStream/newOutputStream}: those take one lock for both directions, so a read
+ * blocked waiting for the peer would stall every write.
  */
 public final class ChannelStreams {
   private ChannelStreams() {}

@@ -1,12 +1,14 @@
 package org.porthole.guest.protocol;
 
 /**
- * The error codes of protocol v1 (docs/guest-protocol.md, "Error codes"). A peer may receive
- * codes it does not know from a newer peer, so {@link Message.ErrorReply} carries the code as
- * a string; this enum is what this side sends.
+ * The error codes of protocol v1 (docs/guest-protocol.md, "Error codes"). A peer may receive codes
+ * it does not know from a newer peer, so {@link Message.ErrorReply} carries the code as a string;
+ * this enum is what this side sends.
  */
 public enum ErrorCode {
-  /** The line is not one strict JSON value (truncated, trailing garbage, too deep, duplicate keys). */
+  /**
+   * The line is not one strict JSON value (truncated, trailing garbage, too deep, duplicate keys).
+   */
   BAD_JSON("bad-json"),
   /** Valid JSON but not a valid message: not an object, or a field missing or of the wrong type. */
   BAD_MESSAGE("bad-message"),

@@ -6,11 +6,11 @@ import java.util.OptionalInt;
 
 /**
  * One side of the hello exchange, shared by both agents so they follow the same rules
- * (docs/guest-protocol.md, "Versioning" and "Restarts"): a hello that is not itself an answer
- * is answered with our hello; the channel uses the highest common version; without one we
- * send {@code no-common-version} and close; a hello with a new instance id means the peer
- * restarted (or is new), so its state must be pulled again. The peer's instance survives
- * {@link #channelReopened()} so a restart is told apart from a mere reconnect.
+ * (docs/guest-protocol.md, "Versioning" and "Restarts"): a hello that is not itself an answer is
+ * answered with our hello; the channel uses the highest common version; without one we send {@code
+ * no-common-version} and close; a hello with a new instance id means the peer restarted (or is
+ * new), so its state must be pulled again. The peer's instance survives {@link #channelReopened()}
+ * so a restart is told apart from a mere reconnect.
  *
  * <p>Not thread-safe: driven by the channel's reader thread.
  */
@@ -21,7 +21,8 @@ public final class Handshake {
 
   /** A handshake announcing {@code own} (its {@code answer} flag is ignored). */
   public Handshake(Message.Hello own) {
-    this.own = new Message.Hello(own.versions(), own.agent(), own.agentVersion(), own.instance(), false);
+    this.own =
+        new Message.Hello(own.versions(), own.agent(), own.agentVersion(), own.instance(), false);
   }
 
   /** What to send when the channel opens. */
@@ -48,8 +49,11 @@ public final class Handshake {
     OptionalInt common = own.versions().negotiate(peer.versions());
     if (common.isEmpty()) {
       version = OptionalInt.empty();
-      Message refusal = new Message.ErrorReply(null, ErrorCode.NO_COMMON_VERSION.wire(),
-          "no common protocol version: ours " + own.versions() + ", peer's " + peer.versions());
+      Message refusal =
+          new Message.ErrorReply(
+              null,
+              ErrorCode.NO_COMMON_VERSION.wire(),
+              "no common protocol version: ours " + own.versions() + ", peer's " + peer.versions());
       return new Outcome(OptionalInt.empty(), firstContact, restarted, Optional.of(refusal), true);
     }
     version = common;
@@ -66,6 +70,10 @@ public final class Handshake {
    * @param reply the message to send back, if any
    * @param close true when the channel must be closed after sending {@code reply}
    */
-  public record Outcome(OptionalInt version, boolean firstContact, boolean peerRestarted,
-      Optional<Message> reply, boolean close) {}
+  public record Outcome(
+      OptionalInt version,
+      boolean firstContact,
+      boolean peerRestarted,
+      Optional<Message> reply,
+      boolean close) {}
 }

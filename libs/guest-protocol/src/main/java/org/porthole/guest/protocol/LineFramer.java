@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Splits a byte stream into {@code \n}-terminated lines of at most {@link #MAX_LINE_BYTES}
- * bytes (the newline not counted). Bytes arrive in chunks of any size ({@link #feed}), so the
- * same framer serves a blocking reader and an event loop. A longer line is reported once as
- * {@link Frame.Oversized} as soon as it passes the cap, then skipped up to its newline, and
- * framing continues with the next line: memory stays bounded whatever the peer sends. Bytes
- * after the last newline at the end of the stream are not a line and are dropped.
+ * Splits a byte stream into {@code \n}-terminated lines of at most {@link #MAX_LINE_BYTES} bytes
+ * (the newline not counted). Bytes arrive in chunks of any size ({@link #feed}), so the same framer
+ * serves a blocking reader and an event loop. A longer line is reported once as {@link
+ * Frame.Oversized} as soon as it passes the cap, then skipped up to its newline, and framing
+ * continues with the next line: memory stays bounded whatever the peer sends. Bytes after the last
+ * newline at the end of the stream are not a line and are dropped.
  *
  * <p>Not thread-safe: one reader feeds it.
  */
@@ -38,7 +38,10 @@ public final class LineFramer {
     this.maxLineBytes = maxLineBytes;
   }
 
-  /** Feeds {@code count} bytes from {@code data[offset]}; each completed frame goes to {@code sink} in order. */
+  /**
+   * Feeds {@code count} bytes from {@code data[offset]}; each completed frame goes to {@code sink}
+   * in order.
+   */
   public void feed(byte[] data, int offset, int count, Consumer<Frame> sink) {
     int end = offset + count;
     int start = offset;

@@ -6,9 +6,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Blocking frame reader over an {@link InputStream}: the guest agent's read loop. Reads in
- * chunks of {@link #CHUNK_BYTES} and frames them with a {@link LineFramer}, so it holds at
- * most one capped line plus one chunk. Not thread-safe: one reader thread.
+ * Blocking frame reader over an {@link InputStream}: the guest agent's read loop. Reads in chunks
+ * of {@link #CHUNK_BYTES} and frames them with a {@link LineFramer}, so it holds at most one capped
+ * line plus one chunk. Not thread-safe: one reader thread.
  */
 public final class LineReader {
   /** Bytes asked of the stream per read. */

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one way to write messages to a channel: each message is encoded to a whole line first
- * and then written and flushed under a lock, so concurrent senders (reply thread, heartbeat
- * timer, event notifier) can never interleave bytes. The old oVirt agent corrupted its channel
- * because its status thread wrote without such a lock. Thread-safe.
+ * The one way to write messages to a channel: each message is encoded to a whole line first and
+ * then written and flushed under a lock, so concurrent senders (reply thread, heartbeat timer,
+ * event notifier) can never interleave bytes. The old oVirt agent corrupted its channel because its
+ * status thread wrote without such a lock. Thread-safe.
  */
 public final class LineWriter {
   private final OutputStream out;
@@ -22,13 +22,15 @@ public final class LineWriter {
   /**
    * Writes {@code message} as one {@code \n}-terminated line and flushes it.
    *
-   * @throws IllegalArgumentException when the encoded line exceeds the 1 MiB cap (the peer would drop it)
+   * @throws IllegalArgumentException when the encoded line exceeds the 1 MiB cap (the peer would
+   *     drop it)
    * @throws IOException when the channel fails
    */
   public void send(Message message) throws IOException {
     byte[] line = (MessageCodec.encode(message) + "\n").getBytes(StandardCharsets.UTF_8);
     if (line.length - 1 > LineFramer.MAX_LINE_BYTES) {
-      throw new IllegalArgumentException("encoded message exceeds " + LineFramer.MAX_LINE_BYTES + " bytes");
+      throw new IllegalArgumentException(
+          "encoded message exceeds " + LineFramer.MAX_LINE_BYTES + " bytes");
     }
     lock.lock();
     try {

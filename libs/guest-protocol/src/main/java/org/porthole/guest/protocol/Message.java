@@ -4,15 +4,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The messages of protocol v1, one JSON object per line (docs/guest-protocol.md). Records
- * hold domain values; {@link MessageCodec} maps them to and from the wire. Maps hold JSON
- * values as {@link org.porthole.guest.json.JsonParser} produces them.
+ * The messages of protocol v1, one JSON object per line (docs/guest-protocol.md). Records hold
+ * domain values; {@link MessageCodec} maps them to and from the wire. Maps hold JSON values as
+ * {@link org.porthole.guest.json.JsonParser} produces them.
  */
 public sealed interface Message {
 
   /**
-   * Sent by each peer when its channel opens, and answered by the peer that receives it, so
-   * both learn the other's versions and notice a restart (a new {@code instance}).
+   * Sent by each peer when its channel opens, and answered by the peer that receives it, so both
+   * learn the other's versions and notice a restart (a new {@code instance}).
    *
    * @param versions the protocol versions the sender speaks
    * @param agent the sender's program name, such as {@code porthole-guest-agent}
@@ -20,7 +20,8 @@ public sealed interface Message {
    * @param instance an id that changes whenever the sender's process starts
    * @param answer true when this hello answers the peer's hello (never answered itself)
    */
-  record Hello(VersionRange versions, String agent, String agentVersion, String instance, boolean answer)
+  record Hello(
+      VersionRange versions, String agent, String agentVersion, String instance, boolean answer)
       implements Message {
     public Hello {
       Objects.requireNonNull(versions, "versions");
@@ -38,7 +39,10 @@ public sealed interface Message {
   /** Liveness: sent at a fixed interval; {@code seq} counts up from 1 per channel opening. */
   record Heartbeat(long seq) implements Message {}
 
-  /** A command for the peer; answered by exactly one {@link OkReply} or {@link ErrorReply} with the same id. */
+  /**
+   * A command for the peer; answered by exactly one {@link OkReply} or {@link ErrorReply} with the
+   * same id.
+   */
   record Request(String id, String command, Map<String, Object> args) implements Message {
     public Request {
       Objects.requireNonNull(id, "id");
@@ -56,8 +60,8 @@ public sealed interface Message {
   }
 
   /**
-   * A failed request ({@code id} set) or a problem with the channel itself ({@code id} null:
-   * a bad line, no common version).
+   * A failed request ({@code id} set) or a problem with the channel itself ({@code id} null: a bad
+   * line, no common version).
    *
    * @param code an {@link ErrorCode} wire name, or a code from a newer peer
    * @param text a short explanation for logs; never the offending input

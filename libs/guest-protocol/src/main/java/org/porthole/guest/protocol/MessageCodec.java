@@ -8,14 +8,15 @@ import org.porthole.guest.json.JsonParser;
 import org.porthole.guest.json.JsonWriter;
 
 /**
- * Maps protocol v1 messages to and from one line of JSON (without the newline). Encoding
- * writes fields in a fixed order so the byte-exact examples of docs/guest-protocol.md hold.
- * Decoding is strict about the fields it needs and ignores fields it does not know, so a
- * newer peer can add fields without breaking an older one. Stateless and thread-safe.
+ * Maps protocol v1 messages to and from one line of JSON (without the newline). Encoding writes
+ * fields in a fixed order so the byte-exact examples of docs/guest-protocol.md hold. Decoding is
+ * strict about the fields it needs and ignores fields it does not know, so a newer peer can add
+ * fields without breaking an older one. Stateless and thread-safe.
  */
 public final class MessageCodec {
   /** Longest request id, in characters. */
   public static final int MAX_ID_CHARS = 128;
+
   /** Longest command or event name, in characters. */
   public static final int MAX_NAME_CHARS = 64;
 
@@ -65,9 +66,9 @@ public final class MessageCodec {
   /**
    * Reads one line as a message.
    *
-   * @throws ProtocolException {@link ErrorCode#BAD_JSON} for text that is not strict JSON,
-   *     {@link ErrorCode#BAD_MESSAGE} for JSON that is not a valid message,
-   *     {@link ErrorCode#UNKNOWN_TYPE} for a type v1 does not define
+   * @throws ProtocolException {@link ErrorCode#BAD_JSON} for text that is not strict JSON, {@link
+   *     ErrorCode#BAD_MESSAGE} for JSON that is not a valid message, {@link ErrorCode#UNKNOWN_TYPE}
+   *     for a type v1 does not define
    */
   public static Message decode(String line) throws ProtocolException {
     Object parsed;
@@ -84,12 +85,16 @@ public final class MessageCodec {
     return switch (type) {
       case "hello" -> hello(f);
       case "heartbeat" -> new Message.Heartbeat(f.integer("seq", 0, Long.MAX_VALUE));
-      case "request" -> new Message.Request(f.id(), f.string("command", MAX_NAME_CHARS), f.objectOrEmpty("args"));
+      case "request" ->
+          new Message.Request(f.id(), f.string("command", MAX_NAME_CHARS), f.objectOrEmpty("args"));
       case "ok" -> new Message.OkReply(f.id(), f.objectOrEmpty("result"));
-      case "error" -> new Message.ErrorReply(
-          f.optionalId(), f.string("code", MAX_NAME_CHARS), f.stringOrEmpty("text"));
+      case "error" ->
+          new Message.ErrorReply(
+              f.optionalId(), f.string("code", MAX_NAME_CHARS), f.stringOrEmpty("text"));
       case "event" -> new Message.Event(f.string("event", MAX_NAME_CHARS), f.objectOrEmpty("data"));
-      default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type", f.optionalId());
+      default ->
+          throw new ProtocolException(
+              ErrorCode.UNKNOWN_TYPE, "unknown message type", f.optionalId());
     };
   }
 
@@ -99,8 +104,12 @@ public final class MessageCodec {
     if (min > max) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "hello: min is greater than max");
     }
-    return new Message.Hello(new VersionRange(min, max), f.string("agent", MAX_NAME_CHARS),
-        f.string("version", MAX_NAME_CHARS), f.string("instance", MAX_ID_CHARS), f.bool("answer"));
+    return new Message.Hello(
+        new VersionRange(min, max),
+        f.string("agent", MAX_NAME_CHARS),
+        f.string("version", MAX_NAME_CHARS),
+        f.string("instance", MAX_ID_CHARS),
+        f.bool("answer"));
   }
 
   /** Typed, checked access to the fields of one decoded object. */

@@ -1,9 +1,9 @@
 package org.porthole.guest.protocol;
 
 /**
- * A line that cannot be accepted as a message. Carries what the error reply needs: the code,
- * a short text that never quotes the offending input, and the request id when one could be
- * read (so the peer can match the error to its request), else {@code null}.
+ * A line that cannot be accepted as a message. Carries what the error reply needs: the code, a
+ * short text that never quotes the offending input, and the request id when one could be read (so
+ * the peer can match the error to its request), else {@code null}.
  */
 public final class ProtocolException extends Exception {
   private static final long serialVersionUID = 1L;

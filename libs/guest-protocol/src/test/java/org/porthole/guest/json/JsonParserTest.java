@@ -15,7 +15,8 @@ class JsonParserTest {
 
   @Test
   void parsesEveryValueKind() throws JsonException {
-    Object v = JsonParser.parse(" {\"a\":[1,-2.5e3,true,false,null],\"b\":{\"c\":\"d\\n\\u00e9\\/\"}} ");
+    Object v =
+        JsonParser.parse(" {\"a\":[1,-2.5e3,true,false,null],\"b\":{\"c\":\"d\\n\\u00e9\\/\"}} ");
     Map<?, ?> map = (Map<?, ?>) v;
     List<?> a = (List<?>) map.get("a");
     assertEquals(new BigDecimal("1"), a.get(0));
@@ -34,7 +35,9 @@ class JsonParserTest {
 
   @Test
   void rejectsTruncatedInput() {
-    for (String text : List.of("", "{", "{\"a\"", "{\"a\":", "{\"a\":1", "[1,", "\"abc", "tru", "{\"a\":\"\\u12")) {
+    for (String text :
+        List.of(
+            "", "{", "{\"a\"", "{\"a\":", "{\"a\":1", "[1,", "\"abc", "tru", "{\"a\":\"\\u12")) {
       assertThrows(JsonException.class, () -> JsonParser.parse(text), text);
     }
   }
@@ -66,33 +69,54 @@ class JsonParserTest {
   @Test
   void rejectsHugeNumbers() {
     String digits = "9".repeat(100_000);
-    JsonException e = assertThrows(JsonException.class, () -> JsonParser.parse("{\"seq\":" + digits + "}"));
+    JsonException e =
+        assertThrows(JsonException.class, () -> JsonParser.parse("{\"seq\":" + digits + "}"));
     assertTrue(e.getMessage().contains("number longer"), e.getMessage());
     assertThrows(JsonException.class, () -> JsonParser.parse("1e99999999999"));
   }
 
   @Test
   void keepsLargeButBoundedNumbersExact() throws JsonException {
-    assertEquals(new BigDecimal("123456789012345678901234567890"), JsonParser.parse("123456789012345678901234567890"));
+    assertEquals(
+        new BigDecimal("123456789012345678901234567890"),
+        JsonParser.parse("123456789012345678901234567890"));
   }
 
   @Test
   void rejectsDuplicateKeys() {
-    JsonException e = assertThrows(JsonException.class, () -> JsonParser.parse("{\"id\":\"1\",\"id\":\"2\"}"));
+    JsonException e =
+        assertThrows(JsonException.class, () -> JsonParser.parse("{\"id\":\"1\",\"id\":\"2\"}"));
     assertTrue(e.getMessage().contains("duplicate"), e.getMessage());
   }
 
   @Test
   void rejectsNonStrictSpellings() {
-    for (String text : List.of("01", "-", "1.", ".5", "1e", "+1", "NaN", "Infinity", "'a'", "{a:1}",
-        "[1 2]", "\"\t\"", "\"\\x\"", "// c\n1", "nul", "truex")) {
+    for (String text :
+        List.of(
+            "01",
+            "-",
+            "1.",
+            ".5",
+            "1e",
+            "+1",
+            "NaN",
+            "Infinity",
+            "'a'",
+            "{a:1}",
+            "[1 2]",
+            "\"\t\"",
+            "\"\\x\"",
+            "// c\n1",
+            "nul",
+            "truex")) {
       assertThrows(JsonException.class, () -> JsonParser.parse(text), text);
     }
   }
 
   @Test
   void errorMessagesDoNotQuoteTheInput() {
-    JsonException e = assertThrows(JsonException.class, () -> JsonParser.parse("{\"secret-value\" 1}"));
+    JsonException e =
+        assertThrows(JsonException.class, () -> JsonParser.parse("{\"secret-value\" 1}"));
     assertTrue(!e.getMessage().contains("secret-value"), e.getMessage());
   }
 
@@ -104,7 +128,8 @@ class JsonParserTest {
     map.put("l", List.of(true, false));
     map.put("z", null);
     String text = JsonWriter.write(map);
-    assertEquals("{\"s\":\"q\\\"b\\\\n\\n\\t\\u0001é😀\",\"n\":42,\"l\":[true,false],\"z\":null}", text);
+    assertEquals(
+        "{\"s\":\"q\\\"b\\\\n\\n\\t\\u0001é😀\",\"n\":42,\"l\":[true,false],\"z\":null}", text);
     Map<?, ?> back = (Map<?, ?>) JsonParser.parse(text);
     assertEquals(map.get("s"), back.get("s"));
     assertEquals(text, JsonWriter.write(back));

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The byte-exact example lines of docs/guest-protocol.md (its {@code jsonl} blocks), so the spec and the tests cannot drift. */
+/**
+ * The byte-exact example lines of docs/guest-protocol.md (its {@code jsonl} blocks), so the spec
+ * and the tests cannot drift.
+ */
 public final class DocExamples {
   private static final String FENCE_OPEN = "```jsonl";
   private static final String FENCE_CLOSE = "```";
@@ -24,7 +27,8 @@ public final class DocExamples {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("docs/guest-protocol.md not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "docs/guest-protocol.md not found above " + Path.of("").toAbsolutePath());
   }
 
   /** Every line inside a {@code jsonl} fenced block, in document order. */

@@ -15,7 +15,9 @@ class HandshakeTest {
   }
 
   private static Handshake guest(int min, int max) {
-    return new Handshake(new Message.Hello(new VersionRange(min, max), "porthole-guest-agent", "0.1.0", "g1", false));
+    return new Handshake(
+        new Message.Hello(
+            new VersionRange(min, max), "porthole-guest-agent", "0.1.0", "g1", false));
   }
 
   @Test
@@ -46,7 +48,9 @@ class HandshakeTest {
     assertTrue(o.close());
     assertEquals(OptionalInt.empty(), o.version());
     String line = MessageCodec.encode(o.reply().orElseThrow());
-    assertEquals("{\"type\":\"error\",\"code\":\"no-common-version\",\"text\":\"no common protocol version: ours 1..1, peer's 2..3\"}", line);
+    assertEquals(
+        "{\"type\":\"error\",\"code\":\"no-common-version\",\"text\":\"no common protocol version: ours 1..1, peer's 2..3\"}",
+        line);
     assertTrue(DocExamples.lines().contains(line));
     assertTrue(guest(3, 4).onPeerHello(hello(1, 2, "h1", false)).close());
   }

@@ -49,7 +49,9 @@ class LineFramerTest {
     for (int i = 0; i < input.length; i++) {
       framer.feed(input, i, 1, frames::add);
     }
-    assertEquals(List.of(new Frame.Line("{\"a\":1}"), new Frame.Line(""), new Frame.Line("{\"b\":2}")), frames);
+    assertEquals(
+        List.of(new Frame.Line("{\"a\":1}"), new Frame.Line(""), new Frame.Line("{\"b\":2}")),
+        frames);
     assertEquals(7, framer.buffered());
   }
 
@@ -82,7 +84,9 @@ class LineFramerTest {
     assertEquals(0, framer.buffered());
     byte[] tail = ascii("still garbage\n{\"type\":\"heartbeat\",\"seq\":1}\n");
     framer.feed(tail, 0, tail.length, frames::add);
-    assertEquals(List.of(new Frame.Oversized(MIB), new Frame.Line("{\"type\":\"heartbeat\",\"seq\":1}")), frames);
+    assertEquals(
+        List.of(new Frame.Oversized(MIB), new Frame.Line("{\"type\":\"heartbeat\",\"seq\":1}")),
+        frames);
   }
 
   @Test
@@ -94,8 +98,11 @@ class LineFramerTest {
 
   @Test
   void replacesInvalidUtf8() {
-    byte[] bad = concat(ascii("{\"s\":\""), new byte[] {(byte) 0xff, (byte) 0xc3, (byte) 0x28, (byte) 0xe2, (byte) 0x82},
-        ascii("\"}\n"));
+    byte[] bad =
+        concat(
+            ascii("{\"s\":\""),
+            new byte[] {(byte) 0xff, (byte) 0xc3, (byte) 0x28, (byte) 0xe2, (byte) 0x82},
+            ascii("\"}\n"));
     List<Frame> frames = frame(bad);
     String text = ((Frame.Line) frames.get(0)).text();
     assertTrue(text.startsWith("{\"s\":\"\ufffd\ufffd("), text);
@@ -122,23 +129,24 @@ class LineFramerTest {
   @Test
   void readerSurvivesShortReads() throws IOException {
     byte[] data = ascii("{\"type\":\"heartbeat\",\"seq\":7}\n");
-    InputStream trickle = new InputStream() {
-      private int pos;
+    InputStream trickle =
+        new InputStream() {
+          private int pos;
 
-      @Override
-      public int read() {
-        return pos < data.length ? data[pos++] : -1;
-      }
+          @Override
+          public int read() {
+            return pos < data.length ? data[pos++] : -1;
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (pos >= data.length) {
-          return -1;
-        }
-        b[off] = data[pos++];
-        return 1;
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) {
+            if (pos >= data.length) {
+              return -1;
+            }
+            b[off] = data[pos++];
+            return 1;
+          }
+        };
     LineReader reader = new LineReader(trickle);
     assertEquals(new Frame.Line("{\"type\":\"heartbeat\",\"seq\":7}"), reader.next());
     assertNull(reader.next());

@@ -53,17 +53,22 @@ class LineWriterTest {
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < threads; t++) {
       int id = t;
-      Thread worker = new Thread(() -> {
-        try {
-          start.await();
-          for (int i = 0; i < perThread; i++) {
-            writer.send(new Message.Event("status", Map.of("thread", (long) id, "i", (long) i,
-                "pad", "x".repeat(50 + id))));
-          }
-        } catch (Exception e) {
-          failures.add(e);
-        }
-      });
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    writer.send(
+                        new Message.Event(
+                            "status",
+                            Map.of(
+                                "thread", (long) id, "i", (long) i, "pad", "x".repeat(50 + id))));
+                  }
+                } catch (Exception e) {
+                  failures.add(e);
+                }
+              });
       worker.start();
       workers.add(worker);
     }
@@ -92,6 +97,8 @@ class LineWriterTest {
   void writesOneTerminatedLinePerMessage() throws IOException {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     new LineWriter(out).send(new Message.Heartbeat(1));
-    assertEquals("{\"type\":\"heartbeat\",\"seq\":1}\n", out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(
+        "{\"type\":\"heartbeat\",\"seq\":1}\n",
+        out.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -9,11 +9,11 @@ import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 /**
- * A rate limit that folds bursts instead of losing them: per key, a token bucket lets
- * {@code burst} occurrences through at once and then one every {@code refillNanos}; the ones in
- * between are counted and handed to the next occurrence let through, or to {@link #drain}.
- * Keys beyond {@code maxKeys} share one overflow key, so a flood of distinct keys costs bounded
- * memory. Thread-safe (one lock; every call is a few map operations).
+ * A rate limit that folds bursts instead of losing them: per key, a token bucket lets {@code burst}
+ * occurrences through at once and then one every {@code refillNanos}; the ones in between are
+ * counted and handed to the next occurrence let through, or to {@link #drain}. Keys beyond {@code
+ * maxKeys} share one overflow key, so a flood of distinct keys costs bounded memory. Thread-safe
+ * (one lock; every call is a few map operations).
  *
  * @param <K> the key, e.g. a client address
  * @param <V> what is kept of the latest folded occurrence
@@ -54,8 +54,8 @@ public final class BurstFolder<K, V> {
   }
 
   /**
-   * Counts one occurrence for {@code key}; {@code value} is kept as the key's latest in case it
-   * is folded.
+   * Counts one occurrence for {@code key}; {@code value} is kept as the key's latest in case it is
+   * folded.
    *
    * @return empty when folded; else how many earlier occurrences were folded into this one
    */
@@ -77,8 +77,8 @@ public final class BurstFolder<K, V> {
   }
 
   /**
-   * Takes every key's folded occurrences that no later admitted one carried (so they are
-   * reported after all), and forgets keys whose bucket is full again.
+   * Takes every key's folded occurrences that no later admitted one carried (so they are reported
+   * after all), and forgets keys whose bucket is full again.
    */
   public synchronized List<Folded<K, V>> drain() {
     long now = nanos.getAsLong();

@@ -24,16 +24,15 @@ import org.porthole.api.events.v1.EventTopics;
 import org.porthole.kafka.KafkaClientSettings;
 
 /**
- * Publishes a service's console refusals to {@link EventTopics#REFUSALS}, keyed by client
- * address, rate-limited per client address: {@value #BURST} at once, then one a second; the
- * rest are folded into the next published refusal's {@code suppressed}, or published as one
- * summary (the latest folded refusal, {@code suppressed} = the others) within
- * {@link #FLUSH_INTERVAL}. So a flood of refusals costs the broker and the audit a few events a
- * second, and no refusal goes uncounted.
+ * Publishes a service's console refusals to {@link EventTopics#REFUSALS}, keyed by client address,
+ * rate-limited per client address: {@value #BURST} at once, then one a second; the rest are folded
+ * into the next published refusal's {@code suppressed}, or published as one summary (the latest
+ * folded refusal, {@code suppressed} = the others) within {@link #FLUSH_INTERVAL}. So a flood of
+ * refusals costs the broker and the audit a few events a second, and no refusal goes uncounted.
  *
- * <p>Threading: {@link #refused} only counts and enqueues (bounded; beyond it refusals are
- * counted as dropped and logged), so it is safe on an event loop. One daemon thread,
- * "refusal-publisher", sends and flushes; the producer is used by that thread only.
+ * <p>Threading: {@link #refused} only counts and enqueues (bounded; beyond it refusals are counted
+ * as dropped and logged), so it is safe on an event loop. One daemon thread, "refusal-publisher",
+ * sends and flushes; the producer is used by that thread only.
  */
 public final class RefusalPublisher implements RefusalSink, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RefusalPublisher.class.getName());
@@ -58,7 +57,8 @@ public final class RefusalPublisher implements RefusalSink, AutoCloseable {
   private volatile boolean closing;
 
   /** A publisher for {@code source} ("ws-proxy" or "host-agent"), instance {@code sourceId}. */
-  public static RefusalPublisher start(KafkaClientSettings settings, String source, String sourceId) {
+  public static RefusalPublisher start(
+      KafkaClientSettings settings, String source, String sourceId) {
     Map<String, Object> p = settings.clientProperties("porthole-" + source + "-refusals");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -67,11 +67,16 @@ public final class RefusalPublisher implements RefusalSink, AutoCloseable {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000); // >= linger + request timeout
     p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
-    Producer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    Producer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     return new RefusalPublisher(producer, source, sourceId, System::nanoTime, Clock.systemUTC());
   }
 
-  RefusalPublisher(Producer<String, byte[]> producer, String source, String sourceId, LongSupplier nanos,
+  RefusalPublisher(
+      Producer<String, byte[]> producer,
+      String source,
+      String sourceId,
+      LongSupplier nanos,
       Clock clock) {
     this.producer = producer;
     this.source = source;
@@ -108,13 +113,14 @@ public final class RefusalPublisher implements RefusalSink, AutoCloseable {
   }
 
   private ConsoleRefusal complete(ConsoleRefusal r, long suppressed) {
-    ConsoleRefusal.Builder b = r.toBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setSource(source)
-        .setSourceId(sourceId)
-        .setReason(bounded(r.getReason(), MAX_REASON))
-        .setClientAddress(bounded(r.getClientAddress(), MAX_ADDRESS))
-        .setSuppressed((int) Math.min(Integer.MAX_VALUE, suppressed));
+    ConsoleRefusal.Builder b =
+        r.toBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setSource(source)
+            .setSourceId(sourceId)
+            .setReason(bounded(r.getReason(), MAX_REASON))
+            .setClientAddress(bounded(r.getClientAddress(), MAX_ADDRESS))
+            .setSuppressed((int) Math.min(Integer.MAX_VALUE, suppressed));
     if (r.getOccurredAtEpochMs() == 0) {
       b.setOccurredAtEpochMs(clock.millis());
     }
@@ -150,7 +156,8 @@ public final class RefusalPublisher implements RefusalSink, AutoCloseable {
 
   private void send(ConsoleRefusal r) {
     try {
-      producer.send(new ProducerRecord<>(EventTopics.REFUSALS, r.getClientAddress(), r.toByteArray()),
+      producer.send(
+          new ProducerRecord<>(EventTopics.REFUSALS, r.getClientAddress(), r.toByteArray()),
           (metadata, error) -> {
             if (error != null) {
               failedOnce(error);
@@ -164,8 +171,12 @@ public final class RefusalPublisher implements RefusalSink, AutoCloseable {
   private void failedOnce(Exception error) {
     long n = failed.incrementAndGet();
     if (Long.bitCount(n) == 1) {
-      LOG.log(Level.WARNING, "cannot publish refusals to {0} ({1}); {2} lost so far", EventTopics.REFUSALS,
-          error.toString(), n);
+      LOG.log(
+          Level.WARNING,
+          "cannot publish refusals to {0} ({1}); {2} lost so far",
+          EventTopics.REFUSALS,
+          error.toString(),
+          n);
     }
   }
 
@@ -187,6 +198,7 @@ public final class RefusalPublisher implements RefusalSink, AutoCloseable {
     if (text.length() <= max) {
       return text;
     }
-    return new String(text.substring(0, max).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    return new String(
+        text.substring(0, max).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
   }
 }

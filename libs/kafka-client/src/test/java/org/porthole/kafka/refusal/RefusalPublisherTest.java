@@ -26,19 +26,29 @@ class RefusalPublisherTest {
 
   @Test
   void aFloodOfRefusalsFromOneAddressBecomesABurstAndOneCountedSummary() throws Exception {
-    try (RefusalPublisher publisher = new RefusalPublisher(producer, "ws-proxy", "127.0.0.1:8081", nanos::get,
-        Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC))) {
+    try (RefusalPublisher publisher =
+        new RefusalPublisher(
+            producer,
+            "ws-proxy",
+            "127.0.0.1:8081",
+            nanos::get,
+            Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC))) {
       for (int i = 0; i < 1000; i++) {
-        publisher.refused(RefusalSink.refusal("TOKEN_REJECTED", "bad signature " + i, "10.0.0.1:4000"));
+        publisher.refused(
+            RefusalSink.refusal("TOKEN_REJECTED", "bad signature " + i, "10.0.0.1:4000"));
       }
       publisher.flush();
     }
 
-    List<ConsoleRefusal> sent = producer.history().stream().map(r -> {
-      assertThat(r.topic()).isEqualTo(EventTopics.REFUSALS);
-      assertThat(r.key()).isEqualTo("10.0.0.1:4000");
-      return parse(r.value());
-    }).toList();
+    List<ConsoleRefusal> sent =
+        producer.history().stream()
+            .map(
+                r -> {
+                  assertThat(r.topic()).isEqualTo(EventTopics.REFUSALS);
+                  assertThat(r.key()).isEqualTo("10.0.0.1:4000");
+                  return parse(r.value());
+                })
+            .toList();
     assertThat(sent).hasSize(RefusalPublisher.BURST + 1);
     assertThat(sent.get(0).getSource()).isEqualTo("ws-proxy");
     assertThat(sent.get(0).getSourceId()).isEqualTo("127.0.0.1:8081");
@@ -51,8 +61,8 @@ class RefusalPublisherTest {
 
   @Test
   void cutsLongReasonsSoNoCallerCanStuffTheAudit() throws Exception {
-    try (RefusalPublisher publisher = new RefusalPublisher(producer, "host-agent", "h:1", nanos::get,
-        Clock.systemUTC())) {
+    try (RefusalPublisher publisher =
+        new RefusalPublisher(producer, "host-agent", "h:1", nanos::get, Clock.systemUTC())) {
       publisher.refused(RefusalSink.refusal("FORBIDDEN", "x".repeat(10_000), "a".repeat(1000)));
     }
     ConsoleRefusal r = parse(producer.history().get(0).value());
@@ -64,7 +74,9 @@ class RefusalPublisherTest {
   void buildsARealProducerFromSettings(@TempDir Path dir) throws Exception {
     Path password = Files.writeString(dir.resolve("pw"), "pw");
     // No broker listens there: constructing the producer validates its settings, nothing is sent.
-    RefusalPublisher.start(KafkaClientSettings.plaintext("127.0.0.1:9", "u", password), "ws-proxy", "x").close();
+    RefusalPublisher.start(
+            KafkaClientSettings.plaintext("127.0.0.1:9", "u", password), "ws-proxy", "x")
+        .close();
   }
 
   private static ConsoleRefusal parse(byte[] value) {

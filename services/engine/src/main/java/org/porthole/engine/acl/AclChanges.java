@@ -12,19 +12,18 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class AclChanges {
 
-    /** The event: access may have shrunk. */
-    public record AccessChanged() {
-    }
+  /** The event: access may have shrunk. */
+  public record AccessChanged() {}
 
-    private final Event<AccessChanged> event;
+  private final Event<AccessChanged> event;
 
-    @Inject
-    public AclChanges(Event<AccessChanged> event) {
-        this.event = event;
-    }
+  @Inject
+  public AclChanges(Event<AccessChanged> event) {
+    this.event = event;
+  }
 
-    /** Call after the commit of a change that may take access away. */
-    public void changed() {
-        event.fire(new AccessChanged());
-    }
+  /** Call after the commit of a change that may take access away. */
+  public void changed() {
+    event.fire(new AccessChanged());
+  }
 }

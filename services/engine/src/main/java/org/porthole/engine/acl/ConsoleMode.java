@@ -1,7 +1,6 @@
 package org.porthole.engine.acl;
 
 import java.util.Optional;
-
 import org.porthole.token.ConsoleClaims;
 
 /**
@@ -9,26 +8,26 @@ import org.porthole.token.ConsoleClaims;
  * (picture only; the host agent drops input). View consoles never hold a VM's console.
  */
 public enum ConsoleMode {
-    INTERACTIVE(ConsoleClaims.MODE_INTERACTIVE),
-    VIEW(ConsoleClaims.MODE_VIEW);
+  INTERACTIVE(ConsoleClaims.MODE_INTERACTIVE),
+  VIEW(ConsoleClaims.MODE_VIEW);
 
-    private final String wireName;
+  private final String wireName;
 
-    ConsoleMode(String wireName) {
-        this.wireName = wireName;
+  ConsoleMode(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The stored, wire and token claim name. */
+  public String wireName() {
+    return wireName;
+  }
+
+  public static Optional<ConsoleMode> parse(String wireName) {
+    for (ConsoleMode mode : values()) {
+      if (mode.wireName.equals(wireName)) {
+        return Optional.of(mode);
+      }
     }
-
-    /** The stored, wire and token claim name. */
-    public String wireName() {
-        return wireName;
-    }
-
-    public static Optional<ConsoleMode> parse(String wireName) {
-        for (ConsoleMode mode : values()) {
-            if (mode.wireName.equals(wireName)) {
-                return Optional.of(mode);
-            }
-        }
-        return Optional.empty();
-    }
+    return Optional.empty();
+  }
 }

@@ -10,6 +10,11 @@ import java.util.UUID;
  * @param actor lower-case user name
  * @param vmIds when not null, only events of these VMs (what a non-porthole-admin may read)
  */
-public record AuditQuery(String actor, UUID vmUuid, UUID sessionId, Instant from, Instant to, int limit,
-        Set<UUID> vmIds) {
-}
+public record AuditQuery(
+    String actor,
+    UUID vmUuid,
+    UUID sessionId,
+    Instant from,
+    Instant to,
+    int limit,
+    Set<UUID> vmIds) {}

@@ -1,5 +1,11 @@
 package org.porthole.engine.audit;
 
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -8,14 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import jakarta.inject.Inject;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
-
 import org.porthole.engine.acl.AccessEvaluator;
 import org.porthole.engine.acl.Names;
 import org.porthole.engine.acl.Permission;
@@ -36,57 +34,84 @@ import org.porthole.status.PortholeStatus;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
 
-    static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 1000;
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
 
-    private final Transactions transactions;
-    private final AuditRepository audit;
-    private final AccessEvaluator access;
-    private final VmRepository vms;
-    private final CurrentCaller callers;
+  private final Transactions transactions;
+  private final AuditRepository audit;
+  private final AccessEvaluator access;
+  private final VmRepository vms;
+  private final CurrentCaller callers;
 
-    @Inject
-    public AuditResource(Transactions transactions, AuditRepository audit, AccessEvaluator access, VmRepository vms,
-            CurrentCaller callers) {
-        this.transactions = transactions;
-        this.audit = audit;
-        this.access = access;
-        this.vms = vms;
-        this.callers = callers;
-    }
+  @Inject
+  public AuditResource(
+      Transactions transactions,
+      AuditRepository audit,
+      AccessEvaluator access,
+      VmRepository vms,
+      CurrentCaller callers) {
+    this.transactions = transactions;
+    this.audit = audit;
+    this.access = access;
+    this.vms = vms;
+    this.callers = callers;
+  }
 
-    @GET
-    public List<AuditView> query(@QueryParam("user") String rawUser, @QueryParam("vm") String rawVm,
-            @QueryParam("session") String rawSession, @QueryParam("from") String rawFrom,
-            @QueryParam("to") String rawTo, @QueryParam("limit") String rawLimit) throws SQLException {
-        Caller caller = callers.get();
-        String user = rawUser == null ? null : Names.require("user", rawUser).toLowerCase(Locale.ROOT);
-        UUID vm = QueryParams.uuid("vm", rawVm);
-        UUID session = QueryParams.uuid("session", rawSession);
-        AuditQuery query = new AuditQuery(user, vm, session, QueryParams.instant("from", rawFrom),
-                QueryParams.instant("to", rawTo), QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT), null);
-        return transactions.read(c -> {
-            AuditQuery allowed = query;
-            if (!caller.admin()) {
-                if (vm != null) {
-                    access.require(c, caller, vm, Permission.ADMIN);
-                } else {
-                    allowed = new AuditQuery(user, null, session, query.from(), query.to(), query.limit(),
-                            administeredVms(c, caller));
-                }
+  @GET
+  public List<AuditView> query(
+      @QueryParam("user") String rawUser,
+      @QueryParam("vm") String rawVm,
+      @QueryParam("session") String rawSession,
+      @QueryParam("from") String rawFrom,
+      @QueryParam("to") String rawTo,
+      @QueryParam("limit") String rawLimit)
+      throws SQLException {
+    Caller caller = callers.get();
+    String user = rawUser == null ? null : Names.require("user", rawUser).toLowerCase(Locale.ROOT);
+    UUID vm = QueryParams.uuid("vm", rawVm);
+    UUID session = QueryParams.uuid("session", rawSession);
+    AuditQuery query =
+        new AuditQuery(
+            user,
+            vm,
+            session,
+            QueryParams.instant("from", rawFrom),
+            QueryParams.instant("to", rawTo),
+            QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT),
+            null);
+    return transactions.read(
+        c -> {
+          AuditQuery allowed = query;
+          if (!caller.admin()) {
+            if (vm != null) {
+              access.require(c, caller, vm, Permission.ADMIN);
+            } else {
+              allowed =
+                  new AuditQuery(
+                      user,
+                      null,
+                      session,
+                      query.from(),
+                      query.to(),
+                      query.limit(),
+                      administeredVms(c, caller));
             }
-            return audit.query(c, allowed).stream().map(AuditView::of).toList();
+          }
+          return audit.query(c, allowed).stream().map(AuditView::of).toList();
         });
-    }
+  }
 
-    private Set<UUID> administeredVms(Connection c, Caller caller) throws SQLException {
-        List<UUID> known = vms.list(c).stream().map(VmListing::vm).map(v -> v.id()).toList();
-        Set<UUID> administered = access.onEach(c, caller, known).entrySet().stream()
-                .filter(e -> e.getValue().contains(Permission.ADMIN)).map(Map.Entry::getKey)
-                .collect(Collectors.toSet());
-        if (administered.isEmpty()) {
-            throw new ApiException(PortholeStatus.FORBIDDEN, "porthole-admin, or admin on a VM, is required");
-        }
-        return administered;
+  private Set<UUID> administeredVms(Connection c, Caller caller) throws SQLException {
+    List<UUID> known = vms.list(c).stream().map(VmListing::vm).map(v -> v.id()).toList();
+    Set<UUID> administered =
+        access.onEach(c, caller, known).entrySet().stream()
+            .filter(e -> e.getValue().contains(Permission.ADMIN))
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet());
+    if (administered.isEmpty()) {
+      throw new ApiException(
+          PortholeStatus.FORBIDDEN, "porthole-admin, or admin on a VM, is required");
     }
+    return administered;
+  }
 }

@@ -1,59 +1,61 @@
 package org.porthole.engine.auth;
 
-import jakarta.enterprise.context.RequestScoped;
-import jakarta.inject.Inject;
-
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
-
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import org.porthole.engine.web.ApiException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The signed-in user of the current request, for code that decides what they may do (ACLs,
- * tickets, audit). Sign-in has already checked the user against the {@link UserDirectory}
- * ({@link DirectoryCheck}): a disabled or deleted user never reaches here, and groups and the
- * admin role are the directory's current ones (the token's own when the directory is down).
+ * The signed-in user of the current request, for code that decides what they may do (ACLs, tickets,
+ * audit). Sign-in has already checked the user against the {@link UserDirectory} ({@link
+ * DirectoryCheck}): a disabled or deleted user never reaches here, and groups and the admin role
+ * are the directory's current ones (the token's own when the directory is down).
  */
 @RequestScoped
 public class CurrentCaller {
 
-    private final SecurityIdentity identity;
-    private final CurrentVertxRequest request;
-    private Caller caller;
+  private final SecurityIdentity identity;
+  private final CurrentVertxRequest request;
+  private Caller caller;
 
-    @Inject
-    public CurrentCaller(SecurityIdentity identity, CurrentVertxRequest request) {
-        this.identity = identity;
-        this.request = request;
-    }
+  @Inject
+  public CurrentCaller(SecurityIdentity identity, CurrentVertxRequest request) {
+    this.identity = identity;
+    this.request = request;
+  }
 
-    /**
-     * The signed-in user.
-     *
-     * @throws ApiException {@link PortholeStatus#SIGN_IN_REQUIRED} for an anonymous request
-     */
-    public Caller get() {
-        if (caller != null) {
-            return caller;
-        }
-        if (identity == null || identity.isAnonymous()) {
-            throw new ApiException(PortholeStatus.SIGN_IN_REQUIRED, "sign in first");
-        }
-        caller = new Caller(identity.getPrincipal().getName(), IdentityAttributes.groups(identity),
-                identity.hasRole(Caller.ADMIN_ROLE), clientAddress());
-        return caller;
+  /**
+   * The signed-in user.
+   *
+   * @throws ApiException {@link PortholeStatus#SIGN_IN_REQUIRED} for an anonymous request
+   */
+  public Caller get() {
+    if (caller != null) {
+      return caller;
     }
+    if (identity == null || identity.isAnonymous()) {
+      throw new ApiException(PortholeStatus.SIGN_IN_REQUIRED, "sign in first");
+    }
+    caller =
+        new Caller(
+            identity.getPrincipal().getName(),
+            IdentityAttributes.groups(identity),
+            identity.hasRole(Caller.ADMIN_ROLE),
+            clientAddress());
+    return caller;
+  }
 
-    /** The TCP peer (forwarded headers are not trusted), for the audit trail. */
-    private String clientAddress() {
-        RoutingContext context = request == null ? null : request.getCurrent();
-        if (context == null) {
-            return "";
-        }
-        SocketAddress peer = context.request().remoteAddress();
-        return peer == null ? "" : peer.hostAddress();
+  /** The TCP peer (forwarded headers are not trusted), for the audit trail. */
+  private String clientAddress() {
+    RoutingContext context = request == null ? null : request.getCurrent();
+    if (context == null) {
+      return "";
     }
+    SocketAddress peer = context.request().remoteAddress();
+    return peer == null ? "" : peer.hostAddress();
+  }
 }

@@ -1,5 +1,7 @@
 package org.porthole.engine.console;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -7,10 +9,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.porthole.engine.acl.AccessEvaluator;
@@ -37,184 +35,263 @@ import org.porthole.token.ConsoleClaims;
 /**
  * Issues console sessions: checks the VM and the caller's ACL, the console limits and an exposed
  * VM's opt-in, settles a takeover, has the host agent prepare the console, stores the session,
- * signs the proxy token and audits it, all in one transaction that holds the caller's and the
- * VM's advisory locks (in that order), so tickets for one VM or one user are issued one at a time
- * even across replicas. No password is made or handed out: the host agent sets QEMU's per console
- * and keeps it; the token is the client's only credential.
+ * signs the proxy token and audits it, all in one transaction that holds the caller's and the VM's
+ * advisory locks (in that order), so tickets for one VM or one user are issued one at a time even
+ * across replicas. No password is made or handed out: the host agent sets QEMU's per console and
+ * keeps it; the token is the client's only credential.
  */
 @ApplicationScoped
 public class ConsoleService {
 
-    /** The only channel of protocol v1 ({@code sso} is reserved). */
-    public static final String CHANNEL_VNC = ConsoleClaims.CHANNEL_VNC;
-    private static final int MAX_TICKET_SECONDS = 600;
-    private static final Logger LOG = Logger.getLogger(ConsoleService.class);
+  /** The only channel of protocol v1 ({@code sso} is reserved). */
+  public static final String CHANNEL_VNC = ConsoleClaims.CHANNEL_VNC;
 
-    private final Transactions transactions;
-    private final VmRepository vms;
-    private final SessionRepository sessions;
-    private final HostAgentClient agents;
-    private final AccessEvaluator access;
-    private final Takeover takeover;
-    private final AuditLog audit;
-    private final ConsoleTokens tokens;
-    private final Clock clock;
-    private final ConsoleLimits limits;
-    private final ExposureRepository exposure;
-    private final ConsolePolicyRepository policies;
-    private final int ticketSeconds;
-    private final String proxyUrl;
+  private static final int MAX_TICKET_SECONDS = 600;
+  private static final Logger LOG = Logger.getLogger(ConsoleService.class);
 
-    @Inject
-    public ConsoleService(Transactions transactions, VmRepository vms, SessionRepository sessions,
-            HostAgentClient agents, AccessEvaluator access, Takeover takeover, AuditLog audit, ConsoleTokens tokens,
-            Clock clock, ConsoleLimits limits, ExposureRepository exposure, ConsolePolicyRepository policies,
-            @ConfigProperty(name = "porthole.ticket.seconds", defaultValue = "120") int ticketSeconds,
-            @ConfigProperty(name = "porthole.proxy.url", defaultValue = "ws://localhost:8081/v1/console") String proxyUrl) {
-        if (ticketSeconds < 1 || ticketSeconds > MAX_TICKET_SECONDS) {
-            throw new IllegalArgumentException("porthole.ticket.seconds must be 1.." + MAX_TICKET_SECONDS
-                    + ", was " + ticketSeconds);
-        }
-        this.transactions = transactions;
-        this.vms = vms;
-        this.sessions = sessions;
-        this.agents = agents;
-        this.access = access;
-        this.takeover = takeover;
-        this.audit = audit;
-        this.tokens = tokens;
-        this.clock = clock;
-        this.limits = limits;
-        this.exposure = exposure;
-        this.policies = policies;
-        this.ticketSeconds = ticketSeconds;
-        this.proxyUrl = proxyUrl;
+  private final Transactions transactions;
+  private final VmRepository vms;
+  private final SessionRepository sessions;
+  private final HostAgentClient agents;
+  private final AccessEvaluator access;
+  private final Takeover takeover;
+  private final AuditLog audit;
+  private final ConsoleTokens tokens;
+  private final Clock clock;
+  private final ConsoleLimits limits;
+  private final ExposureRepository exposure;
+  private final ConsolePolicyRepository policies;
+  private final int ticketSeconds;
+  private final String proxyUrl;
+
+  @Inject
+  public ConsoleService(
+      Transactions transactions,
+      VmRepository vms,
+      SessionRepository sessions,
+      HostAgentClient agents,
+      AccessEvaluator access,
+      Takeover takeover,
+      AuditLog audit,
+      ConsoleTokens tokens,
+      Clock clock,
+      ConsoleLimits limits,
+      ExposureRepository exposure,
+      ConsolePolicyRepository policies,
+      @ConfigProperty(name = "porthole.ticket.seconds", defaultValue = "120") int ticketSeconds,
+      @ConfigProperty(name = "porthole.proxy.url", defaultValue = "ws://localhost:8081/v1/console")
+          String proxyUrl) {
+    if (ticketSeconds < 1 || ticketSeconds > MAX_TICKET_SECONDS) {
+      throw new IllegalArgumentException(
+          "porthole.ticket.seconds must be 1.." + MAX_TICKET_SECONDS + ", was " + ticketSeconds);
     }
+    this.transactions = transactions;
+    this.vms = vms;
+    this.sessions = sessions;
+    this.agents = agents;
+    this.access = access;
+    this.takeover = takeover;
+    this.audit = audit;
+    this.tokens = tokens;
+    this.clock = clock;
+    this.limits = limits;
+    this.exposure = exposure;
+    this.policies = policies;
+    this.ticketSeconds = ticketSeconds;
+    this.proxyUrl = proxyUrl;
+  }
 
-    /**
-     * Opens a console session on {@code vmId} for {@code caller}. A refusal is audited in its own
-     * transaction; an issued ticket in the ticket's.
-     *
-     * @throws ApiException NOT_FOUND (unknown VM), FORBIDDEN (the permission the mode needs, named
-     *                      even when the caller may not see the VM, or console.takeover while another user holds
-     *                      the console), CONFLICT (not running or not ticket-capable; exposed and not
-     *                      opted in; held and takeover not asked), TOO_MANY_REQUESTS (a console limit),
-     *                      UPSTREAM_UNAVAILABLE (host agent offline or unreachable)
-     */
-    public IssuedConsole issue(Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked)
-            throws SQLException {
-        try {
-            IssuedConsole issued = issueLocked(caller, vmId, mode, takeoverAsked);
-            LOG.infof("session %s (%s) issued to %s for VM %s on %s", issued.session().id(), mode.wireName(),
-                    caller.name(), vmId, issued.session().hostId());
-            return issued;
-        } catch (ApiException e) {
-            audit.recordAlone(AuditRecord.of(AuditKind.TICKET_REFUSED, clock.instant(), caller.name(),
-                    caller.clientAddress(), vmId, null, e.getMessage(),
-                    Map.of("status", e.status().name(), "mode", mode.wireName(), "takeover", takeoverAsked)));
-            throw e;
-        }
+  /**
+   * Opens a console session on {@code vmId} for {@code caller}. A refusal is audited in its own
+   * transaction; an issued ticket in the ticket's.
+   *
+   * @throws ApiException NOT_FOUND (unknown VM), FORBIDDEN (the permission the mode needs, named
+   *     even when the caller may not see the VM, or console.takeover while another user holds the
+   *     console), CONFLICT (not running or not ticket-capable; exposed and not opted in; held and
+   *     takeover not asked), TOO_MANY_REQUESTS (a console limit), UPSTREAM_UNAVAILABLE (host agent
+   *     offline or unreachable)
+   */
+  public IssuedConsole issue(Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked)
+      throws SQLException {
+    try {
+      IssuedConsole issued = issueLocked(caller, vmId, mode, takeoverAsked);
+      LOG.infof(
+          "session %s (%s) issued to %s for VM %s on %s",
+          issued.session().id(), mode.wireName(), caller.name(), vmId, issued.session().hostId());
+      return issued;
+    } catch (ApiException e) {
+      audit.recordAlone(
+          AuditRecord.of(
+              AuditKind.TICKET_REFUSED,
+              clock.instant(),
+              caller.name(),
+              caller.clientAddress(),
+              vmId,
+              null,
+              e.getMessage(),
+              Map.of(
+                  "status",
+                  e.status().name(),
+                  "mode",
+                  mode.wireName(),
+                  "takeover",
+                  takeoverAsked)));
+      throw e;
     }
+  }
 
-    private IssuedConsole issueLocked(Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked)
-            throws SQLException {
-        UUID sessionId = UUID.randomUUID();
-        // Refuse without queueing first: only callers who hold the permission wait on the VM's
-        // lock (each waiter holds a pooled connection). Checked again under the lock.
-        transactions.read(connection -> {
-            vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));
-            return access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
+  private IssuedConsole issueLocked(
+      Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked) throws SQLException {
+    UUID sessionId = UUID.randomUUID();
+    // Refuse without queueing first: only callers who hold the permission wait on the VM's
+    // lock (each waiter holds a pooled connection). Checked again under the lock.
+    transactions.read(
+        connection -> {
+          vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));
+          return access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
         });
-        return transactions.inTransaction(connection -> {
-            sessions.lockOwner(connection, caller.name());
-            sessions.lockVm(connection, vmId);
-            VmListing listing = vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));
-            Set<Permission> held = access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
-            Vm vm = requireTicketCapable(listing);
-            boolean exposedAllowed = requireExposureAllowed(connection, vm);
-            Instant now = clock.instant();
-            limits.requireUserWithin(connection, sessions, caller.name(), now);
-            if (mode == ConsoleMode.INTERACTIVE) {
-                takeover.clear(connection, caller, vm, held, takeoverAsked, now);
-            }
-            limits.requireVmWithin(sessions.liveOnVm(connection, vmId, now), vmId);
-            ConsoleSession session = ConsoleSession.issued(sessionId, vmId, vm.hostId(), caller, CHANNEL_VNC, mode,
-                    now, now.plusSeconds(ticketSeconds));
-            sessions.insert(connection, session);
-            prepare(vm, session, exposedAllowed);
-            String token = tokens.sign(caller.name(), sessionId, vmId, vm.hostId(), CHANNEL_VNC, mode.wireName(),
-                    ticketSeconds).compact();
-            int reconnectWindow = policies.find(connection, vmId).map(p -> p.policy().reconnectWindowSeconds())
-                    .orElse(ConsolePolicy.DEFAULT_RECONNECT_WINDOW_SECONDS);
-            audit.record(connection, AuditRecord.of(AuditKind.TICKET_ISSUED, now, caller.name(),
-                    caller.clientAddress(), vmId, sessionId, "", Map.of("mode", mode.wireName(),
-                            "hostId", vm.hostId(), "expiresAt", session.expiresAt().toString(),
-                            "exposed", exposedAllowed)));
-            return new IssuedConsole(session, token, proxyUrl, reconnectWindow);
+    return transactions.inTransaction(
+        connection -> {
+          sessions.lockOwner(connection, caller.name());
+          sessions.lockVm(connection, vmId);
+          VmListing listing =
+              vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));
+          Set<Permission> held =
+              access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
+          Vm vm = requireTicketCapable(listing);
+          boolean exposedAllowed = requireExposureAllowed(connection, vm);
+          Instant now = clock.instant();
+          limits.requireUserWithin(connection, sessions, caller.name(), now);
+          if (mode == ConsoleMode.INTERACTIVE) {
+            takeover.clear(connection, caller, vm, held, takeoverAsked, now);
+          }
+          limits.requireVmWithin(sessions.liveOnVm(connection, vmId, now), vmId);
+          ConsoleSession session =
+              ConsoleSession.issued(
+                  sessionId,
+                  vmId,
+                  vm.hostId(),
+                  caller,
+                  CHANNEL_VNC,
+                  mode,
+                  now,
+                  now.plusSeconds(ticketSeconds));
+          sessions.insert(connection, session);
+          prepare(vm, session, exposedAllowed);
+          String token =
+              tokens
+                  .sign(
+                      caller.name(),
+                      sessionId,
+                      vmId,
+                      vm.hostId(),
+                      CHANNEL_VNC,
+                      mode.wireName(),
+                      ticketSeconds)
+                  .compact();
+          int reconnectWindow =
+              policies
+                  .find(connection, vmId)
+                  .map(p -> p.policy().reconnectWindowSeconds())
+                  .orElse(ConsolePolicy.DEFAULT_RECONNECT_WINDOW_SECONDS);
+          audit.record(
+              connection,
+              AuditRecord.of(
+                  AuditKind.TICKET_ISSUED,
+                  now,
+                  caller.name(),
+                  caller.clientAddress(),
+                  vmId,
+                  sessionId,
+                  "",
+                  Map.of(
+                      "mode",
+                      mode.wireName(),
+                      "hostId",
+                      vm.hostId(),
+                      "expiresAt",
+                      session.expiresAt().toString(),
+                      "exposed",
+                      exposedAllowed)));
+          return new IssuedConsole(session, token, proxyUrl, reconnectWindow);
         });
-    }
+  }
 
-    /**
-     * A VM whose VNC listens beyond loopback can be reached around Porthole: it gets tickets only
-     * while a porthole-admin has opted it in.
-     *
-     * @return true when the VM is exposed and opted in (the agent is told it may prepare it)
-     */
-    private boolean requireExposureAllowed(Connection connection, Vm vm) throws SQLException {
-        if (!vm.graphics().exposed()) {
-            return false;
-        }
-        if (exposure.find(connection, vm.id()).isEmpty()) {
-            throw new ApiException(PortholeStatus.CONFLICT, "VM " + vm.id() + " graphics listen beyond loopback,"
-                    + " reachable around Porthole; a porthole-admin must allow its consoles first"
-                    + " (PUT /api/v1/vms/" + vm.id() + "/exposed-consoles)");
-        }
-        return true;
+  /**
+   * A VM whose VNC listens beyond loopback can be reached around Porthole: it gets tickets only
+   * while a porthole-admin has opted it in.
+   *
+   * @return true when the VM is exposed and opted in (the agent is told it may prepare it)
+   */
+  private boolean requireExposureAllowed(Connection connection, Vm vm) throws SQLException {
+    if (!vm.graphics().exposed()) {
+      return false;
     }
+    if (exposure.find(connection, vm.id()).isEmpty()) {
+      throw new ApiException(
+          PortholeStatus.CONFLICT,
+          "VM "
+              + vm.id()
+              + " graphics listen beyond loopback,"
+              + " reachable around Porthole; a porthole-admin must allow its consoles first"
+              + " (PUT /api/v1/vms/"
+              + vm.id()
+              + "/exposed-consoles)");
+    }
+    return true;
+  }
 
-    private static Vm requireTicketCapable(VmListing listing) {
-        Vm vm = listing.vm();
-        if (!vm.acceptsTickets()) {
-            throw new ApiException(PortholeStatus.CONFLICT, whyNoTicket(vm));
-        }
-        if (!listing.hostOnline()) {
-            throw new ApiException(PortholeStatus.UPSTREAM_UNAVAILABLE, "the host agent of VM " + vm.id()
-                    + " is offline");
-        }
-        return vm;
+  private static Vm requireTicketCapable(VmListing listing) {
+    Vm vm = listing.vm();
+    if (!vm.acceptsTickets()) {
+      throw new ApiException(PortholeStatus.CONFLICT, whyNoTicket(vm));
     }
+    if (!listing.hostOnline()) {
+      throw new ApiException(
+          PortholeStatus.UPSTREAM_UNAVAILABLE, "the host agent of VM " + vm.id() + " is offline");
+    }
+    return vm;
+  }
 
-    static String whyNoTicket(Vm vm) {
-        if (vm.graphics() == null) {
-            return "VM " + vm.id() + " has no graphics device";
-        }
-        if (!vm.graphics().passwordCapable()) {
-            return "VM " + vm.id() + " graphics were started without password authentication; tickets cannot work";
-        }
-        return "VM " + vm.id() + " is " + vm.state().wireName() + ", not running";
+  static String whyNoTicket(Vm vm) {
+    if (vm.graphics() == null) {
+      return "VM " + vm.id() + " has no graphics device";
     }
+    if (!vm.graphics().passwordCapable()) {
+      return "VM "
+          + vm.id()
+          + " graphics were started without password authentication; tickets cannot work";
+    }
+    return "VM " + vm.id() + " is " + vm.state().wireName() + ", not running";
+  }
 
-    private void prepare(Vm vm, ConsoleSession session, boolean allowExposed) {
-        try {
-            agents.prepareConsole(vm.hostId(), vm.id(), session.id(), session.mode().wireName(), ticketSeconds,
-                    allowExposed);
-        } catch (AgentCallException e) {
-            LOG.warnf("session %s not issued: %s", session.id(), e.getMessage());
-            throw new ApiException(e.status(), agentFailure(e.status(), vm));
-        }
+  private void prepare(Vm vm, ConsoleSession session, boolean allowExposed) {
+    try {
+      agents.prepareConsole(
+          vm.hostId(),
+          vm.id(),
+          session.id(),
+          session.mode().wireName(),
+          ticketSeconds,
+          allowExposed);
+    } catch (AgentCallException e) {
+      LOG.warnf("session %s not issued: %s", session.id(), e.getMessage());
+      throw new ApiException(e.status(), agentFailure(e.status(), vm));
     }
+  }
 
-    private static String agentFailure(PortholeStatus status, Vm vm) {
-        switch (status) {
-            case NOT_FOUND:
-                return "the host agent does not know VM " + vm.id();
-            case CONFLICT:
-                return "the host agent refused a console of VM " + vm.id()
-                        + ": not running, not password-capable, or its VNC listens beyond loopback";
-            case UPSTREAM_UNAVAILABLE:
-                return "the host agent of VM " + vm.id() + " is unreachable";
-            default:
-                return "the host agent failed to prepare a console of VM " + vm.id();
-        }
+  private static String agentFailure(PortholeStatus status, Vm vm) {
+    switch (status) {
+      case NOT_FOUND:
+        return "the host agent does not know VM " + vm.id();
+      case CONFLICT:
+        return "the host agent refused a console of VM "
+            + vm.id()
+            + ": not running, not password-capable, or its VNC listens beyond loopback";
+      case UPSTREAM_UNAVAILABLE:
+        return "the host agent of VM " + vm.id() + " is unreachable";
+      default:
+        return "the host agent failed to prepare a console of VM " + vm.id();
     }
+  }
 }

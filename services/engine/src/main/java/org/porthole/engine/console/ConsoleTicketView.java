@@ -8,17 +8,29 @@ import java.util.UUID;
  * expiresAt, reconnectWindowSeconds}}. No password: the token is the only credential. Carries it,
  * so it is sent once with {@code Cache-Control: no-store}.
  */
-public record ConsoleTicketView(UUID sessionId, UUID vmId, String mode, String token, String proxyUrl,
-        Instant expiresAt, int reconnectWindowSeconds) {
+public record ConsoleTicketView(
+    UUID sessionId,
+    UUID vmId,
+    String mode,
+    String token,
+    String proxyUrl,
+    Instant expiresAt,
+    int reconnectWindowSeconds) {
 
-    static ConsoleTicketView of(IssuedConsole issued) {
-        ConsoleSession session = issued.session();
-        return new ConsoleTicketView(session.id(), session.vmId(), session.mode().wireName(), issued.token(),
-                issued.proxyUrl(), session.expiresAt(), issued.reconnectWindowSeconds());
-    }
+  static ConsoleTicketView of(IssuedConsole issued) {
+    ConsoleSession session = issued.session();
+    return new ConsoleTicketView(
+        session.id(),
+        session.vmId(),
+        session.mode().wireName(),
+        issued.token(),
+        issued.proxyUrl(),
+        session.expiresAt(),
+        issued.reconnectWindowSeconds());
+  }
 
-    @Override
-    public String toString() {
-        return "ConsoleTicketView[sessionId=" + sessionId + ", vmId=" + vmId + ", mode=" + mode + "]";
-    }
+  @Override
+  public String toString() {
+    return "ConsoleTicketView[sessionId=" + sessionId + ", vmId=" + vmId + ", mode=" + mode + "]";
+  }
 }

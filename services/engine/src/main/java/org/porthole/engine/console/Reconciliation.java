@@ -1,5 +1,9 @@
 package org.porthole.engine.console;
 
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -12,13 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
-
-import io.quarkus.scheduler.Scheduled;
-
 import org.jboss.logging.Logger;
 import org.porthole.engine.agent.AgentCallException;
 import org.porthole.engine.agent.HostAgentClient;
@@ -35,8 +32,8 @@ import org.porthole.status.PortholeStatus;
 
 /**
  * Keeps sessions true to the host agents' live relays, so a session is never {@code connected}
- * forever because a DISCONNECT was lost or an agent died: a connected session of an offline host
- * is closed {@code host-offline}; a connected session its (online) agent does not relay is closed
+ * forever because a DISCONNECT was lost or an agent died: a connected session of an offline host is
+ * closed {@code host-offline}; a connected session its (online) agent does not relay is closed
  * {@code relay-gone}; a relay whose session is closed here is ended on the agent. Each closure is
  * audited ({@code console.reconciled}). Runs every {@code porthole.console.reconcile-every} (one
  * replica at a time, an advisory lock) and at once for a host whose inventory was relearned (a
@@ -46,149 +43,188 @@ import org.porthole.status.PortholeStatus;
 @ApplicationScoped
 public class Reconciliation {
 
-    /** A session created this recently is never judged: its INITIALIZE and relay may be in flight. */
-    static final Duration GRACE = Duration.ofSeconds(5);
-    public static final String RELAY_GONE = "relay-gone";
-    public static final String HOST_OFFLINE = "host-offline";
-    private static final int LOCK_NAMESPACE = 0x5245434e;
-    private static final int LOCK_KEY = 1;
-    private static final Logger LOG = Logger.getLogger(Reconciliation.class);
+  /** A session created this recently is never judged: its INITIALIZE and relay may be in flight. */
+  static final Duration GRACE = Duration.ofSeconds(5);
 
-    private final Transactions transactions;
-    private final SessionRepository sessions;
-    private final HostRepository hosts;
-    private final HostAgentClient agents;
-    private final ConsoleEnder ender;
-    private final AuditLog audit;
-    private final Clock clock;
+  public static final String RELAY_GONE = "relay-gone";
+  public static final String HOST_OFFLINE = "host-offline";
+  private static final int LOCK_NAMESPACE = 0x5245434e;
+  private static final int LOCK_KEY = 1;
+  private static final Logger LOG = Logger.getLogger(Reconciliation.class);
 
-    @Inject
-    public Reconciliation(Transactions transactions, SessionRepository sessions, HostRepository hosts,
-            HostAgentClient agents, ConsoleEnder ender, AuditLog audit, Clock clock) {
-        this.transactions = transactions;
-        this.sessions = sessions;
-        this.hosts = hosts;
-        this.agents = agents;
-        this.ender = ender;
-        this.audit = audit;
-        this.clock = clock;
+  private final Transactions transactions;
+  private final SessionRepository sessions;
+  private final HostRepository hosts;
+  private final HostAgentClient agents;
+  private final ConsoleEnder ender;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  @Inject
+  public Reconciliation(
+      Transactions transactions,
+      SessionRepository sessions,
+      HostRepository hosts,
+      HostAgentClient agents,
+      ConsoleEnder ender,
+      AuditLog audit,
+      Clock clock) {
+    this.transactions = transactions;
+    this.sessions = sessions;
+    this.hosts = hosts;
+    this.agents = agents;
+    this.ender = ender;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  @Scheduled(
+      every = "${porthole.console.reconcile-every:10s}",
+      delayed = "5s",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void scheduled() {
+    try {
+      reconcileAll();
+    } catch (SQLException | RuntimeException e) {
+      LOG.warnf("session reconciliation failed: %s", e.toString());
     }
+  }
 
-    @Scheduled(every = "${porthole.console.reconcile-every:10s}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void scheduled() {
-        try {
-            reconcileAll();
-        } catch (SQLException | RuntimeException e) {
-            LOG.warnf("session reconciliation failed: %s", e.toString());
-        }
+  /** A host agent is new or restarted: whatever it relayed before is gone. */
+  void onInventoryLearned(@Observes InventoryLearned learned) {
+    try {
+      transactions.inTransaction(
+          connection -> {
+            Sql.advisoryLock(connection, LOCK_NAMESPACE, LOCK_KEY);
+            return reconcileHost(connection, learned.hostId());
+          });
+    } catch (SQLException | RuntimeException e) {
+      LOG.warnf(
+          "sessions of host %s not reconciled now (next pass retries): %s",
+          learned.hostId(), e.toString());
     }
+  }
 
-    /** A host agent is new or restarted: whatever it relayed before is gone. */
-    void onInventoryLearned(@Observes InventoryLearned learned) {
-        try {
-            transactions.inTransaction(connection -> {
-                Sql.advisoryLock(connection, LOCK_NAMESPACE, LOCK_KEY);
-                return reconcileHost(connection, learned.hostId());
-            });
-        } catch (SQLException | RuntimeException e) {
-            LOG.warnf("sessions of host %s not reconciled now (next pass retries): %s", learned.hostId(),
-                    e.toString());
-        }
-    }
-
-    /**
-     * One pass over every host: closes connected sessions of offline hosts, then asks each online
-     * host which consoles it relays. Skipped while another replica runs one.
-     *
-     * @return the sessions closed
-     */
-    public List<UUID> reconcileAll() throws SQLException {
-        return transactions.inTransaction(connection -> {
-            if (!Sql.tryAdvisoryLock(connection, LOCK_NAMESPACE, LOCK_KEY)) {
-                return List.of();
-            }
-            List<UUID> closed = new ArrayList<>(closeOfflineHosts(connection));
-            for (Host host : hosts.list(connection)) {
-                if (host.online()) {
-                    closed.addAll(reconcileHost(connection, host.id()));
-                }
-            }
-            return closed;
-        });
-    }
-
-    private List<UUID> closeOfflineHosts(Connection connection) throws SQLException {
-        Instant now = clock.instant();
-        List<UUID> closed = new ArrayList<>();
-        for (ConsoleSession session : sessions.connectedOnOfflineHosts(connection)) {
-            if (close(connection, session, HOST_OFFLINE, "its host agent " + session.hostId() + " is offline", now)) {
-                closed.add(session.id());
-            }
-        }
-        return closed;
-    }
-
-    private List<UUID> reconcileHost(Connection connection, String hostId) throws SQLException {
-        Instant now = clock.instant();
-        List<ConsoleSession> candidates = sessions.connectedOnHost(connection, hostId, now.minus(GRACE));
-        LiveConsoles live;
-        try {
-            live = agents.listConsoles(hostId);
-        } catch (AgentCallException e) {
-            LOG.warnf("host %s: live consoles not listed (%s); its sessions stay until it answers or goes offline",
-                    hostId, e.getMessage());
+  /**
+   * One pass over every host: closes connected sessions of offline hosts, then asks each online
+   * host which consoles it relays. Skipped while another replica runs one.
+   *
+   * @return the sessions closed
+   */
+  public List<UUID> reconcileAll() throws SQLException {
+    return transactions.inTransaction(
+        connection -> {
+          if (!Sql.tryAdvisoryLock(connection, LOCK_NAMESPACE, LOCK_KEY)) {
             return List.of();
-        }
-        List<UUID> closed = new ArrayList<>();
-        for (ConsoleSession session : candidates) {
-            if (!live.relays(session.id().toString())
-                    && close(connection, session, RELAY_GONE, "its host agent no longer relays it", now)) {
-                closed.add(session.id());
+          }
+          List<UUID> closed = new ArrayList<>(closeOfflineHosts(connection));
+          for (Host host : hosts.list(connection)) {
+            if (host.online()) {
+              closed.addAll(reconcileHost(connection, host.id()));
             }
-        }
-        endStrayRelays(connection, hostId, live);
-        return closed;
-    }
+          }
+          return closed;
+        });
+  }
 
-    /** Relays the agent keeps for sessions that are closed here (or unknown) are ended. */
-    private void endStrayRelays(Connection connection, String hostId, LiveConsoles live) throws SQLException {
-        Set<UUID> listed = new HashSet<>();
-        live.vmBySession().keySet().forEach(id -> parse(id).ifPresent(listed::add));
-        if (listed.isEmpty()) {
-            return;
-        }
-        for (UUID stray : sessions.closedOrUnknown(connection, listed)) {
-            Optional<UUID> vm = parse(live.vmBySession().get(stray.toString()));
-            if (vm.isEmpty()) {
-                continue;
-            }
-            try {
-                ender.end(hostId, vm.get(), List.of(stray), PortholeStatus.FORBIDDEN, "console session closed");
-            } catch (AgentCallException e) {
-                LOG.warnf("host %s: relay of closed session %s not ended (%s); retried next pass", hostId, stray,
-                        e.getMessage());
-            }
-        }
+  private List<UUID> closeOfflineHosts(Connection connection) throws SQLException {
+    Instant now = clock.instant();
+    List<UUID> closed = new ArrayList<>();
+    for (ConsoleSession session : sessions.connectedOnOfflineHosts(connection)) {
+      if (close(
+          connection,
+          session,
+          HOST_OFFLINE,
+          "its host agent " + session.hostId() + " is offline",
+          now)) {
+        closed.add(session.id());
+      }
     }
+    return closed;
+  }
 
-    private boolean close(Connection connection, ConsoleSession session, String closeReason, String why,
-            Instant now) throws SQLException {
-        if (!sessions.markEnded(connection, session.id(), now, closeReason)) {
-            return false;
-        }
-        audit.record(connection, AuditRecord.of(AuditKind.RECONCILED, now, AuditKind.SYSTEM_ACTOR, "",
-                session.vmId(), session.id(), why, Map.of("owner", session.owner(), "hostId", session.hostId(),
-                        "closeReason", closeReason, "mode", session.mode().wireName())));
-        LOG.infof("session %s closed %s: %s", session.id(), closeReason, why);
-        return true;
+  private List<UUID> reconcileHost(Connection connection, String hostId) throws SQLException {
+    Instant now = clock.instant();
+    List<ConsoleSession> candidates =
+        sessions.connectedOnHost(connection, hostId, now.minus(GRACE));
+    LiveConsoles live;
+    try {
+      live = agents.listConsoles(hostId);
+    } catch (AgentCallException e) {
+      LOG.warnf(
+          "host %s: live consoles not listed (%s); its sessions stay until it answers or goes offline",
+          hostId, e.getMessage());
+      return List.of();
     }
+    List<UUID> closed = new ArrayList<>();
+    for (ConsoleSession session : candidates) {
+      if (!live.relays(session.id().toString())
+          && close(connection, session, RELAY_GONE, "its host agent no longer relays it", now)) {
+        closed.add(session.id());
+      }
+    }
+    endStrayRelays(connection, hostId, live);
+    return closed;
+  }
 
-    private static Optional<UUID> parse(String raw) {
-        try {
-            return raw == null ? Optional.empty() : Optional.of(UUID.fromString(raw));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+  /** Relays the agent keeps for sessions that are closed here (or unknown) are ended. */
+  private void endStrayRelays(Connection connection, String hostId, LiveConsoles live)
+      throws SQLException {
+    Set<UUID> listed = new HashSet<>();
+    live.vmBySession().keySet().forEach(id -> parse(id).ifPresent(listed::add));
+    if (listed.isEmpty()) {
+      return;
     }
+    for (UUID stray : sessions.closedOrUnknown(connection, listed)) {
+      Optional<UUID> vm = parse(live.vmBySession().get(stray.toString()));
+      if (vm.isEmpty()) {
+        continue;
+      }
+      try {
+        ender.end(
+            hostId, vm.get(), List.of(stray), PortholeStatus.FORBIDDEN, "console session closed");
+      } catch (AgentCallException e) {
+        LOG.warnf(
+            "host %s: relay of closed session %s not ended (%s); retried next pass",
+            hostId, stray, e.getMessage());
+      }
+    }
+  }
+
+  private boolean close(
+      Connection connection, ConsoleSession session, String closeReason, String why, Instant now)
+      throws SQLException {
+    if (!sessions.markEnded(connection, session.id(), now, closeReason)) {
+      return false;
+    }
+    audit.record(
+        connection,
+        AuditRecord.of(
+            AuditKind.RECONCILED,
+            now,
+            AuditKind.SYSTEM_ACTOR,
+            "",
+            session.vmId(),
+            session.id(),
+            why,
+            Map.of(
+                "owner",
+                session.owner(),
+                "hostId",
+                session.hostId(),
+                "closeReason",
+                closeReason,
+                "mode",
+                session.mode().wireName())));
+    LOG.infof("session %s closed %s: %s", session.id(), closeReason, why);
+    return true;
+  }
+
+  private static Optional<UUID> parse(String raw) {
+    try {
+      return raw == null ? Optional.empty() : Optional.of(UUID.fromString(raw));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
 }

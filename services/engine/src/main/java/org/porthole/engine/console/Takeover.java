@@ -1,5 +1,7 @@
 package org.porthole.engine.console;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -7,10 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.porthole.engine.acl.ConsoleMode;
 import org.porthole.engine.acl.Permission;
 import org.porthole.engine.agent.AgentCallException;
@@ -30,74 +28,128 @@ import org.porthole.status.PortholeStatus;
  * naming it and the holder. With it but not asked for: 409, so the page can ask the user. With
  * both: the holder's consoles are ended on the host agent FIRST, which also applies the VM's
  * disconnect action (locks the screen) before it answers, so the new holder never sees the old
- * holder's desktop; then they are closed and audited with the action's outcome in a transaction
- * of their own (recorded even if the new ticket then fails). View sessions never
- * hold a console and are never taken over. Runs under the VM's ticket lock.
+ * holder's desktop; then they are closed and audited with the action's outcome in a transaction of
+ * their own (recorded even if the new ticket then fails). View sessions never hold a console and
+ * are never taken over. Runs under the VM's ticket lock.
  */
 @ApplicationScoped
 public class Takeover {
 
-    /** Session close reason for a console ended by a takeover. */
-    public static final String CLOSE_REASON = "taken-over";
+  /** Session close reason for a console ended by a takeover. */
+  public static final String CLOSE_REASON = "taken-over";
 
-    private final SessionRepository sessions;
-    private final ConsoleEnder ender;
-    private final Transactions transactions;
-    private final AuditLog audit;
+  private final SessionRepository sessions;
+  private final ConsoleEnder ender;
+  private final Transactions transactions;
+  private final AuditLog audit;
 
-    @Inject
-    public Takeover(SessionRepository sessions, ConsoleEnder ender, Transactions transactions, AuditLog audit) {
-        this.sessions = sessions;
-        this.ender = ender;
-        this.transactions = transactions;
-        this.audit = audit;
+  @Inject
+  public Takeover(
+      SessionRepository sessions, ConsoleEnder ender, Transactions transactions, AuditLog audit) {
+    this.sessions = sessions;
+    this.ender = ender;
+    this.transactions = transactions;
+    this.audit = audit;
+  }
+
+  /** Other users' live interactive sessions on the VM: the console's holders. */
+  static List<ConsoleSession> holders(List<ConsoleSession> live, String caller) {
+    return live.stream()
+        .filter(s -> s.mode() == ConsoleMode.INTERACTIVE && !s.owner().equals(caller))
+        .toList();
+  }
+
+  /**
+   * Lets {@code caller}'s interactive ticket proceed, ending the holders' consoles when allowed and
+   * asked.
+   *
+   * @throws ApiException FORBIDDEN (no console.takeover), CONFLICT (held, takeover not asked), or
+   *     the agent's status when the holders' consoles could not be ended
+   */
+  public void clear(
+      Connection connection,
+      Caller caller,
+      Vm vm,
+      Set<Permission> held,
+      boolean takeoverAsked,
+      Instant now)
+      throws SQLException {
+    List<ConsoleSession> holders =
+        holders(sessions.liveOnVm(connection, vm.id(), now), caller.name());
+    if (holders.isEmpty()) {
+      return;
     }
-
-    /** Other users' live interactive sessions on the VM: the console's holders. */
-    static List<ConsoleSession> holders(List<ConsoleSession> live, String caller) {
-        return live.stream().filter(s -> s.mode() == ConsoleMode.INTERACTIVE && !s.owner().equals(caller)).toList();
+    String names =
+        holders.stream()
+            .map(ConsoleSession::owner)
+            .distinct()
+            .sorted()
+            .collect(Collectors.joining(", "));
+    if (!held.contains(Permission.CONSOLE_TAKEOVER)) {
+      throw new ApiException(
+          PortholeStatus.FORBIDDEN,
+          Permission.CONSOLE_TAKEOVER.wireName()
+              + " is required on VM "
+              + vm.id()
+              + ": its console is held by "
+              + names);
     }
-
-    /**
-     * Lets {@code caller}'s interactive ticket proceed, ending the holders' consoles when allowed and asked.
-     *
-     * @throws ApiException FORBIDDEN (no console.takeover), CONFLICT (held, takeover not asked),
-     *                      or the agent's status when the holders' consoles could not be ended
-     */
-    public void clear(Connection connection, Caller caller, Vm vm, Set<Permission> held, boolean takeoverAsked,
-            Instant now) throws SQLException {
-        List<ConsoleSession> holders = holders(sessions.liveOnVm(connection, vm.id(), now), caller.name());
-        if (holders.isEmpty()) {
-            return;
-        }
-        String names = holders.stream().map(ConsoleSession::owner).distinct().sorted().collect(Collectors.joining(", "));
-        if (!held.contains(Permission.CONSOLE_TAKEOVER)) {
-            throw new ApiException(PortholeStatus.FORBIDDEN, Permission.CONSOLE_TAKEOVER.wireName()
-                    + " is required on VM " + vm.id() + ": its console is held by " + names);
-        }
-        if (!takeoverAsked) {
-            throw new ApiException(PortholeStatus.CONFLICT, "the console of VM " + vm.id() + " is held by " + names
-                    + "; ask again with \"takeover\": true to end their console");
-        }
-        String reason = "taken over by " + caller.name();
-        EndedConsoles ended;
-        try {
-            ended = ender.end(vm.hostId(), vm.id(), holders.stream().map(ConsoleSession::id).toList(),
-                    PortholeStatus.CONFLICT, reason, true);
-        } catch (AgentCallException e) {
-            throw new ApiException(e.status(), "the console of VM " + vm.id() + " held by " + names
-                    + " could not be ended: its host agent did not answer");
-        }
-        transactions.inTransaction(c -> {
-            for (ConsoleSession holder : holders) {
-                sessions.markEnded(c, holder.id(), now, CLOSE_REASON);
-                audit.record(c, AuditRecord.of(AuditKind.TAKEN_OVER, now, caller.name(), caller.clientAddress(),
-                        vm.id(), holder.id(), reason, Map.of("holder", holder.owner(), "by", caller.name(),
-                                "disconnectAction", ended.disconnectAction(),
-                                "disconnectActionConfirmed", ended.actionConfirmed(),
-                                "disconnectActionDetail", ended.actionDetail())));
-            }
-            return null;
+    if (!takeoverAsked) {
+      throw new ApiException(
+          PortholeStatus.CONFLICT,
+          "the console of VM "
+              + vm.id()
+              + " is held by "
+              + names
+              + "; ask again with \"takeover\": true to end their console");
+    }
+    String reason = "taken over by " + caller.name();
+    EndedConsoles ended;
+    try {
+      ended =
+          ender.end(
+              vm.hostId(),
+              vm.id(),
+              holders.stream().map(ConsoleSession::id).toList(),
+              PortholeStatus.CONFLICT,
+              reason,
+              true);
+    } catch (AgentCallException e) {
+      throw new ApiException(
+          e.status(),
+          "the console of VM "
+              + vm.id()
+              + " held by "
+              + names
+              + " could not be ended: its host agent did not answer");
+    }
+    transactions.inTransaction(
+        c -> {
+          for (ConsoleSession holder : holders) {
+            sessions.markEnded(c, holder.id(), now, CLOSE_REASON);
+            audit.record(
+                c,
+                AuditRecord.of(
+                    AuditKind.TAKEN_OVER,
+                    now,
+                    caller.name(),
+                    caller.clientAddress(),
+                    vm.id(),
+                    holder.id(),
+                    reason,
+                    Map.of(
+                        "holder",
+                        holder.owner(),
+                        "by",
+                        caller.name(),
+                        "disconnectAction",
+                        ended.disconnectAction(),
+                        "disconnectActionConfirmed",
+                        ended.actionConfirmed(),
+                        "disconnectActionDetail",
+                        ended.actionDetail())));
+          }
+          return null;
         });
-    }
+  }
 }

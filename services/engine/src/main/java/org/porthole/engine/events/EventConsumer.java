@@ -1,18 +1,15 @@
 package org.porthole.engine.events;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
-
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -27,191 +24,207 @@ import org.jboss.logging.Logger;
 import org.porthole.api.events.v1.EventTopics;
 
 /**
- * Consumes every host's event topics ({@code porthole.host.<host key>.<stream>.v1}, by pattern,
- * so a new host's topics are found as they appear) and the refusals on one dedicated thread,
+ * Consumes every host's event topics ({@code porthole.host.<host key>.<stream>.v1}, by pattern, so
+ * a new host's topics are found as they appear) and the refusals on one dedicated thread,
  * authenticated as the engine's own Kafka user.
  *
- * <p>Threading: the {@link KafkaConsumer} is created, used and closed only by the consumer
- * thread; {@link #stop()} touches it only through {@code wakeup()}, the one thread-safe call.
- * Offsets are committed per partition only after the events before them are stored, and a
- * failed event is retried from its offset, so a crash or restart loses nothing; replays are
- * no-ops thanks to {@link AppliedEvents}.
+ * <p>Threading: the {@link KafkaConsumer} is created, used and closed only by the consumer thread;
+ * {@link #stop()} touches it only through {@code wakeup()}, the one thread-safe call. Offsets are
+ * committed per partition only after the events before them are stored, and a failed event is
+ * retried from its offset, so a crash or restart loses nothing; replays are no-ops thanks to {@link
+ * AppliedEvents}.
  */
 @ApplicationScoped
 public class EventConsumer {
 
-    private static final Logger LOG = Logger.getLogger(EventConsumer.class);
-    private static final Duration POLL = Duration.ofMillis(500);
-    private static final long MAX_BACKOFF_MILLIS = 10_000;
-    private static final long FIRST_BACKOFF_MILLIS = 200;
-    private static final int MAX_ATTEMPTS_FOR_BUGS = 5;
+  private static final Logger LOG = Logger.getLogger(EventConsumer.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final long MAX_BACKOFF_MILLIS = 10_000;
+  private static final long FIRST_BACKOFF_MILLIS = 200;
+  private static final int MAX_ATTEMPTS_FOR_BUGS = 5;
 
-    /** Every host's topics and the refusals: what the engine's ACLs let it read. */
-    static final Pattern SUBSCRIPTION = Pattern.compile(
-            EventTopics.HOST_TOPIC.pattern() + "|" + Pattern.quote(EventTopics.REFUSALS));
+  /** Every host's topics and the refusals: what the engine's ACLs let it read. */
+  static final Pattern SUBSCRIPTION =
+      Pattern.compile(EventTopics.HOST_TOPIC.pattern() + "|" + Pattern.quote(EventTopics.REFUSALS));
 
-    private final EventDispatcher dispatcher;
-    private final EngineKafka kafka;
-    private final RetryTracker retries = new RetryTracker(MAX_ATTEMPTS_FOR_BUGS);
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+  private final EventDispatcher dispatcher;
+  private final EngineKafka kafka;
+  private final RetryTracker retries = new RetryTracker(MAX_ATTEMPTS_FOR_BUGS);
+  private volatile boolean running;
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private Thread thread;
 
-    @Inject
-    public EventConsumer(EventDispatcher dispatcher, EngineKafka kafka) {
-        this.dispatcher = dispatcher;
-        this.kafka = kafka;
+  @Inject
+  public EventConsumer(EventDispatcher dispatcher, EngineKafka kafka) {
+    this.dispatcher = dispatcher;
+    this.kafka = kafka;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    start();
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    stop();
+  }
+
+  /** Starts the consumer thread (no-op when running). */
+  public synchronized void start() {
+    if (running) {
+      return;
     }
+    running = true;
+    thread = new Thread(this::run, "porthole-event-consumer");
+    thread.setDaemon(true);
+    thread.start();
+    LOG.infof(
+        "consuming topics matching %s from %s as user %s, group %s",
+        SUBSCRIPTION, kafka.bootstrap(), kafka.user(), EventTopics.ENGINE_GROUP);
+  }
 
-    void onStart(@Observes StartupEvent event) {
-        start();
+  /** Stops the consumer thread and waits for it; uncommitted events are consumed again on start. */
+  public synchronized void stop() {
+    if (!running) {
+      return;
     }
-
-    void onStop(@Observes ShutdownEvent event) {
-        stop();
+    running = false;
+    KafkaConsumer<String, byte[]> current = consumer;
+    if (current != null) {
+      current.wakeup();
     }
-
-    /** Starts the consumer thread (no-op when running). */
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = new Thread(this::run, "porthole-event-consumer");
-        thread.setDaemon(true);
-        thread.start();
-        LOG.infof("consuming topics matching %s from %s as user %s, group %s", SUBSCRIPTION, kafka.bootstrap(),
-                kafka.user(), EventTopics.ENGINE_GROUP);
+    try {
+      thread.join(Duration.ofSeconds(30).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    LOG.info("event consumer stopped");
+  }
 
-    /** Stops the consumer thread and waits for it; uncommitted events are consumed again on start. */
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        try {
-            thread.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        LOG.info("event consumer stopped");
-    }
+  public boolean isRunning() {
+    return running;
+  }
 
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void run() {
-        long backoff = FIRST_BACKOFF_MILLIS;
+  private void run() {
+    long backoff = FIRST_BACKOFF_MILLIS;
+    while (running) {
+      try (KafkaConsumer<String, byte[]> created = new KafkaConsumer<>(properties())) {
+        consumer = created;
+        created.subscribe(SUBSCRIPTION);
         while (running) {
-            try (KafkaConsumer<String, byte[]> created = new KafkaConsumer<>(properties())) {
-                consumer = created;
-                created.subscribe(SUBSCRIPTION);
-                while (running) {
-                    backoff = consumeOnce(created) ? FIRST_BACKOFF_MILLIS : Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-                    if (backoff > FIRST_BACKOFF_MILLIS) {
-                        pause(backoff);
-                    }
-                }
-            } catch (WakeupException e) {
-                LOG.debug("event consumer woken up to stop");
-            } catch (KafkaException e) {
-                LOG.warnf("event consumer failed (%s); reconnecting", e.toString());
-                pause(MAX_BACKOFF_MILLIS);
-            } finally {
-                consumer = null;
-            }
+          backoff =
+              consumeOnce(created)
+                  ? FIRST_BACKOFF_MILLIS
+                  : Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+          if (backoff > FIRST_BACKOFF_MILLIS) {
+            pause(backoff);
+          }
         }
+      } catch (WakeupException e) {
+        LOG.debug("event consumer woken up to stop");
+      } catch (KafkaException e) {
+        LOG.warnf("event consumer failed (%s); reconnecting", e.toString());
+        pause(MAX_BACKOFF_MILLIS);
+      } finally {
+        consumer = null;
+      }
     }
+  }
 
-    /** Polls once and applies what came; false when some event must be retried. */
-    private boolean consumeOnce(KafkaConsumer<String, byte[]> kafka) {
-        ConsumerRecords<String, byte[]> records = kafka.poll(POLL);
-        boolean allApplied = true;
-        for (TopicPartition partition : records.partitions()) {
-            allApplied &= applyPartition(kafka, partition, records.records(partition));
-        }
-        return allApplied;
+  /** Polls once and applies what came; false when some event must be retried. */
+  private boolean consumeOnce(KafkaConsumer<String, byte[]> kafka) {
+    ConsumerRecords<String, byte[]> records = kafka.poll(POLL);
+    boolean allApplied = true;
+    for (TopicPartition partition : records.partitions()) {
+      allApplied &= applyPartition(kafka, partition, records.records(partition));
     }
+    return allApplied;
+  }
 
-    private boolean applyPartition(KafkaConsumer<String, byte[]> kafka, TopicPartition partition,
-            List<ConsumerRecord<String, byte[]>> records) {
-        long next = -1;
-        boolean allApplied = true;
-        for (ConsumerRecord<String, byte[]> record : records) {
-            if (!applyRecord(record)) {
-                kafka.seek(partition, record.offset());
-                allApplied = false;
-                break;
-            }
-            next = record.offset() + 1;
-        }
-        if (next >= 0) {
-            commit(kafka, partition, next);
-        }
-        return allApplied;
+  private boolean applyPartition(
+      KafkaConsumer<String, byte[]> kafka,
+      TopicPartition partition,
+      List<ConsumerRecord<String, byte[]>> records) {
+    long next = -1;
+    boolean allApplied = true;
+    for (ConsumerRecord<String, byte[]> record : records) {
+      if (!applyRecord(record)) {
+        kafka.seek(partition, record.offset());
+        allApplied = false;
+        break;
+      }
+      next = record.offset() + 1;
     }
+    if (next >= 0) {
+      commit(kafka, partition, next);
+    }
+    return allApplied;
+  }
 
-    private boolean applyRecord(ConsumerRecord<String, byte[]> record) {
-        try {
-            dispatcher.apply(record.topic(), record.value());
-            retries.succeeded();
-            return true;
-        } catch (SQLException e) {
-            LOG.warnf("event at %s-%d offset %d not stored (%s); retrying", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return false;
-        } catch (RuntimeException e) {
-            if (retries.failed(record.topic(), record.partition(), record.offset())) {
-                LOG.errorf(e, "event at %s-%d offset %d failed %d times; skipped", record.topic(),
-                        record.partition(), record.offset(), MAX_ATTEMPTS_FOR_BUGS);
-                return true;
-            }
-            LOG.warnf("event at %s-%d offset %d failed (%s); retrying", record.topic(), record.partition(),
-                    record.offset(), e.toString());
-            return false;
-        }
+  private boolean applyRecord(ConsumerRecord<String, byte[]> record) {
+    try {
+      dispatcher.apply(record.topic(), record.value());
+      retries.succeeded();
+      return true;
+    } catch (SQLException e) {
+      LOG.warnf(
+          "event at %s-%d offset %d not stored (%s); retrying",
+          record.topic(), record.partition(), record.offset(), e.getMessage());
+      return false;
+    } catch (RuntimeException e) {
+      if (retries.failed(record.topic(), record.partition(), record.offset())) {
+        LOG.errorf(
+            e,
+            "event at %s-%d offset %d failed %d times; skipped",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            MAX_ATTEMPTS_FOR_BUGS);
+        return true;
+      }
+      LOG.warnf(
+          "event at %s-%d offset %d failed (%s); retrying",
+          record.topic(), record.partition(), record.offset(), e.toString());
+      return false;
     }
+  }
 
-    private static void commit(KafkaConsumer<String, byte[]> kafka, TopicPartition partition, long next) {
-        try {
-            kafka.commitSync(Map.of(partition, new OffsetAndMetadata(next)));
-        } catch (WakeupException e) {
-            throw e;
-        } catch (KafkaException e) {
-            // The events are stored; if another member takes the partition it replays them as no-ops.
-            LOG.warnf("offset commit for %s failed: %s", partition, e.toString());
-        }
+  private static void commit(
+      KafkaConsumer<String, byte[]> kafka, TopicPartition partition, long next) {
+    try {
+      kafka.commitSync(Map.of(partition, new OffsetAndMetadata(next)));
+    } catch (WakeupException e) {
+      throw e;
+    } catch (KafkaException e) {
+      // The events are stored; if another member takes the partition it replays them as no-ops.
+      LOG.warnf("offset commit for %s failed: %s", partition, e.toString());
     }
+  }
 
-    private void pause(long millis) {
-        long until = System.currentTimeMillis() + millis;
-        while (running && System.currentTimeMillis() < until) {
-            try {
-                Thread.sleep(Math.min(100, millis));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+  private void pause(long millis) {
+    long until = System.currentTimeMillis() + millis;
+    while (running && System.currentTimeMillis() < until) {
+      try {
+        Thread.sleep(Math.min(100, millis));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
+  }
 
-    private Map<String, Object> properties() {
-        Map<String, Object> properties = kafka.clientProperties("porthole-engine-events");
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, EventTopics.ENGINE_GROUP);
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        // Topics are created by the host agents; find a new host's soon after they appear.
-        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
-        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
-        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return properties;
-    }
+  private Map<String, Object> properties() {
+    Map<String, Object> properties = kafka.clientProperties("porthole-engine-events");
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, EventTopics.ENGINE_GROUP);
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    // Topics are created by the host agents; find a new host's soon after they appear.
+    properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
+    properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
+    properties.put(
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    properties.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return properties;
+  }
 }

@@ -1,5 +1,8 @@
 package org.porthole.engine.guest;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -7,11 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
 import org.porthole.engine.agent.AgentCallException;
 import org.porthole.engine.agent.HostAgentClient;
@@ -27,105 +25,146 @@ import org.porthole.engine.web.ApiException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Owns the per-VM console policy: stored in PostgreSQL, given to the VM's host agent when it is
- * set and again whenever that agent's inventory is relearned (a restarted agent lost its copy).
- * A policy the agent could not take yet stays stored with {@code pushed_at} empty and is pushed
- * on the agent's return; the answer says which.
+ * Owns the per-VM console policy: stored in PostgreSQL, given to the VM's host agent when it is set
+ * and again whenever that agent's inventory is relearned (a restarted agent lost its copy). A
+ * policy the agent could not take yet stays stored with {@code pushed_at} empty and is pushed on
+ * the agent's return; the answer says which.
  */
 @ApplicationScoped
 public class ConsolePolicyService {
 
-    private static final Logger LOG = Logger.getLogger(ConsolePolicyService.class);
+  private static final Logger LOG = Logger.getLogger(ConsolePolicyService.class);
 
-    /** The policy in force and whether the VM's host agent holds it. */
-    public record Applied(ConsolePolicy policy, boolean stored, boolean onHost, String note) {
+  /** The policy in force and whether the VM's host agent holds it. */
+  public record Applied(ConsolePolicy policy, boolean stored, boolean onHost, String note) {}
+
+  private final Transactions transactions;
+  private final ConsolePolicyRepository policies;
+  private final VmRepository vms;
+  private final HostAgentClient agents;
+  private final Clock clock;
+  private final AuditLog audit;
+
+  @Inject
+  public ConsolePolicyService(
+      Transactions transactions,
+      ConsolePolicyRepository policies,
+      VmRepository vms,
+      HostAgentClient agents,
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
+    this.transactions = transactions;
+    this.policies = policies;
+    this.vms = vms;
+    this.agents = agents;
+    this.clock = clock;
+  }
+
+  /** The VM's policy: the stored one, or the defaults. 404 when the VM is unknown. */
+  public Applied get(UUID vmId) throws SQLException {
+    requireVm(vmId);
+    Optional<ConsolePolicyRepository.Stored> stored =
+        transactions.read(c -> policies.find(c, vmId));
+    if (stored.isEmpty()) {
+      return new Applied(ConsolePolicy.defaults(vmId), false, true, "defaults (never set)");
     }
+    ConsolePolicyRepository.Stored s = stored.get();
+    return new Applied(
+        s.policy(),
+        true,
+        s.pushedAt() != null,
+        s.pushedAt() != null ? "" : "not yet taken by the host agent; given to it when it is back");
+  }
 
-    private final Transactions transactions;
-    private final ConsolePolicyRepository policies;
-    private final VmRepository vms;
-    private final HostAgentClient agents;
-    private final Clock clock;
-    private final AuditLog audit;
-
-    @Inject
-    public ConsolePolicyService(Transactions transactions, ConsolePolicyRepository policies, VmRepository vms,
-            HostAgentClient agents, Clock clock, AuditLog audit) {
-        this.audit = audit;
-        this.transactions = transactions;
-        this.policies = policies;
-        this.vms = vms;
-        this.agents = agents;
-        this.clock = clock;
-    }
-
-    /** The VM's policy: the stored one, or the defaults. 404 when the VM is unknown. */
-    public Applied get(UUID vmId) throws SQLException {
-        requireVm(vmId);
-        Optional<ConsolePolicyRepository.Stored> stored = transactions.read(c -> policies.find(c, vmId));
-        if (stored.isEmpty()) {
-            return new Applied(ConsolePolicy.defaults(vmId), false, true, "defaults (never set)");
-        }
-        ConsolePolicyRepository.Stored s = stored.get();
-        return new Applied(s.policy(), true, s.pushedAt() != null,
-                s.pushedAt() != null ? "" : "not yet taken by the host agent; given to it when it is back");
-    }
-
-    /** Stores the policy (audited as {@code caller}'s change), then gives it to the VM's host agent. */
-    public Applied set(Caller caller, ConsolePolicy policy) throws SQLException {
-        Vm vm = requireVm(policy.vmId());
-        Instant at = clock.instant();
-        transactions.inTransaction(c -> {
-            policies.upsert(c, policy, at);
-            audit.record(c, AuditRecord.of(AuditKind.POLICY_CHANGED, at, caller.name(), caller.clientAddress(),
-                    policy.vmId(), null, "console policy " + policy.disconnectAction().wireName(),
-                    Map.of("disconnectAction", policy.disconnectAction().wireName(), "graceMs", policy.graceMs(),
-                            "reconnectWindowSeconds", policy.reconnectWindowSeconds())));
-            return null;
+  /**
+   * Stores the policy (audited as {@code caller}'s change), then gives it to the VM's host agent.
+   */
+  public Applied set(Caller caller, ConsolePolicy policy) throws SQLException {
+    Vm vm = requireVm(policy.vmId());
+    Instant at = clock.instant();
+    transactions.inTransaction(
+        c -> {
+          policies.upsert(c, policy, at);
+          audit.record(
+              c,
+              AuditRecord.of(
+                  AuditKind.POLICY_CHANGED,
+                  at,
+                  caller.name(),
+                  caller.clientAddress(),
+                  policy.vmId(),
+                  null,
+                  "console policy " + policy.disconnectAction().wireName(),
+                  Map.of(
+                      "disconnectAction",
+                      policy.disconnectAction().wireName(),
+                      "graceMs",
+                      policy.graceMs(),
+                      "reconnectWindowSeconds",
+                      policy.reconnectWindowSeconds())));
+          return null;
         });
-        LOG.infof("VM %s: console policy set to %s, grace %d ms, reconnect window %d s", policy.vmId(),
-                policy.disconnectAction().wireName(), policy.graceMs(), policy.reconnectWindowSeconds());
-        Optional<String> failure = push(vm.hostId(), policy, at);
-        return new Applied(policy, true, failure.isEmpty(), failure.orElse(""));
-    }
+    LOG.infof(
+        "VM %s: console policy set to %s, grace %d ms, reconnect window %d s",
+        policy.vmId(),
+        policy.disconnectAction().wireName(),
+        policy.graceMs(),
+        policy.reconnectWindowSeconds());
+    Optional<String> failure = push(vm.hostId(), policy, at);
+    return new Applied(policy, true, failure.isEmpty(), failure.orElse(""));
+  }
 
-    /** A host agent's inventory was relearned: give it every stored policy of its VMs. */
-    void onInventoryLearned(@Observes InventoryLearned learned) {
-        List<ConsolePolicyRepository.Stored> stored;
-        try {
-            stored = transactions.read(c -> policies.forHost(c, learned.hostId()));
-        } catch (SQLException e) {
-            LOG.warnf(e, "console policies for host %s not read; pushed at its next restart or change",
-                    learned.hostId());
-            return;
-        }
-        for (ConsolePolicyRepository.Stored s : stored) {
-            push(learned.hostId(), s.policy(), s.updatedAt());
-        }
+  /** A host agent's inventory was relearned: give it every stored policy of its VMs. */
+  void onInventoryLearned(@Observes InventoryLearned learned) {
+    List<ConsolePolicyRepository.Stored> stored;
+    try {
+      stored = transactions.read(c -> policies.forHost(c, learned.hostId()));
+    } catch (SQLException e) {
+      LOG.warnf(
+          e,
+          "console policies for host %s not read; pushed at its next restart or change",
+          learned.hostId());
+      return;
     }
+    for (ConsolePolicyRepository.Stored s : stored) {
+      push(learned.hostId(), s.policy(), s.updatedAt());
+    }
+  }
 
-    /** Gives the policy to the agent; empty on success, else why not (logged). */
-    private Optional<String> push(String hostId, ConsolePolicy policy, Instant updatedAt) {
-        try {
-            agents.setConsolePolicy(hostId, policy.vmId(), policy.disconnectAction().proto(), policy.graceMs(),
-                    policy.reconnectWindowSeconds());
-            transactions.inTransaction(c -> {
-                policies.markPushed(c, policy.vmId(), updatedAt, clock.instant());
-                return null;
-            });
-            return Optional.empty();
-        } catch (AgentCallException e) {
-            LOG.warnf("console policy of VM %s not given to host %s yet: %s", policy.vmId(), hostId, e.getMessage());
-            return Optional.of("stored; the host agent could not take it now (" + e.status().name()
-                    + "), it is given to it when it is back");
-        } catch (SQLException e) {
-            LOG.warnf(e, "console policy of VM %s pushed, but not marked so", policy.vmId());
-            return Optional.empty();
-        }
+  /** Gives the policy to the agent; empty on success, else why not (logged). */
+  private Optional<String> push(String hostId, ConsolePolicy policy, Instant updatedAt) {
+    try {
+      agents.setConsolePolicy(
+          hostId,
+          policy.vmId(),
+          policy.disconnectAction().proto(),
+          policy.graceMs(),
+          policy.reconnectWindowSeconds());
+      transactions.inTransaction(
+          c -> {
+            policies.markPushed(c, policy.vmId(), updatedAt, clock.instant());
+            return null;
+          });
+      return Optional.empty();
+    } catch (AgentCallException e) {
+      LOG.warnf(
+          "console policy of VM %s not given to host %s yet: %s",
+          policy.vmId(), hostId, e.getMessage());
+      return Optional.of(
+          "stored; the host agent could not take it now ("
+              + e.status().name()
+              + "), it is given to it when it is back");
+    } catch (SQLException e) {
+      LOG.warnf(e, "console policy of VM %s pushed, but not marked so", policy.vmId());
+      return Optional.empty();
     }
+  }
 
-    private Vm requireVm(UUID vmId) throws SQLException {
-        return transactions.read(c -> vms.find(c, vmId)).map(listing -> listing.vm())
-                .orElseThrow(() -> new ApiException(PortholeStatus.NOT_FOUND, "no VM " + vmId));
-    }
+  private Vm requireVm(UUID vmId) throws SQLException {
+    return transactions
+        .read(c -> vms.find(c, vmId))
+        .map(listing -> listing.vm())
+        .orElseThrow(() -> new ApiException(PortholeStatus.NOT_FOUND, "no VM " + vmId));
+  }
 }

@@ -1,14 +1,12 @@
 package org.porthole.engine.guest;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
 import org.porthole.api.events.v1.GuestEvent;
 import org.porthole.api.events.v1.GuestEventKind;
@@ -20,36 +18,41 @@ import org.porthole.api.events.v1.GuestEventKind;
 @ApplicationScoped
 public class GuestEvents {
 
-    private static final Logger LOG = Logger.getLogger(GuestEvents.class);
+  private static final Logger LOG = Logger.getLogger(GuestEvents.class);
 
-    private final GuestRepository guests;
-    private final Clock clock;
+  private final GuestRepository guests;
+  private final Clock clock;
 
-    @Inject
-    public GuestEvents(GuestRepository guests, Clock clock) {
-        this.guests = guests;
-        this.clock = clock;
+  @Inject
+  public GuestEvents(GuestRepository guests, Clock clock) {
+    this.guests = guests;
+    this.clock = clock;
+  }
+
+  public void apply(Connection connection, GuestEvent event) throws SQLException {
+    Instant at = GuestEventMapping.occurredAt(event, clock.instant());
+    if (event.getKind() != GuestEventKind.GUEST_EVENT_KIND_STATE
+        && event.getKind() != GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION) {
+      throw new IllegalArgumentException(
+          "guest event kind " + event.getKindValue() + " is not known");
     }
-
-    public void apply(Connection connection, GuestEvent event) throws SQLException {
-        Instant at = GuestEventMapping.occurredAt(event, clock.instant());
-        if (event.getKind() != GuestEventKind.GUEST_EVENT_KIND_STATE
-                && event.getKind() != GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION) {
-            throw new IllegalArgumentException("guest event kind " + event.getKindValue() + " is not known");
-        }
-        if (event.hasState()) {
-            guests.upsertState(connection, GuestEventMapping.state(event, at));
-        }
-        if (event.getKind() != GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION) {
-            return;
-        }
-        Optional<GuestEventMapping.ActionRecord> action = GuestEventMapping.action(event, at);
-        if (action.isEmpty()) {
-            throw new IllegalArgumentException("disconnect action event without its outcome");
-        }
-        GuestEventMapping.ActionRecord a = action.get();
-        guests.recordAction(connection, a);
-        LOG.infof("VM %s: disconnect action %s %s%s", a.vmId(), a.action(),
-                a.confirmed() ? "confirmed by the guest" : "NOT confirmed", a.reason().isEmpty() ? "" : " (" + a.reason() + ")");
+    if (event.hasState()) {
+      guests.upsertState(connection, GuestEventMapping.state(event, at));
     }
+    if (event.getKind() != GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION) {
+      return;
+    }
+    Optional<GuestEventMapping.ActionRecord> action = GuestEventMapping.action(event, at);
+    if (action.isEmpty()) {
+      throw new IllegalArgumentException("disconnect action event without its outcome");
+    }
+    GuestEventMapping.ActionRecord a = action.get();
+    guests.recordAction(connection, a);
+    LOG.infof(
+        "VM %s: disconnect action %s %s%s",
+        a.vmId(),
+        a.action(),
+        a.confirmed() ? "confirmed by the guest" : "NOT confirmed",
+        a.reason().isEmpty() ? "" : " (" + a.reason() + ")");
+  }
 }

@@ -1,14 +1,11 @@
 package org.porthole.engine.inventory;
 
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
-import io.quarkus.scheduler.Scheduled;
-
 import org.jboss.logging.Logger;
 import org.porthole.engine.db.Transactions;
 
@@ -19,27 +16,28 @@ import org.porthole.engine.db.Transactions;
 @ApplicationScoped
 public class HostLiveness {
 
-    private static final Logger LOG = Logger.getLogger(HostLiveness.class);
+  private static final Logger LOG = Logger.getLogger(HostLiveness.class);
 
-    private final Transactions transactions;
-    private final HostRepository hosts;
-    private final Clock clock;
+  private final Transactions transactions;
+  private final HostRepository hosts;
+  private final Clock clock;
 
-    @Inject
-    public HostLiveness(Transactions transactions, HostRepository hosts, Clock clock) {
-        this.transactions = transactions;
-        this.hosts = hosts;
-        this.clock = clock;
+  @Inject
+  public HostLiveness(Transactions transactions, HostRepository hosts, Clock clock) {
+    this.transactions = transactions;
+    this.hosts = hosts;
+    this.clock = clock;
+  }
+
+  @Scheduled(every = "2s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void check() {
+    try {
+      List<String> silent =
+          transactions.inTransaction(
+              connection -> hosts.markSilentHostsOffline(connection, clock.instant()));
+      silent.forEach(id -> LOG.warnf("host %s is offline: no heartbeat within its timeout", id));
+    } catch (SQLException e) {
+      LOG.warnf("host liveness check failed: %s", e.getMessage());
     }
-
-    @Scheduled(every = "2s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void check() {
-        try {
-            List<String> silent = transactions.inTransaction(
-                    connection -> hosts.markSilentHostsOffline(connection, clock.instant()));
-            silent.forEach(id -> LOG.warnf("host %s is offline: no heartbeat within its timeout", id));
-        } catch (SQLException e) {
-            LOG.warnf("host liveness check failed: %s", e.getMessage());
-        }
-    }
+  }
 }

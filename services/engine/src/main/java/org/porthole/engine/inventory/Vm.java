@@ -8,10 +8,11 @@ import java.util.UUID;
  *
  * @param graphics null when the VM has no graphics device
  */
-public record Vm(UUID id, String hostId, String name, VmState state, VmGraphics graphics, Instant updatedAt) {
+public record Vm(
+    UUID id, String hostId, String name, VmState state, VmGraphics graphics, Instant updatedAt) {
 
-    /** True when a console ticket can be set: running, with graphics started with password auth. */
-    public boolean acceptsTickets() {
-        return state == VmState.RUNNING && graphics != null && graphics.passwordCapable();
-    }
+  /** True when a console ticket can be set: running, with graphics started with password auth. */
+  public boolean acceptsTickets() {
+    return state == VmState.RUNNING && graphics != null && graphics.passwordCapable();
+  }
 }

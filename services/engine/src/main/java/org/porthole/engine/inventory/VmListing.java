@@ -1,5 +1,4 @@
 package org.porthole.engine.inventory;
 
 /** A VM with whether its host agent is online, as the inventory reads it. */
-public record VmListing(Vm vm, boolean hostOnline) {
-}
+public record VmListing(Vm vm, boolean hostOnline) {}

@@ -1,45 +1,50 @@
 package org.porthole.engine.inventory;
 
 import java.util.Locale;
-
 import org.porthole.api.hostagent.v1.DomainState;
 
 /** A VM's run state as the engine stores and shows it (lower case on the wire). */
 public enum VmState {
-    RUNNING, PAUSED, SHUTOFF, CRASHED, SUSPENDED, OTHER, UNKNOWN;
+  RUNNING,
+  PAUSED,
+  SHUTOFF,
+  CRASHED,
+  SUSPENDED,
+  OTHER,
+  UNKNOWN;
 
-    /** The name stored in the database and sent to clients: {@code running}, {@code shutoff}, … */
-    public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+  /** The name stored in the database and sent to clients: {@code running}, {@code shutoff}, … */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses a stored name; anything unexpected becomes {@link #UNKNOWN}. */
+  public static VmState fromWireName(String name) {
+    for (VmState state : values()) {
+      if (state.wireName().equals(name)) {
+        return state;
+      }
     }
+    return UNKNOWN;
+  }
 
-    /** Parses a stored name; anything unexpected becomes {@link #UNKNOWN}. */
-    public static VmState fromWireName(String name) {
-        for (VmState state : values()) {
-            if (state.wireName().equals(name)) {
-                return state;
-            }
-        }
+  /** Maps the agent's domain state. */
+  public static VmState fromProto(DomainState state) {
+    switch (state) {
+      case DOMAIN_STATE_RUNNING:
+        return RUNNING;
+      case DOMAIN_STATE_PAUSED:
+        return PAUSED;
+      case DOMAIN_STATE_SHUTOFF:
+        return SHUTOFF;
+      case DOMAIN_STATE_CRASHED:
+        return CRASHED;
+      case DOMAIN_STATE_SUSPENDED:
+        return SUSPENDED;
+      case DOMAIN_STATE_OTHER:
+        return OTHER;
+      default:
         return UNKNOWN;
     }
-
-    /** Maps the agent's domain state. */
-    public static VmState fromProto(DomainState state) {
-        switch (state) {
-            case DOMAIN_STATE_RUNNING:
-                return RUNNING;
-            case DOMAIN_STATE_PAUSED:
-                return PAUSED;
-            case DOMAIN_STATE_SHUTOFF:
-                return SHUTOFF;
-            case DOMAIN_STATE_CRASHED:
-                return CRASHED;
-            case DOMAIN_STATE_SUSPENDED:
-                return SUSPENDED;
-            case DOMAIN_STATE_OTHER:
-                return OTHER;
-            default:
-                return UNKNOWN;
-        }
-    }
+  }
 }

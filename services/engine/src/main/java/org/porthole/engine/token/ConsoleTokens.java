@@ -1,12 +1,10 @@
 package org.porthole.engine.token;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.UUID;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.porthole.token.ConsoleClaims;
 
@@ -14,30 +12,44 @@ import org.porthole.token.ConsoleClaims;
 @ApplicationScoped
 public class ConsoleTokens {
 
-    private final SigningKeys keys;
-    private final ConsoleClaimsFactory claims;
+  private final SigningKeys keys;
+  private final ConsoleClaimsFactory claims;
 
-    @Inject
-    public ConsoleTokens(SigningKeys keys, Clock clock,
-            @ConfigProperty(name = "porthole.token.issuer", defaultValue = "porthole-engine") String issuer,
-            @ConfigProperty(name = "porthole.token.audience", defaultValue = "porthole-console") String audience) {
-        this.keys = keys;
-        this.claims = new ConsoleClaimsFactory(issuer, audience, clock, new SecureRandom());
+  @Inject
+  public ConsoleTokens(
+      SigningKeys keys,
+      Clock clock,
+      @ConfigProperty(name = "porthole.token.issuer", defaultValue = "porthole-engine")
+          String issuer,
+      @ConfigProperty(name = "porthole.token.audience", defaultValue = "porthole-console")
+          String audience) {
+    this.keys = keys;
+    this.claims = new ConsoleClaimsFactory(issuer, audience, clock, new SecureRandom());
+  }
+
+  /**
+   * A signed token (JWS compact form) for one console session. The result is a secret: never log
+   * it.
+   */
+  public SignedToken sign(
+      String subject,
+      UUID sessionId,
+      UUID vmId,
+      String hostId,
+      String channel,
+      String mode,
+      int ticketSeconds) {
+    ConsoleClaims built =
+        claims.build(subject, sessionId, vmId, hostId, channel, mode, ticketSeconds);
+    return new SignedToken(keys.signer().sign(built), built);
+  }
+
+  /** A signed token and the claims inside it. */
+  public record SignedToken(String compact, ConsoleClaims claims) {
+
+    @Override
+    public String toString() {
+      return "SignedToken[sid=" + claims.sessionId() + "]";
     }
-
-    /** A signed token (JWS compact form) for one console session. The result is a secret: never log it. */
-    public SignedToken sign(String subject, UUID sessionId, UUID vmId, String hostId, String channel, String mode,
-            int ticketSeconds) {
-        ConsoleClaims built = claims.build(subject, sessionId, vmId, hostId, channel, mode, ticketSeconds);
-        return new SignedToken(keys.signer().sign(built), built);
-    }
-
-    /** A signed token and the claims inside it. */
-    public record SignedToken(String compact, ConsoleClaims claims) {
-
-        @Override
-        public String toString() {
-            return "SignedToken[sid=" + claims.sessionId() + "]";
-        }
-    }
+  }
 }

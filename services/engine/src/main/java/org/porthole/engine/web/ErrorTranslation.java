@@ -1,139 +1,136 @@
 package org.porthole.engine.web;
 
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientException;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-
 import jakarta.ws.rs.WebApplicationException;
-
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientException;
 import org.porthole.status.PortholeStatus;
 
 /**
  * Maps any failure to the status and message the client sees, in one place.
  *
- * <p>Messages are written here, never copied from the exception: framework and driver
- * messages can quote the request body or internals, and a stack trace never leaves the engine.
+ * <p>Messages are written here, never copied from the exception: framework and driver messages can
+ * quote the request body or internals, and a stack trace never leaves the engine.
  */
 public final class ErrorTranslation {
 
-    static final String MALFORMED_JSON = "malformed JSON body";
-    static final String INTERNAL = "internal error";
-    static final String DATABASE_UNAVAILABLE = "database unavailable";
-    private static final int MAX_FIELD_NAME = 64;
-    private static final int HTTP_NOT_FOUND = 404;
-    private static final int HTTP_METHOD_NOT_ALLOWED = 405;
-    private static final int HTTP_NOT_ACCEPTABLE = 406;
-    private static final int HTTP_UNSUPPORTED_MEDIA_TYPE = 415;
-    private static final int HTTP_TOO_LARGE = 413;
-    private static final int HTTP_CLIENT_ERRORS = 400;
-    private static final int HTTP_SERVER_ERRORS = 500;
+  static final String MALFORMED_JSON = "malformed JSON body";
+  static final String INTERNAL = "internal error";
+  static final String DATABASE_UNAVAILABLE = "database unavailable";
+  private static final int MAX_FIELD_NAME = 64;
+  private static final int HTTP_NOT_FOUND = 404;
+  private static final int HTTP_METHOD_NOT_ALLOWED = 405;
+  private static final int HTTP_NOT_ACCEPTABLE = 406;
+  private static final int HTTP_UNSUPPORTED_MEDIA_TYPE = 415;
+  private static final int HTTP_TOO_LARGE = 413;
+  private static final int HTTP_CLIENT_ERRORS = 400;
+  private static final int HTTP_SERVER_ERRORS = 500;
 
-    private ErrorTranslation() {
-    }
+  private ErrorTranslation() {}
 
-    /** The answer for {@code failure}: its status and a message safe to show. */
-    public static ErrorBody translate(Throwable failure) {
-        if (failure instanceof ApiException api) {
-            return body(api.status(), api.getMessage());
-        }
-        JsonProcessingException json = findCause(failure, JsonProcessingException.class);
-        if (json != null) {
-            return body(PortholeStatus.BAD_REQUEST, describeJson(json));
-        }
-        if (failure instanceof WebApplicationException web) {
-            return fromHttp(web.getResponse().getStatus());
-        }
-        if (isDatabaseUnavailable(failure)) {
-            return body(PortholeStatus.UPSTREAM_UNAVAILABLE, DATABASE_UNAVAILABLE);
-        }
-        return body(PortholeStatus.INTERNAL, INTERNAL);
+  /** The answer for {@code failure}: its status and a message safe to show. */
+  public static ErrorBody translate(Throwable failure) {
+    if (failure instanceof ApiException api) {
+      return body(api.status(), api.getMessage());
     }
+    JsonProcessingException json = findCause(failure, JsonProcessingException.class);
+    if (json != null) {
+      return body(PortholeStatus.BAD_REQUEST, describeJson(json));
+    }
+    if (failure instanceof WebApplicationException web) {
+      return fromHttp(web.getResponse().getStatus());
+    }
+    if (isDatabaseUnavailable(failure)) {
+      return body(PortholeStatus.UPSTREAM_UNAVAILABLE, DATABASE_UNAVAILABLE);
+    }
+    return body(PortholeStatus.INTERNAL, INTERNAL);
+  }
 
-    /** True when the answer hides a bug or an outage, so the server must log the failure. */
-    public static boolean isServerFault(ErrorBody body) {
-        return PortholeStatus.valueOf(body.status()).httpStatus() >= HTTP_SERVER_ERRORS;
-    }
+  /** True when the answer hides a bug or an outage, so the server must log the failure. */
+  public static boolean isServerFault(ErrorBody body) {
+    return PortholeStatus.valueOf(body.status()).httpStatus() >= HTTP_SERVER_ERRORS;
+  }
 
-    private static ErrorBody fromHttp(int code) {
-        if (code == HTTP_NOT_FOUND) {
-            return body(PortholeStatus.NOT_FOUND, "no such resource");
-        }
-        if (code == HTTP_METHOD_NOT_ALLOWED) {
-            return body(PortholeStatus.BAD_REQUEST, "method not allowed on this resource");
-        }
-        if (code == HTTP_UNSUPPORTED_MEDIA_TYPE) {
-            return body(PortholeStatus.BAD_REQUEST, "unsupported content type: send application/json");
-        }
-        if (code == HTTP_NOT_ACCEPTABLE) {
-            return body(PortholeStatus.BAD_REQUEST, "only application/json is produced");
-        }
-        if (code == HTTP_TOO_LARGE) {
-            return body(PortholeStatus.TOO_LARGE, "request body too large");
-        }
-        if (code >= HTTP_CLIENT_ERRORS && code < HTTP_SERVER_ERRORS) {
-            return body(PortholeStatus.BAD_REQUEST, "bad request");
-        }
-        return body(PortholeStatus.INTERNAL, INTERNAL);
+  private static ErrorBody fromHttp(int code) {
+    if (code == HTTP_NOT_FOUND) {
+      return body(PortholeStatus.NOT_FOUND, "no such resource");
     }
+    if (code == HTTP_METHOD_NOT_ALLOWED) {
+      return body(PortholeStatus.BAD_REQUEST, "method not allowed on this resource");
+    }
+    if (code == HTTP_UNSUPPORTED_MEDIA_TYPE) {
+      return body(PortholeStatus.BAD_REQUEST, "unsupported content type: send application/json");
+    }
+    if (code == HTTP_NOT_ACCEPTABLE) {
+      return body(PortholeStatus.BAD_REQUEST, "only application/json is produced");
+    }
+    if (code == HTTP_TOO_LARGE) {
+      return body(PortholeStatus.TOO_LARGE, "request body too large");
+    }
+    if (code >= HTTP_CLIENT_ERRORS && code < HTTP_SERVER_ERRORS) {
+      return body(PortholeStatus.BAD_REQUEST, "bad request");
+    }
+    return body(PortholeStatus.INTERNAL, INTERNAL);
+  }
 
-    private static String describeJson(JsonProcessingException json) {
-        if (json instanceof UnrecognizedPropertyException unknown) {
-            return "unknown field: " + printable(unknown.getPropertyName());
-        }
-        if (json instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-            return "field " + fieldPath(mismatch) + " has the wrong type";
-        }
-        return MALFORMED_JSON;
+  private static String describeJson(JsonProcessingException json) {
+    if (json instanceof UnrecognizedPropertyException unknown) {
+      return "unknown field: " + printable(unknown.getPropertyName());
     }
+    if (json instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+      return "field " + fieldPath(mismatch) + " has the wrong type";
+    }
+    return MALFORMED_JSON;
+  }
 
-    private static String fieldPath(JsonMappingException mapping) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference reference : mapping.getPath()) {
-            if (reference.getFieldName() != null) {
-                path.append(path.length() == 0 ? "" : ".").append(printable(reference.getFieldName()));
-            } else {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
+  private static String fieldPath(JsonMappingException mapping) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference reference : mapping.getPath()) {
+      if (reference.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(printable(reference.getFieldName()));
+      } else {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
     }
+    return path.toString();
+  }
 
-    /** Keeps a client-chosen name short and free of control characters before echoing it. */
-    public static String printable(String name) {
-        if (name == null) {
-            return "?";
-        }
-        StringBuilder safe = new StringBuilder();
-        for (int i = 0; i < name.length() && safe.length() < MAX_FIELD_NAME; i++) {
-            char c = name.charAt(i);
-            safe.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return safe.length() < name.length() ? safe + "…" : safe.toString();
+  /** Keeps a client-chosen name short and free of control characters before echoing it. */
+  public static String printable(String name) {
+    if (name == null) {
+      return "?";
     }
+    StringBuilder safe = new StringBuilder();
+    for (int i = 0; i < name.length() && safe.length() < MAX_FIELD_NAME; i++) {
+      char c = name.charAt(i);
+      safe.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return safe.length() < name.length() ? safe + "…" : safe.toString();
+  }
 
-    private static boolean isDatabaseUnavailable(Throwable failure) {
-        SQLException sql = findCause(failure, SQLException.class);
-        return sql instanceof SQLTransientException || sql instanceof SQLNonTransientConnectionException
-                || (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
-    }
+  private static boolean isDatabaseUnavailable(Throwable failure) {
+    SQLException sql = findCause(failure, SQLException.class);
+    return sql instanceof SQLTransientException
+        || sql instanceof SQLNonTransientConnectionException
+        || (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
+  }
 
-    private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
-        Throwable current = failure;
-        for (int depth = 0; current != null && depth < 10; depth++) {
-            if (type.isInstance(current)) {
-                return type.cast(current);
-            }
-            current = current.getCause();
-        }
-        return null;
+  private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+    Throwable current = failure;
+    for (int depth = 0; current != null && depth < 10; depth++) {
+      if (type.isInstance(current)) {
+        return type.cast(current);
+      }
+      current = current.getCause();
     }
+    return null;
+  }
 
-    private static ErrorBody body(PortholeStatus status, String message) {
-        return new ErrorBody(status.name(), message);
-    }
+  private static ErrorBody body(PortholeStatus status, String message) {
+    return new ErrorBody(status.name(), message);
+  }
 }

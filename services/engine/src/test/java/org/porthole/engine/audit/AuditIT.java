@@ -4,6 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,13 +17,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -36,128 +34,176 @@ import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
 
 /**
- * The audit trail of one console session, from the API and from Kafka: issued → connected →
- * taken over → disconnected, in order, with who, from where and why; plus who may read it.
+ * The audit trail of one console session, from the API and from Kafka: issued → connected → taken
+ * over → disconnected, in order, with who, from where and why; plus who may read it.
  */
 @QuarkusTest
 @WithTestResource(value = StackResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class AuditIT {
 
-    private static final UUID VM = UUID.randomUUID();
-    private static final UUID OTHER_VM = UUID.randomUUID();
-    private static final List<String> STORY = List.of(AuditKind.TICKET_ISSUED, AuditKind.CONNECTED,
-            AuditKind.TAKEN_OVER, AuditKind.DISCONNECTED);
-    private static FakeHostAgent agent;
-    private static EventSender events;
+  private static final UUID VM = UUID.randomUUID();
+  private static final UUID OTHER_VM = UUID.randomUUID();
+  private static final List<String> STORY =
+      List.of(
+          AuditKind.TICKET_ISSUED,
+          AuditKind.CONNECTED,
+          AuditKind.TAKEN_OVER,
+          AuditKind.DISCONNECTED);
+  private static FakeHostAgent agent;
+  private static EventSender events;
 
-    private final Acls acls = new Acls();
+  private final Acls acls = new Acls();
 
-    @ConfigProperty(name = StackResource.PKI_DIR)
-    String pkiDir;
+  @ConfigProperty(name = StackResource.PKI_DIR)
+  String pkiDir;
 
-    @BeforeEach
-    void learnHost() throws Exception {
-        if (agent != null) {
-            return;
-        }
-        agent = FakeHostAgent.start(Path.of(pkiDir));
-        events = new EventSender();
-        agent.setDomains(List.of(
-                FakeHostAgent.domain(VM.toString(), "audited", DomainState.DOMAIN_STATE_RUNNING, true),
-                FakeHostAgent.domain(OTHER_VM.toString(), "other", DomainState.DOMAIN_STATE_RUNNING, true)));
-        events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
-        EngineApi.awaitVm(VM);
-        EngineApi.awaitVm(OTHER_VM);
+  @BeforeEach
+  void learnHost() throws Exception {
+    if (agent != null) {
+      return;
+    }
+    agent = FakeHostAgent.start(Path.of(pkiDir));
+    events = new EventSender();
+    agent.setDomains(
+        List.of(
+            FakeHostAgent.domain(VM.toString(), "audited", DomainState.DOMAIN_STATE_RUNNING, true),
+            FakeHostAgent.domain(
+                OTHER_VM.toString(), "other", DomainState.DOMAIN_STATE_RUNNING, true)));
+    events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
+    EngineApi.awaitVm(VM);
+    EngineApi.awaitVm(OTHER_VM);
+  }
+
+  @AfterEach
+  void revokeGrants() {
+    acls.revokeAll();
+  }
+
+  @AfterAll
+  static void stopAgent() {
+    if (agent != null) {
+      agent.close();
+      events.close();
+    }
+  }
+
+  @Test
+  void oneSessionsWholeStoryInOrderFromTheApiAndFromKafka() {
+    acls.grantUser("alice", VM, "console.connect");
+    acls.grantUser("bob", VM, "console.takeover");
+    UUID session =
+        UUID.fromString(
+            SignIn.as("alice")
+                .post("/api/v1/vms/" + VM + "/consoles")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getString("sessionId"));
+    events.graphics(VM, agent.hostId(), session, GraphicsPhase.GRAPHICS_PHASE_CONNECT);
+    events.graphics(VM, agent.hostId(), session, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+    EngineApi.awaitSessionState(session, "connected");
+    SignIn.as("bob")
+        .contentType(ContentType.JSON)
+        .body(Map.of("takeover", true))
+        .post("/api/v1/vms/" + VM + "/consoles")
+        .then()
+        .statusCode(201);
+    events.graphics(VM, agent.hostId(), session, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+
+    await("the disconnect audited")
+        .atMost(EngineApi.EVENT_WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> kinds(auditOf(session)).contains(AuditKind.DISCONNECTED));
+    JsonPath story = auditOf(session);
+    List<String> newestFirst = new ArrayList<>(STORY);
+    Collections.reverse(newestFirst);
+    assertThat(kinds(story)).containsExactlyElementsOf(newestFirst);
+    List<Map<String, Object>> rows = story.getList("$");
+    Map<String, Object> issued = rows.get(3);
+    assertThat(issued.get("actor")).isEqualTo("alice");
+    assertThat((String) issued.get("clientAddress")).isNotBlank();
+    assertThat(issued.get("vmUuid")).isEqualTo(VM.toString());
+    Map<String, Object> takenOver = rows.get(1);
+    assertThat(takenOver.get("actor")).isEqualTo("bob");
+    assertThat(takenOver.get("reason")).isEqualTo("taken over by bob");
+    assertThat(rows.get(2).get("actor")).isEqualTo("alice");
+    for (Map<String, Object> row : rows) {
+      assertThat(Instant.parse((String) row.get("occurredAt")))
+          .isBefore(Instant.now().plusSeconds(1));
     }
 
-    @AfterEach
-    void revokeGrants() {
-        acls.revokeAll();
+    try (AuditTopic topic = new AuditTopic()) {
+      await("the story on " + "porthole.audit.v1")
+          .atMost(EngineApi.EVENT_WAIT)
+          .until(
+              () ->
+                  topic.poll(e -> e.getSessionId().equals(session.toString())).size()
+                      >= STORY.size());
+      List<AuditEvent> published = topic.poll(e -> e.getSessionId().equals(session.toString()));
+      assertThat(published.stream().map(AuditEvent::getKind).distinct().toList())
+          .containsExactlyElementsOf(STORY);
+      assertThat(published.stream().map(AuditEvent::getId).toList()).isSorted();
+      assertThat(published.get(0).getActor()).isEqualTo("alice");
+      assertThat(published.get(0).getVmUuid()).isEqualTo(VM.toString());
     }
+  }
 
-    @AfterAll
-    static void stopAgent() {
-        if (agent != null) {
-            agent.close();
-            events.close();
-        }
-    }
+  @Test
+  void aRefusalIsAuditedWithItsReason() {
+    SignIn.as("bob")
+        .contentType("application/json")
+        .body("{\"mode\":\"view\"}")
+        .post("/api/v1/vms/" + OTHER_VM + "/consoles")
+        .then()
+        .statusCode(403);
+    acls.grantUser("bob", OTHER_VM, "console.view");
+    SignIn.as("bob").post("/api/v1/vms/" + OTHER_VM + "/consoles").then().statusCode(403);
+    List<Map<String, Object>> refused =
+        given()
+            .get("/api/v1/audit?user=bob&vm=" + OTHER_VM + "&limit=10")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("findAll { it.kind == 'console.ticket-refused' }");
+    assertThat(refused).hasSize(2);
+    assertThat(refused.get(0).get("reason"))
+        .isEqualTo("console.connect is required on VM " + OTHER_VM);
+    assertThat(refused.get(1).get("reason"))
+        .isEqualTo("console.view is required on VM " + OTHER_VM);
+  }
 
-    @Test
-    void oneSessionsWholeStoryInOrderFromTheApiAndFromKafka() {
-        acls.grantUser("alice", VM, "console.connect");
-        acls.grantUser("bob", VM, "console.takeover");
-        UUID session = UUID.fromString(SignIn.as("alice").post("/api/v1/vms/" + VM + "/consoles")
-                .then().statusCode(201).extract().jsonPath().getString("sessionId"));
-        events.graphics(VM, agent.hostId(), session, GraphicsPhase.GRAPHICS_PHASE_CONNECT);
-        events.graphics(VM, agent.hostId(), session, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
-        EngineApi.awaitSessionState(session, "connected");
-        SignIn.as("bob").contentType(ContentType.JSON).body(Map.of("takeover", true))
-                .post("/api/v1/vms/" + VM + "/consoles").then().statusCode(201);
-        events.graphics(VM, agent.hostId(), session, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+  @Test
+  void onlyPortholeAdminsAndAdminsOfTheVmReadItsAudit() {
+    acls.grantUser("bob", OTHER_VM, "console.takeover");
+    SignIn.as("bob").get("/api/v1/audit?vm=" + OTHER_VM).then().statusCode(403);
+    SignIn.as("bob").get("/api/v1/audit").then().statusCode(403);
+    SignIn.as("alice").get("/api/v1/audit?vm=" + OTHER_VM).then().statusCode(404);
+    acls.grantUser("bob", OTHER_VM, "admin");
+    List<String> vms =
+        SignIn.as("bob")
+            .get("/api/v1/audit?limit=1000")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("vmUuid");
+    assertThat(vms).isNotEmpty().allMatch(OTHER_VM.toString()::equals);
+    SignIn.as("bob").get("/api/v1/audit?vm=" + OTHER_VM).then().statusCode(200);
+    given().get("/api/v1/audit?vm=" + VM).then().statusCode(200);
+  }
 
-        await("the disconnect audited").atMost(EngineApi.EVENT_WAIT).pollInterval(Duration.ofMillis(200))
-                .until(() -> kinds(auditOf(session)).contains(AuditKind.DISCONNECTED));
-        JsonPath story = auditOf(session);
-        List<String> newestFirst = new ArrayList<>(STORY);
-        Collections.reverse(newestFirst);
-        assertThat(kinds(story)).containsExactlyElementsOf(newestFirst);
-        List<Map<String, Object>> rows = story.getList("$");
-        Map<String, Object> issued = rows.get(3);
-        assertThat(issued.get("actor")).isEqualTo("alice");
-        assertThat((String) issued.get("clientAddress")).isNotBlank();
-        assertThat(issued.get("vmUuid")).isEqualTo(VM.toString());
-        Map<String, Object> takenOver = rows.get(1);
-        assertThat(takenOver.get("actor")).isEqualTo("bob");
-        assertThat(takenOver.get("reason")).isEqualTo("taken over by bob");
-        assertThat(rows.get(2).get("actor")).isEqualTo("alice");
-        for (Map<String, Object> row : rows) {
-            assertThat(Instant.parse((String) row.get("occurredAt"))).isBefore(Instant.now().plusSeconds(1));
-        }
+  private static JsonPath auditOf(UUID session) {
+    return given()
+        .get("/api/v1/audit?session=" + session)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
 
-        try (AuditTopic topic = new AuditTopic()) {
-            await("the story on " + "porthole.audit.v1").atMost(EngineApi.EVENT_WAIT)
-                    .until(() -> topic.poll(e -> e.getSessionId().equals(session.toString())).size() >= STORY.size());
-            List<AuditEvent> published = topic.poll(e -> e.getSessionId().equals(session.toString()));
-            assertThat(published.stream().map(AuditEvent::getKind).distinct().toList()).containsExactlyElementsOf(STORY);
-            assertThat(published.stream().map(AuditEvent::getId).toList()).isSorted();
-            assertThat(published.get(0).getActor()).isEqualTo("alice");
-            assertThat(published.get(0).getVmUuid()).isEqualTo(VM.toString());
-        }
-    }
-
-    @Test
-    void aRefusalIsAuditedWithItsReason() {
-        SignIn.as("bob").contentType("application/json").body("{\"mode\":\"view\"}")
-                .post("/api/v1/vms/" + OTHER_VM + "/consoles").then().statusCode(403);
-        acls.grantUser("bob", OTHER_VM, "console.view");
-        SignIn.as("bob").post("/api/v1/vms/" + OTHER_VM + "/consoles").then().statusCode(403);
-        List<Map<String, Object>> refused = given().get("/api/v1/audit?user=bob&vm=" + OTHER_VM + "&limit=10")
-                .then().statusCode(200).extract().jsonPath().getList("findAll { it.kind == 'console.ticket-refused' }");
-        assertThat(refused).hasSize(2);
-        assertThat(refused.get(0).get("reason")).isEqualTo("console.connect is required on VM " + OTHER_VM);
-        assertThat(refused.get(1).get("reason")).isEqualTo("console.view is required on VM " + OTHER_VM);
-    }
-
-    @Test
-    void onlyPortholeAdminsAndAdminsOfTheVmReadItsAudit() {
-        acls.grantUser("bob", OTHER_VM, "console.takeover");
-        SignIn.as("bob").get("/api/v1/audit?vm=" + OTHER_VM).then().statusCode(403);
-        SignIn.as("bob").get("/api/v1/audit").then().statusCode(403);
-        SignIn.as("alice").get("/api/v1/audit?vm=" + OTHER_VM).then().statusCode(404);
-        acls.grantUser("bob", OTHER_VM, "admin");
-        List<String> vms = SignIn.as("bob").get("/api/v1/audit?limit=1000").then().statusCode(200).extract()
-                .jsonPath().getList("vmUuid");
-        assertThat(vms).isNotEmpty().allMatch(OTHER_VM.toString()::equals);
-        SignIn.as("bob").get("/api/v1/audit?vm=" + OTHER_VM).then().statusCode(200);
-        given().get("/api/v1/audit?vm=" + VM).then().statusCode(200);
-    }
-
-    private static JsonPath auditOf(UUID session) {
-        return given().get("/api/v1/audit?session=" + session).then().statusCode(200).extract().jsonPath();
-    }
-
-    private static List<String> kinds(JsonPath rows) {
-        return rows.getList("kind");
-    }
+  private static List<String> kinds(JsonPath rows) {
+    return rows.getList("kind");
+  }
 }

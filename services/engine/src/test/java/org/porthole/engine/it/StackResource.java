@@ -1,18 +1,16 @@
 package org.porthole.engine.it;
 
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.stack.KafkaBroker;
 import org.porthole.stack.Kdc;
@@ -24,148 +22,158 @@ import org.porthole.stack.Postgres;
 /**
  * Real parts for the engine's integration tests: Debian's PostgreSQL and a KRaft Kafka broker
  * (SASL/SCRAM with ACLs; the engine signs in as its own user), each on a free loopback port in a
- * temporary directory; an MIT KDC and Keycloak with the shipped realm, whose
- * state lives under {@code target/} so that later builds skip Keycloak's one-minute first start
- * (a changed realm file gets a fresh state directory). Returns the config that points the engine
- * at them, and makes every RestAssured request sign in as admin ({@link SignIn}).
+ * temporary directory; an MIT KDC and Keycloak with the shipped realm, whose state lives under
+ * {@code target/} so that later builds skip Keycloak's one-minute first start (a changed realm file
+ * gets a fresh state directory). Returns the config that points the engine at them, and makes every
+ * RestAssured request sign in as admin ({@link SignIn}).
  */
 public class StackResource implements QuarkusTestResourceLifecycleManager {
 
-    /** Config key under which the tests find the temporary directory (dev PKI lives there). */
-    public static final String PKI_DIR = "porthole.pki.dir";
+  /** Config key under which the tests find the temporary directory (dev PKI lives there). */
+  public static final String PKI_DIR = "porthole.pki.dir";
 
-    private static final Path REALM_JSON = Path.of(System.getProperty("porthole.repo", "../.."))
-            .toAbsolutePath().normalize().resolve("deploy/local/keycloak/porthole-realm.json");
+  private static final Path REALM_JSON =
+      Path.of(System.getProperty("porthole.repo", "../.."))
+          .toAbsolutePath()
+          .normalize()
+          .resolve("deploy/local/keycloak/porthole-realm.json");
 
-    private static volatile Kdc kdc;
-    private static volatile Keycloak keycloak;
-    private static volatile Path signInState;
+  private static volatile Kdc kdc;
+  private static volatile Keycloak keycloak;
+  private static volatile Path signInState;
 
-    private static volatile KafkaBroker kafka;
-    private static volatile int kafkaPort;
-    private static volatile Path kafkaDir;
-    private static volatile Path kafkaLogs;
+  private static volatile KafkaBroker kafka;
+  private static volatile int kafkaPort;
+  private static volatile Path kafkaDir;
+  private static volatile Path kafkaLogs;
 
-    private Path dir;
-    private Postgres postgres;
+  private Path dir;
+  private Postgres postgres;
 
-    @Override
-    public Map<String, String> start() {
-        try {
-            dir = Files.createTempDirectory("porthole-engine-it");
-            Path logs = dir.resolve("logs");
-            postgres = Postgres.start(dir.resolve("pg").resolve("data"), Ports.free(), logs);
-            kafkaDir = dir.resolve("kafka");
-            kafkaPort = Ports.free();
-            kafkaLogs = logs;
-            kafka = KafkaBroker.start(kafkaDir, kafkaPort, logs);
-            KafkaClientSettings engineKafka = kafka.access().engine();
-            signInState = signInStateDir();
-            Path signInLogs = signInState.resolve("logs");
-            kdc = Kdc.start(signInState.resolve("kdc"), Ports.free(), signInLogs);
-            keycloak = Keycloak.start(signInState.resolve("keycloak"), Ports.free(), REALM_JSON, kdc, signInLogs);
-            SignIn.install(keycloak.realmUrl());
-            Map<String, String> config = new LinkedHashMap<>();
-            config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-            config.put("quarkus.datasource.username", postgres.user());
-            config.put("quarkus.datasource.password", postgres.password());
-            config.putAll(engineKafka.asSettings());
-            config.put(PKI_DIR, dir.resolve("pki").toString());
-            config.put("porthole.oidc.url", keycloak.realmUrl());
-            config.put("porthole.oidc.client-secret", keycloak.engineClientSecret());
-            config.put("porthole.kerberos.principal", Kdc.HTTP_PRINCIPAL);
-            config.put("porthole.kerberos.keytab", kdc.keytab().toString());
-            config.put("porthole.kerberos.krb5-conf", kdc.krb5Conf().toString());
-            return config;
-        } catch (IOException | RuntimeException e) {
-            stop();
-            throw new IllegalStateException("could not start the engine ITs' parts (PostgreSQL, Kafka, KDC, Keycloak): "
-                    + e.getMessage(), e);
-        }
+  @Override
+  public Map<String, String> start() {
+    try {
+      dir = Files.createTempDirectory("porthole-engine-it");
+      Path logs = dir.resolve("logs");
+      postgres = Postgres.start(dir.resolve("pg").resolve("data"), Ports.free(), logs);
+      kafkaDir = dir.resolve("kafka");
+      kafkaPort = Ports.free();
+      kafkaLogs = logs;
+      kafka = KafkaBroker.start(kafkaDir, kafkaPort, logs);
+      KafkaClientSettings engineKafka = kafka.access().engine();
+      signInState = signInStateDir();
+      Path signInLogs = signInState.resolve("logs");
+      kdc = Kdc.start(signInState.resolve("kdc"), Ports.free(), signInLogs);
+      keycloak =
+          Keycloak.start(
+              signInState.resolve("keycloak"), Ports.free(), REALM_JSON, kdc, signInLogs);
+      SignIn.install(keycloak.realmUrl());
+      Map<String, String> config = new LinkedHashMap<>();
+      config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+      config.put("quarkus.datasource.username", postgres.user());
+      config.put("quarkus.datasource.password", postgres.password());
+      config.putAll(engineKafka.asSettings());
+      config.put(PKI_DIR, dir.resolve("pki").toString());
+      config.put("porthole.oidc.url", keycloak.realmUrl());
+      config.put("porthole.oidc.client-secret", keycloak.engineClientSecret());
+      config.put("porthole.kerberos.principal", Kdc.HTTP_PRINCIPAL);
+      config.put("porthole.kerberos.keytab", kdc.keytab().toString());
+      config.put("porthole.kerberos.krb5-conf", kdc.krb5Conf().toString());
+      return config;
+    } catch (IOException | RuntimeException e) {
+      stop();
+      throw new IllegalStateException(
+          "could not start the engine ITs' parts (PostgreSQL, Kafka, KDC, Keycloak): "
+              + e.getMessage(),
+          e);
     }
+  }
 
-    /** The running KDC (for kinit); null outside an IT run. */
-    public static Kdc kdc() {
-        return kdc;
-    }
+  /** The running KDC (for kinit); null outside an IT run. */
+  public static Kdc kdc() {
+    return kdc;
+  }
 
-    /** The running Keycloak (admin calls, stop and restart); null outside an IT run. */
-    public static Keycloak keycloak() {
-        return keycloak;
-    }
+  /** The running Keycloak (admin calls, stop and restart); null outside an IT run. */
+  public static Keycloak keycloak() {
+    return keycloak;
+  }
 
-    /** The running broker (its super user for tests' producers and observers; its access grants). */
-    public static KafkaBroker kafka() {
-        return kafka;
-    }
+  /** The running broker (its super user for tests' producers and observers; its access grants). */
+  public static KafkaBroker kafka() {
+    return kafka;
+  }
 
-    /** Stops the Kafka broker (its data stays) until {@link #startKafka()}. */
-    public static void stopKafka() {
-        kafka.close();
-    }
+  /** Stops the Kafka broker (its data stays) until {@link #startKafka()}. */
+  public static void stopKafka() {
+    kafka.close();
+  }
 
-    /** Starts the Kafka broker again on the same port and data. */
-    public static void startKafka() throws IOException {
-        kafka = KafkaBroker.start(kafkaDir, kafkaPort, kafkaLogs);
-    }
+  /** Starts the Kafka broker again on the same port and data. */
+  public static void startKafka() throws IOException {
+    kafka = KafkaBroker.start(kafkaDir, kafkaPort, kafkaLogs);
+  }
 
-    /** Keycloak's admin REST API, signed in as the bootstrap administrator. */
-    public static KeycloakAdmin keycloakAdmin() throws IOException {
-        return keycloak.admin();
-    }
+  /** Keycloak's admin REST API, signed in as the bootstrap administrator. */
+  public static KeycloakAdmin keycloakAdmin() throws IOException {
+    return keycloak.admin();
+  }
 
-    /**
-     * Stops Keycloak and starts it again on the same port and state (tokens keep their issuer);
-     * {@code whileDown} runs in between.
-     */
-    public static void restartKeycloak(Runnable whileDown) throws IOException {
-        int port = keycloak.port();
-        keycloak.close();
-        try {
-            whileDown.run();
-        } finally {
-            keycloak = Keycloak.start(signInState.resolve("keycloak"), port, REALM_JSON, kdc,
-                    signInState.resolve("logs"));
-        }
+  /**
+   * Stops Keycloak and starts it again on the same port and state (tokens keep their issuer);
+   * {@code whileDown} runs in between.
+   */
+  public static void restartKeycloak(Runnable whileDown) throws IOException {
+    int port = keycloak.port();
+    keycloak.close();
+    try {
+      whileDown.run();
+    } finally {
+      keycloak =
+          Keycloak.start(
+              signInState.resolve("keycloak"), port, REALM_JSON, kdc, signInState.resolve("logs"));
     }
+  }
 
-    /** {@code target/it-sign-in/<realm file hash>}: reused by every build while the realm file stays. */
-    private static Path signInStateDir() throws IOException {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(REALM_JSON));
-            return Path.of("target", "it-sign-in", HexFormat.of().formatHex(hash, 0, 6)).toAbsolutePath();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+  /**
+   * {@code target/it-sign-in/<realm file hash>}: reused by every build while the realm file stays.
+   */
+  private static Path signInStateDir() throws IOException {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(REALM_JSON));
+      return Path.of("target", "it-sign-in", HexFormat.of().formatHex(hash, 0, 6)).toAbsolutePath();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
+  }
 
-    @Override
-    public void stop() {
-        if (keycloak != null) {
-            keycloak.close();
-            keycloak = null;
-        }
-        if (kdc != null) {
-            kdc.close();
-            kdc = null;
-        }
-        if (kafka != null) {
-            kafka.close();
-            kafka = null;
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-        if (dir != null) {
-            deleteQuietly(dir);
-        }
+  @Override
+  public void stop() {
+    if (keycloak != null) {
+      keycloak.close();
+      keycloak = null;
     }
+    if (kdc != null) {
+      kdc.close();
+      kdc = null;
+    }
+    if (kafka != null) {
+      kafka.close();
+      kafka = null;
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
+    if (dir != null) {
+      deleteQuietly(dir);
+    }
+  }
 
-    private static void deleteQuietly(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary directory is harmless
-        }
+  private static void deleteQuietly(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temporary directory is harmless
     }
+  }
 }

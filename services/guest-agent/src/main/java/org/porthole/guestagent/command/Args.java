@@ -5,7 +5,10 @@ import java.util.Map;
 import org.porthole.guest.protocol.ErrorCode;
 import org.porthole.guest.protocol.ProtocolException;
 
-/** Checked access to a request's {@code args}; a bad value is a {@code bad-args} error for that request. */
+/**
+ * Checked access to a request's {@code args}; a bad value is a {@code bad-args} error for that
+ * request.
+ */
 final class Args {
   private final String requestId;
   private final Map<String, Object> raw;

@@ -5,10 +5,10 @@ import java.util.concurrent.ExecutorService;
 import org.porthole.guest.protocol.Message;
 
 /**
- * Runs requests one at a time on the command thread, in arrival order, so a slow tool never
- * stalls the reader or the heartbeats, and applies each id at most once through
- * {@link RecentReplies}: a repeated id is answered with the first reply, sent when it exists.
- * {@link #submit} is called by the reader thread.
+ * Runs requests one at a time on the command thread, in arrival order, so a slow tool never stalls
+ * the reader or the heartbeats, and applies each id at most once through {@link RecentReplies}: a
+ * repeated id is answered with the first reply, sent when it exists. {@link #submit} is called by
+ * the reader thread.
  */
 public final class CommandDispatcher {
   private final Commands commands;
@@ -16,7 +16,8 @@ public final class CommandDispatcher {
   private final ExecutorService commandThread;
   private final Outbox outbox;
 
-  public CommandDispatcher(Commands commands, RecentReplies recent, ExecutorService commandThread, Outbox outbox) {
+  public CommandDispatcher(
+      Commands commands, RecentReplies recent, ExecutorService commandThread, Outbox outbox) {
     this.commands = commands;
     this.recent = recent;
     this.commandThread = commandThread;
@@ -31,10 +32,11 @@ public final class CommandDispatcher {
       earlier.thenAccept(outbox::send);
       return;
     }
-    commandThread.execute(() -> {
-      Message reply = commands.run(request);
-      fresh.complete(reply);
-      outbox.send(reply);
-    });
+    commandThread.execute(
+        () -> {
+          Message reply = commands.run(request);
+          fresh.complete(reply);
+          outbox.send(reply);
+        });
   }
 }

@@ -18,15 +18,17 @@ import org.porthole.guestagent.spn.KeytabException;
 import org.porthole.guestagent.spn.SpnSource;
 
 /**
- * The guest commands of protocol v1 (docs/guest-protocol.md, "Commands"). {@link #run} turns
- * one request into exactly one reply and never throws: an unknown command, bad arguments, a
- * failing tool or a bug all become error replies, so nothing a host sends can stop the agent.
- * Called from the one command thread only.
+ * The guest commands of protocol v1 (docs/guest-protocol.md, "Commands"). {@link #run} turns one
+ * request into exactly one reply and never throws: an unknown command, bad arguments, a failing
+ * tool or a bug all become error replies, so nothing a host sends can stop the agent. Called from
+ * the one command thread only.
  */
 public final class Commands {
   private static final Logger LOG = Logger.getLogger(Commands.class.getName());
+
   /** Power actions wait at least this long so their reply leaves the guest first. */
   static final long MIN_POWER_DELAY_MILLIS = 1000;
+
   static final int MAX_DELAY_SECONDS = 3600;
   static final int MAX_MESSAGE_CHARS = 256;
   static final int MAX_USER_CHARS = 256;
@@ -41,7 +43,11 @@ public final class Commands {
   private SessionState lastState = SessionState.UNKNOWN;
   private volatile boolean clientConnected;
 
-  public Commands(DesktopBackend desktop, SystemFacts facts, SpnSource spn, ScheduledExecutorService timer,
+  public Commands(
+      DesktopBackend desktop,
+      SystemFacts facts,
+      SpnSource spn,
+      ScheduledExecutorService timer,
       Outbox outbox) {
     this.desktop = desktop;
     this.facts = facts;
@@ -57,7 +63,10 @@ public final class Commands {
     } catch (ProtocolException e) {
       return e.toReply();
     } catch (DesktopException e) {
-      LOG.log(Level.WARNING, "command {0} failed: {1}", new Object[] {request.command(), e.getMessage()});
+      LOG.log(
+          Level.WARNING,
+          "command {0} failed: {1}",
+          new Object[] {request.command(), e.getMessage()});
       return new Message.ErrorReply(request.id(), ErrorCode.FAILED.wire(), e.getMessage());
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "command " + request.command() + " hit a bug", e);
@@ -65,7 +74,8 @@ public final class Commands {
     }
   }
 
-  private Map<String, Object> dispatch(Message.Request r) throws ProtocolException, DesktopException {
+  private Map<String, Object> dispatch(Message.Request r)
+      throws ProtocolException, DesktopException {
     Args args = new Args(r.id(), r.args());
     return switch (r.command()) {
       case "refresh" -> refresh();
@@ -122,17 +132,23 @@ public final class Commands {
     int delay = args.integer("delay", 0, 0, MAX_DELAY_SECONDS);
     String message = args.string("message", MAX_MESSAGE_CHARS).replaceAll("\\p{Cntrl}", " ");
     long millis = Math.max(MIN_POWER_DELAY_MILLIS, delay * 1000L);
-    timer.schedule(() -> {
-      try {
-        if (reboot) {
-          desktop.reboot(message);
-        } else {
-          desktop.powerOff(message);
-        }
-      } catch (DesktopException e) {
-        LOG.log(Level.WARNING, "{0} failed: {1}", new Object[] {reboot ? "reboot" : "shutdown", e.getMessage()});
-      }
-    }, millis, TimeUnit.MILLISECONDS);
+    timer.schedule(
+        () -> {
+          try {
+            if (reboot) {
+              desktop.reboot(message);
+            } else {
+              desktop.powerOff(message);
+            }
+          } catch (DesktopException e) {
+            LOG.log(
+                Level.WARNING,
+                "{0} failed: {1}",
+                new Object[] {reboot ? "reboot" : "shutdown", e.getMessage()});
+          }
+        },
+        millis,
+        TimeUnit.MILLISECONDS);
     LOG.log(Level.INFO, "{0} in {1} s", new Object[] {reboot ? "reboot" : "shutdown", delay});
     return Map.of("delay", delay);
   }
@@ -145,7 +161,8 @@ public final class Commands {
       throw new DesktopException(e.getMessage());
     }
     if (found.isEmpty()) {
-      throw new ProtocolException(ErrorCode.NOT_FOUND, "no SPN configured and no host/ principal in the keytab", id);
+      throw new ProtocolException(
+          ErrorCode.NOT_FOUND, "no SPN configured and no host/ principal in the keytab", id);
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("spn", found.get().principal());

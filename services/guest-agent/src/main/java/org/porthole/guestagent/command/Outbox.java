@@ -7,9 +7,9 @@ import org.porthole.guest.protocol.LineWriter;
 import org.porthole.guest.protocol.Message;
 
 /**
- * Sends to whichever channel opening is current. Replies and events produced while the port
- * is closed are dropped: the host pulls state after it sees our hello again, and a repeated
- * request id is answered from {@link RecentReplies}. Thread-safe.
+ * Sends to whichever channel opening is current. Replies and events produced while the port is
+ * closed are dropped: the host pulls state after it sees our hello again, and a repeated request id
+ * is answered from {@link RecentReplies}. Thread-safe.
  */
 public final class Outbox {
   private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
@@ -31,7 +31,9 @@ public final class Outbox {
       current.send(message);
       return true;
     } catch (IOException | IllegalArgumentException e) {
-      LOG.log(Level.FINE, "could not send {0}: {1}",
+      LOG.log(
+          Level.FINE,
+          "could not send {0}: {1}",
           new Object[] {message.getClass().getSimpleName(), e.getClass().getSimpleName()});
       return false;
     }

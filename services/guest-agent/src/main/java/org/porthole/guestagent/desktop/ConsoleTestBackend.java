@@ -9,10 +9,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * The test guest image's backend: keeps the session state in memory and writes each change as
- * a {@code PORTHOLE-GUEST: <state>} line to a file (the VGA console {@code /dev/tty0} in the
- * image), so an end-to-end test can see the lock on the console it is watching. Power actions
- * only print a line: the test image is stopped by libvirt, not by itself.
+ * The test guest image's backend: keeps the session state in memory and writes each change as a
+ * {@code PORTHOLE-GUEST: <state>} line to a file (the VGA console {@code /dev/tty0} in the image),
+ * so an end-to-end test can see the lock on the console it is watching. Power actions only print a
+ * line: the test image is stopped by libvirt, not by itself.
  */
 public final class ConsoleTestBackend implements DesktopBackend {
   /** The prefix of every line this backend writes. */
@@ -22,7 +22,9 @@ public final class ConsoleTestBackend implements DesktopBackend {
   private final List<String> users;
   private SessionState state = SessionState.UNLOCKED;
 
-  /** A backend that starts unlocked with {@code users} logged in, and says so on {@code console}. */
+  /**
+   * A backend that starts unlocked with {@code users} logged in, and says so on {@code console}.
+   */
   public ConsoleTestBackend(Path console, List<String> users) throws DesktopException {
     this.console = console;
     this.users = List.copyOf(users);
@@ -66,8 +68,12 @@ public final class ConsoleTestBackend implements DesktopBackend {
 
   private void print(String word) throws DesktopException {
     byte[] line = (PREFIX + word + "\n").getBytes(StandardCharsets.UTF_8);
-    try (OutputStream out = Files.newOutputStream(console, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
+    try (OutputStream out =
+        Files.newOutputStream(
+            console,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND)) {
       out.write(line);
     } catch (IOException e) {
       throw new DesktopException("cannot write to " + console + ": " + e.getMessage(), e);

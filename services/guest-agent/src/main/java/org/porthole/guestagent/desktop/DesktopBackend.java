@@ -3,10 +3,10 @@ package org.porthole.guestagent.desktop;
 import java.util.List;
 
 /**
- * What the guest agent asks of the desktop and the init system. The commands stay the same
- * whether a real logind session is locked ({@link LoginctlBackend}) or a test image only
- * prints the new state on its console ({@link ConsoleTestBackend}). Implementations are
- * called from the agent's one command thread.
+ * What the guest agent asks of the desktop and the init system. The commands stay the same whether
+ * a real logind session is locked ({@link LoginctlBackend}) or a test image only prints the new
+ * state on its console ({@link ConsoleTestBackend}). Implementations are called from the agent's
+ * one command thread.
  */
 public interface DesktopBackend {
 

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The Linux backend: systemd-logind through {@code loginctl} for sessions and locking,
- * {@code systemctl} for power. Lock state is logind's {@code LockedHint}, which the desktop's
- * screen locker sets; a session without a locker never reports locked, so the guest never
- * claims a lock it does not have.
+ * The Linux backend: systemd-logind through {@code loginctl} for sessions and locking, {@code
+ * systemctl} for power. Lock state is logind's {@code LockedHint}, which the desktop's screen
+ * locker sets; a session without a locker never reports locked, so the guest never claims a lock it
+ * does not have.
  */
 public final class LoginctlBackend implements DesktopBackend {
   private static final String LOGINCTL = "loginctl";
@@ -44,7 +44,8 @@ public final class LoginctlBackend implements DesktopBackend {
       return SessionState.LOGGED_OFF;
     }
     for (Session s : sessions) {
-      String hint = run(List.of(LOGINCTL, "show-session", s.id(), "-p", "LockedHint", "--value")).trim();
+      String hint =
+          run(List.of(LOGINCTL, "show-session", s.id(), "-p", "LockedHint", "--value")).trim();
       if (!hint.equals("yes")) {
         return SessionState.UNLOCKED;
       }
@@ -103,11 +104,13 @@ public final class LoginctlBackend implements DesktopBackend {
     try {
       result = runner.run(command, timeout);
     } catch (IOException e) {
-      throw new DesktopException(String.join(" ", command.subList(0, Math.min(2, command.size()))) + ": "
-          + e.getMessage(), e);
+      throw new DesktopException(
+          String.join(" ", command.subList(0, Math.min(2, command.size()))) + ": " + e.getMessage(),
+          e);
     }
     if (result.exitCode() != 0) {
-      throw new DesktopException(command.get(0) + " " + command.get(1) + " exited with " + result.exitCode());
+      throw new DesktopException(
+          command.get(0) + " " + command.get(1) + " exited with " + result.exitCode());
     }
     return result.stdout();
   }

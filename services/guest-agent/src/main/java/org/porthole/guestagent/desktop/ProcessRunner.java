@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a system tool with a time limit: argument list straight to {@link ProcessBuilder}, no
- * shell, so nothing a peer sends can become shell syntax. Standard output is collected through
- * a temporary file (no pipe that could fill up and stall the tool) and capped.
+ * Runs a system tool with a time limit: argument list straight to {@link ProcessBuilder}, no shell,
+ * so nothing a peer sends can become shell syntax. Standard output is collected through a temporary
+ * file (no pipe that could fill up and stall the tool) and capped.
  */
 public interface ProcessRunner {
   /** Most output kept from one run. */
@@ -32,11 +32,12 @@ public interface ProcessRunner {
     return (command, timeout) -> {
       Path output = Files.createTempFile("porthole-guest-", ".out");
       try {
-        Process process = new ProcessBuilder(command)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .redirectOutput(output.toFile())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
+        Process process =
+            new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(output.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         boolean done;
         try {
           done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -47,7 +48,8 @@ public interface ProcessRunner {
         }
         if (!done) {
           process.destroyForcibly();
-          throw new IOException(command.get(0) + " did not finish within " + timeout.toSeconds() + " s");
+          throw new IOException(
+              command.get(0) + " did not finish within " + timeout.toSeconds() + " s");
         }
         byte[] bytes;
         try (var in = Files.newInputStream(output)) {

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** The user session state the guest reports; {@code UNKNOWN} is never taken for locked. */
 public enum SessionState {
-  LOCKED, UNLOCKED, LOGGED_OFF, UNKNOWN;
+  LOCKED,
+  UNLOCKED,
+  LOGGED_OFF,
+  UNKNOWN;
 
   /** The wire spelling: {@code locked}, {@code unlocked}, {@code logged-off}, {@code unknown}. */
   public String wire() {

@@ -25,7 +25,9 @@ public final class SystemFacts {
     this.osRelease = osRelease;
   }
 
-  /** {@code name}, {@code version}, {@code kernel}, {@code arch}; unknown parts are empty strings. */
+  /**
+   * {@code name}, {@code version}, {@code kernel}, {@code arch}; unknown parts are empty strings.
+   */
   public Map<String, Object> os() {
     Map<String, String> release = parseOsRelease(readSmall(osRelease));
     Map<String, Object> os = new LinkedHashMap<>();
@@ -80,7 +82,9 @@ public final class SystemFacts {
         continue;
       }
       String value = line.substring(eq + 1).trim();
-      if (value.length() >= 2 && (value.startsWith("\"") || value.startsWith("'")) && value.endsWith(value.substring(0, 1))) {
+      if (value.length() >= 2
+          && (value.startsWith("\"") || value.startsWith("'"))
+          && value.endsWith(value.substring(0, 1))) {
         value = value.substring(1, value.length() - 1);
       }
       out.put(line.substring(0, eq).trim(), value);

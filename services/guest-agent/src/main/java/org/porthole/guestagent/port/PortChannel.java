@@ -14,13 +14,13 @@ import org.porthole.guest.protocol.ChannelStreams;
 
 /**
  * An open virtio-serial port: one byte stream in, one out. A real port is a character device,
- * opened once read-write (the kernel allows one opener per port); a unix socket at the same
- * path is connected instead, which is how tests (and a host-side simulator) play the host.
+ * opened once read-write (the kernel allows one opener per port); a unix socket at the same path is
+ * connected instead, which is how tests (and a host-side simulator) play the host.
  *
- * <p>Threads: one thread reads while others write (through the single
- * {@link org.porthole.guest.protocol.LineWriter}). The streams call the descriptor directly
- * ({@link ChannelStreams} for a socket), because the JDK's channel streams take one lock for
- * both directions and a blocked read would stall every write.
+ * <p>Threads: one thread reads while others write (through the single {@link
+ * org.porthole.guest.protocol.LineWriter}). The streams call the descriptor directly ({@link
+ * ChannelStreams} for a socket), because the JDK's channel streams take one lock for both
+ * directions and a blocked read would stall every write.
  */
 public final class PortChannel implements Closeable {
   private static final int SOCKET_TYPE = 0140000;

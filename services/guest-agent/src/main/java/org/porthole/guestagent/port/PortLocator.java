@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds a virtio-serial port by its name the way udev's {@code /dev/virtio-ports/<name>}
- * links do, but without udev: each {@code <sysfsRoot>/vportNpM/name} file holds the name
- * given in the domain XML, and the device is {@code <devRoot>/vportNpM}. Both roots are
- * settings so tests can build the tree in a temporary directory.
+ * Finds a virtio-serial port by its name the way udev's {@code /dev/virtio-ports/<name>} links do,
+ * but without udev: each {@code <sysfsRoot>/vportNpM/name} file holds the name given in the domain
+ * XML, and the device is {@code <devRoot>/vportNpM}. Both roots are settings so tests can build the
+ * tree in a temporary directory.
  */
 public final class PortLocator {
   private static final int MAX_NAME_BYTES = 256;
@@ -43,8 +43,8 @@ public final class PortLocator {
   }
 
   /**
-   * Reads at most {@link #MAX_NAME_BYTES} + 1 bytes: sysfs reports every attribute as 4096
-   * bytes long whatever it holds, so the size cannot be trusted; a longer name is no port's.
+   * Reads at most {@link #MAX_NAME_BYTES} + 1 bytes: sysfs reports every attribute as 4096 bytes
+   * long whatever it holds, so the size cannot be trusted; a longer name is no port's.
    */
   private static String readName(Path file) {
     if (!Files.isRegularFile(file)) {

@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the principal names out of an MIT keytab (file format version 0x0502, big-endian),
- * without a Kerberos library: the agent needs only "which {@code host/...} principal is this
- * machine". Key bytes are skipped, never copied out of the file buffer, so they cannot reach
- * a log or a reply. Deleted entries (negative size) are skipped; a zero size ends the file as
- * in MIT's reader. Every length is checked against its entry and the file, so a malformed or
- * truncated file is a {@link KeytabException}, never an index error.
+ * Reads the principal names out of an MIT keytab (file format version 0x0502, big-endian), without
+ * a Kerberos library: the agent needs only "which {@code host/...} principal is this machine". Key
+ * bytes are skipped, never copied out of the file buffer, so they cannot reach a log or a reply.
+ * Deleted entries (negative size) are skipped; a zero size ends the file as in MIT's reader. Every
+ * length is checked against its entry and the file, so a malformed or truncated file is a {@link
+ * KeytabException}, never an index error.
  */
 public final class Keytab {
   /** Largest keytab read; real ones are a few KiB. */
@@ -64,7 +64,8 @@ public final class Keytab {
       throw new KeytabException("not a keytab file");
     }
     if (bytes[1] != VERSION_2) {
-      throw new KeytabException("unsupported keytab version 0x05" + String.format("%02x", bytes[1] & 0xff));
+      throw new KeytabException(
+          "unsupported keytab version 0x05" + String.format("%02x", bytes[1] & 0xff));
     }
     List<Entry> entries = new ArrayList<>();
     Cursor file = new Cursor(bytes, 2, bytes.length);
@@ -150,8 +151,11 @@ public final class Keytab {
 
     int int32(String what) throws KeytabException {
       need(4, what);
-      int v = ((bytes[pos] & 0xff) << 24) | ((bytes[pos + 1] & 0xff) << 16) | ((bytes[pos + 2] & 0xff) << 8)
-          | (bytes[pos + 3] & 0xff);
+      int v =
+          ((bytes[pos] & 0xff) << 24)
+              | ((bytes[pos + 1] & 0xff) << 16)
+              | ((bytes[pos + 2] & 0xff) << 8)
+              | (bytes[pos + 3] & 0xff);
       pos += 4;
       return v;
     }

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The guest's Kerberos service principal for {@code get-spn}: the configured one if set,
- * else the first {@code host/...} principal in the keytab. Only principal names leave here.
+ * The guest's Kerberos service principal for {@code get-spn}: the configured one if set, else the
+ * first {@code host/...} principal in the keytab. Only principal names leave here.
  */
 public final class SpnSource {
   private static final String HOST_SERVICE = "host";
@@ -24,7 +24,8 @@ public final class SpnSource {
   public record Spn(String principal, String source) {}
 
   /**
-   * The SPN, or empty when none is configured and the keytab is missing or has no {@code host/} entry.
+   * The SPN, or empty when none is configured and the keytab is missing or has no {@code host/}
+   * entry.
    *
    * @throws KeytabException when the keytab exists but cannot be read
    */

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConsoleTestBackendTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void writesEachStateToTheConsoleAndReportsIt() throws Exception {
@@ -23,7 +22,8 @@ class ConsoleTestBackendTest {
     backend.logOff();
     assertEquals(SessionState.LOGGED_OFF, backend.state());
     assertEquals(List.of(), backend.users());
-    assertEquals(List.of("PORTHOLE-GUEST: unlocked", "PORTHOLE-GUEST: locked", "PORTHOLE-GUEST: logged-off"),
+    assertEquals(
+        List.of("PORTHOLE-GUEST: unlocked", "PORTHOLE-GUEST: locked", "PORTHOLE-GUEST: logged-off"),
         Files.readAllLines(console));
   }
 }

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PortLocatorTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Test
   void findsThePortByItsSysfsName() throws Exception {
@@ -23,17 +22,21 @@ class PortLocatorTest {
     PortLocator locator = new PortLocator(sys, root.resolve("dev"));
     assertEquals(Optional.of(root.resolve("dev/vport0p2")), locator.find("org.porthole.guest.0"));
     assertEquals(Optional.empty(), locator.find("org.porthole.sso.0"));
-    assertEquals(Optional.empty(), new PortLocator(root.resolve("nothing"), root).find("org.porthole.guest.0"));
+    assertEquals(
+        Optional.empty(),
+        new PortLocator(root.resolve("nothing"), root).find("org.porthole.guest.0"));
   }
 
   @Test
   void refusesAnOverlongNameAndStillFindsTheRealPort() throws Exception {
     Path sys = root.resolve("sys");
     Files.createDirectories(sys.resolve("vport0p1"));
-    Files.writeString(sys.resolve("vport0p1/name"), "org.porthole.guest.0" + " ".repeat(300) + "\n");
+    Files.writeString(
+        sys.resolve("vport0p1/name"), "org.porthole.guest.0" + " ".repeat(300) + "\n");
     Files.createDirectories(sys.resolve("vport0p2"));
     Files.writeString(sys.resolve("vport0p2/name"), "org.porthole.guest.0\n");
-    assertEquals(Optional.of(root.resolve("dev/vport0p2")),
+    assertEquals(
+        Optional.of(root.resolve("dev/vport0p2")),
         new PortLocator(sys, root.resolve("dev")).find("org.porthole.guest.0"));
   }
 

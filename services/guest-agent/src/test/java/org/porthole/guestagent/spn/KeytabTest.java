@@ -20,11 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 class KeytabTest {
   private static final String KEY = "SUPERSECRETKEYBYTES!";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** One version 2 entry as MIT writes it, with a 32-bit kvno trailer. */
-  static byte[] entry(String realm, List<String> components, int enctype, String key) throws IOException {
+  static byte[] entry(String realm, List<String> components, int enctype, String key)
+      throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(body);
     out.writeShort(components.size());
@@ -75,8 +75,11 @@ class KeytabTest {
 
   @Test
   void readsPrincipalsSkippingDeletedEntries() throws Exception {
-    byte[] file = keytab(entry("EXAMPLE.COM", List.of("HTTP", "web.example.com"), 18, KEY), hole(10),
-        entry("EXAMPLE.COM", List.of("host", "vm1.example.com"), 17, KEY));
+    byte[] file =
+        keytab(
+            entry("EXAMPLE.COM", List.of("HTTP", "web.example.com"), 18, KEY),
+            hole(10),
+            entry("EXAMPLE.COM", List.of("host", "vm1.example.com"), 17, KEY));
     List<Keytab.Entry> entries = Keytab.parse(file);
     assertEquals(2, entries.size());
     assertEquals("HTTP/web.example.com@EXAMPLE.COM", entries.get(0).principal());
@@ -89,12 +92,17 @@ class KeytabTest {
   @Test
   void spnComesFromTheFirstHostPrincipalOrFromConfiguration() throws Exception {
     Path file = dir.resolve("krb5.keytab");
-    Files.write(file, keytab(entry("EXAMPLE.COM", List.of("HTTP", "web"), 18, KEY),
-        entry("EXAMPLE.COM", List.of("host", "vm1.example.com"), 18, KEY),
-        entry("EXAMPLE.COM", List.of("host", "vm2.example.com"), 18, KEY)));
-    assertEquals(Optional.of(new SpnSource.Spn("host/vm1.example.com@EXAMPLE.COM", "keytab")),
+    Files.write(
+        file,
+        keytab(
+            entry("EXAMPLE.COM", List.of("HTTP", "web"), 18, KEY),
+            entry("EXAMPLE.COM", List.of("host", "vm1.example.com"), 18, KEY),
+            entry("EXAMPLE.COM", List.of("host", "vm2.example.com"), 18, KEY)));
+    assertEquals(
+        Optional.of(new SpnSource.Spn("host/vm1.example.com@EXAMPLE.COM", "keytab")),
         new SpnSource(Optional.empty(), file).find());
-    assertEquals(Optional.of(new SpnSource.Spn("host/cfg@R", "config")),
+    assertEquals(
+        Optional.of(new SpnSource.Spn("host/cfg@R", "config")),
         new SpnSource(Optional.of("host/cfg@R"), file).find());
     assertEquals(Optional.empty(), new SpnSource(Optional.empty(), dir.resolve("missing")).find());
   }
@@ -115,14 +123,17 @@ class KeytabTest {
         assertEquals(List.of(), Keytab.parse(cut));
         continue;
       }
-      KeytabException e = assertThrows(KeytabException.class, () -> Keytab.parse(cut), "length " + n);
+      KeytabException e =
+          assertThrows(KeytabException.class, () -> Keytab.parse(cut), "length " + n);
       assertFalse(e.getMessage().contains("SECRET"), e.getMessage());
     }
   }
 
   @Test
   void rejectsMalformedKeytabs() throws Exception {
-    assertThrows(KeytabException.class, () -> Keytab.parse("not a keytab".getBytes(StandardCharsets.US_ASCII)));
+    assertThrows(
+        KeytabException.class,
+        () -> Keytab.parse("not a keytab".getBytes(StandardCharsets.US_ASCII)));
     KeytabException v1 = assertThrows(KeytabException.class, () -> Keytab.parse(new byte[] {5, 1}));
     assertTrue(v1.getMessage().contains("version"), v1.getMessage());
     byte[] good = entry("R", List.of("host", "h"), 18, KEY);
@@ -132,7 +143,8 @@ class KeytabTest {
     byte[] hugeComponent = good.clone();
     hugeComponent[4 + 2 + 2 + 1] = (byte) 0xff;
     assertThrows(KeytabException.class, () -> Keytab.parse(keytab(hugeComponent)));
-    assertThrows(KeytabException.class, () -> Keytab.parse(keytab(new byte[] {(byte) 0x80, 0, 0, 0})));
+    assertThrows(
+        KeytabException.class, () -> Keytab.parse(keytab(new byte[] {(byte) 0x80, 0, 0, 0})));
     assertThrows(KeytabException.class, () -> Keytab.parse(keytab(entry("", List.of(), 18, KEY))));
   }
 

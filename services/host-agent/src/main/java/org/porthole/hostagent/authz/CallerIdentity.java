@@ -22,17 +22,19 @@ public interface CallerIdentity {
   Optional<ServiceIdentity> of(ServerCall<?, ?> call, Metadata headers);
 
   /** The identity in the peer certificate of the call's TLS session. */
-  CallerIdentity FROM_TLS = (call, headers) -> {
-    SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-    if (session == null) {
-      return Optional.empty();
-    }
-    try {
-      Certificate[] chain = session.getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate leaf
-          ? ServiceIdentity.of(leaf) : Optional.empty();
-    } catch (SSLPeerUnverifiedException e) {
-      return Optional.empty();
-    }
-  };
+  CallerIdentity FROM_TLS =
+      (call, headers) -> {
+        SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        if (session == null) {
+          return Optional.empty();
+        }
+        try {
+          Certificate[] chain = session.getPeerCertificates();
+          return chain.length > 0 && chain[0] instanceof X509Certificate leaf
+              ? ServiceIdentity.of(leaf)
+              : Optional.empty();
+        } catch (SSLPeerUnverifiedException e) {
+          return Optional.empty();
+        }
+      };
 }

@@ -16,16 +16,17 @@ public final class MethodRoles {
   private static final Set<Role> ENGINE = Set.of(Role.ENGINE);
   private static final Set<Role> WS_PROXY = Set.of(Role.WS_PROXY);
 
-  private static final Map<String, Set<Role>> ALLOWED = Map.ofEntries(
-      Map.entry(HostAgentGrpc.getGetInfoMethod().getFullMethodName(), ENGINE),
-      Map.entry(HostAgentGrpc.getListDomainsMethod().getFullMethodName(), ENGINE),
-      Map.entry(HostAgentGrpc.getPrepareConsoleMethod().getFullMethodName(), ENGINE),
-      Map.entry(HostAgentGrpc.getListConsolesMethod().getFullMethodName(), ENGINE),
-      Map.entry(HostAgentGrpc.getEndConsolesMethod().getFullMethodName(), ENGINE),
-      Map.entry(HostAgentGrpc.getGetGuestStateMethod().getFullMethodName(), ENGINE),
-      Map.entry(HostAgentGrpc.getGuestCommandMethod().getFullMethodName(), ENGINE),
-      Map.entry(HostAgentGrpc.getSetConsolePolicyMethod().getFullMethodName(), ENGINE),
-      Map.entry(HostAgentGrpc.getOpenConsoleMethod().getFullMethodName(), WS_PROXY));
+  private static final Map<String, Set<Role>> ALLOWED =
+      Map.ofEntries(
+          Map.entry(HostAgentGrpc.getGetInfoMethod().getFullMethodName(), ENGINE),
+          Map.entry(HostAgentGrpc.getListDomainsMethod().getFullMethodName(), ENGINE),
+          Map.entry(HostAgentGrpc.getPrepareConsoleMethod().getFullMethodName(), ENGINE),
+          Map.entry(HostAgentGrpc.getListConsolesMethod().getFullMethodName(), ENGINE),
+          Map.entry(HostAgentGrpc.getEndConsolesMethod().getFullMethodName(), ENGINE),
+          Map.entry(HostAgentGrpc.getGetGuestStateMethod().getFullMethodName(), ENGINE),
+          Map.entry(HostAgentGrpc.getGuestCommandMethod().getFullMethodName(), ENGINE),
+          Map.entry(HostAgentGrpc.getSetConsolePolicyMethod().getFullMethodName(), ENGINE),
+          Map.entry(HostAgentGrpc.getOpenConsoleMethod().getFullMethodName(), WS_PROXY));
 
   private MethodRoles() {}
 

@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 public final class RefusalLog {
   /** Warnings written per window. */
   public static final int PER_WINDOW = 10;
+
   static final Duration WINDOW = Duration.ofMinutes(1);
   private static final Logger LOG = Logger.getLogger(RefusalLog.class.getName());
 

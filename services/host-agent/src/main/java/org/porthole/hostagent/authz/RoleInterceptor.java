@@ -13,11 +13,11 @@ import org.porthole.pki.ServiceIdentity;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Authorizes every call by the caller's role before the service sees it ({@link MethodRoles}):
- * a refused call is closed with PERMISSION_DENIED and a description naming the caller's role and
- * the method, and no message of it reaches the service, so nothing changes. Refusals are logged
- * at WARNING (caller identity, address and method; never headers or messages), at most
- * {@link RefusalLog#PER_WINDOW} a minute.
+ * Authorizes every call by the caller's role before the service sees it ({@link MethodRoles}): a
+ * refused call is closed with PERMISSION_DENIED and a description naming the caller's role and the
+ * method, and no message of it reaches the service, so nothing changes. Refusals are logged at
+ * WARNING (caller identity, address and method; never headers or messages), at most {@link
+ * RefusalLog#PER_WINDOW} a minute.
  *
  * <p>Thread-safe; runs on whatever thread starts the call.
  */
@@ -34,8 +34,8 @@ public final class RoleInterceptor implements ServerInterceptor {
   }
 
   @Override
-  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-      ServerCallHandler<Q, R> next) {
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
     Optional<ServiceIdentity> caller = callers.of(call, headers);
     if (caller.isPresent() && MethodRoles.allows(method, caller.get().role())) {
@@ -43,11 +43,21 @@ public final class RoleInterceptor implements ServerInterceptor {
     }
     String who = caller.map(c -> "the " + c).orElse("a caller without a Porthole identity");
     String shortName = call.getMethodDescriptor().getBareMethodName();
-    refusals.refused(() -> LOG.log(Level.WARNING, "refused {0} from {1} at {2}: allowed to {3} only",
-        new Object[] {shortName, who, call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
-            MethodRoles.rolesFor(method)}));
-    call.close(Status.fromCodeValue(PortholeStatus.FORBIDDEN.grpcCode())
-        .withDescription(who + " may not call " + shortName), new Metadata());
+    refusals.refused(
+        () ->
+            LOG.log(
+                Level.WARNING,
+                "refused {0} from {1} at {2}: allowed to {3} only",
+                new Object[] {
+                  shortName,
+                  who,
+                  call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+                  MethodRoles.rolesFor(method)
+                }));
+    call.close(
+        Status.fromCodeValue(PortholeStatus.FORBIDDEN.grpcCode())
+            .withDescription(who + " may not call " + shortName),
+        new Metadata());
     return new ServerCall.Listener<>() {};
   }
 }

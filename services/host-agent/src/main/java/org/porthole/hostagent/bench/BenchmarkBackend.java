@@ -5,9 +5,9 @@ import java.net.SocketAddress;
 import org.porthole.hostagent.relay.ConsoleTargets;
 
 /**
- * Console routing in benchmark mode: every console whose token verified goes to the one TCP
- * address of {@code porthole.agent.console-backend} (a loopback server that speaks like VNC),
- * whatever VM the token names.
+ * Console routing in benchmark mode: every console whose token verified goes to the one TCP address
+ * of {@code porthole.agent.console-backend} (a loopback server that speaks like VNC), whatever VM
+ * the token names.
  */
 public final class BenchmarkBackend implements ConsoleTargets {
   private final InetSocketAddress backend;

@@ -18,15 +18,15 @@ import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.ticket.PasswordTurns;
 
 /**
- * Turns libvirt's domain events into Kafka events and acts on them. GRAPHICS events of the
- * agent's own relays are not published (each relay reports its own CONNECT, INITIALIZE and
- * DISCONNECT with its session). Any other INITIALIZE is a VNC login that did not come through
- * a Porthole relay (a direct login): the password is expired at once, a warning logged and the
- * event published with an empty session id, for the engine's audit.
+ * Turns libvirt's domain events into Kafka events and acts on them. GRAPHICS events of the agent's
+ * own relays are not published (each relay reports its own CONNECT, INITIALIZE and DISCONNECT with
+ * its session). Any other INITIALIZE is a VNC login that did not come through a Porthole relay (a
+ * direct login): the password is expired at once, a warning logged and the event published with an
+ * empty session id, for the engine's audit.
  *
- * <p>Threading: {@link #onGraphics} and {@link #onLifecycle} are called on libvirt's event
- * thread and only enqueue; one worker thread handles events in arrival order (libvirt calls
- * such as the password expiry happen there, never on the event loop).
+ * <p>Threading: {@link #onGraphics} and {@link #onLifecycle} are called on libvirt's event thread
+ * and only enqueue; one worker thread handles events in arrival order (libvirt calls such as the
+ * password expiry happen there, never on the event loop).
  */
 public final class DomainEventRouter implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DomainEventRouter.class.getName());
@@ -37,20 +37,34 @@ public final class DomainEventRouter implements AutoCloseable {
   private final EventSink sink;
   private final EventFactory factory;
   private final List<DomainEventListener> listeners;
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "domain-events");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "domain-events");
+            t.setDaemon(true);
+            return t;
+          });
 
-  public DomainEventRouter(RelayRegistry relays, PasswordTurns turns, Hypervisor hypervisor,
-      EventSink sink, EventFactory factory) {
+  public DomainEventRouter(
+      RelayRegistry relays,
+      PasswordTurns turns,
+      Hypervisor hypervisor,
+      EventSink sink,
+      EventFactory factory) {
     this(relays, turns, hypervisor, sink, factory, List.of());
   }
 
-  /** A router that also tells {@code listeners} about every lifecycle event, in order, after its own handling. */
-  public DomainEventRouter(RelayRegistry relays, PasswordTurns turns, Hypervisor hypervisor,
-      EventSink sink, EventFactory factory, List<DomainEventListener> listeners) {
+  /**
+   * A router that also tells {@code listeners} about every lifecycle event, in order, after its own
+   * handling.
+   */
+  public DomainEventRouter(
+      RelayRegistry relays,
+      PasswordTurns turns,
+      Hypervisor hypervisor,
+      EventSink sink,
+      EventFactory factory,
+      List<DomainEventListener> listeners) {
     this.listeners = List.copyOf(listeners);
     this.relays = relays;
     this.turns = turns;
@@ -73,7 +87,9 @@ public final class DomainEventRouter implements AutoCloseable {
       if (s.phase() == GraphicsSignal.Phase.DISCONNECT) {
         relays.forget(relay.get());
       }
-      LOG.log(Level.FINE, "graphics {0} on domain {1} of session {2}",
+      LOG.log(
+          Level.FINE,
+          "graphics {0} on domain {1} of session {2}",
           new Object[] {s.phase(), s.vmUuid(), relay.get().sessionId()});
       return;
     }
@@ -82,28 +98,36 @@ public final class DomainEventRouter implements AutoCloseable {
       directLogin(s);
     } else if (unix) {
       // Not attributable to a relay or not; relays report their own connects and disconnects.
-      LOG.log(Level.FINE, "graphics {0} on the unix socket of domain {1}",
+      LOG.log(
+          Level.FINE,
+          "graphics {0} on the unix socket of domain {1}",
           new Object[] {s.phase(), s.vmUuid()});
       return;
     } else {
-      LOG.log(Level.INFO, "graphics {0} on domain {1} from {2}, not a Porthole relay",
+      LOG.log(
+          Level.INFO,
+          "graphics {0} on domain {1} from {2}, not a Porthole relay",
           new Object[] {s.phase(), s.vmUuid(), s.remote()});
     }
     sink.publish(EventTopics.Stream.GRAPHICS, s.vmUuid(), factory.graphics(s, Optional.empty()));
   }
 
   /**
-   * A VNC client logged in to QEMU around Porthole. Its password is expired within the VM's
-   * turn (never between a relay's set and its authentication).
+   * A VNC client logged in to QEMU around Porthole. Its password is expired within the VM's turn
+   * (never between a relay's set and its authentication).
    */
   private void directLogin(GraphicsSignal s) {
-    LOG.log(Level.WARNING, "direct VNC login to domain {0} from {1} (auth {2}), not through a"
-        + " Porthole relay; expiring the VNC password", new Object[] {s.vmUuid(), s.remote(),
-        s.authScheme()});
+    LOG.log(
+        Level.WARNING,
+        "direct VNC login to domain {0} from {1} (auth {2}), not through a"
+            + " Porthole relay; expiring the VNC password",
+        new Object[] {s.vmUuid(), s.remote(), s.authScheme()});
     try {
       turns.expire(s.vmUuid());
     } catch (AgentException e) {
-      LOG.log(Level.WARNING, "cannot expire the password of domain {0}: {1}",
+      LOG.log(
+          Level.WARNING,
+          "cannot expire the password of domain {0}: {1}",
           new Object[] {s.vmUuid(), e.getMessage()});
     }
   }
@@ -114,11 +138,15 @@ public final class DomainEventRouter implements AutoCloseable {
       try {
         domain = hypervisor.findDomain(s.vmUuid());
       } catch (AgentException e) {
-        LOG.log(Level.WARNING, "cannot read domain {0} after {1}: {2}",
+        LOG.log(
+            Level.WARNING,
+            "cannot read domain {0} after {1}: {2}",
             new Object[] {s.vmUuid(), s.describe(), e.getMessage()});
       }
     }
-    LOG.log(Level.INFO, "lifecycle {0} of domain {1} ({2})",
+    LOG.log(
+        Level.INFO,
+        "lifecycle {0} of domain {1} ({2})",
         new Object[] {s.describe(), s.name(), s.vmUuid()});
     sink.publish(EventTopics.Stream.LIFECYCLE, s.vmUuid(), factory.lifecycle(s, domain));
     for (DomainEventListener l : listeners) {
@@ -137,13 +165,14 @@ public final class DomainEventRouter implements AutoCloseable {
 
   private void submit(Runnable task) {
     try {
-      worker.execute(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          LOG.log(Level.SEVERE, "handling a domain event failed", e);
-        }
-      });
+      worker.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              LOG.log(Level.SEVERE, "handling a domain event failed", e);
+            }
+          });
     } catch (RejectedExecutionException e) {
       LOG.fine("domain event after shutdown ignored");
     }

@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.UUID;
 import org.porthole.api.events.v1.DisconnectActionOutcome;
 import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.api.events.v1.GuestEvent;
 import org.porthole.api.events.v1.GuestEventKind;
-import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.api.events.v1.HostEvent;
 import org.porthole.api.events.v1.HostEventKind;
 import org.porthole.api.events.v1.LifecycleEvent;
@@ -27,6 +27,7 @@ import org.porthole.hostagent.relay.RelayedConsole;
 public final class EventFactory {
   /** The relay authenticates to QEMU with VNC Authentication, as libvirt would report it. */
   static final String RELAY_AUTH_SCHEME = "vnc";
+
   private final AgentIdentity identity;
   private final Clock clock;
 
@@ -53,8 +54,8 @@ public final class EventFactory {
         .setPhase(phase(s.phase()))
         .setOccurredAtEpochMs(s.at().toEpochMilli())
         .setAuthScheme(s.authScheme())
-        .setClientAddress(relay.map(RelayRegistry.Binding::clientAddress)
-            .orElse(s.remote().toString()))
+        .setClientAddress(
+            relay.map(RelayRegistry.Binding::clientAddress).orElse(s.remote().toString()))
         .build();
   }
 
@@ -74,15 +75,18 @@ public final class EventFactory {
 
   /** A lifecycle event; {@code domain} is the state read after the event, when it still exists. */
   public LifecycleEvent lifecycle(LifecycleSignal s, Optional<DomainView> domain) {
-    LifecycleEvent.Builder b = LifecycleEvent.newBuilder()
-        .setEventId(newId())
-        .setVmUuid(s.vmUuid())
-        .setHostId(identity.hostId())
-        .setName(s.name())
-        .setDetail(s.describe())
-        .setOccurredAtEpochMs(s.at().toEpochMilli())
-        .setState(domain.map(d -> DomainMapping.toProto(d.state()))
-            .orElse(DomainState.DOMAIN_STATE_SHUTOFF));
+    LifecycleEvent.Builder b =
+        LifecycleEvent.newBuilder()
+            .setEventId(newId())
+            .setVmUuid(s.vmUuid())
+            .setHostId(identity.hostId())
+            .setName(s.name())
+            .setDetail(s.describe())
+            .setOccurredAtEpochMs(s.at().toEpochMilli())
+            .setState(
+                domain
+                    .map(d -> DomainMapping.toProto(d.state()))
+                    .orElse(DomainState.DOMAIN_STATE_SHUTOFF));
     domain.ifPresent(d -> b.setDomain(DomainMapping.toProto(d)));
     return b.build();
   }
@@ -93,13 +97,14 @@ public final class EventFactory {
   }
 
   /** How a disconnect action went; {@code reason} is empty when confirmed. */
-  public GuestEvent disconnectAction(GuestSnapshot state, ConsolePolicy.Action action,
-      boolean confirmed, String reason) {
+  public GuestEvent disconnectAction(
+      GuestSnapshot state, ConsolePolicy.Action action, boolean confirmed, String reason) {
     return guest(GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION, state)
-        .setAction(DisconnectActionOutcome.newBuilder()
-            .setAction(GuestMapping.toProto(action))
-            .setConfirmed(confirmed)
-            .setReason(reason))
+        .setAction(
+            DisconnectActionOutcome.newBuilder()
+                .setAction(GuestMapping.toProto(action))
+                .setConfirmed(confirmed)
+                .setReason(reason))
         .build();
   }
 

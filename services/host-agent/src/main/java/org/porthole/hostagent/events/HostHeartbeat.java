@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
 import org.porthole.api.events.v1.EventTopics;
 
 /**
- * Announces the agent to the engine: a HEARTBEAT at start and every {@link #INTERVAL_SECONDS},
- * and a GOODBYE on orderly shutdown. The engine treats the host as gone after
- * {@code heartbeat_timeout_seconds} without one.
+ * Announces the agent to the engine: a HEARTBEAT at start and every {@link #INTERVAL_SECONDS}, and
+ * a GOODBYE on orderly shutdown. The engine treats the host as gone after {@code
+ * heartbeat_timeout_seconds} without one.
  */
 public final class HostHeartbeat implements AutoCloseable {
   public static final long INTERVAL_SECONDS = 5;
@@ -16,11 +16,13 @@ public final class HostHeartbeat implements AutoCloseable {
   private final EventSink sink;
   private final EventFactory factory;
   private final String hostId;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "host-heartbeat");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "host-heartbeat");
+            t.setDaemon(true);
+            return t;
+          });
 
   private HostHeartbeat(EventSink sink, EventFactory factory, String hostId) {
     this.sink = sink;
@@ -32,7 +34,9 @@ public final class HostHeartbeat implements AutoCloseable {
   public static HostHeartbeat start(EventSink sink, EventFactory factory, String hostId) {
     HostHeartbeat h = new HostHeartbeat(sink, factory, hostId);
     h.timer.scheduleAtFixedRate(
-        () -> sink.publish(EventTopics.Stream.HOSTS, hostId, factory.heartbeat()), 0, INTERVAL_SECONDS,
+        () -> sink.publish(EventTopics.Stream.HOSTS, hostId, factory.heartbeat()),
+        0,
+        INTERVAL_SECONDS,
         TimeUnit.SECONDS);
     return h;
   }

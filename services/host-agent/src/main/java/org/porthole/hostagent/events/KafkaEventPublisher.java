@@ -23,11 +23,11 @@ import org.porthole.kafka.KafkaClientSettings;
 /**
  * Publishes events to Kafka in order, one at a time, retrying while the broker is away.
  *
- * <p>Threading: {@link #publish} only enqueues (bounded; when full the event is dropped with
- * a warning), so libvirt's event thread and the consoles never wait for Kafka. One thread,
+ * <p>Threading: {@link #publish} only enqueues (bounded; when full the event is dropped with a
+ * warning), so libvirt's event thread and the consoles never wait for Kafka. One thread,
  * "kafka-publisher", sends each record and waits for its acknowledgement ({@code acks=all},
- * idempotent), retrying the same record after a pause until it is stored, so a broker that
- * is down delays events but does not reorder or (while the queue holds) lose them.
+ * idempotent), retrying the same record after a pause until it is stored, so a broker that is down
+ * delays events but does not reorder or (while the queue holds) lose them.
  */
 public final class KafkaEventPublisher implements EventSink, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KafkaEventPublisher.class.getName());
@@ -49,8 +49,10 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
     this(producer, hostId, capacity, RETRY_PAUSE);
   }
 
-  KafkaEventPublisher(Producer<byte[], byte[]> producer, String hostId, int capacity, Duration retryPause) {
-    EventTopics.hostTopics(hostId); // fails now, not per event, for a host id no topic name can hold
+  KafkaEventPublisher(
+      Producer<byte[], byte[]> producer, String hostId, int capacity, Duration retryPause) {
+    EventTopics.hostTopics(
+        hostId); // fails now, not per event, for a host id no topic name can hold
     this.producer = producer;
     this.hostId = hostId;
     this.retryPauseMs = retryPause.toMillis();
@@ -61,8 +63,8 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
   }
 
   /**
-   * A producer with the settings of docs/contracts.md: authenticated as the host agent's own
-   * Kafka user, acks=all, idempotence, bytes.
+   * A producer with the settings of docs/contracts.md: authenticated as the host agent's own Kafka
+   * user, acks=all, idempotence, bytes.
    */
   public static Producer<byte[], byte[]> producer(KafkaClientSettings kafka, String clientId) {
     Map<String, Object> p = kafka.clientProperties(clientId);
@@ -75,8 +77,11 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
 
   @Override
   public void publish(EventTopics.Stream stream, String key, MessageLite value) {
-    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(EventTopics.hostTopic(hostId, stream),
-        key.getBytes(StandardCharsets.UTF_8), value.toByteArray());
+    ProducerRecord<byte[], byte[]> r =
+        new ProducerRecord<>(
+            EventTopics.hostTopic(hostId, stream),
+            key.getBytes(StandardCharsets.UTF_8),
+            value.toByteArray());
     if (closing || !queue.offer(r)) {
       long n = dropped.incrementAndGet();
       if (n == 1 || n % DROP_LOG_EVERY == 0) {
@@ -120,7 +125,9 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
       } catch (ExecutionException | KafkaException e) {
         if (!warned) {
           Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-          LOG.log(Level.WARNING, "cannot publish to {0} ({1}); retrying until Kafka is back",
+          LOG.log(
+              Level.WARNING,
+              "cannot publish to {0} ({1}); retrying until Kafka is back",
               new Object[] {r.topic(), cause});
           warned = true;
         }

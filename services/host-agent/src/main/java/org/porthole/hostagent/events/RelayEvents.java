@@ -36,6 +36,7 @@ public final class RelayEvents implements RelayListener {
   }
 
   private void publish(GraphicsPhase phase, RelayedConsole console) {
-    sink.publish(EventTopics.Stream.GRAPHICS, console.vmUuid(), factory.relayGraphics(phase, console));
+    sink.publish(
+        EventTopics.Stream.GRAPHICS, console.vmUuid(), factory.relayGraphics(phase, console));
   }
 }

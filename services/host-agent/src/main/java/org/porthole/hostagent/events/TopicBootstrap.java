@@ -17,13 +17,14 @@ import org.porthole.kafka.KafkaClientSettings;
 
 /**
  * Creates this host's topics ({@link EventTopics#hostTopics}) when they are missing; the host
- * agent's Kafka user may create those and no others. Runs in the background and retries
- * until Kafka answers, so an agent that starts before its broker still serves consoles.
+ * agent's Kafka user may create those and no others. Runs in the background and retries until Kafka
+ * answers, so an agent that starts before its broker still serves consoles.
  */
 public final class TopicBootstrap implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TopicBootstrap.class.getName());
   private static final long RETRY_MS = 5000;
   private static final long CALL_TIMEOUT_S = 15;
+
   /** One broker on one machine; a cluster's operator creates the topics with its own factor. */
   private static final short REPLICATION = 1;
 
@@ -56,8 +57,8 @@ public final class TopicBootstrap implements AutoCloseable {
         return;
       } catch (ExecutionException | TimeoutException | RuntimeException e) {
         if (!warned) {
-          LOG.log(Level.WARNING, "cannot create Kafka topics yet ({0}); retrying",
-              String.valueOf(e));
+          LOG.log(
+              Level.WARNING, "cannot create Kafka topics yet ({0}); retrying", String.valueOf(e));
           warned = true;
         }
       } catch (InterruptedException e) {
@@ -75,15 +76,18 @@ public final class TopicBootstrap implements AutoCloseable {
   static void ensure(Admin admin, List<String> topics)
       throws ExecutionException, InterruptedException, TimeoutException {
     Set<String> existing = admin.listTopics().names().get(CALL_TIMEOUT_S, TimeUnit.SECONDS);
-    List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
-        .map(t -> new NewTopic(t, EventTopics.PARTITIONS, REPLICATION)).toList();
+    List<NewTopic> missing =
+        topics.stream()
+            .filter(t -> !existing.contains(t))
+            .map(t -> new NewTopic(t, EventTopics.PARTITIONS, REPLICATION))
+            .toList();
     if (missing.isEmpty()) {
       return;
     }
     try {
       admin.createTopics(missing).all().get(CALL_TIMEOUT_S, TimeUnit.SECONDS);
-      LOG.log(Level.INFO, "created Kafka topics {0}",
-          missing.stream().map(NewTopic::name).toList());
+      LOG.log(
+          Level.INFO, "created Kafka topics {0}", missing.stream().map(NewTopic::name).toList());
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e;

@@ -12,10 +12,8 @@ public final class DomainMapping {
   private DomainMapping() {}
 
   public static Domain toProto(DomainView d) {
-    Domain.Builder b = Domain.newBuilder()
-        .setUuid(d.uuid())
-        .setName(d.name())
-        .setState(toProto(d.state()));
+    Domain.Builder b =
+        Domain.newBuilder().setUuid(d.uuid()).setName(d.name()).setState(toProto(d.state()));
     d.graphics().ifPresent(g -> b.setGraphics(toProto(g)));
     return b.build();
   }

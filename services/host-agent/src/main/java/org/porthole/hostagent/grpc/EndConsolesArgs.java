@@ -8,12 +8,12 @@ import org.porthole.hostagent.libvirt.DomainUuid;
 import org.porthole.status.PortholeStatus;
 
 /**
- * An EndConsoles request, checked at the edge (docs/contracts.md): a VM UUID, 1 to 256 session
- * ids of 1 to 64 printable characters, a status name from the status table, and a reason of
- * at most 256 characters that is shown to the user (control characters replaced).
+ * An EndConsoles request, checked at the edge (docs/contracts.md): a VM UUID, 1 to 256 session ids
+ * of 1 to 64 printable characters, a status name from the status table, and a reason of at most 256
+ * characters that is shown to the user (control characters replaced).
  */
-record EndConsolesArgs(String vmUuid, Set<String> sessionIds, PortholeStatus status,
-    String reason) {
+record EndConsolesArgs(
+    String vmUuid, Set<String> sessionIds, PortholeStatus status, String reason) {
   static final int MAX_SESSIONS = 256;
   static final int MAX_SESSION_ID_CHARS = 64;
   static final int MAX_REASON_CHARS = 256;
@@ -37,8 +37,8 @@ record EndConsolesArgs(String vmUuid, Set<String> sessionIds, PortholeStatus sta
     if (r.getReason().length() > MAX_REASON_CHARS) {
       throw bad("reason exceeds " + MAX_REASON_CHARS + " characters");
     }
-    String reason = r.getReason().isBlank() ? DEFAULT_REASON
-        : r.getReason().replaceAll("\\p{Cntrl}", "?");
+    String reason =
+        r.getReason().isBlank() ? DEFAULT_REASON : r.getReason().replaceAll("\\p{Cntrl}", "?");
     return new EndConsolesArgs(vm, Set.copyOf(ids), status(r.getStatus()), reason);
   }
 

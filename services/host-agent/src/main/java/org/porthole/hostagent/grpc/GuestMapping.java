@@ -25,8 +25,12 @@ public final class GuestMapping {
         .setAgentVersion(s.agentVersion())
         .setProtocolVersion(s.protocolVersion())
         .setLastHeartbeatEpochMs(s.lastMessageAt().map(i -> i.toEpochMilli()).orElse(0L))
-        .setOs(GuestOs.newBuilder().setName(f.osName()).setVersion(f.osVersion())
-            .setKernel(f.kernel()).setArch(f.arch()))
+        .setOs(
+            GuestOs.newBuilder()
+                .setName(f.osName())
+                .setVersion(f.osVersion())
+                .setKernel(f.kernel())
+                .setArch(f.arch()))
         .setHostname(f.hostname())
         .addAllIps(f.ips())
         .addAllUsers(f.users())
@@ -79,8 +83,7 @@ public final class GuestMapping {
     };
   }
 
-  public static ConsolePolicy toProto(String vmUuid,
-      org.porthole.hostagent.guest.ConsolePolicy p) {
+  public static ConsolePolicy toProto(String vmUuid, org.porthole.hostagent.guest.ConsolePolicy p) {
     return ConsolePolicy.newBuilder()
         .setVmUuid(vmUuid)
         .setDisconnectAction(toProto(p.action()))

@@ -21,9 +21,9 @@ import org.porthole.api.hostagent.v1.GuestCommandRequest;
 import org.porthole.api.hostagent.v1.GuestCommandResponse;
 import org.porthole.api.hostagent.v1.GuestState;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
-import org.porthole.api.hostagent.v1.ListDomainsRequest;
 import org.porthole.api.hostagent.v1.ListConsolesRequest;
 import org.porthole.api.hostagent.v1.ListConsolesResponse;
+import org.porthole.api.hostagent.v1.ListDomainsRequest;
 import org.porthole.api.hostagent.v1.ListDomainsResponse;
 import org.porthole.api.hostagent.v1.LiveConsole;
 import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
@@ -46,11 +46,12 @@ import org.porthole.status.PortholeStatus;
 
 /**
  * The porthole.hostagent.v1.HostAgent gRPC service: thin adapters from wire messages to the
- * inventory, the tickets and the console relays. Every failure becomes a gRPC status from
- * the status table; nothing a caller sends can end the server.
+ * inventory, the tickets and the console relays. Every failure becomes a gRPC status from the
+ * status table; nothing a caller sends can end the server.
  */
 public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   private static final Logger LOG = Logger.getLogger(HostAgentService.class.getName());
+
   /** EndConsoles waits at most this long for the guest to confirm a disconnect action. */
   static final long APPLY_TIMEOUT_MS = 5_000;
 
@@ -67,8 +68,13 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   }
 
   /** {@code actions} null: no disconnect actions here (EndConsoles then applies none). */
-  public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, ConsoleRelays relays,
-      Guests guests, ConsolePolicies policies, DisconnectActions actions) {
+  public HostAgentService(
+      AgentIdentity identity,
+      Hypervisor hypervisor,
+      ConsoleRelays relays,
+      Guests guests,
+      ConsolePolicies policies,
+      DisconnectActions actions) {
     this.guests = guests;
     this.policies = policies;
     this.actions = actions;
@@ -79,26 +85,31 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
 
   @Override
   public void getInfo(GetInfoRequest request, StreamObserver<AgentInfo> responses) {
-    respond(responses, () -> AgentInfo.newBuilder()
-        .setHostId(identity.hostId())
-        .setHostname(identity.hostname())
-        .setAgentVersion(identity.agentVersion())
-        .addAllApiVersions(AgentIdentity.API_VERSIONS)
-        .setHypervisorUri(hypervisor.uri())
-        .setLibvirtVersion(hypervisor.libvirtVersion())
-        .build());
+    respond(
+        responses,
+        () ->
+            AgentInfo.newBuilder()
+                .setHostId(identity.hostId())
+                .setHostname(identity.hostname())
+                .setAgentVersion(identity.agentVersion())
+                .addAllApiVersions(AgentIdentity.API_VERSIONS)
+                .setHypervisorUri(hypervisor.uri())
+                .setLibvirtVersion(hypervisor.libvirtVersion())
+                .build());
   }
 
   @Override
   public void listDomains(
       ListDomainsRequest request, StreamObserver<ListDomainsResponse> responses) {
-    respond(responses, () -> {
-      ListDomainsResponse.Builder b = ListDomainsResponse.newBuilder();
-      for (DomainView d : hypervisor.listDomains()) {
-        b.addDomains(DomainMapping.toProto(d));
-      }
-      return b.build();
-    });
+    respond(
+        responses,
+        () -> {
+          ListDomainsResponse.Builder b = ListDomainsResponse.newBuilder();
+          for (DomainView d : hypervisor.listDomains()) {
+            b.addDomains(DomainMapping.toProto(d));
+          }
+          return b.build();
+        });
   }
 
   @Override
@@ -108,59 +119,81 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
 
   /** Checks that a console of the session can open on the domain now; sets no password. */
   @Override
-  public void prepareConsole(PrepareConsoleRequest request,
-      StreamObserver<PrepareConsoleResponse> responses) {
-    respond(responses, () -> {
-      PrepareConsoleArgs args = PrepareConsoleArgs.from(request);
-      DomainView vm = hypervisor.findDomain(args.vmUuid()).orElseThrow(() ->
-          new AgentException(PortholeStatus.NOT_FOUND, "no domain " + args.vmUuid()));
-      args.check(vm);
-      Instant until = Clock.systemUTC().instant().plusSeconds(args.validSeconds());
-      LOG.log(Level.INFO, "console of session {0} on domain {1} prepared ({2})", new Object[] {
-          args.sessionId(), args.vmUuid(), args.viewOnly() ? "view" : "interactive"});
-      return PrepareConsoleResponse.newBuilder().setValidUntilEpochMs(until.toEpochMilli())
-          .build();
-    });
+  public void prepareConsole(
+      PrepareConsoleRequest request, StreamObserver<PrepareConsoleResponse> responses) {
+    respond(
+        responses,
+        () -> {
+          PrepareConsoleArgs args = PrepareConsoleArgs.from(request);
+          DomainView vm =
+              hypervisor
+                  .findDomain(args.vmUuid())
+                  .orElseThrow(
+                      () ->
+                          new AgentException(
+                              PortholeStatus.NOT_FOUND, "no domain " + args.vmUuid()));
+          args.check(vm);
+          Instant until = Clock.systemUTC().instant().plusSeconds(args.validSeconds());
+          LOG.log(
+              Level.INFO,
+              "console of session {0} on domain {1} prepared ({2})",
+              new Object[] {
+                args.sessionId(), args.vmUuid(), args.viewOnly() ? "view" : "interactive"
+              });
+          return PrepareConsoleResponse.newBuilder()
+              .setValidUntilEpochMs(until.toEpochMilli())
+              .build();
+        });
   }
 
   /** The consoles relayed now (QEMU accepted them and they have not ended). */
   @Override
-  public void listConsoles(ListConsolesRequest request,
-      StreamObserver<ListConsolesResponse> responses) {
-    respond(responses, () -> {
-      String vm = request.getVmUuid().isEmpty() ? "" : DomainUuid.require(request.getVmUuid());
-      ListConsolesResponse.Builder b = ListConsolesResponse.newBuilder()
-          .setAgentStartedEpochMs(identity.startedAt().toEpochMilli());
-      for (RelayedConsole c : relays.live(vm)) {
-        b.addConsoles(LiveConsole.newBuilder().setSessionId(c.sessionId()).setVmUuid(c.vmUuid())
-            .setUser(c.user()).setMode(c.viewOnly() ? PrepareConsoleArgs.VIEW
-                : PrepareConsoleArgs.INTERACTIVE)
-            .setOpenedAtEpochMs(c.authenticatedAt().toEpochMilli())
-            .setClientAddress(c.clientAddress()));
-      }
-      return b.build();
-    });
+  public void listConsoles(
+      ListConsolesRequest request, StreamObserver<ListConsolesResponse> responses) {
+    respond(
+        responses,
+        () -> {
+          String vm = request.getVmUuid().isEmpty() ? "" : DomainUuid.require(request.getVmUuid());
+          ListConsolesResponse.Builder b =
+              ListConsolesResponse.newBuilder()
+                  .setAgentStartedEpochMs(identity.startedAt().toEpochMilli());
+          for (RelayedConsole c : relays.live(vm)) {
+            b.addConsoles(
+                LiveConsole.newBuilder()
+                    .setSessionId(c.sessionId())
+                    .setVmUuid(c.vmUuid())
+                    .setUser(c.user())
+                    .setMode(
+                        c.viewOnly() ? PrepareConsoleArgs.VIEW : PrepareConsoleArgs.INTERACTIVE)
+                    .setOpenedAtEpochMs(c.authenticatedAt().toEpochMilli())
+                    .setClientAddress(c.clientAddress()));
+          }
+          return b.build();
+        });
   }
 
   /**
-   * Ends consoles the engine no longer allows: the relays end and their tokens stay refused (see {@link ConsoleRelays#endSessions}). With
-   * {@code apply_disconnect_action}, when an interactive console QEMU had accepted was ended or
-   * the VM's grace is still pending (the holder's console dropped before), the VM's disconnect
-   * action runs at once and the answer waits for the guest's reply (at
-   * most {@value #APPLY_TIMEOUT_MS} ms), so a takeover's new holder never sees the old desktop.
+   * Ends consoles the engine no longer allows: the relays end and their tokens stay refused (see
+   * {@link ConsoleRelays#endSessions}). With {@code apply_disconnect_action}, when an interactive
+   * console QEMU had accepted was ended or the VM's grace is still pending (the holder's console
+   * dropped before), the VM's disconnect action runs at once and the answer waits for the guest's
+   * reply (at most {@value #APPLY_TIMEOUT_MS} ms), so a takeover's new holder never sees the old
+   * desktop.
    */
   @Override
-  public void endConsoles(EndConsolesRequest request,
-      StreamObserver<EndConsolesResponse> responses) {
+  public void endConsoles(
+      EndConsolesRequest request, StreamObserver<EndConsolesResponse> responses) {
     EndConsolesArgs args;
     EndConsolesResponse.Builder answer;
     boolean interactiveEnded;
     try {
       args = EndConsolesArgs.from(request);
-      List<RelayedConsole> ended = relays.endSessions(args.vmUuid(), args.sessionIds(),
-          args.status(), args.reason());
+      List<RelayedConsole> ended =
+          relays.endSessions(args.vmUuid(), args.sessionIds(), args.status(), args.reason());
       interactiveEnded = ended.stream().anyMatch(c -> !c.viewOnly() && c.authenticated());
-      LOG.log(Level.INFO, "ended {0} consoles of sessions {1} on domain {2} ({3})",
+      LOG.log(
+          Level.INFO,
+          "ended {0} consoles of sessions {1} on domain {2} ({3})",
           new Object[] {ended.size(), args.sessionIds(), args.vmUuid(), args.status()});
       answer = EndConsolesResponse.newBuilder().setEndedRelays(ended.size());
     } catch (AgentException e) {
@@ -171,32 +204,39 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
       reply(responses, answer.build());
       return;
     }
-    applied(args.vmUuid(), interactiveEnded).whenComplete((outcome, error) -> {
-      if (error != null) {
-        answer.setDisconnectActionDetail("the disconnect action failed");
-      } else {
-        if (outcome.action() != null) {
-          answer.setDisconnectAction(GuestMapping.toProto(outcome.action()));
-        }
-        answer.setDisconnectActionConfirmed(outcome.confirmed())
-            .setDisconnectActionDetail(outcome.reason());
-      }
-      reply(responses, answer.build());
-    });
+    applied(args.vmUuid(), interactiveEnded)
+        .whenComplete(
+            (outcome, error) -> {
+              if (error != null) {
+                answer.setDisconnectActionDetail("the disconnect action failed");
+              } else {
+                if (outcome.action() != null) {
+                  answer.setDisconnectAction(GuestMapping.toProto(outcome.action()));
+                }
+                answer
+                    .setDisconnectActionConfirmed(outcome.confirmed())
+                    .setDisconnectActionDetail(outcome.reason());
+              }
+              reply(responses, answer.build());
+            });
   }
 
-  private CompletableFuture<DisconnectActions.Outcome> applied(String vm,
-      boolean interactiveEnded) {
+  private CompletableFuture<DisconnectActions.Outcome> applied(
+      String vm, boolean interactiveEnded) {
     if (actions == null) {
-      return CompletableFuture.completedFuture(new DisconnectActions.Outcome(null, false,
-          "this host agent runs no disconnect actions"));
+      return CompletableFuture.completedFuture(
+          new DisconnectActions.Outcome(null, false, "this host agent runs no disconnect actions"));
     }
     if (!interactiveEnded && !actions.waiting(vm)) {
-      return CompletableFuture.completedFuture(new DisconnectActions.Outcome(null, false,
-          "no interactive console was ended; nothing applied"));
+      return CompletableFuture.completedFuture(
+          new DisconnectActions.Outcome(
+              null, false, "no interactive console was ended; nothing applied"));
     }
-    DisconnectActions.Outcome late = new DisconnectActions.Outcome(policies.get(vm).action(),
-        false, DisconnectActions.UNRESPONSIVE + ": no reply within " + APPLY_TIMEOUT_MS + " ms");
+    DisconnectActions.Outcome late =
+        new DisconnectActions.Outcome(
+            policies.get(vm).action(),
+            false,
+            DisconnectActions.UNRESPONSIVE + ": no reply within " + APPLY_TIMEOUT_MS + " ms");
     return actions.applyNow(vm).completeOnTimeout(late, APPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
@@ -207,24 +247,26 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
 
   @Override
   public void getGuestState(GetGuestStateRequest request, StreamObserver<GuestState> responses) {
-    respond(responses, () -> GuestMapping.toProto(
-        guests.state(DomainUuid.require(request.getVmUuid()))));
+    respond(
+        responses,
+        () -> GuestMapping.toProto(guests.state(DomainUuid.require(request.getVmUuid()))));
   }
 
   /**
-   * Answers when the guest replies (or the command fails); no call thread waits meanwhile.
-   * The guest's error text is not passed on (guest input): only its code.
+   * Answers when the guest replies (or the command fails); no call thread waits meanwhile. The
+   * guest's error text is not passed on (guest input): only its code.
    */
   @Override
-  public void guestCommand(GuestCommandRequest request,
-      StreamObserver<GuestCommandResponse> responses) {
+  public void guestCommand(
+      GuestCommandRequest request, StreamObserver<GuestCommandResponse> responses) {
     String vm;
     GuestCommand command;
     try {
       vm = DomainUuid.require(request.getVmUuid());
       GuestCommand.Kind kind = GuestMapping.fromProto(request.getCommand());
       if (kind == null) {
-        throw new AgentException(PortholeStatus.BAD_REQUEST,
+        throw new AgentException(
+            PortholeStatus.BAD_REQUEST,
             "command must be lock-screen, log-off, shutdown, reboot or refresh");
       }
       command = GuestCommand.of(kind, request.getDelaySeconds(), request.getMessage());
@@ -233,43 +275,62 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
       return;
     }
     LOG.log(Level.INFO, "guest command {0} for domain {1}", new Object[] {command.kind(), vm});
-    guests.command(vm, command).whenComplete((reply, error) -> {
-      if (error != null) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-            ? error.getCause() : error;
-        responses.onError(cause instanceof AgentException a ? GrpcErrors.of(a)
-            : GrpcErrors.of(PortholeStatus.INTERNAL, "internal error"));
-        return;
-      }
-      responses.onNext(commandResponse(reply));
-      responses.onCompleted();
-    });
+    guests
+        .command(vm, command)
+        .whenComplete(
+            (reply, error) -> {
+              if (error != null) {
+                Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+                responses.onError(
+                    cause instanceof AgentException a
+                        ? GrpcErrors.of(a)
+                        : GrpcErrors.of(PortholeStatus.INTERNAL, "internal error"));
+                return;
+              }
+              responses.onNext(commandResponse(reply));
+              responses.onCompleted();
+            });
   }
 
   @Override
-  public void setConsolePolicy(SetConsolePolicyRequest request,
-      StreamObserver<ConsolePolicy> responses) {
-    respond(responses, () -> {
-      String vm = DomainUuid.require(request.getVmUuid());
-      org.porthole.hostagent.guest.ConsolePolicy p = org.porthole.hostagent.guest.ConsolePolicy.of(
-          GuestMapping.fromProto(request.getDisconnectAction()), request.getGraceMs(),
-          request.getReconnectWindowS());
-      policies.set(vm, p);
-      LOG.log(Level.INFO, "console policy of domain {0}: {1} after {2} ms, reconnect window {3} s",
-          new Object[] {vm, p.action(), p.graceMs(), p.reconnectWindowSeconds()});
-      return GuestMapping.toProto(vm, p);
-    });
+  public void setConsolePolicy(
+      SetConsolePolicyRequest request, StreamObserver<ConsolePolicy> responses) {
+    respond(
+        responses,
+        () -> {
+          String vm = DomainUuid.require(request.getVmUuid());
+          org.porthole.hostagent.guest.ConsolePolicy p =
+              org.porthole.hostagent.guest.ConsolePolicy.of(
+                  GuestMapping.fromProto(request.getDisconnectAction()),
+                  request.getGraceMs(),
+                  request.getReconnectWindowS());
+          policies.set(vm, p);
+          LOG.log(
+              Level.INFO,
+              "console policy of domain {0}: {1} after {2} ms, reconnect window {3} s",
+              new Object[] {vm, p.action(), p.graceMs(), p.reconnectWindowSeconds()});
+          return GuestMapping.toProto(vm, p);
+        });
   }
 
   private static GuestCommandResponse commandResponse(GuestReply reply) {
-    GuestCommandResponse.Builder b = GuestCommandResponse.newBuilder()
-        .setSession(GuestMapping.toProto(reply.session() == GuestSnapshot.Session.UNKNOWN
-            ? reply.state().session() : reply.session()))
-        .setState(GuestMapping.toProto(reply.state()));
+    GuestCommandResponse.Builder b =
+        GuestCommandResponse.newBuilder()
+            .setSession(
+                GuestMapping.toProto(
+                    reply.session() == GuestSnapshot.Session.UNKNOWN
+                        ? reply.state().session()
+                        : reply.session()))
+            .setState(GuestMapping.toProto(reply.state()));
     if (reply.result().get("delay") instanceof BigDecimal d) {
       // guest input: clamped to the protocol's range
-      b.setDelaySeconds(d.max(BigDecimal.ZERO)
-          .min(BigDecimal.valueOf(GuestCommand.MAX_DELAY_SECONDS)).intValue());
+      b.setDelaySeconds(
+          d.max(BigDecimal.ZERO)
+              .min(BigDecimal.valueOf(GuestCommand.MAX_DELAY_SECONDS))
+              .intValue());
     }
     return b.build();
   }

@@ -16,6 +16,7 @@ import org.porthole.pki.TlsFiles;
 public final class ServerTls {
   /** The only protocol versions the agent speaks. */
   public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
   static final String JDK_REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 
   private ServerTls() {}
@@ -31,8 +32,16 @@ public final class ServerTls {
           .protocols(PROTOCOLS)
           .build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot load the agent's TLS files " + files.certChain() + ", "
-          + files.privateKey() + ", " + files.caCert() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot load the agent's TLS files "
+              + files.certChain()
+              + ", "
+              + files.privateKey()
+              + ", "
+              + files.caCert()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 }

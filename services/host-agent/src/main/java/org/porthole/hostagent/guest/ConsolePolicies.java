@@ -5,9 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The last console policy set per VM, in memory only: the engine owns policies and sets them
- * again (after an agent restart a VM has {@link ConsolePolicy#DEFAULT} until it does).
- * Thread-safe.
+ * The last console policy set per VM, in memory only: the engine owns policies and sets them again
+ * (after an agent restart a VM has {@link ConsolePolicy#DEFAULT} until it does). Thread-safe.
  */
 public final class ConsolePolicies {
   private final Map<String, ConsolePolicy> byVm = new ConcurrentHashMap<>();

@@ -6,18 +6,21 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * What happens when a VM's console disconnects (issue 4): the action the guest agent carries
- * out after {@code graceMs} unless a viewer reconnects meanwhile, and how long the last ticket
- * works again for a reconnect. The engine owns the policy; the agent keeps the last one set.
+ * What happens when a VM's console disconnects (issue 4): the action the guest agent carries out
+ * after {@code graceMs} unless a viewer reconnects meanwhile, and how long the last ticket works
+ * again for a reconnect. The engine owns the policy; the agent keeps the last one set.
  *
  * @param action what the guest does; {@link Action#NONE} does nothing
  * @param graceMs wait after the disconnect, 0..{@value #MAX_GRACE_MS}
- * @param reconnectWindowSeconds how long the last ticket is re-armed, 0 (off)..{@value #MAX_WINDOW_SECONDS}
+ * @param reconnectWindowSeconds how long the last ticket is re-armed, 0 (off)..{@value
+ *     #MAX_WINDOW_SECONDS}
  */
 public record ConsolePolicy(Action action, int graceMs, int reconnectWindowSeconds) {
   public static final int MAX_GRACE_MS = 60_000;
+
   /** A re-armed ticket lives no longer than any ticket may (TicketRules). */
   public static final int MAX_WINDOW_SECONDS = 600;
+
   /** lock-screen after 2 s (as vdsm), tickets revived for 120 s. */
   public static final ConsolePolicy DEFAULT = new ConsolePolicy(Action.LOCK_SCREEN, 2000, 120);
 
@@ -55,8 +58,8 @@ public record ConsolePolicy(Action action, int graceMs, int reconnectWindowSecon
       throw new AgentException(PortholeStatus.BAD_REQUEST, "grace_ms must be 0.." + MAX_GRACE_MS);
     }
     if (reconnectWindowSeconds < 0 || reconnectWindowSeconds > MAX_WINDOW_SECONDS) {
-      throw new AgentException(PortholeStatus.BAD_REQUEST,
-          "reconnect_window_s must be 0.." + MAX_WINDOW_SECONDS);
+      throw new AgentException(
+          PortholeStatus.BAD_REQUEST, "reconnect_window_s must be 0.." + MAX_WINDOW_SECONDS);
     }
     return new ConsolePolicy(action, graceMs, reconnectWindowSeconds);
   }

@@ -19,33 +19,38 @@ import org.porthole.hostagent.relay.RelayedConsole;
  * Only the end of an <em>interactive</em> console that QEMU had accepted, leaving no other
  * interactive console on the VM, starts the VM's grace; only a new interactive console of that VM
  * and of the same user being accepted by QEMU cancels it. Another user's interactive console
- * accepted within the grace makes the action run at once (its command is sent before that
- * console is greeted): nobody else ever sees the ended console's desktop. A view console never locks nor unlocks anything, and a
- * stray connection to QEMU is not a console at all. When the grace ends, the action goes
- * through the guest channel and its outcome is reported. {@link #applyNow} acts at once (a
- * takeover: the new holder must never see the old holder's desktop).
+ * accepted within the grace makes the action run at once (its command is sent before that console
+ * is greeted): nobody else ever sees the ended console's desktop. A view console never locks nor
+ * unlocks anything, and a stray connection to QEMU is not a console at all. When the grace ends,
+ * the action goes through the guest channel and its outcome is reported. {@link #applyNow} acts at
+ * once (a takeover: the new holder must never see the old holder's desktop).
  *
  * <p>An outcome is <em>confirmed</em> only when the guest replied ok and, for lock-screen, its
- * state then says locked. A guest that is unresponsive when the grace ends is not asked at
- * all: the outcome is not confirmed with reason {@value #UNRESPONSIVE}, and nothing ever
- * claims such a VM locked.
+ * state then says locked. A guest that is unresponsive when the grace ends is not asked at all: the
+ * outcome is not confirmed with reason {@value #UNRESPONSIVE}, and nothing ever claims such a VM
+ * locked.
  *
  * <p>Threading: relay callbacks arrive on relay threads and only count or schedule; the grace
  * timers run on one daemon thread ("disconnect-actions"), which only sends the command
  * (non-blocking); the outcome is reported from the guest loop when the reply (or its timeout)
- * comes. A VM's count change and its grace's start or cancel happen together under this
- * object's lock, and a grace acts only when no interactive console of its VM is live, so a
- * typist's screen is never locked by a grace that raced with the typist's console. Both maps
- * are keyed by the lower-cased VM UUID.
+ * comes. A VM's count change and its grace's start or cancel happen together under this object's
+ * lock, and a grace acts only when no interactive console of its VM is live, so a typist's screen
+ * is never locked by a grace that raced with the typist's console. Both maps are keyed by the
+ * lower-cased VM UUID.
  */
 public final class DisconnectActions implements RelayListener, AutoCloseable {
   /** The reason of an outcome whose guest did not answer in time or at all. */
   public static final String UNRESPONSIVE = "guest agent unresponsive";
+
   private static final Logger LOG = Logger.getLogger(DisconnectActions.class.getName());
 
   /** Where outcomes go (Kafka in production); called on any thread, must not block. */
   public interface Outcomes {
-    void outcome(String vmUuid, ConsolePolicy.Action action, boolean confirmed, String reason,
+    void outcome(
+        String vmUuid,
+        ConsolePolicy.Action action,
+        boolean confirmed,
+        String reason,
         GuestSnapshot state);
   }
 
@@ -56,21 +61,28 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
   private final ConsolePolicies policies;
   private final Outcomes outcomes;
   private final Map<String, Grace> waiting = new ConcurrentHashMap<>();
+
   /** Interactive consoles QEMU accepted that still relay, per VM. */
   private final Map<String, Integer> interactive = new ConcurrentHashMap<>();
+
   private final ScheduledExecutorService timer;
 
   public DisconnectActions(Guests guests, ConsolePolicies policies, Outcomes outcomes) {
-    this(guests, policies, outcomes, Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "disconnect-actions");
-      t.setDaemon(true);
-      return t;
-    }));
+    this(
+        guests,
+        policies,
+        outcomes,
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "disconnect-actions");
+              t.setDaemon(true);
+              return t;
+            }));
   }
 
   /** With the timer the graces run on (tests pass theirs to know when a grace has run). */
-  DisconnectActions(Guests guests, ConsolePolicies policies, Outcomes outcomes,
-      ScheduledExecutorService timer) {
+  DisconnectActions(
+      Guests guests, ConsolePolicies policies, Outcomes outcomes, ScheduledExecutorService timer) {
     this.guests = guests;
     this.policies = policies;
     this.outcomes = outcomes;
@@ -91,13 +103,17 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
       }
       g.cancel();
       if (g.user != null && g.user.equals(console.user())) {
-        LOG.log(Level.INFO, "console of domain {0} reconnected within the grace; no disconnect action",
+        LOG.log(
+            Level.INFO,
+            "console of domain {0} reconnected within the grace; no disconnect action",
             console.vmUuid());
         return;
       }
       other = g;
     }
-    LOG.log(Level.INFO, "another user''s console of domain {0} within the grace; acting now",
+    LOG.log(
+        Level.INFO,
+        "another user''s console of domain {0} within the grace; acting now",
         console.vmUuid());
     act(other.vmUuid, other.action);
   }
@@ -108,8 +124,8 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
       return;
     }
     synchronized (this) {
-      Integer left = interactive.computeIfPresent(key(console.vmUuid()),
-          (vm, n) -> n > 1 ? n - 1 : null);
+      Integer left =
+          interactive.computeIfPresent(key(console.vmUuid()), (vm, n) -> n > 1 ? n - 1 : null);
       if (left == null) {
         disconnected(console.vmUuid(), console.user());
       }
@@ -117,8 +133,8 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
   }
 
   /**
-   * Starts the VM's grace for a console of no known user: its action follows unless
-   * {@link #applyNow} comes first (any interactive console accepted meanwhile runs it at once).
+   * Starts the VM's grace for a console of no known user: its action follows unless {@link
+   * #applyNow} comes first (any interactive console accepted meanwhile runs it at once).
    */
   public void disconnected(String vmUuid) {
     disconnected(vmUuid, null);
@@ -172,28 +188,51 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
   private CompletableFuture<Outcome> act(String vmUuid, ConsolePolicy.Action action) {
     GuestSnapshot state = guests.state(vmUuid);
     if (!state.responsive()) {
-      return CompletableFuture.completedFuture(
-          report(vmUuid, action, false, UNRESPONSIVE, state));
+      return CompletableFuture.completedFuture(report(vmUuid, action, false, UNRESPONSIVE, state));
     }
     GuestCommand.Kind kind = action.command().orElseThrow();
-    return guests.command(vmUuid, GuestCommand.of(kind)).handle((reply, error) -> {
-      if (error != null) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-            ? error.getCause() : error;
-        return report(vmUuid, action, false, UNRESPONSIVE + ": " + cause.getMessage(),
-            guests.state(vmUuid));
-      }
-      boolean confirmed = action != ConsolePolicy.Action.LOCK_SCREEN || reply.state().locked();
-      return report(vmUuid, action, confirmed,
-          confirmed ? "" : "guest replied but does not report its session locked", reply.state());
-    });
+    return guests
+        .command(vmUuid, GuestCommand.of(kind))
+        .handle(
+            (reply, error) -> {
+              if (error != null) {
+                Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+                return report(
+                    vmUuid,
+                    action,
+                    false,
+                    UNRESPONSIVE + ": " + cause.getMessage(),
+                    guests.state(vmUuid));
+              }
+              boolean confirmed =
+                  action != ConsolePolicy.Action.LOCK_SCREEN || reply.state().locked();
+              return report(
+                  vmUuid,
+                  action,
+                  confirmed,
+                  confirmed ? "" : "guest replied but does not report its session locked",
+                  reply.state());
+            });
   }
 
-  private Outcome report(String vmUuid, ConsolePolicy.Action action, boolean confirmed,
-      String reason, GuestSnapshot state) {
-    LOG.log(confirmed ? Level.INFO : Level.WARNING, "disconnect action {0} on domain {1}: {2}{3}",
-        new Object[] {action, vmUuid, confirmed ? "confirmed" : "NOT confirmed",
-            reason.isEmpty() ? "" : " (" + reason + ")"});
+  private Outcome report(
+      String vmUuid,
+      ConsolePolicy.Action action,
+      boolean confirmed,
+      String reason,
+      GuestSnapshot state) {
+    LOG.log(
+        confirmed ? Level.INFO : Level.WARNING,
+        "disconnect action {0} on domain {1}: {2}{3}",
+        new Object[] {
+          action,
+          vmUuid,
+          confirmed ? "confirmed" : "NOT confirmed",
+          reason.isEmpty() ? "" : " (" + reason + ")"
+        });
     outcomes.outcome(vmUuid, action, confirmed, reason, state);
     return new Outcome(action, confirmed, reason);
   }
@@ -211,8 +250,10 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
   private final class Grace implements Runnable {
     final String vmUuid;
     final String key;
+
     /** Whose console ended; only that user's new console cancels the action (null: nobody's). */
     final String user;
+
     final ConsolePolicy.Action action;
     volatile Future<?> scheduled;
 

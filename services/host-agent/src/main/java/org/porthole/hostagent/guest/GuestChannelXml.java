@@ -8,16 +8,16 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * Finds the host end of a domain's guest control channel in its live XML:
- * {@code <channel type='unix'><source mode='bind' path='...'/><target type='virtio'
- * name='org.porthole.guest.0'/></channel>} under {@code /domain/devices}. QEMU listens on that
- * unix socket (libvirt fills in {@code path} when the definition leaves it out) and the host
- * agent connects to it. The XML is parsed with {@link DomainXml}'s safe parser; nothing of it
- * is logged.
+ * Finds the host end of a domain's guest control channel in its live XML: {@code <channel
+ * type='unix'><source mode='bind' path='...'/><target type='virtio'
+ * name='org.porthole.guest.0'/></channel>} under {@code /domain/devices}. QEMU listens on that unix
+ * socket (libvirt fills in {@code path} when the definition leaves it out) and the host agent
+ * connects to it. The XML is parsed with {@link DomainXml}'s safe parser; nothing of it is logged.
  */
 public final class GuestChannelXml {
   /** The virtio-serial port name of the control channel (docs/guest-protocol.md). */
   public static final String CONTROL_PORT = "org.porthole.guest.0";
+
   /** Longer than any unix socket path the kernel accepts (108 bytes): refused. */
   static final int MAX_PATH_CHARS = 107;
 
@@ -45,8 +45,12 @@ public final class GuestChannelXml {
     if (!"unix".equals(channel.getAttribute("type"))) {
       return Optional.empty();
     }
-    boolean ours = DomainXml.children(channel, "target").stream().anyMatch(t ->
-        "virtio".equals(t.getAttribute("type")) && CONTROL_PORT.equals(t.getAttribute("name")));
+    boolean ours =
+        DomainXml.children(channel, "target").stream()
+            .anyMatch(
+                t ->
+                    "virtio".equals(t.getAttribute("type"))
+                        && CONTROL_PORT.equals(t.getAttribute("name")));
     if (!ours) {
       return Optional.empty();
     }
@@ -62,7 +66,9 @@ public final class GuestChannelXml {
 
   /** An absolute path of sane length without NUL or parent steps. */
   static boolean usable(String path) {
-    if (path.isEmpty() || path.length() > MAX_PATH_CHARS || !path.startsWith("/")
+    if (path.isEmpty()
+        || path.length() > MAX_PATH_CHARS
+        || !path.startsWith("/")
         || path.indexOf('\0') >= 0) {
       return false;
     }

@@ -30,32 +30,35 @@ import org.porthole.hostagent.libvirt.LifecycleSignal;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Follows the guest control channel of every running domain that has one: an initial scan at
- * start, then libvirt's lifecycle events (STARTED/RESUMED connect, STOPPED/UNDEFINED
- * disconnect). One {@link GuestConnection} per domain.
+ * Follows the guest control channel of every running domain that has one: an initial scan at start,
+ * then libvirt's lifecycle events (STARTED/RESUMED connect, STOPPED/UNDEFINED disconnect). One
+ * {@link GuestConnection} per domain.
  *
  * <p><b>Why event-driven.</b> A host runs a few hundred VMs, not ten thousand, so a thread per
- * guest would fit too; but a blocking writer could be stuck by a guest that stops reading, and
- * each guest would need a reader, a timer and a writer. One Netty loop ({@code guest-io})
- * serves every guest without blocking: reads of at most {@value #MAX_READ_BYTES} bytes, writes
- * that fail fast when a guest stops reading ({@value #WRITE_HIGH_WATER} bytes buffered), and
- * the timers (liveness, command timeouts, back-off) on the same thread, so a guest can cost the
- * others at most the time to frame and parse one read chunk. It is separate from the console
- * relays' loops so a flooding guest never delays console bytes on the same thread.
+ * guest would fit too; but a blocking writer could be stuck by a guest that stops reading, and each
+ * guest would need a reader, a timer and a writer. One Netty loop ({@code guest-io}) serves every
+ * guest without blocking: reads of at most {@value #MAX_READ_BYTES} bytes, writes that fail fast
+ * when a guest stops reading ({@value #WRITE_HIGH_WATER} bytes buffered), and the timers (liveness,
+ * command timeouts, back-off) on the same thread, so a guest can cost the others at most the time
+ * to frame and parse one read chunk. It is separate from the console relays' loops so a flooding
+ * guest never delays console bytes on the same thread.
  *
- * <p><b>Request ids</b> are {@code <process instance>-<counter>}: unique per guest instance as
- * the protocol asks, and across host agent restarts too, so a fresh host agent's requests can
- * never hit the guest's memory of an earlier process's ids and get a stale reply.
+ * <p><b>Request ids</b> are {@code <process instance>-<counter>}: unique per guest instance as the
+ * protocol asks, and across host agent restarts too, so a fresh host agent's requests can never hit
+ * the guest's memory of an earlier process's ids and get a stale reply.
  */
 public final class GuestChannels implements Guests, DomainEventListener, AutoCloseable {
   /** The largest chunk read from a guest socket at once. */
   public static final int MAX_READ_BYTES = 64 * 1024;
+
   /** Bytes queued to a guest before it counts as not reading (writes then fail fast). */
   public static final int WRITE_HIGH_WATER = 64 * 1024;
+
   static final String AGENT_NAME = "porthole-host-agent";
   private static final Logger LOG = Logger.getLogger(GuestChannels.class.getName());
   private static final int WRITE_LOW_WATER = 16 * 1024;
   private static final int CONNECT_TIMEOUT_MS = 5_000;
+
   /** One chunk per channel per loop turn: a flooding guest waits its turn like the others. */
   private static final int READS_PER_TURN = 1;
 
@@ -74,15 +77,31 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
    * @param agentVersion this host agent's version, sent in hello
    * @param onChange told about notable state changes (on the guest loop; must not block)
    */
-  public GuestChannels(GuestSockets sockets, GuestTimings timings, Clock clock, String agentVersion,
+  public GuestChannels(
+      GuestSockets sockets,
+      GuestTimings timings,
+      Clock clock,
+      String agentVersion,
       Consumer<GuestSnapshot> onChange) {
-    this(sockets, timings, clock, agentVersion, onChange,
+    this(
+        sockets,
+        timings,
+        clock,
+        agentVersion,
+        onChange,
         new NioEventLoopGroup(1, new DefaultThreadFactory("guest-io", true)));
   }
 
-  /** With the loop group given (tests hold its one loop to order tasks); closed by {@link #close}. */
-  GuestChannels(GuestSockets sockets, GuestTimings timings, Clock clock, String agentVersion,
-      Consumer<GuestSnapshot> onChange, EventLoopGroup group) {
+  /**
+   * With the loop group given (tests hold its one loop to order tasks); closed by {@link #close}.
+   */
+  GuestChannels(
+      GuestSockets sockets,
+      GuestTimings timings,
+      Clock clock,
+      String agentVersion,
+      Consumer<GuestSnapshot> onChange,
+      EventLoopGroup group) {
     this.sockets = sockets;
     this.timings = timings;
     this.clock = clock;
@@ -91,13 +110,19 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
     this.idPrefix = instance.substring(0, 8);
     this.hello = new Message.Hello(VersionRange.V1, AGENT_NAME, agentVersion, instance, false);
     this.group = group;
-    this.bootstrap = new Bootstrap().group(group).channel(NioDomainSocketChannel.class)
-        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(
-            512, 4096, MAX_READ_BYTES).maxMessagesPerRead(READS_PER_TURN))
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-            new WriteBufferWaterMark(WRITE_LOW_WATER, WRITE_HIGH_WATER))
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS);
+    this.bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioDomainSocketChannel.class)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new AdaptiveRecvByteBufAllocator(512, 4096, MAX_READ_BYTES)
+                    .maxMessagesPerRead(READS_PER_TURN))
+            .option(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(WRITE_LOW_WATER, WRITE_HIGH_WATER))
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS);
   }
 
   /** Follows every running domain with a control channel now (the initial scan). */
@@ -124,16 +149,18 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
   }
 
   /**
-   * Connects to the domain's channel, or at once again after a restart of the domain. The socket
-   * is read under the lock: a read that started before a restart (the initial scan) must not
-   * replace the newer path a lifecycle event followed meanwhile with one that is gone.
+   * Connects to the domain's channel, or at once again after a restart of the domain. The socket is
+   * read under the lock: a read that started before a restart (the initial scan) must not replace
+   * the newer path a lifecycle event followed meanwhile with one that is gone.
    */
   public synchronized void domainStarted(String vmUuid) {
     Optional<Path> socket;
     try {
       socket = sockets.controlSocket(vmUuid);
     } catch (AgentException e) {
-      LOG.log(Level.WARNING, "cannot read the guest channel of domain {0}: {1}",
+      LOG.log(
+          Level.WARNING,
+          "cannot read the guest channel of domain {0}: {1}",
           new Object[] {vmUuid, e.getMessage()});
       return;
     }
@@ -154,8 +181,17 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
     if (current != null) {
       domainStopped(vmUuid, "guest channel moved");
     }
-    GuestConnection c = new GuestConnection(vmUuid, socket.get(), group.next(), bootstrap, hello,
-        timings, clock, (before, after) -> onChange.accept(after), this::newId);
+    GuestConnection c =
+        new GuestConnection(
+            vmUuid,
+            socket.get(),
+            group.next(),
+            bootstrap,
+            hello,
+            timings,
+            clock,
+            (before, after) -> onChange.accept(after),
+            this::newId);
     connections.put(vmUuid, c);
     c.start();
   }
@@ -184,8 +220,10 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
     }
     GuestConnection c = connections.get(uuid);
     if (c == null) {
-      return CompletableFuture.failedFuture(new AgentException(PortholeStatus.CONFLICT,
-          "domain " + uuid + " is not running with a guest control channel"));
+      return CompletableFuture.failedFuture(
+          new AgentException(
+              PortholeStatus.CONFLICT,
+              "domain " + uuid + " is not running with a guest control channel"));
     }
     return c.send(command);
   }

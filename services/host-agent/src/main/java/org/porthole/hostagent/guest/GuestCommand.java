@@ -16,6 +16,7 @@ import org.porthole.status.PortholeStatus;
 public record GuestCommand(Kind kind, Map<String, Object> args) {
   /** Longest shutdown / reboot delay, seconds. */
   public static final int MAX_DELAY_SECONDS = 3600;
+
   /** Longest shutdown / reboot message, characters. */
   public static final int MAX_MESSAGE_CHARS = 256;
 
@@ -59,11 +60,12 @@ public record GuestCommand(Kind kind, Map<String, Object> args) {
       return of(kind);
     }
     if (delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS) {
-      throw new AgentException(PortholeStatus.BAD_REQUEST,
-          "delay_seconds must be 0.." + MAX_DELAY_SECONDS);
+      throw new AgentException(
+          PortholeStatus.BAD_REQUEST, "delay_seconds must be 0.." + MAX_DELAY_SECONDS);
     }
     if (message != null && message.length() > MAX_MESSAGE_CHARS) {
-      throw new AgentException(PortholeStatus.BAD_REQUEST,
+      throw new AgentException(
+          PortholeStatus.BAD_REQUEST,
           "message must be at most " + MAX_MESSAGE_CHARS + " characters");
     }
     Map<String, Object> args = new LinkedHashMap<>();

@@ -38,26 +38,26 @@ import org.porthole.status.PortholeStatus;
 /**
  * The host end of one VM's guest control channel (protocol v1): connects to the channel's unix
  * socket, says hello, negotiates the version, tracks liveness, sends commands at most once and
- * matches their replies, notices a guest restart (new instance: state pulled again with
- * {@code refresh}) and reconnects with back-off when the socket goes away.
+ * matches their replies, notices a guest restart (new instance: state pulled again with {@code
+ * refresh}) and reconnects with back-off when the socket goes away.
  *
  * <p><b>At most once.</b> Each request gets a fresh id (unique across host agent restarts, see
- * {@link GuestChannels}). A request whose reply has not come when the socket drops stays
- * pending until its timeout; if the next hello comes from the <em>same</em> guest instance it
- * is re-sent with the same id (the guest remembers its last 1024 ids and answers a repeat
- * without acting again); if it comes from a <em>new</em> instance the request fails as "not
- * re-sent": the old process may or may not have acted, and acting twice is worse than telling
- * the caller. A timed-out request is never re-sent.
+ * {@link GuestChannels}). A request whose reply has not come when the socket drops stays pending
+ * until its timeout; if the next hello comes from the <em>same</em> guest instance it is re-sent
+ * with the same id (the guest remembers its last 1024 ids and answers a repeat without acting
+ * again); if it comes from a <em>new</em> instance the request fails as "not re-sent": the old
+ * process may or may not have acted, and acting twice is worse than telling the caller. A timed-out
+ * request is never re-sent.
  *
- * <p><b>Threading.</b> Everything here runs on one Netty event loop ({@code guest-io}), shared
- * by all guests: the socket's reads, the timers and every state change, so no locks are
- * needed and a single writer is guaranteed (all writes happen on that loop). Public methods
- * hand their work to the loop and return at once. Nothing on the loop blocks: a guest that
- * stops reading fills at most {@link GuestChannels#WRITE_HIGH_WATER} bytes of our outbound
- * buffer, after which its requests fail and error replies to it are dropped; a guest that
- * floods is read at most {@link GuestChannels#MAX_READ_BYTES} at a time and its lines are
- * capped at 1 MiB by {@link LineFramer}. The current {@link GuestSnapshot} is published
- * through a volatile field for readers on other threads.
+ * <p><b>Threading.</b> Everything here runs on one Netty event loop ({@code guest-io}), shared by
+ * all guests: the socket's reads, the timers and every state change, so no locks are needed and a
+ * single writer is guaranteed (all writes happen on that loop). Public methods hand their work to
+ * the loop and return at once. Nothing on the loop blocks: a guest that stops reading fills at most
+ * {@link GuestChannels#WRITE_HIGH_WATER} bytes of our outbound buffer, after which its requests
+ * fail and error replies to it are dropped; a guest that floods is read at most {@link
+ * GuestChannels#MAX_READ_BYTES} at a time and its lines are capped at 1 MiB by {@link LineFramer}.
+ * The current {@link GuestSnapshot} is published through a volatile field for readers on other
+ * threads.
  */
 final class GuestConnection {
   /** Told about notable state changes; called on the event loop, must not block. */
@@ -66,8 +66,10 @@ final class GuestConnection {
   }
 
   private static final Logger LOG = Logger.getLogger(GuestConnection.class.getName());
+
   /** Commands waiting for a reply per guest; more are refused rather than queued. */
   static final int MAX_PENDING = 64;
+
   private static final String LINE_TOO_LONG_TEXT =
       "line longer than " + LineFramer.MAX_LINE_BYTES + " bytes dropped";
 
@@ -87,22 +89,33 @@ final class GuestConnection {
 
   private volatile GuestSnapshot snapshot;
   private Channel channel;
+
   /** True from a connect attempt until it succeeds or fails: one socket per guest at a time. */
   private boolean connecting;
+
   private LineFramer framer = new LineFramer();
   private boolean helloDone;
   private boolean stopped;
   private boolean connectFailureLogged;
+
   /** True while the reader frames a chunk: replies are then flushed once, at the chunk's end. */
   private boolean reading;
+
   private boolean unflushed;
   private long lastMessageNanos;
   private long backoffMs;
   private ScheduledFuture<?> reconnectTimer;
   private ScheduledFuture<?> livenessTimer;
 
-  GuestConnection(String vmUuid, Path socket, EventLoop loop, Bootstrap bootstrap,
-      Message.Hello ownHello, GuestTimings timings, Clock clock, Listener listener,
+  GuestConnection(
+      String vmUuid,
+      Path socket,
+      EventLoop loop,
+      Bootstrap bootstrap,
+      Message.Hello ownHello,
+      GuestTimings timings,
+      Clock clock,
+      Listener listener,
       Supplier<String> ids) {
     this.vmUuid = vmUuid;
     this.socket = socket;
@@ -132,12 +145,13 @@ final class GuestConnection {
 
   /** Starts connecting and checking liveness. */
   void start() {
-    loop.execute(() -> {
-      long period = Math.max(1, timings.heartbeat().toMillis() / 2);
-      livenessTimer = loop.scheduleAtFixedRate(this::checkLiveness, period, period,
-          TimeUnit.MILLISECONDS);
-      connect();
-    });
+    loop.execute(
+        () -> {
+          long period = Math.max(1, timings.heartbeat().toMillis() / 2);
+          livenessTimer =
+              loop.scheduleAtFixedRate(this::checkLiveness, period, period, TimeUnit.MILLISECONDS);
+          connect();
+        });
   }
 
   /**
@@ -145,33 +159,38 @@ final class GuestConnection {
    * while connected or connecting, so repeated "started" signals open one socket.
    */
   void reconnectNow() {
-    loop.execute(() -> {
-      if (stopped || channel != null || connecting) {
-        return;
-      }
-      cancel(reconnectTimer);
-      backoffMs = timings.reconnectMin().toMillis();
-      connect();
-    });
+    loop.execute(
+        () -> {
+          if (stopped || channel != null || connecting) {
+            return;
+          }
+          cancel(reconnectTimer);
+          backoffMs = timings.reconnectMin().toMillis();
+          connect();
+        });
   }
 
   /** Closes the channel for good; pending commands fail with {@code reason}. */
   void stop(String reason) {
-    loop.execute(() -> {
-      stopped = true;
-      cancel(reconnectTimer);
-      cancel(livenessTimer);
-      for (Pending p : List.copyOf(pending.values())) {
-        fail(p, new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE, reason));
-      }
-      if (channel != null) {
-        channel.close();
-      }
-      update(s -> s.withConnection(false, false, false));
-    });
+    loop.execute(
+        () -> {
+          stopped = true;
+          cancel(reconnectTimer);
+          cancel(livenessTimer);
+          for (Pending p : List.copyOf(pending.values())) {
+            fail(p, new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE, reason));
+          }
+          if (channel != null) {
+            channel.close();
+          }
+          update(s -> s.withConnection(false, false, false));
+        });
   }
 
-  /** Sends {@code command}; the future completes with the guest's ok or fails with the status to report. */
+  /**
+   * Sends {@code command}; the future completes with the guest's ok or fails with the status to
+   * report.
+   */
   CompletableFuture<GuestReply> send(GuestCommand command) {
     CompletableFuture<GuestReply> result = new CompletableFuture<>();
     loop.execute(() -> sendNow(command, result));
@@ -180,55 +199,70 @@ final class GuestConnection {
 
   private void sendNow(GuestCommand command, CompletableFuture<GuestReply> result) {
     if (stopped || !helloDone) {
-      result.completeExceptionally(new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
-          "the guest agent of domain " + vmUuid + " is not connected"));
+      result.completeExceptionally(
+          new AgentException(
+              PortholeStatus.UPSTREAM_UNAVAILABLE,
+              "the guest agent of domain " + vmUuid + " is not connected"));
       return;
     }
     if (pending.size() >= MAX_PENDING) {
-      result.completeExceptionally(new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
-          "too many commands wait for the guest agent of domain " + vmUuid));
+      result.completeExceptionally(
+          new AgentException(
+              PortholeStatus.UPSTREAM_UNAVAILABLE,
+              "too many commands wait for the guest agent of domain " + vmUuid));
       return;
     }
     String id = ids.get();
-    Pending p = new Pending(new Message.Request(id, command.kind().wire(), command.args()),
-        command.kind(), result);
+    Pending p =
+        new Pending(
+            new Message.Request(id, command.kind().wire(), command.args()), command.kind(), result);
     pending.put(id, p);
-    p.timeout = loop.schedule(() -> timedOut(id), timings.commandTimeout().toMillis(),
-        TimeUnit.MILLISECONDS);
+    p.timeout =
+        loop.schedule(
+            () -> timedOut(id), timings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
     if (!write(p.request)) {
-      fail(p, new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
-          "the guest agent of domain " + vmUuid + " does not read its channel"));
+      fail(
+          p,
+          new AgentException(
+              PortholeStatus.UPSTREAM_UNAVAILABLE,
+              "the guest agent of domain " + vmUuid + " does not read its channel"));
       return;
     }
     p.sent = true;
   }
 
   /**
-   * Opens the socket unless one is open or opening. QEMU serves one client per channel and
-   * leaves later ones waiting unaccepted, so a second socket would be the one we listen on while
-   * the guest talks on the first. Bootstrap queues the connect as a separate loop task, so a
-   * {@link #reconnectNow} can arrive between this call and {@link #connected}.
+   * Opens the socket unless one is open or opening. QEMU serves one client per channel and leaves
+   * later ones waiting unaccepted, so a second socket would be the one we listen on while the guest
+   * talks on the first. Bootstrap queues the connect as a separate loop task, so a {@link
+   * #reconnectNow} can arrive between this call and {@link #connected}.
    */
   private void connect() {
     if (stopped || channel != null || connecting) {
       return;
     }
     connecting = true;
-    bootstrap.clone(loop).handler(new Reader())
+    bootstrap
+        .clone(loop)
+        .handler(new Reader())
         .connect(UnixDomainSocketAddress.of(socket))
-        .addListener((ChannelFuture f) -> {
-          connecting = false;
-          if (f.isSuccess()) {
-            connected(f.channel());
-          } else {
-            if (!connectFailureLogged) {
-              LOG.log(Level.INFO, "cannot connect to the guest channel of domain {0} yet ({1});"
-                  + " retrying with back-off", new Object[] {vmUuid, f.cause().getClass().getSimpleName()});
-              connectFailureLogged = true;
-            }
-            scheduleReconnect();
-          }
-        });
+        .addListener(
+            (ChannelFuture f) -> {
+              connecting = false;
+              if (f.isSuccess()) {
+                connected(f.channel());
+              } else {
+                if (!connectFailureLogged) {
+                  LOG.log(
+                      Level.INFO,
+                      "cannot connect to the guest channel of domain {0} yet ({1});"
+                          + " retrying with back-off",
+                      new Object[] {vmUuid, f.cause().getClass().getSimpleName()});
+                  connectFailureLogged = true;
+                }
+                scheduleReconnect();
+              }
+            });
   }
 
   private void connected(Channel ch) {
@@ -276,8 +310,10 @@ final class GuestConnection {
     long silentNanos = System.nanoTime() - lastMessageNanos;
     if (silentNanos > timings.unresponsiveAfter().toNanos()) {
       update(s -> s.withConnection(s.channel(), s.connected(), false));
-      LOG.log(Level.INFO, "guest agent of domain {0} unresponsive: no message for {1} heartbeat"
-          + " intervals", new Object[] {vmUuid, timings.missedBeats()});
+      LOG.log(
+          Level.INFO,
+          "guest agent of domain {0} unresponsive: no message for {1} heartbeat" + " intervals",
+          new Object[] {vmUuid, timings.missedBeats()});
     }
   }
 
@@ -328,9 +364,11 @@ final class GuestConnection {
     Handshake.Outcome o = handshake.onPeerHello(h);
     o.reply().ifPresent(this::write);
     if (o.close()) {
-      LOG.log(Level.WARNING, "guest agent of domain {0} speaks protocol {1}, we speak {2}: no"
-          + " common version; channel closed", new Object[] {vmUuid, h.versions(),
-          handshake.opening().versions()});
+      LOG.log(
+          Level.WARNING,
+          "guest agent of domain {0} speaks protocol {1}, we speak {2}: no"
+              + " common version; channel closed",
+          new Object[] {vmUuid, h.versions(), handshake.opening().versions()});
       helloDone = false;
       channel.flush(); // the refusal goes out before the close
       channel.close();
@@ -340,10 +378,18 @@ final class GuestConnection {
     helloDone = true;
     backoffMs = timings.reconnectMin().toMillis();
     int version = o.version().orElseThrow();
-    update(s -> s.withPeer(GuestInput.text(h.agent()), GuestInput.text(h.agentVersion()),
-        version, GuestInput.text(h.instance())).withConnection(true, true, true));
+    update(
+        s ->
+            s.withPeer(
+                    GuestInput.text(h.agent()),
+                    GuestInput.text(h.agentVersion()),
+                    version,
+                    GuestInput.text(h.instance()))
+                .withConnection(true, true, true));
     if (restarted) {
-      LOG.log(Level.INFO, "guest agent of domain {0} {1} (protocol {2}); pulling its state",
+      LOG.log(
+          Level.INFO,
+          "guest agent of domain {0} {1} (protocol {2}); pulling its state",
           new Object[] {vmUuid, o.firstContact() ? "connected" : "restarted", version});
       abandonSent();
       refresh();
@@ -356,8 +402,13 @@ final class GuestConnection {
   private void abandonSent() {
     for (Pending p : List.copyOf(pending.values())) {
       if (p.sent) {
-        fail(p, new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE, "the guest agent of domain "
-            + vmUuid + " restarted before replying; the command was not re-sent (at most once)"));
+        fail(
+            p,
+            new AgentException(
+                PortholeStatus.UPSTREAM_UNAVAILABLE,
+                "the guest agent of domain "
+                    + vmUuid
+                    + " restarted before replying; the command was not re-sent (at most once)"));
       }
     }
   }
@@ -370,10 +421,15 @@ final class GuestConnection {
   }
 
   private void refresh() {
-    send(GuestCommand.of(GuestCommand.Kind.REFRESH)).exceptionally(e -> {
-      LOG.log(Level.FINE, "refresh of domain {0} failed: {1}", new Object[] {vmUuid, e.getMessage()});
-      return null;
-    });
+    send(GuestCommand.of(GuestCommand.Kind.REFRESH))
+        .exceptionally(
+            e -> {
+              LOG.log(
+                  Level.FINE,
+                  "refresh of domain {0} failed: {1}",
+                  new Object[] {vmUuid, e.getMessage()});
+              return null;
+            });
   }
 
   private void onOk(Message.OkReply ok) {
@@ -385,7 +441,10 @@ final class GuestConnection {
     cancel(p.timeout);
     Map<String, Object> r = ok.result();
     if (p.kind == GuestCommand.Kind.REFRESH) {
-      update(s -> s.withFacts(GuestInput.facts(r)).withSession(GuestSnapshot.Session.of(r.get("session"))));
+      update(
+          s ->
+              s.withFacts(GuestInput.facts(r))
+                  .withSession(GuestSnapshot.Session.of(r.get("session"))));
     } else if (r.containsKey("session")) {
       update(s -> s.withSession(GuestSnapshot.Session.of(r.get("session"))));
     }
@@ -399,8 +458,11 @@ final class GuestConnection {
       LOG.log(Level.INFO, "guest of domain {0} reported error {1}", new Object[] {vmUuid, code});
       return;
     }
-    fail(p, new AgentException(statusOf(code), "the guest agent of domain " + vmUuid
-        + " refused " + p.kind.wire() + ": " + code));
+    fail(
+        p,
+        new AgentException(
+            statusOf(code),
+            "the guest agent of domain " + vmUuid + " refused " + p.kind.wire() + ": " + code));
   }
 
   private void onEvent(Message.Event ev) {
@@ -413,9 +475,17 @@ final class GuestConnection {
   private void timedOut(String id) {
     Pending p = pending.get(id);
     if (p != null) {
-      fail(p, new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE, "the guest agent of domain "
-          + vmUuid + " did not reply to " + p.kind.wire() + " within "
-          + timings.commandTimeout().toMillis() + " ms; not re-sent"));
+      fail(
+          p,
+          new AgentException(
+              PortholeStatus.UPSTREAM_UNAVAILABLE,
+              "the guest agent of domain "
+                  + vmUuid
+                  + " did not reply to "
+                  + p.kind.wire()
+                  + " within "
+                  + timings.commandTimeout().toMillis()
+                  + " ms; not re-sent"));
     }
   }
 
@@ -443,8 +513,10 @@ final class GuestConnection {
     if (!ch.isWritable()) {
       long n = droppedWrites.incrementAndGet();
       if (worthLogging(n)) {
-        LOG.log(Level.WARNING, "guest of domain {0} does not read its channel: {1} message(s)"
-            + " not sent so far", new Object[] {vmUuid, n});
+        LOG.log(
+            Level.WARNING,
+            "guest of domain {0} does not read its channel: {1} message(s)" + " not sent so far",
+            new Object[] {vmUuid, n});
       }
       return false;
     }
@@ -471,7 +543,9 @@ final class GuestConnection {
   private void bad(String kind) {
     long n = badMessages.incrementAndGet();
     if (worthLogging(n)) {
-      LOG.log(Level.WARNING, "guest of domain {0} sent a bad message ({1}); {2} so far",
+      LOG.log(
+          Level.WARNING,
+          "guest of domain {0} sent a bad message ({1}); {2} so far",
           new Object[] {vmUuid, kind, n});
     }
   }
@@ -544,7 +618,9 @@ final class GuestConnection {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      LOG.log(Level.FINE, "guest channel of domain {0} failed: {1}",
+      LOG.log(
+          Level.FINE,
+          "guest channel of domain {0} failed: {1}",
           new Object[] {vmUuid, cause.getClass().getSimpleName()});
       ctx.close();
     }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads what a guest reports without trusting it: wrong types become empty values, strings are
- * cut to {@link #MAX_TEXT_CHARS} with control characters replaced (they reach logs, Kafka and
- * the engine's UI), lists are cut to {@link #MAX_ITEMS}.
+ * Reads what a guest reports without trusting it: wrong types become empty values, strings are cut
+ * to {@link #MAX_TEXT_CHARS} with control characters replaced (they reach logs, Kafka and the
+ * engine's UI), lists are cut to {@link #MAX_ITEMS}.
  */
 final class GuestInput {
   static final int MAX_TEXT_CHARS = 256;
@@ -17,9 +17,14 @@ final class GuestInput {
   /** The facts of a {@code refresh} result. */
   static GuestSnapshot.GuestFacts facts(Map<String, Object> result) {
     Map<?, ?> os = result.get("os") instanceof Map<?, ?> m ? m : Map.of();
-    return new GuestSnapshot.GuestFacts(text(os.get("name")), text(os.get("version")),
-        text(os.get("kernel")), text(os.get("arch")), text(result.get("hostname")),
-        texts(result.get("ips")), texts(result.get("users")));
+    return new GuestSnapshot.GuestFacts(
+        text(os.get("name")),
+        text(os.get("version")),
+        text(os.get("kernel")),
+        text(os.get("arch")),
+        text(result.get("hostname")),
+        texts(result.get("ips")),
+        texts(result.get("users")));
   }
 
   /** A string value made safe to show, or empty when {@code value} is not a string. */
@@ -41,8 +46,11 @@ final class GuestInput {
     if (!(value instanceof List<?> list)) {
       return List.of();
     }
-    return list.stream().filter(String.class::isInstance).limit(MAX_ITEMS)
-        .map(GuestInput::text).toList();
+    return list.stream()
+        .filter(String.class::isInstance)
+        .limit(MAX_ITEMS)
+        .map(GuestInput::text)
+        .toList();
   }
 
   /** An error code or name for a log line: lower-case letters, digits and '-' only. */

@@ -21,9 +21,18 @@ import java.util.Optional;
  * @param session the desktop session as last reported (refresh, command reply or event)
  * @param instance the guest agent's instance id, empty before a hello
  */
-public record GuestSnapshot(String vmUuid, boolean channel, boolean connected, boolean responsive,
-    String agentName, String agentVersion, int protocolVersion, Optional<Instant> lastMessageAt,
-    GuestFacts facts, Session session, String instance) {
+public record GuestSnapshot(
+    String vmUuid,
+    boolean channel,
+    boolean connected,
+    boolean responsive,
+    String agentName,
+    String agentVersion,
+    int protocolVersion,
+    Optional<Instant> lastMessageAt,
+    GuestFacts facts,
+    Session session,
+    String instance) {
 
   /** The guest's desktop session as protocol v1 names it. */
   public enum Session {
@@ -58,8 +67,18 @@ public record GuestSnapshot(String vmUuid, boolean channel, boolean connected, b
 
   /** A VM whose guest channel the agent does not follow (not running, or no channel). */
   public static GuestSnapshot none(String vmUuid) {
-    return new GuestSnapshot(vmUuid, false, false, false, "", "", 0, Optional.empty(),
-        GuestFacts.NONE, Session.UNKNOWN, "");
+    return new GuestSnapshot(
+        vmUuid,
+        false,
+        false,
+        false,
+        "",
+        "",
+        0,
+        Optional.empty(),
+        GuestFacts.NONE,
+        Session.UNKNOWN,
+        "");
   }
 
   /** Locked as far as anyone can tell: only a responsive guest that reported it locked. */
@@ -74,8 +93,14 @@ public record GuestSnapshot(String vmUuid, boolean channel, boolean connected, b
    * @param ips the guest's addresses
    * @param users the logged-in users
    */
-  public record GuestFacts(String osName, String osVersion, String kernel, String arch,
-      String hostname, List<String> ips, List<String> users) {
+  public record GuestFacts(
+      String osName,
+      String osVersion,
+      String kernel,
+      String arch,
+      String hostname,
+      List<String> ips,
+      List<String> users) {
     public static final GuestFacts NONE = new GuestFacts("", "", "", "", "", List.of(), List.of());
 
     public GuestFacts {
@@ -85,38 +110,91 @@ public record GuestSnapshot(String vmUuid, boolean channel, boolean connected, b
   }
 
   GuestSnapshot withConnection(boolean channel, boolean connected, boolean responsive) {
-    return new GuestSnapshot(vmUuid, channel, connected, responsive, agentName, agentVersion,
-        protocolVersion, lastMessageAt, facts, session, instance);
+    return new GuestSnapshot(
+        vmUuid,
+        channel,
+        connected,
+        responsive,
+        agentName,
+        agentVersion,
+        protocolVersion,
+        lastMessageAt,
+        facts,
+        session,
+        instance);
   }
 
   GuestSnapshot withPeer(String name, String version, int protocol, String peerInstance) {
-    return new GuestSnapshot(vmUuid, channel, connected, responsive, name, version, protocol,
-        lastMessageAt, facts, session, peerInstance);
+    return new GuestSnapshot(
+        vmUuid,
+        channel,
+        connected,
+        responsive,
+        name,
+        version,
+        protocol,
+        lastMessageAt,
+        facts,
+        session,
+        peerInstance);
   }
 
   GuestSnapshot withLastMessage(Instant at, boolean isResponsive) {
-    return new GuestSnapshot(vmUuid, channel, connected, isResponsive, agentName, agentVersion,
-        protocolVersion, Optional.of(at), facts, session, instance);
+    return new GuestSnapshot(
+        vmUuid,
+        channel,
+        connected,
+        isResponsive,
+        agentName,
+        agentVersion,
+        protocolVersion,
+        Optional.of(at),
+        facts,
+        session,
+        instance);
   }
 
   GuestSnapshot withFacts(GuestFacts newFacts) {
-    return new GuestSnapshot(vmUuid, channel, connected, responsive, agentName, agentVersion,
-        protocolVersion, lastMessageAt, newFacts, session, instance);
+    return new GuestSnapshot(
+        vmUuid,
+        channel,
+        connected,
+        responsive,
+        agentName,
+        agentVersion,
+        protocolVersion,
+        lastMessageAt,
+        newFacts,
+        session,
+        instance);
   }
 
   GuestSnapshot withSession(Session newSession) {
-    return new GuestSnapshot(vmUuid, channel, connected, responsive, agentName, agentVersion,
-        protocolVersion, lastMessageAt, facts, newSession, instance);
+    return new GuestSnapshot(
+        vmUuid,
+        channel,
+        connected,
+        responsive,
+        agentName,
+        agentVersion,
+        protocolVersion,
+        lastMessageAt,
+        facts,
+        newSession,
+        instance);
   }
 
   /**
-   * True when a change from {@code before} to this is worth an event: responsiveness,
-   * connection, lock state, users or agent version (not every heartbeat's timestamp).
+   * True when a change from {@code before} to this is worth an event: responsiveness, connection,
+   * lock state, users or agent version (not every heartbeat's timestamp).
    */
   public boolean differsNotablyFrom(GuestSnapshot before) {
-    return before.channel != channel || before.connected != connected
-        || before.responsive != responsive || before.session != session
+    return before.channel != channel
+        || before.connected != connected
+        || before.responsive != responsive
+        || before.session != session
         || !before.facts.users().equals(facts.users())
-        || !before.agentVersion.equals(agentVersion) || !before.instance.equals(instance);
+        || !before.agentVersion.equals(agentVersion)
+        || !before.instance.equals(instance);
   }
 }

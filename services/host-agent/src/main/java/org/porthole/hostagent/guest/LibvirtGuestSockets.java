@@ -14,9 +14,9 @@ import org.porthole.hostagent.libvirt.LibvirtInventory;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Reads the control channel's socket from each running domain's live XML. The XML is read with
- * the secure flag, like the rest of the agent (one way of reading domains), and never leaves
- * {@link GuestChannelXml}.
+ * Reads the control channel's socket from each running domain's live XML. The XML is read with the
+ * secure flag, like the rest of the agent (one way of reading domains), and never leaves {@link
+ * GuestChannelXml}.
  */
 public final class LibvirtGuestSockets implements GuestSockets {
   private final Connect connect;
@@ -43,8 +43,8 @@ public final class LibvirtGuestSockets implements GuestSockets {
         }
       }
     } catch (LibvirtException e) {
-      throw new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
-          "cannot list running domains: " + e.getMessage(), e);
+      throw new AgentException(
+          PortholeStatus.UPSTREAM_UNAVAILABLE, "cannot list running domains: " + e.getMessage(), e);
     }
     return uuids;
   }
@@ -86,7 +86,9 @@ public final class LibvirtGuestSockets implements GuestSockets {
 
   private static AgentException unavailable(String uuid, LibvirtException e) {
     ErrorNumber code = e.getError() == null ? null : e.getError().getCode();
-    return new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
-        "cannot read the guest channel of domain " + uuid + " (" + code + ")", e);
+    return new AgentException(
+        PortholeStatus.UPSTREAM_UNAVAILABLE,
+        "cannot read the guest channel of domain " + uuid + " (" + code + ")",
+        e);
   }
 }

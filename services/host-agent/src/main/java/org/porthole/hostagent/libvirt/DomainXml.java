@@ -27,9 +27,9 @@ import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 
 /**
- * Parses and writes libvirt domain XML safely: no DTDs, no external entities, no XInclude,
- * bounded size. Domain XML read with the secure flag holds VNC passwords, so nothing here
- * ever puts document content into an exception message or a log line.
+ * Parses and writes libvirt domain XML safely: no DTDs, no external entities, no XInclude, bounded
+ * size. Domain XML read with the secure flag holds VNC passwords, so nothing here ever puts
+ * document content into an exception message or a log line.
  */
 public final class DomainXml {
   /** Larger than any real domain description; refuses absurd input before parsing it. */
@@ -49,12 +49,14 @@ public final class DomainXml {
     try {
       DocumentBuilder builder = factory().newDocumentBuilder();
       builder.setErrorHandler(SILENT);
-      builder.setEntityResolver((publicId, systemId) -> {
-        throw new SAXException("external entities are not allowed");
-      });
+      builder.setEntityResolver(
+          (publicId, systemId) -> {
+            throw new SAXException("external entities are not allowed");
+          });
       return builder.parse(new InputSource(new StringReader(xml)));
     } catch (SAXParseException e) {
-      throw new AgentException(PortholeStatus.INTERNAL,
+      throw new AgentException(
+          PortholeStatus.INTERNAL,
           "domain XML refused at line " + e.getLineNumber() + ": " + reason(e));
     } catch (SAXException | IOException | ParserConfigurationException e) {
       throw new AgentException(PortholeStatus.INTERNAL, "domain XML refused: " + reason(e));
@@ -128,18 +130,19 @@ public final class DomainXml {
     return m.length() > 200 ? m.substring(0, 200) : m;
   }
 
-  private static final ErrorHandler SILENT = new ErrorHandler() {
-    @Override
-    public void warning(SAXParseException e) {}
+  private static final ErrorHandler SILENT =
+      new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {}
 
-    @Override
-    public void error(SAXParseException e) throws SAXException {
-      throw e;
-    }
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+          throw e;
+        }
 
-    @Override
-    public void fatalError(SAXParseException e) throws SAXException {
-      throw e;
-    }
-  };
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+          throw e;
+        }
+      };
 }

@@ -12,13 +12,12 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Receives libvirt's GRAPHICS domain events (VIR_DOMAIN_EVENT_ID_GRAPHICS), which
- * libvirt-java does not wrap, through a direct JNA registration of
- * {@code virConnectDomainEventRegisterAny}.
+ * Receives libvirt's GRAPHICS domain events (VIR_DOMAIN_EVENT_ID_GRAPHICS), which libvirt-java does
+ * not wrap, through a direct JNA registration of {@code virConnectDomainEventRegisterAny}.
  *
- * <p>Threading: the callback runs on libvirt's event-loop thread (see {@link
- * LibvirtSession}). It only copies the event out of native memory (the pointers are valid
- * during the call only) and passes it to {@code sink}, which must not block.
+ * <p>Threading: the callback runs on libvirt's event-loop thread (see {@link LibvirtSession}). It
+ * only copies the event out of native memory (the pointers are valid during the call only) and
+ * passes it to {@code sink}, which must not block.
  */
 public final class GraphicsEvents implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(GraphicsEvents.class.getName());
@@ -38,15 +37,24 @@ public final class GraphicsEvents implements AutoCloseable {
   /** Registers for GRAPHICS events of every domain on the session's connection. */
   public static GraphicsEvents register(
       LibvirtSession session, Consumer<GraphicsSignal> sink, Clock clock) throws AgentException {
-    GraphicsCallback cb = new GraphicsCallback() {
-      @Override
-      public void invoke(Pointer conn, Pointer dom, int phase, Pointer local, Pointer remote,
-          String authScheme, Pointer subject, Pointer opaque) {
-        deliver(sink, clock, dom, phase, local, remote, authScheme);
-      }
-    };
-    int id = LibvirtNative.INSTANCE.virConnectDomainEventRegisterAny(
-        session.nativePointer(), null, EVENT_ID_GRAPHICS, cb, null, null);
+    GraphicsCallback cb =
+        new GraphicsCallback() {
+          @Override
+          public void invoke(
+              Pointer conn,
+              Pointer dom,
+              int phase,
+              Pointer local,
+              Pointer remote,
+              String authScheme,
+              Pointer subject,
+              Pointer opaque) {
+            deliver(sink, clock, dom, phase, local, remote, authScheme);
+          }
+        };
+    int id =
+        LibvirtNative.INSTANCE.virConnectDomainEventRegisterAny(
+            session.nativePointer(), null, EVENT_ID_GRAPHICS, cb, null, null);
     if (id < 0) {
       throw new AgentException(
           PortholeStatus.INTERNAL, "libvirt refused the GRAPHICS event registration");
@@ -54,21 +62,28 @@ public final class GraphicsEvents implements AutoCloseable {
     return new GraphicsEvents(session, cb, id);
   }
 
-  private static void deliver(Consumer<GraphicsSignal> sink, Clock clock, Pointer dom, int phase,
-      Pointer local, Pointer remote, String authScheme) {
+  private static void deliver(
+      Consumer<GraphicsSignal> sink,
+      Clock clock,
+      Pointer dom,
+      int phase,
+      Pointer local,
+      Pointer remote,
+      String authScheme) {
     try {
       byte[] uuid = new byte[UUID_STRING_BYTES];
       if (LibvirtNative.INSTANCE.virDomainGetUUIDString(dom, uuid) < 0) {
         LOG.warning("GRAPHICS event for a domain whose UUID libvirt could not give; ignored");
         return;
       }
-      sink.accept(new GraphicsSignal(
-          Native.toString(uuid, "US-ASCII"),
-          GraphicsSignal.Phase.of(phase),
-          address(remote),
-          address(local),
-          authScheme == null ? "" : authScheme,
-          clock.instant()));
+      sink.accept(
+          new GraphicsSignal(
+              Native.toString(uuid, "US-ASCII"),
+              GraphicsSignal.Phase.of(phase),
+              address(remote),
+              address(local),
+              authScheme == null ? "" : authScheme,
+              clock.instant()));
     } catch (RuntimeException e) {
       // An exception must never unwind into native code.
       LOG.log(Level.SEVERE, "cannot handle a GRAPHICS event", e);
@@ -83,15 +98,17 @@ public final class GraphicsEvents implements AutoCloseable {
     int family = p.getInt(0);
     Pointer node = p.getPointer(Native.POINTER_SIZE);
     Pointer service = p.getPointer(2L * Native.POINTER_SIZE);
-    return new GraphicsSignal.Address(GraphicsSignal.Family.of(family),
+    return new GraphicsSignal.Address(
+        GraphicsSignal.Family.of(family),
         node == null ? "" : node.getString(0, "UTF-8"),
         service == null ? "" : service.getString(0, "UTF-8"));
   }
 
   @Override
   public void close() {
-    int rc = LibvirtNative.INSTANCE.virConnectDomainEventDeregisterAny(
-        session.nativePointer(), callbackId);
+    int rc =
+        LibvirtNative.INSTANCE.virConnectDomainEventDeregisterAny(
+            session.nativePointer(), callbackId);
     if (rc < 0) {
       LOG.fine("GRAPHICS event deregistration failed (connection already closed?)");
     }
@@ -99,16 +116,28 @@ public final class GraphicsEvents implements AutoCloseable {
 
   /** virConnectDomainEventGraphicsCallback. */
   public interface GraphicsCallback extends Callback {
-    void invoke(Pointer conn, Pointer dom, int phase, Pointer local, Pointer remote,
-        String authScheme, Pointer subject, Pointer opaque);
+    void invoke(
+        Pointer conn,
+        Pointer dom,
+        int phase,
+        Pointer local,
+        Pointer remote,
+        String authScheme,
+        Pointer subject,
+        Pointer opaque);
   }
 
   /** The three libvirt functions this class calls. */
   interface LibvirtNative extends Library {
     LibvirtNative INSTANCE = Native.load("virt", LibvirtNative.class);
 
-    int virConnectDomainEventRegisterAny(Pointer conn, Pointer dom, int eventId,
-        GraphicsCallback cb, Pointer opaque, Pointer freeCb);
+    int virConnectDomainEventRegisterAny(
+        Pointer conn,
+        Pointer dom,
+        int eventId,
+        GraphicsCallback cb,
+        Pointer opaque,
+        Pointer freeCb);
 
     int virConnectDomainEventDeregisterAny(Pointer conn, int callbackId);
 

@@ -10,8 +10,8 @@ import java.util.List;
  * @param port the live TCP port, 0 when not running or on a unix socket
  * @param socket the unix socket path, empty when listening on TCP
  * @param exposed true when any listen address is beyond loopback
- * @param passwordCapable true when the domain carries a graphics password (QEMU was
- *     started with password auth, so tickets can be set)
+ * @param passwordCapable true when the domain carries a graphics password (QEMU was started with
+ *     password auth, so tickets can be set)
  */
 public record GraphicsInfo(
     String type,

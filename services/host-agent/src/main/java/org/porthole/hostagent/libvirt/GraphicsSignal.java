@@ -7,8 +7,8 @@ import java.time.Instant;
  *
  * @param vmUuid the domain
  * @param phase connect, initialize (after successful authentication) or disconnect
- * @param remote the client's address as QEMU saw it; for a Porthole relay its service is
- *     the local port of the relay's socket
+ * @param remote the client's address as QEMU saw it; for a Porthole relay its service is the local
+ *     port of the relay's socket
  * @param local QEMU's own listening address
  * @param authScheme e.g. "vnc" for VNC password auth, "none"
  */

@@ -8,15 +8,15 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * Reads the graphics device out of domain XML: which addresses or socket QEMU listens on,
- * the live port, whether a password is set, and whether the listener is exposed.
+ * Reads the graphics device out of domain XML: which addresses or socket QEMU listens on, the live
+ * port, whether a password is set, and whether the listener is exposed.
  *
- * <p>libvirt writes the listener in several shapes: a {@code listen} attribute, {@code
- * <listen type='address|network|socket|none'>} children, or a legacy {@code socket}
- * attribute. A running domain's live XML always carries the resolved address. A defined,
- * not running domain without any listen uses qemu.conf's {@code vnc_listen} (127.0.0.1 by
- * default) and is reported as not exposed; a {@code network} listen without a resolved
- * address is reported as exposed, since the network's address is unknown here.
+ * <p>libvirt writes the listener in several shapes: a {@code listen} attribute, {@code <listen
+ * type='address|network|socket|none'>} children, or a legacy {@code socket} attribute. A running
+ * domain's live XML always carries the resolved address. A defined, not running domain without any
+ * listen uses qemu.conf's {@code vnc_listen} (127.0.0.1 by default) and is reported as not exposed;
+ * a {@code network} listen without a resolved address is reported as exposed, since the network's
+ * address is unknown here.
  */
 public final class GraphicsXml {
   private GraphicsXml() {}

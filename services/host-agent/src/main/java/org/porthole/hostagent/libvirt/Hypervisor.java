@@ -5,8 +5,8 @@ import java.util.Optional;
 import org.porthole.hostagent.AgentException;
 
 /**
- * What the agent's API needs from the hypervisor: the domain inventory and its version.
- * {@link LibvirtInventory} is the real one; tests use fakes.
+ * What the agent's API needs from the hypervisor: the domain inventory and its version. {@link
+ * LibvirtInventory} is the real one; tests use fakes.
  */
 public interface Hypervisor {
 

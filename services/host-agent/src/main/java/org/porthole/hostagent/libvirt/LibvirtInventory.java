@@ -15,11 +15,11 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The domain inventory read from libvirt. Domain XML is read with the secure flag so the
- * presence of a graphics password is known; that XML never leaves this class.
+ * The domain inventory read from libvirt. Domain XML is read with the secure flag so the presence
+ * of a graphics password is known; that XML never leaves this class.
  *
- * <p>Exposed graphics (listening beyond loopback) are logged once per domain, as a warning
- * that says how to fix the domain.
+ * <p>Exposed graphics (listening beyond loopback) are logged once per domain, as a warning that
+ * says how to fix the domain.
  */
 public final class LibvirtInventory implements Hypervisor {
   /** VIR_DOMAIN_XML_SECURE: include passwords, or they would be lost on a device update. */
@@ -115,7 +115,8 @@ public final class LibvirtInventory implements Hypervisor {
     if (g.isEmpty() || !g.get().exposed() || !warnedExposed.add(view.uuid())) {
       return;
     }
-    LOG.log(Level.WARNING,
+    LOG.log(
+        Level.WARNING,
         "Domain ''{0}'' ({1}): {2} graphics listen on {3}, reachable from the network around"
             + " Porthole. Fix: set listen=''127.0.0.1'' (or a unix socket) and a passwd on its"
             + " <graphics> element, then restart it; see services/host-agent/README.md.",

@@ -11,13 +11,13 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The agent's one libvirt connection, opened after libvirt's default event loop is
- * registered so that domain events (lifecycle, graphics) are delivered.
+ * The agent's one libvirt connection, opened after libvirt's default event loop is registered so
+ * that domain events (lifecycle, graphics) are delivered.
  *
  * <p>Threading: libvirt connections are thread-safe; any thread may call through {@link
- * #connect()}. Event callbacks run on the single daemon thread "libvirt-events", which runs
- * {@code virEventRunDefaultImpl} for the life of the process; callbacks must hand work off
- * instead of blocking it.
+ * #connect()}. Event callbacks run on the single daemon thread "libvirt-events", which runs {@code
+ * virEventRunDefaultImpl} for the life of the process; callbacks must hand work off instead of
+ * blocking it.
  */
 public final class LibvirtSession implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LibvirtSession.class.getName());
@@ -41,9 +41,14 @@ public final class LibvirtSession implements AutoCloseable {
     try {
       return new LibvirtSession(uri, new PointerConnect(uri));
     } catch (LibvirtException e) {
-      throw new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
-          "cannot connect to libvirt at " + uri + " (is libvirtd running? `libvirtd -d;"
-              + " virtlogd -d`): " + e.getMessage(), e);
+      throw new AgentException(
+          PortholeStatus.UPSTREAM_UNAVAILABLE,
+          "cannot connect to libvirt at "
+              + uri
+              + " (is libvirtd running? `libvirtd -d;"
+              + " virtlogd -d`): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -76,8 +81,8 @@ public final class LibvirtSession implements AutoCloseable {
       Connect.setErrorCallback(QUIET);
       Library.initEventLoop();
     } catch (LibvirtException e) {
-      throw new AgentException(PortholeStatus.INTERNAL,
-          "cannot register libvirt's event loop: " + e.getMessage(), e);
+      throw new AgentException(
+          PortholeStatus.INTERNAL, "cannot register libvirt's event loop: " + e.getMessage(), e);
     }
     Thread t = new Thread(LibvirtSession::runEventLoop, "libvirt-events");
     t.setDaemon(true);

@@ -14,9 +14,9 @@ import org.porthole.status.PortholeStatus;
 /**
  * Receives libvirt's domain lifecycle events through libvirt-java.
  *
- * <p>Threading: the listener runs on libvirt's event-loop thread; it reads the domain's
- * UUID and name (local to the handle, no round trip) and hands the signal to {@code sink},
- * which must not block.
+ * <p>Threading: the listener runs on libvirt's event-loop thread; it reads the domain's UUID and
+ * name (local to the handle, no round trip) and hands the signal to {@code sink}, which must not
+ * block.
  */
 public final class LifecycleEvents implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LifecycleEvents.class.getName());
@@ -32,15 +32,18 @@ public final class LifecycleEvents implements AutoCloseable {
   /** Registers for lifecycle events of every domain on the session's connection. */
   public static LifecycleEvents register(
       LibvirtSession session, Consumer<LifecycleSignal> sink, Clock clock) throws AgentException {
-    LifecycleListener listener = (domain, event) -> {
-      deliver(sink, clock, domain, event);
-      return 0;
-    };
+    LifecycleListener listener =
+        (domain, event) -> {
+          deliver(sink, clock, domain, event);
+          return 0;
+        };
     try {
       session.connect().addLifecycleListener(listener);
     } catch (LibvirtException e) {
-      throw new AgentException(PortholeStatus.INTERNAL,
-          "libvirt refused the lifecycle event registration: " + e.getMessage(), e);
+      throw new AgentException(
+          PortholeStatus.INTERNAL,
+          "libvirt refused the lifecycle event registration: " + e.getMessage(),
+          e);
     }
     return new LifecycleEvents(session, listener);
   }
@@ -48,8 +51,13 @@ public final class LifecycleEvents implements AutoCloseable {
   private static void deliver(
       Consumer<LifecycleSignal> sink, Clock clock, Domain domain, DomainEvent event) {
     try {
-      sink.accept(new LifecycleSignal(domain.getUUIDString(), domain.getName(),
-          String.valueOf(event.getType()), detail(event), clock.instant()));
+      sink.accept(
+          new LifecycleSignal(
+              domain.getUUIDString(),
+              domain.getName(),
+              String.valueOf(event.getType()),
+              detail(event),
+              clock.instant()));
     } catch (LibvirtException | RuntimeException e) {
       LOG.log(Level.WARNING, "cannot handle a lifecycle event", e);
     }

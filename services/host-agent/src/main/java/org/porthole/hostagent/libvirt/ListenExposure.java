@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Decides whether a graphics listen address keeps QEMU private to this host. Only loopback
- * (127.0.0.0/8, ::1, "localhost") counts; wildcards (0.0.0.0, ::), host names and every
- * other address are exposed. No DNS lookup is ever made: a name we cannot judge is exposed.
+ * (127.0.0.0/8, ::1, "localhost") counts; wildcards (0.0.0.0, ::), host names and every other
+ * address are exposed. No DNS lookup is ever made: a name we cannot judge is exposed.
  */
 public final class ListenExposure {
   private static final Pattern IPV4 =

@@ -5,8 +5,8 @@ import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 
 /**
- * A libvirt-java connection that also hands out its native {@code virConnectPtr}, which
- * {@link GraphicsEvents} needs for the event registration libvirt-java does not wrap.
+ * A libvirt-java connection that also hands out its native {@code virConnectPtr}, which {@link
+ * GraphicsEvents} needs for the event registration libvirt-java does not wrap.
  */
 final class PointerConnect extends Connect {
 

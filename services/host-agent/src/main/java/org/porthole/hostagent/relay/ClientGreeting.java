@@ -10,26 +10,34 @@ import org.porthole.status.PortholeStatus;
 /**
  * The RFB handshake the agent presents to a console's client (RFC 6143, 7.1–7.2) once it has
  * authenticated to QEMU itself: ProtocolVersion 3.8 (a client answering 3.7 or 3.3 gets that
- * version's exchange), then security type None only. The client holds no VNC password; its
- * console token was the credential. What follows the handshake (ClientInit and every later
- * message) belongs to QEMU and stays in the caller's buffer.
+ * version's exchange), then security type None only. The client holds no VNC password; its console
+ * token was the credential. What follows the handshake (ClientInit and every later message) belongs
+ * to QEMU and stays in the caller's buffer.
  *
  * <p>Not thread-safe: a console feeds its client's bytes in order, one frame at a time.
  */
 final class ClientGreeting {
   /** What the agent sends first. */
   static final byte[] BANNER = QemuHandshake.RFB_38;
+
   private static final byte[] RFB_37 = "RFB 003.007\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] RFB_33 = "RFB 003.003\n".getBytes(StandardCharsets.US_ASCII);
   private static final int SECURITY_NONE = 1;
+
   /** Security types offered (3.7, 3.8): one, None. */
   private static final byte[] NONE_ONLY = {1, SECURITY_NONE};
+
   /** RFB 3.3: the server names the type, a u32. */
   private static final byte[] NONE_33 = {0, 0, 0, SECURITY_NONE};
+
   /** SecurityResult OK (3.8 sends it for None too). */
   private static final byte[] RESULT_OK = {0, 0, 0, 0};
 
-  private enum Step { VERSION, SECURITY_TYPE, DONE }
+  private enum Step {
+    VERSION,
+    SECURITY_TYPE,
+    DONE
+  }
 
   private final byte[] version = new byte[BANNER.length];
   private int versionFilled;
@@ -37,8 +45,8 @@ final class ClientGreeting {
   private boolean rfb38;
 
   /**
-   * Consumes the client's handshake bytes from {@code in} (and no more); returns what to send
-   * the client now (empty when nothing).
+   * Consumes the client's handshake bytes from {@code in} (and no more); returns what to send the
+   * client now (empty when nothing).
    *
    * @throws AgentException BAD_REQUEST for a version or security type the agent does not offer
    */
@@ -55,8 +63,11 @@ final class ClientGreeting {
     if (step == Step.SECURITY_TYPE && in.hasRemaining()) {
       int type = in.get() & 0xff;
       if (type != SECURITY_NONE) {
-        throw new AgentException(PortholeStatus.BAD_REQUEST, "the client chose RFB security type "
-            + type + "; this console offers None only (no VNC password is needed)");
+        throw new AgentException(
+            PortholeStatus.BAD_REQUEST,
+            "the client chose RFB security type "
+                + type
+                + "; this console offers None only (no VNC password is needed)");
       }
       step = Step.DONE;
       if (rfb38) {
@@ -81,9 +92,10 @@ final class ClientGreeting {
       step = Step.DONE;
       return NONE_33.clone();
     }
-    String shown = new String(version, StandardCharsets.US_ASCII)
-        .replaceAll("[^\\x20-\\x7e]", "?").trim();
-    throw new AgentException(PortholeStatus.BAD_REQUEST, "the client asked for \"" + shown
-        + "\"; this console speaks RFB 3.8, 3.7 or 3.3");
+    String shown =
+        new String(version, StandardCharsets.US_ASCII).replaceAll("[^\\x20-\\x7e]", "?").trim();
+    throw new AgentException(
+        PortholeStatus.BAD_REQUEST,
+        "the client asked for \"" + shown + "\"; this console speaks RFB 3.8, 3.7 or 3.3");
   }
 }

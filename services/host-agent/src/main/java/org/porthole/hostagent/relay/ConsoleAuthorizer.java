@@ -10,12 +10,12 @@ import org.porthole.token.TokenRejectedException;
 import org.porthole.token.TokenVerifier;
 
 /**
- * Decides whether a console token opens a console on this host: the signature and claims
- * (by {@link TokenVerifier}), the host and channel it names, and that its {@code jti} is
- * redeemed here exactly once.
+ * Decides whether a console token opens a console on this host: the signature and claims (by {@link
+ * TokenVerifier}), the host and channel it names, and that its {@code jti} is redeemed here exactly
+ * once.
  *
- * <p>The replay guard lives in memory, so a restart would forget redeemed ids; tokens issued
- * before this process started are therefore refused too.
+ * <p>The replay guard lives in memory, so a restart would forget redeemed ids; tokens issued before
+ * this process started are therefore refused too.
  */
 public final class ConsoleAuthorizer {
   static final String VNC_CHANNEL = "vnc";
@@ -50,8 +50,8 @@ public final class ConsoleAuthorizer {
           PortholeStatus.FORBIDDEN, "console token is not for the vnc channel");
     }
     if (claims.issuedAt().isBefore(notIssuedBefore)) {
-      throw new AgentException(PortholeStatus.TOKEN_REJECTED,
-          "console token was issued before this host agent started");
+      throw new AgentException(
+          PortholeStatus.TOKEN_REJECTED, "console token was issued before this host agent started");
     }
     if (!replayGuard.redeem(claims.tokenId(), claims.expiresAt())) {
       throw new AgentException(PortholeStatus.TOKEN_REJECTED, "console token was already used");

@@ -28,17 +28,16 @@ import org.porthole.token.ConsoleClaims;
 /**
  * Opens console relays for {@code OpenConsole} calls and owns the few threads they share.
  *
- * <p>Threading model (no thread per console): gRPC delivers each call's callbacks serially
- * (the server runs them on its transport thread, see {@code AgentServer}); they never block.
- * The token check and the target lookup run on {@code console-verify}, a fixed pool of one
- * thread per core with a queue bounded by {@code maxConsoles}. The gRPC connections and the
- * sockets to QEMU share {@code console-io}, one event loop per core ({@link BackendLoops}); a
- * console's QEMU socket lives on its gRPC connection's loop, which also runs its open-frame
- * deadline. Backpressure: a relay asks QEMU's socket for one chunk
- * only while the gRPC call {@code isReady()}, and requests the next client message only after
- * the previous one was written to QEMU. At most {@code maxConsoles} consoles are open or
- * opening, and at most {@code maxPerVm} per VM (below QEMU's 32 VNC clients); more are refused
- * with OVERLOADED (gRPC RESOURCE_EXHAUSTED, WebSocket 1013) rather than queued.
+ * <p>Threading model (no thread per console): gRPC delivers each call's callbacks serially (the
+ * server runs them on its transport thread, see {@code AgentServer}); they never block. The token
+ * check and the target lookup run on {@code console-verify}, a fixed pool of one thread per core
+ * with a queue bounded by {@code maxConsoles}. The gRPC connections and the sockets to QEMU share
+ * {@code console-io}, one event loop per core ({@link BackendLoops}); a console's QEMU socket lives
+ * on its gRPC connection's loop, which also runs its open-frame deadline. Backpressure: a relay
+ * asks QEMU's socket for one chunk only while the gRPC call {@code isReady()}, and requests the
+ * next client message only after the previous one was written to QEMU. At most {@code maxConsoles}
+ * consoles are open or opening, and at most {@code maxPerVm} per VM (below QEMU's 32 VNC clients);
+ * more are refused with OVERLOADED (gRPC RESOURCE_EXHAUSTED, WebSocket 1013) rather than queued.
  */
 public final class ConsoleRelays implements AutoCloseable {
   /** The largest data frame either way (docs/contracts.md). */
@@ -56,27 +55,39 @@ public final class ConsoleRelays implements AutoCloseable {
   private final AtomicInteger admitted = new AtomicInteger();
   private final Set<ConsoleStream> active = ConcurrentHashMap.newKeySet();
   private final EndedSessions ended = new EndedSessions(Clock.systemUTC());
+
   /** Consoles bound to each VM (lower-case UUID); guarded by {@code ended}. */
   private final Map<String, Integer> perVm = new HashMap<>();
+
   private final LongAdder bytesFromBackend = new LongAdder();
   private final LongAdder bytesToClients = new LongAdder();
 
   /** The limits of a host's relays (docs/contracts.md). */
-  public record RelayLimits(int maxConsoles, int maxPerVm, Duration openTimeout,
-      Duration authTimeout) {}
+  public record RelayLimits(
+      int maxConsoles, int maxPerVm, Duration openTimeout, Duration authTimeout) {}
 
   /**
    * @param turns serializes each VM's password changes; relays take a turn to authenticate
    * @param listener told about relays connecting, authenticating and ending
    */
-  public ConsoleRelays(ConsoleAuthorizer authorizer, ConsoleTargets targets,
-      RelayRegistry registry, PasswordTurns turns, RelayLimits limits, RelayListener listener) {
+  public ConsoleRelays(
+      ConsoleAuthorizer authorizer,
+      ConsoleTargets targets,
+      RelayRegistry registry,
+      PasswordTurns turns,
+      RelayLimits limits,
+      RelayListener listener) {
     this(authorizer, targets, registry, turns, limits, listener, RefusalSink.NONE);
   }
 
   /** Relays that report each console they refuse to {@code refusals} (the engine's audit). */
-  public ConsoleRelays(ConsoleAuthorizer authorizer, ConsoleTargets targets,
-      RelayRegistry registry, PasswordTurns turns, RelayLimits limits, RelayListener listener,
+  public ConsoleRelays(
+      ConsoleAuthorizer authorizer,
+      ConsoleTargets targets,
+      RelayRegistry registry,
+      PasswordTurns turns,
+      RelayLimits limits,
+      RelayListener listener,
       RefusalSink refusals) {
     this.refusals = refusals;
     this.authorizer = authorizer;
@@ -87,30 +98,36 @@ public final class ConsoleRelays implements AutoCloseable {
     this.listener = listener;
     int cores = Runtime.getRuntime().availableProcessors();
     this.loops = new BackendLoops(cores);
-    this.verifiers = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(limits.maxConsoles()),
-        new DefaultThreadFactory("console-verify", true));
+    this.verifiers =
+        new ThreadPoolExecutor(
+            cores,
+            cores,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(limits.maxConsoles()),
+            new DefaultThreadFactory("console-verify", true));
   }
 
   /** Starts a relay for one OpenConsole call; returns the observer for client frames. */
   public StreamObserver<ConsoleFrame> open(StreamObserver<ConsoleFrame> responses) {
-    ConsoleStream stream = new ConsoleStream(
-        (ServerCallStreamObserver<ConsoleFrame>) responses, this);
+    ConsoleStream stream =
+        new ConsoleStream((ServerCallStreamObserver<ConsoleFrame>) responses, this);
     active.add(stream);
     stream.start();
     return stream;
   }
 
   /**
-   * Ends every console of {@code sessionIds} on {@code vmUuid} with {@code close{status,
-   * reason}} and refuses their tokens from now on (EndConsoles). Consoles still being verified
-   * are refused when they bind to their session ({@link #attach}).
+   * Ends every console of {@code sessionIds} on {@code vmUuid} with {@code close{status, reason}}
+   * and refuses their tokens from now on (EndConsoles). Consoles still being verified are refused
+   * when they bind to their session ({@link #attach}).
    *
    * @return the consoles that were open or opening and are now ended
    * @throws AgentException OVERLOADED when too many sessions were ended recently
    */
-  public List<RelayedConsole> endSessions(String vmUuid, Collection<String> sessionIds,
-      PortholeStatus status, String reason) throws AgentException {
+  public List<RelayedConsole> endSessions(
+      String vmUuid, Collection<String> sessionIds, PortholeStatus status, String reason)
+      throws AgentException {
     ended.add(vmUuid, sessionIds);
     List<RelayedConsole> endedNow = new ArrayList<>();
     for (ConsoleStream s : List.copyOf(active)) {
@@ -130,7 +147,9 @@ public final class ConsoleRelays implements AutoCloseable {
     List<RelayedConsole> out = new ArrayList<>();
     for (ConsoleStream s : active) {
       RelayedConsole c = s.view();
-      if (c != null && c.authenticated() && !s.closed()
+      if (c != null
+          && c.authenticated()
+          && !s.closed()
           && (vmUuid.isEmpty() || c.vmUuid().equalsIgnoreCase(vmUuid))) {
         out.add(c);
       }
@@ -139,14 +158,15 @@ public final class ConsoleRelays implements AutoCloseable {
   }
 
   /**
-   * Binds a verified console to its session unless the engine ended that session. Under the
-   * ended sessions' lock: an {@link #endSessions} either finds this console bound (and ends it)
-   * or this console finds its session ended.
+   * Binds a verified console to its session unless the engine ended that session. Under the ended
+   * sessions' lock: an {@link #endSessions} either finds this console bound (and ends it) or this
+   * console finds its session ended.
    */
   void attach(ConsoleStream stream, ConsoleClaims claims) throws AgentException {
     synchronized (ended) {
       if (ended.contains(claims.vmUuid(), claims.sessionId())) {
-        throw new AgentException(PortholeStatus.FORBIDDEN,
+        throw new AgentException(
+            PortholeStatus.FORBIDDEN,
             "console session " + claims.sessionId() + " was ended by the engine");
       }
       if (stream.closed()) {
@@ -155,8 +175,13 @@ public final class ConsoleRelays implements AutoCloseable {
       String vm = vmKey(claims.vmUuid());
       int onVm = perVm.getOrDefault(vm, 0);
       if (onVm >= limits.maxPerVm()) {
-        throw new AgentException(PortholeStatus.OVERLOADED, "too many consoles on domain "
-            + claims.vmUuid() + " (at most " + limits.maxPerVm() + ")");
+        throw new AgentException(
+            PortholeStatus.OVERLOADED,
+            "too many consoles on domain "
+                + claims.vmUuid()
+                + " (at most "
+                + limits.maxPerVm()
+                + ")");
       }
       perVm.put(vm, onVm + 1);
       stream.countedOnVm = true;
@@ -184,8 +209,8 @@ public final class ConsoleRelays implements AutoCloseable {
   }
 
   /**
-   * Bytes read from QEMU and not yet handed to gRPC: what the relay itself buffers (gRPC
-   * buffers at most its on-ready threshold, 32 KiB, per call beyond this).
+   * Bytes read from QEMU and not yet handed to gRPC: what the relay itself buffers (gRPC buffers at
+   * most its on-ready threshold, 32 KiB, per call beyond this).
    */
   public long bufferedBytes() {
     return bytesFromBackend.sum() - bytesToClients.sum();

@@ -26,32 +26,37 @@ import org.porthole.token.ConsoleClaims;
 
 /**
  * One OpenConsole call: waits for the {@code open} frame, authorizes it, logs in to QEMU with a
- * one-time password of its own, greets the client with RFB security None, then relays bytes
- * both ways with backpressure, without a thread of its own.
+ * one-time password of its own, greets the client with RFB security None, then relays bytes both
+ * ways with backpressure, without a thread of its own.
  *
- * <p>Opening, in order: the token is checked and its {@code jti} redeemed (verifier thread);
- * {@link QemuLogin} takes the VM's password turn, sets a fresh password, connects and answers
- * QEMU's VNC challenge, and leaves the turn (expiring the password) at SecurityResult OK. Only
- * then does the client get the agent's own handshake ({@link ClientGreeting}), and the relay
- * passes ClientInit and everything after it.
+ * <p>Opening, in order: the token is checked and its {@code jti} redeemed (verifier thread); {@link
+ * QemuLogin} takes the VM's password turn, sets a fresh password, connects and answers QEMU's VNC
+ * challenge, and leaves the turn (expiring the password) at SecurityResult OK. Only then does the
+ * client get the agent's own handshake ({@link ClientGreeting}), and the relay passes ClientInit
+ * and everything after it.
  *
  * <p>Threading: gRPC calls {@link #onNext}, {@link #onError}, {@link #onCompleted} and the
- * ready/cancel handlers serially on the event loop of the call's HTTP/2 connection, and the
- * socket to QEMU is opened on that same loop ({@code loop}), so in steady state every step of
- * the relay runs on one thread with no hand-off: client bytes are written to QEMU's socket
- * and the next message is requested when that write completed; QEMU's bytes are forwarded
- * chunk by chunk and the next one is read only while the call is ready (else the ready
- * handler asks). Only the open runs elsewhere: the token check and the target lookup on a
- * verifier thread, the password on a turn thread. Calls on the response observer are
- * serialized by {@code outbound} (uncontended in steady state); the state is an atomic so
- * that exactly one path ends the call.
+ * ready/cancel handlers serially on the event loop of the call's HTTP/2 connection, and the socket
+ * to QEMU is opened on that same loop ({@code loop}), so in steady state every step of the relay
+ * runs on one thread with no hand-off: client bytes are written to QEMU's socket and the next
+ * message is requested when that write completed; QEMU's bytes are forwarded chunk by chunk and the
+ * next one is read only while the call is ready (else the ready handler asks). Only the open runs
+ * elsewhere: the token check and the target lookup on a verifier thread, the password on a turn
+ * thread. Calls on the response observer are serialized by {@code outbound} (uncontended in steady
+ * state); the state is an atomic so that exactly one path ends the call.
  */
-final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer,
-    QemuLogin.Console {
+final class ConsoleStream
+    implements StreamObserver<ConsoleFrame>, QemuLink.Peer, QemuLogin.Console {
   private static final Logger LOG = Logger.getLogger(ConsoleStream.class.getName());
   private static final int MAX_CLIENT_ADDRESS_CHARS = 128;
 
-  private enum State { AWAITING_OPEN, OPENING, GREETING, RELAYING, CLOSED }
+  private enum State {
+    AWAITING_OPEN,
+    OPENING,
+    GREETING,
+    RELAYING,
+    CLOSED
+  }
 
   private final ServerCallStreamObserver<ConsoleFrame> call;
   private final ConsoleRelays relays;
@@ -61,20 +66,28 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   private final AtomicLong bytesFromVm = new AtomicLong();
   private final ClientGreeting greeting = new ClientGreeting();
   private volatile boolean admitted;
+
   /** Set under the relays' session lock while this console counts against its VM's cap. */
   boolean countedOnVm;
+
   private volatile QemuLink qemu;
   private volatile ConsoleClaims claims;
+
   /** Set for a view-only console before it relays; null (one check per frame) otherwise. */
   private volatile ViewOnlyFilter viewOnly;
+
   private volatile String client = "";
   private volatile Future<?> openDeadline;
   private volatile QemuLogin login;
+
   /** Set only after the move to GREETING, under {@link #announcing}. */
   private volatile Instant authenticatedAt;
+
   /** Orders a console's authenticated() before its ended() for the listeners. */
   private final Object announcing = new Object();
+
   private volatile boolean connected;
+
   /** The loop of the call's connection, which also runs the socket to QEMU (see above). */
   private EventLoop loop;
 
@@ -127,7 +140,8 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     }
     cancelDeadline();
     if (!relays.admit()) {
-      end(PortholeStatus.OVERLOADED,
+      end(
+          PortholeStatus.OVERLOADED,
           "too many consoles on this host (at most " + relays.maxConsoles() + ")");
       return;
     }
@@ -157,7 +171,8 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       return;
     }
     if (data.size() > ConsoleRelays.MAX_CHUNK_BYTES) {
-      end(PortholeStatus.TOO_LARGE,
+      end(
+          PortholeStatus.TOO_LARGE,
           "data frame exceeds " + ConsoleRelays.MAX_CHUNK_BYTES + " bytes");
       return;
     }
@@ -179,18 +194,20 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
       return;
     }
     int n = bytes.remaining();
-    qemu.write(bytes, failure -> {
-      if (failure != null) {
-        end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
-      } else if (state.get() == State.RELAYING) {
-        bytesToVm.addAndGet(n);
-        // Not inline: gRPC would deliver this console's next buffered message from inside this
-        // call, and a client flooding tiny messages would hold the loop (and every console on
-        // it) until its whole window is drained. Through the loop's queue, other consoles' I/O
-        // runs between two messages of one console.
-        loop.execute(this::requestNextFromClient);
-      }
-    });
+    qemu.write(
+        bytes,
+        failure -> {
+          if (failure != null) {
+            end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
+          } else if (state.get() == State.RELAYING) {
+            bytesToVm.addAndGet(n);
+            // Not inline: gRPC would deliver this console's next buffered message from inside this
+            // call, and a client flooding tiny messages would hold the loop (and every console on
+            // it) until its whole window is drained. Through the loop's queue, other consoles' I/O
+            // runs between two messages of one console.
+            loop.execute(this::requestNextFromClient);
+          }
+        });
   }
 
   /**
@@ -252,16 +269,19 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   }
 
   /**
-   * Tells the engine's audit that this console was refused before it reached QEMU (a bad,
-   * replayed or foreign token, an ended session); {@code claims} when the token verified.
+   * Tells the engine's audit that this console was refused before it reached QEMU (a bad, replayed
+   * or foreign token, an ended session); {@code claims} when the token verified.
    */
   private void reportRefusal(AgentException e, ConsoleClaims verified) {
     if (e.status() != PortholeStatus.TOKEN_REJECTED && e.status() != PortholeStatus.FORBIDDEN) {
       return; // not a refusal of the client (no such VM, QEMU unreachable)
     }
-    ConsoleRefusal.Builder r = RefusalSink.refusal(e.status().name(), e.getMessage(), client).toBuilder();
+    ConsoleRefusal.Builder r =
+        RefusalSink.refusal(e.status().name(), e.getMessage(), client).toBuilder();
     if (verified != null) {
-      r.setVmUuid(verified.vmUuid()).setSessionId(verified.sessionId()).setSubject(verified.subject())
+      r.setVmUuid(verified.vmUuid())
+          .setSessionId(verified.sessionId())
+          .setSubject(verified.subject())
           .setClaimsVerified(true);
     }
     relays.refusals().refused(r.build());
@@ -286,8 +306,10 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
   /** The console as listeners and ListConsoles see it; null before its token was checked. */
   RelayedConsole view() {
     ConsoleClaims c = claims;
-    return c == null ? null : new RelayedConsole(c.sessionId(), c.vmUuid(), c.subject(),
-        c.viewOnly(), client, authenticatedAt);
+    return c == null
+        ? null
+        : new RelayedConsole(
+            c.sessionId(), c.vmUuid(), c.subject(), c.viewOnly(), client, authenticatedAt);
   }
 
   @Override
@@ -394,29 +416,32 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
 
   private void openTimedOut() {
     if (state.get() == State.AWAITING_OPEN) {
-      end(PortholeStatus.BAD_REQUEST,
+      end(
+          PortholeStatus.BAD_REQUEST,
           "no open frame within " + relays.openTimeout().toSeconds() + " s");
     }
   }
 
   /**
-   * Ends the console: closes QEMU's side, tells the client why, completes the call. False when
-   * it had ended already.
+   * Ends the console: closes QEMU's side, tells the client why, completes the call. False when it
+   * had ended already.
    */
   boolean end(PortholeStatus status, String reason) {
     if (!release()) {
       return false;
     }
-    ConsoleFrame close = ConsoleFrame.newBuilder()
-        .setClose(ConsoleClose.newBuilder().setStatus(status.name()).setReason(reason)).build();
+    ConsoleFrame close =
+        ConsoleFrame.newBuilder()
+            .setClose(ConsoleClose.newBuilder().setStatus(status.name()).setReason(reason))
+            .build();
     synchronized (outbound) {
       try {
         call.onNext(close);
         if (status == PortholeStatus.CLOSED) {
           call.onCompleted();
         } else {
-          call.onError(Status.fromCodeValue(status.grpcCode()).withDescription(reason)
-              .asRuntimeException());
+          call.onError(
+              Status.fromCodeValue(status.grpcCode()).withDescription(reason).asRuntimeException());
         }
       } catch (RuntimeException e) {
         // The call was cancelled meanwhile: nobody is left to tell.
@@ -458,10 +483,16 @@ final class ConsoleStream implements StreamObserver<ConsoleFrame>, QemuLink.Peer
     ConsoleClaims c = claims;
     if (c != null && (was == State.RELAYING || was == State.GREETING)) {
       ViewOnlyFilter filter = viewOnly;
-      String view = filter == null ? ""
-          : "; view-only, " + filter.droppedMessages() + " input messages dropped";
-      LOG.log(Level.INFO, "console {0} to domain {1} for {2} ended ({3} bytes in, {4} bytes out{5})",
-          new Object[] {c.sessionId(), c.vmUuid(), client, bytesToVm.get(), bytesFromVm.get(), view});
+      String view =
+          filter == null
+              ? ""
+              : "; view-only, " + filter.droppedMessages() + " input messages dropped";
+      LOG.log(
+          Level.INFO,
+          "console {0} to domain {1} for {2} ended ({3} bytes in, {4} bytes out{5})",
+          new Object[] {
+            c.sessionId(), c.vmUuid(), client, bytesToVm.get(), bytesFromVm.get(), view
+          });
     }
     return true;
   }

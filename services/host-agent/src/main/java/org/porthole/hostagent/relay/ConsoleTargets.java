@@ -10,8 +10,8 @@ public interface ConsoleTargets {
   /**
    * A TCP address or a unix socket address of the domain's VNC server.
    *
-   * @throws AgentException NOT_FOUND for an unknown domain, CONFLICT when it is not running
-   *     or has no VNC graphics
+   * @throws AgentException NOT_FOUND for an unknown domain, CONFLICT when it is not running or has
+   *     no VNC graphics
    */
   SocketAddress resolve(String vmUuid) throws AgentException;
 }

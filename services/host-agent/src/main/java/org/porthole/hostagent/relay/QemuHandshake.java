@@ -9,23 +9,33 @@ import org.porthole.status.PortholeStatus;
 
 /**
  * The agent's client side of QEMU's RFB handshake (RFC 6143, 7.1–7.2): ProtocolVersion 3.8,
- * security type VNC Authentication, the DES response to QEMU's challenge made with the
- * console's one-time password, then SecurityResult. QEMU's bytes are fed in order, split
- * anywhere; each call says what to send back. The client of the console never sees any of
- * this: it gets the agent's own handshake ({@link ClientGreeting}).
+ * security type VNC Authentication, the DES response to QEMU's challenge made with the console's
+ * one-time password, then SecurityResult. QEMU's bytes are fed in order, split anywhere; each call
+ * says what to send back. The client of the console never sees any of this: it gets the agent's own
+ * handshake ({@link ClientGreeting}).
  *
  * <p>Not thread-safe: a console feeds it on its event loop.
  */
 final class QemuHandshake {
   /** QEMU's failure reasons are short; a longer one ends the handshake unread. */
   static final int MAX_REASON_BYTES = 1024;
+
   static final byte[] RFB_38 = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] VERSION_PREFIX = "RFB 003.".getBytes(StandardCharsets.US_ASCII);
   private static final int VERSION_BYTES = 12;
   private static final int SECURITY_VNC_AUTH = 2;
   private static final int MIN_MINOR = 8;
 
-  private enum Step { VERSION, TYPE_COUNT, TYPES, CHALLENGE, RESULT, REASON_LENGTH, REASON, DONE }
+  private enum Step {
+    VERSION,
+    TYPE_COUNT,
+    TYPES,
+    CHALLENGE,
+    RESULT,
+    REASON_LENGTH,
+    REASON,
+    DONE
+  }
 
   private String password;
   private Step step = Step.VERSION;
@@ -34,7 +44,9 @@ final class QemuHandshake {
   private String refusal = "";
   private boolean responseSent;
 
-  /** @param password the one-time password just set on the domain (never logged) */
+  /**
+   * @param password the one-time password just set on the domain (never logged)
+   */
   QemuHandshake(String password) {
     this.password = password;
   }
@@ -88,8 +100,10 @@ final class QemuHandshake {
       }
       case TYPES -> {
         if (!offersVncAuth(f)) {
-          throw failed("the VNC server does not offer VNC Authentication (it offers "
-              + Arrays.toString(unsigned(f)) + "): the domain needs a VNC password");
+          throw failed(
+              "the VNC server does not offer VNC Authentication (it offers "
+                  + Arrays.toString(unsigned(f))
+                  + "): the domain needs a VNC password");
         }
         out.write(SECURITY_VNC_AUTH);
         expect(Step.CHALLENGE, VncAuthResponse.CHALLENGE_BYTES);
@@ -128,18 +142,21 @@ final class QemuHandshake {
   }
 
   private static void version(byte[] f) throws AgentException {
-    boolean ok = Arrays.equals(f, 0, VERSION_PREFIX.length, VERSION_PREFIX, 0,
-        VERSION_PREFIX.length) && f[VERSION_BYTES - 1] == '\n';
+    boolean ok =
+        Arrays.equals(f, 0, VERSION_PREFIX.length, VERSION_PREFIX, 0, VERSION_PREFIX.length)
+            && f[VERSION_BYTES - 1] == '\n';
     int minor = -1;
     if (ok) {
       try {
-        minor = Integer.parseInt(new String(f, VERSION_PREFIX.length, 3, StandardCharsets.US_ASCII));
+        minor =
+            Integer.parseInt(new String(f, VERSION_PREFIX.length, 3, StandardCharsets.US_ASCII));
       } catch (NumberFormatException e) {
         ok = false;
       }
     }
     if (!ok || minor < MIN_MINOR) {
-      throw failed("the VNC server does not speak RFB 3.8 (it sent \"" + printable(f).trim() + "\")");
+      throw failed(
+          "the VNC server does not speak RFB 3.8 (it sent \"" + printable(f).trim() + "\")");
     }
   }
 

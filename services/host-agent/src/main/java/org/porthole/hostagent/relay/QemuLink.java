@@ -20,13 +20,13 @@ import org.porthole.status.PortholeStatus;
 /**
  * A relay's non-blocking socket to QEMU's VNC server (a Netty channel with auto-read off),
  * registered in the {@link RelayRegistry} before it connects: the TCP socket is bound to an
- * ephemeral port first, so that the GRAPHICS CONNECT event, which QEMU may emit before the
- * connect completes here, already finds its session.
+ * ephemeral port first, so that the GRAPHICS CONNECT event, which QEMU may emit before the connect
+ * completes here, already finds its session.
  *
- * <p>Threading: the channel's event loop runs the connect steps and calls the {@link Peer}
- * (bytes, read complete, closed). {@link #read()}, {@link #write} and {@link #close()} may be
- * called from any thread; Netty hands them to the event loop. Nothing reads until
- * {@link #read()} asks for one chunk (at most {@link BackendLoops#MAX_READ_BYTES}).
+ * <p>Threading: the channel's event loop runs the connect steps and calls the {@link Peer} (bytes,
+ * read complete, closed). {@link #read()}, {@link #write} and {@link #close()} may be called from
+ * any thread; Netty hands them to the event loop. Nothing reads until {@link #read()} asks for one
+ * chunk (at most {@link BackendLoops#MAX_READ_BYTES}).
  */
 final class QemuLink {
   /** What the link reports to its console; called on the channel's event loop. */
@@ -53,55 +53,91 @@ final class QemuLink {
   }
 
   /**
-   * Connects asynchronously on {@code loop}; exactly one of {@code connected} or
-   * {@code failed} runs, on that loop.
+   * Connects asynchronously on {@code loop}; exactly one of {@code connected} or {@code failed}
+   * runs, on that loop.
    */
-  static void connect(BackendLoops loops, EventLoop loop, SocketAddress target, RelayRegistry registry,
-      String sessionId, String vmUuid, String clientAddress, Peer peer,
-      Consumer<QemuLink> connected, Consumer<AgentException> failed) {
+  static void connect(
+      BackendLoops loops,
+      EventLoop loop,
+      SocketAddress target,
+      RelayRegistry registry,
+      String sessionId,
+      String vmUuid,
+      String clientAddress,
+      Peer peer,
+      Consumer<QemuLink> connected,
+      Consumer<AgentException> failed) {
     boolean unix = target instanceof UnixDomainSocketAddress;
     Bootstrap b = unix ? loops.unixBootstrap(loop) : loops.tcpBootstrap(loop);
-    Consumer<Throwable> fail = cause -> failed.accept(new AgentException(
-        PortholeStatus.UPSTREAM_UNAVAILABLE, "cannot reach the VNC server of domain " + vmUuid,
-        cause));
+    Consumer<Throwable> fail =
+        cause ->
+            failed.accept(
+                new AgentException(
+                    PortholeStatus.UPSTREAM_UNAVAILABLE,
+                    "cannot reach the VNC server of domain " + vmUuid,
+                    cause));
     Reader reader = new Reader(peer);
-    b.handler(reader).register().addListener((ChannelFuture reg) -> {
-      if (!reg.isSuccess()) {
-        fail.accept(reg.cause());
-        return;
-      }
-      Channel ch = reg.channel();
-      if (unix) {
-        finishConnect(ch, target, registry.bind(sessionId, vmUuid, clientAddress, -1),
-            registry, reader, connected, fail);
-        return;
-      }
-      ch.bind(new InetSocketAddress(0)).addListener((ChannelFuture bound) -> {
-        if (!bound.isSuccess()) {
-          ch.close();
-          fail.accept(bound.cause());
-          return;
-        }
-        int port = ((InetSocketAddress) ch.localAddress()).getPort();
-        finishConnect(ch, target, registry.bind(sessionId, vmUuid, clientAddress, port),
-            registry, reader, connected, fail);
-      });
-    });
+    b.handler(reader)
+        .register()
+        .addListener(
+            (ChannelFuture reg) -> {
+              if (!reg.isSuccess()) {
+                fail.accept(reg.cause());
+                return;
+              }
+              Channel ch = reg.channel();
+              if (unix) {
+                finishConnect(
+                    ch,
+                    target,
+                    registry.bind(sessionId, vmUuid, clientAddress, -1),
+                    registry,
+                    reader,
+                    connected,
+                    fail);
+                return;
+              }
+              ch.bind(new InetSocketAddress(0))
+                  .addListener(
+                      (ChannelFuture bound) -> {
+                        if (!bound.isSuccess()) {
+                          ch.close();
+                          fail.accept(bound.cause());
+                          return;
+                        }
+                        int port = ((InetSocketAddress) ch.localAddress()).getPort();
+                        finishConnect(
+                            ch,
+                            target,
+                            registry.bind(sessionId, vmUuid, clientAddress, port),
+                            registry,
+                            reader,
+                            connected,
+                            fail);
+                      });
+            });
   }
 
-  private static void finishConnect(Channel ch, SocketAddress target, RelayRegistry.Binding b,
-      RelayRegistry registry, Reader reader, Consumer<QemuLink> connected,
+  private static void finishConnect(
+      Channel ch,
+      SocketAddress target,
+      RelayRegistry.Binding b,
+      RelayRegistry registry,
+      Reader reader,
+      Consumer<QemuLink> connected,
       Consumer<Throwable> fail) {
     QemuLink link = new QemuLink(ch, registry, b);
     reader.link = link;
-    ch.connect(target).addListener((ChannelFuture f) -> {
-      if (f.isSuccess()) {
-        connected.accept(link);
-      } else {
-        link.close();
-        fail.accept(f.cause());
-      }
-    });
+    ch.connect(target)
+        .addListener(
+            (ChannelFuture f) -> {
+              if (f.isSuccess()) {
+                connected.accept(link);
+              } else {
+                link.close();
+                fail.accept(f.cause());
+              }
+            });
   }
 
   /** The password response went to QEMU: an INITIALIZE event of this relay may follow. */
@@ -120,11 +156,12 @@ final class QemuLink {
   }
 
   /**
-   * Writes every byte of {@code data} (not copied: it must stay unchanged until done); then
-   * {@code done} runs on the event loop with null, or with the failure.
+   * Writes every byte of {@code data} (not copied: it must stay unchanged until done); then {@code
+   * done} runs on the event loop with null, or with the failure.
    */
   void write(ByteBuffer data, Consumer<Throwable> done) {
-    channel.writeAndFlush(Unpooled.wrappedBuffer(data))
+    channel
+        .writeAndFlush(Unpooled.wrappedBuffer(data))
         .addListener((ChannelFuture f) -> done.accept(f.isSuccess() ? null : f.cause()));
   }
 

@@ -10,12 +10,12 @@ import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
 
 /**
- * Logs one console's relay in to QEMU, within the VM's password turn: a fresh random password
- * is set through libvirt, QEMU's socket is connected and its RFB handshake answered
- * ({@link QemuHandshake}); at SecurityResult OK the turn is left, which expires the password,
- * and only once it is expired is the console told it is logged in (so from the moment its
- * client sees anything, the password opens nothing). The turn is left on every other path too
- * (failure, timeout, the console ending), exactly once.
+ * Logs one console's relay in to QEMU, within the VM's password turn: a fresh random password is
+ * set through libvirt, QEMU's socket is connected and its RFB handshake answered ({@link
+ * QemuHandshake}); at SecurityResult OK the turn is left, which expires the password, and only once
+ * it is expired is the console told it is logged in (so from the moment its client sees anything,
+ * the password opens nothing). The turn is left on every other path too (failure, timeout, the
+ * console ending), exactly once.
  *
  * <p>Threading: {@link #start} on a verifier thread; the turn's start on a turn thread; the
  * socket's connect and every byte of QEMU's on the console's event loop; {@link #abandon} from
@@ -46,8 +46,14 @@ final class QemuLogin {
   private volatile QemuLink link;
   private volatile Future<?> deadline;
 
-  QemuLogin(ConsoleRelays relays, EventLoop loop, ConsoleClaims claims, SocketAddress target,
-      String client, Console console, QemuLink.Peer peer) {
+  QemuLogin(
+      ConsoleRelays relays,
+      EventLoop loop,
+      ConsoleClaims claims,
+      SocketAddress target,
+      String client,
+      Console console,
+      QemuLink.Peer peer) {
     this.relays = relays;
     this.loop = loop;
     this.claims = claims;
@@ -76,8 +82,17 @@ final class QemuLogin {
       return;
     }
     deadline = BackendLoops.schedule(loop, this::timedOut, relays.authTimeout().toMillis());
-    QemuLink.connect(relays.loops(), loop, target, relays.registry(), claims.sessionId(),
-        claims.vmUuid(), client, peer, this::connected, console::failed);
+    QemuLink.connect(
+        relays.loops(),
+        loop,
+        target,
+        relays.registry(),
+        claims.sessionId(),
+        claims.vmUuid(),
+        client,
+        peer,
+        this::connected,
+        console::failed);
   }
 
   /** On the loop: QEMU speaks first; read its handshake. */
@@ -105,12 +120,16 @@ final class QemuLogin {
       l.initializeExpected();
     }
     if (reply.length > 0) {
-      l.write(ByteBuffer.wrap(reply), failure -> {
-        if (failure != null) {
-          console.failed(new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
-              "lost the connection to the VM's VNC server"));
-        }
-      });
+      l.write(
+          ByteBuffer.wrap(reply),
+          failure -> {
+            if (failure != null) {
+              console.failed(
+                  new AgentException(
+                      PortholeStatus.UPSTREAM_UNAVAILABLE,
+                      "lost the connection to the VM's VNC server"));
+            }
+          });
     }
     if (h.done()) {
       cancelDeadline();
@@ -125,8 +144,8 @@ final class QemuLogin {
   }
 
   /**
-   * The console ended before it passed ClientInit on (QEMU reports INITIALIZE at ClientInit):
-   * no INITIALIZE of this relay will come; the turn, if held, is left.
+   * The console ended before it passed ClientInit on (QEMU reports INITIALIZE at ClientInit): no
+   * INITIALIZE of this relay will come; the turn, if held, is left.
    */
   void abandon() {
     QemuLink l = link;
@@ -154,8 +173,13 @@ final class QemuLogin {
 
   private void timedOut() {
     if (inProgress()) {
-      console.failed(new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE, "the VM's VNC server"
-          + " did not accept the console within " + relays.authTimeout().toSeconds() + " s"));
+      console.failed(
+          new AgentException(
+              PortholeStatus.UPSTREAM_UNAVAILABLE,
+              "the VM's VNC server"
+                  + " did not accept the console within "
+                  + relays.authTimeout().toSeconds()
+                  + " s"));
     }
   }
 }

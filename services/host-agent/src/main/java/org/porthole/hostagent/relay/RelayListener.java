@@ -3,8 +3,8 @@ package org.porthole.hostagent.relay;
 import java.util.List;
 
 /**
- * What happens to console relays, for the parts that act on it: GRAPHICS events with the
- * session id (Kafka), disconnect actions, the INITIALIZE matching of unix-socket relays.
+ * What happens to console relays, for the parts that act on it: GRAPHICS events with the session id
+ * (Kafka), disconnect actions, the INITIALIZE matching of unix-socket relays.
  *
  * <p>Threading: called on the relay's event loop or on the thread that ended it (EndConsoles,
  * shutdown); implementations must not block.
@@ -39,6 +39,8 @@ public interface RelayListener {
   /** QEMU accepted the relay's one-time password: the console shows the VM now. */
   default void authenticated(RelayedConsole console) {}
 
-  /** The relay ended, after it connected to QEMU ({@code console.authenticated()} tells how far). */
+  /**
+   * The relay ended, after it connected to QEMU ({@code console.authenticated()} tells how far).
+   */
   default void ended(RelayedConsole console) {}
 }

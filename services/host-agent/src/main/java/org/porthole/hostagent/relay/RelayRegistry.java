@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,18 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.porthole.hostagent.libvirt.GraphicsSignal;
 
 /**
- * Which console session each relay connection to QEMU belongs to, so that libvirt's GRAPHICS
- * events can name their session. Behind the ws-proxy every client has the same address, but
- * each relay's socket has its own local port, which QEMU reports as the client's service.
- * Relays over a unix socket have no port: an INITIALIZE on a unix socket matches the oldest
- * unix relay of that domain whose INITIALIZE is still due: its password response went to QEMU,
- * QEMU did not refuse it, and the console did not end before passing ClientInit (QEMU reports
- * INITIALIZE at ClientInit; relays authenticate one at a time per VM, see PasswordTurns, and
- * QEMU reports in order). CONNECT and DISCONNECT on a unix socket match no relay (the relays
- * report their own).
+ * Which console session each relay connection to QEMU belongs to, so that libvirt's GRAPHICS events
+ * can name their session. Behind the ws-proxy every client has the same address, but each relay's
+ * socket has its own local port, which QEMU reports as the client's service. Relays over a unix
+ * socket have no port: an INITIALIZE on a unix socket matches the oldest unix relay of that domain
+ * whose INITIALIZE is still due: its password response went to QEMU, QEMU did not refuse it, and
+ * the console did not end before passing ClientInit (QEMU reports INITIALIZE at ClientInit; relays
+ * authenticate one at a time per VM, see PasswordTurns, and QEMU reports in order). CONNECT and
+ * DISCONNECT on a unix socket match no relay (the relays report their own).
  *
- * <p>A binding outlives its relay by {@link #GRACE} so that the DISCONNECT event, which
- * arrives after the socket closed, still finds it. Thread-safe.
+ * <p>A binding outlives its relay by {@link #GRACE} so that the DISCONNECT event, which arrives
+ * after the socket closed, still finds it. Thread-safe.
  */
 public final class RelayRegistry {
   static final Duration GRACE = Duration.ofSeconds(60);
@@ -36,8 +35,10 @@ public final class RelayRegistry {
   private final Clock clock;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, Binding> bindings = new ConcurrentHashMap<>();
+
   /** Unix relays whose INITIALIZE may still come, oldest first; guarded by itself. */
   private final Deque<Binding> awaitingInitialize = new ArrayDeque<>();
+
   private final AtomicLong nextPurgeMs = new AtomicLong();
 
   public RelayRegistry(Clock clock) {
@@ -45,8 +46,13 @@ public final class RelayRegistry {
   }
 
   /** One relay connection. {@code localPort} is -1 on a unix socket. */
-  public record Binding(long id, String sessionId, String vmUuid, String clientAddress,
-      int localPort, Instant releasedAt) {
+  public record Binding(
+      long id,
+      String sessionId,
+      String vmUuid,
+      String clientAddress,
+      int localPort,
+      Instant releasedAt) {
     boolean open() {
       return releasedAt == null;
     }
@@ -55,16 +61,30 @@ public final class RelayRegistry {
   /** Records a relay's connection before it connects, so no event can outrun it. */
   public Binding bind(String sessionId, String vmUuid, String clientAddress, int localPort) {
     purgeExpired();
-    Binding b = new Binding(ids.incrementAndGet(), sessionId, vmUuid, clientAddress,
-        localPort > 0 ? localPort : NO_PORT, null);
+    Binding b =
+        new Binding(
+            ids.incrementAndGet(),
+            sessionId,
+            vmUuid,
+            clientAddress,
+            localPort > 0 ? localPort : NO_PORT,
+            null);
     bindings.put(b.id(), b);
     return b;
   }
 
   /** Marks the relay closed; its binding still answers events for a grace period. */
   public void release(Binding b) {
-    bindings.computeIfPresent(b.id(), (id, old) -> new Binding(old.id(), old.sessionId(),
-        old.vmUuid(), old.clientAddress(), old.localPort(), clock.instant()));
+    bindings.computeIfPresent(
+        b.id(),
+        (id, old) ->
+            new Binding(
+                old.id(),
+                old.sessionId(),
+                old.vmUuid(),
+                old.clientAddress(),
+                old.localPort(),
+                clock.instant()));
   }
 
   /** Forgets a binding at once (its DISCONNECT event was seen). */
@@ -73,8 +93,8 @@ public final class RelayRegistry {
   }
 
   /**
-   * A unix relay sent QEMU its password response ({@code expected} true), or learnt QEMU
-   * refused it ({@code false}): an INITIALIZE of that VM is, or is no longer, its own.
+   * A unix relay sent QEMU its password response ({@code expected} true), or learnt QEMU refused it
+   * ({@code false}): an INITIALIZE of that VM is, or is no longer, its own.
    */
   public void expectInitialize(Binding b, boolean expected) {
     if (b.localPort() != NO_PORT) {
@@ -93,7 +113,8 @@ public final class RelayRegistry {
   public Optional<Binding> match(GraphicsSignal s) {
     int port = s.remote().port();
     if (port > 0) {
-      return candidates(s.vmUuid()).stream().filter(b -> b.localPort() == port)
+      return candidates(s.vmUuid()).stream()
+          .filter(b -> b.localPort() == port)
           .max(Comparator.comparing(Binding::open).thenComparing(Binding::id));
     }
     if (s.remote().family() == GraphicsSignal.Family.UNIX

@@ -12,8 +12,13 @@ import java.time.Instant;
  * @param clientAddress the client as the ws-proxy saw it (printable, bounded)
  * @param authenticatedAt when QEMU accepted the relay's one-time password; null before
  */
-public record RelayedConsole(String sessionId, String vmUuid, String user, boolean viewOnly,
-    String clientAddress, Instant authenticatedAt) {
+public record RelayedConsole(
+    String sessionId,
+    String vmUuid,
+    String user,
+    boolean viewOnly,
+    String clientAddress,
+    Instant authenticatedAt) {
 
   /** True once QEMU accepted the relay (the console shows the VM). */
   public boolean authenticated() {

@@ -5,25 +5,27 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Keeps a view-only console's input away from QEMU (token {@code mode=view}): the client's
- * bytes after the agent's own handshake ({@link ClientGreeting}) are parsed as RFB, from
- * ClientInit on, and only what shows the picture reaches QEMU. Keys, pointer, clipboard, QEMU's extended key events, xvp (reboot, shutdown)
- * and SetDesktopSize are dropped; ClientInit is forced to shared, so a viewer cannot
- * disconnect the VM's other viewers. Anything the filter cannot parse ends the console with
- * BAD_REQUEST: no byte reaches QEMU unparsed.
+ * Keeps a view-only console's input away from QEMU (token {@code mode=view}): the client's bytes
+ * after the agent's own handshake ({@link ClientGreeting}) are parsed as RFB, from ClientInit on,
+ * and only what shows the picture reaches QEMU. Keys, pointer, clipboard, QEMU's extended key
+ * events, xvp (reboot, shutdown) and SetDesktopSize are dropped; ClientInit is forced to shared, so
+ * a viewer cannot disconnect the VM's other viewers. Anything the filter cannot parse ends the
+ * console with BAD_REQUEST: no byte reaches QEMU unparsed.
  *
- * <p>Why parse instead of pattern-match: RFB has no framing, so one message may be split
- * across data frames at any byte and one frame may hold several messages. The filter holds at
- * most {@link #MAX_HEAD} bytes (the part of a message that tells its length), streams the rest
- * of a passed message through, and skips a dropped payload without buffering it.
+ * <p>Why parse instead of pattern-match: RFB has no framing, so one message may be split across
+ * data frames at any byte and one frame may hold several messages. The filter holds at most {@link
+ * #MAX_HEAD} bytes (the part of a message that tells its length), streams the rest of a passed
+ * message through, and skips a dropped payload without buffering it.
  *
  * <p>Threading: not thread-safe; a console feeds its client bytes in order, one frame at a time.
  */
 final class ViewOnlyFilter {
   /** Clipboard payloads above this end the console (QEMU's own limit is the same, 1 MiB). */
   static final int MAX_CUT_TEXT_BYTES = 1 << 20;
+
   /** RFB's limit for a Fence payload. */
   static final int MAX_FENCE_PAYLOAD = 64;
+
   /** The longest prefix needed to know a message's length (a Fence's). */
   static final int MAX_HEAD = 12;
 
@@ -47,9 +49,17 @@ final class ViewOnlyFilter {
   private static final int AUDIO_DISABLE = 1;
   private static final int AUDIO_SET_FORMAT = 2;
 
-  private enum Step { CLIENT_INIT, MESSAGE, FAILED }
+  private enum Step {
+    CLIENT_INIT,
+    MESSAGE,
+    FAILED
+  }
 
-  private enum Action { PASS, DROP, FORCE_SHARED }
+  private enum Action {
+    PASS,
+    DROP,
+    FORCE_SHARED
+  }
 
   /** What to do with the message whose head is held: its whole length, and the step after it. */
   private record Verdict(long length, Action action, Step next) {
@@ -65,17 +75,19 @@ final class ViewOnlyFilter {
   private final byte[] head = new byte[MAX_HEAD];
   private int headLength;
   private Step step = Step.CLIENT_INIT;
+
   /** Bytes of the current message after its head, still to pass or skip. */
   private long rest;
+
   private boolean passing;
   private long dropped;
 
   /**
-   * The bytes of {@code in} (consumed) that may reach QEMU, in order; empty when none. May
-   * include held bytes of earlier frames, so it can be a little longer than {@code in}.
+   * The bytes of {@code in} (consumed) that may reach QEMU, in order; empty when none. May include
+   * held bytes of earlier frames, so it can be a little longer than {@code in}.
    *
-   * @throws AgentException BAD_REQUEST for anything that is not a permitted RFB client stream;
-   *     the filter refuses all later input too
+   * @throws AgentException BAD_REQUEST for anything that is not a permitted RFB client stream; the
+   *     filter refuses all later input too
    */
   ByteBuffer filter(ByteBuffer in) throws AgentException {
     if (step == Step.FAILED) {
@@ -166,8 +178,7 @@ final class ViewOnlyFilter {
   private Verdict cutText() throws AgentException {
     long length = Math.abs((long) s32(4));
     if (length > MAX_CUT_TEXT_BYTES) {
-      throw refused("clipboard message of " + length + " bytes exceeds "
-          + MAX_CUT_TEXT_BYTES);
+      throw refused("clipboard message of " + length + " bytes exceeds " + MAX_CUT_TEXT_BYTES);
     }
     return Verdict.drop(8 + length);
   }

@@ -7,9 +7,9 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * RFB's VNC Authentication response (RFC 6143, 7.2.2): the 16-byte challenge encrypted with
- * DES in ECB mode, keyed by the password's first 8 bytes (zero-padded) with the bits of each
- * byte reversed, as every VNC implementation does.
+ * RFB's VNC Authentication response (RFC 6143, 7.2.2): the 16-byte challenge encrypted with DES in
+ * ECB mode, keyed by the password's first 8 bytes (zero-padded) with the bits of each byte
+ * reversed, as every VNC implementation does.
  */
 final class VncAuthResponse {
   static final int CHALLENGE_BYTES = 16;

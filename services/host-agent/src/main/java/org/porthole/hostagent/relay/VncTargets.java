@@ -11,8 +11,8 @@ import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Finds a domain's live VNC server from the hypervisor's inventory. A listener is reached at
- * its own address; a wildcard (0.0.0.0, ::) or "localhost" at 127.0.0.1 / ::1.
+ * Finds a domain's live VNC server from the hypervisor's inventory. A listener is reached at its
+ * own address; a wildcard (0.0.0.0, ::) or "localhost" at 127.0.0.1 / ::1.
  */
 public final class VncTargets implements ConsoleTargets {
   private final Hypervisor hypervisor;
@@ -23,13 +23,20 @@ public final class VncTargets implements ConsoleTargets {
 
   @Override
   public SocketAddress resolve(String vmUuid) throws AgentException {
-    DomainView vm = hypervisor.findDomain(vmUuid)
-        .orElseThrow(() -> new AgentException(PortholeStatus.NOT_FOUND, "no domain " + vmUuid));
+    DomainView vm =
+        hypervisor
+            .findDomain(vmUuid)
+            .orElseThrow(() -> new AgentException(PortholeStatus.NOT_FOUND, "no domain " + vmUuid));
     if (!vm.running()) {
       throw new AgentException(PortholeStatus.CONFLICT, "domain " + vmUuid + " is not running");
     }
-    GraphicsInfo g = vm.graphics().filter(GraphicsInfo::isVnc).orElseThrow(() ->
-        new AgentException(PortholeStatus.CONFLICT, "domain " + vmUuid + " has no VNC graphics"));
+    GraphicsInfo g =
+        vm.graphics()
+            .filter(GraphicsInfo::isVnc)
+            .orElseThrow(
+                () ->
+                    new AgentException(
+                        PortholeStatus.CONFLICT, "domain " + vmUuid + " has no VNC graphics"));
     if (g.isUnixSocket()) {
       return UnixDomainSocketAddress.of(Path.of(g.socket()));
     }

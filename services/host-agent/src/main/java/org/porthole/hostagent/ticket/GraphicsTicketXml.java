@@ -10,9 +10,9 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * Builds the device XML for a live graphics update: the domain's current VNC element
- * (read with the secure flag, so every other attribute, the port and the listeners stay
- * as they are) with {@code passwd} and {@code passwdValidTo} replaced.
+ * Builds the device XML for a live graphics update: the domain's current VNC element (read with the
+ * secure flag, so every other attribute, the port and the listeners stay as they are) with {@code
+ * passwd} and {@code passwdValidTo} replaced.
  *
  * <p>The result holds the password: it goes to libvirt and nowhere else.
  */
@@ -26,14 +26,15 @@ public final class GraphicsTicketXml {
   /**
    * The {@code <graphics type='vnc'>} element of {@code secureDomainXml} with the ticket set.
    *
-   * @throws AgentException CONFLICT when the domain has no VNC graphics or was started
-   *     without a password (QEMU then has no password auth to hand a ticket to)
+   * @throws AgentException CONFLICT when the domain has no VNC graphics or was started without a
+   *     password (QEMU then has no password auth to hand a ticket to)
    */
   public static String withTicket(String secureDomainXml, String password, Instant validTo)
       throws AgentException {
     Element vnc = vncElement(DomainXml.parse(secureDomainXml));
     if (!vnc.hasAttribute("passwd")) {
-      throw new AgentException(PortholeStatus.CONFLICT,
+      throw new AgentException(
+          PortholeStatus.CONFLICT,
           "domain was started without a VNC password, so QEMU cannot check tickets;"
               + " give its <graphics> a passwd and restart it");
     }

@@ -24,21 +24,23 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Every change of a running domain's VNC password, serialized per VM. A console's relay holds
- * its VM's turn from setting a fresh one-time password until QEMU accepted it and the password
- * was expired again (milliseconds); an expiry after a direct login or a domain start takes a
- * turn too. So two consoles of one VM never replace each other's password, and no expiry lands
- * between a relay's set and its authentication. Different VMs proceed in parallel.
+ * Every change of a running domain's VNC password, serialized per VM. A console's relay holds its
+ * VM's turn from setting a fresh one-time password until QEMU accepted it and the password was
+ * expired again (milliseconds); an expiry after a direct login or a domain start takes a turn too.
+ * So two consoles of one VM never replace each other's password, and no expiry lands between a
+ * relay's set and its authentication. Different VMs proceed in parallel.
  *
- * <p>Threading: turns start on the {@code console-passwords} threads (libvirt calls block);
- * a VM's next turn starts only after the previous one left ({@link Turn#leave}, from any
- * thread). The queues are guarded by their map's lock, held only to add or take a turn.
+ * <p>Threading: turns start on the {@code console-passwords} threads (libvirt calls block); a VM's
+ * next turn starts only after the previous one left ({@link Turn#leave}, from any thread). The
+ * queues are guarded by their map's lock, held only to add or take a turn.
  */
 public final class PasswordTurns implements AutoCloseable {
   /** A relay's password expires by itself this long after it was set, should the agent die. */
   public static final int ARM_SECONDS = 15;
+
   /** How long {@link #run} waits for its turn and its change. */
   static final long RUN_TIMEOUT_SECONDS = 30;
+
   private static final Logger LOG = Logger.getLogger(PasswordTurns.class.getName());
   private static final String ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -52,8 +54,14 @@ public final class PasswordTurns implements AutoCloseable {
   public PasswordTurns(GraphicsTickets tickets, Clock clock, int threadCount) {
     this.tickets = tickets;
     this.clock = clock;
-    this.threads = new ThreadPoolExecutor(threadCount, threadCount, 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), new DefaultThreadFactory("console-passwords", true));
+    this.threads =
+        new ThreadPoolExecutor(
+            threadCount,
+            threadCount,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            new DefaultThreadFactory("console-passwords", true));
   }
 
   /** A change made within a VM's turn. */
@@ -63,8 +71,8 @@ public final class PasswordTurns implements AutoCloseable {
   }
 
   /**
-   * Queues {@code start} behind the VM's earlier turns; it runs on a turn thread and the turn
-   * lasts until {@link Turn#leave} (which the holder must call exactly once, on every path).
+   * Queues {@code start} behind the VM's earlier turns; it runs on a turn thread and the turn lasts
+   * until {@link Turn#leave} (which the holder must call exactly once, on every path).
    */
   public void enter(String vmUuid, Consumer<Turn> start) {
     Turn turn = new Turn(key(vmUuid), start);
@@ -82,15 +90,17 @@ public final class PasswordTurns implements AutoCloseable {
   /** Runs {@code change} within a turn of the VM and waits for it (not on a turn thread). */
   public <T> T run(String vmUuid, Change<T> change) throws AgentException {
     CompletableFuture<T> result = new CompletableFuture<>();
-    enter(vmUuid, turn -> {
-      try {
-        result.complete(change.run());
-      } catch (AgentException | RuntimeException e) {
-        result.completeExceptionally(e);
-      } finally {
-        turn.leave();
-      }
-    });
+    enter(
+        vmUuid,
+        turn -> {
+          try {
+            result.complete(change.run());
+          } catch (AgentException | RuntimeException e) {
+            result.completeExceptionally(e);
+          } finally {
+            turn.leave();
+          }
+        });
     try {
       return result.get(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -99,7 +109,8 @@ public final class PasswordTurns implements AutoCloseable {
       }
       throw new IllegalStateException("a password change failed", e.getCause());
     } catch (TimeoutException e) {
-      throw new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
+      throw new AgentException(
+          PortholeStatus.UPSTREAM_UNAVAILABLE,
           "the VNC password of domain " + vmUuid + " could not be changed in time");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -109,10 +120,12 @@ public final class PasswordTurns implements AutoCloseable {
 
   /** Expires the VM's password within a turn: a random one nobody knows, already expired. */
   public void expire(String vmUuid) throws AgentException {
-    run(vmUuid, () -> {
-      tickets.expire(vmUuid, clock.instant());
-      return null;
-    });
+    run(
+        vmUuid,
+        () -> {
+          tickets.expire(vmUuid, clock.instant());
+          return null;
+        });
   }
 
   private void begin(Turn turn) {
@@ -198,8 +211,8 @@ public final class PasswordTurns implements AutoCloseable {
 
     /**
      * Ends the turn: an armed password is expired first, then the VM's next turn starts.
-     * Idempotent; any thread (the work runs on a turn thread). The answer completes once the
-     * expiry was done (or failed, which is logged): from then on the password opens nothing.
+     * Idempotent; any thread (the work runs on a turn thread). The answer completes once the expiry
+     * was done (or failed, which is logged): from then on the password opens nothing.
      */
     public CompletableFuture<Void> leave() {
       if (!left.compareAndSet(false, true)) {
@@ -222,8 +235,11 @@ public final class PasswordTurns implements AutoCloseable {
           }
         }
       } catch (AgentException | RuntimeException e) {
-        LOG.log(Level.WARNING, "cannot expire the one-time VNC password of domain {0} (it expires"
-            + " by itself within {1} s): {2}", new Object[] {vm, ARM_SECONDS, e.getMessage()});
+        LOG.log(
+            Level.WARNING,
+            "cannot expire the one-time VNC password of domain {0} (it expires"
+                + " by itself within {1} s): {2}",
+            new Object[] {vm, ARM_SECONDS, e.getMessage()});
       } finally {
         expired.complete(null);
         next(this);

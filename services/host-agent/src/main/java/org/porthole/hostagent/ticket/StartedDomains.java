@@ -7,9 +7,9 @@ import org.porthole.hostagent.events.DomainEventListener;
 import org.porthole.hostagent.libvirt.LifecycleSignal;
 
 /**
- * After a domain (re)starts or arrives by migration, QEMU has the definition's static VNC
- * password: it is expired at once (a random one, already expired), so that password never opens
- * a console. Relays set their own one-time password per console anyway.
+ * After a domain (re)starts or arrives by migration, QEMU has the definition's static VNC password:
+ * it is expired at once (a random one, already expired), so that password never opens a console.
+ * Relays set their own one-time password per console anyway.
  */
 public final class StartedDomains implements DomainEventListener {
   private static final Logger LOG = Logger.getLogger(StartedDomains.class.getName());
@@ -29,7 +29,9 @@ public final class StartedDomains implements DomainEventListener {
       turns.expire(s.vmUuid());
       LOG.log(Level.INFO, "VNC password of domain {0} expired after its start", s.vmUuid());
     } catch (AgentException e) {
-      LOG.log(Level.INFO, "cannot expire the VNC password of domain {0} after its start: {1}",
+      LOG.log(
+          Level.INFO,
+          "cannot expire the VNC password of domain {0} after its start: {1}",
           new Object[] {s.vmUuid(), e.getMessage()});
     }
   }

@@ -16,16 +16,17 @@ import org.porthole.hostagent.libvirt.LibvirtInventory;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Graphics tickets through libvirt: read the live domain XML with the secure flag, rewrite
- * the VNC element's password and validity, apply it with a live device update.
+ * Graphics tickets through libvirt: read the live domain XML with the secure flag, rewrite the VNC
+ * element's password and validity, apply it with a live device update.
  *
- * <p>Threading: updates are serialized (one at a time for the whole host) so that a ticket
- * and an expiry for the same domain never interleave their read-modify-write, and an expiry
- * never undoes a ticket set after the login it follows.
+ * <p>Threading: updates are serialized (one at a time for the whole host) so that a ticket and an
+ * expiry for the same domain never interleave their read-modify-write, and an expiry never undoes a
+ * ticket set after the login it follows.
  */
 public final class TicketService implements GraphicsTickets {
   /** VIR_DOMAIN_AFFECT_LIVE: change the running domain only, never its stored definition. */
   static final int AFFECT_LIVE = 1;
+
   private static final long EXPIRED_AGO_SECONDS = 60;
   private static final String UNKNOWABLE_ALPHABET =
       "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
@@ -67,8 +68,7 @@ public final class TicketService implements GraphicsTickets {
     }
   }
 
-  private void apply(String uuid, String password, Instant validTo)
-      throws AgentException {
+  private void apply(String uuid, String password, Instant validTo) throws AgentException {
     Domain d = lookup(uuid);
     try {
       if (d.isActive() != 1) {
@@ -101,7 +101,8 @@ public final class TicketService implements GraphicsTickets {
     if (code == ErrorNumber.VIR_ERR_OPERATION_INVALID) {
       return new AgentException(PortholeStatus.CONFLICT, "domain " + uuid + " is not running");
     }
-    return new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
+    return new AgentException(
+        PortholeStatus.UPSTREAM_UNAVAILABLE,
         "libvirt refused the graphics update of " + uuid + " (" + code + ")");
   }
 

@@ -57,16 +57,26 @@ import org.porthole.pki.TlsFiles;
 class CallerRolesIT {
   /** What the recording service answers, so an allowed call is told apart from a refused one. */
   private static final String REACHED = "reached the service";
+
   private static final long DEADLINE_SECONDS = 20;
-  private static final Set<String> ENGINE_METHODS = Set.of("GetInfo", "ListDomains",
-      "PrepareConsole", "ListConsoles", "EndConsoles", "GetGuestState",
-      "GuestCommand", "SetConsolePolicy");
+  private static final Set<String> ENGINE_METHODS =
+      Set.of(
+          "GetInfo",
+          "ListDomains",
+          "PrepareConsole",
+          "ListConsoles",
+          "EndConsoles",
+          "GetGuestState",
+          "GuestCommand",
+          "SetConsolePolicy");
   private static final Set<String> PROXY_METHODS = Set.of("OpenConsole");
 
   @TempDir static Path dir;
   private final List<String> reached = new CopyOnWriteArrayList<>();
+
   /** The refusal log's clock: moved on before a test reads the log, so its quota is fresh. */
   private final MutableClock clock = new MutableClock();
+
   private EventLoopGroup loops;
   private ExecutorService unary;
   private Server server;
@@ -85,9 +95,16 @@ class CallerRolesIT {
     loops = new NioEventLoopGroup(2);
     unary = Executors.newFixedThreadPool(2);
     TlsFiles agent = DevPki.ensure(pki, ServiceIdentity.hostAgent(hostId));
-    server = AgentServer.start("127.0.0.1", port, ServerTls.of(agent),
-        new RoleInterceptor(CallerIdentity.FROM_TLS, new RefusalLog(clock)),
-        this::recordingService, unary, loops, loops);
+    server =
+        AgentServer.start(
+            "127.0.0.1",
+            port,
+            ServerTls.of(agent),
+            new RoleInterceptor(CallerIdentity.FROM_TLS, new RefusalLog(clock)),
+            this::recordingService,
+            unary,
+            loops,
+            loops);
   }
 
   @AfterAll
@@ -104,12 +121,14 @@ class CallerRolesIT {
 
   @Test
   void engineReachesItsMethodsAndCannotOpenConsoles() throws Exception {
-    assertCallsOnlyReach(caller(ServiceIdentity.engine()), ENGINE_METHODS, Status.Code.PERMISSION_DENIED);
+    assertCallsOnlyReach(
+        caller(ServiceIdentity.engine()), ENGINE_METHODS, Status.Code.PERMISSION_DENIED);
   }
 
   @Test
   void wsProxyOpensConsolesAndCannotCallAnythingElse() throws Exception {
-    assertCallsOnlyReach(caller(ServiceIdentity.wsProxy()), PROXY_METHODS, Status.Code.PERMISSION_DENIED);
+    assertCallsOnlyReach(
+        caller(ServiceIdentity.wsProxy()), PROXY_METHODS, Status.Code.PERMISSION_DENIED);
   }
 
   @Test
@@ -123,10 +142,14 @@ class CallerRolesIT {
   @Test
   void wsProxyCannotShutDownTheGuestSetTicketsOrPolicies() throws Exception {
     ChannelCredentials proxy = caller(ServiceIdentity.wsProxy());
-    for (MethodDescriptor<?, ?> method : List.of(HostAgentGrpc.getGuestCommandMethod(),
-        HostAgentGrpc.getPrepareConsoleMethod(), HostAgentGrpc.getListConsolesMethod(),
-        HostAgentGrpc.getSetConsolePolicyMethod())) {
-      assertThat(call(proxy, method).getCode()).as(method.getBareMethodName())
+    for (MethodDescriptor<?, ?> method :
+        List.of(
+            HostAgentGrpc.getGuestCommandMethod(),
+            HostAgentGrpc.getPrepareConsoleMethod(),
+            HostAgentGrpc.getListConsolesMethod(),
+            HostAgentGrpc.getSetConsolePolicyMethod())) {
+      assertThat(call(proxy, method).getCode())
+          .as(method.getBareMethodName())
           .isEqualTo(Status.Code.PERMISSION_DENIED);
     }
     assertThat(reached).isEmpty();
@@ -136,7 +159,9 @@ class CallerRolesIT {
   void otherHostsAgentCannotOpenConsolesOrCallAnything() throws Exception {
     // A host agent's certificate is for serving only: refused as a client at the handshake.
     TlsFiles other = DevPki.ensure(pki, ServiceIdentity.hostAgent("kvm2.example:9443"));
-    assertCallsOnlyReach(other.channelCredentials(ServiceIdentity.hostAgent(hostId)), Set.of(),
+    assertCallsOnlyReach(
+        other.channelCredentials(ServiceIdentity.hostAgent(hostId)),
+        Set.of(),
         Status.Code.UNAVAILABLE);
   }
 
@@ -144,17 +169,21 @@ class CallerRolesIT {
   void certificateFromAnotherCaCannotCallAnything() throws Exception {
     TlsFiles stranger = DevPki.ensure(dir.resolve("other-ca"), ServiceIdentity.engine());
     TlsFiles trusted = DevPki.ensure(pki, ServiceIdentity.engine());
-    ChannelCredentials foreign = TlsChannelCredentials.newBuilder()
-        .keyManager(stranger.certChain().toFile(), stranger.privateKey().toFile())
-        .trustManager(trusted.caCert().toFile()).build();
+    ChannelCredentials foreign =
+        TlsChannelCredentials.newBuilder()
+            .keyManager(stranger.certChain().toFile(), stranger.privateKey().toFile())
+            .trustManager(trusted.caCert().toFile())
+            .build();
     assertCallsOnlyReach(foreign, Set.of(), Status.Code.UNAVAILABLE);
   }
 
   @Test
   void callerWithoutCertificateOrTlsCannotCallAnything() throws Exception {
     TlsFiles trusted = DevPki.ensure(pki, ServiceIdentity.engine());
-    assertCallsOnlyReach(TlsChannelCredentials.newBuilder().trustManager(trusted.caCert().toFile())
-        .build(), Set.of(), Status.Code.UNAVAILABLE);
+    assertCallsOnlyReach(
+        TlsChannelCredentials.newBuilder().trustManager(trusted.caCert().toFile()).build(),
+        Set.of(),
+        Status.Code.UNAVAILABLE);
     assertCallsOnlyReach(InsecureChannelCredentials.create(), Set.of(), Status.Code.UNAVAILABLE);
   }
 
@@ -163,7 +192,9 @@ class CallerRolesIT {
     clock.advance(Duration.ofMinutes(2));
     try (LogCapture log = new LogCapture()) {
       call(caller(ServiceIdentity.wsProxy()), HostAgentGrpc.getPrepareConsoleMethod());
-      assertThat(log.all()).contains("WARNING").contains("refused PrepareConsole from the ws-proxy");
+      assertThat(log.all())
+          .contains("WARNING")
+          .contains("refused PrepareConsole from the ws-proxy");
     }
   }
 
@@ -171,8 +202,8 @@ class CallerRolesIT {
    * Calls every method of the service with {@code credentials}: the ones in {@code allowed} must
    * reach the service, every other one must end with {@code refusal} without reaching it.
    */
-  private void assertCallsOnlyReach(ChannelCredentials credentials, Set<String> allowed,
-      Status.Code refusal) throws Exception {
+  private void assertCallsOnlyReach(
+      ChannelCredentials credentials, Set<String> allowed, Status.Code refusal) throws Exception {
     List<String> refused = new ArrayList<>();
     List<String> expected = new ArrayList<>();
     for (MethodDescriptor<?, ?> method : HostAgentGrpc.getServiceDescriptor().getMethods()) {
@@ -186,7 +217,9 @@ class CallerRolesIT {
         refused.add(method.getFullMethodName());
       }
     }
-    assertThat(reached).as("calls that reached the service").doesNotContainAnyElementsOf(refused)
+    assertThat(reached)
+        .as("calls that reached the service")
+        .doesNotContainAnyElementsOf(refused)
         .containsExactlyInAnyOrderElementsOf(expected);
   }
 
@@ -197,18 +230,25 @@ class CallerRolesIT {
   /** One call with the method's empty request message; its final status. */
   private <Q, R> Status call(ChannelCredentials credentials, MethodDescriptor<Q, R> method)
       throws Exception {
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost",
-        Integer.parseInt(hostId.substring(hostId.indexOf(':') + 1)), credentials).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress(
+                "localhost",
+                Integer.parseInt(hostId.substring(hostId.indexOf(':') + 1)),
+                credentials)
+            .build();
     try {
       CompletableFuture<Status> done = new CompletableFuture<>();
-      ClientCall<Q, R> call = channel.newCall(method,
-          CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS));
-      call.start(new ClientCall.Listener<>() {
-        @Override
-        public void onClose(Status status, Metadata trailers) {
-          done.complete(status);
-        }
-      }, new Metadata());
+      ClientCall<Q, R> call =
+          channel.newCall(
+              method, CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS));
+      call.start(
+          new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+              done.complete(status);
+            }
+          },
+          new Metadata());
       call.request(1);
       call.sendMessage(prototype(method));
       call.halfClose();
@@ -234,12 +274,14 @@ class CallerRolesIT {
     return builder.build();
   }
 
-  private <Q, R> void addRecording(ServerServiceDefinition.Builder builder,
-      MethodDescriptor<Q, R> method) {
-    builder.addMethod(method, (ServerCall<Q, R> call, Metadata headers) -> {
-      reached.add(call.getMethodDescriptor().getFullMethodName());
-      call.close(Status.ABORTED.withDescription(REACHED), new Metadata());
-      return new ServerCall.Listener<>() {};
-    });
+  private <Q, R> void addRecording(
+      ServerServiceDefinition.Builder builder, MethodDescriptor<Q, R> method) {
+    builder.addMethod(
+        method,
+        (ServerCall<Q, R> call, Metadata headers) -> {
+          reached.add(call.getMethodDescriptor().getFullMethodName());
+          call.close(Status.ABORTED.withDescription(REACHED), new Metadata());
+          return new ServerCall.Listener<>() {};
+        });
   }
 }

@@ -37,12 +37,13 @@ import org.porthole.hostagent.relay.MutableClock;
 import org.porthole.pki.ServiceIdentity;
 
 /**
- * The interceptor in-process with the caller's identity injected through a header (in-process
- * calls have no TLS): what no real certificate can show, such as another host's agent holding a
- * client certificate, or a certificate from the Porthole CA that names no role.
+ * The interceptor in-process with the caller's identity injected through a header (in-process calls
+ * have no TLS): what no real certificate can show, such as another host's agent holding a client
+ * certificate, or a certificate from the Porthole CA that names no role.
  */
 class RoleInterceptorTest {
-  private static final Metadata.Key<String> AS = Metadata.Key.of("test-identity", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> AS =
+      Metadata.Key.of("test-identity", Metadata.ASCII_STRING_MARSHALLER);
 
   private final AtomicInteger served = new AtomicInteger();
   private Server server;
@@ -50,28 +51,34 @@ class RoleInterceptorTest {
 
   @BeforeEach
   void start() throws Exception {
-    CallerIdentity fromHeader = (call, headers) ->
-        Optional.ofNullable(headers.get(AS)).flatMap(ServiceIdentity::fromUri);
-    HostAgentGrpc.HostAgentImplBase service = new HostAgentGrpc.HostAgentImplBase() {
-      @Override
-      public void getInfo(GetInfoRequest request, StreamObserver<AgentInfo> responses) {
-        served.incrementAndGet();
-        responses.onNext(AgentInfo.getDefaultInstance());
-        responses.onCompleted();
-      }
+    CallerIdentity fromHeader =
+        (call, headers) -> Optional.ofNullable(headers.get(AS)).flatMap(ServiceIdentity::fromUri);
+    HostAgentGrpc.HostAgentImplBase service =
+        new HostAgentGrpc.HostAgentImplBase() {
+          @Override
+          public void getInfo(GetInfoRequest request, StreamObserver<AgentInfo> responses) {
+            served.incrementAndGet();
+            responses.onNext(AgentInfo.getDefaultInstance());
+            responses.onCompleted();
+          }
 
-      @Override
-      public void endConsoles(EndConsolesRequest request, StreamObserver<EndConsolesResponse> responses) {
-        served.incrementAndGet();
-        responses.onNext(EndConsolesResponse.getDefaultInstance());
-        responses.onCompleted();
-      }
-    };
+          @Override
+          public void endConsoles(
+              EndConsolesRequest request, StreamObserver<EndConsolesResponse> responses) {
+            served.incrementAndGet();
+            responses.onNext(EndConsolesResponse.getDefaultInstance());
+            responses.onCompleted();
+          }
+        };
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(ServerInterceptors.intercept(service,
-            new RoleInterceptor(fromHeader, new RefusalLog(Clock.systemUTC()))))
-        .build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(
+                ServerInterceptors.intercept(
+                    service, new RoleInterceptor(fromHeader, new RefusalLog(Clock.systemUTC()))))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   }
 
@@ -101,8 +108,13 @@ class RoleInterceptorTest {
 
   @Test
   void everyMethodOfTheServiceHasARole() {
-    HostAgentGrpc.getServiceDescriptor().getMethods().forEach(m ->
-        assertThat(MethodRoles.rolesFor(m.getFullMethodName())).as(m.getFullMethodName()).isNotEmpty());
+    HostAgentGrpc.getServiceDescriptor()
+        .getMethods()
+        .forEach(
+            m ->
+                assertThat(MethodRoles.rolesFor(m.getFullMethodName()))
+                    .as(m.getFullMethodName())
+                    .isNotEmpty());
     assertThat(MethodRoles.rolesFor("porthole.hostagent.v1.HostAgent/Unknown")).isEmpty();
   }
 
@@ -123,10 +135,16 @@ class RoleInterceptorTest {
         }
       }
     }
-    HostAgentGrpc.getServiceDescriptor().getMethods().forEach(m -> assertThat(
-        Set.of(documented.getOrDefault(m.getBareMethodName(), "nobody")))
-        .as(m.getBareMethodName()).isEqualTo(MethodRoles.rolesFor(m.getFullMethodName()).stream()
-            .map(ServiceIdentity.Role::label).collect(Collectors.toSet())));
+    HostAgentGrpc.getServiceDescriptor()
+        .getMethods()
+        .forEach(
+            m ->
+                assertThat(Set.of(documented.getOrDefault(m.getBareMethodName(), "nobody")))
+                    .as(m.getBareMethodName())
+                    .isEqualTo(
+                        MethodRoles.rolesFor(m.getFullMethodName()).stream()
+                            .map(ServiceIdentity.Role::label)
+                            .collect(Collectors.toSet())));
   }
 
   @Test
@@ -145,10 +163,13 @@ class RoleInterceptorTest {
 
   private void assertDenied(String identity, String who) {
     assertThatThrownBy(() -> stub(identity).endConsoles(EndConsolesRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-          assertThat(e.getStatus().getDescription()).isEqualTo(who + " may not call EndConsoles");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo(who + " may not call EndConsoles");
+            });
     assertThatThrownBy(() -> stub(identity).getInfo(GetInfoRequest.getDefaultInstance()))
         .isInstanceOf(StatusRuntimeException.class);
     assertThat(served).hasValue(0);

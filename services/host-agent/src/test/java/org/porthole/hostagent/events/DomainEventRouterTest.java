@@ -51,8 +51,13 @@ class DomainEventRouterTest {
   }
 
   private static GraphicsSignal signal(Phase phase, String clientPort) {
-    return new GraphicsSignal(VM, phase, new Address(Family.IPV4, "127.0.0.1", clientPort),
-        new Address(Family.IPV4, "127.0.0.1", "5900"), "vnc", Instant.ofEpochMilli(1234));
+    return new GraphicsSignal(
+        VM,
+        phase,
+        new Address(Family.IPV4, "127.0.0.1", clientPort),
+        new Address(Family.IPV4, "127.0.0.1", "5900"),
+        "vnc",
+        Instant.ofEpochMilli(1234));
   }
 
   private GraphicsEvent lastGraphics() {
@@ -88,13 +93,20 @@ class DomainEventRouterTest {
   @Test
   void unixSocketInitializeIsTheRelaysOnlyWhileOneAwaitsIt() {
     RelayRegistry.Binding b = registry.bind("session-1", VM, "c", -1);
-    GraphicsSignal unix = new GraphicsSignal(VM, Phase.INITIALIZE, new Address(Family.UNIX, "", ""),
-        Address.NONE, "vnc", Instant.ofEpochMilli(1234));
+    GraphicsSignal unix =
+        new GraphicsSignal(
+            VM,
+            Phase.INITIALIZE,
+            new Address(Family.UNIX, "", ""),
+            Address.NONE,
+            "vnc",
+            Instant.ofEpochMilli(1234));
     registry.expectInitialize(b, true);
     router.handleGraphics(unix);
     assertThat(tickets.expired()).isEmpty();
     router.handleGraphics(unix);
-    assertThat(tickets.expired()).as("a second login on the socket is not the relay's")
+    assertThat(tickets.expired())
+        .as("a second login on the socket is not the relay's")
         .containsExactly(VM);
     assertThat(lastGraphics().getSessionId()).isEmpty();
   }
@@ -131,41 +143,50 @@ class DomainEventRouterTest {
   @Test
   void listenersHearEveryLifecycleEventAndOneFailureDoesNotStopTheOthers() {
     List<String> heard = new CopyOnWriteArrayList<>();
-    DomainEventListener failing = new DomainEventListener() {
-      @Override
-      public void onLifecycle(LifecycleSignal s) {
-        throw new IllegalStateException("boom");
-      }
-    };
-    DomainEventListener recording = new DomainEventListener() {
-      @Override
-      public void onLifecycle(LifecycleSignal s) {
-        heard.add(s.type());
-      }
-    };
-    DomainEventRouter withListeners = new DomainEventRouter(registry, turns, hypervisor, sink,
-        factory, List.of(failing, recording));
-    withListeners.handleLifecycle(new LifecycleSignal(VM, "web-1", "STARTED", "BOOTED", Instant.EPOCH));
+    DomainEventListener failing =
+        new DomainEventListener() {
+          @Override
+          public void onLifecycle(LifecycleSignal s) {
+            throw new IllegalStateException("boom");
+          }
+        };
+    DomainEventListener recording =
+        new DomainEventListener() {
+          @Override
+          public void onLifecycle(LifecycleSignal s) {
+            heard.add(s.type());
+          }
+        };
+    DomainEventRouter withListeners =
+        new DomainEventRouter(
+            registry, turns, hypervisor, sink, factory, List.of(failing, recording));
+    withListeners.handleLifecycle(
+        new LifecycleSignal(VM, "web-1", "STARTED", "BOOTED", Instant.EPOCH));
     assertThat(heard).containsExactly("STARTED");
     assertThat(published).hasSize(1);
   }
 
   @Test
   void startedDomainsPasswordIsExpiredSoTheStaticOneNeverWorks() {
-    new org.porthole.hostagent.ticket.StartedDomains(turns).onLifecycle(
-        new LifecycleSignal(VM, "web-1", "STARTED", "MIGRATED", Instant.EPOCH));
+    new org.porthole.hostagent.ticket.StartedDomains(turns)
+        .onLifecycle(new LifecycleSignal(VM, "web-1", "STARTED", "MIGRATED", Instant.EPOCH));
     assertThat(tickets.expired()).containsExactly(VM);
   }
 
   @Test
   void guestEventsGoToTheirOwnTopicWhichBootstrapCreates() {
-    assertThat(EventTopics.hostTopics(ID.hostId())).contains("porthole.host.agent-1_3a9443.guests.v1");
+    assertThat(EventTopics.hostTopics(ID.hostId()))
+        .contains("porthole.host.agent-1_3a9443.guests.v1");
     org.porthole.hostagent.guest.GuestSnapshot state =
         org.porthole.hostagent.guest.GuestSnapshot.none(VM);
-    org.porthole.api.events.v1.GuestEvent e = factory.disconnectAction(state,
-        org.porthole.hostagent.guest.ConsolePolicy.Action.LOCK_SCREEN, false,
-        "guest agent unresponsive");
-    assertThat(e.getKind()).isEqualTo(org.porthole.api.events.v1.GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION);
+    org.porthole.api.events.v1.GuestEvent e =
+        factory.disconnectAction(
+            state,
+            org.porthole.hostagent.guest.ConsolePolicy.Action.LOCK_SCREEN,
+            false,
+            "guest agent unresponsive");
+    assertThat(e.getKind())
+        .isEqualTo(org.porthole.api.events.v1.GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION);
     assertThat(e.getAction().getConfirmed()).isFalse();
     assertThat(e.getAction().getReason()).isEqualTo("guest agent unresponsive");
     assertThat(e.getState().getLocked()).isFalse();

@@ -18,14 +18,16 @@ class KafkaEventPublisherTest {
   private static final String HOST = "kvm-1.example.org:9443";
 
   private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
-    return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+    return new MockProducer<>(
+        autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   private static GraphicsEvent event(String id) {
     return GraphicsEvent.newBuilder().setEventId(id).setVmUuid(VM).build();
   }
 
-  private static void awaitHistory(MockProducer<byte[], byte[]> p, int n) throws InterruptedException {
+  private static void awaitHistory(MockProducer<byte[], byte[]> p, int n)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (p.history().size() < n && System.nanoTime() < deadline) {
       Thread.sleep(10);
@@ -44,7 +46,8 @@ class KafkaEventPublisherTest {
     publisher.close(Duration.ofSeconds(2));
     List<ProducerRecord<byte[], byte[]>> sent = p.history();
     for (int i = 0; i < 5; i++) {
-      assertThat(sent.get(i).topic()).isEqualTo("porthole.host.kvm-1_2eexample_2eorg_3a9443.graphics.v1");
+      assertThat(sent.get(i).topic())
+          .isEqualTo("porthole.host.kvm-1_2eexample_2eorg_3a9443.graphics.v1");
       assertThat(new String(sent.get(i).key(), StandardCharsets.UTF_8)).isEqualTo(VM);
       assertThat(GraphicsEvent.parseFrom(sent.get(i).value()).getEventId()).isEqualTo("e" + i);
     }

@@ -56,16 +56,18 @@ import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 
 /**
- * The agent's TLS listener over loopback: TLS 1.0 and 1.1 handshakes fail, 1.2 and 1.3 succeed,
- * and a client that tries to renegotiate a TLS 1.2 session is cut off instead of served.
- * Handshakes use netty's BoringSSL client, which still speaks TLS 1.0/1.1 when asked (the JDK's
- * own client refuses them before the server could).
+ * The agent's TLS listener over loopback: TLS 1.0 and 1.1 handshakes fail, 1.2 and 1.3 succeed, and
+ * a client that tries to renegotiate a TLS 1.2 session is cut off instead of served. Handshakes use
+ * netty's BoringSSL client, which still speaks TLS 1.0/1.1 when asked (the JDK's own client refuses
+ * them before the server could).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentTlsIT {
   private static final long WAIT_SECONDS = 20;
+
   /** Offered with TLS 1.0/1.1, which have no GCM suites; the agent's certificate is ECDSA. */
-  private static final List<String> LEGACY_CIPHERS = List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA");
+  private static final List<String> LEGACY_CIPHERS =
+      List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA");
 
   @TempDir static Path dir;
   private EventLoopGroup loops;
@@ -86,9 +88,16 @@ class AgentTlsIT {
     engine = DevPki.ensure(pki, ServiceIdentity.engine());
     loops = new NioEventLoopGroup(2);
     unary = Executors.newSingleThreadExecutor();
-    server = AgentServer.start("127.0.0.1", port, ServerTls.of(agent),
-        new RoleInterceptor(CallerIdentity.FROM_TLS, new RefusalLog(Clock.systemUTC())),
-        new HostAgentGrpc.HostAgentImplBase() { }, unary, loops, loops);
+    server =
+        AgentServer.start(
+            "127.0.0.1",
+            port,
+            ServerTls.of(agent),
+            new RoleInterceptor(CallerIdentity.FROM_TLS, new RefusalLog(Clock.systemUTC())),
+            new HostAgentGrpc.HostAgentImplBase() {},
+            unary,
+            loops,
+            loops);
   }
 
   @AfterAll
@@ -122,7 +131,8 @@ class AgentTlsIT {
   @Test
   void refusesClientInitiatedRenegotiation() throws Exception {
     AtomicInteger handshakes = new AtomicInteger();
-    try (SSLSocket socket = (SSLSocket) jdkClient().getSocketFactory().createSocket("127.0.0.1", port)) {
+    try (SSLSocket socket =
+        (SSLSocket) jdkClient().getSocketFactory().createSocket("127.0.0.1", port)) {
       socket.setEnabledProtocols(new String[] {"TLSv1.2"});
       socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
       socket.addHandshakeCompletedListener(e -> handshakes.incrementAndGet());
@@ -130,27 +140,39 @@ class AgentTlsIT {
       assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
       socket.startHandshake(); // asks to renegotiate
       Throwable ended = catchThrowable(() -> readUntilClosed(socket.getInputStream()));
-      assertThat(ended).as("the connection is cut, not kept open").isNotInstanceOf(SocketTimeoutException.class);
+      assertThat(ended)
+          .as("the connection is cut, not kept open")
+          .isNotInstanceOf(SocketTimeoutException.class);
     }
     assertThat(handshakes).as("handshakes completed").hasValue(1);
   }
 
   /** The handshake's failure with {@code protocol} offered alone, or null when it succeeded. */
   private Throwable handshake(String protocol, List<String> ciphers) throws Exception {
-    SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
-        .protocols(protocol).ciphers(ciphers)
-        .keyManager(engine.certChain().toFile(), engine.privateKey().toFile())
-        .trustManager(engine.caCert().toFile()).build();
+    SslContext client =
+        SslContextBuilder.forClient()
+            .sslProvider(SslProvider.OPENSSL)
+            .protocols(protocol)
+            .ciphers(ciphers)
+            .keyManager(engine.certChain().toFile(), engine.privateKey().toFile())
+            .trustManager(engine.caCert().toFile())
+            .build();
     SslHandler[] tls = new SslHandler[1];
-    Channel channel = new Bootstrap().group(loops).channel(NioSocketChannel.class)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            tls[0] = client.newHandler(ch.alloc(), "localhost", port);
-            ch.pipeline().addLast(tls[0]);
-          }
-        })
-        .connect("127.0.0.1", port).sync().channel();
+    Channel channel =
+        new Bootstrap()
+            .group(loops)
+            .channel(NioSocketChannel.class)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    tls[0] = client.newHandler(ch.alloc(), "localhost", port);
+                    ch.pipeline().addLast(tls[0]);
+                  }
+                })
+            .connect("127.0.0.1", port)
+            .sync()
+            .channel();
     try {
       Future<Channel> done = tls[0].handshakeFuture();
       assertThat(done.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("handshake finished").isTrue();
@@ -164,16 +186,22 @@ class AgentTlsIT {
   private SSLContext jdkClient() throws Exception {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
-    X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(Files.newInputStream(engine.certChain()));
-    keys.setKeyEntry("engine", pemKey(engine.privateKey()), new char[0], new X509Certificate[] {cert});
+    X509Certificate cert =
+        (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(Files.newInputStream(engine.certChain()));
+    keys.setKeyEntry(
+        "engine", pemKey(engine.privateKey()), new char[0], new X509Certificate[] {cert});
     KeyManagerFactory km = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     km.init(keys, new char[0]);
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-        .generateCertificate(Files.newInputStream(engine.caCert())));
-    TrustManagerFactory tm = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.setCertificateEntry(
+        "ca",
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(Files.newInputStream(engine.caCert())));
+    TrustManagerFactory tm =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tm.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(km.getKeyManagers(), tm.getTrustManagers(), null);
@@ -183,8 +211,8 @@ class AgentTlsIT {
   private static PrivateKey pemKey(Path file) throws Exception {
     String text = Files.readString(file);
     String body = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    return KeyFactory.getInstance("EC").generatePrivate(
-        new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+    return KeyFactory.getInstance("EC")
+        .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
   }
 
   /** Reads (the server's HTTP/2 settings, then whatever follows) until the connection ends. */

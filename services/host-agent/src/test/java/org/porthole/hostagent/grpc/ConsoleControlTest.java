@@ -25,13 +25,14 @@ import org.porthole.hostagent.relay.FakeVncServer;
 class ConsoleControlTest extends InProcessAgentTest {
   static final byte[] KEY = bytes(4, 1, 0, 0, 0, 0, 0, 'x');
   static final byte[] POINTER = bytes(5, 1, 0, 10, 0, 20);
-  static final byte[] CUT_TEXT = concat(bytes(6, 0, 0, 0, 0, 0, 0, 3), "pwd".getBytes(StandardCharsets.US_ASCII));
+  static final byte[] CUT_TEXT =
+      concat(bytes(6, 0, 0, 0, 0, 0, 0, 3), "pwd".getBytes(StandardCharsets.US_ASCII));
   static final byte[] UPDATE = bytes(3, 1, 0, 0, 0, 0, 0, 64, 0, 48);
   static final byte[] MARKER = bytes(3, 0, 0, 1, 0, 2, 0, 3, 0, 4);
 
   /** Sends the handshake and the input, then a marker; returns the echo up to the marker. */
-  private static byte[] echoOf(RecordingObserver rec, StreamObserver<ConsoleFrame> req,
-      byte[] expected) throws Exception {
+  private static byte[] echoOf(
+      RecordingObserver rec, StreamObserver<ConsoleFrame> req, byte[] expected) throws Exception {
     assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
     req.onNext(data(CLIENT_HANDSHAKE));
     req.onNext(data(concat(KEY, UPDATE, POINTER)));
@@ -52,10 +53,10 @@ class ConsoleControlTest extends InProcessAgentTest {
   }
 
   /**
-   * QEMU's bytes are read into pooled buffers that the next read reuses: a data frame the
-   * client has not read yet must still hold its own bytes after the relay read the next chunk,
-   * whatever the transport does with the message (the in-process one hands it on by reference),
-   * or one keystroke's bytes become the next one's.
+   * QEMU's bytes are read into pooled buffers that the next read reuses: a data frame the client
+   * has not read yet must still hold its own bytes after the relay read the next chunk, whatever
+   * the transport does with the message (the in-process one hands it on by reference), or one
+   * keystroke's bytes become the next one's.
    */
   @Test
   void queuedFrameKeepsItsBytesAfterQemusNextRead() throws Exception {
@@ -89,13 +90,19 @@ class ConsoleControlTest extends InProcessAgentTest {
     req.get(0).onNext(data(bytes(9, 'h', 'i')));
     assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(rec.lastClose().getStatus()).isEqualTo("BAD_REQUEST");
-    assertThat(rec.lastClose().getReason()).contains("view-only", "unknown RFB client message type 9");
+    assertThat(rec.lastClose().getReason())
+        .contains("view-only", "unknown RFB client message type 9");
   }
 
-  private EndConsolesResponse endConsoles(String vm, List<String> sessions, String status,
-      String reason) {
-    return blocking.endConsoles(EndConsolesRequest.newBuilder().setVmUuid(vm)
-        .addAllSessionIds(sessions).setStatus(status).setReason(reason).build());
+  private EndConsolesResponse endConsoles(
+      String vm, List<String> sessions, String status, String reason) {
+    return blocking.endConsoles(
+        EndConsolesRequest.newBuilder()
+            .setVmUuid(vm)
+            .addAllSessionIds(sessions)
+            .setStatus(status)
+            .setReason(reason)
+            .build());
   }
 
   @Test
@@ -107,17 +114,20 @@ class ConsoleControlTest extends InProcessAgentTest {
     for (RecordingObserver r : List.of(first, second, other)) {
       r.readBytes(FakeVncServer.BANNER.length);
     }
-    EndConsolesResponse r = endConsoles(VM, List.of("revoked"), "FORBIDDEN",
-        "your console.connect permission was revoked");
+    EndConsolesResponse r =
+        endConsoles(
+            VM, List.of("revoked"), "FORBIDDEN", "your console.connect permission was revoked");
     assertThat(r.getEndedRelays()).isEqualTo(2);
     assertThat(r.getTicketExpired()).isFalse();
     for (RecordingObserver ended : List.of(first, second)) {
       assertThat(ended.awaitStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
       assertThat(ended.lastClose().getStatus()).isEqualTo("FORBIDDEN");
-      assertThat(ended.lastClose().getReason()).isEqualTo("your console.connect permission was revoked");
+      assertThat(ended.lastClose().getReason())
+          .isEqualTo("your console.connect permission was revoked");
     }
     req.get(2).onNext(data(CLIENT_HANDSHAKE));
-    assertThat(other.readBytes(GREETING_REPLY.length + 1)).as("another session's console relays on")
+    assertThat(other.readBytes(GREETING_REPLY.length + 1))
+        .as("another session's console relays on")
         .isEqualTo(concat(GREETING_REPLY, bytes(0)));
     req.get(2).onNext(close());
     assertThat(other.awaitStatus().isOk()).isTrue();
@@ -135,7 +145,8 @@ class ConsoleControlTest extends InProcessAgentTest {
       // The tokens are being verified on the verifier threads while the session ends.
       endConsoles(VM, List.of(session), "FORBIDDEN", "revoked");
       for (RecordingObserver r : opening) {
-        assertThat(r.awaitStatus().getCode()).as("round " + round)
+        assertThat(r.awaitStatus().getCode())
+            .as("round " + round)
             .isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(r.lastClose().getStatus()).isEqualTo("FORBIDDEN");
       }
@@ -148,8 +159,10 @@ class ConsoleControlTest extends InProcessAgentTest {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver old = console(open(tokens.token("held", VM, HOST)), req);
     old.readBytes(FakeVncServer.BANNER.length);
-    assertThat(endConsoles(VM.toUpperCase(), List.of("held"), "CONFLICT", "taken over by bob")
-        .getEndedRelays()).isEqualTo(1);
+    assertThat(
+            endConsoles(VM.toUpperCase(), List.of("held"), "CONFLICT", "taken over by bob")
+                .getEndedRelays())
+        .isEqualTo(1);
     assertThat(old.awaitStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(old.lastClose().getStatus()).isEqualTo("CONFLICT");
   }
@@ -178,7 +191,8 @@ class ConsoleControlTest extends InProcessAgentTest {
     assertThat(again.getEndedRelays()).isZero();
     assertThat(again.getTicketExpired()).isFalse();
     assertThat(endConsoles(STOPPED_VM, List.of("none"), "FORBIDDEN", "").getEndedRelays())
-        .as("a VM without consoles").isZero();
+        .as("a VM without consoles")
+        .isZero();
   }
 
   @Test
@@ -208,9 +222,12 @@ class ConsoleControlTest extends InProcessAgentTest {
   }
 
   private static void assertInvalid(Runnable call, String message) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-      assertThat(e.getStatus().getDescription()).contains(message);
-    });
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).contains(message);
+            });
   }
 }

@@ -24,8 +24,8 @@ import org.porthole.hostagent.relay.FakeVncServer;
 
 /**
  * The console token is the only credential: the relay authenticates to "QEMU" with a one-time
- * password of its own, expires it at once, and offers its client security None; two consoles
- * of one VM never disturb each other; PrepareConsole and ListConsoles.
+ * password of its own, expires it at once, and offers its client security None; two consoles of one
+ * VM never disturb each other; PrepareConsole and ListConsoles.
  */
 class ConsoleCredentialTest extends InProcessAgentTest {
 
@@ -33,8 +33,8 @@ class ConsoleCredentialTest extends InProcessAgentTest {
   private boolean directLogin(String password) throws Exception {
     try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       c.connect(UnixDomainSocketAddress.of(vnc.socket()));
-      return RfbClient.authenticate(Channels.newInputStream(c), Channels.newOutputStream(c),
-          password);
+      return RfbClient.authenticate(
+          Channels.newInputStream(c), Channels.newOutputStream(c), password);
     }
   }
 
@@ -43,7 +43,8 @@ class ConsoleCredentialTest extends InProcessAgentTest {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.viewToken("viewer", VM, HOST)), req);
     byte[] seen = concat(rec.readBytes(FakeVncServer.BANNER.length), greetAfterBanner(rec, req));
-    assertThat(seen).as("all the client got: the agent's banner, security None, OK, the echo")
+    assertThat(seen)
+        .as("all the client got: the agent's banner, security None, OK, the echo")
         .isEqualTo(concat(FakeVncServer.BANNER, GREETING_REPLY, bytes(1)));
     assertThat(vnc.logins()).isEqualTo(1);
     assertThat(tickets.password(VM)).as("expired before the client saw anything").isNull();
@@ -55,8 +56,8 @@ class ConsoleCredentialTest extends InProcessAgentTest {
     assertThat(rec.awaitStatus().isOk()).isTrue();
   }
 
-  private static byte[] greetAfterBanner(RecordingObserver rec, List<StreamObserver<ConsoleFrame>> req)
-      throws Exception {
+  private static byte[] greetAfterBanner(
+      RecordingObserver rec, List<StreamObserver<ConsoleFrame>> req) throws Exception {
     req.get(0).onNext(data(CLIENT_HANDSHAKE));
     return rec.readBytes(GREETING_REPLY.length + 1);
   }
@@ -68,11 +69,17 @@ class ConsoleCredentialTest extends InProcessAgentTest {
       List<RecordingObserver> recs = new ArrayList<>();
       for (int i = 0; i < MAX_PER_VM; i++) {
         String session = "r" + round + "-" + i;
-        recs.add(console(open(i % 2 == 0 ? tokens.token(session, VM, HOST)
-            : tokens.viewToken(session, VM, HOST)), req));
+        recs.add(
+            console(
+                open(
+                    i % 2 == 0
+                        ? tokens.token(session, VM, HOST)
+                        : tokens.viewToken(session, VM, HOST)),
+                req));
       }
       for (int i = 0; i < recs.size(); i++) {
-        assertThat(greet(recs.get(i), req.get(i))).as("round " + round + " console " + i)
+        assertThat(greet(recs.get(i), req.get(i)))
+            .as("round " + round + " console " + i)
             .startsWith(GREETING_REPLY);
       }
       req.forEach(r -> r.onNext(close()));
@@ -103,8 +110,8 @@ class ConsoleCredentialTest extends InProcessAgentTest {
     req.get(0).onNext(close());
     rec.awaitStatus();
     awaitTrue(() -> relayEvents.size() == 3);
-    assertThat(relayEvents).containsExactly("connected reported", "authenticated reported",
-        "ended reported");
+    assertThat(relayEvents)
+        .containsExactly("connected reported", "authenticated reported", "ended reported");
   }
 
   @Test
@@ -116,25 +123,35 @@ class ConsoleCredentialTest extends InProcessAgentTest {
     typist.readBytes(FakeVncServer.BANNER.length);
     ListConsolesResponse all = blocking.listConsoles(ListConsolesRequest.getDefaultInstance());
     assertThat(all.getAgentStartedEpochMs()).isEqualTo(started.toEpochMilli());
-    assertThat(all.getConsolesList()).extracting(LiveConsole::getSessionId)
+    assertThat(all.getConsolesList())
+        .extracting(LiveConsole::getSessionId)
         .containsExactlyInAnyOrder("watching", "typing");
-    LiveConsole w = blocking.listConsoles(ListConsolesRequest.newBuilder().setVmUuid(VM).build())
-        .getConsoles(0);
+    LiveConsole w =
+        blocking
+            .listConsoles(ListConsolesRequest.newBuilder().setVmUuid(VM).build())
+            .getConsoles(0);
     assertThat(w.getMode()).isEqualTo("view");
     assertThat(w.getVmUuid()).isEqualTo(VM);
     assertThat(w.getClientAddress()).isEqualTo("192.0.2.7");
     assertThat(w.getOpenedAtEpochMs()).isPositive();
     req.get(0).onNext(close());
     view.awaitStatus();
-    awaitTrue(() -> blocking.listConsoles(ListConsolesRequest.getDefaultInstance())
-        .getConsolesCount() == 1);
+    awaitTrue(
+        () ->
+            blocking.listConsoles(ListConsolesRequest.getDefaultInstance()).getConsolesCount()
+                == 1);
     req.get(1).onNext(close());
     typist.awaitStatus();
   }
 
   private static PrepareConsoleRequest prepare(String vm, String mode, boolean allowExposed) {
-    return PrepareConsoleRequest.newBuilder().setVmUuid(vm).setSessionId("prep-1").setMode(mode)
-        .setValidSeconds(60).setAllowExposed(allowExposed).build();
+    return PrepareConsoleRequest.newBuilder()
+        .setVmUuid(vm)
+        .setSessionId("prep-1")
+        .setMode(mode)
+        .setValidSeconds(60)
+        .setAllowExposed(allowExposed)
+        .build();
   }
 
   @Test
@@ -143,22 +160,45 @@ class ConsoleCredentialTest extends InProcessAgentTest {
     assertThat(blocking.prepareConsole(prepare(VM, "view", false)).getValidUntilEpochMs())
         .isBetween(before + 59_000, before + 62_000);
     assertThat(tickets.lastSet(VM)).as("no password set").isNull();
-    assertStatus(() -> blocking.prepareConsole(prepare(STOPPED_VM, "interactive", false)),
-        Status.Code.FAILED_PRECONDITION, "not running");
-    assertStatus(() -> blocking.prepareConsole(prepare(EXPOSED_RUNNING_VM, "interactive", false)),
-        Status.Code.FAILED_PRECONDITION, "exposed");
-    assertThat(blocking.prepareConsole(prepare(EXPOSED_RUNNING_VM, "interactive", true))
-        .getValidUntilEpochMs()).as("an admin opted the VM in").isPositive();
-    assertStatus(() -> blocking.prepareConsole(prepare(NO_PASSWORD_VM, "view", false)),
-        Status.Code.FAILED_PRECONDITION, "without a VNC password");
-    assertStatus(() -> blocking.prepareConsole(prepare(VM, "admin", false)),
-        Status.Code.INVALID_ARGUMENT, "mode");
-    assertStatus(() -> blocking.prepareConsole(prepare(VM, "view", false).toBuilder()
-        .setValidSeconds(601).build()), Status.Code.INVALID_ARGUMENT, "valid_seconds");
-    assertStatus(() -> blocking.prepareConsole(prepare(VM, "view", false).toBuilder()
-        .setSessionId("").build()), Status.Code.INVALID_ARGUMENT, "session_id");
-    assertStatus(() -> blocking.prepareConsole(prepare(
-        "4b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b", "view", false)), Status.Code.NOT_FOUND, "no domain");
+    assertStatus(
+        () -> blocking.prepareConsole(prepare(STOPPED_VM, "interactive", false)),
+        Status.Code.FAILED_PRECONDITION,
+        "not running");
+    assertStatus(
+        () -> blocking.prepareConsole(prepare(EXPOSED_RUNNING_VM, "interactive", false)),
+        Status.Code.FAILED_PRECONDITION,
+        "exposed");
+    assertThat(
+            blocking
+                .prepareConsole(prepare(EXPOSED_RUNNING_VM, "interactive", true))
+                .getValidUntilEpochMs())
+        .as("an admin opted the VM in")
+        .isPositive();
+    assertStatus(
+        () -> blocking.prepareConsole(prepare(NO_PASSWORD_VM, "view", false)),
+        Status.Code.FAILED_PRECONDITION,
+        "without a VNC password");
+    assertStatus(
+        () -> blocking.prepareConsole(prepare(VM, "admin", false)),
+        Status.Code.INVALID_ARGUMENT,
+        "mode");
+    assertStatus(
+        () ->
+            blocking.prepareConsole(
+                prepare(VM, "view", false).toBuilder().setValidSeconds(601).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "valid_seconds");
+    assertStatus(
+        () ->
+            blocking.prepareConsole(
+                prepare(VM, "view", false).toBuilder().setSessionId("").build()),
+        Status.Code.INVALID_ARGUMENT,
+        "session_id");
+    assertStatus(
+        () ->
+            blocking.prepareConsole(prepare("4b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b", "view", false)),
+        Status.Code.NOT_FOUND,
+        "no domain");
   }
 
   @Test
@@ -172,7 +212,8 @@ class ConsoleCredentialTest extends InProcessAgentTest {
     holding.complete(null);
     awaitNoOpenRelays();
     RecordingObserver next = console(open(tokens.token("after", VM, HOST)), req);
-    assertThat(next.readBytes(FakeVncServer.BANNER.length)).as("the VM's turn was released")
+    assertThat(next.readBytes(FakeVncServer.BANNER.length))
+        .as("the VM's turn was released")
         .isEqualTo(FakeVncServer.BANNER);
     req.get(1).onNext(close());
     assertThat(next.awaitStatus().isOk()).isTrue();

@@ -52,22 +52,39 @@ class GuestApiTest {
 
   final List<GuestCommand> sent = new CopyOnWriteArrayList<>();
   volatile CompletableFuture<GuestReply> next;
-  final GuestSnapshot locked = new GuestSnapshot(VM, true, true, true, "porthole-guest-agent",
-      "0.1.0", 1, Optional.of(Instant.ofEpochMilli(5000)), new GuestSnapshot.GuestFacts(
-          "Debian GNU/Linux", "12", "6.1.0", "amd64", "vm1", List.of("192.0.2.10"), List.of("alice")),
-      GuestSnapshot.Session.LOCKED, "i-1");
-  final Guests guests = new Guests() {
-    @Override
-    public GuestSnapshot state(String vmUuid) {
-      return vmUuid.equals(VM) ? locked : GuestSnapshot.none(vmUuid);
-    }
+  final GuestSnapshot locked =
+      new GuestSnapshot(
+          VM,
+          true,
+          true,
+          true,
+          "porthole-guest-agent",
+          "0.1.0",
+          1,
+          Optional.of(Instant.ofEpochMilli(5000)),
+          new GuestSnapshot.GuestFacts(
+              "Debian GNU/Linux",
+              "12",
+              "6.1.0",
+              "amd64",
+              "vm1",
+              List.of("192.0.2.10"),
+              List.of("alice")),
+          GuestSnapshot.Session.LOCKED,
+          "i-1");
+  final Guests guests =
+      new Guests() {
+        @Override
+        public GuestSnapshot state(String vmUuid) {
+          return vmUuid.equals(VM) ? locked : GuestSnapshot.none(vmUuid);
+        }
 
-    @Override
-    public CompletableFuture<GuestReply> command(String vmUuid, GuestCommand command) {
-      sent.add(command);
-      return next;
-    }
-  };
+        @Override
+        public CompletableFuture<GuestReply> command(String vmUuid, GuestCommand command) {
+          sent.add(command);
+          return next;
+        }
+      };
   final ConsolePolicies policies = new ConsolePolicies();
   Server server;
   ManagedChannel channel;
@@ -77,10 +94,19 @@ class GuestApiTest {
   void start() throws Exception {
     FakeHypervisor hypervisor = new FakeHypervisor();
     String name = "guest-api-" + UUID.randomUUID();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new HostAgentService(new AgentIdentity("h:1", "h", "t", "b", Instant.EPOCH),
-            hypervisor, null, guests, policies, null))
-        .build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(
+                new HostAgentService(
+                    new AgentIdentity("h:1", "h", "t", "b", Instant.EPOCH),
+                    hypervisor,
+                    null,
+                    guests,
+                    policies,
+                    null))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = HostAgentGrpc.newBlockingStub(channel);
   }
@@ -97,33 +123,57 @@ class GuestApiTest {
    */
   @Test
   void takeoverAfterTheHoldersConsoleDroppedStillLocksBeforeTheNewHolder() throws Exception {
-    policies.set(VM, org.porthole.hostagent.guest.ConsolePolicy.of(
-        org.porthole.hostagent.guest.ConsolePolicy.Action.LOCK_SCREEN, 60_000, 0));
+    policies.set(
+        VM,
+        org.porthole.hostagent.guest.ConsolePolicy.of(
+            org.porthole.hostagent.guest.ConsolePolicy.Action.LOCK_SCREEN, 60_000, 0));
     next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"), locked));
-    ConsoleRelays relays = new ConsoleRelays(null, null, null, null,
-        new ConsoleRelays.RelayLimits(1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-        RelayListener.NONE);
+    ConsoleRelays relays =
+        new ConsoleRelays(
+            null,
+            null,
+            null,
+            null,
+            new ConsoleRelays.RelayLimits(1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+            RelayListener.NONE);
     String name = "takeover-" + UUID.randomUUID();
-    try (DisconnectActions actions = new DisconnectActions(guests, policies,
-        (vm, action, confirmed, reason, state) -> { })) {
-      RelayedConsole held = new RelayedConsole("held", VM, "alice", false, "192.0.2.7",
-          Instant.now());
+    try (DisconnectActions actions =
+        new DisconnectActions(guests, policies, (vm, action, confirmed, reason, state) -> {})) {
+      RelayedConsole held =
+          new RelayedConsole("held", VM, "alice", false, "192.0.2.7", Instant.now());
       actions.authenticated(held);
       actions.ended(held);
-      Server withActions = InProcessServerBuilder.forName(name).directExecutor()
-          .addService(new HostAgentService(new AgentIdentity("h:1", "h", "t", "b", Instant.EPOCH),
-              new FakeHypervisor(), relays, guests, policies, actions))
-          .build().start();
+      Server withActions =
+          InProcessServerBuilder.forName(name)
+              .directExecutor()
+              .addService(
+                  new HostAgentService(
+                      new AgentIdentity("h:1", "h", "t", "b", Instant.EPOCH),
+                      new FakeHypervisor(),
+                      relays,
+                      guests,
+                      policies,
+                      actions))
+              .build()
+              .start();
       ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
       try {
-        EndConsolesResponse r = HostAgentGrpc.newBlockingStub(ch).endConsoles(
-            EndConsolesRequest.newBuilder().setVmUuid(VM.toUpperCase()).addSessionIds("held")
-                .setStatus("CONFLICT").setReason("taken over by bob")
-                .setApplyDisconnectAction(true).build());
+        EndConsolesResponse r =
+            HostAgentGrpc.newBlockingStub(ch)
+                .endConsoles(
+                    EndConsolesRequest.newBuilder()
+                        .setVmUuid(VM.toUpperCase())
+                        .addSessionIds("held")
+                        .setStatus("CONFLICT")
+                        .setReason("taken over by bob")
+                        .setApplyDisconnectAction(true)
+                        .build());
         assertThat(r.getEndedRelays()).isZero();
-        assertThat(r.getDisconnectAction()).isEqualTo(DisconnectAction.DISCONNECT_ACTION_LOCK_SCREEN);
+        assertThat(r.getDisconnectAction())
+            .isEqualTo(DisconnectAction.DISCONNECT_ACTION_LOCK_SCREEN);
         assertThat(r.getDisconnectActionConfirmed()).isTrue();
-        assertThat(sent).extracting(GuestCommand::kind)
+        assertThat(sent)
+            .extracting(GuestCommand::kind)
             .containsExactly(GuestCommand.Kind.LOCK_SCREEN);
         assertThat(actions.waiting(VM)).as("the grace is taken over, not run again").isFalse();
       } finally {
@@ -137,7 +187,8 @@ class GuestApiTest {
 
   @Test
   void guestStateIsReportedWithLockedOnlyFromTheGuest() {
-    GuestState s = stub.getGuestState(GetGuestStateRequest.newBuilder().setVmUuid(VM.toUpperCase()).build());
+    GuestState s =
+        stub.getGuestState(GetGuestStateRequest.newBuilder().setVmUuid(VM.toUpperCase()).build());
     assertThat(s.getResponsive()).isTrue();
     assertThat(s.getLocked()).isTrue();
     assertThat(s.getSession()).isEqualTo(GuestSession.GUEST_SESSION_LOCKED);
@@ -147,25 +198,35 @@ class GuestApiTest {
     assertThat(s.getOs().getName()).isEqualTo("Debian GNU/Linux");
     assertThat(s.getIpsList()).containsExactly("192.0.2.10");
     assertThat(s.getUsersList()).containsExactly("alice");
-    GuestState none = stub.getGuestState(GetGuestStateRequest.newBuilder()
-        .setVmUuid("1c3d9b5f-4a7e-4d2b-8f8c-6e3a2b1d0f9c").build());
+    GuestState none =
+        stub.getGuestState(
+            GetGuestStateRequest.newBuilder()
+                .setVmUuid("1c3d9b5f-4a7e-4d2b-8f8c-6e3a2b1d0f9c")
+                .build());
     assertThat(none.getChannel()).isFalse();
     assertThat(none.getLocked()).isFalse();
   }
 
   @Test
   void rejectsGuestStateForANonUuid() {
-    assertThatThrownBy(() -> stub.getGuestState(GetGuestStateRequest.newBuilder()
-        .setVmUuid("../../etc").build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(
+            () ->
+                stub.getGuestState(
+                    GetGuestStateRequest.newBuilder().setVmUuid("../../etc").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 
   @Test
   void commandIsSentAndItsReplyReturned() {
     next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"), locked));
-    GuestCommandResponse r = stub.guestCommand(GuestCommandRequest.newBuilder().setVmUuid(VM)
-        .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_LOCK_SCREEN).build());
+    GuestCommandResponse r =
+        stub.guestCommand(
+            GuestCommandRequest.newBuilder()
+                .setVmUuid(VM)
+                .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_LOCK_SCREEN)
+                .build());
     assertThat(r.getSession()).isEqualTo(GuestSession.GUEST_SESSION_LOCKED);
     assertThat(r.getState().getLocked()).isTrue();
     assertThat(sent).extracting(GuestCommand::kind).containsExactly(GuestCommand.Kind.LOCK_SCREEN);
@@ -173,67 +234,108 @@ class GuestApiTest {
 
   @Test
   void shutdownCarriesDelayAndMessage() {
-    next = CompletableFuture.completedFuture(new GuestReply(
-        Map.of("delay", new java.math.BigDecimal(60)), locked));
-    GuestCommandResponse r = stub.guestCommand(GuestCommandRequest.newBuilder().setVmUuid(VM)
-        .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_SHUTDOWN).setDelaySeconds(60)
-        .setMessage("bye").build());
+    next =
+        CompletableFuture.completedFuture(
+            new GuestReply(Map.of("delay", new java.math.BigDecimal(60)), locked));
+    GuestCommandResponse r =
+        stub.guestCommand(
+            GuestCommandRequest.newBuilder()
+                .setVmUuid(VM)
+                .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_SHUTDOWN)
+                .setDelaySeconds(60)
+                .setMessage("bye")
+                .build());
     assertThat(r.getDelaySeconds()).isEqualTo(60);
     assertThat(sent.get(0).args()).containsEntry("delay", 60).containsEntry("message", "bye");
   }
 
   @Test
   void unspecifiedCommandAndOutOfRangeArgumentsAreRefusedUnsent() {
-    for (GuestCommandRequest bad : List.of(
-        GuestCommandRequest.newBuilder().setVmUuid(VM).build(),
-        GuestCommandRequest.newBuilder().setVmUuid(VM).setCommandValue(99).build(),
-        GuestCommandRequest.newBuilder().setVmUuid(VM)
-            .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_REBOOT).setDelaySeconds(-1).build(),
-        GuestCommandRequest.newBuilder().setVmUuid("x")
-            .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_REFRESH).build())) {
+    for (GuestCommandRequest bad :
+        List.of(
+            GuestCommandRequest.newBuilder().setVmUuid(VM).build(),
+            GuestCommandRequest.newBuilder().setVmUuid(VM).setCommandValue(99).build(),
+            GuestCommandRequest.newBuilder()
+                .setVmUuid(VM)
+                .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_REBOOT)
+                .setDelaySeconds(-1)
+                .build(),
+            GuestCommandRequest.newBuilder()
+                .setVmUuid("x")
+                .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_REFRESH)
+                .build())) {
       assertThatThrownBy(() -> stub.guestCommand(bad))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
     assertThat(sent).isEmpty();
   }
 
   @Test
   void guestFailuresMapThroughTheStatusTable() {
-    next = CompletableFuture.failedFuture(new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE,
-        "the guest agent did not reply"));
-    assertThatThrownBy(() -> stub.guestCommand(GuestCommandRequest.newBuilder().setVmUuid(VM)
-        .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_LOG_OFF).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-          assertThat(e.getStatus().getDescription()).contains("did not reply");
-        });
-    next = CompletableFuture.failedFuture(new AgentException(PortholeStatus.CONFLICT, "no channel"));
-    assertThatThrownBy(() -> stub.guestCommand(GuestCommandRequest.newBuilder().setVmUuid(VM)
-        .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_REFRESH).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    next =
+        CompletableFuture.failedFuture(
+            new AgentException(
+                PortholeStatus.UPSTREAM_UNAVAILABLE, "the guest agent did not reply"));
+    assertThatThrownBy(
+            () ->
+                stub.guestCommand(
+                    GuestCommandRequest.newBuilder()
+                        .setVmUuid(VM)
+                        .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_LOG_OFF)
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).contains("did not reply");
+            });
+    next =
+        CompletableFuture.failedFuture(new AgentException(PortholeStatus.CONFLICT, "no channel"));
+    assertThatThrownBy(
+            () ->
+                stub.guestCommand(
+                    GuestCommandRequest.newBuilder()
+                        .setVmUuid(VM)
+                        .setCommand(GuestCommandKind.GUEST_COMMAND_KIND_REFRESH)
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
   }
 
   @Test
   void consolePolicyIsKeptPerVmAndValidated() {
-    ConsolePolicy p = stub.setConsolePolicy(SetConsolePolicyRequest.newBuilder().setVmUuid(VM)
-        .setDisconnectAction(DisconnectAction.DISCONNECT_ACTION_LOG_OFF).setGraceMs(500)
-        .setReconnectWindowS(0).build());
+    ConsolePolicy p =
+        stub.setConsolePolicy(
+            SetConsolePolicyRequest.newBuilder()
+                .setVmUuid(VM)
+                .setDisconnectAction(DisconnectAction.DISCONNECT_ACTION_LOG_OFF)
+                .setGraceMs(500)
+                .setReconnectWindowS(0)
+                .build());
     assertThat(p.getDisconnectAction()).isEqualTo(DisconnectAction.DISCONNECT_ACTION_LOG_OFF);
     assertThat(policies.get(VM).action())
         .isEqualTo(org.porthole.hostagent.guest.ConsolePolicy.Action.LOG_OFF);
     assertThat(policies.get(VM).graceMs()).isEqualTo(500);
-    for (SetConsolePolicyRequest bad : List.of(
-        SetConsolePolicyRequest.newBuilder().setVmUuid(VM).setGraceMs(10).build(),
-        SetConsolePolicyRequest.newBuilder().setVmUuid(VM)
-            .setDisconnectAction(DisconnectAction.DISCONNECT_ACTION_NONE).setGraceMs(-1).build(),
-        SetConsolePolicyRequest.newBuilder().setVmUuid(VM)
-            .setDisconnectAction(DisconnectAction.DISCONNECT_ACTION_NONE).setReconnectWindowS(601)
-            .build())) {
+    for (SetConsolePolicyRequest bad :
+        List.of(
+            SetConsolePolicyRequest.newBuilder().setVmUuid(VM).setGraceMs(10).build(),
+            SetConsolePolicyRequest.newBuilder()
+                .setVmUuid(VM)
+                .setDisconnectAction(DisconnectAction.DISCONNECT_ACTION_NONE)
+                .setGraceMs(-1)
+                .build(),
+            SetConsolePolicyRequest.newBuilder()
+                .setVmUuid(VM)
+                .setDisconnectAction(DisconnectAction.DISCONNECT_ACTION_NONE)
+                .setReconnectWindowS(601)
+                .build())) {
       assertThatThrownBy(() -> stub.setConsolePolicy(bad))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
     assertThat(policies.get(VM).graceMs()).isEqualTo(500);
   }

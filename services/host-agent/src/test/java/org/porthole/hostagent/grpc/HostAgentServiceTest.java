@@ -84,15 +84,28 @@ class HostAgentServiceTest extends InProcessAgentTest {
     String token = tokens.token("s", VM, "agent-2.test:9443");
     assertThat(openAndAwait(token).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(vnc.connections()).isZero();
-    assertThat(refused).singleElement()
+    assertThat(refused)
+        .singleElement()
         .satisfies(r -> assertThat(r.getStatus()).isEqualTo("FORBIDDEN"));
   }
 
   @Test
   void rejectsTokenForAnotherChannel() throws Exception {
     ConsoleClaims c = ConsoleTokens.claims("s", VM, HOST);
-    ConsoleClaims sso = new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(),
-        c.vmUuid(), c.hostId(), "sso", c.issuedAt(), c.notBefore(), c.expiresAt(), c.tokenId(), c.mode());
+    ConsoleClaims sso =
+        new ConsoleClaims(
+            c.issuer(),
+            c.audience(),
+            c.subject(),
+            c.sessionId(),
+            c.vmUuid(),
+            c.hostId(),
+            "sso",
+            c.issuedAt(),
+            c.notBefore(),
+            c.expiresAt(),
+            c.tokenId(),
+            c.mode());
     assertThat(openAndAwait(tokens.sign(sso)).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
@@ -100,8 +113,20 @@ class HostAgentServiceTest extends InProcessAgentTest {
   void rejectsTokenIssuedBeforeTheAgentStarted() throws Exception {
     ConsoleClaims c = ConsoleTokens.claims("s", VM, HOST);
     Instant iat = started.minusSeconds(20);
-    ConsoleClaims old = new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(),
-        c.vmUuid(), c.hostId(), c.channel(), iat, iat, iat.plusSeconds(110), c.tokenId(), c.mode());
+    ConsoleClaims old =
+        new ConsoleClaims(
+            c.issuer(),
+            c.audience(),
+            c.subject(),
+            c.sessionId(),
+            c.vmUuid(),
+            c.hostId(),
+            c.channel(),
+            iat,
+            iat,
+            iat.plusSeconds(110),
+            c.tokenId(),
+            c.mode());
     assertThat(openAndAwait(tokens.sign(old)).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
   }
 
@@ -115,10 +140,13 @@ class HostAgentServiceTest extends InProcessAgentTest {
     assertThat(second.awaitStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(second.lastClose().getReason()).contains("already used");
     assertThat(vnc.connections()).isEqualTo(1);
-    assertThat(refused).singleElement().satisfies(r -> {
-      assertThat(r.getStatus()).isEqualTo("TOKEN_REJECTED");
-      assertThat(r.getReason()).contains("already used").doesNotContain(token);
-    });
+    assertThat(refused)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getStatus()).isEqualTo("TOKEN_REJECTED");
+              assertThat(r.getReason()).contains("already used").doesNotContain(token);
+            });
     req.get(0).onNext(close());
     assertThat(first.awaitStatus().isOk()).isTrue();
   }
@@ -155,7 +183,8 @@ class HostAgentServiceTest extends InProcessAgentTest {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     List<RecordingObserver> open = new ArrayList<>();
     for (int i = 0; i < MAX_CONSOLES; i++) {
-      RecordingObserver rec = console(open(tokens.token("s" + i, i % 2 == 0 ? VM : VM2, HOST)), req);
+      RecordingObserver rec =
+          console(open(tokens.token("s" + i, i % 2 == 0 ? VM : VM2, HOST)), req);
       rec.readBytes(FakeVncServer.BANNER.length);
       open.add(rec);
     }
@@ -182,8 +211,8 @@ class HostAgentServiceTest extends InProcessAgentTest {
     RecordingObserver extra = console(open(tokens.token("extra", VM, HOST)), req);
     assertThat(extra.awaitStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(extra.lastClose().getStatus()).isEqualTo("OVERLOADED");
-    assertThat(extra.lastClose().getReason()).contains("too many consoles on domain " + VM,
-        "at most " + MAX_PER_VM);
+    assertThat(extra.lastClose().getReason())
+        .contains("too many consoles on domain " + VM, "at most " + MAX_PER_VM);
     assertThat(vnc.connections()).isEqualTo(MAX_PER_VM);
     List<StreamObserver<ConsoleFrame>> more = new ArrayList<>();
     RecordingObserver otherVm = console(open(tokens.token("other", VM2, HOST)), more);
@@ -192,7 +221,8 @@ class HostAgentServiceTest extends InProcessAgentTest {
     open.get(0).awaitStatus();
     awaitTrue(() -> relays.live(VM).size() == MAX_PER_VM - 1);
     RecordingObserver again = console(open(tokens.token("again", VM, HOST)), more);
-    assertThat(again.readBytes(FakeVncServer.BANNER.length)).as("a freed place is usable")
+    assertThat(again.readBytes(FakeVncServer.BANNER.length))
+        .as("a freed place is usable")
         .isEqualTo(FakeVncServer.BANNER);
     more.addAll(req.subList(1, MAX_PER_VM));
     more.forEach(StreamObserver::onCompleted);
@@ -210,9 +240,11 @@ class HostAgentServiceTest extends InProcessAgentTest {
 
   @Test
   void listsDomainsWithExposureAndPasswordCapability() {
-    List<Domain> domains = blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList();
+    List<Domain> domains =
+        blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList();
     assertThat(domains).hasSize(6);
-    Domain exposed = domains.stream().filter(d -> d.getUuid().equals(EXPOSED_VM)).findFirst().orElseThrow();
+    Domain exposed =
+        domains.stream().filter(d -> d.getUuid().equals(EXPOSED_VM)).findFirst().orElseThrow();
     assertThat(exposed.getGraphics().getExposed()).isTrue();
     assertThat(exposed.getGraphics().getListen()).isEqualTo("0.0.0.0");
     Domain running = domains.stream().filter(d -> d.getUuid().equals(VM)).findFirst().orElseThrow();
@@ -239,13 +271,17 @@ class HostAgentServiceTest extends InProcessAgentTest {
       assertThat(openAndAwait(token).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(openAndAwait(token + "x").getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
       awaitNoOpenRelays();
-      assertThat(logs.all()).contains("session-9").doesNotContain(tickets.lastSet(VM))
-          .doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+      assertThat(logs.all())
+          .contains("session-9")
+          .doesNotContain(tickets.lastSet(VM))
+          .doesNotContain(token)
+          .doesNotContain(token.substring(token.lastIndexOf('.') + 1));
     }
   }
 
   private static void assertCode(Runnable call, Status.Code code) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
-        e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
   }
 }

@@ -42,27 +42,33 @@ import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.token.ReplayGuard;
 
 /**
- * The gRPC service in-process (direct executor) in front of real relays and a fake VNC server
- * on a unix socket that checks the relay's VNC Authentication against the password the fake
- * libvirt holds, then echoes what reaches "QEMU"; three domains (running, stopped, exposed).
- * Tests of the service extend it; after each test it checks that the server still serves and
- * that no console stream or QEMU socket is left open.
+ * The gRPC service in-process (direct executor) in front of real relays and a fake VNC server on a
+ * unix socket that checks the relay's VNC Authentication against the password the fake libvirt
+ * holds, then echoes what reaches "QEMU"; three domains (running, stopped, exposed). Tests of the
+ * service extend it; after each test it checks that the server still serves and that no console
+ * stream or QEMU socket is left open.
  */
 abstract class InProcessAgentTest {
   static final String HOST = "agent-1.test:9443";
   static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
   static final String STOPPED_VM = "1b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
   static final String EXPOSED_VM = "2b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+
   /** A second running domain, with its own VNC server. */
   static final String VM2 = "3b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+
   /** Running, VNC on 0.0.0.0 (exposed), with a password. */
   static final String EXPOSED_RUNNING_VM = "5b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+
   /** Running, VNC on loopback, started without a password. */
   static final String NO_PASSWORD_VM = "6b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+
   /** The client's side of the agent's handshake: RFB 3.8, security None, ClientInit exclusive. */
   static final byte[] CLIENT_HANDSHAKE = concat(FakeVncServer.BANNER, bytes(1, 0));
+
   /** The agent's answers to it: security types [None], SecurityResult OK. */
   static final byte[] GREETING_REPLY = bytes(1, 1, 0, 0, 0, 0);
+
   static final int MAX_CONSOLES = 4;
   static final int MAX_PER_VM = 3;
 
@@ -75,10 +81,13 @@ abstract class InProcessAgentTest {
   RelayRegistry registry;
   PasswordTurns turns;
   ConsoleRelays relays;
+
   /** What the relays reported: "connected|authenticated|ended session". */
   final List<String> relayEvents = new CopyOnWriteArrayList<>();
+
   /** What the relays reported as refused (for the engine's audit). */
   final List<ConsoleRefusal> refused = new CopyOnWriteArrayList<>();
+
   Server server;
   ManagedChannel channel;
   HostAgentGrpc.HostAgentBlockingStub blocking;
@@ -88,26 +97,38 @@ abstract class InProcessAgentTest {
   void start() throws Exception {
     vnc = FakeVncServer.start(dir.resolve("vnc.sock"), () -> tickets.password(VM));
     vnc2 = FakeVncServer.start(dir.resolve("vnc2.sock"), () -> tickets.password(VM2));
-    FakeHypervisor hypervisor = new FakeHypervisor()
-        .add(FakeHypervisor.runningOnSocket(VM, "web-1", vnc.socket().toString()))
-        .add(FakeHypervisor.runningOnSocket(VM2, "web-2", vnc2.socket().toString()))
-        .add(FakeHypervisor.stopped(STOPPED_VM, "db-1", "127.0.0.1", false))
-        .add(FakeHypervisor.stopped(EXPOSED_VM, "legacy", "0.0.0.0", true))
-        .add(FakeHypervisor.runningOnTcp(EXPOSED_RUNNING_VM, "open", "0.0.0.0", true, true))
-        .add(FakeHypervisor.runningOnTcp(NO_PASSWORD_VM, "nopw", "127.0.0.1", false, false));
+    FakeHypervisor hypervisor =
+        new FakeHypervisor()
+            .add(FakeHypervisor.runningOnSocket(VM, "web-1", vnc.socket().toString()))
+            .add(FakeHypervisor.runningOnSocket(VM2, "web-2", vnc2.socket().toString()))
+            .add(FakeHypervisor.stopped(STOPPED_VM, "db-1", "127.0.0.1", false))
+            .add(FakeHypervisor.stopped(EXPOSED_VM, "legacy", "0.0.0.0", true))
+            .add(FakeHypervisor.runningOnTcp(EXPOSED_RUNNING_VM, "open", "0.0.0.0", true, true))
+            .add(FakeHypervisor.runningOnTcp(NO_PASSWORD_VM, "nopw", "127.0.0.1", false, false));
     tickets = new FakeTickets(hypervisor);
     registry = new RelayRegistry(Clock.systemUTC());
     Clock clock = Clock.systemUTC();
     ConsoleAuthorizer authorizer =
         new ConsoleAuthorizer(tokens.verifier(clock), new ReplayGuard(clock), HOST, started);
     turns = new PasswordTurns(tickets, clock, 2);
-    relays = new ConsoleRelays(authorizer, new VncTargets(hypervisor), registry, turns,
-        new ConsoleRelays.RelayLimits(MAX_CONSOLES, MAX_PER_VM, Duration.ofMillis(300),
-            Duration.ofSeconds(5)), recordingListener(), refused::add);
+    relays =
+        new ConsoleRelays(
+            authorizer,
+            new VncTargets(hypervisor),
+            registry,
+            turns,
+            new ConsoleRelays.RelayLimits(
+                MAX_CONSOLES, MAX_PER_VM, Duration.ofMillis(300), Duration.ofSeconds(5)),
+            recordingListener(),
+            refused::add);
     AgentIdentity identity = new AgentIdentity(HOST, "agent-1", "test", "boot-1", started);
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor()
-        .addService(new HostAgentService(identity, hypervisor, relays)).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(new HostAgentService(identity, hypervisor, relays))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     blocking = HostAgentGrpc.newBlockingStub(channel);
     async = HostAgentGrpc.newStub(channel);
@@ -155,11 +176,13 @@ abstract class InProcessAgentTest {
 
   /** The call fails with {@code code} and a description containing {@code text}. */
   static void assertStatus(Runnable call, Status.Code code, String text) {
-    org.assertj.core.api.Assertions.assertThatThrownBy(call::run).isInstanceOfSatisfying(
-        io.grpc.StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(code);
-          assertThat(e.getStatus().getDescription()).contains(text);
-        });
+    org.assertj.core.api.Assertions.assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            io.grpc.StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(code);
+              assertThat(e.getStatus().getDescription()).contains(text);
+            });
   }
 
   /** Polls {@code condition} for up to 5 s. */
@@ -173,7 +196,8 @@ abstract class InProcessAgentTest {
 
   static ConsoleFrame open(String token) {
     return ConsoleFrame.newBuilder()
-        .setOpen(ConsoleOpen.newBuilder().setToken(token).setClientAddress("192.0.2.7")).build();
+        .setOpen(ConsoleOpen.newBuilder().setToken(token).setClientAddress("192.0.2.7"))
+        .build();
   }
 
   static ConsoleFrame data(byte[] bytes) {
@@ -181,7 +205,9 @@ abstract class InProcessAgentTest {
   }
 
   static ConsoleFrame close() {
-    return ConsoleFrame.newBuilder().setClose(ConsoleClose.newBuilder().setStatus("CLOSED")).build();
+    return ConsoleFrame.newBuilder()
+        .setClose(ConsoleClose.newBuilder().setStatus("CLOSED"))
+        .build();
   }
 
   /** Opens a console with {@code first} and returns the recorder. */
@@ -196,8 +222,8 @@ abstract class InProcessAgentTest {
   }
 
   /**
-   * Reads the agent's banner and completes its handshake; returns the answers and QEMU's echo
-   * of the ClientInit flag QEMU got (1 shared, 0 exclusive).
+   * Reads the agent's banner and completes its handshake; returns the answers and QEMU's echo of
+   * the ClientInit flag QEMU got (1 shared, 0 exclusive).
    */
   static byte[] greet(RecordingObserver rec, StreamObserver<ConsoleFrame> req) throws Exception {
     assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);

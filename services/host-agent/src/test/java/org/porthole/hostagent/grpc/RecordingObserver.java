@@ -40,8 +40,8 @@ final class RecordingObserver implements StreamObserver<ConsoleFrame> {
   }
 
   /**
-   * Waits until {@code n} frames arrived, without reading their bytes: a frame must keep its
-   * bytes however long it waits to be read.
+   * Waits until {@code n} frames arrived, without reading their bytes: a frame must keep its bytes
+   * however long it waits to be read.
    */
   void awaitFrames(int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

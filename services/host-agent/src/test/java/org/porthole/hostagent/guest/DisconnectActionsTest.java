@@ -17,9 +17,8 @@ import org.porthole.hostagent.relay.RelayedConsole;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Disconnect actions driven by relay lifecycle: only an interactive console's end starts the
- * grace, only a new interactive console cancels it, applyNow acts at once; what counts as
- * confirmed.
+ * Disconnect actions driven by relay lifecycle: only an interactive console's end starts the grace,
+ * only a new interactive console cancels it, applyNow acts at once; what counts as confirmed.
  */
 class DisconnectActionsTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
@@ -45,18 +44,34 @@ class DisconnectActionsTest {
   }
 
   static GuestSnapshot responsive(GuestSnapshot.Session session) {
-    return new GuestSnapshot(VM, true, true, true, "porthole-guest-agent", "0.1.0", 1,
-        Optional.of(Instant.now()), GuestSnapshot.GuestFacts.NONE, session, "i-1");
+    return new GuestSnapshot(
+        VM,
+        true,
+        true,
+        true,
+        "porthole-guest-agent",
+        "0.1.0",
+        1,
+        Optional.of(Instant.now()),
+        GuestSnapshot.GuestFacts.NONE,
+        session,
+        "i-1");
   }
 
   final ScriptedGuests guests = new ScriptedGuests();
   final ConsolePolicies policies = new ConsolePolicies();
   final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+
   /** The graces' timer: a marker scheduled on it after a grace runs after that grace. */
   final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
-  final DisconnectActions actions = new DisconnectActions(guests, policies,
-      (vm, action, confirmed, reason, state) -> outcomes.add(new Outcome(vm, action, confirmed, reason)),
-      timer);
+
+  final DisconnectActions actions =
+      new DisconnectActions(
+          guests,
+          policies,
+          (vm, action, confirmed, reason, state) ->
+              outcomes.add(new Outcome(vm, action, confirmed, reason)),
+          timer);
 
   @AfterEach
   void stop() {
@@ -79,7 +94,7 @@ class DisconnectActionsTest {
 
   /** Returns once every grace scheduled so far with at most {@code graceMs} has run. */
   private void awaitGracesRun(long graceMs) throws Exception {
-    timer.schedule(() -> { }, graceMs, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
+    timer.schedule(() -> {}, graceMs, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
   }
 
   private void awaitOutcome() throws InterruptedException {
@@ -93,14 +108,19 @@ class DisconnectActionsTest {
   @Test
   void lockAfterTheGraceIsConfirmedWhenTheGuestReportsLocked() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 100, 0));
-    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
-        responsive(GuestSnapshot.Session.LOCKED)));
+    guests.next =
+        CompletableFuture.completedFuture(
+            new GuestReply(Map.of("session", "locked"), responsive(GuestSnapshot.Session.LOCKED)));
     long start = System.nanoTime();
     openAndEnd(interactive("s-1"));
     awaitOutcome();
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(100);
-    assertThat(guests.sent).extracting(GuestCommand::kind).containsExactly(GuestCommand.Kind.LOCK_SCREEN);
-    assertThat(outcomes.get(0)).isEqualTo(new Outcome(VM, ConsolePolicy.Action.LOCK_SCREEN, true, ""));
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(100);
+    assertThat(guests.sent)
+        .extracting(GuestCommand::kind)
+        .containsExactly(GuestCommand.Kind.LOCK_SCREEN);
+    assertThat(outcomes.get(0))
+        .isEqualTo(new Outcome(VM, ConsolePolicy.Action.LOCK_SCREEN, true, ""));
   }
 
   @Test
@@ -128,14 +148,17 @@ class DisconnectActionsTest {
   @Test
   void viewConsoleOrAnUnacceptedConsoleDoesNotCancelAPendingLock() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 300, 0));
-    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
-        responsive(GuestSnapshot.Session.LOCKED)));
+    guests.next =
+        CompletableFuture.completedFuture(
+            new GuestReply(Map.of("session", "locked"), responsive(GuestSnapshot.Session.LOCKED)));
     openAndEnd(interactive("s-1"));
     actions.authenticated(view("watcher"));
     actions.ended(new RelayedConsole("never-accepted", VM, "eve", false, "192.0.2.9", null));
     assertThat(actions.waiting(VM)).isTrue();
     awaitOutcome();
-    assertThat(guests.sent).extracting(GuestCommand::kind).containsExactly(GuestCommand.Kind.LOCK_SCREEN);
+    assertThat(guests.sent)
+        .extracting(GuestCommand::kind)
+        .containsExactly(GuestCommand.Kind.LOCK_SCREEN);
   }
 
   @Test
@@ -149,22 +172,26 @@ class DisconnectActionsTest {
   @Test
   void otherUsersConsoleWithinTheGraceLocksFirst() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 60_000, 0));
-    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
-        responsive(GuestSnapshot.Session.LOCKED)));
+    guests.next =
+        CompletableFuture.completedFuture(
+            new GuestReply(Map.of("session", "locked"), responsive(GuestSnapshot.Session.LOCKED)));
     openAndEnd(interactive("alices"));
     actions.authenticated(new RelayedConsole("bobs", VM, "bob", false, "192.0.2.9", Instant.now()));
-    assertThat(guests.sent).as("locked as bob's console is accepted, not after the grace")
-        .extracting(GuestCommand::kind).containsExactly(GuestCommand.Kind.LOCK_SCREEN);
-    assertThat(outcomes).containsExactly(
-        new Outcome(VM, ConsolePolicy.Action.LOCK_SCREEN, true, ""));
+    assertThat(guests.sent)
+        .as("locked as bob's console is accepted, not after the grace")
+        .extracting(GuestCommand::kind)
+        .containsExactly(GuestCommand.Kind.LOCK_SCREEN);
+    assertThat(outcomes)
+        .containsExactly(new Outcome(VM, ConsolePolicy.Action.LOCK_SCREEN, true, ""));
     assertThat(actions.waiting(VM)).isFalse();
   }
 
   @Test
   void graceEndingWhileATypistIsConnectedNeverLocksTheTypistsScreen() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 0, 0));
-    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
-        responsive(GuestSnapshot.Session.LOCKED)));
+    guests.next =
+        CompletableFuture.completedFuture(
+            new GuestReply(Map.of("session", "locked"), responsive(GuestSnapshot.Session.LOCKED)));
     actions.authenticated(interactive("typist"));
     actions.disconnected(VM);
     awaitGracesRun(0);
@@ -176,8 +203,14 @@ class DisconnectActionsTest {
   void reconnectUnderADifferentlyCasedVmUuidStillCancelsTheLock() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 200, 0));
     openAndEnd(interactive("s-1"));
-    actions.authenticated(new RelayedConsole("s-2", VM.toUpperCase(java.util.Locale.ROOT),
-        "alice", false, "192.0.2.7", Instant.now()));
+    actions.authenticated(
+        new RelayedConsole(
+            "s-2",
+            VM.toUpperCase(java.util.Locale.ROOT),
+            "alice",
+            false,
+            "192.0.2.7",
+            Instant.now()));
     assertThat(actions.waiting(VM)).isFalse();
     awaitGracesRun(200);
     assertThat(guests.sent).isEmpty();
@@ -187,11 +220,13 @@ class DisconnectActionsTest {
   @Test
   void applyNowLocksWithoutGraceAndTakesOverAPendingGrace() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 60_000, 0));
-    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "locked"),
-        responsive(GuestSnapshot.Session.LOCKED)));
+    guests.next =
+        CompletableFuture.completedFuture(
+            new GuestReply(Map.of("session", "locked"), responsive(GuestSnapshot.Session.LOCKED)));
     openAndEnd(interactive("taken-over"));
     DisconnectActions.Outcome o = actions.applyNow(VM).get(5, TimeUnit.SECONDS);
-    assertThat(o).isEqualTo(new DisconnectActions.Outcome(ConsolePolicy.Action.LOCK_SCREEN, true, ""));
+    assertThat(o)
+        .isEqualTo(new DisconnectActions.Outcome(ConsolePolicy.Action.LOCK_SCREEN, true, ""));
     assertThat(actions.waiting(VM)).as("the grace is taken over, not run again").isFalse();
     assertThat(guests.sent).hasSize(1);
   }
@@ -210,8 +245,10 @@ class DisconnectActionsTest {
   @Test
   void okWithoutALockedSessionIsNotConfirmed() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 0, 0));
-    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "unlocked"),
-        responsive(GuestSnapshot.Session.UNLOCKED)));
+    guests.next =
+        CompletableFuture.completedFuture(
+            new GuestReply(
+                Map.of("session", "unlocked"), responsive(GuestSnapshot.Session.UNLOCKED)));
     actions.disconnected(VM);
     awaitOutcome();
     assertThat(outcomes.get(0).confirmed()).isFalse();
@@ -221,21 +258,26 @@ class DisconnectActionsTest {
   @Test
   void commandThatTimesOutIsNotConfirmed() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOG_OFF, 0, 0));
-    guests.next = CompletableFuture.failedFuture(new AgentException(
-        PortholeStatus.UPSTREAM_UNAVAILABLE, "did not reply within 15000 ms"));
+    guests.next =
+        CompletableFuture.failedFuture(
+            new AgentException(
+                PortholeStatus.UPSTREAM_UNAVAILABLE, "did not reply within 15000 ms"));
     actions.disconnected(VM);
     awaitOutcome();
     assertThat(outcomes.get(0).action()).isEqualTo(ConsolePolicy.Action.LOG_OFF);
     assertThat(outcomes.get(0).confirmed()).isFalse();
-    assertThat(outcomes.get(0).reason()).startsWith(DisconnectActions.UNRESPONSIVE)
+    assertThat(outcomes.get(0).reason())
+        .startsWith(DisconnectActions.UNRESPONSIVE)
         .contains("did not reply");
   }
 
   @Test
   void logOffNeedsOnlyTheGuestsOk() throws Exception {
     policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOG_OFF, 0, 0));
-    guests.next = CompletableFuture.completedFuture(new GuestReply(Map.of("session", "logged-off"),
-        responsive(GuestSnapshot.Session.LOGGED_OFF)));
+    guests.next =
+        CompletableFuture.completedFuture(
+            new GuestReply(
+                Map.of("session", "logged-off"), responsive(GuestSnapshot.Session.LOGGED_OFF)));
     actions.disconnected(VM);
     awaitOutcome();
     assertThat(outcomes.get(0).confirmed()).isTrue();
@@ -259,10 +301,10 @@ class DisconnectActionsTest {
   @Test
   void policyOutOfRangeIsRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 60_001, 0))
+            () -> ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 60_001, 0))
         .hasMessageContaining("grace_ms");
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 0, 601))
+            () -> ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 0, 601))
         .hasMessageContaining("reconnect_window_s");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConsolePolicy.of(null, 0, 0))
         .hasMessageContaining("disconnect_action");

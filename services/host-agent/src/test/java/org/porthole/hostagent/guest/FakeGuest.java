@@ -32,10 +32,10 @@ import org.porthole.guest.protocol.ProtocolException;
 import org.porthole.guest.protocol.VersionRange;
 
 /**
- * A guest agent for tests, built on libs/guest-protocol only (services never depend on each
- * other): listens on a unix socket as QEMU does for a virtio-serial channel, serves one host
- * connection at a time, says and answers hello, sends heartbeats, answers commands at most once
- * per id, and can misbehave on demand.
+ * A guest agent for tests, built on libs/guest-protocol only (services never depend on each other):
+ * listens on a unix socket as QEMU does for a virtio-serial channel, serves one host connection at
+ * a time, says and answers hello, sends heartbeats, answers commands at most once per id, and can
+ * misbehave on demand.
  */
 final class FakeGuest implements AutoCloseable {
   final Path socket;
@@ -46,17 +46,21 @@ final class FakeGuest implements AutoCloseable {
   volatile VersionRange versions = VersionRange.V1;
   volatile boolean answer = true;
   volatile boolean heartbeats = true;
+
   /** Say hello as soon as the host connects, before the host's hello arrives. */
   volatile boolean helloFirst;
+
   volatile String session = "unlocked";
 
   private final Map<String, Message> replies = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
-  private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "fake-guest-beat");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService beat =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fake-guest-beat");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile String instance = UUID.randomUUID().toString();
   private volatile Handshake handshake = newHandshake();
   private volatile ServerSocketChannel server;
@@ -140,8 +144,8 @@ final class FakeGuest implements AutoCloseable {
   }
 
   private Handshake newHandshake() {
-    return new Handshake(new Message.Hello(versions, "porthole-guest-agent", "0.1.0-test", instance,
-        false));
+    return new Handshake(
+        new Message.Hello(versions, "porthole-guest-agent", "0.1.0-test", instance, false));
   }
 
   private void acceptLoop(ServerSocketChannel s) {
@@ -150,8 +154,9 @@ final class FakeGuest implements AutoCloseable {
         current = c;
         connections.incrementAndGet();
         writer = new LineWriter(ChannelStreams.out(c));
-        handshake = new Handshake(new Message.Hello(versions, "porthole-guest-agent", "0.1.0-test",
-            instance, false));
+        handshake =
+            new Handshake(
+                new Message.Hello(versions, "porthole-guest-agent", "0.1.0-test", instance, false));
         seq.set(0);
         if (helloFirst) {
           send(handshake.opening());
@@ -201,16 +206,38 @@ final class FakeGuest implements AutoCloseable {
     if (!answer) {
       return;
     }
-    Message reply = switch (r.command()) {
-      case "refresh" -> new Message.OkReply(r.id(), Map.of("os", Map.of("name", "Debian GNU/Linux",
-          "version", "12", "kernel", "6.1.0", "arch", "amd64"), "hostname", "vm1",
-          "ips", List.of("192.0.2.10"), "users", List.of("alice"), "session", session,
-          "client", "connected"));
-      case "lock-screen" -> act("locked", r);
-      case "log-off" -> act("logged-off", r);
-      case "shutdown", "reboot" -> new Message.OkReply(r.id(), Map.of("delay", 0));
-      default -> new Message.ErrorReply(r.id(), ErrorCode.UNKNOWN_COMMAND.wire(), "unknown command");
-    };
+    Message reply =
+        switch (r.command()) {
+          case "refresh" ->
+              new Message.OkReply(
+                  r.id(),
+                  Map.of(
+                      "os",
+                      Map.of(
+                          "name",
+                          "Debian GNU/Linux",
+                          "version",
+                          "12",
+                          "kernel",
+                          "6.1.0",
+                          "arch",
+                          "amd64"),
+                      "hostname",
+                      "vm1",
+                      "ips",
+                      List.of("192.0.2.10"),
+                      "users",
+                      List.of("alice"),
+                      "session",
+                      session,
+                      "client",
+                      "connected"));
+          case "lock-screen" -> act("locked", r);
+          case "log-off" -> act("logged-off", r);
+          case "shutdown", "reboot" -> new Message.OkReply(r.id(), Map.of("delay", 0));
+          default ->
+              new Message.ErrorReply(r.id(), ErrorCode.UNKNOWN_COMMAND.wire(), "unknown command");
+        };
     replies.put(r.id(), reply);
     send(reply);
   }

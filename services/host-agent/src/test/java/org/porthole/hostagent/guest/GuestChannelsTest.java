@@ -36,23 +36,29 @@ class GuestChannelsTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
   private static final String VM2 = "1c3d9b5f-4a7e-4d2b-8f8c-6e3a2b1d0f9c";
   private static final long BEAT_MS = 100;
-  private static final GuestTimings FAST = new GuestTimings(Duration.ofMillis(BEAT_MS), 3,
-      Duration.ofMillis(800), Duration.ofMillis(20), Duration.ofMillis(200));
+  private static final GuestTimings FAST =
+      new GuestTimings(
+          Duration.ofMillis(BEAT_MS),
+          3,
+          Duration.ofMillis(800),
+          Duration.ofMillis(20),
+          Duration.ofMillis(200));
 
   Path dir;
   final Map<String, Path> socketsByVm = new HashMap<>();
   final List<GuestSnapshot> changes = new CopyOnWriteArrayList<>();
-  final GuestSockets sockets = new GuestSockets() {
-    @Override
-    public List<String> runningDomains() {
-      return List.copyOf(socketsByVm.keySet());
-    }
+  final GuestSockets sockets =
+      new GuestSockets() {
+        @Override
+        public List<String> runningDomains() {
+          return List.copyOf(socketsByVm.keySet());
+        }
 
-    @Override
-    public Optional<Path> controlSocket(String vmUuid) {
-      return Optional.ofNullable(socketsByVm.get(vmUuid));
-    }
-  };
+        @Override
+        public Optional<Path> controlSocket(String vmUuid) {
+          return Optional.ofNullable(socketsByVm.get(vmUuid));
+        }
+      };
   GuestChannels channels;
   FakeGuest guest;
 
@@ -93,8 +99,10 @@ class GuestChannelsTest {
   private GuestSnapshot ready() throws Exception {
     guest.listen();
     channels.scan();
-    await("the guest is connected with its facts",
-        () -> channels.state(VM).responsive() && channels.state(VM).facts().hostname().equals("vm1"));
+    await(
+        "the guest is connected with its facts",
+        () ->
+            channels.state(VM).responsive() && channels.state(VM).facts().hostname().equals("vm1"));
     return channels.state(VM);
   }
 
@@ -178,8 +186,13 @@ class GuestChannelsTest {
   @Test
   void missedHeartbeatsMakeTheGuestUnresponsiveAndNeverLocked() throws Exception {
     ready();
-    assertThat(channels.command(VM, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN))
-        .get(5, TimeUnit.SECONDS).state().locked()).isTrue();
+    assertThat(
+            channels
+                .command(VM, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN))
+                .get(5, TimeUnit.SECONDS)
+                .state()
+                .locked())
+        .isTrue();
     guest.heartbeats = false;
     await("unresponsive", () -> !channels.state(VM).responsive());
     assertThat(channels.state(VM).session()).isEqualTo(GuestSnapshot.Session.LOCKED);
@@ -200,7 +213,8 @@ class GuestChannelsTest {
     guest.restart();
     assertThat(failureText(lock)).contains("restarted before replying").contains("not re-sent");
     await("the state is pulled again", () -> countRequests("refresh") > refreshesBefore);
-    await("the new instance is known", () -> channels.state(VM).instance().equals(guest.instance()));
+    await(
+        "the new instance is known", () -> channels.state(VM).instance().equals(guest.instance()));
     assertThat(countRequests("lock-screen")).isEqualTo(1);
     assertThat(guest.actionsRun.get()).isZero();
   }
@@ -215,8 +229,11 @@ class GuestChannelsTest {
     guest.dropConnection();
     GuestReply reply = lock.get(10, TimeUnit.SECONDS);
     assertThat(reply.session()).isEqualTo(GuestSnapshot.Session.LOCKED);
-    List<String> ids = guest.requests.stream().filter(r -> r.command().equals("lock-screen"))
-        .map(Message.Request::id).toList();
+    List<String> ids =
+        guest.requests.stream()
+            .filter(r -> r.command().equals("lock-screen"))
+            .map(Message.Request::id)
+            .toList();
     assertThat(ids).hasSize(2);
     assertThat(ids.get(1)).isEqualTo(ids.get(0));
     assertThat(guest.actionsRun.get()).isEqualTo(1);
@@ -228,8 +245,12 @@ class GuestChannelsTest {
     guest.vanish();
     await("disconnected", () -> !channels.state(VM).connected());
     assertThat(channels.state(VM).responsive()).isFalse();
-    assertThat(channels.command(VM, GuestCommand.of(GuestCommand.Kind.REFRESH))
-        .handle((r, e) -> e).get(5, TimeUnit.SECONDS)).isInstanceOf(AgentException.class);
+    assertThat(
+            channels
+                .command(VM, GuestCommand.of(GuestCommand.Kind.REFRESH))
+                .handle((r, e) -> e)
+                .get(5, TimeUnit.SECONDS))
+        .isInstanceOf(AgentException.class);
     Thread.sleep(300);
     guest.listen();
     await("reconnected", () -> channels.state(VM).responsive());
@@ -239,10 +260,12 @@ class GuestChannelsTest {
   @Test
   void domainStartedConnectsAndStoppedDisconnects() throws Exception {
     guest.listen();
-    channels.onLifecycle(new LifecycleSignal(VM, "vm1", "STARTED", "BOOTED", java.time.Instant.now()));
+    channels.onLifecycle(
+        new LifecycleSignal(VM, "vm1", "STARTED", "BOOTED", java.time.Instant.now()));
     await("connected", () -> channels.state(VM).responsive());
     var waiting = sendUnanswered();
-    channels.onLifecycle(new LifecycleSignal(VM, "vm1", "STOPPED", "SHUTDOWN", java.time.Instant.now()));
+    channels.onLifecycle(
+        new LifecycleSignal(VM, "vm1", "STOPPED", "SHUTDOWN", java.time.Instant.now()));
     assertThat(failure(waiting)).isEqualTo(PortholeStatus.UPSTREAM_UNAVAILABLE);
     assertThat(channels.state(VM).channel()).isFalse();
     assertThat(failure(channels.command(VM, GuestCommand.of(GuestCommand.Kind.REFRESH))))
@@ -253,36 +276,42 @@ class GuestChannelsTest {
    * GuestAgentVmIT's flake: a second "started" for a domain (STARTED then RESUMED after a
    * migration, the initial scan racing the event, a caller's own domainStarted) while the first
    * connect was still queued opened a second socket. QEMU serves one client at a time: the guest
-   * answered on the first, orphaned socket while the host waited on the second, for ever. The
-   * loop is held so both signals are queued before the first connect runs, as on a cold JVM.
+   * answered on the first, orphaned socket while the host waited on the second, for ever. The loop
+   * is held so both signals are queued before the first connect runs, as on a cold JVM.
    */
   @Test
   void startedAgainWhileConnectingOpensOneConnectionAndTheGuestIsFollowed() throws Exception {
     guest.listen();
     channels.close();
     EventLoopGroup group = new NioEventLoopGroup(1);
-    channels = new GuestChannels(sockets, FAST, Clock.systemUTC(), "0.2.0-test", changes::add, group);
+    channels =
+        new GuestChannels(sockets, FAST, Clock.systemUTC(), "0.2.0-test", changes::add, group);
     CountDownLatch release = new CountDownLatch(1);
-    group.execute(() -> {
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    channels.onLifecycle(new LifecycleSignal(VM, "vm1", "STARTED", "MIGRATED", java.time.Instant.now()));
-    channels.onLifecycle(new LifecycleSignal(VM, "vm1", "RESUMED", "MIGRATED", java.time.Instant.now()));
+    group.execute(
+        () -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    channels.onLifecycle(
+        new LifecycleSignal(VM, "vm1", "STARTED", "MIGRATED", java.time.Instant.now()));
+    channels.onLifecycle(
+        new LifecycleSignal(VM, "vm1", "RESUMED", "MIGRATED", java.time.Instant.now()));
     channels.domainStarted(VM);
     release.countDown();
-    await("the guest is followed and its state pulled",
-        () -> channels.state(VM).responsive() && channels.state(VM).facts().hostname().equals("vm1"));
+    await(
+        "the guest is followed and its state pulled",
+        () ->
+            channels.state(VM).responsive() && channels.state(VM).facts().hostname().equals("vm1"));
     assertThat(guest.connections.get()).as("connections the guest accepted").isEqualTo(1);
   }
 
   /**
-   * A read of the channel's path that began before the domain restarted (the initial scan, a
-   * slow libvirt call) finished after the STARTED event had followed the new path: it replaced
-   * the live channel with the gone one, and the guest was never followed again.
+   * A read of the channel's path that began before the domain restarted (the initial scan, a slow
+   * libvirt call) finished after the STARTED event had followed the new path: it replaced the live
+   * channel with the gone one, and the guest was never followed again.
    */
   @Test
   void slowReadOfTheOldPathDoesNotReplaceTheChannelOfTheNewerStart() throws Exception {
@@ -290,42 +319,54 @@ class GuestChannelsTest {
     CountDownLatch oldReadBegun = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger reads = new AtomicInteger();
-    GuestSockets restarting = new GuestSockets() {
-      @Override
-      public List<String> runningDomains() {
-        return List.of(VM);
-      }
+    GuestSockets restarting =
+        new GuestSockets() {
+          @Override
+          public List<String> runningDomains() {
+            return List.of(VM);
+          }
 
-      @Override
-      public Optional<Path> controlSocket(String vmUuid) {
-        if (reads.incrementAndGet() > 1) {
-          return Optional.of(restarted.socket);
-        }
-        oldReadBegun.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return Optional.of(guest.socket); // the first start's path, gone by now (nobody listens)
-      }
-    };
+          @Override
+          public Optional<Path> controlSocket(String vmUuid) {
+            if (reads.incrementAndGet() > 1) {
+              return Optional.of(restarted.socket);
+            }
+            oldReadBegun.countDown();
+            try {
+              release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return Optional.of(
+                guest.socket); // the first start's path, gone by now (nobody listens)
+          }
+        };
     channels.close();
     channels = new GuestChannels(restarting, FAST, Clock.systemUTC(), "0.2.0-test", changes::add);
     try {
       Thread scan = new Thread(channels::scan, "slow-scan");
       scan.start();
       assertThat(oldReadBegun.await(5, TimeUnit.SECONDS)).isTrue();
-      Thread event = new Thread(() -> channels.onLifecycle(
-          new LifecycleSignal(VM, "vm1", "STARTED", "BOOTED", java.time.Instant.now())), "started-event");
+      Thread event =
+          new Thread(
+              () ->
+                  channels.onLifecycle(
+                      new LifecycleSignal(VM, "vm1", "STARTED", "BOOTED", java.time.Instant.now())),
+              "started-event");
       event.start();
-      await("the event has followed the new path or waits for the scan",
-          () -> event.getState() == Thread.State.TERMINATED || event.getState() == Thread.State.BLOCKED);
+      await(
+          "the event has followed the new path or waits for the scan",
+          () ->
+              event.getState() == Thread.State.TERMINATED
+                  || event.getState() == Thread.State.BLOCKED);
       release.countDown();
       scan.join(5000);
       event.join(5000);
-      await("the restarted guest is followed",
-          () -> channels.state(VM).responsive() && channels.state(VM).instance().equals(restarted.instance()));
+      await(
+          "the restarted guest is followed",
+          () ->
+              channels.state(VM).responsive()
+                  && channels.state(VM).instance().equals(restarted.instance()));
     } finally {
       release.countDown();
       restarted.close();
@@ -341,7 +382,9 @@ class GuestChannelsTest {
     channels.scan();
     Message.Hello second = guest.next(Message.Hello.class, 5000);
     assertThat(second.instance()).isNotEqualTo(first.instance());
-    await("state pulled by the new host agent", () -> channels.state(VM).facts().hostname().equals("vm1"));
+    await(
+        "state pulled by the new host agent",
+        () -> channels.state(VM).facts().hostname().equals("vm1"));
     List<String> ids = guest.requests.stream().map(Message.Request::id).toList();
     assertThat(ids).doesNotHaveDuplicates();
   }
@@ -365,8 +408,13 @@ class GuestChannelsTest {
     Message.ErrorReply e = guest.next(Message.ErrorReply.class, 5000);
     assertThat(e.code()).isEqualTo("line-too-long");
     assertThat(channels.badMessages(VM)).isEqualTo(1);
-    assertThat(channels.command(VM, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN))
-        .get(5, TimeUnit.SECONDS).state().locked()).isTrue();
+    assertThat(
+            channels
+                .command(VM, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN))
+                .get(5, TimeUnit.SECONDS)
+                .state()
+                .locked())
+        .isTrue();
   }
 
   @Test
@@ -377,17 +425,26 @@ class GuestChannelsTest {
       guest.sendRaw(new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}', '\n'});
       guest.sendRaw("[\"SECRET-MARKER\"]\n".getBytes(StandardCharsets.UTF_8));
       guest.sendRaw("{\"type\":\"SECRET-MARKER\"}\n".getBytes(StandardCharsets.UTF_8));
-      guest.sendRaw("{\"type\":\"request\",\"id\":\"SECRET-MARKER\",\"command\":\"x\"}\n"
-          .getBytes(StandardCharsets.UTF_8));
-      guest.sendRaw("{\"type\":\"error\",\"code\":\"SECRET-MARKER\\n\",\"text\":\"SECRET-MARKER\"}\n"
-          .getBytes(StandardCharsets.UTF_8));
+      guest.sendRaw(
+          "{\"type\":\"request\",\"id\":\"SECRET-MARKER\",\"command\":\"x\"}\n"
+              .getBytes(StandardCharsets.UTF_8));
+      guest.sendRaw(
+          "{\"type\":\"error\",\"code\":\"SECRET-MARKER\\n\",\"text\":\"SECRET-MARKER\"}\n"
+              .getBytes(StandardCharsets.UTF_8));
       await("five bad lines counted", () -> channels.badMessages(VM) == 5);
-      assertThat(channels.command(VM, GuestCommand.of(GuestCommand.Kind.REFRESH))
-          .get(5, TimeUnit.SECONDS).state().responsive()).isTrue();
+      assertThat(
+              channels
+                  .command(VM, GuestCommand.of(GuestCommand.Kind.REFRESH))
+                  .get(5, TimeUnit.SECONDS)
+                  .state()
+                  .responsive())
+          .isTrue();
       assertThat(logs.all()).contains("bad message").doesNotContain("SECRET-MARKER");
     }
-    assertThat(guest.fromHost.stream().filter(Message.ErrorReply.class::isInstance)
-        .map(m -> ((Message.ErrorReply) m).code()))
+    assertThat(
+            guest.fromHost.stream()
+                .filter(Message.ErrorReply.class::isInstance)
+                .map(m -> ((Message.ErrorReply) m).code()))
         .contains("bad-json", "bad-message", "unknown-type", "unknown-command");
   }
 
@@ -399,29 +456,37 @@ class GuestChannelsTest {
       socketsByVm.put(VM2, quiet.socket);
       channels.domainStarted(VM2);
       await("second guest connected", () -> channels.state(VM2).responsive());
-      Thread flood = new Thread(() -> {
-        byte[] lines = "{\"type\":\"heartbeat\",\"seq\":1}\nnot json\n".repeat(2000)
-            .getBytes(StandardCharsets.US_ASCII);
-        try {
-          for (int i = 0; i < 50; i++) {
-            guest.sendRaw(lines);
-          }
-        } catch (IOException e) {
-          // the host may drop us; fine
-        }
-      });
+      Thread flood =
+          new Thread(
+              () -> {
+                byte[] lines =
+                    "{\"type\":\"heartbeat\",\"seq\":1}\nnot json\n"
+                        .repeat(2000)
+                        .getBytes(StandardCharsets.US_ASCII);
+                try {
+                  for (int i = 0; i < 50; i++) {
+                    guest.sendRaw(lines);
+                  }
+                } catch (IOException e) {
+                  // the host may drop us; fine
+                }
+              });
       flood.start();
       long start = System.nanoTime();
-      GuestReply r = channels.command(VM2, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN))
-          .get(5, TimeUnit.SECONDS);
+      GuestReply r =
+          channels
+              .command(VM2, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN))
+              .get(5, TimeUnit.SECONDS);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(r.state().locked()).isTrue();
       assertThat(tookMs).isLessThan(2000);
       flood.join(30_000);
       await("flood read", () -> channels.badMessages(VM) >= 100_000);
       assertThat(channels.state(VM).responsive()).isTrue();
-      assertThat(changes).as("the quiet guest stayed responsive through the flood")
-          .filteredOn(s -> s.vmUuid().equals(VM2) && s.connected() && !s.responsive()).isEmpty();
+      assertThat(changes)
+          .as("the quiet guest stayed responsive through the flood")
+          .filteredOn(s -> s.vmUuid().equals(VM2) && s.connected() && !s.responsive())
+          .isEmpty();
     }
   }
 
@@ -437,9 +502,11 @@ class GuestChannelsTest {
   @Test
   void shutdownArgumentsAreCheckedBeforeSending() {
     assertThatThrownBy(() -> GuestCommand.of(GuestCommand.Kind.SHUTDOWN, 3601, ""))
-        .isInstanceOf(AgentException.class).hasMessageContaining("delay_seconds");
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("delay_seconds");
     assertThatThrownBy(() -> GuestCommand.of(GuestCommand.Kind.REBOOT, 0, "x".repeat(257)))
-        .isInstanceOf(AgentException.class).hasMessageContaining("message");
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("message");
   }
 
   private java.util.concurrent.CompletableFuture<GuestReply> sendUnanswered() throws Exception {

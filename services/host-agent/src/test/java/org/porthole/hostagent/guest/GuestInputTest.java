@@ -14,7 +14,8 @@ class GuestInputTest {
 
   @Test
   void controlCharactersAreReplacedSoGuestTextCannotForgeLogLines() {
-    assertThat(GuestInput.text("vm1\nINFO forged\r\u001b[31m\u2028x")).isEqualTo("vm1?INFO forged??[31m?x");
+    assertThat(GuestInput.text("vm1\nINFO forged\r\u001b[31m\u2028x"))
+        .isEqualTo("vm1?INFO forged??[31m?x");
   }
 
   @Test
@@ -36,8 +37,17 @@ class GuestInputTest {
 
   @Test
   void refreshWithWrongTypesGivesEmptyFactsNotAnError() {
-    GuestSnapshot.GuestFacts f = GuestInput.facts(Map.of("os", "Debian", "hostname", List.of(1),
-        "ips", Map.of(), "users", List.of("alice", 7)));
+    GuestSnapshot.GuestFacts f =
+        GuestInput.facts(
+            Map.of(
+                "os",
+                "Debian",
+                "hostname",
+                List.of(1),
+                "ips",
+                Map.of(),
+                "users",
+                List.of("alice", 7)));
     assertThat(f.osName()).isEmpty();
     assertThat(f.hostname()).isEmpty();
     assertThat(f.ips()).isEmpty();
@@ -53,7 +63,11 @@ class GuestInputTest {
 
   @Test
   void floodsAreLoggedAtPowersOfTenOnly() {
-    assertThat(java.util.stream.LongStream.rangeClosed(1, 2_000_000).filter(GuestConnection::worthLogging).boxed().toList())
+    assertThat(
+            java.util.stream.LongStream.rangeClosed(1, 2_000_000)
+                .filter(GuestConnection::worthLogging)
+                .boxed()
+                .toList())
         .containsExactly(1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L);
   }
 }

@@ -10,8 +10,9 @@ class DomainXmlTest {
 
   @Test
   void rejectsExternalEntityThatWouldReadHostFiles() {
-    String xxe = "<?xml version='1.0'?><!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
-        + "<domain><name>&x;</name></domain>";
+    String xxe =
+        "<?xml version='1.0'?><!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+            + "<domain><name>&x;</name></domain>";
     assertThatThrownBy(() -> DomainXml.parse(xxe))
         .isInstanceOf(AgentException.class)
         .hasMessageContaining("DOCTYPE")
@@ -20,8 +21,9 @@ class DomainXmlTest {
 
   @Test
   void rejectsEntityExpansionBomb() {
-    String bomb = "<!DOCTYPE d [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;'>"
-        + "<!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;'>]><domain>&c;</domain>";
+    String bomb =
+        "<!DOCTYPE d [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;&a;'>"
+            + "<!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;'>]><domain>&c;</domain>";
     assertThatThrownBy(() -> DomainXml.parse(bomb)).isInstanceOf(AgentException.class);
   }
 
@@ -50,8 +52,9 @@ class DomainXmlTest {
 
   @Test
   void rejectsXIncludeOfHostFiles() throws AgentException {
-    String xi = "<domain xmlns:xi='http://www.w3.org/2001/XInclude'>"
-        + "<xi:include href='file:///etc/passwd' parse='text'/></domain>";
+    String xi =
+        "<domain xmlns:xi='http://www.w3.org/2001/XInclude'>"
+            + "<xi:include href='file:///etc/passwd' parse='text'/></domain>";
     // Not namespace-aware and XInclude off: the element stays an inert element.
     assertThat(DomainXml.parse(xi).getDocumentElement().getTextContent()).doesNotContain("root:");
   }

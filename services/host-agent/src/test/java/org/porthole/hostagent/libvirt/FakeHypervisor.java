@@ -17,21 +17,30 @@ public final class FakeHypervisor implements Hypervisor {
 
   /** A running domain whose VNC listens on a unix socket, started with a password. */
   public static DomainView runningOnSocket(String uuid, String name, String socket) {
-    return new DomainView(uuid, name, VmState.RUNNING, Optional.of(
-        new GraphicsInfo("vnc", List.of(), 0, socket, false, true)));
+    return new DomainView(
+        uuid,
+        name,
+        VmState.RUNNING,
+        Optional.of(new GraphicsInfo("vnc", List.of(), 0, socket, false, true)));
   }
 
   /** A running domain whose VNC listens on TCP port 5901 of {@code listen}. */
-  public static DomainView runningOnTcp(String uuid, String name, String listen, boolean exposed,
-      boolean password) {
-    return new DomainView(uuid, name, VmState.RUNNING, Optional.of(
-        new GraphicsInfo("vnc", List.of(listen), 5901, "", exposed, password)));
+  public static DomainView runningOnTcp(
+      String uuid, String name, String listen, boolean exposed, boolean password) {
+    return new DomainView(
+        uuid,
+        name,
+        VmState.RUNNING,
+        Optional.of(new GraphicsInfo("vnc", List.of(listen), 5901, "", exposed, password)));
   }
 
   /** A defined, not running domain with the given listen address. */
   public static DomainView stopped(String uuid, String name, String listen, boolean exposed) {
-    return new DomainView(uuid, name, VmState.SHUTOFF, Optional.of(
-        new GraphicsInfo("vnc", List.of(listen), 0, "", exposed, false)));
+    return new DomainView(
+        uuid,
+        name,
+        VmState.SHUTOFF,
+        Optional.of(new GraphicsInfo("vnc", List.of(listen), 0, "", exposed, false)));
   }
 
   @Override

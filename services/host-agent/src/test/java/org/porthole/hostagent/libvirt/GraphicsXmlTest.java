@@ -17,8 +17,10 @@ class GraphicsXmlTest {
 
   @Test
   void liveLoopbackVncWithPasswordIsSafeAndTicketCapable() throws AgentException {
-    GraphicsInfo g = read("<graphics type='vnc' port='5901' autoport='yes' listen='127.0.0.1'"
-        + " passwd='x'><listen type='address' address='127.0.0.1'/></graphics>");
+    GraphicsInfo g =
+        read(
+            "<graphics type='vnc' port='5901' autoport='yes' listen='127.0.0.1'"
+                + " passwd='x'><listen type='address' address='127.0.0.1'/></graphics>");
     assertThat(g.type()).isEqualTo("vnc");
     assertThat(g.listenAddresses()).containsExactly("127.0.0.1");
     assertThat(g.port()).isEqualTo(5901);
@@ -28,23 +30,29 @@ class GraphicsXmlTest {
 
   @Test
   void wildcardListenerIsExposed() throws AgentException {
-    GraphicsInfo g = read("<graphics type='vnc' port='5900' listen='0.0.0.0'>"
-        + "<listen type='address' address='0.0.0.0'/></graphics>");
+    GraphicsInfo g =
+        read(
+            "<graphics type='vnc' port='5900' listen='0.0.0.0'>"
+                + "<listen type='address' address='0.0.0.0'/></graphics>");
     assertThat(g.exposed()).isTrue();
     assertThat(g.passwordCapable()).isFalse();
   }
 
   @Test
   void anyExposedListenerAmongSeveralExposesTheDomain() throws AgentException {
-    GraphicsInfo g = read("<graphics type='vnc'><listen type='address' address='127.0.0.1'/>"
-        + "<listen type='address' address='192.168.0.7'/></graphics>");
+    GraphicsInfo g =
+        read(
+            "<graphics type='vnc'><listen type='address' address='127.0.0.1'/>"
+                + "<listen type='address' address='192.168.0.7'/></graphics>");
     assertThat(g.exposed()).isTrue();
   }
 
   @Test
   void unixSocketIsNotExposedAndHasNoPort() throws AgentException {
-    GraphicsInfo g = read("<graphics type='vnc' port='-1'>"
-        + "<listen type='socket' socket='/run/vnc/vm.sock'/></graphics>");
+    GraphicsInfo g =
+        read(
+            "<graphics type='vnc' port='-1'>"
+                + "<listen type='socket' socket='/run/vnc/vm.sock'/></graphics>");
     assertThat(g.isUnixSocket()).isTrue();
     assertThat(g.socket()).isEqualTo("/run/vnc/vm.sock");
     assertThat(g.port()).isZero();
@@ -61,7 +69,8 @@ class GraphicsXmlTest {
 
   @Test
   void networkListenWithoutResolvedAddressIsExposed() throws AgentException {
-    GraphicsInfo g = read("<graphics type='vnc'><listen type='network' network='default'/></graphics>");
+    GraphicsInfo g =
+        read("<graphics type='vnc'><listen type='network' network='default'/></graphics>");
     assertThat(g.exposed()).isTrue();
   }
 
@@ -73,8 +82,10 @@ class GraphicsXmlTest {
 
   @Test
   void prefersVncOverEarlierSpice() throws AgentException {
-    GraphicsInfo g = read("<graphics type='spice' listen='0.0.0.0'/>"
-        + "<graphics type='vnc' listen='127.0.0.1' passwd='p'/>");
+    GraphicsInfo g =
+        read(
+            "<graphics type='spice' listen='0.0.0.0'/>"
+                + "<graphics type='vnc' listen='127.0.0.1' passwd='p'/>");
     assertThat(g.isVnc()).isTrue();
     assertThat(g.exposed()).isFalse();
   }
@@ -95,7 +106,8 @@ class GraphicsXmlTest {
   @Test
   void domainWithoutGraphicsHasNone() throws AgentException {
     assertThat(GraphicsXml.read(domain("<disk type='file'/>"))).isEmpty();
-    assertThat(GraphicsXml.read("<notadomain><devices><graphics type='vnc'/></devices></notadomain>"))
+    assertThat(
+            GraphicsXml.read("<notadomain><devices><graphics type='vnc'/></devices></notadomain>"))
         .isEmpty();
   }
 }

@@ -40,8 +40,11 @@ class ClientGreetingTest {
     byte[] client = concat(V38, bytes(1), bytes(0, 3, 0));
     for (int cut = 0; cut <= client.length; cut++) {
       ClientGreeting g = new ClientGreeting();
-      byte[][] r = run(g, Arrays.copyOfRange(client, 0, cut),
-          Arrays.copyOfRange(client, cut, client.length));
+      byte[][] r =
+          run(
+              g,
+              Arrays.copyOfRange(client, 0, cut),
+              Arrays.copyOfRange(client, cut, client.length));
       assertThat(r[0]).as("split at " + cut).isEqualTo(bytes(1, 1, 0, 0, 0, 0));
       assertThat(r[1]).as("ClientInit and later go to QEMU untouched").isEqualTo(bytes(0, 3, 0));
       assertThat(g.done()).isTrue();
@@ -51,22 +54,26 @@ class ClientGreetingTest {
   @Test
   void rfb37HasNoSecurityResultForNone() throws Exception {
     ClientGreeting g = new ClientGreeting();
-    assertThat(run(g, concat(V37, bytes(1, 1)))).isDeepEqualTo(new byte[][] {bytes(1, 1), bytes(1)});
+    assertThat(run(g, concat(V37, bytes(1, 1))))
+        .isDeepEqualTo(new byte[][] {bytes(1, 1), bytes(1)});
   }
 
   @Test
   void rfb33IsToldTheTypeNone() throws Exception {
     ClientGreeting g = new ClientGreeting();
-    assertThat(run(g, concat(V33, bytes(1)))).isDeepEqualTo(new byte[][] {bytes(0, 0, 0, 1), bytes(1)});
+    assertThat(run(g, concat(V33, bytes(1))))
+        .isDeepEqualTo(new byte[][] {bytes(0, 0, 0, 1), bytes(1)});
     assertThat(g.done()).isTrue();
   }
 
   private static void assertRefused(byte[] client, String reason) {
     assertThatThrownBy(() -> run(new ClientGreeting(), client))
-        .isInstanceOfSatisfying(AgentException.class, e -> {
-          assertThat(e.status()).isEqualTo(PortholeStatus.BAD_REQUEST);
-          assertThat(e.getMessage()).contains(reason);
-        });
+        .isInstanceOfSatisfying(
+            AgentException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(PortholeStatus.BAD_REQUEST);
+              assertThat(e.getMessage()).contains(reason);
+            });
   }
 
   @Test

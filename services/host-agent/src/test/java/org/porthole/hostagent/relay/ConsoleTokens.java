@@ -36,8 +36,18 @@ public final class ConsoleTokens {
   /** Claims valid for 60 s from now, channel vnc, fresh jti. */
   public static ConsoleClaims claims(String sessionId, String vmUuid, String hostId) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    return new ConsoleClaims(ISSUER, AUDIENCE, "alice", sessionId, vmUuid, hostId,
-        ConsoleClaims.CHANNEL_VNC, now, now, now.plusSeconds(60), UUID.randomUUID().toString(),
+    return new ConsoleClaims(
+        ISSUER,
+        AUDIENCE,
+        "alice",
+        sessionId,
+        vmUuid,
+        hostId,
+        ConsoleClaims.CHANNEL_VNC,
+        now,
+        now,
+        now.plusSeconds(60),
+        UUID.randomUUID().toString(),
         ConsoleClaims.MODE_INTERACTIVE);
   }
 
@@ -48,9 +58,20 @@ public final class ConsoleTokens {
   /** A token for a view-only console ({@code mode=view}). */
   public String viewToken(String sessionId, String vmUuid, String hostId) {
     ConsoleClaims c = claims(sessionId, vmUuid, hostId);
-    return sign(new ConsoleClaims(c.issuer(), c.audience(), c.subject(), c.sessionId(),
-        c.vmUuid(), c.hostId(), c.channel(), c.issuedAt(), c.notBefore(), c.expiresAt(),
-        c.tokenId(), ConsoleClaims.MODE_VIEW));
+    return sign(
+        new ConsoleClaims(
+            c.issuer(),
+            c.audience(),
+            c.subject(),
+            c.sessionId(),
+            c.vmUuid(),
+            c.hostId(),
+            c.channel(),
+            c.issuedAt(),
+            c.notBefore(),
+            c.expiresAt(),
+            c.tokenId(),
+            ConsoleClaims.MODE_VIEW));
   }
 
   public String sign(ConsoleClaims claims) {

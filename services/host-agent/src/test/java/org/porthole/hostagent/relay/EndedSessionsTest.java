@@ -31,8 +31,8 @@ class EndedSessionsTest {
   }
 
   /**
-   * A token of a revoked or taken-over session may live up to the longest token life: it must
-   * still be refused after 301 s and 599 s (a 5-minute memory let it open a console again).
+   * A token of a revoked or taken-over session may live up to the longest token life: it must still
+   * be refused after 301 s and 599 s (a 5-minute memory let it open a console again).
    */
   @Test
   void tokenOfAnEndedSessionStillRefusedUntilTheLongestTokenExpired() throws Exception {
@@ -41,8 +41,7 @@ class EndedSessionsTest {
     assertThat(ended.contains(VM, "revoked")).isTrue();
     clock.now = clock.now.plusSeconds(599 - 301);
     assertThat(ended.contains(VM, "revoked")).isTrue();
-    assertThat(EndedSessions.REMEMBER)
-        .isGreaterThan(Duration.ofSeconds(TicketRules.MAX_SECONDS));
+    assertThat(EndedSessions.REMEMBER).isGreaterThan(Duration.ofSeconds(TicketRules.MAX_SECONDS));
   }
 
   @Test
@@ -56,12 +55,12 @@ class EndedSessionsTest {
 
   @Test
   void refusesToGrowBeyondItsBoundAndForgetsExpiredOnes() throws Exception {
-    List<String> many = IntStream.range(0, EndedSessions.MAX_SESSIONS)
-        .mapToObj(i -> "s-" + i).toList();
+    List<String> many =
+        IntStream.range(0, EndedSessions.MAX_SESSIONS).mapToObj(i -> "s-" + i).toList();
     ended.add(VM, many);
     assertThatThrownBy(() -> ended.add(VM, List.of("one-more")))
-        .isInstanceOfSatisfying(AgentException.class,
-            e -> assertThat(e.status()).isEqualTo(PortholeStatus.OVERLOADED));
+        .isInstanceOfSatisfying(
+            AgentException.class, e -> assertThat(e.status()).isEqualTo(PortholeStatus.OVERLOADED));
     assertThat(ended.contains(VM, "s-0")).as("what it held is kept").isTrue();
     clock.now = clock.now.plus(EndedSessions.REMEMBER);
     ended.add(VM, List.of("one-more"));

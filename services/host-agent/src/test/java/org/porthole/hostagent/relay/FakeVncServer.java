@@ -17,15 +17,16 @@ import java.util.function.Supplier;
 import org.porthole.hostagent.RfbClient;
 
 /**
- * A stand-in VNC server on a unix socket (no network) that authenticates like QEMU started
- * with a password: RFB 3.8, security type VNC Authentication only, a random challenge, and the
- * response checked against the password the fake libvirt holds at that moment (none: refused).
- * After SecurityResult OK it echoes every byte back, so a test reads exactly what reached
- * "QEMU". Counts connections and logins.
+ * A stand-in VNC server on a unix socket (no network) that authenticates like QEMU started with a
+ * password: RFB 3.8, security type VNC Authentication only, a random challenge, and the response
+ * checked against the password the fake libvirt holds at that moment (none: refused). After
+ * SecurityResult OK it echoes every byte back, so a test reads exactly what reached "QEMU". Counts
+ * connections and logins.
  */
 public final class FakeVncServer implements AutoCloseable {
   /** The RFB 3.8 ProtocolVersion (QEMU's, and the one the agent presents to its clients). */
   public static final byte[] BANNER = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
+
   private static final byte[] VNC_AUTH_ONLY = {1, 2};
   private static final byte[] REFUSED = "Authentication failed".getBytes(StandardCharsets.US_ASCII);
 
@@ -126,8 +127,13 @@ public final class FakeVncServer implements AutoCloseable {
       return true;
     }
     refusals.incrementAndGet();
-    write(c, ByteBuffer.allocate(8 + REFUSED.length).putInt(1).putInt(REFUSED.length)
-        .put(REFUSED).array());
+    write(
+        c,
+        ByteBuffer.allocate(8 + REFUSED.length)
+            .putInt(1)
+            .putInt(REFUSED.length)
+            .put(REFUSED)
+            .array());
     return false;
   }
 

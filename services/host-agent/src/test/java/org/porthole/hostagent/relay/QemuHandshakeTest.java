@@ -19,8 +19,8 @@ class QemuHandshakeTest {
   static final byte[] BANNER = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
   static final byte[] CHALLENGE = bytes(9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6);
   static final byte[] QEMU = concat(BANNER, bytes(1, 2), CHALLENGE, bytes(0, 0, 0, 0));
-  static final byte[] EXPECTED_REPLIES = concat(BANNER, bytes(2),
-      RfbClient.desResponse(CHALLENGE, "Ab3dEf9h"));
+  static final byte[] EXPECTED_REPLIES =
+      concat(BANNER, bytes(2), RfbClient.desResponse(CHALLENGE, "Ab3dEf9h"));
 
   private static byte[] feed(QemuHandshake h, byte[]... frames) throws AgentException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -34,8 +34,8 @@ class QemuHandshakeTest {
   void answersVersionSecurityTypeAndChallengeAtEverySplitPoint() throws Exception {
     for (int cut = 0; cut <= QEMU.length; cut++) {
       QemuHandshake h = new QemuHandshake("Ab3dEf9h");
-      byte[] replies = feed(h, Arrays.copyOfRange(QEMU, 0, cut),
-          Arrays.copyOfRange(QEMU, cut, QEMU.length));
+      byte[] replies =
+          feed(h, Arrays.copyOfRange(QEMU, 0, cut), Arrays.copyOfRange(QEMU, cut, QEMU.length));
       assertThat(replies).as("split at " + cut).isEqualTo(EXPECTED_REPLIES);
       assertThat(h.done()).isTrue();
       assertThat(h.responseSent()).isTrue();
@@ -51,22 +51,27 @@ class QemuHandshakeTest {
 
   private static void assertRefused(byte[] qemu, String reason) {
     QemuHandshake h = new QemuHandshake("pw");
-    assertThatThrownBy(() -> feed(h, qemu)).isInstanceOfSatisfying(AgentException.class, e -> {
-      assertThat(e.status()).isEqualTo(PortholeStatus.UPSTREAM_UNAVAILABLE);
-      assertThat(e.getMessage()).contains(reason);
-    });
+    assertThatThrownBy(() -> feed(h, qemu))
+        .isInstanceOfSatisfying(
+            AgentException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(PortholeStatus.UPSTREAM_UNAVAILABLE);
+              assertThat(e.getMessage()).contains(reason);
+            });
   }
 
   @Test
   void reportsQemusRefusalOfThePasswordWithItsReason() {
     byte[] reason = "Authentication failed".getBytes(StandardCharsets.US_ASCII);
-    assertRefused(concat(BANNER, bytes(1, 2), CHALLENGE, bytes(0, 0, 0, 1, 0, 0, 0, reason.length),
-        reason), "refused the console's one-time password: Authentication failed");
+    assertRefused(
+        concat(BANNER, bytes(1, 2), CHALLENGE, bytes(0, 0, 0, 1, 0, 0, 0, reason.length), reason),
+        "refused the console's one-time password: Authentication failed");
   }
 
   @Test
   void reportsARefusedConnection() {
-    assertRefused(concat(BANNER, bytes(0, 0, 0, 0, 3), "Too".getBytes(StandardCharsets.US_ASCII)),
+    assertRefused(
+        concat(BANNER, bytes(0, 0, 0, 0, 3), "Too".getBytes(StandardCharsets.US_ASCII)),
         "refused the connection: Too");
   }
 

@@ -16,8 +16,13 @@ class RelayRegistryTest {
   private static final String OTHER_VM = "1b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
 
   private static GraphicsSignal event(String vm, Family family, String service) {
-    return new GraphicsSignal(vm, Phase.CONNECT, new Address(family, "127.0.0.1", service),
-        new Address(Family.IPV4, "127.0.0.1", "5900"), "vnc", Instant.EPOCH);
+    return new GraphicsSignal(
+        vm,
+        Phase.CONNECT,
+        new Address(family, "127.0.0.1", service),
+        new Address(Family.IPV4, "127.0.0.1", "5900"),
+        "vnc",
+        Instant.EPOCH);
   }
 
   @Test
@@ -69,9 +74,14 @@ class RelayRegistryTest {
     RelayRegistry.Binding one = r.bind("one", VM, "c", -1);
     RelayRegistry.Binding two = r.bind("two", VM, "c", -1);
     RelayRegistry.Binding refused = r.bind("refused", VM, "c", -1);
-    GraphicsSignal init = new GraphicsSignal(VM, GraphicsSignal.Phase.INITIALIZE,
-        new GraphicsSignal.Address(Family.UNIX, "", ""), GraphicsSignal.Address.NONE, "vnc",
-        Instant.now());
+    GraphicsSignal init =
+        new GraphicsSignal(
+            VM,
+            GraphicsSignal.Phase.INITIALIZE,
+            new GraphicsSignal.Address(Family.UNIX, "", ""),
+            GraphicsSignal.Address.NONE,
+            "vnc",
+            Instant.now());
     assertThat(r.match(init)).as("no relay awaits a login: a direct one").isEmpty();
     r.expectInitialize(one, true);
     r.expectInitialize(refused, true);

@@ -17,10 +17,9 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The view-only filter on byte-exact RFB streams from ClientInit on (the agent did the
- * handshake itself): every message kind at every split point, several messages per frame, and
- * hostile input (unknown types, huge or negative lengths) that must end the console instead of
- * reaching QEMU.
+ * The view-only filter on byte-exact RFB streams from ClientInit on (the agent did the handshake
+ * itself): every message kind at every split point, several messages per frame, and hostile input
+ * (unknown types, huge or negative lengths) that must end the console instead of reaching QEMU.
  */
 class ViewOnlyFilterTest {
   /** A stream builder: what the client sends, and what QEMU may see of it. */
@@ -70,7 +69,8 @@ class ViewOnlyFilterTest {
   static byte[] cutText(int declaredLength, int payloadBytes) {
     byte[] payload = new byte[payloadBytes];
     Arrays.fill(payload, (byte) 'k');
-    return concat(bytes(6, 0, 0, 0), ByteBuffer.allocate(4).putInt(declaredLength).array(), payload);
+    return concat(
+        bytes(6, 0, 0, 0), ByteBuffer.allocate(4).putInt(declaredLength).array(), payload);
   }
 
   /** ClientInit, then one of every client message Porthole knows. */
@@ -88,7 +88,8 @@ class ViewOnlyFilterTest {
         // PointerEvent button 1 at 100,200
         .drop(5, 1, 0, 100, 0, 200)
         // ClientCutText "secret"
-        .drop(cutText(6, 0)).drop("secret".getBytes(StandardCharsets.US_ASCII))
+        .drop(cutText(6, 0))
+        .drop("secret".getBytes(StandardCharsets.US_ASCII))
         // extended clipboard (negative length): flags word + 4 bytes
         .drop(cutText(-8, 8))
         // EnableContinuousUpdates on, 0,0 800x600
@@ -102,9 +103,12 @@ class ViewOnlyFilterTest {
         // QEMU extended key event: down, keysym 'b', keycode 0x30
         .drop(255, 0, 0, 1, 0, 0, 0, 'b', 0, 0, 0, 0x30)
         // QEMU audio enable, disable, set format (u8 fmt, u8 channels, u32 frequency)
-        .pass(255, 1, 0, 0).pass(255, 1, 0, 1).pass(255, 1, 0, 2, 3, 2, 0, 0, 0xac, 0x44)
+        .pass(255, 1, 0, 0)
+        .pass(255, 1, 0, 1)
+        .pass(255, 1, 0, 2, 3, 2, 0, 0, 0xac, 0x44)
         // SetEncodings with no encodings, and a Fence with no payload
-        .pass(2, 0, 0, 0).pass(248, 0, 0, 0, 0, 0, 0, 0, 0)
+        .pass(2, 0, 0, 0)
+        .pass(248, 0, 0, 0, 0, 0, 0, 0, 0)
         // a last key: nothing after the final passed message may leak
         .drop(4, 0, 0, 0, 0, 0, 0, 'z');
   }
@@ -141,8 +145,8 @@ class ViewOnlyFilterTest {
     Stream s = everyMessage();
     byte[] sent = s.sent();
     for (int cut = 0; cut <= sent.length; cut++) {
-      List<byte[]> frames = List.of(Arrays.copyOfRange(sent, 0, cut),
-          Arrays.copyOfRange(sent, cut, sent.length));
+      List<byte[]> frames =
+          List.of(Arrays.copyOfRange(sent, 0, cut), Arrays.copyOfRange(sent, cut, sent.length));
       assertThat(run(new ViewOnlyFilter(), frames)).as("split at byte " + cut).isEqualTo(s.kept());
     }
   }
@@ -153,9 +157,13 @@ class ViewOnlyFilterTest {
     byte[] sent = s.sent();
     for (int a = 0; a <= sent.length; a++) {
       for (int b = a; b <= sent.length; b++) {
-        List<byte[]> frames = List.of(Arrays.copyOfRange(sent, 0, a),
-            Arrays.copyOfRange(sent, a, b), Arrays.copyOfRange(sent, b, sent.length));
-        assertThat(run(new ViewOnlyFilter(), frames)).as("split at " + a + " and " + b)
+        List<byte[]> frames =
+            List.of(
+                Arrays.copyOfRange(sent, 0, a),
+                Arrays.copyOfRange(sent, a, b),
+                Arrays.copyOfRange(sent, b, sent.length));
+        assertThat(run(new ViewOnlyFilter(), frames))
+            .as("split at " + a + " and " + b)
             .isEqualTo(s.kept());
       }
     }
@@ -200,7 +208,8 @@ class ViewOnlyFilterTest {
     assertThat(run(f, List.of(handshake))).hasSize(handshake.length);
     byte[] cut = cutText(ViewOnlyFilter.MAX_CUT_TEXT_BYTES, ViewOnlyFilter.MAX_CUT_TEXT_BYTES);
     for (int at = 0; at < cut.length; at += ConsoleRelays.MAX_CHUNK_BYTES) {
-      byte[] frame = Arrays.copyOfRange(cut, at, Math.min(cut.length, at + ConsoleRelays.MAX_CHUNK_BYTES));
+      byte[] frame =
+          Arrays.copyOfRange(cut, at, Math.min(cut.length, at + ConsoleRelays.MAX_CHUNK_BYTES));
       assertThat(run(f, List.of(frame))).as("nothing of the clipboard reaches QEMU").isEmpty();
       assertThat(f.heldBytes()).isLessThanOrEqualTo(ViewOnlyFilter.MAX_HEAD);
     }
@@ -214,13 +223,16 @@ class ViewOnlyFilterTest {
 
   private static void assertRefused(byte[] sent, String reason) {
     ViewOnlyFilter f = new ViewOnlyFilter();
-    assertThatThrownBy(() -> run(f, List.of(sent))).isInstanceOfSatisfying(AgentException.class,
-        e -> {
-          assertThat(e.status()).isEqualTo(PortholeStatus.BAD_REQUEST);
-          assertThat(e.getMessage()).contains(reason);
-        });
+    assertThatThrownBy(() -> run(f, List.of(sent)))
+        .isInstanceOfSatisfying(
+            AgentException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(PortholeStatus.BAD_REQUEST);
+              assertThat(e.getMessage()).contains(reason);
+            });
     assertThatThrownBy(() -> f.filter(ByteBuffer.wrap(bytes(3, 0, 0, 0, 0, 0, 0, 1, 0, 1))))
-        .as("a refused stream stays refused").isInstanceOf(AgentException.class);
+        .as("a refused stream stays refused")
+        .isInstanceOf(AgentException.class);
   }
 
   @Test

@@ -8,7 +8,8 @@ import org.porthole.hostagent.RfbClient;
 
 /** VNC Authentication's DES response, byte-exact. */
 class VncAuthResponseTest {
-  private static final byte[] CHALLENGE = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f");
+  private static final byte[] CHALLENGE =
+      HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f");
 
   /** Computed apart from Java: bit-reversed key 2ad6ec0e8a4c1e5e, `openssl enc -des-ecb -nopad`. */
   @Test
@@ -19,6 +20,7 @@ class VncAuthResponseTest {
 
   @Test
   void shortPasswordsAreZeroPaddedLikeEveryVncClient() {
-    assertThat(VncAuthResponse.of("pw", CHALLENGE)).isEqualTo(RfbClient.desResponse(CHALLENGE, "pw"));
+    assertThat(VncAuthResponse.of("pw", CHALLENGE))
+        .isEqualTo(RfbClient.desResponse(CHALLENGE, "pw"));
   }
 }

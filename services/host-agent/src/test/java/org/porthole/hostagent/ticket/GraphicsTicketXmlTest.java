@@ -13,11 +13,12 @@ import org.w3c.dom.Element;
 class GraphicsTicketXmlTest {
   private static final Instant VALID_TO = Instant.parse("2030-01-02T03:04:05Z");
 
-  private static final String LIVE = "<domain type='qemu' id='3'><name>vm</name><devices>"
-      + "<graphics type='spice' autoport='yes'/>"
-      + "<graphics type='vnc' port='5901' autoport='yes' listen='127.0.0.1' passwd='old'"
-      + " passwdValidTo='2020-01-01T00:00:00'><listen type='address' address='127.0.0.1'/>"
-      + "</graphics><video/></devices></domain>";
+  private static final String LIVE =
+      "<domain type='qemu' id='3'><name>vm</name><devices>"
+          + "<graphics type='spice' autoport='yes'/>"
+          + "<graphics type='vnc' port='5901' autoport='yes' listen='127.0.0.1' passwd='old'"
+          + " passwdValidTo='2020-01-01T00:00:00'><listen type='address' address='127.0.0.1'/>"
+          + "</graphics><video/></devices></domain>";
 
   private static Element parse(String device) throws AgentException {
     return DomainXml.parse(device).getDocumentElement();
@@ -40,13 +41,16 @@ class GraphicsTicketXmlTest {
     String hostile = "'\"<&>/ ";
     String device = GraphicsTicketXml.withTicket(LIVE, hostile, VALID_TO);
     assertThat(parse(device).getAttribute("passwd")).isEqualTo(hostile);
-    assertThat(DomainXml.graphicsElements(DomainXml.parse("<domain><devices>" + device
-        + "</devices></domain>"))).hasSize(1);
+    assertThat(
+            DomainXml.graphicsElements(
+                DomainXml.parse("<domain><devices>" + device + "</devices></domain>")))
+        .hasSize(1);
   }
 
   @Test
   void validToIsWrittenInUtc() throws AgentException {
-    Element g = parse(GraphicsTicketXml.withTicket(LIVE, "p", Instant.parse("2031-12-31T23:59:59.900Z")));
+    Element g =
+        parse(GraphicsTicketXml.withTicket(LIVE, "p", Instant.parse("2031-12-31T23:59:59.900Z")));
     assertThat(g.getAttribute("passwdValidTo")).isEqualTo("2031-12-31T23:59:59");
   }
 
@@ -54,25 +58,26 @@ class GraphicsTicketXmlTest {
   void refusesDomainStartedWithoutPassword() {
     String noPasswd = LIVE.replace(" passwd='old'", "");
     assertThatThrownBy(() -> GraphicsTicketXml.withTicket(noPasswd, "p", VALID_TO))
-        .isInstanceOfSatisfying(AgentException.class,
-            e -> assertThat(e.status()).isEqualTo(PortholeStatus.CONFLICT));
+        .isInstanceOfSatisfying(
+            AgentException.class, e -> assertThat(e.status()).isEqualTo(PortholeStatus.CONFLICT));
   }
 
   @Test
   void refusesDomainWithoutVnc() {
     String spiceOnly = "<domain><devices><graphics type='spice' passwd='x'/></devices></domain>";
     assertThatThrownBy(() -> GraphicsTicketXml.withTicket(spiceOnly, "p", VALID_TO))
-        .isInstanceOfSatisfying(AgentException.class,
-            e -> assertThat(e.status()).isEqualTo(PortholeStatus.CONFLICT));
+        .isInstanceOfSatisfying(
+            AgentException.class, e -> assertThat(e.status()).isEqualTo(PortholeStatus.CONFLICT));
   }
 
   @Test
   void refusesHostileDomainXmlWithExternalEntity() {
-    String xxe = "<!DOCTYPE domain [<!ENTITY pw SYSTEM 'file:///etc/shadow'>]><domain><devices>"
-        + "<graphics type='vnc' passwd='&pw;'/></devices></domain>";
+    String xxe =
+        "<!DOCTYPE domain [<!ENTITY pw SYSTEM 'file:///etc/shadow'>]><domain><devices>"
+            + "<graphics type='vnc' passwd='&pw;'/></devices></domain>";
     assertThatThrownBy(() -> GraphicsTicketXml.withTicket(xxe, "p", VALID_TO))
-        .isInstanceOfSatisfying(AgentException.class,
-            e -> assertThat(e.status()).isEqualTo(PortholeStatus.INTERNAL));
+        .isInstanceOfSatisfying(
+            AgentException.class, e -> assertThat(e.status()).isEqualTo(PortholeStatus.INTERNAL));
   }
 
   @Test

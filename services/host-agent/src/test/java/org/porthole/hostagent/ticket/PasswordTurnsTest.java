@@ -48,23 +48,26 @@ class PasswordTurnsTest {
     AtomicInteger overlaps = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(20);
     for (int i = 0; i < 20; i++) {
-      turns.enter(VM, t -> {
-        if (inside.incrementAndGet() > 1) {
-          overlaps.incrementAndGet();
-        }
-        try {
-          t.arm();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        inside.decrementAndGet();
-        // left from another thread, as a relay does from its event loop
-        CompletableFuture.runAsync(() -> {
-          t.leave();
-          t.leave(); // idempotent
-          done.countDown();
-        });
-      });
+      turns.enter(
+          VM,
+          t -> {
+            if (inside.incrementAndGet() > 1) {
+              overlaps.incrementAndGet();
+            }
+            try {
+              t.arm();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+            inside.decrementAndGet();
+            // left from another thread, as a relay does from its event loop
+            CompletableFuture.runAsync(
+                () -> {
+                  t.leave();
+                  t.leave(); // idempotent
+                  done.countDown();
+                });
+          });
     }
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
     turns.run(VM, () -> null); // after the last turn
@@ -79,14 +82,18 @@ class PasswordTurnsTest {
   @Test
   void anotherVmIsNotHeldUpByAVmWhoseTurnHangs() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    turns.enter(VM, t -> CompletableFuture.runAsync(() -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      t.leave();
-    }));
+    turns.enter(
+        VM,
+        t ->
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    release.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  t.leave();
+                }));
     assertThat(turns.run(OTHER, () -> "done")).isEqualTo("done");
     release.countDown();
     assertThat(turns.run(VM, () -> "after")).isEqualTo("after");
@@ -94,9 +101,11 @@ class PasswordTurnsTest {
 
   @Test
   void aTurnThatThrowsIsReleased() throws Exception {
-    turns.enter(VM, t -> {
-      throw new IllegalStateException("bug in a holder");
-    });
+    turns.enter(
+        VM,
+        t -> {
+          throw new IllegalStateException("bug in a holder");
+        });
     assertThat(turns.run(VM, () -> "next")).isEqualTo("next");
   }
 

@@ -17,7 +17,8 @@ class TicketRulesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "123456789", "pässwd", "tab\there", "nul\u0000", "new\nline", "\u007f"})
+  @ValueSource(
+      strings = {"", "123456789", "pässwd", "tab\there", "nul\u0000", "new\nline", "\u007f"})
   void rejectsPasswordsVncCannotCarry(String password) {
     assertThatThrownBy(() -> TicketRules.validate(password, 120))
         .isInstanceOf(AgentException.class)

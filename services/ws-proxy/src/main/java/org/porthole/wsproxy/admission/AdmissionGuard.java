@@ -23,77 +23,84 @@ import org.porthole.wsproxy.refusal.RefusalReporter;
  */
 public final class AdmissionGuard extends ChannelInboundHandlerAdapter {
 
-    /** How long after the deadline event the connection is closed regardless. */
-    static final long FORCE_CLOSE_SECONDS = 3;
+  /** How long after the deadline event the connection is closed regardless. */
+  static final long FORCE_CLOSE_SECONDS = 3;
 
-    private static final System.Logger LOG = System.getLogger(AdmissionGuard.class.getName());
+  private static final System.Logger LOG = System.getLogger(AdmissionGuard.class.getName());
 
-    private final UnauthenticatedConnections.Slot slot;
-    private final Duration deadline;
-    private final RefusalReporter reporter;
-    private final String clientAddress;
-    private ScheduledFuture<?> timer;
+  private final UnauthenticatedConnections.Slot slot;
+  private final Duration deadline;
+  private final RefusalReporter reporter;
+  private final String clientAddress;
+  private ScheduledFuture<?> timer;
 
-    public AdmissionGuard(UnauthenticatedConnections.Slot slot, Duration deadline, RefusalReporter reporter,
-                          String clientAddress) {
-        this.slot = Objects.requireNonNull(slot, "slot");
-        this.deadline = Objects.requireNonNull(deadline, "deadline");
-        this.reporter = Objects.requireNonNull(reporter, "reporter");
-        this.clientAddress = clientAddress;
+  public AdmissionGuard(
+      UnauthenticatedConnections.Slot slot,
+      Duration deadline,
+      RefusalReporter reporter,
+      String clientAddress) {
+    this.slot = Objects.requireNonNull(slot, "slot");
+    this.deadline = Objects.requireNonNull(deadline, "deadline");
+    this.reporter = Objects.requireNonNull(reporter, "reporter");
+    this.clientAddress = clientAddress;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      arm(ctx);
     }
+  }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            arm(ctx);
-        }
-    }
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    arm(ctx);
+    ctx.fireChannelActive();
+  }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        arm(ctx);
-        ctx.fireChannelActive();
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event == AdmissionEvent.AUTHENTICATED) {
+      ctx.pipeline().remove(this);
     }
+    ctx.fireUserEventTriggered(event);
+  }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event == AdmissionEvent.AUTHENTICATED) {
-            ctx.pipeline().remove(this);
-        }
-        ctx.fireUserEventTriggered(event);
-    }
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    stop();
+    ctx.fireChannelInactive();
+  }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        stop();
-        ctx.fireChannelInactive();
-    }
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    stop();
+  }
 
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        stop();
+  private void stop() {
+    if (timer != null) {
+      timer.cancel(false);
     }
+    slot.release();
+  }
 
-    private void stop() {
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        slot.release();
+  private void arm(ChannelHandlerContext ctx) {
+    if (timer == null) {
+      timer = ctx.executor().schedule(() -> expire(ctx), deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
+  }
 
-    private void arm(ChannelHandlerContext ctx) {
-        if (timer == null) {
-            timer = ctx.executor().schedule(() -> expire(ctx), deadline.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void expire(ChannelHandlerContext ctx) {
-        String reason = "not authenticated within " + deadline.toSeconds() + " s";
-        LOG.log(Level.DEBUG, "connection from {0} {1}", clientAddress, reason);
-        reporter.refused(Refusal.of(PortholeStatus.TOKEN_REJECTED, reason, clientAddress));
-        ctx.executor().schedule(() -> {
-            ctx.channel().close();
-        }, FORCE_CLOSE_SECONDS, TimeUnit.SECONDS);
-        ctx.fireUserEventTriggered(AdmissionEvent.DEADLINE_PASSED);
-    }
+  private void expire(ChannelHandlerContext ctx) {
+    String reason = "not authenticated within " + deadline.toSeconds() + " s";
+    LOG.log(Level.DEBUG, "connection from {0} {1}", clientAddress, reason);
+    reporter.refused(Refusal.of(PortholeStatus.TOKEN_REJECTED, reason, clientAddress));
+    ctx.executor()
+        .schedule(
+            () -> {
+              ctx.channel().close();
+            },
+            FORCE_CLOSE_SECONDS,
+            TimeUnit.SECONDS);
+    ctx.fireUserEventTriggered(AdmissionEvent.DEADLINE_PASSED);
+  }
 }

@@ -11,38 +11,42 @@ import org.porthole.kafka.refusal.RefusalSink;
  */
 public final class KafkaRefusals implements RefusalReporter, AutoCloseable {
 
-    /** {@code ConsoleRefusal.source} of this service. */
-    static final String SOURCE = "ws-proxy";
-    /** The {@code porthole.kafka.bootstrap} value that turns refusal auditing off (tests, benchmarks). */
-    public static final String OFF = "none";
+  /** {@code ConsoleRefusal.source} of this service. */
+  static final String SOURCE = "ws-proxy";
 
-    private final RefusalPublisher publisher;
+  /**
+   * The {@code porthole.kafka.bootstrap} value that turns refusal auditing off (tests, benchmarks).
+   */
+  public static final String OFF = "none";
 
-    private KafkaRefusals(RefusalPublisher publisher) {
-        this.publisher = publisher;
+  private final RefusalPublisher publisher;
+
+  private KafkaRefusals(RefusalPublisher publisher) {
+    this.publisher = publisher;
+  }
+
+  /**
+   * A publisher for the proxy {@code sourceId} ({@code bind:port}), or {@link RefusalReporter#NONE}
+   * when {@code porthole.kafka.bootstrap=none}.
+   *
+   * @throws org.porthole.config.ConfigException when the Kafka settings are missing or unusable
+   */
+  public static RefusalReporter from(Settings settings, String sourceId) {
+    if (OFF.equals(settings.get(KafkaClientSettings.BOOTSTRAP, ""))) {
+      return RefusalReporter.NONE;
     }
+    return new KafkaRefusals(
+        RefusalPublisher.start(KafkaClientSettings.from(settings), SOURCE, sourceId));
+  }
 
-    /**
-     * A publisher for the proxy {@code sourceId} ({@code bind:port}), or {@link RefusalReporter#NONE}
-     * when {@code porthole.kafka.bootstrap=none}.
-     *
-     * @throws org.porthole.config.ConfigException when the Kafka settings are missing or unusable
-     */
-    public static RefusalReporter from(Settings settings, String sourceId) {
-        if (OFF.equals(settings.get(KafkaClientSettings.BOOTSTRAP, ""))) {
-            return RefusalReporter.NONE;
-        }
-        return new KafkaRefusals(RefusalPublisher.start(KafkaClientSettings.from(settings), SOURCE, sourceId));
-    }
+  @Override
+  public void refused(Refusal refusal) {
+    publisher.refused(
+        RefusalSink.refusal(refusal.status().name(), refusal.reason(), refusal.clientAddress()));
+  }
 
-    @Override
-    public void refused(Refusal refusal) {
-        publisher.refused(RefusalSink.refusal(refusal.status().name(),
-                refusal.reason(), refusal.clientAddress()));
-    }
-
-    @Override
-    public void close() {
-        publisher.close();
-    }
+  @Override
+  public void close() {
+    publisher.close();
+  }
 }

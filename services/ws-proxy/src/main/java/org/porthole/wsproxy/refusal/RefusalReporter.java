@@ -9,9 +9,9 @@ package org.porthole.wsproxy.refusal;
 @FunctionalInterface
 public interface RefusalReporter {
 
-    /** Reports nothing: for tests and for a proxy without an event bus. */
-    RefusalReporter NONE = refusal -> { };
+  /** Reports nothing: for tests and for a proxy without an event bus. */
+  RefusalReporter NONE = refusal -> {};
 
-    /** Called once per refused connection, on its event loop. */
-    void refused(Refusal refusal);
+  /** Called once per refused connection, on its event loop. */
+  void refused(Refusal refusal);
 }

@@ -6,32 +6,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * Bytes the proxy holds for browsers: agent messages taken off a gRPC stream whose WebSocket write
  * has not completed yet. The relay requests one agent message per console at a time, so this stays
  * at most one message (≤ 64 KiB) per console however slowly a browser reads; what the agent has
- * sent beyond that waits in the gRPC stream's flow-control window ({@link AgentChannels}).
- * Exposed for tests and diagnostics.
+ * sent beyond that waits in the gRPC stream's flow-control window ({@link AgentChannels}). Exposed
+ * for tests and diagnostics.
  *
  * <p>Threading: updated from every event loop; reads are racy snapshots.
  */
 public final class RelayGauge {
 
-    private final AtomicLong heldForClients = new AtomicLong();
-    private final AtomicLong peakHeldForClients = new AtomicLong();
+  private final AtomicLong heldForClients = new AtomicLong();
+  private final AtomicLong peakHeldForClients = new AtomicLong();
 
-    void took(int bytes) {
-        long now = heldForClients.addAndGet(bytes);
-        peakHeldForClients.accumulateAndGet(now, Math::max);
-    }
+  void took(int bytes) {
+    long now = heldForClients.addAndGet(bytes);
+    peakHeldForClients.accumulateAndGet(now, Math::max);
+  }
 
-    void written(int bytes) {
-        heldForClients.addAndGet(-bytes);
-    }
+  void written(int bytes) {
+    heldForClients.addAndGet(-bytes);
+  }
 
-    /** Bytes taken from agents and not yet written to their WebSocket, summed over all consoles. */
-    public long heldForClients() {
-        return heldForClients.get();
-    }
+  /** Bytes taken from agents and not yet written to their WebSocket, summed over all consoles. */
+  public long heldForClients() {
+    return heldForClients.get();
+  }
 
-    /** The largest {@link #heldForClients()} seen since start. */
-    public long peakHeldForClients() {
-        return peakHeldForClients.get();
-    }
+  /** The largest {@link #heldForClients()} seen since start. */
+  public long peakHeldForClients() {
+    return peakHeldForClients.get();
+  }
 }

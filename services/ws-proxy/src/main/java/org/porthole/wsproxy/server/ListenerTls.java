@@ -13,26 +13,32 @@ import org.porthole.config.ConfigException;
  */
 final class ListenerTls {
 
-    /** The only protocol versions the listener speaks. */
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-    private static final String JDK_REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+  /** The only protocol versions the listener speaks. */
+  static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    private ListenerTls() {
-    }
+  private static final String JDK_REJECT_RENEGOTIATION =
+      "jdk.tls.rejectClientInitiatedRenegotiation";
 
-    /** The server context, or {@code null} when the listener is plain ws. */
-    static SslContext of(ProxyConfig config) {
-        if (!config.tls()) {
-            return null;
-        }
-        System.setProperty(JDK_REJECT_RENEGOTIATION, "true");
-        try {
-            return SslContextBuilder.forServer(config.tlsCert().get().toFile(), config.tlsKey().get().toFile())
-                    .protocols(PROTOCOLS)
-                    .build();
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new ConfigException(ProxyConfig.KEY_TLS_CERT, "cannot load the listener certificate "
-                    + config.tlsCert().get() + " with its key (PEM, PKCS#8 key expected): " + e.getMessage());
-        }
+  private ListenerTls() {}
+
+  /** The server context, or {@code null} when the listener is plain ws. */
+  static SslContext of(ProxyConfig config) {
+    if (!config.tls()) {
+      return null;
     }
+    System.setProperty(JDK_REJECT_RENEGOTIATION, "true");
+    try {
+      return SslContextBuilder.forServer(
+              config.tlsCert().get().toFile(), config.tlsKey().get().toFile())
+          .protocols(PROTOCOLS)
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new ConfigException(
+          ProxyConfig.KEY_TLS_CERT,
+          "cannot load the listener certificate "
+              + config.tlsCert().get()
+              + " with its key (PEM, PKCS#8 key expected): "
+              + e.getMessage());
+    }
+  }
 }

@@ -24,145 +24,175 @@ import org.porthole.wsproxy.token.PrefetchedKeys;
 /**
  * The ws-proxy assembled from configuration: the engine's JWKS (fetched at start and retried every
  * 10 s until it answers, on its own thread), token verification (on the event loop, or on a pool
- * when {@code porthole.proxy.verify-threads} &gt; 0), a one-thread executor for tokens whose key must be fetched first, the
- * mutual-TLS channels to host agents, and the listener.
+ * when {@code porthole.proxy.verify-threads} &gt; 0), a one-thread executor for tokens whose key
+ * must be fetched first, the mutual-TLS channels to host agents, and the listener.
  */
 public final class ProxyApplication implements AutoCloseable {
 
-    /** Service name of the proxy's certificate in the development PKI. */
-    /** Tokens waiting for verification beyond this many are refused (1014) instead of queueing. */
-    static final int VERIFY_QUEUE = 4096;
-    /** Tokens waiting for a key fetch beyond this many are refused (1014) instead of queueing. */
-    static final int FETCH_QUEUE = 1024;
-    /**
-     * Threads that verify tokens; 0 verifies on the connection's event loop. BouncyCastle's
-     * Ed25519 costs ~60–80 µs per token, cheap enough for the loop, and saves two thread hops
-     * per console (measured set-up rates in the README).
-     */
-    public static final String KEY_VERIFY_THREADS = "porthole.proxy.verify-threads";
-    static final int DEFAULT_VERIFY_THREADS = 0;
-    static final int MAX_VERIFY_THREADS = 64;
-    static final long PREFETCH_RETRY_SECONDS = HttpJwksKeys.MIN_REFRESH_INTERVAL.toSeconds();
+  /** Service name of the proxy's certificate in the development PKI. */
+  /** Tokens waiting for verification beyond this many are refused (1014) instead of queueing. */
+  static final int VERIFY_QUEUE = 4096;
 
-    private static final System.Logger LOG = System.getLogger(ProxyApplication.class.getName());
+  /** Tokens waiting for a key fetch beyond this many are refused (1014) instead of queueing. */
+  static final int FETCH_QUEUE = 1024;
 
-    private final ScheduledExecutorService prefetcher;
-    private final ThreadPoolExecutor verifier;
-    private final ThreadPoolExecutor fetcher;
-    private final AgentChannels agents;
-    private final ProxyServer server;
-    /** The refusal publisher {@link #start(Settings)} made, closed with the proxy. */
-    private volatile RefusalReporter ownedRefusals = RefusalReporter.NONE;
+  /**
+   * Threads that verify tokens; 0 verifies on the connection's event loop. BouncyCastle's Ed25519
+   * costs ~60–80 µs per token, cheap enough for the loop, and saves two thread hops per console
+   * (measured set-up rates in the README).
+   */
+  public static final String KEY_VERIFY_THREADS = "porthole.proxy.verify-threads";
 
-    private ProxyApplication(ScheduledExecutorService prefetcher, ThreadPoolExecutor verifier,
-                             ThreadPoolExecutor fetcher, AgentChannels agents, ProxyServer server) {
-        this.prefetcher = prefetcher;
-        this.verifier = verifier;
-        this.fetcher = fetcher;
-        this.agents = agents;
-        this.server = server;
+  static final int DEFAULT_VERIFY_THREADS = 0;
+  static final int MAX_VERIFY_THREADS = 64;
+  static final long PREFETCH_RETRY_SECONDS = HttpJwksKeys.MIN_REFRESH_INTERVAL.toSeconds();
+
+  private static final System.Logger LOG = System.getLogger(ProxyApplication.class.getName());
+
+  private final ScheduledExecutorService prefetcher;
+  private final ThreadPoolExecutor verifier;
+  private final ThreadPoolExecutor fetcher;
+  private final AgentChannels agents;
+  private final ProxyServer server;
+
+  /** The refusal publisher {@link #start(Settings)} made, closed with the proxy. */
+  private volatile RefusalReporter ownedRefusals = RefusalReporter.NONE;
+
+  private ProxyApplication(
+      ScheduledExecutorService prefetcher,
+      ThreadPoolExecutor verifier,
+      ThreadPoolExecutor fetcher,
+      AgentChannels agents,
+      ProxyServer server) {
+    this.prefetcher = prefetcher;
+    this.verifier = verifier;
+    this.fetcher = fetcher;
+    this.agents = agents;
+    this.server = server;
+  }
+
+  /**
+   * Starts everything configured in {@code settings}; refused connections are published to Kafka
+   * for the engine's audit ({@link KafkaRefusals}: as the proxy's own Kafka user, required unless
+   * {@code porthole.kafka.bootstrap=none}).
+   *
+   * @throws org.porthole.config.ConfigException when a setting is unusable
+   */
+  public static ProxyApplication start(Settings settings) throws InterruptedException {
+    ProxyConfig config = ProxyConfig.from(settings);
+    RefusalReporter refusals = KafkaRefusals.from(settings, config.bind() + ":" + config.port());
+    try {
+      ProxyApplication app = start(settings, refusals);
+      app.ownedRefusals = refusals;
+      return app;
+    } catch (InterruptedException | RuntimeException e) {
+      closeQuietly(refusals);
+      throw e;
     }
+  }
 
-    /**
-     * Starts everything configured in {@code settings}; refused connections are published to Kafka
-     * for the engine's audit ({@link KafkaRefusals}: as the proxy's own Kafka user, required unless
-     * {@code porthole.kafka.bootstrap=none}).
-     *
-     * @throws org.porthole.config.ConfigException when a setting is unusable
-     */
-    public static ProxyApplication start(Settings settings) throws InterruptedException {
-        ProxyConfig config = ProxyConfig.from(settings);
-        RefusalReporter refusals = KafkaRefusals.from(settings, config.bind() + ":" + config.port());
-        try {
-            ProxyApplication app = start(settings, refusals);
-            app.ownedRefusals = refusals;
-            return app;
-        } catch (InterruptedException | RuntimeException e) {
-            closeQuietly(refusals);
-            throw e;
-        }
-    }
-
-    /**
-     * Starts everything configured in {@code settings}; refused connections go to {@code refusals}.
-     *
-     * @throws org.porthole.config.ConfigException when a setting is unusable
-     */
-    public static ProxyApplication start(Settings settings, RefusalReporter refusals) throws InterruptedException {
-        ProxyConfig config = ProxyConfig.from(settings);
-        AdmissionLimits limits = AdmissionLimits.from(settings);
-        TlsFiles tls = TlsFiles.resolve(settings, ServiceIdentity.wsProxy());
-        AgentChannels agents = new AgentChannels(hostId -> tls.channelCredentials(ServiceIdentity.hostAgent(hostId)),
-                AgentKeepAlive.from(settings));
-        PrefetchedKeys keys = new PrefetchedKeys(new HttpJwksKeys(config.jwksUrl(), Clock.systemUTC()));
-        ScheduledExecutorService prefetcher =
-                Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ws-proxy-jwks", true));
-        prefetcher.scheduleWithFixedDelay(() -> prefetch(keys, config, prefetcher), 0, PREFETCH_RETRY_SECONDS,
-                TimeUnit.SECONDS);
-        int verifyThreads = settings.getInt(KEY_VERIFY_THREADS, DEFAULT_VERIFY_THREADS, 0, MAX_VERIFY_THREADS);
-        ThreadPoolExecutor verifier = verifyThreads == 0 ? null : new ThreadPoolExecutor(verifyThreads,
-                verifyThreads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(VERIFY_QUEUE),
+  /**
+   * Starts everything configured in {@code settings}; refused connections go to {@code refusals}.
+   *
+   * @throws org.porthole.config.ConfigException when a setting is unusable
+   */
+  public static ProxyApplication start(Settings settings, RefusalReporter refusals)
+      throws InterruptedException {
+    ProxyConfig config = ProxyConfig.from(settings);
+    AdmissionLimits limits = AdmissionLimits.from(settings);
+    TlsFiles tls = TlsFiles.resolve(settings, ServiceIdentity.wsProxy());
+    AgentChannels agents =
+        new AgentChannels(
+            hostId -> tls.channelCredentials(ServiceIdentity.hostAgent(hostId)),
+            AgentKeepAlive.from(settings));
+    PrefetchedKeys keys = new PrefetchedKeys(new HttpJwksKeys(config.jwksUrl(), Clock.systemUTC()));
+    ScheduledExecutorService prefetcher =
+        Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ws-proxy-jwks", true));
+    prefetcher.scheduleWithFixedDelay(
+        () -> prefetch(keys, config, prefetcher), 0, PREFETCH_RETRY_SECONDS, TimeUnit.SECONDS);
+    int verifyThreads =
+        settings.getInt(KEY_VERIFY_THREADS, DEFAULT_VERIFY_THREADS, 0, MAX_VERIFY_THREADS);
+    ThreadPoolExecutor verifier =
+        verifyThreads == 0
+            ? null
+            : new ThreadPoolExecutor(
+                verifyThreads,
+                verifyThreads,
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(VERIFY_QUEUE),
                 new DefaultThreadFactory("ws-proxy-verify", true));
-        Executor verifyOn = verifier == null ? Runnable::run : verifier;
-        ThreadPoolExecutor fetcher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(FETCH_QUEUE), new DefaultThreadFactory("ws-proxy-key-fetch", true));
-        ConsoleAuthenticator authenticator = ConsoleAuthenticator.over(keys, config.issuer(), config.audience(),
-                Clock.systemUTC(), verifyOn, fetcher);
-        try {
-            ProxyServer server = ProxyServer.start(config, limits, refusals, authenticator, agents);
-            return new ProxyApplication(prefetcher, verifier, fetcher, agents, server);
-        } catch (InterruptedException | RuntimeException e) {
-            prefetcher.shutdownNow();
-            if (verifier != null) {
-                verifier.shutdownNow();
-            }
-            fetcher.shutdownNow();
-            agents.close();
-            throw e;
-        }
+    Executor verifyOn = verifier == null ? Runnable::run : verifier;
+    ThreadPoolExecutor fetcher =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(FETCH_QUEUE),
+            new DefaultThreadFactory("ws-proxy-key-fetch", true));
+    ConsoleAuthenticator authenticator =
+        ConsoleAuthenticator.over(
+            keys, config.issuer(), config.audience(), Clock.systemUTC(), verifyOn, fetcher);
+    try {
+      ProxyServer server = ProxyServer.start(config, limits, refusals, authenticator, agents);
+      return new ProxyApplication(prefetcher, verifier, fetcher, agents, server);
+    } catch (InterruptedException | RuntimeException e) {
+      prefetcher.shutdownNow();
+      if (verifier != null) {
+        verifier.shutdownNow();
+      }
+      fetcher.shutdownNow();
+      agents.close();
+      throw e;
     }
+  }
 
-    private static void closeQuietly(RefusalReporter refusals) {
-        if (refusals instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOG.log(Level.DEBUG, "closing the refusal publisher: {0}", e.toString());
-            }
-        }
+  private static void closeQuietly(RefusalReporter refusals) {
+    if (refusals instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.log(Level.DEBUG, "closing the refusal publisher: {0}", e.toString());
+      }
     }
+  }
 
-    private static void prefetch(PrefetchedKeys keys, ProxyConfig config, ScheduledExecutorService prefetcher) {
-        if (keys.loaded() || keys.prefetch()) {
-            LOG.log(Level.INFO, "console token keys loaded from {0}", config.jwksUrl());
-            prefetcher.shutdown();
-            return;
-        }
-        LOG.log(Level.WARNING, "no console token keys from {0} yet; retrying every {1} s", config.jwksUrl(),
-                PREFETCH_RETRY_SECONDS);
+  private static void prefetch(
+      PrefetchedKeys keys, ProxyConfig config, ScheduledExecutorService prefetcher) {
+    if (keys.loaded() || keys.prefetch()) {
+      LOG.log(Level.INFO, "console token keys loaded from {0}", config.jwksUrl());
+      prefetcher.shutdown();
+      return;
     }
+    LOG.log(
+        Level.WARNING,
+        "no console token keys from {0} yet; retrying every {1} s",
+        config.jwksUrl(),
+        PREFETCH_RETRY_SECONDS);
+  }
 
-    /** The proxy's bound listener. */
-    public ProxyServer server() {
-        return server;
-    }
+  /** The proxy's bound listener. */
+  public ProxyServer server() {
+    return server;
+  }
 
-    /** Blocks until the listener is closed. */
-    public void awaitTermination() throws InterruptedException {
-        server.awaitClosed();
-    }
+  /** Blocks until the listener is closed. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitClosed();
+  }
 
-    @Override
-    public void close() {
-        // The agent channels run on the server's event loops: end them before the loops stop.
-        server.stopAccepting();
-        agents.close();
-        server.close();
-        prefetcher.shutdownNow();
-        if (verifier != null) {
-            verifier.shutdownNow();
-        }
-        fetcher.shutdownNow();
-        closeQuietly(ownedRefusals);
+  @Override
+  public void close() {
+    // The agent channels run on the server's event loops: end them before the loops stop.
+    server.stopAccepting();
+    agents.close();
+    server.close();
+    prefetcher.shutdownNow();
+    if (verifier != null) {
+      verifier.shutdownNow();
     }
+    fetcher.shutdownNow();
+    closeQuietly(ownedRefusals);
+  }
 }

@@ -14,18 +14,21 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * connection), Java NIO otherwise. Both are event-driven: a few threads serve every connection.
  */
 enum Transport {
-    EPOLL, NIO;
+  EPOLL,
+  NIO;
 
-    static Transport best() {
-        return Epoll.isAvailable() ? EPOLL : NIO;
-    }
+  static Transport best() {
+    return Epoll.isAvailable() ? EPOLL : NIO;
+  }
 
-    EventLoopGroup newGroup(int threads, String name) {
-        DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
-        return this == EPOLL ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
-    }
+  EventLoopGroup newGroup(int threads, String name) {
+    DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
+    return this == EPOLL
+        ? new EpollEventLoopGroup(threads, factory)
+        : new NioEventLoopGroup(threads, factory);
+  }
 
-    Class<? extends ServerChannel> serverChannel() {
-        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
+  Class<? extends ServerChannel> serverChannel() {
+    return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
 }

@@ -13,101 +13,109 @@ import java.util.Set;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The checks an upgrade request must pass before the proxy answers {@code 101}
- * (docs/contracts.md, "WebSocket"): a loopback client (until sign-in exists), path
- * {@code /v1/console} with no query (a token never travels in a URL), a GET WebSocket upgrade, an
- * {@code Origin} in the allow-list (exact match; this is what stops cross-site WebSocket
- * hijacking), and the {@code binary} subprotocol offered, optionally next to
- * {@code porthole.token.<JWS>}. Stateless and thread-safe.
+ * The checks an upgrade request must pass before the proxy answers {@code 101} (docs/contracts.md,
+ * "WebSocket"): a loopback client (until sign-in exists), path {@code /v1/console} with no query (a
+ * token never travels in a URL), a GET WebSocket upgrade, an {@code Origin} in the allow-list
+ * (exact match; this is what stops cross-site WebSocket hijacking), and the {@code binary}
+ * subprotocol offered, optionally next to {@code porthole.token.<JWS>}. Stateless and thread-safe.
  */
 public final class HandshakePolicy {
 
-    /** The only path served. */
-    public static final String PATH = "/v1/console";
-    /** The subprotocol the proxy selects; clients must offer it. */
-    public static final String SUBPROTOCOL_BINARY = "binary";
-    /** Prefix of the subprotocol entry that carries the console token. */
-    public static final String TOKEN_PREFIX = "porthole.token.";
+  /** The only path served. */
+  public static final String PATH = "/v1/console";
 
-    private final Set<String> allowedOrigins;
+  /** The subprotocol the proxy selects; clients must offer it. */
+  public static final String SUBPROTOCOL_BINARY = "binary";
 
-    public HandshakePolicy(Set<String> allowedOrigins) {
-        this.allowedOrigins = Set.copyOf(Objects.requireNonNull(allowedOrigins, "allowedOrigins"));
+  /** Prefix of the subprotocol entry that carries the console token. */
+  public static final String TOKEN_PREFIX = "porthole.token.";
+
+  private final Set<String> allowedOrigins;
+
+  public HandshakePolicy(Set<String> allowedOrigins) {
+    this.allowedOrigins = Set.copyOf(Objects.requireNonNull(allowedOrigins, "allowedOrigins"));
+  }
+
+  /**
+   * The verdict for {@code request} from {@code remote}; checks run cheapest and broadest first.
+   */
+  public HandshakeVerdict check(HttpRequest request, SocketAddress remote) {
+    if (request.decoderResult().isFailure()) {
+      return HandshakeVerdict.reject(PortholeStatus.BAD_REQUEST, "malformed HTTP request");
     }
-
-    /** The verdict for {@code request} from {@code remote}; checks run cheapest and broadest first. */
-    public HandshakeVerdict check(HttpRequest request, SocketAddress remote) {
-        if (request.decoderResult().isFailure()) {
-            return HandshakeVerdict.reject(PortholeStatus.BAD_REQUEST, "malformed HTTP request");
-        }
-        if (!isLoopback(remote)) {
-            return HandshakeVerdict.reject(PortholeStatus.FORBIDDEN,
-                    "only clients on this machine are served until sign-in exists");
-        }
-        String uri = request.uri();
-        int query = indexOfQuery(uri);
-        String path = query < 0 ? uri : uri.substring(0, query);
-        if (!PATH.equals(path)) {
-            return HandshakeVerdict.reject(PortholeStatus.NOT_FOUND, "no such endpoint; use " + PATH);
-        }
-        if (query >= 0) {
-            return HandshakeVerdict.reject(PortholeStatus.BAD_REQUEST,
-                    "query parameters are refused: send the token in Sec-WebSocket-Protocol or the first message");
-        }
-        HttpHeaders headers = request.headers();
-        if (!HttpMethod.GET.equals(request.method())
-                || !headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
-                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
-            return HandshakeVerdict.reject(PortholeStatus.BAD_REQUEST, "expected a WebSocket upgrade (GET)");
-        }
-        List<String> origins = headers.getAll(HttpHeaderNames.ORIGIN);
-        if (origins.size() != 1 || !allowedOrigins.contains(origins.get(0))) {
-            return HandshakeVerdict.reject(PortholeStatus.ORIGIN_REJECTED, "origin not allowed");
-        }
-        return checkSubprotocols(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+    if (!isLoopback(remote)) {
+      return HandshakeVerdict.reject(
+          PortholeStatus.FORBIDDEN, "only clients on this machine are served until sign-in exists");
     }
-
-    private static HandshakeVerdict checkSubprotocols(List<String> headerValues) {
-        // Netty's handshaker reads only the first header line; two lines would let it see
-        // something other than what was checked here (and log the token it cannot select).
-        if (headerValues.size() > 1) {
-            return HandshakeVerdict.reject(PortholeStatus.BAD_REQUEST,
-                    "send one Sec-WebSocket-Protocol header (comma-separated values)");
-        }
-        boolean binary = false;
-        String token = null;
-        for (String value : headerValues) {
-            for (String entry : value.split(",", -1)) {
-                String protocol = entry.trim();
-                if (SUBPROTOCOL_BINARY.equals(protocol)) {
-                    binary = true;
-                } else if (protocol.startsWith(TOKEN_PREFIX)) {
-                    if (token != null) {
-                        return HandshakeVerdict.reject(PortholeStatus.BAD_REQUEST, "more than one token offered");
-                    }
-                    token = protocol.substring(TOKEN_PREFIX.length());
-                }
-            }
-        }
-        if (!binary) {
-            return HandshakeVerdict.reject(PortholeStatus.BAD_REQUEST,
-                    "the client must offer the '" + SUBPROTOCOL_BINARY + "' subprotocol");
-        }
-        return HandshakeVerdict.accept(token);
+    String uri = request.uri();
+    int query = indexOfQuery(uri);
+    String path = query < 0 ? uri : uri.substring(0, query);
+    if (!PATH.equals(path)) {
+      return HandshakeVerdict.reject(PortholeStatus.NOT_FOUND, "no such endpoint; use " + PATH);
     }
+    if (query >= 0) {
+      return HandshakeVerdict.reject(
+          PortholeStatus.BAD_REQUEST,
+          "query parameters are refused: send the token in Sec-WebSocket-Protocol or the first message");
+    }
+    HttpHeaders headers = request.headers();
+    if (!HttpMethod.GET.equals(request.method())
+        || !headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+      return HandshakeVerdict.reject(
+          PortholeStatus.BAD_REQUEST, "expected a WebSocket upgrade (GET)");
+    }
+    List<String> origins = headers.getAll(HttpHeaderNames.ORIGIN);
+    if (origins.size() != 1 || !allowedOrigins.contains(origins.get(0))) {
+      return HandshakeVerdict.reject(PortholeStatus.ORIGIN_REJECTED, "origin not allowed");
+    }
+    return checkSubprotocols(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+  }
 
-    private static int indexOfQuery(String uri) {
-        int q = uri.indexOf('?');
-        int f = uri.indexOf('#');
-        if (q < 0) {
-            return f;
+  private static HandshakeVerdict checkSubprotocols(List<String> headerValues) {
+    // Netty's handshaker reads only the first header line; two lines would let it see
+    // something other than what was checked here (and log the token it cannot select).
+    if (headerValues.size() > 1) {
+      return HandshakeVerdict.reject(
+          PortholeStatus.BAD_REQUEST,
+          "send one Sec-WebSocket-Protocol header (comma-separated values)");
+    }
+    boolean binary = false;
+    String token = null;
+    for (String value : headerValues) {
+      for (String entry : value.split(",", -1)) {
+        String protocol = entry.trim();
+        if (SUBPROTOCOL_BINARY.equals(protocol)) {
+          binary = true;
+        } else if (protocol.startsWith(TOKEN_PREFIX)) {
+          if (token != null) {
+            return HandshakeVerdict.reject(
+                PortholeStatus.BAD_REQUEST, "more than one token offered");
+          }
+          token = protocol.substring(TOKEN_PREFIX.length());
         }
-        return f < 0 ? q : Math.min(q, f);
+      }
     }
+    if (!binary) {
+      return HandshakeVerdict.reject(
+          PortholeStatus.BAD_REQUEST,
+          "the client must offer the '" + SUBPROTOCOL_BINARY + "' subprotocol");
+    }
+    return HandshakeVerdict.accept(token);
+  }
 
-    private static boolean isLoopback(SocketAddress remote) {
-        return remote instanceof InetSocketAddress
-                && ((InetSocketAddress) remote).getAddress() != null
-                && ((InetSocketAddress) remote).getAddress().isLoopbackAddress();
+  private static int indexOfQuery(String uri) {
+    int q = uri.indexOf('?');
+    int f = uri.indexOf('#');
+    if (q < 0) {
+      return f;
     }
+    return f < 0 ? q : Math.min(q, f);
+  }
+
+  private static boolean isLoopback(SocketAddress remote) {
+    return remote instanceof InetSocketAddress
+        && ((InetSocketAddress) remote).getAddress() != null
+        && ((InetSocketAddress) remote).getAddress().isLoopbackAddress();
+  }
 }

@@ -3,54 +3,55 @@ package org.porthole.wsproxy.websocket;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The answer of {@link HandshakePolicy} to one upgrade request: either refuse it with a status
- * and a message for the client, or accept it, carrying the token found in
- * {@code Sec-WebSocket-Protocol} ({@code null} when the client will send it as its first message).
- * {@link #toString()} never shows the token.
+ * The answer of {@link HandshakePolicy} to one upgrade request: either refuse it with a status and
+ * a message for the client, or accept it, carrying the token found in {@code
+ * Sec-WebSocket-Protocol} ({@code null} when the client will send it as its first message). {@link
+ * #toString()} never shows the token.
  */
 public final class HandshakeVerdict {
 
-    private final PortholeStatus rejection;
-    private final String message;
-    private final String token;
+  private final PortholeStatus rejection;
+  private final String message;
+  private final String token;
 
-    private HandshakeVerdict(PortholeStatus rejection, String message, String token) {
-        this.rejection = rejection;
-        this.message = message;
-        this.token = token;
-    }
+  private HandshakeVerdict(PortholeStatus rejection, String message, String token) {
+    this.rejection = rejection;
+    this.message = message;
+    this.token = token;
+  }
 
-    static HandshakeVerdict accept(String tokenOrNull) {
-        return new HandshakeVerdict(null, "accepted", tokenOrNull);
-    }
+  static HandshakeVerdict accept(String tokenOrNull) {
+    return new HandshakeVerdict(null, "accepted", tokenOrNull);
+  }
 
-    static HandshakeVerdict reject(PortholeStatus status, String message) {
-        return new HandshakeVerdict(status, message, null);
-    }
+  static HandshakeVerdict reject(PortholeStatus status, String message) {
+    return new HandshakeVerdict(status, message, null);
+  }
 
-    /** True when the upgrade may proceed. */
-    public boolean accepted() {
-        return rejection == null;
-    }
+  /** True when the upgrade may proceed. */
+  public boolean accepted() {
+    return rejection == null;
+  }
 
-    /** Why the request is refused; {@code null} when accepted. */
-    public PortholeStatus rejection() {
-        return rejection;
-    }
+  /** Why the request is refused; {@code null} when accepted. */
+  public PortholeStatus rejection() {
+    return rejection;
+  }
 
-    /** A short explanation for the client (never secret). */
-    public String message() {
-        return message;
-    }
+  /** A short explanation for the client (never secret). */
+  public String message() {
+    return message;
+  }
 
-    /** The token from the subprotocol list, or {@code null}. Secret: never log it. */
-    public String token() {
-        return token;
-    }
+  /** The token from the subprotocol list, or {@code null}. Secret: never log it. */
+  public String token() {
+    return token;
+  }
 
-    @Override
-    public String toString() {
-        return accepted() ? "accepted(token " + (token == null ? "in first message" : "in subprotocol") + ")"
-                : "rejected(" + rejection + ": " + message + ")";
-    }
+  @Override
+  public String toString() {
+    return accepted()
+        ? "accepted(token " + (token == null ? "in first message" : "in subprotocol") + ")"
+        : "rejected(" + rejection + ": " + message + ")";
+  }
 }

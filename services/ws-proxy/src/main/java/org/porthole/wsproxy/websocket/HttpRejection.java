@@ -20,50 +20,51 @@ import org.porthole.status.PortholeStatus;
  */
 public final class HttpRejection {
 
-    private HttpRejection() {
-    }
+  private HttpRejection() {}
 
-    /** Writes the error answer for {@code status} and closes the channel after it is sent. */
-    public static void send(ChannelHandlerContext ctx, PortholeStatus status, String message) {
-        send(ctx, status, message, 0);
-    }
+  /** Writes the error answer for {@code status} and closes the channel after it is sent. */
+  public static void send(ChannelHandlerContext ctx, PortholeStatus status, String message) {
+    send(ctx, status, message, 0);
+  }
 
-    /**
-     * Like {@link #send(ChannelHandlerContext, PortholeStatus, String)}, with a {@code Retry-After}
-     * header when {@code retryAfterSeconds} &gt; 0 (a refusal that is worth retrying shortly).
-     */
-    public static void send(ChannelHandlerContext ctx, PortholeStatus status, String message,
-                            int retryAfterSeconds) {
-        ByteBuf body = Unpooled.copiedBuffer(json(status, message), StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(status.httpStatus()), body);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-        if (retryAfterSeconds > 0) {
-            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
-        }
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  /**
+   * Like {@link #send(ChannelHandlerContext, PortholeStatus, String)}, with a {@code Retry-After}
+   * header when {@code retryAfterSeconds} &gt; 0 (a refusal that is worth retrying shortly).
+   */
+  public static void send(
+      ChannelHandlerContext ctx, PortholeStatus status, String message, int retryAfterSeconds) {
+    ByteBuf body = Unpooled.copiedBuffer(json(status, message), StandardCharsets.UTF_8);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status.httpStatus()), body);
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+    if (retryAfterSeconds > 0) {
+      response.headers().setInt(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
     }
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
 
-    static String json(PortholeStatus status, String message) {
-        return "{\"status\":\"" + status.name() + "\",\"message\":\"" + escape(message) + "\"}";
-    }
+  static String json(PortholeStatus status, String message) {
+    return "{\"status\":\"" + status.name() + "\",\"message\":\"" + escape(message) + "\"}";
+  }
 
-    private static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+  private static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
     }
+    return out.toString();
+  }
 }

@@ -21,77 +21,79 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
 
-    /** Unanswered pings tolerated before the connection is considered dead. */
-    public static final int MAX_MISSED_PINGS = 3;
+  /** Unanswered pings tolerated before the connection is considered dead. */
+  public static final int MAX_MISSED_PINGS = 3;
 
-    private final long intervalNanos;
-    private ScheduledFuture<?> timer;
-    private int missed;
+  private final long intervalNanos;
+  private ScheduledFuture<?> timer;
+  private int missed;
 
-    public KeepAliveHandler(Duration interval) {
-        this.intervalNanos = interval.toNanos();
+  public KeepAliveHandler(Duration interval) {
+    this.intervalNanos = interval.toNanos();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (ctx.channel().isActive()) {
+      start(ctx);
     }
+  }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    start(ctx);
+    ctx.fireChannelActive();
+  }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        start(ctx);
-        ctx.fireChannelActive();
-    }
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    stop();
+    ctx.fireChannelInactive();
+  }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        stop();
-        ctx.fireChannelInactive();
-    }
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    stop();
+  }
 
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        stop();
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    missed = 0;
+    if (msg instanceof PongWebSocketFrame) {
+      ReferenceCountUtil.release(msg);
+      return;
     }
+    ctx.fireChannelRead(msg);
+  }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        missed = 0;
-        if (msg instanceof PongWebSocketFrame) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        ctx.fireChannelRead(msg);
+  private void start(ChannelHandlerContext ctx) {
+    if (timer == null) {
+      timer =
+          ctx.executor()
+              .scheduleAtFixedRate(
+                  () -> tick(ctx), intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
     }
+  }
 
-    private void start(ChannelHandlerContext ctx) {
-        if (timer == null) {
-            timer = ctx.executor().scheduleAtFixedRate(() -> tick(ctx), intervalNanos, intervalNanos,
-                    TimeUnit.NANOSECONDS);
-        }
+  private void stop() {
+    if (timer != null) {
+      timer.cancel(false);
     }
+  }
 
-    private void stop() {
-        if (timer != null) {
-            timer.cancel(false);
-        }
+  private void tick(ChannelHandlerContext ctx) {
+    if (!ctx.channel().config().isAutoRead()) {
+      // Reads are paused by backpressure from the host agent: pongs cannot arrive now.
+      missed = 0;
+      return;
     }
-
-    private void tick(ChannelHandlerContext ctx) {
-        if (!ctx.channel().config().isAutoRead()) {
-            // Reads are paused by backpressure from the host agent: pongs cannot arrive now.
-            missed = 0;
-            return;
-        }
-        if (missed >= MAX_MISSED_PINGS) {
-            stop();
-            WebSocketClose.close(ctx.channel(), WebSocketClose.GOING_AWAY,
-                    "no answer to " + MAX_MISSED_PINGS + " pings");
-            return;
-        }
-        missed++;
-        ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+    if (missed >= MAX_MISSED_PINGS) {
+      stop();
+      WebSocketClose.close(
+          ctx.channel(), WebSocketClose.GOING_AWAY, "no answer to " + MAX_MISSED_PINGS + " pings");
+      return;
     }
+    missed++;
+    ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+  }
 }

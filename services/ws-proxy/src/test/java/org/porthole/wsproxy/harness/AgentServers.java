@@ -19,53 +19,55 @@ import org.porthole.pki.ServiceIdentity;
  */
 public final class AgentServers {
 
-    private AgentServers() {
-    }
+  private AgentServers() {}
 
-    /**
-     * Starts {@code service} and returns the server; {@code direct} runs its callbacks on the
-     * transport threads (for services that never block), otherwise on gRPC's default executor.
-     */
-    public static Server start(Path pki, BindableService service, boolean direct) throws IOException {
-        int port = freePort();
-        return start(pki, service, direct, port, hostId(port));
-    }
+  /**
+   * Starts {@code service} and returns the server; {@code direct} runs its callbacks on the
+   * transport threads (for services that never block), otherwise on gRPC's default executor.
+   */
+  public static Server start(Path pki, BindableService service, boolean direct) throws IOException {
+    int port = freePort();
+    return start(pki, service, direct, port, hostId(port));
+  }
 
-    /**
-     * Starts {@code service} on a free port with the certificate of {@code hostId} (for an agent
-     * reached through a relay that listens at {@code hostId}).
-     */
-    public static Server startAs(Path pki, BindableService service, String hostId) throws IOException {
-        return start(pki, service, true, freePort(), hostId);
-    }
+  /**
+   * Starts {@code service} on a free port with the certificate of {@code hostId} (for an agent
+   * reached through a relay that listens at {@code hostId}).
+   */
+  public static Server startAs(Path pki, BindableService service, String hostId)
+      throws IOException {
+    return start(pki, service, true, freePort(), hostId);
+  }
 
-    private static Server start(Path pki, BindableService service, boolean direct, int port, String hostId)
-            throws IOException {
-        ServerBuilder<?> builder = Grpc.newServerBuilderForPort(port,
-                DevPki.ensure(pki, ServiceIdentity.hostAgent(hostId)).serverCredentials());
-        if (direct) {
-            builder.directExecutor();
-        }
-        return builder.addService(service).build().start();
+  private static Server start(
+      Path pki, BindableService service, boolean direct, int port, String hostId)
+      throws IOException {
+    ServerBuilder<?> builder =
+        Grpc.newServerBuilderForPort(
+            port, DevPki.ensure(pki, ServiceIdentity.hostAgent(hostId)).serverCredentials());
+    if (direct) {
+      builder.directExecutor();
     }
+    return builder.addService(service).build().start();
+  }
 
-    /** The host id of {@code server}: {@code localhost:<port>}. */
-    public static String hostId(Server server) {
-        return hostId(server.getPort());
-    }
+  /** The host id of {@code server}: {@code localhost:<port>}. */
+  public static String hostId(Server server) {
+    return hostId(server.getPort());
+  }
 
-    private static String hostId(int port) {
-        return "localhost:" + port;
-    }
+  private static String hostId(int port) {
+    return "localhost:" + port;
+  }
 
-    /** A port free on 127.0.0.1 a moment ago. */
-    public static int freePort() {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress("127.0.0.1", 0));
-            return probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
+  /** A port free on 127.0.0.1 a moment ago. */
+  public static int freePort() {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress("127.0.0.1", 0));
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
     }
+  }
 }

@@ -37,7 +37,9 @@ import org.porthole.wsproxy.harness.FakeAgent;
  * on it ends: a TCP relay between proxy and agent stops forwarding, keeping both sockets open.
  */
 class AgentKeepAliveIT {
-  private static final AgentKeepAlive KEEP_ALIVE = new AgentKeepAlive(AgentKeepAlive.MIN_TIME, Duration.ofSeconds(2));
+  private static final AgentKeepAlive KEEP_ALIVE =
+      new AgentKeepAlive(AgentKeepAlive.MIN_TIME, Duration.ofSeconds(2));
+
   /** Scheduling slack on a loaded 2-core machine. */
   private static final Duration SLACK = Duration.ofSeconds(10);
 
@@ -63,29 +65,35 @@ class AgentKeepAliveIT {
     TlsFiles proxy = DevPki.ensure(pki, ServiceIdentity.wsProxy());
     EventLoopGroup loop = new NioEventLoopGroup(1);
     open.add(() -> loop.shutdownGracefully(0, 1, TimeUnit.SECONDS));
-    AgentChannels channels = new AgentChannels(
-        id -> proxy.channelCredentials(ServiceIdentity.hostAgent(id)), KEEP_ALIVE);
+    AgentChannels channels =
+        new AgentChannels(
+            id -> proxy.channelCredentials(ServiceIdentity.hostAgent(id)), KEEP_ALIVE);
     open.add(channels);
 
     CountDownLatch banner = new CountDownLatch(1);
     CompletableFuture<Status> ended = new CompletableFuture<>();
-    StreamObserver<ConsoleFrame> toAgent = channels.stub(hostId, loop.next()).openConsole(new StreamObserver<>() {
-      @Override
-      public void onNext(ConsoleFrame frame) {
-        banner.countDown();
-      }
+    StreamObserver<ConsoleFrame> toAgent =
+        channels
+            .stub(hostId, loop.next())
+            .openConsole(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(ConsoleFrame frame) {
+                    banner.countDown();
+                  }
 
-      @Override
-      public void onError(Throwable t) {
-        ended.complete(Status.fromThrowable(t));
-      }
+                  @Override
+                  public void onError(Throwable t) {
+                    ended.complete(Status.fromThrowable(t));
+                  }
 
-      @Override
-      public void onCompleted() {
-        ended.complete(Status.OK);
-      }
-    });
-    toAgent.onNext(ConsoleFrame.newBuilder().setOpen(ConsoleOpen.newBuilder().setToken("t")).build());
+                  @Override
+                  public void onCompleted() {
+                    ended.complete(Status.OK);
+                  }
+                });
+    toAgent.onNext(
+        ConsoleFrame.newBuilder().setOpen(ConsoleOpen.newBuilder().setToken("t")).build());
     assertThat(banner.await(30, TimeUnit.SECONDS)).as("console open through the relay").isTrue();
 
     relay.blackhole();
@@ -94,7 +102,9 @@ class AgentKeepAliveIT {
     Status status = ended.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     Duration noticed = Duration.ofNanos(System.nanoTime() - silentSince);
     assertThat(status.getCode()).as(status.toString()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(noticed).as("noticed after the agent went silent").isGreaterThanOrEqualTo(KEEP_ALIVE.time().minusSeconds(1));
+    assertThat(noticed)
+        .as("noticed after the agent went silent")
+        .isGreaterThanOrEqualTo(KEEP_ALIVE.time().minusSeconds(1));
     assertThat(relay.open()).as("the relay kept both sockets open").isTrue();
   }
 
@@ -104,26 +114,28 @@ class AgentKeepAliveIT {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean silent;
 
-    Blackhole() throws IOException {
-    }
+    Blackhole() throws IOException {}
 
     int port() {
       return listener.getLocalPort();
     }
 
     void forwardTo(int agentPort) {
-      Thread accept = new Thread(() -> {
-        try {
-          Socket client = listener.accept();
-          Socket upstream = new Socket(InetAddress.getLoopbackAddress(), agentPort);
-          sockets.add(client);
-          sockets.add(upstream);
-          pump(client, upstream);
-          pump(upstream, client);
-        } catch (IOException e) {
-          // closed by the test
-        }
-      }, "blackhole-accept");
+      Thread accept =
+          new Thread(
+              () -> {
+                try {
+                  Socket client = listener.accept();
+                  Socket upstream = new Socket(InetAddress.getLoopbackAddress(), agentPort);
+                  sockets.add(client);
+                  sockets.add(upstream);
+                  pump(client, upstream);
+                  pump(upstream, client);
+                } catch (IOException e) {
+                  // closed by the test
+                }
+              },
+              "blackhole-accept");
       accept.setDaemon(true);
       accept.start();
     }
@@ -138,22 +150,25 @@ class AgentKeepAliveIT {
     }
 
     private void pump(Socket from, Socket to) {
-      Thread pump = new Thread(() -> {
-        byte[] buffer = new byte[16 * 1024];
-        try {
-          InputStream in = from.getInputStream();
-          OutputStream out = to.getOutputStream();
-          int n;
-          while ((n = in.read(buffer)) >= 0) {
-            if (!silent) {
-              out.write(buffer, 0, n);
-              out.flush();
-            }
-          }
-        } catch (IOException e) {
-          // a side closed
-        }
-      }, "blackhole-pump");
+      Thread pump =
+          new Thread(
+              () -> {
+                byte[] buffer = new byte[16 * 1024];
+                try {
+                  InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream();
+                  int n;
+                  while ((n = in.read(buffer)) >= 0) {
+                    if (!silent) {
+                      out.write(buffer, 0, n);
+                      out.flush();
+                    }
+                  }
+                } catch (IOException e) {
+                  // a side closed
+                }
+              },
+              "blackhole-pump");
       pump.setDaemon(true);
       pump.start();
     }

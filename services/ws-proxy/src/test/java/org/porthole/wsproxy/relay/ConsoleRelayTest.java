@@ -27,342 +27,396 @@ import org.porthole.wsproxy.server.ConsoleChannelInitializer;
 /** A full relay through the proxy's pipeline to in-process host agents, on the test thread. */
 class ConsoleRelayTest {
 
-    private static final String HOST_A = "agent-a:9443";
-    private static final String HOST_B = "agent-b:9443";
+  private static final String HOST_A = "agent-a:9443";
+  private static final String HOST_B = "agent-b:9443";
 
-    private final TestTokens tokens = new TestTokens();
-    private final InProcessAgents agents = new InProcessAgents();
-    private EmbeddedConsole console;
+  private final TestTokens tokens = new TestTokens();
+  private final InProcessAgents agents = new InProcessAgents();
+  private EmbeddedConsole console;
 
-    @AfterEach
-    void tearDown() {
-        if (console != null) {
-            console.close();
-        }
-        agents.close();
+  @AfterEach
+  void tearDown() {
+    if (console != null) {
+      console.close();
     }
+    agents.close();
+  }
 
-    private EmbeddedConsole open(FakeAgent agent, String token) {
-        agents.add(HOST_A, agent);
-        console = new EmbeddedConsole(new ConsoleChannelInitializer(null, TestTokens.config(), tokens.authenticator(),
+  private EmbeddedConsole open(FakeAgent agent, String token) {
+    agents.add(HOST_A, agent);
+    console =
+        new EmbeddedConsole(
+            new ConsoleChannelInitializer(
+                null, TestTokens.config(), tokens.authenticator(), agents));
+    EmbeddedConsole.Answer answer =
+        console.upgrade(
+            "/v1/console",
+            TestTokens.ORIGIN,
+            token == null ? "binary" : "binary, porthole.token." + token);
+    assertThat(answer.status()).isEqualTo(101);
+    return console;
+  }
+
+  private static BinaryWebSocketFrame binary(String text) {
+    return new BinaryWebSocketFrame(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+  }
+
+  private int closeCode() {
+    CloseWebSocketFrame close = console.closeFrame();
+    assertThat(close).as("close frame").isNotNull();
+    int code = close.statusCode();
+    close.release();
+    return code;
+  }
+
+  @Test
+  void relaysBytesBothWays() {
+    FakeAgent agent = new FakeAgent();
+    String token = tokens.sign(HOST_A);
+    open(agent, token);
+
+    assertThat(new String(console.binaryBytes(), StandardCharsets.US_ASCII))
+        .isEqualTo(FakeAgent.BANNER);
+    console.send(binary("RFB 003.008\n"));
+    console.send(binary("hello"));
+
+    assertThat(new String(agent.receivedData(), StandardCharsets.US_ASCII))
+        .isEqualTo("RFB 003.008\nhello");
+    assertThat(new String(console.binaryBytes(), StandardCharsets.US_ASCII))
+        .isEqualTo("RFB 003.008\nhello");
+    ConsoleFrame first = agent.received().get(0);
+    assertThat(first.getOpen().getToken()).isEqualTo(token);
+    assertThat(first.getOpen().getClientAddress()).isEqualTo("127.0.0.1:50000");
+  }
+
+  @Test
+  void acceptsTokenInFirstTextMessage() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, null);
+    assertThat(agent.calls()).isZero();
+
+    console.send(new TextWebSocketFrame(tokens.sign(HOST_A)));
+
+    assertThat(agent.calls()).isEqualTo(1);
+    assertThat(new String(console.binaryBytes(), StandardCharsets.US_ASCII))
+        .isEqualTo(FakeAgent.BANNER);
+    console.advanceSeconds(10);
+    assertThat(console.server().isOpen()).isTrue();
+  }
+
+  @Test
+  void rejectsDataWhileTheTokenIsBeingVerified() {
+    java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
+    org.porthole.token.TokenVerifier verifier =
+        new org.porthole.token.TokenVerifier(
+            new org.porthole.token.StaticKeys(
+                java.util.Map.of(tokens.key().kid(), tokens.key().publicKey())),
+            TestTokens.ISSUER,
+            TestTokens.AUDIENCE,
+            java.time.Clock.systemUTC());
+    FakeAgent agent = new FakeAgent();
+    agents.add(HOST_A, agent);
+    console =
+        new EmbeddedConsole(
+            new ConsoleChannelInitializer(
+                null,
+                TestTokens.config(),
+                new org.porthole.wsproxy.token.ConsoleAuthenticator(
+                    verifier, verifier, held::add, held::add),
                 agents));
-        EmbeddedConsole.Answer answer = console.upgrade("/v1/console", TestTokens.ORIGIN,
-                token == null ? "binary" : "binary, porthole.token." + token);
-        assertThat(answer.status()).isEqualTo(101);
-        return console;
+    console.upgrade(
+        "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST_A));
+
+    console.send(binary("too early"));
+    assertThat(closeCode()).isEqualTo(1007);
+    held.forEach(Runnable::run);
+    console.pump();
+
+    assertThat(agent.calls()).as("a verdict after the close opens nothing").isZero();
+  }
+
+  @Test
+  void rejectsBinaryBeforeToken() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, null);
+
+    console.send(binary("RFB 003.008\n"));
+
+    assertThat(closeCode()).isEqualTo(4001);
+    assertThat(agent.calls()).isZero();
+  }
+
+  @Test
+  void routesOnlyToTheHostNamedInTheToken() {
+    FakeAgent agentA = new FakeAgent();
+    FakeAgent agentB = new FakeAgent();
+    agents.add(HOST_B, agentB);
+    open(agentA, tokens.sign(HOST_B));
+
+    assertThat(agents.requested()).containsExactly(HOST_B);
+    assertThat(agentB.calls()).isEqualTo(1);
+    assertThat(agentA.calls()).isZero();
+  }
+
+  @Test
+  void rejectsTokenSignedWithForeignKey() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, new TestTokens("test-key-1").sign(HOST_A));
+
+    assertThat(closeCode()).isEqualTo(4001);
+    assertThat(agent.calls()).isZero();
+    assertThat(console.server().isOpen()).isFalse();
+  }
+
+  @Test
+  void rejectsTokenForAnotherChannel() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A, "sso"));
+
+    assertThat(closeCode()).isEqualTo(4001);
+    assertThat(agent.calls()).isZero();
+  }
+
+  @Test
+  void rejectsGarbageToken() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, "a.b.c");
+
+    assertThat(closeCode()).isEqualTo(4001);
+    assertThat(agent.calls()).isZero();
+  }
+
+  @Test
+  void closesWith1014WhenTheTokenNamesAnUnknownAgent() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign("agent-z:9443"));
+
+    assertThat(closeCode()).isEqualTo(1014);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "CONFLICT,4009",
+    "NOT_FOUND,4004",
+    "TOKEN_REJECTED,4001",
+    "FORBIDDEN,4003",
+    "UPSTREAM_UNAVAILABLE,1014",
+    "CLOSED,1000",
+    "NONSENSE,1011",
+    "OVERLOADED,1013"
+  })
+  void mapsAgentCloseStatusToCloseCode(String status, int code) {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A));
+    console.binaryBytes();
+
+    agent.toProxy().onNext(FakeAgent.data("last bytes".getBytes(StandardCharsets.US_ASCII)));
+    agent.toProxy().onNext(FakeAgent.close(status, "why"));
+    console.pump();
+    assertThat(agent.halfClosed())
+        .as("the proxy half-closes after the agent's close frame")
+        .isTrue();
+    agent.toProxy().onCompleted();
+    console.pump();
+
+    List<WebSocketFrame> frames = console.frames();
+    assertThat(frames).hasSize(2);
+    assertThat(frames.get(0).content().toString(StandardCharsets.US_ASCII)).isEqualTo("last bytes");
+    assertThat(((CloseWebSocketFrame) frames.get(1)).statusCode()).isEqualTo(code);
+    assertThat(((CloseWebSocketFrame) frames.get(1)).reasonText()).isEqualTo("why");
+    frames.forEach(WebSocketFrame::release);
+    assertThat(console.server().isOpen()).isFalse();
+    assertThat(agent.cancelled()).as("the agent finished the call itself").isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "UNAVAILABLE,1014",
+    "PERMISSION_DENIED,4003",
+    "UNAUTHENTICATED,4001",
+    "INVALID_ARGUMENT,1007",
+    "INTERNAL,1011",
+    "RESOURCE_EXHAUSTED,1009"
+  })
+  void mapsGrpcStatusToCloseCode(Status.Code grpcCode, int code) {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A));
+    console.binaryBytes();
+
+    agent
+        .toProxy()
+        .onError(grpcCode.toStatus().withDescription("agent says no").asRuntimeException());
+    console.pump();
+
+    assertThat(closeCode()).isEqualTo(code);
+    assertThat(console.server().isOpen()).isFalse();
+  }
+
+  @Test
+  void closesNormallyWhenAgentCompletes() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A));
+    console.binaryBytes();
+
+    agent.toProxy().onCompleted();
+    console.pump();
+
+    assertThat(closeCode()).isEqualTo(1000);
+  }
+
+  @Test
+  void cancelsAgentCallWhenClientCloses() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A));
+    console.binaryBytes();
+
+    console.send(new CloseWebSocketFrame(1000, "bye"));
+
+    assertThat(closeCode()).isEqualTo(1000);
+    assertThat(console.server().isOpen()).isFalse();
+    assertThat(agent.cancelled()).isTrue();
+  }
+
+  @Test
+  void cancelsAgentCallWhenConnectionDrops() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A));
+
+    console.server().close();
+    console.pump();
+
+    assertThat(agent.cancelled()).isTrue();
+  }
+
+  @Test
+  void splitsLargeFramesIntoDataFramesOf64KiB() {
+    FakeAgent agent = new FakeAgent(false, false);
+    open(agent, tokens.sign(HOST_A));
+    byte[] payload = new byte[200 * 1024];
+    new Random(7).nextBytes(payload);
+
+    console.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
+
+    assertThat(agent.received()).hasSize(1 + 4);
+    assertThat(agent.received().get(1).getData().size()).isEqualTo(64 * 1024);
+    assertThat(agent.receivedData()).isEqualTo(payload);
+  }
+
+  @Test
+  void stopsReadingWebSocketWhileAgentIsNotReady() {
+    FakeAgent agent = new FakeAgent(true, false);
+    open(agent, tokens.sign(HOST_A));
+    assertThat(console.server().config().isAutoRead()).isTrue();
+
+    console.send(binary("more than the agent asked for"));
+    assertThat(console.server().config().isAutoRead()).isFalse();
+
+    agent.toProxy().request(1);
+    console.pump();
+    assertThat(console.server().config().isAutoRead())
+        .as("queued message taken, nothing more asked")
+        .isFalse();
+    agent.toProxy().request(1);
+    console.pump();
+    assertThat(console.server().config().isAutoRead()).isTrue();
+    assertThat(new String(agent.receivedData(), StandardCharsets.US_ASCII))
+        .isEqualTo("more than the agent asked for");
+  }
+
+  @Test
+  void requestsNextAgentMessageOnlyAfterWriteCompletesAndWhileWritable() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A));
+    console.binaryBytes();
+    assertThat(agent.toProxy().isReady())
+        .as("one message requested after the banner was written")
+        .isTrue();
+
+    console.server().unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    agent.toProxy().onNext(FakeAgent.data(new byte[] {1}));
+    assertThat(agent.toProxy().isReady()).as("no request before the write completed").isFalse();
+    console.pump();
+    assertThat(console.binaryBytes()).containsExactly(1);
+    assertThat(agent.toProxy().isReady())
+        .as("no request while the channel is unwritable")
+        .isFalse();
+
+    console.server().unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    console.pump();
+    assertThat(agent.toProxy().isReady()).isTrue();
+  }
+
+  @Test
+  void answersPingAndSendsItsOwnPings() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A));
+    console.binaryBytes();
+
+    console.send(new PingWebSocketFrame(Unpooled.copiedBuffer("p", StandardCharsets.US_ASCII)));
+    List<WebSocketFrame> frames = console.frames();
+    assertThat(frames).hasSize(1).first().isInstanceOf(PongWebSocketFrame.class);
+    frames.forEach(WebSocketFrame::release);
+
+    console.advanceSeconds(20);
+    frames = console.frames();
+    assertThat(frames).hasSize(1).first().isInstanceOf(PingWebSocketFrame.class);
+    frames.forEach(WebSocketFrame::release);
+  }
+
+  @Test
+  void keepsIdleConsoleOpenWhileClientAnswersPings() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A));
+    console.binaryBytes();
+
+    for (int i = 0; i < 30; i++) {
+      console.advanceSeconds(20);
+      console.frames().forEach(WebSocketFrame::release);
+      console.send(new PongWebSocketFrame());
     }
 
-    private static BinaryWebSocketFrame binary(String text) {
-        return new BinaryWebSocketFrame(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
-    }
+    assertThat(console.server().isOpen()).isTrue();
+    assertThat(agent.cancelled()).isFalse();
+  }
 
-    private int closeCode() {
-        CloseWebSocketFrame close = console.closeFrame();
-        assertThat(close).as("close frame").isNotNull();
-        int code = close.statusCode();
-        close.release();
-        return code;
-    }
+  @Test
+  void closesConsoleWhoseClientStopsAnsweringPings() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A));
+    console.binaryBytes();
 
-    @Test
-    void relaysBytesBothWays() {
-        FakeAgent agent = new FakeAgent();
-        String token = tokens.sign(HOST_A);
-        open(agent, token);
+    console.advanceSeconds(20 * 3);
+    assertThat(console.server().isOpen()).isTrue();
+    console.advanceSeconds(20);
 
-        assertThat(new String(console.binaryBytes(), StandardCharsets.US_ASCII)).isEqualTo(FakeAgent.BANNER);
-        console.send(binary("RFB 003.008\n"));
-        console.send(binary("hello"));
+    assertThat(closeCode()).isEqualTo(1001);
+    assertThat(console.server().isOpen()).isFalse();
+    assertThat(agent.cancelled()).isTrue();
+  }
 
-        assertThat(new String(agent.receivedData(), StandardCharsets.US_ASCII)).isEqualTo("RFB 003.008\nhello");
-        assertThat(new String(console.binaryBytes(), StandardCharsets.US_ASCII)).isEqualTo("RFB 003.008\nhello");
-        ConsoleFrame first = agent.received().get(0);
-        assertThat(first.getOpen().getToken()).isEqualTo(token);
-        assertThat(first.getOpen().getClientAddress()).isEqualTo("127.0.0.1:50000");
-    }
+  @Test
+  void keepsServingAfterGarbageOnAnotherConnection() {
+    FakeAgent agent = new FakeAgent();
+    open(agent, tokens.sign(HOST_A));
+    console.rawBytes(new byte[] {(byte) 0x8f, (byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    assertThat(console.server().isOpen()).isFalse();
+    console.close();
 
-    @Test
-    void acceptsTokenInFirstTextMessage() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, null);
-        assertThat(agent.calls()).isZero();
-
-        console.send(new TextWebSocketFrame(tokens.sign(HOST_A)));
-
-        assertThat(agent.calls()).isEqualTo(1);
-        assertThat(new String(console.binaryBytes(), StandardCharsets.US_ASCII)).isEqualTo(FakeAgent.BANNER);
-        console.advanceSeconds(10);
-        assertThat(console.server().isOpen()).isTrue();
-    }
-
-    @Test
-    void rejectsDataWhileTheTokenIsBeingVerified() {
-        java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
-        org.porthole.token.TokenVerifier verifier = new org.porthole.token.TokenVerifier(
-                new org.porthole.token.StaticKeys(java.util.Map.of(tokens.key().kid(), tokens.key().publicKey())),
-                TestTokens.ISSUER, TestTokens.AUDIENCE, java.time.Clock.systemUTC());
-        FakeAgent agent = new FakeAgent();
-        agents.add(HOST_A, agent);
-        console = new EmbeddedConsole(new ConsoleChannelInitializer(null, TestTokens.config(),
-                new org.porthole.wsproxy.token.ConsoleAuthenticator(verifier, verifier, held::add, held::add), agents));
-        console.upgrade("/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST_A));
-
-        console.send(binary("too early"));
-        assertThat(closeCode()).isEqualTo(1007);
-        held.forEach(Runnable::run);
-        console.pump();
-
-        assertThat(agent.calls()).as("a verdict after the close opens nothing").isZero();
-    }
-
-    @Test
-    void rejectsBinaryBeforeToken() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, null);
-
-        console.send(binary("RFB 003.008\n"));
-
-        assertThat(closeCode()).isEqualTo(4001);
-        assertThat(agent.calls()).isZero();
-    }
-
-    @Test
-    void routesOnlyToTheHostNamedInTheToken() {
-        FakeAgent agentA = new FakeAgent();
-        FakeAgent agentB = new FakeAgent();
-        agents.add(HOST_B, agentB);
-        open(agentA, tokens.sign(HOST_B));
-
-        assertThat(agents.requested()).containsExactly(HOST_B);
-        assertThat(agentB.calls()).isEqualTo(1);
-        assertThat(agentA.calls()).isZero();
-    }
-
-    @Test
-    void rejectsTokenSignedWithForeignKey() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, new TestTokens("test-key-1").sign(HOST_A));
-
-        assertThat(closeCode()).isEqualTo(4001);
-        assertThat(agent.calls()).isZero();
-        assertThat(console.server().isOpen()).isFalse();
-    }
-
-    @Test
-    void rejectsTokenForAnotherChannel() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A, "sso"));
-
-        assertThat(closeCode()).isEqualTo(4001);
-        assertThat(agent.calls()).isZero();
-    }
-
-    @Test
-    void rejectsGarbageToken() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, "a.b.c");
-
-        assertThat(closeCode()).isEqualTo(4001);
-        assertThat(agent.calls()).isZero();
-    }
-
-    @Test
-    void closesWith1014WhenTheTokenNamesAnUnknownAgent() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign("agent-z:9443"));
-
-        assertThat(closeCode()).isEqualTo(1014);
-    }
-
-    @ParameterizedTest
-    @CsvSource({"CONFLICT,4009", "NOT_FOUND,4004", "TOKEN_REJECTED,4001", "FORBIDDEN,4003",
-            "UPSTREAM_UNAVAILABLE,1014", "CLOSED,1000", "NONSENSE,1011", "OVERLOADED,1013"})
-    void mapsAgentCloseStatusToCloseCode(String status, int code) {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A));
-        console.binaryBytes();
-
-        agent.toProxy().onNext(FakeAgent.data("last bytes".getBytes(StandardCharsets.US_ASCII)));
-        agent.toProxy().onNext(FakeAgent.close(status, "why"));
-        console.pump();
-        assertThat(agent.halfClosed()).as("the proxy half-closes after the agent's close frame").isTrue();
-        agent.toProxy().onCompleted();
-        console.pump();
-
-        List<WebSocketFrame> frames = console.frames();
-        assertThat(frames).hasSize(2);
-        assertThat(frames.get(0).content().toString(StandardCharsets.US_ASCII)).isEqualTo("last bytes");
-        assertThat(((CloseWebSocketFrame) frames.get(1)).statusCode()).isEqualTo(code);
-        assertThat(((CloseWebSocketFrame) frames.get(1)).reasonText()).isEqualTo("why");
-        frames.forEach(WebSocketFrame::release);
-        assertThat(console.server().isOpen()).isFalse();
-        assertThat(agent.cancelled()).as("the agent finished the call itself").isFalse();
-    }
-
-    @ParameterizedTest
-    @CsvSource({"UNAVAILABLE,1014", "PERMISSION_DENIED,4003", "UNAUTHENTICATED,4001", "INVALID_ARGUMENT,1007",
-            "INTERNAL,1011", "RESOURCE_EXHAUSTED,1009"})
-    void mapsGrpcStatusToCloseCode(Status.Code grpcCode, int code) {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A));
-        console.binaryBytes();
-
-        agent.toProxy().onError(grpcCode.toStatus().withDescription("agent says no").asRuntimeException());
-        console.pump();
-
-        assertThat(closeCode()).isEqualTo(code);
-        assertThat(console.server().isOpen()).isFalse();
-    }
-
-    @Test
-    void closesNormallyWhenAgentCompletes() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A));
-        console.binaryBytes();
-
-        agent.toProxy().onCompleted();
-        console.pump();
-
-        assertThat(closeCode()).isEqualTo(1000);
-    }
-
-    @Test
-    void cancelsAgentCallWhenClientCloses() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A));
-        console.binaryBytes();
-
-        console.send(new CloseWebSocketFrame(1000, "bye"));
-
-        assertThat(closeCode()).isEqualTo(1000);
-        assertThat(console.server().isOpen()).isFalse();
-        assertThat(agent.cancelled()).isTrue();
-    }
-
-    @Test
-    void cancelsAgentCallWhenConnectionDrops() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A));
-
-        console.server().close();
-        console.pump();
-
-        assertThat(agent.cancelled()).isTrue();
-    }
-
-    @Test
-    void splitsLargeFramesIntoDataFramesOf64KiB() {
-        FakeAgent agent = new FakeAgent(false, false);
-        open(agent, tokens.sign(HOST_A));
-        byte[] payload = new byte[200 * 1024];
-        new Random(7).nextBytes(payload);
-
-        console.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
-
-        assertThat(agent.received()).hasSize(1 + 4);
-        assertThat(agent.received().get(1).getData().size()).isEqualTo(64 * 1024);
-        assertThat(agent.receivedData()).isEqualTo(payload);
-    }
-
-    @Test
-    void stopsReadingWebSocketWhileAgentIsNotReady() {
-        FakeAgent agent = new FakeAgent(true, false);
-        open(agent, tokens.sign(HOST_A));
-        assertThat(console.server().config().isAutoRead()).isTrue();
-
-        console.send(binary("more than the agent asked for"));
-        assertThat(console.server().config().isAutoRead()).isFalse();
-
-        agent.toProxy().request(1);
-        console.pump();
-        assertThat(console.server().config().isAutoRead()).as("queued message taken, nothing more asked").isFalse();
-        agent.toProxy().request(1);
-        console.pump();
-        assertThat(console.server().config().isAutoRead()).isTrue();
-        assertThat(new String(agent.receivedData(), StandardCharsets.US_ASCII)).isEqualTo("more than the agent asked for");
-    }
-
-    @Test
-    void requestsNextAgentMessageOnlyAfterWriteCompletesAndWhileWritable() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A));
-        console.binaryBytes();
-        assertThat(agent.toProxy().isReady()).as("one message requested after the banner was written").isTrue();
-
-        console.server().unsafe().outboundBuffer().setUserDefinedWritability(1, false);
-        agent.toProxy().onNext(FakeAgent.data(new byte[] {1}));
-        assertThat(agent.toProxy().isReady()).as("no request before the write completed").isFalse();
-        console.pump();
-        assertThat(console.binaryBytes()).containsExactly(1);
-        assertThat(agent.toProxy().isReady()).as("no request while the channel is unwritable").isFalse();
-
-        console.server().unsafe().outboundBuffer().setUserDefinedWritability(1, true);
-        console.pump();
-        assertThat(agent.toProxy().isReady()).isTrue();
-    }
-
-    @Test
-    void answersPingAndSendsItsOwnPings() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A));
-        console.binaryBytes();
-
-        console.send(new PingWebSocketFrame(Unpooled.copiedBuffer("p", StandardCharsets.US_ASCII)));
-        List<WebSocketFrame> frames = console.frames();
-        assertThat(frames).hasSize(1).first().isInstanceOf(PongWebSocketFrame.class);
-        frames.forEach(WebSocketFrame::release);
-
-        console.advanceSeconds(20);
-        frames = console.frames();
-        assertThat(frames).hasSize(1).first().isInstanceOf(PingWebSocketFrame.class);
-        frames.forEach(WebSocketFrame::release);
-    }
-
-    @Test
-    void keepsIdleConsoleOpenWhileClientAnswersPings() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A));
-        console.binaryBytes();
-
-        for (int i = 0; i < 30; i++) {
-            console.advanceSeconds(20);
-            console.frames().forEach(WebSocketFrame::release);
-            console.send(new PongWebSocketFrame());
-        }
-
-        assertThat(console.server().isOpen()).isTrue();
-        assertThat(agent.cancelled()).isFalse();
-    }
-
-    @Test
-    void closesConsoleWhoseClientStopsAnsweringPings() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A));
-        console.binaryBytes();
-
-        console.advanceSeconds(20 * 3);
-        assertThat(console.server().isOpen()).isTrue();
-        console.advanceSeconds(20);
-
-        assertThat(closeCode()).isEqualTo(1001);
-        assertThat(console.server().isOpen()).isFalse();
-        assertThat(agent.cancelled()).isTrue();
-    }
-
-    @Test
-    void keepsServingAfterGarbageOnAnotherConnection() {
-        FakeAgent agent = new FakeAgent();
-        open(agent, tokens.sign(HOST_A));
-        console.rawBytes(new byte[] {(byte) 0x8f, (byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-        assertThat(console.server().isOpen()).isFalse();
-        console.close();
-
-        console = new EmbeddedConsole(new ConsoleChannelInitializer(null, TestTokens.config(), tokens.authenticator(),
-                agents));
-        assertThat(console.upgrade("/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST_A))
-                .status()).isEqualTo(101);
-        console.binaryBytes();
-        console.send(binary("still here"));
-        assertThat(new String(console.binaryBytes(), StandardCharsets.US_ASCII)).isEqualTo("still here");
-    }
+    console =
+        new EmbeddedConsole(
+            new ConsoleChannelInitializer(
+                null, TestTokens.config(), tokens.authenticator(), agents));
+    assertThat(
+            console
+                .upgrade(
+                    "/v1/console",
+                    TestTokens.ORIGIN,
+                    "binary, porthole.token." + tokens.sign(HOST_A))
+                .status())
+        .isEqualTo(101);
+    console.binaryBytes();
+    console.send(binary("still here"));
+    assertThat(new String(console.binaryBytes(), StandardCharsets.US_ASCII))
+        .isEqualTo("still here");
+  }
 }

@@ -26,97 +26,117 @@ import org.porthole.wsproxy.server.ConsoleChannelInitializer;
 /** Tokens are bearer secrets: no log line of the proxy, at any level, may contain one. */
 class TokenLoggingTest {
 
-    private static final String HOST = "agent-a:9443";
-    private final Logger root = Logger.getLogger("");
-    private final List<String> lines = new ArrayList<>();
-    private final Handler capture = new Handler() {
+  private static final String HOST = "agent-a:9443";
+  private final Logger root = Logger.getLogger("");
+  private final List<String> lines = new ArrayList<>();
+  private final Handler capture =
+      new Handler() {
         @Override
         public void publish(LogRecord record) {
-            String message = record.getParameters() == null ? record.getMessage()
-                    : MessageFormat.format(record.getMessage(), record.getParameters());
-            synchronized (lines) {
-                lines.add(message + (record.getThrown() == null ? "" : " " + record.getThrown()));
-            }
+          String message =
+              record.getParameters() == null
+                  ? record.getMessage()
+                  : MessageFormat.format(record.getMessage(), record.getParameters());
+          synchronized (lines) {
+            lines.add(message + (record.getThrown() == null ? "" : " " + record.getThrown()));
+          }
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
-    };
-    private Level previous;
+        public void close() {}
+      };
+  private Level previous;
 
-    @BeforeEach
-    void captureEverything() {
-        previous = root.getLevel();
-        root.setLevel(Level.ALL);
-        root.addHandler(capture);
+  @BeforeEach
+  void captureEverything() {
+    previous = root.getLevel();
+    root.setLevel(Level.ALL);
+    root.addHandler(capture);
+  }
+
+  @AfterEach
+  void restore() {
+    root.removeHandler(capture);
+    root.setLevel(previous);
+  }
+
+  @Test
+  void neverLogsTheToken() {
+    TestTokens tokens = new TestTokens();
+    List<String> secrets = new ArrayList<>();
+    FakeAgent agent = new FakeAgent();
+    try (InProcessAgents agents = new InProcessAgents().add(HOST, agent)) {
+      ConsoleChannelInitializer pipeline =
+          new ConsoleChannelInitializer(null, TestTokens.config(), tokens.authenticator(), agents);
+
+      String good = tokens.sign(HOST);
+      secrets.add(good);
+      run(pipeline, "binary, porthole.token." + good, null, agent, true);
+
+      String viaMessage = tokens.sign(HOST);
+      secrets.add(viaMessage);
+      run(pipeline, "binary", viaMessage, agent, false);
+
+      Instant past = Instant.now().minusSeconds(600);
+      ConsoleClaims old = TestTokens.claims(HOST, "vnc", "vm");
+      String expired =
+          new TokenSigner(tokens.key())
+              .sign(
+                  new ConsoleClaims(
+                      old.issuer(),
+                      old.audience(),
+                      old.subject(),
+                      old.sessionId(),
+                      old.vmUuid(),
+                      old.hostId(),
+                      old.channel(),
+                      past,
+                      past,
+                      past.plusSeconds(60),
+                      old.tokenId(),
+                      old.mode()));
+      secrets.add(expired);
+      run(pipeline, "binary, porthole.token." + expired, null, agent, false);
+
+      String forged = new TestTokens().sign(HOST);
+      secrets.add(forged);
+      run(pipeline, "binary, porthole.token." + forged, null, agent, false);
+
+      String queried = tokens.sign(HOST);
+      secrets.add(queried);
+      try (EmbeddedConsole console = new EmbeddedConsole(pipeline)) {
+        console.upgrade("/v1/console?token=" + queried, TestTokens.ORIGIN, "binary");
+      }
     }
 
-    @AfterEach
-    void restore() {
-        root.removeHandler(capture);
-        root.setLevel(previous);
+    assertThat(lines).as("the proxy logged something in these scenarios").isNotEmpty();
+    for (String secret : secrets) {
+      String signature = secret.substring(secret.lastIndexOf('.') + 1);
+      assertThat(lines).noneMatch(line -> line.contains(signature));
     }
+  }
 
-    @Test
-    void neverLogsTheToken() {
-        TestTokens tokens = new TestTokens();
-        List<String> secrets = new ArrayList<>();
-        FakeAgent agent = new FakeAgent();
-        try (InProcessAgents agents = new InProcessAgents().add(HOST, agent)) {
-            ConsoleChannelInitializer pipeline =
-                    new ConsoleChannelInitializer(null, TestTokens.config(), tokens.authenticator(), agents);
-
-            String good = tokens.sign(HOST);
-            secrets.add(good);
-            run(pipeline, "binary, porthole.token." + good, null, agent, true);
-
-            String viaMessage = tokens.sign(HOST);
-            secrets.add(viaMessage);
-            run(pipeline, "binary", viaMessage, agent, false);
-
-            Instant past = Instant.now().minusSeconds(600);
-            ConsoleClaims old = TestTokens.claims(HOST, "vnc", "vm");
-            String expired = new TokenSigner(tokens.key()).sign(new ConsoleClaims(old.issuer(), old.audience(),
-                    old.subject(), old.sessionId(), old.vmUuid(), old.hostId(), old.channel(), past, past,
-                    past.plusSeconds(60), old.tokenId(), old.mode()));
-            secrets.add(expired);
-            run(pipeline, "binary, porthole.token." + expired, null, agent, false);
-
-            String forged = new TestTokens().sign(HOST);
-            secrets.add(forged);
-            run(pipeline, "binary, porthole.token." + forged, null, agent, false);
-
-            String queried = tokens.sign(HOST);
-            secrets.add(queried);
-            try (EmbeddedConsole console = new EmbeddedConsole(pipeline)) {
-                console.upgrade("/v1/console?token=" + queried, TestTokens.ORIGIN, "binary");
-            }
-        }
-
-        assertThat(lines).as("the proxy logged something in these scenarios").isNotEmpty();
-        for (String secret : secrets) {
-            String signature = secret.substring(secret.lastIndexOf('.') + 1);
-            assertThat(lines).noneMatch(line -> line.contains(signature));
-        }
+  private static void run(
+      ConsoleChannelInitializer pipeline,
+      String protocols,
+      String firstMessage,
+      FakeAgent agent,
+      boolean agentRefuses) {
+    try (EmbeddedConsole console = new EmbeddedConsole(pipeline)) {
+      console.upgrade("/v1/console", TestTokens.ORIGIN, protocols);
+      if (firstMessage != null) {
+        console.send(new TextWebSocketFrame(firstMessage));
+      }
+      if (agentRefuses && agent.toProxy() != null) {
+        agent
+            .toProxy()
+            .onError(Status.UNAUTHENTICATED.withDescription("token refused").asRuntimeException());
+        console.pump();
+      }
+      console.frames().forEach(io.netty.handler.codec.http.websocketx.WebSocketFrame::release);
     }
-
-    private static void run(ConsoleChannelInitializer pipeline, String protocols, String firstMessage,
-                            FakeAgent agent, boolean agentRefuses) {
-        try (EmbeddedConsole console = new EmbeddedConsole(pipeline)) {
-            console.upgrade("/v1/console", TestTokens.ORIGIN, protocols);
-            if (firstMessage != null) {
-                console.send(new TextWebSocketFrame(firstMessage));
-            }
-            if (agentRefuses && agent.toProxy() != null) {
-                agent.toProxy().onError(Status.UNAUTHENTICATED.withDescription("token refused").asRuntimeException());
-                console.pump();
-            }
-            console.frames().forEach(io.netty.handler.codec.http.websocketx.WebSocketFrame::release);
-        }
-    }
+  }
 }

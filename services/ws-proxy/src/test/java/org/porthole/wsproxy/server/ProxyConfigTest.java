@@ -13,63 +13,94 @@ import org.porthole.config.Settings;
 
 class ProxyConfigTest {
 
-    @Test
-    void usesDocumentedDefaults() {
-        ProxyConfig config = ProxyConfig.from(Settings.of(Map.of()));
+  @Test
+  void usesDocumentedDefaults() {
+    ProxyConfig config = ProxyConfig.from(Settings.of(Map.of()));
 
-        assertThat(config.bind()).isEqualTo("127.0.0.1");
-        assertThat(config.port()).isEqualTo(8081);
-        assertThat(config.allowedOrigins()).isEqualTo(Set.of("http://localhost:8080", "http://127.0.0.1:8080"));
-        assertThat(config.maxFrameBytes()).isEqualTo(262144);
-        assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(20));
-        assertThat(config.jwksUrl().toString()).isEqualTo("http://127.0.0.1:8080/api/v1/jwks");
-        assertThat(config.issuer()).isEqualTo("porthole-engine");
-        assertThat(config.audience()).isEqualTo("porthole-console");
-        assertThat(config.tls()).isFalse();
-    }
+    assertThat(config.bind()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(8081);
+    assertThat(config.allowedOrigins())
+        .isEqualTo(Set.of("http://localhost:8080", "http://127.0.0.1:8080"));
+    assertThat(config.maxFrameBytes()).isEqualTo(262144);
+    assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(config.jwksUrl().toString()).isEqualTo("http://127.0.0.1:8080/api/v1/jwks");
+    assertThat(config.issuer()).isEqualTo("porthole-engine");
+    assertThat(config.audience()).isEqualTo("porthole-console");
+    assertThat(config.tls()).isFalse();
+  }
 
-    @Test
-    void readsEveryKey() {
-        ProxyConfig config = ProxyConfig.from(Settings.of(Map.of(
-                "porthole.proxy.bind", "0.0.0.0", "porthole.proxy.port", "9000",
-                "porthole.proxy.allowed-origins", "https://a.example, https://b.example",
-                "porthole.proxy.max-frame-bytes", "65536", "porthole.proxy.ping-seconds", "5",
-                "porthole.jwks.url", "https://engine.example/api/v1/jwks",
-                "porthole.proxy.tls-cert", "/etc/p/cert.pem", "porthole.proxy.tls-key", "/etc/p/key.pem")));
+  @Test
+  void readsEveryKey() {
+    ProxyConfig config =
+        ProxyConfig.from(
+            Settings.of(
+                Map.of(
+                    "porthole.proxy.bind",
+                    "0.0.0.0",
+                    "porthole.proxy.port",
+                    "9000",
+                    "porthole.proxy.allowed-origins",
+                    "https://a.example, https://b.example",
+                    "porthole.proxy.max-frame-bytes",
+                    "65536",
+                    "porthole.proxy.ping-seconds",
+                    "5",
+                    "porthole.jwks.url",
+                    "https://engine.example/api/v1/jwks",
+                    "porthole.proxy.tls-cert",
+                    "/etc/p/cert.pem",
+                    "porthole.proxy.tls-key",
+                    "/etc/p/key.pem")));
 
-        assertThat(config.port()).isEqualTo(9000);
-        assertThat(config.allowedOrigins()).containsExactlyInAnyOrder("https://a.example", "https://b.example");
-        assertThat(config.maxFrameBytes()).isEqualTo(65536);
-        assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.tlsCert()).contains(Path.of("/etc/p/cert.pem"));
-        assertThat(config.tls()).isTrue();
-    }
+    assertThat(config.port()).isEqualTo(9000);
+    assertThat(config.allowedOrigins())
+        .containsExactlyInAnyOrder("https://a.example", "https://b.example");
+    assertThat(config.maxFrameBytes()).isEqualTo(65536);
+    assertThat(config.pingInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.tlsCert()).contains(Path.of("/etc/p/cert.pem"));
+    assertThat(config.tls()).isTrue();
+  }
 
-    @Test
-    void refusesBadValuesNamingTheKey() {
-        assertThatThrownBy(() -> ProxyConfig.from(Settings.of(Map.of("porthole.proxy.port", "http"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.proxy.port");
-        assertThatThrownBy(() -> ProxyConfig.from(Settings.of(Map.of("porthole.proxy.max-frame-bytes", "10"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.proxy.max-frame-bytes");
-        assertThatThrownBy(() -> ProxyConfig.from(Settings.of(Map.of("porthole.proxy.ping-seconds", "0"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.proxy.ping-seconds");
-        assertThatThrownBy(() -> ProxyConfig.from(Settings.of(Map.of("porthole.jwks.url", "file:///etc/passwd"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.jwks.url");
-        assertThatThrownBy(() -> ProxyConfig.from(Settings.of(Map.of("porthole.jwks.url", "::not a url"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.jwks.url");
-    }
+  @Test
+  void refusesBadValuesNamingTheKey() {
+    assertThatThrownBy(() -> ProxyConfig.from(Settings.of(Map.of("porthole.proxy.port", "http"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.proxy.port");
+    assertThatThrownBy(
+            () -> ProxyConfig.from(Settings.of(Map.of("porthole.proxy.max-frame-bytes", "10"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.proxy.max-frame-bytes");
+    assertThatThrownBy(
+            () -> ProxyConfig.from(Settings.of(Map.of("porthole.proxy.ping-seconds", "0"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.proxy.ping-seconds");
+    assertThatThrownBy(
+            () -> ProxyConfig.from(Settings.of(Map.of("porthole.jwks.url", "file:///etc/passwd"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.jwks.url");
+    assertThatThrownBy(
+            () -> ProxyConfig.from(Settings.of(Map.of("porthole.jwks.url", "::not a url"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.jwks.url");
+  }
 
-    @Test
-    void refusesJwksOverPlainHttpFromAnotherMachine() {
-        assertThatThrownBy(() -> ProxyConfig.from(Settings.of(Map.of("porthole.jwks.url",
-                "http://engine.example:8080/api/v1/jwks"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.jwks.url")
-                .hasMessageContaining("https");
-    }
+  @Test
+  void refusesJwksOverPlainHttpFromAnotherMachine() {
+    assertThatThrownBy(
+            () ->
+                ProxyConfig.from(
+                    Settings.of(
+                        Map.of("porthole.jwks.url", "http://engine.example:8080/api/v1/jwks"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.jwks.url")
+        .hasMessageContaining("https");
+  }
 
-    @Test
-    void refusesTlsCertWithoutKey() {
-        assertThatThrownBy(() -> ProxyConfig.from(Settings.of(Map.of("porthole.proxy.tls-cert", "/c.pem"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("porthole.proxy.tls-key");
-    }
+  @Test
+  void refusesTlsCertWithoutKey() {
+    assertThatThrownBy(
+            () -> ProxyConfig.from(Settings.of(Map.of("porthole.proxy.tls-cert", "/c.pem"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.proxy.tls-key");
+  }
 }

@@ -22,144 +22,162 @@ import org.porthole.wsproxy.harness.TestTokens;
 
 class ConsoleAuthenticatorTest {
 
-    /** A JWKS stand-in that records which threads fetched and may be slow. */
-    private static final class RecordingKeys implements VerificationKeys {
-        final Map<String, PublicKey> published = new ConcurrentHashMap<>();
-        final List<String> fetchThreads = new CopyOnWriteArrayList<>();
-        final List<String> lookupThreads = new CopyOnWriteArrayList<>();
-        volatile Map<String, PublicKey> fetched = Map.of();
+  /** A JWKS stand-in that records which threads fetched and may be slow. */
+  private static final class RecordingKeys implements VerificationKeys {
+    final Map<String, PublicKey> published = new ConcurrentHashMap<>();
+    final List<String> fetchThreads = new CopyOnWriteArrayList<>();
+    final List<String> lookupThreads = new CopyOnWriteArrayList<>();
+    volatile Map<String, PublicKey> fetched = Map.of();
 
-        @Override
-        public Optional<PublicKey> find(String kid) {
-            lookupThreads.add(Thread.currentThread().getName());
-            return Optional.ofNullable(fetched.get(kid));
-        }
-
-        @Override
-        public boolean refresh() {
-            fetchThreads.add(Thread.currentThread().getName());
-            fetched = Map.copyOf(published);
-            return true;
-        }
+    @Override
+    public Optional<PublicKey> find(String kid) {
+      lookupThreads.add(Thread.currentThread().getName());
+      return Optional.ofNullable(fetched.get(kid));
     }
 
-    /** Collects the outcome and the thread it arrived on. */
-    private static final class Result implements ConsoleAuthenticator.Outcome {
-        final LinkedBlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
-        volatile String thread;
-        volatile ConsoleClaims claims;
+    @Override
+    public boolean refresh() {
+      fetchThreads.add(Thread.currentThread().getName());
+      fetched = Map.copyOf(published);
+      return true;
+    }
+  }
 
-        @Override
-        public void accepted(ConsoleClaims claims) {
-            this.claims = claims;
-            thread = Thread.currentThread().getName();
-            outcomes.add("accepted");
-        }
+  /** Collects the outcome and the thread it arrived on. */
+  private static final class Result implements ConsoleAuthenticator.Outcome {
+    final LinkedBlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
+    volatile String thread;
+    volatile ConsoleClaims claims;
 
-        @Override
-        public void rejected(PortholeStatus status, String reason) {
-            thread = Thread.currentThread().getName();
-            outcomes.add(status + " " + reason);
-        }
-
-        String await() throws InterruptedException {
-            String outcome = outcomes.poll(5, TimeUnit.SECONDS);
-            assertThat(outcome).as("an outcome within 5 s").isNotNull();
-            return outcome;
-        }
+    @Override
+    public void accepted(ConsoleClaims claims) {
+      this.claims = claims;
+      thread = Thread.currentThread().getName();
+      outcomes.add("accepted");
     }
 
-    private final TestTokens tokens = new TestTokens("k1");
-    private final RecordingKeys jwks = new RecordingKeys();
-    private final PrefetchedKeys keys = new PrefetchedKeys(jwks);
-    private final ExecutorService verifyThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "verify"));
-    private final ExecutorService fetchThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "fetch"));
-    private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "loop"));
-    private final ConsoleAuthenticator authenticator = ConsoleAuthenticator.over(keys, TestTokens.ISSUER,
-            TestTokens.AUDIENCE, Clock.systemUTC(), verifyThread, fetchThread);
-
-    @AfterEach
-    void tearDown() {
-        verifyThread.shutdownNow();
-        fetchThread.shutdownNow();
-        loop.shutdownNow();
+    @Override
+    public void rejected(PortholeStatus status, String reason) {
+      thread = Thread.currentThread().getName();
+      outcomes.add(status + " " + reason);
     }
 
-    @Test
-    void verifiesKnownKeyOffTheEventLoopWithoutFetchingAndDeliversOnTheLoop() throws Exception {
-        jwks.published.put("k1", tokens.key().publicKey());
-        assertThat(keys.prefetch()).isTrue();
-        jwks.fetchThreads.clear();
-        Result result = new Result();
-
-        loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
-
-        assertThat(result.await()).isEqualTo("accepted");
-        assertThat(result.thread).isEqualTo("loop");
-        assertThat(result.claims.hostId()).isEqualTo("h:1");
-        assertThat(jwks.lookupThreads).containsOnly("verify");
-        assertThat(jwks.fetchThreads).isEmpty();
+    String await() throws InterruptedException {
+      String outcome = outcomes.poll(5, TimeUnit.SECONDS);
+      assertThat(outcome).as("an outcome within 5 s").isNotNull();
+      return outcome;
     }
+  }
 
-    @Test
-    void fetchesKeysForUnknownKidOnTheFetchThread() throws Exception {
-        jwks.published.put("k1", tokens.key().publicKey());
-        Result result = new Result();
+  private final TestTokens tokens = new TestTokens("k1");
+  private final RecordingKeys jwks = new RecordingKeys();
+  private final PrefetchedKeys keys = new PrefetchedKeys(jwks);
+  private final ExecutorService verifyThread =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "verify"));
+  private final ExecutorService fetchThread =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "fetch"));
+  private final ExecutorService loop =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "loop"));
+  private final ConsoleAuthenticator authenticator =
+      ConsoleAuthenticator.over(
+          keys,
+          TestTokens.ISSUER,
+          TestTokens.AUDIENCE,
+          Clock.systemUTC(),
+          verifyThread,
+          fetchThread);
 
-        loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
+  @AfterEach
+  void tearDown() {
+    verifyThread.shutdownNow();
+    fetchThread.shutdownNow();
+    loop.shutdownNow();
+  }
 
-        assertThat(result.await()).isEqualTo("accepted");
-        assertThat(result.thread).isEqualTo("loop");
-        assertThat(jwks.fetchThreads).containsOnly("fetch").isNotEmpty();
-        assertThat(jwks.lookupThreads).doesNotContain("loop");
-        assertThat(keys.loaded()).isTrue();
+  @Test
+  void verifiesKnownKeyOffTheEventLoopWithoutFetchingAndDeliversOnTheLoop() throws Exception {
+    jwks.published.put("k1", tokens.key().publicKey());
+    assertThat(keys.prefetch()).isTrue();
+    jwks.fetchThreads.clear();
+    Result result = new Result();
+
+    loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
+
+    assertThat(result.await()).isEqualTo("accepted");
+    assertThat(result.thread).isEqualTo("loop");
+    assertThat(result.claims.hostId()).isEqualTo("h:1");
+    assertThat(jwks.lookupThreads).containsOnly("verify");
+    assertThat(jwks.fetchThreads).isEmpty();
+  }
+
+  @Test
+  void fetchesKeysForUnknownKidOnTheFetchThread() throws Exception {
+    jwks.published.put("k1", tokens.key().publicKey());
+    Result result = new Result();
+
+    loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
+
+    assertThat(result.await()).isEqualTo("accepted");
+    assertThat(result.thread).isEqualTo("loop");
+    assertThat(jwks.fetchThreads).containsOnly("fetch").isNotEmpty();
+    assertThat(jwks.lookupThreads).doesNotContain("loop");
+    assertThat(keys.loaded()).isTrue();
+  }
+
+  @Test
+  void refusesTokenWhoseKidIsNotPublishedEvenAfterFetching() throws Exception {
+    jwks.published.put("other", new TestTokens("other").key().publicKey());
+    Result result = new Result();
+
+    loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
+
+    assertThat(result.await()).isEqualTo("TOKEN_REJECTED token rejected: UNKNOWN_KEY");
+    assertThat(result.thread).isEqualTo("loop");
+  }
+
+  @Test
+  void rejectsTokenForSsoChannel() throws Exception {
+    jwks.published.put("k1", tokens.key().publicKey());
+    keys.prefetch();
+    Result result = new Result();
+
+    authenticator.authenticate(tokens.sign("h:1", "sso"), loop, result);
+
+    assertThat(result.await()).isEqualTo("TOKEN_REJECTED token is not for a VNC console");
+  }
+
+  @Test
+  void rejectsMalformedTokensInlineWithoutFetching() throws Exception {
+    keys.prefetch();
+    jwks.fetchThreads.clear();
+    for (String garbage :
+        new String[] {"", "x", "a.b", "a.b.c", "....", "é.é.é", "a".repeat(5000)}) {
+      Result result = new Result();
+      authenticator.authenticate(garbage, loop, result);
+      assertThat(result.await())
+          .as(garbage)
+          .startsWith("TOKEN_REJECTED token rejected: ")
+          .doesNotContain(garbage.isEmpty() ? "\u0001" : garbage);
     }
+    assertThat(jwks.fetchThreads).isEmpty();
+  }
 
-    @Test
-    void refusesTokenWhoseKidIsNotPublishedEvenAfterFetching() throws Exception {
-        jwks.published.put("other", new TestTokens("other").key().publicKey());
-        Result result = new Result();
+  @Test
+  void refusesWithUpstreamUnavailableWhenVerificationQueueIsFull() {
+    ConsoleAuthenticator saturated =
+        ConsoleAuthenticator.over(
+            keys,
+            TestTokens.ISSUER,
+            TestTokens.AUDIENCE,
+            Clock.systemUTC(),
+            task -> {
+              throw new java.util.concurrent.RejectedExecutionException("full");
+            },
+            fetchThread);
+    Result result = new Result();
 
-        loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
+    saturated.authenticate(tokens.sign("h:1"), Runnable::run, result);
 
-        assertThat(result.await()).isEqualTo("TOKEN_REJECTED token rejected: UNKNOWN_KEY");
-        assertThat(result.thread).isEqualTo("loop");
-    }
-
-    @Test
-    void rejectsTokenForSsoChannel() throws Exception {
-        jwks.published.put("k1", tokens.key().publicKey());
-        keys.prefetch();
-        Result result = new Result();
-
-        authenticator.authenticate(tokens.sign("h:1", "sso"), loop, result);
-
-        assertThat(result.await()).isEqualTo("TOKEN_REJECTED token is not for a VNC console");
-    }
-
-    @Test
-    void rejectsMalformedTokensInlineWithoutFetching() throws Exception {
-        keys.prefetch();
-        jwks.fetchThreads.clear();
-        for (String garbage : new String[] {"", "x", "a.b", "a.b.c", "....", "é.é.é", "a".repeat(5000)}) {
-            Result result = new Result();
-            authenticator.authenticate(garbage, loop, result);
-            assertThat(result.await()).as(garbage).startsWith("TOKEN_REJECTED token rejected: ")
-                    .doesNotContain(garbage.isEmpty() ? "\u0001" : garbage);
-        }
-        assertThat(jwks.fetchThreads).isEmpty();
-    }
-
-    @Test
-    void refusesWithUpstreamUnavailableWhenVerificationQueueIsFull() {
-        ConsoleAuthenticator saturated = ConsoleAuthenticator.over(keys, TestTokens.ISSUER, TestTokens.AUDIENCE,
-                Clock.systemUTC(), task -> {
-                    throw new java.util.concurrent.RejectedExecutionException("full");
-                }, fetchThread);
-        Result result = new Result();
-
-        saturated.authenticate(tokens.sign("h:1"), Runnable::run, result);
-
-        assertThat(result.outcomes.poll()).startsWith("UPSTREAM_UNAVAILABLE");
-    }
+    assertThat(result.outcomes.poll()).startsWith("UPSTREAM_UNAVAILABLE");
+  }
 }

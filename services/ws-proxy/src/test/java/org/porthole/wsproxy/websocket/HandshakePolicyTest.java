@@ -14,114 +14,144 @@ import org.porthole.status.PortholeStatus;
 
 class HandshakePolicyTest {
 
-    private static final String ORIGIN = "http://localhost:8080";
-    private static final SocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 40000);
-    private final HandshakePolicy policy = new HandshakePolicy(Set.of(ORIGIN));
+  private static final String ORIGIN = "http://localhost:8080";
+  private static final SocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 40000);
+  private final HandshakePolicy policy = new HandshakePolicy(Set.of(ORIGIN));
 
-    private static HttpRequest upgrade(HttpMethod method, String uri, String protocols) {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri);
-        request.headers().set("Upgrade", "websocket").set("Connection", "keep-alive, Upgrade").set("Origin", ORIGIN);
-        if (protocols != null) {
-            request.headers().set("Sec-WebSocket-Protocol", protocols);
-        }
-        return request;
+  private static HttpRequest upgrade(HttpMethod method, String uri, String protocols) {
+    HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, uri);
+    request
+        .headers()
+        .set("Upgrade", "websocket")
+        .set("Connection", "keep-alive, Upgrade")
+        .set("Origin", ORIGIN);
+    if (protocols != null) {
+      request.headers().set("Sec-WebSocket-Protocol", protocols);
     }
+    return request;
+  }
 
-    private static HttpRequest upgrade(String protocols) {
-        return upgrade(HttpMethod.GET, "/v1/console", protocols);
+  private static HttpRequest upgrade(String protocols) {
+    return upgrade(HttpMethod.GET, "/v1/console", protocols);
+  }
+
+  @Test
+  void acceptsTokenFromSubprotocolListWithoutShowingIt() {
+    HandshakeVerdict verdict =
+        policy.check(upgrade("binary, porthole.token.aaa.bbb.ccc"), LOOPBACK);
+
+    assertThat(verdict.accepted()).isTrue();
+    assertThat(verdict.token()).isEqualTo("aaa.bbb.ccc");
+    assertThat(verdict.toString()).doesNotContain("aaa.bbb.ccc");
+  }
+
+  @Test
+  void rejectsSubprotocolsSplitOverTwoHeaderLines() {
+    // Netty's handshaker would read only the first line: it must never see other values than we
+    // checked.
+    HttpRequest request = upgrade("porthole.token.x.y.z");
+    request.headers().add("Sec-WebSocket-Protocol", "binary");
+
+    HandshakeVerdict verdict = policy.check(request, LOOPBACK);
+    assertThat(verdict.rejection()).isEqualTo(PortholeStatus.BAD_REQUEST);
+    assertThat(verdict.toString()).doesNotContain("x.y.z");
+  }
+
+  @Test
+  void acceptsBinaryAloneAndWaitsForTokenMessage() {
+    HandshakeVerdict verdict = policy.check(upgrade("binary"), LOOPBACK);
+
+    assertThat(verdict.accepted()).isTrue();
+    assertThat(verdict.token()).isNull();
+  }
+
+  @Test
+  void acceptsIpv6Loopback() {
+    assertThat(policy.check(upgrade("binary"), new InetSocketAddress("::1", 4000)).accepted())
+        .isTrue();
+  }
+
+  @Test
+  void rejectsTwoTokens() {
+    HandshakeVerdict verdict =
+        policy.check(upgrade("binary, porthole.token.a.b.c, porthole.token.d.e.f"), LOOPBACK);
+
+    assertThat(verdict.rejection()).isEqualTo(PortholeStatus.BAD_REQUEST);
+  }
+
+  @Test
+  void rejectsOriginDifferingOnlyInCase() {
+    HttpRequest request = upgrade("binary");
+    request.headers().set("Origin", "HTTP://LOCALHOST:8080");
+
+    assertThat(policy.check(request, LOOPBACK).rejection())
+        .isEqualTo(PortholeStatus.ORIGIN_REJECTED);
+  }
+
+  @Test
+  void rejectsTwoOriginHeaders() {
+    HttpRequest request = upgrade("binary");
+    request.headers().add("Origin", "https://evil.example");
+
+    assertThat(policy.check(request, LOOPBACK).rejection())
+        .isEqualTo(PortholeStatus.ORIGIN_REJECTED);
+  }
+
+  @Test
+  void rejectsNonUpgradeRequests() {
+    HttpRequest plain = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/v1/console");
+    plain.headers().set("Origin", ORIGIN).set("Sec-WebSocket-Protocol", "binary");
+
+    assertThat(policy.check(plain, LOOPBACK).rejection()).isEqualTo(PortholeStatus.BAD_REQUEST);
+    assertThat(
+            policy.check(upgrade(HttpMethod.POST, "/v1/console", "binary"), LOOPBACK).rejection())
+        .isEqualTo(PortholeStatus.BAD_REQUEST);
+  }
+
+  @Test
+  void rejectsTokenInUrlQueryOrFragment() {
+    assertThat(
+            policy
+                .check(upgrade(HttpMethod.GET, "/v1/console?token=a.b.c", "binary"), LOOPBACK)
+                .rejection())
+        .isEqualTo(PortholeStatus.BAD_REQUEST);
+    assertThat(
+            policy
+                .check(upgrade(HttpMethod.GET, "/v1/console#a.b.c", "binary"), LOOPBACK)
+                .rejection())
+        .isEqualTo(PortholeStatus.BAD_REQUEST);
+    assertThat(
+            policy.check(upgrade(HttpMethod.GET, "/v1/console?", "binary"), LOOPBACK).rejection())
+        .isEqualTo(PortholeStatus.BAD_REQUEST);
+  }
+
+  @Test
+  void rejectsLookalikePaths() {
+    for (String uri :
+        new String[] {
+          "/v1/console/",
+          "/v1/Console",
+          "//v1/console",
+          "/v1/console/../console",
+          "http://host/v1/console",
+          "*"
+        }) {
+      assertThat(policy.check(upgrade(HttpMethod.GET, uri, "binary"), LOOPBACK).rejection())
+          .as(uri)
+          .isEqualTo(PortholeStatus.NOT_FOUND);
     }
+  }
 
-    @Test
-    void acceptsTokenFromSubprotocolListWithoutShowingIt() {
-        HandshakeVerdict verdict = policy.check(upgrade("binary, porthole.token.aaa.bbb.ccc"), LOOPBACK);
-
-        assertThat(verdict.accepted()).isTrue();
-        assertThat(verdict.token()).isEqualTo("aaa.bbb.ccc");
-        assertThat(verdict.toString()).doesNotContain("aaa.bbb.ccc");
-    }
-
-    @Test
-    void rejectsSubprotocolsSplitOverTwoHeaderLines() {
-        // Netty's handshaker would read only the first line: it must never see other values than we checked.
-        HttpRequest request = upgrade("porthole.token.x.y.z");
-        request.headers().add("Sec-WebSocket-Protocol", "binary");
-
-        HandshakeVerdict verdict = policy.check(request, LOOPBACK);
-        assertThat(verdict.rejection()).isEqualTo(PortholeStatus.BAD_REQUEST);
-        assertThat(verdict.toString()).doesNotContain("x.y.z");
-    }
-
-    @Test
-    void acceptsBinaryAloneAndWaitsForTokenMessage() {
-        HandshakeVerdict verdict = policy.check(upgrade("binary"), LOOPBACK);
-
-        assertThat(verdict.accepted()).isTrue();
-        assertThat(verdict.token()).isNull();
-    }
-
-    @Test
-    void acceptsIpv6Loopback() {
-        assertThat(policy.check(upgrade("binary"), new InetSocketAddress("::1", 4000)).accepted()).isTrue();
-    }
-
-    @Test
-    void rejectsTwoTokens() {
-        HandshakeVerdict verdict = policy.check(upgrade("binary, porthole.token.a.b.c, porthole.token.d.e.f"), LOOPBACK);
-
-        assertThat(verdict.rejection()).isEqualTo(PortholeStatus.BAD_REQUEST);
-    }
-
-    @Test
-    void rejectsOriginDifferingOnlyInCase() {
-        HttpRequest request = upgrade("binary");
-        request.headers().set("Origin", "HTTP://LOCALHOST:8080");
-
-        assertThat(policy.check(request, LOOPBACK).rejection()).isEqualTo(PortholeStatus.ORIGIN_REJECTED);
-    }
-
-    @Test
-    void rejectsTwoOriginHeaders() {
-        HttpRequest request = upgrade("binary");
-        request.headers().add("Origin", "https://evil.example");
-
-        assertThat(policy.check(request, LOOPBACK).rejection()).isEqualTo(PortholeStatus.ORIGIN_REJECTED);
-    }
-
-    @Test
-    void rejectsNonUpgradeRequests() {
-        HttpRequest plain = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/v1/console");
-        plain.headers().set("Origin", ORIGIN).set("Sec-WebSocket-Protocol", "binary");
-
-        assertThat(policy.check(plain, LOOPBACK).rejection()).isEqualTo(PortholeStatus.BAD_REQUEST);
-        assertThat(policy.check(upgrade(HttpMethod.POST, "/v1/console", "binary"), LOOPBACK).rejection())
-                .isEqualTo(PortholeStatus.BAD_REQUEST);
-    }
-
-    @Test
-    void rejectsTokenInUrlQueryOrFragment() {
-        assertThat(policy.check(upgrade(HttpMethod.GET, "/v1/console?token=a.b.c", "binary"), LOOPBACK).rejection())
-                .isEqualTo(PortholeStatus.BAD_REQUEST);
-        assertThat(policy.check(upgrade(HttpMethod.GET, "/v1/console#a.b.c", "binary"), LOOPBACK).rejection())
-                .isEqualTo(PortholeStatus.BAD_REQUEST);
-        assertThat(policy.check(upgrade(HttpMethod.GET, "/v1/console?", "binary"), LOOPBACK).rejection())
-                .isEqualTo(PortholeStatus.BAD_REQUEST);
-    }
-
-    @Test
-    void rejectsLookalikePaths() {
-        for (String uri : new String[] {"/v1/console/", "/v1/Console", "//v1/console", "/v1/console/../console",
-                "http://host/v1/console", "*"}) {
-            assertThat(policy.check(upgrade(HttpMethod.GET, uri, "binary"), LOOPBACK).rejection()).as(uri)
-                    .isEqualTo(PortholeStatus.NOT_FOUND);
-        }
-    }
-
-    @Test
-    void rejectsNonLoopbackAndUnknownAddresses() {
-        assertThat(policy.check(upgrade("binary"), new InetSocketAddress("10.0.0.1", 1)).rejection())
-                .isEqualTo(PortholeStatus.FORBIDDEN);
-        assertThat(policy.check(upgrade("binary"), InetSocketAddress.createUnresolved("localhost", 1)).rejection())
-                .isEqualTo(PortholeStatus.FORBIDDEN);
-        assertThat(policy.check(upgrade("binary"), null).rejection()).isEqualTo(PortholeStatus.FORBIDDEN);
-    }
+  @Test
+  void rejectsNonLoopbackAndUnknownAddresses() {
+    assertThat(policy.check(upgrade("binary"), new InetSocketAddress("10.0.0.1", 1)).rejection())
+        .isEqualTo(PortholeStatus.FORBIDDEN);
+    assertThat(
+            policy
+                .check(upgrade("binary"), InetSocketAddress.createUnresolved("localhost", 1))
+                .rejection())
+        .isEqualTo(PortholeStatus.FORBIDDEN);
+    assertThat(policy.check(upgrade("binary"), null).rejection())
+        .isEqualTo(PortholeStatus.FORBIDDEN);
+  }
 }

@@ -19,70 +19,91 @@ import org.porthole.wsproxy.harness.TestTokens;
 import org.porthole.wsproxy.refusal.Refusal;
 import org.porthole.wsproxy.server.ConsoleChannelInitializer;
 
-/** Consoles the proxy refuses for their origin, address or token are reported for the audit, never with the token. */
+/**
+ * Consoles the proxy refuses for their origin, address or token are reported for the audit, never
+ * with the token.
+ */
 class RefusalReportTest {
 
-    private static final String HOST = "agent-a:9443";
+  private static final String HOST = "agent-a:9443";
 
-    private final TestTokens tokens = new TestTokens();
-    private final InProcessAgents agents = new InProcessAgents().add(HOST, new FakeAgent());
-    private final List<Refusal> reported = new CopyOnWriteArrayList<>();
-    private final ConsoleChannelInitializer pipeline = new ConsoleChannelInitializer(null,
-            TestTokens.config(4096, Duration.ofSeconds(20), URI.create("http://127.0.0.1:9/jwks")),
-            AdmissionLimits.DEFAULTS, reported::add, tokens.authenticator(), agents);
-    private EmbeddedConsole console = new EmbeddedConsole(pipeline);
+  private final TestTokens tokens = new TestTokens();
+  private final InProcessAgents agents = new InProcessAgents().add(HOST, new FakeAgent());
+  private final List<Refusal> reported = new CopyOnWriteArrayList<>();
+  private final ConsoleChannelInitializer pipeline =
+      new ConsoleChannelInitializer(
+          null,
+          TestTokens.config(4096, Duration.ofSeconds(20), URI.create("http://127.0.0.1:9/jwks")),
+          AdmissionLimits.DEFAULTS,
+          reported::add,
+          tokens.authenticator(),
+          agents);
+  private EmbeddedConsole console = new EmbeddedConsole(pipeline);
 
-    @AfterEach
-    void tearDown() {
-        console.close();
-        agents.close();
-    }
+  @AfterEach
+  void tearDown() {
+    console.close();
+    agents.close();
+  }
 
-    @Test
-    void foreignOriginIsReportedForTheAudit() {
-        console.upgrade("/v1/console", "https://evil.example", "binary, porthole.token." + tokens.sign(HOST));
+  @Test
+  void foreignOriginIsReportedForTheAudit() {
+    console.upgrade(
+        "/v1/console", "https://evil.example", "binary, porthole.token." + tokens.sign(HOST));
 
-        assertThat(reported).singleElement().satisfies(r -> {
-            assertThat(r.status()).isEqualTo(PortholeStatus.ORIGIN_REJECTED);
-            assertThat(r.clientAddress()).isEqualTo("127.0.0.1:50000");
-        });
-    }
+    assertThat(reported)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(PortholeStatus.ORIGIN_REJECTED);
+              assertThat(r.clientAddress()).isEqualTo("127.0.0.1:50000");
+            });
+  }
 
-    @Test
-    void nonLoopbackClientIsReportedForTheAudit() {
-        console.close();
-        console = new EmbeddedConsole(pipeline, new InetSocketAddress("192.0.2.10", 40000));
-        console.upgrade("/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+  @Test
+  void nonLoopbackClientIsReportedForTheAudit() {
+    console.close();
+    console = new EmbeddedConsole(pipeline, new InetSocketAddress("192.0.2.10", 40000));
+    console.upgrade(
+        "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
 
-        assertThat(reported).singleElement().satisfies(r -> {
-            assertThat(r.status()).isEqualTo(PortholeStatus.FORBIDDEN);
-            assertThat(r.clientAddress()).isEqualTo("192.0.2.10:40000");
-        });
-    }
+    assertThat(reported)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(PortholeStatus.FORBIDDEN);
+              assertThat(r.clientAddress()).isEqualTo("192.0.2.10:40000");
+            });
+  }
 
-    @Test
-    void tamperedTokenIsReportedWithoutTheToken() {
-        String token = tokens.sign(HOST);
-        String tampered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
-        console.upgrade("/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tampered);
-        console.pump();
+  @Test
+  void tamperedTokenIsReportedWithoutTheToken() {
+    String token = tokens.sign(HOST);
+    String tampered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
+    console.upgrade("/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tampered);
+    console.pump();
 
-        CloseWebSocketFrame close = console.closeFrame();
-        assertThat(close.statusCode()).isEqualTo(4001);
-        close.release();
-        assertThat(reported).singleElement().satisfies(r -> {
-            assertThat(r.status()).isEqualTo(PortholeStatus.TOKEN_REJECTED);
-            assertThat(r.reason()).doesNotContain(tampered.substring(tampered.lastIndexOf('.') + 1));
-        });
-    }
+    CloseWebSocketFrame close = console.closeFrame();
+    assertThat(close.statusCode()).isEqualTo(4001);
+    close.release();
+    assertThat(reported)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(PortholeStatus.TOKEN_REJECTED);
+              assertThat(r.reason())
+                  .doesNotContain(tampered.substring(tampered.lastIndexOf('.') + 1));
+            });
+  }
 
-    @Test
-    void acceptedConsoleIsNotReported() {
-        EmbeddedConsole.Answer answer = console.upgrade("/v1/console", TestTokens.ORIGIN,
-                "binary, porthole.token." + tokens.sign(HOST));
-        console.pump();
+  @Test
+  void acceptedConsoleIsNotReported() {
+    EmbeddedConsole.Answer answer =
+        console.upgrade(
+            "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+    console.pump();
 
-        assertThat(answer.status()).isEqualTo(101);
-        assertThat(reported).isEmpty();
-    }
+    assertThat(answer.status()).isEqualTo(101);
+    assertThat(reported).isEmpty();
+  }
 }
