@@ -15,9 +15,17 @@ import org.porthole.status.PortholeStatus;
 /**
  * The checks an upgrade request must pass before the proxy answers {@code 101} (docs/contracts.md,
  * "WebSocket"): a loopback client (until sign-in exists), path {@code /v1/console} with no query (a
- * token never travels in a URL), a GET WebSocket upgrade, an {@code Origin} in the allow-list
- * (exact match; this is what stops cross-site WebSocket hijacking), and the {@code binary}
- * subprotocol offered, optionally next to {@code porthole.token.<JWS>}. Stateless and thread-safe.
+ * token never travels in a URL), a GET WebSocket upgrade, an {@code Origin} in the allow-list or
+ * none at all, and the {@code binary} subprotocol offered, optionally next to {@code
+ * porthole.token.<JWS>}. Stateless and thread-safe.
+ *
+ * <p>Browsers send {@code Origin} on every WebSocket handshake and a page cannot remove or forge
+ * it, so a present {@code Origin} must match the allow-list exactly (this stops cross-site
+ * WebSocket hijacking; {@code null}, sent by sandboxed and {@code file:} pages, matches nothing). A
+ * request without one comes from a program that is not a browser (the native viewer, scripts): it
+ * is accepted because no ambient credential takes part in authorization here. The proxy never reads
+ * cookies or HTTP authentication; the console token, which a cross-site page cannot obtain, is the
+ * only credential.
  */
 public final class HandshakePolicy {
 
@@ -66,7 +74,7 @@ public final class HandshakePolicy {
           PortholeStatus.BAD_REQUEST, "expected a WebSocket upgrade (GET)");
     }
     List<String> origins = headers.getAll(HttpHeaderNames.ORIGIN);
-    if (origins.size() != 1 || !allowedOrigins.contains(origins.get(0))) {
+    if (!origins.isEmpty() && (origins.size() != 1 || !allowedOrigins.contains(origins.get(0)))) {
       return HandshakeVerdict.reject(PortholeStatus.ORIGIN_REJECTED, "origin not allowed");
     }
     return checkSubprotocols(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));

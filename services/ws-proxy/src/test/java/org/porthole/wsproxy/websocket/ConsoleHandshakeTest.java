@@ -86,11 +86,42 @@ class ConsoleHandshakeTest {
   }
 
   @Test
-  void rejectsMissingOrigin() {
+  void upgradesNativeClientWithoutOriginOnItsTokenAlone() {
     EmbeddedConsole.Answer answer =
         console.upgrade("/v1/console", null, "binary, porthole.token." + tokens.sign(HOST));
 
-    assertThat(answer.status()).isEqualTo(403);
+    assertThat(answer.status()).isEqualTo(101);
+    assertThat(new String(console.binaryBytes())).isEqualTo(FakeAgent.BANNER);
+  }
+
+  @Test
+  void refusesClientWithoutOriginWhoseTokenDoesNotVerify() {
+    String forged = new TestTokens("unknown-kid").sign(HOST);
+    EmbeddedConsole.Answer answer =
+        console.upgrade("/v1/console", null, "binary, porthole.token." + forged);
+
+    assertThat(answer.status()).isEqualTo(101);
+    CloseWebSocketFrame close = console.closeFrame();
+    assertThat(close.statusCode()).isEqualTo(4001);
+    close.release();
+    assertThat(agents.requested()).isEmpty();
+  }
+
+  @Test
+  void cookiesOpenNoConsoleForAClientWithoutOrigin() {
+    EmbeddedConsole.Answer answer =
+        console.raw(
+            "GET /v1/console HTTP/1.1\r\nHost: localhost:8081\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n"
+                + "Cookie: q_session=signed-in-user\r\nAuthorization: Bearer x\r\n\r\n");
+    assertThat(answer.status()).isEqualTo(101);
+
+    console.advanceSeconds(6);
+
+    CloseWebSocketFrame close = console.closeFrame();
+    assertThat(close.statusCode()).isEqualTo(4001);
+    close.release();
     assertThat(agents.requested()).isEmpty();
   }
 

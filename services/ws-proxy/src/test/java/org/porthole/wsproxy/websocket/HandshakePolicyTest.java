@@ -89,6 +89,34 @@ class HandshakePolicyTest {
   }
 
   @Test
+  void acceptsNativeClientWithoutOrigin() {
+    HttpRequest request = upgrade("binary, porthole.token.a.b.c");
+    request.headers().remove("Origin");
+
+    HandshakeVerdict verdict = policy.check(request, LOOPBACK);
+    assertThat(verdict.accepted()).isTrue();
+    assertThat(verdict.token()).isEqualTo("a.b.c");
+  }
+
+  @Test
+  void rejectsOpaqueNullOriginOfSandboxedPage() {
+    HttpRequest request = upgrade("binary");
+    request.headers().set("Origin", "null");
+
+    assertThat(policy.check(request, LOOPBACK).rejection())
+        .isEqualTo(PortholeStatus.ORIGIN_REJECTED);
+  }
+
+  @Test
+  void rejectsEmptyOrigin() {
+    HttpRequest request = upgrade("binary");
+    request.headers().set("Origin", "");
+
+    assertThat(policy.check(request, LOOPBACK).rejection())
+        .isEqualTo(PortholeStatus.ORIGIN_REJECTED);
+  }
+
+  @Test
   void rejectsTwoOriginHeaders() {
     HttpRequest request = upgrade("binary");
     request.headers().add("Origin", "https://evil.example");
