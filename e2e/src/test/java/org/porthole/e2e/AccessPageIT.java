@@ -15,7 +15,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.porthole.stack.LocalStack;
+import org.porthole.stack.launcher.LocalStack;
 
 /**
  * Issue 3 from the admin's page in headless Chromium (signed in by Kerberos): an ACL added in the

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.porthole.stack.DemoVm;
-import org.porthole.stack.LocalStack;
+import org.porthole.stack.demovm.DemoVm;
+import org.porthole.stack.launcher.LocalStack;
 
 /**
  * Issue 3 through the real path (engine → ws-proxy → host agent → QEMU → guest): per-VM rights

@@ -17,8 +17,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.porthole.stack.Kdc;
-import org.porthole.stack.LocalStack;
+import org.porthole.stack.kerberos.Kdc;
+import org.porthole.stack.launcher.LocalStack;
 
 /** Debian's Chromium, headless, driven by Debian's chromedriver (no browser download). */
 final class Browser {

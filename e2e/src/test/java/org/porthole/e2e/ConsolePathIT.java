@@ -18,8 +18,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.porthole.stack.DemoVm;
-import org.porthole.stack.LocalStack;
+import org.porthole.stack.demovm.DemoVm;
+import org.porthole.stack.launcher.LocalStack;
 
 /**
  * The console path from the outside, on real parts: engine → host agent → QEMU under libvirt,
@@ -194,7 +194,7 @@ class ConsolePathIT {
       assertThat(QemuVnc.of(domain).toString()).as("VNC of %s", domain).startsWith("unix:");
     }
     String sockets =
-        org.porthole.stack.ChildProcess.run(List.of("ss", "-ltnpH"), Duration.ofSeconds(10));
+        org.porthole.stack.host.ChildProcess.run(List.of("ss", "-ltnpH"), Duration.ofSeconds(10));
     List<String> qemu = sockets.lines().filter(l -> l.contains("qemu-system")).toList();
     assertThat(qemu)
         .as("QEMU's TCP listeners, if any")

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.porthole.stack.LocalStack;
+import org.porthole.stack.launcher.LocalStack;
 
 /**
  * Issue 10, acceptance 1: the console token is the only credential. For a view ticket and an

@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import org.porthole.stack.LocalStack;
+import org.porthole.stack.launcher.LocalStack;
 
 /**
  * The engine's REST API as a client outside the system sees it: signed in as one demo user with a

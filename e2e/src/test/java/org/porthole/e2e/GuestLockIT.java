@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.porthole.stack.DemoVm;
-import org.porthole.stack.LocalStack;
+import org.porthole.stack.demovm.DemoVm;
+import org.porthole.stack.launcher.LocalStack;
 
 /**
  * Issue 4, acceptance 1, from the outside: the demo VM boots with Porthole's guest agent; a console
@@ -203,7 +203,7 @@ class GuestLockIT {
       // Cut the browser's connection to the ws-proxy as a network failure would: the kernel
       // destroys every client socket to the proxy's port (IPv4 or IPv6) and resets its peer.
       Instant cut = Instant.now();
-      org.porthole.stack.ChildProcess.run(
+      org.porthole.stack.host.ChildProcess.run(
           List.of("ss", "-K", "dport", "=", ":" + stack.options().proxyPort()),
           Duration.ofSeconds(10));
       Browser.awaitConsoleState(browser, "reconnecting", Duration.ofSeconds(10));

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.porthole.stack.Libvirt;
+import org.porthole.stack.libvirt.Libvirt;
 
 /**
  * QEMU's own VNC server of a domain, reached around Porthole as a local attacker (or a native

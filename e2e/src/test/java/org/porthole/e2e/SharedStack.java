@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.porthole.stack.LocalStack;
-import org.porthole.stack.StackOptions;
+import org.porthole.stack.launcher.LocalStack;
+import org.porthole.stack.launcher.StackOptions;
 
 /**
  * One whole Porthole system for all end-to-end tests in this JVM: the same launcher as {@code

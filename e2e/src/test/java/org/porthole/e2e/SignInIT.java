@@ -12,7 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.porthole.stack.LocalStack;
+import org.porthole.stack.launcher.LocalStack;
 
 /**
  * Issue 3, acceptance 1, in headless Chromium against the stack's real Keycloak and KDC: after

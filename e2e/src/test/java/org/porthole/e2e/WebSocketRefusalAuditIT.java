@@ -12,7 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.porthole.stack.LocalStack;
+import org.porthole.stack.launcher.LocalStack;
 
 /**
  * Issue 10, acceptance 5, its WebSocket part, on the stack's real ws-proxy: a tampered token, a

@@ -14,8 +14,8 @@ import org.porthole.bench.backend.BackendMode;
 import org.porthole.bench.backend.BackendProcess;
 import org.porthole.bench.client.Route;
 import org.porthole.bench.report.PathName;
-import org.porthole.stack.ChildProcess;
-import org.porthole.stack.Ports;
+import org.porthole.stack.host.ChildProcess;
+import org.porthole.stack.host.Ports;
 import org.porthole.token.Ed25519Key;
 
 /**
@@ -29,7 +29,9 @@ public final class PortholePath implements RelayPath {
   /** The Origin the bench's clients send and the proxy is told to allow. */
   static final String ORIGIN = "http://localhost:8080";
 
-  /** Same JVM options as the one-machine stack (libs/stack LocalStack) gives the services. */
+  /**
+   * Same JVM options as the one-machine stack (deploy/local/stack LocalStack) gives the services.
+   */
   public static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC");
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);

@@ -12,8 +12,8 @@ import org.porthole.bench.backend.BackendMode;
 import org.porthole.bench.backend.BackendProcess;
 import org.porthole.bench.client.Route;
 import org.porthole.bench.report.PathName;
-import org.porthole.stack.ChildProcess;
-import org.porthole.stack.Ports;
+import org.porthole.stack.host.ChildProcess;
+import org.porthole.stack.host.Ports;
 
 /**
  * Debian's {@code /usr/bin/websockify}, one instance per backend mode, started exactly as {@code

@@ -43,7 +43,7 @@ import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
-import org.porthole.stack.Ports;
+import org.porthole.stack.host.Ports;
 import org.porthole.token.Jwks;
 
 /**

@@ -20,10 +20,10 @@ import org.porthole.api.hostagent.v1.EndConsolesResponse;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
 import org.porthole.hostagent.relay.ConsoleTokens;
-import org.porthole.stack.DemoVm;
-import org.porthole.stack.KafkaBroker;
-import org.porthole.stack.Libvirt;
-import org.porthole.stack.Ports;
+import org.porthole.stack.demovm.DemoVm;
+import org.porthole.stack.host.Ports;
+import org.porthole.stack.kafka.KafkaBroker;
+import org.porthole.stack.libvirt.Libvirt;
 
 /**
  * View-only consoles and EndConsoles against the real demo guest (deploy/local/vm) under

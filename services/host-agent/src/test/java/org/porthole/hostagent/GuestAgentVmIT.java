@@ -27,8 +27,8 @@ import org.porthole.hostagent.guest.LibvirtGuestSockets;
 import org.porthole.hostagent.libvirt.LibvirtSession;
 import org.porthole.hostagent.libvirt.LifecycleEvents;
 import org.porthole.hostagent.relay.RelayedConsole;
-import org.porthole.stack.DemoVm;
-import org.porthole.stack.Libvirt;
+import org.porthole.stack.demovm.DemoVm;
+import org.porthole.stack.libvirt.Libvirt;
 
 /**
  * The host agent's guest channel against the real test guest (deploy/local/vm: Debian cloud kernel,

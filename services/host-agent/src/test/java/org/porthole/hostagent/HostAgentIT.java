@@ -44,8 +44,8 @@ import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
-import org.porthole.stack.KafkaBroker;
-import org.porthole.stack.Ports;
+import org.porthole.stack.host.Ports;
+import org.porthole.stack.kafka.KafkaBroker;
 
 /**
  * The whole agent as {@code java -jar} runs it (in this JVM): mutual TLS, the engine's JWKS over

@@ -16,8 +16,8 @@ import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
-import org.porthole.stack.KafkaBroker;
-import org.porthole.stack.Ports;
+import org.porthole.stack.host.Ports;
+import org.porthole.stack.kafka.KafkaBroker;
 import org.porthole.token.Jwks;
 
 /**

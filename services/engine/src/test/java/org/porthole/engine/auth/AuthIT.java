@@ -33,9 +33,9 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
-import org.porthole.stack.Kdc;
-import org.porthole.stack.KeycloakAdmin;
-import org.porthole.stack.Spnego;
+import org.porthole.stack.kerberos.Kdc;
+import org.porthole.stack.kerberos.Spnego;
+import org.porthole.stack.keycloak.KeycloakAdmin;
 
 /**
  * Sign-in against the real Keycloak and the real MIT KDC: bearer tokens (valid, expired, tampered,

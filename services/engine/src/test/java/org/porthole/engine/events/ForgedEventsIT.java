@@ -41,9 +41,9 @@ import org.porthole.engine.it.StackResource;
 
 /**
  * A host agent that publishes about another host's VMs, sessions or itself (acceptance 4): the
- * broker lets it write only its own topics (KafkaAccessIT in libs/stack), and whatever it writes
- * there about what another host owns changes nothing here; each such event is counted. The forger's
- * events reach the broker as the super user, so the engine's own rule is what is tested.
+ * broker lets it write only its own topics (KafkaAccessIT in deploy/local/stack), and whatever it
+ * writes there about what another host owns changes nothing here; each such event is counted. The
+ * forger's events reach the broker as the super user, so the engine's own rule is what is tested.
  */
 @QuarkusTest
 @WithTestResource(value = StackResource.class, scope = TestResourceScope.MATCHING_RESOURCES)

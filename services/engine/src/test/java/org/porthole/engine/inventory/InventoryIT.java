@@ -31,7 +31,7 @@ import org.porthole.engine.it.EventSender;
 import org.porthole.engine.it.FakeHostAgent;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
-import org.porthole.stack.Ports;
+import org.porthole.stack.host.Ports;
 
 /** The inventory learned from a real host-agent gRPC server and real Kafka events. */
 @QuarkusTest

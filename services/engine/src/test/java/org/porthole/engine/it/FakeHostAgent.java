@@ -34,7 +34,7 @@ import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
 import org.porthole.pki.DevPki;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
-import org.porthole.stack.Ports;
+import org.porthole.stack.host.Ports;
 
 /**
  * A stand-in host agent for engine ITs: a real gRPC server with mutual TLS from the same dev CA as

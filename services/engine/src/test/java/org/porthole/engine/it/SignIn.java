@@ -16,8 +16,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.porthole.stack.Kdc;
-import org.porthole.stack.KeycloakAdmin;
+import org.porthole.stack.kerberos.Kdc;
+import org.porthole.stack.keycloak.KeycloakAdmin;
 
 /**
  * Acting as a user in engine ITs: {@code SignIn.as("alice")} is a request signed in as alice with a

@@ -12,12 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.porthole.kafka.KafkaClientSettings;
-import org.porthole.stack.KafkaBroker;
-import org.porthole.stack.Kdc;
-import org.porthole.stack.Keycloak;
-import org.porthole.stack.KeycloakAdmin;
-import org.porthole.stack.Ports;
-import org.porthole.stack.Postgres;
+import org.porthole.stack.host.Ports;
+import org.porthole.stack.kafka.KafkaBroker;
+import org.porthole.stack.kerberos.Kdc;
+import org.porthole.stack.keycloak.Keycloak;
+import org.porthole.stack.keycloak.KeycloakAdmin;
+import org.porthole.stack.postgres.Postgres;
 
 /**
  * Real parts for the engine's integration tests: Debian's PostgreSQL and a KRaft Kafka broker

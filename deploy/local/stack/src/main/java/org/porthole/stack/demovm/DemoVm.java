@@ -1,0 +1,217 @@
+package org.porthole.stack.demovm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.porthole.stack.host.ChildProcess;
+import org.porthole.stack.host.Secrets;
+import org.porthole.stack.libvirt.KvmProbe;
+import org.porthole.stack.libvirt.Libvirt;
+
+/**
+ * The demo guest: a Debian cloud kernel and a busybox initramfs that draws a banner on its VGA
+ * console and runs Porthole's guest agent with its console test backend (built by {@code
+ * deploy/local/vm/build-demo-image.sh}). Its VNC listens on a unix socket only (libvirt picks the
+ * path in the domain's private directory, which only root and QEMU's user can enter: no TCP port at
+ * all) and starts with a random password that has already expired; the host agent sets a one-time
+ * password of its own for each console. The domain has the two virtio-serial channels of the guest
+ * protocol and logs its serial console to a file, where the agent's {@code PORTHOLE-GUEST:} lines
+ * appear.
+ */
+public final class DemoVm {
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  /** Where the kernel and initramfs live; readable by QEMU. */
+  public static final Path IMAGE_DIR = Path.of("/var/lib/libvirt/images/porthole");
+
+  /** The guest control channel's virtio-serial port name (docs/guest-protocol.md). */
+  public static final String GUEST_CHANNEL = "org.porthole.guest.0";
+
+  /** The SSO channel's virtio-serial port name. */
+  public static final String SSO_CHANNEL = "org.porthole.sso.0";
+
+  /** Where libvirt's log daemon writes each demo domain's serial console. */
+  public static final Path SERIAL_LOG_DIR = Path.of("/var/log/libvirt/qemu");
+
+  private static final int MEMORY_MIB = 256;
+
+  private DemoVm() {}
+
+  /**
+   * Builds the guest image when missing or out of date (a new guest agent build), from the guest
+   * agent's build output in the repository at {@code repoRoot}: Maven must have built {@code
+   * services/guest-agent} first.
+   */
+  public static void buildImage(Path repoRoot) throws IOException {
+    Path script = repoRoot.resolve("deploy/local/vm/build-demo-image.sh");
+    if (!Files.isExecutable(script)) {
+      throw new IllegalStateException("missing " + script + ": run from a Porthole checkout");
+    }
+    ChildProcess.run(
+        List.of(
+            "bash",
+            script.toString(),
+            IMAGE_DIR.toString(),
+            repoRoot.resolve("services/guest-agent/target").toString()),
+        Duration.ofMinutes(5));
+  }
+
+  /**
+   * The host side of a running domain's virtio-serial channel {@code channel} (for example {@link
+   * #GUEST_CHANNEL}): the unix socket libvirt bound for it, read from the live domain XML. libvirt
+   * picks the path itself (under {@code /var/lib/libvirt/qemu/channel/target/}, a new directory per
+   * start), so callers ask again after each start.
+   *
+   * @throws IOException when the domain is not running or has no such channel
+   */
+  public static Path channelSocket(String name, String channel) throws IOException {
+    return DomainXml.channelSocket(Libvirt.virsh("dumpxml", name), channel)
+        .orElseThrow(
+            () -> new IOException("domain " + name + " has no running channel " + channel));
+  }
+
+  /** The file the domain's serial console is logged to (rewritten at each start). */
+  public static Path serialLog(String name) {
+    return SERIAL_LOG_DIR.resolve(name + "-serial.log");
+  }
+
+  /**
+   * Defines (or brings up to date) and starts (when stopped) a persistent demo domain; returns its
+   * UUID. A domain left running from a definition without the guest channel is restarted.
+   */
+  public static String ensureRunning(Path repoRoot, String name) throws IOException {
+    buildImage(repoRoot);
+    // Defining again brings an older definition (one without the guest channels) up to date;
+    // a domain still running on such a definition is restarted so the guest agent is reachable.
+    Path xml = Files.createTempFile("porthole-demo", ".xml");
+    try {
+      Files.writeString(xml, withUuid(domainXml(name), existingUuid(name)));
+      Libvirt.virsh("define", xml.toString());
+    } finally {
+      Files.deleteIfExists(xml);
+    }
+    boolean running = Libvirt.virsh("domstate", name).strip().equals("running");
+    if (running
+        && DomainXml.channelSocket(Libvirt.virsh("dumpxml", name), GUEST_CHANNEL).isEmpty()) {
+      Libvirt.virsh("destroy", name);
+      running = false;
+    }
+    if (!running) {
+      Libvirt.virsh("start", name);
+    }
+    return Libvirt.virsh("domuuid", name).strip();
+  }
+
+  /**
+   * The UUID of the domain already defined as {@code name}, if any: redefining a domain must keep
+   * it (libvirt refuses a second definition of a name under a new UUID, and the engine knows the VM
+   * by it).
+   */
+  private static Optional<String> existingUuid(String name) {
+    try {
+      String uuid = Libvirt.virsh("domuuid", name).strip();
+      return UUID_TEXT.matcher(uuid).matches() ? Optional.of(uuid) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // not defined yet
+    }
+  }
+
+  /** {@code xml} with {@code <uuid>} right after {@code <name>} when a UUID is given. */
+  static String withUuid(String xml, Optional<String> uuid) {
+    if (uuid.isEmpty()) {
+      return xml;
+    }
+    int at = xml.indexOf("</name>");
+    if (at < 0) {
+      throw new IllegalArgumentException("domain XML without a name");
+    }
+    int end = at + "</name>".length();
+    return xml.substring(0, end) + "\n  <uuid>" + uuid.get() + "</uuid>" + xml.substring(end);
+  }
+
+  /** Starts a transient domain (gone when destroyed) for tests; returns its UUID. */
+  public static String startTransient(Path repoRoot, String name) throws IOException {
+    buildImage(repoRoot);
+    Path xml = Files.createTempFile("porthole-vm", ".xml");
+    try {
+      Files.writeString(xml, domainXml(name));
+      Libvirt.virsh("create", xml.toString());
+    } finally {
+      Files.deleteIfExists(xml);
+    }
+    return Libvirt.virsh("domuuid", name).strip();
+  }
+
+  /** Destroys (and undefines, when persistent) a domain; quiet when it does not exist. */
+  public static void remove(String name) {
+    try {
+      Libvirt.virsh("destroy", name);
+    } catch (IOException e) {
+      // not running
+    }
+    try {
+      Libvirt.virsh("undefine", name);
+    } catch (IOException e) {
+      // transient or unknown
+    }
+  }
+
+  /**
+   * The domain XML: TCG unless KVM works, VNC on loopback with an already-expired password, the
+   * guest and SSO channels (socket paths left to libvirt), the serial console on a pty and in
+   * {@link #serialLog}.
+   */
+  static String domainXml(String name) {
+    return domainXml(name, KvmProbe.works(IMAGE_DIR) ? "kvm" : "qemu");
+  }
+
+  static String domainXml(String name, String type) {
+    return """
+        <domain type='%s'>
+          <name>%s</name>
+          <memory unit='MiB'>%d</memory>
+          <vcpu>1</vcpu>
+          <os>
+            <type arch='x86_64' machine='pc'>hvm</type>
+            <kernel>%s</kernel>
+            <initrd>%s</initrd>
+            <cmdline>console=ttyS0 console=tty0 quiet</cmdline>
+          </os>
+          <on_poweroff>destroy</on_poweroff>
+          <devices>
+            <controller type='virtio-serial' index='0'/>
+            <channel type='unix'>
+              <source mode='bind'/>
+              <target type='virtio' name='%s'/>
+            </channel>
+            <channel type='unix'>
+              <source mode='bind'/>
+              <target type='virtio' name='%s'/>
+            </channel>
+            <serial type='pty'>
+              <log file='%s' append='off'/>
+            </serial>
+            <graphics type='vnc' passwd='%s' passwdValidTo='2000-01-01T00:00:00'>
+              <listen type='socket'/>
+            </graphics>
+            <video><model type='vga'/></video>
+          </devices>
+        </domain>
+        """
+        .formatted(
+            type,
+            name,
+            MEMORY_MIB,
+            IMAGE_DIR.resolve("vmlinuz"),
+            IMAGE_DIR.resolve("initrd.img"),
+            GUEST_CHANNEL,
+            SSO_CHANNEL,
+            serialLog(name),
+            Secrets.random(6));
+  }
+}

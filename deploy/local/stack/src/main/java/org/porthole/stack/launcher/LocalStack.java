@@ -1,0 +1,365 @@
+package org.porthole.stack.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.porthole.config.Settings;
+import org.porthole.kafka.KafkaClientSettings;
+import org.porthole.stack.demovm.DemoVm;
+import org.porthole.stack.host.ChildProcess;
+import org.porthole.stack.host.Ports;
+import org.porthole.stack.host.Sleep;
+import org.porthole.stack.kafka.KafkaAccess;
+import org.porthole.stack.kafka.KafkaBroker;
+import org.porthole.stack.kerberos.Kdc;
+import org.porthole.stack.keycloak.Keycloak;
+import org.porthole.stack.libvirt.Libvirt;
+import org.porthole.stack.postgres.Postgres;
+
+/**
+ * The whole system on one machine: libvirt with the demo VM, PostgreSQL, Kafka (KRaft), an MIT KDC
+ * and Keycloak (sign-in), the engine, the host agent and the ws-proxy, each a child process logging
+ * under the state directory. {@link #close()} stops everything it started, in reverse order. After
+ * start the demo VM carries the tag {@code demo}, on which the group {@code console-users} (alice)
+ * holds {@code console.connect}.
+ */
+public final class LocalStack implements AutoCloseable {
+  private static final Duration SERVICE_START = Duration.ofSeconds(120);
+  private static final String REALM_JSON = "deploy/local/keycloak/porthole-realm.json";
+
+  /** The realm's public client for command-line use (direct access grants). */
+  private static final String CLI_CLIENT = "porthole-cli";
+
+  private final StackOptions options;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+  /** The demo VM's tag and the ACL the stack grants on it. */
+  public static final String DEMO_TAG = "demo";
+
+  public static final String DEMO_GROUP = "console-users";
+  public static final String DEMO_PERMISSION = "console.connect";
+
+  private String demoVmUuid;
+  private Kdc kdc;
+  private Keycloak keycloak;
+
+  private LocalStack(StackOptions options) {
+    this.options = options;
+  }
+
+  /** Starts every part; on failure stops what had started and rethrows. */
+  public static LocalStack start(StackOptions options, Progress progress) throws IOException {
+    LocalStack stack = new LocalStack(options);
+    try {
+      stack.startAll(progress);
+      return stack;
+    } catch (IOException | RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  public StackOptions options() {
+    return options;
+  }
+
+  public String demoVmUuid() {
+    return demoVmUuid;
+  }
+
+  /** The KDC of the throwaway realm {@link Kdc#REALM} (kinit the demo users with it). */
+  public Kdc kdc() {
+    return kdc;
+  }
+
+  /** Keycloak's porthole realm URL (the engine's OIDC issuer). */
+  public String realmUrl() {
+    return keycloak.realmUrl();
+  }
+
+  /**
+   * A fresh access token for a demo user ({@link Kdc#DEMO_USERS}), by the password grant of the
+   * realm's public client {@code porthole-cli}: for the stack's own set-up calls and for tests.
+   */
+  public String token(String demoUser) throws IOException {
+    String password = Kdc.DEMO_USERS.get(demoUser);
+    if (password == null) {
+      throw new IllegalArgumentException(
+          "not a demo user: " + demoUser + " (" + Kdc.DEMO_USERS.keySet() + ")");
+    }
+    return keycloak.accessToken(CLI_CLIENT, demoUser, password);
+  }
+
+  private void startAll(Progress progress) throws IOException {
+    requireBuilt();
+    Files.createDirectories(options.logDir());
+    progress.step("starting libvirt");
+    Libvirt.ensureRunning();
+    progress.step("starting demo VM '" + options.demoVmName() + "'");
+    if (options.transientVm()) {
+      demoVmUuid = DemoVm.startTransient(options.repoRoot(), options.demoVmName());
+      started.push(() -> DemoVm.remove(options.demoVmName()));
+    } else {
+      demoVmUuid = DemoVm.ensureRunning(options.repoRoot(), options.demoVmName());
+    }
+    progress.step("starting PostgreSQL on 127.0.0.1:" + options.postgresPort());
+    Postgres pg =
+        Postgres.start(
+            options.stateDir().resolve("postgres/data"), options.postgresPort(), options.logDir());
+    started.push(pg);
+    progress.step("starting Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort());
+    KafkaBroker kafka =
+        KafkaBroker.start(
+            options.stateDir().resolve("kafka"), options.kafkaPort(), options.logDir());
+    started.push(kafka);
+    progress.step(
+        "starting the Kerberos KDC (realm " + Kdc.REALM + ") on 127.0.0.1:" + options.kdcPort());
+    kdc = Kdc.start(options.stateDir().resolve("kdc"), options.kdcPort(), options.logDir());
+    started.push(kdc);
+    progress.step(
+        "starting Keycloak on "
+            + "http://localhost:"
+            + options.keycloakPort()
+            + " (its first start takes about a minute; later ones reuse its data)");
+    keycloak =
+        Keycloak.start(
+            options.stateDir().resolve("keycloak"),
+            options.keycloakPort(),
+            options.repoRoot().resolve(REALM_JSON),
+            kdc,
+            options.logDir());
+    started.push(keycloak);
+
+    Map<String, String> common =
+        Map.of(
+            "PORTHOLE_PKI_DIR",
+            options.stateDir().resolve("pki").toString(),
+            "PORTHOLE_JWKS_URL",
+            "http://127.0.0.1:" + options.enginePort() + "/api/v1/jwks");
+    progress.step("granting the services their Kafka users and ACLs");
+    KafkaAccess access = kafka.access();
+    Map<String, String> engineKafka = environment(access.engine());
+    Map<String, String> agentKafka = environment(access.hostAgent(options.agentHostId()));
+    Map<String, String> proxyKafka = environment(access.wsProxy());
+    progress.step("starting engine on " + options.engineUrl());
+    ChildProcess engine =
+        service(
+            "engine",
+            engineJar(),
+            common,
+            engineKafka,
+            Map.ofEntries(
+                Map.entry("QUARKUS_HTTP_PORT", Integer.toString(options.enginePort())),
+                Map.entry(
+                    "PORTHOLE_PUBLIC_URL",
+                    "http://localhost:"
+                        + options.enginePort()
+                        + ",http://127.0.0.1:"
+                        + options.enginePort()),
+                Map.entry("PORTHOLE_DB_URL", pg.jdbcUrl()),
+                Map.entry("PORTHOLE_DB_USER", pg.user()),
+                Map.entry("PORTHOLE_DB_PASSWORD", pg.password()),
+                Map.entry("PORTHOLE_PROXY_URL", options.proxyUrl()),
+                Map.entry("PORTHOLE_OIDC_URL", keycloak.realmUrl()),
+                Map.entry("PORTHOLE_OIDC_CLIENT_SECRET", keycloak.engineClientSecret()),
+                Map.entry("PORTHOLE_KERBEROS_PRINCIPAL", Kdc.HTTP_PRINCIPAL),
+                Map.entry("PORTHOLE_KERBEROS_KEYTAB", kdc.keytab().toString()),
+                Map.entry("PORTHOLE_KERBEROS_KRB5_CONF", kdc.krb5Conf().toString()),
+                // A test stack's e2e opens hundreds of consoles a minute; the demo keeps the
+                // default 30.
+                Map.entry(
+                    "PORTHOLE_CONSOLE_TICKETS_PER_MINUTE", options.transientVm() ? "1000" : "30")));
+    awaitHttp(options.engineUrl() + "/api/v1/jwks", engine);
+    progress.step("starting host agent on 127.0.0.1:" + options.agentPort());
+    ChildProcess agent =
+        service(
+            "host-agent",
+            jar("services/host-agent/target/porthole-host-agent.jar"),
+            common,
+            agentKafka,
+            Map.of(
+                "PORTHOLE_AGENT_PORT", Integer.toString(options.agentPort()),
+                "PORTHOLE_AGENT_HOST_ID", options.agentHostId(),
+                "PORTHOLE_AGENT_LIBVIRT_URI", Libvirt.URI));
+    Ports.await(options.agentPort(), SERVICE_START, agent);
+    progress.step("starting ws-proxy on " + options.proxyUrl());
+    ChildProcess proxy =
+        service(
+            "ws-proxy",
+            jar("services/ws-proxy/target/porthole-ws-proxy.jar"),
+            common,
+            proxyKafka,
+            Map.of(
+                "PORTHOLE_PROXY_PORT",
+                Integer.toString(options.proxyPort()),
+                "PORTHOLE_PROXY_ALLOWED_ORIGINS",
+                "http://localhost:"
+                    + options.enginePort()
+                    + ",http://127.0.0.1:"
+                    + options.enginePort()));
+    Ports.await(options.proxyPort(), SERVICE_START, proxy);
+    progress.step("waiting for the engine to learn the demo VM from the host agent");
+    String admin = token("admin");
+    awaitVmListed(engine, admin);
+    progress.step(
+        "tagging the demo VM '"
+            + DEMO_TAG
+            + "' and granting group "
+            + DEMO_GROUP
+            + " "
+            + DEMO_PERMISSION
+            + " on the tag");
+    new DemoAccess(options.engineUrl(), admin)
+        .grant(demoVmUuid, DEMO_TAG, DEMO_GROUP, DEMO_PERMISSION);
+  }
+
+  private void requireBuilt() {
+    for (Path p :
+        List.of(
+            engineJar(),
+            jar("services/host-agent/target/porthole-host-agent.jar"),
+            jar("services/ws-proxy/target/porthole-ws-proxy.jar"))) {
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalStateException(
+            "missing " + p + ": build first (./mvnw -DskipTests package, or ./porthole up)");
+      }
+    }
+  }
+
+  private Path engineJar() {
+    return jar("services/engine/target/quarkus-app/quarkus-run.jar");
+  }
+
+  private Path jar(String relative) {
+    return options.repoRoot().resolve(relative);
+  }
+
+  /**
+   * A service's {@code porthole.kafka.*} settings as its environment (a password file, never a
+   * password).
+   */
+  private static Map<String, String> environment(KafkaClientSettings kafka) {
+    Map<String, String> env = new HashMap<>();
+    kafka.asSettings().forEach((key, value) -> env.put(Settings.environmentName(key), value));
+    return env;
+  }
+
+  private ChildProcess service(
+      String name,
+      Path jar,
+      Map<String, String> common,
+      Map<String, String> kafka,
+      Map<String, String> own)
+      throws IOException {
+    Map<String, String> env = new HashMap<>(common);
+    env.putAll(kafka);
+    env.putAll(own);
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx384m",
+            "-XX:+UseSerialGC",
+            "-Dporthole.stack=local",
+            // No TLS listener of ours accepts a client-initiated renegotiation (JDK provider).
+            "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
+            "-jar",
+            jar.toString());
+    ChildProcess child =
+        ChildProcess.start(name, command, env, options.logDir().resolve(name + ".log"));
+    started.push(child);
+    return child;
+  }
+
+  private static void awaitHttp(String url, ChildProcess process) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    Instant deadline = Instant.now().plus(SERVICE_START);
+    while (Instant.now().isBefore(deadline)) {
+      process.checkAlive();
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not up yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      Sleep.millis(300);
+    }
+    throw new IllegalStateException(
+        url
+            + " did not answer 200 within "
+            + SERVICE_START
+            + "; log of "
+            + process.name()
+            + ":\n"
+            + process.tail(40));
+  }
+
+  private void awaitVmListed(ChildProcess engine, String bearer) {
+    HttpClient http = HttpClient.newHttpClient();
+    Instant deadline = Instant.now().plus(SERVICE_START);
+    while (Instant.now().isBefore(deadline)) {
+      engine.checkAlive();
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(options.engineUrl() + "/api/v1/vms"))
+                    .header("Authorization", "Bearer " + bearer)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200
+            && r.body().contains(demoVmUuid)
+            && r.body().contains("running")) {
+          return;
+        }
+      } catch (IOException e) {
+        // keep waiting
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      Sleep.millis(500);
+    }
+    throw new IllegalStateException(
+        "the engine did not list VM "
+            + demoVmUuid
+            + " as running within "
+            + SERVICE_START
+            + "; see the logs in "
+            + options.logDir());
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        System.err.println("porthole: stopping a part failed: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Progress lines for a person waiting at a terminal. */
+  @FunctionalInterface
+  public interface Progress {
+    void step(String what);
+  }
+}

@@ -1,0 +1,54 @@
+package org.porthole.stack.launcher;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.porthole.stack.kerberos.Kdc;
+
+/** {@code ./porthole up}: starts the one-machine stack, prints the URL, stops on Ctrl-C. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    Path repo = Path.of(System.getProperty("porthole.repo", ".")).toAbsolutePath().normalize();
+    StackOptions options = StackOptions.defaults(repo);
+    CountDownLatch stopped = new CountDownLatch(1);
+    LocalStack stack;
+    try {
+      stack = LocalStack.start(options, what -> System.out.println("porthole: " + what));
+    } catch (RuntimeException e) {
+      System.err.println("porthole: could not start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\nporthole: stopping");
+                  stack.close();
+                  stopped.countDown();
+                },
+                "porthole-stop"));
+    System.out.printf(
+        """
+
+        Porthole is up.
+          Open  %s/  and sign in (demo VM: %s, %s).
+            admin / demo-admin   everything (porthole-admin)
+            alice / demo-alice   console.connect on the demo VM (group console-users, tag demo)
+            bob   / demo-bob     no console rights
+          No password with Kerberos: KRB5_CONFIG=%s kinit alice@%s, then open the page
+          in a browser that may negotiate with localhost (README, "Sign-in").
+          Keycloak: %s   Logs: %s
+          Ctrl-C stops everything this command started.
+        %n""",
+        options.engineUrl(),
+        options.demoVmName(),
+        stack.demoVmUuid(),
+        stack.kdc().krb5Conf(),
+        Kdc.REALM,
+        stack.realmUrl(),
+        options.logDir());
+    stopped.await();
+  }
+}

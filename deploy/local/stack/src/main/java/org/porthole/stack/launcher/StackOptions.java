@@ -1,0 +1,68 @@
+package org.porthole.stack.launcher;
+
+import java.nio.file.Path;
+import org.porthole.stack.host.OsUser;
+import org.porthole.stack.host.Ports;
+
+/**
+ * Where the one-machine stack keeps its state and which loopback ports it uses.
+ *
+ * @param repoRoot the Porthole checkout (built artifacts and scripts are found there)
+ * @param stateDir PostgreSQL, Kafka, KDC and Keycloak data, the development PKI and logs
+ * @param demoVmName the demo domain's name (persistent for {@code up}, transient in tests)
+ */
+public record StackOptions(
+    Path repoRoot,
+    Path stateDir,
+    int postgresPort,
+    int kafkaPort,
+    int enginePort,
+    int proxyPort,
+    int agentPort,
+    int kdcPort,
+    int keycloakPort,
+    String demoVmName,
+    boolean transientVm) {
+
+  /** The documented defaults of {@code ./porthole up}. */
+  public static StackOptions defaults(Path repoRoot) {
+    Path state =
+        OsUser.isRoot()
+            ? Path.of("/var/lib/porthole")
+            : Path.of(System.getProperty("user.home"), ".porthole");
+    return new StackOptions(
+        repoRoot, state, 55432, 59092, 8080, 8081, 9443, 58088, 8180, "porthole-demo", false);
+  }
+
+  /** Fresh state and free ports, so a test stack never meets a developer's running one. */
+  public static StackOptions forTest(Path repoRoot, Path stateDir, String vmName) {
+    return new StackOptions(
+        repoRoot,
+        stateDir,
+        Ports.free(),
+        Ports.free(),
+        Ports.free(),
+        Ports.free(),
+        Ports.free(),
+        Ports.free(),
+        Ports.free(),
+        vmName,
+        true);
+  }
+
+  public Path logDir() {
+    return stateDir.resolve("logs");
+  }
+
+  public String engineUrl() {
+    return "http://localhost:" + enginePort;
+  }
+
+  public String proxyUrl() {
+    return "ws://localhost:" + proxyPort + "/v1/console";
+  }
+
+  public String agentHostId() {
+    return "localhost:" + agentPort;
+  }
+}

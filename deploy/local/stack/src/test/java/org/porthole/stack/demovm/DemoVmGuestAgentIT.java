@@ -1,0 +1,150 @@
+package org.porthole.stack.demovm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.porthole.guest.protocol.Message;
+import org.porthole.guest.protocol.VersionRange;
+import org.porthole.stack.host.Sleep;
+import org.porthole.stack.libvirt.Libvirt;
+
+/**
+ * The demo VM on real libvirt (TCG here) runs Porthole's guest agent: it says hello on the control
+ * channel soon after boot, answers {@code refresh} and {@code lock-screen}, shows the lock on its
+ * console, and comes back after a destroy + start as a new instance.
+ */
+class DemoVmGuestAgentIT {
+  private static final Path REPO =
+      Path.of(System.getProperty("porthole.repo", "../../..")).toAbsolutePath().normalize();
+
+  /** The target is "well under a minute" from domain start to the agent's hello. */
+  private static final Duration BOOT_TO_HELLO = Duration.ofSeconds(60);
+
+  private static final Duration REPLY = Duration.ofSeconds(10);
+  private static final String LOCKED_LINE = "PORTHOLE-GUEST: locked";
+
+  private final String name = "porthole-it-guest-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  static void image() throws IOException {
+    Libvirt.ensureRunning();
+    DemoVm.buildImage(REPO);
+    DemoVm.domainXml(
+        "porthole-it-warm-up"); // runs the one-off KVM probe now, outside the boot timing
+  }
+
+  @AfterEach
+  void removeDomain() {
+    DemoVm.remove(name);
+  }
+
+  @Test
+  void guestAgentSaysHelloAnswersRefreshAndLocksTheConsole() throws Exception {
+    Instant started = Instant.now();
+    DemoVm.startTransient(REPO, name);
+    try (GuestChannelClient guest =
+        GuestChannelClient.connect(DemoVm.channelSocket(name, DemoVm.GUEST_CHANNEL))) {
+      Message.Hello hello = guest.await(Message.Hello.class, h -> !h.answer(), BOOT_TO_HELLO);
+      Duration boot = Duration.between(started, Instant.now());
+      System.out.printf("demo VM: domain start to guest hello %.1f s%n", boot.toMillis() / 1000.0);
+      assertThat(boot).isLessThan(BOOT_TO_HELLO);
+      assertThat(hello.agent()).isEqualTo("porthole-guest-agent");
+      assertThat(hello.versions().negotiate(VersionRange.V1)).hasValue(1);
+
+      guest.send(
+          new Message.Hello(VersionRange.V1, "porthole-stack-it", "test", "it-" + name, false));
+      Message.Hello answer = guest.await(Message.Hello.class, Message.Hello::answer, REPLY);
+      assertThat(answer.instance()).isEqualTo(hello.instance());
+
+      Map<String, Object> facts = ok(guest.request("r1", "refresh", REPLY));
+      assertThat(facts)
+          .containsEntry("hostname", "porthole-demo")
+          .containsEntry("session", "unlocked")
+          .containsEntry("users", List.of("tester"))
+          .containsEntry("client", "disconnected");
+      assertThat(facts.get("os")).isInstanceOf(Map.class);
+      Map<?, ?> os = (Map<?, ?>) facts.get("os");
+      assertThat(os.get("name")).isEqualTo("Porthole test guest");
+      assertThat(os.get("kernel")).asString().contains("cloud-amd64");
+
+      assertThat(ok(guest.request("l1", "lock-screen", REPLY))).containsEntry("session", "locked");
+      assertThat(awaitSerial(DemoVm.serialLog(name), LOCKED_LINE, REPLY))
+          .as("the guest's serial console shows the lock")
+          .contains(LOCKED_LINE);
+      assertThat(ok(guest.request("r2", "refresh", REPLY))).containsEntry("session", "locked");
+
+      Message unknown = guest.request("u1", "format-disk", REPLY);
+      assertThat(unknown)
+          .isInstanceOfSatisfying(
+              Message.ErrorReply.class, e -> assertThat(e.code()).isEqualTo("unknown-command"));
+      assertThat(ok(guest.request("r3", "refresh", REPLY)))
+          .as("still serving after an unknown command")
+          .containsEntry("session", "locked");
+    }
+  }
+
+  @Test
+  void destroyAndStartGivesANewHelloWithANewInstance() throws Exception {
+    String uuid = DemoVm.ensureRunning(REPO, name);
+    String first;
+    try (GuestChannelClient guest =
+        GuestChannelClient.connect(DemoVm.channelSocket(name, DemoVm.GUEST_CHANNEL))) {
+      first = guest.await(Message.Hello.class, h -> !h.answer(), BOOT_TO_HELLO).instance();
+    }
+    Libvirt.virsh("destroy", name);
+    Instant restarted = Instant.now();
+    Libvirt.virsh("start", name);
+    Path socket = DemoVm.channelSocket(name, DemoVm.GUEST_CHANNEL);
+    try (GuestChannelClient guest = GuestChannelClient.connect(socket)) {
+      Message.Hello hello = guest.await(Message.Hello.class, h -> !h.answer(), BOOT_TO_HELLO);
+      System.out.printf(
+          "demo VM: restart to guest hello %.1f s%n",
+          Duration.between(restarted, Instant.now()).toMillis() / 1000.0);
+      assertThat(hello.instance())
+          .as("a restarted guest agent is a new instance")
+          .isNotEqualTo(first);
+      guest.send(
+          new Message.Hello(VersionRange.V1, "porthole-stack-it", "test", "it-" + name, false));
+      assertThat(guest.await(Message.Hello.class, Message.Hello::answer, REPLY).instance())
+          .isEqualTo(hello.instance());
+      assertThat(ok(guest.request("r1", "refresh", REPLY)))
+          .as("state starts over")
+          .containsEntry("session", "unlocked");
+    }
+    // A second `./porthole up` redefines the same persistent domain, keeping its UUID (and shut
+    // off, it starts it again).
+    assertThat(DemoVm.ensureRunning(REPO, name)).isEqualTo(uuid);
+    Libvirt.virsh("destroy", name);
+    assertThat(DemoVm.ensureRunning(REPO, name)).isEqualTo(uuid);
+    assertThat(Libvirt.virsh("domstate", name).strip()).isEqualTo("running");
+  }
+
+  private static Map<String, Object> ok(Message reply) {
+    assertThat(reply).isInstanceOf(Message.OkReply.class);
+    return ((Message.OkReply) reply).result();
+  }
+
+  private static String awaitSerial(Path log, String wanted, Duration timeout) throws IOException {
+    Instant deadline = Instant.now().plus(timeout);
+    String text = "";
+    while (Instant.now().isBefore(deadline)) {
+      text = Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
+      if (text.contains(wanted)) {
+        return text;
+      }
+      Sleep.millis(200);
+    }
+    return text;
+  }
+}

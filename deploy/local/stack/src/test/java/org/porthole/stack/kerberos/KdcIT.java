@@ -1,0 +1,110 @@
+package org.porthole.stack.kerberos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.porthole.stack.host.ChildProcess;
+import org.porthole.stack.host.Ports;
+
+/**
+ * The real MIT KDC: demo users get forwardable TGTs, wrong passwords do not, and it stops with us.
+ */
+class KdcIT {
+  @TempDir Path dir;
+
+  @Test
+  void aliceGetsForwardableTgtWithHerPassword() throws Exception {
+    try (Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"))) {
+      Path ccache = dir.resolve("alice.cc");
+      kdc.kinit("alice", Kdc.DEMO_USERS.get("alice"), ccache);
+      String klist = klist(kdc, ccache);
+      assertThat(klist)
+          .contains("Default principal: alice@PORTHOLE.TEST")
+          .contains("krbtgt/PORTHOLE.TEST@PORTHOLE.TEST");
+      String flags = klist.lines().filter(l -> l.contains("Flags:")).findFirst().orElseThrow();
+      assertThat(flags.substring(flags.indexOf("Flags:"))).as("forwardable TGT").contains("F");
+    }
+  }
+
+  @Test
+  void rejectsWrongPassword() throws Exception {
+    try (Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"))) {
+      Path ccache = dir.resolve("bob.cc");
+      assertThatThrownBy(() -> kdc.kinit("bob", "not-bobs-password", ccache))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Password incorrect")
+          .hasMessageNotContaining("not-bobs-password");
+      assertThat(ccache).doesNotExist();
+    }
+  }
+
+  @Test
+  void rejectsUnknownPrincipal() throws Exception {
+    try (Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"))) {
+      assertThatThrownBy(() -> kdc.kinit("mallory", "x", dir.resolve("m.cc")))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("not found in Kerberos database");
+    }
+  }
+
+  @Test
+  void keytabHoldsHttpServiceKeysOnly() throws Exception {
+    try (Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"))) {
+      String keys =
+          ChildProcess.run(
+              List.of("klist", "-k", kdc.keytab().toString()),
+              kdc.clientEnv(),
+              "",
+              Duration.ofSeconds(20));
+      assertThat(keys).contains(Kdc.HTTP_PRINCIPAL).doesNotContain("alice").doesNotContain("K/M");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kdc.keytab())))
+          .isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void stopsWithTheStackAndKeepsItsRealm() throws Exception {
+    int port = Ports.free();
+    Path state = dir.resolve("kdc");
+    Kdc first = Kdc.start(state, port, dir.resolve("logs"));
+    byte[] keytab = Files.readAllBytes(first.keytab());
+    first.close();
+    assertThat(first.isAlive()).isFalse();
+    assertThat(Ports.isOpen(port)).as("stopped KDC releases its port").isFalse();
+    int secondPort = Ports.free();
+    try (Kdc second = Kdc.start(state, secondPort, dir.resolve("logs"))) {
+      assertThat(Files.readAllBytes(second.keytab()))
+          .as("realm reused, keys unchanged")
+          .isEqualTo(keytab);
+      second.kinit("admin", Kdc.DEMO_USERS.get("admin"), dir.resolve("admin.cc"));
+      assertThat(klist(second, dir.resolve("admin.cc"))).contains("admin@PORTHOLE.TEST");
+    }
+    assertThat(Ports.isOpen(secondPort)).isFalse();
+  }
+
+  @Test
+  void masterPasswordNeverReachesTheLogs() throws Exception {
+    try (Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"))) {
+      kdc.kinit("alice", Kdc.DEMO_USERS.get("alice"), dir.resolve("a.cc"));
+    }
+    String log = Files.readString(dir.resolve("logs/kdc.log"));
+    assertThat(log).contains("commencing operation").doesNotContain(Kdc.DEMO_USERS.get("alice"));
+    assertThat(Files.readString(dir.resolve("kdc/kdc.conf"))).doesNotContain("master");
+  }
+
+  private static String klist(Kdc kdc, Path ccache) throws IOException {
+    Map<String, String> env = new LinkedHashMap<>(kdc.clientEnv());
+    env.put("KRB5CCNAME", "FILE:" + ccache);
+    return ChildProcess.run(List.of("klist", "-f"), env, "", Duration.ofSeconds(20));
+  }
+}
