@@ -1,36 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CLOSE_CODE_STATUS, STATUS_TABLE } from '#status-table';
 import { describeClose, describeSecurityFailure, mayReconnectAfter } from '../../main/web/js/console/close-codes.js';
 
-// The WebSocket column of the status table in docs/contracts.md. Some codes carry two statuses
-// (4001: TOKEN_REJECTED and SIGN_IN_REQUIRED; 4003: ORIGIN_REJECTED and FORBIDDEN; 1013:
-// OVERLOADED and TOO_MANY_REQUESTS); the page names the first of each.
-const CONTRACT_TABLE = [
-  [1003, 'BAD_REQUEST'], [1007, 'BAD_REQUEST'], [4001, 'TOKEN_REJECTED'], [4001, 'SIGN_IN_REQUIRED'],
-  [4003, 'ORIGIN_REJECTED'], [4003, 'FORBIDDEN'], [4004, 'NOT_FOUND'], [4009, 'CONFLICT'], [1009, 'TOO_LARGE'],
-  [1013, 'OVERLOADED'], [1013, 'TOO_MANY_REQUESTS'], [1014, 'UPSTREAM_UNAVAILABLE'], [1011, 'INTERNAL'],
-  [1000, 'CLOSED'],
-];
-const NAMED = new Map([[4001, 'TOKEN_REJECTED'], [4003, 'FORBIDDEN'], [1013, 'OVERLOADED']]);
-
-test('maps every close code of the contract status table to its status', () => {
-  for (const [code, status] of CONTRACT_TABLE) {
+// Generated from PortholeStatus at build time (docs/contracts.md, "Status codes").
+test('names every close code of the status table by the status the table gives it', () => {
+  assert.ok(CLOSE_CODE_STATUS.length > 0, 'the generated table is loaded');
+  for (const [code, status] of CLOSE_CODE_STATUS) {
     const described = describeClose(code, '');
-    assert.equal(described.status, NAMED.get(code) ?? status, `code ${code}`);
+    assert.equal(described.status, status, `code ${code}`);
     assert.equal(described.code, code);
     assert.match(described.text, new RegExp(`\\(close code ${code}\\)$`));
   }
 });
 
-test('the contract table here matches docs/contracts.md row for row', async () => {
-  const { readFile } = await import('node:fs/promises');
-  const doc = await readFile(new URL('../../../../../docs/contracts.md', import.meta.url), 'utf8');
-  const table = doc.slice(doc.indexOf('## Status codes'));
-  const rows = [...table.matchAll(/^\| `([A-Z_]+)`[^|]*\| [^|]+ \| ([0-9 /]+) \|/gm)]
-    .flatMap(([, status, codes]) => codes.split('/').map((c) => [Number(c.trim()), status]));
-  const expected = CONTRACT_TABLE.map(([code, status]) => `${code} ${status}`).sort();
-  const documented = rows.map(([code, status]) => `${code} ${status}`).sort();
-  assert.deepEqual(documented, expected);
+test('has its own words for every close code of the status table', () => {
+  const generic = describeClose(4242, '').text.replace(/ \(close code 4242\)$/, '');
+  for (const { status, webSocket } of STATUS_TABLE) {
+    assert.ok(!describeClose(webSocket, '').text.startsWith(generic), `${status} (${webSocket})`);
+  }
+});
+
+test('names the first status the table declares for a shared close code', () => {
+  assert.equal(describeClose(4001).status, 'TOKEN_REJECTED');
+  assert.equal(describeClose(4003).status, 'FORBIDDEN');
+  assert.equal(describeClose(1013).status, 'OVERLOADED');
+  assert.equal(describeClose(1003).status, 'BAD_REQUEST');
 });
 
 test('reconnects by itself only after a close that allows it', () => {

@@ -1,33 +1,42 @@
 /**
  * What a WebSocket close code from the ws-proxy means, in words a person can act on.
- * Codes follow the status table in docs/contracts.md; 1006 and 1008 are what a browser
- * reports when the proxy refused before or during the upgrade.
+ * Which status a code names comes from the status table (PortholeStatus, generated into
+ * #status-table at build time); the words are the page's own. 1001, 1005, 1006 and 1008 are
+ * not in the table: they are what the WebSocket layer or a browser reports (1006 and 1008 when
+ * the proxy refused before or during the upgrade).
  *
  * Two closes are final: 4009 (another user took the console over) and 4003 (access revoked).
  * For those nothing suggests or does a reconnect; the page says why the console ended.
  */
+import { CLOSE_CODE_STATUS } from '#status-table';
 import { cleanText } from '../api/errors.js';
 
 /** Close reasons are at most 123 bytes on the wire; anything longer is not from a real close frame. */
 const MAX_REASON_CHARS = 123;
 
-const CLOSE_CODES = new Map([
-  [1000, { status: 'CLOSED', text: 'The console was closed.' }],
-  [1001, { status: 'CLOSED', text: 'The console proxy is going away (restart or shutdown).' }],
-  [1003, { status: 'BAD_REQUEST', text: 'The console proxy refused a message it cannot accept.' }],
-  [1005, { status: 'CLOSED', text: 'The console closed without a status.' }],
-  [1006, { status: 'UNREACHABLE', text: 'The connection to the console proxy failed or was cut (proxy down, page origin refused, or network lost).' }],
-  [1007, { status: 'BAD_REQUEST', text: 'The console proxy refused malformed data.' }],
-  [1008, { status: 'FORBIDDEN', text: 'The console proxy refused this client by policy.' }],
-  [1009, { status: 'TOO_LARGE', text: 'A message exceeded the console proxy\'s frame size limit.' }],
-  [1011, { status: 'INTERNAL', text: 'The console proxy hit an internal error.' }],
-  [1013, { status: 'OVERLOADED', text: 'The console service is at a limit (too many consoles or connections). Try again in a moment.' }],
-  [1014, { status: 'UPSTREAM_UNAVAILABLE', text: 'The VM\'s host agent is unreachable from the console proxy.' }],
-  [4001, { status: 'TOKEN_REJECTED', text: 'The console ticket was refused (expired, already used, or invalid). Reconnect to get a fresh one.' }],
-  [4003, { status: 'FORBIDDEN', final: 'revoked', text: 'Your access to this console was revoked or refused (permission removed, user disabled, or this page\'s origin not allowed). Ask an administrator if you need it again.' }],
-  [4004, { status: 'NOT_FOUND', text: 'The VM was not found on its host.' }],
-  [4009, { status: 'CONFLICT', final: 'taken-over', text: 'Another user took over this console.' }],
+/** The page's words for each close code it knows; `final` marks a close that must not be retried. */
+const CLOSE_TEXTS = new Map([
+  [1000, { text: 'The console was closed.' }],
+  [1001, { text: 'The console proxy is going away (restart or shutdown).' }],
+  [1003, { text: 'The console proxy refused a message it cannot accept.' }],
+  [1005, { text: 'The console closed without a status.' }],
+  [1006, { text: 'The connection to the console proxy failed or was cut (proxy down, page origin refused, or network lost).' }],
+  [1007, { text: 'The console proxy refused malformed data.' }],
+  [1008, { text: 'The console proxy refused this client by policy.' }],
+  [1009, { text: 'A message exceeded the console proxy\'s frame size limit.' }],
+  [1011, { text: 'The console proxy hit an internal error.' }],
+  [1013, { text: 'The console service is at a limit (too many consoles or connections). Try again in a moment.' }],
+  [1014, { text: 'The VM\'s host agent is unreachable from the console proxy.' }],
+  [4001, { text: 'The console ticket was refused (expired, already used, or invalid). Reconnect to get a fresh one.' }],
+  [4003, { final: 'revoked', text: 'Your access to this console was revoked or refused (permission removed, user disabled, or this page\'s origin not allowed). Ask an administrator if you need it again.' }],
+  [4004, { text: 'The VM was not found on its host.' }],
+  [4009, { final: 'taken-over', text: 'Another user took over this console.' }],
 ]);
+
+/** Statuses of the codes outside the table: the WebSocket layer's and the browser's own. */
+const PROTOCOL_STATUSES = new Map([[1001, 'CLOSED'], [1005, 'CLOSED'], [1006, 'UNREACHABLE'], [1008, 'FORBIDDEN']]);
+
+const STATUSES = new Map([...PROTOCOL_STATUSES, ...CLOSE_CODE_STATUS]);
 
 /**
  * Closes after which the page may ask for a fresh ticket by itself: the network, the proxy or
@@ -54,8 +63,8 @@ export function mayReconnectAfter(code) {
  */
 export function describeClose(code, reason) {
   const validCode = Number.isInteger(code) && code >= 1000 && code <= 4999 ? code : null;
-  const known = validCode === null ? undefined : CLOSE_CODES.get(validCode);
-  const status = known?.status ?? (validCode === null ? 'UNKNOWN' : 'CLOSED');
+  const known = validCode === null ? undefined : CLOSE_TEXTS.get(validCode);
+  const status = validCode === null ? 'UNKNOWN' : STATUSES.get(validCode) ?? 'CLOSED';
   let text = known?.text ?? (validCode === null ? 'The connection ended.' : 'The console connection was closed.');
   const cleanReason = cleanText(reason, MAX_REASON_CHARS);
   if (cleanReason) {

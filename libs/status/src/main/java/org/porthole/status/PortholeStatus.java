@@ -1,18 +1,24 @@
 package org.porthole.status;
 
+import java.util.Optional;
+
 /**
  * The one status type every edge maps failures through (docs/contracts.md, "Status codes"), so an
  * HTTP handler, a WebSocket endpoint and a gRPC service report the same failure the same way. gRPC
  * codes are the canonical numeric values ({@code io.grpc.Status.Code#value()}), which keeps this
  * library free of gRPC.
+ *
+ * <p>Where statuses share a WebSocket close code, the first declared is the one a client names when
+ * it sees only the code ({@link #fromWebSocketCloseCode}); docs/contracts.md lists the rows in this
+ * order, and a test holds the two equal.
  */
 public enum PortholeStatus {
   BAD_REQUEST(400, 1007, GrpcCodes.INVALID_ARGUMENT),
   TOKEN_REJECTED(401, 4001, GrpcCodes.UNAUTHENTICATED),
   /** No signed-in user (REST): sign in through Keycloak, or send a bearer token or Negotiate. */
   SIGN_IN_REQUIRED(401, 4001, GrpcCodes.UNAUTHENTICATED),
-  ORIGIN_REJECTED(403, 4003, GrpcCodes.PERMISSION_DENIED),
   FORBIDDEN(403, 4003, GrpcCodes.PERMISSION_DENIED),
+  ORIGIN_REJECTED(403, 4003, GrpcCodes.PERMISSION_DENIED),
   NOT_FOUND(404, 4004, GrpcCodes.NOT_FOUND),
   CONFLICT(409, 4009, GrpcCodes.FAILED_PRECONDITION),
   TOO_LARGE(413, 1009, GrpcCodes.RESOURCE_EXHAUSTED),
@@ -62,6 +68,23 @@ public enum PortholeStatus {
   /** The canonical gRPC status code value. */
   public int grpcCode() {
     return grpcCode;
+  }
+
+  /**
+   * The status a client reads from a WebSocket close code: the first status declared with that code
+   * ({@link #WEBSOCKET_UNSUPPORTED_DATA} is {@link #BAD_REQUEST}); empty for a code outside the
+   * table.
+   */
+  public static Optional<PortholeStatus> fromWebSocketCloseCode(int code) {
+    if (code == WEBSOCKET_UNSUPPORTED_DATA) {
+      return Optional.of(BAD_REQUEST);
+    }
+    for (PortholeStatus status : values()) {
+      if (status.webSocketCloseCode == code) {
+        return Optional.of(status);
+      }
+    }
+    return Optional.empty();
   }
 
   /**

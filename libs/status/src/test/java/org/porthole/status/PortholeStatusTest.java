@@ -2,37 +2,31 @@ package org.porthole.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PortholeStatusTest {
 
-  /** docs/contracts.md, "Status codes": status, HTTP, WebSocket close, gRPC code value. */
-  private static final Object[][] TABLE = {
-    {PortholeStatus.BAD_REQUEST, 400, 1007, 3},
-    {PortholeStatus.TOKEN_REJECTED, 401, 4001, 16},
-    {PortholeStatus.SIGN_IN_REQUIRED, 401, 4001, 16},
-    {PortholeStatus.ORIGIN_REJECTED, 403, 4003, 7},
-    {PortholeStatus.FORBIDDEN, 403, 4003, 7},
-    {PortholeStatus.NOT_FOUND, 404, 4004, 5},
-    {PortholeStatus.CONFLICT, 409, 4009, 9},
-    {PortholeStatus.TOO_LARGE, 413, 1009, 8},
-    {PortholeStatus.OVERLOADED, 503, 1013, 8},
-    {PortholeStatus.TOO_MANY_REQUESTS, 429, 1013, 8},
-    {PortholeStatus.UPSTREAM_UNAVAILABLE, 503, 1014, 14},
-    {PortholeStatus.INTERNAL, 500, 1011, 13},
-    {PortholeStatus.CLOSED, 200, 1000, 0},
-  };
-
   @Test
-  void mapsExactlyAsTheContractTable() {
-    assertEquals(PortholeStatus.values().length, TABLE.length);
-    for (Object[] row : TABLE) {
-      PortholeStatus status = (PortholeStatus) row[0];
-      assertEquals(row[1], status.httpStatus(), status + " http");
-      assertEquals(row[2], status.webSocketCloseCode(), status + " ws");
-      assertEquals(row[3], status.grpcCode(), status + " grpc");
+  void aBareCloseCodeReadsAsTheFirstStatusDeclaredWithIt() {
+    assertEquals(Optional.of(PortholeStatus.TOKEN_REJECTED), fromClose(4001));
+    assertEquals(Optional.of(PortholeStatus.FORBIDDEN), fromClose(4003));
+    assertEquals(Optional.of(PortholeStatus.OVERLOADED), fromClose(1013));
+    assertEquals(Optional.of(PortholeStatus.BAD_REQUEST), fromClose(1003));
+    assertEquals(Optional.of(PortholeStatus.BAD_REQUEST), fromClose(1007));
+    assertEquals(Optional.of(PortholeStatus.CLOSED), fromClose(1000));
+    assertEquals(Optional.empty(), fromClose(1006));
+    assertEquals(Optional.empty(), fromClose(4242));
+    for (PortholeStatus status : PortholeStatus.values()) {
+      assertEquals(
+          status.webSocketCloseCode(),
+          fromClose(status.webSocketCloseCode()).orElseThrow().webSocketCloseCode(),
+          status.name());
     }
-    assertEquals(1003, PortholeStatus.WEBSOCKET_UNSUPPORTED_DATA);
+  }
+
+  private static Optional<PortholeStatus> fromClose(int code) {
+    return PortholeStatus.fromWebSocketCloseCode(code);
   }
 
   @Test
