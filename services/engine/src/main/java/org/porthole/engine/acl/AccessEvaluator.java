@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.porthole.engine.auth.Caller;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -93,13 +93,13 @@ public class AccessEvaluator {
   }
 
   /** The 404 of a VM the caller may not see (the same as for an unknown VM). */
-  public static ApiException notFound(UUID vmId) {
-    return new ApiException(PortholeStatus.NOT_FOUND, "no VM " + vmId);
+  public static PortholeException notFound(UUID vmId) {
+    return new PortholeException(PortholeStatus.NOT_FOUND, "no VM " + vmId);
   }
 
   /** The 403 naming the missing permission. */
-  public static ApiException forbidden(Permission needed, UUID vmId) {
-    return new ApiException(
+  public static PortholeException forbidden(Permission needed, UUID vmId) {
+    return new PortholeException(
         PortholeStatus.FORBIDDEN, needed.wireName() + " is required on VM " + vmId);
   }
 }

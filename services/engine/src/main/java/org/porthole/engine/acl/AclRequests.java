@@ -2,8 +2,8 @@ package org.porthole.engine.acl;
 
 import java.time.Instant;
 import java.util.Locale;
-import org.porthole.engine.web.ApiException;
 import org.porthole.engine.web.PathIds;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /** Turns a client's {@link AclRequest} into an entry, or a 400 that says which field is wrong. */
@@ -58,7 +58,7 @@ public final class AclRequests {
     throw bad("objectKind must be \"vm\" or \"tag\"");
   }
 
-  private static ApiException bad(String message) {
-    return new ApiException(PortholeStatus.BAD_REQUEST, message);
+  private static PortholeException bad(String message) {
+    return new PortholeException(PortholeStatus.BAD_REQUEST, message);
   }
 }

@@ -17,7 +17,7 @@ import org.porthole.engine.audit.AuditLog;
 import org.porthole.engine.audit.AuditRecord;
 import org.porthole.engine.auth.Caller;
 import org.porthole.engine.db.Transactions;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -85,7 +85,7 @@ public class AclService {
               acls.insert(c, wanted)
                   .orElseThrow(
                       () ->
-                          new ApiException(
+                          new PortholeException(
                               PortholeStatus.CONFLICT, "the same ACL entry exists already"));
           audit.record(c, record(AuditKind.ACL_CREATED, caller, created, now));
           return created;
@@ -137,7 +137,7 @@ public class AclService {
     if (entry.objectKind() == AclEntry.ObjectKind.VM) {
       requireAdminOfVm(c, caller, UUID.fromString(entry.object()));
     } else if (!access.adminOfTag(c, caller, entry.object())) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.FORBIDDEN, "admin is required on tag " + entry.object());
     }
   }
@@ -146,8 +146,8 @@ public class AclService {
     access.require(c, caller, vmId, Permission.ADMIN);
   }
 
-  private static ApiException noEntry(long id) {
-    return new ApiException(PortholeStatus.NOT_FOUND, "no ACL entry " + id);
+  private static PortholeException noEntry(long id) {
+    return new PortholeException(PortholeStatus.NOT_FOUND, "no ACL entry " + id);
   }
 
   private static AuditRecord record(String kind, Caller caller, AclEntry entry, Instant at) {

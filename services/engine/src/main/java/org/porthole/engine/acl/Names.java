@@ -1,7 +1,7 @@
 package org.porthole.engine.acl;
 
 import java.util.regex.Pattern;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -25,11 +25,11 @@ public final class Names {
   /**
    * Returns {@code raw} when valid.
    *
-   * @throws ApiException BAD_REQUEST naming {@code field}
+   * @throws PortholeException BAD_REQUEST naming {@code field}
    */
   public static String require(String field, String raw) {
     if (!isValid(raw)) {
-      throw new ApiException(PortholeStatus.BAD_REQUEST, field + " must be " + RULE);
+      throw new PortholeException(PortholeStatus.BAD_REQUEST, field + " must be " + RULE);
     }
     return raw;
   }

@@ -15,7 +15,7 @@ import org.porthole.engine.audit.AuditRecord;
 import org.porthole.engine.auth.Caller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.VmRepository;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -83,7 +83,8 @@ public class TagService {
         c -> {
           requireOn(c, caller, vmId, Permission.ADMIN);
           if (!tags.remove(c, vmId, tag)) {
-            throw new ApiException(PortholeStatus.NOT_FOUND, "VM " + vmId + " has no tag " + tag);
+            throw new PortholeException(
+                PortholeStatus.NOT_FOUND, "VM " + vmId + " has no tag " + tag);
           }
           audit.record(c, record(AuditKind.TAG_REMOVED, caller, vmId, tag, now));
           return null;

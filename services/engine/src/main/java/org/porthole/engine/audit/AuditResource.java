@@ -22,8 +22,8 @@ import org.porthole.engine.auth.CurrentCaller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.VmListing;
 import org.porthole.engine.inventory.VmRepository;
-import org.porthole.engine.web.ApiException;
 import org.porthole.engine.web.QueryParams;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -109,7 +109,7 @@ public class AuditResource {
             .map(Map.Entry::getKey)
             .collect(Collectors.toSet());
     if (administered.isEmpty()) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.FORBIDDEN, "porthole-admin, or admin on a VM, is required");
     }
     return administered;

@@ -6,7 +6,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -31,14 +31,14 @@ public class CurrentCaller {
   /**
    * The signed-in user.
    *
-   * @throws ApiException {@link PortholeStatus#SIGN_IN_REQUIRED} for an anonymous request
+   * @throws PortholeException {@link PortholeStatus#SIGN_IN_REQUIRED} for an anonymous request
    */
   public Caller get() {
     if (caller != null) {
       return caller;
     }
     if (identity == null || identity.isAnonymous()) {
-      throw new ApiException(PortholeStatus.SIGN_IN_REQUIRED, "sign in first");
+      throw new PortholeException(PortholeStatus.SIGN_IN_REQUIRED, "sign in first");
     }
     caller =
         new Caller(

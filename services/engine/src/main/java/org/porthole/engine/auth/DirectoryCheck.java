@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
+import org.porthole.engine.ClientText;
 import org.porthole.engine.auth.UserDirectory.DirectoryUnavailableException;
-import org.porthole.engine.web.ErrorTranslation;
 
 /**
  * Checks every OIDC sign-in (bearer token or session) against the directory, so that a user
@@ -67,7 +67,7 @@ public class DirectoryCheck implements SecurityIdentityAugmentor {
                 () -> {
                   LOG.infof(
                       "refused sign-in of '%s': %s in the directory",
-                      ErrorTranslation.printable(name), user.isPresent() ? "disabled" : "absent");
+                      ClientText.printable(name), user.isPresent() ? "disabled" : "absent");
                   return new AuthenticationFailedException("user is disabled or unknown");
                 });
     return asDirectorySays(identity, current, IdentityAttributes.OIDC);
@@ -86,7 +86,7 @@ public class DirectoryCheck implements SecurityIdentityAugmentor {
         warn ? Logger.Level.WARN : Logger.Level.DEBUG,
         "directory unavailable (%s): signing in '%s' on the token's own claims",
         e.getMessage(),
-        ErrorTranslation.printable(name));
+        ClientText.printable(name));
   }
 
   /** The identity with the directory's groups and admin role in place of the token's. */

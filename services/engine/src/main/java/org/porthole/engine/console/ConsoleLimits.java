@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -64,7 +64,7 @@ public class ConsoleLimits {
    * Refuses when {@code owner} asked for too many tickets in the last minute or holds too many live
    * consoles. Runs under the owner's ticket lock.
    *
-   * @throws ApiException TOO_MANY_REQUESTS, with Retry-After for the rate
+   * @throws PortholeException TOO_MANY_REQUESTS, with Retry-After for the rate
    */
   public void requireUserWithin(
       Connection connection, SessionRepository sessions, String owner, Instant now)
@@ -72,7 +72,7 @@ public class ConsoleLimits {
     requireRateWithin(sessions.issuedSince(connection, owner, now.minus(RATE_WINDOW)), now);
     int live = sessions.countLiveOfOwner(connection, owner, now);
     if (live >= maxPerUser) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.TOO_MANY_REQUESTS,
           "you have "
               + live
@@ -92,7 +92,7 @@ public class ConsoleLimits {
     }
     Instant freed = recent.get(recent.size() - ticketsPerMinute).plus(RATE_WINDOW);
     long wait = Math.max(1, Duration.between(now, freed).toSeconds() + 1);
-    throw new ApiException(
+    throw new PortholeException(
         PortholeStatus.TOO_MANY_REQUESTS,
         "too many console requests: at most "
             + ticketsPerMinute
@@ -106,11 +106,11 @@ public class ConsoleLimits {
    * Refuses when the VM has too many live consoles. Runs under the VM's ticket lock, after a
    * takeover ended the holders' consoles.
    *
-   * @throws ApiException TOO_MANY_REQUESTS
+   * @throws PortholeException TOO_MANY_REQUESTS
    */
   public void requireVmWithin(List<ConsoleSession> liveOnVm, UUID vmId) {
     if (liveOnVm.size() >= maxPerVm) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.TOO_MANY_REQUESTS,
           "VM "
               + vmId

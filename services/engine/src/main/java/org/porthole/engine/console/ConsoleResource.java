@@ -20,10 +20,10 @@ import org.porthole.engine.acl.Permission;
 import org.porthole.engine.auth.Caller;
 import org.porthole.engine.auth.CurrentCaller;
 import org.porthole.engine.db.Transactions;
-import org.porthole.engine.web.ApiException;
 import org.porthole.engine.web.JsonBodies;
 import org.porthole.engine.web.PathIds;
 import org.porthole.engine.web.QueryParams;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -106,7 +106,8 @@ public class ConsoleResource {
           if (session == null
               || !(session.owner().equals(caller.name())
                   || access.on(c, caller, session.vmId()).contains(Permission.ADMIN))) {
-            throw new ApiException(PortholeStatus.NOT_FOUND, "no console session " + sessionId);
+            throw new PortholeException(
+                PortholeStatus.NOT_FOUND, "no console session " + sessionId);
           }
           return ConsoleSessionView.of(session);
         });
@@ -118,7 +119,7 @@ public class ConsoleResource {
         || ConsoleService.CHANNEL_VNC.equals(request.channel())) {
       return;
     }
-    throw new ApiException(PortholeStatus.BAD_REQUEST, "channel must be \"vnc\"");
+    throw new PortholeException(PortholeStatus.BAD_REQUEST, "channel must be \"vnc\"");
   }
 
   private static ConsoleMode mode(ConsoleRequest request) {
@@ -128,7 +129,7 @@ public class ConsoleResource {
     return ConsoleMode.parse(request.mode())
         .orElseThrow(
             () ->
-                new ApiException(
+                new PortholeException(
                     PortholeStatus.BAD_REQUEST, "mode must be \"interactive\" or \"view\""));
   }
 

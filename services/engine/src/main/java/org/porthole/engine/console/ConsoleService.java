@@ -28,7 +28,7 @@ import org.porthole.engine.inventory.Vm;
 import org.porthole.engine.inventory.VmListing;
 import org.porthole.engine.inventory.VmRepository;
 import org.porthole.engine.token.ConsoleTokens;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
 
@@ -105,11 +105,11 @@ public class ConsoleService {
    * Opens a console session on {@code vmId} for {@code caller}. A refusal is audited in its own
    * transaction; an issued ticket in the ticket's.
    *
-   * @throws ApiException NOT_FOUND (unknown VM), FORBIDDEN (the permission the mode needs, named
-   *     even when the caller may not see the VM, or console.takeover while another user holds the
-   *     console), CONFLICT (not running or not ticket-capable; exposed and not opted in; held and
-   *     takeover not asked), TOO_MANY_REQUESTS (a console limit), UPSTREAM_UNAVAILABLE (host agent
-   *     offline or unreachable)
+   * @throws PortholeException NOT_FOUND (unknown VM), FORBIDDEN (the permission the mode needs,
+   *     named even when the caller may not see the VM, or console.takeover while another user holds
+   *     the console), CONFLICT (not running or not ticket-capable; exposed and not opted in; held
+   *     and takeover not asked), TOO_MANY_REQUESTS (a console limit), UPSTREAM_UNAVAILABLE (host
+   *     agent offline or unreachable)
    */
   public IssuedConsole issue(Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked)
       throws SQLException {
@@ -119,7 +119,7 @@ public class ConsoleService {
           "session %s (%s) issued to %s for VM %s on %s",
           issued.session().id(), mode.wireName(), caller.name(), vmId, issued.session().hostId());
       return issued;
-    } catch (ApiException e) {
+    } catch (PortholeException e) {
       audit.recordAlone(
           AuditRecord.of(
               AuditKind.TICKET_REFUSED,
@@ -178,43 +178,49 @@ public class ConsoleService {
                   now.plusSeconds(ticketSeconds));
           sessions.insert(connection, session);
           prepare(vm, session, exposedAllowed);
-          String token =
-              tokens
-                  .sign(
-                      caller.name(),
-                      sessionId,
-                      vmId,
-                      vm.hostId(),
-                      CHANNEL_VNC,
-                      mode.wireName(),
-                      ticketSeconds)
-                  .compact();
+          String token = sign(caller, session, vm);
           int reconnectWindow =
               policies
                   .find(connection, vmId)
                   .map(p -> p.policy().reconnectWindowSeconds())
                   .orElse(ConsolePolicy.DEFAULT_RECONNECT_WINDOW_SECONDS);
-          audit.record(
-              connection,
-              AuditRecord.of(
-                  AuditKind.TICKET_ISSUED,
-                  now,
-                  caller.name(),
-                  caller.clientAddress(),
-                  vmId,
-                  sessionId,
-                  "",
-                  Map.of(
-                      "mode",
-                      mode.wireName(),
-                      "hostId",
-                      vm.hostId(),
-                      "expiresAt",
-                      session.expiresAt().toString(),
-                      "exposed",
-                      exposedAllowed)));
+          audit.record(connection, issuedRecord(caller, session, vm, exposedAllowed));
           return new IssuedConsole(session, token, proxyUrl, reconnectWindow);
         });
+  }
+
+  private String sign(Caller caller, ConsoleSession session, Vm vm) {
+    return tokens
+        .sign(
+            caller.name(),
+            session.id(),
+            session.vmId(),
+            vm.hostId(),
+            CHANNEL_VNC,
+            session.mode().wireName(),
+            ticketSeconds)
+        .compact();
+  }
+
+  private static AuditRecord issuedRecord(
+      Caller caller, ConsoleSession session, Vm vm, boolean exposedAllowed) {
+    return AuditRecord.of(
+        AuditKind.TICKET_ISSUED,
+        session.createdAt(),
+        caller.name(),
+        caller.clientAddress(),
+        session.vmId(),
+        session.id(),
+        "",
+        Map.of(
+            "mode",
+            session.mode().wireName(),
+            "hostId",
+            vm.hostId(),
+            "expiresAt",
+            session.expiresAt().toString(),
+            "exposed",
+            exposedAllowed));
   }
 
   /**
@@ -228,7 +234,7 @@ public class ConsoleService {
       return false;
     }
     if (exposure.find(connection, vm.id()).isEmpty()) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.CONFLICT,
           "VM "
               + vm.id()
@@ -244,10 +250,10 @@ public class ConsoleService {
   private static Vm requireTicketCapable(VmListing listing) {
     Vm vm = listing.vm();
     if (!vm.acceptsTickets()) {
-      throw new ApiException(PortholeStatus.CONFLICT, whyNoTicket(vm));
+      throw new PortholeException(PortholeStatus.CONFLICT, whyNoTicket(vm));
     }
     if (!listing.hostOnline()) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.UPSTREAM_UNAVAILABLE, "the host agent of VM " + vm.id() + " is offline");
     }
     return vm;
@@ -276,7 +282,7 @@ public class ConsoleService {
           allowExposed);
     } catch (AgentCallException e) {
       LOG.warnf("session %s not issued: %s", session.id(), e.getMessage());
-      throw new ApiException(e.status(), agentFailure(e.status(), vm));
+      throw new PortholeException(e.status(), agentFailure(e.status(), vm));
     }
   }
 

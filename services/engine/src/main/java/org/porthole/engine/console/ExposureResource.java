@@ -26,8 +26,8 @@ import org.porthole.engine.auth.CurrentCaller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.Vm;
 import org.porthole.engine.inventory.VmRepository;
-import org.porthole.engine.web.ApiException;
 import org.porthole.engine.web.PathIds;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -154,7 +154,7 @@ public class ExposureResource {
           PortholeStatus.FORBIDDEN,
           reason);
     } catch (AgentCallException e) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.UPSTREAM_UNAVAILABLE,
           "the live consoles of VM "
               + vm.id()
@@ -179,7 +179,7 @@ public class ExposureResource {
 
   private static void requireAdmin(Caller caller) {
     if (!caller.admin()) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.FORBIDDEN,
           Caller.ADMIN_ROLE
               + " is required to allow consoles"

@@ -19,7 +19,7 @@ import org.porthole.engine.audit.AuditRecord;
 import org.porthole.engine.auth.Caller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.Vm;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -63,8 +63,8 @@ public class Takeover {
    * Lets {@code caller}'s interactive ticket proceed, ending the holders' consoles when allowed and
    * asked.
    *
-   * @throws ApiException FORBIDDEN (no console.takeover), CONFLICT (held, takeover not asked), or
-   *     the agent's status when the holders' consoles could not be ended
+   * @throws PortholeException FORBIDDEN (no console.takeover), CONFLICT (held, takeover not asked),
+   *     or the agent's status when the holders' consoles could not be ended
    */
   public void clear(
       Connection connection,
@@ -85,44 +85,9 @@ public class Takeover {
             .distinct()
             .sorted()
             .collect(Collectors.joining(", "));
-    if (!held.contains(Permission.CONSOLE_TAKEOVER)) {
-      throw new ApiException(
-          PortholeStatus.FORBIDDEN,
-          Permission.CONSOLE_TAKEOVER.wireName()
-              + " is required on VM "
-              + vm.id()
-              + ": its console is held by "
-              + names);
-    }
-    if (!takeoverAsked) {
-      throw new ApiException(
-          PortholeStatus.CONFLICT,
-          "the console of VM "
-              + vm.id()
-              + " is held by "
-              + names
-              + "; ask again with \"takeover\": true to end their console");
-    }
+    requireMayTakeOver(vm, held, takeoverAsked, names);
     String reason = "taken over by " + caller.name();
-    EndedConsoles ended;
-    try {
-      ended =
-          ender.end(
-              vm.hostId(),
-              vm.id(),
-              holders.stream().map(ConsoleSession::id).toList(),
-              PortholeStatus.CONFLICT,
-              reason,
-              true);
-    } catch (AgentCallException e) {
-      throw new ApiException(
-          e.status(),
-          "the console of VM "
-              + vm.id()
-              + " held by "
-              + names
-              + " could not be ended: its host agent did not answer");
-    }
+    EndedConsoles ended = end(vm, holders, names, reason);
     transactions.inTransaction(
         c -> {
           for (ConsoleSession holder : holders) {
@@ -151,5 +116,47 @@ public class Takeover {
           }
           return null;
         });
+  }
+
+  private static void requireMayTakeOver(
+      Vm vm, Set<Permission> held, boolean takeoverAsked, String names) {
+    if (!held.contains(Permission.CONSOLE_TAKEOVER)) {
+      throw new PortholeException(
+          PortholeStatus.FORBIDDEN,
+          Permission.CONSOLE_TAKEOVER.wireName()
+              + " is required on VM "
+              + vm.id()
+              + ": its console is held by "
+              + names);
+    }
+    if (!takeoverAsked) {
+      throw new PortholeException(
+          PortholeStatus.CONFLICT,
+          "the console of VM "
+              + vm.id()
+              + " is held by "
+              + names
+              + "; ask again with \"takeover\": true to end their console");
+    }
+  }
+
+  private EndedConsoles end(Vm vm, List<ConsoleSession> holders, String names, String reason) {
+    try {
+      return ender.end(
+          vm.hostId(),
+          vm.id(),
+          holders.stream().map(ConsoleSession::id).toList(),
+          PortholeStatus.CONFLICT,
+          reason,
+          true);
+    } catch (AgentCallException e) {
+      throw new PortholeException(
+          e.status(),
+          "the console of VM "
+              + vm.id()
+              + " held by "
+              + names
+              + " could not be ended: its host agent did not answer");
+    }
   }
 }

@@ -1,7 +1,7 @@
 package org.porthole.engine.guest;
 
 import java.util.UUID;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -20,10 +20,10 @@ public record ConsolePolicy(
   /** Checks the ranges of the wire contract (and of the database). */
   public ConsolePolicy {
     if (graceMs < 0 || graceMs > MAX_GRACE_MS) {
-      throw new ApiException(PortholeStatus.BAD_REQUEST, "graceMs must be 0.." + MAX_GRACE_MS);
+      throw new PortholeException(PortholeStatus.BAD_REQUEST, "graceMs must be 0.." + MAX_GRACE_MS);
     }
     if (reconnectWindowSeconds < 0 || reconnectWindowSeconds > MAX_RECONNECT_WINDOW_SECONDS) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.BAD_REQUEST,
           "reconnectWindowSeconds must be 0.." + MAX_RECONNECT_WINDOW_SECONDS);
     }

@@ -21,7 +21,7 @@ import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.InventoryLearned;
 import org.porthole.engine.inventory.Vm;
 import org.porthole.engine.inventory.VmRepository;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -165,6 +165,6 @@ public class ConsolePolicyService {
     return transactions
         .read(c -> vms.find(c, vmId))
         .map(listing -> listing.vm())
-        .orElseThrow(() -> new ApiException(PortholeStatus.NOT_FOUND, "no VM " + vmId));
+        .orElseThrow(() -> new PortholeException(PortholeStatus.NOT_FOUND, "no VM " + vmId));
   }
 }

@@ -18,9 +18,9 @@ import org.porthole.engine.auth.Caller;
 import org.porthole.engine.auth.CurrentCaller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.VmRepository;
-import org.porthole.engine.web.ApiException;
 import org.porthole.engine.web.JsonBodies;
 import org.porthole.engine.web.PathIds;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -100,7 +100,7 @@ public class GuestResource {
     Caller caller = requireOn(vmId, Permission.ADMIN);
     ConsolePolicyRequest request = JsonBodies.parseOptional(json, body, ConsolePolicyRequest.class);
     if (request == null) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.BAD_REQUEST,
           "body required: {\"disconnectAction\":\"lock-screen\",\"graceMs\":2000,\"reconnectWindowSeconds\":120}");
     }
@@ -127,7 +127,7 @@ public class GuestResource {
             : DisconnectAction.parse(r.disconnectAction())
                 .orElseThrow(
                     () ->
-                        new ApiException(
+                        new PortholeException(
                             PortholeStatus.BAD_REQUEST,
                             "disconnectAction must be one of lock-screen, log-off, shutdown, reboot, none"));
     int grace = r.graceMs() == null ? defaults.graceMs() : r.graceMs();

@@ -18,8 +18,8 @@ import org.porthole.engine.auth.CurrentCaller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.guest.GuestRepository;
 import org.porthole.engine.guest.GuestState;
-import org.porthole.engine.web.ApiException;
 import org.porthole.engine.web.PathIds;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /** REST: the VM inventory and the host agents ({@code /api/v1/vms}, {@code /api/v1/hosts}). */
@@ -90,7 +90,7 @@ public class InventoryResource {
   @Path("/hosts")
   public List<HostView> listHosts() throws SQLException {
     if (!callers.get().admin()) {
-      throw new ApiException(
+      throw new PortholeException(
           PortholeStatus.FORBIDDEN, Caller.ADMIN_ROLE + " is required to list hosts");
     }
     return transactions.read(

@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
+import org.porthole.engine.ClientText;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -45,7 +46,7 @@ public class ChunkedRequestGuard {
     }
     LOG.warnf(
         "refused a %s %s with Transfer-Encoding (chunked request bodies are not accepted); connection closed",
-        request.method(), ErrorTranslation.printable(context.normalizedPath()));
+        request.method(), ClientText.printable(context.normalizedPath()));
     request
         .response()
         .setStatusCode(PortholeStatus.BAD_REQUEST.httpStatus())

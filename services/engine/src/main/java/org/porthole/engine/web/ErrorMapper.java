@@ -6,6 +6,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.UUID;
 import org.jboss.logging.Logger;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -21,7 +22,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
   @Override
   public Response toResponse(Throwable failure) {
     ErrorBody body = ErrorTranslation.translate(failure);
-    if (failure instanceof ApiException api) {
+    if (failure instanceof PortholeException api) {
       if (ErrorTranslation.isServerFault(body)) {
         LOG.warnf("request answered %s: %s", body.status(), body.message());
       }

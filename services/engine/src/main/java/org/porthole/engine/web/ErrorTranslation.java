@@ -8,6 +8,8 @@ import jakarta.ws.rs.WebApplicationException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientException;
+import org.porthole.engine.ClientText;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -21,7 +23,6 @@ public final class ErrorTranslation {
   static final String MALFORMED_JSON = "malformed JSON body";
   static final String INTERNAL = "internal error";
   static final String DATABASE_UNAVAILABLE = "database unavailable";
-  private static final int MAX_FIELD_NAME = 64;
   private static final int HTTP_NOT_FOUND = 404;
   private static final int HTTP_METHOD_NOT_ALLOWED = 405;
   private static final int HTTP_NOT_ACCEPTABLE = 406;
@@ -34,7 +35,7 @@ public final class ErrorTranslation {
 
   /** The answer for {@code failure}: its status and a message safe to show. */
   public static ErrorBody translate(Throwable failure) {
-    if (failure instanceof ApiException api) {
+    if (failure instanceof PortholeException api) {
       return body(api.status(), api.getMessage());
     }
     JsonProcessingException json = findCause(failure, JsonProcessingException.class);
@@ -79,7 +80,7 @@ public final class ErrorTranslation {
 
   private static String describeJson(JsonProcessingException json) {
     if (json instanceof UnrecognizedPropertyException unknown) {
-      return "unknown field: " + printable(unknown.getPropertyName());
+      return "unknown field: " + ClientText.printable(unknown.getPropertyName());
     }
     if (json instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
       return "field " + fieldPath(mismatch) + " has the wrong type";
@@ -91,25 +92,13 @@ public final class ErrorTranslation {
     StringBuilder path = new StringBuilder();
     for (JsonMappingException.Reference reference : mapping.getPath()) {
       if (reference.getFieldName() != null) {
-        path.append(path.length() == 0 ? "" : ".").append(printable(reference.getFieldName()));
+        path.append(path.length() == 0 ? "" : ".")
+            .append(ClientText.printable(reference.getFieldName()));
       } else {
         path.append('[').append(reference.getIndex()).append(']');
       }
     }
     return path.toString();
-  }
-
-  /** Keeps a client-chosen name short and free of control characters before echoing it. */
-  public static String printable(String name) {
-    if (name == null) {
-      return "?";
-    }
-    StringBuilder safe = new StringBuilder();
-    for (int i = 0; i < name.length() && safe.length() < MAX_FIELD_NAME; i++) {
-      char c = name.charAt(i);
-      safe.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return safe.length() < name.length() ? safe + "…" : safe.toString();
   }
 
   private static boolean isDatabaseUnavailable(Throwable failure) {

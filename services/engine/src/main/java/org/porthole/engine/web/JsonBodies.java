@@ -2,6 +2,7 @@ package org.porthole.engine.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -17,7 +18,7 @@ public final class JsonBodies {
    * Parses {@code body} as {@code type} with {@code mapper} (which refuses unknown fields).
    *
    * @return null for an absent or blank body
-   * @throws ApiException BAD_REQUEST saying what is wrong, never quoting the body
+   * @throws PortholeException BAD_REQUEST saying what is wrong, never quoting the body
    */
   public static <T> T parseOptional(ObjectMapper mapper, String body, Class<T> type) {
     if (body == null || body.isBlank()) {
@@ -26,7 +27,8 @@ public final class JsonBodies {
     try {
       return mapper.readValue(body, type);
     } catch (JsonProcessingException e) {
-      throw new ApiException(PortholeStatus.BAD_REQUEST, ErrorTranslation.translate(e).message());
+      throw new PortholeException(
+          PortholeStatus.BAD_REQUEST, ErrorTranslation.translate(e).message());
     }
   }
 }

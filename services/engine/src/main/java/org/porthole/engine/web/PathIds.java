@@ -2,6 +2,7 @@ package org.porthole.engine.web;
 
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -19,11 +20,11 @@ public final class PathIds {
   /**
    * Parses a canonical UUID (36 characters, hex and dashes).
    *
-   * @throws ApiException BAD_REQUEST naming the parameter, never echoing the input
+   * @throws PortholeException BAD_REQUEST naming the parameter, never echoing the input
    */
   public static UUID uuid(String parameter, String raw) {
     if (raw == null || !CANONICAL_UUID.matcher(raw).matches()) {
-      throw new ApiException(PortholeStatus.BAD_REQUEST, parameter + " must be a UUID");
+      throw new PortholeException(PortholeStatus.BAD_REQUEST, parameter + " must be a UUID");
     }
     return UUID.fromString(raw);
   }

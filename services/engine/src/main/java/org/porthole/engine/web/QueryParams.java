@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -24,7 +25,7 @@ public final class QueryParams {
     }
     int value = DIGITS.matcher(raw).matches() ? Integer.parseInt(raw) : -1;
     if (value < 1 || value > max) {
-      throw new ApiException(PortholeStatus.BAD_REQUEST, "limit must be 1.." + max);
+      throw new PortholeException(PortholeStatus.BAD_REQUEST, "limit must be 1.." + max);
     }
     return value;
   }
@@ -41,7 +42,7 @@ public final class QueryParams {
     } catch (DateTimeParseException e) {
       // answered below without the value
     }
-    throw new ApiException(
+    throw new PortholeException(
         PortholeStatus.BAD_REQUEST,
         name + " must be an ISO-8601 instant such as" + " 2026-11-22T14:00:00Z");
   }
@@ -54,7 +55,7 @@ public final class QueryParams {
   /** A positive id of at most 18 digits. */
   public static long id(String name, String raw) {
     if (raw == null || !raw.matches("[0-9]{1,18}") || Long.parseLong(raw) < 1) {
-      throw new ApiException(PortholeStatus.BAD_REQUEST, name + " must be a positive number");
+      throw new PortholeException(PortholeStatus.BAD_REQUEST, name + " must be a positive number");
     }
     return Long.parseLong(raw);
   }

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.porthole.engine.ClientText;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -57,8 +58,8 @@ public class SameOriginFilter {
     LOG.warnf(
         "refused a cross-origin %s %s from origin %s",
         request.method(),
-        ErrorTranslation.printable(context.normalizedPath()),
-        ErrorTranslation.printable(request.getHeader("Origin")));
+        ClientText.printable(context.normalizedPath()),
+        ClientText.printable(request.getHeader("Origin")));
     context
         .response()
         .setStatusCode(PortholeStatus.FORBIDDEN.httpStatus())

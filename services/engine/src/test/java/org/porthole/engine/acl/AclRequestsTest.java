@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.porthole.engine.web.ApiException;
 import org.porthole.engine.web.QueryParams;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 class AclRequestsTest {
@@ -23,7 +23,7 @@ class AclRequestsTest {
   private static void assertBad(Runnable call, String messagePart) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(
-            ApiException.class,
+            PortholeException.class,
             e -> {
               assertThat(e.status()).isEqualTo(PortholeStatus.BAD_REQUEST);
               assertThat(e.getMessage()).contains(messagePart);
@@ -78,7 +78,7 @@ class AclRequestsTest {
         }) {
       assertThatThrownBy(() -> parse("user", hostile, "vm", VM, "admin"))
           .isInstanceOfSatisfying(
-              ApiException.class,
+              PortholeException.class,
               e -> {
                 assertThat(e.status()).isEqualTo(PortholeStatus.BAD_REQUEST);
                 assertThat(e.getMessage()).isEqualTo("subject must be " + Names.RULE);

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 class ConsoleLimitsTest {
@@ -22,8 +22,8 @@ class ConsoleLimitsTest {
     List<Instant> recent = new ArrayList<>(List.of(NOW.minusSeconds(50), NOW.minusSeconds(20)));
     limits.requireRateWithin(recent, NOW);
     recent.add(NOW.minusSeconds(5));
-    ApiException refused =
-        catchThrowableOfType(ApiException.class, () -> limits.requireRateWithin(recent, NOW));
+    PortholeException refused =
+        catchThrowableOfType(PortholeException.class, () -> limits.requireRateWithin(recent, NOW));
     assertThat(refused.status()).isEqualTo(PortholeStatus.TOO_MANY_REQUESTS);
     assertThat(refused.retryAfterSeconds()).isEqualTo(11);
     assertThat(refused.getMessage()).contains("at most 3 per minute");
@@ -34,9 +34,9 @@ class ConsoleLimitsTest {
     ConsoleLimits limits = new ConsoleLimits(8, 2, 30);
     UUID vm = UUID.randomUUID();
     limits.requireVmWithin(List.of(session(vm)), vm);
-    ApiException refused =
+    PortholeException refused =
         catchThrowableOfType(
-            ApiException.class,
+            PortholeException.class,
             () -> limits.requireVmWithin(List.of(session(vm), session(vm)), vm));
     assertThat(refused.status()).isEqualTo(PortholeStatus.TOO_MANY_REQUESTS);
     assertThat(refused.retryAfterSeconds()).isZero();

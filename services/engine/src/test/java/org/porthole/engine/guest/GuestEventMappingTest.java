@@ -11,7 +11,7 @@ import org.porthole.api.events.v1.GuestEvent;
 import org.porthole.api.hostagent.v1.DisconnectAction;
 import org.porthole.api.hostagent.v1.GuestSession;
 import org.porthole.api.hostagent.v1.GuestState;
-import org.porthole.engine.web.ApiException;
+import org.porthole.status.PortholeException;
 
 class GuestEventMappingTest {
 
@@ -111,13 +111,13 @@ class GuestEventMappingTest {
         .isEqualTo(org.porthole.engine.guest.DisconnectAction.NONE);
     assertThatThrownBy(
             () -> GuestResource.toPolicy(VM, new ConsolePolicyRequest("LOCK-SCREEN", null, null)))
-        .isInstanceOf(ApiException.class)
+        .isInstanceOf(PortholeException.class)
         .hasMessageContaining("lock-screen, log-off");
     assertThatThrownBy(
             () -> GuestResource.toPolicy(VM, new ConsolePolicyRequest(null, 60_001, null)))
-        .isInstanceOf(ApiException.class);
+        .isInstanceOf(PortholeException.class);
     assertThatThrownBy(() -> GuestResource.toPolicy(VM, new ConsolePolicyRequest(null, null, -1)))
-        .isInstanceOf(ApiException.class);
+        .isInstanceOf(PortholeException.class);
   }
 
   private static GuestEvent.Builder event(GuestState.Builder state) {

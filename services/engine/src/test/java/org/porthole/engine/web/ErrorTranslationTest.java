@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 class ErrorTranslationTest {
@@ -30,9 +31,9 @@ class ErrorTranslationTest {
   }
 
   @Test
-  void apiExceptionKeepsItsStatusAndMessage() {
+  void portholeExceptionKeepsItsStatusAndMessage() {
     ErrorBody body =
-        ErrorTranslation.translate(new ApiException(PortholeStatus.CONFLICT, "VM is shutoff"));
+        ErrorTranslation.translate(new PortholeException(PortholeStatus.CONFLICT, "VM is shutoff"));
     assertThat(body).isEqualTo(new ErrorBody("CONFLICT", "VM is shutoff"));
   }
 
@@ -123,12 +124,12 @@ class ErrorTranslationTest {
   void mapperUsesTheStatusTableForHttpCodes() {
     assertThat(
             new ErrorMapper()
-                .toResponse(new ApiException(PortholeStatus.UPSTREAM_UNAVAILABLE, "x"))
+                .toResponse(new PortholeException(PortholeStatus.UPSTREAM_UNAVAILABLE, "x"))
                 .getStatus())
         .isEqualTo(503);
     assertThat(
             new ErrorMapper()
-                .toResponse(new ApiException(PortholeStatus.NOT_FOUND, "x"))
+                .toResponse(new PortholeException(PortholeStatus.NOT_FOUND, "x"))
                 .getStatus())
         .isEqualTo(404);
   }

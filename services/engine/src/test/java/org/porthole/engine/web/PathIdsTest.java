@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 class PathIdsTest {
@@ -31,7 +32,7 @@ class PathIdsTest {
   void refusesAnythingElseAsBadRequest(String raw) {
     assertThatThrownBy(() -> PathIds.uuid("VM id", raw))
         .isInstanceOfSatisfying(
-            ApiException.class,
+            PortholeException.class,
             e -> {
               assertThat(e.status()).isEqualTo(PortholeStatus.BAD_REQUEST);
               assertThat(e.getMessage()).isEqualTo("VM id must be a UUID");

@@ -13,12 +13,12 @@ import java.util.Base64;
 import java.util.Optional;
 import org.ietf.jgss.GSSException;
 import org.jboss.logging.Logger;
+import org.porthole.engine.ClientText;
 import org.porthole.engine.auth.Caller;
 import org.porthole.engine.auth.DirectoryUser;
 import org.porthole.engine.auth.IdentityAttributes;
 import org.porthole.engine.auth.UserDirectory;
 import org.porthole.engine.auth.UserDirectory.DirectoryUnavailableException;
-import org.porthole.engine.web.ErrorTranslation;
 
 /**
  * Turns a Negotiate token into a signed-in user: the token must be a valid Kerberos ticket for the
@@ -61,7 +61,7 @@ public class NegotiateIdentityProvider implements IdentityProvider<NegotiateRequ
     } catch (DirectoryUnavailableException e) {
       LOG.warnf(
           "refused Negotiate for %s: directory unavailable (%s)",
-          ErrorTranslation.printable(principal), e.getMessage());
+          ClientText.printable(principal), e.getMessage());
       throw new AuthenticationFailedException(REFUSED);
     }
     DirectoryUser current =
@@ -70,7 +70,7 @@ public class NegotiateIdentityProvider implements IdentityProvider<NegotiateRequ
                 () -> {
                   LOG.infof(
                       "refused Negotiate for %s: %s",
-                      ErrorTranslation.printable(principal),
+                      ClientText.printable(principal),
                       user.isPresent() ? "user disabled" : "no user has this Kerberos principal");
                   return new AuthenticationFailedException(REFUSED);
                 });
