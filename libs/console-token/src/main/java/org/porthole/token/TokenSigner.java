@@ -1,6 +1,21 @@
 package org.porthole.token;
 
-import static org.porthole.token.ConsoleTokenFormat.*;
+import static org.porthole.token.ConsoleTokenFormat.ALG;
+import static org.porthole.token.ConsoleTokenFormat.AUD;
+import static org.porthole.token.ConsoleTokenFormat.CH;
+import static org.porthole.token.ConsoleTokenFormat.EXP;
+import static org.porthole.token.ConsoleTokenFormat.HOST;
+import static org.porthole.token.ConsoleTokenFormat.IAT;
+import static org.porthole.token.ConsoleTokenFormat.ISS;
+import static org.porthole.token.ConsoleTokenFormat.JTI;
+import static org.porthole.token.ConsoleTokenFormat.MAX_EPOCH_SECONDS;
+import static org.porthole.token.ConsoleTokenFormat.MAX_LIFETIME;
+import static org.porthole.token.ConsoleTokenFormat.MODE;
+import static org.porthole.token.ConsoleTokenFormat.NBF;
+import static org.porthole.token.ConsoleTokenFormat.SID;
+import static org.porthole.token.ConsoleTokenFormat.SUB;
+import static org.porthole.token.ConsoleTokenFormat.TYP;
+import static org.porthole.token.ConsoleTokenFormat.VM;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
