@@ -1,5 +1,6 @@
 package org.porthole.bench.relay;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +20,11 @@ import org.porthole.stack.host.Ports;
 import org.porthole.token.Ed25519Key;
 
 /**
- * Porthole's real console path: WebSocket with a valid token → the ws-proxy jar → a host agent jar
- * in benchmark mode ({@code libvirt-uri=none}, {@code console-backend}) → the backend. The agent
- * relays every console to one backend address, so there is one agent per backend mode and the
- * token's {@code host} claim picks it; all share one proxy. The bench plays the engine: it signs
- * the tokens and serves the JWKS.
+ * Porthole's real console path: WebSocket with a valid token → the ws-proxy jar → the host agent's
+ * jar over its benchmark hypervisor double (porthole-host-agent-bench.jar, {@code console-backend})
+ * → the backend. The agent relays every console to one backend address, so there is one agent per
+ * backend mode and the token's {@code host} claim picks it; all share one proxy. The bench plays
+ * the engine: it signs the tokens and serves the JWKS.
  */
 public final class PortholePath implements RelayPath {
   /** The Origin the bench's clients send and the proxy is told to allow. */
@@ -33,6 +34,9 @@ public final class PortholePath implements RelayPath {
    * Same JVM options as the one-machine stack (deploy/local/stack LocalStack) gives the services.
    */
   public static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC");
+
+  /** The agent's main over the benchmark double; the agent's jar brings its lib/ classpath. */
+  private static final String BENCHMARK_AGENT = "org.porthole.hostagent.bench.BenchmarkAgent";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final int GC_ROUNDS = 2;
@@ -60,12 +64,13 @@ public final class PortholePath implements RelayPath {
   public static PortholePath start(Path repo, BackendProcess backend, Path runDir, int pingSeconds)
       throws IOException {
     Path agentJar = requireJar(repo, "services/host-agent/target/porthole-host-agent.jar");
+    Path agentDouble = requireJar(repo, "services/host-agent/target/porthole-host-agent-bench.jar");
     Path proxyJar = requireJar(repo, "services/ws-proxy/target/porthole-ws-proxy.jar");
     PortholePath path =
         new PortholePath(
             Ed25519Key.generate("bench-key-1"), Files.createDirectories(runDir.resolve("pki")));
     try {
-      path.launch(agentJar, proxyJar, backend, runDir, pingSeconds);
+      path.launch(List.of(agentJar, agentDouble), proxyJar, backend, runDir, pingSeconds);
       return path;
     } catch (IOException | RuntimeException e) {
       path.close();
@@ -74,7 +79,7 @@ public final class PortholePath implements RelayPath {
   }
 
   private void launch(
-      Path agentJar, Path proxyJar, BackendProcess backend, Path runDir, int pingSeconds)
+      List<Path> agentPath, Path proxyJar, BackendProcess backend, Path runDir, int pingSeconds)
       throws IOException {
     Map<String, String> common =
         Map.of("PORTHOLE_JWKS_URL", jwks.url().toString(), "PORTHOLE_PKI_DIR", pkiDir.toString());
@@ -85,11 +90,14 @@ public final class PortholePath implements RelayPath {
       Map<String, String> env = new HashMap<>(common);
       env.put("PORTHOLE_AGENT_PORT", Integer.toString(port));
       env.put("PORTHOLE_AGENT_HOST_ID", hostId);
-      env.put("PORTHOLE_AGENT_LIBVIRT_URI", "none");
       env.put("PORTHOLE_AGENT_CONSOLE_BACKEND", "127.0.0.1:" + backend.port(mode));
       env.put("PORTHOLE_KAFKA_BOOTSTRAP", "none");
       processes.add(
-          javaJar("host-agent-" + mode.name().toLowerCase(Locale.ROOT), agentJar, env, runDir));
+          java(
+              "host-agent-" + mode.name().toLowerCase(Locale.ROOT),
+              List.of("-cp", classPath(agentPath), BENCHMARK_AGENT),
+              env,
+              runDir));
       agentPorts.put(mode, port);
       hostIds.put(mode, hostId);
     }
@@ -106,7 +114,7 @@ public final class PortholePath implements RelayPath {
     env.put("PORTHOLE_PROXY_UNAUTHENTICATED_TOTAL", Integer.toString(UNCAPPED));
     // The benchmark measures relaying; its refusals go nowhere (no broker, as for the agents).
     env.put("PORTHOLE_KAFKA_BOOTSTRAP", "none");
-    ChildProcess proxy = javaJar("ws-proxy", proxyJar, env, runDir);
+    ChildProcess proxy = java("ws-proxy", List.of("-jar", proxyJar.toString()), env, runDir);
     processes.add(proxy);
     int i = 0;
     for (BackendMode mode : BackendMode.values()) {
@@ -128,14 +136,17 @@ public final class PortholePath implements RelayPath {
     }
   }
 
-  private static ChildProcess javaJar(String name, Path jar, Map<String, String> env, Path runDir)
-      throws IOException {
+  private static ChildProcess java(
+      String name, List<String> launch, Map<String, String> env, Path runDir) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_OPTIONS);
-    command.add("-jar");
-    command.add(jar.toString());
+    command.addAll(launch);
     return ChildProcess.start(name, command, env, runDir.resolve(name + ".log"));
+  }
+
+  private static String classPath(List<Path> jars) {
+    return String.join(File.pathSeparator, jars.stream().map(Path::toString).toList());
   }
 
   private static Path requireJar(Path repo, String relative) {

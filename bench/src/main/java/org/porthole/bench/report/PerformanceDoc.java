@@ -18,7 +18,7 @@ public final class PerformanceDoc {
         "Issue 5's benchmark: the same backend (a Java NIO process that speaks like a VNC server: RFB banner,\n"
             + "then source, sink or echo) reached three ways in one run — `direct` (raw TCP), Debian's `websockify`\n"
             + "(one `websockify 127.0.0.1:P 127.0.0.1:BACKEND` per backend mode) and `porthole` (WebSocket with a\n"
-            + "valid token → ws-proxy jar → host agent jar in benchmark mode → backend). Run it with\n"
+            + "valid token → ws-proxy jar → host agent jar over its benchmark hypervisor double → backend). Run it with\n"
             + "`./porthole bench` (as root it installs `websockify`); `--quick` runs a short version.\n\n");
     sb.append("## Run\n\n");
     sb.append("- date: ").append(info.date()).append('\n');

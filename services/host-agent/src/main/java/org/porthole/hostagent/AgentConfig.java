@@ -1,10 +1,7 @@
 package org.porthole.hostagent;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Optional;
 import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
 import org.porthole.pki.ServiceIdentity;
@@ -15,10 +12,9 @@ import org.porthole.token.JwksLocation;
  * docs/contracts.md and the module README). TLS settings are read by {@code TlsFiles} from the same
  * {@link Settings}.
  *
- * <p>Benchmark mode: {@code porthole.agent.libvirt-uri=none} opens no libvirt connection and relays
- * every console whose token verifies to {@code porthole.agent.console-backend}; {@code
- * porthole.kafka.bootstrap=none} publishes no events. Both are refused unless libvirt is {@code
- * none}, so real VMs' consoles can never be routed elsewhere.
+ * <p>{@code porthole.kafka.bootstrap=none} turns events off; the agent refuses it on libvirt
+ * ({@link AgentBackend#needsEvents()}), so only the relay benchmark's hypervisor double runs
+ * without Kafka.
  */
 public record AgentConfig(
     String libvirtUri,
@@ -29,7 +25,6 @@ public record AgentConfig(
     URI jwksUrl,
     String tokenIssuer,
     String tokenAudience,
-    Optional<InetSocketAddress> consoleBackend,
     int maxConsoles,
     int maxConsolesPerVm) {
 
@@ -37,7 +32,6 @@ public record AgentConfig(
   public static final String BIND = "porthole.agent.bind";
   public static final String PORT = "porthole.agent.port";
   public static final String HOST_ID = "porthole.agent.host-id";
-  public static final String CONSOLE_BACKEND = "porthole.agent.console-backend";
   public static final String MAX_CONSOLES = "porthole.agent.max-consoles";
   public static final String MAX_CONSOLES_PER_VM = "porthole.agent.max-consoles-per-vm";
   public static final String KAFKA_BOOTSTRAP = "porthole.kafka.bootstrap";
@@ -45,7 +39,7 @@ public record AgentConfig(
   public static final String TOKEN_ISSUER = "porthole.token.issuer";
   public static final String TOKEN_AUDIENCE = "porthole.token.audience";
 
-  /** The value of {@link #LIBVIRT_URI} and {@link #KAFKA_BOOTSTRAP} that turns them off. */
+  /** The value of {@link #KAFKA_BOOTSTRAP} that turns events off. */
   public static final String NONE = "none";
 
   private static final int DEFAULT_PORT = 9443;
@@ -62,32 +56,6 @@ public record AgentConfig(
     int port = s.getInt(PORT, DEFAULT_PORT, 1, 65535);
     String libvirt = s.get(LIBVIRT_URI, "qemu:///system").trim();
     String kafka = s.get(KAFKA_BOOTSTRAP, "127.0.0.1:59092").trim();
-    Optional<String> backend = s.find(CONSOLE_BACKEND).map(String::trim).filter(v -> !v.isEmpty());
-    boolean bench = NONE.equals(libvirt);
-    if (!bench && backend.isPresent()) {
-      throw new ConfigException(
-          CONSOLE_BACKEND,
-          CONSOLE_BACKEND
-              + " is only allowed with "
-              + LIBVIRT_URI
-              + "=none (benchmark mode); real consoles always go to their VM");
-    }
-    if (!bench && NONE.equals(kafka)) {
-      throw new ConfigException(
-          KAFKA_BOOTSTRAP,
-          KAFKA_BOOTSTRAP
-              + "=none is only allowed with "
-              + LIBVIRT_URI
-              + "=none (benchmark mode); a real agent must publish its events");
-    }
-    if (bench && backend.isEmpty()) {
-      throw new ConfigException(
-          CONSOLE_BACKEND,
-          LIBVIRT_URI
-              + "=none (benchmark mode) needs "
-              + CONSOLE_BACKEND
-              + "=127.0.0.1:<port>, the TCP server consoles are relayed to");
-    }
     return new AgentConfig(
         libvirt,
         s.get(BIND, "127.0.0.1"),
@@ -97,56 +65,13 @@ public record AgentConfig(
         jwksUrl(s.get(JWKS_URL, "http://127.0.0.1:8080/api/v1/jwks")),
         s.get(TOKEN_ISSUER, "porthole-engine"),
         s.get(TOKEN_AUDIENCE, "porthole-console"),
-        backend.map(AgentConfig::loopbackAddress),
         s.getInt(MAX_CONSOLES, DEFAULT_MAX_CONSOLES, 1, MAX_MAX_CONSOLES),
         s.getInt(MAX_CONSOLES_PER_VM, DEFAULT_MAX_CONSOLES_PER_VM, 1, MAX_MAX_CONSOLES_PER_VM));
   }
 
-  /** True when libvirt is off and consoles go to {@link #consoleBackend()}. */
-  public boolean benchmark() {
-    return NONE.equals(libvirtUri);
-  }
-
-  /** False when {@code porthole.kafka.bootstrap=none} (benchmark mode only). */
+  /** False when {@code porthole.kafka.bootstrap=none}. */
   public boolean publishesEvents() {
     return !NONE.equals(kafkaBootstrap);
-  }
-
-  /** {@code 127.0.0.1:PORT} or {@code [::1]:PORT}: an IP literal on loopback and a port. */
-  static InetSocketAddress loopbackAddress(String value) {
-    int colon = value.lastIndexOf(':');
-    if (colon <= 0 || colon == value.length() - 1) {
-      throw badBackend(value);
-    }
-    String host = value.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-      throw badBackend(value); // a literal only: never a name lookup
-    }
-    int port;
-    InetAddress address;
-    try {
-      port = Integer.parseInt(value.substring(colon + 1));
-      address = InetAddress.getByName(host);
-    } catch (NumberFormatException | java.net.UnknownHostException e) {
-      throw badBackend(value);
-    }
-    if (port < 1 || port > 65535 || !address.isLoopbackAddress()) {
-      throw badBackend(value);
-    }
-    return new InetSocketAddress(address, port);
-  }
-
-  private static ConfigException badBackend(String value) {
-    String shown = value.length() > 64 ? value.substring(0, 64) + "…" : value;
-    return new ConfigException(
-        CONSOLE_BACKEND,
-        CONSOLE_BACKEND
-            + " must be a loopback address and port such as 127.0.0.1:5900, got '"
-            + shown
-            + "'");
   }
 
   /**

@@ -8,7 +8,7 @@ import java.util.logging.Logger;
  * slf4j-jdk14). Kafka's client chatter is kept at WARNING, its per-second connection failures off;
  * the agent logs once when Kafka is unreachable.
  */
-final class AgentLogging {
+public final class AgentLogging {
   private static final String FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
   private static final String MANAGER_PROPERTY = "java.util.logging.manager";
   private static final String ONE_LINE = "%1$tF %1$tT.%1$tL %4$-7s %3$s - %5$s%6$s%n";
@@ -19,7 +19,7 @@ final class AgentLogging {
   private AgentLogging() {}
 
   /** Must run before the first log line; a format set by the operator wins. */
-  static synchronized void configure() {
+  public static synchronized void configure() {
     if (System.getProperty(FORMAT_PROPERTY) == null) {
       System.setProperty(FORMAT_PROPERTY, ONE_LINE);
     }

@@ -15,15 +15,11 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.porthole.api.events.v1.EventTopics;
+import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
 import org.porthole.hostagent.authz.CallerIdentity;
 import org.porthole.hostagent.authz.RefusalLog;
 import org.porthole.hostagent.authz.RoleInterceptor;
-import org.porthole.hostagent.bench.BenchmarkBackend;
-import org.porthole.hostagent.bench.BenchmarkHypervisor;
-import org.porthole.hostagent.bench.BenchmarkPasswords;
-import org.porthole.hostagent.events.DomainEventRouter;
 import org.porthole.hostagent.events.EventFactory;
 import org.porthole.hostagent.events.EventSink;
 import org.porthole.hostagent.events.HostHeartbeat;
@@ -34,25 +30,11 @@ import org.porthole.hostagent.grpc.AgentServer;
 import org.porthole.hostagent.grpc.HostAgentService;
 import org.porthole.hostagent.grpc.ServerTls;
 import org.porthole.hostagent.guest.ConsolePolicies;
-import org.porthole.hostagent.guest.DisconnectActions;
-import org.porthole.hostagent.guest.GuestChannels;
-import org.porthole.hostagent.guest.GuestTimings;
-import org.porthole.hostagent.guest.Guests;
-import org.porthole.hostagent.guest.LibvirtGuestSockets;
-import org.porthole.hostagent.libvirt.GraphicsEvents;
 import org.porthole.hostagent.libvirt.Hypervisor;
-import org.porthole.hostagent.libvirt.LibvirtInventory;
-import org.porthole.hostagent.libvirt.LibvirtSession;
-import org.porthole.hostagent.libvirt.LifecycleEvents;
 import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
-import org.porthole.hostagent.relay.ConsoleTargets;
 import org.porthole.hostagent.relay.RelayListener;
 import org.porthole.hostagent.relay.RelayRegistry;
-import org.porthole.hostagent.relay.VncTargets;
-import org.porthole.hostagent.ticket.PasswordTurns;
-import org.porthole.hostagent.ticket.StartedDomains;
-import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.kafka.refusal.RefusalPublisher;
 import org.porthole.kafka.refusal.RefusalSink;
@@ -72,8 +54,6 @@ public final class HostAgent implements AutoCloseable {
 
   /** From a relay's password set to QEMU's SecurityResult; the password lives a little longer. */
   private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
-
-  private static final int PASSWORD_THREADS = 2;
 
   /**
    * Unary calls (inventory, PrepareConsole, EndConsoles) may wait on libvirt: a small pool that
@@ -102,14 +82,27 @@ public final class HostAgent implements AutoCloseable {
     this.parts = parts;
   }
 
-  /** Starts every part; on failure, closes what was started and rethrows. */
+  /** Starts the agent on libvirt; on failure, closes what was started and rethrows. */
   public static HostAgent start(Settings settings) throws AgentException, IOException {
+    return start(settings, new LibvirtBackend());
+  }
+
+  /** Starts every part over {@code backend}; on failure, closes what was started and rethrows. */
+  public static HostAgent start(Settings settings, AgentBackend backend)
+      throws AgentException, IOException {
     AgentConfig config = AgentConfig.from(settings);
+    if (backend.needsEvents() && !config.publishesEvents()) {
+      throw new ConfigException(
+          AgentConfig.KAFKA_BOOTSTRAP,
+          AgentConfig.KAFKA_BOOTSTRAP
+              + "=none is refused: a real agent must publish its events (the engine learns its"
+              + " VMs and consoles from them)");
+    }
     Clock clock = Clock.systemUTC();
     AgentIdentity identity = AgentIdentity.forThisProcess(config.hostId(), clock.instant());
     Deque<AutoCloseable> parts = new ArrayDeque<>();
     try {
-      return wire(settings, config, clock, identity, parts);
+      return wire(settings, config, backend, clock, identity, parts);
     } catch (AgentException | IOException | RuntimeException e) {
       closeAll(parts);
       throw e;
@@ -119,6 +112,7 @@ public final class HostAgent implements AutoCloseable {
   private static HostAgent wire(
       Settings settings,
       AgentConfig config,
+      AgentBackend backend,
       Clock clock,
       AgentIdentity identity,
       Deque<AutoCloseable> parts)
@@ -134,91 +128,72 @@ public final class HostAgent implements AutoCloseable {
             ? push(parts, RefusalPublisher.start(kafka.get(), REFUSAL_SOURCE, config.hostId()))
             : RefusalSink.NONE;
     EventFactory factory = new EventFactory(identity, clock);
-    Hypervisor hypervisor;
-    ConsoleTargets targets;
-    PasswordTurns turns;
     ConsolePolicies policies = new ConsolePolicies();
-    Guests guests = Guests.NONE;
-    DisconnectActions actions = null;
+    AgentBackend.Opened opened =
+        backend.open(
+            new AgentBackend.Wiring(
+                config,
+                clock,
+                identity,
+                registry,
+                policies,
+                Optional.ofNullable(sink),
+                factory,
+                parts));
     List<RelayListener> relayListeners = new ArrayList<>();
     if (sink != null) {
       relayListeners.add(new RelayEvents(sink, factory));
-    }
-    if (config.benchmark()) {
-      hypervisor = new BenchmarkHypervisor();
-      turns = push(parts, new PasswordTurns(BenchmarkPasswords.NONE, clock, PASSWORD_THREADS));
-      targets = new BenchmarkBackend(config.consoleBackend().orElseThrow());
-    } else {
-      LibvirtSession libvirt = push(parts, LibvirtSession.open(config.libvirtUri()));
-      LibvirtInventory inventory = new LibvirtInventory(libvirt);
-      TicketService passwords = new TicketService(libvirt.connect(), clock);
-      turns = push(parts, new PasswordTurns(passwords, clock, PASSWORD_THREADS));
-      GuestChannels channels =
-          push(
-              parts,
-              new GuestChannels(
-                  new LibvirtGuestSockets(libvirt.connect()),
-                  GuestTimings.DEFAULT,
-                  clock,
-                  identity.agentVersion(),
-                  state ->
-                      sink.publish(
-                          EventTopics.Stream.GUESTS, state.vmUuid(), factory.guestState(state))));
-      actions =
-          push(
-              parts,
-              new DisconnectActions(
-                  channels,
-                  policies,
-                  (vm, action, confirmed, reason, state) ->
-                      sink.publish(
-                          EventTopics.Stream.GUESTS,
-                          vm,
-                          factory.disconnectAction(state, action, confirmed, reason))));
-      relayListeners.add(actions);
-      DomainEventRouter router =
-          push(
-              parts,
-              new DomainEventRouter(
-                  registry,
-                  turns,
-                  inventory,
-                  sink,
-                  factory,
-                  List.of(channels, new StartedDomains(turns))));
-      push(parts, GraphicsEvents.register(libvirt, router::onGraphics, clock));
-      push(parts, LifecycleEvents.register(libvirt, router::onLifecycle, clock));
-      channels.scan();
-      guests = channels;
-      hypervisor = inventory;
-      targets = new VncTargets(inventory);
-    }
-    if (sink != null) {
       push(parts, HostHeartbeat.start(sink, factory, identity.hostId()));
     }
+    relayListeners.addAll(opened.listeners());
+    ConsoleRelays relays =
+        push(
+            parts,
+            new ConsoleRelays(
+                authorizer(config, identity, clock),
+                opened.targets(),
+                registry,
+                opened.turns(),
+                new ConsoleRelays.RelayLimits(
+                    config.maxConsoles(), config.maxConsolesPerVm(), OPEN_TIMEOUT, AUTH_TIMEOUT),
+                RelayListener.all(relayListeners),
+                refusals));
 
+    Server server =
+        startServer(
+            settings,
+            config,
+            clock,
+            new HostAgentService(
+                identity, opened.hypervisor(), relays, opened.guests(), policies, opened.actions()),
+            relays,
+            parts);
+    logStarted(config, identity, server, opened.hypervisor());
+    return new HostAgent(identity, server, relays, parts);
+  }
+
+  /** Every console token is checked here: JWKS signature, claims, host, replay, agent start. */
+  private static ConsoleAuthorizer authorizer(
+      AgentConfig config, AgentIdentity identity, Clock clock) {
     TokenVerifier verifier =
         new TokenVerifier(
             new HttpJwksKeys(config.jwksUrl(), clock),
             config.tokenIssuer(),
             config.tokenAudience(),
             clock);
-    ConsoleAuthorizer authorizer =
-        new ConsoleAuthorizer(
-            verifier, new ReplayGuard(clock), identity.hostId(), identity.startedAt());
-    ConsoleRelays relays =
-        push(
-            parts,
-            new ConsoleRelays(
-                authorizer,
-                targets,
-                registry,
-                turns,
-                new ConsoleRelays.RelayLimits(
-                    config.maxConsoles(), config.maxConsolesPerVm(), OPEN_TIMEOUT, AUTH_TIMEOUT),
-                RelayListener.all(relayListeners),
-                refusals));
+    return new ConsoleAuthorizer(
+        verifier, new ReplayGuard(clock), identity.hostId(), identity.startedAt());
+  }
 
+  /** The mutual-TLS gRPC server with its pool for unary calls; both stop with the agent. */
+  private static Server startServer(
+      Settings settings,
+      AgentConfig config,
+      Clock clock,
+      HostAgentService service,
+      ConsoleRelays relays,
+      Deque<AutoCloseable> parts)
+      throws IOException {
     ThreadPoolExecutor unaryCalls =
         new ThreadPoolExecutor(
             UNARY_THREADS,
@@ -233,14 +208,13 @@ public final class HostAgent implements AutoCloseable {
         AgentServer.start(
             config.bindAddress(),
             config.port(),
-            ServerTls.of(TlsFiles.resolve(settings, ServiceIdentity.hostAgent(identity.hostId()))),
+            ServerTls.of(TlsFiles.resolve(settings, ServiceIdentity.hostAgent(config.hostId()))),
             new RoleInterceptor(CallerIdentity.FROM_TLS, new RefusalLog(clock)),
-            new HostAgentService(identity, hypervisor, relays, guests, policies, actions),
+            service,
             unaryCalls,
             relays.loops());
     parts.push(() -> stopServer(server));
-    logStarted(config, identity, server, hypervisor.listDomains().size());
-    return new HostAgent(identity, server, relays, parts);
+    return server;
   }
 
   private static EventSink startKafka(
@@ -253,31 +227,23 @@ public final class HostAgent implements AutoCloseable {
     return publisher;
   }
 
-  /** {@code domains}: listing them at start also logs exposed graphics once. */
+  /** Lists the domains at start, which also logs exposed graphics once. */
   private static void logStarted(
-      AgentConfig config, AgentIdentity identity, Server server, int domains) {
+      AgentConfig config, AgentIdentity identity, Server server, Hypervisor hypervisor)
+      throws AgentException {
     LOG.log(
         Level.INFO,
-        "host agent {0} serving gRPC (mutual TLS) on {1}:{2,number,#}; libvirt {3}"
+        "host agent {0} serving gRPC (mutual TLS) on {1}:{2,number,#}; hypervisor {3}"
             + " ({4} domains); Kafka {5}; at most {6,number,#} consoles",
         new Object[] {
           identity.hostId(),
           config.bindAddress(),
           server.getPort(),
-          config.libvirtUri(),
-          domains,
+          hypervisor.uri(),
+          hypervisor.listDomains().size(),
           config.kafkaBootstrap(),
           config.maxConsoles()
         });
-    if (config.benchmark()) {
-      LOG.log(
-          Level.WARNING,
-          "BENCHMARK MODE: no libvirt, every console with a valid token is" + " relayed to {0}{1}",
-          new Object[] {
-            config.consoleBackend().orElseThrow(),
-            config.publishesEvents() ? "" : "; no events are published"
-          });
-    }
   }
 
   /** The console relays (tests read their counters). */

@@ -74,91 +74,21 @@ class AgentConfigTest {
         .hasToString("https://engine.example/api/v1/jwks");
   }
 
-  private static final String BACKEND = "porthole.agent.console-backend";
-  private static final String LIBVIRT = "porthole.agent.libvirt-uri";
   private static final String KAFKA = "porthole.kafka.bootstrap";
 
   @Test
-  void benchmarkModeRelaysToTheBackendAndMayDropKafka() {
-    AgentConfig c =
-        AgentConfig.from(
-            Settings.of(Map.of(LIBVIRT, "none", BACKEND, "127.0.0.1:5999", KAFKA, "none")));
-    assertThat(c.benchmark()).isTrue();
-    assertThat(c.publishesEvents()).isFalse();
-    assertThat(c.consoleBackend())
-        .hasValueSatisfying(
-            a -> {
-              assertThat(a.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
-              assertThat(a.getPort()).isEqualTo(5999);
-            });
-    AgentConfig withKafka =
-        AgentConfig.from(Settings.of(Map.of(LIBVIRT, "none", BACKEND, "[::1]:6000")));
-    assertThat(withKafka.publishesEvents()).isTrue();
-    assertThat(withKafka.consoleBackend().orElseThrow().getPort()).isEqualTo(6000);
-  }
-
-  @Test
-  void realAgentIsNotBenchmarkAndPublishesEvents() {
+  void realAgentPublishesEvents() {
     AgentConfig c = AgentConfig.from(Settings.of(Map.of()));
-    assertThat(c.benchmark()).isFalse();
     assertThat(c.publishesEvents()).isTrue();
-    assertThat(c.consoleBackend()).isEmpty();
     assertThat(c.maxConsoles()).isEqualTo(20_000);
   }
 
   @Test
-  void refusesConsoleBackendThatWouldRerouteRealVmConsoles() {
-    assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of(BACKEND, "127.0.0.1:5900"))))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(BACKEND))
-        .hasMessageContaining("porthole.agent.libvirt-uri=none");
-    assertThatThrownBy(
-            () ->
-                AgentConfig.from(
-                    Settings.of(Map.of(LIBVIRT, "qemu:///session", BACKEND, "127.0.0.1:5900"))))
-        .isInstanceOf(ConfigException.class);
-  }
-
-  @Test
   void refusesSilencedEventsOnARealAgent() {
-    assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of(KAFKA, "none"))))
+    assertThat(AgentConfig.from(Settings.of(Map.of(KAFKA, "none"))).publishesEvents()).isFalse();
+    assertThatThrownBy(() -> HostAgent.start(Settings.of(Map.of(KAFKA, "none"))))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(KAFKA))
-        .hasMessageContaining("benchmark mode");
-  }
-
-  @Test
-  void refusesBenchmarkModeWithoutBackend() {
-    assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of(LIBVIRT, "none"))))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(BACKEND));
-    assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of(LIBVIRT, "none", BACKEND, " "))))
-        .isInstanceOf(ConfigException.class);
-  }
-
-  @Test
-  void refusesBackendOffLoopbackOrMalformed() {
-    for (String bad :
-        new String[] {
-          "10.0.0.1:5900",
-          "0.0.0.0:5900",
-          "example.com:5900",
-          "localhost:5900",
-          "127.0.0.1",
-          "127.0.0.1:",
-          ":5900",
-          "127.0.0.1:0",
-          "127.0.0.1:65536",
-          "127.0.0.1:-1",
-          "127.0.0.1:abc",
-          "[::]:5900",
-          "1".repeat(5000) + ":1",
-          "127.0.0.1:5900 x",
-          "127.0.0.1:59\u000000"
-        }) {
-      assertThatThrownBy(() -> AgentConfig.from(Settings.of(Map.of(LIBVIRT, "none", BACKEND, bad))))
-          .as(bad)
-          .isInstanceOfSatisfying(
-              ConfigException.class, e -> assertThat(e.key()).isEqualTo(BACKEND))
-          .hasMessageContaining("loopback");
-    }
+        .hasMessageContaining("must publish its events");
   }
 
   @Test

@@ -39,6 +39,7 @@ import org.porthole.api.hostagent.v1.ListDomainsRequest;
 import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
 import org.porthole.config.Settings;
 import org.porthole.grpcflow.ConnectionWindow;
+import org.porthole.hostagent.bench.BenchmarkBackend;
 import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.pki.ServiceIdentity;
@@ -47,7 +48,7 @@ import org.porthole.stack.host.Ports;
 import org.porthole.token.Jwks;
 
 /**
- * The agent in benchmark mode ({@code libvirt-uri=none}, {@code kafka.bootstrap=none}) over a real
+ * The agent on the benchmark's hypervisor double ({@code kafka.bootstrap=none}) behind a real
  * loopback gRPC server with mutual TLS and a real JWKS endpoint, relaying to a loopback TCP
  * backend: token checks stay on, memory and threads stay bounded, consoles do not starve each
  * other, and sockets and threads return to their baseline.
@@ -90,12 +91,12 @@ class BenchmarkModeIT {
     hostId = "localhost:" + port;
     Map<String, String> s = new HashMap<>();
     s.put("porthole.agent.port", Integer.toString(port));
-    s.put("porthole.agent.libvirt-uri", "none");
-    s.put("porthole.agent.console-backend", "127.0.0.1:" + backend.port());
+    s.put(BenchmarkBackend.CONSOLE_BACKEND, "127.0.0.1:" + backend.port());
     s.put("porthole.kafka.bootstrap", "none");
     s.put("porthole.pki.dir", dir.resolve("pki").toString());
     s.put("porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks");
-    agent = HostAgent.start(Settings.of(s));
+    Settings settings = Settings.of(s);
+    agent = HostAgent.start(settings, BenchmarkBackend.from(settings));
     Settings pki = Settings.of(Map.of("porthole.pki.dir", dir.resolve("pki").toString()));
     ServiceIdentity agentId = ServiceIdentity.hostAgent(hostId);
     TlsFiles client = TlsFiles.resolve(pki, ServiceIdentity.wsProxy());

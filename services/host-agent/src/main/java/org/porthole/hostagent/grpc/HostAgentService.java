@@ -62,7 +62,7 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   private final ConsolePolicies policies;
   private final DisconnectActions actions;
 
-  /** A service without guest channels (benchmark mode, tests of the console paths). */
+  /** A service without guest channels (the relay benchmark's double, tests of console paths). */
   public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, ConsoleRelays relays) {
     this(identity, hypervisor, relays, Guests.NONE, new ConsolePolicies(), null);
   }

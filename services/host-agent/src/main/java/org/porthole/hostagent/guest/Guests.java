@@ -6,7 +6,7 @@ import org.porthole.status.PortholeStatus;
 
 /** The guest agents of this host's VMs, as the gRPC service and the disconnect actions use them. */
 public interface Guests {
-  /** No guest channels at all (benchmark mode). */
+  /** No guest channels at all (the relay benchmark's hypervisor double, tests). */
   Guests NONE =
       new Guests() {
         @Override

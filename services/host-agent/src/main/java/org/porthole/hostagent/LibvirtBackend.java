@@ -1,0 +1,70 @@
+package org.porthole.hostagent;
+
+import java.util.List;
+import org.porthole.api.events.v1.EventTopics;
+import org.porthole.hostagent.events.DomainEventRouter;
+import org.porthole.hostagent.events.EventFactory;
+import org.porthole.hostagent.events.EventSink;
+import org.porthole.hostagent.guest.DisconnectActions;
+import org.porthole.hostagent.guest.GuestChannels;
+import org.porthole.hostagent.guest.GuestTimings;
+import org.porthole.hostagent.guest.LibvirtGuestSockets;
+import org.porthole.hostagent.libvirt.GraphicsEvents;
+import org.porthole.hostagent.libvirt.LibvirtInventory;
+import org.porthole.hostagent.libvirt.LibvirtSession;
+import org.porthole.hostagent.libvirt.LifecycleEvents;
+import org.porthole.hostagent.relay.VncTargets;
+import org.porthole.hostagent.ticket.PasswordTurns;
+import org.porthole.hostagent.ticket.StartedDomains;
+import org.porthole.hostagent.ticket.TicketService;
+
+/**
+ * The agent's backend: one libvirt connection for inventory, VNC passwords, domain events and guest
+ * channels. Consoles go to the VNC server of the VM their token names; guest states and disconnect
+ * actions are published as events.
+ */
+public final class LibvirtBackend implements AgentBackend {
+
+  @Override
+  public Opened open(Wiring w) throws AgentException {
+    EventSink sink = w.sink().orElseThrow();
+    EventFactory factory = w.factory();
+    LibvirtSession libvirt = w.push(LibvirtSession.open(w.config().libvirtUri()));
+    LibvirtInventory inventory = new LibvirtInventory(libvirt);
+    PasswordTurns turns = w.passwordTurns(new TicketService(libvirt.connect(), w.clock()));
+    GuestChannels channels =
+        w.push(
+            new GuestChannels(
+                new LibvirtGuestSockets(libvirt.connect()),
+                GuestTimings.DEFAULT,
+                w.clock(),
+                w.identity().agentVersion(),
+                state ->
+                    sink.publish(
+                        EventTopics.Stream.GUESTS, state.vmUuid(), factory.guestState(state))));
+    DisconnectActions actions =
+        w.push(
+            new DisconnectActions(
+                channels,
+                w.policies(),
+                (vm, action, confirmed, reason, state) ->
+                    sink.publish(
+                        EventTopics.Stream.GUESTS,
+                        vm,
+                        factory.disconnectAction(state, action, confirmed, reason))));
+    DomainEventRouter router =
+        w.push(
+            new DomainEventRouter(
+                w.registry(),
+                turns,
+                inventory,
+                sink,
+                factory,
+                List.of(channels, new StartedDomains(turns))));
+    w.push(GraphicsEvents.register(libvirt, router::onGraphics, w.clock()));
+    w.push(LifecycleEvents.register(libvirt, router::onLifecycle, w.clock()));
+    channels.scan();
+    return new Opened(
+        inventory, new VncTargets(inventory), turns, channels, actions, List.of(actions));
+  }
+}
