@@ -65,7 +65,7 @@ class GuestInputTest {
   void floodsAreLoggedAtPowersOfTenOnly() {
     assertThat(
             java.util.stream.LongStream.rangeClosed(1, 2_000_000)
-                .filter(GuestConnection::worthLogging)
+                .filter(LogThrottle::worthLogging)
                 .boxed()
                 .toList())
         .containsExactly(1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L);
