@@ -51,6 +51,8 @@ public final class LocalStack implements AutoCloseable {
   public static final String DEMO_PERMISSION = "console.connect";
 
   private String demoVmUuid;
+  private Postgres postgres;
+  private KafkaBroker kafka;
   private Kdc kdc;
   private Keycloak keycloak;
 
@@ -104,6 +106,25 @@ public final class LocalStack implements AutoCloseable {
   private void startAll(Progress progress) throws IOException {
     requireBuilt();
     Files.createDirectories(options.logDir());
+    startDemoVm(progress);
+    startInfrastructure(progress);
+    ChildProcess engine = startServices(progress);
+    progress.step("waiting for the engine to learn the demo VM from the host agent");
+    String admin = token("admin");
+    awaitVmListed(engine, admin);
+    progress.step(
+        "tagging the demo VM '"
+            + DEMO_TAG
+            + "' and granting group "
+            + DEMO_GROUP
+            + " "
+            + DEMO_PERMISSION
+            + " on the tag");
+    new DemoAccess(options.engineUrl(), admin)
+        .grant(demoVmUuid, DEMO_TAG, DEMO_GROUP, DEMO_PERMISSION);
+  }
+
+  private void startDemoVm(Progress progress) throws IOException {
     progress.step("starting libvirt");
     Libvirt.ensureRunning();
     progress.step("starting demo VM '" + options.demoVmName() + "'");
@@ -113,13 +134,17 @@ public final class LocalStack implements AutoCloseable {
     } else {
       demoVmUuid = DemoVm.ensureRunning(options.repoRoot(), options.demoVmName());
     }
+  }
+
+  /** PostgreSQL, Kafka, the KDC and Keycloak, each stopped in reverse order by close. */
+  private void startInfrastructure(Progress progress) throws IOException {
     progress.step("starting PostgreSQL on 127.0.0.1:" + options.postgresPort());
-    Postgres pg =
+    postgres =
         Postgres.start(
             options.stateDir().resolve("postgres/data"), options.postgresPort(), options.logDir());
-    started.push(pg);
+    started.push(postgres);
     progress.step("starting Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort());
-    KafkaBroker kafka =
+    kafka =
         KafkaBroker.start(
             options.stateDir().resolve("kafka"), options.kafkaPort(), options.logDir());
     started.push(kafka);
@@ -140,7 +165,12 @@ public final class LocalStack implements AutoCloseable {
             kdc,
             options.logDir());
     started.push(keycloak);
+  }
 
+  /**
+   * The engine, the host agent and the ws-proxy, each with its own Kafka user; returns the engine.
+   */
+  private ChildProcess startServices(Progress progress) throws IOException {
     Map<String, String> common =
         Map.of(
             "PORTHOLE_PKI_DIR",
@@ -153,34 +183,7 @@ public final class LocalStack implements AutoCloseable {
     Map<String, String> agentKafka = environment(access.hostAgent(options.agentHostId()));
     Map<String, String> proxyKafka = environment(access.wsProxy());
     progress.step("starting engine on " + options.engineUrl());
-    ChildProcess engine =
-        service(
-            "engine",
-            engineJar(),
-            common,
-            engineKafka,
-            Map.ofEntries(
-                Map.entry("QUARKUS_HTTP_PORT", Integer.toString(options.enginePort())),
-                Map.entry(
-                    "PORTHOLE_PUBLIC_URL",
-                    "http://localhost:"
-                        + options.enginePort()
-                        + ",http://127.0.0.1:"
-                        + options.enginePort()),
-                Map.entry("PORTHOLE_DB_URL", pg.jdbcUrl()),
-                Map.entry("PORTHOLE_DB_USER", pg.user()),
-                Map.entry("PORTHOLE_DB_PASSWORD", pg.password()),
-                Map.entry("PORTHOLE_PROXY_URL", options.proxyUrl()),
-                Map.entry("PORTHOLE_OIDC_URL", keycloak.realmUrl()),
-                Map.entry("PORTHOLE_OIDC_CLIENT_SECRET", keycloak.engineClientSecret()),
-                Map.entry("PORTHOLE_KERBEROS_PRINCIPAL", Kdc.HTTP_PRINCIPAL),
-                Map.entry("PORTHOLE_KERBEROS_KEYTAB", kdc.keytab().toString()),
-                Map.entry("PORTHOLE_KERBEROS_KRB5_CONF", kdc.krb5Conf().toString()),
-                // A test stack's e2e opens hundreds of consoles a minute; the demo keeps the
-                // default 30.
-                Map.entry(
-                    "PORTHOLE_CONSOLE_TICKETS_PER_MINUTE", options.transientVm() ? "1000" : "30")));
-    awaitHttp(options.engineUrl() + "/api/v1/jwks", engine);
+    ChildProcess engine = startEngine(common, engineKafka);
     progress.step("starting host agent on 127.0.0.1:" + options.agentPort());
     ChildProcess agent =
         service(
@@ -209,19 +212,40 @@ public final class LocalStack implements AutoCloseable {
                     + ",http://127.0.0.1:"
                     + options.enginePort()));
     Ports.await(options.proxyPort(), SERVICE_START, proxy);
-    progress.step("waiting for the engine to learn the demo VM from the host agent");
-    String admin = token("admin");
-    awaitVmListed(engine, admin);
-    progress.step(
-        "tagging the demo VM '"
-            + DEMO_TAG
-            + "' and granting group "
-            + DEMO_GROUP
-            + " "
-            + DEMO_PERMISSION
-            + " on the tag");
-    new DemoAccess(options.engineUrl(), admin)
-        .grant(demoVmUuid, DEMO_TAG, DEMO_GROUP, DEMO_PERMISSION);
+    return engine;
+  }
+
+  private ChildProcess startEngine(Map<String, String> common, Map<String, String> engineKafka)
+      throws IOException {
+    ChildProcess engine =
+        service(
+            "engine",
+            engineJar(),
+            common,
+            engineKafka,
+            Map.ofEntries(
+                Map.entry("QUARKUS_HTTP_PORT", Integer.toString(options.enginePort())),
+                Map.entry(
+                    "PORTHOLE_PUBLIC_URL",
+                    "http://localhost:"
+                        + options.enginePort()
+                        + ",http://127.0.0.1:"
+                        + options.enginePort()),
+                Map.entry("PORTHOLE_DB_URL", postgres.jdbcUrl()),
+                Map.entry("PORTHOLE_DB_USER", postgres.user()),
+                Map.entry("PORTHOLE_DB_PASSWORD", postgres.password()),
+                Map.entry("PORTHOLE_PROXY_URL", options.proxyUrl()),
+                Map.entry("PORTHOLE_OIDC_URL", keycloak.realmUrl()),
+                Map.entry("PORTHOLE_OIDC_CLIENT_SECRET", keycloak.engineClientSecret()),
+                Map.entry("PORTHOLE_KERBEROS_PRINCIPAL", Kdc.HTTP_PRINCIPAL),
+                Map.entry("PORTHOLE_KERBEROS_KEYTAB", kdc.keytab().toString()),
+                Map.entry("PORTHOLE_KERBEROS_KRB5_CONF", kdc.krb5Conf().toString()),
+                // A test stack's e2e opens hundreds of consoles a minute; the demo keeps the
+                // default 30.
+                Map.entry(
+                    "PORTHOLE_CONSOLE_TICKETS_PER_MINUTE", options.transientVm() ? "1000" : "30")));
+    awaitHttp(options.engineUrl() + "/api/v1/jwks", engine);
+    return engine;
   }
 
   private void requireBuilt() {
