@@ -38,6 +38,7 @@ import org.porthole.stack.launcher.LocalStack;
 class GuestLockIT {
   private static final String LOCK = "lock-screen";
   private static final int GRACE_MS = 2000;
+
   /**
    * Long enough that the ~75 direct QEMU logins of the stray-client check fit inside it on a loaded
    * two-core machine (one took 11 s there); nothing in this class waits for the window to pass.
