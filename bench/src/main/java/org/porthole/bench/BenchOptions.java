@@ -9,18 +9,21 @@ import org.porthole.bench.report.PathName;
 
 /**
  * Command line of the benchmark: {@code [--quick] [--paths direct,websockify,porthole] [--doc FILE]
- * [--repo DIR]}. Bad input is refused with a message naming it.
+ * [--repo DIR]}, or {@code --tokens} alone (the cost of one console token). Bad input is refused
+ * with a message naming it.
  */
-record BenchOptions(boolean quick, List<PathName> paths, Optional<Path> doc, Path repo) {
+record BenchOptions(
+    boolean quick, List<PathName> paths, Optional<Path> doc, Path repo, boolean tokens) {
   static final String USAGE =
       "usage: bench [--quick] [--paths direct,websockify,porthole] [--doc docs/performance-run.md]"
-          + " [--repo DIR]";
+          + " [--repo DIR] | bench --tokens";
 
   static BenchOptions parse(String[] args, Path defaultRepo) {
     boolean quick = false;
     List<PathName> paths = List.of(PathName.values());
     Optional<Path> doc = Optional.empty();
     Path repo = defaultRepo;
+    boolean tokens = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick":
@@ -32,6 +35,9 @@ record BenchOptions(boolean quick, List<PathName> paths, Optional<Path> doc, Pat
         case "--doc":
           doc = Optional.of(Path.of(value(args, ++i, "--doc")));
           break;
+        case "--tokens":
+          tokens = true;
+          break;
         case "--repo":
           repo = Path.of(value(args, ++i, "--repo"));
           break;
@@ -39,7 +45,10 @@ record BenchOptions(boolean quick, List<PathName> paths, Optional<Path> doc, Pat
           throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
       }
     }
-    return new BenchOptions(quick, paths, doc, repo);
+    if (tokens && args.length != 1) {
+      throw new IllegalArgumentException("--tokens runs alone; " + USAGE);
+    }
+    return new BenchOptions(quick, paths, doc, repo, tokens);
   }
 
   PhasePlan plan() {

@@ -3,6 +3,7 @@ package org.porthole.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Locale;
 import org.porthole.bench.backend.BackendProcess;
@@ -11,6 +12,7 @@ import org.porthole.bench.phase.PhasePlan;
 import org.porthole.bench.relay.DirectPath;
 import org.porthole.bench.relay.PortholePath;
 import org.porthole.bench.relay.RelayPath;
+import org.porthole.bench.relay.TokenSpeed;
 import org.porthole.bench.relay.WebsockifyPath;
 import org.porthole.bench.report.MarkdownTable;
 import org.porthole.bench.report.PathName;
@@ -31,6 +33,11 @@ public final class Main {
   /** The backend ends by itself after this long even if the harness hangs. */
   private static final long BACKEND_MAX_SECONDS = 3600;
 
+  /** {@code --tokens}: unmeasured then measured rounds of each token operation. */
+  private static final int TOKEN_WARMUP = 2_000;
+
+  private static final int TOKEN_ROUNDS = 3_000;
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -43,11 +50,15 @@ public final class Main {
       return;
     }
     try {
+      if (options.tokens()) {
+        System.out.println(TokenSpeed.measure(TOKEN_WARMUP, TOKEN_ROUNDS));
+        System.exit(0);
+      }
       Results results = run(options, new Progress(System.err));
       System.out.print(MarkdownTable.render(results));
       System.out.print(MarkdownTable.notes(results));
       System.exit(0);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
       System.err.println("bench: " + e.getMessage());
       System.exit(1);
     }

@@ -32,6 +32,15 @@ class BenchOptionsTest {
   }
 
   @Test
+  void tokensRunsAloneOrNotAtAll() {
+    assertThat(BenchOptions.parse(new String[] {"--tokens"}, REPO).tokens()).isTrue();
+    assertThat(BenchOptions.parse(new String[0], REPO).tokens()).isFalse();
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--tokens", "--quick"}, REPO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--tokens runs alone");
+  }
+
+  @Test
   void refusesUnknownArgumentsAndPaths() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fast"}, REPO))
         .isInstanceOf(IllegalArgumentException.class)
