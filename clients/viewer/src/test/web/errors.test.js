@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError, MAX_ERROR_BODY_CHARS, MAX_MESSAGE_CHARS, cleanText, parseApiError } from '../../main/web/js/api/errors.js';
+import { STATUS_TABLE } from '#status-table';
+import { ApiError, MAX_ERROR_BODY_CHARS, MAX_MESSAGE_CHARS, cleanText, defaultMessage, parseApiError, statusForHttp } from '../../main/web/js/api/errors.js';
 
 test('reads status and message from a well-formed engine error', () => {
   const error = parseApiError(409, '{"status":"CONFLICT","message":"VM demo is not running"}');
@@ -86,4 +87,18 @@ test('cleanText returns an empty string for non-strings', () => {
   assert.equal(cleanText(undefined), '');
   assert.equal(cleanText(12), '');
   assert.equal(cleanText('  a \t b  '), 'a b');
+});
+
+// STATUS_TABLE is generated from PortholeStatus at build time.
+test('names a bare HTTP code by a status the status table gives that code', () => {
+  const httpOf = new Map(STATUS_TABLE.map(({ status, http }) => [status, http]));
+  for (const { http } of STATUS_TABLE.filter((row) => row.http >= 400)) {
+    assert.equal(httpOf.get(statusForHttp(http)), http, `HTTP ${http} -> ${statusForHttp(http)}`);
+  }
+});
+
+test('has its own message for every error status of the status table', () => {
+  for (const { status, http } of STATUS_TABLE.filter((row) => row.http >= 400)) {
+    assert.doesNotMatch(defaultMessage(status, http), /^The engine answered HTTP/, status);
+  }
 });

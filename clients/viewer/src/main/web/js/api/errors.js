@@ -15,6 +15,7 @@ const STATUS_PATTERN = /^[A-Z][A-Z0-9_]{0,39}$/;
 // C0/C1 controls, and the bidi overrides that can make text read differently than it is.
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
 
+/** The status an HTTP code without a readable body names; a test holds it to the status table. */
 const STATUS_BY_HTTP = new Map([
   [400, 'BAD_REQUEST'],
   [401, 'SIGN_IN_REQUIRED'],
