@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.events.v1.AuditEvent;
+import org.porthole.api.events.v1.EventTopics;
 import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.Acls;
@@ -134,7 +135,7 @@ class AuditIT {
     }
 
     try (AuditTopic topic = new AuditTopic()) {
-      await("the story on " + "porthole.audit.v1")
+      await("the story on " + EventTopics.AUDIT)
           .atMost(EngineApi.EVENT_WAIT)
           .until(
               () ->
