@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import org.porthole.nativeviewer.ExitCode;
 import org.porthole.nativeviewer.ViewerFailure;
 import org.porthole.nativeviewer.signin.EngineAuthorization;
@@ -24,6 +26,8 @@ import org.porthole.nativeviewer.signin.EngineAuthorization;
 public final class EngineClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Pattern UUID =
+      Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
   private final String api;
   private final EngineAuthorization auth;
@@ -64,12 +68,19 @@ public final class EngineClient {
     return call("GET", "/vms", null);
   }
 
-  /** The VM named {@code nameOrId} (its name, exact, or its UUID). */
+  /**
+   * The VM named {@code nameOrId} (its name, exact, or its UUID). A UUID not in the user's list is
+   * still returned, so the console request gets the engine's own refusal.
+   */
   public Vm find(String nameOrId) {
     for (Vm vm : vms()) {
       if (vm.id().equalsIgnoreCase(nameOrId) || vm.name().equals(nameOrId)) {
         return vm;
       }
+    }
+    if (UUID.matcher(nameOrId).matches()) {
+      // A VM the user may not see is asked for anyway: the engine's answer names the permission.
+      return new Vm(nameOrId.toLowerCase(Locale.ROOT), nameOrId, "", "-", List.of());
     }
     throw new ViewerFailure(
         ExitCode.NOT_FOUND,

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -108,7 +109,7 @@ public final class ProxyConnection implements AutoCloseable {
   /** Sends {@code len} bytes and waits until they were handed to the network. */
   public void write(byte[] buf, int off, int len) throws IOException {
     try {
-      socket.sendBinary(ByteBuffer.wrap(buf.clone(), off, len), true).join();
+      socket.sendBinary(ByteBuffer.wrap(Arrays.copyOfRange(buf, off, off + len)), true).join();
     } catch (CompletionException e) {
       throw new IOException("the console connection failed while sending", e.getCause());
     }
@@ -123,7 +124,13 @@ public final class ProxyConnection implements AutoCloseable {
   @Override
   public void close() {
     if (socket != null && !socket.isOutputClosed()) {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "viewer closed").exceptionally(e -> null);
+      try {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "viewer closed").get(1, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // the proxy is gone or slow: abort below ends the connection anyway
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (socket != null) {
       socket.abort();
