@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { consoleActions, consoleHref, modeFromSearch, normalizeVm } from '../../main/web/js/vms/vm-list.js';
+import { consoleActions, consoleHref, modeFromSearch, nativeViewerCommand, normalizeVm } from '../../main/web/js/vms/vm-list.js';
 import { renderEmptyRow, renderVmRow } from '../../main/web/js/vms/vm-rows.js';
 import { byTestId, fakeDocument } from './support/fake-dom.js';
 
@@ -81,4 +81,18 @@ test('hostile VM names stay text in the row', () => {
   assert.ok(row.textContent.includes('<img src=x onerror=alert(1)>'));
   assert.equal(row.children.some((c) => c.tagName === 'IMG'), false);
   assert.equal(byTestId(renderEmptyRow(fakeDocument), 'vm-empty').length, 1);
+});
+
+test('offers the exact native viewer command in the best mode the user holds', () => {
+  assert.equal(nativeViewerCommand(vm(['console.connect'])), `porthole-viewer connect ${UUID}`);
+  assert.equal(nativeViewerCommand(vm(['console.view'])), `porthole-viewer connect --view ${UUID}`);
+  assert.equal(nativeViewerCommand(vm([])), '');
+  assert.equal(nativeViewerCommand(vm(['console.connect']), 'http://localhost:8080'), `porthole-viewer connect ${UUID}`);
+  assert.equal(nativeViewerCommand(vm(['console.connect']), 'https://porthole.example.com'),
+    `porthole-viewer --engine https://porthole.example.com connect ${UUID}`);
+  assert.equal(nativeViewerCommand(vm(['console.connect']), 'http://x; rm -rf /'), `porthole-viewer connect ${UUID}`);
+  const { row } = buttons(['console.connect']);
+  const [code] = byTestId(row, 'vm-native-command');
+  assert.equal(code.textContent, `porthole-viewer connect ${UUID}`);
+  assert.equal(byTestId(buttons([]).row, 'vm-native').length, 0);
 });

@@ -174,6 +174,29 @@ export function consoleActions(vm) {
   });
 }
 
+/** The engine the native viewer uses when told nothing else. */
+const NATIVE_DEFAULT_ENGINE = 'http://localhost:8080';
+const SAFE_ORIGIN = /^https?:\/\/[A-Za-z0-9.\-:[\]]+$/;
+
+/**
+ * The command that opens this VM's console in the native viewer (`porthole-viewer`), in the
+ * best mode the user may use; '' when neither mode is open to them. The engine's origin is
+ * named unless it is the viewer's default; a UUID and a checked origin are all that go in, so
+ * the command is safe to copy into a shell.
+ * @param {Vm} vm
+ * @param {string} [engineOrigin] e.g. location.origin
+ */
+export function nativeViewerCommand(vm, engineOrigin = '') {
+  const enabled = consoleActions(vm).filter((a) => a.enabled).map((a) => a.mode);
+  if (enabled.length === 0 || !UUID_PATTERN.test(vm.id)) {
+    return '';
+  }
+  const engine = SAFE_ORIGIN.test(engineOrigin) && engineOrigin !== NATIVE_DEFAULT_ENGINE
+    ? ` --engine ${engineOrigin}` : '';
+  const view = enabled.includes(MODE.INTERACTIVE) ? '' : ' --view';
+  return `porthole-viewer${engine} connect${view} ${vm.id}`;
+}
+
 /** The console page link for a VM, in the given mode (interactive when left out). */
 export function consoleHref(vmId, mode = MODE.INTERACTIVE) {
   const base = `/console.html?vm=${encodeURIComponent(vmId)}`;

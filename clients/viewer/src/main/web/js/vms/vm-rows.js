@@ -3,7 +3,7 @@
  * so the rows are tested under node:test; every server string goes in as text.
  */
 import { element } from '../page/dom.js';
-import { MODE, consoleActions, describeGuest } from './vm-list.js';
+import { MODE, consoleActions, describeGuest, nativeViewerCommand } from './vm-list.js';
 
 export const COLUMNS = 6;
 const EXPOSED_HINT = 'VNC listens beyond loopback: anyone on the network can reach this console '
@@ -50,6 +50,13 @@ function consoleCell(doc, vm) {
     }
     return link;
   });
+  const command = nativeViewerCommand(vm, doc.defaultView?.location?.origin ?? '');
+  if (command) {
+    links.push(element(doc, 'details', { className: 'native-viewer', testid: 'vm-native' }, [
+      element(doc, 'summary', { text: 'Open in native viewer' }),
+      element(doc, 'code', { text: command, testid: 'vm-native-command' }),
+    ]));
+  }
   return element(doc, 'td', { className: 'console-actions' }, links);
 }
 
