@@ -136,6 +136,7 @@ public final class ConsoleRunner {
     }
     try {
       ProxyHandshake.run(console);
+      ProxyHandshake.shareClientInit(viewer, console);
     } catch (IOException e) {
       closeQuietly(viewer);
       ProxyConnection.Close close = closeOf(console);

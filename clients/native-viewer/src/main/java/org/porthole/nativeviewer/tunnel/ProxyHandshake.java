@@ -40,6 +40,19 @@ public final class ProxyHandshake {
     }
   }
 
+  /**
+   * Passes the viewer's ClientInit on as shared: a native viewer asks for an exclusive session by
+   * default (remote-viewer does), which would make QEMU drop every other console of the VM;
+   * Porthole decides who holds a console (takeover), not the viewer.
+   */
+  public static void shareClientInit(java.net.Socket viewer, ProxyConnection console)
+      throws IOException {
+    if (viewer.getInputStream().read() < 0) {
+      throw new IOException("the viewer closed before its ClientInit");
+    }
+    console.write(new byte[] {1}, 0, 1);
+  }
+
   private static String reason(ProxyConnection console) throws IOException, InterruptedException {
     int length = ByteBuffer.wrap(console.readFully(4)).getInt();
     if (length < 0 || length > 1024) {
