@@ -1,0 +1,288 @@
+package org.porthole.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.porthole.stack.launcher.LocalStack;
+import org.porthole.stack.libvirt.Libvirt;
+
+/**
+ * {@code porthole-viewer} against the real stack (KDC, Keycloak, engine, ws-proxy, host agent,
+ * QEMU): Kerberos sign-in and the VM list, a {@code --proxy-only} tunnel whose picture is the VM's
+ * screen, the refusal of a user without rights, another local user getting nothing from the tunnel,
+ * the device-flow sign-in with its stored and refreshed tokens, and a takeover and a revocation
+ * ending the viewer with their reasons and exit codes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NativeViewerIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration RUN = Duration.ofSeconds(60);
+  private static final Duration CONNECT = Duration.ofSeconds(90);
+  private static final String ADDRESS = "^address 127\\.0\\.0\\.1:(\\d+)$";
+  private static final String PASSWORD = "^password (\\S{8})$";
+  private static final Duration RECONNECT_BUDGET = Duration.ofSeconds(10);
+
+  private static LocalStack stack;
+  private static String vm;
+  private static EngineApi admin;
+  private static EngineApi alice;
+  private static EngineApi bob;
+
+  @TempDir Path home;
+  private final List<NativeViewer> viewers = new ArrayList<>();
+  private final List<String> aclIds = new ArrayList<>();
+
+  @BeforeAll
+  static void startStack() {
+    stack = SharedStack.get();
+    vm = stack.demoVmUuid();
+    admin = EngineApi.as(stack, "admin");
+    alice = EngineApi.as(stack, "alice");
+    bob = EngineApi.as(stack, "bob");
+  }
+
+  @AfterEach
+  void stopViewers() throws Exception {
+    viewers.forEach(NativeViewer::close);
+    for (String id : aclIds) {
+      admin.send("DELETE", "/acls/" + id, null);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aliceWithAKerberosTicketListsExactlyTheDemoVm() throws Exception {
+    Map<String, String> desktop = NativeViewer.kinit(stack, home, "alice");
+
+    NativeViewer table = viewer(desktop, "list");
+    assertThat(table.exitCode(RUN)).as(table.stderr()).isZero();
+    List<String> rows = table.stdout().lines().skip(1).toList();
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0))
+        .contains(stack.options().demoVmName())
+        .contains(vm)
+        .contains("interactive");
+
+    NativeViewer json = viewer(desktop, "list", "--json");
+    assertThat(json.exitCode(RUN)).as(json.stderr()).isZero();
+    JsonNode listed = JSON.readTree(json.stdout());
+    assertThat(listed).hasSize(1);
+    assertThat(listed.get(0).path("id").asText()).isEqualTo(vm);
+  }
+
+  @Test
+  @Order(2)
+  void bobIsRefusedWithConsoleConnectNamedAndItsExitCode() throws Exception {
+    NativeViewer refused =
+        viewer(NativeViewer.kinit(stack, home, "bob"), "connect", vm, "--proxy-only");
+
+    assertThat(refused.exitCode(RUN)).as(refused.stderr()).isEqualTo(4);
+    assertThat(refused.stderr()).contains("console.connect");
+    assertThat(refused.stdout()).doesNotContain("address");
+  }
+
+  @Test
+  @Order(3)
+  void unknownVmAndMissingViewerGiveOneLineAndTheirExitCodes() throws Exception {
+    Map<String, String> desktop = NativeViewer.kinit(stack, home, "alice");
+    NativeViewer unknown = viewer(desktop, "connect", "no-such-vm", "--proxy-only");
+    assertThat(unknown.exitCode(RUN)).isEqualTo(5);
+    assertThat(unknown.stderr().lines()).hasSize(1);
+
+    desktop.put("PATH", home.toString());
+    NativeViewer noViewer = viewer(desktop, "connect", vm);
+    assertThat(noViewer.exitCode(RUN)).isEqualTo(8);
+    assertThat(noViewer.stderr()).contains("remote-viewer was not found");
+  }
+
+  @Test
+  @Order(4)
+  void proxyOnlyTunnelShowsTheVmsScreenAndNothingToAnotherLocalUser() throws Exception {
+    alice.ticketWhenFree(vm, "interactive"); // other tests' consoles of other users have ended
+    NativeViewer tunnel =
+        viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
+    int port = Integer.parseInt(tunnel.await(ADDRESS, CONNECT).group(1));
+    String password = tunnel.await(PASSWORD, CONNECT).group(1);
+
+    String before = ForeignUserProbe.run(port);
+    assertThat(before).contains("types [2]").contains("result 1");
+    assertThat(bytesAfterResult(before))
+        .as("only the refusal's reason follows, never a ServerInit")
+        .isLessThanOrEqualTo(40);
+
+    RfbScreen seen = RfbScreen.read(port, password);
+    Path shot = home.resolve("screen.img");
+    Libvirt.virsh("screenshot", stack.options().demoVmName(), shot.toString());
+    RfbScreen truth = RfbScreen.image(shot);
+    assertThat(seen.litPixels()).as("something is drawn on the VM's screen").isPositive();
+    assertThat(new int[] {seen.width(), seen.height()})
+        .containsExactly(truth.width(), truth.height());
+    int[] box = seen.differenceBox(truth);
+    System.out.printf(
+        "e2e: tunnel frame %dx%d vs virsh screenshot: differing box %s%n",
+        seen.width(), seen.height(), java.util.Arrays.toString(box));
+    assertThat(box[2] <= 16 && box[3] <= 32)
+        .as(
+            "the frames differ at most in the text cursor's cell: %s",
+            java.util.Arrays.toString(box))
+        .isTrue();
+
+    String after = ForeignUserProbe.run(port);
+    assertThat(after.strip()).isEqualTo("refused");
+    assertThat(tunnel.exitCode(RUN)).as("the viewer closed: done").isZero();
+    assertThat(tunnel.stderr()).contains("refused a local connection");
+  }
+
+  @Test
+  @Order(5)
+  void deviceFlowSignInStoresOwnerOnlyTokensThatRefresh() throws Exception {
+    Map<String, String> desktop = NativeViewer.desktop(stack, home);
+    NativeViewer login = viewer(desktop, "login");
+    String url = login.await("^\\(or open (\\S+)\\)$", RUN).group(1);
+    KeycloakDeviceApproval.approve(url, "alice", "demo-alice");
+    assertThat(login.exitCode(RUN)).as(login.stderr()).isZero();
+    assertThat(login.stdout()).contains("signed in as alice");
+
+    Path tokens = home.resolve("config/tokens.json");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokens)))
+        .isEqualTo("rw-------");
+    String stored = Files.readString(tokens);
+    assertThat(login.stdout() + login.stderr())
+        .as("no token is printed")
+        .doesNotContain(JSON.readTree(stored).path("accessToken").asText())
+        .doesNotContain(JSON.readTree(stored).path("refreshToken").asText());
+
+    // An access token past its expiry: the next command refreshes it and stores the new one.
+    com.fasterxml.jackson.databind.node.ObjectNode expired =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(stored);
+    expired.put("accessExpiresAt", 1);
+    Files.writeString(tokens, expired.toString());
+    NativeViewer list = viewer(desktop, "list");
+    assertThat(list.exitCode(RUN)).as(list.stderr()).isZero();
+    assertThat(list.stdout()).contains(vm);
+    JsonNode refreshed = JSON.readTree(Files.readString(tokens));
+    assertThat(refreshed.path("accessExpiresAt").asLong()).isGreaterThan(1);
+    assertThat(refreshed.path("accessToken").asText())
+        .isNotEqualTo(JSON.readTree(stored).path("accessToken").asText());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokens)))
+        .isEqualTo("rw-------");
+
+    NativeViewer logout = viewer(desktop, "logout");
+    assertThat(logout.exitCode(RUN)).isZero();
+    assertThat(tokens).doesNotExist();
+  }
+
+  @Test
+  @Order(6)
+  void anAclRevocationEndsTheViewerWithTheReasonAndExitCode10() throws Exception {
+    aclIds.add(admin.grant("bob", vm, "console.view"));
+    NativeViewer watcher =
+        viewer(NativeViewer.kinit(stack, home, "bob"), "connect", vm, "--view", "--proxy-only");
+    try (Socket held = hold(watcher)) {
+      assertThat(held.isConnected()).as("the tunnel's client is in").isTrue();
+      watcher.await("connected to", CONNECT);
+      assertThat(admin.send("DELETE", "/acls/" + aclIds.remove(0), null).status()).isEqualTo(204);
+
+      assertThat(watcher.exitCode(RUN)).as(watcher.stderr()).isEqualTo(10);
+      assertThat(watcher.stderr()).contains("revoked").contains("close 4003");
+    }
+  }
+
+  @Test
+  @Order(7)
+  void killingTheWsProxyMidConsoleReconnectsWithOneFreshTokenWithinTenSeconds() throws Exception {
+    alice.ticketWhenFree(vm, "interactive");
+    NativeViewer viewer =
+        viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
+    try (Socket first = hold(viewer, 1)) {
+      assertThat(first.isConnected()).as("the tunnel's client is in").isTrue();
+      viewer.await("connected to", CONNECT);
+      long issuedBefore = ticketsIssuedToAlice();
+
+      Instant killed = Instant.now();
+      ProxyRestart.killAndRestart(stack.options().proxyPort(), home.resolve("ws-proxy.log"));
+      viewer.await("the console dropped", CONNECT);
+      try (Socket second = hold(viewer, 2)) {
+        assertThat(second.isConnected()).as("the tunnel's client is in").isTrue();
+        Matcher back = viewer.await("reconnected to .* after ([0-9.]+) s", CONNECT);
+        Duration took = Duration.between(killed, Instant.now());
+        System.out.printf(
+            "e2e: ws-proxy killed to console back in %d ms (viewer: %s s after the drop)%n",
+            took.toMillis(), back.group(1));
+        assertThat(took).isLessThanOrEqualTo(RECONNECT_BUDGET);
+        assertThat(ticketsIssuedToAlice() - issuedBefore)
+            .as("exactly one fresh token for the reconnect")
+            .isEqualTo(1);
+        assertThat(viewer.alive()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aTakeoverEndsTheHoldersViewerWithTheReasonAndExitCode9() throws Exception {
+    alice.ticketWhenFree(vm, "interactive");
+    NativeViewer holder =
+        viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
+    try (Socket held = hold(holder)) {
+      assertThat(held.isConnected()).as("the tunnel's client is in").isTrue();
+      holder.await("connected to", CONNECT);
+      aclIds.add(admin.grant("bob", vm, "console.takeover"));
+      EngineApi.Answer taken = bob.requestConsole(vm, "interactive", true);
+      assertThat(taken.status()).as(taken.body()).isEqualTo(201);
+
+      assertThat(holder.exitCode(RUN)).as(holder.stderr()).isEqualTo(9);
+      assertThat(holder.stderr()).contains("took over").contains("bob").contains("close 4009");
+    }
+  }
+
+  private NativeViewer viewer(Map<String, String> env, String... args) throws Exception {
+    NativeViewer v = NativeViewer.start(env, args);
+    viewers.add(v);
+    return v;
+  }
+
+  private static Socket hold(NativeViewer tunnel) throws Exception {
+    return hold(tunnel, 1);
+  }
+
+  /** Logs in to the tunnel the viewer printed the {@code nth} time and keeps the console open. */
+  private static Socket hold(NativeViewer tunnel, int nth) throws Exception {
+    int port = Integer.parseInt(tunnel.await(ADDRESS, nth, CONNECT).group(1));
+    String password = tunnel.await(PASSWORD, nth, CONNECT).group(1);
+    return RfbScreen.hold(port, password);
+  }
+
+  private static long ticketsIssuedToAlice() throws Exception {
+    long n = 0;
+    for (JsonNode e : admin.json("/audit?user=alice&limit=1000")) {
+      if ("console.ticket-issued".equals(e.path("kind").asText())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static int bytesAfterResult(String probe) {
+    Matcher m = java.util.regex.Pattern.compile("bytes-after-result (\\d+)").matcher(probe);
+    return m.find() ? Integer.parseInt(m.group(1)) : Integer.MAX_VALUE;
+  }
+}
