@@ -37,7 +37,7 @@ class ConsoleControlVmIT {
       Path.of(System.getProperty("porthole.repo", "../..")).toAbsolutePath().normalize();
 
   /** Boot to the guest's first "alive" line: ~10 s under TCG; generous for loaded CI. */
-  private static final Duration BOOT = Duration.ofSeconds(120);
+  private static final Duration BOOT = Duration.ofSeconds(300);
 
   private static final Duration KEYS = Duration.ofSeconds(60);
   private static final Duration END = Duration.ofSeconds(20);

@@ -42,9 +42,10 @@ class GuestAgentVmIT {
       Path.of(System.getProperty("porthole.repo", "../..")).toAbsolutePath().normalize();
 
   /**
-   * Boot to the agent's hello measured 8–10 s under TCG; the issue asks for well under a minute.
+   * A bound, not a target: boot to the agent's hello takes 8–20 s under TCG on an idle machine and
+   * several times that on a loaded two-core CI machine.
    */
-  private static final Duration BOOT = Duration.ofSeconds(90);
+  private static final Duration BOOT = Duration.ofSeconds(300);
 
   private static final int GRACE_MS = 500;
 

