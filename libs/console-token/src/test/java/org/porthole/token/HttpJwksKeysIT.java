@@ -3,7 +3,7 @@ package org.porthole.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.porthole.token.TestTokens.NOW;
+import static org.porthole.token.TestClaims.NOW;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.porthole.testsupport.clock.MutableClock;
 
 /**
  * {@link HttpJwksKeys} against a real HTTP server on loopback: success, size cap, slow and failing
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class HttpJwksKeysIT {
 
   private final Ed25519Key key = Ed25519Key.generate("k1");
-  private final TestTokens.MutableClock clock = new TestTokens.MutableClock(NOW);
+  private final MutableClock clock = new MutableClock(NOW);
   private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.GOOD);
   private final AtomicInteger requests = new AtomicInteger();
   private HttpServer server;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.porthole.token.TestTokens.NOW;
+import static org.porthole.token.TestClaims.NOW;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.porthole.testsupport.clock.MutableClock;
 import org.porthole.token.TokenRejectedException.Reason;
 
 /**
@@ -20,7 +21,7 @@ import org.porthole.token.TokenRejectedException.Reason;
  */
 class HttpJwksKeysTest {
 
-  private final TestTokens.MutableClock clock = new TestTokens.MutableClock(NOW);
+  private final MutableClock clock = new MutableClock(NOW);
   private final Ed25519Key k1 = Ed25519Key.generate("k1");
   private final Ed25519Key k2 = Ed25519Key.generate("k2");
   private final AtomicInteger fetches = new AtomicInteger();
@@ -90,15 +91,15 @@ class HttpJwksKeysTest {
 
   @Test
   void unknownKidRefetchesOnceAfterRotation() throws Exception {
-    TokenVerifier verifier = new TokenVerifier(keys, TestTokens.ISSUER, TestTokens.AUDIENCE, clock);
-    verifier.verify(new TokenSigner(k1).sign(TestTokens.validClaims()));
+    TokenVerifier verifier = new TokenVerifier(keys, TestClaims.ISSUER, TestClaims.AUDIENCE, clock);
+    verifier.verify(new TokenSigner(k1).sign(TestClaims.validClaims()));
     assertEquals(1, fetches.get());
 
     document.set(Jwks.toJson(Map.of("k1", k1.publicKey(), "k2", k2.publicKey())));
     clock.advance(Duration.ofSeconds(11));
-    TestTokens.MutableClock later = clock;
+    MutableClock later = clock;
     ConsoleClaims claims =
-        TestTokens.claims(later.instant(), later.instant(), later.instant().plusSeconds(60));
+        TestClaims.claims(later.instant(), later.instant(), later.instant().plusSeconds(60));
     assertEquals(claims, verifier.verify(new TokenSigner(k2).sign(claims)));
     assertEquals(2, fetches.get());
 

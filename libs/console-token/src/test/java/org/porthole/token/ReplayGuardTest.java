@@ -3,7 +3,7 @@ package org.porthole.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.porthole.token.TestTokens.NOW;
+import static org.porthole.token.TestClaims.NOW;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,10 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.porthole.testsupport.clock.MutableClock;
 
 class ReplayGuardTest {
 
-  private final TestTokens.MutableClock clock = new TestTokens.MutableClock(NOW);
+  private final MutableClock clock = new MutableClock(NOW);
 
   @Test
   void replayGuardRedeemsOnce() {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.porthole.token.TestTokens.NOW;
+import static org.porthole.token.TestClaims.NOW;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ class TokenSignerTest {
 
   @Test
   void writesPinnedHeaderAndUnpaddedParts() {
-    String token = signer.sign(TestTokens.validClaims());
+    String token = signer.sign(TestClaims.validClaims());
     String[] parts = token.split("\\.", -1);
     assertEquals(3, parts.length);
     assertFalse(token.contains("="));
@@ -31,15 +31,15 @@ class TokenSignerTest {
 
   @Test
   void refusesLifetimeOver120s() {
-    ConsoleClaims tooLong = TestTokens.claims(NOW, NOW, NOW.plusSeconds(121));
+    ConsoleClaims tooLong = TestClaims.claims(NOW, NOW, NOW.plusSeconds(121));
     assertThrows(IllegalArgumentException.class, () -> signer.sign(tooLong));
-    ConsoleClaims backwards = TestTokens.claims(NOW, NOW, NOW.minusSeconds(1));
+    ConsoleClaims backwards = TestClaims.claims(NOW, NOW, NOW.minusSeconds(1));
     assertThrows(IllegalArgumentException.class, () -> signer.sign(backwards));
   }
 
   @Test
   void refusesMissingClaim() {
-    ConsoleClaims c = TestTokens.validClaims();
+    ConsoleClaims c = TestClaims.validClaims();
     ConsoleClaims noJti =
         new ConsoleClaims(
             c.issuer(),
@@ -92,14 +92,14 @@ class TokenSignerTest {
   @Test
   void keyRoundTripsThroughEncodings() throws Exception {
     Ed25519Key copy = Ed25519Key.fromEncoded("k1", key.encodedPrivate(), key.encodedPublic());
-    String token = new TokenSigner(copy).sign(TestTokens.validClaims());
+    String token = new TokenSigner(copy).sign(TestClaims.validClaims());
     TokenVerifier verifier =
         new TokenVerifier(
             new StaticKeys(java.util.Map.of("k1", key.publicKey())),
-            TestTokens.ISSUER,
-            TestTokens.AUDIENCE,
+            TestClaims.ISSUER,
+            TestClaims.AUDIENCE,
             java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC));
-    assertEquals(TestTokens.validClaims(), verifier.verify(token));
+    assertEquals(TestClaims.validClaims(), verifier.verify(token));
     assertFalse(key.toString().contains(Base64Url.encode(key.encodedPrivate())));
     assertThrows(
         IllegalArgumentException.class,

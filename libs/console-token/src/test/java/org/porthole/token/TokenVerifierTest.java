@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.porthole.token.TestTokens.AUDIENCE;
-import static org.porthole.token.TestTokens.ISSUER;
-import static org.porthole.token.TestTokens.NOW;
-import static org.porthole.token.TestTokens.b64;
-import static org.porthole.token.TestTokens.header;
-import static org.porthole.token.TestTokens.payloadJson;
-import static org.porthole.token.TestTokens.signRaw;
+import static org.porthole.testsupport.token.TokenForge.b64;
+import static org.porthole.testsupport.token.TokenForge.header;
+import static org.porthole.testsupport.token.TokenForge.signRaw;
+import static org.porthole.token.TestClaims.AUDIENCE;
+import static org.porthole.token.TestClaims.ISSUER;
+import static org.porthole.token.TestClaims.NOW;
+import static org.porthole.token.TestClaims.payloadJson;
 
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -53,13 +53,14 @@ class TokenVerifierTest {
 
   @Test
   void roundTrip() throws Exception {
-    ConsoleClaims claims = TestTokens.validClaims();
+    ConsoleClaims claims = TestClaims.validClaims();
     assertEquals(claims, verifier.verify(new TokenSigner(key).sign(claims)));
   }
 
   @Test
   void acceptsHandBuiltTokenWithEveryClaim() throws Exception {
-    ConsoleClaims claims = verifier.verify(signRaw(key, header("k1"), payloadJson(T, T, T + 60)));
+    ConsoleClaims claims =
+        verifier.verify(signRaw(key.privateKey(), header("k1"), payloadJson(T, T, T + 60)));
     assertEquals("vm-a", claims.vmUuid());
     assertEquals("j1", claims.tokenId());
   }
@@ -68,7 +69,7 @@ class TokenVerifierTest {
   void rejectsTokenWithoutExpiry() {
     String payload = payloadJson(T, T, T + 60).replace(",\"exp\":" + (T + 60), "");
     assertFalse(payload.contains("exp"));
-    assertEquals(Reason.MISSING_CLAIM, rejection(signRaw(key, header("k1"), payload)));
+    assertEquals(Reason.MISSING_CLAIM, rejection(signRaw(key.privateKey(), header("k1"), payload)));
   }
 
   @Test
@@ -81,7 +82,8 @@ class TokenVerifierTest {
               .replaceFirst("\"" + claim + "\":(\"[^\"]*\"|[0-9]+),?", "")
               .replace(",}", "}");
       assertFalse(payload.contains("\"" + claim + "\""), payload);
-      assertEquals(Reason.MISSING_CLAIM, rejection(signRaw(key, header("k1"), payload)), claim);
+      assertEquals(
+          Reason.MISSING_CLAIM, rejection(signRaw(key.privateKey(), header("k1"), payload)), claim);
     }
   }
 
@@ -89,11 +91,15 @@ class TokenVerifierTest {
   void readsTheViewModeAndRefusesAnyOtherMode() throws Exception {
     String view =
         payloadJson(T, T, T + 60).replace("\"mode\":\"interactive\"", "\"mode\":\"view\"");
-    assertTrue(verifier.verify(signRaw(key, header("k1"), view)).viewOnly());
-    assertFalse(verifier.verify(signRaw(key, header("k1"), payloadJson(T, T, T + 60))).viewOnly());
+    assertTrue(verifier.verify(signRaw(key.privateKey(), header("k1"), view)).viewOnly());
+    assertFalse(
+        verifier
+            .verify(signRaw(key.privateKey(), header("k1"), payloadJson(T, T, T + 60)))
+            .viewOnly());
     for (String mode : List.of("\"admin\"", "\"VIEW\"", "\"\"", "1", "null", "[\"view\"]")) {
       String payload = payloadJson(T, T, T + 60).replace("\"interactive\"", mode);
-      assertEquals(Reason.MISSING_CLAIM, rejection(signRaw(key, header("k1"), payload)), mode);
+      assertEquals(
+          Reason.MISSING_CLAIM, rejection(signRaw(key.privateKey(), header("k1"), payload)), mode);
     }
   }
 
@@ -110,13 +116,16 @@ class TokenVerifierTest {
     };
     for (String[] edit : edits) {
       String payload = payloadJson(T, T, T + 60).replace(edit[0], edit[1]);
-      assertEquals(Reason.MISSING_CLAIM, rejection(signRaw(key, header("k1"), payload)), edit[1]);
+      assertEquals(
+          Reason.MISSING_CLAIM,
+          rejection(signRaw(key.privateKey(), header("k1"), payload)),
+          edit[1]);
     }
   }
 
   @Test
   void rejectsTokenWithChangedClaim() {
-    String token = new TokenSigner(key).sign(TestTokens.validClaims());
+    String token = new TokenSigner(key).sign(TestClaims.validClaims());
     String[] parts = token.split("\\.");
     String payload = new String(Base64Url.decode(parts[1]), StandardCharsets.UTF_8);
     String forged =
@@ -130,32 +139,34 @@ class TokenVerifierTest {
   void rejectsForeignKid() {
     Ed25519Key foreign = Ed25519Key.generate("attacker");
     assertEquals(
-        Reason.UNKNOWN_KEY, rejection(new TokenSigner(foreign).sign(TestTokens.validClaims())));
+        Reason.UNKNOWN_KEY, rejection(new TokenSigner(foreign).sign(TestClaims.validClaims())));
   }
 
   @Test
   void rejectsForeignKeyUnderKnownKid() {
     Ed25519Key foreign = Ed25519Key.generate("k1");
     assertEquals(
-        Reason.BAD_SIGNATURE, rejection(new TokenSigner(foreign).sign(TestTokens.validClaims())));
+        Reason.BAD_SIGNATURE, rejection(new TokenSigner(foreign).sign(TestClaims.validClaims())));
   }
 
   @Test
   void rejectsTokenWithoutKid() {
     String noKid = "{\"alg\":\"EdDSA\",\"typ\":\"porthole-console+jwt\"}";
-    assertEquals(Reason.UNKNOWN_KEY, rejection(signRaw(key, noKid, payloadJson(T, T, T + 60))));
+    assertEquals(
+        Reason.UNKNOWN_KEY, rejection(signRaw(key.privateKey(), noKid, payloadJson(T, T, T + 60))));
   }
 
   @Test
   void rejectsWrongAudience() {
     String payload = payloadJson(T, T, T + 60).replace(AUDIENCE, "some-other-service");
-    assertEquals(Reason.WRONG_AUDIENCE, rejection(signRaw(key, header("k1"), payload)));
+    assertEquals(
+        Reason.WRONG_AUDIENCE, rejection(signRaw(key.privateKey(), header("k1"), payload)));
   }
 
   @Test
   void rejectsWrongIssuer() {
     String payload = payloadJson(T, T, T + 60).replace(ISSUER, "evil-engine");
-    assertEquals(Reason.WRONG_ISSUER, rejection(signRaw(key, header("k1"), payload)));
+    assertEquals(Reason.WRONG_ISSUER, rejection(signRaw(key.privateKey(), header("k1"), payload)));
   }
 
   @Test
@@ -199,12 +210,13 @@ class TokenVerifierTest {
       String header = "{\"alg\":" + alg + ",\"kid\":\"k1\",\"typ\":\"porthole-console+jwt\"}";
       assertEquals(
           Reason.ALGORITHM_NOT_ALLOWED,
-          rejection(signRaw(key, header, payloadJson(T, T, T + 60))),
+          rejection(signRaw(key.privateKey(), header, payloadJson(T, T, T + 60))),
           alg);
     }
     String noAlg = "{\"kid\":\"k1\",\"typ\":\"porthole-console+jwt\"}";
     assertEquals(
-        Reason.ALGORITHM_NOT_ALLOWED, rejection(signRaw(key, noAlg, payloadJson(T, T, T + 60))));
+        Reason.ALGORITHM_NOT_ALLOWED,
+        rejection(signRaw(key.privateKey(), noAlg, payloadJson(T, T, T + 60))));
   }
 
   @Test
@@ -219,49 +231,55 @@ class TokenVerifierTest {
       String header =
           "{\"alg\":\"EdDSA\",\"kid\":\"k1\"," + extra + ",\"typ\":\"porthole-console+jwt\"}";
       assertEquals(
-          Reason.MALFORMED, rejection(signRaw(key, header, payloadJson(T, T, T + 60))), extra);
+          Reason.MALFORMED,
+          rejection(signRaw(key.privateKey(), header, payloadJson(T, T, T + 60))),
+          extra);
     }
   }
 
   @Test
   void rejectsForeignTokenType() {
     String header = "{\"alg\":\"EdDSA\",\"kid\":\"k1\",\"typ\":\"JWT\"}";
-    assertEquals(Reason.MALFORMED, rejection(signRaw(key, header, payloadJson(T, T, T + 60))));
+    assertEquals(
+        Reason.MALFORMED, rejection(signRaw(key.privateKey(), header, payloadJson(T, T, T + 60))));
   }
 
   @Test
   void rejectsExpiredBeyondSkew() {
     assertEquals(
         Reason.EXPIRED,
-        rejection(signRaw(key, header("k1"), payloadJson(T - 100, T - 100, T - 5))));
+        rejection(signRaw(key.privateKey(), header("k1"), payloadJson(T - 100, T - 100, T - 5))));
     assertEquals(
         Reason.EXPIRED,
-        rejection(signRaw(key, header("k1"), payloadJson(T - 100, T - 100, T - 60))));
+        rejection(signRaw(key.privateKey(), header("k1"), payloadJson(T - 100, T - 100, T - 60))));
   }
 
   @Test
   void acceptsWithinSkew() throws Exception {
-    verifier.verify(signRaw(key, header("k1"), payloadJson(T - 100, T - 100, T - 4)));
-    verifier.verify(signRaw(key, header("k1"), payloadJson(T + 5, T + 5, T + 60)));
+    verifier.verify(signRaw(key.privateKey(), header("k1"), payloadJson(T - 100, T - 100, T - 4)));
+    verifier.verify(signRaw(key.privateKey(), header("k1"), payloadJson(T + 5, T + 5, T + 60)));
   }
 
   @Test
   void rejectsNotYetValidBeyondSkew() {
     assertEquals(
-        Reason.NOT_YET_VALID, rejection(signRaw(key, header("k1"), payloadJson(T, T + 6, T + 60))));
+        Reason.NOT_YET_VALID,
+        rejection(signRaw(key.privateKey(), header("k1"), payloadJson(T, T + 6, T + 60))));
     assertEquals(
-        Reason.NOT_YET_VALID, rejection(signRaw(key, header("k1"), payloadJson(T + 6, T, T + 60))));
+        Reason.NOT_YET_VALID,
+        rejection(signRaw(key.privateKey(), header("k1"), payloadJson(T + 6, T, T + 60))));
   }
 
   @Test
   void rejectsLifetimeOver120s() throws Exception {
     assertEquals(
         Reason.LIFETIME_TOO_LONG,
-        rejection(signRaw(key, header("k1"), payloadJson(T - 10, T - 10, T + 111))));
+        rejection(signRaw(key.privateKey(), header("k1"), payloadJson(T - 10, T - 10, T + 111))));
     assertEquals(
         Reason.LIFETIME_TOO_LONG,
-        rejection(signRaw(key, header("k1"), payloadJson(T, T, T + 365L * 24 * 3600))));
-    verifier.verify(signRaw(key, header("k1"), payloadJson(T - 10, T - 10, T + 110)));
+        rejection(
+            signRaw(key.privateKey(), header("k1"), payloadJson(T, T, T + 365L * 24 * 3600))));
+    verifier.verify(signRaw(key.privateKey(), header("k1"), payloadJson(T - 10, T - 10, T + 110)));
   }
 
   @Test
@@ -269,7 +287,7 @@ class TokenVerifierTest {
     assertEquals(Reason.OVERSIZED, rejection("a".repeat(4097)));
     String bigSubject =
         payloadJson(T, T, T + 60).replace("\"alice\"", "\"" + "x".repeat(3500) + "\"");
-    String token = signRaw(key, header("k1"), bigSubject);
+    String token = signRaw(key.privateKey(), header("k1"), bigSubject);
     assertEquals(Reason.OVERSIZED, rejection(token));
   }
 
@@ -277,15 +295,16 @@ class TokenVerifierTest {
   void rejectsDuplicateClaimKeys() {
     String payload =
         payloadJson(T, T, T + 60).replace("\"vm\":\"vm-a\"", "\"vm\":\"vm-a\",\"vm\":\"vm-b\"");
-    assertEquals(Reason.MALFORMED, rejection(signRaw(key, header("k1"), payload)));
+    assertEquals(Reason.MALFORMED, rejection(signRaw(key.privateKey(), header("k1"), payload)));
     String header =
         "{\"alg\":\"EdDSA\",\"alg\":\"none\",\"kid\":\"k1\",\"typ\":\"porthole-console+jwt\"}";
-    assertEquals(Reason.MALFORMED, rejection(signRaw(key, header, payloadJson(T, T, T + 60))));
+    assertEquals(
+        Reason.MALFORMED, rejection(signRaw(key.privateKey(), header, payloadJson(T, T, T + 60))));
   }
 
   @Test
   void rejectsMalformedBase64() {
-    String token = new TokenSigner(key).sign(TestTokens.validClaims());
+    String token = new TokenSigner(key).sign(TestClaims.validClaims());
     String[] p = token.split("\\.");
     List<String> hostile =
         List.of(
@@ -303,7 +322,7 @@ class TokenVerifierTest {
 
   @Test
   void rejectsWrongShape() {
-    String token = new TokenSigner(key).sign(TestTokens.validClaims());
+    String token = new TokenSigner(key).sign(TestClaims.validClaims());
     String[] p = token.split("\\.");
     for (String bad :
         List.of(
@@ -324,14 +343,15 @@ class TokenVerifierTest {
 
   @Test
   void rejectsNonObjectPayloadWithValidSignature() {
-    assertEquals(Reason.MALFORMED, rejection(signRaw(key, header("k1"), "[1,2,3]")));
+    assertEquals(Reason.MALFORMED, rejection(signRaw(key.privateKey(), header("k1"), "[1,2,3]")));
     assertEquals(
-        Reason.MALFORMED, rejection(signRaw(key, header("k1"), payloadJson(T, T, T + 60) + "{}")));
+        Reason.MALFORMED,
+        rejection(signRaw(key.privateKey(), header("k1"), payloadJson(T, T, T + 60) + "{}")));
   }
 
   @Test
   void rejectsTruncatedSignature() {
-    String token = new TokenSigner(key).sign(TestTokens.validClaims());
+    String token = new TokenSigner(key).sign(TestClaims.validClaims());
     String truncated =
         token.substring(0, token.lastIndexOf('.') + 1) + Base64Url.encode(new byte[63]);
     assertEquals(Reason.BAD_SIGNATURE, rejection(truncated));
@@ -343,13 +363,13 @@ class TokenVerifierTest {
     Map<String, PublicKey> next = Map.of("k1", key.publicKey(), "k2", rotated.publicKey());
     CountingKeys keys = new CountingKeys(Map.of("k1", key.publicKey()), next);
     TokenVerifier v = verifier(keys);
-    v.verify(new TokenSigner(rotated).sign(TestTokens.validClaims()));
+    v.verify(new TokenSigner(rotated).sign(TestClaims.validClaims()));
     assertEquals(1, keys.refreshes.get());
 
     CountingKeys stale = new CountingKeys(Map.of("k1", key.publicKey()), null);
     assertEquals(
         Reason.UNKNOWN_KEY,
-        rejection(verifier(stale), new TokenSigner(rotated).sign(TestTokens.validClaims())));
+        rejection(verifier(stale), new TokenSigner(rotated).sign(TestClaims.validClaims())));
     assertEquals(1, stale.refreshes.get(), "one refresh per unknown kid, no retry loop");
     assertEquals(1, stale.finds.get(), "no second lookup when the refresh brought nothing new");
   }
@@ -357,7 +377,7 @@ class TokenVerifierTest {
   @Test
   void knownKidDoesNotRefetch() throws Exception {
     CountingKeys keys = new CountingKeys(Map.of("k1", key.publicKey()), null);
-    verifier(keys).verify(new TokenSigner(key).sign(TestTokens.validClaims()));
+    verifier(keys).verify(new TokenSigner(key).sign(TestClaims.validClaims()));
     assertEquals(0, keys.refreshes.get());
   }
 
@@ -366,12 +386,12 @@ class TokenVerifierTest {
     PublicKey ec = java.security.KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic();
     TokenVerifier v = verifier(new StaticKeys(Map.of("k1", ec)));
     assertEquals(
-        Reason.UNKNOWN_KEY, rejection(v, new TokenSigner(key).sign(TestTokens.validClaims())));
+        Reason.UNKNOWN_KEY, rejection(v, new TokenSigner(key).sign(TestClaims.validClaims())));
   }
 
   @Test
   void rejectsMalleatedSignatureWithScalarPlusGroupOrder() {
-    String token = new TokenSigner(key).sign(TestTokens.validClaims());
+    String token = new TokenSigner(key).sign(TestClaims.validClaims());
     int dot = token.lastIndexOf('.');
     byte[] sig = Base64Url.decode(token.substring(dot + 1));
     java.math.BigInteger order =
@@ -394,9 +414,9 @@ class TokenVerifierTest {
 
   @Test
   void acceptsTokenSignedByTheJdkProviderAndReverse() throws Exception {
-    String jdkSigned = signRaw(key, header("k1"), payloadJson(T, T, T + 60));
+    String jdkSigned = signRaw(key.privateKey(), header("k1"), payloadJson(T, T, T + 60));
     assertEquals("alice", verifier.verify(jdkSigned).subject());
-    String bcSigned = new TokenSigner(key).sign(TestTokens.validClaims());
+    String bcSigned = new TokenSigner(key).sign(TestClaims.validClaims());
     int dot = bcSigned.lastIndexOf('.');
     java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
     jdk.initVerify(key.publicKey());

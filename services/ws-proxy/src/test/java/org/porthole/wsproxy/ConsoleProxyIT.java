@@ -2,7 +2,6 @@ package org.porthole.wsproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -32,11 +31,12 @@ import org.porthole.config.Settings;
 import org.porthole.pki.DevPki;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
+import org.porthole.testsupport.token.JwksServer;
+import org.porthole.testsupport.token.TokenMint;
+import org.porthole.testsupport.ws.WsClient;
 import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.FakeAgent;
-import org.porthole.wsproxy.harness.JwksServer;
-import org.porthole.wsproxy.harness.TestTokens;
-import org.porthole.wsproxy.harness.WsTestClient;
+import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.refusal.KafkaRefusals;
 import org.porthole.wsproxy.server.ProxyApplication;
 
@@ -50,12 +50,12 @@ class ConsoleProxyIT {
 
   @TempDir static Path dir;
 
-  private static final TestTokens TOKENS = new TestTokens("it-key");
-  private static HttpServer jwks;
+  private static final TokenMint TOKENS = new TokenMint("it-key");
+  private static JwksServer jwks;
   private static ProxyApplication proxy;
   private static URI console;
   private final List<Server> agents = new ArrayList<>();
-  private final List<WsTestClient> clients = new ArrayList<>();
+  private final List<WsClient> clients = new ArrayList<>();
 
   @BeforeAll
   static void startProxy() throws Exception {
@@ -75,7 +75,7 @@ class ConsoleProxyIT {
                 "porthole.proxy.ping-seconds",
                 "1",
                 "porthole.jwks.url",
-                "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks",
+                "http://127.0.0.1:" + jwks.port() + "/api/v1/jwks",
                 "porthole.kafka.bootstrap",
                 KafkaRefusals.OFF));
     values.putAll(extra);
@@ -88,13 +88,13 @@ class ConsoleProxyIT {
       proxy.close();
     }
     if (jwks != null) {
-      jwks.stop(0);
+      jwks.close();
     }
   }
 
   @AfterEach
   void closeClientsAndAgents() {
-    clients.forEach(WsTestClient::close);
+    clients.forEach(WsClient::close);
     agents.forEach(Server::shutdownNow);
   }
 
@@ -112,8 +112,8 @@ class ConsoleProxyIT {
     return agent(service, dir.resolve("pki"));
   }
 
-  private WsTestClient client(String token) throws Exception {
-    WsTestClient client = WsTestClient.connect(console, token);
+  private WsClient client(String token) throws Exception {
+    WsClient client = WsClient.connect(console, ProxyFixtures.ORIGIN, token);
     clients.add(client);
     assertThat(client.handshakeStatus()).isEqualTo(101);
     return client;
@@ -122,13 +122,13 @@ class ConsoleProxyIT {
   @Test
   void relaysBytesBothWaysOverMutualTls() throws Exception {
     FakeAgent fake = new FakeAgent();
-    WsTestClient client = client(TOKENS.sign(agent(fake)));
+    WsClient client = client(TOKENS.sign(agent(fake)));
 
-    assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
+    assertThat(WsClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
         .isEqualTo(FakeAgent.BANNER);
     client.send("hello".getBytes(StandardCharsets.US_ASCII));
 
-    assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length() + 5, WAIT)))
+    assertThat(WsClient.text(client.awaitBytes(FakeAgent.BANNER.length() + 5, WAIT)))
         .isEqualTo(FakeAgent.BANNER + "hello");
     assertThat(fake.received().get(0).getOpen().getClientAddress()).startsWith("127.0.0.1:");
   }
@@ -137,25 +137,26 @@ class ConsoleProxyIT {
   void acceptsTokenAsFirstTextMessage() throws Exception {
     FakeAgent fake = new FakeAgent();
     String token = TOKENS.sign(agent(fake));
-    WsTestClient client = WsTestClient.connect(console, TestTokens.ORIGIN, "binary", null, true);
+    WsClient client = WsClient.connect(console, ProxyFixtures.ORIGIN, "binary", null, true, null);
     clients.add(client);
     assertThat(client.handshakeStatus()).isEqualTo(101);
 
     client.sendText(token);
 
-    assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
+    assertThat(WsClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
         .isEqualTo(FakeAgent.BANNER);
   }
 
   @Test
   void rejectsForeignOriginBeforeUpgrade() throws Exception {
-    WsTestClient client =
-        WsTestClient.connect(
+    WsClient client =
+        WsClient.connect(
             console,
             "https://evil.example",
             "binary,porthole.token." + TOKENS.sign("localhost:1"),
             null,
-            true);
+            true,
+            null);
     clients.add(client);
 
     assertThat(client.handshakeStatus()).isEqualTo(403);
@@ -167,7 +168,7 @@ class ConsoleProxyIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    WsTestClient client = client(TOKENS.sign("localhost:" + closedPort));
+    WsClient client = client(TOKENS.sign("localhost:" + closedPort));
 
     assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
   }
@@ -178,7 +179,7 @@ class ConsoleProxyIT {
     FakeAgent impostor = new FakeAgent();
     Server server = AgentServers.startAs(dir.resolve("pki"), impostor, "localhost:1");
     agents.add(server);
-    WsTestClient client = client(TOKENS.sign(AgentServers.hostId(server)));
+    WsClient client = client(TOKENS.sign(AgentServers.hostId(server)));
 
     assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
     assertThat(impostor.calls()).isZero();
@@ -187,7 +188,7 @@ class ConsoleProxyIT {
   @Test
   void refusesAgentWhoseCertificateIsNotFromThePortholeCa() throws Exception {
     FakeAgent impostor = new FakeAgent();
-    WsTestClient client = client(TOKENS.sign(agent(impostor, dir.resolve("other-ca"))));
+    WsClient client = client(TOKENS.sign(agent(impostor, dir.resolve("other-ca"))));
 
     assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
     assertThat(impostor.calls()).isZero();
@@ -206,7 +207,7 @@ class ConsoleProxyIT {
     }
     FakeAgent fake = new FakeAgent();
     String host = agent(fake);
-    WsTestClient broken = client(TOKENS.sign(host));
+    WsClient broken = client(TOKENS.sign(host));
     broken.awaitBytes(FakeAgent.BANNER.length(), WAIT);
     broken.sendRaw(
         new byte[] {
@@ -214,17 +215,17 @@ class ConsoleProxyIT {
         });
     assertThat(broken.awaitClose(WAIT)).isIn(1002, 1009);
 
-    WsTestClient client = client(TOKENS.sign(host));
+    WsClient client = client(TOKENS.sign(host));
     client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
     client.send("still serving".getBytes(StandardCharsets.US_ASCII));
-    assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length() + 13, WAIT)))
+    assertThat(WsClient.text(client.awaitBytes(FakeAgent.BANNER.length() + 13, WAIT)))
         .endsWith("still serving");
   }
 
   @Test
   void keepsIdleConsoleOpenWhileClientAnswersPings() throws Exception {
     FakeAgent fake = new FakeAgent();
-    WsTestClient client = client(TOKENS.sign(agent(fake)));
+    WsClient client = client(TOKENS.sign(agent(fake)));
     client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
 
     Thread.sleep(6000);
@@ -238,13 +239,14 @@ class ConsoleProxyIT {
   @Test
   void dropsClientThatStopsAnsweringPings() throws Exception {
     FakeAgent fake = new FakeAgent();
-    WsTestClient client =
-        WsTestClient.connect(
+    WsClient client =
+        WsClient.connect(
             console,
-            TestTokens.ORIGIN,
+            ProxyFixtures.ORIGIN,
             "binary,porthole.token." + TOKENS.sign(agent(fake)),
             null,
-            false);
+            false,
+            null);
     clients.add(client);
     client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
 
@@ -260,7 +262,7 @@ class ConsoleProxyIT {
       FloodAgent flood = new FloodAgent();
       URI uri =
           URI.create("ws://127.0.0.1:" + patient.server().address().getPort() + "/v1/console");
-      WsTestClient client = WsTestClient.connect(uri, TOKENS.sign(agent(flood)));
+      WsClient client = WsClient.connect(uri, ProxyFixtures.ORIGIN, TOKENS.sign(agent(flood)));
       clients.add(client);
       client.reading(false);
 
@@ -298,12 +300,12 @@ class ConsoleProxyIT {
       String host = agent(firstFloodsThenEcho);
       URI uri =
           URI.create("ws://127.0.0.1:" + patient.server().address().getPort() + "/v1/console");
-      WsTestClient stuck = WsTestClient.connect(uri, TOKENS.sign(host));
+      WsClient stuck = WsClient.connect(uri, ProxyFixtures.ORIGIN, TOKENS.sign(host));
       clients.add(stuck);
       stuck.reading(false);
       Thread.sleep(2000);
 
-      WsTestClient other = WsTestClient.connect(uri, TOKENS.sign(host));
+      WsClient other = WsClient.connect(uri, ProxyFixtures.ORIGIN, TOKENS.sign(host));
       clients.add(other);
       other.awaitBytes(FakeAgent.BANNER.length(), WAIT);
       byte[] chunk = new byte[64 * 1024];
@@ -320,15 +322,15 @@ class ConsoleProxyIT {
   void releasesEveryAgentCallWhenClientsGoAway() throws Exception {
     FakeAgent fake = new FakeAgent();
     String host = agent(fake);
-    List<WsTestClient> opened = new ArrayList<>();
+    List<WsClient> opened = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      WsTestClient client = client(TOKENS.sign(host));
+      WsClient client = client(TOKENS.sign(host));
       client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
       opened.add(client);
     }
     assertThat(fake.active()).isEqualTo(20);
 
-    opened.forEach(WsTestClient::close);
+    opened.forEach(WsClient::close);
 
     awaitTrue(() -> fake.active() == 0, "every agent call ended");
   }
@@ -352,7 +354,7 @@ class ConsoleProxyIT {
             };
           }
         };
-    WsTestClient client = client(TOKENS.sign(agent(closesButNeverCompletes)));
+    WsClient client = client(TOKENS.sign(agent(closesButNeverCompletes)));
 
     assertThat(client.awaitClose(WAIT)).isEqualTo(4009);
     assertThat(cancelled.get()).isFalse();
@@ -371,17 +373,18 @@ class ConsoleProxyIT {
       FakeAgent fake = new FakeAgent();
       URI wss =
           URI.create("wss://localhost:" + secure.server().address().getPort() + "/v1/console");
-      WsTestClient client =
-          WsTestClient.connect(
+      WsClient client =
+          WsClient.connect(
               wss,
-              TestTokens.ORIGIN,
+              ProxyFixtures.ORIGIN,
               "binary,porthole.token." + TOKENS.sign(agent(fake)),
               SslContextBuilder.forClient().trustManager(files.caCert().toFile()).build(),
-              true);
+              true,
+              null);
       clients.add(client);
 
       assertThat(client.handshakeStatus()).isEqualTo(101);
-      assertThat(WsTestClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
+      assertThat(WsClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
           .isEqualTo(FakeAgent.BANNER);
     }
   }

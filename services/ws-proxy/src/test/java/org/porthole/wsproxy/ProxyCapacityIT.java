@@ -2,7 +2,6 @@ package org.porthole.wsproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -33,12 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.config.Settings;
+import org.porthole.testsupport.token.JwksServer;
+import org.porthole.testsupport.token.TokenMint;
+import org.porthole.testsupport.ws.WsClient;
 import org.porthole.wsproxy.admission.AdmissionLimits;
 import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.FakeAgent;
-import org.porthole.wsproxy.harness.JwksServer;
-import org.porthole.wsproxy.harness.TestTokens;
-import org.porthole.wsproxy.harness.WsTestClient;
+import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.refusal.KafkaRefusals;
 import org.porthole.wsproxy.server.ProxyApplication;
 
@@ -64,10 +64,10 @@ class ProxyCapacityIT {
 
   @TempDir static Path dir;
 
-  private static final TestTokens TOKENS = new TestTokens("capacity-key");
-  private static HttpServer jwks;
+  private static final TokenMint TOKENS = new TokenMint("capacity-key");
+  private static JwksServer jwks;
   private final List<Server> agents = new ArrayList<>();
-  private final List<WsTestClient> clients = new ArrayList<>();
+  private final List<WsClient> clients = new ArrayList<>();
 
   @BeforeAll
   static void startJwks() throws IOException {
@@ -76,12 +76,12 @@ class ProxyCapacityIT {
 
   @AfterAll
   static void stopJwks() {
-    jwks.stop(0);
+    jwks.close();
   }
 
   @AfterEach
   void closeClientsAndAgents() {
-    clients.forEach(WsTestClient::close);
+    clients.forEach(WsClient::close);
     agents.forEach(Server::shutdownNow);
   }
 
@@ -101,7 +101,7 @@ class ProxyCapacityIT {
                 "porthole.proxy.ping-seconds",
                 Integer.toString(pingSeconds),
                 "porthole.jwks.url",
-                "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks",
+                "http://127.0.0.1:" + jwks.port() + "/api/v1/jwks",
                 "porthole.kafka.bootstrap",
                 KafkaRefusals.OFF));
     values.putAll(more);
@@ -118,8 +118,8 @@ class ProxyCapacityIT {
     return AgentServers.hostId(server);
   }
 
-  private WsTestClient client(URI uri, String host) throws Exception {
-    WsTestClient client = WsTestClient.connect(uri, TOKENS.sign(host));
+  private WsClient client(URI uri, String host) throws Exception {
+    WsClient client = WsClient.connect(uri, ProxyFixtures.ORIGIN, TOKENS.sign(host));
     clients.add(client);
     assertThat(client.handshakeStatus()).isEqualTo(101);
     return client;
@@ -129,7 +129,7 @@ class ProxyCapacityIT {
   void slowBrowserDoesNotGrowProxyMemory() throws Exception {
     try (ProxyApplication proxy = proxy(30)) {
       FloodAgent flood = new FloodAgent();
-      WsTestClient browser = client(uri(proxy), agent(flood));
+      WsClient browser = client(uri(proxy), agent(flood));
       browser.reading(false);
 
       awaitTrue(() -> flood.sent.get() > 0, "agent started sending");
@@ -205,8 +205,8 @@ class ProxyCapacityIT {
       CountingEcho echo = new CountingEcho();
       String host = agent(echo);
       URI uri = uri(proxy);
-      WsTestClient flooder = client(uri, host);
-      WsTestClient typist = client(uri, host);
+      WsClient flooder = client(uri, host);
+      WsClient typist = client(uri, host);
       typist.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       flooder.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       int base = typist.receivedCount();
@@ -247,7 +247,7 @@ class ProxyCapacityIT {
     try (ProxyApplication proxy = proxy(30, Map.of(AdmissionLimits.KEY_DEADLINE_SECONDS, "120"))) {
       URI uri = uri(proxy);
       String host = agent(new CountingEcho());
-      WsTestClient before = client(uri, host);
+      WsClient before = client(uri, host);
       before.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       long fds = openFileDescriptors();
 
@@ -266,7 +266,7 @@ class ProxyCapacityIT {
       assertThat(flood.heldOpen()).as("flood connections still open").isEqualTo(perAddress);
 
       assertEchoes(before, "typed during the flood");
-      WsTestClient meanwhile = clientFrom(uri, host, InetAddress.getByName("127.0.0.2"));
+      WsClient meanwhile = clientFrom(uri, host, InetAddress.getByName("127.0.0.2"));
       assertEchoes(meanwhile, "a console opened during the flood");
       assertThat(proxy.server().unauthenticated().held())
           .as("authenticated consoles leave the count")
@@ -299,7 +299,7 @@ class ProxyCapacityIT {
                 Integer.toString(total)))) {
       URI uri = uri(proxy);
       String host = agent(new CountingEcho());
-      WsTestClient before = client(uri, host);
+      WsClient before = client(uri, host);
       before.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
       // 40 client addresses, 25 opens each: every address stays under its own cap of 32.
@@ -327,15 +327,15 @@ class ProxyCapacityIT {
     try (ProxyApplication proxy = proxy(30, Map.of(AdmissionLimits.KEY_DEADLINE_SECONDS, "2"))) {
       URI uri = uri(proxy);
       List<Socket> silent = new ArrayList<>();
-      List<WsTestClient> tokenless = new ArrayList<>();
+      List<WsClient> tokenless = new ArrayList<>();
       try {
         for (int i = 0; i < 10; i++) {
           silent.add(new Socket("127.0.0.1", uri.getPort()));
-          WsTestClient client = WsTestClient.connect(uri, TestTokens.ORIGIN, "binary", null, true);
+          WsClient client = WsClient.connect(uri, ProxyFixtures.ORIGIN, "binary", null, true, null);
           tokenless.add(client);
           assertThat(client.handshakeStatus()).isEqualTo(101);
         }
-        for (WsTestClient client : tokenless) {
+        for (WsClient client : tokenless) {
           assertThat(client.awaitClose(WAIT)).isEqualTo(4001);
         }
         for (Socket socket : silent) {
@@ -346,7 +346,7 @@ class ProxyCapacityIT {
         }
         awaitTrue(() -> proxy.server().unauthenticated().held() == 0, "every place given back");
       } finally {
-        tokenless.forEach(WsTestClient::close);
+        tokenless.forEach(WsClient::close);
         for (Socket socket : silent) {
           socket.close();
         }
@@ -354,7 +354,7 @@ class ProxyCapacityIT {
     }
   }
 
-  private void assertEchoes(WsTestClient console, String text) throws Exception {
+  private void assertEchoes(WsClient console, String text) throws Exception {
     int base = console.receivedCount();
     byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
     console.send(bytes);
@@ -362,11 +362,11 @@ class ProxyCapacityIT {
     assertThat(new String(all, base, bytes.length, StandardCharsets.US_ASCII)).isEqualTo(text);
   }
 
-  private WsTestClient clientFrom(URI uri, String host, InetAddress local) throws Exception {
-    WsTestClient client =
-        WsTestClient.connect(
+  private WsClient clientFrom(URI uri, String host, InetAddress local) throws Exception {
+    WsClient client =
+        WsClient.connect(
             uri,
-            TestTokens.ORIGIN,
+            ProxyFixtures.ORIGIN,
             "binary,porthole.token." + TOKENS.sign(host),
             null,
             true,
@@ -386,12 +386,12 @@ class ProxyCapacityIT {
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       long opened = System.nanoTime();
-      WsTestClient client =
-          WsTestClient.connect(uri, TestTokens.ORIGIN, "binary", null, true, from.apply(i));
+      WsClient client =
+          WsClient.connect(uri, ProxyFixtures.ORIGIN, "binary", null, true, from.apply(i));
       flood.clients.add(client);
       client.handshake().whenComplete((status, error) -> flood.answered(status, opened));
     }
-    for (WsTestClient client : flood.clients) {
+    for (WsClient client : flood.clients) {
       client
           .handshake()
           .exceptionally(error -> -1)
@@ -408,7 +408,7 @@ class ProxyCapacityIT {
 
   /** The clients of one flood and the answers they got. */
   private static final class Flood implements AutoCloseable {
-    final List<WsTestClient> clients = new ArrayList<>();
+    final List<WsClient> clients = new ArrayList<>();
     final Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
     final AtomicLong slowestRefusalNanos = new AtomicLong();
     long millis;
@@ -431,17 +431,17 @@ class ProxyCapacityIT {
     }
 
     long heldOpen() {
-      return clients.stream().filter(WsTestClient::isOpen).count();
+      return clients.stream().filter(WsClient::isOpen).count();
     }
 
     @Override
     public void close() {
-      clients.forEach(WsTestClient::close);
+      clients.forEach(WsClient::close);
     }
   }
 
   /** 1-byte masked binary frames, 4096 per write, for at most 30 s or until told to stop. */
-  private static void flood(WsTestClient flooder, AtomicBoolean flooding) {
+  private static void flood(WsClient flooder, AtomicBoolean flooding) {
     byte[] frame = {(byte) 0x82, (byte) 0x81, 1, 2, 3, 4, 'x' ^ 1};
     byte[] batch = new byte[frame.length * 4096];
     for (int i = 0; i < 4096; i++) {
@@ -459,14 +459,14 @@ class ProxyCapacityIT {
 
   private void openAndClose(URI uri, String host, int count, int batch) throws Exception {
     for (int done = 0; done < count; done += batch) {
-      List<WsTestClient> open = new ArrayList<>();
+      List<WsClient> open = new ArrayList<>();
       for (int i = 0; i < batch; i++) {
-        open.add(WsTestClient.connect(uri, TOKENS.sign(host)));
+        open.add(WsClient.connect(uri, ProxyFixtures.ORIGIN, TOKENS.sign(host)));
       }
-      for (WsTestClient client : open) {
+      for (WsClient client : open) {
         client.firstData().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       }
-      open.forEach(WsTestClient::close);
+      open.forEach(WsClient::close);
     }
   }
 

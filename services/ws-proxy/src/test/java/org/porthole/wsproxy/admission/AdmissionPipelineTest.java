@@ -11,10 +11,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.status.PortholeStatus;
+import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
-import org.porthole.wsproxy.harness.TestTokens;
+import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.refusal.Refusal;
 import org.porthole.wsproxy.server.ConsoleChannelInitializer;
 
@@ -26,16 +27,16 @@ class AdmissionPipelineTest {
   private static final InetSocketAddress OTHER_CLIENT = new InetSocketAddress("127.0.0.2", 50000);
   private static final Duration DEADLINE = Duration.ofSeconds(4);
 
-  private final TestTokens tokens = new TestTokens();
+  private final TokenMint tokens = new TokenMint();
   private final InProcessAgents agents = new InProcessAgents().add(HOST, new FakeAgent());
   private final List<Refusal> refusals = new ArrayList<>();
   private final ConsoleChannelInitializer pipeline =
       new ConsoleChannelInitializer(
           null,
-          TestTokens.config(),
+          ProxyFixtures.config(),
           new AdmissionLimits(2, 3, DEADLINE),
           refusals::add,
-          tokens.authenticator(),
+          ProxyFixtures.authenticator(tokens),
           agents);
   private final List<EmbeddedConsole> consoles = new ArrayList<>();
 
@@ -52,7 +53,7 @@ class AdmissionPipelineTest {
   }
 
   private EmbeddedConsole.Answer upgradeWithoutToken(EmbeddedConsole console) {
-    return console.upgrade("/v1/console", TestTokens.ORIGIN, "binary");
+    return console.upgrade("/v1/console", ProxyFixtures.ORIGIN, "binary");
   }
 
   @Test
@@ -63,7 +64,7 @@ class AdmissionPipelineTest {
     EmbeddedConsole third = connect(CLIENT);
     EmbeddedConsole.Answer answer =
         third.upgrade(
-            "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+            "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
 
     assertThat(answer.status()).isEqualTo(429);
     assertThat(answer.header("Retry-After")).isEqualTo("1");
@@ -107,7 +108,7 @@ class AdmissionPipelineTest {
   void authenticatedConsoleLeavesTheCountAndOutlivesTheDeadline() {
     EmbeddedConsole console = connect(CLIENT);
     console.upgrade(
-        "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+        "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
     assertThat(new String(console.binaryBytes())).isEqualTo(FakeAgent.BANNER);
 
     assertThat(pipeline.unauthenticated().held()).isZero();

@@ -1,6 +1,5 @@
 package org.porthole.wsproxy.load;
 
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.Server;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -24,11 +23,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.testsupport.token.JwksServer;
+import org.porthole.testsupport.token.TokenMint;
+import org.porthole.testsupport.ws.WsClient;
 import org.porthole.wsproxy.harness.AgentServers;
 import org.porthole.wsproxy.harness.FakeAgent;
-import org.porthole.wsproxy.harness.JwksServer;
-import org.porthole.wsproxy.harness.TestTokens;
-import org.porthole.wsproxy.harness.WsTestClient;
+import org.porthole.wsproxy.harness.ProxyFixtures;
 
 /**
  * A loopback load run against the real proxy jar (a child process), with a fake host agent over
@@ -53,8 +53,8 @@ public final class ProxyLoad {
     int concurrency = Integer.parseInt(args[3]);
     List<String> extra = List.of(args).subList(4, args.length);
     Path pki = Files.createTempDirectory("proxy-load-pki");
-    TestTokens tokens = new TestTokens("load-key");
-    HttpServer jwks = JwksServer.start(tokens);
+    TokenMint tokens = new TokenMint("load-key");
+    JwksServer jwks = JwksServer.start(tokens);
     BannerAgent fake = new BannerAgent();
     Server agent = AgentServers.start(pki, fake, true);
     String host = AgentServers.hostId(agent);
@@ -78,9 +78,9 @@ public final class ProxyLoad {
       Thread.sleep(3000);
       long pssBefore = pssKiB(proxy.pid());
       long fdsBefore = count("/proc/" + proxy.pid() + "/fd");
-      List<WsTestClient> held = openIdle(uri, tokens, host, idle);
+      List<WsClient> held = openIdle(uri, tokens, host, idle);
       Thread.sleep(TimeUnit.SECONDS.toMillis(12)); // pings flow (ping interval in extra)
-      long open = held.stream().filter(WsTestClient::isOpen).count();
+      long open = held.stream().filter(WsClient::isOpen).count();
       long pssAfter = pssKiB(proxy.pid());
       long fdsAfter = count("/proc/" + proxy.pid() + "/fd");
       System.out.printf(
@@ -96,17 +96,17 @@ public final class ProxyLoad {
           fdsBefore,
           fdsAfter,
           count("/proc/" + proxy.pid() + "/task"));
-      held.forEach(WsTestClient::close);
+      held.forEach(WsClient::close);
     } finally {
       proxy.destroy();
       proxy.waitFor(10, TimeUnit.SECONDS);
       agent.shutdownNow();
-      jwks.stop(0);
+      jwks.close();
     }
     System.exit(0);
   }
 
-  private static double rate(URI uri, TestTokens tokens, String host, int count, int concurrency)
+  private static double rate(URI uri, TokenMint tokens, String host, int count, int concurrency)
       throws Exception {
     ExecutorService workers = Executors.newFixedThreadPool(concurrency);
     List<String> signed = new ArrayList<>(count);
@@ -121,7 +121,7 @@ public final class ProxyLoad {
           workers.submit(
               () -> {
                 for (int i = first; i < count; i += concurrency) {
-                  WsTestClient client = WsTestClient.connect(uri, signed.get(i));
+                  WsClient client = WsClient.connect(uri, ProxyFixtures.ORIGIN, signed.get(i));
                   client.firstData().get(WAIT_SECONDS, TimeUnit.SECONDS);
                   client.close();
                 }
@@ -136,13 +136,13 @@ public final class ProxyLoad {
     return count / (nanos / 1e9);
   }
 
-  private static List<WsTestClient> openIdle(URI uri, TestTokens tokens, String host, int count)
+  private static List<WsClient> openIdle(URI uri, TokenMint tokens, String host, int count)
       throws Exception {
-    List<WsTestClient> held = new ArrayList<>(count);
+    List<WsClient> held = new ArrayList<>(count);
     for (int done = 0; done < count; done += 200) {
       List<CompletableFuture<Void>> batch = new ArrayList<>();
       for (int i = done; i < Math.min(count, done + 200); i++) {
-        WsTestClient client = WsTestClient.connect(uri, tokens.sign(host));
+        WsClient client = WsClient.connect(uri, ProxyFixtures.ORIGIN, tokens.sign(host));
         held.add(client);
         batch.add(client.firstData());
       }
@@ -152,7 +152,7 @@ public final class ProxyLoad {
     return held;
   }
 
-  private static Process launch(Path jar, Path pki, HttpServer jwks, List<String> extra)
+  private static Process launch(Path jar, Path pki, JwksServer jwks, List<String> extra)
       throws IOException {
     List<String> command =
         new ArrayList<>(
@@ -162,7 +162,7 @@ public final class ProxyLoad {
         List.of(
             "-Dporthole.pki.dir=" + pki,
             "-Dporthole.proxy.port=0",
-            "-Dporthole.jwks.url=http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks",
+            "-Dporthole.jwks.url=http://127.0.0.1:" + jwks.port() + "/api/v1/jwks",
             "-jar",
             jar.toString()));
     return new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
+import org.porthole.testsupport.token.TokenClaims;
+import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
-import org.porthole.wsproxy.harness.TestTokens;
+import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.server.ConsoleChannelInitializer;
 
 /** A full relay through the proxy's pipeline to in-process host agents, on the test thread. */
@@ -30,7 +32,7 @@ class ConsoleRelayTest {
   private static final String HOST_A = "agent-a:9443";
   private static final String HOST_B = "agent-b:9443";
 
-  private final TestTokens tokens = new TestTokens();
+  private final TokenMint tokens = new TokenMint();
   private final InProcessAgents agents = new InProcessAgents();
   private EmbeddedConsole console;
 
@@ -47,11 +49,11 @@ class ConsoleRelayTest {
     console =
         new EmbeddedConsole(
             new ConsoleChannelInitializer(
-                null, TestTokens.config(), tokens.authenticator(), agents));
+                null, ProxyFixtures.config(), ProxyFixtures.authenticator(tokens), agents));
     EmbeddedConsole.Answer answer =
         console.upgrade(
             "/v1/console",
-            TestTokens.ORIGIN,
+            ProxyFixtures.ORIGIN,
             token == null ? "binary" : "binary, porthole.token." + token);
     assertThat(answer.status()).isEqualTo(101);
     return console;
@@ -109,10 +111,9 @@ class ConsoleRelayTest {
     java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
     org.porthole.token.TokenVerifier verifier =
         new org.porthole.token.TokenVerifier(
-            new org.porthole.token.StaticKeys(
-                java.util.Map.of(tokens.key().kid(), tokens.key().publicKey())),
-            TestTokens.ISSUER,
-            TestTokens.AUDIENCE,
+            new org.porthole.token.StaticKeys(tokens.publicKeys()),
+            TokenClaims.ISSUER,
+            TokenClaims.AUDIENCE,
             java.time.Clock.systemUTC());
     FakeAgent agent = new FakeAgent();
     agents.add(HOST_A, agent);
@@ -120,12 +121,12 @@ class ConsoleRelayTest {
         new EmbeddedConsole(
             new ConsoleChannelInitializer(
                 null,
-                TestTokens.config(),
+                ProxyFixtures.config(),
                 new org.porthole.wsproxy.token.ConsoleAuthenticator(
                     verifier, verifier, held::add, held::add),
                 agents));
     console.upgrade(
-        "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST_A));
+        "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST_A));
 
     console.send(binary("too early"));
     assertThat(closeCode()).isEqualTo(1007);
@@ -161,7 +162,7 @@ class ConsoleRelayTest {
   @Test
   void rejectsTokenSignedWithForeignKey() {
     FakeAgent agent = new FakeAgent();
-    open(agent, new TestTokens("test-key-1").sign(HOST_A));
+    open(agent, new TokenMint("test-key-1").sign(HOST_A));
 
     assertThat(closeCode()).isEqualTo(4001);
     assertThat(agent.calls()).isZero();
@@ -171,7 +172,7 @@ class ConsoleRelayTest {
   @Test
   void rejectsTokenForAnotherChannel() {
     FakeAgent agent = new FakeAgent();
-    open(agent, tokens.sign(HOST_A, "sso"));
+    open(agent, tokens.sign(TokenClaims.forHost(HOST_A).withChannel("sso")));
 
     assertThat(closeCode()).isEqualTo(4001);
     assertThat(agent.calls()).isZero();
@@ -405,12 +406,12 @@ class ConsoleRelayTest {
     console =
         new EmbeddedConsole(
             new ConsoleChannelInitializer(
-                null, TestTokens.config(), tokens.authenticator(), agents));
+                null, ProxyFixtures.config(), ProxyFixtures.authenticator(tokens), agents));
     assertThat(
             console
                 .upgrade(
                     "/v1/console",
-                    TestTokens.ORIGIN,
+                    ProxyFixtures.ORIGIN,
                     "binary, porthole.token." + tokens.sign(HOST_A))
                 .status())
         .isEqualTo(101);

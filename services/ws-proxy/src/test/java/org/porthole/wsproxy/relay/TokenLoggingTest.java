@@ -15,12 +15,12 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.porthole.token.ConsoleClaims;
-import org.porthole.token.TokenSigner;
+import org.porthole.testsupport.token.TokenClaims;
+import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
-import org.porthole.wsproxy.harness.TestTokens;
+import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.server.ConsoleChannelInitializer;
 
 /** Tokens are bearer secrets: no log line of the proxy, at any level, may contain one. */
@@ -65,12 +65,13 @@ class TokenLoggingTest {
 
   @Test
   void neverLogsTheToken() {
-    TestTokens tokens = new TestTokens();
+    TokenMint tokens = new TokenMint();
     List<String> secrets = new ArrayList<>();
     FakeAgent agent = new FakeAgent();
     try (InProcessAgents agents = new InProcessAgents().add(HOST, agent)) {
       ConsoleChannelInitializer pipeline =
-          new ConsoleChannelInitializer(null, TestTokens.config(), tokens.authenticator(), agents);
+          new ConsoleChannelInitializer(
+              null, ProxyFixtures.config(), ProxyFixtures.authenticator(tokens), agents);
 
       String good = tokens.sign(HOST);
       secrets.add(good);
@@ -81,34 +82,18 @@ class TokenLoggingTest {
       run(pipeline, "binary", viaMessage, agent, false);
 
       Instant past = Instant.now().minusSeconds(600);
-      ConsoleClaims old = TestTokens.claims(HOST, "vnc", "vm");
-      String expired =
-          new TokenSigner(tokens.key())
-              .sign(
-                  new ConsoleClaims(
-                      old.issuer(),
-                      old.audience(),
-                      old.subject(),
-                      old.sessionId(),
-                      old.vmUuid(),
-                      old.hostId(),
-                      old.channel(),
-                      past,
-                      past,
-                      past.plusSeconds(60),
-                      old.tokenId(),
-                      old.mode()));
+      String expired = tokens.sign(TokenClaims.forHost(HOST).issuedAt(past, 60));
       secrets.add(expired);
       run(pipeline, "binary, porthole.token." + expired, null, agent, false);
 
-      String forged = new TestTokens().sign(HOST);
+      String forged = new TokenMint().sign(HOST);
       secrets.add(forged);
       run(pipeline, "binary, porthole.token." + forged, null, agent, false);
 
       String queried = tokens.sign(HOST);
       secrets.add(queried);
       try (EmbeddedConsole console = new EmbeddedConsole(pipeline)) {
-        console.upgrade("/v1/console?token=" + queried, TestTokens.ORIGIN, "binary");
+        console.upgrade("/v1/console?token=" + queried, ProxyFixtures.ORIGIN, "binary");
       }
     }
 
@@ -126,7 +111,7 @@ class TokenLoggingTest {
       FakeAgent agent,
       boolean agentRefuses) {
     try (EmbeddedConsole console = new EmbeddedConsole(pipeline)) {
-      console.upgrade("/v1/console", TestTokens.ORIGIN, protocols);
+      console.upgrade("/v1/console", ProxyFixtures.ORIGIN, protocols);
       if (firstMessage != null) {
         console.send(new TextWebSocketFrame(firstMessage));
       }

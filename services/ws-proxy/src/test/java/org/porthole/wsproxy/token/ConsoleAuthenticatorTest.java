@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.status.PortholeStatus;
+import org.porthole.testsupport.token.TokenClaims;
+import org.porthole.testsupport.token.TokenMint;
 import org.porthole.token.ConsoleClaims;
 import org.porthole.token.VerificationKeys;
-import org.porthole.wsproxy.harness.TestTokens;
 
 class ConsoleAuthenticatorTest {
 
@@ -69,7 +70,7 @@ class ConsoleAuthenticatorTest {
     }
   }
 
-  private final TestTokens tokens = new TestTokens("k1");
+  private final TokenMint tokens = new TokenMint("k1");
   private final RecordingKeys jwks = new RecordingKeys();
   private final PrefetchedKeys keys = new PrefetchedKeys(jwks);
   private final ExecutorService verifyThread =
@@ -81,8 +82,8 @@ class ConsoleAuthenticatorTest {
   private final ConsoleAuthenticator authenticator =
       ConsoleAuthenticator.over(
           keys,
-          TestTokens.ISSUER,
-          TestTokens.AUDIENCE,
+          TokenClaims.ISSUER,
+          TokenClaims.AUDIENCE,
           Clock.systemUTC(),
           verifyThread,
           fetchThread);
@@ -96,7 +97,7 @@ class ConsoleAuthenticatorTest {
 
   @Test
   void verifiesKnownKeyOffTheEventLoopWithoutFetchingAndDeliversOnTheLoop() throws Exception {
-    jwks.published.put("k1", tokens.key().publicKey());
+    jwks.published.put("k1", tokens.publicKey());
     assertThat(keys.prefetch()).isTrue();
     jwks.fetchThreads.clear();
     Result result = new Result();
@@ -112,7 +113,7 @@ class ConsoleAuthenticatorTest {
 
   @Test
   void fetchesKeysForUnknownKidOnTheFetchThread() throws Exception {
-    jwks.published.put("k1", tokens.key().publicKey());
+    jwks.published.put("k1", tokens.publicKey());
     Result result = new Result();
 
     loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
@@ -126,7 +127,7 @@ class ConsoleAuthenticatorTest {
 
   @Test
   void refusesTokenWhoseKidIsNotPublishedEvenAfterFetching() throws Exception {
-    jwks.published.put("other", new TestTokens("other").key().publicKey());
+    jwks.published.put("other", new TokenMint("other").publicKey());
     Result result = new Result();
 
     loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
@@ -137,11 +138,12 @@ class ConsoleAuthenticatorTest {
 
   @Test
   void rejectsTokenForSsoChannel() throws Exception {
-    jwks.published.put("k1", tokens.key().publicKey());
+    jwks.published.put("k1", tokens.publicKey());
     keys.prefetch();
     Result result = new Result();
 
-    authenticator.authenticate(tokens.sign("h:1", "sso"), loop, result);
+    authenticator.authenticate(
+        tokens.sign(TokenClaims.forHost("h:1").withChannel("sso")), loop, result);
 
     assertThat(result.await()).isEqualTo("TOKEN_REJECTED token is not for a VNC console");
   }
@@ -167,8 +169,8 @@ class ConsoleAuthenticatorTest {
     ConsoleAuthenticator saturated =
         ConsoleAuthenticator.over(
             keys,
-            TestTokens.ISSUER,
-            TestTokens.AUDIENCE,
+            TokenClaims.ISSUER,
+            TokenClaims.AUDIENCE,
             Clock.systemUTC(),
             task -> {
               throw new java.util.concurrent.RejectedExecutionException("full");

@@ -11,11 +11,12 @@ import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.admission.AdmissionLimits;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
-import org.porthole.wsproxy.harness.TestTokens;
+import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.server.ConsoleChannelInitializer;
 
 /**
@@ -26,15 +27,15 @@ class ConsoleHandshakeTest {
   private static final String HOST = "agent-a:9443";
   private static final int MAX_FRAME = 4096;
 
-  private final TestTokens tokens = new TestTokens();
+  private final TokenMint tokens = new TokenMint();
   private final FakeAgent agent = new FakeAgent();
   private final InProcessAgents agents = new InProcessAgents().add(HOST, agent);
   private final ConsoleChannelInitializer pipeline =
       new ConsoleChannelInitializer(
           null,
-          TestTokens.config(
+          ProxyFixtures.config(
               MAX_FRAME, Duration.ofSeconds(20), URI.create("http://127.0.0.1:9/jwks")),
-          tokens.authenticator(),
+          ProxyFixtures.authenticator(tokens),
           agents);
   private EmbeddedConsole console = new EmbeddedConsole(pipeline);
 
@@ -48,7 +49,7 @@ class ConsoleHandshakeTest {
   void upgradesLoopbackClientWithAllowedOriginAndSelectsBinary() {
     EmbeddedConsole.Answer answer =
         console.upgrade(
-            "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+            "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
 
     assertThat(answer.status()).isEqualTo(101);
     assertThat(answer.header("Sec-WebSocket-Protocol")).isEqualTo("binary");
@@ -59,7 +60,7 @@ class ConsoleHandshakeTest {
   @Test
   void openConsoleKeepsNoHttpParsingStateInItsPipeline() {
     console.upgrade(
-        "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+        "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
     console.pump();
 
     assertThat(console.server().pipeline().names())
@@ -130,7 +131,7 @@ class ConsoleHandshakeTest {
     EmbeddedConsole.Answer answer =
         console.upgrade(
             "/v1/console",
-            TestTokens.ORIGIN + ".evil.example",
+            ProxyFixtures.ORIGIN + ".evil.example",
             "binary, porthole.token." + tokens.sign(HOST));
 
     assertThat(answer.status()).isEqualTo(403);
@@ -143,7 +144,7 @@ class ConsoleHandshakeTest {
 
     EmbeddedConsole.Answer answer =
         console.upgrade(
-            "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+            "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
 
     assertThat(answer.status()).isEqualTo(403);
     assertThat(answer.body()).contains("FORBIDDEN");
@@ -153,7 +154,7 @@ class ConsoleHandshakeTest {
 
   @Test
   void rejectsMissingToken() {
-    EmbeddedConsole.Answer answer = console.upgrade("/v1/console", TestTokens.ORIGIN, "binary");
+    EmbeddedConsole.Answer answer = console.upgrade("/v1/console", ProxyFixtures.ORIGIN, "binary");
     assertThat(answer.status()).isEqualTo(101);
 
     console.advanceSeconds(4);
@@ -170,7 +171,7 @@ class ConsoleHandshakeTest {
   @Test
   void rejectsTokenInUrlQuery() {
     EmbeddedConsole.Answer answer =
-        console.upgrade("/v1/console?token=" + tokens.sign(HOST), TestTokens.ORIGIN, "binary");
+        console.upgrade("/v1/console?token=" + tokens.sign(HOST), ProxyFixtures.ORIGIN, "binary");
 
     assertThat(answer.status()).isEqualTo(400);
     assertThat(answer.body()).contains("query parameters are refused");
@@ -180,7 +181,7 @@ class ConsoleHandshakeTest {
 
   @Test
   void rejectsUnknownPath() {
-    EmbeddedConsole.Answer answer = console.upgrade("/v1/other", TestTokens.ORIGIN, "binary");
+    EmbeddedConsole.Answer answer = console.upgrade("/v1/other", ProxyFixtures.ORIGIN, "binary");
 
     assertThat(answer.status()).isEqualTo(404);
   }
@@ -188,7 +189,7 @@ class ConsoleHandshakeTest {
   @Test
   void rejectsClientThatDoesNotOfferBinary() {
     EmbeddedConsole.Answer answer =
-        console.upgrade("/v1/console", TestTokens.ORIGIN, "porthole.token." + tokens.sign(HOST));
+        console.upgrade("/v1/console", ProxyFixtures.ORIGIN, "porthole.token." + tokens.sign(HOST));
 
     assertThat(answer.status()).isEqualTo(400);
     assertThat(agents.requested()).isEmpty();
@@ -214,7 +215,7 @@ class ConsoleHandshakeTest {
   @Test
   void rejectsOversizedFrame() {
     console.upgrade(
-        "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+        "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
     console.binaryBytes();
 
     console.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[MAX_FRAME + 1])));
@@ -230,7 +231,7 @@ class ConsoleHandshakeTest {
   @Test
   void rejectsTextAfterAuth() {
     console.upgrade(
-        "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+        "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
     console.binaryBytes();
 
     console.send(new TextWebSocketFrame("not vnc"));
@@ -245,7 +246,7 @@ class ConsoleHandshakeTest {
   @Test
   void rejectsUnmaskedClientFrame() {
     console.upgrade(
-        "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+        "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
     console.binaryBytes();
 
     console.rawBytes(new byte[] {(byte) 0x82, 0x02, 'h', 'i'});

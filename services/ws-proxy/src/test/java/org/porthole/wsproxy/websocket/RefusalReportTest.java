@@ -11,11 +11,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.status.PortholeStatus;
+import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.admission.AdmissionLimits;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
 import org.porthole.wsproxy.harness.FakeAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
-import org.porthole.wsproxy.harness.TestTokens;
+import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.refusal.Refusal;
 import org.porthole.wsproxy.server.ConsoleChannelInitializer;
 
@@ -27,16 +28,16 @@ class RefusalReportTest {
 
   private static final String HOST = "agent-a:9443";
 
-  private final TestTokens tokens = new TestTokens();
+  private final TokenMint tokens = new TokenMint();
   private final InProcessAgents agents = new InProcessAgents().add(HOST, new FakeAgent());
   private final List<Refusal> reported = new CopyOnWriteArrayList<>();
   private final ConsoleChannelInitializer pipeline =
       new ConsoleChannelInitializer(
           null,
-          TestTokens.config(4096, Duration.ofSeconds(20), URI.create("http://127.0.0.1:9/jwks")),
+          ProxyFixtures.config(4096, Duration.ofSeconds(20), URI.create("http://127.0.0.1:9/jwks")),
           AdmissionLimits.DEFAULTS,
           reported::add,
-          tokens.authenticator(),
+          ProxyFixtures.authenticator(tokens),
           agents);
   private EmbeddedConsole console = new EmbeddedConsole(pipeline);
 
@@ -65,7 +66,7 @@ class RefusalReportTest {
     console.close();
     console = new EmbeddedConsole(pipeline, new InetSocketAddress("192.0.2.10", 40000));
     console.upgrade(
-        "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+        "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
 
     assertThat(reported)
         .singleElement()
@@ -80,7 +81,7 @@ class RefusalReportTest {
   void tamperedTokenIsReportedWithoutTheToken() {
     String token = tokens.sign(HOST);
     String tampered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
-    console.upgrade("/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tampered);
+    console.upgrade("/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tampered);
     console.pump();
 
     CloseWebSocketFrame close = console.closeFrame();
@@ -100,7 +101,7 @@ class RefusalReportTest {
   void acceptedConsoleIsNotReported() {
     EmbeddedConsole.Answer answer =
         console.upgrade(
-            "/v1/console", TestTokens.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+            "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
     console.pump();
 
     assertThat(answer.status()).isEqualTo(101);
