@@ -3,7 +3,6 @@ package org.porthole.hostagent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -13,7 +12,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,11 +39,13 @@ import org.porthole.config.Settings;
 import org.porthole.grpcflow.ConnectionWindow;
 import org.porthole.hostagent.bench.BenchmarkBackend;
 import org.porthole.hostagent.relay.ConsoleRelays;
-import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.stack.host.Ports;
-import org.porthole.token.Jwks;
+import org.porthole.testsupport.token.JwksServer;
+import org.porthole.testsupport.token.TokenMint;
+import org.porthole.testsupport.vnc.VncMode;
+import org.porthole.testsupport.vnc.VncStandIn;
 
 /**
  * The agent on the benchmark's hypervisor double ({@code kafka.bootstrap=none}) behind a real
@@ -63,9 +63,9 @@ class BenchmarkModeIT {
   private static final int CLIENT_CONNECTION_WINDOW = 64 * 1024 * 1024;
 
   @TempDir static Path dir;
-  final ConsoleTokens tokens = new ConsoleTokens("engine-bench");
-  BenchBackend backend;
-  HttpServer jwks;
+  final TokenMint tokens = new TokenMint("engine-bench");
+  VncStandIn backend;
+  JwksServer jwks;
   HostAgent agent;
   String hostId;
   ManagedChannel channel;
@@ -76,25 +76,16 @@ class BenchmarkModeIT {
 
   @BeforeAll
   void start() throws Exception {
-    backend = new BenchBackend();
-    jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    byte[] body = Jwks.toJson(tokens.publicKeys()).getBytes(StandardCharsets.UTF_8);
-    jwks.createContext(
-        "/api/v1/jwks",
-        ex -> {
-          ex.sendResponseHeaders(200, body.length);
-          ex.getResponseBody().write(body);
-          ex.close();
-        });
-    jwks.start();
+    backend = VncStandIn.builder().tcp(VncMode.CHOSEN_BY_CLIENT).start();
+    jwks = JwksServer.start(tokens);
     int port = Ports.free();
     hostId = "localhost:" + port;
     Map<String, String> s = new HashMap<>();
     s.put("porthole.agent.port", Integer.toString(port));
-    s.put(BenchmarkBackend.CONSOLE_BACKEND, "127.0.0.1:" + backend.port());
+    s.put(BenchmarkBackend.CONSOLE_BACKEND, "127.0.0.1:" + backend.port(VncMode.CHOSEN_BY_CLIENT));
     s.put("porthole.kafka.bootstrap", "none");
     s.put("porthole.pki.dir", dir.resolve("pki").toString());
-    s.put("porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks");
+    s.put("porthole.jwks.url", jwks.url().toString());
     Settings settings = Settings.of(s);
     agent = HostAgent.start(settings, BenchmarkBackend.from(settings));
     Settings pki = Settings.of(Map.of("porthole.pki.dir", dir.resolve("pki").toString()));
@@ -136,7 +127,7 @@ class BenchmarkModeIT {
       agent.close();
     }
     if (jwks != null) {
-      jwks.stop(0);
+      jwks.close();
     }
     if (backend != null) {
       backend.close();
@@ -151,8 +142,8 @@ class BenchmarkModeIT {
       }
     }
     opened.clear();
-    assertThat(await(() -> relays().activeCount() == 0 && backend.open.get() == 0, 10_000))
-        .as("consoles left open: agent %d, backend %d", relays().activeCount(), backend.open.get())
+    assertThat(await(() -> relays().activeCount() == 0 && backend.open() == 0, 10_000))
+        .as("consoles left open: agent %d, backend %d", relays().activeCount(), backend.open())
         .isTrue();
   }
 
@@ -211,7 +202,7 @@ class BenchmarkModeIT {
         BenchConsole.open(
             HostAgentGrpc.newStub(engineChannel),
             tokens.token("s-" + UUID.randomUUID(), VM, hostId),
-            BenchBackend.ECHO,
+            VncMode.ECHO.letter(),
             true);
     assertThat(fromEngine.status.get(10, TimeUnit.SECONDS).getCode())
         .isEqualTo(Status.Code.PERMISSION_DENIED);
@@ -219,17 +210,17 @@ class BenchmarkModeIT {
 
   @Test
   void benchmarkModeStillRejectsForgedReplayedAndMisaddressedTokens() throws Exception {
-    String forged = new ConsoleTokens("engine-bench").token("s", VM, hostId);
+    String forged = new TokenMint("engine-bench").token("s", VM, hostId);
     String otherHost = tokens.token("s", VM, "localhost:1");
     for (String bad : List.of(forged, otherHost, "not.a.token")) {
-      BenchConsole c = BenchConsole.open(stub, bad, BenchBackend.ECHO, true);
+      BenchConsole c = BenchConsole.open(stub, bad, VncMode.ECHO.letter(), true);
       assertThat(c.status.get(5, TimeUnit.SECONDS).isOk()).isFalse();
     }
     String once = tokens.token("s", VM, hostId);
-    BenchConsole first = BenchConsole.open(stub, once, BenchBackend.ECHO, true);
+    BenchConsole first = BenchConsole.open(stub, once, VncMode.ECHO.letter(), true);
     first.send(new byte[] {1});
     assertThat(first.awaitReceived(1, 5000)).isTrue();
-    BenchConsole replay = BenchConsole.open(stub, once, BenchBackend.ECHO, true);
+    BenchConsole replay = BenchConsole.open(stub, once, VncMode.ECHO.letter(), true);
     assertThat(replay.status.get(5, TimeUnit.SECONDS).getCode())
         .isEqualTo(Status.Code.UNAUTHENTICATED);
     first.close();
@@ -239,11 +230,11 @@ class BenchmarkModeIT {
   @Test
   void slowReaderDoesNotGrowAgentMemory() throws Exception {
     long fromBackendBefore = relays().bytesFromBackend();
-    long sentBefore = backend.sourceBytesSent.get();
-    BenchConsole slow = console(BenchBackend.SOURCE, false);
+    long sentBefore = backend.sourcedBytes();
+    BenchConsole slow = console(VncMode.SOURCE.letter(), false);
     assertThat(slow.awaitReceived(1, 5000)).as("the first chunk arrives").isTrue();
     // The backend keeps sending until its socket is full: then its send must stall.
-    assertThat(await(stalled(backend.sourceBytesSent::get), 20_000))
+    assertThat(await(stalled(backend::sourcedBytes), 20_000))
         .as("the backend's send blocks once the reader stopped")
         .isTrue();
     long read = relays().bytesFromBackend() - fromBackendBefore;
@@ -262,17 +253,14 @@ class BenchmarkModeIT {
     System.out.printf(
         "slow reader: backend sent %,d bytes before blocking, agent read %,d,"
             + " client got %,d, agent buffers %,d%n",
-        backend.sourceBytesSent.get() - sentBefore,
-        read,
-        slow.received(),
-        relays().bufferedBytes());
+        backend.sourcedBytes() - sentBefore, read, slow.received(), relays().bufferedBytes());
     slow.cancel();
   }
 
   @Test
   void floodOfTinyFramesDoesNotStarveAnotherConsole() throws Exception {
-    BenchConsole flood = console(BenchBackend.ECHO, true);
-    BenchConsole victim = console(BenchBackend.ECHO, true);
+    BenchConsole flood = console(VncMode.ECHO.letter(), true);
+    BenchConsole victim = console(VncMode.ECHO.letter(), true);
     byte[] tiny = new byte[64];
     Thread flooder =
         new Thread(
@@ -323,8 +311,7 @@ class BenchmarkModeIT {
   @Test
   void socketsAndThreadsReturnToBaselineAfter500Consoles() throws Exception {
     openEchoAndClose(20, 20); // warm-up: lazily started pools and event loops
-    assertThat(await(() -> relays().activeCount() == 0 && backend.open.get() == 0, 10_000))
-        .isTrue();
+    assertThat(await(() -> relays().activeCount() == 0 && backend.open() == 0, 10_000)).isTrue();
     int threads = threads();
     long fds = openFds();
     List<String> names = threadNames();
@@ -344,8 +331,7 @@ class BenchmarkModeIT {
   @Test
   void idleConsolesCostNoThread() throws Exception {
     openEchoAndClose(20, 20);
-    assertThat(await(() -> relays().activeCount() == 0 && backend.open.get() == 0, 10_000))
-        .isTrue();
+    assertThat(await(() -> relays().activeCount() == 0 && backend.open() == 0, 10_000)).isTrue();
     int n = 2000;
     System.gc();
     long heap = usedHeap();
@@ -355,7 +341,7 @@ class BenchmarkModeIT {
     for (int i = 0; i < n; i += 200) {
       List<BenchConsole> batch = new ArrayList<>();
       for (int j = 0; j < 200; j++) {
-        BenchConsole c = console(BenchBackend.ECHO, true);
+        BenchConsole c = console(VncMode.ECHO.letter(), true);
         c.send(new byte[] {7});
         batch.add(c);
       }
@@ -389,7 +375,7 @@ class BenchmarkModeIT {
     for (int done = 0; done < total; done += batch) {
       List<BenchConsole> open = new ArrayList<>();
       for (int i = 0; i < batch; i++) {
-        BenchConsole c = console(BenchBackend.ECHO, true);
+        BenchConsole c = console(VncMode.ECHO.letter(), true);
         c.send(hello);
         open.add(c);
       }

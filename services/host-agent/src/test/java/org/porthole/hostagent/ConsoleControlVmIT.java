@@ -19,11 +19,13 @@ import org.porthole.api.hostagent.v1.EndConsolesRequest;
 import org.porthole.api.hostagent.v1.EndConsolesResponse;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
-import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.stack.demovm.DemoVm;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.kafka.KafkaBroker;
 import org.porthole.stack.libvirt.Libvirt;
+import org.porthole.testsupport.link.ByteLink;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.token.TokenMint;
 
 /**
  * View-only consoles and EndConsoles against the real demo guest (deploy/local/vm) under
@@ -43,7 +45,7 @@ class ConsoleControlVmIT {
   private static final Duration END = Duration.ofSeconds(20);
 
   @TempDir static Path dir;
-  final ConsoleTokens tokens = new ConsoleTokens("engine-vm-it");
+  final TokenMint tokens = new TokenMint("engine-vm-it");
   final String name =
       TestDomains.PREFIX + "control-" + UUID.randomUUID().toString().substring(0, 8);
   KafkaBroker broker;
@@ -108,8 +110,8 @@ class ConsoleControlVmIT {
   /** A console through the agent (security None: the token was the credential), ClientInit done. */
   private ConsoleSocket loggedIn(String token) throws Exception {
     ConsoleSocket console = ConsoleSocket.open(async, token);
-    assertThat(RfbClient.noneHandshake(console.in(), console.out())).isTrue();
-    assertThat(RfbClient.clientInit(console.in(), console.out())).isNotNull();
+    assertThat(RfbClient.noneHandshake(ByteLink.of(console.in(), console.out()))).isTrue();
+    assertThat(RfbClient.clientInit(ByteLink.of(console.in(), console.out()))).isNotNull();
     return console;
   }
 
@@ -143,23 +145,23 @@ class ConsoleControlVmIT {
             .getGraphics();
     return g.getSocket().isEmpty()
         ? RfbClient.tryPassword(g.getPort(), password)
-        : RfbClient.tryPasswordOnSocket(Path.of(g.getSocket()), password);
+        : RfbClient.tryPassword(Path.of(g.getSocket()), password);
   }
 
   @Test
   void viewConsoleKeysNeverReachTheGuestWhileInteractiveKeysDo() throws Exception {
     String viewSession = "view-" + UUID.randomUUID();
     try (ConsoleSocket view = loggedIn(tokens.viewToken(viewSession, vm, running.hostId()))) {
-      RfbClient.typeLine(view.out(), "viewerkeys");
+      RfbClient.typeLine(ByteLink.of(view.in(), view.out()), "viewerkeys");
       // QEMU answers in order: once this update arrives, it has seen whatever came before it.
-      assertThat(RfbClient.framebufferUpdate(view.in(), view.out()))
+      assertThat(RfbClient.framebufferUpdate(ByteLink.of(view.in(), view.out())))
           .as("the view console shows the picture")
           .isZero();
 
       String userSession = "user-" + UUID.randomUUID();
       try (ConsoleSocket user = loggedIn(tokens.token(userSession, vm, running.hostId()))) {
         await("both consoles are connected to QEMU (shared)", END, () -> vncClients() == 2);
-        RfbClient.typeLine(user.out(), "userkeys");
+        RfbClient.typeLine(ByteLink.of(user.in(), user.out()), "userkeys");
         await(
             "the interactive console's line reaches the guest",
             KEYS,
@@ -185,7 +187,7 @@ class ConsoleControlVmIT {
       assertThat(directLogin(last))
           .as("the password libvirt holds after the console's login")
           .isFalse();
-      assertThat(RfbClient.framebufferUpdate(console.in(), console.out()))
+      assertThat(RfbClient.framebufferUpdate(ByteLink.of(console.in(), console.out())))
           .as("the relay's console still shows the picture")
           .isZero();
     }
@@ -195,7 +197,7 @@ class ConsoleControlVmIT {
   void endConsolesEndsALiveRelayAndItsSocketAndRefusesTheSessionsNextToken() throws Exception {
     String session = "ended-" + UUID.randomUUID();
     try (ConsoleSocket console = loggedIn(tokens.token(session, vm, running.hostId()))) {
-      assertThat(RfbClient.framebufferUpdate(console.in(), console.out())).isZero();
+      assertThat(RfbClient.framebufferUpdate(ByteLink.of(console.in(), console.out()))).isZero();
       await("QEMU sees the console", END, () -> vncClients() == 1);
 
       long start = System.nanoTime();

@@ -41,11 +41,13 @@ import org.porthole.api.events.v1.HostEvent;
 import org.porthole.api.events.v1.HostEventKind;
 import org.porthole.api.hostagent.v1.GetInfoRequest;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
-import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.kafka.KafkaBroker;
+import org.porthole.testsupport.link.ByteLink;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.token.TokenMint;
 
 /**
  * The whole agent as {@code java -jar} runs it (in this JVM): mutual TLS, the engine's JWKS over
@@ -56,7 +58,7 @@ import org.porthole.stack.kafka.KafkaBroker;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostAgentIT {
   @TempDir static Path dir;
-  final ConsoleTokens tokens = new ConsoleTokens("engine-it");
+  final TokenMint tokens = new TokenMint("engine-it");
   KafkaBroker broker;
   RunningAgent running;
   Connect libvirt;
@@ -169,8 +171,8 @@ class HostAgentIT {
   private void openConsoleAndLogIn(String sid) throws Exception {
     try (ConsoleSocket console =
         ConsoleSocket.open(HostAgentGrpc.newStub(consoles), tokens.token(sid, vm, hostId))) {
-      assertThat(RfbClient.noneHandshake(console.in(), console.out())).isTrue();
-      assertThat(RfbClient.clientInit(console.in(), console.out())).isNotNull();
+      assertThat(RfbClient.noneHandshake(ByteLink.of(console.in(), console.out()))).isTrue();
+      assertThat(RfbClient.clientInit(ByteLink.of(console.in(), console.out()))).isNotNull();
     }
   }
 

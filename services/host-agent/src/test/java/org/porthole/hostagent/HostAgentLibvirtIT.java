@@ -39,14 +39,19 @@ import org.porthole.hostagent.libvirt.LibvirtSession;
 import org.porthole.hostagent.libvirt.LifecycleEvents;
 import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
-import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.ticket.GraphicsTickets;
 import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.status.PortholeStatus;
+import org.porthole.testsupport.link.ByteLink;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.token.TokenClaims;
+import org.porthole.testsupport.token.TokenMint;
 import org.porthole.token.ReplayGuard;
+import org.porthole.token.StaticKeys;
+import org.porthole.token.TokenVerifier;
 
 /**
  * The agent's parts against real libvirt and real QEMU (TCG): inventory, passwords as QEMU enforces
@@ -62,7 +67,7 @@ class HostAgentLibvirtIT {
       "<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='x'/>";
 
   final Clock clock = Clock.systemUTC();
-  final ConsoleTokens tokens = new ConsoleTokens("it-key");
+  final TokenMint tokens = new TokenMint("it-key");
   final List<MessageLite> events = new CopyOnWriteArrayList<>();
   final LogCapture logs = new LogCapture();
   LibvirtSession session;
@@ -115,7 +120,14 @@ class HostAgentLibvirtIT {
     relays =
         new ConsoleRelays(
             new ConsoleAuthorizer(
-                tokens.verifier(clock), new ReplayGuard(clock), HOST, id.startedAt()),
+                new TokenVerifier(
+                    new StaticKeys(tokens.publicKeys()),
+                    TokenClaims.ISSUER,
+                    TokenClaims.AUDIENCE,
+                    clock),
+                new ReplayGuard(clock),
+                HOST,
+                id.startedAt()),
             new VncTargets(inventory),
             registry,
             turns,
@@ -236,11 +248,11 @@ class HostAgentLibvirtIT {
     var async = HostAgentGrpc.newStub(channel);
     String relayPassword;
     try (ConsoleSocket console = ConsoleSocket.open(async, tokens.viewToken(sid, vm, HOST))) {
-      assertThat(RfbClient.noneHandshake(console.in(), console.out()))
+      assertThat(RfbClient.noneHandshake(ByteLink.of(console.in(), console.out())))
           .as("the client needs no password: security None")
           .isTrue();
       relayPassword = lastSet;
-      assertThat(RfbClient.clientInit(console.in(), console.out()))
+      assertThat(RfbClient.clientInit(ByteLink.of(console.in(), console.out())))
           .as("QEMU's ServerInit")
           .isNotNull();
       awaitGraphics(
@@ -305,10 +317,10 @@ class HostAgentLibvirtIT {
     String relayPassword;
     try (ConsoleSocket console =
         ConsoleSocket.open(HostAgentGrpc.newStub(channel), tokens.token(sid, uuid, HOST))) {
-      assertThat(RfbClient.noneHandshake(console.in(), console.out())).isTrue();
+      assertThat(RfbClient.noneHandshake(ByteLink.of(console.in(), console.out()))).isTrue();
       relayPassword = lastSet;
-      assertThat(RfbClient.clientInit(console.in(), console.out())).isNotNull();
-      assertThat(RfbClient.tryPasswordOnSocket(java.nio.file.Path.of(g.getSocket()), relayPassword))
+      assertThat(RfbClient.clientInit(ByteLink.of(console.in(), console.out()))).isNotNull();
+      assertThat(RfbClient.tryPassword(java.nio.file.Path.of(g.getSocket()), relayPassword))
           .as("a direct login on the socket with the relay's password")
           .isFalse();
     }
@@ -331,10 +343,10 @@ class HostAgentLibvirtIT {
   /** Opens a console through the relay, handshakes and returns QEMU's desktop name. */
   private String openAndInit(HostAgentGrpc.HostAgentStub async, String token) {
     try (ConsoleSocket console = ConsoleSocket.open(async, token)) {
-      if (!RfbClient.noneHandshake(console.in(), console.out())) {
+      if (!RfbClient.noneHandshake(ByteLink.of(console.in(), console.out()))) {
         throw new AssertionError("security result not OK");
       }
-      return RfbClient.clientInit(console.in(), console.out());
+      return RfbClient.clientInit(ByteLink.of(console.in(), console.out()));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

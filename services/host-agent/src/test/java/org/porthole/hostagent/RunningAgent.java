@@ -1,56 +1,43 @@
 package org.porthole.hostagent;
 
-import com.sun.net.httpserver.HttpServer;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.porthole.config.Settings;
-import org.porthole.hostagent.relay.ConsoleTokens;
 import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.kafka.KafkaBroker;
-import org.porthole.token.Jwks;
+import org.porthole.testsupport.token.JwksServer;
+import org.porthole.testsupport.token.TokenMint;
 
 /**
  * The whole agent as {@code java -jar} runs it, in this JVM, for integration tests: the engine's
- * JWKS (the test keys of {@link ConsoleTokens}) served over HTTP, the development PKI in {@code
+ * JWKS (the test keys of {@link TokenMint}) served over HTTP, the development PKI in {@code
  * dir/pki}, mutual TLS, and client channels with the engine's or the ws-proxy's certificate (the
  * agent authorizes each method by the caller's role). The agent can be stopped and started again
  * (another port, another Kafka).
  */
 final class RunningAgent implements AutoCloseable {
   private final Path dir;
-  private final HttpServer jwks;
+  private final JwksServer jwks;
   private HostAgent agent;
   private int port;
 
-  private RunningAgent(Path dir, HttpServer jwks) {
+  private RunningAgent(Path dir, JwksServer jwks) {
     this.dir = dir;
     this.jwks = jwks;
   }
 
   /** Serves the JWKS of {@code tokens}; {@link #start} starts the agent. */
-  static RunningAgent withJwksOf(Path dir, ConsoleTokens tokens) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    byte[] body = Jwks.toJson(tokens.publicKeys()).getBytes(StandardCharsets.UTF_8);
-    server.createContext(
-        "/api/v1/jwks",
-        ex -> {
-          ex.sendResponseHeaders(200, body.length);
-          ex.getResponseBody().write(body);
-          ex.close();
-        });
-    server.start();
-    return new RunningAgent(dir, server);
+  static RunningAgent withJwksOf(Path dir, TokenMint tokens) throws IOException {
+    return new RunningAgent(dir, JwksServer.start(tokens));
   }
 
   /** Starts the agent on a free port, publishing to {@code kafka} as its host's own Kafka user. */
@@ -71,7 +58,7 @@ final class RunningAgent implements AutoCloseable {
     Map<String, String> s = new HashMap<>(kafka.asSettings());
     s.put("porthole.agent.port", Integer.toString(port));
     s.put("porthole.pki.dir", dir.resolve("pki").toString());
-    s.put("porthole.jwks.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/api/v1/jwks");
+    s.put("porthole.jwks.url", jwks.url().toString());
     agent = HostAgent.start(Settings.of(s));
     return agent;
   }
@@ -120,6 +107,6 @@ final class RunningAgent implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    jwks.stop(0);
+    jwks.close();
   }
 }

@@ -63,6 +63,24 @@ public final class RfbClient {
   }
 
   /**
+   * The security part of {@link #throughPorthole}: fails unless the server offers exactly None;
+   * true when its SecurityResult is OK. {@link #clientInit} follows.
+   */
+  public static boolean noneHandshake(ByteLink link) throws IOException {
+    List<Integer> offered = securityTypes(link);
+    if (!offered.equals(List.of(SECURITY_NONE))) {
+      throw new IOException("a Porthole console must offer only security None, offered " + offered);
+    }
+    link.write(new byte[] {SECURITY_NONE});
+    return securityResultOk(link);
+  }
+
+  /** Sends ClientInit (shared) and reads the ServerInit; returns the desktop name. */
+  public static String clientInit(ByteLink link) throws IOException {
+    return serverInit(link, List.of()).name();
+  }
+
+  /**
    * A direct login as an attacker tries it: VNC Authentication with {@code password} when the
    * server offers it, otherwise None when it offers that (a login without any password).
    */
@@ -187,6 +205,10 @@ public final class RfbClient {
     if (!securityResultOk(link)) {
       return Result.refused(offered);
     }
+    return serverInit(link, offered);
+  }
+
+  private static Result serverInit(ByteLink link, List<Integer> offered) throws IOException {
     link.write(new byte[] {1}); // ClientInit: shared
     ByteBuffer init = ByteBuffer.wrap(link.read(SERVER_INIT_FIXED_BYTES, STEP));
     int width = init.getShort(0) & 0xffff;

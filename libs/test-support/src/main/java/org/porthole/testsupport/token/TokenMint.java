@@ -57,6 +57,17 @@ public final class TokenMint {
     return sign(TokenClaims.forHost(hostId));
   }
 
+  /** A valid interactive token for console {@code sessionId} of VM {@code vmUuid} on a host. */
+  public String token(String sessionId, String vmUuid, String hostId) {
+    return sign(TokenClaims.forHost(hostId).withConsole(sessionId, vmUuid));
+  }
+
+  /** Like {@link #token}, for a view-only console ({@code mode=view}). */
+  public String viewToken(String sessionId, String vmUuid, String hostId) {
+    return sign(
+        TokenClaims.forHost(hostId).withConsole(sessionId, vmUuid).withMode(TokenClaims.MODE_VIEW));
+  }
+
   /** The compact JWS over {@code claims}, as given (no checks: tests sign bad claims too). */
   public String sign(TokenClaims claims) {
     return TokenForge.signRaw(

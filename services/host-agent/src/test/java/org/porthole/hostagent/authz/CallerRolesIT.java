@@ -39,10 +39,10 @@ import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.hostagent.LogCapture;
 import org.porthole.hostagent.grpc.AgentServer;
 import org.porthole.hostagent.grpc.ServerTls;
-import org.porthole.hostagent.relay.MutableClock;
 import org.porthole.pki.DevPki;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
+import org.porthole.testsupport.clock.MutableClock;
 
 /**
  * Acceptance of the agent's service identities over real mutual TLS on loopback: the agent's own

@@ -33,8 +33,8 @@ import org.porthole.api.hostagent.v1.EndConsolesRequest;
 import org.porthole.api.hostagent.v1.EndConsolesResponse;
 import org.porthole.api.hostagent.v1.GetInfoRequest;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
-import org.porthole.hostagent.relay.MutableClock;
 import org.porthole.pki.ServiceIdentity;
+import org.porthole.testsupport.clock.MutableClock;
 
 /**
  * The interceptor in-process with the caller's identity injected through a header (in-process calls

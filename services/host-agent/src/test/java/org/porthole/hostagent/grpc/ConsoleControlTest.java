@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.EndConsolesRequest;
 import org.porthole.api.hostagent.v1.EndConsolesResponse;
-import org.porthole.hostagent.relay.FakeVncServer;
+import org.porthole.testsupport.rfb.RfbClient;
 
 /**
  * View-only consoles and EndConsoles through the gRPC service: the fake VNC server echoes what
@@ -33,7 +33,7 @@ class ConsoleControlTest extends InProcessAgentTest {
   /** Sends the handshake and the input, then a marker; returns the echo up to the marker. */
   private static byte[] echoOf(
       RecordingObserver rec, StreamObserver<ConsoleFrame> req, byte[] expected) throws Exception {
-    assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
+    assertThat(rec.readBytes(RfbClient.BANNER.length)).isEqualTo(RfbClient.BANNER);
     req.onNext(data(CLIENT_HANDSHAKE));
     req.onNext(data(concat(KEY, UPDATE, POINTER)));
     req.onNext(data(CUT_TEXT));
@@ -112,7 +112,7 @@ class ConsoleControlTest extends InProcessAgentTest {
     RecordingObserver second = console(open(tokens.viewToken("revoked", VM, HOST)), req);
     RecordingObserver other = console(open(tokens.token("kept", VM, HOST)), req);
     for (RecordingObserver r : List.of(first, second, other)) {
-      r.readBytes(FakeVncServer.BANNER.length);
+      r.readBytes(RfbClient.BANNER.length);
     }
     EndConsolesResponse r =
         endConsoles(
@@ -158,7 +158,7 @@ class ConsoleControlTest extends InProcessAgentTest {
   void takeoverEndsTheOldConsoleWithConflict() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver old = console(open(tokens.token("held", VM, HOST)), req);
-    old.readBytes(FakeVncServer.BANNER.length);
+    old.readBytes(RfbClient.BANNER.length);
     assertThat(
             endConsoles(VM.toUpperCase(), List.of("held"), "CONFLICT", "taken over by bob")
                 .getEndedRelays())
@@ -182,7 +182,7 @@ class ConsoleControlTest extends InProcessAgentTest {
   void endConsolesIsIdempotent() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.token("twice", VM, HOST)), req);
-    rec.readBytes(FakeVncServer.BANNER.length);
+    rec.readBytes(RfbClient.BANNER.length);
     assertThat(endConsoles(VM, List.of("twice", "twice"), "FORBIDDEN", "").getEndedRelays())
         .isEqualTo(1);
     rec.awaitStatus();
@@ -215,7 +215,7 @@ class ConsoleControlTest extends InProcessAgentTest {
   void reasonControlCharactersAreReplaced() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.token("odd", VM, HOST)), req);
-    rec.readBytes(FakeVncServer.BANNER.length);
+    rec.readBytes(RfbClient.BANNER.length);
     endConsoles(VM, List.of("odd"), "FORBIDDEN", "line\none\u001b[2J");
     rec.awaitStatus();
     assertThat(rec.lastClose().getReason()).isEqualTo("line?one?[2J");

@@ -6,10 +6,6 @@ import static org.porthole.hostagent.TestBytes.concat;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +15,7 @@ import org.porthole.api.hostagent.v1.ListConsolesRequest;
 import org.porthole.api.hostagent.v1.ListConsolesResponse;
 import org.porthole.api.hostagent.v1.LiveConsole;
 import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
-import org.porthole.hostagent.RfbClient;
-import org.porthole.hostagent.relay.FakeVncServer;
+import org.porthole.testsupport.rfb.RfbClient;
 
 /**
  * The console token is the only credential: the relay authenticates to "QEMU" with a one-time
@@ -31,21 +26,17 @@ class ConsoleCredentialTest extends InProcessAgentTest {
 
   /** A direct RFB login to the fake QEMU with {@code password}; true when accepted. */
   private boolean directLogin(String password) throws Exception {
-    try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      c.connect(UnixDomainSocketAddress.of(vnc.socket()));
-      return RfbClient.authenticate(
-          Channels.newInputStream(c), Channels.newOutputStream(c), password);
-    }
+    return RfbClient.tryPassword(dir.resolve("vnc.sock"), password);
   }
 
   @Test
   void viewTokenNeverGivesAPasswordAndTheRelaysOwnNoLongerOpensQemu() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.viewToken("viewer", VM, HOST)), req);
-    byte[] seen = concat(rec.readBytes(FakeVncServer.BANNER.length), greetAfterBanner(rec, req));
+    byte[] seen = concat(rec.readBytes(RfbClient.BANNER.length), greetAfterBanner(rec, req));
     assertThat(seen)
         .as("all the client got: the agent's banner, security None, OK, the echo")
-        .isEqualTo(concat(FakeVncServer.BANNER, GREETING_REPLY, bytes(1)));
+        .isEqualTo(concat(RfbClient.BANNER, GREETING_REPLY, bytes(1)));
     assertThat(vnc.logins()).isEqualTo(1);
     assertThat(tickets.password(VM)).as("expired before the client saw anything").isNull();
     String used = tickets.lastSet(VM);
@@ -96,8 +87,8 @@ class ConsoleCredentialTest extends InProcessAgentTest {
   void clientAskingForVncAuthenticationIsRefusedWithAReason() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.token("old-viewer", VM, HOST)), req);
-    rec.readBytes(FakeVncServer.BANNER.length);
-    req.get(0).onNext(data(concat(FakeVncServer.BANNER, bytes(2))));
+    rec.readBytes(RfbClient.BANNER.length);
+    req.get(0).onNext(data(concat(RfbClient.BANNER, bytes(2))));
     assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(rec.lastClose().getReason()).contains("None only");
   }
@@ -119,8 +110,8 @@ class ConsoleCredentialTest extends InProcessAgentTest {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver view = console(open(tokens.viewToken("watching", VM, HOST)), req);
     RecordingObserver typist = console(open(tokens.token("typing", VM2, HOST)), req);
-    view.readBytes(FakeVncServer.BANNER.length);
-    typist.readBytes(FakeVncServer.BANNER.length);
+    view.readBytes(RfbClient.BANNER.length);
+    typist.readBytes(RfbClient.BANNER.length);
     ListConsolesResponse all = blocking.listConsoles(ListConsolesRequest.getDefaultInstance());
     assertThat(all.getAgentStartedEpochMs()).isEqualTo(started.toEpochMilli());
     assertThat(all.getConsolesList())
@@ -212,9 +203,9 @@ class ConsoleCredentialTest extends InProcessAgentTest {
     holding.complete(null);
     awaitNoOpenRelays();
     RecordingObserver next = console(open(tokens.token("after", VM, HOST)), req);
-    assertThat(next.readBytes(FakeVncServer.BANNER.length))
+    assertThat(next.readBytes(RfbClient.BANNER.length))
         .as("the VM's turn was released")
-        .isEqualTo(FakeVncServer.BANNER);
+        .isEqualTo(RfbClient.BANNER);
     req.get(1).onNext(close());
     assertThat(next.awaitStatus().isOk()).isTrue();
     assertThat(waiting.awaitStatus().getCode()).isEqualTo(Status.Code.CANCELLED);

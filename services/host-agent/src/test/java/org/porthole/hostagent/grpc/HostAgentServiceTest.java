@@ -17,9 +17,9 @@ import org.porthole.api.hostagent.v1.GetInfoRequest;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
 import org.porthole.hostagent.LogCapture;
 import org.porthole.hostagent.relay.ConsoleRelays;
-import org.porthole.hostagent.relay.ConsoleTokens;
-import org.porthole.hostagent.relay.FakeVncServer;
-import org.porthole.token.ConsoleClaims;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.token.TokenClaims;
+import org.porthole.testsupport.token.TokenMint;
 
 /** The gRPC surface in-process: bad input gets the right status and the server keeps serving. */
 class HostAgentServiceTest extends InProcessAgentTest {
@@ -74,7 +74,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
 
   @Test
   void rejectsTokenSignedByForeignKey() throws Exception {
-    String forged = new ConsoleTokens("engine-key-1").token("s", VM, HOST);
+    String forged = new TokenMint("engine-key-1").token("s", VM, HOST);
     assertThat(openAndAwait(forged).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(vnc.connections()).isZero();
   }
@@ -91,42 +91,14 @@ class HostAgentServiceTest extends InProcessAgentTest {
 
   @Test
   void rejectsTokenForAnotherChannel() throws Exception {
-    ConsoleClaims c = ConsoleTokens.claims("s", VM, HOST);
-    ConsoleClaims sso =
-        new ConsoleClaims(
-            c.issuer(),
-            c.audience(),
-            c.subject(),
-            c.sessionId(),
-            c.vmUuid(),
-            c.hostId(),
-            "sso",
-            c.issuedAt(),
-            c.notBefore(),
-            c.expiresAt(),
-            c.tokenId(),
-            c.mode());
+    TokenClaims sso = TokenClaims.forHost(HOST).withConsole("s", VM).withChannel("sso");
     assertThat(openAndAwait(tokens.sign(sso)).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
   @Test
   void rejectsTokenIssuedBeforeTheAgentStarted() throws Exception {
-    ConsoleClaims c = ConsoleTokens.claims("s", VM, HOST);
     Instant iat = started.minusSeconds(20);
-    ConsoleClaims old =
-        new ConsoleClaims(
-            c.issuer(),
-            c.audience(),
-            c.subject(),
-            c.sessionId(),
-            c.vmUuid(),
-            c.hostId(),
-            c.channel(),
-            iat,
-            iat,
-            iat.plusSeconds(110),
-            c.tokenId(),
-            c.mode());
+    TokenClaims old = TokenClaims.forHost(HOST).withConsole("s", VM).issuedAt(iat, 110);
     assertThat(openAndAwait(tokens.sign(old)).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
   }
 
@@ -135,7 +107,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
     String token = tokens.token("session-1", VM, HOST);
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver first = console(open(token), req);
-    assertThat(first.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
+    assertThat(first.readBytes(RfbClient.BANNER.length)).isEqualTo(RfbClient.BANNER);
     RecordingObserver second = console(open(token), req);
     assertThat(second.awaitStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(second.lastClose().getReason()).contains("already used");
@@ -164,7 +136,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
   void rejectsSecondOpenFrame() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.token("s", VM, HOST)), req);
-    rec.readBytes(FakeVncServer.BANNER.length);
+    rec.readBytes(RfbClient.BANNER.length);
     req.get(0).onNext(open(tokens.token("s", VM, HOST)));
     assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
@@ -173,7 +145,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
   void rejectsOversizedDataFrame() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.token("s", VM, HOST)), req);
-    rec.readBytes(FakeVncServer.BANNER.length);
+    rec.readBytes(RfbClient.BANNER.length);
     req.get(0).onNext(data(new byte[ConsoleRelays.MAX_CHUNK_BYTES + 1]));
     assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
   }
@@ -185,7 +157,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
     for (int i = 0; i < MAX_CONSOLES; i++) {
       RecordingObserver rec =
           console(open(tokens.token("s" + i, i % 2 == 0 ? VM : VM2, HOST)), req);
-      rec.readBytes(FakeVncServer.BANNER.length);
+      rec.readBytes(RfbClient.BANNER.length);
       open.add(rec);
     }
     RecordingObserver extra = console(open(tokens.token("extra", VM2, HOST)), req);
@@ -205,7 +177,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
     List<RecordingObserver> open = new ArrayList<>();
     for (int i = 0; i < MAX_PER_VM; i++) {
       RecordingObserver rec = console(open(tokens.token("p" + i, VM, HOST)), req);
-      rec.readBytes(FakeVncServer.BANNER.length);
+      rec.readBytes(RfbClient.BANNER.length);
       open.add(rec);
     }
     RecordingObserver extra = console(open(tokens.token("extra", VM, HOST)), req);
@@ -216,14 +188,14 @@ class HostAgentServiceTest extends InProcessAgentTest {
     assertThat(vnc.connections()).isEqualTo(MAX_PER_VM);
     List<StreamObserver<ConsoleFrame>> more = new ArrayList<>();
     RecordingObserver otherVm = console(open(tokens.token("other", VM2, HOST)), more);
-    otherVm.readBytes(FakeVncServer.BANNER.length);
+    otherVm.readBytes(RfbClient.BANNER.length);
     req.get(0).onCompleted();
     open.get(0).awaitStatus();
     awaitTrue(() -> relays.live(VM).size() == MAX_PER_VM - 1);
     RecordingObserver again = console(open(tokens.token("again", VM, HOST)), more);
-    assertThat(again.readBytes(FakeVncServer.BANNER.length))
+    assertThat(again.readBytes(RfbClient.BANNER.length))
         .as("a freed place is usable")
-        .isEqualTo(FakeVncServer.BANNER);
+        .isEqualTo(RfbClient.BANNER);
     more.addAll(req.subList(1, MAX_PER_VM));
     more.forEach(StreamObserver::onCompleted);
   }
@@ -232,7 +204,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
   void clientCancelReleasesTheVncConnection() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.token("s", VM, HOST)), req);
-    rec.readBytes(FakeVncServer.BANNER.length);
+    rec.readBytes(RfbClient.BANNER.length);
     assertThat(registry.openCount()).isEqualTo(1);
     req.get(0).onError(Status.CANCELLED.asRuntimeException());
     awaitNoOpenRelays();
@@ -265,7 +237,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
     try (LogCapture logs = new LogCapture()) {
       List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
       RecordingObserver rec = console(open(token), req);
-      rec.readBytes(FakeVncServer.BANNER.length);
+      rec.readBytes(RfbClient.BANNER.length);
       req.get(0).onNext(close());
       rec.awaitStatus();
       assertThat(openAndAwait(token).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);

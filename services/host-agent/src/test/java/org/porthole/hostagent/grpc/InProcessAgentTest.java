@@ -31,15 +31,20 @@ import org.porthole.hostagent.AgentIdentity;
 import org.porthole.hostagent.libvirt.FakeHypervisor;
 import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
-import org.porthole.hostagent.relay.ConsoleTokens;
-import org.porthole.hostagent.relay.FakeVncServer;
 import org.porthole.hostagent.relay.RelayListener;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.RelayedConsole;
 import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.ticket.FakeTickets;
 import org.porthole.hostagent.ticket.PasswordTurns;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.token.TokenClaims;
+import org.porthole.testsupport.token.TokenMint;
+import org.porthole.testsupport.vnc.VncMode;
+import org.porthole.testsupport.vnc.VncStandIn;
 import org.porthole.token.ReplayGuard;
+import org.porthole.token.StaticKeys;
+import org.porthole.token.TokenVerifier;
 
 /**
  * The gRPC service in-process (direct executor) in front of real relays and a fake VNC server on a
@@ -64,7 +69,7 @@ abstract class InProcessAgentTest {
   static final String NO_PASSWORD_VM = "6b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
 
   /** The client's side of the agent's handshake: RFB 3.8, security None, ClientInit exclusive. */
-  static final byte[] CLIENT_HANDSHAKE = concat(FakeVncServer.BANNER, bytes(1, 0));
+  static final byte[] CLIENT_HANDSHAKE = concat(RfbClient.BANNER, bytes(1, 0));
 
   /** The agent's answers to it: security types [None], SecurityResult OK. */
   static final byte[] GREETING_REPLY = bytes(1, 1, 0, 0, 0, 0);
@@ -73,10 +78,10 @@ abstract class InProcessAgentTest {
   static final int MAX_PER_VM = 3;
 
   @TempDir Path dir;
-  final ConsoleTokens tokens = new ConsoleTokens("engine-key-1");
+  final TokenMint tokens = new TokenMint("engine-key-1");
   final Instant started = Instant.now().minusSeconds(30);
-  FakeVncServer vnc;
-  FakeVncServer vnc2;
+  VncStandIn vnc;
+  VncStandIn vnc2;
   FakeTickets tickets;
   RelayRegistry registry;
   PasswordTurns turns;
@@ -95,12 +100,20 @@ abstract class InProcessAgentTest {
 
   @BeforeEach
   void start() throws Exception {
-    vnc = FakeVncServer.start(dir.resolve("vnc.sock"), () -> tickets.password(VM));
-    vnc2 = FakeVncServer.start(dir.resolve("vnc2.sock"), () -> tickets.password(VM2));
+    vnc =
+        VncStandIn.builder()
+            .password(() -> tickets.password(VM))
+            .unix(dir.resolve("vnc.sock"), VncMode.MIRROR)
+            .start();
+    vnc2 =
+        VncStandIn.builder()
+            .password(() -> tickets.password(VM2))
+            .unix(dir.resolve("vnc2.sock"), VncMode.MIRROR)
+            .start();
     FakeHypervisor hypervisor =
         new FakeHypervisor()
-            .add(FakeHypervisor.runningOnSocket(VM, "web-1", vnc.socket().toString()))
-            .add(FakeHypervisor.runningOnSocket(VM2, "web-2", vnc2.socket().toString()))
+            .add(FakeHypervisor.runningOnSocket(VM, "web-1", dir.resolve("vnc.sock").toString()))
+            .add(FakeHypervisor.runningOnSocket(VM2, "web-2", dir.resolve("vnc2.sock").toString()))
             .add(FakeHypervisor.stopped(STOPPED_VM, "db-1", "127.0.0.1", false))
             .add(FakeHypervisor.stopped(EXPOSED_VM, "legacy", "0.0.0.0", true))
             .add(FakeHypervisor.runningOnTcp(EXPOSED_RUNNING_VM, "open", "0.0.0.0", true, true))
@@ -109,7 +122,15 @@ abstract class InProcessAgentTest {
     registry = new RelayRegistry(Clock.systemUTC());
     Clock clock = Clock.systemUTC();
     ConsoleAuthorizer authorizer =
-        new ConsoleAuthorizer(tokens.verifier(clock), new ReplayGuard(clock), HOST, started);
+        new ConsoleAuthorizer(
+            new TokenVerifier(
+                new StaticKeys(tokens.publicKeys()),
+                TokenClaims.ISSUER,
+                TokenClaims.AUDIENCE,
+                clock),
+            new ReplayGuard(clock),
+            HOST,
+            started);
     turns = new PasswordTurns(tickets, clock, 2);
     relays =
         new ConsoleRelays(
@@ -226,7 +247,7 @@ abstract class InProcessAgentTest {
    * the ClientInit flag QEMU got (1 shared, 0 exclusive).
    */
   static byte[] greet(RecordingObserver rec, StreamObserver<ConsoleFrame> req) throws Exception {
-    assertThat(rec.readBytes(FakeVncServer.BANNER.length)).isEqualTo(FakeVncServer.BANNER);
+    assertThat(rec.readBytes(RfbClient.BANNER.length)).isEqualTo(RfbClient.BANNER);
     req.onNext(data(CLIENT_HANDSHAKE));
     byte[] answer = rec.readBytes(GREETING_REPLY.length + 1);
     assertThat(answer).startsWith(GREETING_REPLY);

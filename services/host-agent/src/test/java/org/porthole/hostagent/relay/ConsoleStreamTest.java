@@ -2,7 +2,9 @@ package org.porthole.hostagent.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.porthole.token.ConsoleClaims;
 
 class ConsoleStreamTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
@@ -17,7 +19,21 @@ class ConsoleStreamTest {
   void releasedConsoleAcceptedByQemuLateIsNeverReportedAsAnAuthenticatedConsole() {
     // No call and no relays: a console that is not OPENING touches neither in loggedIn().
     ConsoleStream stream = new ConsoleStream(null, null);
-    stream.bind(ConsoleTokens.claims("s-1", VM, "host-1"));
+    Instant now = Instant.now();
+    stream.bind(
+        new ConsoleClaims(
+            "porthole-engine",
+            "porthole-console",
+            "alice",
+            "s-1",
+            VM,
+            "host-1",
+            ConsoleClaims.CHANNEL_VNC,
+            now,
+            now,
+            now.plusSeconds(60),
+            "jti-1",
+            ConsoleClaims.MODE_INTERACTIVE));
 
     stream.loggedIn();
 

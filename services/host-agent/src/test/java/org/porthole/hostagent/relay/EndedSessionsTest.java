@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.ticket.TicketRules;
 import org.porthole.status.PortholeStatus;
+import org.porthole.testsupport.clock.MutableClock;
 
 class EndedSessionsTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
@@ -24,9 +25,9 @@ class EndedSessionsTest {
     assertThat(ended.contains(VM, "s-1")).isTrue();
     assertThat(ended.contains(VM, "s-2")).isFalse();
     assertThat(ended.contains(OTHER_VM, "s-1")).as("another VM's session of that id").isFalse();
-    clock.now = clock.now.plus(EndedSessions.REMEMBER).minusSeconds(1);
+    clock.advance(EndedSessions.REMEMBER).minusSeconds(1);
     assertThat(ended.contains(VM, "s-1")).isTrue();
-    clock.now = clock.now.plus(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     assertThat(ended.contains(VM, "s-1")).isFalse();
   }
 
@@ -37,9 +38,9 @@ class EndedSessionsTest {
   @Test
   void tokenOfAnEndedSessionStillRefusedUntilTheLongestTokenExpired() throws Exception {
     ended.add(VM, List.of("revoked"));
-    clock.now = clock.now.plusSeconds(301);
+    clock.advance(Duration.ofSeconds(301));
     assertThat(ended.contains(VM, "revoked")).isTrue();
-    clock.now = clock.now.plusSeconds(599 - 301);
+    clock.advance(Duration.ofSeconds(599 - 301));
     assertThat(ended.contains(VM, "revoked")).isTrue();
     assertThat(EndedSessions.REMEMBER).isGreaterThan(Duration.ofSeconds(TicketRules.MAX_SECONDS));
   }
@@ -47,9 +48,9 @@ class EndedSessionsTest {
   @Test
   void endingAgainRestartsTheMemory() throws Exception {
     ended.add(VM, List.of("s-1"));
-    clock.now = clock.now.plus(EndedSessions.REMEMBER).minusSeconds(60);
+    clock.advance(EndedSessions.REMEMBER).minusSeconds(60);
     ended.add(VM, List.of("s-1"));
-    clock.now = clock.now.plusSeconds(120);
+    clock.advance(Duration.ofSeconds(120));
     assertThat(ended.contains(VM, "s-1")).isTrue();
   }
 
@@ -62,7 +63,7 @@ class EndedSessionsTest {
         .isInstanceOfSatisfying(
             AgentException.class, e -> assertThat(e.status()).isEqualTo(PortholeStatus.OVERLOADED));
     assertThat(ended.contains(VM, "s-0")).as("what it held is kept").isTrue();
-    clock.now = clock.now.plus(EndedSessions.REMEMBER);
+    clock.advance(EndedSessions.REMEMBER);
     ended.add(VM, List.of("one-more"));
     assertThat(ended.contains(VM, "one-more")).isTrue();
     assertThat(ended.contains(VM, "s-0")).isFalse();

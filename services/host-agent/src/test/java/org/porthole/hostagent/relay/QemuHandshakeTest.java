@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.porthole.hostagent.AgentException;
-import org.porthole.hostagent.RfbClient;
 import org.porthole.status.PortholeStatus;
+import org.porthole.testsupport.rfb.RfbClient;
 
 /** The agent's side of QEMU's RFB 3.8 handshake, fed byte-exact server streams split anywhere. */
 class QemuHandshakeTest {

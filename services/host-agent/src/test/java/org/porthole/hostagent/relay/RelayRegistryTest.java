@@ -10,6 +10,7 @@ import org.porthole.hostagent.libvirt.GraphicsSignal;
 import org.porthole.hostagent.libvirt.GraphicsSignal.Address;
 import org.porthole.hostagent.libvirt.GraphicsSignal.Family;
 import org.porthole.hostagent.libvirt.GraphicsSignal.Phase;
+import org.porthole.testsupport.clock.MutableClock;
 
 class RelayRegistryTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
@@ -52,9 +53,9 @@ class RelayRegistryTest {
     RelayRegistry.Binding b = r.bind("session-a", VM, "c", 40001);
     r.release(b);
     assertThat(r.openCount()).isZero();
-    clock.now = clock.now.plus(Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(30));
     assertThat(r.match(event(VM, Family.IPV4, "40001"))).isPresent();
-    clock.now = clock.now.plus(RelayRegistry.GRACE);
+    clock.advance(RelayRegistry.GRACE);
     r.bind("session-b", VM, "c", 40005); // purges expired bindings
     assertThat(r.match(event(VM, Family.IPV4, "40001"))).isEmpty();
   }

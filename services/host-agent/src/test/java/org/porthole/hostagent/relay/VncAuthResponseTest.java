@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
-import org.porthole.hostagent.RfbClient;
+import org.porthole.testsupport.rfb.RfbClient;
 
 /** VNC Authentication's DES response, byte-exact. */
 class VncAuthResponseTest {
