@@ -1,5 +1,6 @@
 package org.porthole.testsupport.vnc;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -207,13 +208,17 @@ public final class VncStandIn implements AutoCloseable {
 
   /** Stops listening and drops every connection. */
   @Override
-  public void close() throws IOException {
-    selector.close();
-    for (ServerSocketChannel s : listeners) {
-      s.close();
-    }
-    for (SocketChannel c : clients) {
+  public void close() {
+    closeQuietly(selector);
+    listeners.forEach(VncStandIn::closeQuietly);
+    clients.forEach(VncStandIn::closeQuietly);
+  }
+
+  private static void closeQuietly(Closeable c) {
+    try {
       c.close();
+    } catch (IOException e) {
+      // closing anyway: a test's teardown must not fail on a socket already gone
     }
   }
 }

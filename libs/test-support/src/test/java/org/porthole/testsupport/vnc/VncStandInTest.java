@@ -48,6 +48,7 @@ class VncStandInTest {
       link.write("\u0001hello".getBytes(StandardCharsets.US_ASCII));
       assertThat(new String(link.read(6, WAIT), StandardCharsets.US_ASCII))
           .isEqualTo("\u0001hello");
+      assertThat(vnc.logins()).isEqualTo(1);
     }
   }
 

@@ -25,7 +25,7 @@ class EndedSessionsTest {
     assertThat(ended.contains(VM, "s-1")).isTrue();
     assertThat(ended.contains(VM, "s-2")).isFalse();
     assertThat(ended.contains(OTHER_VM, "s-1")).as("another VM's session of that id").isFalse();
-    clock.advance(EndedSessions.REMEMBER).minusSeconds(1);
+    clock.advance(EndedSessions.REMEMBER.minusSeconds(1));
     assertThat(ended.contains(VM, "s-1")).isTrue();
     clock.advance(Duration.ofSeconds(1));
     assertThat(ended.contains(VM, "s-1")).isFalse();
@@ -48,7 +48,7 @@ class EndedSessionsTest {
   @Test
   void endingAgainRestartsTheMemory() throws Exception {
     ended.add(VM, List.of("s-1"));
-    clock.advance(EndedSessions.REMEMBER).minusSeconds(60);
+    clock.advance(EndedSessions.REMEMBER.minusSeconds(60));
     ended.add(VM, List.of("s-1"));
     clock.advance(Duration.ofSeconds(120));
     assertThat(ended.contains(VM, "s-1")).isTrue();

@@ -97,7 +97,7 @@ class ConsoleHandshakeTest {
 
   @Test
   void refusesClientWithoutOriginWhoseTokenDoesNotVerify() {
-    String forged = new TestTokens("unknown-kid").sign(HOST);
+    String forged = new TokenMint("unknown-kid").sign(HOST);
     EmbeddedConsole.Answer answer =
         console.upgrade("/v1/console", null, "binary, porthole.token." + forged);
 
