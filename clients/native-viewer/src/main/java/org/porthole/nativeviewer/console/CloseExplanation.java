@@ -24,6 +24,7 @@ public final class CloseExplanation {
           Map.entry(1001, "the console proxy is going away (restart or shutdown)"),
           Map.entry(1003, "the console proxy refused a message it cannot accept"),
           Map.entry(1006, "the connection to the console proxy failed or was cut"),
+          Map.entry(1007, "the console proxy refused malformed data"),
           Map.entry(1008, "the console proxy refused this client by policy"),
           Map.entry(1009, "a message exceeded the console proxy's frame size limit"),
           Map.entry(1011, "the console proxy hit an internal error"),

@@ -4,8 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.porthole.nativeviewer.ExitCode;
+import org.porthole.status.PortholeStatus;
 
 class CloseExplanationTest {
+
+  @Test
+  void hasItsOwnWordsForEveryCloseCodeOfTheStatusTable() {
+    String unknown = "the console connection was closed [close ";
+    for (PortholeStatus status : PortholeStatus.values()) {
+      int code = status.webSocketCloseCode();
+      assertThat(CloseExplanation.describe(code, ""))
+          .as("%s (%d)", status, code)
+          .doesNotStartWith(unknown);
+    }
+    assertThat(CloseExplanation.describe(PortholeStatus.WEBSOCKET_UNSUPPORTED_DATA, ""))
+        .doesNotStartWith(unknown);
+  }
 
   @Test
   void takeoverAndRevocationAreFinalWithTheirReason() {
