@@ -16,6 +16,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.engine.EngineClient;
 
 /**
  * Issue 3 from the admin's page in headless Chromium (signed in by Kerberos): an ACL added in the
@@ -31,7 +32,7 @@ class AccessPageIT {
   void anAdminGrantsAndRevokesInThePageAndSeesItInTheAudit() throws Exception {
     LocalStack stack = SharedStack.get();
     String vm = stack.demoVmUuid();
-    EngineApi bob = EngineApi.as(stack, "bob");
+    EngineClient bob = EngineClient.as(stack.options().engineUrl(), "bob", stack::token);
     assertThat(bob.json("/vms")).as("bob starts without rights").isEmpty();
 
     ChromeDriver browser = Browser.withKerberos(adminsDesktop, stack, "admin");
@@ -70,7 +71,9 @@ class AccessPageIT {
 
       // A view ticket: it never holds the console, so later tests need not wait for it to expire.
       String session =
-          EngineApi.ticketOf(EngineApi.as(stack, "admin").requestConsole(vm, "view", false))
+          EngineClient.ticketOf(
+                  EngineClient.as(stack.options().engineUrl(), "admin", stack::token)
+                      .requestConsole(vm, "view", false))
               .sessionId();
       click(browser, "[data-testid=tab-audit]");
       typeInto(browser, "[data-testid=audit-filter-session]", session);

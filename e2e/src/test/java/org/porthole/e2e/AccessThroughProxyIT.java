@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.porthole.stack.demovm.DemoVm;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.engine.EngineClient;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.ws.WsClient;
 
 /**
  * Issue 3 through the real path (engine → ws-proxy → host agent → QEMU → guest): per-VM rights
@@ -43,25 +46,25 @@ class AccessThroughProxyIT {
   private static final int KEYSYM_RETURN = 0xff0d;
 
   private static LocalStack stack;
-  private static EngineApi admin;
-  private static EngineApi alice;
-  private static EngineApi bob;
+  private static EngineClient admin;
+  private static EngineClient alice;
+  private static EngineClient bob;
   private static String vm;
-  private final List<WsLink> links = new ArrayList<>();
+  private final List<WsClient> links = new ArrayList<>();
   private final List<String> aclIds = new ArrayList<>();
 
   @BeforeAll
   static void signIn() {
     stack = SharedStack.get();
     vm = stack.demoVmUuid();
-    admin = EngineApi.as(stack, "admin");
-    alice = EngineApi.as(stack, "alice");
-    bob = EngineApi.as(stack, "bob");
+    admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
+    alice = EngineClient.as(stack.options().engineUrl(), "alice", stack::token);
+    bob = EngineClient.as(stack.options().engineUrl(), "bob", stack::token);
   }
 
   @AfterEach
   void closeAndRevoke() throws IOException {
-    links.forEach(WsLink::close);
+    links.forEach(WsClient::close);
     for (String id : aclIds) {
       admin.send("DELETE", "/acls/" + id, null);
     }
@@ -71,16 +74,16 @@ class AccessThroughProxyIT {
   @Order(1)
   void aViewOnlyConsolesKeysNeverReachTheGuestWhileAnInteractiveOnesDo() throws Exception {
     grant("bob", "console.view");
-    EngineApi.Answer bobInteractive = bob.requestConsole(vm, "interactive", false);
+    EngineClient.Answer bobInteractive = bob.requestConsole(vm, "interactive", false);
     assertThat(bobInteractive.status()).as(bobInteractive.body()).isEqualTo(403);
     assertThat(message(bobInteractive)).contains("console.connect");
 
     // The watcher types before the typist even connects: had its keys reached the guest, they
     // would be echoed before the typist's line.
-    WsLink watcher = connect(EngineApi.ticketOf(bob.requestConsole(vm, "view", false)));
+    WsClient watcher = connect(EngineClient.ticketOf(bob.requestConsole(vm, "view", false)));
     String watcherLine = "viewonly" + digits();
     type(watcher, watcherLine);
-    WsLink typist = connect(alice.ticketWhenFree(vm, "interactive"));
+    WsClient typist = connect(alice.ticketWhenFree(vm, "interactive"));
     String typistLine = "alicetyped" + digits();
     type(typist, typistLine);
 
@@ -103,11 +106,11 @@ class AccessThroughProxyIT {
   @Order(2)
   void removingTheAclEndsTheOpenConsoleWithinFiveSeconds() throws Exception {
     String acl = grant("bob", "console.view");
-    WsLink watcher = connect(EngineApi.ticketOf(bob.requestConsole(vm, "view", false)));
+    WsClient watcher = connect(EngineClient.ticketOf(bob.requestConsole(vm, "view", false)));
     assertThat(watcher.awaitClose(Duration.ofMillis(300))).isNull();
 
     Instant removed = Instant.now();
-    EngineApi.Answer deleted = admin.send("DELETE", "/acls/" + acl, null);
+    EngineClient.Answer deleted = admin.send("DELETE", "/acls/" + acl, null);
     assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
     aclIds.remove(acl);
     Integer code = watcher.awaitClose(REVOKE_BUDGET.plusSeconds(5));
@@ -121,10 +124,10 @@ class AccessThroughProxyIT {
   @Test
   @Order(3)
   void aTakeoverNeedsConsoleTakeoverAndEndsTheHoldersConsole() throws Exception {
-    WsLink holder = connect(alice.ticketWhenFree(vm, "interactive"));
+    WsClient holder = connect(alice.ticketWhenFree(vm, "interactive"));
     grant("bob", "console.connect");
 
-    EngineApi.Answer refused = bob.requestConsole(vm, "interactive", false);
+    EngineClient.Answer refused = bob.requestConsole(vm, "interactive", false);
     assertThat(refused.status()).as(refused.body()).isEqualTo(403);
     assertThat(message(refused)).contains("console.takeover").contains("alice");
     assertThat(holder.awaitClose(Duration.ofMillis(300)))
@@ -132,21 +135,21 @@ class AccessThroughProxyIT {
         .isNull();
 
     grant("bob", "console.takeover");
-    EngineApi.Answer ask = bob.requestConsole(vm, "interactive", false);
+    EngineClient.Answer ask = bob.requestConsole(vm, "interactive", false);
     assertThat(ask.status())
         .as("with the right but without takeover:true the page must ask: %s", ask.body())
         .isEqualTo(409);
     assertThat(holder.awaitClose(Duration.ofMillis(300))).isNull();
 
     Instant asked = Instant.now();
-    EngineApi.Ticket taken = EngineApi.ticketOf(bob.requestConsole(vm, "interactive", true));
+    EngineClient.Ticket taken = EngineClient.ticketOf(bob.requestConsole(vm, "interactive", true));
     Integer code = holder.awaitClose(Duration.ofSeconds(10));
     System.out.printf(
         "e2e: takeover request to the holder's console closed (%s) in %d ms%n",
         code, Duration.between(asked, Instant.now()).toMillis());
     assertThat(code).as("the holder's console ends with CONFLICT").isEqualTo(4009);
     assertThat(holder.closeReason()).contains("bob");
-    WsLink newHolder = connect(taken);
+    WsClient newHolder = connect(taken);
     assertThat(newHolder.awaitClose(Duration.ofMillis(300)))
         .as("the taker's console works")
         .isNull();
@@ -160,20 +163,20 @@ class AccessThroughProxyIT {
     return id;
   }
 
-  private WsLink connect(EngineApi.Ticket t) throws IOException {
-    WsLink link =
-        WsLink.open(
+  private WsClient connect(EngineClient.Ticket t) throws IOException {
+    WsClient link =
+        WsClient.open(
             t.proxyUrl(),
             stack.options().engineUrl(),
             List.of("binary", "porthole.token." + t.token()));
     links.add(link);
-    VncHandshake.Result r = VncHandshake.throughPorthole(link);
+    RfbClient.Result r = RfbClient.throughPorthole(link);
     assertThat(r.authenticated()).as("the console opens with security None").isTrue();
     return link;
   }
 
   /** Types {@code line} and Return as RFB key events (down and up for each key). */
-  private static void type(WsLink link, String line) {
+  private static void type(WsClient link, String line) {
     ByteBuffer keys = ByteBuffer.allocate((line.length() + 1) * 16);
     for (char c : line.toCharArray()) {
       key(keys, c);
@@ -192,7 +195,7 @@ class AccessThroughProxyIT {
     return Integer.toString(ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
   }
 
-  private static String message(EngineApi.Answer a) throws IOException {
+  private static String message(EngineClient.Answer a) throws IOException {
     JsonNode n = JSON.readTree(a.body());
     return n.path("message").asText();
   }

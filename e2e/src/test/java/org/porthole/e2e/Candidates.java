@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.porthole.testsupport.engine.EngineClient;
+import org.porthole.testsupport.token.TokenForge;
 
 /**
  * Every string a user's client receives that could be a VNC password, as an attacker would harvest
@@ -29,18 +31,18 @@ final class Candidates {
   }
 
   /** The candidates of one ticket answer. */
-  static List<String> fromTicket(EngineApi.Ticket ticket) throws IOException {
+  static List<String> fromTicket(EngineClient.Ticket ticket) throws IOException {
     return new Candidates().addTicket(ticket).list();
   }
 
-  Candidates addTicket(EngineApi.Ticket ticket) throws IOException {
+  Candidates addTicket(EngineClient.Ticket ticket) throws IOException {
     addJson(ticket.body());
     String token = ticket.token();
     add(token);
     for (String part : token.split("\\.")) {
       add(part);
     }
-    addJson(Tokens.claims(token));
+    addJson(TokenForge.claims(token));
     return this;
   }
 

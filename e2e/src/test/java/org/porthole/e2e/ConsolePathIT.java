@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.porthole.stack.demovm.DemoVm;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.engine.EngineClient;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.token.TokenForge;
+import org.porthole.testsupport.ws.WsClient;
 
 /**
  * The console path from the outside, on real parts: engine → host agent → QEMU under libvirt,
@@ -32,7 +36,7 @@ class ConsolePathIT {
   private static final int TOKEN_REJECTED = 4001;
 
   private static LocalStack stack;
-  private static EngineApi api;
+  private static EngineClient api;
   private static String vmA;
   private static String vmB;
   private static String vmBName;
@@ -41,7 +45,7 @@ class ConsolePathIT {
   @BeforeAll
   static void startSystem() throws Exception {
     stack = SharedStack.get();
-    api = EngineApi.as(stack, "admin");
+    api = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
     vmA = stack.demoVmUuid();
     vmBName = stack.options().demoVmName() + "-b";
     vmB = DemoVm.startTransient(stack.options().repoRoot(), vmBName);
@@ -56,11 +60,11 @@ class ConsolePathIT {
   @Test
   @Order(1)
   void graphicsConnectAndDisconnectReachTheEngineThroughKafka() throws Exception {
-    EngineApi.Ticket t = ticket(vmA);
+    EngineClient.Ticket t = ticket(vmA);
     assertThat(api.sessionState(t.sessionId())).isEqualTo("issued");
-    try (WsLink link = console(t.token())) {
+    try (WsClient link = console(t.token())) {
       assertThat(link.subprotocol()).isEqualTo("binary");
-      VncHandshake.Result r = VncHandshake.throughPorthole(link);
+      RfbClient.Result r = RfbClient.throughPorthole(link);
       assertThat(r.authenticated())
           .as("the console opens with security None, no password")
           .isTrue();
@@ -73,11 +77,11 @@ class ConsolePathIT {
   @Test
   @Order(2)
   void rejectsTokenUsedTwice() throws Exception {
-    EngineApi.Ticket t = ticket(vmA);
-    try (WsLink first = console(t.token())) {
-      assertThat(VncHandshake.throughPorthole(first).authenticated()).isTrue();
+    EngineClient.Ticket t = ticket(vmA);
+    try (WsClient first = console(t.token())) {
+      assertThat(RfbClient.throughPorthole(first).authenticated()).isTrue();
     }
-    try (WsLink second = console(t.token())) {
+    try (WsClient second = console(t.token())) {
       assertThat(second.awaitClose(Duration.ofSeconds(10))).isEqualTo(TOKEN_REJECTED);
     }
   }
@@ -85,8 +89,8 @@ class ConsolePathIT {
   @Test
   @Order(4)
   void rejectsTokenWithChangedClaim() throws Exception {
-    EngineApi.Ticket t = ticket(vmA);
-    try (WsLink link = console(Tokens.withClaim(t.token(), "sub", "someone-else"))) {
+    EngineClient.Ticket t = ticket(vmA);
+    try (WsClient link = console(TokenForge.withClaim(t.token(), "sub", "someone-else"))) {
       assertThat(link.awaitClose(Duration.ofSeconds(10))).isEqualTo(TOKEN_REJECTED);
     }
   }
@@ -94,27 +98,27 @@ class ConsolePathIT {
   @Test
   @Order(5)
   void rejectsTokenForVmAUsedOnVmB() throws Exception {
-    EngineApi.Ticket forA = ticket(vmA);
-    EngineApi.Ticket forB = ticket(vmB);
-    try (WsLink link = console(Tokens.withClaim(forA.token(), "vm", vmB))) {
+    EngineClient.Ticket forA = ticket(vmA);
+    EngineClient.Ticket forB = ticket(vmB);
+    try (WsClient link = console(TokenForge.withClaim(forA.token(), "vm", vmB))) {
       assertThat(link.awaitClose(Duration.ofSeconds(10))).isEqualTo(TOKEN_REJECTED);
     }
     // The genuine tokens reach their own VM only: QEMU names its domain in ServerInit ("QEMU
     // (name)").
-    try (WsLink link = console(forA.token())) {
-      assertThat(VncHandshake.throughPorthole(link).name())
+    try (WsClient link = console(forA.token())) {
+      assertThat(RfbClient.throughPorthole(link).name())
           .endsWith("(" + stack.options().demoVmName() + ")");
     }
-    try (WsLink link = console(forB.token())) {
-      assertThat(VncHandshake.throughPorthole(link).name()).endsWith("(" + vmBName + ")");
+    try (WsClient link = console(forB.token())) {
+      assertThat(RfbClient.throughPorthole(link).name()).endsWith("(" + vmBName + ")");
     }
   }
 
   @Test
   @Order(6)
   void rejectsTokenSignedWithForeignKid() throws Exception {
-    EngineApi.Ticket t = ticket(vmA);
-    try (WsLink link = console(Tokens.signedByStranger(t.token()))) {
+    EngineClient.Ticket t = ticket(vmA);
+    try (WsClient link = console(TokenForge.signedByStranger(t.token()))) {
       assertThat(link.awaitClose(Duration.ofSeconds(10))).isEqualTo(TOKEN_REJECTED);
     }
   }
@@ -122,8 +126,8 @@ class ConsolePathIT {
   @Test
   @Order(7)
   void rejectsUnsignedTokenWithAlgNone() throws Exception {
-    EngineApi.Ticket t = ticket(vmA);
-    try (WsLink link = console(Tokens.unsigned(t.token()))) {
+    EngineClient.Ticket t = ticket(vmA);
+    try (WsClient link = console(TokenForge.unsigned(t.token()))) {
       assertThat(link.awaitClose(Duration.ofSeconds(10))).isEqualTo(TOKEN_REJECTED);
     }
   }
@@ -131,57 +135,58 @@ class ConsolePathIT {
   @Test
   @Order(8)
   void rejectsForeignOrigin() throws Exception {
-    EngineApi.Ticket t = ticket(vmA);
+    EngineClient.Ticket t = ticket(vmA);
     assertThatThrownBy(
             () ->
-                WsLink.open(
+                WsClient.open(
                     t.proxyUrl(),
                     "https://evil.example",
                     List.of("binary", "porthole.token." + t.token())))
-        .isInstanceOfSatisfying(WsLink.Refused.class, r -> assertThat(r.httpStatus).isEqualTo(403));
+        .isInstanceOfSatisfying(
+            WsClient.Refused.class, r -> assertThat(r.httpStatus).isEqualTo(403));
   }
 
   @Test
   @Order(9)
   void rejectsTokenCarriedInUrl() throws Exception {
-    EngineApi.Ticket t = ticket(vmA);
+    EngineClient.Ticket t = ticket(vmA);
     // A URL lands in access logs and browser history: the proxy refuses any query string outright.
     assertThatThrownBy(
-            () -> WsLink.open(t.proxyUrl() + "?token=" + t.token(), origin(), List.of("binary")))
-        .isInstanceOfSatisfying(WsLink.Refused.class, r -> assertThat(r.httpStatus).isEqualTo(400));
+            () -> WsClient.open(t.proxyUrl() + "?token=" + t.token(), origin(), List.of("binary")))
+        .isInstanceOfSatisfying(
+            WsClient.Refused.class, r -> assertThat(r.httpStatus).isEqualTo(400));
   }
 
   @Test
   @Order(10)
   void acceptsTokenInFirstMessageAndSurvivesGarbage() throws Exception {
-    try (WsLink garbage = WsLink.open(stack.options().proxyUrl(), origin(), List.of("binary"))) {
+    try (WsClient garbage =
+        WsClient.open(stack.options().proxyUrl(), origin(), List.of("binary"))) {
       garbage.sendText("not.a.token");
       assertThat(garbage.awaitClose(Duration.ofSeconds(10))).isEqualTo(TOKEN_REJECTED);
     }
-    try (WsLink binaryFirst =
-        WsLink.open(stack.options().proxyUrl(), origin(), List.of("binary"))) {
-      binaryFirst.sendBinary(new byte[] {0, 1, 2, 3});
+    try (WsClient binaryFirst =
+        WsClient.open(stack.options().proxyUrl(), origin(), List.of("binary"))) {
+      binaryFirst.send(new byte[] {0, 1, 2, 3});
       assertThat(binaryFirst.awaitClose(Duration.ofSeconds(10))).isIn(TOKEN_REJECTED, 1003);
     }
-    EngineApi.Ticket t = ticket(vmA);
-    try (WsLink link = WsLink.open(t.proxyUrl(), origin(), List.of("binary"))) {
+    EngineClient.Ticket t = ticket(vmA);
+    try (WsClient link = WsClient.open(t.proxyUrl(), origin(), List.of("binary"))) {
       link.sendText(t.token());
-      assertThat(VncHandshake.throughPorthole(link).authenticated())
-          .as("proxy still serves")
-          .isTrue();
+      assertThat(RfbClient.throughPorthole(link).authenticated()).as("proxy still serves").isTrue();
     }
   }
 
   @Test
   @Order(11)
   void engineAnswersBadInputWithClearErrorsAndKeepsServing() throws Exception {
-    EngineApi.Answer badId = api.send("POST", "/vms/not-a-uuid/consoles", "{}");
+    EngineClient.Answer badId = api.send("POST", "/vms/not-a-uuid/consoles", "{}");
     assertThat(badId.status()).isEqualTo(400);
     assertThat(badId.body()).contains("\"status\"");
-    EngineApi.Answer unknown =
+    EngineClient.Answer unknown =
         api.send("POST", "/vms/00000000-0000-0000-0000-000000000000/consoles", "{}");
     assertThat(unknown.status()).isEqualTo(404);
-    EngineApi.Answer malformed = api.send("POST", "/vms/" + vmA + "/consoles", "{\"oops\":");
+    EngineClient.Answer malformed = api.send("POST", "/vms/" + vmA + "/consoles", "{\"oops\":");
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(api.send("GET", "/vms", null).status()).isEqualTo(200);
     assertThat(ticket(vmA).token()).isNotBlank();
@@ -227,11 +232,11 @@ class ConsolePathIT {
    * A view ticket: these tests are about tokens, and a view session never holds the console, so the
    * tickets they leave unused do not keep other users' interactive consoles out.
    */
-  private static EngineApi.Ticket ticket(String vm) throws IOException {
-    EngineApi.Ticket t = EngineApi.ticketOf(api.requestConsole(vm, "view", false));
+  private static EngineClient.Ticket ticket(String vm) throws IOException {
+    EngineClient.Ticket t = EngineClient.ticketOf(api.requestConsole(vm, "view", false));
     SECRETS.add(t.token());
     SECRETS.add(t.token().split("\\.")[2]);
-    SECRETS.add(Tokens.claims(t.token()).path("jti").asText());
+    SECRETS.add(TokenForge.claims(t.token()).path("jti").asText());
     return t;
   }
 
@@ -239,8 +244,8 @@ class ConsolePathIT {
     return stack.options().engineUrl();
   }
 
-  private static WsLink console(String token) throws IOException {
-    return WsLink.open(
+  private static WsClient console(String token) throws IOException {
+    return WsClient.open(
         stack.options().proxyUrl(), origin(), List.of("binary", "porthole.token." + token));
   }
 

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.engine.EngineClient;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.ws.WsClient;
 
 /**
  * Issue 10, acceptance 2: consoles of one VM no longer race for one VNC password. Two users — one
@@ -37,23 +40,23 @@ class ConsoleRaceIT {
   private static final Duration QEMU_LIST_WAIT = Duration.ofSeconds(10);
 
   private static LocalStack stack;
-  private static EngineApi admin;
-  private static EngineApi alice;
-  private static EngineApi bob;
+  private static EngineClient admin;
+  private static EngineClient alice;
+  private static EngineClient bob;
   private static String vm;
   private static String domain;
   private static ExecutorService opener;
   private final List<String> aclIds = new ArrayList<>();
-  private final List<WsLink> links = new ArrayList<>();
+  private final List<WsClient> links = new ArrayList<>();
 
   @BeforeAll
   static void signIn() {
     stack = SharedStack.get();
     vm = stack.demoVmUuid();
     domain = stack.options().demoVmName();
-    admin = EngineApi.as(stack, "admin");
-    alice = EngineApi.as(stack, "alice");
-    bob = EngineApi.as(stack, "bob");
+    admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
+    alice = EngineClient.as(stack.options().engineUrl(), "alice", stack::token);
+    bob = EngineClient.as(stack.options().engineUrl(), "bob", stack::token);
     opener = Executors.newFixedThreadPool(2);
   }
 
@@ -64,7 +67,7 @@ class ConsoleRaceIT {
 
   @AfterEach
   void closeAndRevoke() throws IOException {
-    links.forEach(WsLink::close);
+    links.forEach(WsClient::close);
     for (String id : aclIds) {
       admin.send("DELETE", "/acls/" + id, null);
     }
@@ -82,10 +85,10 @@ class ConsoleRaceIT {
         // Alternate who comes first: a late view console must not disturb the typist, nor the
         // reverse.
         boolean viewFirst = round % 2 == 1;
-        EngineApi.Ticket typist = alice.ticketWhenFree(vm, "interactive");
-        EngineApi.Ticket viewer = bob.ticketWhenFree(vm, "view");
-        EngineApi.Ticket first = viewFirst ? viewer : typist;
-        EngineApi.Ticket second = viewFirst ? typist : viewer;
+        EngineClient.Ticket typist = alice.ticketWhenFree(vm, "interactive");
+        EngineClient.Ticket viewer = bob.ticketWhenFree(vm, "view");
+        EngineClient.Ticket first = viewFirst ? viewer : typist;
+        EngineClient.Ticket second = viewFirst ? typist : viewer;
         CompletableFuture<String> a = CompletableFuture.supplyAsync(() -> open(first), opener);
         if (gap > 0) {
           Thread.sleep(gap);
@@ -114,7 +117,7 @@ class ConsoleRaceIT {
   @Order(2)
   void aTakeoverEndsEveryConsoleOfTheHolderOnQemusOwnClientList() throws Exception {
     QemuVnc.awaitClients(domain, 0, OPEN_WAIT);
-    List<WsLink> held = new ArrayList<>();
+    List<WsClient> held = new ArrayList<>();
     for (int i = 0; i < CONSOLES_PER_USER; i++) {
       held.add(connect(alice.ticketWhenFree(vm, "interactive")));
     }
@@ -122,18 +125,18 @@ class ConsoleRaceIT {
     grant("bob", "console.takeover");
 
     Instant asked = Instant.now();
-    EngineApi.Ticket taken = EngineApi.ticketOf(bob.requestConsole(vm, "interactive", true));
+    EngineClient.Ticket taken = EngineClient.ticketOf(bob.requestConsole(vm, "interactive", true));
     long answeredMs = Duration.between(asked, Instant.now()).toMillis();
     Duration toZero = QemuVnc.awaitClients(domain, 0, QEMU_LIST_WAIT);
     System.out.printf(
         "console-race: takeover answered in %d ms; QEMU listed 0 of alice's %d clients %d ms later%n",
         answeredMs, CONSOLES_PER_USER, toZero.toMillis());
-    for (WsLink link : held) {
+    for (WsClient link : held) {
       assertThat(link.awaitClose(Duration.ofSeconds(5)))
           .as("the holder's console ends with CONFLICT")
           .isEqualTo(4009);
     }
-    WsLink taker = connect(taken);
+    WsClient taker = connect(taken);
     QemuVnc.awaitClients(domain, 1, QEMU_LIST_WAIT);
     taker.close();
     QemuVnc.awaitClients(domain, 0, QEMU_LIST_WAIT);
@@ -144,21 +147,21 @@ class ConsoleRaceIT {
   void revokingTheAclEndsEveryConsoleItGrantedOnQemusOwnClientList() throws Exception {
     QemuVnc.awaitClients(domain, 0, OPEN_WAIT);
     String acl = grant("bob", "console.view");
-    List<WsLink> watching = new ArrayList<>();
+    List<WsClient> watching = new ArrayList<>();
     for (int i = 0; i < CONSOLES_PER_USER; i++) {
       watching.add(connect(bob.ticketWhenFree(vm, "view")));
     }
     QemuVnc.awaitClients(domain, CONSOLES_PER_USER, QEMU_LIST_WAIT);
 
     Instant removed = Instant.now();
-    EngineApi.Answer deleted = admin.send("DELETE", "/acls/" + acl, null);
+    EngineClient.Answer deleted = admin.send("DELETE", "/acls/" + acl, null);
     assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
     aclIds.remove(acl);
     QemuVnc.awaitClients(domain, 0, QEMU_LIST_WAIT);
     System.out.printf(
         "console-race: ACL removed to QEMU listing 0 of bob's %d clients in %d ms%n",
         CONSOLES_PER_USER, Duration.between(removed, Instant.now()).toMillis());
-    for (WsLink link : watching) {
+    for (WsClient link : watching) {
       assertThat(link.awaitClose(Duration.ofSeconds(5)))
           .as("the revoked console ends with FORBIDDEN")
           .isEqualTo(4003);
@@ -168,28 +171,26 @@ class ConsoleRaceIT {
   /**
    * Opens and authenticates one console, then closes it; null when it authenticated, else why not.
    */
-  private static String open(EngineApi.Ticket ticket) {
-    try (WsLink link =
-        WsLink.open(
+  private static String open(EngineClient.Ticket ticket) {
+    try (WsClient link =
+        WsClient.open(
             ticket.proxyUrl(),
             stack.options().engineUrl(),
             List.of("binary", "porthole.token." + ticket.token()))) {
-      return VncHandshake.throughPorthole(link).authenticated()
-          ? null
-          : "refused after security None";
+      return RfbClient.throughPorthole(link).authenticated() ? null : "refused after security None";
     } catch (IOException | RuntimeException e) {
       return e.toString();
     }
   }
 
-  private WsLink connect(EngineApi.Ticket ticket) throws IOException {
-    WsLink link =
-        WsLink.open(
+  private WsClient connect(EngineClient.Ticket ticket) throws IOException {
+    WsClient link =
+        WsClient.open(
             ticket.proxyUrl(),
             stack.options().engineUrl(),
             List.of("binary", "porthole.token." + ticket.token()));
     links.add(link);
-    assertThat(VncHandshake.throughPorthole(link).authenticated()).isTrue();
+    assertThat(RfbClient.throughPorthole(link).authenticated()).isTrue();
     return link;
   }
 

@@ -17,6 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.engine.EngineClient;
+import org.porthole.testsupport.link.ByteLink;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.ws.WsClient;
 
 /**
  * Issue 10, acceptance 1: the console token is the only credential. For a view ticket and an
@@ -40,7 +44,7 @@ class CredentialExposureIT {
       """;
 
   private static LocalStack stack;
-  private static EngineApi alice;
+  private static EngineClient alice;
   private static String vm;
   private static QemuVnc qemu;
 
@@ -49,7 +53,7 @@ class CredentialExposureIT {
   @BeforeAll
   static void signIn() throws IOException {
     stack = SharedStack.get();
-    alice = EngineApi.as(stack, "alice");
+    alice = EngineClient.as(stack.options().engineUrl(), "alice", stack::token);
     vm = stack.demoVmUuid();
     qemu = QemuVnc.of(stack.options().demoVmName());
   }
@@ -57,17 +61,17 @@ class CredentialExposureIT {
   @ParameterizedTest
   @ValueSource(strings = {"view", "interactive"})
   void directQemuLoginWithAnythingTheTicketOrConsoleCarriedIsRefused(String mode) throws Exception {
-    EngineApi.Ticket ticket = alice.ticketWhenFree(vm, mode);
+    EngineClient.Ticket ticket = alice.ticketWhenFree(vm, mode);
     assertNoPasswordField("POST consoles (" + mode + ")", ticket.body());
     Candidates candidates = new Candidates().addTicket(ticket);
     assertAllRefused(candidates.list(), mode + " ticket, before its console opened");
 
-    try (WsLink link =
-        WsLink.open(
+    try (WsClient link =
+        WsClient.open(
             ticket.proxyUrl(),
             stack.options().engineUrl(),
             List.of("binary", "porthole.token." + ticket.token()))) {
-      VncHandshake.Result opened = VncHandshake.throughPorthole(link);
+      RfbClient.Result opened = RfbClient.throughPorthole(link);
       assertThat(opened.authenticated())
           .as("the %s console opens with security None", mode)
           .isTrue();
@@ -82,10 +86,12 @@ class CredentialExposureIT {
 
   @Test
   void restAnswersAboutConsolesAndVmsCarryNoPasswordField() throws Exception {
-    EngineApi.Ticket ticket = alice.ticketWhenFree(vm, "view");
+    EngineClient.Ticket ticket = alice.ticketWhenFree(vm, "view");
     assertNoPasswordField("POST consoles", ticket.body());
     assertNoPasswordField(
-        "GET /consoles/{id}", EngineApi.as(stack, "admin").json("/consoles/" + ticket.sessionId()));
+        "GET /consoles/{id}",
+        EngineClient.as(stack.options().engineUrl(), "admin", stack::token)
+            .json("/consoles/" + ticket.sessionId()));
     assertNoPasswordField("GET /vms", alice.json("/vms"));
     assertNoPasswordField("GET /vms/{id}", alice.json("/vms/" + vm));
     assertNoPasswordField("GET /me", alice.json("/me"));
@@ -120,10 +126,10 @@ class CredentialExposureIT {
   private static void assertAllRefused(List<String> candidates, String when) throws IOException {
     for (String candidate : candidates) {
       try (ByteLink direct = qemu.connect()) {
-        VncHandshake.Result r = VncHandshake.direct(direct, candidate);
+        RfbClient.Result r = RfbClient.direct(direct, candidate);
         assertThat(r.offered())
             .as("QEMU offers security None to a direct client (%s)", when)
-            .doesNotContain(VncHandshake.SECURITY_NONE);
+            .doesNotContain(RfbClient.SECURITY_NONE);
         assertThat(r.authenticated())
             .as("a direct QEMU login with a %d-character candidate (%s)", candidate.length(), when)
             .isFalse();

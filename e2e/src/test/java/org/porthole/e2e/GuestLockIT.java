@@ -23,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.porthole.stack.demovm.DemoVm;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.engine.EngineClient;
+import org.porthole.testsupport.link.ByteLink;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.ws.WsClient;
 
 /**
  * Issue 4, acceptance 1, from the outside: the demo VM boots with Porthole's guest agent; a console
@@ -57,7 +61,7 @@ class GuestLockIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static LocalStack stack;
-  private static EngineApi api;
+  private static EngineClient api;
   private static String vm;
   private static JsonNode policyBefore;
 
@@ -66,7 +70,7 @@ class GuestLockIT {
   @BeforeAll
   static void shortWindowAndResponsiveGuest() throws Exception {
     stack = SharedStack.get();
-    api = EngineApi.as(stack, "admin");
+    api = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
     vm = stack.demoVmUuid();
     policyBefore = api.json(policyPath());
     JsonNode set = putPolicy(LOCK, GRACE_MS, WINDOW_SECONDS);
@@ -165,7 +169,7 @@ class GuestLockIT {
   @Test
   @Order(2)
   void aReconnectAsksForAFreshTokenAndNothingIsReArmedForAStrayClient() throws Exception {
-    EngineApi.Ticket t = api.openConsole(vm);
+    EngineClient.Ticket t = api.openConsole(vm);
     assertThat(t.reconnectWindowSeconds())
         .as("the answer carries the VM's reconnect window")
         .isEqualTo(WINDOW_SECONDS);
@@ -173,12 +177,12 @@ class GuestLockIT {
 
     // Within the window: the old token is spent, and a client going straight to QEMU with
     // anything the ticket carried (or nothing) is refused: no password was re-armed for it.
-    try (WsLink again = console(t.token())) {
+    try (WsClient again = console(t.token())) {
       assertThat(again.awaitClose(Duration.ofSeconds(10))).as("the spent token").isEqualTo(4001);
     }
     for (String candidate : Candidates.fromTicket(t)) {
       try (ByteLink direct = QemuVnc.connect(stack.options().demoVmName())) {
-        assertThat(VncHandshake.direct(direct, candidate).authenticated())
+        assertThat(RfbClient.direct(direct, candidate).authenticated())
             .as("a direct QEMU login within the window")
             .isFalse();
       }
@@ -187,10 +191,10 @@ class GuestLockIT {
         .as("still within the window")
         .isBefore(closed.plusSeconds(WINDOW_SECONDS));
 
-    EngineApi.Ticket fresh = api.openConsole(vm);
+    EngineClient.Ticket fresh = api.openConsole(vm);
     assertThat(fresh.token()).isNotEqualTo(t.token());
-    try (WsLink link = console(fresh.token())) {
-      assertThat(VncHandshake.throughPorthole(link).authenticated())
+    try (WsClient link = console(fresh.token())) {
+      assertThat(RfbClient.throughPorthole(link).authenticated())
           .as("a fresh ticket opens the console")
           .isTrue();
     }
@@ -233,9 +237,9 @@ class GuestLockIT {
    * Opens ticket {@code t} as a Porthole console (through the ws-proxy, security None), waits until
    * the engine has it connected, closes; returns when it closed.
    */
-  private static Instant consoleThroughProxyThenClose(EngineApi.Ticket t) throws Exception {
-    try (WsLink link = console(t.token())) {
-      assertThat(VncHandshake.throughPorthole(link).authenticated())
+  private static Instant consoleThroughProxyThenClose(EngineClient.Ticket t) throws Exception {
+    try (WsClient link = console(t.token())) {
+      assertThat(RfbClient.throughPorthole(link).authenticated())
           .as("the ticket's first use")
           .isTrue();
       awaitSession(t.sessionId(), "connected");
@@ -253,8 +257,8 @@ class GuestLockIT {
     return n;
   }
 
-  private static WsLink console(String token) throws IOException {
-    return WsLink.open(
+  private static WsClient console(String token) throws IOException {
+    return WsClient.open(
         stack.options().proxyUrl(),
         stack.options().engineUrl(),
         List.of("binary", "porthole.token." + token));
@@ -262,7 +266,7 @@ class GuestLockIT {
 
   private static JsonNode putPolicy(String action, int graceMs, int windowSeconds)
       throws IOException {
-    EngineApi.Answer a =
+    EngineClient.Answer a =
         api.send(
             "PUT",
             policyPath(),

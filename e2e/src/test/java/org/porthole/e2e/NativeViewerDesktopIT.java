@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.porthole.stack.demovm.DemoVm;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.engine.EngineClient;
 
 /**
  * {@code porthole-viewer connect} on a desktop: a real {@code remote-viewer} on Xvfb, keys typed
@@ -54,7 +55,7 @@ class NativeViewerDesktopIT {
 
   @Test
   void keysTypedIntoRemoteViewerReachTheGuestAndAViewOnlyViewersNever() throws Exception {
-    EngineApi alice = EngineApi.as(stack, "alice");
+    EngineClient alice = EngineClient.as(stack.options().engineUrl(), "alice", stack::token);
     alice.ticketWhenFree(stack.demoVmUuid(), "interactive");
     Map<String, String> desktop = NativeViewer.kinit(stack, home, "alice");
     desktop.put("DISPLAY", display.display());
@@ -70,7 +71,7 @@ class NativeViewerDesktopIT {
       display.type(display.awaitWindow(watcher, "Porthole", CONNECT), watched);
       session = typeInteractively(alice, desktop, typed, watched);
     }
-    EngineApi admin = EngineApi.as(stack, "admin");
+    EngineClient admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (!auditKinds(admin, session).contains("console.disconnected")
         && Instant.now().isBefore(deadline)) {
@@ -83,7 +84,8 @@ class NativeViewerDesktopIT {
 
   /** Types {@code typed} into an interactive viewer's window; answers its session id. */
   private String typeInteractively(
-      EngineApi alice, Map<String, String> desktop, String typed, String watched) throws Exception {
+      EngineClient alice, Map<String, String> desktop, String typed, String watched)
+      throws Exception {
     try (NativeViewer viewer = NativeViewer.start(desktop, "connect", stack.demoVmUuid())) {
       String session =
           viewer.await("connected to .* \\(session (\\S+), interactive\\)", CONNECT).group(1);
@@ -104,7 +106,7 @@ class NativeViewerDesktopIT {
       assertThat(lit).as("remote-viewer drew the console on the display").isPositive();
 
       assertThat(alice.sessionState(session)).isEqualTo("connected");
-      EngineApi admin = EngineApi.as(stack, "admin");
+      EngineClient admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
       Set<String> kinds = auditKinds(admin, session);
       assertThat(kinds).contains("console.ticket-issued", "console.connected");
 
@@ -112,7 +114,7 @@ class NativeViewerDesktopIT {
     }
   }
 
-  private static Set<String> auditKinds(EngineApi admin, String session) throws IOException {
+  private static Set<String> auditKinds(EngineClient admin, String session) throws IOException {
     Set<String> kinds = new HashSet<>();
     for (JsonNode e : admin.json("/audit?session=" + session)) {
       kinds.add(e.path("kind").asText());

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.porthole.stack.launcher.LocalStack;
 import org.porthole.stack.libvirt.Libvirt;
+import org.porthole.testsupport.engine.EngineClient;
 
 /**
  * {@code porthole-viewer} against the real stack (KDC, Keycloak, engine, ws-proxy, host agent,
@@ -42,9 +43,9 @@ class NativeViewerIT {
 
   private static LocalStack stack;
   private static String vm;
-  private static EngineApi admin;
-  private static EngineApi alice;
-  private static EngineApi bob;
+  private static EngineClient admin;
+  private static EngineClient alice;
+  private static EngineClient bob;
 
   @TempDir Path home;
   private final List<NativeViewer> viewers = new ArrayList<>();
@@ -54,9 +55,9 @@ class NativeViewerIT {
   static void startStack() {
     stack = SharedStack.get();
     vm = stack.demoVmUuid();
-    admin = EngineApi.as(stack, "admin");
-    alice = EngineApi.as(stack, "alice");
-    bob = EngineApi.as(stack, "bob");
+    admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
+    alice = EngineClient.as(stack.options().engineUrl(), "alice", stack::token);
+    bob = EngineClient.as(stack.options().engineUrl(), "bob", stack::token);
   }
 
   @AfterEach
@@ -246,7 +247,7 @@ class NativeViewerIT {
       assertThat(held.isConnected()).as("the tunnel's client is in").isTrue();
       holder.await("connected to", CONNECT);
       aclIds.add(admin.grant("bob", vm, "console.takeover"));
-      EngineApi.Answer taken = bob.requestConsole(vm, "interactive", true);
+      EngineClient.Answer taken = bob.requestConsole(vm, "interactive", true);
       assertThat(taken.status()).as(taken.body()).isEqualTo(201);
 
       assertThat(holder.exitCode(RUN)).as(holder.stderr()).isEqualTo(9);

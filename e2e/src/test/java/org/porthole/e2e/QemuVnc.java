@@ -1,18 +1,15 @@
 package org.porthole.e2e;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.porthole.stack.libvirt.Libvirt;
+import org.porthole.testsupport.link.ByteLink;
+import org.porthole.testsupport.link.TcpLink;
+import org.porthole.testsupport.link.UnixLink;
 
 /**
  * QEMU's own VNC server of a domain, reached around Porthole as a local attacker (or a native
@@ -95,56 +92,5 @@ final class QemuVnc {
               + timeout);
     }
     return Duration.between(start, Instant.now());
-  }
-
-  /** A unix-socket VNC connection with read timeouts. */
-  private static final class UnixLink implements ByteLink {
-    private final SocketChannel channel;
-    private final Selector selector;
-
-    UnixLink(Path path) throws IOException {
-      channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-      channel.connect(UnixDomainSocketAddress.of(path));
-      channel.configureBlocking(false);
-      selector = Selector.open();
-      channel.register(selector, SelectionKey.OP_READ);
-    }
-
-    @Override
-    public byte[] read(int n, Duration timeout) throws IOException {
-      ByteBuffer buffer = ByteBuffer.allocate(n);
-      Instant deadline = Instant.now().plus(timeout);
-      while (buffer.hasRemaining()) {
-        long left = Duration.between(Instant.now(), deadline).toMillis();
-        if (left <= 0) {
-          throw new IOException("no answer from the VNC server within " + timeout);
-        }
-        selector.select(left);
-        selector.selectedKeys().clear();
-        if (channel.read(buffer) < 0) {
-          throw new IOException(
-              "VNC server closed after " + buffer.position() + " of " + n + " bytes");
-        }
-      }
-      return buffer.array();
-    }
-
-    @Override
-    public void write(byte[] bytes) throws IOException {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-    }
-
-    @Override
-    public void close() {
-      try {
-        selector.close();
-        channel.close();
-      } catch (IOException e) {
-        // closing
-      }
-    }
   }
 }

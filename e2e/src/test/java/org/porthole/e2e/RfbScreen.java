@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.porthole.testsupport.rfb.RfbClient;
 
 /**
  * A whole screen as 0xRRGGBB pixels: read over RFB (VNC authentication, raw encoding, one full
@@ -29,10 +30,10 @@ record RfbScreen(int width, int height, int[] pixels) {
       out.write("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII));
       byte[] types = new byte[in.readUnsignedByte()];
       in.readFully(types);
-      out.write(VncHandshake.SECURITY_VNC_AUTH);
+      out.write(RfbClient.SECURITY_VNC_AUTH);
       byte[] challenge = new byte[16];
       in.readFully(challenge);
-      out.write(VncHandshake.respond(challenge, password));
+      out.write(RfbClient.desResponse(challenge, password));
       if (in.readInt() != 0) {
         throw new IOException("VNC authentication failed");
       }
@@ -64,10 +65,10 @@ record RfbScreen(int width, int height, int[] pixels) {
     in.readFully(new byte[12]);
     out.write("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII));
     in.readFully(new byte[in.readUnsignedByte()]);
-    out.write(VncHandshake.SECURITY_VNC_AUTH);
+    out.write(RfbClient.SECURITY_VNC_AUTH);
     byte[] challenge = new byte[16];
     in.readFully(challenge);
-    out.write(VncHandshake.respond(challenge, password));
+    out.write(RfbClient.desResponse(challenge, password));
     if (in.readInt() != 0) {
       s.close();
       throw new IOException("VNC authentication failed");

@@ -13,6 +13,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.engine.EngineClient;
 
 /**
  * Issue 3, acceptance 1, in headless Chromium against the stack's real Keycloak and KDC: after
@@ -76,9 +77,9 @@ class SignInIT {
       browser.quit();
     }
 
-    EngineApi bob = EngineApi.as(stack, "bob");
+    EngineClient bob = EngineClient.as(stack.options().engineUrl(), "bob", stack::token);
     assertThat(bob.json("/vms")).as("bob's VM list").isEmpty();
-    EngineApi.Answer ticket = bob.requestConsole(stack.demoVmUuid(), "interactive", false);
+    EngineClient.Answer ticket = bob.requestConsole(stack.demoVmUuid(), "interactive", false);
     assertThat(ticket.status()).as(ticket.body()).isEqualTo(403);
     assertThat(JSON.readTree(ticket.body()).path("message").asText())
         .containsPattern("console\\.(view|connect) is required");

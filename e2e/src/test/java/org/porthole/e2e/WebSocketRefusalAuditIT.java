@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.engine.EngineClient;
+import org.porthole.testsupport.token.TokenForge;
+import org.porthole.testsupport.ws.WsClient;
 
 /**
  * Issue 10, acceptance 5, its WebSocket part, on the stack's real ws-proxy: a tampered token, a
@@ -28,31 +31,32 @@ class WebSocketRefusalAuditIT {
   @Test
   void tamperedTokensForeignOriginsAndUnauthenticatedFloodsAreRefusedAndAudited() throws Exception {
     LocalStack stack = SharedStack.get();
-    EngineApi admin = EngineApi.as(stack, "admin");
+    EngineClient admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
     String proxy = stack.options().proxyUrl();
     String origin = stack.options().engineUrl();
-    EngineApi.Ticket ticket =
-        EngineApi.ticketOf(admin.requestConsole(stack.demoVmUuid(), "view", false));
+    EngineClient.Ticket ticket =
+        EngineClient.ticketOf(admin.requestConsole(stack.demoVmUuid(), "view", false));
 
-    try (WsLink tampered =
-        WsLink.open(
+    try (WsClient tampered =
+        WsClient.open(
             proxy,
             origin,
             List.of(
                 "binary",
-                "porthole.token." + Tokens.withClaim(ticket.token(), "sub", "mallory")))) {
+                "porthole.token." + TokenForge.withClaim(ticket.token(), "sub", "mallory")))) {
       assertThat(tampered.awaitClose(Duration.ofSeconds(10))).isEqualTo(4001);
     }
-    assertThatThrownBy(() -> WsLink.open(proxy, "https://evil.example", List.of("binary")))
-        .isInstanceOfSatisfying(WsLink.Refused.class, r -> assertThat(r.httpStatus).isEqualTo(403));
+    assertThatThrownBy(() -> WsClient.open(proxy, "https://evil.example", List.of("binary")))
+        .isInstanceOfSatisfying(
+            WsClient.Refused.class, r -> assertThat(r.httpStatus).isEqualTo(403));
 
-    List<WsLink> held = new ArrayList<>();
+    List<WsClient> held = new ArrayList<>();
     int refused = 0;
     try {
       for (int i = 0; i < FLOOD; i++) {
         try {
-          held.add(WsLink.open(proxy, origin, List.of("binary")));
-        } catch (WsLink.Refused r) {
+          held.add(WsClient.open(proxy, origin, List.of("binary")));
+        } catch (WsClient.Refused r) {
           assertThat(r.httpStatus).as("a refused unauthenticated open").isEqualTo(429);
           refused++;
         }
@@ -65,7 +69,7 @@ class WebSocketRefusalAuditIT {
           .hasSizeLessThanOrEqualTo(PER_ADDRESS_CAP);
       assertThat(refused).isEqualTo(FLOOD - held.size());
     } finally {
-      held.forEach(WsLink::close);
+      held.forEach(WsClient::close);
     }
 
     Set<String> expected = Set.of("TOKEN_REJECTED", "ORIGIN_REJECTED", "TOO_MANY_REQUESTS");
@@ -80,7 +84,7 @@ class WebSocketRefusalAuditIT {
         .containsAll(expected);
   }
 
-  private static Set<String> refusalStatuses(EngineApi admin) throws IOException {
+  private static Set<String> refusalStatuses(EngineClient admin) throws IOException {
     Set<String> statuses = new HashSet<>();
     for (JsonNode event : admin.json("/audit?limit=1000")) {
       if ("console.refused".equals(event.path("kind").asText())

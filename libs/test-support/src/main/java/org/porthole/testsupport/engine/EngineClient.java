@@ -1,4 +1,4 @@
-package org.porthole.e2e;
+package org.porthole.testsupport.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,13 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import org.porthole.stack.launcher.LocalStack;
 
 /**
- * The engine's REST API as a client outside the system sees it: signed in as one demo user with a
- * bearer token from Keycloak (password grant of porthole-cli), fetched again before it expires.
+ * The engine's REST API as a client outside the system sees it: signed in as one user with a bearer
+ * token from the identity provider, fetched again before it expires. Thread-safe.
  */
-final class EngineApi {
+public final class EngineClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Keycloak's tokens live 5 min in the shipped realm; take a new one well before. */
@@ -25,32 +24,38 @@ final class EngineApi {
   private static final Duration FREE_WAIT = Duration.ofSeconds(150);
 
   private final String base;
-  private final LocalStack stack;
+  private final BearerSource bearers;
   private final String user;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private String token;
   private Instant tokenTaken = Instant.EPOCH;
 
-  private EngineApi(LocalStack stack, String user) {
-    this.base = stack.options().engineUrl() + "/api/v1";
-    this.stack = stack;
+  /** Where a client gets a user's bearer token (e.g. a password grant at Keycloak). */
+  @FunctionalInterface
+  public interface BearerSource {
+    String token(String user) throws IOException;
+  }
+
+  private EngineClient(String engineUrl, String user, BearerSource bearers) {
+    this.base = engineUrl + "/api/v1";
+    this.bearers = bearers;
     this.user = user;
   }
 
-  /** The API as demo user {@code user} ({@code admin}, {@code alice}, {@code bob}). */
-  static EngineApi as(LocalStack stack, String user) {
-    return new EngineApi(stack, user);
+  /** The API of the engine at {@code engineUrl} (no trailing slash) as {@code user}. */
+  public static EngineClient as(String engineUrl, String user, BearerSource bearers) {
+    return new EngineClient(engineUrl, user, bearers);
   }
 
   /** The user this client signs in as. */
-  String user() {
+  public String user() {
     return user;
   }
 
   private synchronized String bearer() throws IOException {
     if (token == null || Instant.now().isAfter(tokenTaken.plus(TOKEN_REUSE))) {
-      token = stack.token(user);
+      token = bearers.token(user);
       tokenTaken = Instant.now();
     }
     return token;
@@ -62,7 +67,7 @@ final class EngineApi {
    *
    * @param body the whole answer, for tests of what a user receives
    */
-  record Ticket(
+  public record Ticket(
       String sessionId,
       String vmId,
       String token,
@@ -71,9 +76,9 @@ final class EngineApi {
       JsonNode body) {}
 
   /** A raw answer, for bad-input tests. */
-  record Answer(int status, String body) {}
+  public record Answer(int status, String body) {}
 
-  Ticket openConsole(String vmId) throws IOException {
+  public Ticket openConsole(String vmId) throws IOException {
     return ticketOf(send("POST", "/vms/" + vmId + "/consoles", "{}"));
   }
 
@@ -81,7 +86,7 @@ final class EngineApi {
    * Asks for a ticket in {@code mode} ({@code interactive} or {@code view}), taking over when told
    * to.
    */
-  Answer requestConsole(String vmId, String mode, boolean takeover) throws IOException {
+  public Answer requestConsole(String vmId, String mode, boolean takeover) throws IOException {
     return send(
         "POST",
         "/vms/" + vmId + "/consoles",
@@ -92,7 +97,7 @@ final class EngineApi {
    * A ticket in {@code mode}, waiting while a console another test left behind still holds the VM
    * (its ticket lives at most 120 s) or a console limit answers 429 (sessions still closing).
    */
-  Ticket ticketWhenFree(String vmId, String mode) throws IOException, InterruptedException {
+  public Ticket ticketWhenFree(String vmId, String mode) throws IOException, InterruptedException {
     Instant deadline = Instant.now().plus(FREE_WAIT);
     while (true) {
       Answer a = requestConsole(vmId, mode, false);
@@ -109,7 +114,7 @@ final class EngineApi {
    * Grants {@code user} {@code permission} on VM {@code vmId} (as an admin); returns the ACL
    * entry's id.
    */
-  String grant(String user, String vmId, String permission) throws IOException {
+  public String grant(String user, String vmId, String permission) throws IOException {
     String body =
         "{\"subjectKind\":\"user\",\"subject\":\""
             + user
@@ -134,7 +139,7 @@ final class EngineApi {
   }
 
   /** The ticket in a 201 answer; any other answer is an error naming it. */
-  static Ticket ticketOf(Answer a) throws IOException {
+  public static Ticket ticketOf(Answer a) throws IOException {
     if (a.status() != 201) {
       throw new IOException("POST consoles answered " + a.status() + ": " + a.body());
     }
@@ -148,7 +153,7 @@ final class EngineApi {
         n);
   }
 
-  String sessionState(String sessionId) throws IOException {
+  public String sessionState(String sessionId) throws IOException {
     Answer a = send("GET", "/consoles/" + sessionId, null);
     if (a.status() != 200) {
       throw new IOException("GET console answered " + a.status() + ": " + a.body());
@@ -156,7 +161,7 @@ final class EngineApi {
     return JSON.readTree(a.body()).path("state").asText();
   }
 
-  JsonNode json(String path) throws IOException {
+  public JsonNode json(String path) throws IOException {
     Answer a = send("GET", path, null);
     if (a.status() != 200) {
       throw new IOException("GET " + path + " answered " + a.status() + ": " + a.body());
@@ -164,7 +169,7 @@ final class EngineApi {
     return JSON.readTree(a.body());
   }
 
-  Answer send(String method, String path, String body) throws IOException {
+  public Answer send(String method, String path, String body) throws IOException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(30))
