@@ -1,7 +1,6 @@
 package org.porthole.e2e;
 
 import java.io.IOException;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -22,10 +21,15 @@ import java.util.stream.Collectors;
  */
 final class KeycloakDeviceApproval {
   private static final Pattern FORM =
-      Pattern.compile("<form[^>]*action=\"([^\"]+)\"[^>]*>(.*?)</form>", Pattern.DOTALL);
-  private static final Pattern INPUT = Pattern.compile("<input[^>]*>", Pattern.DOTALL);
-  private static final Pattern NAME = Pattern.compile("name=\"([^\"]+)\"");
-  private static final Pattern VALUE = Pattern.compile("value=\"([^\"]*)\"");
+      Pattern.compile(
+          "<form[^>]*action=\"([^\"]+)\"[^>]*>(.*?)</form>",
+          Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
+  private static final Pattern INPUT =
+      Pattern.compile("<input[^>]*>", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
+  private static final Pattern NAME =
+      Pattern.compile("name=\"([^\"]+)\"", Pattern.CASE_INSENSITIVE);
+  private static final Pattern VALUE =
+      Pattern.compile("value=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
   private static final int MAX_STEPS = 6;
 
   private KeycloakDeviceApproval() {}
@@ -33,13 +37,8 @@ final class KeycloakDeviceApproval {
   /** Approves the device code behind {@code verificationUrl} as {@code user}. */
   static void approve(String verificationUrl, String user, String password)
       throws IOException, InterruptedException {
-    HttpClient browser =
-        HttpClient.newBuilder()
-            .cookieHandler(new CookieManager())
-            .followRedirects(HttpClient.Redirect.ALWAYS)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
-    HttpResponse<String> page = get(browser, verificationUrl);
+    Browser browser = new Browser();
+    HttpResponse<String> page = browser.get(URI.create(verificationUrl));
     for (int step = 0; step < MAX_STEPS; step++) {
       String body = page.body();
       if (body.contains("Device Login Successful")
@@ -59,7 +58,7 @@ final class KeycloakDeviceApproval {
         fields.put("accept", "Yes");
       }
       String action = form.group(1).replace("&amp;", "&");
-      page = post(browser, page.uri().resolve(action), fields);
+      page = browser.post(page.uri().resolve(action), fields);
     }
     throw new AssertionError("Keycloak did not confirm the device sign-in: " + page.body());
   }
@@ -78,29 +77,78 @@ final class KeycloakDeviceApproval {
     return fields;
   }
 
-  private static HttpResponse<String> get(HttpClient browser, String url)
-      throws IOException, InterruptedException {
-    return browser.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
+  /**
+   * Follows redirects and keeps cookies as a browser does on {@code http://localhost}: Keycloak
+   * marks its cookies {@code Secure}, which browsers send to localhost over plain HTTP but the
+   * JDK's cookie manager does not, so this keeps its own jar (name to value).
+   */
+  private static final class Browser {
+    private static final int MAX_REDIRECTS = 10;
+    private final HttpClient http =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private final Map<String, String> cookies = new LinkedHashMap<>();
 
-  private static HttpResponse<String> post(HttpClient browser, URI url, Map<String, String> fields)
-      throws IOException, InterruptedException {
-    String body =
-        fields.entrySet().stream()
-            .map(
-                e ->
-                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                        + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-            .collect(Collectors.joining("&"));
-    return browser.send(
-        HttpRequest.newBuilder(url)
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> get(URI url) throws IOException, InterruptedException {
+      return follow(request(url).GET().build());
+    }
+
+    HttpResponse<String> post(URI url, Map<String, String> fields)
+        throws IOException, InterruptedException {
+      String body =
+          fields.entrySet().stream()
+              .map(
+                  e ->
+                      URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                          + "="
+                          + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+              .collect(Collectors.joining("&"));
+      return follow(
+          request(url)
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build());
+    }
+
+    private HttpRequest.Builder request(URI url) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30));
+      if (!cookies.isEmpty()) {
+        b.header(
+            "Cookie",
+            cookies.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("; ")));
+      }
+      return b;
+    }
+
+    private HttpResponse<String> follow(HttpRequest first)
+        throws IOException, InterruptedException {
+      HttpResponse<String> r = http.send(first, HttpResponse.BodyHandlers.ofString());
+      for (int i = 0; i < MAX_REDIRECTS; i++) {
+        keepCookies(r);
+        String location = r.headers().firstValue("Location").orElse(null);
+        if (r.statusCode() / 100 != 3 || location == null) {
+          return r;
+        }
+        r =
+            http.send(
+                request(r.uri().resolve(location)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+      }
+      return r;
+    }
+
+    private void keepCookies(HttpResponse<String> r) {
+      for (String header : r.headers().allValues("Set-Cookie")) {
+        String pair = header.split(";", 2)[0];
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          cookies.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+      }
+    }
   }
 }
