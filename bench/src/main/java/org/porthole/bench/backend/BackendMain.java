@@ -3,6 +3,8 @@ package org.porthole.bench.backend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import org.porthole.testsupport.vnc.VncMode;
+import org.porthole.testsupport.vnc.VncStandIn;
 
 /**
  * Entry point of the benchmark backend, run as a child JVM so its CPU and memory are counted in
@@ -14,14 +16,18 @@ public final class BackendMain {
 
   public static void main(String[] args) throws IOException, InterruptedException {
     long maxSeconds = args.length > 0 ? Long.parseLong(args[0]) : 7200;
-    VncLikeBackend backend = VncLikeBackend.start();
+    VncStandIn.Builder builder = VncStandIn.builder();
+    for (BackendMode mode : BackendMode.values()) {
+      builder.tcp(mode.vnc());
+    }
+    VncStandIn backend = builder.start();
     System.out.println(
         "ports source="
-            + backend.port(BackendMode.SOURCE)
+            + backend.port(VncMode.SOURCE)
             + " sink="
-            + backend.port(BackendMode.SINK)
+            + backend.port(VncMode.SINK)
             + " echo="
-            + backend.port(BackendMode.ECHO));
+            + backend.port(VncMode.ECHO));
     System.out.flush();
     Thread watchdog = new Thread(() -> awaitStdinClosed(System.in), "stdin-watch");
     watchdog.setDaemon(true);
