@@ -44,6 +44,19 @@ class GuestChannelsTest {
           Duration.ofMillis(20),
           Duration.ofMillis(200));
 
+  /**
+   * The flood test's timings: the same heartbeat, but three seconds of silence before a guest
+   * counts as unresponsive, so a busy CI machine starving the quiet guest's own thread for a few
+   * hundred milliseconds is not mistaken for the host agent starving it.
+   */
+  private static final GuestTimings FLOOD =
+      new GuestTimings(
+          Duration.ofMillis(BEAT_MS),
+          30,
+          Duration.ofSeconds(10),
+          Duration.ofMillis(20),
+          Duration.ofMillis(200));
+
   Path dir;
   final Map<String, Path> socketsByVm = new HashMap<>();
   final List<GuestSnapshot> changes = new CopyOnWriteArrayList<>();
@@ -450,6 +463,8 @@ class GuestChannelsTest {
 
   @Test
   void floodingGuestDoesNotStarveAnotherGuest() throws Exception {
+    channels.close();
+    channels = new GuestChannels(sockets, FLOOD, Clock.systemUTC(), "0.2.0-test", changes::add);
     ready();
     try (FakeGuest quiet = new FakeGuest(dir.resolve("g2.sock"), BEAT_MS)) {
       quiet.listen();
@@ -476,10 +491,10 @@ class GuestChannelsTest {
       GuestReply r =
           channels
               .command(VM2, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN))
-              .get(5, TimeUnit.SECONDS);
+              .get(10, TimeUnit.SECONDS);
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(r.state().locked()).isTrue();
-      assertThat(tookMs).isLessThan(2000);
+      assertThat(tookMs).as("the quiet guest's lock during the flood, ms").isLessThan(5000);
       flood.join(30_000);
       await("flood read", () -> channels.badMessages(VM) >= 100_000);
       assertThat(channels.state(VM).responsive()).isTrue();
