@@ -46,11 +46,9 @@ public interface AgentBackend {
       EventFactory factory,
       Deque<AutoCloseable> parts) {
 
-    private static final int PASSWORD_THREADS = 2;
-
     /** The password turns over {@code tickets}, closed with the agent. */
     public PasswordTurns passwordTurns(GraphicsTickets tickets) {
-      return push(new PasswordTurns(tickets, clock, PASSWORD_THREADS));
+      return push(new PasswordTurns(tickets));
     }
 
     /** Closes {@code part} with the agent (after everything pushed later). */

@@ -146,7 +146,7 @@ class GuestChannelLibvirtIT {
   void relayPasswordIsSetForSecondsAndExpiredWhenItsTurnEnds() throws Exception {
     Domain d = domains.start("turn", VNC);
     String vm = d.getUUIDString();
-    PasswordTurns turns = new PasswordTurns(new TicketService(session.connect(), clock), clock, 1);
+    PasswordTurns turns = new PasswordTurns(new TicketService(session.connect(), clock));
     try {
       CompletableFuture<String> armed = new CompletableFuture<>();
       turns.enter(
@@ -163,11 +163,12 @@ class GuestChannelLibvirtIT {
           });
       String password = armed.get(30, TimeUnit.SECONDS);
       assertThat(password).hasSize(8);
-      turns.run(vm, () -> null); // the next turn starts only after the expiry
+      turns.expire(vm).get(30, TimeUnit.SECONDS); // after the relay's turn ended
       assertThat(passwd(d)).isNotEqualTo(password);
       assertThat(passwdValidTo(d)).as("already expired").isBefore(Instant.now());
       new StartedDomains(turns)
           .onLifecycle(new LifecycleSignal(vm, "turn", "STARTED", "BOOTED", Instant.now()));
+      turns.expire(vm).get(30, TimeUnit.SECONDS); // after the start's expiry
       assertThat(passwd(d))
           .as("after a start the definition's password is replaced")
           .isNotEqualTo("x");

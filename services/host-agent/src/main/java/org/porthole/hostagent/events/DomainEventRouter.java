@@ -114,7 +114,7 @@ public final class DomainEventRouter implements AutoCloseable {
 
   /**
    * A VNC client logged in to QEMU around Porthole. Its password is expired within the VM's turn
-   * (never between a relay's set and its authentication).
+   * (never between a relay's set and its authentication); the worker does not wait for the turn.
    */
   private void directLogin(GraphicsSignal s) {
     LOG.log(
@@ -122,14 +122,17 @@ public final class DomainEventRouter implements AutoCloseable {
         "direct VNC login to domain {0} from {1} (auth {2}), not through a"
             + " Porthole relay; expiring the VNC password",
         new Object[] {s.vmUuid(), s.remote(), s.authScheme()});
-    try {
-      turns.expire(s.vmUuid());
-    } catch (AgentException e) {
-      LOG.log(
-          Level.WARNING,
-          "cannot expire the password of domain {0}: {1}",
-          new Object[] {s.vmUuid(), e.getMessage()});
-    }
+    turns
+        .expire(s.vmUuid())
+        .whenComplete(
+            (done, e) -> {
+              if (e != null) {
+                LOG.log(
+                    Level.WARNING,
+                    "cannot expire the password of domain {0}: {1}",
+                    new Object[] {s.vmUuid(), e.getMessage()});
+              }
+            });
   }
 
   void handleLifecycle(LifecycleSignal s) {

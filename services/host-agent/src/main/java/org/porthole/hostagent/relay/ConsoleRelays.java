@@ -62,9 +62,29 @@ public final class ConsoleRelays implements AutoCloseable {
   private final LongAdder bytesFromBackend = new LongAdder();
   private final LongAdder bytesToClients = new LongAdder();
 
-  /** The limits of a host's relays (docs/contracts.md). */
+  /**
+   * The limits of a host's relays (docs/contracts.md): consoles, the open frame's deadline, QEMU's
+   * handshake's, and how long a console may wait for its VM's password turn. A console must be
+   * logged in within the sum of the last three from its open frame ({@link #loginTimeout}).
+   */
   public record RelayLimits(
-      int maxConsoles, int maxPerVm, Duration openTimeout, Duration authTimeout) {}
+      int maxConsoles,
+      int maxPerVm,
+      Duration openTimeout,
+      Duration authTimeout,
+      Duration queueTimeout) {
+    /** The default wait for a VM's password turn: 30 consoles of one VM, ~1 s each under load. */
+    public static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(30);
+
+    public RelayLimits(int maxConsoles, int maxPerVm, Duration openTimeout, Duration authTimeout) {
+      this(maxConsoles, maxPerVm, openTimeout, authTimeout, QUEUE_TIMEOUT);
+    }
+
+    /** From a console's open frame to logged in to QEMU. */
+    public Duration loginTimeout() {
+      return openTimeout.plus(authTimeout).plus(queueTimeout);
+    }
+  }
 
   /**
    * @param turns serializes each VM's password changes; relays take a turn to authenticate
@@ -265,6 +285,10 @@ public final class ConsoleRelays implements AutoCloseable {
 
   Duration authTimeout() {
     return limits.authTimeout();
+  }
+
+  Duration loginTimeout() {
+    return limits.loginTimeout();
   }
 
   PasswordTurns turns() {

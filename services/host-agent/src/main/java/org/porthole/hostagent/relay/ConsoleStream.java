@@ -77,7 +77,10 @@ final class ConsoleStream
   private volatile ViewOnlyFilter viewOnly;
 
   private volatile String client = "";
-  private volatile Future<?> openDeadline;
+
+  /** Until the open frame: its deadline; from then until logged in: the login's. */
+  private volatile Future<?> deadline;
+
   private volatile QemuLogin login;
 
   /** Set only after the move to GREETING, under {@link #announcing}. */
@@ -101,7 +104,7 @@ final class ConsoleStream
     call.setOnReadyHandler(this::readWhenReady);
     call.setOnCancelHandler(this::abandon);
     loop = relays.loops().current();
-    openDeadline = BackendLoops.schedule(loop, this::openTimedOut, relays.openTimeout().toMillis());
+    deadline = BackendLoops.schedule(loop, this::openTimedOut, relays.openTimeout().toMillis());
     call.request(1);
   }
 
@@ -139,6 +142,10 @@ final class ConsoleStream
       return;
     }
     cancelDeadline();
+    // One bound from the open frame to logged in, whatever holds the console up on the way (the
+    // token check, the VM's password turn, libvirt, QEMU's handshake): when it passes the console
+    // ends, which leaves its turn.
+    deadline = BackendLoops.schedule(loop, this::loginTimedOut, relays.loginTimeout().toMillis());
     if (!relays.admit()) {
       end(
           PortholeStatus.OVERLOADED,
@@ -373,6 +380,7 @@ final class ConsoleStream
       }
       // Only a console that won the move to GREETING is authenticated: one released before
       // never told listeners authenticated() and must not end as an authenticated console.
+      cancelDeadline();
       authenticatedAt = now;
       relays.listener().authenticated(view());
     }
@@ -411,6 +419,16 @@ final class ConsoleStream
           abandon();
         }
       }
+    }
+  }
+
+  private void loginTimedOut() {
+    if (state.get() == State.OPENING) {
+      end(
+          PortholeStatus.UPSTREAM_UNAVAILABLE,
+          "the console was not logged in to the VM's VNC server within "
+              + relays.loginTimeout().toSeconds()
+              + " s of its open frame");
     }
   }
 
@@ -507,7 +525,7 @@ final class ConsoleStream
   }
 
   private void cancelDeadline() {
-    Future<?> d = openDeadline;
+    Future<?> d = deadline;
     if (d != null) {
       d.cancel(false);
     }

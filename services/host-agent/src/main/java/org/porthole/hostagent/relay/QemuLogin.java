@@ -133,7 +133,17 @@ final class QemuLogin {
     }
     if (h.done()) {
       cancelDeadline();
-      turn.leave().whenComplete((v, e) -> loop.execute(console::loggedIn));
+      turn.leave()
+          .whenComplete(
+              (v, e) ->
+                  loop.execute(
+                      () -> {
+                        if (e == null) {
+                          console.loggedIn();
+                        } else {
+                          console.failed(notExpired(e));
+                        }
+                      }));
     }
   }
 
@@ -169,6 +179,14 @@ final class QemuLogin {
     if (d != null) {
       d.cancel(false);
     }
+  }
+
+  /** The client is never greeted while the password might still open QEMU: the console ends. */
+  private static AgentException notExpired(Throwable e) {
+    return e instanceof AgentException a
+        ? a
+        : new AgentException(
+            PortholeStatus.UPSTREAM_UNAVAILABLE, "the one-time VNC password could not be expired");
   }
 
   private void timedOut() {

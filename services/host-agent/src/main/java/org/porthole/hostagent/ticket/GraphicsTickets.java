@@ -14,9 +14,8 @@ public interface GraphicsTickets {
   Instant set(String vmUuid, String password, int validSeconds) throws AgentException;
 
   /**
-   * Replaces the password with a random one nobody knows, already expired, unless a newer ticket
-   * was set after {@code usedAt} (the login that used the old one): a reconnect's fresh ticket must
-   * survive the expiry of the previous one.
+   * Replaces the password with a random one nobody knows, already expired, whatever was set before
+   * (no clock comparison: a clock step must never leave a password valid).
    */
-  void expire(String vmUuid, Instant usedAt) throws AgentException;
+  void expire(String vmUuid) throws AgentException;
 }

@@ -4,8 +4,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.Error.ErrorNumber;
@@ -19,9 +17,9 @@ import org.porthole.status.PortholeStatus;
  * Graphics tickets through libvirt: read the live domain XML with the secure flag, rewrite the VNC
  * element's password and validity, apply it with a live device update.
  *
- * <p>Threading: updates are serialized (one at a time for the whole host) so that a ticket and an
- * expiry for the same domain never interleave their read-modify-write, and an expiry never undoes a
- * ticket set after the login it follows.
+ * <p>Threading: no lock of its own. Callers make at most one change per domain at a time ({@link
+ * PasswordTurns}), so a set and an expiry of one domain never interleave their read-modify-write,
+ * while a slow or hung call for one domain holds up no other domain.
  */
 public final class TicketService implements GraphicsTickets {
   /** VIR_DOMAIN_AFFECT_LIVE: change the running domain only, never its stored definition. */
@@ -34,7 +32,6 @@ public final class TicketService implements GraphicsTickets {
   private final Connect connect;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, Instant> lastTicketAt = new ConcurrentHashMap<>();
 
   public TicketService(Connect connect, Clock clock) {
     this.connect = connect;
@@ -45,27 +42,17 @@ public final class TicketService implements GraphicsTickets {
   public Instant set(String vmUuid, String password, int validSeconds) throws AgentException {
     TicketRules.validate(password, validSeconds);
     String uuid = DomainUuid.require(vmUuid);
-    synchronized (this) {
-      Instant now = clock.instant();
-      Instant validTo = roundUpToSecond(now.plusSeconds(validSeconds));
-      apply(uuid, password, validTo);
-      lastTicketAt.put(uuid, now);
-      return validTo;
-    }
+    Instant validTo = roundUpToSecond(clock.instant().plusSeconds(validSeconds));
+    apply(uuid, password, validTo);
+    return validTo;
   }
 
   @Override
-  public void expire(String vmUuid, Instant usedAt) throws AgentException {
+  public void expire(String vmUuid) throws AgentException {
     String uuid = DomainUuid.require(vmUuid);
-    synchronized (this) {
-      Instant lastSet = lastTicketAt.get(uuid);
-      if (lastSet != null && lastSet.isAfter(usedAt)) {
-        return;
-      }
-      Instant past =
-          clock.instant().minusSeconds(EXPIRED_AGO_SECONDS).truncatedTo(ChronoUnit.SECONDS);
-      apply(uuid, unknowablePassword(), past);
-    }
+    Instant past =
+        clock.instant().minusSeconds(EXPIRED_AGO_SECONDS).truncatedTo(ChronoUnit.SECONDS);
+    apply(uuid, unknowablePassword(), past);
   }
 
   private void apply(String uuid, String password, Instant validTo) throws AgentException {

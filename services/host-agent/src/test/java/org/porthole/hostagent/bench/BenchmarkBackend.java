@@ -34,7 +34,7 @@ public final class BenchmarkBackend implements AgentBackend {
         }
 
         @Override
-        public void expire(String vmUuid, Instant usedAt) {
+        public void expire(String vmUuid) {
           // nothing was set
         }
       };

@@ -6,7 +6,9 @@ import com.google.protobuf.MessageLite;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.events.v1.EventTopics;
@@ -41,7 +43,7 @@ class DomainEventRouterTest {
   final FakeTickets tickets = new FakeTickets(hypervisor);
   final RelayRegistry registry = new RelayRegistry(Clock.systemUTC());
   final EventFactory factory = new EventFactory(ID, Clock.systemUTC());
-  final PasswordTurns turns = new PasswordTurns(tickets, Clock.systemUTC(), 1);
+  final PasswordTurns turns = new PasswordTurns(tickets);
   final DomainEventRouter router =
       new DomainEventRouter(registry, turns, hypervisor, sink, factory);
 
@@ -67,19 +69,28 @@ class DomainEventRouterTest {
     return (GraphicsEvent) p.value();
   }
 
+  /** Returns once every password turn of the VM queued so far has ended (expiries run async). */
+  private void afterQueuedTurns() throws Exception {
+    CompletableFuture<Void> marker = new CompletableFuture<>();
+    turns.enter(VM, t -> t.leave().whenComplete((v, e) -> marker.complete(null)));
+    marker.get(30, TimeUnit.SECONDS);
+  }
+
   @Test
-  void relaysOwnEventsAreLeftToTheRelayAndExpireNothing() {
+  void relaysOwnEventsAreLeftToTheRelayAndExpireNothing() throws Exception {
     registry.bind("session-1", VM, "198.51.100.4", 41000);
     router.handleGraphics(signal(Phase.CONNECT, "41000"));
     router.handleGraphics(signal(Phase.INITIALIZE, "41000"));
+    afterQueuedTurns();
     assertThat(tickets.expired()).as("the relay expired its own password already").isEmpty();
     assertThat(published).as("the relay publishes its own events").isEmpty();
   }
 
   @Test
-  void directLoginExpiresThePasswordAndIsPublishedWithoutSession() {
+  void directLoginExpiresThePasswordAndIsPublishedWithoutSession() throws Exception {
     registry.bind("session-1", VM, "198.51.100.4", 41000);
     router.handleGraphics(signal(Phase.INITIALIZE, "52000"));
+    afterQueuedTurns();
     assertThat(tickets.expired()).containsExactly(VM);
     GraphicsEvent e = lastGraphics();
     assertThat(e.getSessionId()).isEmpty();
@@ -91,7 +102,7 @@ class DomainEventRouterTest {
   }
 
   @Test
-  void unixSocketInitializeIsTheRelaysOnlyWhileOneAwaitsIt() {
+  void unixSocketInitializeIsTheRelaysOnlyWhileOneAwaitsIt() throws Exception {
     RelayRegistry.Binding b = registry.bind("session-1", VM, "c", -1);
     GraphicsSignal unix =
         new GraphicsSignal(
@@ -103,8 +114,10 @@ class DomainEventRouterTest {
             Instant.ofEpochMilli(1234));
     registry.expectInitialize(b, true);
     router.handleGraphics(unix);
+    afterQueuedTurns();
     assertThat(tickets.expired()).isEmpty();
     router.handleGraphics(unix);
+    afterQueuedTurns();
     assertThat(tickets.expired())
         .as("a second login on the socket is not the relay's")
         .containsExactly(VM);
@@ -167,9 +180,10 @@ class DomainEventRouterTest {
   }
 
   @Test
-  void startedDomainsPasswordIsExpiredSoTheStaticOneNeverWorks() {
+  void startedDomainsPasswordIsExpiredSoTheStaticOneNeverWorks() throws Exception {
     new org.porthole.hostagent.ticket.StartedDomains(turns)
         .onLifecycle(new LifecycleSignal(VM, "web-1", "STARTED", "MIGRATED", Instant.EPOCH));
+    afterQueuedTurns();
     assertThat(tickets.expired()).containsExactly(VM);
   }
 

@@ -36,6 +36,7 @@ import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.RelayedConsole;
 import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.ticket.FakeTickets;
+import org.porthole.hostagent.ticket.GraphicsTickets;
 import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.testsupport.rfb.RfbClient;
 import org.porthole.testsupport.token.TokenClaims;
@@ -73,6 +74,9 @@ abstract class InProcessAgentTest {
 
   /** The agent's answers to it: security types [None], SecurityResult OK. */
   static final byte[] GREETING_REPLY = bytes(1, 1, 0, 0, 0, 0);
+
+  /** The bound of every wait: generous, for a loaded 2-core machine. */
+  static final Duration WAIT = Duration.ofSeconds(30);
 
   static final int MAX_CONSOLES = 4;
   static final int MAX_PER_VM = 3;
@@ -131,7 +135,7 @@ abstract class InProcessAgentTest {
             new ReplayGuard(clock),
             HOST,
             started);
-    turns = new PasswordTurns(tickets, clock, 2);
+    turns = new PasswordTurns(passwords(tickets), turnLimit());
     relays =
         new ConsoleRelays(
             authorizer,
@@ -167,6 +171,16 @@ abstract class InProcessAgentTest {
     vnc2.close();
   }
 
+  /** What the relays' password turns call; a test may wrap the fake libvirt. */
+  GraphicsTickets passwords(FakeTickets fake) {
+    return fake;
+  }
+
+  /** How long a password turn may hold its VM. */
+  Duration turnLimit() {
+    return PasswordTurns.TURN_LIMIT;
+  }
+
   private RelayListener recordingListener() {
     return new RelayListener() {
       @Override
@@ -187,7 +201,7 @@ abstract class InProcessAgentTest {
   }
 
   void awaitNoOpenRelays() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    long deadline = System.nanoTime() + WAIT.toNanos();
     while ((relays.activeCount() > 0 || registry.openCount() > 0) && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
@@ -206,13 +220,13 @@ abstract class InProcessAgentTest {
             });
   }
 
-  /** Polls {@code condition} for up to 5 s. */
+  /** Polls {@code condition} for up to {@link #WAIT}. */
   static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertThat(condition.getAsBoolean()).as("condition within 5 s").isTrue();
+    assertThat(condition.getAsBoolean()).as("condition within " + WAIT).isTrue();
   }
 
   static ConsoleFrame open(String token) {

@@ -13,6 +13,9 @@ import org.porthole.api.hostagent.v1.ConsoleFrame;
 
 /** Records what the agent sends on a console stream, for assertions. */
 final class RecordingObserver implements StreamObserver<ConsoleFrame> {
+  /** Every wait's bound: generous, for a loaded 2-core machine. */
+  static final long WAIT_SECONDS = 30;
+
   private final BlockingQueue<ConsoleFrame> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Status> status = new CompletableFuture<>();
 
@@ -33,8 +36,8 @@ final class RecordingObserver implements StreamObserver<ConsoleFrame> {
 
   /** The next data frame's bytes (skipping nothing else: a close frame fails the test). */
   byte[] nextData() throws InterruptedException {
-    ConsoleFrame f = frames.poll(5, TimeUnit.SECONDS);
-    assertThat(f).as("a data frame within 5 s").isNotNull();
+    ConsoleFrame f = frames.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(f).as("a data frame within " + WAIT_SECONDS + " s").isNotNull();
     assertThat(f.getKindCase()).as("frame kind").isEqualTo(ConsoleFrame.KindCase.DATA);
     return f.getData().toByteArray();
   }
@@ -44,11 +47,13 @@ final class RecordingObserver implements StreamObserver<ConsoleFrame> {
    * however long it waits to be read.
    */
   void awaitFrames(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
     while (frames.size() < n && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    assertThat(frames).as(n + " frames within 5 s").hasSizeGreaterThanOrEqualTo(n);
+    assertThat(frames)
+        .as(n + " frames within " + WAIT_SECONDS + " s")
+        .hasSizeGreaterThanOrEqualTo(n);
   }
 
   /** Reads data frames until {@code n} bytes arrived. */
@@ -65,7 +70,12 @@ final class RecordingObserver implements StreamObserver<ConsoleFrame> {
   }
 
   Status awaitStatus() throws Exception {
-    return status.get(5, TimeUnit.SECONDS);
+    return status.get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Data frames received and not read yet. */
+  long dataFrames() {
+    return frames.stream().filter(f -> f.getKindCase() == ConsoleFrame.KindCase.DATA).count();
   }
 
   /** The close frame sent before the stream ended. */

@@ -34,7 +34,7 @@ public final class FakeTickets implements GraphicsTickets {
   }
 
   @Override
-  public void expire(String vmUuid, Instant usedAt) {
+  public void expire(String vmUuid) {
     expired.add(vmUuid);
     passwords.remove(vmUuid);
   }
