@@ -1,12 +1,16 @@
 package org.porthole.engine.console;
 
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -17,10 +21,11 @@ import org.porthole.engine.audit.AuditRecord;
 /**
  * Audits VNC logins to QEMU that did not come through a Porthole relay (a graphics INITIALIZE
  * without a session id): someone on the host, or on the network for an exposed VM, holds a way
- * around Porthole. At most one audit entry per VM per {@link #WINDOW}; the logins folded into the
- * next entry are counted in its {@code suppressed} detail, so a loop of logins cannot flood the
- * audit. Called on the event consumer's thread only (one per partition, and a VM's events stay in
- * one partition), so the per-VM memory needs no lock beyond the map's own.
+ * around Porthole. At most one audit entry per VM per {@link #WINDOW}, so a loop of logins cannot
+ * flood the audit; the logins folded in are counted in the {@code suppressed} detail of the next
+ * entry, which a scheduled flush writes once the window passed (so a burst right after one audited
+ * login is recorded even if no login follows). {@link #record} runs on the event consumer's threads,
+ * the flush on the scheduler's; the per-VM memory is guarded by its map's lock.
  */
 @ApplicationScoped
 public class DirectLogins {
@@ -34,6 +39,7 @@ public class DirectLogins {
   private static final Logger LOG = Logger.getLogger(DirectLogins.class);
 
   private final AuditLog audit;
+  private final Clock clock;
   private final Map<UUID, Window> windows =
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -47,11 +53,17 @@ public class DirectLogins {
   private static final class Window {
     private Instant audited;
     private int suppressed;
+    private String hostId = "";
+    private String address = "";
   }
 
+  /** Logins folded in since a VM's last entry, due to be written. */
+  private record Folded(UUID vmId, String hostId, String address, int count) {}
+
   @Inject
-  public DirectLogins(AuditLog audit) {
+  public DirectLogins(AuditLog audit, Clock clock) {
     this.audit = audit;
+    this.clock = clock;
   }
 
   /**
@@ -68,30 +80,74 @@ public class DirectLogins {
       Window window = windows.computeIfAbsent(vmId, id -> new Window());
       if (window.audited != null && at.isBefore(window.audited.plus(WINDOW))) {
         window.suppressed++;
+        window.hostId = hostId;
+        window.address = clientAddress;
         return false;
       }
       suppressed = window.suppressed;
       window.audited = at;
       window.suppressed = 0;
     }
-    String address =
-        clientAddress.length() <= MAX_ADDRESS
-            ? clientAddress
-            : clientAddress.substring(0, MAX_ADDRESS);
     audit.record(
         connection,
-        AuditRecord.of(
-            AuditKind.DIRECT_LOGIN,
+        entry(
             at,
-            AuditKind.SYSTEM_ACTOR,
-            address,
-            vmId,
-            null,
-            "a VNC client logged in to QEMU without a Porthole relay",
-            Map.of("hostId", hostId, "suppressed", suppressed)));
+            new Folded(vmId, hostId, clientAddress, suppressed),
+            "a VNC client logged in to QEMU without a Porthole relay"));
     LOG.warnf(
         "VM %s on %s: a VNC client logged in to QEMU without a Porthole relay (%d more folded in)",
         vmId, hostId, suppressed);
     return true;
+  }
+
+  @Scheduled(
+      every = "10s",
+      delayed = "10s",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void flush() {
+    flushDue(clock.instant());
+  }
+
+  /**
+   * Writes one entry for each VM whose window passed with logins folded in, each in a transaction
+   * of its own; the VM's next window starts {@code now}. Returns how many were written.
+   */
+  int flushDue(Instant now) {
+    List<Folded> due = new ArrayList<>();
+    synchronized (windows) {
+      for (Map.Entry<UUID, Window> e : windows.entrySet()) {
+        Window w = e.getValue();
+        if (w.suppressed > 0 && !now.isBefore(w.audited.plus(WINDOW))) {
+          due.add(new Folded(e.getKey(), w.hostId, w.address, w.suppressed));
+          w.audited = now;
+          w.suppressed = 0;
+        }
+      }
+    }
+    for (Folded f : due) {
+      audit.recordAlone(
+          entry(
+              now,
+              f,
+              f.count() + " more VNC logins to QEMU without a Porthole relay, folded into one entry"));
+      LOG.warnf(
+          "VM %s on %s: %d more VNC logins to QEMU without a Porthole relay in the last %s",
+          f.vmId(), f.hostId(), f.count(), WINDOW);
+    }
+    return due.size();
+  }
+
+  private static AuditRecord entry(Instant at, Folded f, String reason) {
+    String address =
+        f.address().length() <= MAX_ADDRESS ? f.address() : f.address().substring(0, MAX_ADDRESS);
+    return AuditRecord.of(
+        AuditKind.DIRECT_LOGIN,
+        at,
+        AuditKind.SYSTEM_ACTOR,
+        address,
+        f.vmId(),
+        null,
+        reason,
+        Map.of("hostId", f.hostId(), "suppressed", f.count()));
   }
 }
