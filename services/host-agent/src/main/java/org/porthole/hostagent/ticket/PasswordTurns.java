@@ -111,6 +111,14 @@ public final class PasswordTurns implements AutoCloseable {
     return done;
   }
 
+  /** Turns of the VM queued or running now (for tests that must reach a console's wait). */
+  public int queued(String vmUuid) {
+    synchronized (queues) {
+      Deque<Turn> q = queues.get(key(vmUuid));
+      return q == null ? 0 : q.size();
+    }
+  }
+
   private static void forward(CompletableFuture<Void> to, Throwable failure) {
     if (failure == null) {
       to.complete(null);

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
 import org.porthole.hostagent.LogCapture;
 import org.porthole.hostagent.grpc.AgentServer;
 import org.porthole.hostagent.grpc.ServerTls;
@@ -190,11 +192,18 @@ class CallerRolesIT {
   @Test
   void refusalsAreLoggedWithoutRequestContent() throws Exception {
     clock.advance(Duration.ofMinutes(2));
+    String marker = "marker-" + UUID.randomUUID();
+    PrepareConsoleRequest carrying =
+        PrepareConsoleRequest.newBuilder().setVmUuid(marker).setSessionId(marker).build();
     try (LogCapture log = new LogCapture()) {
-      call(caller(ServiceIdentity.wsProxy()), HostAgentGrpc.getPrepareConsoleMethod());
+      Status refused =
+          call(caller(ServiceIdentity.wsProxy()), HostAgentGrpc.getPrepareConsoleMethod(), carrying);
+      assertThat(refused.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
       assertThat(log.all())
           .contains("WARNING")
-          .contains("refused PrepareConsole from the ws-proxy");
+          .contains("refused PrepareConsole from the ws-proxy")
+          .as("nothing of the request is logged")
+          .doesNotContain(marker);
     }
   }
 
@@ -230,6 +239,11 @@ class CallerRolesIT {
   /** One call with the method's empty request message; its final status. */
   private <Q, R> Status call(ChannelCredentials credentials, MethodDescriptor<Q, R> method)
       throws Exception {
+    return call(credentials, method, prototype(method));
+  }
+
+  private <Q, R> Status call(
+      ChannelCredentials credentials, MethodDescriptor<Q, R> method, Q request) throws Exception {
     ManagedChannel channel =
         Grpc.newChannelBuilderForAddress(
                 "localhost",
@@ -250,7 +264,7 @@ class CallerRolesIT {
           },
           new Metadata());
       call.request(1);
-      call.sendMessage(prototype(method));
+      call.sendMessage(request);
       call.halfClose();
       return done.get(DEADLINE_SECONDS + 10, TimeUnit.SECONDS);
     } finally {

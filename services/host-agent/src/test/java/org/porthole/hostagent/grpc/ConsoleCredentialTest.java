@@ -198,7 +198,7 @@ class ConsoleCredentialTest extends InProcessAgentTest {
     turns.enter(VM, t -> holding.whenComplete((v, e) -> t.leave()));
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver waiting = console(open(tokens.token("queued", VM, HOST)), req);
-    awaitTrue(() -> relays.activeCount() == 1);
+    awaitTrue(() -> turns.queued(VM) == 2); // the holder's turn and the console's, waiting
     req.get(0).onError(Status.CANCELLED.asRuntimeException());
     holding.complete(null);
     awaitNoOpenRelays();
