@@ -24,8 +24,8 @@ import org.porthole.engine.audit.AuditRecord;
  * around Porthole. At most one audit entry per VM per {@link #WINDOW}, so a loop of logins cannot
  * flood the audit; the logins folded in are counted in the {@code suppressed} detail of the next
  * entry, which a scheduled flush writes once the window passed (so a burst right after one audited
- * login is recorded even if no login follows). {@link #record} runs on the event consumer's threads,
- * the flush on the scheduler's; the per-VM memory is guarded by its map's lock.
+ * login is recorded even if no login follows). {@link #record} runs on the event consumer's
+ * threads, the flush on the scheduler's; the per-VM memory is guarded by its map's lock.
  */
 @ApplicationScoped
 public class DirectLogins {
@@ -129,7 +129,8 @@ public class DirectLogins {
           entry(
               now,
               f,
-              f.count() + " more VNC logins to QEMU without a Porthole relay, folded into one entry"));
+              f.count()
+                  + " more VNC logins to QEMU without a Porthole relay, folded into one entry"));
       LOG.warnf(
           "VM %s on %s: %d more VNC logins to QEMU without a Porthole relay in the last %s",
           f.vmId(), f.hostId(), f.count(), WINDOW);

@@ -54,7 +54,9 @@ class DirectLoginsTest {
     AuditRecord folded = audit.written.get(1);
     assertThat(folded.kind()).isEqualTo(AuditKind.DIRECT_LOGIN);
     assertThat(folded.vmUuid()).isEqualTo(VM);
-    assertThat(folded.detail()).containsEntry("suppressed", 5).containsEntry("hostId", "host-a:9443");
+    assertThat(folded.detail())
+        .containsEntry("suppressed", 5)
+        .containsEntry("hostId", "host-a:9443");
     assertThat(logins.flushDue(T0.plusSeconds(600))).as("nothing left to write").isZero();
   }
 

@@ -197,7 +197,8 @@ class CallerRolesIT {
         PrepareConsoleRequest.newBuilder().setVmUuid(marker).setSessionId(marker).build();
     try (LogCapture log = new LogCapture()) {
       Status refused =
-          call(caller(ServiceIdentity.wsProxy()), HostAgentGrpc.getPrepareConsoleMethod(), carrying);
+          call(
+              caller(ServiceIdentity.wsProxy()), HostAgentGrpc.getPrepareConsoleMethod(), carrying);
       assertThat(refused.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
       assertThat(log.all())
           .contains("WARNING")
