@@ -52,7 +52,7 @@ public final class HostAgent implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HostAgent.class.getName());
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
 
-  /** From a relay's password set to QEMU's ServerInit; the password lives a little longer. */
+  /** From a relay's password set to QEMU's SecurityResult; the password lives a little longer. */
   private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(10);
 
   /**

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.hostagent.AgentException;
-import org.porthole.testsupport.rfb.RfbClient;
 import org.porthole.hostagent.ticket.FakeTickets;
 import org.porthole.hostagent.ticket.GraphicsTickets;
+import org.porthole.testsupport.rfb.RfbClient;
 
 /**
  * A VM whose libvirt stops answering (a hung device update after a libvirtd restart or a stuck QEMU
