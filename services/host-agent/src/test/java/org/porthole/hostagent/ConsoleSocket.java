@@ -76,6 +76,9 @@ final class ConsoleSocket implements StreamObserver<ConsoleFrame>, AutoCloseable
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+          return 0; // InputStream's contract; readNBytes asks for 0 bytes once it has them all
+        }
         if (pos == chunk.length) {
           try {
             chunk = incoming.poll(10, TimeUnit.SECONDS);

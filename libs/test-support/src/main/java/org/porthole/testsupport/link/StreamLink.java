@@ -17,9 +17,14 @@ final class StreamLink implements ByteLink {
 
   @Override
   public byte[] read(int n, Duration timeout) throws IOException {
-    byte[] b = in.readNBytes(n);
-    if (b.length < n) {
-      throw new IOException("the stream ended after " + b.length + " of " + n + " bytes");
+    byte[] b = new byte[n];
+    int got = 0;
+    while (got < n) { // not readNBytes: it may block in a last read of 0 bytes on some streams
+      int r = in.read(b, got, n - got);
+      if (r < 0) {
+        throw new IOException("the stream ended after " + got + " of " + n + " bytes");
+      }
+      got += r;
     }
     return b;
   }
