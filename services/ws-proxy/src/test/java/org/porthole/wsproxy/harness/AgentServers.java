@@ -19,6 +19,9 @@ import org.porthole.pki.ServiceIdentity;
  */
 public final class AgentServers {
 
+  /** A probed free port can be taken before the server binds it: try a few. */
+  private static final int BIND_ATTEMPTS = 5;
+
   private AgentServers() {}
 
   /**
@@ -26,8 +29,16 @@ public final class AgentServers {
    * transport threads (for services that never block), otherwise on gRPC's default executor.
    */
   public static Server start(Path pki, BindableService service, boolean direct) throws IOException {
-    int port = freePort();
-    return start(pki, service, direct, port, hostId(port));
+    IOException lost = null;
+    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+      int port = freePort();
+      try {
+        return start(pki, service, direct, port, hostId(port));
+      } catch (IOException e) {
+        lost = e; // another process bound the port between the probe and the server's bind
+      }
+    }
+    throw lost;
   }
 
   /**
@@ -36,7 +47,15 @@ public final class AgentServers {
    */
   public static Server startAs(Path pki, BindableService service, String hostId)
       throws IOException {
-    return start(pki, service, true, freePort(), hostId);
+    IOException lost = null;
+    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+      try {
+        return start(pki, service, true, freePort(), hostId);
+      } catch (IOException e) {
+        lost = e; // another process bound the port between the probe and the server's bind
+      }
+    }
+    throw lost;
   }
 
   private static Server start(
