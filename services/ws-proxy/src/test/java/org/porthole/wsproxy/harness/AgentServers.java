@@ -29,16 +29,7 @@ public final class AgentServers {
    * transport threads (for services that never block), otherwise on gRPC's default executor.
    */
   public static Server start(Path pki, BindableService service, boolean direct) throws IOException {
-    IOException lost = null;
-    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-      int port = freePort();
-      try {
-        return start(pki, service, direct, port, hostId(port));
-      } catch (IOException e) {
-        lost = e; // another process bound the port between the probe and the server's bind
-      }
-    }
-    throw lost;
+    return onFreePort(port -> start(pki, service, direct, port, hostId(port)));
   }
 
   /**
@@ -47,12 +38,25 @@ public final class AgentServers {
    */
   public static Server startAs(Path pki, BindableService service, String hostId)
       throws IOException {
+    return onFreePort(port -> start(pki, service, true, port, hostId));
+  }
+
+  /** Starts a server on a port. */
+  private interface PortStart {
+    Server on(int port) throws IOException;
+  }
+
+  /**
+   * {@code start} on a probed free port, again on another one when the bind fails: another process
+   * can take the port between the probe and the server's bind.
+   */
+  private static Server onFreePort(PortStart start) throws IOException {
     IOException lost = null;
     for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
       try {
-        return start(pki, service, true, freePort(), hostId);
+        return start.on(freePort());
       } catch (IOException e) {
-        lost = e; // another process bound the port between the probe and the server's bind
+        lost = e;
       }
     }
     throw lost;
