@@ -56,7 +56,8 @@ class NativeViewerDesktopIT {
   @Test
   void keysTypedIntoRemoteViewerReachTheGuestAndAViewOnlyViewersNever() throws Exception {
     EngineClient alice = EngineClient.as(stack.options().engineUrl(), "alice", stack::token);
-    alice.ticketWhenFree(stack.demoVmUuid(), "interactive");
+    EngineClient admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
+    admin.awaitHeldOnlyBy(stack.demoVmUuid(), "alice");
     Map<String, String> desktop = NativeViewer.kinit(stack, home, "alice");
     desktop.put("DISPLAY", display.display());
 
@@ -71,7 +72,6 @@ class NativeViewerDesktopIT {
       display.type(display.awaitWindow(watcher, "Porthole", CONNECT), watched);
       session = typeInteractively(alice, desktop, typed, watched);
     }
-    EngineClient admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (!auditKinds(admin, session).contains("console.disconnected")
         && Instant.now().isBefore(deadline)) {

@@ -117,7 +117,7 @@ class NativeViewerIT {
   @Test
   @Order(4)
   void proxyOnlyTunnelShowsTheVmsScreenAndNothingToAnotherLocalUser() throws Exception {
-    alice.ticketWhenFree(vm, "interactive"); // other tests' consoles of other users have ended
+    admin.awaitHeldOnlyBy(vm, "alice"); // other tests' consoles of other users have ended
     NativeViewer tunnel =
         viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
     int port = Integer.parseInt(tunnel.await(ADDRESS, CONNECT).group(1));
@@ -210,7 +210,7 @@ class NativeViewerIT {
   @Test
   @Order(7)
   void killingTheWsProxyMidConsoleReconnectsWithOneFreshTokenWithinTenSeconds() throws Exception {
-    alice.ticketWhenFree(vm, "interactive");
+    admin.awaitHeldOnlyBy(vm, "alice");
     NativeViewer viewer =
         viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
     try (Socket first = hold(viewer, 1)) {
@@ -240,7 +240,7 @@ class NativeViewerIT {
   @Test
   @Order(8)
   void aTakeoverEndsTheHoldersViewerWithTheReasonAndExitCode9() throws Exception {
-    alice.ticketWhenFree(vm, "interactive");
+    admin.awaitHeldOnlyBy(vm, "alice");
     NativeViewer holder =
         viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
     try (Socket held = hold(holder)) {

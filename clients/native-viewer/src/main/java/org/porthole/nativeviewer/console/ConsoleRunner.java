@@ -180,6 +180,13 @@ public final class ConsoleRunner {
           err.println("porthole-viewer: " + e.getMessage());
           return null;
         }
+        if (tries == 0) {
+          err.println(
+              "porthole-viewer: "
+                  + e.getMessage()
+                  + "; trying again until the ticket expires at "
+                  + ticket.expiresAt());
+        }
         Thread.sleep(backoff(tries++));
       } catch (IOException e) {
         err.println("porthole-viewer: " + e.getMessage());

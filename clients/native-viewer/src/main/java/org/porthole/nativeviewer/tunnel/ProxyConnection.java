@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -63,12 +65,29 @@ public final class ProxyConnection implements AutoCloseable {
               .get(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
     } catch (ExecutionException | CompletionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof WebSocketHandshakeException refused) {
+        throw new Unreachable(
+            "the console proxy at " + proxyUrl + " refused the console: " + answer(refused), e);
+      }
       throw new Unreachable(
           "the console proxy at " + proxyUrl + " refused or is down: " + cause, e);
     } catch (TimeoutException e) {
       throw new Unreachable("the console proxy at " + proxyUrl + " did not answer", e);
     }
     return c;
+  }
+
+  /** The proxy's HTTP status and the start of its explanation, for a refused upgrade. */
+  private static String answer(WebSocketHandshakeException refused) {
+    HttpResponse<?> response = refused.getResponse();
+    if (response == null) {
+      return "no valid upgrade answer";
+    }
+    Object body = response.body();
+    String text = body instanceof String s ? s.strip() : "";
+    return "HTTP "
+        + response.statusCode()
+        + (text.isEmpty() ? "" : " " + text.substring(0, Math.min(200, text.length())));
   }
 
   /** Reads exactly {@code n} bytes, or fails when the console ended first. */

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The engine's REST API as a client outside the system sees it: signed in as one user with a bearer
@@ -107,6 +109,42 @@ public final class EngineClient {
         return ticketOf(a);
       }
       Thread.sleep(limited ? 200 : 1000);
+    }
+  }
+
+  /**
+   * Waits (this client must be porthole-admin) until no user but {@code user} holds the console of
+   * VM {@code vmId}: no one else's interactive session is connected or issued and unexpired. Unlike
+   * {@link #ticketWhenFree} it leaves no ticket behind: an unused ticket holds the VM for its whole
+   * lifetime and would block the next test's other user.
+   */
+  public void awaitHeldOnlyBy(String vmId, String user) throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(FREE_WAIT);
+    while (true) {
+      List<String> holders = new ArrayList<>();
+      Instant now = Instant.now();
+      for (JsonNode s : json("/consoles?limit=500")) {
+        boolean other =
+            vmId.equals(s.path("vmId").asText())
+                && "interactive".equals(s.path("mode").asText())
+                && !user.equals(s.path("owner").asText());
+        String state = s.path("state").asText();
+        boolean live =
+            "connected".equals(state)
+                || ("issued".equals(state)
+                    && Instant.parse(s.path("expiresAt").asText()).isAfter(now));
+        if (other && live) {
+          holders.add(s.path("owner").asText() + " (" + state + ")");
+        }
+      }
+      if (holders.isEmpty()) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException(
+            "VM " + vmId + " is still held by " + holders + " after " + FREE_WAIT);
+      }
+      Thread.sleep(500);
     }
   }
 
