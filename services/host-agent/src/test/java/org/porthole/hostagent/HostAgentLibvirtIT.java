@@ -307,6 +307,32 @@ class HostAgentLibvirtIT {
     }
   }
 
+  /**
+   * QEMU's default share policy (allow-exclusive) drops every other client when one sends an
+   * exclusive ClientInit; remote-viewer does by default. The relay makes every ClientInit shared.
+   */
+  @Test
+  void anInteractiveClientAskingForExclusiveAccessDisconnectsNoOtherConsole() throws Exception {
+    var async = HostAgentGrpc.newStub(channel);
+    try (ConsoleSocket watcher =
+            ConsoleSocket.open(async, tokens.viewToken("watcher-" + UUID.randomUUID(), vm, HOST));
+        ConsoleSocket typist =
+            ConsoleSocket.open(async, tokens.token("typist-" + UUID.randomUUID(), vm, HOST))) {
+      ByteLink watching = ByteLink.of(watcher.in(), watcher.out());
+      ByteLink typing = ByteLink.of(typist.in(), typist.out());
+      assertThat(RfbClient.noneHandshake(watching)).isTrue();
+      assertThat(RfbClient.clientInit(watching)).isNotNull();
+      assertThat(RfbClient.noneHandshake(typing)).isTrue();
+      assertThat(RfbClient.clientInit(typing, false))
+          .as("the exclusive client's ServerInit")
+          .isNotNull();
+      assertThat(RfbClient.framebufferUpdate(watching))
+          .as("the other user's console still shows the picture (FramebufferUpdate)")
+          .isZero();
+      assertThat(RfbClient.framebufferUpdate(typing)).as("and so does the typist's").isZero();
+    }
+  }
+
   @Test
   void unixSocketDomainRelaysAndItsLoginIsTheRelaysNotADirectOne() throws Exception {
     Domain d =

@@ -77,7 +77,15 @@ public final class RfbClient {
 
   /** Sends ClientInit (shared) and reads the ServerInit; returns the desktop name. */
   public static String clientInit(ByteLink link) throws IOException {
-    return serverInit(link, List.of()).name();
+    return clientInit(link, true);
+  }
+
+  /**
+   * Sends ClientInit with {@code shared} ({@code false}: asks for exclusive access, as
+   * remote-viewer does by default) and reads the ServerInit; returns the desktop name.
+   */
+  public static String clientInit(ByteLink link, boolean shared) throws IOException {
+    return serverInit(link, List.of(), shared).name();
   }
 
   /**
@@ -205,11 +213,12 @@ public final class RfbClient {
     if (!securityResultOk(link)) {
       return Result.refused(offered);
     }
-    return serverInit(link, offered);
+    return serverInit(link, offered, true);
   }
 
-  private static Result serverInit(ByteLink link, List<Integer> offered) throws IOException {
-    link.write(new byte[] {1}); // ClientInit: shared
+  private static Result serverInit(ByteLink link, List<Integer> offered, boolean shared)
+      throws IOException {
+    link.write(new byte[] {(byte) (shared ? 1 : 0)}); // ClientInit
     ByteBuffer init = ByteBuffer.wrap(link.read(SERVER_INIT_FIXED_BYTES, STEP));
     int width = init.getShort(0) & 0xffff;
     int height = init.getShort(2) & 0xffff;

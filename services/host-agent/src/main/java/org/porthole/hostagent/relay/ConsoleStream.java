@@ -33,7 +33,7 @@ import org.porthole.token.ConsoleClaims;
  * QemuLogin} takes the VM's password turn, sets a fresh password, connects and answers QEMU's VNC
  * challenge, and leaves the turn (expiring the password) at SecurityResult OK. Only then does the
  * client get the agent's own handshake ({@link ClientGreeting}), and the relay passes ClientInit
- * and everything after it.
+ * (always shared: {@link SharedClientInit}) and everything after it.
  *
  * <p>Threading: gRPC calls {@link #onNext}, {@link #onError}, {@link #onCompleted} and the
  * ready/cancel handlers serially on the event loop of the call's HTTP/2 connection, and the socket
@@ -65,6 +65,7 @@ final class ConsoleStream
   private final AtomicLong bytesToVm = new AtomicLong();
   private final AtomicLong bytesFromVm = new AtomicLong();
   private final ClientGreeting greeting = new ClientGreeting();
+  private final SharedClientInit sharedInit = new SharedClientInit();
   private volatile boolean admitted;
 
   /** Set under the relays' session lock while this console counts against its VM's cap. */
@@ -187,6 +188,7 @@ final class ConsoleStream
     if (s == State.GREETING && !greet(bytes)) {
       return;
     }
+    bytes = sharedInit.apply(bytes);
     ViewOnlyFilter filter = viewOnly;
     if (filter != null) {
       try {

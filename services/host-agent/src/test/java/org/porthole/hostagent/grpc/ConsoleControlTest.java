@@ -73,10 +73,10 @@ class ConsoleControlTest extends InProcessAgentTest {
   }
 
   @Test
-  void interactiveConsolePassesEveryByteUnchanged() throws Exception {
+  void interactiveConsoleForcesSharedAndPassesEveryLaterByteUnchanged() throws Exception {
     List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
     RecordingObserver rec = console(open(tokens.token("user-1", VM, HOST)), req);
-    byte[] expected = concat(GREETING_REPLY, bytes(0), KEY, UPDATE, POINTER, CUT_TEXT);
+    byte[] expected = concat(GREETING_REPLY, bytes(1), KEY, UPDATE, POINTER, CUT_TEXT);
     assertThat(echoOf(rec, req.get(0), expected)).isEqualTo(concat(expected, MARKER));
     req.get(0).onNext(close());
     assertThat(rec.awaitStatus().isOk()).isTrue();
@@ -128,7 +128,7 @@ class ConsoleControlTest extends InProcessAgentTest {
     req.get(2).onNext(data(CLIENT_HANDSHAKE));
     assertThat(other.readBytes(GREETING_REPLY.length + 1))
         .as("another session's console relays on")
-        .isEqualTo(concat(GREETING_REPLY, bytes(0)));
+        .isEqualTo(concat(GREETING_REPLY, bytes(1)));
     req.get(2).onNext(close());
     assertThat(other.awaitStatus().isOk()).isTrue();
   }
