@@ -27,6 +27,7 @@ final class BenchConsole implements ClientResponseObserver<ConsoleFrame, Console
   private static final byte[] CLIENT_HANDSHAKE =
       TestBytes.concat(
           "RFB 003.008\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[] {1});
+  private static final byte SHARED = 1;
   private final AtomicLong received = new AtomicLong(-AGENT_HANDSHAKE_BYTES);
   private final Semaphore arrivals = new Semaphore(0);
   final CompletableFuture<Status> status = new CompletableFuture<>();
@@ -38,7 +39,7 @@ final class BenchConsole implements ClientResponseObserver<ConsoleFrame, Console
 
   /**
    * Opens a console, answers the agent's handshake ahead (gRPC holds it until the agent asks) and
-   * sends {@code mode} (the backend's mode byte) as its first data after it.
+   * sends ClientInit then {@code mode} (the backend's mode byte) after it.
    */
   static BenchConsole open(
       HostAgentGrpc.HostAgentStub stub, String token, byte mode, boolean autoRead) {
@@ -48,7 +49,7 @@ final class BenchConsole implements ClientResponseObserver<ConsoleFrame, Console
         ConsoleFrame.newBuilder()
             .setOpen(ConsoleOpen.newBuilder().setToken(token).setClientAddress("127.0.0.1"))
             .build());
-    c.send(TestBytes.concat(CLIENT_HANDSHAKE, new byte[] {mode}));
+    c.send(TestBytes.concat(CLIENT_HANDSHAKE, new byte[] {SHARED, mode}));
     return c;
   }
 

@@ -35,6 +35,7 @@ final class VncConnection {
   private enum Step {
     AUTH,
     CLIENT_INIT,
+    MODE,
     RUNNING,
     CLOSING
   }
@@ -106,7 +107,11 @@ final class VncConnection {
       authenticate();
     }
     if (step == Step.CLIENT_INIT && readBuffer.hasRemaining()) {
-      clientInit(readBuffer.get());
+      readBuffer.get();
+      step = mode == VncMode.CHOSEN_BY_CLIENT ? Step.MODE : Step.RUNNING;
+    }
+    if (step == Step.MODE && readBuffer.hasRemaining()) {
+      pickMode(readBuffer.get());
     }
     if (step == Step.RUNNING && readBuffer.hasRemaining()) {
       if (mode == VncMode.ECHO || mode == VncMode.MIRROR) {
@@ -153,15 +158,10 @@ final class VncConnection {
     return now != null && Arrays.equals(response, RfbClient.desResponse(challenge, now));
   }
 
-  private void clientInit(byte b) {
-    if (mode == VncMode.CHOSEN_BY_CLIENT) {
-      mode = VncMode.picked(b);
-      if (mode == null) {
-        step = Step.CLOSING;
-        return;
-      }
-    }
-    step = Step.RUNNING;
+  /** The byte after ClientInit picks a {@link VncMode#CHOSEN_BY_CLIENT} connection's mode. */
+  private void pickMode(byte letter) {
+    mode = VncMode.picked(letter);
+    step = mode == null ? Step.CLOSING : Step.RUNNING;
   }
 
   /** A bounded number of writes per wake-up, so one fast reader cannot starve the others. */

@@ -17,9 +17,10 @@ public enum VncMode {
   /** Takes the ClientInit byte, then reads and discards. */
   SINK,
   /**
-   * The byte in ClientInit's place picks the mode: {@code E} {@link #ECHO}, {@code S} {@link
-   * #SOURCE}, {@code K} {@link #SINK}; any other byte closes the connection. For one address that
-   * serves every mode (an agent in benchmark mode relays all consoles to one backend).
+   * The first byte after ClientInit picks the mode (a relay may rewrite ClientInit itself, so it
+   * cannot carry the choice): {@code E} {@link #ECHO}, {@code S} {@link #SOURCE}, {@code K} {@link
+   * #SINK}; any other byte closes the connection. For one address that serves every mode (an agent
+   * in benchmark mode relays all consoles to one backend).
    */
   CHOSEN_BY_CLIENT;
 

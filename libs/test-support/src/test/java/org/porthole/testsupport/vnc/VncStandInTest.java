@@ -62,7 +62,7 @@ class VncStandInTest {
       }
       try (TcpLink picked = new TcpLink("127.0.0.1", vnc.port(VncMode.CHOSEN_BY_CLIENT))) {
         loginWithAnyResponse(picked);
-        picked.write(new byte[] {VncMode.SOURCE.letter()});
+        picked.write(new byte[] {1, VncMode.SOURCE.letter()});
         assertThat(picked.read(26, WAIT)).startsWith((byte) 'A', (byte) 'B');
       }
       assertThat(vnc.sourcedBytes()).isPositive();
