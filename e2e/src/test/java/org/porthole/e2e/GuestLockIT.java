@@ -234,29 +234,19 @@ class GuestLockIT {
   }
 
   /**
-   * Opens ticket {@code t} as a Porthole console (through the ws-proxy, security None), waits until
-   * the engine has it connected, closes; returns when it closed.
-   */
-  /**
    * A console of the VM once the engine has seen the previous test's browser console end: its
    * DISCONNECT reaches the engine through Kafka, so a request right after may still find the VM
    * held (409).
    */
   private static EngineClient.Ticket openOnceFree() throws Exception {
-    Instant deadline = Instant.now().plus(CONNECT_WAIT);
-    while (true) {
-      try {
-        return api.openConsole(vm);
-      } catch (IOException e) {
-        if (!String.valueOf(e.getMessage()).contains("answered 409")
-            || Instant.now().isAfter(deadline)) {
-          throw e;
-        }
-        Thread.sleep(POLL.toMillis());
-      }
-    }
+    api.awaitHeldOnlyBy(vm, api.user(), CONNECT_WAIT);
+    return api.openConsole(vm);
   }
 
+  /**
+   * Opens ticket {@code t} as a Porthole console (through the ws-proxy, security None), waits until
+   * the engine has it connected, closes; returns when it closed.
+   */
   private static Instant consoleThroughProxyThenClose(EngineClient.Ticket t) throws Exception {
     try (WsClient link = console(t.token())) {
       assertThat(RfbClient.throughPorthole(link).authenticated())

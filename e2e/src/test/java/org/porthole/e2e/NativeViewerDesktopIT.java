@@ -70,7 +70,7 @@ class NativeViewerDesktopIT {
       // The watcher types first: had its keys reached the guest, they would be echoed before
       // the typist's line.
       display.type(display.awaitWindow(watcher, "Porthole", CONNECT), watched);
-      session = typeInteractively(alice, desktop, typed, watched);
+      session = typeInteractively(alice, admin, desktop, typed, watched);
     }
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (!auditKinds(admin, session).contains("console.disconnected")
@@ -84,7 +84,11 @@ class NativeViewerDesktopIT {
 
   /** Types {@code typed} into an interactive viewer's window; answers its session id. */
   private String typeInteractively(
-      EngineClient alice, Map<String, String> desktop, String typed, String watched)
+      EngineClient alice,
+      EngineClient admin,
+      Map<String, String> desktop,
+      String typed,
+      String watched)
       throws Exception {
     try (NativeViewer viewer = NativeViewer.start(desktop, "connect", stack.demoVmUuid())) {
       String session =
@@ -106,7 +110,6 @@ class NativeViewerDesktopIT {
       assertThat(lit).as("remote-viewer drew the console on the display").isPositive();
 
       assertThat(alice.sessionState(session)).isEqualTo("connected");
-      EngineClient admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
       Set<String> kinds = auditKinds(admin, session);
       assertThat(kinds).contains("console.ticket-issued", "console.connected");
 

@@ -22,7 +22,10 @@ public final class EngineClient {
   /** Keycloak's tokens live 5 min in the shipped realm; take a new one well before. */
   private static final Duration TOKEN_REUSE = Duration.ofMinutes(3);
 
-  /** How long {@link #ticketWhenFree} waits for a console held elsewhere to end. */
+  /**
+   * How long {@link #ticketWhenFree} and {@link #awaitHeldOnlyBy(String, String)} wait for a
+   * console held elsewhere to end.
+   */
   private static final Duration FREE_WAIT = Duration.ofSeconds(150);
 
   private final String base;
@@ -119,7 +122,13 @@ public final class EngineClient {
    * lifetime and would block the next test's other user.
    */
   public void awaitHeldOnlyBy(String vmId, String user) throws IOException, InterruptedException {
-    Instant deadline = Instant.now().plus(FREE_WAIT);
+    awaitHeldOnlyBy(vmId, user, FREE_WAIT);
+  }
+
+  /** {@link #awaitHeldOnlyBy(String, String)}, failing after {@code limit}. */
+  public void awaitHeldOnlyBy(String vmId, String user, Duration limit)
+      throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(limit);
     while (true) {
       List<String> holders = new ArrayList<>();
       Instant now = Instant.now();
@@ -141,8 +150,7 @@ public final class EngineClient {
         return;
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IOException(
-            "VM " + vmId + " is still held by " + holders + " after " + FREE_WAIT);
+        throw new IOException("VM " + vmId + " is still held by " + holders + " after " + limit);
       }
       Thread.sleep(500);
     }
