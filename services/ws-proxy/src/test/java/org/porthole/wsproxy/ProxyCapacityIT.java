@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -383,17 +384,20 @@ class ProxyCapacityIT {
    */
   private static Flood flood(URI uri, int count, AddressOf from) throws Exception {
     Flood flood = new Flood();
+    List<CompletableFuture<Integer>> answers = new ArrayList<>();
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
       long opened = System.nanoTime();
       WsClient client =
           WsClient.connect(uri, ProxyFixtures.ORIGIN, "binary", null, true, from.apply(i));
       flood.clients.add(client);
-      client.handshake().whenComplete((status, error) -> flood.answered(status, opened));
+      // Wait on the counting stage itself: a thread in handshake().get() can wake before the
+      // completing thread has run this callback, and the counts would miss the last answer.
+      answers.add(
+          client.handshake().whenComplete((status, error) -> flood.answered(status, opened)));
     }
-    for (WsClient client : flood.clients) {
-      client
-          .handshake()
+    for (CompletableFuture<Integer> answer : answers) {
+      answer
           .exceptionally(error -> -1)
           .get(REFUSED_WITHIN.toMillis() + WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
