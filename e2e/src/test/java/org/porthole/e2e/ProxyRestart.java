@@ -25,8 +25,11 @@ final class ProxyRestart {
 
   private ProxyRestart() {}
 
-  /** Kills the ws-proxy listening on {@code port} and starts a new one; answers when it listens. */
-  static void killAndRestart(int port, Path log) throws IOException, InterruptedException {
+  /**
+   * Kills the ws-proxy listening on {@code port} and starts a new one logging to {@code log};
+   * answers when it listens, with how long the new process took from its start to listening.
+   */
+  static Duration killAndRestart(int port, Path log) throws IOException, InterruptedException {
     ProcessHandle proxy = find(port);
     Path proc = Path.of("/proc", Long.toString(proxy.pid()));
     List<String> command = split(Files.readAllBytes(proc.resolve("cmdline")));
@@ -51,6 +54,7 @@ final class ProxyRestart {
             .redirectOutput(log.toFile());
     b.environment().clear();
     b.environment().putAll(env);
+    Instant started = Instant.now();
     Process restarted = b.start();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(restarted::destroy, "e2e-restarted-proxy-stop"));
@@ -58,7 +62,7 @@ final class ProxyRestart {
     while (Instant.now().isBefore(deadline)) {
       try {
         new Socket("127.0.0.1", port).close();
-        return;
+        return Duration.between(started, Instant.now());
       } catch (IOException notYet) {
         if (!restarted.isAlive()) {
           throw new IOException("the restarted ws-proxy exited: " + Files.readString(log));
