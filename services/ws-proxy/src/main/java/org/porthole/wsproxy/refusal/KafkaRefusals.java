@@ -1,5 +1,6 @@
 package org.porthole.wsproxy.refusal;
 
+import java.util.function.Supplier;
 import org.porthole.config.Settings;
 import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.kafka.refusal.RefusalPublisher;
@@ -26,17 +27,19 @@ public final class KafkaRefusals implements RefusalReporter, AutoCloseable {
   }
 
   /**
-   * A publisher for the proxy {@code sourceId} ({@code bind:port}), or {@link RefusalReporter#NONE}
-   * when {@code porthole.kafka.bootstrap=none}.
+   * Checks the Kafka settings now and answers how to build the publisher for the proxy {@code
+   * sourceId} ({@code bind:port}) later: the producer costs a cold JVM about 0.6 s (more on a
+   * loaded host), so the proxy builds it once it listens. {@link RefusalReporter#NONE} when {@code
+   * porthole.kafka.bootstrap=none}.
    *
    * @throws org.porthole.config.ConfigException when the Kafka settings are missing or unusable
    */
-  public static RefusalReporter from(Settings settings, String sourceId) {
+  public static Supplier<RefusalReporter> prepare(Settings settings, String sourceId) {
     if (OFF.equals(settings.get(KafkaClientSettings.BOOTSTRAP, ""))) {
-      return RefusalReporter.NONE;
+      return () -> RefusalReporter.NONE;
     }
-    return new KafkaRefusals(
-        RefusalPublisher.start(KafkaClientSettings.from(settings), SOURCE, sourceId));
+    KafkaClientSettings kafka = KafkaClientSettings.from(settings);
+    return () -> new KafkaRefusals(RefusalPublisher.start(kafka, SOURCE, sourceId));
   }
 
   @Override

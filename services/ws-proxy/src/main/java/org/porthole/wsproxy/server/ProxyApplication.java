@@ -9,11 +9,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.porthole.config.Settings;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
 import org.porthole.token.HttpJwksKeys;
 import org.porthole.wsproxy.admission.AdmissionLimits;
+import org.porthole.wsproxy.refusal.DeferredRefusals;
 import org.porthole.wsproxy.refusal.KafkaRefusals;
 import org.porthole.wsproxy.refusal.RefusalReporter;
 import org.porthole.wsproxy.relay.AgentChannels;
@@ -74,19 +76,24 @@ public final class ProxyApplication implements AutoCloseable {
   /**
    * Starts everything configured in {@code settings}; refused connections are published to Kafka
    * for the engine's audit ({@link KafkaRefusals}: as the proxy's own Kafka user, required unless
-   * {@code porthole.kafka.bootstrap=none}).
+   * {@code porthole.kafka.bootstrap=none}). The listener opens before the Kafka producer is built;
+   * refusals in between wait in {@link DeferredRefusals}.
    *
    * @throws org.porthole.config.ConfigException when a setting is unusable
    */
   public static ProxyApplication start(Settings settings) throws InterruptedException {
     ProxyConfig config = ProxyConfig.from(settings);
-    RefusalReporter refusals = KafkaRefusals.from(settings, config.bind() + ":" + config.port());
+    Supplier<RefusalReporter> publisher =
+        KafkaRefusals.prepare(settings, config.bind() + ":" + config.port());
+    DeferredRefusals refusals = new DeferredRefusals();
+    ProxyApplication app = start(settings, refusals);
     try {
-      ProxyApplication app = start(settings, refusals);
-      app.ownedRefusals = refusals;
+      RefusalReporter built = publisher.get();
+      app.ownedRefusals = built;
+      refusals.attach(built);
       return app;
-    } catch (InterruptedException | RuntimeException e) {
-      closeQuietly(refusals);
+    } catch (RuntimeException e) {
+      app.close();
       throw e;
     }
   }
@@ -136,6 +143,9 @@ public final class ProxyApplication implements AutoCloseable {
             keys, config.issuer(), config.audience(), Clock.systemUTC(), verifyOn, fetcher);
     try {
       ProxyServer server = ProxyServer.start(config, limits, refusals, authenticator, agents);
+      Thread warmUp = new Thread(agents::warmUp, "ws-proxy-tls-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
       return new ProxyApplication(prefetcher, verifier, fetcher, agents, server);
     } catch (InterruptedException | RuntimeException e) {
       prefetcher.shutdownNow();
