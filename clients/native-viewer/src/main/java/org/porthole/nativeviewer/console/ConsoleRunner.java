@@ -32,6 +32,12 @@ public final class ConsoleRunner {
   private static final Duration TOKEN_MARGIN = Duration.ofSeconds(5);
   private static final long MAX_BACKOFF_MS = 2000;
 
+  /**
+   * Longest pause between tries of a restarting proxy: a refused connect costs nothing, and every
+   * millisecond past the proxy's return is the user's wait.
+   */
+  private static final long MAX_PROXY_RETRY_MS = 1000;
+
   private final EngineClient engine;
   private final HttpClient http;
   private final ViewerSide side;
@@ -187,7 +193,7 @@ public final class ConsoleRunner {
                   + "; trying again until the ticket expires at "
                   + ticket.expiresAt());
         }
-        Thread.sleep(backoff(tries++));
+        Thread.sleep(Math.min(MAX_PROXY_RETRY_MS, backoff(tries++)));
       } catch (IOException e) {
         err.println("porthole-viewer: " + e.getMessage());
         return null;
