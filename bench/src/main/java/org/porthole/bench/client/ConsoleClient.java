@@ -9,9 +9,9 @@ import io.netty.util.ReferenceCountUtil;
  * Base of every measuring client: a console counts as established when its RFB handshake is done
  * through the path (for Porthole: after both token checks, the agent's authentication to the
  * backend and the agent's own handshake, security None; directly: the backend's VNC Authentication)
- * and ClientInit was sent. Subclasses see the bytes after the handshake. Each instance serves one
- * channel and runs on that channel's event loop; {@link #onClosed} runs exactly once, also when the
- * connect fails.
+ * and ClientInit was answered with the ServerInit. Subclasses see the bytes after the handshake.
+ * Each instance serves one channel and runs on that channel's event loop; {@link #onClosed} runs
+ * exactly once, also when the connect fails.
  */
 public abstract class ConsoleClient extends ChannelInboundHandlerAdapter {
   private final RfbHandshake handshake = new RfbHandshake();
@@ -73,7 +73,7 @@ public abstract class ConsoleClient extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The handshake is done and ClientInit sent: the console is usable. */
+  /** The handshake is done and the ServerInit read: the console is usable. */
   protected abstract void onEstablished(ChannelHandlerContext ctx);
 
   /** Bytes after the handshake; the caller releases {@code data}. */

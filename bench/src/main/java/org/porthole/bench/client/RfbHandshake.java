@@ -2,13 +2,14 @@ package org.porthole.bench.client;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The client side of an RFB 3.8 handshake as a benchmark client needs it, on whatever path: the
  * Porthole relay offers security None (the token was the credential), the backend reached directly
  * or through websockify offers VNC Authentication and accepts any response. After SecurityResult OK
- * the client sends ClientInit (shared) and the console counts as established.
+ * the client sends ClientInit (shared); the console counts as established at the ServerInit.
  *
  * <p>Not thread-safe: one per channel, on its event loop.
  */
@@ -17,6 +18,8 @@ final class RfbHandshake {
   private static final int NONE = 1;
   private static final int VNC_AUTH = 2;
   private static final byte SHARED = 1;
+  private static final int SERVER_INIT_HEAD = 24;
+  private static final int MAX_NAME = 4096;
 
   private enum Step {
     VERSION,
@@ -24,6 +27,8 @@ final class RfbHandshake {
     TYPES,
     CHALLENGE,
     RESULT,
+    SERVER_INIT,
+    NAME,
     DONE
   }
 
@@ -99,11 +104,32 @@ final class RfbHandshake {
         if (f[0] != 0 || f[1] != 0 || f[2] != 0 || f[3] != 0) {
           throw new IllegalStateException("the server refused the authentication");
         }
-        step = Step.DONE;
+        expect(Step.SERVER_INIT, SERVER_INIT_HEAD);
         return new byte[] {SHARED};
+      }
+      case SERVER_INIT -> {
+        return serverInit(f);
+      }
+      case NAME -> {
+        step = Step.DONE;
+        return null;
       }
       default -> throw new IllegalStateException("handshake already done");
     }
+  }
+
+  /** ServerInit up to the name's length; done unless a name follows. */
+  private byte[] serverInit(byte[] f) {
+    long name = ByteBuffer.wrap(f).getInt(SERVER_INIT_HEAD - 4) & 0xffffffffL;
+    if (name > MAX_NAME) {
+      throw new IllegalStateException("the server's desktop name is " + name + " bytes long");
+    }
+    if (name == 0) {
+      step = Step.DONE;
+    } else {
+      expect(Step.NAME, (int) name);
+    }
+    return null;
   }
 
   private void expect(Step next, int bytes) {

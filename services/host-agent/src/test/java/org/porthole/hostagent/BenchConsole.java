@@ -12,6 +12,7 @@ import org.porthole.api.hostagent.v1.ConsoleClose;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.ConsoleOpen;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.testsupport.vnc.VncStandIn;
 
 /**
  * One OpenConsole stream for the benchmark-mode tests: answers the agent's handshake (RFB 3.8,
@@ -21,8 +22,11 @@ import org.porthole.api.hostagent.v1.HostAgentGrpc;
 final class BenchConsole implements ClientResponseObserver<ConsoleFrame, ConsoleFrame> {
   private final boolean autoRead;
 
-  /** The agent's banner, its security types [None] and SecurityResult OK. */
-  static final int AGENT_HANDSHAKE_BYTES = 12 + 2 + 4;
+  /**
+   * The agent's banner, its security types [None], SecurityResult OK and the backend's ServerInit
+   * (the answer to ClientInit).
+   */
+  static final int AGENT_HANDSHAKE_BYTES = 12 + 2 + 4 + VncStandIn.SERVER_INIT.length;
 
   private static final byte[] CLIENT_HANDSHAKE =
       TestBytes.concat(

@@ -9,6 +9,7 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,7 @@ import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.hostagent.ticket.TicketService;
 import org.porthole.status.PortholeStatus;
 import org.porthole.testsupport.link.ByteLink;
+import org.porthole.testsupport.link.UnixLink;
 import org.porthole.testsupport.rfb.RfbClient;
 import org.porthole.testsupport.token.TokenClaims;
 import org.porthole.testsupport.token.TokenMint;
@@ -281,7 +283,7 @@ class HostAgentLibvirtIT {
         e ->
             e.getSessionId().equals(sid)
                 && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
-    assertThat(graphicsEvents(""))
+    assertThat(graphicsEvents("").stream().filter(e -> e.getVmUuid().equals(vm)))
         .as("the direct attempts are reported without a session")
         .isNotEmpty()
         .noneMatch(e -> e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
@@ -367,7 +369,41 @@ class HostAgentLibvirtIT {
         .as("the relay's own login on the socket is not taken for a direct one")
         .isEmpty();
     assertThat(logs.all()).doesNotContain("direct VNC login to domain " + uuid);
+    aDirectLoginWhileARelayAwaitsItsClientIsReportedAsDirect(uuid, Path.of(g.getSocket()));
     d.destroy();
+  }
+
+  /**
+   * A relay's login is over before its client sends anything: QEMU reported it (INITIALIZE) at the
+   * agent's own ClientInit, within the relay's password turn. So a direct login on the socket while
+   * the relay's client still has to send its ClientInit is reported as direct, not taken for the
+   * relay's, and the waiting console then works.
+   */
+  private void aDirectLoginWhileARelayAwaitsItsClientIsReportedAsDirect(String uuid, Path socket)
+      throws Exception {
+    String sid = "socket-waiting-" + UUID.randomUUID();
+    try (ConsoleSocket waiting =
+        ConsoleSocket.open(HostAgentGrpc.newStub(channel), tokens.token(sid, uuid, HOST))) {
+      awaitGraphics(
+          e ->
+              e.getSessionId().equals(sid)
+                  && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+      setTicket(uuid, "Dir3ctLn", 60);
+      try (UnixLink direct = new UnixLink(socket)) {
+        assertThat(RfbClient.direct(direct, "Dir3ctLn").authenticated())
+            .as("a direct login with a password set for it")
+            .isTrue();
+      }
+      awaitGraphics(
+          e ->
+              e.getVmUuid().equals(uuid)
+                  && e.getSessionId().isEmpty()
+                  && e.getPhase() == GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+      assertThat(logs.all()).contains("direct VNC login to domain " + uuid);
+      ByteLink link = ByteLink.of(waiting.in(), waiting.out());
+      assertThat(RfbClient.noneHandshake(link)).isTrue();
+      assertThat(RfbClient.clientInit(link)).as("the waiting console works on").isNotNull();
+    }
   }
 
   /** Opens a console through the relay, handshakes and returns QEMU's desktop name. */
@@ -422,7 +458,7 @@ class HostAgentLibvirtIT {
   }
 
   private void awaitGraphics(Predicate<GraphicsEvent> p) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(10);
+    Instant deadline = Instant.now().plusSeconds(30);
     while (Instant.now().isBefore(deadline)) {
       if (events.stream()
           .filter(GraphicsEvent.class::isInstance)

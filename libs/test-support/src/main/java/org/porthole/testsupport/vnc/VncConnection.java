@@ -14,8 +14,9 @@ import org.porthole.testsupport.rfb.RfbClient;
 
 /**
  * One client of a {@link VncStandIn}: the server side of the RFB 3.8 handshake with VNC
- * Authentication, then its mode. Touched only by the stand-in's selector thread. While bytes wait
- * to be written the connection does not read (backpressure, as a real server's socket buffer).
+ * Authentication, ClientInit answered with {@link VncStandIn#SERVER_INIT}, then its mode. Touched
+ * only by the stand-in's selector thread. While bytes wait to be written the connection does not
+ * read (backpressure, as a real server's socket buffer).
  */
 final class VncConnection {
   private static final byte[] BANNER = RfbClient.BANNER;
@@ -107,7 +108,8 @@ final class VncConnection {
       authenticate();
     }
     if (step == Step.CLIENT_INIT && readBuffer.hasRemaining()) {
-      readBuffer.get();
+      (readBuffer.get() == 0 ? counters.exclusiveInits : counters.sharedInits).incrementAndGet();
+      send(VncStandIn.SERVER_INIT);
       step = mode == VncMode.CHOSEN_BY_CLIENT ? Step.MODE : Step.RUNNING;
     }
     if (step == Step.MODE && readBuffer.hasRemaining()) {
@@ -147,7 +149,7 @@ final class VncConnection {
     }
     counters.logins.incrementAndGet();
     send(RESULT_OK);
-    step = mode == VncMode.MIRROR ? Step.RUNNING : Step.CLIENT_INIT;
+    step = Step.CLIENT_INIT;
   }
 
   private boolean passwordMatches(byte[] response) {

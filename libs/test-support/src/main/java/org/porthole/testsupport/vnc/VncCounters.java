@@ -10,4 +10,6 @@ final class VncCounters {
   final AtomicInteger logins = new AtomicInteger();
   final AtomicInteger refusals = new AtomicInteger();
   final AtomicLong sourced = new AtomicLong();
+  final AtomicInteger sharedInits = new AtomicInteger();
+  final AtomicInteger exclusiveInits = new AtomicInteger();
 }

@@ -2,22 +2,19 @@ package org.porthole.testsupport.vnc;
 
 /** What a {@link VncStandIn} listener does once a client passed VNC Authentication. */
 public enum VncMode {
-  /**
-   * Writes back every byte after SecurityResult OK, ClientInit included: a test reads exactly what
-   * reached "QEMU".
-   */
+  /** Writes back every byte after ClientInit: a test reads exactly what reached "QEMU". */
   MIRROR,
-  /** Takes the ClientInit byte, then writes back what it reads. */
+  /** Writes back what it reads after ClientInit. */
   ECHO,
   /**
-   * Takes the ClientInit byte, then writes 64 KiB chunks as fast as the socket takes them (a
-   * full-screen redraw that never ends).
+   * After ClientInit, writes 64 KiB chunks as fast as the socket takes them (a full-screen redraw
+   * that never ends).
    */
   SOURCE,
-  /** Takes the ClientInit byte, then reads and discards. */
+  /** After ClientInit, reads and discards. */
   SINK,
   /**
-   * The first byte after ClientInit picks the mode (a relay may rewrite ClientInit itself, so it
+   * The first byte after ClientInit picks the mode (a relay sends its own ClientInit, so that
    * cannot carry the choice): {@code E} {@link #ECHO}, {@code S} {@link #SOURCE}, {@code K} {@link
    * #SINK}; any other byte closes the connection. For one address that serves every mode (an agent
    * in benchmark mode relays all consoles to one backend).

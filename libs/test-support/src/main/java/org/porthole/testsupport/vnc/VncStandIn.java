@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -25,7 +27,8 @@ import java.util.function.Supplier;
  * A server that speaks like QEMU's VNC server started with a password, as far as a relay can tell:
  * it sends the RFB 3.8 banner, one security type (VNC Authentication) and a 16-byte challenge, and
  * checks the client's DES response against the password of the moment (or accepts any response when
- * it has none: a benchmark backend). After SecurityResult OK each listener does what its {@link
+ * it has none: a benchmark backend). After SecurityResult OK it takes ClientInit (counting shared
+ * and exclusive ones) and answers {@link #SERVER_INIT}; then each listener does what its {@link
  * VncMode} says: mirror, echo, source or sink. Listens on loopback TCP ports and unix sockets;
  * counts connections, logins, refusals and the bytes it sourced.
  *
@@ -34,6 +37,15 @@ import java.util.function.Supplier;
  * connection state is touched only by that thread; the counters are atomic.
  */
 public final class VncStandIn implements AutoCloseable {
+  /** The desktop name in {@link #SERVER_INIT}. */
+  public static final String NAME = "stand-in";
+
+  /**
+   * The answer to every ClientInit: a 640x480 desktop, 32 bits per pixel true colour (QEMU's
+   * default), named {@link #NAME}.
+   */
+  public static final byte[] SERVER_INIT = serverInit();
+
   private final Selector selector;
   private final Map<VncMode, ServerSocketChannel> tcp = new EnumMap<>(VncMode.class);
   private final List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -146,6 +158,16 @@ public final class VncStandIn implements AutoCloseable {
     return counters.refusals.get();
   }
 
+  /** ClientInits with the shared flag set. */
+  public int sharedClientInits() {
+    return counters.sharedInits.get();
+  }
+
+  /** ClientInits asking for exclusive access (shared flag 0). */
+  public int exclusiveClientInits() {
+    return counters.exclusiveInits.get();
+  }
+
   /** Bytes the kernel accepted from {@link VncMode#SOURCE} connections. */
   public long sourcedBytes() {
     return counters.sourced.get();
@@ -220,5 +242,19 @@ public final class VncStandIn implements AutoCloseable {
     } catch (IOException e) {
       // closing anyway: a test's teardown must not fail on a socket already gone
     }
+  }
+
+  private static byte[] serverInit() {
+    byte[] name = NAME.getBytes(StandardCharsets.US_ASCII);
+    return ByteBuffer.allocate(24 + name.length)
+        .putShort((short) 640)
+        .putShort((short) 480)
+        // pixel format: 32 bpp, depth 24, little endian, true colour, max 255/255/255, shifts
+        // 16/8/0
+        .put(new byte[] {32, 24, 0, 1, 0, (byte) 255, 0, (byte) 255, 0, (byte) 255, 16, 8, 0})
+        .put(new byte[3])
+        .putInt(name.length)
+        .put(name)
+        .array();
   }
 }

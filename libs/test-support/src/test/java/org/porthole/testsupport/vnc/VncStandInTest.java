@@ -34,7 +34,7 @@ class VncStandInTest {
   }
 
   @Test
-  void mirrorsEveryByteAfterTheLogin() throws Exception {
+  void mirrorsEveryByteAfterClientInitWhichItAnswersWithServerInit() throws Exception {
     Path socket = dir.resolve("vnc.sock");
     try (VncStandIn vnc =
             VncStandIn.builder().password(() -> "pw").unix(socket, VncMode.MIRROR).start();
@@ -45,10 +45,12 @@ class VncStandInTest {
       link.write(new byte[] {RfbClient.SECURITY_VNC_AUTH});
       link.write(RfbClient.desResponse(challenge, "pw"));
       assertThat(link.read(4, WAIT)).containsExactly(0, 0, 0, 0);
-      link.write("\u0001hello".getBytes(StandardCharsets.US_ASCII));
-      assertThat(new String(link.read(6, WAIT), StandardCharsets.US_ASCII))
-          .isEqualTo("\u0001hello");
+      link.write("\u0000hello".getBytes(StandardCharsets.US_ASCII));
+      assertThat(link.read(VncStandIn.SERVER_INIT.length, WAIT)).isEqualTo(VncStandIn.SERVER_INIT);
+      assertThat(new String(link.read(5, WAIT), StandardCharsets.US_ASCII)).isEqualTo("hello");
       assertThat(vnc.logins()).isEqualTo(1);
+      assertThat(vnc.exclusiveClientInits()).isEqualTo(1);
+      assertThat(vnc.sharedClientInits()).isZero();
     }
   }
 
@@ -58,14 +60,36 @@ class VncStandInTest {
       try (TcpLink echo = new TcpLink("127.0.0.1", vnc.port(VncMode.ECHO))) {
         loginWithAnyResponse(echo);
         echo.write(new byte[] {1, 'h', 'i'});
+        assertThat(echo.read(VncStandIn.SERVER_INIT.length, WAIT))
+            .isEqualTo(VncStandIn.SERVER_INIT);
         assertThat(echo.read(2, WAIT)).containsExactly('h', 'i');
       }
       try (TcpLink picked = new TcpLink("127.0.0.1", vnc.port(VncMode.CHOSEN_BY_CLIENT))) {
         loginWithAnyResponse(picked);
         picked.write(new byte[] {1, VncMode.SOURCE.letter()});
+        assertThat(picked.read(VncStandIn.SERVER_INIT.length, WAIT))
+            .isEqualTo(VncStandIn.SERVER_INIT);
         assertThat(picked.read(26, WAIT)).startsWith((byte) 'A', (byte) 'B');
       }
+      // The stand-in counts a write after it returned, which may be after the client read it.
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (vnc.sourcedBytes() == 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
       assertThat(vnc.sourcedBytes()).isPositive();
+      assertThat(vnc.sharedClientInits()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aViewerReadsTheServerInitAsFromQemu() throws Exception {
+    try (VncStandIn vnc = VncStandIn.everyMode();
+        TcpLink link = new TcpLink("127.0.0.1", vnc.port(VncMode.SINK))) {
+      RfbClient.Result login = RfbClient.direct(link, "any");
+      assertThat(login.authenticated()).isTrue();
+      assertThat(login.width()).isEqualTo(640);
+      assertThat(login.height()).isEqualTo(480);
+      assertThat(login.name()).isEqualTo(VncStandIn.NAME);
     }
   }
 

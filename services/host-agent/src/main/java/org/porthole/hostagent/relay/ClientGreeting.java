@@ -8,11 +8,13 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The RFB handshake the agent presents to a console's client (RFC 6143, 7.1–7.2) once it has
- * authenticated to QEMU itself: ProtocolVersion 3.8 (a client answering 3.7 or 3.3 gets that
- * version's exchange), then security type None only. The client holds no VNC password; its console
- * token was the credential. What follows the handshake (ClientInit and every later message) belongs
- * to QEMU and stays in the caller's buffer.
+ * The RFB handshake the agent presents to a console's client (RFC 6143, 7.1–7.3) once it has logged
+ * in to QEMU itself: ProtocolVersion 3.8 (a client answering 3.7 or 3.3 gets that version's
+ * exchange), security type None only, then the client's ClientInit, answered with the ServerInit
+ * QEMU sent the agent. The client's shared flag is dropped: QEMU got the agent's shared ClientInit,
+ * so no console can ask for exclusive access and disconnect the VM's others. The client holds no
+ * VNC password; its console token was the credential. What follows ClientInit (every later message)
+ * belongs to QEMU and stays in the caller's buffer.
  *
  * <p>Not thread-safe: a console feeds its client's bytes in order, one frame at a time.
  */
@@ -36,13 +38,23 @@ final class ClientGreeting {
   private enum Step {
     VERSION,
     SECURITY_TYPE,
+    CLIENT_INIT,
     DONE
   }
 
+  private final byte[] serverInit;
   private final byte[] version = new byte[BANNER.length];
   private int versionFilled;
   private Step step = Step.VERSION;
   private boolean rfb38;
+
+  /**
+   * @param serverInit QEMU's ServerInit (and anything QEMU sent after it): the answer to the
+   *     client's ClientInit
+   */
+  ClientGreeting(byte[] serverInit) {
+    this.serverInit = serverInit.clone();
+  }
 
   /**
    * Consumes the client's handshake bytes from {@code in} (and no more); returns what to send the
@@ -69,15 +81,20 @@ final class ClientGreeting {
                 + type
                 + "; this console offers None only (no VNC password is needed)");
       }
-      step = Step.DONE;
+      step = Step.CLIENT_INIT;
       if (rfb38) {
         out.writeBytes(RESULT_OK);
       }
     }
+    if (step == Step.CLIENT_INIT && in.hasRemaining()) {
+      in.get(); // the shared flag: QEMU already has the agent's shared ClientInit
+      step = Step.DONE;
+      out.writeBytes(serverInit);
+    }
     return out.toByteArray();
   }
 
-  /** True once the client may send ClientInit. */
+  /** True once the client's ClientInit was answered: its later messages go to QEMU. */
   boolean done() {
     return step == Step.DONE;
   }
@@ -89,7 +106,7 @@ final class ClientGreeting {
       return NONE_ONLY.clone();
     }
     if (Arrays.equals(version, RFB_33)) {
-      step = Step.DONE;
+      step = Step.CLIENT_INIT;
       return NONE_33.clone();
     }
     String shown =

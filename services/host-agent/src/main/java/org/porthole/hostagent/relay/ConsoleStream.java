@@ -31,9 +31,10 @@ import org.porthole.token.ConsoleClaims;
  *
  * <p>Opening, in order: the token is checked and its {@code jti} redeemed (verifier thread); {@link
  * QemuLogin} takes the VM's password turn, sets a fresh password, connects and answers QEMU's VNC
- * challenge, and leaves the turn (expiring the password) at SecurityResult OK. Only then does the
- * client get the agent's own handshake ({@link ClientGreeting}), and the relay passes ClientInit
- * (always shared: {@link SharedClientInit}) and everything after it.
+ * challenge, sends its own shared ClientInit and keeps QEMU's ServerInit, and leaves the turn
+ * (expiring the password). Only then does the client get the agent's own handshake ({@link
+ * ClientGreeting}), which answers the client's ClientInit with QEMU's ServerInit; the relay passes
+ * everything after it.
  *
  * <p>Threading: gRPC calls {@link #onNext}, {@link #onError}, {@link #onCompleted} and the
  * ready/cancel handlers serially on the event loop of the call's HTTP/2 connection, and the socket
@@ -64,8 +65,10 @@ final class ConsoleStream
   private final Object outbound = new Object();
   private final AtomicLong bytesToVm = new AtomicLong();
   private final AtomicLong bytesFromVm = new AtomicLong();
-  private final ClientGreeting greeting = new ClientGreeting();
-  private final SharedClientInit sharedInit = new SharedClientInit();
+
+  /** Set with QEMU's ServerInit when logged in, before the move to GREETING. */
+  private volatile ClientGreeting greeting;
+
   private volatile boolean admitted;
 
   /** Set under the relays' session lock while this console counts against its VM's cap. */
@@ -188,7 +191,6 @@ final class ConsoleStream
     if (s == State.GREETING && !greet(bytes)) {
       return;
     }
-    bytes = sharedInit.apply(bytes);
     ViewOnlyFilter filter = viewOnly;
     if (filter != null) {
       try {
@@ -221,7 +223,7 @@ final class ConsoleStream
 
   /**
    * The client's side of the agent's handshake. True when it finished and the relay runs now
-   * ({@code bytes} then holds what followed it: ClientInit and later messages).
+   * ({@code bytes} then holds what followed the client's ClientInit).
    */
   private boolean greet(ByteBuffer bytes) {
     byte[] reply;
@@ -374,8 +376,9 @@ final class ConsoleStream
 
   /** On the loop: QEMU accepted the password (its turn is over); greet the client. */
   @Override
-  public void loggedIn() {
+  public void loggedIn(byte[] serverInit) {
     Instant now = Instant.now();
+    greeting = new ClientGreeting(serverInit);
     synchronized (announcing) {
       if (!state.compareAndSet(State.OPENING, State.GREETING)) {
         return;

@@ -8,17 +8,30 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * The agent's client side of QEMU's RFB handshake (RFC 6143, 7.1–7.2): ProtocolVersion 3.8,
+ * The agent's client side of QEMU's RFB handshake (RFC 6143, 7.1–7.3): ProtocolVersion 3.8,
  * security type VNC Authentication, the DES response to QEMU's challenge made with the console's
- * one-time password, then SecurityResult. QEMU's bytes are fed in order, split anywhere; each call
- * says what to send back. The client of the console never sees any of this: it gets the agent's own
- * handshake ({@link ClientGreeting}).
+ * one-time password, SecurityResult, then the agent's own ClientInit (always shared: QEMU's default
+ * share policy drops every other client of the VM when one asks for exclusive access) and QEMU's
+ * ServerInit, which is kept for the client. QEMU reports a login (INITIALIZE) at ClientInit, so the
+ * relay's login is reported while it still holds the VM's password turn and cannot be confused with
+ * a direct login. QEMU's bytes are fed in order, split anywhere; each call says what to send back.
+ * The client of the console sees none of this but the ServerInit: it gets the agent's own handshake
+ * ({@link ClientGreeting}).
  *
  * <p>Not thread-safe: a console feeds it on its event loop.
  */
 final class QemuHandshake {
   /** QEMU's failure reasons are short; a longer one ends the handshake unread. */
   static final int MAX_REASON_BYTES = 1024;
+
+  /** The longest desktop name accepted in ServerInit (QEMU's is the domain's name or title). */
+  static final int MAX_NAME_BYTES = 4096;
+
+  /** ServerInit up to its name: width, height, pixel format, name length. */
+  static final int SERVER_INIT_HEAD_BYTES = 2 + 2 + 16 + 4;
+
+  /** ClientInit with the shared flag set. */
+  static final byte CLIENT_INIT_SHARED = 1;
 
   static final byte[] RFB_38 = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] VERSION_PREFIX = "RFB 003.".getBytes(StandardCharsets.US_ASCII);
@@ -34,6 +47,8 @@ final class QemuHandshake {
     RESULT,
     REASON_LENGTH,
     REASON,
+    SERVER_INIT,
+    NAME,
     DONE
   }
 
@@ -43,6 +58,8 @@ final class QemuHandshake {
   private int filled;
   private String refusal = "";
   private boolean responseSent;
+  private boolean clientInitSent;
+  private final ByteArrayOutputStream forClient = new ByteArrayOutputStream();
 
   /**
    * @param password the one-time password just set on the domain (never logged)
@@ -67,14 +84,28 @@ final class QemuHandshake {
       }
     }
     if (in.hasRemaining()) {
-      throw failed("the VNC server sent data before the client's ClientInit");
+      // QEMU spoke after ServerInit (it has no reason to): the client gets it, in order.
+      forClient.writeBytes(remaining(in));
     }
     return out.toByteArray();
   }
 
-  /** True once QEMU accepted the password (SecurityResult OK). */
+  /** True once QEMU accepted the password and answered the agent's ClientInit. */
   boolean done() {
     return step == Step.DONE;
+  }
+
+  /** True once the agent's ClientInit went to QEMU: QEMU reports this login (INITIALIZE). */
+  boolean clientInitSent() {
+    return clientInitSent;
+  }
+
+  /**
+   * Once {@link #done}: QEMU's ServerInit and anything QEMU sent after it, the client's answer to
+   * its own ClientInit.
+   */
+  byte[] forClient() {
+    return forClient.toByteArray();
   }
 
   /** True once the password's response went to QEMU (an INITIALIZE event may follow). */
@@ -116,8 +147,9 @@ final class QemuHandshake {
       }
       case RESULT -> {
         if (u32(f) == 0) {
-          step = Step.DONE;
-          field = new byte[0];
+          out.write(CLIENT_INIT_SHARED);
+          clientInitSent = true;
+          expect(Step.SERVER_INIT, SERVER_INIT_HEAD_BYTES);
         } else {
           refusal = "the VNC server refused the console's one-time password";
           expect(Step.REASON_LENGTH, 4);
@@ -131,8 +163,38 @@ final class QemuHandshake {
         expect(Step.REASON, (int) length);
       }
       case REASON -> throw failed(refusal + ": " + printable(f));
+      case SERVER_INIT -> serverInit(f);
+      case NAME -> {
+        forClient.writeBytes(f);
+        finish();
+      }
       case DONE -> throw new IllegalStateException("handshake already done");
     }
+  }
+
+  private void serverInit(byte[] f) throws AgentException {
+    long name = ByteBuffer.wrap(f).getInt(SERVER_INIT_HEAD_BYTES - 4) & 0xffffffffL;
+    if (name > MAX_NAME_BYTES) {
+      throw failed("the VNC server sent a desktop name of " + name + " bytes");
+    }
+    forClient.writeBytes(f);
+    if (name == 0) {
+      finish();
+    } else {
+      expect(Step.NAME, (int) name);
+    }
+  }
+
+  private void finish() {
+    step = Step.DONE;
+    field = new byte[0];
+    filled = 0;
+  }
+
+  private static byte[] remaining(ByteBuffer in) {
+    byte[] rest = new byte[in.remaining()];
+    in.get(rest);
+    return rest;
   }
 
   private void expect(Step next, int bytes) {

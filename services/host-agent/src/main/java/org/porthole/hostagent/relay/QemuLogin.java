@@ -11,11 +11,12 @@ import org.porthole.token.ConsoleClaims;
 
 /**
  * Logs one console's relay in to QEMU, within the VM's password turn: a fresh random password is
- * set through libvirt, QEMU's socket is connected and its RFB handshake answered ({@link
- * QemuHandshake}); at SecurityResult OK the turn is left, which expires the password, and only once
- * it is expired is the console told it is logged in (so from the moment its client sees anything,
- * the password opens nothing). The turn is left on every other path too (failure, timeout, the
- * console ending), exactly once.
+ * set through libvirt, QEMU's socket is connected and its RFB handshake answered up to ServerInit
+ * ({@link QemuHandshake}, with the agent's own shared ClientInit, so QEMU reports this login while
+ * the turn is held and it is never taken for a direct one). Then the turn is left, which expires
+ * the password, and only once it is expired is the console told it is logged in (so from the moment
+ * its client sees anything, the password opens nothing). The turn is left on every other path too
+ * (failure, timeout, the console ending), exactly once.
  *
  * <p>Threading: {@link #start} on a verifier thread; the turn's start on a turn thread; the
  * socket's connect and every byte of QEMU's on the console's event loop; {@link #abandon} from
@@ -29,7 +30,8 @@ final class QemuLogin {
 
     void connected(QemuLink link);
 
-    void loggedIn();
+    /** Logged in; {@code serverInit}: QEMU's ServerInit (and anything after it) for the client. */
+    void loggedIn(byte[] serverInit);
 
     void failed(AgentException e);
   }
@@ -106,11 +108,12 @@ final class QemuLogin {
     QemuHandshake h = handshake;
     QemuLink l = link;
     boolean responded = h.responseSent();
+    boolean initialized = h.clientInitSent();
     byte[] reply;
     try {
       reply = h.accept(bytes);
     } catch (AgentException e) {
-      if (responded) {
+      if (responded && !h.clientInitSent()) {
         l.initializeNotExpected();
       }
       console.failed(e);
@@ -119,11 +122,15 @@ final class QemuLogin {
     if (!responded && h.responseSent()) {
       l.initializeExpected();
     }
+    boolean carriesClientInit = !initialized && h.clientInitSent();
     if (reply.length > 0) {
       l.write(
           ByteBuffer.wrap(reply),
           failure -> {
             if (failure != null) {
+              if (carriesClientInit) {
+                l.initializeNotExpected(); // QEMU never got it: no INITIALIZE of this relay
+              }
               console.failed(
                   new AgentException(
                       PortholeStatus.UPSTREAM_UNAVAILABLE,
@@ -139,7 +146,7 @@ final class QemuLogin {
                   loop.execute(
                       () -> {
                         if (e == null) {
-                          console.loggedIn();
+                          console.loggedIn(h.forClient());
                         } else {
                           console.failed(notExpired(e));
                         }
@@ -154,12 +161,13 @@ final class QemuLogin {
   }
 
   /**
-   * The console ended before it passed ClientInit on (QEMU reports INITIALIZE at ClientInit): no
-   * INITIALIZE of this relay will come; the turn, if held, is left.
+   * The console ended while logging in: unless the agent's ClientInit reached QEMU (which reports
+   * INITIALIZE at ClientInit), no INITIALIZE of this relay will come; the turn, if held, is left.
    */
   void abandon() {
     QemuLink l = link;
-    if (l != null) {
+    QemuHandshake h = handshake;
+    if (l != null && (h == null || !h.clientInitSent())) {
       l.initializeNotExpected();
     }
     leave();

@@ -20,9 +20,10 @@ import org.porthole.hostagent.libvirt.GraphicsSignal;
  * socket has its own local port, which QEMU reports as the client's service. Relays over a unix
  * socket have no port: an INITIALIZE on a unix socket matches the oldest unix relay of that domain
  * whose INITIALIZE is still due: its password response went to QEMU, QEMU did not refuse it, and
- * the console did not end before passing ClientInit (QEMU reports INITIALIZE at ClientInit; relays
- * authenticate one at a time per VM, see PasswordTurns, and QEMU reports in order). CONNECT and
- * DISCONNECT on a unix socket match no relay (the relays report their own).
+ * the agent's own ClientInit reached QEMU or may still (QEMU reports INITIALIZE at ClientInit,
+ * which the agent sends within the VM's password turn, see QemuLogin; relays log in one at a time
+ * per VM, see PasswordTurns, and QEMU reports in order). CONNECT and DISCONNECT on a unix socket
+ * match no relay (the relays report their own).
  *
  * <p>A binding outlives its relay by {@link #GRACE} so that the DISCONNECT event, which arrives
  * after the socket closed, still finds it. Thread-safe.

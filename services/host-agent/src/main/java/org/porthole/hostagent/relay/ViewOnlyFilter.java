@@ -6,11 +6,11 @@ import org.porthole.status.PortholeStatus;
 
 /**
  * Keeps a view-only console's input away from QEMU (token {@code mode=view}): the client's bytes
- * after the agent's own handshake ({@link ClientGreeting}) are parsed as RFB, from ClientInit on,
- * and only what shows the picture reaches QEMU. Keys, pointer, clipboard, QEMU's extended key
- * events, xvp (reboot, shutdown) and SetDesktopSize are dropped; ClientInit is forced to shared, so
- * a viewer cannot disconnect the VM's other viewers. Anything the filter cannot parse ends the
- * console with BAD_REQUEST: no byte reaches QEMU unparsed.
+ * after the agent's own handshake ({@link ClientGreeting}, which ends with the client's ClientInit;
+ * QEMU got the agent's shared one) are parsed as RFB client messages, and only what shows the
+ * picture reaches QEMU. Keys, pointer, clipboard, QEMU's extended key events, xvp (reboot,
+ * shutdown) and SetDesktopSize are dropped. Anything the filter cannot parse ends the console with
+ * BAD_REQUEST: no byte reaches QEMU unparsed.
  *
  * <p>Why parse instead of pattern-match: RFB has no framing, so one message may be split across
  * data frames at any byte and one frame may hold several messages. The filter holds at most {@link
@@ -28,8 +28,6 @@ final class ViewOnlyFilter {
 
   /** The longest prefix needed to know a message's length (a Fence's). */
   static final int MAX_HEAD = 12;
-
-  private static final byte SHARED = 1;
 
   // Client message types (RFC 6143 and the community registry) and QEMU's submessages.
   private static final int SET_PIXEL_FORMAT = 0;
@@ -50,15 +48,13 @@ final class ViewOnlyFilter {
   private static final int AUDIO_SET_FORMAT = 2;
 
   private enum Step {
-    CLIENT_INIT,
     MESSAGE,
     FAILED
   }
 
   private enum Action {
     PASS,
-    DROP,
-    FORCE_SHARED
+    DROP
   }
 
   /** What to do with the message whose head is held: its whole length, and the step after it. */
@@ -74,7 +70,7 @@ final class ViewOnlyFilter {
 
   private final byte[] head = new byte[MAX_HEAD];
   private int headLength;
-  private Step step = Step.CLIENT_INIT;
+  private Step step = Step.MESSAGE;
 
   /** Bytes of the current message after its head, still to pass or skip. */
   private long rest;
@@ -133,7 +129,6 @@ final class ViewOnlyFilter {
         System.arraycopy(head, 0, out, at, headLength);
         at += headLength;
       }
-      case FORCE_SHARED -> out[at++] = SHARED;
       case DROP -> dropped++;
     }
     rest = v.length() - headLength;
@@ -147,7 +142,6 @@ final class ViewOnlyFilter {
   private Verdict decide() throws AgentException {
     try {
       return switch (step) {
-        case CLIENT_INIT -> new Verdict(1, Action.FORCE_SHARED, Step.MESSAGE);
         case MESSAGE -> message();
         case FAILED -> throw refused("the filter failed earlier");
       };

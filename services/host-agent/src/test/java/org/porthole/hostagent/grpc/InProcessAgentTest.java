@@ -72,8 +72,11 @@ abstract class InProcessAgentTest {
   /** The client's side of the agent's handshake: RFB 3.8, security None, ClientInit exclusive. */
   static final byte[] CLIENT_HANDSHAKE = concat(RfbClient.BANNER, bytes(1, 0));
 
-  /** The agent's answers to it: security types [None], SecurityResult OK. */
-  static final byte[] GREETING_REPLY = bytes(1, 1, 0, 0, 0, 0);
+  /**
+   * The agent's answers to it: security types [None], SecurityResult OK, then the ServerInit "QEMU"
+   * sent the agent, as the answer to the client's ClientInit.
+   */
+  static final byte[] GREETING_REPLY = concat(bytes(1, 1, 0, 0, 0, 0), VncStandIn.SERVER_INIT);
 
   /** The bound of every wait: generous, for a loaded 2-core machine. */
   static final Duration WAIT = Duration.ofSeconds(30);
@@ -257,15 +260,21 @@ abstract class InProcessAgentTest {
   }
 
   /**
-   * Reads the agent's banner and completes its handshake; returns the answers and QEMU's echo of
-   * the ClientInit flag QEMU got (1 shared, 0 exclusive).
+   * Reads the agent's banner and completes its handshake (asking for exclusive access, which the
+   * agent does not pass on); returns the agent's answers.
    */
   static byte[] greet(RecordingObserver rec, StreamObserver<ConsoleFrame> req) throws Exception {
     assertThat(rec.readBytes(RfbClient.BANNER.length)).isEqualTo(RfbClient.BANNER);
     req.onNext(data(CLIENT_HANDSHAKE));
-    byte[] answer = rec.readBytes(GREETING_REPLY.length + 1);
-    assertThat(answer).startsWith(GREETING_REPLY);
+    byte[] answer = rec.readBytes(GREETING_REPLY.length);
+    assertThat(answer).isEqualTo(GREETING_REPLY);
     return answer;
+  }
+
+  /** Every ClientInit "QEMU" got so far was shared, and it got {@code n} of them. */
+  void assertSharedClientInits(int n) {
+    assertThat(vnc.sharedClientInits()).as("shared ClientInits at QEMU").isEqualTo(n);
+    assertThat(vnc.exclusiveClientInits()).as("exclusive ClientInits at QEMU").isZero();
   }
 
   Status openAndAwait(String token) throws Exception {

@@ -13,8 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
-/** The handshake the agent offers its clients: RFB 3.8 / 3.7 / 3.3 with security None only. */
+/**
+ * The handshake the agent offers its clients: RFB 3.8 / 3.7 / 3.3 with security None only, then
+ * ClientInit answered with QEMU's ServerInit.
+ */
 class ClientGreetingTest {
+  /** Stands for the ServerInit QEMU sent the agent. */
+  static final byte[] SERVER_INIT = bytes(2, 128, 1, 224, 9, 9, 9);
+
   static final byte[] V38 = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
   static final byte[] V37 = "RFB 003.007\n".getBytes(StandardCharsets.US_ASCII);
   static final byte[] V33 = "RFB 003.003\n".getBytes(StandardCharsets.US_ASCII);
@@ -36,38 +42,50 @@ class ClientGreetingTest {
   }
 
   @Test
-  void rfb38OffersNoneAndSendsSecurityResultAtEverySplitPoint() throws Exception {
-    byte[] client = concat(V38, bytes(1), bytes(0, 3, 0));
+  void rfb38OffersNoneSendsSecurityResultAndAnswersClientInitAtEverySplitPoint() throws Exception {
+    byte[] client = concat(V38, bytes(1), bytes(0), bytes(3, 0, 0));
     for (int cut = 0; cut <= client.length; cut++) {
-      ClientGreeting g = new ClientGreeting();
+      ClientGreeting g = new ClientGreeting(SERVER_INIT);
       byte[][] r =
           run(
               g,
               Arrays.copyOfRange(client, 0, cut),
               Arrays.copyOfRange(client, cut, client.length));
-      assertThat(r[0]).as("split at " + cut).isEqualTo(bytes(1, 1, 0, 0, 0, 0));
-      assertThat(r[1]).as("ClientInit and later go to QEMU untouched").isEqualTo(bytes(0, 3, 0));
+      assertThat(r[0])
+          .as("split at " + cut)
+          .isEqualTo(concat(bytes(1, 1, 0, 0, 0, 0), SERVER_INIT));
+      assertThat(r[1])
+          .as("the client's exclusive ClientInit stays here; later bytes go to QEMU untouched")
+          .isEqualTo(bytes(3, 0, 0));
       assertThat(g.done()).isTrue();
     }
   }
 
   @Test
+  void isNotDoneUntilTheClientSentClientInit() throws Exception {
+    ClientGreeting g = new ClientGreeting(SERVER_INIT);
+    assertThat(run(g, concat(V38, bytes(1))))
+        .isDeepEqualTo(new byte[][] {bytes(1, 1, 0, 0, 0, 0), bytes()});
+    assertThat(g.done()).isFalse();
+  }
+
+  @Test
   void rfb37HasNoSecurityResultForNone() throws Exception {
-    ClientGreeting g = new ClientGreeting();
-    assertThat(run(g, concat(V37, bytes(1, 1))))
-        .isDeepEqualTo(new byte[][] {bytes(1, 1), bytes(1)});
+    ClientGreeting g = new ClientGreeting(SERVER_INIT);
+    assertThat(run(g, concat(V37, bytes(1, 1), bytes(3))))
+        .isDeepEqualTo(new byte[][] {concat(bytes(1, 1), SERVER_INIT), bytes(3)});
   }
 
   @Test
   void rfb33IsToldTheTypeNone() throws Exception {
-    ClientGreeting g = new ClientGreeting();
-    assertThat(run(g, concat(V33, bytes(1))))
-        .isDeepEqualTo(new byte[][] {bytes(0, 0, 0, 1), bytes(1)});
+    ClientGreeting g = new ClientGreeting(SERVER_INIT);
+    assertThat(run(g, concat(V33, bytes(1), bytes(3))))
+        .isDeepEqualTo(new byte[][] {concat(bytes(0, 0, 0, 1), SERVER_INIT), bytes(3)});
     assertThat(g.done()).isTrue();
   }
 
   private static void assertRefused(byte[] client, String reason) {
-    assertThatThrownBy(() -> run(new ClientGreeting(), client))
+    assertThatThrownBy(() -> run(new ClientGreeting(SERVER_INIT), client))
         .isInstanceOfSatisfying(
             AgentException.class,
             e -> {

@@ -35,7 +35,7 @@ class ConsoleStreamTest {
             "jti-1",
             ConsoleClaims.MODE_INTERACTIVE));
 
-    stream.loggedIn();
+    stream.loggedIn(new byte[24]);
 
     assertThat(stream.view().authenticated()).isFalse();
   }

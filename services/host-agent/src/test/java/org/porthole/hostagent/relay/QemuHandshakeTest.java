@@ -18,9 +18,20 @@ import org.porthole.testsupport.rfb.RfbClient;
 class QemuHandshakeTest {
   static final byte[] BANNER = "RFB 003.008\n".getBytes(StandardCharsets.US_ASCII);
   static final byte[] CHALLENGE = bytes(9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6);
-  static final byte[] QEMU = concat(BANNER, bytes(1, 2), CHALLENGE, bytes(0, 0, 0, 0));
+  static final byte[] NAME = "web-1".getBytes(StandardCharsets.US_ASCII);
+
+  /** A 640x480 ServerInit of 32 bits per pixel, named "web-1". */
+  static final byte[] SERVER_INIT =
+      concat(
+          bytes(2, 128, 1, 224, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0),
+          bytes(0, 0, 0, NAME.length),
+          NAME);
+
+  static final byte[] QEMU = concat(BANNER, bytes(1, 2), CHALLENGE, bytes(0, 0, 0, 0), SERVER_INIT);
+
+  /** Version, VNC Authentication, the DES response, then a shared ClientInit. */
   static final byte[] EXPECTED_REPLIES =
-      concat(BANNER, bytes(2), RfbClient.desResponse(CHALLENGE, "Ab3dEf9h"));
+      concat(BANNER, bytes(2), RfbClient.desResponse(CHALLENGE, "Ab3dEf9h"), bytes(1));
 
   private static byte[] feed(QemuHandshake h, byte[]... frames) throws AgentException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -31,7 +42,7 @@ class QemuHandshakeTest {
   }
 
   @Test
-  void answersVersionSecurityTypeAndChallengeAtEverySplitPoint() throws Exception {
+  void answersEveryStepAndKeepsTheServerInitForTheClientAtEverySplitPoint() throws Exception {
     for (int cut = 0; cut <= QEMU.length; cut++) {
       QemuHandshake h = new QemuHandshake("Ab3dEf9h");
       byte[] replies =
@@ -39,7 +50,34 @@ class QemuHandshakeTest {
       assertThat(replies).as("split at " + cut).isEqualTo(EXPECTED_REPLIES);
       assertThat(h.done()).isTrue();
       assertThat(h.responseSent()).isTrue();
+      assertThat(h.clientInitSent()).isTrue();
+      assertThat(h.forClient()).as("split at " + cut).isEqualTo(SERVER_INIT);
     }
+  }
+
+  @Test
+  void isNotDoneBeforeTheWholeServerInitAndItsNameArrived() throws Exception {
+    QemuHandshake h = new QemuHandshake("pw");
+    feed(h, Arrays.copyOfRange(QEMU, 0, QEMU.length - 1));
+    assertThat(h.clientInitSent()).isTrue();
+    assertThat(h.done()).isFalse();
+    feed(h, Arrays.copyOfRange(QEMU, QEMU.length - 1, QEMU.length));
+    assertThat(h.done()).isTrue();
+  }
+
+  @Test
+  void sendsNoClientInitBeforeSecurityResult() throws Exception {
+    QemuHandshake h = new QemuHandshake("pw");
+    feed(h, BANNER, bytes(1, 2), CHALLENGE);
+    assertThat(h.responseSent()).isTrue();
+    assertThat(h.clientInitSent()).isFalse();
+  }
+
+  @Test
+  void handsOnWhatQemuSentAfterServerInitInOrder() throws Exception {
+    QemuHandshake h = new QemuHandshake("pw");
+    feed(h, concat(QEMU, bytes(2, 0)));
+    assertThat(h.forClient()).isEqualTo(concat(SERVER_INIT, bytes(2, 0)));
   }
 
   @Test
@@ -92,7 +130,10 @@ class QemuHandshakeTest {
   }
 
   @Test
-  void refusesBytesBeforeClientInit() {
-    assertRefused(concat(QEMU, bytes(0)), "before the client's ClientInit");
+  void refusesAnOverlongDesktopNameUnread() {
+    byte[] head = Arrays.copyOf(SERVER_INIT, QemuHandshake.SERVER_INIT_HEAD_BYTES);
+    head[20] = 0x7f;
+    assertRefused(
+        concat(BANNER, bytes(1, 2), CHALLENGE, bytes(0, 0, 0, 0), head), "desktop name of");
   }
 }
