@@ -11,8 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import org.porthole.api.hostagent.v1.Domain;
 import org.porthole.api.hostagent.v1.DomainState;
@@ -26,6 +28,10 @@ import org.porthole.engine.db.Transactions;
  * authenticated: the VM moves only when the claiming host lists it running and its current host,
  * asked too, does not (or is offline and cannot be asked). Events alone never move a VM.
  *
+ * <p>A claiming host that cannot be reached is asked again after {@link #RETRY_MS} (a migration's
+ * destination agent may just be coming up, or the engine's channel to its address may still be in
+ * gRPC's reconnect backoff from an agent that was there before).
+ *
  * <p>Threading: {@link #request} only queues (one check per VM at a time); one worker thread makes
  * the gRPC calls, so a slow agent never stalls event consumption.
  */
@@ -34,13 +40,24 @@ public class ClaimedMoves {
 
   private static final Logger LOG = Logger.getLogger(ClaimedMoves.class);
 
+  /** Pauses before asking an unreachable claiming host again. */
+  static final long[] RETRY_MS = {1000, 2000, 4000, 8000};
+
+  /** How a check ended. */
+  enum Outcome {
+    MOVED,
+    REFUSED,
+    UNREACHABLE
+  }
+
   private final Transactions transactions;
   private final VmRepository vms;
   private final HostAgentClient agents;
   private final Clock clock;
   private final Set<UUID> pending = ConcurrentHashMap.newKeySet();
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(
+  private final AtomicLong unanswered = new AtomicLong();
+  private final ScheduledExecutorService worker =
+      Executors.newSingleThreadScheduledExecutor(
           task -> {
             Thread thread = new Thread(task, "porthole-claimed-moves");
             thread.setDaemon(true);
@@ -59,45 +76,64 @@ public class ClaimedMoves {
   /** Queues a check of {@code claimingHost}'s claim to run {@code vmId}. */
   public void request(UUID vmId, String claimingHost) {
     if (pending.add(vmId)) {
-      worker.execute(
-          () -> {
-            try {
-              verify(vmId, claimingHost);
-            } catch (SQLException | RuntimeException e) {
-              LOG.warnf(
-                  "claim of host %s to run VM %s not checked: %s",
-                  claimingHost, vmId, e.toString());
-            } finally {
-              pending.remove(vmId);
-            }
-          });
+      worker.execute(() -> check(vmId, claimingHost, 0));
     }
   }
 
-  /**
-   * @return true when the VM was moved to {@code claimingHost}
-   */
-  boolean verify(UUID vmId, String claimingHost) throws SQLException {
+  private void check(UUID vmId, String claimingHost, int attempt) {
+    boolean again = false;
+    try {
+      again = verify(vmId, claimingHost, attempt) == Outcome.UNREACHABLE;
+      if (again) {
+        worker.schedule(
+            () -> check(vmId, claimingHost, attempt + 1), RETRY_MS[attempt], TimeUnit.MILLISECONDS);
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.warnf("claim of host %s to run VM %s not checked: %s", claimingHost, vmId, e.toString());
+    } finally {
+      if (!again) {
+        pending.remove(vmId);
+      }
+    }
+  }
+
+  /** One check of the claim; {@code attempt} counts the earlier ones the host did not answer. */
+  Outcome verify(UUID vmId, String claimingHost, int attempt) throws SQLException {
     Optional<VmListing> known = transactions.read(connection -> vms.find(connection, vmId));
     if (known.isEmpty() || known.get().vm().hostId().equals(claimingHost)) {
-      return false;
+      return Outcome.REFUSED;
     }
     String owner = known.get().vm().hostId();
-    Optional<Domain> claimed = running(claimingHost, vmId);
+    List<Domain> listed;
+    try {
+      listed = agents.listDomains(claimingHost);
+    } catch (AgentCallException e) {
+      unanswered.incrementAndGet();
+      if (attempt < RETRY_MS.length) {
+        LOG.debugf("cannot list the domains of %s yet: %s", claimingHost, e.getMessage());
+        return Outcome.UNREACHABLE;
+      }
+      LOG.warnf(
+          "host %s claimed VM %s of host %s but could not be asked (%s); ignored",
+          claimingHost, vmId, owner, e.getMessage());
+      return Outcome.REFUSED;
+    }
+    Optional<Domain> claimed =
+        find(listed, vmId).filter(d -> d.getState() == DomainState.DOMAIN_STATE_RUNNING);
     if (claimed.isEmpty()) {
       LOG.warnf(
           "host %s claimed VM %s of host %s but does not list it running; ignored",
           claimingHost, vmId, owner);
-      return false;
+      return Outcome.REFUSED;
     }
     if (stillRunsIt(owner, vmId, known.get().hostOnline())) {
       LOG.warnf(
           "host %s claimed VM %s that host %s still runs; ignored", claimingHost, vmId, owner);
-      return false;
+      return Outcome.REFUSED;
     }
     Optional<Vm> moved = DomainMapping.toVm(claimed.get(), claimingHost, clock.instant());
     if (moved.isEmpty()) {
-      return false;
+      return Outcome.REFUSED;
     }
     transactions.inTransaction(
         connection -> {
@@ -107,17 +143,7 @@ public class ClaimedMoves {
     LOG.infof(
         "VM %s moved from host %s to host %s (checked with both agents)",
         vmId, owner, claimingHost);
-    return true;
-  }
-
-  private Optional<Domain> running(String hostId, UUID vmId) {
-    try {
-      return find(agents.listDomains(hostId), vmId)
-          .filter(d -> d.getState() == DomainState.DOMAIN_STATE_RUNNING);
-    } catch (AgentCallException e) {
-      LOG.debugf("cannot list the domains of %s: %s", hostId, e.getMessage());
-      return Optional.empty();
-    }
+    return Outcome.MOVED;
   }
 
   /** True when the owner lists the VM running, or is online and cannot answer. */
@@ -129,6 +155,11 @@ public class ClaimedMoves {
     } catch (AgentCallException e) {
       return ownerOnline;
     }
+  }
+
+  /** Checks whose claiming host could not be asked, so far (for diagnostics and tests). */
+  public long unanswered() {
+    return unanswered.get();
   }
 
   private static Optional<Domain> find(List<Domain> domains, UUID vmId) {

@@ -33,11 +33,13 @@ import org.porthole.api.hostagent.v1.GuestState;
 import org.porthole.engine.console.ConsoleSession;
 import org.porthole.engine.console.SessionRepository;
 import org.porthole.engine.db.Transactions;
+import org.porthole.engine.inventory.ClaimedMoves;
 import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
 import org.porthole.engine.it.FakeHostAgent;
 import org.porthole.engine.it.StackResource;
+import org.porthole.stack.host.Ports;
 
 /**
  * A host agent that publishes about another host's VMs, sessions or itself (acceptance 4): the
@@ -63,6 +65,8 @@ class ForgedEventsIT {
   @Inject Transactions transactions;
 
   @Inject SessionRepository sessions;
+
+  @Inject ClaimedMoves moves;
 
   @ConfigProperty(name = StackResource.PKI_DIR)
   String pkiDir;
@@ -192,6 +196,38 @@ class ForgedEventsIT {
                       .hostId()
                       .equals(
                           given().get("/api/v1/vms/" + migrating).jsonPath().getString("hostId")));
+    }
+  }
+
+  /**
+   * A migration's destination agent that does not answer at once (just up, or the engine's channel
+   * to its address still in gRPC's reconnect backoff from an agent that was there before) is asked
+   * again, and the VM moves once it answers. Found as a flaky run of the test above.
+   */
+  @Test
+  void aMigrationDestinationThatAnswersOnlyLaterStillGetsTheVm() throws Exception {
+    UUID migrating = UUID.randomUUID();
+    events.send(lifecycle(migrating, owner.hostId(), "STARTED/BOOTED"));
+    EngineApi.awaitVm(migrating);
+    int port = Ports.free();
+    String destinationId = "127.0.0.1:" + port;
+    owner.setDomains(
+        List.of(
+            domain(VM, DomainState.DOMAIN_STATE_RUNNING),
+            domain(migrating, DomainState.DOMAIN_STATE_SHUTOFF)));
+
+    long unanswered = moves.unanswered();
+    events.send(lifecycle(migrating, destinationId, "RESUMED/MIGRATED"));
+    await().atMost(EngineApi.EVENT_WAIT).until(() -> moves.unanswered() > unanswered);
+
+    try (FakeHostAgent destination = FakeHostAgent.start(Path.of(pkiDir), port)) {
+      destination.setDomains(List.of(domain(migrating, DomainState.DOMAIN_STATE_RUNNING)));
+      await()
+          .atMost(EngineApi.EVENT_WAIT)
+          .until(
+              () ->
+                  destinationId.equals(
+                      given().get("/api/v1/vms/" + migrating).jsonPath().getString("hostId")));
     }
   }
 

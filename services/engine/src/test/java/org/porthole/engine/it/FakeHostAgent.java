@@ -47,8 +47,7 @@ public final class FakeHostAgent implements AutoCloseable {
   private final Server server;
   private final Service service = new Service();
 
-  private FakeHostAgent(Path pkiDir) throws IOException {
-    int port = Ports.free();
+  private FakeHostAgent(Path pkiDir, int port) throws IOException {
     TlsFiles tls = DevPki.ensure(pkiDir, ServiceIdentity.hostAgent("127.0.0.1:" + port));
     server =
         NettyServerBuilder.forAddress(
@@ -59,7 +58,12 @@ public final class FakeHostAgent implements AutoCloseable {
   }
 
   public static FakeHostAgent start(Path pkiDir) throws IOException {
-    return new FakeHostAgent(pkiDir);
+    return new FakeHostAgent(pkiDir, Ports.free());
+  }
+
+  /** An agent at {@code port}: one that comes back at the address of an earlier one. */
+  public static FakeHostAgent start(Path pkiDir, int port) throws IOException {
+    return new FakeHostAgent(pkiDir, port);
   }
 
   /** The agent's id: its gRPC authority. */
