@@ -71,8 +71,10 @@ class BenchSmokeIT {
     for (Metric m : Metric.values()) {
       assertThat(table).contains("| " + m.label() + " |");
     }
+    // A bound against a runaway --quick, not a speed target (those are ./porthole bench's): on a
+    // loaded 2-core machine the run took 54-61 s; unloaded about 46 s.
     assertThat(took)
         .as("quick run of two paths; progress:\n%s", progress)
-        .isLessThan(Duration.ofSeconds(60));
+        .isLessThan(Duration.ofSeconds(100));
   }
 }
