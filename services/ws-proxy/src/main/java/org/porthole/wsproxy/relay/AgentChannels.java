@@ -62,9 +62,6 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
   /** Largest frame accepted from an agent (data frames are ≤ 64 KiB by contract). */
   static final int MAX_INBOUND_MESSAGE = 256 * 1024;
 
-  /** The host id {@link #warmUp} builds credentials for; never dialled. */
-  static final String WARM_UP_HOST_ID = "localhost:1";
-
   private static final System.Logger LOG = System.getLogger(AgentChannels.class.getName());
 
   private final Function<String, ChannelCredentials> credentials;
@@ -109,26 +106,6 @@ public final class AgentChannels implements AgentConnector, AutoCloseable {
         .keepAliveTimeout(keepAlive.timeout().toNanos(), TimeUnit.NANOSECONDS)
         .keepAliveWithoutCalls(true)
         .build();
-  }
-
-  /**
-   * Pays for the first TLS set-up (loading BoringSSL, reading the PEM files, building an SSL
-   * context: 1.4 s on a cold JVM here, ~30 ms afterwards) before a console needs it, so the first
-   * console of a restarted proxy does not wait for it. Builds a channel builder for a placeholder
-   * agent and connects nowhere. Blocks: call it off the event loops.
-   */
-  public void warmUp() {
-    long start = System.nanoTime();
-    try {
-      NettyChannelBuilder.forAddress("127.0.0.1", 1, credentials.apply(WARM_UP_HOST_ID));
-      LOG.log(
-          Level.DEBUG,
-          "TLS for host agent channels ready in {0} ms",
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-    } catch (RuntimeException e) {
-      // The first console will meet the same problem and report it with its own context.
-      LOG.log(Level.WARNING, "could not prepare TLS for host agent channels: {0}", e.toString());
-    }
   }
 
   /** A socket channel of the loop's own transport, with the connection window handler first. */

@@ -143,9 +143,6 @@ public final class ProxyApplication implements AutoCloseable {
             keys, config.issuer(), config.audience(), Clock.systemUTC(), verifyOn, fetcher);
     try {
       ProxyServer server = ProxyServer.start(config, limits, refusals, authenticator, agents);
-      Thread warmUp = new Thread(agents::warmUp, "ws-proxy-tls-warm-up");
-      warmUp.setDaemon(true);
-      warmUp.start();
       return new ProxyApplication(prefetcher, verifier, fetcher, agents, server);
     } catch (InterruptedException | RuntimeException e) {
       prefetcher.shutdownNow();
