@@ -1,5 +1,6 @@
 package org.porthole.wsproxy;
 
+import org.porthole.testsupport.hostagent.AgentMessages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.BindableService;
@@ -34,8 +35,8 @@ import org.porthole.pki.TlsFiles;
 import org.porthole.testsupport.token.JwksServer;
 import org.porthole.testsupport.token.TokenMint;
 import org.porthole.testsupport.ws.WsClient;
-import org.porthole.wsproxy.harness.AgentServers;
-import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.testsupport.hostagent.AgentServers;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.refusal.KafkaRefusals;
 import org.porthole.wsproxy.server.ProxyApplication;
@@ -121,21 +122,21 @@ class ConsoleProxyIT {
 
   @Test
   void relaysBytesBothWaysOverMutualTls() throws Exception {
-    FakeAgent fake = new FakeAgent();
+    FakeHostAgent fake = new FakeHostAgent();
     WsClient client = client(TOKENS.sign(agent(fake)));
 
-    assertThat(WsClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
-        .isEqualTo(FakeAgent.BANNER);
+    assertThat(WsClient.text(client.awaitBytes(FakeHostAgent.BANNER.length(), WAIT)))
+        .isEqualTo(FakeHostAgent.BANNER);
     client.send("hello".getBytes(StandardCharsets.US_ASCII));
 
-    assertThat(WsClient.text(client.awaitBytes(FakeAgent.BANNER.length() + 5, WAIT)))
-        .isEqualTo(FakeAgent.BANNER + "hello");
+    assertThat(WsClient.text(client.awaitBytes(FakeHostAgent.BANNER.length() + 5, WAIT)))
+        .isEqualTo(FakeHostAgent.BANNER + "hello");
     assertThat(fake.received().get(0).getOpen().getClientAddress()).startsWith("127.0.0.1:");
   }
 
   @Test
   void acceptsTokenAsFirstTextMessage() throws Exception {
-    FakeAgent fake = new FakeAgent();
+    FakeHostAgent fake = new FakeHostAgent();
     String token = TOKENS.sign(agent(fake));
     WsClient client = WsClient.connect(console, ProxyFixtures.ORIGIN, "binary", null, true, null);
     clients.add(client);
@@ -143,8 +144,8 @@ class ConsoleProxyIT {
 
     client.sendText(token);
 
-    assertThat(WsClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
-        .isEqualTo(FakeAgent.BANNER);
+    assertThat(WsClient.text(client.awaitBytes(FakeHostAgent.BANNER.length(), WAIT)))
+        .isEqualTo(FakeHostAgent.BANNER);
   }
 
   @Test
@@ -176,22 +177,22 @@ class ConsoleProxyIT {
   @Test
   void refusesAgentWhoseCertificateNamesAnotherHost() throws Exception {
     // The agent at localhost:<port> holds a valid Porthole certificate, but of another host id.
-    FakeAgent impostor = new FakeAgent();
+    FakeHostAgent impostor = new FakeHostAgent();
     Server server = AgentServers.startAs(dir.resolve("pki"), impostor, "localhost:1");
     agents.add(server);
     WsClient client = client(TOKENS.sign(AgentServers.hostId(server)));
 
     assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
-    assertThat(impostor.calls()).isZero();
+    assertThat(impostor.consoleCalls()).isZero();
   }
 
   @Test
   void refusesAgentWhoseCertificateIsNotFromThePortholeCa() throws Exception {
-    FakeAgent impostor = new FakeAgent();
+    FakeHostAgent impostor = new FakeHostAgent();
     WsClient client = client(TOKENS.sign(agent(impostor, dir.resolve("other-ca"))));
 
     assertThat(client.awaitClose(WAIT)).isEqualTo(1014);
-    assertThat(impostor.calls()).isZero();
+    assertThat(impostor.consoleCalls()).isZero();
   }
 
   @Test
@@ -205,10 +206,10 @@ class ConsoleProxyIT {
       assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII))
           .isEqualTo("HTTP/1.1 400");
     }
-    FakeAgent fake = new FakeAgent();
+    FakeHostAgent fake = new FakeHostAgent();
     String host = agent(fake);
     WsClient broken = client(TOKENS.sign(host));
-    broken.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+    broken.awaitBytes(FakeHostAgent.BANNER.length(), WAIT);
     broken.sendRaw(
         new byte[] {
           (byte) 0x82, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0
@@ -216,29 +217,29 @@ class ConsoleProxyIT {
     assertThat(broken.awaitClose(WAIT)).isIn(1002, 1009);
 
     WsClient client = client(TOKENS.sign(host));
-    client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+    client.awaitBytes(FakeHostAgent.BANNER.length(), WAIT);
     client.send("still serving".getBytes(StandardCharsets.US_ASCII));
-    assertThat(WsClient.text(client.awaitBytes(FakeAgent.BANNER.length() + 13, WAIT)))
+    assertThat(WsClient.text(client.awaitBytes(FakeHostAgent.BANNER.length() + 13, WAIT)))
         .endsWith("still serving");
   }
 
   @Test
   void keepsIdleConsoleOpenWhileClientAnswersPings() throws Exception {
-    FakeAgent fake = new FakeAgent();
+    FakeHostAgent fake = new FakeHostAgent();
     WsClient client = client(TOKENS.sign(agent(fake)));
-    client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+    client.awaitBytes(FakeHostAgent.BANNER.length(), WAIT);
 
     Thread.sleep(6000);
 
     assertThat(client.isOpen()).isTrue();
     client.send("x".getBytes(StandardCharsets.US_ASCII));
-    client.awaitBytes(FakeAgent.BANNER.length() + 1, WAIT);
+    client.awaitBytes(FakeHostAgent.BANNER.length() + 1, WAIT);
     assertThat(fake.cancelled()).isFalse();
   }
 
   @Test
   void dropsClientThatStopsAnsweringPings() throws Exception {
-    FakeAgent fake = new FakeAgent();
+    FakeHostAgent fake = new FakeHostAgent();
     WsClient client =
         WsClient.connect(
             console,
@@ -248,7 +249,7 @@ class ConsoleProxyIT {
             false,
             null);
     clients.add(client);
-    client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+    client.awaitBytes(FakeHostAgent.BANNER.length(), WAIT);
 
     assertThat(client.awaitClose(WAIT)).isEqualTo(1001);
     awaitTrue(fake::cancelled, "agent call cancelled");
@@ -288,7 +289,7 @@ class ConsoleProxyIT {
     try (ProxyApplication patient =
         ProxyApplication.start(settings(Map.of("porthole.proxy.ping-seconds", "30")))) {
       FloodAgent flood = new FloodAgent();
-      FakeAgent echo = new FakeAgent();
+      FakeHostAgent echo = new FakeHostAgent();
       AtomicInteger calls = new AtomicInteger();
       BindableService firstFloodsThenEcho =
           new HostAgentGrpc.HostAgentImplBase() {
@@ -307,32 +308,32 @@ class ConsoleProxyIT {
 
       WsClient other = WsClient.connect(uri, ProxyFixtures.ORIGIN, TOKENS.sign(host));
       clients.add(other);
-      other.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+      other.awaitBytes(FakeHostAgent.BANNER.length(), WAIT);
       byte[] chunk = new byte[64 * 1024];
       for (int i = 0; i < 32; i++) {
         other.send(chunk);
       }
-      assertThat(other.awaitBytes(FakeAgent.BANNER.length() + 32 * chunk.length, WAIT))
-          .hasSize(FakeAgent.BANNER.length() + 32 * chunk.length);
+      assertThat(other.awaitBytes(FakeHostAgent.BANNER.length() + 32 * chunk.length, WAIT))
+          .hasSize(FakeHostAgent.BANNER.length() + 32 * chunk.length);
       assertThat(stuck.isOpen()).isTrue();
     }
   }
 
   @Test
   void releasesEveryAgentCallWhenClientsGoAway() throws Exception {
-    FakeAgent fake = new FakeAgent();
+    FakeHostAgent fake = new FakeHostAgent();
     String host = agent(fake);
     List<WsClient> opened = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       WsClient client = client(TOKENS.sign(host));
-      client.awaitBytes(FakeAgent.BANNER.length(), WAIT);
+      client.awaitBytes(FakeHostAgent.BANNER.length(), WAIT);
       opened.add(client);
     }
-    assertThat(fake.active()).isEqualTo(20);
+    assertThat(fake.activeConsoles()).isEqualTo(20);
 
     opened.forEach(WsClient::close);
 
-    awaitTrue(() -> fake.active() == 0, "every agent call ended");
+    awaitTrue(() -> fake.activeConsoles() == 0, "every agent call ended");
   }
 
   @Test
@@ -344,7 +345,7 @@ class ConsoleProxyIT {
           public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> out) {
             ((ServerCallStreamObserver<ConsoleFrame>) out)
                 .setOnCancelHandler(() -> cancelled.set(true));
-            out.onNext(FakeAgent.close("CONFLICT", "taken over"));
+            out.onNext(AgentMessages.close("CONFLICT", "taken over"));
             return new StreamObserver<>() {
               public void onNext(ConsoleFrame value) {}
 
@@ -370,7 +371,7 @@ class ConsoleProxyIT {
                 Map.of(
                     "porthole.proxy.tls-cert", files.certChain().toString(),
                     "porthole.proxy.tls-key", files.privateKey().toString())))) {
-      FakeAgent fake = new FakeAgent();
+      FakeHostAgent fake = new FakeHostAgent();
       URI wss =
           URI.create("wss://localhost:" + secure.server().address().getPort() + "/v1/console");
       WsClient client =
@@ -384,8 +385,8 @@ class ConsoleProxyIT {
       clients.add(client);
 
       assertThat(client.handshakeStatus()).isEqualTo(101);
-      assertThat(WsClient.text(client.awaitBytes(FakeAgent.BANNER.length(), WAIT)))
-          .isEqualTo(FakeAgent.BANNER);
+      assertThat(WsClient.text(client.awaitBytes(FakeHostAgent.BANNER.length(), WAIT)))
+          .isEqualTo(FakeHostAgent.BANNER);
     }
   }
 
@@ -409,7 +410,7 @@ class ConsoleProxyIT {
     public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> responseObserver) {
       ServerCallStreamObserver<ConsoleFrame> out =
           (ServerCallStreamObserver<ConsoleFrame>) responseObserver;
-      ConsoleFrame chunk = FakeAgent.data(new byte[64 * 1024]);
+      ConsoleFrame chunk = AgentMessages.data(new byte[64 * 1024]);
       AtomicBoolean done = new AtomicBoolean();
       out.setOnCancelHandler(() -> done.set(true));
       out.setOnReadyHandler(

@@ -1,5 +1,6 @@
 package org.porthole.wsproxy;
 
+import org.porthole.testsupport.hostagent.AgentMessages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.BindableService;
@@ -37,8 +38,8 @@ import org.porthole.testsupport.token.JwksServer;
 import org.porthole.testsupport.token.TokenMint;
 import org.porthole.testsupport.ws.WsClient;
 import org.porthole.wsproxy.admission.AdmissionLimits;
-import org.porthole.wsproxy.harness.AgentServers;
-import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.testsupport.hostagent.AgentServers;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.refusal.KafkaRefusals;
 import org.porthole.wsproxy.server.ProxyApplication;
@@ -162,26 +163,26 @@ class ProxyCapacityIT {
     // Batches of 50 from one address: on a loaded machine more than the default 32 of them can
     // still be verifying their token at once, and this test counts resources, not the cap.
     try (ProxyApplication proxy = proxy(5, Map.of(AdmissionLimits.KEY_PER_ADDRESS, "1000"))) {
-      FakeAgent fake = new FakeAgent();
+      FakeHostAgent fake = new FakeHostAgent();
       String host = agent(fake);
       URI uri = uri(proxy);
       openAndClose(uri, host, 20, 20); // warm: agent channel, event loops, client group
-      awaitTrue(() -> fake.active() == 0, "warm-up calls ended");
+      awaitTrue(() -> fake.activeConsoles() == 0, "warm-up calls ended");
       Thread.sleep(500);
       long fds = openFileDescriptors();
       int threads = ManagementFactory.getThreadMXBean().getThreadCount();
 
       openAndClose(uri, host, 500, 50);
-      assertThat(fake.calls()).isEqualTo(520);
+      assertThat(fake.consoleCalls()).isEqualTo(520);
 
       awaitTrue(
           () ->
-              fake.active() == 0
+              fake.activeConsoles() == 0
                   && openFileDescriptors() <= fds + 4
                   && ManagementFactory.getThreadMXBean().getThreadCount() <= threads + 2,
           () ->
               "agent calls active "
-                  + fake.active()
+                  + fake.activeConsoles()
                   + ", fds "
                   + openFileDescriptors()
                   + " (baseline "
@@ -530,7 +531,7 @@ class ProxyCapacityIT {
       ServerCallStreamObserver<ConsoleFrame> stream =
           (ServerCallStreamObserver<ConsoleFrame>) responseObserver;
       out = stream;
-      ConsoleFrame chunk = FakeAgent.data(new byte[CHUNK]);
+      ConsoleFrame chunk = AgentMessages.data(new byte[CHUNK]);
       AtomicBoolean done = new AtomicBoolean();
       stream.setOnCancelHandler(() -> done.set(true));
       stream.setOnReadyHandler(
@@ -559,7 +560,7 @@ class ProxyCapacityIT {
 
     @Override
     public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> out) {
-      out.onNext(FakeAgent.data(FakeAgent.BANNER.getBytes(StandardCharsets.US_ASCII)));
+      out.onNext(AgentMessages.data(FakeHostAgent.BANNER.getBytes(StandardCharsets.US_ASCII)));
       return new StreamObserver<>() {
         public void onNext(ConsoleFrame frame) {
           if (frame.hasData()) {

@@ -30,7 +30,8 @@ import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
 import org.porthole.token.ConsoleClaims;
@@ -76,7 +77,7 @@ class AccessIT {
         POOL.stream()
             .map(
                 id ->
-                    FakeHostAgent.domain(
+                    AgentMessages.domain(
                         id.toString(), "acl-" + id, DomainState.DOMAIN_STATE_RUNNING, true))
             .toList());
     events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);

@@ -30,7 +30,8 @@ import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.AuditTopic;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
 
@@ -67,8 +68,8 @@ class AuditIT {
     events = new EventSender();
     agent.setDomains(
         List.of(
-            FakeHostAgent.domain(VM.toString(), "audited", DomainState.DOMAIN_STATE_RUNNING, true),
-            FakeHostAgent.domain(
+            AgentMessages.domain(VM.toString(), "audited", DomainState.DOMAIN_STATE_RUNNING, true),
+            AgentMessages.domain(
                 OTHER_VM.toString(), "other", DomainState.DOMAIN_STATE_RUNNING, true)));
     events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
     EngineApi.awaitVm(VM);

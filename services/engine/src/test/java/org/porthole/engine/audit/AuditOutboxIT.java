@@ -25,7 +25,8 @@ import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.AuditTopic;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.StackResource;
 
 /**
@@ -51,7 +52,7 @@ class AuditOutboxIT {
         EventSender events = new EventSender()) {
       agent.setDomains(
           List.of(
-              FakeHostAgent.domain(
+              AgentMessages.domain(
                   vm.toString(), "outbox", DomainState.DOMAIN_STATE_RUNNING, true)));
       events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
       EngineApi.awaitVm(vm);

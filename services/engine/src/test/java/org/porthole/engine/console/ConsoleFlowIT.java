@@ -38,7 +38,8 @@ import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
 import org.porthole.token.ConsoleClaims;
@@ -82,15 +83,15 @@ class ConsoleFlowIT {
     events = new EventSender();
     agent.setDomains(
         List.of(
-            FakeHostAgent.domain(
+            AgentMessages.domain(
                 RUNNING.toString(), "demo", DomainState.DOMAIN_STATE_RUNNING, true),
-            FakeHostAgent.domain(
+            AgentMessages.domain(
                 SHUTOFF.toString(), "stopped", DomainState.DOMAIN_STATE_SHUTOFF, true),
-            FakeHostAgent.domain(
+            AgentMessages.domain(
                 NO_PASSWORD.toString(), "legacy", DomainState.DOMAIN_STATE_RUNNING, false),
-            FakeHostAgent.domain(BUSY.toString(), "busy", DomainState.DOMAIN_STATE_RUNNING, true),
-            FakeHostAgent.exposedDomain(EXPOSED.toString(), "exposed"),
-            FakeHostAgent.domain(
+            AgentMessages.domain(BUSY.toString(), "busy", DomainState.DOMAIN_STATE_RUNNING, true),
+            AgentMessages.exposedDomain(EXPOSED.toString(), "exposed"),
+            AgentMessages.domain(
                 DIRECT.toString(), "direct", DomainState.DOMAIN_STATE_RUNNING, true)));
     events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
     for (UUID vm : List.of(RUNNING, SHUTOFF, NO_PASSWORD, BUSY, EXPOSED, DIRECT)) {
@@ -358,7 +359,7 @@ class ConsoleFlowIT {
     try {
       doomed.setDomains(
           List.of(
-              FakeHostAgent.domain(
+              AgentMessages.domain(
                   vm.toString(), "doomed", DomainState.DOMAIN_STATE_RUNNING, true)));
       events.heartbeat(hostId, boot, 600);
       EngineApi.awaitVm(vm);

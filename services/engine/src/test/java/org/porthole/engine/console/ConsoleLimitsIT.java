@@ -27,7 +27,8 @@ import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
 
@@ -77,9 +78,9 @@ class ConsoleLimitsIT {
       events = new EventSender();
       agent.setDomains(
           List.of(
-              FakeHostAgent.domain(
+              AgentMessages.domain(
                   FIRST.toString(), "limits-1", DomainState.DOMAIN_STATE_RUNNING, true),
-              FakeHostAgent.domain(
+              AgentMessages.domain(
                   SECOND.toString(), "limits-2", DomainState.DOMAIN_STATE_RUNNING, true)));
       events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
       EngineApi.awaitVm(FIRST);

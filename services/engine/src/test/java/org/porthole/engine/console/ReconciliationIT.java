@@ -21,7 +21,8 @@ import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.StackResource;
 
 /**
@@ -62,7 +63,7 @@ class ReconciliationIT {
     FakeHostAgent agent = FakeHostAgent.start(Path.of(pkiDir));
     agent.setDomains(
         List.of(
-            FakeHostAgent.domain(
+            AgentMessages.domain(
                 vm.toString(), "reconciled", DomainState.DOMAIN_STATE_RUNNING, true)));
     events().heartbeat(agent.hostId(), bootId, 600);
     EngineApi.awaitVm(vm);
@@ -96,7 +97,7 @@ class ReconciliationIT {
     UUID vm = UUID.randomUUID();
     try (FakeHostAgent agent = agentWithVm(vm, UUID.randomUUID().toString())) {
       UUID session = connectedSession(agent, vm);
-      agent.setLiveConsoles(List.of(FakeHostAgent.liveConsole(session, vm)));
+      agent.setLiveConsoles(List.of(AgentMessages.liveConsole(session, vm)));
       // Past the grace and asked twice more while the agent relays it: it stays connected.
       Instant judged =
           Instant.parse(EngineApi.session(session).getString("createdAt"))
@@ -144,7 +145,7 @@ class ReconciliationIT {
       UUID session = connectedSession(agent, vm);
       events().graphics(vm, agent.hostId(), session, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
       EngineApi.awaitSessionState(session, "closed");
-      agent.setLiveConsoles(List.of(FakeHostAgent.liveConsole(session, vm)));
+      agent.setLiveConsoles(List.of(AgentMessages.liveConsole(session, vm)));
       await("EndConsoles for the stray relay")
           .atMost(BOUND)
           .until(

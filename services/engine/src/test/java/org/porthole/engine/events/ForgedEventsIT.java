@@ -37,7 +37,8 @@ import org.porthole.engine.inventory.ClaimedMoves;
 import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.StackResource;
 import org.porthole.stack.host.Ports;
 
@@ -80,7 +81,7 @@ class ForgedEventsIT {
     events = new EventSender();
     owner.setDomains(
         List.of(
-            FakeHostAgent.domain(VM.toString(), "owned", DomainState.DOMAIN_STATE_RUNNING, true)));
+            AgentMessages.domain(VM.toString(), "owned", DomainState.DOMAIN_STATE_RUNNING, true)));
     events.heartbeat(owner.hostId(), UUID.randomUUID().toString(), 600);
     EngineApi.awaitVm(VM);
     // The sessions' owner may hold them: the revocation sweep ends consoles nobody may hold.
@@ -100,7 +101,7 @@ class ForgedEventsIT {
   void forgedDisconnectAndInitializeLeaveTheOwnersSessionsAlone() throws Exception {
     UUID live = session();
     owner.setLiveConsoles(
-        List.of(FakeHostAgent.liveConsole(live, VM))); // its relay, for reconciliation
+        List.of(AgentMessages.liveConsole(live, VM))); // its relay, for reconciliation
     events.graphics(VM, owner.hostId(), live, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
     EngineApi.awaitSessionState(live, "connected");
     UUID issued = session();
@@ -268,7 +269,7 @@ class ForgedEventsIT {
             .setOccurredAtEpochMs(System.currentTimeMillis());
     if (withDomain) {
       b.setDomain(
-          FakeHostAgent.domain(VM.toString(), "stolen", DomainState.DOMAIN_STATE_RUNNING, true));
+          AgentMessages.domain(VM.toString(), "stolen", DomainState.DOMAIN_STATE_RUNNING, true));
     }
     return b.build();
   }
@@ -287,7 +288,7 @@ class ForgedEventsIT {
   }
 
   private static org.porthole.api.hostagent.v1.Domain domain(UUID vm, DomainState state) {
-    return FakeHostAgent.domain(vm.toString(), "migrating", state, true);
+    return AgentMessages.domain(vm.toString(), "migrating", state, true);
   }
 
   private UUID session() {

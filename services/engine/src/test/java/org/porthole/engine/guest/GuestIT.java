@@ -34,7 +34,8 @@ import org.porthole.api.hostagent.v1.GuestState;
 import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.StackResource;
 
 /**
@@ -210,7 +211,7 @@ class GuestIT {
     // policy.
     agent.setDomains(
         List.of(
-            FakeHostAgent.domain(vm.toString(), "guest", DomainState.DOMAIN_STATE_RUNNING, true)));
+            AgentMessages.domain(vm.toString(), "guest", DomainState.DOMAIN_STATE_RUNNING, true)));
     events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
     await()
         .atMost(EngineApi.EVENT_WAIT)
@@ -305,7 +306,7 @@ class GuestIT {
             .setDetail("STARTED/BOOTED")
             .setOccurredAtEpochMs(System.currentTimeMillis())
             .setDomain(
-                FakeHostAgent.domain(
+                AgentMessages.domain(
                     vm.toString(), "guest", DomainState.DOMAIN_STATE_RUNNING, true))
             .build());
     EngineApi.awaitVm(vm);

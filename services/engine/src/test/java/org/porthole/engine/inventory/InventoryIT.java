@@ -28,7 +28,8 @@ import org.porthole.api.events.v1.LifecycleEvent;
 import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.engine.it.FakeHostAgent;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
 import org.porthole.stack.host.Ports;
@@ -70,8 +71,8 @@ class InventoryIT {
     UUID second = UUID.randomUUID();
     agent.setDomains(
         List.of(
-            FakeHostAgent.domain(first.toString(), "alpha", DomainState.DOMAIN_STATE_RUNNING, true),
-            FakeHostAgent.domain(
+            AgentMessages.domain(first.toString(), "alpha", DomainState.DOMAIN_STATE_RUNNING, true),
+            AgentMessages.domain(
                 second.toString(), "beta", DomainState.DOMAIN_STATE_SHUTOFF, false)));
     String boot = UUID.randomUUID().toString();
     events.heartbeat(agent.hostId(), boot, 600);
@@ -91,7 +92,7 @@ class InventoryIT {
     events.heartbeat(agent.hostId(), boot, 600);
     agent.setDomains(
         List.of(
-            FakeHostAgent.domain(
+            AgentMessages.domain(
                 first.toString(), "alpha", DomainState.DOMAIN_STATE_RUNNING, true)));
     events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
     await()
@@ -114,7 +115,7 @@ class InventoryIT {
             .setDetail("STARTED/BOOTED")
             .setOccurredAtEpochMs(System.currentTimeMillis())
             .setDomain(
-                FakeHostAgent.domain(
+                AgentMessages.domain(
                     vm.toString(), "gamma", DomainState.DOMAIN_STATE_RUNNING, true))
             .build());
     assertThat(EngineApi.awaitVm(vm).getBoolean("graphics.passwordCapable")).isTrue();
@@ -181,7 +182,7 @@ class InventoryIT {
           vms.stream()
               .map(
                   vm ->
-                      FakeHostAgent.domain(
+                      AgentMessages.domain(
                           vm.toString(), "counted", DomainState.DOMAIN_STATE_RUNNING, true))
               .toList());
       events.heartbeat(counted.hostId(), UUID.randomUUID().toString(), 600);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.porthole.status.PortholeStatus;
 import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
-import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
 import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.refusal.Refusal;
@@ -28,7 +28,7 @@ class AdmissionPipelineTest {
   private static final Duration DEADLINE = Duration.ofSeconds(4);
 
   private final TokenMint tokens = new TokenMint();
-  private final InProcessAgents agents = new InProcessAgents().add(HOST, new FakeAgent());
+  private final InProcessAgents agents = new InProcessAgents().add(HOST, new FakeHostAgent());
   private final List<Refusal> refusals = new ArrayList<>();
   private final ConsoleChannelInitializer pipeline =
       new ConsoleChannelInitializer(
@@ -109,7 +109,7 @@ class AdmissionPipelineTest {
     EmbeddedConsole console = connect(CLIENT);
     console.upgrade(
         "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
-    assertThat(new String(console.binaryBytes())).isEqualTo(FakeAgent.BANNER);
+    assertThat(new String(console.binaryBytes())).isEqualTo(FakeHostAgent.BANNER);
 
     assertThat(pipeline.unauthenticated().held()).isZero();
     assertThat(console.server().pipeline().get(AdmissionGuard.class)).isNull();
@@ -165,7 +165,7 @@ class AdmissionPipelineTest {
 
     console.send(new TextWebSocketFrame(tokens.sign(HOST)));
 
-    assertThat(new String(console.binaryBytes())).isEqualTo(FakeAgent.BANNER);
+    assertThat(new String(console.binaryBytes())).isEqualTo(FakeHostAgent.BANNER);
     assertThat(pipeline.unauthenticated().held()).isZero();
     console.advanceSeconds(DEADLINE.toSeconds());
     assertThat(console.server().isOpen()).isTrue();

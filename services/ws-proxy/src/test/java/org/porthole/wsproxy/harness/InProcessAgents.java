@@ -1,5 +1,6 @@
 package org.porthole.wsproxy.harness;
 
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -26,7 +27,7 @@ public final class InProcessAgents implements AgentConnector, AutoCloseable {
   private final List<String> requested = new CopyOnWriteArrayList<>();
 
   /** Serves {@code agent} as host {@code hostId}. */
-  public InProcessAgents add(String hostId, FakeAgent agent) {
+  public InProcessAgents add(String hostId, FakeHostAgent agent) {
     String name = InProcessServerBuilder.generateName();
     try {
       servers.add(

@@ -28,8 +28,8 @@ import org.porthole.api.hostagent.v1.ConsoleOpen;
 import org.porthole.pki.DevPki;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
-import org.porthole.wsproxy.harness.AgentServers;
-import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.testsupport.hostagent.AgentServers;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 
 /**
  * An agent connection that goes silent (its host died, or the path drops every packet without a
@@ -59,7 +59,7 @@ class AgentKeepAliveIT {
     open.add(relay);
     String hostId = "localhost:" + relay.port();
     Path pki = dir.resolve("pki");
-    Server agent = AgentServers.startAs(pki, new FakeAgent(), hostId);
+    Server agent = AgentServers.startAs(pki, new FakeHostAgent(), hostId);
     open.add(agent::shutdownNow);
     relay.forwardTo(agent.getPort());
     TlsFiles proxy = DevPki.ensure(pki, ServiceIdentity.wsProxy());

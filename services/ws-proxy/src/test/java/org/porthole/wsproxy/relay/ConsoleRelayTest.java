@@ -1,5 +1,6 @@
 package org.porthole.wsproxy.relay;
 
+import org.porthole.testsupport.hostagent.AgentMessages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
@@ -21,7 +22,7 @@ import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.testsupport.token.TokenClaims;
 import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
-import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
 import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.server.ConsoleChannelInitializer;
@@ -44,7 +45,7 @@ class ConsoleRelayTest {
     agents.close();
   }
 
-  private EmbeddedConsole open(FakeAgent agent, String token) {
+  private EmbeddedConsole open(FakeHostAgent agent, String token) {
     agents.add(HOST_A, agent);
     console =
         new EmbeddedConsole(
@@ -73,12 +74,12 @@ class ConsoleRelayTest {
 
   @Test
   void relaysBytesBothWays() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     String token = tokens.sign(HOST_A);
     open(agent, token);
 
     assertThat(new String(console.binaryBytes(), StandardCharsets.US_ASCII))
-        .isEqualTo(FakeAgent.BANNER);
+        .isEqualTo(FakeHostAgent.BANNER);
     console.send(binary("RFB 003.008\n"));
     console.send(binary("hello"));
 
@@ -93,15 +94,15 @@ class ConsoleRelayTest {
 
   @Test
   void acceptsTokenInFirstTextMessage() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, null);
-    assertThat(agent.calls()).isZero();
+    assertThat(agent.consoleCalls()).isZero();
 
     console.send(new TextWebSocketFrame(tokens.sign(HOST_A)));
 
-    assertThat(agent.calls()).isEqualTo(1);
+    assertThat(agent.consoleCalls()).isEqualTo(1);
     assertThat(new String(console.binaryBytes(), StandardCharsets.US_ASCII))
-        .isEqualTo(FakeAgent.BANNER);
+        .isEqualTo(FakeHostAgent.BANNER);
     console.advanceSeconds(10);
     assertThat(console.server().isOpen()).isTrue();
   }
@@ -115,7 +116,7 @@ class ConsoleRelayTest {
             TokenClaims.ISSUER,
             TokenClaims.AUDIENCE,
             java.time.Clock.systemUTC());
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     agents.add(HOST_A, agent);
     console =
         new EmbeddedConsole(
@@ -133,63 +134,63 @@ class ConsoleRelayTest {
     held.forEach(Runnable::run);
     console.pump();
 
-    assertThat(agent.calls()).as("a verdict after the close opens nothing").isZero();
+    assertThat(agent.consoleCalls()).as("a verdict after the close opens nothing").isZero();
   }
 
   @Test
   void rejectsBinaryBeforeToken() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, null);
 
     console.send(binary("RFB 003.008\n"));
 
     assertThat(closeCode()).isEqualTo(4001);
-    assertThat(agent.calls()).isZero();
+    assertThat(agent.consoleCalls()).isZero();
   }
 
   @Test
   void routesOnlyToTheHostNamedInTheToken() {
-    FakeAgent agentA = new FakeAgent();
-    FakeAgent agentB = new FakeAgent();
+    FakeHostAgent agentA = new FakeHostAgent();
+    FakeHostAgent agentB = new FakeHostAgent();
     agents.add(HOST_B, agentB);
     open(agentA, tokens.sign(HOST_B));
 
     assertThat(agents.requested()).containsExactly(HOST_B);
-    assertThat(agentB.calls()).isEqualTo(1);
-    assertThat(agentA.calls()).isZero();
+    assertThat(agentB.consoleCalls()).isEqualTo(1);
+    assertThat(agentA.consoleCalls()).isZero();
   }
 
   @Test
   void rejectsTokenSignedWithForeignKey() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, new TokenMint("test-key-1").sign(HOST_A));
 
     assertThat(closeCode()).isEqualTo(4001);
-    assertThat(agent.calls()).isZero();
+    assertThat(agent.consoleCalls()).isZero();
     assertThat(console.server().isOpen()).isFalse();
   }
 
   @Test
   void rejectsTokenForAnotherChannel() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(TokenClaims.forHost(HOST_A).withChannel("sso")));
 
     assertThat(closeCode()).isEqualTo(4001);
-    assertThat(agent.calls()).isZero();
+    assertThat(agent.consoleCalls()).isZero();
   }
 
   @Test
   void rejectsGarbageToken() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, "a.b.c");
 
     assertThat(closeCode()).isEqualTo(4001);
-    assertThat(agent.calls()).isZero();
+    assertThat(agent.consoleCalls()).isZero();
   }
 
   @Test
   void closesWith1014WhenTheTokenNamesAnUnknownAgent() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign("agent-z:9443"));
 
     assertThat(closeCode()).isEqualTo(1014);
@@ -207,12 +208,12 @@ class ConsoleRelayTest {
     "OVERLOADED,1013"
   })
   void mapsAgentCloseStatusToCloseCode(String status, int code) {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(HOST_A));
     console.binaryBytes();
 
-    agent.toProxy().onNext(FakeAgent.data("last bytes".getBytes(StandardCharsets.US_ASCII)));
-    agent.toProxy().onNext(FakeAgent.close(status, "why"));
+    agent.toProxy().onNext(AgentMessages.data("last bytes".getBytes(StandardCharsets.US_ASCII)));
+    agent.toProxy().onNext(AgentMessages.close(status, "why"));
     console.pump();
     assertThat(agent.halfClosed())
         .as("the proxy half-closes after the agent's close frame")
@@ -240,7 +241,7 @@ class ConsoleRelayTest {
     "RESOURCE_EXHAUSTED,1009"
   })
   void mapsGrpcStatusToCloseCode(Status.Code grpcCode, int code) {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(HOST_A));
     console.binaryBytes();
 
@@ -255,7 +256,7 @@ class ConsoleRelayTest {
 
   @Test
   void closesNormallyWhenAgentCompletes() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(HOST_A));
     console.binaryBytes();
 
@@ -267,7 +268,7 @@ class ConsoleRelayTest {
 
   @Test
   void cancelsAgentCallWhenClientCloses() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(HOST_A));
     console.binaryBytes();
 
@@ -280,7 +281,7 @@ class ConsoleRelayTest {
 
   @Test
   void cancelsAgentCallWhenConnectionDrops() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(HOST_A));
 
     console.server().close();
@@ -291,7 +292,7 @@ class ConsoleRelayTest {
 
   @Test
   void splitsLargeFramesIntoDataFramesOf64KiB() {
-    FakeAgent agent = new FakeAgent(false, false);
+    FakeHostAgent agent = new FakeHostAgent(false, false);
     open(agent, tokens.sign(HOST_A));
     byte[] payload = new byte[200 * 1024];
     new Random(7).nextBytes(payload);
@@ -305,7 +306,7 @@ class ConsoleRelayTest {
 
   @Test
   void stopsReadingWebSocketWhileAgentIsNotReady() {
-    FakeAgent agent = new FakeAgent(true, false);
+    FakeHostAgent agent = new FakeHostAgent(true, false);
     open(agent, tokens.sign(HOST_A));
     assertThat(console.server().config().isAutoRead()).isTrue();
 
@@ -326,7 +327,7 @@ class ConsoleRelayTest {
 
   @Test
   void requestsNextAgentMessageOnlyAfterWriteCompletesAndWhileWritable() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(HOST_A));
     console.binaryBytes();
     assertThat(agent.toProxy().isReady())
@@ -334,7 +335,7 @@ class ConsoleRelayTest {
         .isTrue();
 
     console.server().unsafe().outboundBuffer().setUserDefinedWritability(1, false);
-    agent.toProxy().onNext(FakeAgent.data(new byte[] {1}));
+    agent.toProxy().onNext(AgentMessages.data(new byte[] {1}));
     assertThat(agent.toProxy().isReady()).as("no request before the write completed").isFalse();
     console.pump();
     assertThat(console.binaryBytes()).containsExactly(1);
@@ -349,7 +350,7 @@ class ConsoleRelayTest {
 
   @Test
   void answersPingAndSendsItsOwnPings() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(HOST_A));
     console.binaryBytes();
 
@@ -366,7 +367,7 @@ class ConsoleRelayTest {
 
   @Test
   void keepsIdleConsoleOpenWhileClientAnswersPings() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(HOST_A));
     console.binaryBytes();
 
@@ -382,7 +383,7 @@ class ConsoleRelayTest {
 
   @Test
   void closesConsoleWhoseClientStopsAnsweringPings() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(HOST_A));
     console.binaryBytes();
 
@@ -397,7 +398,7 @@ class ConsoleRelayTest {
 
   @Test
   void keepsServingAfterGarbageOnAnotherConnection() {
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(HOST_A));
     console.rawBytes(new byte[] {(byte) 0x8f, (byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     assertThat(console.server().isOpen()).isFalse();

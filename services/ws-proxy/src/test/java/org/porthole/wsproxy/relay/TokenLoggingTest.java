@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.porthole.testsupport.token.TokenClaims;
 import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
-import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
 import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.server.ConsoleChannelInitializer;
@@ -67,7 +67,7 @@ class TokenLoggingTest {
   void neverLogsTheToken() {
     TokenMint tokens = new TokenMint();
     List<String> secrets = new ArrayList<>();
-    FakeAgent agent = new FakeAgent();
+    FakeHostAgent agent = new FakeHostAgent();
     try (InProcessAgents agents = new InProcessAgents().add(HOST, agent)) {
       ConsoleChannelInitializer pipeline =
           new ConsoleChannelInitializer(
@@ -108,7 +108,7 @@ class TokenLoggingTest {
       ConsoleChannelInitializer pipeline,
       String protocols,
       String firstMessage,
-      FakeAgent agent,
+      FakeHostAgent agent,
       boolean agentRefuses) {
     try (EmbeddedConsole console = new EmbeddedConsole(pipeline)) {
       console.upgrade("/v1/console", ProxyFixtures.ORIGIN, protocols);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.admission.AdmissionLimits;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
-import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
 import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.server.ConsoleChannelInitializer;
@@ -28,7 +28,7 @@ class ConsoleHandshakeTest {
   private static final int MAX_FRAME = 4096;
 
   private final TokenMint tokens = new TokenMint();
-  private final FakeAgent agent = new FakeAgent();
+  private final FakeHostAgent agent = new FakeHostAgent();
   private final InProcessAgents agents = new InProcessAgents().add(HOST, agent);
   private final ConsoleChannelInitializer pipeline =
       new ConsoleChannelInitializer(
@@ -53,7 +53,7 @@ class ConsoleHandshakeTest {
 
     assertThat(answer.status()).isEqualTo(101);
     assertThat(answer.header("Sec-WebSocket-Protocol")).isEqualTo("binary");
-    assertThat(new String(console.binaryBytes())).isEqualTo(FakeAgent.BANNER);
+    assertThat(new String(console.binaryBytes())).isEqualTo(FakeHostAgent.BANNER);
     assertThat(console.server().isOpen()).isTrue();
   }
 
@@ -92,7 +92,7 @@ class ConsoleHandshakeTest {
         console.upgrade("/v1/console", null, "binary, porthole.token." + tokens.sign(HOST));
 
     assertThat(answer.status()).isEqualTo(101);
-    assertThat(new String(console.binaryBytes())).isEqualTo(FakeAgent.BANNER);
+    assertThat(new String(console.binaryBytes())).isEqualTo(FakeHostAgent.BANNER);
   }
 
   @Test

@@ -14,7 +14,7 @@ import org.porthole.status.PortholeStatus;
 import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.admission.AdmissionLimits;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
-import org.porthole.wsproxy.harness.FakeAgent;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
 import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.refusal.Refusal;
@@ -29,7 +29,7 @@ class RefusalReportTest {
   private static final String HOST = "agent-a:9443";
 
   private final TokenMint tokens = new TokenMint();
-  private final InProcessAgents agents = new InProcessAgents().add(HOST, new FakeAgent());
+  private final InProcessAgents agents = new InProcessAgents().add(HOST, new FakeHostAgent());
   private final List<Refusal> reported = new CopyOnWriteArrayList<>();
   private final ConsoleChannelInitializer pipeline =
       new ConsoleChannelInitializer(

@@ -1,4 +1,4 @@
-package org.porthole.wsproxy.harness;
+package org.porthole.testsupport.hostagent;
 
 import io.grpc.BindableService;
 import io.grpc.Grpc;
@@ -14,8 +14,9 @@ import org.porthole.pki.ServiceIdentity;
 
 /**
  * Stand-in host agents on loopback with mutual TLS from a development PKI: each gets a free port
- * first, then the host-agent certificate naming {@code localhost:<port>}, the host id the proxy
- * dials and checks.
+ * first, then the host-agent certificate naming its host id ({@code localhost:<port>} unless told
+ * otherwise), the id the engine and the proxy dial and check. The transport is whichever gRPC
+ * server the caller's classpath has (grpc-netty or grpc-netty-shaded).
  */
 public final class AgentServers {
 
@@ -25,8 +26,9 @@ public final class AgentServers {
   private AgentServers() {}
 
   /**
-   * Starts {@code service} and returns the server; {@code direct} runs its callbacks on the
-   * transport threads (for services that never block), otherwise on gRPC's default executor.
+   * Starts {@code service} as {@code localhost:<port>} and returns the server; {@code direct} runs
+   * its callbacks on the transport threads (for services that never block), otherwise on gRPC's
+   * default executor.
    */
   public static Server start(Path pki, BindableService service, boolean direct) throws IOException {
     return onFreePort(port -> start(pki, service, direct, port, hostId(port)));
@@ -34,11 +36,26 @@ public final class AgentServers {
 
   /**
    * Starts {@code service} on a free port with the certificate of {@code hostId} (for an agent
-   * reached through a relay that listens at {@code hostId}).
+   * reached through a relay that listens at {@code hostId}); callbacks on the transport threads.
    */
   public static Server startAs(Path pki, BindableService service, String hostId)
       throws IOException {
     return onFreePort(port -> start(pki, service, true, port, hostId));
+  }
+
+  /**
+   * Starts {@code service} at {@code port} as {@code host:port} on gRPC's default executor: an
+   * agent that comes back at the address of an earlier one.
+   */
+  public static Server startAt(Path pki, BindableService service, String host, int port)
+      throws IOException {
+    return start(pki, service, false, port, host + ":" + port);
+  }
+
+  /** Like {@link #startAt} on a free port. */
+  public static Server startOnFreePort(Path pki, BindableService service, String host)
+      throws IOException {
+    return onFreePort(port -> startAt(pki, service, host, port));
   }
 
   /** Starts a server on a port. */
