@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -14,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.porthole.config.Settings;
+import org.porthole.testsupport.guest.GuestHostEnd;
 
-/** The daemon against a fake host on a unix socket in a temporary sysfs/dev tree. */
+/** The daemon against a host end on a unix socket in a temporary sysfs/dev tree. */
 class GuestAgentTest {
   private static final String HOST_HELLO =
       "{\"type\":\"hello\",\"min\":1,\"max\":2,\"agent\":\"porthole-host-agent\",\"version\":\"0.2.0\",\"instance\":\"h-7a41\",\"answer\":false}";
@@ -27,14 +30,14 @@ class GuestAgentTest {
       "{\"type\":\"request\",\"id\":\"r%d\",\"command\":\"refresh\",\"args\":{}}";
 
   @TempDir Path root;
-  private FakeHost host;
+  private GuestHostEnd host;
   private GuestAgent agent;
   private Thread agentThread;
   private final RecordingBackend desktop = new RecordingBackend();
 
   @BeforeEach
   void start() throws Exception {
-    host = new FakeHost(root, "org.porthole.guest.0");
+    host = GuestHostEnd.listen(portTree(root, "org.porthole.guest.0"));
     GuestAgentConfig config =
         GuestAgentConfig.from(
             Settings.of(
@@ -58,6 +61,19 @@ class GuestAgentTest {
     host.close();
     agentThread.join(5_000);
     assertFalse(agentThread.isAlive(), "agent thread did not end");
+  }
+
+  /**
+   * A sysfs/dev tree with the port named {@code portName} at vport1p2 and the SSO port beside it;
+   * returns where the agent expects the port's device.
+   */
+  private static Path portTree(Path root, String portName) throws IOException {
+    Path sys = Files.createDirectories(root.resolve("sys/vport1p2"));
+    Files.writeString(sys.resolve("name"), portName + "\n");
+    Files.createDirectories(root.resolve("sys/vport1p3"));
+    Files.writeString(root.resolve("sys/vport1p3/name"), "org.porthole.sso.0\n");
+    Files.createDirectories(root.resolve("dev"));
+    return root.resolve("dev/vport1p2");
   }
 
   private void handshake() throws Exception {
@@ -101,7 +117,7 @@ class GuestAgentTest {
   void sendsHeartbeatsOnItsInterval() throws Exception {
     handshake();
     Thread.sleep(700);
-    assertTrue(host.heartbeats >= 3, "heartbeats: " + host.heartbeats);
+    assertTrue(host.heartbeats() >= 3, "heartbeats: " + host.heartbeats());
   }
 
   @Test
@@ -258,7 +274,7 @@ class GuestAgentTest {
     assertEquals(
         "{\"type\":\"error\",\"code\":\"no-common-version\",\"text\":\"no common protocol version: ours 1..1, peer's 2..3\"}",
         host.next());
-    assertEquals(FakeHost.END, host.next());
+    assertEquals(GuestHostEnd.END, host.next());
     host.accept();
     handshake();
     assertStillServes(1);

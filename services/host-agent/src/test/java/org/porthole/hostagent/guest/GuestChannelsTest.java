@@ -30,19 +30,16 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.LogCapture;
 import org.porthole.hostagent.libvirt.LifecycleSignal;
 import org.porthole.status.PortholeStatus;
+import org.porthole.testsupport.guest.FakeGuest;
 
 /** The host end of the guest channel against a fake guest on a real unix socket. */
 class GuestChannelsTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
   private static final String VM2 = "1c3d9b5f-4a7e-4d2b-8f8c-6e3a2b1d0f9c";
-  private static final long BEAT_MS = 100;
+  private static final Duration BEAT = Duration.ofMillis(100);
   private static final GuestTimings FAST =
       new GuestTimings(
-          Duration.ofMillis(BEAT_MS),
-          3,
-          Duration.ofMillis(800),
-          Duration.ofMillis(20),
-          Duration.ofMillis(200));
+          BEAT, 3, Duration.ofMillis(800), Duration.ofMillis(20), Duration.ofMillis(200));
 
   /**
    * The flood test's timings: the same heartbeat, but three seconds of silence before a guest
@@ -51,11 +48,7 @@ class GuestChannelsTest {
    */
   private static final GuestTimings FLOOD =
       new GuestTimings(
-          Duration.ofMillis(BEAT_MS),
-          30,
-          Duration.ofSeconds(10),
-          Duration.ofMillis(20),
-          Duration.ofMillis(200));
+          BEAT, 30, Duration.ofSeconds(10), Duration.ofMillis(20), Duration.ofMillis(200));
 
   Path dir;
   final Map<String, Path> socketsByVm = new HashMap<>();
@@ -78,8 +71,8 @@ class GuestChannelsTest {
   @BeforeEach
   void setUp() throws IOException {
     dir = Files.createTempDirectory("guest-ch");
-    guest = new FakeGuest(dir.resolve("g1.sock"), BEAT_MS);
-    socketsByVm.put(VM, guest.socket);
+    guest = new FakeGuest(dir.resolve("g1.sock"), BEAT);
+    socketsByVm.put(VM, guest.socket());
     channels = newChannels();
   }
 
@@ -159,7 +152,7 @@ class GuestChannelsTest {
 
   @Test
   void guestThatSpeaksFirstIsAnsweredOnceAndNegotiated() throws Exception {
-    guest.helloFirst = true;
+    guest.helloFirst(true);
     GuestSnapshot s = ready();
     assertThat(s.protocolVersion()).isEqualTo(1);
     Message.Hello first = guest.next(Message.Hello.class, 1000);
@@ -169,29 +162,29 @@ class GuestChannelsTest {
 
   @Test
   void newerGuestStepsDownToVersionOne() throws Exception {
-    guest.versions = new VersionRange(1, 3);
+    guest.versions(new VersionRange(1, 3));
     GuestSnapshot s = ready();
     assertThat(s.protocolVersion()).isEqualTo(1);
   }
 
   @Test
   void olderGuestRangeMeetsOursAtVersionOne() throws Exception {
-    guest.versions = new VersionRange(0, 1);
-    guest.helloFirst = true;
+    guest.versions(new VersionRange(0, 1));
+    guest.helloFirst(true);
     GuestSnapshot s = ready();
     assertThat(s.protocolVersion()).isEqualTo(1);
   }
 
   @Test
   void guestWithoutACommonVersionIsRefusedAndTriedAgainLater() throws Exception {
-    guest.versions = new VersionRange(2, 3);
-    guest.helloFirst = true;
+    guest.versions(new VersionRange(2, 3));
+    guest.helloFirst(true);
     guest.listen();
     channels.scan();
     Message.ErrorReply refusal = guest.next(Message.ErrorReply.class, 5000);
     assertThat(refusal.code()).isEqualTo("no-common-version");
     assertThat(refusal.id()).isNull();
-    await("the host connects again after its back-off", () -> guest.connections.get() >= 2);
+    await("the host connects again after its back-off", () -> guest.connections() >= 2);
     assertThat(channels.state(VM).connected()).isFalse();
     assertThat(channels.state(VM).responsive()).isFalse();
   }
@@ -206,11 +199,11 @@ class GuestChannelsTest {
                 .state()
                 .locked())
         .isTrue();
-    guest.heartbeats = false;
+    guest.heartbeats(false);
     await("unresponsive", () -> !channels.state(VM).responsive());
     assertThat(channels.state(VM).session()).isEqualTo(GuestSnapshot.Session.LOCKED);
     assertThat(channels.state(VM).locked()).isFalse();
-    guest.heartbeats = true;
+    guest.heartbeats(true);
     await("responsive again at the next message", () -> channels.state(VM).responsive());
     assertThat(channels.state(VM).locked()).isTrue();
   }
@@ -219,37 +212,37 @@ class GuestChannelsTest {
   void guestRestartPullsStateAgainAndDoesNotResendAnUnansweredCommand() throws Exception {
     ready();
     int refreshesBefore = countRequests("refresh");
-    guest.answer = false;
+    guest.answer(false);
     var lock = channels.command(VM, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN));
     await("the guest got the request", () -> countRequests("lock-screen") == 1);
-    guest.answer = true;
+    guest.answer(true);
     guest.restart();
     assertThat(failureText(lock)).contains("restarted before replying").contains("not re-sent");
     await("the state is pulled again", () -> countRequests("refresh") > refreshesBefore);
     await(
         "the new instance is known", () -> channels.state(VM).instance().equals(guest.instance()));
     assertThat(countRequests("lock-screen")).isEqualTo(1);
-    assertThat(guest.actionsRun.get()).isZero();
+    assertThat(guest.actionsRun()).isZero();
   }
 
   @Test
   void reconnectToTheSameInstanceResendsTheSameIdAndTheGuestActsOnce() throws Exception {
     ready();
-    guest.answer = false;
+    guest.answer(false);
     var lock = channels.command(VM, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN));
     await("the guest got the request", () -> countRequests("lock-screen") == 1);
-    guest.answer = true;
+    guest.answer(true);
     guest.dropConnection();
     GuestReply reply = lock.get(10, TimeUnit.SECONDS);
     assertThat(reply.session()).isEqualTo(GuestSnapshot.Session.LOCKED);
     List<String> ids =
-        guest.requests.stream()
+        guest.requests().stream()
             .filter(r -> r.command().equals("lock-screen"))
             .map(Message.Request::id)
             .toList();
     assertThat(ids).hasSize(2);
     assertThat(ids.get(1)).isEqualTo(ids.get(0));
-    assertThat(guest.actionsRun.get()).isEqualTo(1);
+    assertThat(guest.actionsRun()).isEqualTo(1);
   }
 
   @Test
@@ -267,7 +260,7 @@ class GuestChannelsTest {
     Thread.sleep(300);
     guest.listen();
     await("reconnected", () -> channels.state(VM).responsive());
-    assertThat(guest.connections.get()).isEqualTo(2);
+    assertThat(guest.connections()).isEqualTo(2);
   }
 
   @Test
@@ -318,7 +311,7 @@ class GuestChannelsTest {
         "the guest is followed and its state pulled",
         () ->
             channels.state(VM).responsive() && channels.state(VM).facts().hostname().equals("vm1"));
-    assertThat(guest.connections.get()).as("connections the guest accepted").isEqualTo(1);
+    assertThat(guest.connections()).as("connections the guest accepted").isEqualTo(1);
   }
 
   /**
@@ -328,7 +321,7 @@ class GuestChannelsTest {
    */
   @Test
   void slowReadOfTheOldPathDoesNotReplaceTheChannelOfTheNewerStart() throws Exception {
-    FakeGuest restarted = new FakeGuest(dir.resolve("g1-restarted.sock"), BEAT_MS).listen();
+    FakeGuest restarted = new FakeGuest(dir.resolve("g1-restarted.sock"), BEAT).listen();
     CountDownLatch oldReadBegun = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger reads = new AtomicInteger();
@@ -342,7 +335,7 @@ class GuestChannelsTest {
           @Override
           public Optional<Path> controlSocket(String vmUuid) {
             if (reads.incrementAndGet() > 1) {
-              return Optional.of(restarted.socket);
+              return Optional.of(restarted.socket());
             }
             oldReadBegun.countDown();
             try {
@@ -351,7 +344,7 @@ class GuestChannelsTest {
               Thread.currentThread().interrupt();
             }
             return Optional.of(
-                guest.socket); // the first start's path, gone by now (nobody listens)
+                guest.socket()); // the first start's path, gone by now (nobody listens)
           }
         };
     channels.close();
@@ -398,7 +391,7 @@ class GuestChannelsTest {
     await(
         "state pulled by the new host agent",
         () -> channels.state(VM).facts().hostname().equals("vm1"));
-    List<String> ids = guest.requests.stream().map(Message.Request::id).toList();
+    List<String> ids = guest.requests().stream().map(Message.Request::id).toList();
     assertThat(ids).doesNotHaveDuplicates();
   }
 
@@ -455,7 +448,7 @@ class GuestChannelsTest {
       assertThat(logs.all()).contains("bad message").doesNotContain("SECRET-MARKER");
     }
     assertThat(
-            guest.fromHost.stream()
+            guest.fromHost().stream()
                 .filter(Message.ErrorReply.class::isInstance)
                 .map(m -> ((Message.ErrorReply) m).code()))
         .contains("bad-json", "bad-message", "unknown-type", "unknown-command");
@@ -466,9 +459,9 @@ class GuestChannelsTest {
     channels.close();
     channels = new GuestChannels(sockets, FLOOD, Clock.systemUTC(), "0.2.0-test", changes::add);
     ready();
-    try (FakeGuest quiet = new FakeGuest(dir.resolve("g2.sock"), BEAT_MS)) {
+    try (FakeGuest quiet = new FakeGuest(dir.resolve("g2.sock"), BEAT)) {
       quiet.listen();
-      socketsByVm.put(VM2, quiet.socket);
+      socketsByVm.put(VM2, quiet.socket());
       channels.domainStarted(VM2);
       await("second guest connected", () -> channels.state(VM2).responsive());
       Thread flood =
@@ -525,13 +518,13 @@ class GuestChannelsTest {
   }
 
   private java.util.concurrent.CompletableFuture<GuestReply> sendUnanswered() throws Exception {
-    guest.answer = false;
+    guest.answer(false);
     var f = channels.command(VM, GuestCommand.of(GuestCommand.Kind.LOCK_SCREEN));
     await("the guest got the request", () -> countRequests("lock-screen") >= 1);
     return f;
   }
 
   private int countRequests(String command) {
-    return (int) guest.requests.stream().filter(r -> r.command().equals(command)).count();
+    return (int) guest.requests().stream().filter(r -> r.command().equals(command)).count();
   }
 }

@@ -18,6 +18,7 @@ import org.porthole.guest.protocol.Message;
 import org.porthole.guest.protocol.VersionRange;
 import org.porthole.stack.host.Sleep;
 import org.porthole.stack.libvirt.Libvirt;
+import org.porthole.testsupport.guest.GuestHostEnd;
 
 /**
  * The demo VM on real libvirt (TCG here) runs Porthole's guest agent: it says hello on the control
@@ -58,8 +59,8 @@ class DemoVmGuestAgentIT {
   void guestAgentSaysHelloAnswersRefreshAndLocksTheConsole() throws Exception {
     Instant started = Instant.now();
     DemoVm.startTransient(REPO, name);
-    try (GuestChannelClient guest =
-        GuestChannelClient.connect(DemoVm.channelSocket(name, DemoVm.GUEST_CHANNEL))) {
+    try (GuestHostEnd guest =
+        GuestHostEnd.connect(DemoVm.channelSocket(name, DemoVm.GUEST_CHANNEL))) {
       Message.Hello hello = guest.await(Message.Hello.class, h -> !h.answer(), BOOT_TO_HELLO);
       Duration boot = Duration.between(started, Instant.now());
       System.out.printf("demo VM: domain start to guest hello %.1f s%n", boot.toMillis() / 1000.0);
@@ -102,15 +103,15 @@ class DemoVmGuestAgentIT {
   void destroyAndStartGivesANewHelloWithANewInstance() throws Exception {
     String uuid = DemoVm.ensureRunning(REPO, name);
     String first;
-    try (GuestChannelClient guest =
-        GuestChannelClient.connect(DemoVm.channelSocket(name, DemoVm.GUEST_CHANNEL))) {
+    try (GuestHostEnd guest =
+        GuestHostEnd.connect(DemoVm.channelSocket(name, DemoVm.GUEST_CHANNEL))) {
       first = guest.await(Message.Hello.class, h -> !h.answer(), BOOT_TO_HELLO).instance();
     }
     Libvirt.virsh("destroy", name);
     Instant restarted = Instant.now();
     Libvirt.virsh("start", name);
     Path socket = DemoVm.channelSocket(name, DemoVm.GUEST_CHANNEL);
-    try (GuestChannelClient guest = GuestChannelClient.connect(socket)) {
+    try (GuestHostEnd guest = GuestHostEnd.connect(socket)) {
       Message.Hello hello = guest.await(Message.Hello.class, h -> !h.answer(), BOOT_TO_HELLO);
       System.out.printf(
           "demo VM: restart to guest hello %.1f s%n",

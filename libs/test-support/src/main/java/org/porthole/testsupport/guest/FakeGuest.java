@@ -1,4 +1,4 @@
-package org.porthole.hostagent.guest;
+package org.porthole.testsupport.guest;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -8,6 +8,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,22 +36,19 @@ import org.porthole.guest.protocol.VersionRange;
  * A guest agent for tests, built on libs/guest-protocol only (services never depend on each other):
  * listens on a unix socket as QEMU does for a virtio-serial channel, serves one host connection at
  * a time, says and answers hello, sends heartbeats, answers commands at most once per id, and can
- * misbehave on demand.
+ * misbehave on demand. Its counters and switches are safe to use from any thread.
  */
-final class FakeGuest implements AutoCloseable {
-  final Path socket;
-  final List<Message.Request> requests = new CopyOnWriteArrayList<>();
-  final BlockingQueue<Message> fromHost = new LinkedBlockingQueue<>();
-  final AtomicInteger connections = new AtomicInteger();
-  final AtomicInteger actionsRun = new AtomicInteger();
-  volatile VersionRange versions = VersionRange.V1;
-  volatile boolean answer = true;
-  volatile boolean heartbeats = true;
-
-  /** Say hello as soon as the host connects, before the host's hello arrives. */
-  volatile boolean helloFirst;
-
-  volatile String session = "unlocked";
+public final class FakeGuest implements AutoCloseable {
+  private final Path socket;
+  private final List<Message.Request> requests = new CopyOnWriteArrayList<>();
+  private final BlockingQueue<Message> fromHost = new LinkedBlockingQueue<>();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger actionsRun = new AtomicInteger();
+  private volatile VersionRange versions = VersionRange.V1;
+  private volatile boolean answer = true;
+  private volatile boolean heartbeats = true;
+  private volatile boolean helloFirst;
+  private volatile String session = "unlocked";
 
   private final Map<String, Message> replies = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
@@ -66,40 +64,88 @@ final class FakeGuest implements AutoCloseable {
   private volatile ServerSocketChannel server;
   private volatile SocketChannel current;
   private volatile LineWriter writer;
-  private Thread acceptor;
 
-  FakeGuest(Path socket, long heartbeatMs) {
+  /** A guest for {@code socket} that sends a heartbeat every {@code heartbeat} once connected. */
+  public FakeGuest(Path socket, Duration heartbeat) {
     this.socket = socket;
-    beat.scheduleAtFixedRate(this::heartbeat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+    long ms = heartbeat.toMillis();
+    beat.scheduleAtFixedRate(this::heartbeat, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** The unix socket this guest listens on. */
+  public Path socket() {
+    return socket;
   }
 
   /** Starts listening (again) on the socket path. */
-  FakeGuest listen() throws IOException {
+  public FakeGuest listen() throws IOException {
     Files.deleteIfExists(socket);
     ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     s.bind(UnixDomainSocketAddress.of(socket));
     server = s;
-    acceptor = new Thread(() -> acceptLoop(s), "fake-guest");
+    Thread acceptor = new Thread(() -> acceptLoop(s), "fake-guest");
     acceptor.setDaemon(true);
     acceptor.start();
     return this;
   }
 
+  /** The versions the next hello announces (from the next connection or restart on). */
+  public void versions(VersionRange versions) {
+    this.versions = versions;
+  }
+
+  /** Whether commands are answered; a resent id is answered from memory either way. */
+  public void answer(boolean answer) {
+    this.answer = answer;
+  }
+
+  /** Whether heartbeats are sent. */
+  public void heartbeats(boolean heartbeats) {
+    this.heartbeats = heartbeats;
+  }
+
+  /** Say hello as soon as the host connects, before the host's hello arrives. */
+  public void helloFirst(boolean helloFirst) {
+    this.helloFirst = helloFirst;
+  }
+
+  /** Connections accepted so far. */
+  public int connections() {
+    return connections.get();
+  }
+
+  /** Lock and log-off commands carried out so far (a resent id is not carried out again). */
+  public int actionsRun() {
+    return actionsRun.get();
+  }
+
+  /** Every request the host sent, oldest first, resent ones included. */
+  public List<Message.Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** The host's messages that {@link #next} has not taken, oldest first. */
+  public List<Message> fromHost() {
+    return List.copyOf(fromHost);
+  }
+
+  /** The current agent instance id; {@link #restart()} changes it. */
+  public String instance() {
+    return instance;
+  }
+
   /** The socket goes away, as when QEMU stops: the listener and the connection close. */
-  void vanish() throws IOException {
+  public void vanish() throws IOException {
     ServerSocketChannel s = server;
     if (s != null) {
       s.close();
     }
-    SocketChannel c = current;
-    if (c != null) {
-      c.close();
-    }
+    dropConnection();
     Files.deleteIfExists(socket);
   }
 
   /** Closes the host's connection only (the socket stays). */
-  void dropConnection() throws IOException {
+  public void dropConnection() throws IOException {
     SocketChannel c = current;
     if (c != null) {
       c.close();
@@ -107,23 +153,20 @@ final class FakeGuest implements AutoCloseable {
   }
 
   /** The guest agent process restarts: new instance, forgotten replies, a fresh hello. */
-  void restart() throws IOException {
+  public void restart() throws IOException {
     instance = UUID.randomUUID().toString();
     handshake = newHandshake();
     replies.clear();
     send(handshake.opening());
   }
 
-  String instance() {
-    return instance;
-  }
-
-  void send(Message m) throws IOException {
+  /** Sends {@code m} on the current connection. */
+  public void send(Message m) throws IOException {
     writer.send(m);
   }
 
   /** Raw bytes, for hostile input. */
-  void sendRaw(byte[] bytes) throws IOException {
+  public void sendRaw(byte[] bytes) throws IOException {
     SocketChannel c = current;
     ByteBuffer b = ByteBuffer.wrap(bytes);
     while (b.hasRemaining()) {
@@ -131,8 +174,8 @@ final class FakeGuest implements AutoCloseable {
     }
   }
 
-  /** The next message from the host of the given type, within {@code ms}. */
-  <T extends Message> T next(Class<T> type, long ms) throws InterruptedException {
+  /** The next message from the host of the given type, within {@code ms}; others are dropped. */
+  public <T extends Message> T next(Class<T> type, long ms) throws InterruptedException {
     long end = System.currentTimeMillis() + ms;
     while (System.currentTimeMillis() < end) {
       Message m = fromHost.poll(end - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
@@ -154,9 +197,7 @@ final class FakeGuest implements AutoCloseable {
         current = c;
         connections.incrementAndGet();
         writer = new LineWriter(ChannelStreams.out(c));
-        handshake =
-            new Handshake(
-                new Message.Hello(versions, "porthole-guest-agent", "0.1.0-test", instance, false));
+        handshake = newHandshake();
         seq.set(0);
         if (helloFirst) {
           send(handshake.opening());
@@ -208,30 +249,7 @@ final class FakeGuest implements AutoCloseable {
     }
     Message reply =
         switch (r.command()) {
-          case "refresh" ->
-              new Message.OkReply(
-                  r.id(),
-                  Map.of(
-                      "os",
-                      Map.of(
-                          "name",
-                          "Debian GNU/Linux",
-                          "version",
-                          "12",
-                          "kernel",
-                          "6.1.0",
-                          "arch",
-                          "amd64"),
-                      "hostname",
-                      "vm1",
-                      "ips",
-                      List.of("192.0.2.10"),
-                      "users",
-                      List.of("alice"),
-                      "session",
-                      session,
-                      "client",
-                      "connected"));
+          case "refresh" -> new Message.OkReply(r.id(), facts());
           case "lock-screen" -> act("locked", r);
           case "log-off" -> act("logged-off", r);
           case "shutdown", "reboot" -> new Message.OkReply(r.id(), Map.of("delay", 0));
@@ -240,6 +258,23 @@ final class FakeGuest implements AutoCloseable {
         };
     replies.put(r.id(), reply);
     send(reply);
+  }
+
+  /** What {@code refresh} reports: a fixed Debian guest with the session of the moment. */
+  private Map<String, Object> facts() {
+    return Map.of(
+        "os",
+        Map.of("name", "Debian GNU/Linux", "version", "12", "kernel", "6.1.0", "arch", "amd64"),
+        "hostname",
+        "vm1",
+        "ips",
+        List.of("192.0.2.10"),
+        "users",
+        List.of("alice"),
+        "session",
+        session,
+        "client",
+        "connected");
   }
 
   private Message act(String newSession, Message.Request r) throws IOException {
@@ -251,7 +286,8 @@ final class FakeGuest implements AutoCloseable {
 
   private void heartbeat() {
     LineWriter w = writer;
-    if (!heartbeats || w == null || current == null || !current.isOpen()) {
+    SocketChannel c = current;
+    if (!heartbeats || w == null || c == null || !c.isOpen()) {
       return;
     }
     try {
