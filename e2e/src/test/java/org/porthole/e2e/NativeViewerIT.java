@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.porthole.stack.launcher.LocalStack;
 import org.porthole.stack.libvirt.Libvirt;
 import org.porthole.testsupport.engine.EngineClient;
+import org.porthole.testsupport.link.TcpLink;
+import org.porthole.testsupport.rfb.RfbClient;
+import org.porthole.testsupport.rfb.RfbScreen;
 
 /**
  * {@code porthole-viewer} against the real stack (KDC, Keycloak, engine, ws-proxy, host agent,
@@ -129,7 +131,10 @@ class NativeViewerIT {
         .as("only the refusal's reason follows, never a ServerInit")
         .isLessThanOrEqualTo(40);
 
-    RfbScreen seen = RfbScreen.read(port, password);
+    RfbScreen seen;
+    try (TcpLink link = new TcpLink("127.0.0.1", port)) {
+      seen = RfbScreen.read(link, RfbClient.direct(link, password));
+    }
     Path shot = home.resolve("screen.img");
     Libvirt.virsh("screenshot", stack.options().demoVmName(), shot.toString());
     RfbScreen truth = RfbScreen.image(shot);
@@ -197,8 +202,8 @@ class NativeViewerIT {
     aclIds.add(admin.grant("bob", vm, "console.view"));
     NativeViewer watcher =
         viewer(NativeViewer.kinit(stack, home, "bob"), "connect", vm, "--view", "--proxy-only");
-    try (Socket held = hold(watcher)) {
-      assertThat(held.isConnected()).as("the tunnel's client is in").isTrue();
+    try (HeldConsole held = hold(watcher)) {
+      assertThat(held.session().authenticated()).as("the tunnel's client is in").isTrue();
       watcher.await("connected to", CONNECT);
       assertThat(admin.send("DELETE", "/acls/" + aclIds.remove(0), null).status()).isEqualTo(204);
 
@@ -213,8 +218,8 @@ class NativeViewerIT {
     admin.awaitHeldOnlyBy(vm, "alice");
     NativeViewer viewer =
         viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
-    try (Socket first = hold(viewer, 1)) {
-      assertThat(first.isConnected()).as("the tunnel's client is in").isTrue();
+    try (HeldConsole first = hold(viewer, 1)) {
+      assertThat(first.session().authenticated()).as("the tunnel's client is in").isTrue();
       viewer.await("connected to", CONNECT);
       long issuedBefore = ticketsIssuedToAlice();
 
@@ -225,8 +230,8 @@ class NativeViewerIT {
               stack.options().logDir().resolve("ws-proxy-restarted.log"));
       Instant listening = Instant.now();
       viewer.await("the console dropped", CONNECT);
-      try (Socket second = hold(viewer, 2)) {
-        assertThat(second.isConnected()).as("the tunnel's client is in").isTrue();
+      try (HeldConsole second = hold(viewer, 2)) {
+        assertThat(second.session().authenticated()).as("the tunnel's client is in").isTrue();
         Matcher back = viewer.await("reconnected to .* after ([0-9.]+) s", CONNECT);
         Duration took = Duration.between(killed, Instant.now());
         System.out.printf(
@@ -251,8 +256,8 @@ class NativeViewerIT {
     admin.awaitHeldOnlyBy(vm, "alice");
     NativeViewer holder =
         viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
-    try (Socket held = hold(holder)) {
-      assertThat(held.isConnected()).as("the tunnel's client is in").isTrue();
+    try (HeldConsole held = hold(holder)) {
+      assertThat(held.session().authenticated()).as("the tunnel's client is in").isTrue();
       holder.await("connected to", CONNECT);
       aclIds.add(admin.grant("bob", vm, "console.takeover"));
       EngineClient.Answer taken = bob.requestConsole(vm, "interactive", true);
@@ -269,15 +274,32 @@ class NativeViewerIT {
     return v;
   }
 
-  private static Socket hold(NativeViewer tunnel) throws Exception {
+  private static HeldConsole hold(NativeViewer tunnel) throws Exception {
     return hold(tunnel, 1);
   }
 
-  /** Logs in to the tunnel the viewer printed the {@code nth} time and keeps the console open. */
-  private static Socket hold(NativeViewer tunnel, int nth) throws Exception {
+  /**
+   * Logs in to the tunnel the viewer printed the {@code nth} time (VNC Authentication with the
+   * printed password, ClientInit, ServerInit) and keeps the console open until closed.
+   */
+  private static HeldConsole hold(NativeViewer tunnel, int nth) throws Exception {
     int port = Integer.parseInt(tunnel.await(ADDRESS, nth, CONNECT).group(1));
     String password = tunnel.await(PASSWORD, nth, CONNECT).group(1);
-    return RfbScreen.hold(port, password);
+    TcpLink link = new TcpLink("127.0.0.1", port);
+    try {
+      return new HeldConsole(link, RfbClient.direct(link, password));
+    } catch (Exception e) {
+      link.close();
+      throw e;
+    }
+  }
+
+  /** A console logged in to through the viewer's tunnel; closing it ends the console. */
+  private record HeldConsole(TcpLink link, RfbClient.Result session) implements AutoCloseable {
+    @Override
+    public void close() {
+      link.close();
+    }
   }
 
   private static long ticketsIssuedToAlice() throws Exception {

@@ -18,7 +18,8 @@ import org.porthole.testsupport.link.UnixLink;
  * The client side of RFB 3.8, as far as tests need it. Through Porthole a console must offer
  * security type None only (the host agent answered QEMU's challenge); straight to QEMU a client can
  * only try VNC Authentication with a password, or None if QEMU offered it. After the handshake:
- * ClientInit/ServerInit, a framebuffer request and typed keys.
+ * ClientInit/ServerInit, a framebuffer request and typed keys; {@link RfbScreen#read} reads a whole
+ * screen after {@link #direct}.
  */
 public final class RfbClient {
   /** The RFB 3.8 ProtocolVersion (QEMU's, and the one the agent presents to its clients). */
