@@ -17,6 +17,7 @@ import org.porthole.bench.client.Route;
 import org.porthole.bench.report.PathName;
 import org.porthole.stack.host.ChildProcess;
 import org.porthole.stack.host.Ports;
+import org.porthole.testsupport.token.JwksServer;
 import org.porthole.token.Ed25519Key;
 
 /**
@@ -46,14 +47,14 @@ public final class PortholePath implements RelayPath {
 
   private final List<ChildProcess> processes = new ArrayList<>();
   private final Map<BackendMode, String> hostIds = new EnumMap<>(BackendMode.class);
-  private final TokenMint mint;
+  private final PresignedTokens tokens;
   private final JwksServer jwks;
   private final Path pkiDir;
   private int proxyPort;
 
   private PortholePath(Ed25519Key key, Path pkiDir) throws IOException {
-    this.mint = new TokenMint(key);
-    this.jwks = new JwksServer(key);
+    this.tokens = new PresignedTokens(key);
+    this.jwks = JwksServer.start(Map.of(key.kid(), key.publicKey()));
     this.pkiDir = pkiDir;
   }
 
@@ -163,7 +164,7 @@ public final class PortholePath implements RelayPath {
    * signing.
    */
   public void presignTokens(BackendMode mode, int count) {
-    mint.presign(hostIds.get(mode), count);
+    tokens.presign(hostIds.get(mode), count);
   }
 
   @Override
@@ -175,7 +176,7 @@ public final class PortholePath implements RelayPath {
   public Route route(BackendMode mode) {
     String hostId = hostIds.get(mode);
     return Route.webSocket(
-        proxyPort, "/v1/console", ORIGIN, () -> "binary, porthole.token." + mint.next(hostId));
+        proxyPort, "/v1/console", ORIGIN, () -> "binary, porthole.token." + tokens.next(hostId));
   }
 
   @Override

@@ -34,18 +34,18 @@ public final class TokenSpeed {
   /** Runs {@code warmup} rounds of each operation unmeasured, then {@code rounds} measured. */
   public static Result measure(int warmup, int rounds) throws GeneralSecurityException {
     Ed25519Key key = Ed25519Key.generate("speed-1");
-    TokenMint mint = new TokenMint(key);
+    PresignedTokens tokens = new PresignedTokens(key);
     TokenVerifier verifier =
         new TokenVerifier(
             new StaticKeys(Map.of(key.kid(), key.publicKey())),
-            TokenMint.ISSUER,
-            TokenMint.AUDIENCE,
+            PresignedTokens.ISSUER,
+            PresignedTokens.AUDIENCE,
             Clock.systemUTC());
-    String token = mint.sign("localhost:9443");
+    String token = tokens.sign("localhost:9443");
     for (int i = 0; i < warmup; i++) {
       verify(verifier, token);
       jdkVerify(key, token);
-      mint.sign("localhost:9443");
+      tokens.sign("localhost:9443");
     }
     long t0 = System.nanoTime();
     for (int i = 0; i < rounds; i++) {
@@ -57,7 +57,7 @@ public final class TokenSpeed {
     }
     long t2 = System.nanoTime();
     for (int i = 0; i < rounds; i++) {
-      mint.sign("localhost:9443");
+      tokens.sign("localhost:9443");
     }
     long t3 = System.nanoTime();
     return new Result(

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine's JWKS endpoint as proxies and agents fetch it: {@code /api/v1/jwks} on a loopback
- * port, serving the keys of the given mints until a test publishes others (a key rotation).
+ * port, serving the public keys of the given mints (or any Ed25519 keys by {@code kid}) until a
+ * test publishes others (a key rotation).
  */
 public final class JwksServer implements AutoCloseable {
   public static final String PATH = "/api/v1/jwks";
@@ -28,8 +29,16 @@ public final class JwksServer implements AutoCloseable {
 
   /** Serves the public keys of {@code mints}; the caller closes the server. */
   public static JwksServer start(TokenMint... mints) throws IOException {
+    return start(keysOf(mints));
+  }
+
+  /**
+   * Serves {@code keysByKid} (Ed25519 public keys by {@code kid}), for a caller that signs with a
+   * key of its own, such as the bench with libs/console-token's; the caller closes the server.
+   */
+  public static JwksServer start(Map<String, PublicKey> keysByKid) throws IOException {
     JwksServer jwks = new JwksServer(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64));
-    jwks.publish(mints);
+    jwks.publish(keysByKid);
     jwks.server.createContext(
         PATH,
         exchange -> {
@@ -47,11 +56,12 @@ public final class JwksServer implements AutoCloseable {
 
   /** From now on serves the keys of {@code mints} instead. */
   public void publish(TokenMint... mints) {
-    Map<String, PublicKey> keys = new LinkedHashMap<>();
-    for (TokenMint mint : mints) {
-      keys.put(mint.kid(), mint.publicKey());
-    }
-    document = JwksDocument.of(keys).getBytes(StandardCharsets.UTF_8);
+    publish(keysOf(mints));
+  }
+
+  /** From now on serves {@code keysByKid} instead. */
+  public void publish(Map<String, PublicKey> keysByKid) {
+    document = JwksDocument.of(keysByKid).getBytes(StandardCharsets.UTF_8);
   }
 
   public URI url() {
@@ -70,5 +80,13 @@ public final class JwksServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+  }
+
+  private static Map<String, PublicKey> keysOf(TokenMint[] mints) {
+    Map<String, PublicKey> keys = new LinkedHashMap<>();
+    for (TokenMint mint : mints) {
+      keys.put(mint.kid(), mint.publicKey());
+    }
+    return keys;
   }
 }

@@ -15,8 +15,13 @@ import org.porthole.token.TokenSigner;
  * Signs console tokens as the engine does (claims of docs/contracts.md, fresh {@code jti} and
  * session per console, 60 s lifetime). A pool can be signed ahead of a phase so that signing does
  * not compete with the relay during the connection-rate measurement. Thread-safe.
+ *
+ * <p>Not test-support's {@code TokenMint}: that one signs with the JDK, a second implementation of
+ * the format that checks the production verifier from outside; this one signs with the production
+ * {@link TokenSigner} on purpose, because the bench plays the engine and {@link TokenSpeed}
+ * measures that signer.
  */
-final class TokenMint {
+final class PresignedTokens {
   static final String ISSUER = "porthole-engine";
   static final String AUDIENCE = "porthole-console";
   private static final long LIFETIME_SECONDS = 60;
@@ -24,7 +29,7 @@ final class TokenMint {
   private final TokenSigner signer;
   private final Map<String, Queue<String>> pools = new ConcurrentHashMap<>();
 
-  TokenMint(Ed25519Key key) {
+  PresignedTokens(Ed25519Key key) {
     this.signer = new TokenSigner(key);
   }
 
