@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.porthole.stack.host.ChildProcess;
 import org.porthole.stack.host.Ports;
@@ -37,6 +39,10 @@ public final class Kdc implements AutoCloseable {
   private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
   private static final Path SBIN = Path.of("/usr/sbin");
   private static final String CREATED = "\" created.";
+  private static final String MODIFIED = "\" modified.";
+  private static final String FLAGS = "Flags:";
+  private static final Pattern SERVICE_PRINCIPAL =
+      Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)+@" + Pattern.quote(REALM));
 
   private final ChildProcess process;
   private final Path dir;
@@ -108,12 +114,93 @@ public final class Kdc implements AutoCloseable {
 
   /**
    * Gets a TGT for {@code user} into the file credential cache {@code ccache}, the password given
-   * on stdin; fails with kinit's message (never the password) when the KDC says no.
+   * on stdin; fails with kinit's message (never the password) when the KDC says no. The TGT is
+   * forwardable ({@link #krb5Conf()} says so), so it can be delegated.
    */
   public void kinit(String user, String password, Path ccache) throws IOException {
+    kinit(user, password, ccache, List.of());
+  }
+
+  /**
+   * Like {@link #kinit}, but the TGT is not forwardable ({@code kinit -F}): a client holding it can
+   * never delegate it, whatever it asks for.
+   */
+  public void kinitNotForwardable(String user, String password, Path ccache) throws IOException {
+    kinit(user, password, ccache, List.of("-F"));
+  }
+
+  private void kinit(String user, String password, Path ccache, List<String> options)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add("kinit");
+    command.addAll(options);
+    command.add(user + "@" + REALM);
+    ChildProcess.run(command, cacheEnv(ccache), password + "\n", TOOL_TIMEOUT);
+  }
+
+  /**
+   * Runs an MIT client tool of this realm ({@code klist}, {@code kvno}) on the file credential
+   * cache {@code ccache}; fails with the tool's output when it exits non-zero.
+   */
+  public String clientTool(Path ccache, String... command) throws IOException {
+    return ChildProcess.run(List.of(command), cacheEnv(ccache), "", TOOL_TIMEOUT);
+  }
+
+  /**
+   * The flag letters {@code klist -f} shows for {@code principal}'s ticket in {@code ccache} (F
+   * forwardable, f forwarded, O ok-as-delegate, ...), read from the indented lines under the
+   * ticket; "" when it has none or is not in the cache.
+   */
+  public String ticketFlags(Path ccache, String principal) throws IOException {
+    List<String> lines = clientTool(ccache, "klist", "-f").lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (!lines.get(i).endsWith(" " + principal)) {
+        continue;
+      }
+      for (int j = i + 1; j < lines.size() && indented(lines.get(j)); j++) {
+        int at = lines.get(j).indexOf(FLAGS);
+        if (at >= 0) {
+          return lines.get(j).substring(at + FLAGS.length()).strip();
+        }
+      }
+    }
+    return "";
+  }
+
+  private static boolean indented(String line) {
+    return !line.isEmpty() && Character.isWhitespace(line.charAt(0));
+  }
+
+  private Map<String, String> cacheEnv(Path ccache) {
     Map<String, String> env = new LinkedHashMap<>(clientEnv());
-    env.put("KRB5CCNAME", "FILE:" + ccache);
-    ChildProcess.run(List.of("kinit", user + "@" + REALM), env, password + "\n", TOOL_TIMEOUT);
+    env.put("KRB5CCNAME", "FILE:" + ccache.toAbsolutePath());
+    return env;
+  }
+
+  /**
+   * Creates the service principal {@code principal} (such as {@code
+   * host/guest.porthole.test@PORTHOLE.TEST}) with random keys, or updates it when it exists, and
+   * writes its keys alone to a new keytab {@code keytab} (mode 0600), replacing any file there.
+   * With {@code okAsDelegate} the realm marks the service trusted for delegation: its tickets carry
+   * OK-AS-DELEGATE, which is what a client delegating "by policy" looks for.
+   */
+  public void addService(String principal, boolean okAsDelegate, Path keytab) throws IOException {
+    if (!SERVICE_PRINCIPAL.matcher(principal).matches()) {
+      throw new IllegalArgumentException("not a service principal of " + REALM + ": " + principal);
+    }
+    Map<String, String> env = env(dir);
+    String flag = (okAsDelegate ? "+" : "-") + "ok_as_delegate";
+    String added = kadminOutput(env, "addprinc -randkey " + flag + " " + principal, "");
+    if (!added.contains(CREATED)) {
+      if (!added.contains("already exists")) {
+        throw new IOException("kadmin.local 'addprinc " + principal + "' failed: " + added.strip());
+      }
+      kadmin(env, "modprinc " + flag + " " + principal, "", MODIFIED);
+    }
+    Path file = keytab.toAbsolutePath();
+    Files.deleteIfExists(file);
+    kadmin(env, "ktadd -k " + file + " -norandkey " + principal, "", "added to keytab");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
   }
 
   private static void requireTools() {
@@ -216,15 +303,20 @@ public final class Kdc implements AutoCloseable {
   /** kadmin.local exits 0 even when its query fails, so success is read from its output. */
   private static void kadmin(Map<String, String> env, String query, String input, String success)
       throws IOException {
-    String out =
-        ChildProcess.run(
-            List.of(SBIN.resolve("kadmin.local").toString(), "-r", REALM, "-q", query),
-            env,
-            input,
-            TOOL_TIMEOUT);
+    String out = kadminOutput(env, query, input);
     if (!out.contains(success)) {
       throw new IOException("kadmin.local '" + query + "' failed: " + out.strip());
     }
+  }
+
+  /** What kadmin.local printed for {@code query}; its exit status says nothing (see above). */
+  private static String kadminOutput(Map<String, String> env, String query, String input)
+      throws IOException {
+    return ChildProcess.run(
+        List.of(SBIN.resolve("kadmin.local").toString(), "-r", REALM, "-q", query),
+        env,
+        input,
+        TOOL_TIMEOUT);
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -8,18 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.porthole.stack.host.ChildProcess;
 import org.porthole.stack.host.Ports;
 
 /**
- * The real MIT KDC: demo users get forwardable TGTs, wrong passwords do not, and it stops with us.
+ * The real MIT KDC: demo users get forwardable TGTs (or, when asked, not forwardable ones), wrong
+ * passwords get nothing, services carry OK-AS-DELEGATE only when created so, and it stops with us.
  */
 class KdcIT {
+  private static final String TGT = "krbtgt/PORTHOLE.TEST@PORTHOLE.TEST";
+  private static final String TRUSTED = "host/trusted.porthole.test@PORTHOLE.TEST";
+  private static final String PLAIN = "host/plain.porthole.test@PORTHOLE.TEST";
+
   @TempDir Path dir;
 
   @Test
@@ -31,8 +34,51 @@ class KdcIT {
       assertThat(klist)
           .contains("Default principal: alice@PORTHOLE.TEST")
           .contains("krbtgt/PORTHOLE.TEST@PORTHOLE.TEST");
-      String flags = klist.lines().filter(l -> l.contains("Flags:")).findFirst().orElseThrow();
-      assertThat(flags.substring(flags.indexOf("Flags:"))).as("forwardable TGT").contains("F");
+      assertThat(kdc.ticketFlags(ccache, TGT)).as("forwardable TGT").contains("F");
+    }
+  }
+
+  @Test
+  void notForwardableTgtLacksTheForwardableFlag() throws Exception {
+    try (Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"))) {
+      Path ccache = dir.resolve("alice-nf.cc");
+      kdc.kinitNotForwardable("alice", Kdc.DEMO_USERS.get("alice"), ccache);
+      assertThat(kdc.ticketFlags(ccache, TGT)).as("TGT flags").isNotEmpty().doesNotContain("F");
+    }
+  }
+
+  @Test
+  void serviceTicketsCarryOkAsDelegateOnlyForTrustedServices() throws Exception {
+    try (Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"))) {
+      Path trustedKeytab = dir.resolve("trusted.keytab");
+      Path plainKeytab = dir.resolve("plain.keytab");
+      kdc.addService(TRUSTED, true, trustedKeytab);
+      kdc.addService(PLAIN, false, plainKeytab);
+      Path ccache = dir.resolve("alice.cc");
+      kdc.kinit("alice", Kdc.DEMO_USERS.get("alice"), ccache);
+      kdc.clientTool(ccache, "kvno", TRUSTED, PLAIN);
+      assertThat(kdc.ticketFlags(ccache, TRUSTED)).as("trusted service ticket").contains("O");
+      assertThat(kdc.ticketFlags(ccache, PLAIN)).as("plain").isNotEmpty().doesNotContain("O");
+      String keys = kdc.clientTool(ccache, "klist", "-k", trustedKeytab.toString());
+      assertThat(keys).contains(TRUSTED).doesNotContain(PLAIN).doesNotContain("alice");
+      String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(plainKeytab));
+      assertThat(mode).isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void addServiceTwiceUpdatesTheFlagAndRewritesTheKeytab() throws Exception {
+    try (Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"))) {
+      Path keytab = dir.resolve("svc.keytab");
+      kdc.addService(PLAIN, true, keytab);
+      kdc.addService(PLAIN, false, keytab);
+      Path ccache = dir.resolve("alice.cc");
+      kdc.kinit("alice", Kdc.DEMO_USERS.get("alice"), ccache);
+      kdc.clientTool(ccache, "kvno", PLAIN);
+      assertThat(kdc.ticketFlags(ccache, PLAIN)).isNotEmpty().doesNotContain("O");
+      assertThat(kdc.clientTool(ccache, "klist", "-k", keytab.toString())).contains(PLAIN);
+      assertThatThrownBy(() -> kdc.addService("host/x@OTHER.REALM", false, keytab))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -103,8 +149,6 @@ class KdcIT {
   }
 
   private static String klist(Kdc kdc, Path ccache) throws IOException {
-    Map<String, String> env = new LinkedHashMap<>(kdc.clientEnv());
-    env.put("KRB5CCNAME", "FILE:" + ccache);
-    return ChildProcess.run(List.of("klist", "-f"), env, "", Duration.ofSeconds(20));
+    return kdc.clientTool(ccache, "klist", "-f");
   }
 }
