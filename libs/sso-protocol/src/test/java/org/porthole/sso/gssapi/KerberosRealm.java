@@ -1,0 +1,116 @@
+package org.porthole.sso.gssapi;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.security.auth.Subject;
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.AppConfigurationEntry.LoginModuleControlFlag;
+import javax.security.auth.login.Configuration;
+import javax.security.auth.login.LoginContext;
+import javax.security.auth.login.LoginException;
+import org.porthole.stack.host.Ports;
+import org.porthole.stack.kerberos.Kdc;
+
+/**
+ * A throwaway realm for the GSSAPI tier: the stack's MIT KDC with two guest services, one the realm
+ * trusts for delegation and one it does not, their keytabs, and alice's TGTs read from the caches
+ * kinit wrote, through JAAS and no file, as the viewer's JVM reads a desktop's cache.
+ */
+final class KerberosRealm implements AutoCloseable {
+  static final String GUEST = "host/guest.porthole.test@" + Kdc.REALM;
+  static final String PLAIN = "host/plain.porthole.test@" + Kdc.REALM;
+  static final String ALICE = "alice@" + Kdc.REALM;
+  static final String TGS = "krbtgt/" + Kdc.REALM + "@" + Kdc.REALM;
+
+  private static final String KRB5_CONF = "java.security.krb5.conf";
+  private static final String LOGIN_MODULE = "com.sun.security.auth.module.Krb5LoginModule";
+
+  private final Kdc kdc;
+  private final Path dir;
+  private final String previousConf;
+
+  private KerberosRealm(Kdc kdc, Path dir, String previousConf) {
+    this.kdc = kdc;
+    this.dir = dir;
+    this.previousConf = previousConf;
+  }
+
+  /** Starts the KDC under {@code dir}, creates both services and points the JVM at the realm. */
+  static KerberosRealm start(Path dir) throws IOException {
+    Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"));
+    try {
+      kdc.addService(GUEST, true, keytab(dir, GUEST));
+      kdc.addService(PLAIN, false, keytab(dir, PLAIN));
+    } catch (IOException | RuntimeException e) {
+      kdc.close();
+      throw e;
+    }
+    String previous = System.setProperty(KRB5_CONF, kdc.krb5Conf().toString());
+    return new KerberosRealm(kdc, dir, previous);
+  }
+
+  private static Path keytab(Path dir, String service) {
+    return dir.resolve(service.equals(GUEST) ? "guest.keytab" : "plain.keytab");
+  }
+
+  Kdc kdc() {
+    return kdc;
+  }
+
+  /** The acceptor's Subject for {@code service}: its keytab, as the guest agent loads it. */
+  Subject acceptor(String service) throws SsoAuthException {
+    return GssapiServer.keytabSubject(service, keytab(dir, service));
+  }
+
+  /** alice signed in with kinit (forwardable or not), her TGT read from that cache. */
+  Subject alice(boolean forwardable) throws IOException, LoginException {
+    String password = Kdc.DEMO_USERS.get("alice");
+    Path cache = dir.resolve(forwardable ? "alice.cc" : "alice-not-forwardable.cc");
+    if (forwardable) {
+      kdc.kinit("alice", password, cache);
+    } else {
+      kdc.kinitNotForwardable("alice", password, cache);
+    }
+    return fromCache(cache, ALICE);
+  }
+
+  /** A Subject with {@code principal}'s TGT from the file cache {@code cache}, never prompting. */
+  static Subject fromCache(Path cache, String principal) throws LoginException {
+    Map<String, String> options =
+        Map.of(
+            "useTicketCache",
+            "true",
+            "ticketCache",
+            cache.toString(),
+            "principal",
+            principal,
+            "doNotPrompt",
+            "true",
+            "refreshKrb5Config",
+            "true");
+    AppConfigurationEntry entry =
+        new AppConfigurationEntry(LOGIN_MODULE, LoginModuleControlFlag.REQUIRED, options);
+    Configuration config =
+        new Configuration() {
+          @Override
+          public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+            return new AppConfigurationEntry[] {entry};
+          }
+        };
+    LoginContext login = new LoginContext("porthole-sso-it", new Subject(), null, config);
+    login.login();
+    return login.getSubject();
+  }
+
+  /** Stops the KDC and restores the JVM's Kerberos configuration. */
+  @Override
+  public void close() {
+    kdc.close();
+    if (previousConf == null) {
+      System.clearProperty(KRB5_CONF);
+    } else {
+      System.setProperty(KRB5_CONF, previousConf);
+    }
+  }
+}
