@@ -9,6 +9,7 @@ import org.ietf.jgss.GSSManager;
 import org.ietf.jgss.GSSName;
 import org.ietf.jgss.Oid;
 import org.porthole.sso.gssapi.SsoAuthException.Reason;
+import org.porthole.sso.protocol.SsoCodec;
 
 /** What both peers need from the JDK's JGSS: the Kerberos OIDs, names, bounds and failures. */
 final class Jgss {
@@ -22,10 +23,13 @@ final class Jgss {
    * The largest handshake token either peer reads. A first token carrying a delegated TGT is a few
    * KiB; tickets with large authorization data (a Windows PAC) stay well below this.
    */
-  static final int MAX_TOKEN = 64 * 1024;
+  static final int MAX_TOKEN = SsoCodec.MAX_TOKEN_BYTES;
 
-  /** The largest sealed message either peer accepts; announced in the security-layer messages. */
-  static final int MAX_MESSAGE = 64 * 1024;
+  /**
+   * The largest sealed message either peer accepts; announced in the security-layer messages. The
+   * codec's token cap, so a message one side may seal always fits the channel.
+   */
+  static final int MAX_MESSAGE = SsoCodec.MAX_TOKEN_BYTES;
 
   /**
    * The minor status text of the JDK's replay cache (KRB_AP_ERR_REPEAT, "Request is a replay

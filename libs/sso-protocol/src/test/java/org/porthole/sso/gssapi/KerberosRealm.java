@@ -17,11 +17,11 @@ import org.porthole.stack.kerberos.Kdc;
  * trusts for delegation and one it does not, their keytabs, and alice's TGTs read from the caches
  * kinit wrote, through JAAS and no file, as the viewer's JVM reads a desktop's cache.
  */
-final class KerberosRealm implements AutoCloseable {
-  static final String GUEST = "host/guest.porthole.test@" + Kdc.REALM;
-  static final String PLAIN = "host/plain.porthole.test@" + Kdc.REALM;
-  static final String ALICE = "alice@" + Kdc.REALM;
-  static final String TGS = "krbtgt/" + Kdc.REALM + "@" + Kdc.REALM;
+public final class KerberosRealm implements AutoCloseable {
+  public static final String GUEST = "host/guest.porthole.test@" + Kdc.REALM;
+  public static final String PLAIN = "host/plain.porthole.test@" + Kdc.REALM;
+  public static final String ALICE = "alice@" + Kdc.REALM;
+  public static final String TGS = "krbtgt/" + Kdc.REALM + "@" + Kdc.REALM;
 
   private static final String KRB5_CONF = "java.security.krb5.conf";
   private static final String LOGIN_MODULE = "com.sun.security.auth.module.Krb5LoginModule";
@@ -37,7 +37,7 @@ final class KerberosRealm implements AutoCloseable {
   }
 
   /** Starts the KDC under {@code dir}, creates both services and points the JVM at the realm. */
-  static KerberosRealm start(Path dir) throws IOException {
+  public static KerberosRealm start(Path dir) throws IOException {
     Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"));
     try {
       kdc.addService(GUEST, true, keytab(dir, GUEST));
@@ -54,17 +54,17 @@ final class KerberosRealm implements AutoCloseable {
     return dir.resolve(service.equals(GUEST) ? "guest.keytab" : "plain.keytab");
   }
 
-  Kdc kdc() {
+  public Kdc kdc() {
     return kdc;
   }
 
   /** The acceptor's Subject for {@code service}: its keytab, as the guest agent loads it. */
-  Subject acceptor(String service) throws SsoAuthException {
+  public Subject acceptor(String service) throws SsoAuthException {
     return GssapiServer.keytabSubject(service, keytab(dir, service));
   }
 
   /** alice signed in with kinit (forwardable or not), her TGT read from that cache. */
-  Subject alice(boolean forwardable) throws IOException, LoginException {
+  public Subject alice(boolean forwardable) throws IOException, LoginException {
     String password = Kdc.DEMO_USERS.get("alice");
     Path cache = dir.resolve(forwardable ? "alice.cc" : "alice-not-forwardable.cc");
     if (forwardable) {
@@ -76,7 +76,7 @@ final class KerberosRealm implements AutoCloseable {
   }
 
   /** A Subject with {@code principal}'s TGT from the file cache {@code cache}, never prompting. */
-  static Subject fromCache(Path cache, String principal) throws LoginException {
+  public static Subject fromCache(Path cache, String principal) throws LoginException {
     Map<String, String> options =
         Map.of(
             "useTicketCache",
