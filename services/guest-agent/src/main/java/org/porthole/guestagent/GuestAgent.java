@@ -2,6 +2,7 @@ package org.porthole.guestagent;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,6 +23,7 @@ import org.porthole.guestagent.facts.SystemFacts;
 import org.porthole.guestagent.port.PortChannel;
 import org.porthole.guestagent.port.PortLocator;
 import org.porthole.guestagent.spn.SpnSource;
+import org.porthole.guestagent.sso.SsoRunner;
 
 /**
  * The daemon: finds the control port, serves one opening after another, and backs off between
@@ -61,7 +63,8 @@ public final class GuestAgent {
             new SystemFacts(config.osRelease()),
             new SpnSource(config.spn(), config.keytab()),
             timer,
-            outbox);
+            outbox,
+            new SsoRunner(config, desktop, timer, outbox, Clock.systemUTC())::start);
     this.dispatcher =
         new CommandDispatcher(
             commands, new RecentReplies(RecentReplies.DEFAULT_CAPACITY), commandThread, outbox);

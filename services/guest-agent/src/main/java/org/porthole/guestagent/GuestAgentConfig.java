@@ -24,12 +24,14 @@ public record GuestAgentConfig(
     Optional<String> spn,
     Path keytab,
     Duration commandTimeout,
-    Path osRelease) {
+    Path osRelease,
+    Path passwdFile,
+    Path ccacheDir) {
 
   /** The control port's name. */
   public static final String CONTROL_PORT = "org.porthole.guest.0";
 
-  /** Reserved for the SSO channel; found but never opened by this release. */
+  /** The SSO channel's port: opened only when the host agent says {@code sso-begin}. */
   public static final String SSO_PORT = "org.porthole.sso.0";
 
   /** Backend that drives systemd-logind and systemd. */
@@ -73,6 +75,8 @@ public record GuestAgentConfig(
         settings.find("porthole.guest.spn"),
         settings.getPath("porthole.guest.keytab", Path.of("/etc/krb5.keytab")),
         settings.getSeconds("porthole.guest.command-timeout-seconds", 10, 1, 300),
-        settings.getPath("porthole.guest.os-release", Path.of("/etc/os-release")));
+        settings.getPath("porthole.guest.os-release", Path.of("/etc/os-release")),
+        settings.getPath("porthole.guest.passwd", Path.of("/etc/passwd")),
+        settings.getPath("porthole.guest.ccache-dir", Path.of("/tmp")));
   }
 }

@@ -30,7 +30,7 @@ import javax.security.auth.kerberos.KerberosTicket;
  * 0x0504, an empty header, the default principal (the ticket's client), then one credential.
  * Integers are big-endian. The file is created as a temporary file with mode 0600 in the target's
  * directory, then renamed onto the target in one step, so no reader ever sees a partial cache and
- * no other user ever sees the key. Changing the owner to the user is the caller's job.
+ * no other user ever sees the key; it can be given to its user before it appears.
  */
 public final class Ccache {
   private static final int VERSION_4 = 0x0504;
@@ -50,15 +50,41 @@ public final class Ccache {
    * @throws IllegalStateException when the ticket was destroyed
    */
   public static void write(KerberosTicket ticket, Path file) throws IOException {
+    write(ticket, file, temp -> {});
+  }
+
+  /**
+   * Like {@link #write(KerberosTicket, Path)}, the cache owned by {@code uid}:{@code gid} before it
+   * appears under its name, as OpenSSH writes a user's delegated credentials (needs root).
+   */
+  public static void write(KerberosTicket ticket, Path file, int uid, int gid) throws IOException {
+    write(
+        ticket,
+        file,
+        temp -> {
+          Files.setAttribute(temp, "unix:uid", uid);
+          Files.setAttribute(temp, "unix:gid", gid);
+        });
+  }
+
+  /** Prepares the written temporary file before it is renamed onto the target. */
+  @FunctionalInterface
+  private interface BeforeRename {
+    void apply(Path temp) throws IOException;
+  }
+
+  private static void write(KerberosTicket ticket, Path file, BeforeRename before)
+      throws IOException {
     WipedBuffer data = encode(ticket);
     try {
-      replace(file.toAbsolutePath(), data);
+      replace(file.toAbsolutePath(), data, before);
     } finally {
       data.wipe();
     }
   }
 
-  private static void replace(Path target, WipedBuffer data) throws IOException {
+  private static void replace(Path target, WipedBuffer data, BeforeRename before)
+      throws IOException {
     FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
     Path temp = Files.createTempFile(target.getParent(), ".krb5cc-", ".tmp", ownerOnly);
     boolean moved = false;
@@ -67,6 +93,7 @@ public final class Ccache {
         data.writeTo(Channels.newOutputStream(channel));
         channel.force(true);
       }
+      before.apply(temp);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       moved = true;
     } finally {

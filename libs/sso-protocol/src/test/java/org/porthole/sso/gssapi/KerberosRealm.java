@@ -2,15 +2,11 @@ package org.porthole.sso.gssapi;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import javax.security.auth.Subject;
-import javax.security.auth.login.AppConfigurationEntry;
-import javax.security.auth.login.AppConfigurationEntry.LoginModuleControlFlag;
-import javax.security.auth.login.Configuration;
-import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.kerberos.Kdc;
+import org.porthole.stack.kerberos.TicketCache;
 
 /**
  * A throwaway realm for the GSSAPI tier: the stack's MIT KDC with two guest services, one the realm
@@ -24,7 +20,6 @@ public final class KerberosRealm implements AutoCloseable {
   public static final String TGS = "krbtgt/" + Kdc.REALM + "@" + Kdc.REALM;
 
   private static final String KRB5_CONF = "java.security.krb5.conf";
-  private static final String LOGIN_MODULE = "com.sun.security.auth.module.Krb5LoginModule";
 
   private final Kdc kdc;
   private final Path dir;
@@ -72,35 +67,7 @@ public final class KerberosRealm implements AutoCloseable {
     } else {
       kdc.kinitNotForwardable("alice", password, cache);
     }
-    return fromCache(cache, ALICE);
-  }
-
-  /** A Subject with {@code principal}'s TGT from the file cache {@code cache}, never prompting. */
-  public static Subject fromCache(Path cache, String principal) throws LoginException {
-    Map<String, String> options =
-        Map.of(
-            "useTicketCache",
-            "true",
-            "ticketCache",
-            cache.toString(),
-            "principal",
-            principal,
-            "doNotPrompt",
-            "true",
-            "refreshKrb5Config",
-            "true");
-    AppConfigurationEntry entry =
-        new AppConfigurationEntry(LOGIN_MODULE, LoginModuleControlFlag.REQUIRED, options);
-    Configuration config =
-        new Configuration() {
-          @Override
-          public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-            return new AppConfigurationEntry[] {entry};
-          }
-        };
-    LoginContext login = new LoginContext("porthole-sso-it", new Subject(), null, config);
-    login.login();
-    return login.getSubject();
+    return TicketCache.subject(cache, ALICE);
   }
 
   /** Stops the KDC and restores the JVM's Kerberos configuration. */

@@ -5,8 +5,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import org.porthole.guest.protocol.ErrorCode;
 import org.porthole.guest.protocol.Message;
 import org.porthole.guest.protocol.ProtocolException;
@@ -16,6 +18,7 @@ import org.porthole.guestagent.desktop.SessionState;
 import org.porthole.guestagent.facts.SystemFacts;
 import org.porthole.guestagent.spn.KeytabException;
 import org.porthole.guestagent.spn.SpnSource;
+import org.porthole.guestagent.sso.SsoRunner;
 
 /**
  * The guest commands of protocol v1 (docs/guest-protocol.md, "Commands"). {@link #run} turns one
@@ -32,6 +35,8 @@ public final class Commands {
   static final int MAX_DELAY_SECONDS = 3600;
   static final int MAX_MESSAGE_CHARS = 256;
   static final int MAX_USER_CHARS = 256;
+  static final int MAX_ID_CHARS = 128;
+  private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
   private static final String SESSION = "session";
   private static final String CLIENT = "client";
 
@@ -40,6 +45,7 @@ public final class Commands {
   private final SpnSource spn;
   private final ScheduledExecutorService timer;
   private final Outbox outbox;
+  private final Predicate<SsoRunner.Begin> sso;
   private SessionState lastState = SessionState.UNKNOWN;
   private volatile boolean clientConnected;
 
@@ -48,12 +54,14 @@ public final class Commands {
       SystemFacts facts,
       SpnSource spn,
       ScheduledExecutorService timer,
-      Outbox outbox) {
+      Outbox outbox,
+      Predicate<SsoRunner.Begin> sso) {
     this.desktop = desktop;
     this.facts = facts;
     this.spn = spn;
     this.timer = timer;
     this.outbox = outbox;
+    this.sso = sso;
   }
 
   /** Carries out {@code request} and returns its reply. */
@@ -95,12 +103,32 @@ public final class Commands {
         clientConnected = true;
         yield Map.of(CLIENT, "connected");
       }
+      case "sso-begin" -> ssoBegin(args, r.id());
       case "client-disconnect" -> {
         clientConnected = false;
         yield Map.of(CLIENT, "disconnected");
       }
       default -> throw new ProtocolException(ErrorCode.UNKNOWN_COMMAND, "unknown command", r.id());
     };
+  }
+
+  /**
+   * Starts the SSO exchange of a console whose viewer is connected to the host end of the SSO port
+   * (docs/sso-protocol.md); the outcome follows as an {@code sso} event.
+   */
+  private Map<String, Object> ssoBegin(Args args, String id)
+      throws ProtocolException, DesktopException {
+    String session = args.string("session", MAX_ID_CHARS);
+    String nonce = args.string("nonce", MAX_ID_CHARS);
+    String principal = args.string("principal", MAX_USER_CHARS);
+    if (session.isEmpty() || principal.isEmpty() || !NONCE.matcher(nonce).matches()) {
+      throw new ProtocolException(
+          ErrorCode.BAD_ARGS, "sso-begin needs session, nonce (16-128 of A-Z a-z 0-9 - _), principal", id);
+    }
+    if (!sso.test(new SsoRunner.Begin(session, nonce, principal))) {
+      throw new DesktopException("busy: another SSO exchange is running");
+    }
+    return Map.of("sso", "started");
   }
 
   private Map<String, Object> refresh() throws DesktopException {

@@ -40,6 +40,16 @@ public final class ConsoleTestBackend implements DesktopBackend {
     print(state.wire());
   }
 
+  /** Prints {@code unlocked-by <user>}, so a test sees who was signed in. */
+  @Override
+  public synchronized void unlock(String user) throws DesktopException {
+    if (!users.contains(user)) {
+      throw new DesktopException(user + " has no session here");
+    }
+    state = SessionState.UNLOCKED;
+    print("unlocked-by " + user);
+  }
+
   @Override
   public synchronized void logOff() throws DesktopException {
     state = SessionState.LOGGED_OFF;

@@ -13,6 +13,12 @@ public interface DesktopBackend {
   /** Locks every user session's screen. */
   void lock() throws DesktopException;
 
+  /**
+   * Unlocks the sessions of {@code user} after a single sign-on proved who is at the console
+   * (docs/sso-protocol.md); the other users' sessions stay as they are.
+   */
+  void unlock(String user) throws DesktopException;
+
   /** Ends every user session. */
   void logOff() throws DesktopException;
 

@@ -31,6 +31,15 @@ public final class LoginctlBackend implements DesktopBackend {
   }
 
   @Override
+  public void unlock(String user) throws DesktopException {
+    for (Session s : sessions()) {
+      if (s.user().equals(user)) {
+        run(List.of(LOGINCTL, "unlock-session", s.id()));
+      }
+    }
+  }
+
+  @Override
   public void logOff() throws DesktopException {
     for (Session s : sessions()) {
       run(List.of(LOGINCTL, "terminate-session", s.id()));

@@ -3,11 +3,7 @@ package org.porthole.stack.kerberos;
 import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
 import java.util.Base64;
-import java.util.Map;
 import javax.security.auth.Subject;
-import javax.security.auth.login.AppConfigurationEntry;
-import javax.security.auth.login.Configuration;
-import javax.security.auth.login.LoginContext;
 import org.ietf.jgss.GSSContext;
 import org.ietf.jgss.GSSManager;
 import org.ietf.jgss.GSSName;
@@ -53,51 +49,24 @@ public final class Spnego {
   private static String token(
       Path krb5Conf, Path ccache, String principal, String service, Oid nameType) throws Exception {
     System.setProperty("java.security.krb5.conf", krb5Conf.toString());
-    Configuration fromCache =
-        new Configuration() {
-          @Override
-          public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-            return new AppConfigurationEntry[] {
-              new AppConfigurationEntry(
-                  "com.sun.security.auth.module.Krb5LoginModule",
-                  AppConfigurationEntry.LoginModuleControlFlag.REQUIRED,
-                  Map.of(
-                      "useTicketCache",
-                      "true",
-                      "ticketCache",
-                      ccache.toString(),
-                      "doNotPrompt",
-                      "true",
-                      "principal",
-                      principal,
-                      "refreshKrb5Config",
-                      "true"))
-            };
-          }
-        };
-    LoginContext login = new LoginContext("porthole-it", new Subject(), null, fromCache);
-    login.login();
-    try {
-      byte[] token =
-          Subject.doAs(
-              login.getSubject(),
-              (PrivilegedExceptionAction<byte[]>)
-                  () -> {
-                    GSSManager manager = GSSManager.getInstance();
-                    GSSName server = manager.createName(service, nameType);
-                    GSSContext context =
-                        manager.createContext(server, SPNEGO, null, GSSContext.DEFAULT_LIFETIME);
-                    try {
-                      context.requestMutualAuth(true);
-                      context.requestCredDeleg(false);
-                      return context.initSecContext(new byte[0], 0, 0);
-                    } finally {
-                      context.dispose();
-                    }
-                  });
-      return Base64.getEncoder().encodeToString(token);
-    } finally {
-      login.logout();
-    }
+    Subject user = TicketCache.subject(ccache, principal);
+    byte[] token =
+        Subject.doAs(
+            user,
+            (PrivilegedExceptionAction<byte[]>)
+                () -> {
+                  GSSManager manager = GSSManager.getInstance();
+                  GSSName server = manager.createName(service, nameType);
+                  GSSContext context =
+                      manager.createContext(server, SPNEGO, null, GSSContext.DEFAULT_LIFETIME);
+                  try {
+                    context.requestMutualAuth(true);
+                    context.requestCredDeleg(false);
+                    return context.initSecContext(new byte[0], 0, 0);
+                  } finally {
+                    context.dispose();
+                  }
+                });
+    return Base64.getEncoder().encodeToString(token);
   }
 }

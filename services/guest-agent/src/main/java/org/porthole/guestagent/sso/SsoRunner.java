@@ -1,0 +1,176 @@
+package org.porthole.guestagent.sso;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.security.auth.Subject;
+import org.porthole.guest.protocol.Message;
+import org.porthole.guestagent.GuestAgentConfig;
+import org.porthole.guestagent.command.Outbox;
+import org.porthole.guestagent.desktop.DesktopBackend;
+import org.porthole.guestagent.port.PortChannel;
+import org.porthole.guestagent.port.PortLocator;
+import org.porthole.guestagent.spn.KeytabException;
+import org.porthole.guestagent.spn.SpnSource;
+import org.porthole.sso.exchange.GuestExchange;
+import org.porthole.sso.exchange.SsoRefusedException;
+import org.porthole.sso.gssapi.GssapiServer;
+import org.porthole.sso.gssapi.SsoAuthException;
+import org.porthole.sso.protocol.SsoErrorCode;
+import org.porthole.sso.protocol.SsoLines;
+import org.porthole.sso.protocol.SsoMessage;
+
+/**
+ * Runs the guest's SSO exchanges, one at a time, each on its own thread: when the host agent says
+ * {@code sso-begin} (its client is already connected to the host end of the SSO port, so opening
+ * and writing never block), opens {@code org.porthole.sso.0}, runs {@link GuestExchange} with the
+ * keytab's key and {@link SsoAcceptance}, closes the port after at most {@link #LIMIT}, and reports
+ * the outcome as an {@code sso} event on the control channel (for the audit). Never writes to the
+ * SSO port unasked: with no host client a write there blocks.
+ */
+public final class SsoRunner {
+  private static final Logger LOG = Logger.getLogger(SsoRunner.class.getName());
+
+  /** The longest one exchange may take (docs/sso-protocol.md). */
+  public static final Duration LIMIT = Duration.ofSeconds(30);
+
+  /** What {@code sso-begin} carries: the console session, its SSO nonce, the console's user. */
+  public record Begin(String session, String nonce, String principal) {}
+
+  private final PortLocator locator;
+  private final SpnSource spns;
+  private final Path keytab;
+  private final LocalUsers users;
+  private final Path ccacheDir;
+  private final DesktopBackend desktop;
+  private final ScheduledExecutorService timer;
+  private final Outbox outbox;
+  private final Clock clock;
+  private final AtomicBoolean busy = new AtomicBoolean();
+
+  public SsoRunner(
+      GuestAgentConfig config,
+      DesktopBackend desktop,
+      ScheduledExecutorService timer,
+      Outbox outbox,
+      Clock clock) {
+    this.locator = new PortLocator(config.sysfsRoot(), config.devRoot());
+    this.spns = new SpnSource(config.spn(), config.keytab());
+    this.keytab = config.keytab();
+    this.users = new LocalUsers(config.passwdFile());
+    this.ccacheDir = config.ccacheDir();
+    this.desktop = desktop;
+    this.timer = timer;
+    this.outbox = outbox;
+    this.clock = clock;
+  }
+
+  /** Starts an exchange for {@code begin}; false when one is still running (busy). */
+  public boolean start(Begin begin) {
+    if (!busy.compareAndSet(false, true)) {
+      return false;
+    }
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                outbox.send(new Message.Event("sso", run(begin)));
+              } finally {
+                busy.set(false);
+              }
+            },
+            "guest-sso");
+    thread.setDaemon(true);
+    thread.start();
+    return true;
+  }
+
+  private Map<String, Object> run(Begin begin) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("session", begin.session());
+    AtomicBoolean timedOut = new AtomicBoolean();
+    try {
+      String spn = spns.find().orElseThrow(() -> new IOException("no SPN")).principal();
+      Subject acceptor = GssapiServer.keytabSubject(spn, keytab);
+      Path device =
+          locator
+              .find(GuestAgentConfig.SSO_PORT)
+              .orElseThrow(() -> new IOException("no port " + GuestAgentConfig.SSO_PORT));
+      try (PortChannel port = PortChannel.open(device)) {
+        SsoLines lines = new SsoLines(port.in(), port.out());
+        ScheduledFuture<?> limit =
+            timer.schedule(
+                () -> timeOut(lines, port, timedOut), LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+          GuestExchange.Outcome outcome = exchange(begin, spn, acceptor, lines).run();
+          return outcome(report, outcome);
+        } finally {
+          limit.cancel(false);
+        }
+      }
+    } catch (SsoRefusedException e) {
+      report.put("outcome", "refused");
+      report.put("code", timedOut.get() ? SsoErrorCode.TIMEOUT.wire() : e.code());
+    } catch (IOException | KeytabException | SsoAuthException e) {
+      LOG.log(Level.WARNING, "SSO exchange failed: {0}", e.getMessage());
+      report.put("outcome", "failed");
+      report.put("code", timedOut.get() ? SsoErrorCode.TIMEOUT.wire() : "failed");
+    }
+    return report;
+  }
+
+  private GuestExchange exchange(Begin begin, String spn, Subject acceptor, SsoLines lines) {
+    PrincipalMap principals = new PrincipalMap(realmOf(spn), users);
+    return new GuestExchange(
+        lines,
+        begin.session(),
+        begin.nonce(),
+        spn,
+        binding -> new GssapiServer(acceptor, spn, binding),
+        new SsoAcceptance(begin.principal(), principals, ccacheDir, desktop),
+        clock);
+  }
+
+  private static Map<String, Object> outcome(
+      Map<String, Object> report, GuestExchange.Outcome outcome) {
+    if (outcome.result() instanceof SsoMessage.Ok ok) {
+      report.put("outcome", "ok");
+      report.put("user", ok.result().get("user"));
+      report.put("delegated", outcome.delegated());
+    } else if (outcome.result() instanceof SsoMessage.Error e) {
+      report.put("outcome", "refused");
+      report.put("code", e.code());
+    }
+    report.put("principal", outcome.principal());
+    return report;
+  }
+
+  private static void timeOut(SsoLines lines, PortChannel port, AtomicBoolean timedOut) {
+    timedOut.set(true);
+    try {
+      lines.send(new SsoMessage.Error(SsoErrorCode.TIMEOUT.wire(), "not finished within 30 s"));
+    } catch (IOException | RuntimeException e) {
+      // the client is gone already: closing below is all that is left
+    }
+    try {
+      port.close();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "closing the SSO port: {0}", e.getMessage());
+    }
+  }
+
+  /** The realm of a principal {@code service/host@REALM}. */
+  static String realmOf(String principal) {
+    int at = principal.lastIndexOf('@');
+    return at < 0 ? "" : principal.substring(at + 1);
+  }
+}
