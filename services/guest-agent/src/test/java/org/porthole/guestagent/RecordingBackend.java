@@ -17,6 +17,7 @@ public final class RecordingBackend implements DesktopBackend {
 
   /** When set, {@link #unlock} fails with it (a desktop that cannot unlock). */
   public volatile DesktopException unlockFailure;
+
   private volatile SessionState state = SessionState.UNLOCKED;
 
   @Override

@@ -1,6 +1,5 @@
 package org.porthole.wsproxy;
 
-import org.porthole.testsupport.hostagent.AgentMessages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.BindableService;
@@ -34,12 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.config.Settings;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.AgentServers;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.testsupport.token.JwksServer;
 import org.porthole.testsupport.token.TokenMint;
 import org.porthole.testsupport.ws.WsClient;
 import org.porthole.wsproxy.admission.AdmissionLimits;
-import org.porthole.testsupport.hostagent.AgentServers;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.refusal.KafkaRefusals;
 import org.porthole.wsproxy.server.ProxyApplication;

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The byte-exact example lines of a protocol page (its {@code jsonl} blocks): docs/guest-protocol.md
- * here, docs/sso-protocol.md for libs/sso-protocol, so the specs and the tests cannot drift.
+ * The byte-exact example lines of a protocol page (its {@code jsonl} blocks):
+ * docs/guest-protocol.md here, docs/sso-protocol.md for libs/sso-protocol, so the specs and the
+ * tests cannot drift.
  */
 public final class DocExamples {
   private static final String FENCE_OPEN = "```jsonl";

@@ -16,8 +16,8 @@ import org.porthole.sso.protocol.SsoProtocolException;
  * The viewer's side of one SSO exchange (docs/sso-protocol.md): waits for this session's signature
  * (dropping whatever an earlier client left in the port), answers authenticate with SASL GSSAPI
  * through a {@link GssapiClient} pinned to the engine's SPN, and opens the guest's sealed result.
- * If the guest does not prove it holds the pinned SPN's key, the client stops without another
- * word. One exchange per instance, on one thread.
+ * If the guest does not prove it holds the pinned SPN's key, the client stops without another word.
+ * One exchange per instance, on one thread.
  */
 public final class ClientExchange {
   /** Most lines of an earlier client dropped while waiting for this session's signature. */
@@ -39,7 +39,8 @@ public final class ClientExchange {
    * session).
    *
    * @throws SsoRefusedException when the guest refused (its code), the guest could not prove its
-   *     identity ({@code auth-failed}, nothing more is sent), or the channel closed ({@code closed})
+   *     identity ({@code auth-failed}, nothing more is sent), or the channel closed ({@code
+   *     closed})
    * @throws IOException when the channel fails
    */
   public Map<String, Object> run() throws IOException, SsoRefusedException {

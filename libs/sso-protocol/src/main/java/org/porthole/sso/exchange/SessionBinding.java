@@ -3,9 +3,9 @@ package org.porthole.sso.exchange;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The GSSAPI channel-binding application data both peers use: {@code
- * porthole-sso:v1:<session id>:<nonce>}, so a first token captured in one console session does not
- * establish a context in another.
+ * The GSSAPI channel-binding application data both peers use: {@code porthole-sso:v1:<session
+ * id>:<nonce>}, so a first token captured in one console session does not establish a context in
+ * another.
  */
 public final class SessionBinding {
   private SessionBinding() {}

@@ -15,8 +15,8 @@ import org.porthole.guest.protocol.VersionRange;
 /**
  * Maps SSO protocol v1 messages to and from one line of JSON (without the newline), in the field
  * order of docs/sso-protocol.md so its byte-exact examples hold. Decoding is strict about the
- * fields it needs (tokens must be canonical base64 within the token cap) and ignores fields it
- * does not know. Stateless and thread-safe.
+ * fields it needs (tokens must be canonical base64 within the token cap) and ignores fields it does
+ * not know. Stateless and thread-safe.
  */
 public final class SsoCodec {
   /** Longest line, in bytes, the newline not counted. */

@@ -183,7 +183,8 @@ class GuestExchangeIT {
       for (int sent = 1; sent < steps && !gss.isComplete(); sent++) {
         SsoMessage challenge = read(client);
         assertThat(challenge).isInstanceOf(SsoMessage.Sasl.class);
-        client.send(new SsoMessage.Sasl(gss.evaluateChallenge(((SsoMessage.Sasl) challenge).token())));
+        client.send(
+            new SsoMessage.Sasl(gss.evaluateChallenge(((SsoMessage.Sasl) challenge).token())));
       }
     } finally {
       gss.dispose();
@@ -225,5 +226,4 @@ class GuestExchangeIT {
           }
         });
   }
-
 }

@@ -2,11 +2,11 @@ package org.porthole.sso.exchange;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.porthole.guest.protocol.ChannelStreams;

@@ -138,7 +138,8 @@ class SsoExchangeIT {
       CompletableFuture<GuestExchange.Outcome> guest =
           guest(pair, GUEST, (principal, tgt) -> new SsoMessage.Ok(Map.of("user", "alice")));
       GssapiClient gss = client(GUEST, DelegationPolicy.NEVER, SESSION);
-      assertThat(new ClientExchange(pair.client(), NONCE, gss).run()).containsEntry("user", "alice");
+      assertThat(new ClientExchange(pair.client(), NONCE, gss).run())
+          .containsEntry("user", "alice");
       assertThat(guest.get(WAIT.toSeconds(), TimeUnit.SECONDS).delegated()).isFalse();
     }
   }
@@ -179,8 +180,7 @@ class SsoExchangeIT {
         });
   }
 
-  static GssapiClient client(String spn, DelegationPolicy policy, String session)
-      throws Exception {
+  static GssapiClient client(String spn, DelegationPolicy policy, String session) throws Exception {
     return new GssapiClient(alice, spn, policy, SessionBinding.of(session, NONCE));
   }
 }

@@ -56,10 +56,7 @@ class SsoCodecPropertiesTest {
     Arbitrary<String> names = Arbitraries.strings().ofMinLength(1).ofMaxLength(64);
     Arbitrary<byte[]> tokens = Arbitraries.bytes().array(byte[].class).ofMaxSize(2048);
     Arbitrary<String> nonces =
-        Arbitraries.strings()
-            .withChars("ABCXYZabcxyz0189-_")
-            .ofMinLength(16)
-            .ofMaxLength(128);
+        Arbitraries.strings().withChars("ABCXYZabcxyz0189-_").ofMinLength(16).ofMaxLength(128);
     Arbitrary<VersionRange> ranges =
         Combinators.combine(
                 Arbitraries.integers().between(0, 65535), Arbitraries.integers().between(0, 65535))

@@ -131,7 +131,8 @@ class SsoCodecTest {
 
   @Test
   void anUnknownTypeIsNamedSoAndUnknownFieldsAreIgnored() throws Exception {
-    assertRefused("{\"type\":\"credentials\",\"kind\":\"kerberos\"}", SsoErrorCode.UNKNOWN_TYPE, "");
+    assertRefused(
+        "{\"type\":\"credentials\",\"kind\":\"kerberos\"}", SsoErrorCode.UNKNOWN_TYPE, "");
     assertThat(SsoCodec.decode("{\"type\":\"info\",\"attr\":\"spn\",\"later\":[1,2]}"))
         .isEqualTo(new SsoMessage.Info("spn"));
   }

@@ -46,7 +46,8 @@ class SsoLinesTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     SsoLines lines = new SsoLines(new ByteArrayInputStream(new byte[0]), out);
     lines.send(new SsoMessage.Info("spn"));
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"info\",\"attr\":\"spn\"}\n");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo("{\"type\":\"info\",\"attr\":\"spn\"}\n");
     String text = "é".repeat(SsoCodec.MAX_LINE_BYTES / 2);
     assertThatThrownBy(() -> lines.send(new SsoMessage.Error("busy", text)))
         .isInstanceOf(IllegalArgumentException.class);

@@ -263,7 +263,8 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
   }
 
   @Override
-  public void endConsoles(EndConsolesRequest request, StreamObserver<EndConsolesResponse> response) {
+  public void endConsoles(
+      EndConsolesRequest request, StreamObserver<EndConsolesResponse> response) {
     if (failed(endFailure, response)) {
       return;
     }
@@ -297,7 +298,8 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
   }
 
   @Override
-  public void listDomains(ListDomainsRequest request, StreamObserver<ListDomainsResponse> response) {
+  public void listDomains(
+      ListDomainsRequest request, StreamObserver<ListDomainsResponse> response) {
     listCalls.incrementAndGet();
     answer(response, ListDomainsResponse.newBuilder().addAllDomains(domains).build());
   }

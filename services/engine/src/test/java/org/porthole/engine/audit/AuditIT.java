@@ -30,10 +30,10 @@ import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.AuditTopic;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.testsupport.hostagent.AgentMessages;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 
 /**
  * The audit trail of one console session, from the API and from Kafka: issued → connected → taken

@@ -25,9 +25,9 @@ import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.AuditTopic;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.StackResource;
 import org.porthole.testsupport.hostagent.AgentMessages;
 import org.porthole.testsupport.hostagent.FakeHostAgent;
-import org.porthole.engine.it.StackResource;
 
 /**
  * The audit outbox with the broker stopped: audited changes still succeed, their rows stay

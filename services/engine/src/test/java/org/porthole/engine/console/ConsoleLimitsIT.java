@@ -27,10 +27,10 @@ import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.testsupport.hostagent.AgentMessages;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 
 /**
  * The console limits stop one user from taking every VNC client of a VM or hammering the host agent

@@ -21,9 +21,9 @@ import org.porthole.api.events.v1.GraphicsPhase;
 import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.StackResource;
 import org.porthole.testsupport.hostagent.AgentMessages;
 import org.porthole.testsupport.hostagent.FakeHostAgent;
-import org.porthole.engine.it.StackResource;
 
 /**
  * A session is never {@code connected} forever: when the host agent stops relaying it (its

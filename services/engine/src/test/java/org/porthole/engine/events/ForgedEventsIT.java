@@ -37,10 +37,10 @@ import org.porthole.engine.inventory.ClaimedMoves;
 import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.testsupport.hostagent.AgentMessages;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.StackResource;
 import org.porthole.stack.host.Ports;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 
 /**
  * A host agent that publishes about another host's VMs, sessions or itself (acceptance 4): the

@@ -34,9 +34,9 @@ import org.porthole.api.hostagent.v1.GuestState;
 import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.StackResource;
 import org.porthole.testsupport.hostagent.AgentMessages;
 import org.porthole.testsupport.hostagent.FakeHostAgent;
-import org.porthole.engine.it.StackResource;
 
 /**
  * The engine's side of the guest agent (issue 4) on real PostgreSQL and Kafka with a real gRPC host

@@ -28,11 +28,11 @@ import org.porthole.api.events.v1.LifecycleEvent;
 import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.EngineApi;
 import org.porthole.engine.it.EventSender;
-import org.porthole.testsupport.hostagent.AgentMessages;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
 import org.porthole.stack.host.Ports;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 
 /** The inventory learned from a real host-agent gRPC server and real Kafka events. */
 @QuarkusTest

@@ -123,7 +123,9 @@ public final class Commands {
     String principal = args.string("principal", MAX_USER_CHARS);
     if (session.isEmpty() || principal.isEmpty() || !NONCE.matcher(nonce).matches()) {
       throw new ProtocolException(
-          ErrorCode.BAD_ARGS, "sso-begin needs session, nonce (16-128 of A-Z a-z 0-9 - _), principal", id);
+          ErrorCode.BAD_ARGS,
+          "sso-begin needs session, nonce (16-128 of A-Z a-z 0-9 - _), principal",
+          id);
     }
     if (!sso.test(new SsoRunner.Begin(session, nonce, principal))) {
       throw new DesktopException("busy: another SSO exchange is running");

@@ -50,6 +50,7 @@ class GuestAgentSsoIT {
 
   /** Generous for a loaded machine: a whole exchange takes well under a second unloaded. */
   private static final Duration WAIT = Duration.ofSeconds(30);
+
   private static final String HOST_HELLO =
       "{\"type\":\"hello\",\"min\":1,\"max\":1,\"agent\":\"porthole-host-agent\",\"version\":\"0.2.0\",\"instance\":\"h-sso\",\"answer\":false}";
 
@@ -96,7 +97,8 @@ class GuestAgentSsoIT {
     host = GuestHostEnd.listen(root.resolve("dev/vport1p2"));
     Path home = Files.createDirectories(root.resolve("home/alice"));
     Files.writeString(
-        root.resolve("passwd"), "alice:x:" + ALICE_UID + ":" + ALICE_UID + "::" + home + ":/bin/sh\n");
+        root.resolve("passwd"),
+        "alice:x:" + ALICE_UID + ":" + ALICE_UID + "::" + home + ":/bin/sh\n");
     caches = Files.createDirectories(root.resolve("tmp"));
     agent = new GuestAgent(config(), desktop);
     agentThread = new Thread(agent::run, "agent-under-test");
@@ -200,5 +202,4 @@ class GuestAgentSsoIT {
         + ALICE
         + "\"}}";
   }
-
 }

@@ -116,7 +116,9 @@ class SsoAcceptanceTest {
     assertFalse(error.text().contains("tgt-bytes"));
   }
 
-  /** A TGT as the acceptor hands it over (the bytes are not a real ticket: nothing here reads it). */
+  /**
+   * A TGT as the acceptor hands it over (the bytes are not a real ticket: nothing here reads it).
+   */
   private static KerberosTicket tgt() {
     Date now = new Date();
     boolean[] flags = new boolean[32];

@@ -1,6 +1,5 @@
 package org.porthole.wsproxy.harness;
 
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.wsproxy.relay.AgentConnector;
 
 /**

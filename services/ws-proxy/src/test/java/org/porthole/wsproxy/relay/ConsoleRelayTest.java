@@ -1,6 +1,5 @@
 package org.porthole.wsproxy.relay;
 
-import org.porthole.testsupport.hostagent.AgentMessages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
@@ -19,10 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
+import org.porthole.testsupport.hostagent.AgentMessages;
+import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.testsupport.token.TokenClaims;
 import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.wsproxy.harness.InProcessAgents;
 import org.porthole.wsproxy.harness.ProxyFixtures;
 import org.porthole.wsproxy.server.ConsoleChannelInitializer;
