@@ -1,0 +1,6 @@
+package org.porthole.status;
+
+/** Throwaway: four-space indentation. */
+final class Throwaway {
+    private Throwaway() {}
+}
