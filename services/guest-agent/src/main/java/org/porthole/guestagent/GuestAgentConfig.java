@@ -26,7 +26,8 @@ public record GuestAgentConfig(
     Duration commandTimeout,
     Path osRelease,
     Path passwdFile,
-    Path ccacheDir) {
+    Path ccacheDir,
+    Duration ssoLimit) {
 
   /** The control port's name. */
   public static final String CONTROL_PORT = "org.porthole.guest.0";
@@ -77,6 +78,7 @@ public record GuestAgentConfig(
         settings.getSeconds("porthole.guest.command-timeout-seconds", 10, 1, 300),
         settings.getPath("porthole.guest.os-release", Path.of("/etc/os-release")),
         settings.getPath("porthole.guest.passwd", Path.of("/etc/passwd")),
-        settings.getPath("porthole.guest.ccache-dir", Path.of("/tmp")));
+        settings.getPath("porthole.guest.ccache-dir", Path.of("/tmp")),
+        settings.getSeconds("porthole.guest.sso-limit-seconds", 30, 1, 300));
   }
 }

@@ -15,23 +15,37 @@ import org.porthole.sso.protocol.SsoProtocolException;
 /**
  * The viewer's side of one SSO exchange (docs/sso-protocol.md): waits for this session's signature
  * (dropping whatever an earlier client left in the port), answers authenticate with SASL GSSAPI
- * through a {@link GssapiClient} pinned to the engine's SPN, and opens the guest's sealed result.
- * If the guest does not prove it holds the pinned SPN's key, the client stops without another word.
- * One exchange per instance, on one thread.
+ * through a {@link GssapiClient} pinned to the engine's SPN and bound to the session, the nonce and
+ * the guest's challenge, and opens the guest's sealed result. If the guest does not prove it holds
+ * the pinned SPN's key, the client stops without another word; after the handshake only sealed
+ * messages count. One exchange per instance, on one thread; the caller bounds it in time (a read
+ * timeout on the channel).
  */
 public final class ClientExchange {
   /** Most lines of an earlier client dropped while waiting for this session's signature. */
   public static final int MAX_STALE_LINES = 4096;
 
-  private final SsoLines lines;
-  private final String nonce;
-  private final GssapiClient client;
+  /** Makes the GSSAPI client once the guest's challenge is known. */
+  @FunctionalInterface
+  public interface Clients {
+    GssapiClient create(byte[] channelBinding) throws SsoAuthException;
+  }
 
-  /** An exchange whose SSO token carried {@code nonce}, authenticating with {@code client}. */
-  public ClientExchange(SsoLines lines, String nonce, GssapiClient client) {
+  private final SsoLines lines;
+  private final String sessionId;
+  private final String nonce;
+  private final Clients clients;
+  private GssapiClient.Outcome authenticated;
+
+  /**
+   * An exchange of console {@code sessionId} whose SSO token carried {@code nonce}, authenticating
+   * with a client from {@code clients}.
+   */
+  public ClientExchange(SsoLines lines, String sessionId, String nonce, Clients clients) {
     this.lines = lines;
+    this.sessionId = sessionId;
     this.nonce = nonce;
-    this.client = client;
+    this.clients = clients;
   }
 
   /**
@@ -44,29 +58,46 @@ public final class ClientExchange {
    * @throws IOException when the channel fails
    */
   public Map<String, Object> run() throws IOException, SsoRefusedException {
+    GssapiClient client = null;
     try {
-      awaitSignature();
+      String challenge = awaitSignature();
       SsoMessage first = next();
       if (!(first instanceof SsoMessage.Authenticate a)
           || !a.types().contains(GuestExchange.KERBEROS)) {
         throw unexpected(first);
       }
+      client = clients.create(SessionBinding.of(sessionId, nonce, challenge));
       lines.send(new SsoMessage.StartSasl(GuestExchange.MECHANISM, client.initialResponse()));
       while (!client.isComplete()) {
         SsoMessage m = next();
         if (!(m instanceof SsoMessage.Sasl s)) {
           throw unexpected(m);
         }
-        byte[] response = client.evaluateChallenge(s.token());
-        lines.send(new SsoMessage.Sasl(response == null ? new byte[0] : response));
+        lines.send(new SsoMessage.Sasl(client.evaluateChallenge(s.token())));
       }
-      return result(next());
+      authenticated = client.outcome();
+      return result(client, lines.next());
     } catch (SsoAuthException e) {
       throw new SsoRefusedException(SsoErrorCode.AUTH_FAILED.wire(), e.getMessage(), e);
+    } finally {
+      if (client != null) {
+        client.dispose();
+      }
     }
   }
 
-  private void awaitSignature() throws IOException, SsoRefusedException {
+  /**
+   * What GSSAPI established (delegation, mutual authentication, names) once the handshake ended.
+   */
+  public GssapiClient.Outcome authenticated() {
+    if (authenticated == null) {
+      throw new IllegalStateException("the handshake has not completed");
+    }
+    return authenticated;
+  }
+
+  /** The challenge of this session's signature. */
+  private String awaitSignature() throws IOException, SsoRefusedException {
     for (int stale = 0; stale <= MAX_STALE_LINES; stale++) {
       SsoLines.Read read = lines.next();
       if (read == null) {
@@ -81,14 +112,19 @@ public final class ClientExchange {
           lines.send(new SsoMessage.Error(SsoErrorCode.NO_COMMON_VERSION.wire(), text));
           throw new SsoRefusedException(SsoErrorCode.NO_COMMON_VERSION.wire(), text);
         }
-        return;
+        if (s.challenge().isEmpty()) {
+          throw unexpectedText("a guest signature without a challenge");
+        }
+        return s.challenge();
       }
     }
     throw new SsoRefusedException(
         SsoErrorCode.UNEXPECTED.wire(), "no signature of this session among the first lines");
   }
 
-  /** The next message; a guest's error ends the exchange with its code. */
+  /**
+   * The next message before the handshake ends; a guest's error ends the exchange with its code.
+   */
   private SsoMessage next() throws IOException, SsoRefusedException {
     SsoLines.Read read = lines.next();
     if (read == null) {
@@ -104,10 +140,19 @@ public final class ClientExchange {
     return m;
   }
 
-  private Map<String, Object> result(SsoMessage m)
-      throws IOException, SsoRefusedException, SsoAuthException {
-    if (!(m instanceof SsoMessage.Sealed sealed)) {
-      throw unexpected(m);
+  /**
+   * The guest's sealed result. Anything else after the handshake is not the guest's word (a relay
+   * could have written it): it ends the exchange under this side's own code, not the peer's.
+   */
+  private Map<String, Object> result(GssapiClient client, SsoLines.Read read)
+      throws SsoRefusedException, SsoAuthException {
+    if (read == null) {
+      throw new SsoRefusedException("closed", "the guest closed the channel before its result");
+    }
+    if (!(read instanceof SsoLines.Read.Message m)
+        || !(m.message() instanceof SsoMessage.Sealed sealed)) {
+      throw new SsoRefusedException(
+          SsoErrorCode.UNEXPECTED.wire(), "an unsealed message after the handshake");
     }
     String line = new String(client.unseal(sealed.data()), StandardCharsets.UTF_8);
     SsoMessage opened;
@@ -120,13 +165,17 @@ public final class ClientExchange {
       throw new SsoRefusedException(e.code(), e.text());
     }
     if (!(opened instanceof SsoMessage.Ok ok)) {
-      throw unexpected(opened);
+      throw new SsoRefusedException(
+          SsoErrorCode.UNEXPECTED.wire(), "the sealed result is neither ok nor error");
     }
     return ok.result();
   }
 
   private SsoRefusedException unexpected(SsoMessage m) throws IOException {
-    String text = m.getClass().getSimpleName() + " out of turn";
+    return unexpectedText(m.getClass().getSimpleName() + " out of turn");
+  }
+
+  private SsoRefusedException unexpectedText(String text) throws IOException {
     lines.send(new SsoMessage.Error(SsoErrorCode.UNEXPECTED.wire(), text));
     return new SsoRefusedException(SsoErrorCode.UNEXPECTED.wire(), text);
   }

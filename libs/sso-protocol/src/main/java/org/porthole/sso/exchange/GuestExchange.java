@@ -2,10 +2,13 @@ package org.porthole.sso.exchange;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.security.auth.DestroyFailedException;
 import javax.security.auth.kerberos.KerberosTicket;
 import org.porthole.guest.protocol.VersionRange;
 import org.porthole.sso.gssapi.GssapiServer;
@@ -23,7 +26,7 @@ import org.porthole.sso.protocol.SsoMessage;
  * time (it closes the channel after 30 s). One exchange per instance, on one thread.
  */
 public final class GuestExchange {
-  /** Most messages a client may send in one attempt before the result. */
+  /** Most messages a client may send in one exchange before the result, resets included. */
   public static final int MAX_CLIENT_MESSAGES = 16;
 
   /** The one SASL mechanism of v1. */
@@ -48,8 +51,30 @@ public final class GuestExchange {
     GssapiServer create(byte[] channelBinding) throws SsoAuthException;
   }
 
-  /** How the exchange ended: who signed in, whether a TGT came along, what the client was told. */
-  public record Outcome(String principal, boolean delegated, SsoMessage result) {}
+  /**
+   * How the exchange ended: who signed in, whether a TGT came along, the guest's decision, and
+   * whether the sealed result reached the channel (the decision stands either way: what it did,
+   * storing and unlocking, is done).
+   */
+  public record Outcome(
+      String principal, boolean delegated, SsoMessage result, boolean delivered) {}
+
+  /** Most resets ({@code signature} from the client) one exchange honours. */
+  public static final int MAX_RESETS = 2;
+
+  private static final int CHALLENGE_BYTES = 16;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * What an unauthenticated peer is told for each GSSAPI failure: fixed words, never the Kerberos
+   * library's (key versions, clock skew, paths).
+   */
+  private static final Map<SsoErrorCode, String> TEXTS =
+      Map.of(
+          SsoErrorCode.REPLAY, "the first token was seen before",
+          SsoErrorCode.CHANNEL_BINDING, "the token is bound to another exchange",
+          SsoErrorCode.BAD_MESSAGE, "a token over the size limit",
+          SsoErrorCode.AUTH_FAILED, "the GSSAPI token was refused");
 
   private final SsoLines lines;
   private final String sessionId;
@@ -58,6 +83,7 @@ public final class GuestExchange {
   private final Acceptors acceptors;
   private final Acceptance acceptance;
   private final Clock clock;
+  private String challenge;
 
   /** An exchange for console {@code sessionId} whose SSO token carried {@code nonce}. */
   public GuestExchange(
@@ -89,16 +115,16 @@ public final class GuestExchange {
     try {
       greet();
       int fromClient = 0;
+      int resets = 0;
       while (true) {
         SsoMessage m = next(++fromClient);
         if (m == null) {
           continue;
         }
         if (m instanceof SsoMessage.Signature s) {
-          checkSignature(s);
+          checkSignature(s, ++resets);
           dispose(server);
           server = null;
-          fromClient = 0;
           greet();
         } else if (m instanceof SsoMessage.StartTls) {
           lines.send(error(SsoErrorCode.UNSUPPORTED, "start-tls is not part of v1"));
@@ -109,27 +135,32 @@ public final class GuestExchange {
             lines.send(error(SsoErrorCode.UNSUPPORTED, "the only mechanism is " + MECHANISM));
             continue;
           }
-          server = acceptors.create(SessionBinding.of(sessionId, nonce));
+          server = acceptors.create(SessionBinding.of(sessionId, nonce, challenge));
           lines.send(new SsoMessage.Sasl(orEmpty(server.evaluateResponse(s.token()))));
         } else if (m instanceof SsoMessage.Sasl s && server != null) {
-          byte[] challenge = server.evaluateResponse(s.token());
+          byte[] next = server.evaluateResponse(s.token());
           if (server.isComplete()) {
             return finish(server);
           }
-          lines.send(new SsoMessage.Sasl(orEmpty(challenge)));
+          lines.send(new SsoMessage.Sasl(orEmpty(next)));
         } else {
           throw refuse(SsoErrorCode.UNEXPECTED, m.getClass().getSimpleName() + " out of turn");
         }
       }
     } catch (SsoAuthException e) {
-      throw refuse(codeOf(e), e.getMessage());
+      SsoErrorCode code = codeOf(e);
+      throw refuse(code, TEXTS.getOrDefault(code, "the GSSAPI exchange failed"));
     } finally {
       dispose(server);
     }
   }
 
+  /** A signature with a fresh challenge, and the request to authenticate. */
   private void greet() throws IOException {
-    lines.send(new SsoMessage.Signature(VersionRange.V1, nonce));
+    byte[] bytes = new byte[CHALLENGE_BYTES];
+    RANDOM.nextBytes(bytes);
+    challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    lines.send(new SsoMessage.Signature(VersionRange.V1, nonce, challenge));
     lines.send(new SsoMessage.Authenticate(List.of(KERBEROS)));
   }
 
@@ -149,7 +180,8 @@ public final class GuestExchange {
     return ((SsoLines.Read.Message) read).message();
   }
 
-  private void checkSignature(SsoMessage.Signature s) throws IOException, SsoRefusedException {
+  private void checkSignature(SsoMessage.Signature s, int resets)
+      throws IOException, SsoRefusedException {
     if (s.versions().negotiate(VersionRange.V1).isEmpty()) {
       throw refuse(
           SsoErrorCode.NO_COMMON_VERSION,
@@ -157,6 +189,9 @@ public final class GuestExchange {
     }
     if (!s.nonce().equals(nonce)) {
       throw refuse(SsoErrorCode.UNEXPECTED, "a signature of another session");
+    }
+    if (resets > MAX_RESETS) {
+      throw refuse(SsoErrorCode.UNEXPECTED, "more than " + MAX_RESETS + " resets");
     }
   }
 
@@ -168,13 +203,36 @@ public final class GuestExchange {
     };
   }
 
-  private Outcome finish(GssapiServer server) throws IOException, SsoAuthException {
+  /**
+   * The decision, then its sealed result. Whatever the delivery does, the outcome is the decision's
+   * (it has stored and unlocked already); the delegated ticket is destroyed once decided.
+   */
+  private Outcome finish(GssapiServer server) throws SsoAuthException {
     String principal = server.clientPrincipal();
     Optional<KerberosTicket> tgt = server.delegatedTgt();
-    SsoMessage result = acceptance.decide(principal, tgt);
-    byte[] line = SsoCodec.encode(result).getBytes(StandardCharsets.UTF_8);
-    lines.send(new SsoMessage.Sealed(server.seal(line)));
-    return new Outcome(principal, tgt.isPresent(), result);
+    SsoMessage result;
+    try {
+      result = acceptance.decide(principal, tgt);
+    } finally {
+      tgt.ifPresent(GuestExchange::destroy);
+    }
+    boolean delivered;
+    try {
+      byte[] line = SsoCodec.encode(result).getBytes(StandardCharsets.UTF_8);
+      lines.send(new SsoMessage.Sealed(server.seal(line)));
+      delivered = true;
+    } catch (IOException | SsoAuthException | IllegalArgumentException e) {
+      delivered = false;
+    }
+    return new Outcome(principal, tgt.isPresent(), result, delivered);
+  }
+
+  private static void destroy(KerberosTicket ticket) {
+    try {
+      ticket.destroy();
+    } catch (DestroyFailedException e) {
+      // left to the collector
+    }
   }
 
   private SsoRefusedException refuse(SsoErrorCode code, String text) throws IOException {

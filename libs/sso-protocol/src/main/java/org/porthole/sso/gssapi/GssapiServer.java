@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import javax.security.auth.DestroyFailedException;
 import javax.security.auth.Subject;
 import javax.security.auth.kerberos.KerberosPrincipal;
 import javax.security.auth.kerberos.KerberosTicket;
@@ -141,6 +142,10 @@ public final class GssapiServer {
     if (!context.getConfState()) {
       throw new SsoAuthException(Reason.LAYER_REFUSED, "the client's context cannot encrypt");
     }
+    if (!context.getReplayDetState() || !context.getSequenceDetState()) {
+      throw new SsoAuthException(
+          Reason.BAD_TOKEN, "the client's context does not detect replayed or reordered messages");
+    }
     try {
       clientPrincipal = context.getSrcName().toString();
     } catch (GSSException e) {
@@ -210,13 +215,37 @@ public final class GssapiServer {
     if (delegated == null) {
       return Optional.empty();
     }
-    Subject holder = GSSUtil.createSubject(null, delegated);
+    Subject holder;
+    try {
+      holder = GSSUtil.createSubject(null, delegated);
+    } finally {
+      disposeQuietly(delegated); // the copy in the Subject is all the caller gets
+    }
+    KerberosTicket found = null;
     for (KerberosTicket ticket : holder.getPrivateCredentials(KerberosTicket.class)) {
-      if (isTgtOf(ticket, clientPrincipal)) {
-        return Optional.of(ticket);
+      if (found == null && isTgtOf(ticket, clientPrincipal)) {
+        found = ticket;
+      } else {
+        destroyQuietly(ticket);
       }
     }
-    return Optional.empty();
+    return Optional.ofNullable(found);
+  }
+
+  private static void disposeQuietly(GSSCredential credential) {
+    try {
+      credential.dispose();
+    } catch (GSSException e) {
+      // nothing left to free
+    }
+  }
+
+  private static void destroyQuietly(KerberosTicket ticket) {
+    try {
+      ticket.destroy();
+    } catch (DestroyFailedException e) {
+      // a ticket that cannot be destroyed is left to the collector
+    }
   }
 
   private static boolean isTgtOf(KerberosTicket ticket, String client) {

@@ -26,6 +26,12 @@ final class SecurityLayer {
   /** The largest size three octets can say. */
   static final int MAX_SIZE = 0xFFFFFF;
 
+  /**
+   * The least a client may accept: the guest's sealed result must fit, or the guest would act
+   * (store, unlock) and then be unable to say so.
+   */
+  static final int MIN_CHOSEN_SIZE = 4096;
+
   private static final int HEADER = 4;
 
   private SecurityLayer() {}
@@ -90,8 +96,13 @@ final class SecurityLayer {
           Reason.LAYER_REFUSED,
           "the client chose layers " + choice.layers() + ", not confidentiality alone (4)");
     }
-    if (choice.maxSize() == 0) {
-      throw new SsoAuthException(Reason.LAYER_REFUSED, "the client accepts no sealed message");
+    if (choice.maxSize() < MIN_CHOSEN_SIZE) {
+      throw new SsoAuthException(
+          Reason.LAYER_REFUSED,
+          "the client accepts sealed messages of "
+              + choice.maxSize()
+              + " octets, under "
+              + MIN_CHOSEN_SIZE);
     }
     return choice;
   }

@@ -50,6 +50,9 @@ public final class SsoCodec {
       out.put("min", s.versions().min());
       out.put("max", s.versions().max());
       out.put("nonce", s.nonce());
+      if (!s.challenge().isEmpty()) {
+        out.put("challenge", s.challenge());
+      }
     } else if (message instanceof SsoMessage.Authenticate a) {
       out.put(TYPE, "authenticate");
       out.put("types", a.types());
@@ -99,7 +102,7 @@ public final class SsoCodec {
     Fields f = new Fields(raw);
     String type = f.name(TYPE);
     return switch (type) {
-      case "signature" -> new SsoMessage.Signature(f.versions(), f.nonce());
+      case "signature" -> new SsoMessage.Signature(f.versions(), f.nonce(), f.challenge());
       case "authenticate" -> new SsoMessage.Authenticate(f.names("types"));
       case "start-sasl" -> new SsoMessage.StartSasl(f.name("mechanism"), f.bytes(TOKEN));
       case "start-tls" -> new SsoMessage.StartTls();
@@ -144,6 +147,17 @@ public final class SsoCodec {
     String nonce() throws SsoProtocolException {
       if (!(raw.get("nonce") instanceof String s) || !NONCE.matcher(s).matches()) {
         throw bad("nonce must be 16 to 128 characters of A-Z a-z 0-9 - _");
+      }
+      return s;
+    }
+
+    /** The guest's challenge, or {@code ""} when absent (a client's reset). */
+    String challenge() throws SsoProtocolException {
+      if (!raw.containsKey("challenge")) {
+        return "";
+      }
+      if (!(raw.get("challenge") instanceof String s) || !NONCE.matcher(s).matches()) {
+        throw bad("challenge must be 16 to 128 characters of A-Z a-z 0-9 - _");
       }
       return s;
     }

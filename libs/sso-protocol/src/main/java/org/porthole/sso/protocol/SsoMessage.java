@@ -14,8 +14,17 @@ import org.porthole.guest.protocol.VersionRange;
  */
 public sealed interface SsoMessage {
 
-  /** Sent by the guest when an exchange starts or restarts, and by a client to reset it. */
-  record Signature(VersionRange versions, String nonce) implements SsoMessage {}
+  /**
+   * Sent by the guest when an exchange starts or restarts, with a fresh {@code challenge} the
+   * channel bindings include (so a recorded first token is useless in any later exchange); sent by
+   * a client, without a challenge ({@code ""}), to reset the exchange.
+   */
+  record Signature(VersionRange versions, String nonce, String challenge) implements SsoMessage {
+    /** A client's reset: no challenge. */
+    public Signature(VersionRange versions, String nonce) {
+      this(versions, nonce, "");
+    }
+  }
 
   /** The guest asks for credentials of these types. */
   record Authenticate(List<String> types) implements SsoMessage {

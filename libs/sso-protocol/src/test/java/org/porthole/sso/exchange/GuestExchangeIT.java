@@ -18,6 +18,7 @@ import javax.security.auth.Subject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,6 +36,7 @@ import org.porthole.sso.protocol.SsoMessage;
  * step of a real handshake. The guest answers each as the spec says, decides nothing unless the
  * handshake completed, and its exchange always ends.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES) // a hang fails the test, not the build
 class GuestExchangeIT {
   @TempDir static Path dir;
   static KerberosRealm realm;
@@ -59,11 +61,10 @@ class GuestExchangeIT {
       AtomicInteger decisions = new AtomicInteger();
       CompletableFuture<GuestExchange.Outcome> guest = guest(pair, decisions);
       SsoLines client = pair.client();
-      assertThat(read(client)).isInstanceOf(SsoMessage.Signature.class);
-      assertThat(read(client)).isInstanceOf(SsoMessage.Authenticate.class);
+      String first = greeting(client);
       client.send(new SsoMessage.Signature(VersionRange.V1, NONCE));
-      assertThat(read(client)).isEqualTo(new SsoMessage.Signature(VersionRange.V1, NONCE));
-      assertThat(read(client)).isEqualTo(new SsoMessage.Authenticate(List.of("kerberos")));
+      String second = greeting(client);
+      assertThat(second).as("a fresh challenge for the new attempt").isNotEqualTo(first);
       client.send(new SsoMessage.StartTls());
       assertThat(errorCode(read(client))).isEqualTo("unsupported");
       client.send(new SsoMessage.Info("spn"));
@@ -74,7 +75,7 @@ class GuestExchangeIT {
       assertThat(errorCode(read(client))).isEqualTo("unsupported");
       client.send(new SsoMessage.StartSasl("PLAIN", new byte[] {0, 'a', 0, 'b'}));
       assertThat(errorCode(read(client))).isEqualTo("unsupported");
-      handshake(client, Integer.MAX_VALUE);
+      handshake(client, second, Integer.MAX_VALUE);
       assertThat(read(client)).isInstanceOf(SsoMessage.Sealed.class);
       assertThat(guest.get(WAIT.toSeconds(), TimeUnit.SECONDS).principal())
           .isEqualTo(KerberosRealm.ALICE);
@@ -88,12 +89,11 @@ class GuestExchangeIT {
       AtomicInteger decisions = new AtomicInteger();
       CompletableFuture<GuestExchange.Outcome> guest = guest(pair, decisions);
       SsoLines client = pair.client();
-      read(client);
-      read(client);
+      String challenge = greeting(client);
       pair.sendRaw("{\"type\":\"sasl\",\"token\":\"YQ\"}\nnot json\n");
       assertThat(errorCode(read(client))).isEqualTo("bad-message");
       assertThat(errorCode(read(client))).isEqualTo("bad-json");
-      handshake(client, Integer.MAX_VALUE);
+      handshake(client, challenge, Integer.MAX_VALUE);
       assertThat(read(client)).isInstanceOf(SsoMessage.Sealed.class);
       assertThat(decisions).hasValue(1);
       assertThat(guest.get(WAIT.toSeconds(), TimeUnit.SECONDS).delegated()).isTrue();
@@ -114,6 +114,22 @@ class GuestExchangeIT {
   @Test
   void saslBeforeStartSaslIsOutOfTurn() throws Exception {
     assertEndsWith(new SsoMessage.Sasl(new byte[] {1}), "unexpected");
+  }
+
+  @Test
+  void aThirdResetEndsTheExchange() throws Exception {
+    try (SsoChannelPair pair = SsoChannelPair.open(dir)) {
+      CompletableFuture<GuestExchange.Outcome> guest = guest(pair, new AtomicInteger());
+      SsoLines client = pair.client();
+      greeting(client);
+      for (int i = 0; i < GuestExchange.MAX_RESETS; i++) {
+        client.send(new SsoMessage.Signature(VersionRange.V1, NONCE));
+        greeting(client);
+      }
+      client.send(new SsoMessage.Signature(VersionRange.V1, NONCE));
+      assertThat(errorCode(read(client))).isEqualTo("unexpected");
+      SsoExchangeIT.assertGuestRefused(guest, "unexpected");
+    }
   }
 
   @Test
@@ -141,9 +157,8 @@ class GuestExchangeIT {
       AtomicInteger decisions = new AtomicInteger();
       CompletableFuture<GuestExchange.Outcome> guest = guest(pair, decisions);
       SsoLines client = pair.client();
-      read(client);
-      read(client);
-      handshake(client, step);
+      String challenge = greeting(client);
+      handshake(client, challenge, step);
       if (step > 0) {
         assertThat(read(client)).as("the guest's answer to the last step").isNotNull();
       }
@@ -171,24 +186,38 @@ class GuestExchangeIT {
    * A real client's handshake, sent line by line, stopping after {@code steps} client messages
    * (start-sasl, the empty response, the layer choice).
    */
-  private static void handshake(SsoLines client, int steps) throws Exception {
+  private static void handshake(SsoLines client, String challenge, int steps) throws Exception {
     GssapiClient gss =
         new GssapiClient(
-            alice, GUEST, DelegationPolicy.OK_AS_DELEGATE, SessionBinding.of(SESSION, NONCE));
+            alice,
+            GUEST,
+            DelegationPolicy.OK_AS_DELEGATE,
+            SessionBinding.of(SESSION, NONCE, challenge));
     try {
       if (steps < 1) {
         return;
       }
       client.send(new SsoMessage.StartSasl("GSSAPI", gss.initialResponse()));
       for (int sent = 1; sent < steps && !gss.isComplete(); sent++) {
-        SsoMessage challenge = read(client);
-        assertThat(challenge).isInstanceOf(SsoMessage.Sasl.class);
-        client.send(
-            new SsoMessage.Sasl(gss.evaluateChallenge(((SsoMessage.Sasl) challenge).token())));
+        SsoMessage next = read(client);
+        assertThat(next).isInstanceOf(SsoMessage.Sasl.class);
+        client.send(new SsoMessage.Sasl(gss.evaluateChallenge(((SsoMessage.Sasl) next).token())));
       }
     } finally {
       gss.dispose();
     }
+  }
+
+  /** The guest's signature of this session and its authenticate; returns the challenge. */
+  private static String greeting(SsoLines client) throws Exception {
+    SsoMessage signature = read(client);
+    assertThat(signature).isInstanceOf(SsoMessage.Signature.class);
+    SsoMessage.Signature s = (SsoMessage.Signature) signature;
+    assertThat(s.versions()).isEqualTo(VersionRange.V1);
+    assertThat(s.nonce()).isEqualTo(NONCE);
+    assertThat(s.challenge()).matches("[A-Za-z0-9_-]{22}");
+    assertThat(read(client)).isEqualTo(new SsoMessage.Authenticate(List.of("kerberos")));
+    return s.challenge();
   }
 
   private static SsoMessage read(SsoLines lines) throws Exception {

@@ -20,6 +20,7 @@ import javax.security.auth.kerberos.KerberosTicket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.porthole.sso.gssapi.DelegationPolicy;
 import org.porthole.sso.gssapi.GssapiClient;
@@ -33,6 +34,7 @@ import org.porthole.sso.protocol.SsoMessage;
  * guest's decision; the guest's refusals reach the client sealed; a guest with another key, a
  * client of another session and stale bytes in the port are each handled as the spec says.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES) // a hang fails the test, not the build
 class SsoExchangeIT {
   static final String SESSION = "7d0e4c8a-session";
   static final String NONCE = "q7Rz0cF3nY5-kW2_hT8pLm";
@@ -60,6 +62,7 @@ class SsoExchangeIT {
   @Test
   void aliceSignsInAndHerTgtReachesTheGuestsDecision() throws Exception {
     AtomicReference<KerberosTicket> received = new AtomicReference<>();
+    AtomicReference<String> client = new AtomicReference<>();
     try (SsoChannelPair pair = SsoChannelPair.open(dir)) {
       CompletableFuture<GuestExchange.Outcome> guest =
           guest(
@@ -67,11 +70,12 @@ class SsoExchangeIT {
               GUEST,
               (principal, tgt) -> {
                 tgt.ifPresent(received::set);
+                tgt.ifPresent(t -> client.set(t.getClient().getName()));
                 return new SsoMessage.Ok(
                     Map.of("user", "alice", "principal", principal, "delegated", tgt.isPresent()));
               });
-      GssapiClient gss = client(GUEST, DelegationPolicy.OK_AS_DELEGATE, SESSION);
-      Map<String, Object> result = new ClientExchange(pair.client(), NONCE, gss).run();
+      ClientExchange viewer = exchange(pair, GUEST, DelegationPolicy.OK_AS_DELEGATE, SESSION);
+      Map<String, Object> result = viewer.run();
       assertThat(result)
           .containsEntry("user", "alice")
           .containsEntry("principal", ALICE)
@@ -79,8 +83,12 @@ class SsoExchangeIT {
       GuestExchange.Outcome outcome = guest.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(outcome.principal()).isEqualTo(ALICE);
       assertThat(outcome.delegated()).isTrue();
-      assertThat(received.get().getClient().getName()).isEqualTo(ALICE);
-      assertThat(gss.outcome().delegated()).isTrue();
+      assertThat(client.get()).isEqualTo(ALICE);
+      assertThat(received.get().isDestroyed())
+          .as("the guest destroys the TGT once decided")
+          .isTrue();
+      assertThat(outcome.delivered()).isTrue();
+      assertThat(viewer.authenticated().delegated()).isTrue();
     }
   }
 
@@ -93,8 +101,8 @@ class SsoExchangeIT {
               GUEST,
               (principal, tgt) ->
                   new SsoMessage.Error("wrong-user", principal + " is not this console's user"));
-      GssapiClient gss = client(GUEST, DelegationPolicy.OK_AS_DELEGATE, SESSION);
-      assertThatThrownBy(() -> new ClientExchange(pair.client(), NONCE, gss).run())
+      ClientExchange client = exchange(pair, GUEST, DelegationPolicy.OK_AS_DELEGATE, SESSION);
+      assertThatThrownBy(client::run)
           .isInstanceOfSatisfying(
               SsoRefusedException.class, e -> assertThat(e.code()).isEqualTo("wrong-user"));
       assertThat(guest.get(WAIT.toSeconds(), TimeUnit.SECONDS).result())
@@ -106,8 +114,8 @@ class SsoExchangeIT {
   void aGuestWithoutThePinnedPrincipalsKeyGetsNoSignIn() throws Exception {
     try (SsoChannelPair pair = SsoChannelPair.open(dir)) {
       CompletableFuture<GuestExchange.Outcome> guest = guest(pair, PLAIN, SsoExchangeIT::never);
-      GssapiClient gss = client(GUEST, DelegationPolicy.ALWAYS, SESSION);
-      assertThatThrownBy(() -> new ClientExchange(pair.client(), NONCE, gss).run())
+      ClientExchange client = exchange(pair, GUEST, DelegationPolicy.ALWAYS, SESSION);
+      assertThatThrownBy(client::run)
           .isInstanceOfSatisfying(
               SsoRefusedException.class, e -> assertThat(e.code()).isEqualTo("auth-failed"));
       assertGuestRefused(guest, "auth-failed");
@@ -118,8 +126,8 @@ class SsoExchangeIT {
   void aFirstTokenBoundToAnotherSessionIsRefused() throws Exception {
     try (SsoChannelPair pair = SsoChannelPair.open(dir)) {
       CompletableFuture<GuestExchange.Outcome> guest = guest(pair, GUEST, SsoExchangeIT::never);
-      GssapiClient gss = client(GUEST, DelegationPolicy.ALWAYS, "another-session");
-      assertThatThrownBy(() -> new ClientExchange(pair.client(), NONCE, gss).run())
+      ClientExchange client = exchange(pair, GUEST, DelegationPolicy.ALWAYS, "another-session");
+      assertThatThrownBy(client::run)
           .isInstanceOfSatisfying(
               SsoRefusedException.class, e -> assertThat(e.code()).isEqualTo("channel-binding"));
       assertGuestRefused(guest, "channel-binding");
@@ -137,9 +145,8 @@ class SsoExchangeIT {
       pair.guest().send(new SsoMessage.Authenticate(java.util.List.of("kerberos")));
       CompletableFuture<GuestExchange.Outcome> guest =
           guest(pair, GUEST, (principal, tgt) -> new SsoMessage.Ok(Map.of("user", "alice")));
-      GssapiClient gss = client(GUEST, DelegationPolicy.NEVER, SESSION);
-      assertThat(new ClientExchange(pair.client(), NONCE, gss).run())
-          .containsEntry("user", "alice");
+      ClientExchange client = exchange(pair, GUEST, DelegationPolicy.NEVER, SESSION);
+      assertThat(client.run()).containsEntry("user", "alice");
       assertThat(guest.get(WAIT.toSeconds(), TimeUnit.SECONDS).delegated()).isFalse();
     }
   }
@@ -180,7 +187,13 @@ class SsoExchangeIT {
         });
   }
 
-  static GssapiClient client(String spn, DelegationPolicy policy, String session) throws Exception {
-    return new GssapiClient(alice, spn, policy, SessionBinding.of(session, NONCE));
+  /**
+   * The viewer's side as alice, pinned to {@code spn}, for console {@code session} (the guest's is
+   * {@link #SESSION}).
+   */
+  static ClientExchange exchange(
+      SsoChannelPair pair, String spn, DelegationPolicy policy, String session) {
+    return new ClientExchange(
+        pair.client(), session, NONCE, binding -> new GssapiClient(alice, spn, policy, binding));
   }
 }

@@ -77,6 +77,8 @@ class SecurityLayerTest {
   @Test
   void refusesAChoiceWithNoRoomForAMessage() {
     assertReason(() -> SecurityLayer.parseChoice(bytes(0x04, 0, 0, 0)), Reason.LAYER_REFUSED);
+    // a size under which the guest's sealed result would not fit: refused before anything is done
+    assertReason(() -> SecurityLayer.parseChoice(bytes(0x04, 0, 0x0F, 0xFF)), Reason.LAYER_REFUSED);
   }
 
   @Test
@@ -100,7 +102,8 @@ class SecurityLayerTest {
 
   @Property(tries = 300)
   void everyChoiceSurvivesTheRoundTrip(
-      @ForAll @IntRange(min = 1, max = SecurityLayer.MAX_SIZE) int maxSize,
+      @ForAll @IntRange(min = SecurityLayer.MIN_CHOSEN_SIZE, max = SecurityLayer.MAX_SIZE)
+          int maxSize,
       @ForAll @AlphaChars @NumericChars @StringLength(max = 64) String authorizationId)
       throws Exception {
     byte[] plain = SecurityLayer.encode(SecurityLayer.CONFIDENTIALITY, maxSize, authorizationId);
@@ -115,7 +118,7 @@ class SecurityLayerTest {
     try {
       SecurityLayer.Message choice = SecurityLayer.parseChoice(plain);
       assertThat(choice.layers()).isEqualTo(SecurityLayer.CONFIDENTIALITY);
-      assertThat(choice.maxSize()).isPositive();
+      assertThat(choice.maxSize()).isGreaterThanOrEqualTo(SecurityLayer.MIN_CHOSEN_SIZE);
     } catch (SsoAuthException e) {
       assertThat(e.reason()).isIn(Reason.BAD_TOKEN, Reason.LAYER_REFUSED);
     }

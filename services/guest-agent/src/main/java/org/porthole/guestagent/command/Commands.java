@@ -116,8 +116,7 @@ public final class Commands {
    * Starts the SSO exchange of a console whose viewer is connected to the host end of the SSO port
    * (docs/sso-protocol.md); the outcome follows as an {@code sso} event.
    */
-  private Map<String, Object> ssoBegin(Args args, String id)
-      throws ProtocolException, DesktopException {
+  private Map<String, Object> ssoBegin(Args args, String id) throws ProtocolException {
     String session = args.string("session", MAX_ID_CHARS);
     String nonce = args.string("nonce", MAX_ID_CHARS);
     String principal = args.string("principal", MAX_USER_CHARS);
@@ -128,7 +127,7 @@ public final class Commands {
           id);
     }
     if (!sso.test(new SsoRunner.Begin(session, nonce, principal))) {
-      throw new DesktopException("busy: another SSO exchange is running");
+      throw new ProtocolException(ErrorCode.FAILED, "busy: another SSO exchange is running", id);
     }
     return Map.of("sso", "started");
   }

@@ -32,10 +32,15 @@ public final class LoginctlBackend implements DesktopBackend {
 
   @Override
   public void unlock(String user) throws DesktopException {
+    int unlocked = 0;
     for (Session s : sessions()) {
       if (s.user().equals(user)) {
         run(List.of(LOGINCTL, "unlock-session", s.id()));
+        unlocked++;
       }
+    }
+    if (unlocked == 0) {
+      throw new DesktopException("no session of " + user + " to unlock");
     }
   }
 

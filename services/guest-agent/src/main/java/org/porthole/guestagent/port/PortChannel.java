@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +20,10 @@ import org.porthole.guest.protocol.ChannelStreams;
  * connected instead, which is how tests (and a host-side simulator) play the host.
  *
  * <p>Threads: one thread reads while others write (through the single {@link
- * org.porthole.guest.protocol.LineWriter}). The streams call the descriptor directly ({@link
+ * org.porthole.guest.protocol.LineWriter}). Writes call the descriptor directly ({@link
  * ChannelStreams} for a socket), because the JDK's channel streams take one lock for both
- * directions and a blocked read would stall every write.
+ * directions and a blocked read would stall every write; a device is read through its file channel,
+ * so {@link #close} ends a blocked read.
  */
 public final class PortChannel implements Closeable {
   private static final int SOCKET_TYPE = 0140000;
@@ -74,21 +77,32 @@ public final class PortChannel implements Closeable {
     resource.close();
   }
 
+  /**
+   * Reads the character device through its {@link FileChannel}: closing the port then wakes a
+   * thread blocked in {@code read(2)} (a plain {@link RandomAccessFile#read} would stay blocked
+   * until the host side disconnects). A read of 0 bytes is the device's "no host client" and is the
+   * end of this opening, as before.
+   */
   private static final class FileIn extends InputStream {
-    private final RandomAccessFile file;
+    private final FileChannel channel;
 
     FileIn(RandomAccessFile file) {
-      this.file = file;
+      this.channel = file.getChannel();
     }
 
     @Override
     public int read() throws IOException {
-      return file.read();
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      return file.read(b, off, len);
+      if (len == 0) {
+        return 0;
+      }
+      int n = channel.read(ByteBuffer.wrap(b, off, len));
+      return n <= 0 ? -1 : n;
     }
   }
 

@@ -13,9 +13,9 @@ import org.porthole.guestagent.sso.LocalUsers.LocalUser;
 /**
  * Which local account a Kerberos principal may sign in as, by the rules {@code krb5_kuserok}
  * applies for OpenSSH: {@code name@REALM} of the guest's own realm maps to the account {@code
- * name}; if that account has a {@code ~/.k5login}, the principal must be listed in it. Anything
- * else (another realm, an instance such as {@code alice/admin}, a name that is no account, root)
- * maps to nobody.
+ * name}; if that account has a {@code ~/.k5login} (a regular file owned by it or root), the
+ * principal must be one of its lines. Anything else (another realm, an instance such as {@code
+ * alice/admin}, a name that is no account, root) maps to nobody.
  */
 public final class PrincipalMap {
   private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
@@ -49,14 +49,24 @@ public final class PrincipalMap {
       return Optional.empty();
     }
     Path k5login = user.get().home().resolve(".k5login");
-    if (Files.exists(k5login, LinkOption.NOFOLLOW_LINKS) && !listed(k5login, principal)) {
+    if (Files.exists(k5login, LinkOption.NOFOLLOW_LINKS)
+        && !listed(k5login, user.get().uid(), principal)) {
       return Optional.empty();
     }
     return user;
   }
 
-  private static boolean listed(Path k5login, String principal) throws IOException {
+  /**
+   * Whether {@code principal} is a line of the {@code .k5login}, compared as MIT does (only the
+   * line end removed); a file that is not a regular file, owned by neither the account nor root, or
+   * over its size cap lists nobody.
+   */
+  private static boolean listed(Path k5login, int uid, String principal) throws IOException {
     if (!Files.isRegularFile(k5login, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    Object owner = Files.getAttribute(k5login, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    if (!(owner instanceof Integer o) || (o != uid && o != 0)) {
       return false;
     }
     byte[] bytes;
@@ -67,10 +77,14 @@ public final class PrincipalMap {
       return false;
     }
     for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-      if (line.strip().equals(principal)) {
+      if (stripLineEnd(line).equals(principal)) {
         return true;
       }
     }
     return false;
+  }
+
+  private static String stripLineEnd(String line) {
+    return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 }

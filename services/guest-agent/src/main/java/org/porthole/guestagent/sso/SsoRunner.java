@@ -33,15 +33,12 @@ import org.porthole.sso.protocol.SsoMessage;
  * Runs the guest's SSO exchanges, one at a time, each on its own thread: when the host agent says
  * {@code sso-begin} (its client is already connected to the host end of the SSO port, so opening
  * and writing never block), opens {@code org.porthole.sso.0}, runs {@link GuestExchange} with the
- * keytab's key and {@link SsoAcceptance}, closes the port after at most {@link #LIMIT}, and reports
- * the outcome as an {@code sso} event on the control channel (for the audit). Never writes to the
- * SSO port unasked: with no host client a write there blocks.
+ * keytab's key and {@link SsoAcceptance}, closes the port after at most its limit (30 s), and
+ * reports the outcome as an {@code sso} event on the control channel (for the audit). Never writes
+ * to the SSO port unasked: with no host client a write there blocks.
  */
 public final class SsoRunner {
   private static final Logger LOG = Logger.getLogger(SsoRunner.class.getName());
-
-  /** The longest one exchange may take (docs/sso-protocol.md). */
-  public static final Duration LIMIT = Duration.ofSeconds(30);
 
   /** What {@code sso-begin} carries: the console session, its SSO nonce, the console's user. */
   public record Begin(String session, String nonce, String principal) {}
@@ -55,6 +52,7 @@ public final class SsoRunner {
   private final ScheduledExecutorService timer;
   private final Outbox outbox;
   private final Clock clock;
+  private final Duration limit;
   private final AtomicBoolean busy = new AtomicBoolean();
 
   public SsoRunner(
@@ -72,6 +70,7 @@ public final class SsoRunner {
     this.timer = timer;
     this.outbox = outbox;
     this.clock = clock;
+    this.limit = config.ssoLimit();
   }
 
   /** Starts an exchange for {@code begin}; false when one is still running (busy). */
@@ -82,11 +81,18 @@ public final class SsoRunner {
     Thread thread =
         new Thread(
             () -> {
+              Map<String, Object> report;
               try {
-                outbox.send(new Message.Event("sso", run(begin)));
+                report = run(begin);
+              } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "SSO exchange hit a bug", e);
+                report = new LinkedHashMap<>(Map.of("session", begin.session()));
+                report.put("outcome", "failed");
+                report.put("code", "failed");
               } finally {
-                busy.set(false);
+                busy.set(false); // before the event: a host may begin the next one on it
               }
+              outbox.send(new Message.Event("sso", report));
             },
             "guest-sso");
     thread.setDaemon(true);
@@ -107,14 +113,13 @@ public final class SsoRunner {
               .orElseThrow(() -> new IOException("no port " + GuestAgentConfig.SSO_PORT));
       try (PortChannel port = PortChannel.open(device)) {
         SsoLines lines = new SsoLines(port.in(), port.out());
-        ScheduledFuture<?> limit =
-            timer.schedule(
-                () -> timeOut(lines, port, timedOut), LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline =
+            timer.schedule(() -> timeOut(port, timedOut), limit.toMillis(), TimeUnit.MILLISECONDS);
         try {
           GuestExchange.Outcome outcome = exchange(begin, spn, acceptor, lines).run();
           return outcome(report, outcome);
         } finally {
-          limit.cancel(false);
+          deadline.cancel(false);
         }
       }
     } catch (SsoRefusedException e) {
@@ -151,16 +156,18 @@ public final class SsoRunner {
       report.put("code", e.code());
     }
     report.put("principal", outcome.principal());
+    if (!outcome.delivered()) {
+      report.put("delivered", false); // decided and done, but the viewer was not told
+    }
     return report;
   }
 
-  private static void timeOut(SsoLines lines, PortChannel port, AtomicBoolean timedOut) {
+  /**
+   * Ends an exchange that ran out of time by closing its port, which wakes its blocked read. Runs
+   * on the agent's timer, so it never writes to the port: a write there can block.
+   */
+  private static void timeOut(PortChannel port, AtomicBoolean timedOut) {
     timedOut.set(true);
-    try {
-      lines.send(new SsoMessage.Error(SsoErrorCode.TIMEOUT.wire(), "not finished within 30 s"));
-    } catch (IOException | RuntimeException e) {
-      // the client is gone already: closing below is all that is left
-    }
     try {
       port.close();
     } catch (IOException e) {

@@ -2,10 +2,13 @@ package org.porthole.guestagent.sso;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -14,12 +17,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.security.auth.Subject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.porthole.config.Settings;
 import org.porthole.guest.protocol.ChannelStreams;
@@ -27,7 +32,7 @@ import org.porthole.guestagent.GuestAgent;
 import org.porthole.guestagent.GuestAgentConfig;
 import org.porthole.guestagent.RecordingBackend;
 import org.porthole.sso.exchange.ClientExchange;
-import org.porthole.sso.exchange.SessionBinding;
+import org.porthole.sso.exchange.SsoRefusedException;
 import org.porthole.sso.gssapi.DelegationPolicy;
 import org.porthole.sso.gssapi.GssapiClient;
 import org.porthole.sso.protocol.SsoLines;
@@ -42,6 +47,7 @@ import org.porthole.testsupport.guest.GuestHostEnd;
  * the test plays the viewer through the host's end) and alice signs in with her forwarded TGT: her
  * session is unlocked, her ticket cache is hers alone, and the host hears the outcome.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES) // a hang fails the test, not the build
 class GuestAgentSsoIT {
   private static final String SPN = "host/porthole-demo.porthole.test@" + Kdc.REALM;
   private static final String ALICE = "alice@" + Kdc.REALM;
@@ -50,6 +56,9 @@ class GuestAgentSsoIT {
 
   /** Generous for a loaded machine: a whole exchange takes well under a second unloaded. */
   private static final Duration WAIT = Duration.ofSeconds(30);
+
+  /** The agent's limit per exchange here: a silent viewer is cut off after it. */
+  private static final Duration LIMIT = Duration.ofSeconds(10);
 
   private static final String HOST_HELLO =
       "{\"type\":\"hello\",\"min\":1,\"max\":1,\"agent\":\"porthole-host-agent\",\"version\":\"0.2.0\",\"instance\":\"h-sso\",\"answer\":false}";
@@ -120,6 +129,7 @@ class GuestAgentSsoIT {
                 "porthole.guest.spn", SPN,
                 "porthole.guest.passwd", root.resolve("passwd").toString(),
                 "porthole.guest.ccache-dir", caches.toString(),
+                "porthole.guest.sso-limit-seconds", String.valueOf(LIMIT.toSeconds()),
                 "porthole.guest.os-release", root.resolve("os-release").toString())));
   }
 
@@ -165,33 +175,86 @@ class GuestAgentSsoIT {
 
   @Test
   void aBeginWithABadNonceIsBadArgsAndOpensNothing() throws Exception {
-    host.send(begin("b1", "s1", "short"));
+    host.send(begin("b1", "s1", "short", ALICE));
     String reply = host.nextReply(WAIT);
     assertTrue(reply.startsWith("{\"type\":\"error\",\"id\":\"b1\",\"code\":\"bad-args\""), reply);
     ssoPort.configureBlocking(false);
-    assertEquals(null, ssoPort.accept(), "the agent must not open the SSO port");
+    try (Selector selector = Selector.open()) {
+      ssoPort.register(selector, SelectionKey.OP_ACCEPT);
+      assertEquals(0, selector.select(1_000), "the agent must not open the SSO port");
+    }
+  }
+
+  @Test
+  void aSecondBeginWhileOneRunsIsBusyAndTheFirstStillEnds() throws Exception {
+    host.send(begin("c1", "s1", NONCE, ALICE));
+    assertTrue(host.nextReply(WAIT).contains("\"result\":{\"sso\":\"started\"}"));
+    try (SocketChannel viewer = ssoPort.accept()) {
+      host.send(begin("c2", "s2", NONCE, ALICE));
+      String busy = host.nextReply(WAIT);
+      assertTrue(busy.startsWith("{\"type\":\"error\",\"id\":\"c2\",\"code\":\"failed\""), busy);
+      assertTrue(busy.contains("busy"), busy);
+      assertEquals("alice", exchange(viewer, "s1").get("user"));
+    }
+    assertTrue(host.next(WAIT).contains("\"session\":\"s1\",\"outcome\":\"ok\""));
+  }
+
+  @Test
+  void anotherUsersConsoleIsRefusedAsWrongUserAndNothingIsStored() throws Exception {
+    String bob = "bob@" + Kdc.REALM;
+    host.send(begin("w1", "s1", NONCE, bob));
+    host.nextReply(WAIT);
+    try (SocketChannel viewer = ssoPort.accept()) {
+      SsoRefusedException refused =
+          assertThrows(SsoRefusedException.class, () -> exchange(viewer, "s1"));
+      assertEquals("wrong-user", refused.code());
+    }
+    String event = host.next(WAIT);
+    assertTrue(event.contains("\"outcome\":\"refused\",\"code\":\"wrong-user\""), event);
+    assertTrue(desktop.unlocked.isEmpty());
+    try (var files = Files.list(caches)) {
+      assertEquals(0, files.count());
+    }
+  }
+
+  @Test
+  void aSilentViewerIsCutOffAtTheLimitAndTheNextBeginWorks() throws Exception {
+    host.send(begin("t1", "s1", NONCE, ALICE));
+    host.nextReply(WAIT);
+    try (SocketChannel silent = ssoPort.accept()) {
+      SsoLines lines = new SsoLines(ChannelStreams.in(silent), ChannelStreams.out(silent));
+      assertTrue(lines.next() instanceof SsoLines.Read.Message, "the guest greets, then waits");
+      String event = host.next(LIMIT.plus(WAIT));
+      assertTrue(event.contains("\"session\":\"s1\""), event);
+      assertTrue(event.contains("\"code\":\"timeout\""), event);
+    }
+    assertEquals("alice", signIn("s2", "t2").get("user"));
   }
 
   /** sso-begin for {@code session}, then the viewer's side of the exchange as alice. */
   private Map<String, Object> signIn(String session, String requestId) throws Exception {
-    host.send(begin(requestId, session, NONCE));
+    host.send(begin(requestId, session, NONCE, ALICE));
     assertEquals(
         "{\"type\":\"ok\",\"id\":\"" + requestId + "\",\"result\":{\"sso\":\"started\"}}",
         host.nextReply(WAIT));
     try (SocketChannel viewer = ssoPort.accept()) {
-      SsoLines lines = new SsoLines(ChannelStreams.in(viewer), ChannelStreams.out(viewer));
-      GssapiClient gss =
-          new GssapiClient(
-              alice, SPN, DelegationPolicy.OK_AS_DELEGATE, SessionBinding.of(session, NONCE));
-      try {
-        return new ClientExchange(lines, NONCE, gss).run();
-      } finally {
-        gss.dispose();
-      }
+      return exchange(viewer, session);
     }
   }
 
-  private static String begin(String id, String session, String nonce) {
+  /** The viewer's side of one exchange on {@code viewer}, as alice. */
+  private static Map<String, Object> exchange(SocketChannel viewer, String session)
+      throws Exception {
+    SsoLines lines = new SsoLines(ChannelStreams.in(viewer), ChannelStreams.out(viewer));
+    return new ClientExchange(
+            lines,
+            session,
+            NONCE,
+            binding -> new GssapiClient(alice, SPN, DelegationPolicy.OK_AS_DELEGATE, binding))
+        .run();
+  }
+
+  private static String begin(String id, String session, String nonce, String principal) {
     return "{\"type\":\"request\",\"id\":\""
         + id
         + "\",\"command\":\"sso-begin\",\"args\":{\"session\":\""
@@ -199,7 +262,7 @@ class GuestAgentSsoIT {
         + "\",\"nonce\":\""
         + nonce
         + "\",\"principal\":\""
-        + ALICE
+        + principal
         + "\"}}";
   }
 }

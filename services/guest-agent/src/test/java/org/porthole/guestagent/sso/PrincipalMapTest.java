@@ -65,10 +65,23 @@ class PrincipalMapTest {
   }
 
   @Test
-  void aK5loginMustListThePrincipal() throws IOException {
-    Files.writeString(aliceHome.resolve(".k5login"), "bob@" + REALM + "\n");
+  void aK5loginMustListThePrincipalOnALineOfItsOwnAsMitReadsIt() throws IOException {
+    Path k5login = aliceHome.resolve(".k5login");
+    Files.writeString(k5login, "bob@" + REALM + "\n");
     assertEquals(Optional.empty(), map.map("alice@" + REALM));
-    Files.writeString(aliceHome.resolve(".k5login"), "bob@" + REALM + "\n  alice@" + REALM + "\n");
+    Files.writeString(k5login, "bob@" + REALM + "\n  alice@" + REALM + "\n");
+    assertEquals(Optional.empty(), map.map("alice@" + REALM), "MIT compares whole lines");
+    Files.writeString(k5login, "bob@" + REALM + "\r\nalice@" + REALM + "\r\n");
+    assertTrue(map.map("alice@" + REALM).isPresent());
+  }
+
+  @Test
+  void aK5loginOwnedByAnotherAccountListsNobody() throws IOException {
+    Path k5login = aliceHome.resolve(".k5login");
+    Files.writeString(k5login, "alice@" + REALM + "\n");
+    Files.setAttribute(k5login, "unix:uid", 1002);
+    assertEquals(Optional.empty(), map.map("alice@" + REALM));
+    Files.setAttribute(k5login, "unix:uid", 1001);
     assertTrue(map.map("alice@" + REALM).isPresent());
   }
 
