@@ -7,11 +7,9 @@ import static org.porthole.sso.exchange.SsoExchangeIT.WAIT;
 import static org.porthole.sso.gssapi.KerberosRealm.GUEST;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.security.auth.Subject;
@@ -25,7 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.porthole.guest.protocol.VersionRange;
 import org.porthole.sso.gssapi.DelegationPolicy;
 import org.porthole.sso.gssapi.GssapiClient;
-import org.porthole.sso.gssapi.GssapiServer;
 import org.porthole.sso.gssapi.KerberosRealm;
 import org.porthole.sso.protocol.SsoLines;
 import org.porthole.sso.protocol.SsoMessage;
@@ -233,26 +230,13 @@ class GuestExchangeIT {
 
   private static CompletableFuture<GuestExchange.Outcome> guest(
       SsoChannelPair pair, AtomicInteger decisions) throws Exception {
-    Subject acceptor = realm.acceptor(GUEST);
-    GuestExchange exchange =
-        new GuestExchange(
-            pair.guest(),
-            SESSION,
-            NONCE,
-            GUEST,
-            binding -> new GssapiServer(acceptor, GUEST, binding),
-            (principal, tgt) -> {
-              decisions.incrementAndGet();
-              return new SsoMessage.Ok(Map.of("user", "alice"));
-            },
-            Clock.systemUTC());
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return exchange.run();
-          } catch (Exception e) {
-            throw new CompletionException(e);
-          }
+    return SsoExchangeIT.guest(
+        pair,
+        realm,
+        GUEST,
+        (principal, tgt) -> {
+          decisions.incrementAndGet();
+          return new SsoMessage.Ok(Map.of("user", "alice"));
         });
   }
 }

@@ -167,7 +167,14 @@ class SsoExchangeIT {
   /** The guest's side on its own thread, accepting with {@code service}'s keytab. */
   static CompletableFuture<GuestExchange.Outcome> guest(
       SsoChannelPair pair, String service, GuestExchange.Acceptance acceptance) throws Exception {
-    Subject acceptor = realm.acceptor(service);
+    return guest(pair, realm, service, acceptance);
+  }
+
+  /** The guest's side on its own thread, accepting with {@code service}'s keytab in {@code in}. */
+  static CompletableFuture<GuestExchange.Outcome> guest(
+      SsoChannelPair pair, KerberosRealm in, String service, GuestExchange.Acceptance acceptance)
+      throws Exception {
+    Subject acceptor = in.acceptor(service);
     GuestExchange exchange =
         new GuestExchange(
             pair.guest(),
