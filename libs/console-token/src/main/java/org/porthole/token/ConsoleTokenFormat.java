@@ -28,6 +28,10 @@ final class ConsoleTokenFormat {
   static final String EXP = "exp";
   static final String JTI = "jti";
   static final String MODE = "mode";
+  static final String SPN = "spn";
+  static final String NONCE = "nonce";
+  static final String DELEG = "deleg";
+  static final String KRB = "krb";
 
   private ConsoleTokenFormat() {}
 }

@@ -3,16 +3,20 @@ package org.porthole.token;
 import static org.porthole.token.ConsoleTokenFormat.ALG;
 import static org.porthole.token.ConsoleTokenFormat.AUD;
 import static org.porthole.token.ConsoleTokenFormat.CH;
+import static org.porthole.token.ConsoleTokenFormat.DELEG;
 import static org.porthole.token.ConsoleTokenFormat.EXP;
 import static org.porthole.token.ConsoleTokenFormat.HOST;
 import static org.porthole.token.ConsoleTokenFormat.IAT;
 import static org.porthole.token.ConsoleTokenFormat.ISS;
 import static org.porthole.token.ConsoleTokenFormat.JTI;
+import static org.porthole.token.ConsoleTokenFormat.KRB;
 import static org.porthole.token.ConsoleTokenFormat.MAX_EPOCH_SECONDS;
 import static org.porthole.token.ConsoleTokenFormat.MAX_LIFETIME;
 import static org.porthole.token.ConsoleTokenFormat.MODE;
 import static org.porthole.token.ConsoleTokenFormat.NBF;
+import static org.porthole.token.ConsoleTokenFormat.NONCE;
 import static org.porthole.token.ConsoleTokenFormat.SID;
+import static org.porthole.token.ConsoleTokenFormat.SPN;
 import static org.porthole.token.ConsoleTokenFormat.SUB;
 import static org.porthole.token.ConsoleTokenFormat.TYP;
 import static org.porthole.token.ConsoleTokenFormat.VM;
@@ -83,6 +87,7 @@ public final class TokenSigner {
       throw new IllegalArgumentException("claim mode must be interactive or view");
     }
     payload.put(MODE, claims.mode());
+    putSso(payload, claims);
     Duration lifetime = Duration.ofSeconds(payload.get(EXP).asLong() - payload.get(IAT).asLong());
     if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
       throw new IllegalArgumentException(
@@ -97,6 +102,28 @@ public final class TokenSigner {
             + "."
             + Base64Url.encode(TokenJson.write(payload).getBytes(StandardCharsets.UTF_8));
     return signingInput + "." + Base64Url.encode(signature(signingInput));
+  }
+
+  private static void putSso(ObjectNode payload, ConsoleClaims claims) {
+    if (!ConsoleClaims.knownChannel(claims.channel())) {
+      throw new IllegalArgumentException("claim ch must be vnc or sso");
+    }
+    SsoClaims sso = claims.sso();
+    if (claims.isSso() != (sso != null)) {
+      throw new IllegalArgumentException("the SSO claims go with ch=sso and only with it");
+    }
+    if (sso == null) {
+      return;
+    }
+    sso.problem()
+        .ifPresent(
+            problem -> {
+              throw new IllegalArgumentException(problem);
+            });
+    payload.put(SPN, sso.spn());
+    payload.put(NONCE, sso.nonce());
+    payload.put(DELEG, sso.delegation());
+    payload.put(KRB, sso.principal());
   }
 
   private byte[] signature(String signingInput) {

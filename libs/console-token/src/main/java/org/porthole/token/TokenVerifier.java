@@ -140,12 +140,19 @@ public final class TokenVerifier {
     ClaimReader read = new ClaimReader(payload);
     ConsoleClaims claims =
         new ConsoleClaims(
-            read.text(ConsoleTokenFormat.ISS), read.text(ConsoleTokenFormat.AUD),
-            read.text(ConsoleTokenFormat.SUB), read.text(ConsoleTokenFormat.SID),
-            read.text(ConsoleTokenFormat.VM), read.text(ConsoleTokenFormat.HOST),
-            read.text(ConsoleTokenFormat.CH), read.time(ConsoleTokenFormat.IAT),
-            read.time(ConsoleTokenFormat.NBF), read.time(ConsoleTokenFormat.EXP),
-            read.text(ConsoleTokenFormat.JTI), read.text(ConsoleTokenFormat.MODE));
+            read.text(ConsoleTokenFormat.ISS),
+            read.text(ConsoleTokenFormat.AUD),
+            read.text(ConsoleTokenFormat.SUB),
+            read.text(ConsoleTokenFormat.SID),
+            read.text(ConsoleTokenFormat.VM),
+            read.text(ConsoleTokenFormat.HOST),
+            read.text(ConsoleTokenFormat.CH),
+            read.time(ConsoleTokenFormat.IAT),
+            read.time(ConsoleTokenFormat.NBF),
+            read.time(ConsoleTokenFormat.EXP),
+            read.text(ConsoleTokenFormat.JTI),
+            read.text(ConsoleTokenFormat.MODE),
+            ssoClaims(read));
     if (!ConsoleClaims.knownMode(claims.mode())) {
       throw reject(Reason.MISSING_CLAIM, "mode is neither interactive nor view");
     }
@@ -180,6 +187,39 @@ public final class TokenVerifier {
     return claims;
   }
 
+  /** The SSO claims of a ch=sso token; none may appear on a vnc token; no other channel exists. */
+  private static SsoClaims ssoClaims(ClaimReader read) throws TokenRejectedException {
+    String channel = read.text(ConsoleTokenFormat.CH);
+    if (!ConsoleClaims.knownChannel(channel)) {
+      throw reject(Reason.MALFORMED, "ch is neither vnc nor sso");
+    }
+    if (!ConsoleClaims.CHANNEL_SSO.equals(channel)) {
+      for (String name :
+          new String[] {
+            ConsoleTokenFormat.SPN,
+            ConsoleTokenFormat.NONCE,
+            ConsoleTokenFormat.DELEG,
+            ConsoleTokenFormat.KRB
+          }) {
+        if (read.has(name)) {
+          throw reject(Reason.MALFORMED, "claim " + name + " belongs to ch=sso tokens only");
+        }
+      }
+      return null;
+    }
+    SsoClaims sso =
+        new SsoClaims(
+            read.text(ConsoleTokenFormat.SPN),
+            read.text(ConsoleTokenFormat.NONCE),
+            read.text(ConsoleTokenFormat.DELEG),
+            read.text(ConsoleTokenFormat.KRB));
+    Optional<String> problem = sso.problem();
+    if (problem.isPresent()) {
+      throw reject(Reason.MALFORMED, problem.get());
+    }
+    return sso;
+  }
+
   private static byte[] decode(String part, String what) throws TokenRejectedException {
     try {
       return Base64Url.decode(part);
@@ -202,6 +242,10 @@ public final class TokenVerifier {
 
     ClaimReader(ObjectNode payload) {
       this.payload = payload;
+    }
+
+    boolean has(String name) {
+      return payload.has(name);
     }
 
     String text(String name) throws TokenRejectedException {

@@ -23,11 +23,13 @@ public record TokenClaims(
     Instant notBefore,
     Instant expiresAt,
     String tokenId,
-    String mode) {
+    String mode,
+    Sso sso) {
 
   public static final String ISSUER = "porthole-engine";
   public static final String AUDIENCE = "porthole-console";
   public static final String CHANNEL_VNC = "vnc";
+  public static final String CHANNEL_SSO = "sso";
   public static final String MODE_INTERACTIVE = "interactive";
   public static final String MODE_VIEW = "view";
 
@@ -59,51 +61,52 @@ public record TokenClaims(
         iat,
         iat.plusSeconds(LIFETIME_SECONDS),
         UUID.randomUUID().toString(),
-        MODE_INTERACTIVE);
+        MODE_INTERACTIVE,
+        null);
   }
 
   public TokenClaims withIssuer(String value) {
     return new TokenClaims(
         value, audience, subject, sessionId, vmUuid, hostId, channel, issuedAt, notBefore,
-        expiresAt, tokenId, mode);
+        expiresAt, tokenId, mode, sso);
   }
 
   public TokenClaims withAudience(String value) {
     return new TokenClaims(
         issuer, value, subject, sessionId, vmUuid, hostId, channel, issuedAt, notBefore, expiresAt,
-        tokenId, mode);
+        tokenId, mode, sso);
   }
 
   public TokenClaims withSubject(String value) {
     return new TokenClaims(
         issuer, audience, value, sessionId, vmUuid, hostId, channel, issuedAt, notBefore, expiresAt,
-        tokenId, mode);
+        tokenId, mode, sso);
   }
 
   /** The console session and the VM it shows. */
   public TokenClaims withConsole(String session, String vm) {
     return new TokenClaims(
         issuer, audience, subject, session, vm, hostId, channel, issuedAt, notBefore, expiresAt,
-        tokenId, mode);
+        tokenId, mode, sso);
   }
 
   public TokenClaims withHost(String value) {
     return new TokenClaims(
         issuer, audience, subject, sessionId, vmUuid, value, channel, issuedAt, notBefore,
-        expiresAt, tokenId, mode);
+        expiresAt, tokenId, mode, sso);
   }
 
   public TokenClaims withChannel(String value) {
     return new TokenClaims(
         issuer, audience, subject, sessionId, vmUuid, hostId, value, issuedAt, notBefore, expiresAt,
-        tokenId, mode);
+        tokenId, mode, sso);
   }
 
   /** {@code iat}, {@code nbf} and {@code exp}. */
   public TokenClaims withTimes(Instant iat, Instant nbf, Instant exp) {
     return new TokenClaims(
-        issuer, audience, subject, sessionId, vmUuid, hostId, channel, iat, nbf, exp, tokenId,
-        mode);
+        issuer, audience, subject, sessionId, vmUuid, hostId, channel, iat, nbf, exp, tokenId, mode,
+        sso);
   }
 
   /** Issued (and valid from) {@code iat}, for {@code lifetimeSeconds}. */
@@ -114,13 +117,58 @@ public record TokenClaims(
   public TokenClaims withTokenId(String value) {
     return new TokenClaims(
         issuer, audience, subject, sessionId, vmUuid, hostId, channel, issuedAt, notBefore,
-        expiresAt, value, mode);
+        expiresAt, value, mode, sso);
   }
 
   public TokenClaims withMode(String value) {
     return new TokenClaims(
         issuer, audience, subject, sessionId, vmUuid, hostId, channel, issuedAt, notBefore,
-        expiresAt, tokenId, value);
+        expiresAt, tokenId, value, sso);
+  }
+
+  /**
+   * The claims only an SSO channel token carries.
+   *
+   * @param spn {@code spn}, {@code host/<fqdn>@REALM}
+   * @param nonce {@code nonce}, 16..128 base64url characters
+   * @param delegation {@code deleg}: never, ok-as-delegate or always
+   * @param principal {@code krb}: the console user's Kerberos principal
+   */
+  public record Sso(String spn, String nonce, String delegation, String principal) {
+
+    /** The stack's demo values: the demo VM's principal, alice, the default policy. */
+    public static Sso demo() {
+      return new Sso(
+          "host/porthole-demo.porthole.test@PORTHOLE.TEST",
+          "bm9uY2Utb2YtdGhlLXNlc3Npb24",
+          "ok-as-delegate",
+          "alice@PORTHOLE.TEST");
+    }
+  }
+
+  /** An SSO channel token of the same console: {@code ch=sso} and its four claims. */
+  public TokenClaims withSso(Sso value) {
+    return new TokenClaims(
+        issuer,
+        audience,
+        subject,
+        sessionId,
+        vmUuid,
+        hostId,
+        CHANNEL_SSO,
+        issuedAt,
+        notBefore,
+        expiresAt,
+        tokenId,
+        mode,
+        value);
+  }
+
+  /** The SSO claims alone, whatever the channel (for tokens the format must refuse). */
+  public TokenClaims withSsoClaims(Sso value) {
+    return new TokenClaims(
+        issuer, audience, subject, sessionId, vmUuid, hostId, channel, issuedAt, notBefore,
+        expiresAt, tokenId, mode, value);
   }
 
   /** The payload as the engine writes it: every claim, times in epoch seconds. */
@@ -138,6 +186,12 @@ public record TokenClaims(
     payload.put("exp", expiresAt.getEpochSecond());
     payload.put("jti", tokenId);
     payload.put("mode", mode);
+    if (sso != null) {
+      payload.put("spn", sso.spn());
+      payload.put("nonce", sso.nonce());
+      payload.put("deleg", sso.delegation());
+      payload.put("krb", sso.principal());
+    }
     return payload;
   }
 }

@@ -92,7 +92,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
 
   @Test
   void rejectsTokenForAnotherChannel() throws Exception {
-    TokenClaims sso = TokenClaims.forHost(HOST).withConsole("s", VM).withChannel("sso");
+    TokenClaims sso = TokenClaims.forHost(HOST).withConsole("s", VM).withSso(TokenClaims.Sso.demo());
     assertThat(openAndAwait(tokens.sign(sso)).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 

@@ -173,7 +173,7 @@ class ConsoleRelayTest {
   @Test
   void rejectsTokenForAnotherChannel() {
     FakeHostAgent agent = new FakeHostAgent();
-    open(agent, tokens.sign(TokenClaims.forHost(HOST_A).withChannel("sso")));
+    open(agent, tokens.sign(TokenClaims.forHost(HOST_A).withSso(TokenClaims.Sso.demo())));
 
     assertThat(closeCode()).isEqualTo(4001);
     assertThat(agent.consoleCalls()).isZero();

@@ -143,7 +143,7 @@ class ConsoleAuthenticatorTest {
     Result result = new Result();
 
     authenticator.authenticate(
-        tokens.sign(TokenClaims.forHost("h:1").withChannel("sso")), loop, result);
+        tokens.sign(TokenClaims.forHost("h:1").withSso(TokenClaims.Sso.demo())), loop, result);
 
     assertThat(result.await()).isEqualTo("TOKEN_REJECTED token is not for a VNC console");
   }
