@@ -14,6 +14,21 @@ public final class AgentMessages {
 
   private AgentMessages() {}
 
+  /** Fails the call with {@code failure} when there is one; true when it did. */
+  static boolean failed(io.grpc.Status failure, io.grpc.stub.StreamObserver<?> response) {
+    if (failure == null) {
+      return false;
+    }
+    response.onError(failure.asRuntimeException());
+    return true;
+  }
+
+  /** Answers a unary call with {@code message}. */
+  static <T> void answer(io.grpc.stub.StreamObserver<T> response, T message) {
+    response.onNext(message);
+    response.onCompleted();
+  }
+
   /** A console data frame carrying {@code bytes}. */
   public static ConsoleFrame data(byte[] bytes) {
     return ConsoleFrame.newBuilder().setData(ByteString.copyFrom(bytes)).build();

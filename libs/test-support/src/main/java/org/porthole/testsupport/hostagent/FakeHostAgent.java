@@ -59,6 +59,8 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
 
   private volatile List<Domain> domains = List.of();
   private volatile Status prepareFailure;
+  private final AtomicInteger ssoCalls = new AtomicInteger();
+  private volatile String guestSpn = "host/porthole-demo.porthole.test@PORTHOLE.TEST";
   private final List<PrepareConsoleRequest> prepared = new CopyOnWriteArrayList<>();
   private final AtomicInteger listCalls = new AtomicInteger();
   private final AtomicInteger listConsolesCalls = new AtomicInteger();
@@ -112,6 +114,23 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
 
   @Override
   public StreamObserver<ConsoleFrame> openConsole(StreamObserver<ConsoleFrame> responseObserver) {
+    return stream(responseObserver, true);
+  }
+
+  /** An SSO stream: recorded like a console, answers nothing on open (the guest speaks first). */
+  @Override
+  public StreamObserver<ConsoleFrame> openSso(StreamObserver<ConsoleFrame> responseObserver) {
+    ssoCalls.incrementAndGet();
+    return stream(responseObserver, false);
+  }
+
+  /** Number of OpenSso calls received (they count in {@link #consoleCalls} too). */
+  public int ssoCalls() {
+    return ssoCalls.get();
+  }
+
+  private StreamObserver<ConsoleFrame> stream(
+      StreamObserver<ConsoleFrame> responseObserver, boolean banner) {
     consoleCalls.incrementAndGet();
     activeConsoles.incrementAndGet();
     ServerCallStreamObserver<ConsoleFrame> out =
@@ -130,7 +149,7 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
       @Override
       public void onNext(ConsoleFrame frame) {
         received.add(frame);
-        if (frame.hasOpen()) {
+        if (frame.hasOpen() && banner) {
           out.onNext(AgentMessages.data(BANNER.getBytes(StandardCharsets.US_ASCII)));
         } else if (echo && frame.hasData()) {
           out.onNext(frame);
@@ -202,6 +221,11 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
     prepareFailure = status;
   }
 
+  /** The SPN a PrepareConsole with sso answers ("" as a guest that reported none). */
+  public void setGuestSpn(String spn) {
+    guestSpn = spn;
+  }
+
   /** Every PrepareConsole request, in arrival order. */
   public List<PrepareConsoleRequest> prepared() {
     return List.copyOf(prepared);
@@ -265,7 +289,7 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
   @Override
   public void endConsoles(
       EndConsolesRequest request, StreamObserver<EndConsolesResponse> response) {
-    if (failed(endFailure, response)) {
+    if (AgentMessages.failed(endFailure, response)) {
       return;
     }
     endCalls.add(new EndCall(request, Instant.now(), prepared.size()));
@@ -277,17 +301,17 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
           .setDisconnectAction(DisconnectAction.DISCONNECT_ACTION_LOCK_SCREEN)
           .setDisconnectActionConfirmed(true);
     }
-    answer(response, answer.build());
+    AgentMessages.answer(response, answer.build());
   }
 
   @Override
   public void setConsolePolicy(
       SetConsolePolicyRequest request, StreamObserver<ConsolePolicy> response) {
-    if (failed(policyFailure, response)) {
+    if (AgentMessages.failed(policyFailure, response)) {
       return;
     }
     policies.add(request);
-    answer(
+    AgentMessages.answer(
         response,
         ConsolePolicy.newBuilder()
             .setVmUuid(request.getVmUuid())
@@ -301,7 +325,7 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
   public void listDomains(
       ListDomainsRequest request, StreamObserver<ListDomainsResponse> response) {
     listCalls.incrementAndGet();
-    answer(response, ListDomainsResponse.newBuilder().addAllDomains(domains).build());
+    AgentMessages.answer(response, ListDomainsResponse.newBuilder().addAllDomains(domains).build());
   }
 
   @Override
@@ -322,7 +346,7 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
                             .setMode(p.getMode())
                             .build())
                 .toList();
-    answer(
+    AgentMessages.answer(
         response,
         ListConsolesResponse.newBuilder()
             .addAllConsoles(consoles)
@@ -333,7 +357,7 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
   @Override
   public void prepareConsole(
       PrepareConsoleRequest request, StreamObserver<PrepareConsoleResponse> response) {
-    if (failed(prepareFailure, response)) {
+    if (AgentMessages.failed(prepareFailure, response)) {
       return;
     }
     int now = inFlight.incrementAndGet();
@@ -346,24 +370,12 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
       inFlight.decrementAndGet();
     }
     prepared.add(request);
-    answer(
+    AgentMessages.answer(
         response,
         PrepareConsoleResponse.newBuilder()
             .setValidUntilEpochMs(System.currentTimeMillis() + request.getValidSeconds() * 1000L)
+            .setGuestSpn(request.getSso() ? guestSpn : "")
             .build());
-  }
-
-  private static boolean failed(Status failure, StreamObserver<?> response) {
-    if (failure == null) {
-      return false;
-    }
-    response.onError(failure.asRuntimeException());
-    return true;
-  }
-
-  private static <T> void answer(StreamObserver<T> response, T message) {
-    response.onNext(message);
-    response.onCompleted();
   }
 
   /** Stops the server {@link #start} started, if any. */
