@@ -1,6 +1,7 @@
 package org.porthole.wsproxy.refusal;
 
 import java.util.function.Supplier;
+import org.porthole.api.events.v1.ConsoleRefusal;
 import org.porthole.config.Settings;
 import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.kafka.refusal.RefusalPublisher;
@@ -44,8 +45,26 @@ public final class KafkaRefusals implements RefusalReporter, AutoCloseable {
 
   @Override
   public void refused(Refusal refusal) {
-    publisher.refused(
-        RefusalSink.refusal(refusal.status().name(), refusal.reason(), refusal.clientAddress()));
+    publisher.refused(event(refusal));
+  }
+
+  /**
+   * The event for {@code refusal}; with verified claims it names {@code vm_uuid}, {@code
+   * session_id} and {@code subject} and sets {@code claims_verified}.
+   */
+  static ConsoleRefusal event(Refusal refusal) {
+    ConsoleRefusal event =
+        RefusalSink.refusal(refusal.status().name(), refusal.reason(), refusal.clientAddress());
+    if (!refusal.claimsVerified()) {
+      return event;
+    }
+    Refusal.VerifiedClaims claims = refusal.claims();
+    return event.toBuilder()
+        .setVmUuid(claims.vmUuid())
+        .setSessionId(claims.sessionId())
+        .setSubject(claims.subject())
+        .setClaimsVerified(true)
+        .build();
   }
 
   @Override

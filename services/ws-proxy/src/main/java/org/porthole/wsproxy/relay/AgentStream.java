@@ -11,12 +11,15 @@ import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.ConsoleOpen;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.status.PortholeStatus;
+import org.porthole.wsproxy.token.ChannelPath;
 
 /**
- * One {@code OpenConsole} call to a host agent: sends {@code open{token, client_address}} first,
- * then {@code data} frames of at most {@link #MAX_DATA_BYTES}; reports what the agent sends to a
- * {@link Listener}, and the end of the call exactly once, mapped to a {@link PortholeStatus}.
- * Inbound flow control is manual: the agent may send one message per {@link #requestNext()}.
+ * One {@code OpenConsole} call to a host agent ({@code OpenSso} for the SSO channel: the same
+ * frames and rules, a different stream on the agent's side): sends {@code open{token,
+ * client_address}} first, then {@code data} frames of at most {@link #MAX_DATA_BYTES}; reports what
+ * the agent sends to a {@link Listener}, and the end of the call exactly once, mapped to a {@link
+ * PortholeStatus}. Inbound flow control is manual: the agent may send one message per {@link
+ * #requestNext()}.
  *
  * <p>Threading: the call's executor is the WebSocket channel's event loop, so every listener
  * callback runs there; every method here must be called on that loop too. Nothing blocks.
@@ -57,15 +60,24 @@ final class AgentStream implements ClientResponseObserver<ConsoleFrame, ConsoleF
     this.listener = listener;
   }
 
-  /** Starts the call and sends the open frame. The token is passed on, never logged. */
+  /**
+   * Starts the call of {@code channel}'s RPC and sends the open frame. The token is passed on,
+   * never logged.
+   */
   static AgentStream open(
       HostAgentGrpc.HostAgentStub stub,
       Executor loop,
       String token,
       String clientAddress,
+      ChannelPath channel,
       Listener listener) {
     AgentStream stream = new AgentStream(listener);
-    stub.withExecutor(loop).openConsole(stream);
+    HostAgentGrpc.HostAgentStub onLoop = stub.withExecutor(loop);
+    if (channel == ChannelPath.SSO) {
+      onLoop.openSso(stream);
+    } else {
+      onLoop.openConsole(stream);
+    }
     stream.requests.onNext(
         ConsoleFrame.newBuilder()
             .setOpen(ConsoleOpen.newBuilder().setToken(token).setClientAddress(clientAddress))

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import java.util.concurrent.TimeUnit;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.status.PortholeStatus;
+import org.porthole.wsproxy.token.ChannelPath;
 
 /**
  * Moves console bytes between one WebSocket and one {@link AgentStream}, with backpressure both
@@ -65,9 +66,13 @@ final class ConsoleRelay implements AgentStream.Listener {
     this.gauge = gauge;
   }
 
-  /** Opens the call (one request outstanding) and sends the open frame. */
-  void start(HostAgentGrpc.HostAgentStub stub, String token, String clientAddress) {
-    agent = AgentStream.open(stub, ws.eventLoop(), token, clientAddress, this);
+  /**
+   * Opens the call of {@code channel}'s RPC (one request outstanding) and sends the open frame. The
+   * relay itself is the same byte pipe for every channel.
+   */
+  void start(
+      HostAgentGrpc.HostAgentStub stub, String token, String clientAddress, ChannelPath channel) {
+    agent = AgentStream.open(stub, ws.eventLoop(), token, clientAddress, channel, this);
   }
 
   /**

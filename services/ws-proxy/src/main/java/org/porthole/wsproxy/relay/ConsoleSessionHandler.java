@@ -20,14 +20,17 @@ import org.porthole.token.ConsoleClaims;
 import org.porthole.wsproxy.admission.AdmissionEvent;
 import org.porthole.wsproxy.refusal.Refusal;
 import org.porthole.wsproxy.refusal.RefusalReporter;
+import org.porthole.wsproxy.token.ChannelPath;
 import org.porthole.wsproxy.token.ConsoleAuthenticator;
 import org.porthole.wsproxy.websocket.WebSocketClose;
 
 /**
- * One console after the upgrade: waits up to {@link #TOKEN_WAIT_SECONDS} for the token when it was
- * not in the subprotocol list, authenticates it, opens the stream to the host agent the token names
- * (and no other), then relays binary frames until either side ends. Every end closes both sides
- * with a close code from the status table and releases the gRPC call.
+ * One console channel after the upgrade: waits up to {@link #TOKEN_WAIT_SECONDS} for the token when
+ * it was not in the subprotocol list, authenticates it for the path asked for ({@link ChannelPath}:
+ * a token of the other channel is refused and reported with its verified claims), opens the stream
+ * to the host agent the token names (and no other) with that path's RPC, then relays binary frames
+ * until either side ends. Every end closes both sides with a close code from the status table and
+ * releases the gRPC call.
  *
  * <p>Threading: one instance per connection, confined to its event loop; authentication and gRPC
  * callbacks are delivered on that loop.
@@ -55,6 +58,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
   private final RelayGauge gauge;
   private final RefusalReporter refusals;
   private final String clientAddress;
+  private final ChannelPath channel;
   private String token;
   private ChannelHandlerContext ctx;
   private State state = State.AWAITING_TOKEN;
@@ -64,20 +68,9 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
   private long openedNanos;
 
   /**
-   * @param tokenOrNull the token from the subprotocol list, or {@code null} to wait for it
-   */
-  public ConsoleSessionHandler(
-      ConsoleAuthenticator authenticator,
-      AgentConnector agents,
-      RelayGauge gauge,
-      String tokenOrNull,
-      String clientAddress) {
-    this(authenticator, agents, gauge, RefusalReporter.NONE, tokenOrNull, clientAddress);
-  }
-
-  /**
    * @param refusals where a refused token is reported (the engine's audit)
    * @param tokenOrNull the token from the subprotocol list, or {@code null} to wait for it
+   * @param channel the path the client asked for: the token must be of its channel
    */
   public ConsoleSessionHandler(
       ConsoleAuthenticator authenticator,
@@ -85,7 +78,9 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
       RelayGauge gauge,
       RefusalReporter refusals,
       String tokenOrNull,
-      String clientAddress) {
+      String clientAddress,
+      ChannelPath channel) {
+    this.channel = Objects.requireNonNull(channel, "channel");
     this.refusals = Objects.requireNonNull(refusals, "refusals");
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.agents = Objects.requireNonNull(agents, "agents");
@@ -162,7 +157,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     cancelTokenDeadline();
     state = State.AUTHENTICATING;
     token = candidate;
-    authenticator.authenticate(candidate, ctx.executor(), this);
+    authenticator.authenticate(candidate, channel, ctx.executor(), this);
   }
 
   @Override
@@ -175,7 +170,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     ConsoleRelay started = new ConsoleRelay(ctx.channel(), this, gauge);
     try {
       started.start(
-          agents.stub(verified.hostId(), ctx.channel().eventLoop()), token, clientAddress);
+          agents.stub(verified.hostId(), ctx.channel().eventLoop()), token, clientAddress, channel);
     } catch (IllegalArgumentException badHost) {
       close(PortholeStatus.UPSTREAM_UNAVAILABLE, "host agent address is not usable");
       return;
@@ -187,7 +182,8 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     openedNanos = System.nanoTime();
     LOG.log(
         Level.DEBUG,
-        "console {0} for vm {1} relaying to {2} from {3}",
+        "{0} of console {1} for vm {2} relaying to {3} from {4}",
+        channel.path(),
         verified.sessionId(),
         verified.vmUuid(),
         verified.hostId(),
@@ -195,9 +191,10 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
   }
 
   @Override
-  public void rejected(PortholeStatus status, String reason) {
+  public void rejected(PortholeStatus status, String reason, ConsoleClaims verified) {
     if (state == State.AUTHENTICATING) {
-      refusals.refused(Refusal.of(status, reason, clientAddress));
+      Refusal refusal = Refusal.of(status, reason, clientAddress);
+      refusals.refused(verified == null ? refusal : refusal.withClaims(verified));
       close(status, reason);
     }
   }
@@ -289,15 +286,21 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
       relay.stop(why);
     }
     if (claims == null) {
-      LOG.log(Level.DEBUG, "unauthenticated console from {0} ended: {1}", clientAddress, why);
+      LOG.log(
+          Level.DEBUG,
+          "unauthenticated {0} from {1} ended: {2}",
+          channel.path(),
+          clientAddress,
+          why);
       return;
     }
     long seconds =
         relay == null ? 0 : TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - openedNanos);
     LOG.log(
         Level.INFO,
-        "console {0} vm {1} host {2} client {3} ended after {4} s ({5} B to client, "
-            + "{6} B to agent): {7}",
+        "{0} of console {1} vm {2} host {3} client {4} ended after {5} s ({6} B to client, "
+            + "{7} B to agent): {8}",
+        channel.path(),
         claims.sessionId(),
         claims.vmUuid(),
         claims.hostId(),

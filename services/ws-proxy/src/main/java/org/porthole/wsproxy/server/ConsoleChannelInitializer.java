@@ -19,6 +19,7 @@ import org.porthole.wsproxy.refusal.RefusalReporter;
 import org.porthole.wsproxy.relay.AgentConnector;
 import org.porthole.wsproxy.relay.ConsoleSessionHandler;
 import org.porthole.wsproxy.relay.RelayGauge;
+import org.porthole.wsproxy.token.ChannelPath;
 import org.porthole.wsproxy.token.ConsoleAuthenticator;
 import org.porthole.wsproxy.websocket.HandshakeHandler;
 import org.porthole.wsproxy.websocket.HandshakePolicy;
@@ -93,16 +94,17 @@ public final class ConsoleChannelInitializer extends ChannelInitializer<Channel>
             + config.bind()
             + ":"
             + config.port()
-            + HandshakePolicy.PATH;
+            + ChannelPath.CONSOLE.path();
     this.handshakers =
         new WebSocketServerHandshakerFactory(url, HandshakePolicy.SUBPROTOCOL_BINARY, frames);
     Duration ping = config.pingInterval();
     this.starter =
-        (pipeline, token, client) -> {
+        (pipeline, token, client, channel) -> {
           pipeline.addLast("keepalive", new KeepAliveHandler(ping));
           pipeline.addLast(
               "console",
-              new ConsoleSessionHandler(authenticator, agents, gauge, refusals, token, client));
+              new ConsoleSessionHandler(
+                  authenticator, agents, gauge, refusals, token, client, channel));
         };
   }
 

@@ -11,8 +11,11 @@ import org.porthole.token.TokenRejectedException;
 import org.porthole.token.TokenVerifier;
 
 /**
- * Decides whether a console token may open a VNC console: a valid signature from the engine's JWKS,
- * every claim present and in time (see {@link TokenVerifier}), and channel {@code vnc}.
+ * Decides whether a console token may open the path it was presented on: a valid signature from the
+ * engine's JWKS, every claim present and in time (see {@link TokenVerifier}), and the channel of
+ * that path ({@link ChannelPath}: {@code vnc} on {@code /v1/console}, {@code sso} on {@code
+ * /v1/sso}). A token of the other channel is refused {@code FORBIDDEN} with its verified claims, so
+ * the audit can name the user, VM and session that tried.
  *
  * <p>Threading: tokens are verified on {@code verifyExecutor}: the event loop itself by default
  * (BouncyCastle's Ed25519 costs ~60–80 µs, measured, see README), or a pool when configured.
@@ -27,11 +30,16 @@ public final class ConsoleAuthenticator {
 
   /** Receives the outcome of one authentication, exactly once, on the caller's loop. */
   public interface Outcome {
-    /** The token is valid for a VNC console. */
+    /** The token is valid for the path it was presented on. */
     void accepted(ConsoleClaims claims);
 
-    /** The token is refused; {@code reason} is safe to show to the client. */
-    void rejected(PortholeStatus status, String reason);
+    /**
+     * The token is refused; {@code reason} is safe to show to the client.
+     *
+     * @param verified the token's claims when its signature and times held and it was refused for
+     *     another reason (a wrong channel); {@code null} when it did not verify
+     */
+    void rejected(PortholeStatus status, String reason, ConsoleClaims verified);
   }
 
   private final TokenVerifier known;
@@ -71,18 +79,21 @@ public final class ConsoleAuthenticator {
         fetchExecutor);
   }
 
-  /** Verifies {@code token}; {@code outcome} runs later on {@code loop}. */
-  public void authenticate(String token, Executor loop, Outcome outcome) {
-    submit(verifyExecutor, () -> verify(token, loop, outcome), loop, outcome);
+  /**
+   * Verifies {@code token} presented on {@code path}; {@code outcome} runs later on {@code loop}.
+   */
+  public void authenticate(String token, ChannelPath path, Executor loop, Outcome outcome) {
+    Objects.requireNonNull(path, "path");
+    submit(verifyExecutor, () -> verify(token, path, loop, outcome), loop, outcome);
   }
 
-  private void verify(String token, Executor loop, Outcome outcome) {
+  private void verify(String token, ChannelPath path, Executor loop, Outcome outcome) {
     try {
       ConsoleClaims claims = known.verify(token);
-      deliver(loop, () -> accept(claims, outcome));
+      deliver(loop, () -> accept(claims, path, outcome));
     } catch (TokenRejectedException e) {
       if (e.reason() == TokenRejectedException.Reason.UNKNOWN_KEY) {
-        submit(fetchExecutor, () -> verifyWithFetch(token, loop, outcome), loop, outcome);
+        submit(fetchExecutor, () -> verifyWithFetch(token, path, loop, outcome), loop, outcome);
       } else {
         deliver(loop, () -> reject(e, outcome));
       }
@@ -91,10 +102,10 @@ public final class ConsoleAuthenticator {
     }
   }
 
-  private void verifyWithFetch(String token, Executor loop, Outcome outcome) {
+  private void verifyWithFetch(String token, ChannelPath path, Executor loop, Outcome outcome) {
     try {
       ConsoleClaims claims = fetching.verify(token);
-      deliver(loop, () -> accept(claims, outcome));
+      deliver(loop, () -> accept(claims, path, outcome));
     } catch (TokenRejectedException e) {
       deliver(loop, () -> reject(e, outcome));
     } catch (RuntimeException e) {
@@ -110,13 +121,14 @@ public final class ConsoleAuthenticator {
           loop,
           () ->
               outcome.rejected(
-                  PortholeStatus.UPSTREAM_UNAVAILABLE, "token verification is busy; retry"));
+                  PortholeStatus.UPSTREAM_UNAVAILABLE, "token verification is busy; retry", null));
     }
   }
 
   private static void failed(RuntimeException e, Executor loop, Outcome outcome) {
     LOG.log(Level.WARNING, "token verification failed unexpectedly: {0}", e.getClass().getName());
-    deliver(loop, () -> outcome.rejected(PortholeStatus.INTERNAL, "token verification failed"));
+    deliver(
+        loop, () -> outcome.rejected(PortholeStatus.INTERNAL, "token verification failed", null));
   }
 
   private static void deliver(Executor loop, Runnable delivery) {
@@ -127,16 +139,25 @@ public final class ConsoleAuthenticator {
     }
   }
 
-  private static void accept(ConsoleClaims claims, Outcome outcome) {
-    if (!ConsoleClaims.CHANNEL_VNC.equals(claims.channel())) {
-      outcome.rejected(PortholeStatus.TOKEN_REJECTED, "token is not for a VNC console");
+  private static void accept(ConsoleClaims claims, ChannelPath path, Outcome outcome) {
+    if (!path.admits(claims)) {
+      outcome.rejected(PortholeStatus.FORBIDDEN, wrongChannel(claims), claims);
       return;
     }
     outcome.accepted(claims);
   }
 
+  /** Names the channel the token does open; the verifier lets only known channels through. */
+  private static String wrongChannel(ConsoleClaims claims) {
+    return ChannelPath.ofTokenChannel(claims.channel())
+        .map(
+            own ->
+                "this token opens only the " + own.tokenChannel() + " channel (" + own.path() + ")")
+        .orElse("this token opens no channel this proxy serves");
+  }
+
   private static void reject(TokenRejectedException e, Outcome outcome) {
     LOG.log(Level.DEBUG, "console token refused: {0}", e.getMessage());
-    outcome.rejected(PortholeStatus.TOKEN_REJECTED, "token rejected: " + e.reason());
+    outcome.rejected(PortholeStatus.TOKEN_REJECTED, "token rejected: " + e.reason(), null);
   }
 }

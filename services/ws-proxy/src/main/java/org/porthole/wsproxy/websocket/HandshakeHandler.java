@@ -117,7 +117,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     ChannelPipeline pipeline = ctx.pipeline();
     pipeline.remove(this);
-    starter.start(pipeline, verdict.token(), describe(ctx.channel().remoteAddress()));
+    starter.start(
+        pipeline, verdict.token(), describe(ctx.channel().remoteAddress()), verdict.channel());
   }
 
   /**

@@ -9,15 +9,18 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.porthole.status.PortholeStatus;
+import org.porthole.wsproxy.token.ChannelPath;
 
 /**
  * The checks an upgrade request must pass before the proxy answers {@code 101} (docs/contracts.md,
- * "WebSocket"): a loopback client (until sign-in exists), path {@code /v1/console} with no query (a
- * token never travels in a URL), a GET WebSocket upgrade, an {@code Origin} in the allow-list or
- * none at all, and the {@code binary} subprotocol offered, optionally next to {@code
- * porthole.token.<JWS>}. Stateless and thread-safe.
+ * "WebSocket"): a loopback client (until sign-in exists), a path of {@link ChannelPath} ({@code
+ * /v1/console} or {@code /v1/sso}, the same rules for both) with no query (a token never travels in
+ * a URL), a GET WebSocket upgrade, an {@code Origin} in the allow-list or none at all, and the
+ * {@code binary} subprotocol offered, optionally next to {@code porthole.token.<JWS>}. Stateless
+ * and thread-safe.
  *
  * <p>Browsers send {@code Origin} on every WebSocket handshake and a page cannot remove or forge
  * it, so a present {@code Origin} must match the allow-list exactly (this stops cross-site
@@ -28,9 +31,6 @@ import org.porthole.status.PortholeStatus;
  * only credential.
  */
 public final class HandshakePolicy {
-
-  /** The only path served. */
-  public static final String PATH = "/v1/console";
 
   /** The subprotocol the proxy selects; clients must offer it. */
   public static final String SUBPROTOCOL_BINARY = "binary";
@@ -58,8 +58,10 @@ public final class HandshakePolicy {
     String uri = request.uri();
     int query = indexOfQuery(uri);
     String path = query < 0 ? uri : uri.substring(0, query);
-    if (!PATH.equals(path)) {
-      return HandshakeVerdict.reject(PortholeStatus.NOT_FOUND, "no such endpoint; use " + PATH);
+    Optional<ChannelPath> channel = ChannelPath.ofPath(path);
+    if (channel.isEmpty()) {
+      return HandshakeVerdict.reject(
+          PortholeStatus.NOT_FOUND, "no such endpoint; use " + ChannelPath.allPaths());
     }
     if (query >= 0) {
       return HandshakeVerdict.reject(
@@ -77,10 +79,11 @@ public final class HandshakePolicy {
     if (!origins.isEmpty() && (origins.size() != 1 || !allowedOrigins.contains(origins.get(0)))) {
       return HandshakeVerdict.reject(PortholeStatus.ORIGIN_REJECTED, "origin not allowed");
     }
-    return checkSubprotocols(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+    return checkSubprotocols(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL), channel.get());
   }
 
-  private static HandshakeVerdict checkSubprotocols(List<String> headerValues) {
+  private static HandshakeVerdict checkSubprotocols(
+      List<String> headerValues, ChannelPath channel) {
     // Netty's handshaker reads only the first header line; two lines would let it see
     // something other than what was checked here (and log the token it cannot select).
     if (headerValues.size() > 1) {
@@ -109,7 +112,7 @@ public final class HandshakePolicy {
           PortholeStatus.BAD_REQUEST,
           "the client must offer the '" + SUBPROTOCOL_BINARY + "' subprotocol");
     }
-    return HandshakeVerdict.accept(token);
+    return HandshakeVerdict.accept(token, channel);
   }
 
   private static int indexOfQuery(String uri) {

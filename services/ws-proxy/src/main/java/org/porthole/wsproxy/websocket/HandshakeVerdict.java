@@ -1,10 +1,11 @@
 package org.porthole.wsproxy.websocket;
 
 import org.porthole.status.PortholeStatus;
+import org.porthole.wsproxy.token.ChannelPath;
 
 /**
  * The answer of {@link HandshakePolicy} to one upgrade request: either refuse it with a status and
- * a message for the client, or accept it, carrying the token found in {@code
+ * a message for the client, or accept it, carrying the path asked for and the token found in {@code
  * Sec-WebSocket-Protocol} ({@code null} when the client will send it as its first message). {@link
  * #toString()} never shows the token.
  */
@@ -13,19 +14,22 @@ public final class HandshakeVerdict {
   private final PortholeStatus rejection;
   private final String message;
   private final String token;
+  private final ChannelPath channel;
 
-  private HandshakeVerdict(PortholeStatus rejection, String message, String token) {
+  private HandshakeVerdict(
+      PortholeStatus rejection, String message, String token, ChannelPath channel) {
     this.rejection = rejection;
     this.message = message;
     this.token = token;
+    this.channel = channel;
   }
 
-  static HandshakeVerdict accept(String tokenOrNull) {
-    return new HandshakeVerdict(null, "accepted", tokenOrNull);
+  static HandshakeVerdict accept(String tokenOrNull, ChannelPath channel) {
+    return new HandshakeVerdict(null, "accepted", tokenOrNull, channel);
   }
 
   static HandshakeVerdict reject(PortholeStatus status, String message) {
-    return new HandshakeVerdict(status, message, null);
+    return new HandshakeVerdict(status, message, null, null);
   }
 
   /** True when the upgrade may proceed. */
@@ -48,10 +52,19 @@ public final class HandshakeVerdict {
     return token;
   }
 
+  /** The path requested, which the token must open; {@code null} when refused. */
+  public ChannelPath channel() {
+    return channel;
+  }
+
   @Override
   public String toString() {
     return accepted()
-        ? "accepted(token " + (token == null ? "in first message" : "in subprotocol") + ")"
+        ? "accepted("
+            + channel.path()
+            + ", token "
+            + (token == null ? "in first message" : "in subprotocol")
+            + ")"
         : "rejected(" + rejection + ": " + message + ")";
   }
 }

@@ -1,6 +1,7 @@
 package org.porthole.wsproxy.websocket;
 
 import io.netty.channel.ChannelPipeline;
+import org.porthole.wsproxy.token.ChannelPath;
 
 /**
  * What runs on a connection once its upgrade was accepted: installs the handlers that authenticate
@@ -16,6 +17,8 @@ public interface SessionStarter {
    * @param tokenOrNull the token from {@code Sec-WebSocket-Protocol}; {@code null} when the client
    *     sends it as its first text message. Secret: never log it.
    * @param clientAddress the client's address as seen by the proxy, {@code ip:port}
+   * @param channel the path the client asked for; its token must be of that channel
    */
-  void start(ChannelPipeline pipeline, String tokenOrNull, String clientAddress);
+  void start(
+      ChannelPipeline pipeline, String tokenOrNull, String clientAddress, ChannelPath channel);
 }

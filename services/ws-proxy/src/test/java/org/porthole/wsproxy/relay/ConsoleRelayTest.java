@@ -175,7 +175,7 @@ class ConsoleRelayTest {
     FakeHostAgent agent = new FakeHostAgent();
     open(agent, tokens.sign(TokenClaims.forHost(HOST_A).withSso(TokenClaims.Sso.demo())));
 
-    assertThat(closeCode()).isEqualTo(4001);
+    assertThat(closeCode()).isEqualTo(4003);
     assertThat(agent.consoleCalls()).isZero();
   }
 

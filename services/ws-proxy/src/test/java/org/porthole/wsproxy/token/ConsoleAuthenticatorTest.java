@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +50,7 @@ class ConsoleAuthenticatorTest {
     final LinkedBlockingQueue<String> outcomes = new LinkedBlockingQueue<>();
     volatile String thread;
     volatile ConsoleClaims claims;
+    volatile ConsoleClaims refusedClaims;
 
     @Override
     public void accepted(ConsoleClaims claims) {
@@ -58,7 +60,8 @@ class ConsoleAuthenticatorTest {
     }
 
     @Override
-    public void rejected(PortholeStatus status, String reason) {
+    public void rejected(PortholeStatus status, String reason, ConsoleClaims verified) {
+      refusedClaims = verified;
       thread = Thread.currentThread().getName();
       outcomes.add(status + " " + reason);
     }
@@ -102,7 +105,9 @@ class ConsoleAuthenticatorTest {
     jwks.fetchThreads.clear();
     Result result = new Result();
 
-    loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
+    loop.submit(
+            () -> authenticator.authenticate(tokens.sign("h:1"), ChannelPath.CONSOLE, loop, result))
+        .get();
 
     assertThat(result.await()).isEqualTo("accepted");
     assertThat(result.thread).isEqualTo("loop");
@@ -116,7 +121,9 @@ class ConsoleAuthenticatorTest {
     jwks.published.put("k1", tokens.publicKey());
     Result result = new Result();
 
-    loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
+    loop.submit(
+            () -> authenticator.authenticate(tokens.sign("h:1"), ChannelPath.CONSOLE, loop, result))
+        .get();
 
     assertThat(result.await()).isEqualTo("accepted");
     assertThat(result.thread).isEqualTo("loop");
@@ -130,22 +137,75 @@ class ConsoleAuthenticatorTest {
     jwks.published.put("other", new TokenMint("other").publicKey());
     Result result = new Result();
 
-    loop.submit(() -> authenticator.authenticate(tokens.sign("h:1"), loop, result)).get();
+    loop.submit(
+            () -> authenticator.authenticate(tokens.sign("h:1"), ChannelPath.CONSOLE, loop, result))
+        .get();
 
     assertThat(result.await()).isEqualTo("TOKEN_REJECTED token rejected: UNKNOWN_KEY");
     assertThat(result.thread).isEqualTo("loop");
   }
 
-  @Test
-  void rejectsTokenForSsoChannel() throws Exception {
+  private Result authenticate(TokenClaims claims, ChannelPath path) throws Exception {
     jwks.published.put("k1", tokens.publicKey());
-    keys.prefetch();
+    assertThat(keys.prefetch()).isTrue();
     Result result = new Result();
+    authenticator.authenticate(tokens.sign(claims), path, loop, result);
+    return result;
+  }
 
-    authenticator.authenticate(
-        tokens.sign(TokenClaims.forHost("h:1").withSso(TokenClaims.Sso.demo())), loop, result);
+  private static TokenClaims ssoToken() {
+    return TokenClaims.forHost("h:1").withSso(TokenClaims.Sso.demo());
+  }
 
-    assertThat(result.await()).isEqualTo("TOKEN_REJECTED token is not for a VNC console");
+  @Test
+  void acceptsAnSsoTokenOnTheSsoPath() throws Exception {
+    Result result = authenticate(ssoToken(), ChannelPath.SSO);
+
+    assertThat(result.await()).isEqualTo("accepted");
+    assertThat(result.claims.isSso()).isTrue();
+  }
+
+  @Test
+  void rejectsAnSsoTokenOnTheConsolePath() throws Exception {
+    Result result = authenticate(ssoToken(), ChannelPath.CONSOLE);
+
+    assertThat(result.await())
+        .isEqualTo("FORBIDDEN this token opens only the sso channel (/v1/sso)");
+    assertThat(result.claims).as("never accepted").isNull();
+  }
+
+  @Test
+  void rejectsAConsoleTokenOnTheSsoPath() throws Exception {
+    Result result = authenticate(TokenClaims.forHost("h:1"), ChannelPath.SSO);
+
+    assertThat(result.await())
+        .isEqualTo("FORBIDDEN this token opens only the vnc channel (/v1/console)");
+    assertThat(result.claims).as("never accepted").isNull();
+  }
+
+  @Test
+  void aWrongChannelRefusalCarriesTheVerifiedClaims() throws Exception {
+    TokenClaims sso = ssoToken().withSubject("bob");
+
+    Result result = authenticate(sso, ChannelPath.CONSOLE);
+
+    assertThat(result.await()).startsWith("FORBIDDEN ");
+    assertThat(result.thread).isEqualTo("loop");
+    assertThat(result.refusedClaims).isNotNull();
+    assertThat(result.refusedClaims.vmUuid()).isEqualTo(sso.vmUuid());
+    assertThat(result.refusedClaims.sessionId()).isEqualTo(sso.sessionId());
+    assertThat(result.refusedClaims.subject()).isEqualTo("bob");
+  }
+
+  @Test
+  void aTokenThatDidNotVerifyIsRefusedWithoutClaims() throws Exception {
+    Result result =
+        authenticate(
+            ssoToken().withTimes(Instant.EPOCH, Instant.EPOCH, Instant.EPOCH.plusSeconds(60)),
+            ChannelPath.SSO);
+
+    assertThat(result.await()).startsWith("TOKEN_REJECTED token rejected: ");
+    assertThat(result.refusedClaims).isNull();
   }
 
   @Test
@@ -155,7 +215,7 @@ class ConsoleAuthenticatorTest {
     for (String garbage :
         new String[] {"", "x", "a.b", "a.b.c", "....", "é.é.é", "a".repeat(5000)}) {
       Result result = new Result();
-      authenticator.authenticate(garbage, loop, result);
+      authenticator.authenticate(garbage, ChannelPath.CONSOLE, loop, result);
       assertThat(result.await())
           .as(garbage)
           .startsWith("TOKEN_REJECTED token rejected: ")
@@ -178,7 +238,7 @@ class ConsoleAuthenticatorTest {
             fetchThread);
     Result result = new Result();
 
-    saturated.authenticate(tokens.sign("h:1"), Runnable::run, result);
+    saturated.authenticate(tokens.sign("h:1"), ChannelPath.CONSOLE, Runnable::run, result);
 
     assertThat(result.outcomes.poll()).startsWith("UPSTREAM_UNAVAILABLE");
   }

@@ -11,6 +11,7 @@ import java.net.SocketAddress;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.porthole.status.PortholeStatus;
+import org.porthole.wsproxy.token.ChannelPath;
 
 class HandshakePolicyTest {
 
@@ -43,6 +44,59 @@ class HandshakePolicyTest {
     assertThat(verdict.accepted()).isTrue();
     assertThat(verdict.token()).isEqualTo("aaa.bbb.ccc");
     assertThat(verdict.toString()).doesNotContain("aaa.bbb.ccc");
+  }
+
+  @Test
+  void acceptsTheConsolePathForTheVncChannel() {
+    HandshakeVerdict verdict = policy.check(upgrade("binary"), LOOPBACK);
+
+    assertThat(verdict.channel()).isEqualTo(ChannelPath.CONSOLE);
+  }
+
+  @Test
+  void acceptsTheSsoPath() {
+    HandshakeVerdict verdict =
+        policy.check(upgrade(HttpMethod.GET, "/v1/sso", "binary, porthole.token.a.b.c"), LOOPBACK);
+
+    assertThat(verdict.accepted()).isTrue();
+    assertThat(verdict.channel()).isEqualTo(ChannelPath.SSO);
+    assertThat(verdict.token()).isEqualTo("a.b.c");
+    assertThat(verdict.toString()).contains("/v1/sso").doesNotContain("a.b.c");
+  }
+
+  @Test
+  void theSsoPathKeepsTheConsoleRules() {
+    HttpRequest foreign = upgrade(HttpMethod.GET, "/v1/sso", "binary");
+    foreign.headers().set("Origin", "https://evil.example");
+
+    assertThat(policy.check(foreign, LOOPBACK).rejection())
+        .isEqualTo(PortholeStatus.ORIGIN_REJECTED);
+    assertThat(
+            policy
+                .check(upgrade(HttpMethod.GET, "/v1/sso?token=a.b.c", "binary"), LOOPBACK)
+                .rejection())
+        .isEqualTo(PortholeStatus.BAD_REQUEST);
+    assertThat(
+            policy
+                .check(upgrade(HttpMethod.GET, "/v1/sso", "porthole.token.a.b.c"), LOOPBACK)
+                .rejection())
+        .isEqualTo(PortholeStatus.BAD_REQUEST);
+    assertThat(
+            policy
+                .check(
+                    upgrade(HttpMethod.GET, "/v1/sso", "binary"),
+                    new InetSocketAddress("10.0.0.1", 1))
+                .rejection())
+        .isEqualTo(PortholeStatus.FORBIDDEN);
+  }
+
+  @Test
+  void unknownPathNamesBoth() {
+    HandshakeVerdict verdict = policy.check(upgrade(HttpMethod.GET, "/v1/vnc", "binary"), LOOPBACK);
+
+    assertThat(verdict.rejection()).isEqualTo(PortholeStatus.NOT_FOUND);
+    assertThat(verdict.channel()).isNull();
+    assertThat(verdict.message()).contains("/v1/console").contains("/v1/sso");
   }
 
   @Test
@@ -162,6 +216,9 @@ class HandshakePolicyTest {
           "//v1/console",
           "/v1/console/../console",
           "http://host/v1/console",
+          "/v1/sso/",
+          "/v1/SSO",
+          "/v1/console/../sso",
           "*"
         }) {
       assertThat(policy.check(upgrade(HttpMethod.GET, uri, "binary"), LOOPBACK).rejection())

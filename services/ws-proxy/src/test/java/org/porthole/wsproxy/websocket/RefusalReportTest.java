@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.status.PortholeStatus;
 import org.porthole.testsupport.hostagent.FakeHostAgent;
+import org.porthole.testsupport.token.TokenClaims;
 import org.porthole.testsupport.token.TokenMint;
 import org.porthole.wsproxy.admission.AdmissionLimits;
 import org.porthole.wsproxy.harness.EmbeddedConsole;
@@ -94,6 +95,44 @@ class RefusalReportTest {
               assertThat(r.status()).isEqualTo(PortholeStatus.TOKEN_REJECTED);
               assertThat(r.reason())
                   .doesNotContain(tampered.substring(tampered.lastIndexOf('.') + 1));
+            });
+  }
+
+  @Test
+  void aWrongChannelIsReportedWithTheVerifiedClaims() {
+    TokenClaims sso = TokenClaims.forHost(HOST).withSso(TokenClaims.Sso.demo());
+    String token = tokens.sign(sso);
+    console.upgrade("/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + token);
+    console.pump();
+
+    CloseWebSocketFrame close = console.closeFrame();
+    assertThat(close.statusCode()).isEqualTo(4003);
+    close.release();
+    assertThat(reported)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(PortholeStatus.FORBIDDEN);
+              assertThat(r.claimsVerified()).isTrue();
+              assertThat(r.claims())
+                  .isEqualTo(
+                      new Refusal.VerifiedClaims(sso.vmUuid(), sso.sessionId(), sso.subject()));
+              assertThat(r.toString()).doesNotContain(token).doesNotContain(sso.tokenId());
+            });
+  }
+
+  @Test
+  void aRejectedTokenIsReportedWithoutClaims() {
+    String token = new TokenMint(tokens.kid()).sign(HOST);
+    console.upgrade("/v1/sso", ProxyFixtures.ORIGIN, "binary, porthole.token." + token);
+    console.pump();
+
+    assertThat(reported)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(PortholeStatus.TOKEN_REJECTED);
+              assertThat(r.claimsVerified()).isFalse();
             });
   }
 
