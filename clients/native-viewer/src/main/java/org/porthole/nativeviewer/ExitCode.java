@@ -9,7 +9,10 @@ public enum ExitCode {
   FAILED(1, "unexpected failure (the message says what)"),
   USAGE(2, "bad command line"),
   SIGN_IN(3, "not signed in, or the sign-in was refused (run: porthole-viewer login, or kinit)"),
-  FORBIDDEN(4, "you lack the permission named in the message (console.view/connect/takeover)"),
+  FORBIDDEN(
+      4,
+      "you lack the permission named in the message (console.view, console.connect,"
+          + " console.takeover or console.sso)"),
   NOT_FOUND(5, "no such VM, or none you may see"),
   ENGINE_DOWN(6, "the engine cannot be reached"),
   CONSOLE_FAILED(

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.porthole.nativeviewer.console.ConsoleRunner;
 import org.porthole.nativeviewer.console.PrintedAddress;
@@ -12,9 +13,14 @@ import org.porthole.nativeviewer.engine.EngineClient;
 import org.porthole.nativeviewer.engine.Vm;
 import org.porthole.nativeviewer.launch.LaunchedViewer;
 import org.porthole.nativeviewer.launch.ViewerProgram;
+import org.porthole.nativeviewer.sso.SsoReport;
+import org.porthole.nativeviewer.sso.SsoSignIn;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code connect VM}: one console in a native viewer, reconnecting while the VM allows it. */
 @Command(
@@ -37,6 +43,13 @@ final class ConnectCommand implements Callable<Integer> {
   boolean takeover;
 
   @Option(
+      names = "--sso",
+      description =
+          "also sign in to the guest with your Kerberos ticket (kinit -f), no password: needs"
+              + " console.sso on the VM; a failed sign-in leaves the console open and says why")
+  boolean sso;
+
+  @Option(
       names = "--proxy-only",
       description =
           "start no viewer: print the tunnel's address and one-time password for your own VNC"
@@ -51,6 +64,8 @@ final class ConnectCommand implements Callable<Integer> {
               + " when given '-'")
   String viewer;
 
+  @Spec CommandSpec spec;
+
   private final ViewerContext context;
 
   ConnectCommand(ViewerContext context) {
@@ -59,6 +74,11 @@ final class ConnectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    if (sso && view) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--sso signs you in to the guest and needs an interactive console: leave out --view");
+    }
     ViewerProgram program = proxyOnly ? null : ViewerProgram.find(viewer, context.env);
     EngineClient engine = context.engine();
     Vm target = engine.find(vm);
@@ -67,7 +87,7 @@ final class ConnectCommand implements Callable<Integer> {
       ViewerSide side =
           proxyOnly ? new PrintedAddress(context.out) : new LaunchedViewer(program, scratch);
       ConsoleRunner runner =
-          new ConsoleRunner(engine, context.http, side, context.err, context.clock);
+          new ConsoleRunner(engine, context.http, side, context.err, context.clock, ssoSignIn());
       return runner.run(target, view ? "view" : "interactive", takeover).code();
     } finally {
       try (var files = Files.list(scratch)) {
@@ -77,6 +97,16 @@ final class ConnectCommand implements Callable<Integer> {
       }
       Files.deleteIfExists(scratch);
     }
+  }
+
+  /** With {@code --sso}: the sign-in, with its machine lines on stdout under --proxy-only. */
+  private Optional<SsoSignIn> ssoSignIn() {
+    if (!sso) {
+      return Optional.empty();
+    }
+    SsoReport report =
+        new SsoReport(context.err, proxyOnly ? Optional.of(context.out) : Optional.empty());
+    return Optional.of(new SsoSignIn(context.http, report));
   }
 
   private static Path scratchDir() throws IOException {

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,6 +16,7 @@ import org.porthole.nativeviewer.ViewerFailure;
 import org.porthole.nativeviewer.engine.EngineClient;
 import org.porthole.nativeviewer.engine.Ticket;
 import org.porthole.nativeviewer.engine.Vm;
+import org.porthole.nativeviewer.sso.SsoSignIn;
 import org.porthole.nativeviewer.tunnel.LocalListener;
 import org.porthole.nativeviewer.tunnel.ProxyConnection;
 import org.porthole.nativeviewer.tunnel.ProxyHandshake;
@@ -26,6 +28,8 @@ import org.porthole.nativeviewer.tunnel.VncPassword;
  * good. A console that drops (network, ws-proxy restart, migration) is opened again with a fresh
  * ticket as long as the VM's reconnect window allows, saying so on stderr; a takeover (4009) or a
  * revocation (4003) ends it with the reason. Each attempt has its own loopback port and password.
+ * With SSO, every attempt also signs the user in to the guest once its console relays (a reconnect
+ * finds the desktop locked by the disconnect), next to the relay and never holding it up.
  */
 public final class ConsoleRunner {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
@@ -43,14 +47,22 @@ public final class ConsoleRunner {
   private final ViewerSide side;
   private final PrintStream err;
   private final Clock clock;
+  private final Optional<SsoSignIn> sso;
 
+  /** A runner that signs in to the guest with {@code sso} after each connect, when present. */
   public ConsoleRunner(
-      EngineClient engine, HttpClient http, ViewerSide side, PrintStream err, Clock clock) {
+      EngineClient engine,
+      HttpClient http,
+      ViewerSide side,
+      PrintStream err,
+      Clock clock,
+      Optional<SsoSignIn> sso) {
     this.engine = engine;
     this.http = http;
     this.side = side;
     this.err = err;
     this.clock = clock;
+    this.sso = sso;
   }
 
   /** How one attempt ended: the viewer went away, or the console closed with a code. */
@@ -65,7 +77,7 @@ public final class ConsoleRunner {
     while (true) {
       Ticket ticket;
       try {
-        ticket = engine.openConsole(vm.id(), mode, takeoverNow);
+        ticket = engine.openConsole(vm.id(), mode, takeoverNow, sso.isPresent());
       } catch (ViewerFailure f) {
         if (droppedAt == null || !transientFailure(f) || windowOver(droppedAt, window)) {
           throw f;
@@ -151,7 +163,11 @@ public final class ConsoleRunner {
       return new Outcome(false, close.code(), close.reason(), false);
     }
     say(vm, ticket, droppedAt);
+    Optional<SsoSignIn.Running> signIn = sso.map(s -> s.start(ticket));
     Relay.Ended ended = Relay.run(viewer, console);
+    if (signIn.isPresent()) {
+      signIn.get().stop();
+    }
     if (ended == Relay.Ended.VIEWER) {
       return new Outcome(true, 1000, "", true);
     }

@@ -87,14 +87,30 @@ public final class EngineClient {
         "no VM '" + clean(nameOrId) + "' among the ones you may see (porthole-viewer list)");
   }
 
-  /** A console ticket for {@code vmId} in {@code mode}, taking the console over when told to. */
-  public Ticket openConsole(String vmId, String mode, boolean takeover) {
+  /**
+   * A console ticket for {@code vmId} in {@code mode}, taking the console over when told to; with
+   * {@code sso}, also the session's SSO channel (interactive consoles only).
+   */
+  public Ticket openConsole(String vmId, String mode, boolean takeover, boolean sso) {
+    JsonNode n = call("POST", "/vms/" + vmId + "/consoles", consoleBody(mode, takeover, sso));
+    return ticket(n, mode);
+  }
+
+  /** The body of a console request: {@code takeover} and {@code sso} only when asked. */
+  static String consoleBody(String mode, boolean takeover, boolean sso) {
     ObjectNode body = JSON.createObjectNode();
     body.put("mode", mode);
     if (takeover) {
       body.put("takeover", true);
     }
-    JsonNode n = call("POST", "/vms/" + vmId + "/consoles", body.toString());
+    if (sso) {
+      body.put("sso", true);
+    }
+    return body.toString();
+  }
+
+  /** The ticket in the engine's answer {@code n} to a console request for {@code mode}. */
+  static Ticket ticket(JsonNode n, String mode) {
     return new Ticket(
         n.path("sessionId").asText(),
         n.path("vmId").asText(),
@@ -102,7 +118,8 @@ public final class EngineClient {
         n.path("token").asText(),
         n.path("proxyUrl").asText(),
         Instant.parse(n.path("expiresAt").asText(Instant.now().plusSeconds(60).toString())),
-        n.path("reconnectWindowSeconds").asInt(0));
+        n.path("reconnectWindowSeconds").asInt(0),
+        SsoTicket.of(n.get("sso")));
   }
 
   private JsonNode call(String method, String path, String body) {

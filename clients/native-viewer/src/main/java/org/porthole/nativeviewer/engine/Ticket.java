@@ -1,10 +1,12 @@
 package org.porthole.nativeviewer.engine;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A console ticket: the token that opens one console at the ws-proxy, and how long after a drop the
- * viewer may ask for another one by itself. {@link #toString()} never shows the token.
+ * viewer may ask for another one by itself; with SSO, the session's SSO channel. {@link
+ * #toString()} never shows a token.
  */
 public record Ticket(
     String sessionId,
@@ -13,7 +15,8 @@ public record Ticket(
     String token,
     String proxyUrl,
     Instant expiresAt,
-    int reconnectWindowSeconds) {
+    int reconnectWindowSeconds,
+    Optional<SsoTicket> sso) {
 
   @Override
   public String toString() {
@@ -27,6 +30,7 @@ public record Ticket(
         + proxyUrl
         + ", until "
         + expiresAt
+        + sso.map(t -> ", " + t).orElse("")
         + "]";
   }
 }
