@@ -16,6 +16,7 @@ import org.porthole.api.hostagent.v1.ListConsolesRequest;
 import org.porthole.api.hostagent.v1.ListConsolesResponse;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
 import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
+import org.porthole.api.hostagent.v1.PrepareConsoleResponse;
 import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
 import org.porthole.status.PortholeStatus;
 
@@ -53,12 +54,21 @@ public class HostAgentClient {
    * Asks the agent to get ready for a console of {@code sessionId} on the VM: the agent checks the
    * domain (running, VNC on loopback or a unix socket, password-capable, not exposed unless {@code
    * allowExposed}) and accepts the session's token for {@code validSeconds}. No password crosses
-   * this call: the agent sets one per console when the relay opens and keeps it.
+   * this call: the agent sets one per console when the relay opens and keeps it. With {@code sso}
+   * the agent also checks the SSO prerequisites (the domain's SSO channel, a responsive guest agent
+   * that reported a service principal) and answers the guest's SPN.
    *
-   * @return until when a console of the session may open, as the agent reports it
+   * @return until when a console of the session may open, and with {@code sso} the SPN the guest
+   *     reported ("" when none: an agent that does not know SSO)
    */
-  public Instant prepareConsole(
-      String hostId, UUID vmId, UUID sessionId, String mode, int validSeconds, boolean allowExposed)
+  public Prepared prepareConsole(
+      String hostId,
+      UUID vmId,
+      UUID sessionId,
+      String mode,
+      int validSeconds,
+      boolean allowExposed,
+      boolean sso)
       throws AgentCallException {
     PrepareConsoleRequest request =
         PrepareConsoleRequest.newBuilder()
@@ -67,13 +77,24 @@ public class HostAgentClient {
             .setMode(mode)
             .setValidSeconds(validSeconds)
             .setAllowExposed(allowExposed)
+            .setSso(sso)
             .build();
     try {
-      return Instant.ofEpochMilli(stub(hostId).prepareConsole(request).getValidUntilEpochMs());
+      PrepareConsoleResponse response = stub(hostId).prepareConsole(request);
+      return new Prepared(
+          Instant.ofEpochMilli(response.getValidUntilEpochMs()), response.getGuestSpn());
     } catch (StatusRuntimeException e) {
       throw failure("PrepareConsole", hostId, e);
     }
   }
+
+  /**
+   * The agent's answer to PrepareConsole.
+   *
+   * @param guestSpn the SPN the guest reported (guest input: pin it, never trust it more); "" when
+   *     SSO was not asked or the agent answered none
+   */
+  public record Prepared(Instant validUntil, String guestSpn) {}
 
   /** The consoles the agent relays now, on every VM, and when the agent process started. */
   public LiveConsoles listConsoles(String hostId) throws AgentCallException {

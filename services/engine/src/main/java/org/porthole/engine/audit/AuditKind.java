@@ -36,6 +36,27 @@ public final class AuditKind {
   /** A console the ws-proxy or a host agent refused before it reached QEMU (a ConsoleRefusal). */
   public static final String CONSOLE_REFUSED = "console.refused";
 
+  /** The guest's first reported service principal was pinned for its VM (actor system). */
+  public static final String SSO_SPN_LEARNED = "vm.sso-spn-learned";
+
+  /** The guest reported another SPN than the pinned one: kept for display, never used. */
+  public static final String SSO_SPN_MISMATCH = "vm.sso-spn-mismatch";
+
+  /** A porthole-admin set a VM's SPN pin or delegation policy. */
+  public static final String SSO_CHANGED = "vm.sso-changed";
+
+  /** A porthole-admin forgot a VM's SSO settings: the next report pins again. */
+  public static final String SSO_FORGOTTEN = "vm.sso-forgotten";
+
+  /** The guest signed the console's user in with Kerberos (the guest's sso event, outcome ok). */
+  public static final String SSO_SIGNED_IN = "console.sso-signed-in";
+
+  /** The guest refused the SSO exchange (its code says why). */
+  public static final String SSO_REFUSED = "console.sso-refused";
+
+  /** The SSO exchange could not run in the guest. */
+  public static final String SSO_FAILED = "console.sso-failed";
+
   /** The actor of a refusal whose token could not be verified: nobody is known. */
   public static final String ANONYMOUS_ACTOR = "anonymous";
 

@@ -61,8 +61,8 @@ public class ConsoleResource {
   }
 
   /**
-   * Opens a console; the body ({@code {"channel":"vnc","mode":"view","takeover":true}}) is
-   * optional, with or without a Content-Type.
+   * Opens a console; the body ({@code {"channel":"vnc","mode":"view","takeover":true,
+   * "sso":false}}) is optional, with or without a Content-Type.
    */
   @POST
   @Path("/vms/{id}/consoles")
@@ -70,7 +70,12 @@ public class ConsoleResource {
     UUID vmId = PathIds.uuid("VM id", rawVmId);
     ConsoleRequest request = JsonBodies.parseOptional(json, body, ConsoleRequest.class);
     requireVncChannel(request);
-    IssuedConsole issued = consoles.issue(callers.get(), vmId, mode(request), takeover(request));
+    ConsoleMode mode = mode(request);
+    boolean sso = request != null && Boolean.TRUE.equals(request.sso());
+    if (sso && mode == ConsoleMode.VIEW) {
+      throw new PortholeException(PortholeStatus.BAD_REQUEST, "sso needs an interactive console");
+    }
+    IssuedConsole issued = consoles.issue(callers.get(), vmId, mode, takeover(request), sso);
     return Response.created(URI.create("/api/v1/consoles/" + issued.session().id()))
         .header("Cache-Control", "no-store")
         .entity(ConsoleTicketView.of(issued))

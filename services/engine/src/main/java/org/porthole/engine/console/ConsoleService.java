@@ -6,7 +6,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,6 +29,8 @@ import org.porthole.engine.guest.ConsolePolicyRepository;
 import org.porthole.engine.inventory.Vm;
 import org.porthole.engine.inventory.VmListing;
 import org.porthole.engine.inventory.VmRepository;
+import org.porthole.engine.sso.SsoIssuer;
+import org.porthole.engine.sso.SsoTicket;
 import org.porthole.engine.token.ConsoleTokens;
 import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
@@ -38,15 +42,20 @@ import org.porthole.token.ConsoleClaims;
  * signs the proxy token and audits it, all in one transaction that holds the caller's and the VM's
  * advisory locks (in that order), so tickets for one VM or one user are issued one at a time even
  * across replicas. No password is made or handed out: the host agent sets QEMU's per console and
- * keeps it; the token is the client's only credential.
+ * keeps it; the token is the client's only credential. With SSO the same session also gets an SSO
+ * channel token ({@link SsoIssuer}).
  */
 @ApplicationScoped
 public class ConsoleService {
 
-  /** The only channel of protocol v1 ({@code sso} is reserved). */
+  /** The console channel a session is issued for (an SSO token rides on the same session). */
   public static final String CHANNEL_VNC = ConsoleClaims.CHANNEL_VNC;
 
   private static final int MAX_TICKET_SECONDS = 600;
+
+  /** How much of a host agent's refusal text an SSO refusal repeats. */
+  private static final int AGENT_TEXT_CHARS = 200;
+
   private static final Logger LOG = Logger.getLogger(ConsoleService.class);
 
   private final Transactions transactions;
@@ -63,6 +72,7 @@ public class ConsoleService {
   private final ConsolePolicyRepository policies;
   private final int ticketSeconds;
   private final String proxyUrl;
+  private final SsoIssuer ssoIssuer;
 
   @Inject
   public ConsoleService(
@@ -78,6 +88,7 @@ public class ConsoleService {
       ConsoleLimits limits,
       ExposureRepository exposure,
       ConsolePolicyRepository policies,
+      SsoIssuer ssoIssuer,
       @ConfigProperty(name = "porthole.ticket.seconds", defaultValue = "120") int ticketSeconds,
       @ConfigProperty(name = "porthole.proxy.url", defaultValue = "ws://localhost:8081/v1/console")
           String proxyUrl) {
@@ -99,6 +110,7 @@ public class ConsoleService {
     this.policies = policies;
     this.ticketSeconds = ticketSeconds;
     this.proxyUrl = proxyUrl;
+    this.ssoIssuer = ssoIssuer;
   }
 
   /**
@@ -107,14 +119,16 @@ public class ConsoleService {
    *
    * @throws PortholeException NOT_FOUND (unknown VM), FORBIDDEN (the permission the mode needs,
    *     named even when the caller may not see the VM, or console.takeover while another user holds
-   *     the console), CONFLICT (not running or not ticket-capable; exposed and not opted in; held
-   *     and takeover not asked), TOO_MANY_REQUESTS (a console limit), UPSTREAM_UNAVAILABLE (host
-   *     agent offline or unreachable)
+   *     the console, or console.sso when SSO is asked), CONFLICT (not running or not
+   *     ticket-capable; exposed and not opted in; held and takeover not asked; with SSO: no
+   *     Kerberos principal, no SPN, no SSO channel), TOO_MANY_REQUESTS (a console limit),
+   *     UPSTREAM_UNAVAILABLE (host agent offline or unreachable; with SSO: the directory)
    */
-  public IssuedConsole issue(Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked)
+  public IssuedConsole issue(
+      Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked, boolean ssoAsked)
       throws SQLException {
     try {
-      IssuedConsole issued = issueLocked(caller, vmId, mode, takeoverAsked);
+      IssuedConsole issued = issueLocked(caller, vmId, mode, takeoverAsked, ssoAsked);
       LOG.infof(
           "session %s (%s) issued to %s for VM %s on %s",
           issued.session().id(), mode.wireName(), caller.name(), vmId, issued.session().hostId());
@@ -135,21 +149,40 @@ public class ConsoleService {
                   "mode",
                   mode.wireName(),
                   "takeover",
-                  takeoverAsked)));
+                  takeoverAsked,
+                  "sso",
+                  ssoAsked)));
       throw e;
     }
   }
 
-  private IssuedConsole issueLocked(
-      Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked) throws SQLException {
-    UUID sessionId = UUID.randomUUID();
-    // Refuse without queueing first: only callers who hold the permission wait on the VM's
-    // lock (each waiter holds a pooled connection). Checked again under the lock.
+  /**
+   * Refuses without queueing: only callers who hold the permissions wait on the VM's lock (each
+   * waiter holds a pooled connection). Checked again under the lock. With SSO, the caller's
+   * principal is looked up here, outside the locks.
+   *
+   * @return the caller's Kerberos principal with SSO, else empty
+   */
+  private Optional<String> requireBeforeQueueing(
+      Caller caller, UUID vmId, ConsoleMode mode, boolean ssoAsked) throws SQLException {
     transactions.read(
         connection -> {
           vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));
-          return access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
+          Set<Permission> held =
+              access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
+          if (ssoAsked) {
+            SsoIssuer.requirePermission(held, vmId);
+          }
+          return held;
         });
+    return ssoAsked ? Optional.of(ssoIssuer.principalOf(caller)) : Optional.empty();
+  }
+
+  private IssuedConsole issueLocked(
+      Caller caller, UUID vmId, ConsoleMode mode, boolean takeoverAsked, boolean ssoAsked)
+      throws SQLException {
+    UUID sessionId = UUID.randomUUID();
+    Optional<String> principal = requireBeforeQueueing(caller, vmId, mode, ssoAsked);
     return transactions.inTransaction(
         connection -> {
           sessions.lockOwner(connection, caller.name());
@@ -158,6 +191,9 @@ public class ConsoleService {
               vms.find(connection, vmId).orElseThrow(() -> AccessEvaluator.notFound(vmId));
           Set<Permission> held =
               access.requireForConsole(connection, caller, vmId, AccessRules.neededFor(mode));
+          if (ssoAsked) {
+            SsoIssuer.requirePermission(held, vmId);
+          }
           Vm vm = requireTicketCapable(listing);
           boolean exposedAllowed = requireExposureAllowed(connection, vm);
           Instant now = clock.instant();
@@ -177,15 +213,27 @@ public class ConsoleService {
                   now,
                   now.plusSeconds(ticketSeconds));
           sessions.insert(connection, session);
-          prepare(vm, session, exposedAllowed);
+          HostAgentClient.Prepared prepared = prepare(vm, session, exposedAllowed, ssoAsked);
           String token = sign(caller, session, vm);
+          Optional<SsoTicket> sso = Optional.empty();
+          if (principal.isPresent()) {
+            sso =
+                Optional.of(
+                    ssoIssuer.issue(
+                        connection,
+                        caller,
+                        held,
+                        ssoConsole(session),
+                        principal.get(),
+                        prepared.guestSpn()));
+          }
           int reconnectWindow =
               policies
                   .find(connection, vmId)
                   .map(p -> p.policy().reconnectWindowSeconds())
                   .orElse(ConsolePolicy.DEFAULT_RECONNECT_WINDOW_SECONDS);
-          audit.record(connection, issuedRecord(caller, session, vm, exposedAllowed));
-          return new IssuedConsole(session, token, proxyUrl, reconnectWindow);
+          audit.record(connection, issuedRecord(caller, session, vm, exposedAllowed, sso));
+          return new IssuedConsole(session, token, proxyUrl, reconnectWindow, sso);
         });
   }
 
@@ -202,8 +250,34 @@ public class ConsoleService {
         .compact();
   }
 
+  private SsoIssuer.Console ssoConsole(ConsoleSession session) {
+    return new SsoIssuer.Console(
+        session.id(),
+        session.vmId(),
+        session.hostId(),
+        session.mode().wireName(),
+        ticketSeconds,
+        session.createdAt());
+  }
+
   private static AuditRecord issuedRecord(
-      Caller caller, ConsoleSession session, Vm vm, boolean exposedAllowed) {
+      Caller caller,
+      ConsoleSession session,
+      Vm vm,
+      boolean exposedAllowed,
+      Optional<SsoTicket> sso) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("mode", session.mode().wireName());
+    detail.put("hostId", vm.hostId());
+    detail.put("expiresAt", session.expiresAt().toString());
+    detail.put("exposed", exposedAllowed);
+    detail.put("sso", sso.isPresent());
+    sso.ifPresent(
+        t -> {
+          detail.put("spn", t.spn());
+          detail.put("delegation", t.delegation());
+          detail.put("principal", t.principal());
+        });
     return AuditRecord.of(
         AuditKind.TICKET_ISSUED,
         session.createdAt(),
@@ -212,15 +286,7 @@ public class ConsoleService {
         session.vmId(),
         session.id(),
         "",
-        Map.of(
-            "mode",
-            session.mode().wireName(),
-            "hostId",
-            vm.hostId(),
-            "expiresAt",
-            session.expiresAt().toString(),
-            "exposed",
-            exposedAllowed));
+        detail);
   }
 
   /**
@@ -271,17 +337,26 @@ public class ConsoleService {
     return "VM " + vm.id() + " is " + vm.state().wireName() + ", not running";
   }
 
-  private void prepare(Vm vm, ConsoleSession session, boolean allowExposed) {
+  private HostAgentClient.Prepared prepare(
+      Vm vm, ConsoleSession session, boolean allowExposed, boolean sso) {
     try {
-      agents.prepareConsole(
+      return agents.prepareConsole(
           vm.hostId(),
           vm.id(),
           session.id(),
           session.mode().wireName(),
           ticketSeconds,
-          allowExposed);
+          allowExposed,
+          sso);
     } catch (AgentCallException e) {
       LOG.warnf("session %s not issued: %s", session.id(), e.getMessage());
+      if (sso && e.status() == PortholeStatus.CONFLICT) {
+        String said = e.agentDescription(AGENT_TEXT_CHARS);
+        if (!said.isEmpty()) {
+          throw new PortholeException(
+              e.status(), "the host agent refused a console of VM " + vm.id() + ": " + said);
+        }
+      }
       throw new PortholeException(e.status(), agentFailure(e.status(), vm));
     }
   }

@@ -10,10 +10,12 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.porthole.api.events.v1.GuestEvent;
 import org.porthole.api.events.v1.GuestEventKind;
+import org.porthole.engine.sso.SsoEvents;
 
 /**
  * Applies {@code porthole.guests.v1} events inside the caller's transaction: the guest's state
- * (kept only if newer than the stored one) and, for disconnect actions, one audit row each.
+ * (kept only if newer than the stored one), for disconnect actions one audit row each, and the
+ * outcomes of Kerberos SSO exchanges ({@link SsoEvents}).
  */
 @ApplicationScoped
 public class GuestEvents {
@@ -22,22 +24,29 @@ public class GuestEvents {
 
   private final GuestRepository guests;
   private final Clock clock;
+  private final SsoEvents sso;
 
   @Inject
-  public GuestEvents(GuestRepository guests, Clock clock) {
+  public GuestEvents(GuestRepository guests, Clock clock, SsoEvents sso) {
     this.guests = guests;
     this.clock = clock;
+    this.sso = sso;
   }
 
   public void apply(Connection connection, GuestEvent event) throws SQLException {
     Instant at = GuestEventMapping.occurredAt(event, clock.instant());
     if (event.getKind() != GuestEventKind.GUEST_EVENT_KIND_STATE
-        && event.getKind() != GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION) {
+        && event.getKind() != GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION
+        && event.getKind() != GuestEventKind.GUEST_EVENT_KIND_SSO) {
       throw new IllegalArgumentException(
           "guest event kind " + event.getKindValue() + " is not known");
     }
     if (event.hasState()) {
       guests.upsertState(connection, GuestEventMapping.state(event, at));
+    }
+    if (event.getKind() == GuestEventKind.GUEST_EVENT_KIND_SSO) {
+      sso.apply(connection, event, at);
+      return;
     }
     if (event.getKind() != GuestEventKind.GUEST_EVENT_KIND_DISCONNECT_ACTION) {
       return;

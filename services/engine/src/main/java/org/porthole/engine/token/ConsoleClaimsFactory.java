@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.UUID;
 import org.porthole.token.ConsoleClaims;
+import org.porthole.token.SsoClaims;
 
 /**
  * Builds the claims of a console token: issued now (whole seconds), valid from now, expiring after
@@ -44,6 +45,26 @@ public final class ConsoleClaimsFactory {
       String channel,
       String mode,
       int ticketSeconds) {
+    return build(subject, sessionId, vmId, hostId, channel, mode, ticketSeconds, null);
+  }
+
+  /**
+   * As {@link #build(String, UUID, UUID, String, String, String, int)}, with the four SSO claims of
+   * an SSO channel token: required when {@code channel} is {@link ConsoleClaims#CHANNEL_SSO},
+   * refused otherwise.
+   */
+  public ConsoleClaims build(
+      String subject,
+      UUID sessionId,
+      UUID vmId,
+      String hostId,
+      String channel,
+      String mode,
+      int ticketSeconds,
+      SsoClaims sso) {
+    if (ConsoleClaims.CHANNEL_SSO.equals(channel) != (sso != null)) {
+      throw new IllegalArgumentException("SSO claims belong to exactly the sso channel's tokens");
+    }
     if (!ConsoleClaims.knownMode(mode)) {
       throw new IllegalArgumentException("mode must be interactive or view");
     }
@@ -64,7 +85,8 @@ public final class ConsoleClaimsFactory {
         issuedAt,
         expiresAt,
         newTokenId(),
-        mode);
+        mode,
+        sso);
   }
 
   private String newTokenId() {

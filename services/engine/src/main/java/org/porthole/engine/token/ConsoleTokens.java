@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.porthole.token.ConsoleClaims;
+import org.porthole.token.SsoClaims;
 
 /** Signs console tokens with the current signing key. Thread-safe. */
 @ApplicationScoped
@@ -39,8 +40,24 @@ public class ConsoleTokens {
       String channel,
       String mode,
       int ticketSeconds) {
+    return sign(subject, sessionId, vmId, hostId, channel, mode, ticketSeconds, null);
+  }
+
+  /**
+   * As {@link #sign(String, UUID, UUID, String, String, String, int)}, with the SSO claims of an
+   * SSO channel token ({@code sso} non-null exactly when {@code channel} is {@code sso}).
+   */
+  public SignedToken sign(
+      String subject,
+      UUID sessionId,
+      UUID vmId,
+      String hostId,
+      String channel,
+      String mode,
+      int ticketSeconds,
+      SsoClaims sso) {
     ConsoleClaims built =
-        claims.build(subject, sessionId, vmId, hostId, channel, mode, ticketSeconds);
+        claims.build(subject, sessionId, vmId, hostId, channel, mode, ticketSeconds, sso);
     return new SignedToken(keys.signer().sign(built), built);
   }
 

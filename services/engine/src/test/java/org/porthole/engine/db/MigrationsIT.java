@@ -37,11 +37,13 @@ class MigrationsIT {
           "guest_states",
           "hosts",
           "signing_keys",
+          "sso_grants",
+          "vm_sso",
           "vm_tags",
           "vms");
 
   /** V1..V5 create one table each; V6 adds console_sessions.close_reason. */
-  private static final int MIGRATIONS = 9;
+  private static final int MIGRATIONS = 10;
 
   @Inject DataSource dataSource;
 

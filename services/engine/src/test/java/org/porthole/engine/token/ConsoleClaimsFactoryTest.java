@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.porthole.token.ConsoleClaims;
 import org.porthole.token.Ed25519Key;
+import org.porthole.token.SsoClaims;
 import org.porthole.token.StaticKeys;
 import org.porthole.token.TokenSigner;
 import org.porthole.token.TokenVerifier;
@@ -134,5 +135,51 @@ class ConsoleClaimsFactoryTest {
             .verify(token);
 
     assertThat(verified).isEqualTo(claims);
+  }
+
+  @Test
+  void signsAnSsoTokenWhoseFourClaimsVerify() throws Exception {
+    Ed25519Key key = Ed25519Key.generate("k1");
+    SsoClaims sso =
+        new SsoClaims(
+            "host/demo.porthole.test@PORTHOLE.TEST",
+            "q7Rz0cF3nY5-kW2_hT8pLm",
+            SsoClaims.OK_AS_DELEGATE,
+            "alice@PORTHOLE.TEST");
+    ConsoleClaims claims =
+        factory.build("alice", SESSION, VM, "h:1", "sso", ConsoleClaims.MODE_INTERACTIVE, 120, sso);
+    String token = new TokenSigner(key).sign(claims);
+
+    ConsoleClaims verified =
+        new TokenVerifier(
+                new StaticKeys(Map.of("k1", key.publicKey())),
+                "porthole-engine",
+                "porthole-console",
+                Clock.fixed(NOW.plusSeconds(5), ZoneOffset.UTC))
+            .verify(token);
+
+    assertThat(verified.isSso()).isTrue();
+    assertThat(verified.sso()).isEqualTo(sso);
+    assertThat(verified.tokenId()).isNotEqualTo(sso.nonce());
+  }
+
+  @Test
+  void refusesSsoClaimsOnAVncTokenAndAnSsoTokenWithoutThem() {
+    SsoClaims sso =
+        new SsoClaims(
+            "host/demo.porthole.test@PORTHOLE.TEST",
+            "q7Rz0cF3nY5-kW2_hT8pLm",
+            SsoClaims.NEVER,
+            "alice@PORTHOLE.TEST");
+    assertThatThrownBy(
+            () ->
+                factory.build(
+                    "u", SESSION, VM, "h:1", "vnc", ConsoleClaims.MODE_INTERACTIVE, 30, sso))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                factory.build(
+                    "u", SESSION, VM, "h:1", "sso", ConsoleClaims.MODE_INTERACTIVE, 30, null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -100,6 +101,22 @@ public class KeycloakUserDirectory implements UserDirectory {
         user.path("username").asText().toLowerCase(Locale.ROOT),
         user.path("enabled").asBoolean(false),
         api.groupNames(id),
-        api.effectiveRealmRoles(id).contains(Caller.ADMIN_ROLE));
+        api.effectiveRealmRoles(id).contains(Caller.ADMIN_ROLE),
+        principalOf(user));
+  }
+
+  /**
+   * The user's one Kerberos principal: the single non-blank value of {@code KERBEROS_PRINCIPAL};
+   * empty when there is none or several differ (SSO would have to guess whom to sign in).
+   */
+  static Optional<String> principalOf(JsonNode user) {
+    List<String> values = new ArrayList<>();
+    for (JsonNode value : user.path("attributes").path(KERBEROS_PRINCIPAL)) {
+      String text = value.asText().strip();
+      if (!text.isEmpty() && !values.contains(text)) {
+        values.add(text);
+      }
+    }
+    return values.size() == 1 ? Optional.of(values.get(0)) : Optional.empty();
   }
 }

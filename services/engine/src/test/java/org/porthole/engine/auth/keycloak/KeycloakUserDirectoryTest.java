@@ -72,6 +72,26 @@ class KeycloakUserDirectoryTest {
   }
 
   @Test
+  void readsTheUsersOneKerberosPrincipal() throws Exception {
+    assertThat(KeycloakUserDirectory.principalOf(user("[\"alice@PORTHOLE.TEST\"]")))
+        .contains("alice@PORTHOLE.TEST");
+    assertThat(
+            KeycloakUserDirectory.principalOf(
+                user("[\"alice@PORTHOLE.TEST\", \"alice@PORTHOLE.TEST\"]")))
+        .contains("alice@PORTHOLE.TEST");
+    assertThat(
+            KeycloakUserDirectory.principalOf(new ObjectMapper().readTree("{\"username\":\"a\"}")))
+        .as("no attribute")
+        .isEmpty();
+    assertThat(KeycloakUserDirectory.principalOf(user("[\" \"]"))).as("blank").isEmpty();
+    assertThat(
+            KeycloakUserDirectory.principalOf(
+                user("[\"alice@PORTHOLE.TEST\", \"root@PORTHOLE.TEST\"]")))
+        .as("two differing principals: SSO would have to guess")
+        .isEmpty();
+  }
+
+  @Test
   void cachesAnswersForTheirLifetimeOnly() {
     MutableClock clock = new MutableClock();
     LookupCache cache = new LookupCache(clock, Duration.ofSeconds(1));
