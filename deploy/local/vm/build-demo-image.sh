@@ -2,7 +2,10 @@
 # Builds the demo/test guest: a Debian cloud kernel plus a busybox initramfs that draws a
 # banner on the VGA console and runs Porthole's guest agent (ConsoleTestBackend) on the
 # virtio-serial port org.porthole.guest.0, with a minimal Java runtime made by jlink from
-# this machine's JDK. Everything comes from Debian's packages and the project's own build.
+# this machine's JDK (with the JGSS modules Kerberos SSO needs), MIT klist, and the local
+# account alice (uid 1000) that SSO signs in. Everything comes from Debian's packages and the
+# project's own build. The keytab is not in this shared image: the stack appends it per VM
+# (DemoVm, GuestInitrd).
 #   usage: build-demo-image.sh OUTDIR [AGENT_TARGET]
 #     OUTDIR        writes OUTDIR/vmlinuz and OUTDIR/initrd.img
 #     AGENT_TARGET  the guest agent's build output (porthole-guest-agent.jar and lib/);
@@ -24,11 +27,12 @@ for tool in apt-get dpkg cpio gzip sha256sum flock strip; do
 done
 busybox=/bin/busybox
 [[ -x $busybox ]] && ! ldd "$busybox" >/dev/null 2>&1 || die "a static busybox is missing (apt-get install busybox-static)"
+klist=$(command -v klist) || die "MIT klist is missing (apt-get install krb5-user)"
 javac=$(command -v javac) || die "no JDK: javac is missing (apt-get install openjdk-17-jdk-headless)"
 jdk=$(dirname "$(dirname "$(readlink -f "$javac")")")
 for tool in jlink jdeps; do [[ -x $jdk/bin/$tool ]] || die "$jdk has no $tool (a full JDK 17 is needed)"; done
 
-inputs=$( (cat "${BASH_SOURCE[0]}" "$agent/porthole-guest-agent.jar" "$agent"/lib/*.jar; "$jdk/bin/java" -version 2>&1) \
+inputs=$( (cat "${BASH_SOURCE[0]}" "$agent/porthole-guest-agent.jar" "$agent"/lib/*.jar "$klist"; "$jdk/bin/java" -version 2>&1) \
   | sha256sum | cut -d' ' -f1)
 up_to_date() { [[ -s $out/vmlinuz && -s $out/initrd.img && $(cat "$out/image.inputs" 2>/dev/null) == "$inputs" ]]; }
 if up_to_date; then say "up to date in $out"; exit 0; fi
@@ -93,18 +97,28 @@ printf '%s\n' "${modules[@]}" > "$root/lib/modules/load-order"
 # A Java runtime with only the modules the agent needs, plus the agent itself.
 deps=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 \
   -cp "$agent/lib/*" "$agent/porthole-guest-agent.jar" "$agent"/lib/*.jar)
+# The agent accepts Kerberos SSO with JGSS: jdeps finds jdk.security.jgss (which requires
+# java.security.jgss) through porthole-sso-protocol in lib/. A runtime without them would start
+# and fail only at the first sign-in, so stop here instead (and check the runtime jlink made).
+[[ ,$deps, == *,jdk.security.jgss,* ]] || die "jdeps did not list jdk.security.jgss for the agent (it found: $deps); is porthole-sso-protocol in $agent/lib?"
 say "jlink $deps from $jdk"
 "$jdk/bin/jlink" --add-modules "$deps" --strip-debug --no-header-files --no-man-pages --compress=2 \
   --generate-cds-archive --output "$root/opt/porthole/jre"
+for m in java.security.jgss jdk.security.jgss; do
+  grep -q "^MODULES=.*\\b$m\\b" "$root/opt/porthole/jre/release" || die "jlink left $m out of the guest runtime"
+done
 # The archive for heaps over 32 GiB (no compressed oops) is never used with -Xmx48m.
 rm -f "$root/opt/porthole/jre/lib/server/classes_nocoops.jsa"
 # Debian ships libjvm.so with its symbol table (4 MB); the guest never needs it.
 strip --strip-unneeded "$root/opt/porthole/jre/lib/server/libjvm.so"
 cp "$agent/porthole-guest-agent.jar" "$root/opt/porthole/"
 cp -r "$agent/lib" "$root/opt/porthole/lib"
+# MIT klist (krb5-user): the agent's test probe shows a delegated ticket cache with it.
+cp "$klist" "$root/bin/klist"
 
-# The glibc (and friends) the runtime links against, from this Debian machine, with the loader.
-libs=$(find "$root/opt/porthole/jre" -name '*.so' -o -path '*/bin/java' | xargs ldd 2>/dev/null \
+# The glibc (and friends) the runtime and klist link against (libkrb5 and its companions for
+# klist), from this Debian machine, with the loader.
+libs=$( (find "$root/opt/porthole/jre" -name '*.so' -o -path '*/bin/java'; echo "$root/bin/klist") | xargs ldd 2>/dev/null \
   | awk '/=> \//{print $3} /^\t\/.*ld-linux/{print $1}' | sort -u)
 for lib in $libs; do
   mkdir -p "$root$(dirname "$lib")"
@@ -120,12 +134,18 @@ ID=porthole-test
 VERSION_ID="1"
 PRETTY_NAME="Porthole test guest (Debian kernel, busybox, guest agent)"
 OS
-echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
-echo 'root:x:0:' > "$root/etc/group"
+# alice (uid 1000, the first free one: only root is an account here; "tester" is a name the
+# console-test backend reports, not an account) is the user Kerberos SSO signs in as.
+printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'alice:x:1000:1000:Alice:/home/alice:/bin/sh' > "$root/etc/passwd"
+printf '%s\n' 'root:x:0:' 'alice:x:1000:' > "$root/etc/group"
 
 cat > "$root/init" <<'INIT'
 #!/bin/sh
+export PATH=/bin:/usr/bin
 /bin/busybox --install -s /bin
+# Ownership is set here, not at build time, so a build by any user gives the same image.
+chmod 1777 /tmp
+mkdir -p /home/alice && chown 1000:1000 /home/alice && chmod 700 /home/alice
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
@@ -142,6 +162,7 @@ echo "porthole-demo: virtio ports: $(cat /sys/class/virtio-ports/*/name 2>/dev/n
 mkfifo /run/guest-console
 tee -a /dev/ttyS0 /run/guest-console.log <>/run/guest-console >/dev/tty0 2>/dev/null &
 PORTHOLE_GUEST_BACKEND=console-test PORTHOLE_GUEST_CONSOLE_FILE=/run/guest-console \
+  PORTHOLE_GUEST_TEST_USERS=tester,alice PORTHOLE_GUEST_TEST_PROBE=true \
   /opt/porthole/jre/bin/java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx48m -Xss512k \
   -XX:-UsePerfData -jar /opt/porthole/porthole-guest-agent.jar >/dev/ttyS0 2>&1 &
 echo "porthole-demo: guest agent started at $(cut -d' ' -f1 /proc/uptime) s" > /dev/ttyS0

@@ -23,6 +23,7 @@ import org.porthole.guestagent.facts.SystemFacts;
 import org.porthole.guestagent.port.PortChannel;
 import org.porthole.guestagent.port.PortLocator;
 import org.porthole.guestagent.spn.SpnSource;
+import org.porthole.guestagent.sso.SsoProbe;
 import org.porthole.guestagent.sso.SsoRunner;
 
 /**
@@ -49,6 +50,11 @@ public final class GuestAgent {
 
   /** An agent with a fresh instance id, driving {@code desktop}. */
   public GuestAgent(GuestAgentConfig config, DesktopBackend desktop) {
+    this(config, desktop, SsoProbe.NONE);
+  }
+
+  /** Like {@link #GuestAgent(GuestAgentConfig, DesktopBackend)}, showing SSO to {@code probe}. */
+  public GuestAgent(GuestAgentConfig config, DesktopBackend desktop, SsoProbe probe) {
     this.config = config;
     this.locator = new PortLocator(config.sysfsRoot(), config.devRoot());
     this.handshake =
@@ -64,7 +70,7 @@ public final class GuestAgent {
             new SpnSource(config.spn(), config.keytab()),
             timer,
             outbox,
-            new SsoRunner(config, desktop, timer, outbox, Clock.systemUTC())::start);
+            new SsoRunner(config, desktop, timer, outbox, Clock.systemUTC(), probe)::start);
     this.dispatcher =
         new CommandDispatcher(
             commands, new RecentReplies(RecentReplies.DEFAULT_CAPACITY), commandThread, outbox);

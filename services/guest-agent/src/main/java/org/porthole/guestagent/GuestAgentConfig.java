@@ -27,7 +27,8 @@ public record GuestAgentConfig(
     Path osRelease,
     Path passwdFile,
     Path ccacheDir,
-    Duration ssoLimit) {
+    Duration ssoLimit,
+    boolean testProbe) {
 
   /** The control port's name. */
   public static final String CONTROL_PORT = "org.porthole.guest.0";
@@ -60,6 +61,7 @@ public record GuestAgentConfig(
     }
     Duration min =
         Duration.ofMillis(settings.getInt("porthole.guest.reconnect-min-millis", 100, 10, 60_000));
+    boolean testProbe = testProbe(settings, backend);
     Duration max =
         Duration.ofMillis(
             settings.getInt("porthole.guest.reconnect-max-millis", 5_000, 10, 600_000));
@@ -79,6 +81,27 @@ public record GuestAgentConfig(
         settings.getPath("porthole.guest.os-release", Path.of("/etc/os-release")),
         settings.getPath("porthole.guest.passwd", Path.of("/etc/passwd")),
         settings.getPath("porthole.guest.ccache-dir", Path.of("/tmp")),
-        settings.getSeconds("porthole.guest.sso-limit-seconds", 30, 1, 300));
+        settings.getSeconds("porthole.guest.sso-limit-seconds", 30, 1, 300),
+        testProbe);
+  }
+
+  /**
+   * {@code porthole.guest.test-probe}: {@code true} only with the console-test backend (the test
+   * image shows each SSO exchange's credential caches and klist on its console).
+   */
+  private static boolean testProbe(Settings settings, String backend) {
+    String key = "porthole.guest.test-probe";
+    String value = settings.get(key, "false");
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new org.porthole.config.ConfigException(
+          key, "configuration " + key + " = '" + value + "' must be true or false");
+    }
+    boolean on = value.equals("true");
+    if (on && !backend.equals(BACKEND_CONSOLE_TEST)) {
+      throw new org.porthole.config.ConfigException(
+          key,
+          "configuration " + key + " = true needs porthole.guest.backend=" + BACKEND_CONSOLE_TEST);
+    }
+    return on;
   }
 }

@@ -1,7 +1,9 @@
 package org.porthole.guestagent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
+import org.porthole.guestagent.desktop.ConsoleLines;
+import org.porthole.guestagent.sso.SsoProbe;
 
 class GuestAgentConfigTest {
   @Test
@@ -48,5 +52,28 @@ class GuestAgentConfigTest {
                     "porthole.guest.console-file",
                     System.getProperty("java.io.tmpdir") + "/porthole-guest-config-test")));
     assertEquals("ConsoleTestBackend", Main.backend(c).getClass().getSimpleName());
+    assertEquals(SsoProbe.NONE, Main.probe(c, new ConsoleLines(c.consoleFile())));
+  }
+
+  @Test
+  void theTestProbeIsForTheConsoleTestBackendOnly() {
+    assertFalse(GuestAgentConfig.from(Settings.of(Map.of())).testProbe());
+    GuestAgentConfig c =
+        GuestAgentConfig.from(
+            Settings.of(
+                Map.of(
+                    "porthole.guest.backend",
+                    "console-test",
+                    "porthole.guest.test-probe",
+                    "true")));
+    assertTrue(c.testProbe());
+    assertEquals(
+        "CcacheProbe", Main.probe(c, new ConsoleLines(c.consoleFile())).getClass().getSimpleName());
+    assertThrows(
+        ConfigException.class,
+        () -> GuestAgentConfig.from(Settings.of(Map.of("porthole.guest.test-probe", "true"))));
+    assertThrows(
+        ConfigException.class,
+        () -> GuestAgentConfig.from(Settings.of(Map.of("porthole.guest.test-probe", "yes"))));
   }
 }

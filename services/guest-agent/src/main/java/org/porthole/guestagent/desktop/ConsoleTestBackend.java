@@ -1,11 +1,7 @@
 package org.porthole.guestagent.desktop;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -16,9 +12,9 @@ import java.util.List;
  */
 public final class ConsoleTestBackend implements DesktopBackend {
   /** The prefix of every line this backend writes. */
-  public static final String PREFIX = "PORTHOLE-GUEST: ";
+  public static final String PREFIX = ConsoleLines.PREFIX;
 
-  private final Path console;
+  private final ConsoleLines console;
   private final List<String> users;
   private SessionState state = SessionState.UNLOCKED;
 
@@ -26,6 +22,11 @@ public final class ConsoleTestBackend implements DesktopBackend {
    * A backend that starts unlocked with {@code users} logged in, and says so on {@code console}.
    */
   public ConsoleTestBackend(Path console, List<String> users) throws DesktopException {
+    this(new ConsoleLines(console), users);
+  }
+
+  /** Like {@link #ConsoleTestBackend(Path, List)}, writing to {@code console}. */
+  public ConsoleTestBackend(ConsoleLines console, List<String> users) throws DesktopException {
     this.console = console;
     this.users = List.copyOf(users);
     print(state.wire());
@@ -77,16 +78,10 @@ public final class ConsoleTestBackend implements DesktopBackend {
   }
 
   private void print(String word) throws DesktopException {
-    byte[] line = (PREFIX + word + "\n").getBytes(StandardCharsets.UTF_8);
-    try (OutputStream out =
-        Files.newOutputStream(
-            console,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND)) {
-      out.write(line);
+    try {
+      console.print(word);
     } catch (IOException e) {
-      throw new DesktopException("cannot write to " + console + ": " + e.getMessage(), e);
+      throw new DesktopException("cannot write the console line: " + e.getMessage(), e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.porthole.guestagent.port;
 
 import java.io.Closeable;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,10 +21,12 @@ import org.porthole.guest.protocol.ChannelStreams;
  * connected instead, which is how tests (and a host-side simulator) play the host.
  *
  * <p>Threads: one thread reads while others write (through the single {@link
- * org.porthole.guest.protocol.LineWriter}). Writes call the descriptor directly ({@link
+ * org.porthole.guest.protocol.LineWriter}). Writes never share a lock with reads ({@link
  * ChannelStreams} for a socket), because the JDK's channel streams take one lock for both
- * directions and a blocked read would stall every write; a device is read through its file channel,
- * so {@link #close} ends a blocked read.
+ * directions and a blocked read would stall every write. A device is read through its file channel
+ * and written through a second file channel on the same descriptor (each channel has its own lock),
+ * so {@link #close} ends a blocked read and a blocked write alike: with no host client a write to a
+ * virtio port blocks, and only a channel's close wakes it.
  */
 public final class PortChannel implements Closeable {
   private static final int SOCKET_TYPE = 0140000;
@@ -56,7 +59,16 @@ public final class PortChannel implements Closeable {
       return new PortChannel(ChannelStreams.in(socket), ChannelStreams.out(socket), socket);
     }
     RandomAccessFile file = new RandomAccessFile(device.toFile(), "rw");
-    return new PortChannel(new FileIn(file), new FileOut(file), file);
+    FileOut out = new FileOut(file);
+    Closeable both =
+        () -> {
+          try {
+            out.close(); // wakes a blocked writer, then closes the shared descriptor
+          } finally {
+            file.close();
+          }
+        };
+    return new PortChannel(new FileIn(file), out, both);
   }
 
   private static boolean isSocket(Path device) throws IOException {
@@ -106,21 +118,34 @@ public final class PortChannel implements Closeable {
     }
   }
 
+  /**
+   * Writes the character device through a file channel of its own on the device's descriptor: a
+   * plain {@link RandomAccessFile#write} blocked in {@code write(2)} would stay blocked past any
+   * time limit, and the reading channel's lock would make writes wait for reads.
+   */
   private static final class FileOut extends OutputStream {
-    private final RandomAccessFile file;
+    private final FileChannel channel;
 
-    FileOut(RandomAccessFile file) {
-      this.file = file;
+    FileOut(RandomAccessFile file) throws IOException {
+      this.channel = new FileOutputStream(file.getFD()).getChannel();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
     }
 
     @Override
     public void write(int b) throws IOException {
-      file.write(b);
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      file.write(b, off, len);
+      ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
     }
   }
 }

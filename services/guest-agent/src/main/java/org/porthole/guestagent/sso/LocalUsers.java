@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The guest's local accounts as {@code /etc/passwd} lists them (the path is a setting so tests use
@@ -31,6 +32,19 @@ public final class LocalUsers {
    * @throws IOException when the file cannot be read or is over the size cap
    */
   public Optional<LocalUser> find(String name) throws IOException {
+    return first(u -> u.name().equals(name));
+  }
+
+  /**
+   * The first account with user id {@code uid}, if the file has one.
+   *
+   * @throws IOException when the file cannot be read or is over the size cap
+   */
+  public Optional<LocalUser> findByUid(int uid) throws IOException {
+    return first(u -> u.uid() == uid);
+  }
+
+  private Optional<LocalUser> first(Predicate<LocalUser> wanted) throws IOException {
     byte[] bytes;
     try (InputStream in = Files.newInputStream(passwd)) {
       bytes = in.readNBytes(MAX_BYTES + 1);
@@ -40,7 +54,7 @@ public final class LocalUsers {
     }
     for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
       Optional<LocalUser> user = parse(line);
-      if (user.isPresent() && user.get().name().equals(name)) {
+      if (user.isPresent() && wanted.test(user.get())) {
         return user;
       }
     }

@@ -53,6 +53,7 @@ public final class SsoRunner {
   private final Outbox outbox;
   private final Clock clock;
   private final Duration limit;
+  private final SsoProbe probe;
   private final AtomicBoolean busy = new AtomicBoolean();
 
   public SsoRunner(
@@ -61,6 +62,17 @@ public final class SsoRunner {
       ScheduledExecutorService timer,
       Outbox outbox,
       Clock clock) {
+    this(config, desktop, timer, outbox, clock, SsoProbe.NONE);
+  }
+
+  /** A runner that shows each exchange to {@code probe} (the test image's console). */
+  public SsoRunner(
+      GuestAgentConfig config,
+      DesktopBackend desktop,
+      ScheduledExecutorService timer,
+      Outbox outbox,
+      Clock clock,
+      SsoProbe probe) {
     this.locator = new PortLocator(config.sysfsRoot(), config.devRoot());
     this.spns = new SpnSource(config.spn(), config.keytab());
     this.keytab = config.keytab();
@@ -71,6 +83,7 @@ public final class SsoRunner {
     this.outbox = outbox;
     this.clock = clock;
     this.limit = config.ssoLimit();
+    this.probe = probe;
   }
 
   /** Starts an exchange for {@code begin}; false when one is still running (busy). */
@@ -83,12 +96,7 @@ public final class SsoRunner {
             () -> {
               Map<String, Object> report;
               try {
-                report = run(begin);
-              } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "SSO exchange hit a bug", e);
-                report = new LinkedHashMap<>(Map.of("session", begin.session()));
-                report.put("outcome", "failed");
-                report.put("code", "failed");
+                report = probed(begin);
               } finally {
                 busy.set(false); // before the event: a host may begin the next one on it
               }
@@ -98,6 +106,33 @@ public final class SsoRunner {
     thread.setDaemon(true);
     thread.start();
     return true;
+  }
+
+  /**
+   * Runs the exchange between the probe's two looks; the probe's end comes before the event (and
+   * before the next exchange may begin), so its lines are on the console when the event arrives.
+   */
+  private Map<String, Object> probed(Begin begin) {
+    try {
+      probe.begun(begin);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "SSO probe failed", e);
+    }
+    Map<String, Object> report;
+    try {
+      report = run(begin);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "SSO exchange hit a bug", e);
+      report = new LinkedHashMap<>(Map.of("session", begin.session()));
+      report.put("outcome", "failed");
+      report.put("code", "failed");
+    }
+    try {
+      probe.ended(begin, report);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "SSO probe failed", e);
+    }
+    return report;
   }
 
   private Map<String, Object> run(Begin begin) {

@@ -20,7 +20,8 @@ import org.porthole.stack.libvirt.Libvirt;
  * all) and starts with a random password that has already expired; the host agent sets a one-time
  * password of its own for each console. The domain has the two virtio-serial channels of the guest
  * protocol and logs its serial console to a file, where the agent's {@code PORTHOLE-GUEST:} lines
- * appear.
+ * appear. Given a {@link GuestKeytab}, the domain boots its own initramfs {@code
+ * initrd-<name>.img}: the shared image with the keytab appended ({@link GuestInitrd}).
  */
 public final class DemoVm {
   private static final Pattern UUID_TEXT =
@@ -80,24 +81,39 @@ public final class DemoVm {
     return SERIAL_LOG_DIR.resolve(name + "-serial.log");
   }
 
-  /**
-   * Defines (or brings up to date) and starts (when stopped) a persistent demo domain; returns its
-   * UUID. A domain left running from a definition without the guest channel is restarted.
-   */
+  /** The initramfs of the domain {@code name} when it has a keytab of its own. */
+  public static Path perVmInitrd(String name) {
+    return IMAGE_DIR.resolve("initrd-" + name + ".img");
+  }
+
+  /** Like {@link #ensureRunning(Path, String, Optional)} without a keytab. */
   public static String ensureRunning(Path repoRoot, String name) throws IOException {
+    return ensureRunning(repoRoot, name, Optional.empty());
+  }
+
+  /**
+   * Defines (or brings up to date) and starts (when stopped) a persistent demo domain, with {@code
+   * keytab} in its initramfs when given; returns its UUID. A domain left running from a definition
+   * without the guest channel, or booted with other keytab bytes than now, is restarted.
+   */
+  public static String ensureRunning(Path repoRoot, String name, Optional<GuestKeytab> keytab)
+      throws IOException {
     buildImage(repoRoot);
+    Path initrd = initrd(name, keytab);
+    boolean keytabChanged = KeytabDigest.replace(name, keytab);
     // Defining again brings an older definition (one without the guest channels) up to date;
     // a domain still running on such a definition is restarted so the guest agent is reachable.
     Path xml = Files.createTempFile("porthole-demo", ".xml");
     try {
-      Files.writeString(xml, withUuid(domainXml(name), existingUuid(name)));
+      Files.writeString(xml, withUuid(domainXml(name, initrd), existingUuid(name)));
       Libvirt.virsh("define", xml.toString());
     } finally {
       Files.deleteIfExists(xml);
     }
     boolean running = Libvirt.virsh("domstate", name).strip().equals("running");
     if (running
-        && DomainXml.channelSocket(Libvirt.virsh("dumpxml", name), GUEST_CHANNEL).isEmpty()) {
+        && (keytabChanged
+            || DomainXml.channelSocket(Libvirt.virsh("dumpxml", name), GUEST_CHANNEL).isEmpty())) {
       Libvirt.virsh("destroy", name);
       running = false;
     }
@@ -105,6 +121,21 @@ public final class DemoVm {
       Libvirt.virsh("start", name);
     }
     return Libvirt.virsh("domuuid", name).strip();
+  }
+
+  /**
+   * The initramfs {@code name} boots: the shared image, or with a keytab a fresh {@link
+   * #perVmInitrd} (any older one removed when there is none).
+   */
+  private static Path initrd(String name, Optional<GuestKeytab> keytab) throws IOException {
+    Path shared = IMAGE_DIR.resolve("initrd.img");
+    if (keytab.isEmpty()) {
+      Files.deleteIfExists(perVmInitrd(name));
+      return shared;
+    }
+    GuestInitrd.withKeytab(
+        shared, keytab.get().keytab(), keytab.get().krb5Conf(), perVmInitrd(name));
+    return perVmInitrd(name);
   }
 
   /**
@@ -136,10 +167,21 @@ public final class DemoVm {
 
   /** Starts a transient domain (gone when destroyed) for tests; returns its UUID. */
   public static String startTransient(Path repoRoot, String name) throws IOException {
+    return startTransient(repoRoot, name, Optional.empty());
+  }
+
+  /**
+   * Starts a transient domain with {@code keytab} in its initramfs when given; returns its UUID.
+   * {@link #remove} deletes its initramfs again.
+   */
+  public static String startTransient(Path repoRoot, String name, Optional<GuestKeytab> keytab)
+      throws IOException {
     buildImage(repoRoot);
+    Path initrd = initrd(name, keytab);
+    KeytabDigest.replace(name, keytab);
     Path xml = Files.createTempFile("porthole-vm", ".xml");
     try {
-      Files.writeString(xml, domainXml(name));
+      Files.writeString(xml, domainXml(name, initrd));
       Libvirt.virsh("create", xml.toString());
     } finally {
       Files.deleteIfExists(xml);
@@ -147,7 +189,10 @@ public final class DemoVm {
     return Libvirt.virsh("domuuid", name).strip();
   }
 
-  /** Destroys (and undefines, when persistent) a domain; quiet when it does not exist. */
+  /**
+   * Destroys (and undefines, when persistent) a domain and deletes its own initramfs; quiet when it
+   * does not exist.
+   */
   public static void remove(String name) {
     try {
       Libvirt.virsh("destroy", name);
@@ -159,6 +204,12 @@ public final class DemoVm {
     } catch (IOException e) {
       // transient or unknown
     }
+    try {
+      Files.deleteIfExists(perVmInitrd(name));
+      KeytabDigest.replace(name, Optional.empty());
+    } catch (IOException e) {
+      System.err.println("porthole: cannot delete " + perVmInitrd(name) + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -167,10 +218,18 @@ public final class DemoVm {
    * {@link #serialLog}.
    */
   static String domainXml(String name) {
-    return domainXml(name, KvmProbe.works(IMAGE_DIR) ? "kvm" : "qemu");
+    return domainXml(name, IMAGE_DIR.resolve("initrd.img"));
+  }
+
+  static String domainXml(String name, Path initrd) {
+    return domainXml(name, KvmProbe.works(IMAGE_DIR) ? "kvm" : "qemu", initrd);
   }
 
   static String domainXml(String name, String type) {
+    return domainXml(name, type, IMAGE_DIR.resolve("initrd.img"));
+  }
+
+  static String domainXml(String name, String type, Path initrd) {
     return """
         <domain type='%s'>
           <name>%s</name>
@@ -208,7 +267,7 @@ public final class DemoVm {
             name,
             MEMORY_MIB,
             IMAGE_DIR.resolve("vmlinuz"),
-            IMAGE_DIR.resolve("initrd.img"),
+            initrd,
             GUEST_CHANNEL,
             SSO_CHANNEL,
             serialLog(name),

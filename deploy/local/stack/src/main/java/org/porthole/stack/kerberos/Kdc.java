@@ -118,7 +118,21 @@ public final class Kdc implements AutoCloseable {
    * forwardable ({@link #krb5Conf()} says so), so it can be delegated.
    */
   public void kinit(String user, String password, Path ccache) throws IOException {
-    kinit(user, password, ccache, List.of());
+    runKinit(user, password, ccache, List.of());
+  }
+
+  /**
+   * Like {@link #kinit(String, String, Path)} with kinit's {@code options} before the principal
+   * (for example {@code -f}, forwardable, as a user who delegates would ask).
+   */
+  public void kinit(String user, String password, Path ccache, String... options)
+      throws IOException {
+    for (String option : options) {
+      if (!option.startsWith("-")) {
+        throw new IllegalArgumentException("not a kinit option: " + option);
+      }
+    }
+    runKinit(user, password, ccache, List.of(options));
   }
 
   /**
@@ -126,10 +140,10 @@ public final class Kdc implements AutoCloseable {
    * never delegate it, whatever it asks for.
    */
   public void kinitNotForwardable(String user, String password, Path ccache) throws IOException {
-    kinit(user, password, ccache, List.of("-F"));
+    runKinit(user, password, ccache, List.of("-F"));
   }
 
-  private void kinit(String user, String password, Path ccache, List<String> options)
+  private void runKinit(String user, String password, Path ccache, List<String> options)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add("kinit");
@@ -201,6 +215,26 @@ public final class Kdc implements AutoCloseable {
     Files.deleteIfExists(file);
     kadmin(env, "ktadd -k " + file + " -norandkey " + principal, "", "added to keytab");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  /**
+   * Whether the KDC still accepts the keys in {@code keytab} for the service {@code principal}:
+   * {@code kinit -k} with them succeeds (the realm kept the keys since the keytab was written).
+   */
+  public boolean acceptsKeytab(String principal, Path keytab) throws IOException {
+    Path ccache = Files.createTempFile(dir, "keytab-check", ".cc");
+    try {
+      ChildProcess.run(
+          List.of("kinit", "-k", "-t", keytab.toAbsolutePath().toString(), principal),
+          cacheEnv(ccache),
+          "",
+          TOOL_TIMEOUT);
+      return true;
+    } catch (IOException e) {
+      return false;
+    } finally {
+      Files.deleteIfExists(ccache);
+    }
   }
 
   private static void requireTools() {

@@ -5,7 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import org.porthole.stack.host.ChildProcess;
+import org.porthole.stack.host.Sleep;
 
 /**
  * The demo's console rights, set through the engine's REST API as the demo admin would in the page:
@@ -48,6 +52,33 @@ final class DemoAccess {
     if (created.statusCode() != 409) { // 409: the row is there from an earlier start
       expect(created, "granting " + permission + " on tag " + tag + " to group " + group);
     }
+  }
+
+  /**
+   * Waits until the engine lists {@code vmUuid} as running (it learns the VM from the host agent's
+   * events), failing when {@code engine} exits or {@code timeout} passes.
+   */
+  void awaitListed(String vmUuid, ChildProcess engine, Duration timeout, Path logDir) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      engine.checkAlive();
+      try {
+        HttpResponse<String> r = send(request("/api/v1/vms").GET());
+        if (r.statusCode() == 200 && r.body().contains(vmUuid) && r.body().contains("running")) {
+          return;
+        }
+      } catch (IOException e) {
+        // keep waiting
+      }
+      Sleep.millis(500);
+    }
+    throw new IllegalStateException(
+        "the engine did not list VM "
+            + vmUuid
+            + " as running within "
+            + timeout
+            + "; see the logs in "
+            + logDir);
   }
 
   private HttpRequest.Builder request(String path) {

@@ -14,9 +14,11 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.porthole.config.Settings;
 import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.stack.demovm.DemoVm;
+import org.porthole.stack.demovm.GuestKeytab;
 import org.porthole.stack.host.ChildProcess;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.host.Sleep;
@@ -32,7 +34,9 @@ import org.porthole.stack.postgres.Postgres;
  * and Keycloak (sign-in), the engine, the host agent and the ws-proxy, each a child process logging
  * under the state directory. {@link #close()} stops everything it started, in reverse order. After
  * start the demo VM carries the tag {@code demo}, on which the group {@code console-users} (alice)
- * holds {@code console.connect}.
+ * holds {@code console.connect} and {@code console.sso}; the VM has the host principal {@link
+ * #demoVmSpn()} (trusted for delegation) and its keytab. The KDC starts before the VM, which boots
+ * with that keytab.
  */
 public final class LocalStack implements AutoCloseable {
   private static final Duration SERVICE_START = Duration.ofSeconds(120);
@@ -49,6 +53,7 @@ public final class LocalStack implements AutoCloseable {
 
   public static final String DEMO_GROUP = "console-users";
   public static final String DEMO_PERMISSION = "console.connect";
+  public static final String DEMO_SSO_PERMISSION = "console.sso";
 
   private String demoVmUuid;
   private Postgres postgres;
@@ -85,6 +90,11 @@ public final class LocalStack implements AutoCloseable {
     return kdc;
   }
 
+  /** The demo VM's host principal, what its guest agent's {@code get-spn} reports. */
+  public String demoVmSpn() {
+    return GuestKeytab.spnOf(options.demoVmName());
+  }
+
   /** Keycloak's porthole realm URL (the engine's OIDC issuer). */
   public String realmUrl() {
     return keycloak.realmUrl();
@@ -106,12 +116,13 @@ public final class LocalStack implements AutoCloseable {
   private void startAll(Progress progress) throws IOException {
     requireBuilt();
     Files.createDirectories(options.logDir());
+    startKdc(progress);
     startDemoVm(progress);
     startInfrastructure(progress);
     ChildProcess engine = startServices(progress);
     progress.step("waiting for the engine to learn the demo VM from the host agent");
-    String admin = token("admin");
-    awaitVmListed(engine, admin);
+    DemoAccess access = new DemoAccess(options.engineUrl(), token("admin"));
+    access.awaitListed(demoVmUuid, engine, SERVICE_START, options.logDir());
     progress.step(
         "tagging the demo VM '"
             + DEMO_TAG
@@ -119,24 +130,38 @@ public final class LocalStack implements AutoCloseable {
             + DEMO_GROUP
             + " "
             + DEMO_PERMISSION
+            + " and "
+            + DEMO_SSO_PERMISSION
             + " on the tag");
-    new DemoAccess(options.engineUrl(), admin)
-        .grant(demoVmUuid, DEMO_TAG, DEMO_GROUP, DEMO_PERMISSION);
+    access.grant(demoVmUuid, DEMO_TAG, DEMO_GROUP, DEMO_PERMISSION);
+    access.grant(demoVmUuid, DEMO_TAG, DEMO_GROUP, DEMO_SSO_PERMISSION);
+  }
+
+  /** The KDC first: the demo VM boots with a keytab it makes. */
+  private void startKdc(Progress progress) throws IOException {
+    progress.step(
+        "starting the Kerberos KDC (realm " + Kdc.REALM + ") on 127.0.0.1:" + options.kdcPort());
+    kdc = Kdc.start(options.stateDir().resolve("kdc"), options.kdcPort(), options.logDir());
+    started.push(kdc);
   }
 
   private void startDemoVm(Progress progress) throws IOException {
     progress.step("starting libvirt");
     Libvirt.ensureRunning();
-    progress.step("starting demo VM '" + options.demoVmName() + "'");
+    Optional<GuestKeytab> keytab =
+        Optional.of(
+            GuestKeytab.create(
+                kdc, options.demoVmName(), options.stateDir().resolve("guest-keytabs")));
+    progress.step("starting demo VM '" + options.demoVmName() + "' as " + keytab.get().spn());
     if (options.transientVm()) {
-      demoVmUuid = DemoVm.startTransient(options.repoRoot(), options.demoVmName());
+      demoVmUuid = DemoVm.startTransient(options.repoRoot(), options.demoVmName(), keytab);
       started.push(() -> DemoVm.remove(options.demoVmName()));
     } else {
-      demoVmUuid = DemoVm.ensureRunning(options.repoRoot(), options.demoVmName());
+      demoVmUuid = DemoVm.ensureRunning(options.repoRoot(), options.demoVmName(), keytab);
     }
   }
 
-  /** PostgreSQL, Kafka, the KDC and Keycloak, each stopped in reverse order by close. */
+  /** PostgreSQL, Kafka and Keycloak, each stopped in reverse order by close. */
   private void startInfrastructure(Progress progress) throws IOException {
     progress.step("starting PostgreSQL on 127.0.0.1:" + options.postgresPort());
     postgres =
@@ -148,10 +173,6 @@ public final class LocalStack implements AutoCloseable {
         KafkaBroker.start(
             options.stateDir().resolve("kafka"), options.kafkaPort(), options.logDir());
     started.push(kafka);
-    progress.step(
-        "starting the Kerberos KDC (realm " + Kdc.REALM + ") on 127.0.0.1:" + options.kdcPort());
-    kdc = Kdc.start(options.stateDir().resolve("kdc"), options.kdcPort(), options.logDir());
-    started.push(kdc);
     progress.step(
         "starting Keycloak on "
             + "http://localhost:"
@@ -334,40 +355,6 @@ public final class LocalStack implements AutoCloseable {
             + process.name()
             + ":\n"
             + process.tail(40));
-  }
-
-  private void awaitVmListed(ChildProcess engine, String bearer) {
-    HttpClient http = HttpClient.newHttpClient();
-    Instant deadline = Instant.now().plus(SERVICE_START);
-    while (Instant.now().isBefore(deadline)) {
-      engine.checkAlive();
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(options.engineUrl() + "/api/v1/vms"))
-                    .header("Authorization", "Bearer " + bearer)
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200
-            && r.body().contains(demoVmUuid)
-            && r.body().contains("running")) {
-          return;
-        }
-      } catch (IOException e) {
-        // keep waiting
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-      Sleep.millis(500);
-    }
-    throw new IllegalStateException(
-        "the engine did not list VM "
-            + demoVmUuid
-            + " as running within "
-            + SERVICE_START
-            + "; see the logs in "
-            + options.logDir());
   }
 
   @Override

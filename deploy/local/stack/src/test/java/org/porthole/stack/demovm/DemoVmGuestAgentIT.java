@@ -3,27 +3,39 @@ package org.porthole.stack.demovm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.porthole.guest.protocol.Message;
 import org.porthole.guest.protocol.VersionRange;
+import org.porthole.stack.host.Ports;
 import org.porthole.stack.host.Sleep;
+import org.porthole.stack.kerberos.Kdc;
 import org.porthole.stack.libvirt.Libvirt;
 import org.porthole.testsupport.guest.GuestHostEnd;
 
 /**
  * The demo VM on real libvirt (TCG here) runs Porthole's guest agent: it says hello on the control
  * channel soon after boot, answers {@code refresh} and {@code lock-screen}, shows the lock on its
- * console, and comes back after a destroy + start as a new instance.
+ * console, and comes back after a destroy + start as a new instance. Booted with a keytab of the
+ * stack's KDC, it names that principal in {@code get-spn}, reports alice among its users, and on
+ * {@code sso-begin} greets on its SSO port (its JGSS acceptor read the keytab) and shows the
+ * exchange's probe lines on the serial console.
  */
 class DemoVmGuestAgentIT {
   private static final Path REPO =
@@ -40,25 +52,49 @@ class DemoVmGuestAgentIT {
   private static final Duration REPLY = Duration.ofSeconds(10);
   private static final String LOCKED_LINE = "PORTHOLE-GUEST: locked";
 
+  /** The guest's first SSO line comes after JGSS read the keytab: slow in a JVM under TCG. */
+  private static final Duration SSO_GREETING = Duration.ofSeconds(60);
+
+  /** The guest ends an exchange whose viewer left at the latest after its 30 s limit. */
+  private static final Duration SSO_END = Duration.ofSeconds(60);
+
+  private static final String NONCE = "Zr4n9Q-Tk2_wB7xLmP0a";
+
+  @TempDir static Path realmDir;
+  private static Kdc kdc;
+
   private final String name = "porthole-it-guest-" + UUID.randomUUID().toString().substring(0, 8);
 
   @BeforeAll
   static void image() throws IOException {
+    kdc = Kdc.start(realmDir.resolve("kdc"), Ports.free(), realmDir.resolve("logs"));
     Libvirt.ensureRunning();
     DemoVm.buildImage(REPO);
     DemoVm.domainXml(
         "porthole-it-warm-up"); // runs the one-off KVM probe now, outside the boot timing
   }
 
+  @AfterAll
+  static void stopRealm() {
+    if (kdc != null) {
+      kdc.close();
+    }
+  }
+
   @AfterEach
   void removeDomain() {
     DemoVm.remove(name);
+    assertThat(DemoVm.perVmInitrd(name)).as("the VM's keytab copy is gone").doesNotExist();
   }
 
   @Test
   void guestAgentSaysHelloAnswersRefreshAndLocksTheConsole() throws Exception {
+    GuestKeytab keytab = GuestKeytab.create(kdc, name, realmDir.resolve("guests"));
     Instant started = Instant.now();
-    DemoVm.startTransient(REPO, name);
+    DemoVm.startTransient(REPO, name, Optional.of(keytab));
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(DemoVm.perVmInitrd(name))))
+        .isEqualTo("rw-r-----");
     try (GuestHostEnd guest =
         GuestHostEnd.connect(DemoVm.channelSocket(name, DemoVm.GUEST_CHANNEL))) {
       Message.Hello hello = guest.await(Message.Hello.class, h -> !h.answer(), BOOT_TO_HELLO);
@@ -76,12 +112,16 @@ class DemoVmGuestAgentIT {
       assertThat(facts)
           .containsEntry("hostname", "porthole-demo")
           .containsEntry("session", "unlocked")
-          .containsEntry("users", List.of("tester"))
+          .containsEntry("users", List.of("tester", "alice"))
           .containsEntry("client", "disconnected");
       assertThat(facts.get("os")).isInstanceOf(Map.class);
       Map<?, ?> os = (Map<?, ?>) facts.get("os");
       assertThat(os.get("name")).isEqualTo("Porthole test guest");
       assertThat(os.get("kernel")).asString().contains("cloud-amd64");
+      assertThat(ok(guest.request("s1", "get-spn", REPLY)))
+          .as("the keytab appended to its initramfs")
+          .containsEntry("spn", keytab.spn());
+      greetsOnItsSsoPortAndShowsTheProbe(guest);
 
       assertThat(ok(guest.request("l1", "lock-screen", REPLY))).containsEntry("session", "locked");
       assertThat(awaitSerial(DemoVm.serialLog(name), LOCKED_LINE, REPLY))
@@ -133,6 +173,36 @@ class DemoVmGuestAgentIT {
     Libvirt.virsh("destroy", name);
     assertThat(DemoVm.ensureRunning(REPO, name)).isEqualTo(uuid);
     assertThat(Libvirt.virsh("domstate", name).strip()).isEqualTo("running");
+  }
+
+  /**
+   * sso-begin with the host end of the SSO port connected: the guest greets with its signature (its
+   * acceptor loaded the keytab with JGSS), and when the viewer leaves, the exchange ends, its probe
+   * lines are on the serial console (no ticket cache before or after) and the host hears the sso
+   * event.
+   */
+  private void greetsOnItsSsoPortAndShowsTheProbe(GuestHostEnd guest) throws Exception {
+    try (SocketChannel sso = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      sso.connect(UnixDomainSocketAddress.of(DemoVm.channelSocket(name, DemoVm.SSO_CHANNEL)));
+      guest.send(
+          "{\"type\":\"request\",\"id\":\"b1\",\"command\":\"sso-begin\",\"args\":"
+              + "{\"session\":\"sid-it\",\"nonce\":\""
+              + NONCE
+              + "\",\"principal\":\"alice@PORTHOLE.TEST\"}}");
+      assertThat(guest.nextReply(REPLY)).contains("\"sso\":\"started\"");
+      assertThat(SsoPortLine.first(sso, SSO_GREETING))
+          .contains("\"type\":\"signature\"")
+          .contains(NONCE);
+    }
+    Message.Event event = guest.await(Message.Event.class, e -> e.event().equals("sso"), SSO_END);
+    assertThat(event.data())
+        .containsEntry("session", "sid-it")
+        .doesNotContainEntry("outcome", "ok");
+    String serial = awaitSerial(DemoVm.serialLog(name), "PORTHOLE-GUEST: sso-end sid-it", REPLY);
+    assertThat(serial)
+        .contains("PORTHOLE-GUEST: sso-begin sid-it caches=none")
+        .containsPattern(
+            "PORTHOLE-GUEST: sso-end sid-it (refused|failed) code=\\S+ delegated=- caches=none");
   }
 
   private static Map<String, Object> ok(Message reply) {

@@ -1,6 +1,7 @@
 package org.porthole.stack.demovm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,6 +41,28 @@ class DemoVmXmlTest {
         .doesNotContain("listen='")
         .doesNotContain("type='address'")
         .doesNotContain("autoport");
+  }
+
+  @Test
+  void bootsTheSharedImageOrItsOwnWithAKeytab() {
+    assertThat(xml).contains("<initrd>/var/lib/libvirt/images/porthole/initrd.img</initrd>");
+    Path own = DemoVm.perVmInitrd("porthole-x");
+    assertThat(own).isEqualTo(Path.of("/var/lib/libvirt/images/porthole/initrd-porthole-x.img"));
+    assertThat(DemoVm.domainXml("porthole-x", "qemu", own))
+        .contains("<initrd>/var/lib/libvirt/images/porthole/initrd-porthole-x.img</initrd>")
+        .contains("<kernel>/var/lib/libvirt/images/porthole/vmlinuz</kernel>")
+        .doesNotContain("/initrd.img");
+  }
+
+  @Test
+  void aVmsPrincipalIsAHostPrincipalOfTheStacksRealm() {
+    assertThat(GuestKeytab.spnOf("porthole-demo"))
+        .isEqualTo("host/porthole-demo.porthole.test@PORTHOLE.TEST");
+    assertThatThrownBy(() -> GuestKeytab.spnOf("evil.name/x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(new GuestKeytab("s", Path.of("k")).krb5Conf())
+        .contains("default_realm = PORTHOLE.TEST")
+        .doesNotContainPattern("(?m)^ *kdc *=");
   }
 
   @Test

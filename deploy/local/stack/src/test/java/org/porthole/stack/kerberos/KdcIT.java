@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.porthole.stack.demovm.GuestKeytab;
 import org.porthole.stack.host.ChildProcess;
 import org.porthole.stack.host.Ports;
 
@@ -78,6 +79,33 @@ class KdcIT {
       assertThat(kdc.ticketFlags(ccache, PLAIN)).isNotEmpty().doesNotContain("O");
       assertThat(kdc.clientTool(ccache, "klist", "-k", keytab.toString())).contains(PLAIN);
       assertThatThrownBy(() -> kdc.addService("host/x@OTHER.REALM", false, keytab))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void aGuestKeytabIsKeptWhileTheKdcAcceptsItsKeysAndItsTicketsAreOkAsDelegate() throws Exception {
+    try (Kdc kdc = Kdc.start(dir.resolve("kdc"), Ports.free(), dir.resolve("logs"))) {
+      GuestKeytab first = GuestKeytab.create(kdc, "vm1", dir.resolve("guests"));
+      assertThat(first.spn()).isEqualTo("host/vm1.porthole.test@PORTHOLE.TEST");
+      assertThat(kdc.acceptsKeytab(first.spn(), first.keytab())).isTrue();
+      byte[] bytes = Files.readAllBytes(first.keytab());
+      GuestKeytab again = GuestKeytab.create(kdc, "vm1", dir.resolve("guests"));
+      assertThat(Files.readAllBytes(again.keytab())).as("kept byte for byte").isEqualTo(bytes);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(again.keytab())))
+          .isEqualTo("rw-------");
+
+      Path ccache = dir.resolve("alice-f.cc");
+      kdc.kinit("alice", Kdc.DEMO_USERS.get("alice"), ccache, "-f");
+      assertThat(kdc.ticketFlags(ccache, TGT)).as("kinit -f").contains("F");
+      kdc.clientTool(ccache, "kvno", first.spn());
+      assertThat(kdc.ticketFlags(ccache, first.spn())).as("guest service ticket").contains("O");
+
+      kdc.addService(PLAIN, false, dir.resolve("plain.keytab"));
+      assertThat(kdc.acceptsKeytab(first.spn(), dir.resolve("plain.keytab")))
+          .as("a keytab without the VM's keys")
+          .isFalse();
+      assertThatThrownBy(() -> kdc.kinit("alice", "x", ccache, "alice@EVIL"))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
