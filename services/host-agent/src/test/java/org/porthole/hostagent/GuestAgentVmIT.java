@@ -123,7 +123,7 @@ class GuestAgentVmIT {
     assertThat(s.protocolVersion()).isEqualTo(1);
     assertThat(s.agentName()).isEqualTo("porthole-guest-agent");
     assertThat(s.facts().hostname()).isEqualTo("porthole-demo");
-    assertThat(s.facts().users()).containsExactly("tester");
+    assertThat(s.facts().users()).containsExactly("tester", "alice");
     assertThat(s.session()).isEqualTo(GuestSnapshot.Session.UNLOCKED);
 
     ConsolePolicies policies = new ConsolePolicies();
