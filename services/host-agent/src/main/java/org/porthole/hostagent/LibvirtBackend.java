@@ -32,10 +32,11 @@ public final class LibvirtBackend implements AgentBackend {
     LibvirtSession libvirt = w.push(LibvirtSession.open(w.config().libvirtUri()));
     LibvirtInventory inventory = new LibvirtInventory(libvirt);
     PasswordTurns turns = w.passwordTurns(new TicketService(libvirt.connect(), w.clock()));
+    LibvirtGuestSockets sockets = new LibvirtGuestSockets(libvirt.connect());
     GuestChannels channels =
         w.push(
             new GuestChannels(
-                new LibvirtGuestSockets(libvirt.connect()),
+                sockets,
                 GuestTimings.DEFAULT,
                 w.clock(),
                 w.identity().agentVersion(),
@@ -65,6 +66,12 @@ public final class LibvirtBackend implements AgentBackend {
     w.push(LifecycleEvents.register(libvirt, router::onLifecycle, w.clock()));
     channels.scan();
     return new Opened(
-        inventory, new VncTargets(inventory), turns, channels, actions, List.of(actions));
+        inventory,
+        new VncTargets(inventory),
+        turns,
+        channels,
+        actions,
+        List.of(actions),
+        sockets::ssoSocket);
   }
 }

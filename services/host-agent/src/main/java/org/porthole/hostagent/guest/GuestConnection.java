@@ -25,7 +25,7 @@ import org.porthole.status.PortholeStatus;
  * The host end of one VM's guest control channel (protocol v1): says hello on each new socket,
  * negotiates the version ({@link Handshake}), reads the guest's messages into its {@link
  * GuestSnapshot}, sends commands and matches their replies, and notices a guest restart (new
- * instance: state pulled again with {@code refresh}). Its parts: the socket, reconnects and
+ * instance: state pulled again, {@link GuestStatePull}). Its parts: the socket, reconnects and
  * backpressure ({@link GuestLink}), the at-most-once request table ({@link GuestRequests}),
  * liveness ({@link GuestLiveness}) and log throttling ({@link LogThrottle}).
  *
@@ -56,6 +56,7 @@ final class GuestConnection {
   private final GuestRequests requests;
   private final GuestLiveness liveness;
   private final LogThrottle badMessages = new LogThrottle();
+  private final GuestStatePull pull;
 
   private volatile GuestSnapshot snapshot;
   private boolean helloDone;
@@ -81,6 +82,7 @@ final class GuestConnection {
     this.requests = new GuestRequests(vmUuid, loop, timings, ids);
     this.liveness = new GuestLiveness(timings);
     this.snapshot = GuestSnapshot.none(vmUuid).withConnection(true, false, false);
+    this.pull = new GuestStatePull(vmUuid, this::send, this::update);
   }
 
   Path socket() {
@@ -261,22 +263,10 @@ final class GuestConnection {
           "guest agent of domain {0} {1} (protocol {2}); pulling its state",
           new Object[] {vmUuid, o.firstContact() ? "connected" : "restarted", version});
       requests.abandonSent();
-      refresh();
+      pull.pull();
     } else {
       requests.resend(link::write);
     }
-  }
-
-  private void refresh() {
-    send(GuestCommand.of(GuestCommand.Kind.REFRESH))
-        .exceptionally(
-            e -> {
-              LOG.log(
-                  Level.FINE,
-                  "refresh of domain {0} failed: {1}",
-                  new Object[] {vmUuid, e.getMessage()});
-              return null;
-            });
   }
 
   private void onOk(Message.OkReply ok) {
@@ -286,14 +276,7 @@ final class GuestConnection {
       return;
     }
     Map<String, Object> r = ok.result();
-    if (p.kind == GuestCommand.Kind.REFRESH) {
-      update(
-          s ->
-              s.withFacts(GuestInput.facts(r))
-                  .withSession(GuestSnapshot.Session.of(r.get("session"))));
-    } else if (r.containsKey("session")) {
-      update(s -> s.withSession(GuestSnapshot.Session.of(r.get("session"))));
-    }
+    update(s -> GuestStatePull.applied(s, p.kind, r));
     p.result.complete(new GuestReply(r, snapshot));
   }
 

@@ -27,6 +27,14 @@ final class GuestInput {
         texts(result.get("users")));
   }
 
+  /**
+   * The SPN a guest reported, made safe to show: the engine decides whether it is a host principal
+   * it will pin; empty when not a string.
+   */
+  static String spn(Object value) {
+    return text(value);
+  }
+
   /** A string value made safe to show, or empty when {@code value} is not a string. */
   static String text(Object value) {
     if (!(value instanceof String s)) {

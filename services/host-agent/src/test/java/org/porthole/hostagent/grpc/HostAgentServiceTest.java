@@ -92,7 +92,8 @@ class HostAgentServiceTest extends InProcessAgentTest {
 
   @Test
   void rejectsTokenForAnotherChannel() throws Exception {
-    TokenClaims sso = TokenClaims.forHost(HOST).withConsole("s", VM).withSso(TokenClaims.Sso.demo());
+    TokenClaims sso =
+        TokenClaims.forHost(HOST).withConsole("s", VM).withSso(TokenClaims.Sso.demo());
     assertThat(openAndAwait(tokens.sign(sso)).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
   }
 
