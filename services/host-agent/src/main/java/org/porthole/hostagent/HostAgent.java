@@ -156,6 +156,7 @@ public final class HostAgent implements AutoCloseable {
             parts,
             consoleRelays(config, identity, clock, opened, registry, relayListeners, refusals));
     SsoRelays sso = push(parts, ssoRelays(config, opened, relays, live, refusals));
+    opened.guests().addSsoListener(sso::guestFinished);
     Server server =
         startServer(
             settings,

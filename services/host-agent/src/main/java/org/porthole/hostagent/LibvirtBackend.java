@@ -43,6 +43,12 @@ public final class LibvirtBackend implements AgentBackend {
                 state ->
                     sink.publish(
                         EventTopics.Stream.GUESTS, state.vmUuid(), factory.guestState(state))));
+    channels.addSsoListener(
+        r ->
+            sink.publish(
+                EventTopics.Stream.GUESTS,
+                r.vmUuid(),
+                factory.ssoOutcome(channels.state(r.vmUuid()), r)));
     DisconnectActions actions =
         w.push(
             new DisconnectActions(

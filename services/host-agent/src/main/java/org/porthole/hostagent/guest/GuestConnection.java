@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -52,6 +53,7 @@ final class GuestConnection {
   private final Handshake handshake;
   private final Clock clock;
   private final Listener listener;
+  private final Consumer<SsoReport> ssoReports;
   private final GuestLink link;
   private final GuestRequests requests;
   private final GuestLiveness liveness;
@@ -71,6 +73,7 @@ final class GuestConnection {
       GuestTimings timings,
       Clock clock,
       Listener listener,
+      Consumer<SsoReport> ssoReports,
       Supplier<String> ids) {
     this.vmUuid = vmUuid;
     this.socket = socket;
@@ -78,6 +81,7 @@ final class GuestConnection {
     this.handshake = new Handshake(ownHello);
     this.clock = clock;
     this.listener = listener;
+    this.ssoReports = ssoReports;
     this.link = new GuestLink(vmUuid, socket, loop, bootstrap, timings, new LinkEvents());
     this.requests = new GuestRequests(vmUuid, loop, timings, ids);
     this.liveness = new GuestLiveness(timings);
@@ -298,6 +302,17 @@ final class GuestConnection {
     if ("session".equals(ev.event())) {
       GuestSnapshot.Session s = GuestSnapshot.Session.of(ev.data().get("state"));
       update(v -> v.withSession(s));
+    } else if ("sso".equals(ev.event())) {
+      SsoReport r = GuestInput.ssoReport(vmUuid, ev.data());
+      if (r == null) {
+        bad("bad-sso-event");
+        return;
+      }
+      try {
+        ssoReports.accept(r);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "SSO outcome listener failed", e);
+      }
     }
   }
 

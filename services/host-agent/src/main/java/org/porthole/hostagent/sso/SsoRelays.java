@@ -17,6 +17,7 @@ import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.guest.GuestChannelXml;
 import org.porthole.hostagent.guest.GuestSnapshot;
 import org.porthole.hostagent.guest.Guests;
+import org.porthole.hostagent.guest.SsoReport;
 import org.porthole.hostagent.relay.BackendLoops;
 import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
@@ -132,15 +133,18 @@ public final class SsoRelays implements AutoCloseable {
         vmUuid, List.of(sessionId), PortholeStatus.CLOSED, "the console of this session ended");
   }
 
-  /** The guest reported the outcome of {@code sessionId}'s exchange on {@code vmUuid}. */
-  public void guestFinished(String vmUuid, String sessionId, String outcome) {
+  /**
+   * The guest reported the outcome of an exchange: the stream holding that VM's port for that
+   * session ends after the grace for the last bytes.
+   */
+  public void guestFinished(SsoReport report) {
     SsoStream s;
     synchronized (claims) {
-      s = claims.get(vmKey(vmUuid));
+      s = claims.get(vmKey(report.vmUuid()));
     }
     ConsoleClaims c = s == null ? null : s.claims();
-    if (c != null && c.sessionId().equals(sessionId)) {
-      s.guestFinished(outcome);
+    if (c != null && c.sessionId().equals(report.sessionId())) {
+      s.guestFinished(report.outcome());
     }
   }
 

@@ -122,6 +122,7 @@ abstract class SsoAgentTest {
             live,
             refused::add);
     sso = new SsoRelays(relays, live, channels, vm -> ssoSocket(vm), refused::add, limits());
+    channels.addSsoListener(sso::guestFinished);
     AgentIdentity identity = new AgentIdentity(HOST, "agent-1", "test", "boot-1", started);
     String name = InProcessServerBuilder.generateName();
     server =

@@ -7,9 +7,11 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.EndConsolesRequest;
+import org.porthole.guest.protocol.Message;
 import org.porthole.testsupport.guest.FakeSsoPort;
 import org.porthole.testsupport.token.TokenClaims;
 
@@ -159,5 +161,19 @@ class SsoRelaysTest extends SsoAgentTest {
     rec.readBytes(signature().length());
     assertThat(rec.awaitStatus().isOk()).isTrue();
     assertThat(rec.lastClose().getReason()).contains("SSO port closed");
+  }
+
+  @Test
+  void endsTheStreamAfterTheGuestsOutcome() throws Exception {
+    port.mode(FakeSsoPort.Mode.HOLD);
+    consoleLive("s1");
+    consoleLive("s2");
+    RecordingObserver rec = openSso(ssoToken("s1"), req);
+    rec.readBytes(signature().length());
+    guest.send(new Message.Event("sso", Map.of("session", "s2", "outcome", "ok")));
+    guest.send(
+        new Message.Event("sso", Map.of("session", "s1", "outcome", "refused", "code", "closed")));
+    assertThat(rec.awaitStatus().isOk()).isTrue();
+    assertThat(rec.lastClose().getReason()).contains("guest finished the SSO exchange: refused");
   }
 }

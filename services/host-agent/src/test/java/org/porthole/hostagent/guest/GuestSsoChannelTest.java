@@ -9,12 +9,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.porthole.guest.protocol.Message;
 import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 import org.porthole.testsupport.guest.FakeGuest;
@@ -31,6 +34,7 @@ class GuestSsoChannelTest {
           Duration.ofMillis(20),
           Duration.ofMillis(200));
 
+  final List<SsoReport> reports = new CopyOnWriteArrayList<>();
   Path dir;
   FakeGuest guest;
   GuestChannels channels;
@@ -56,6 +60,7 @@ class GuestSsoChannelTest {
             Clock.systemUTC(),
             "0.2.0-test",
             s -> {});
+    channels.addSsoListener(reports::add);
   }
 
   @AfterEach
@@ -95,6 +100,58 @@ class GuestSsoChannelTest {
     await(() -> !channels.state(VM).spn().isEmpty());
     assertThat(channels.state(VM).spn()).hasSize(GuestInput.MAX_TEXT_CHARS).doesNotContain("\n");
     assertThat(channels.state(VM).spn()).doesNotContain("\u001b");
+  }
+
+  @Test
+  void passesTheSsoEventOnBoundedAndSanitized() throws Exception {
+    guest.listen();
+    channels.scan();
+    await(() -> channels.state(VM).responsive());
+    guest.send(
+        new Message.Event(
+            "sso",
+            Map.of(
+                "session", "s1",
+                "outcome", "ok",
+                "user", "alice\u001b[2J",
+                "principal", "alice@PORTHOLE.TEST" + "x".repeat(1000),
+                "delegated", true)));
+    await(() -> !reports.isEmpty());
+    SsoReport r = reports.get(0);
+    assertThat(r.vmUuid()).isEqualTo(VM);
+    assertThat(r.sessionId()).isEqualTo("s1");
+    assertThat(r.outcome()).isEqualTo("ok");
+    assertThat(r.code()).isEmpty();
+    assertThat(r.user()).isEqualTo("alice?[2J");
+    assertThat(r.principal()).hasSize(GuestInput.MAX_TEXT_CHARS);
+    assertThat(r.delegated()).isTrue();
+    assertThat(r.delivered()).isTrue();
+  }
+
+  @Test
+  void aHostileSsoEventIsReadAsNothingHarmful() throws Exception {
+    guest.listen();
+    channels.scan();
+    await(() -> channels.state(VM).responsive());
+    guest.send(new Message.Event("sso", Map.of("outcome", "ok")));
+    guest.send(new Message.Event("sso", Map.of("session", "s1", "outcome", "pwned")));
+    guest.send(
+        new Message.Event(
+            "sso",
+            Map.of(
+                "session", "s2",
+                "outcome", "refused",
+                "code", "<script>",
+                "delegated", "yes",
+                "delivered", false)));
+    await(() -> !reports.isEmpty());
+    await(() -> channels.badMessages(VM) >= 2);
+    assertThat(reports).hasSize(1);
+    SsoReport r = reports.get(0);
+    assertThat(r.sessionId()).isEqualTo("s2");
+    assertThat(r.code()).isEqualTo("unknown");
+    assertThat(r.delegated()).isFalse();
+    assertThat(r.delivered()).isFalse();
   }
 
   @Test
