@@ -105,7 +105,7 @@ public final class FakeSsoPort implements AutoCloseable {
     if (!busy.compareAndSet(false, true)) {
       return false;
     }
-    SocketChannel waiting = server.accept();
+    SocketChannel waiting = newestHost();
     Thread t =
         new Thread(
             () -> serve(new Begin(session, nonce, principal, waiting != null), waiting),
@@ -145,6 +145,22 @@ public final class FakeSsoPort implements AutoCloseable {
       exchanges.incrementAndGet();
       busy.set(false);
     }
+  }
+
+  /**
+   * The host's newest waiting connection: older ones are connections the host closed before any
+   * begin (a client that left early), which QEMU would have dropped when it saw their end.
+   */
+  private SocketChannel newestHost() throws IOException {
+    SocketChannel newest = null;
+    SocketChannel c;
+    while ((c = server.accept()) != null) {
+      if (newest != null) {
+        newest.close();
+      }
+      newest = c;
+    }
+    return newest;
   }
 
   /** A begin that came before the host connected: wait a bounded time for it, as a test aid. */
