@@ -14,6 +14,7 @@ import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.hostagent.relay.ConsoleTargets;
 import org.porthole.hostagent.relay.RelayListener;
 import org.porthole.hostagent.relay.RelayRegistry;
+import org.porthole.hostagent.sso.SsoPorts;
 import org.porthole.hostagent.ticket.GraphicsTickets;
 import org.porthole.hostagent.ticket.PasswordTurns;
 
@@ -60,7 +61,7 @@ public interface AgentBackend {
 
   /**
    * What the backend serves: {@code actions} is null without guest channels; {@code listeners} hear
-   * every relay's start and end.
+   * every relay's start and end; {@code ssoPorts} finds each VM's SSO port.
    */
   record Opened(
       Hypervisor hypervisor,
@@ -68,5 +69,18 @@ public interface AgentBackend {
       PasswordTurns turns,
       Guests guests,
       DisconnectActions actions,
-      List<RelayListener> listeners) {}
+      List<RelayListener> listeners,
+      SsoPorts ssoPorts) {
+
+    /** A backend without SSO ports. */
+    public Opened(
+        Hypervisor hypervisor,
+        ConsoleTargets targets,
+        PasswordTurns turns,
+        Guests guests,
+        DisconnectActions actions,
+        List<RelayListener> listeners) {
+      this(hypervisor, targets, turns, guests, actions, listeners, SsoPorts.NONE);
+    }
+  }
 }

@@ -35,6 +35,9 @@ import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.RelayListener;
 import org.porthole.hostagent.relay.RelayRegistry;
+import org.porthole.hostagent.sso.LiveSessions;
+import org.porthole.hostagent.sso.SsoLimits;
+import org.porthole.hostagent.sso.SsoRelays;
 import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.kafka.refusal.RefusalPublisher;
 import org.porthole.kafka.refusal.RefusalSink;
@@ -146,30 +149,67 @@ public final class HostAgent implements AutoCloseable {
       push(parts, HostHeartbeat.start(sink, factory, identity.hostId()));
     }
     relayListeners.addAll(opened.listeners());
+    LiveSessions live = new LiveSessions();
+    relayListeners.add(live);
     ConsoleRelays relays =
         push(
             parts,
-            new ConsoleRelays(
-                authorizer(config, identity, clock),
-                opened.targets(),
-                registry,
-                opened.turns(),
-                new ConsoleRelays.RelayLimits(
-                    config.maxConsoles(), config.maxConsolesPerVm(), OPEN_TIMEOUT, AUTH_TIMEOUT),
-                RelayListener.all(relayListeners),
-                refusals));
-
+            consoleRelays(config, identity, clock, opened, registry, relayListeners, refusals));
+    SsoRelays sso = push(parts, ssoRelays(config, opened, relays, live, refusals));
+    opened.guests().addSsoListener(sso::guestFinished);
     Server server =
         startServer(
             settings,
             config,
             clock,
             new HostAgentService(
-                identity, opened.hypervisor(), relays, opened.guests(), policies, opened.actions()),
+                identity,
+                opened.hypervisor(),
+                relays,
+                opened.guests(),
+                policies,
+                opened.actions(),
+                sso),
             relays,
             parts);
     logStarted(config, identity, server, opened.hypervisor());
     return new HostAgent(identity, server, relays, parts);
+  }
+
+  /** The console relays, each of whose starts and ends {@code listeners} hear. */
+  private static ConsoleRelays consoleRelays(
+      AgentConfig config,
+      AgentIdentity identity,
+      Clock clock,
+      AgentBackend.Opened opened,
+      RelayRegistry registry,
+      List<RelayListener> listeners,
+      RefusalSink refusals) {
+    return new ConsoleRelays(
+        authorizer(config, identity, clock),
+        opened.targets(),
+        registry,
+        opened.turns(),
+        new ConsoleRelays.RelayLimits(
+            config.maxConsoles(), config.maxConsolesPerVm(), OPEN_TIMEOUT, AUTH_TIMEOUT),
+        RelayListener.all(listeners),
+        refusals);
+  }
+
+  /** The SSO channels beside the consoles of {@code relays}; one per VM, the host's cap. */
+  private static SsoRelays ssoRelays(
+      AgentConfig config,
+      AgentBackend.Opened opened,
+      ConsoleRelays relays,
+      LiveSessions live,
+      RefusalSink refusals) {
+    return new SsoRelays(
+        relays,
+        live,
+        opened.guests(),
+        opened.ssoPorts(),
+        refusals,
+        SsoLimits.defaults(config.maxConsoles()));
   }
 
   /** Every console token is checked here: JWKS signature, claims, host, replay, agent start. */

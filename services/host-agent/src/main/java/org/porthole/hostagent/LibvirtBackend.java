@@ -32,16 +32,23 @@ public final class LibvirtBackend implements AgentBackend {
     LibvirtSession libvirt = w.push(LibvirtSession.open(w.config().libvirtUri()));
     LibvirtInventory inventory = new LibvirtInventory(libvirt);
     PasswordTurns turns = w.passwordTurns(new TicketService(libvirt.connect(), w.clock()));
+    LibvirtGuestSockets sockets = new LibvirtGuestSockets(libvirt.connect());
     GuestChannels channels =
         w.push(
             new GuestChannels(
-                new LibvirtGuestSockets(libvirt.connect()),
+                sockets,
                 GuestTimings.DEFAULT,
                 w.clock(),
                 w.identity().agentVersion(),
                 state ->
                     sink.publish(
                         EventTopics.Stream.GUESTS, state.vmUuid(), factory.guestState(state))));
+    channels.addSsoListener(
+        r ->
+            sink.publish(
+                EventTopics.Stream.GUESTS,
+                r.vmUuid(),
+                factory.ssoOutcome(channels.state(r.vmUuid()), r)));
     DisconnectActions actions =
         w.push(
             new DisconnectActions(
@@ -65,6 +72,12 @@ public final class LibvirtBackend implements AgentBackend {
     w.push(LifecycleEvents.register(libvirt, router::onLifecycle, w.clock()));
     channels.scan();
     return new Opened(
-        inventory, new VncTargets(inventory), turns, channels, actions, List.of(actions));
+        inventory,
+        new VncTargets(inventory),
+        turns,
+        channels,
+        actions,
+        List.of(actions),
+        sockets::ssoSocket);
   }
 }

@@ -49,6 +49,8 @@ public final class FakeGuest implements AutoCloseable {
   private volatile boolean heartbeats = true;
   private volatile boolean helloFirst;
   private volatile String session = "unlocked";
+  private volatile String spn;
+  private volatile FakeSsoPort ssoPort;
 
   private final Map<String, Message> replies = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
@@ -107,6 +109,16 @@ public final class FakeGuest implements AutoCloseable {
   /** Say hello as soon as the host connects, before the host's hello arrives. */
   public void helloFirst(boolean helloFirst) {
     this.helloFirst = helloFirst;
+  }
+
+  /** What {@code get-spn} answers; null (the default): {@code not-found}, as without a keytab. */
+  public void spn(String spn) {
+    this.spn = spn;
+  }
+
+  /** The SSO port {@code sso-begin} starts exchanges on; null (the default): begin fails. */
+  public void ssoPort(FakeSsoPort port) {
+    this.ssoPort = port;
   }
 
   /** Connections accepted so far. */
@@ -253,11 +265,37 @@ public final class FakeGuest implements AutoCloseable {
           case "lock-screen" -> act("locked", r);
           case "log-off" -> act("logged-off", r);
           case "shutdown", "reboot" -> new Message.OkReply(r.id(), Map.of("delay", 0));
+          case "get-spn" -> getSpn(r);
+          case "sso-begin" -> ssoBegin(r);
           default ->
               new Message.ErrorReply(r.id(), ErrorCode.UNKNOWN_COMMAND.wire(), "unknown command");
         };
     replies.put(r.id(), reply);
     send(reply);
+  }
+
+  private Message getSpn(Message.Request r) {
+    String s = spn;
+    return s == null
+        ? new Message.ErrorReply(r.id(), ErrorCode.NOT_FOUND.wire(), "no SPN")
+        : new Message.OkReply(r.id(), Map.of("spn", s, "source", "keytab"));
+  }
+
+  private Message ssoBegin(Message.Request r) throws IOException {
+    FakeSsoPort port = ssoPort;
+    Object sid = r.args().get("session");
+    Object nonce = r.args().get("nonce");
+    Object principal = r.args().get("principal");
+    if (!(sid instanceof String) || !(nonce instanceof String) || !(principal instanceof String)) {
+      return new Message.ErrorReply(r.id(), ErrorCode.BAD_ARGS.wire(), "sso-begin needs strings");
+    }
+    if (port == null) {
+      return new Message.ErrorReply(r.id(), ErrorCode.FAILED.wire(), "no SSO port");
+    }
+    if (!port.begin((String) sid, (String) nonce, (String) principal)) {
+      return new Message.ErrorReply(r.id(), ErrorCode.FAILED.wire(), "busy: an exchange runs");
+    }
+    return new Message.OkReply(r.id(), Map.of("sso", "started"));
   }
 
   /** What {@code refresh} reports: a fixed Debian guest with the session of the moment. */

@@ -9,7 +9,7 @@ import org.porthole.pki.ServiceIdentity.Role;
  * Which caller role may call which gRPC method of the host agent: the one table of the agent's
  * authorization (docs/contracts.md shows it). Default deny: a method missing here, or a role not
  * listed for it, is refused. Only the engine changes state (tickets, consoles, guests, policies);
- * the ws-proxy only opens console streams; a host agent calls nothing on another agent.
+ * the ws-proxy only opens console and SSO streams; a host agent calls nothing on another agent.
  */
 public final class MethodRoles {
 
@@ -26,7 +26,8 @@ public final class MethodRoles {
           Map.entry(HostAgentGrpc.getGetGuestStateMethod().getFullMethodName(), ENGINE),
           Map.entry(HostAgentGrpc.getGuestCommandMethod().getFullMethodName(), ENGINE),
           Map.entry(HostAgentGrpc.getSetConsolePolicyMethod().getFullMethodName(), ENGINE),
-          Map.entry(HostAgentGrpc.getOpenConsoleMethod().getFullMethodName(), WS_PROXY));
+          Map.entry(HostAgentGrpc.getOpenConsoleMethod().getFullMethodName(), WS_PROXY),
+          Map.entry(HostAgentGrpc.getOpenSsoMethod().getFullMethodName(), WS_PROXY));
 
   private MethodRoles() {}
 

@@ -11,12 +11,14 @@ import org.porthole.api.events.v1.GuestEventKind;
 import org.porthole.api.events.v1.HostEvent;
 import org.porthole.api.events.v1.HostEventKind;
 import org.porthole.api.events.v1.LifecycleEvent;
+import org.porthole.api.events.v1.SsoOutcome;
 import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.hostagent.AgentIdentity;
 import org.porthole.hostagent.grpc.DomainMapping;
 import org.porthole.hostagent.grpc.GuestMapping;
 import org.porthole.hostagent.guest.ConsolePolicy;
 import org.porthole.hostagent.guest.GuestSnapshot;
+import org.porthole.hostagent.guest.SsoReport;
 import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.GraphicsSignal;
 import org.porthole.hostagent.libvirt.LifecycleSignal;
@@ -105,6 +107,21 @@ public final class EventFactory {
                 .setAction(GuestMapping.toProto(action))
                 .setConfirmed(confirmed)
                 .setReason(reason))
+        .build();
+  }
+
+  /** A guest's SSO outcome (guest input, already bounded by {@code GuestInput}). */
+  public GuestEvent ssoOutcome(GuestSnapshot state, SsoReport r) {
+    return guest(GuestEventKind.GUEST_EVENT_KIND_SSO, state)
+        .setSso(
+            SsoOutcome.newBuilder()
+                .setSessionId(r.sessionId())
+                .setOutcome(r.outcome())
+                .setCode(r.code())
+                .setPrincipal(r.principal())
+                .setUser(r.user())
+                .setDelegated(r.delegated())
+                .setDelivered(r.delivered()))
         .build();
   }
 

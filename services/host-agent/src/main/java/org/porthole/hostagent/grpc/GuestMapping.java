@@ -37,6 +37,7 @@ public final class GuestMapping {
         .setSession(toProto(s.session()))
         .setLocked(s.locked())
         .setInstance(s.instance())
+        .setSpn(s.spn())
         .build();
   }
 

@@ -42,6 +42,7 @@ import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.RelayedConsole;
+import org.porthole.hostagent.sso.SsoRelays;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -61,6 +62,7 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
   private final Guests guests;
   private final ConsolePolicies policies;
   private final DisconnectActions actions;
+  private final SsoCalls sso;
 
   /** A service without guest channels (the relay benchmark's double, tests of console paths). */
   public HostAgentService(AgentIdentity identity, Hypervisor hypervisor, ConsoleRelays relays) {
@@ -75,6 +77,19 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
       Guests guests,
       ConsolePolicies policies,
       DisconnectActions actions) {
+    this(identity, hypervisor, relays, guests, policies, actions, null);
+  }
+
+  /** {@code sso} null: no SSO channels here (OpenSso and PrepareConsole with sso are refused). */
+  public HostAgentService(
+      AgentIdentity identity,
+      Hypervisor hypervisor,
+      ConsoleRelays relays,
+      Guests guests,
+      ConsolePolicies policies,
+      DisconnectActions actions,
+      SsoRelays sso) {
+    this.sso = new SsoCalls(sso);
     this.guests = guests;
     this.policies = policies;
     this.actions = actions;
@@ -117,7 +132,16 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
     return relays.open(responses);
   }
 
-  /** Checks that a console of the session can open on the domain now; sets no password. */
+  /** The SSO channel of a console session (docs/sso-protocol.md); ws-proxy only. */
+  @Override
+  public StreamObserver<ConsoleFrame> openSso(StreamObserver<ConsoleFrame> responses) {
+    return sso.open(responses);
+  }
+
+  /**
+   * Checks that a console of the session can open on the domain now; sets no password. With {@code
+   * sso}, also that the SSO channel can run, and answers the guest's SPN.
+   */
   @Override
   public void prepareConsole(
       PrepareConsoleRequest request, StreamObserver<PrepareConsoleResponse> responses) {
@@ -133,15 +157,19 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
                           new AgentException(
                               PortholeStatus.NOT_FOUND, "no domain " + args.vmUuid()));
           args.check(vm);
+          String spn = args.sso() ? sso.prerequisites(args.vmUuid()) : "";
           Instant until = Clock.systemUTC().instant().plusSeconds(args.validSeconds());
           LOG.log(
               Level.INFO,
               "console of session {0} on domain {1} prepared ({2})",
               new Object[] {
-                args.sessionId(), args.vmUuid(), args.viewOnly() ? "view" : "interactive"
+                args.sessionId(),
+                args.vmUuid(),
+                (args.viewOnly() ? "view" : "interactive") + (args.sso() ? ", sso" : "")
               });
           return PrepareConsoleResponse.newBuilder()
               .setValidUntilEpochMs(until.toEpochMilli())
+              .setGuestSpn(spn)
               .build();
         });
   }
@@ -191,6 +219,7 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
       List<RelayedConsole> ended =
           relays.endSessions(args.vmUuid(), args.sessionIds(), args.status(), args.reason());
       interactiveEnded = ended.stream().anyMatch(c -> !c.viewOnly() && c.authenticated());
+      sso.endSessions(args);
       LOG.log(
           Level.INFO,
           "ended {0} consoles of sessions {1} on domain {2} ({3})",

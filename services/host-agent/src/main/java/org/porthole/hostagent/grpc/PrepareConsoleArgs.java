@@ -11,10 +11,16 @@ import org.porthole.status.PortholeStatus;
 /**
  * A PrepareConsole request, checked at the edge (docs/contracts.md), and the domain checks that
  * tell whether a console of it can open now: running, VNC graphics on loopback or a unix socket,
- * started with password authentication, not exposed unless an admin allowed it.
+ * started with password authentication, not exposed unless an admin allowed it. {@code sso}: the
+ * session also wants its SSO channel (interactive only).
  */
 record PrepareConsoleArgs(
-    String vmUuid, String sessionId, boolean viewOnly, int validSeconds, boolean allowExposed) {
+    String vmUuid,
+    String sessionId,
+    boolean viewOnly,
+    int validSeconds,
+    boolean allowExposed,
+    boolean sso) {
   static final String INTERACTIVE = "interactive";
   static final String VIEW = "view";
 
@@ -40,7 +46,11 @@ record PrepareConsoleArgs(
               + ", got "
               + seconds);
     }
-    return new PrepareConsoleArgs(vm, sid, VIEW.equals(r.getMode()), seconds, r.getAllowExposed());
+    boolean view = VIEW.equals(r.getMode());
+    if (r.getSso() && view) {
+      throw bad("sso needs an interactive console, not mode view");
+    }
+    return new PrepareConsoleArgs(vm, sid, view, seconds, r.getAllowExposed(), r.getSso());
   }
 
   /** CONFLICT naming what keeps {@code vm} from opening a console now. */

@@ -11,11 +11,13 @@ import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -72,6 +74,7 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
   private final String idPrefix;
   private final AtomicLong nextId = new AtomicLong();
   private final Map<String, GuestConnection> connections = new ConcurrentHashMap<>();
+  private final List<Consumer<SsoReport>> ssoListeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param agentVersion this host agent's version, sent in hello
@@ -191,6 +194,7 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
             timings,
             clock,
             (before, after) -> onChange.accept(after),
+            this::ssoReported,
             this::newId);
     connections.put(vmUuid, c);
     c.start();
@@ -201,6 +205,18 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
     GuestConnection c = connections.remove(vmUuid);
     if (c != null) {
       c.stop(reason);
+    }
+  }
+
+  @Override
+  public void addSsoListener(Consumer<SsoReport> listener) {
+    ssoListeners.add(listener);
+  }
+
+  /** On the guest loop: a guest reported an SSO exchange's outcome. */
+  private void ssoReported(SsoReport report) {
+    for (Consumer<SsoReport> l : ssoListeners) {
+      l.accept(report);
     }
   }
 

@@ -3,6 +3,7 @@ package org.porthole.hostagent.guest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
@@ -20,13 +21,27 @@ public record GuestCommand(Kind kind, Map<String, Object> args) {
   /** Longest shutdown / reboot message, characters. */
   public static final int MAX_MESSAGE_CHARS = 256;
 
-  /** The commands the host agent exposes. */
+  /** Longest session id and nonce of {@code sso-begin}, characters. */
+  public static final int MAX_ID_CHARS = 128;
+
+  /** Longest principal of {@code sso-begin}, characters. */
+  public static final int MAX_PRINCIPAL_CHARS = 256;
+
+  private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+
+  /** The commands the host agent sends. */
   public enum Kind {
     LOCK_SCREEN("lock-screen"),
     LOG_OFF("log-off"),
     SHUTDOWN("shutdown"),
     REBOOT("reboot"),
-    REFRESH("refresh");
+    REFRESH("refresh"),
+    /** The guest's Kerberos service principal; pulled after hello, never sent on request. */
+    GET_SPN("get-spn"),
+    /**
+     * Starts the SSO exchange of a console (docs/guest-protocol.md); only the SSO relay sends it.
+     */
+    SSO_BEGIN("sso-begin");
 
     private final String wire;
 
@@ -74,5 +89,33 @@ public record GuestCommand(Kind kind, Map<String, Object> args) {
       args.put("message", message);
     }
     return new GuestCommand(kind, args);
+  }
+
+  /**
+   * {@code sso-begin} for a console session: checked against the protocol's ranges here, so a bad
+   * value is refused before anything reaches the guest.
+   *
+   * @throws AgentException BAD_REQUEST naming the argument out of range
+   */
+  public static GuestCommand ssoBegin(String session, String nonce, String principal)
+      throws AgentException {
+    if (session == null || session.isEmpty() || session.length() > MAX_ID_CHARS) {
+      throw new AgentException(
+          PortholeStatus.BAD_REQUEST, "sso-begin needs a session id of 1.." + MAX_ID_CHARS);
+    }
+    if (nonce == null || !NONCE.matcher(nonce).matches()) {
+      throw new AgentException(
+          PortholeStatus.BAD_REQUEST, "sso-begin needs a nonce of 16..128 of A-Z a-z 0-9 - _");
+    }
+    if (principal == null || principal.isEmpty() || principal.length() > MAX_PRINCIPAL_CHARS) {
+      throw new AgentException(
+          PortholeStatus.BAD_REQUEST,
+          "sso-begin needs a principal of 1.." + MAX_PRINCIPAL_CHARS + " characters");
+    }
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("session", session);
+    args.put("nonce", nonce);
+    args.put("principal", principal);
+    return new GuestCommand(Kind.SSO_BEGIN, args);
   }
 }

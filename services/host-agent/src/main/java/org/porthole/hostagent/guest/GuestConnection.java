@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -25,7 +26,7 @@ import org.porthole.status.PortholeStatus;
  * The host end of one VM's guest control channel (protocol v1): says hello on each new socket,
  * negotiates the version ({@link Handshake}), reads the guest's messages into its {@link
  * GuestSnapshot}, sends commands and matches their replies, and notices a guest restart (new
- * instance: state pulled again with {@code refresh}). Its parts: the socket, reconnects and
+ * instance: state pulled again, {@link GuestStatePull}). Its parts: the socket, reconnects and
  * backpressure ({@link GuestLink}), the at-most-once request table ({@link GuestRequests}),
  * liveness ({@link GuestLiveness}) and log throttling ({@link LogThrottle}).
  *
@@ -52,10 +53,12 @@ final class GuestConnection {
   private final Handshake handshake;
   private final Clock clock;
   private final Listener listener;
+  private final Consumer<SsoReport> ssoReports;
   private final GuestLink link;
   private final GuestRequests requests;
   private final GuestLiveness liveness;
   private final LogThrottle badMessages = new LogThrottle();
+  private final GuestStatePull pull;
 
   private volatile GuestSnapshot snapshot;
   private boolean helloDone;
@@ -70,6 +73,7 @@ final class GuestConnection {
       GuestTimings timings,
       Clock clock,
       Listener listener,
+      Consumer<SsoReport> ssoReports,
       Supplier<String> ids) {
     this.vmUuid = vmUuid;
     this.socket = socket;
@@ -77,10 +81,12 @@ final class GuestConnection {
     this.handshake = new Handshake(ownHello);
     this.clock = clock;
     this.listener = listener;
+    this.ssoReports = ssoReports;
     this.link = new GuestLink(vmUuid, socket, loop, bootstrap, timings, new LinkEvents());
     this.requests = new GuestRequests(vmUuid, loop, timings, ids);
     this.liveness = new GuestLiveness(timings);
     this.snapshot = GuestSnapshot.none(vmUuid).withConnection(true, false, false);
+    this.pull = new GuestStatePull(vmUuid, this::send, this::update);
   }
 
   Path socket() {
@@ -261,22 +267,10 @@ final class GuestConnection {
           "guest agent of domain {0} {1} (protocol {2}); pulling its state",
           new Object[] {vmUuid, o.firstContact() ? "connected" : "restarted", version});
       requests.abandonSent();
-      refresh();
+      pull.pull();
     } else {
       requests.resend(link::write);
     }
-  }
-
-  private void refresh() {
-    send(GuestCommand.of(GuestCommand.Kind.REFRESH))
-        .exceptionally(
-            e -> {
-              LOG.log(
-                  Level.FINE,
-                  "refresh of domain {0} failed: {1}",
-                  new Object[] {vmUuid, e.getMessage()});
-              return null;
-            });
   }
 
   private void onOk(Message.OkReply ok) {
@@ -286,14 +280,7 @@ final class GuestConnection {
       return;
     }
     Map<String, Object> r = ok.result();
-    if (p.kind == GuestCommand.Kind.REFRESH) {
-      update(
-          s ->
-              s.withFacts(GuestInput.facts(r))
-                  .withSession(GuestSnapshot.Session.of(r.get("session"))));
-    } else if (r.containsKey("session")) {
-      update(s -> s.withSession(GuestSnapshot.Session.of(r.get("session"))));
-    }
+    update(s -> GuestStatePull.applied(s, p.kind, r));
     p.result.complete(new GuestReply(r, snapshot));
   }
 
@@ -315,6 +302,17 @@ final class GuestConnection {
     if ("session".equals(ev.event())) {
       GuestSnapshot.Session s = GuestSnapshot.Session.of(ev.data().get("state"));
       update(v -> v.withSession(s));
+    } else if ("sso".equals(ev.event())) {
+      SsoReport r = GuestInput.ssoReport(vmUuid, ev.data());
+      if (r == null) {
+        bad("bad-sso-event");
+        return;
+      }
+      try {
+        ssoReports.accept(r);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "SSO outcome listener failed", e);
+      }
     }
   }
 

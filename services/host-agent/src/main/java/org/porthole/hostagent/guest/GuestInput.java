@@ -2,6 +2,7 @@ package org.porthole.hostagent.guest;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads what a guest reports without trusting it: wrong types become empty values, strings are cut
@@ -12,7 +13,31 @@ final class GuestInput {
   static final int MAX_TEXT_CHARS = 256;
   static final int MAX_ITEMS = 64;
 
+  private static final Set<String> SSO_OUTCOMES = Set.of("ok", "refused", "failed");
+
   private GuestInput() {}
+
+  /**
+   * The data of an {@code sso} event, or null when it names no session or no known outcome (such an
+   * event is dropped: nothing would tell which exchange it ends).
+   */
+  static SsoReport ssoReport(String vmUuid, Map<String, Object> data) {
+    String session = text(data.get("session"));
+    Object outcome = data.get("outcome");
+    if (session.isEmpty() || !(outcome instanceof String o) || !SSO_OUTCOMES.contains(o)) {
+      return null;
+    }
+    String code = data.get("code") instanceof String c ? code(c) : "";
+    return new SsoReport(
+        vmUuid,
+        session,
+        o,
+        "(unprintable)".equals(code) ? "unknown" : code,
+        text(data.get("principal")),
+        text(data.get("user")),
+        Boolean.TRUE.equals(data.get("delegated")),
+        !Boolean.FALSE.equals(data.get("delivered")));
+  }
 
   /** The facts of a {@code refresh} result. */
   static GuestSnapshot.GuestFacts facts(Map<String, Object> result) {
@@ -25,6 +50,14 @@ final class GuestInput {
         text(result.get("hostname")),
         texts(result.get("ips")),
         texts(result.get("users")));
+  }
+
+  /**
+   * The SPN a guest reported, made safe to show: the engine decides whether it is a host principal
+   * it will pin; empty when not a string.
+   */
+  static String spn(Object value) {
+    return text(value);
   }
 
   /** A string value made safe to show, or empty when {@code value} is not a string. */

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param facts what the last {@code refresh} reported
  * @param session the desktop session as last reported (refresh, command reply or event)
  * @param instance the guest agent's instance id, empty before a hello
+ * @param spn the Kerberos service principal the guest reported ({@code get-spn}), empty when none
  */
 public record GuestSnapshot(
     String vmUuid,
@@ -32,7 +33,8 @@ public record GuestSnapshot(
     Optional<Instant> lastMessageAt,
     GuestFacts facts,
     Session session,
-    String instance) {
+    String instance,
+    String spn) {
 
   /** The guest's desktop session as protocol v1 names it. */
   public enum Session {
@@ -63,6 +65,7 @@ public record GuestSnapshot(
     Objects.requireNonNull(lastMessageAt, "lastMessageAt");
     Objects.requireNonNull(facts, "facts");
     Objects.requireNonNull(session, "session");
+    Objects.requireNonNull(spn, "spn");
   }
 
   /** A VM whose guest channel the agent does not follow (not running, or no channel). */
@@ -78,6 +81,7 @@ public record GuestSnapshot(
         Optional.empty(),
         GuestFacts.NONE,
         Session.UNKNOWN,
+        "",
         "");
   }
 
@@ -121,7 +125,8 @@ public record GuestSnapshot(
         lastMessageAt,
         facts,
         session,
-        instance);
+        instance,
+        spn);
   }
 
   GuestSnapshot withPeer(String name, String version, int protocol, String peerInstance) {
@@ -136,7 +141,8 @@ public record GuestSnapshot(
         lastMessageAt,
         facts,
         session,
-        peerInstance);
+        peerInstance,
+        spn);
   }
 
   GuestSnapshot withLastMessage(Instant at, boolean isResponsive) {
@@ -151,7 +157,8 @@ public record GuestSnapshot(
         Optional.of(at),
         facts,
         session,
-        instance);
+        instance,
+        spn);
   }
 
   GuestSnapshot withFacts(GuestFacts newFacts) {
@@ -166,7 +173,8 @@ public record GuestSnapshot(
         lastMessageAt,
         newFacts,
         session,
-        instance);
+        instance,
+        spn);
   }
 
   GuestSnapshot withSession(Session newSession) {
@@ -181,12 +189,29 @@ public record GuestSnapshot(
         lastMessageAt,
         facts,
         newSession,
-        instance);
+        instance,
+        spn);
+  }
+
+  GuestSnapshot withSpn(String newSpn) {
+    return new GuestSnapshot(
+        vmUuid,
+        channel,
+        connected,
+        responsive,
+        agentName,
+        agentVersion,
+        protocolVersion,
+        lastMessageAt,
+        facts,
+        session,
+        instance,
+        newSpn);
   }
 
   /**
    * True when a change from {@code before} to this is worth an event: responsiveness, connection,
-   * lock state, users or agent version (not every heartbeat's timestamp).
+   * lock state, users, agent version or SPN (not every heartbeat's timestamp).
    */
   public boolean differsNotablyFrom(GuestSnapshot before) {
     return before.channel != channel
@@ -195,6 +220,7 @@ public record GuestSnapshot(
         || before.session != session
         || !before.facts.users().equals(facts.users())
         || !before.agentVersion.equals(agentVersion)
-        || !before.instance.equals(instance);
+        || !before.instance.equals(instance)
+        || !before.spn.equals(spn);
   }
 }

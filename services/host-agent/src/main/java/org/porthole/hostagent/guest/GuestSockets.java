@@ -19,4 +19,12 @@ public interface GuestSockets {
    * running.
    */
   Optional<Path> controlSocket(String vmUuid) throws AgentException;
+
+  /**
+   * The unix socket libvirt bound for the domain's SSO port ({@link GuestChannelXml#SSO_PORT});
+   * empty when it has none or is not running. None unless a backend has SSO ports.
+   */
+  default Optional<Path> ssoSocket(String vmUuid) throws AgentException {
+    return Optional.empty();
+  }
 }

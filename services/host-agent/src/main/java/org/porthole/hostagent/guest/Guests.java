@@ -1,6 +1,7 @@
 package org.porthole.hostagent.guest;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 
@@ -30,4 +31,10 @@ public interface Guests {
    * before replying), or the status of the guest's error reply.
    */
   CompletableFuture<GuestReply> command(String vmUuid, GuestCommand command);
+
+  /**
+   * {@code listener} hears every guest's {@code sso} event (on the guest loop; must not block).
+   * None by default: without guest channels there are none.
+   */
+  default void addSsoListener(Consumer<SsoReport> listener) {}
 }

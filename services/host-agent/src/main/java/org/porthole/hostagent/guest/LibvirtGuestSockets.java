@@ -14,9 +14,9 @@ import org.porthole.hostagent.libvirt.LibvirtInventory;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Reads the control channel's socket from each running domain's live XML. The XML is read with the
- * secure flag, like the rest of the agent (one way of reading domains), and never leaves {@link
- * GuestChannelXml}.
+ * Reads the control channel's (and the SSO port's) socket from each running domain's live XML. The
+ * XML is read with the secure flag, like the rest of the agent (one way of reading domains), and
+ * never leaves {@link GuestChannelXml}.
  */
 public final class LibvirtGuestSockets implements GuestSockets {
   private final Connect connect;
@@ -51,6 +51,16 @@ public final class LibvirtGuestSockets implements GuestSockets {
 
   @Override
   public Optional<Path> controlSocket(String vmUuid) throws AgentException {
+    return socket(vmUuid, GuestChannelXml.CONTROL_PORT);
+  }
+
+  @Override
+  public Optional<Path> ssoSocket(String vmUuid) throws AgentException {
+    return socket(vmUuid, GuestChannelXml.SSO_PORT);
+  }
+
+  /** One way of reading a running domain's channel socket, for both ports. */
+  private Optional<Path> socket(String vmUuid, String port) throws AgentException {
     String uuid = DomainUuid.require(vmUuid);
     Domain d;
     try {
@@ -65,7 +75,7 @@ public final class LibvirtGuestSockets implements GuestSockets {
       if (d.isActive() != 1) {
         return Optional.empty();
       }
-      return GuestChannelXml.controlSocket(d.getXMLDesc(LibvirtInventory.XML_SECURE));
+      return GuestChannelXml.socket(d.getXMLDesc(LibvirtInventory.XML_SECURE), port);
     } catch (LibvirtException e) {
       if (noDomain(e)) {
         return Optional.empty();

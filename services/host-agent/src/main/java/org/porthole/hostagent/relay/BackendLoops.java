@@ -86,7 +86,7 @@ public final class BackendLoops implements AutoCloseable {
    * The loop the calling thread runs, or the next loop when called from elsewhere (the in-process
    * transport of unit tests, a verifier thread).
    */
-  EventLoop current() {
+  public EventLoop current() {
     for (EventExecutor e : group) {
       if (e.inEventLoop()) {
         return (EventLoop) e;
@@ -101,12 +101,12 @@ public final class BackendLoops implements AutoCloseable {
   }
 
   /** A fresh bootstrap for one unix-socket connection on {@code loop} (set its handler). */
-  Bootstrap unixBootstrap(EventLoop loop) {
+  public Bootstrap unixBootstrap(EventLoop loop) {
     return unix.clone(loop);
   }
 
   /** Runs {@code task} once after {@code delayMs} on {@code loop}. */
-  static ScheduledFuture<?> schedule(EventLoop loop, Runnable task, long delayMs) {
+  public static ScheduledFuture<?> schedule(EventLoop loop, Runnable task, long delayMs) {
     return loop.schedule(task, delayMs, TimeUnit.MILLISECONDS);
   }
 

@@ -18,8 +18,6 @@ import org.porthole.token.TokenVerifier;
  * this process started are therefore refused too.
  */
 public final class ConsoleAuthorizer {
-  static final String VNC_CHANNEL = "vnc";
-
   private final TokenVerifier verifier;
   private final ReplayGuard replayGuard;
   private final String hostId;
@@ -33,8 +31,12 @@ public final class ConsoleAuthorizer {
     this.notIssuedBefore = processStart.truncatedTo(ChronoUnit.SECONDS);
   }
 
-  /** The token's claims when it may open a console now; redeems its jti. */
-  public ConsoleClaims authorize(String token) throws AgentException {
+  /**
+   * The token's claims when it may open the {@code channel} ({@link ConsoleClaims#CHANNEL_VNC} or
+   * {@link ConsoleClaims#CHANNEL_SSO}) of a console now; redeems its jti. Each RPC names its own
+   * channel, so a token of the other channel is refused here too, whatever the proxy checked.
+   */
+  public ConsoleClaims authorize(String token, String channel) throws AgentException {
     ConsoleClaims claims;
     try {
       claims = verifier.verify(token);
@@ -45,9 +47,9 @@ public final class ConsoleAuthorizer {
     if (!hostId.equals(claims.hostId())) {
       throw new AgentException(PortholeStatus.FORBIDDEN, "console token is for another host");
     }
-    if (!VNC_CHANNEL.equals(claims.channel())) {
+    if (!channel.equals(claims.channel())) {
       throw new AgentException(
-          PortholeStatus.FORBIDDEN, "console token is not for the vnc channel");
+          PortholeStatus.FORBIDDEN, "console token is not for the " + channel + " channel");
     }
     if (claims.issuedAt().isBefore(notIssuedBefore)) {
       throw new AgentException(

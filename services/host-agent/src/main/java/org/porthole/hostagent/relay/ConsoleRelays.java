@@ -308,6 +308,24 @@ public final class ConsoleRelays implements AutoCloseable {
     return verifiers;
   }
 
+  /**
+   * The token checks' pool ({@code console-verify}), shared with the SSO relays: its queue bounds
+   * how many opens of either kind wait.
+   */
+  public ThreadPoolExecutor verifyExecutor() {
+    return verifiers;
+  }
+
+  /** True when the engine ended {@code sessionId} of {@code vmUuid} (EndConsoles) recently. */
+  public boolean sessionEnded(String vmUuid, String sessionId) {
+    return ended.contains(vmUuid, sessionId);
+  }
+
+  /** The authorizer every console token goes through, shared with the SSO relays. */
+  public ConsoleAuthorizer consoleAuthorizer() {
+    return authorizer;
+  }
+
   void countFromBackend(int n) {
     bytesFromBackend.add(n);
   }

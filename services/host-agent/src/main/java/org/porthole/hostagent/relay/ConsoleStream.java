@@ -262,7 +262,7 @@ final class ConsoleStream
     SocketAddress target;
     ConsoleClaims c = null;
     try {
-      c = relays.authorizer().authorize(token);
+      c = relays.authorizer().authorize(token, ConsoleClaims.CHANNEL_VNC);
       relays.attach(this, c);
       target = relays.targets().resolve(c.vmUuid());
     } catch (AgentException e) {

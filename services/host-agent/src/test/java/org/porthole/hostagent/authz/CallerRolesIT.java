@@ -71,7 +71,7 @@ class CallerRolesIT {
           "GetGuestState",
           "GuestCommand",
           "SetConsolePolicy");
-  private static final Set<String> PROXY_METHODS = Set.of("OpenConsole");
+  private static final Set<String> PROXY_METHODS = Set.of("OpenConsole", "OpenSso");
 
   @TempDir static Path dir;
   private final List<String> reached = new CopyOnWriteArrayList<>();

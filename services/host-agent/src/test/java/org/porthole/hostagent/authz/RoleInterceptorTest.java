@@ -107,6 +107,14 @@ class RoleInterceptorTest {
   }
 
   @Test
+  void onlyTheWsProxyMayOpenSso() {
+    String openSso = HostAgentGrpc.getOpenSsoMethod().getFullMethodName();
+    assertThat(MethodRoles.allows(openSso, ServiceIdentity.Role.WS_PROXY)).isTrue();
+    assertThat(MethodRoles.allows(openSso, ServiceIdentity.Role.ENGINE)).isFalse();
+    assertThat(MethodRoles.rolesFor(openSso)).containsExactly(ServiceIdentity.Role.WS_PROXY);
+  }
+
+  @Test
   void everyMethodOfTheServiceHasARole() {
     HostAgentGrpc.getServiceDescriptor()
         .getMethods()

@@ -71,7 +71,8 @@ class GuestApiTest {
               List.of("192.0.2.10"),
               List.of("alice")),
           GuestSnapshot.Session.LOCKED,
-          "i-1");
+          "i-1",
+          "host/vm1.example.test@EXAMPLE.TEST");
   final Guests guests =
       new Guests() {
         @Override

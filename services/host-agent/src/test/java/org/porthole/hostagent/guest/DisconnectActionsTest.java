@@ -55,7 +55,8 @@ class DisconnectActionsTest {
         Optional.of(Instant.now()),
         GuestSnapshot.GuestFacts.NONE,
         session,
-        "i-1");
+        "i-1",
+        "");
   }
 
   final ScriptedGuests guests = new ScriptedGuests();

@@ -40,6 +40,17 @@ class GuestChannelXmlTest {
   }
 
   @Test
+  void findsTheSsoPortsSocketBesideTheControlChannel() throws Exception {
+    String xml =
+        domain(
+            channel("unix", "bind", "/run/guest.sock", "org.porthole.guest.0")
+                + channel("unix", "bind", "/run/sso.sock", "org.porthole.sso.0"));
+    assertThat(GuestChannelXml.ssoSocket(xml)).contains(Path.of("/run/sso.sock"));
+    assertThat(GuestChannelXml.controlSocket(xml)).contains(Path.of("/run/guest.sock"));
+    assertThat(GuestChannelXml.ssoSocket(domain(channel("unix", "bind", "/run/g", "x")))).isEmpty();
+  }
+
+  @Test
   void ignoresOtherChannelsModesAndTypes() throws Exception {
     assertThat(GuestChannelXml.controlSocket(domain(""))).isEmpty();
     assertThat(
