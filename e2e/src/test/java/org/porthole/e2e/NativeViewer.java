@@ -72,6 +72,8 @@ final class NativeViewer implements AutoCloseable {
     ProcessBuilder b = new ProcessBuilder(command);
     b.environment().clear();
     b.environment().putAll(env);
+    // Nothing can type a password: the viewer's stdin is closed from the start.
+    b.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     return new NativeViewer(b.start());
   }
 
