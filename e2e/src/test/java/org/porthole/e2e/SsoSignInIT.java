@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,8 +29,11 @@ import org.porthole.testsupport.ws.WsClient;
  * engine, ws-proxy, host agent and the demo guest under QEMU). Alice, holding a forwardable TGT,
  * opens a console with {@code --sso}: the guest agent authenticates her over SASL GSSAPI, stores
  * her delegated TGT in a 0600 cache of her own and says so on its serial console, and the audit
- * tells the story. Refusals first: a user without {@code console.sso}, and each channel's token on
- * the other channel.
+ * tells the story. Refusals first: a user without {@code console.sso}, each channel's token on the
+ * other channel, a guest whose key is not the pinned SPN's (mutual authentication fails), and a
+ * service the realm does not mark OK-AS-DELEGATE (signed in, the TGT stays on the desktop). A
+ * negative leaves the guest's caches as they were between its {@code sso-begin} and {@code sso-end}
+ * lines.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SsoSignInIT {
@@ -47,6 +49,7 @@ class SsoSignInIT {
   private static String vm;
   private static EngineClient admin;
   private static EngineClient alice;
+  private static GuestSerial serial;
 
   @TempDir Path home;
   private final List<NativeViewer> viewers = new ArrayList<>();
@@ -58,6 +61,7 @@ class SsoSignInIT {
     vm = stack.demoVmUuid();
     admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
     alice = EngineClient.as(stack.options().engineUrl(), "alice", stack::token);
+    serial = new GuestSerial(stack.options().demoVmName());
   }
 
   @AfterEach
@@ -72,7 +76,6 @@ class SsoSignInIT {
   @Order(1)
   void aUserWithoutConsoleSsoIsRefusedAndNothingReachesTheGuest() throws Exception {
     aclIds.add(admin.grant("bob", vm, "console.connect"));
-    GuestSerial serial = new GuestSerial(stack.options().demoVmName());
     long mark = serial.mark();
 
     NativeViewer refused =
@@ -92,7 +95,7 @@ class SsoSignInIT {
         alice.send("POST", "/vms/" + vm + "/consoles", "{\"mode\":\"interactive\",\"sso\":true}");
     EngineClient.Ticket ticket = EngineClient.ticketOf(answer);
     JsonNode sso = ticket.body().path("sso");
-    assertThat(sso.path("spn").asText()).isEqualTo(spn());
+    assertThat(sso.path("spn").asText()).isEqualTo(stack.demoVmSpn());
     assertThat(sso.path("nonce").asText()).matches("[A-Za-z0-9_-]{16,128}");
     assertThat(sso.path("proxyUrl").asText()).endsWith("/v1/sso");
     String origin = stack.options().engineUrl();
@@ -118,46 +121,67 @@ class SsoSignInIT {
 
   @Test
   @Order(3)
+  void aGuestWithoutThePinnedSpnsKeyGetsNoSignIn() throws Exception {
+    String impostor = "host/impostor.porthole.test@" + Kdc.REALM;
+    stack.kdc().addService(impostor, true, home.resolve("impostor.keytab"));
+    assertThat(pinSpn(impostor)).isEqualTo(200);
+    try {
+      SignIn refused = signIn(NativeViewer.kinit(stack, home, "alice"));
+      assertThat(refused.line()).isEqualTo("sso refused code=auth-failed");
+      assertThat(refused.end()).startsWith("refused code=auth-failed");
+      assertThat(refused.cachesUnchanged()).as("no ccache written: %s", refused.end()).isTrue();
+      JsonNode audited = awaitAudit(refused.session(), "console.sso-refused", 1).get(0);
+      assertThat(audited.path("detail").path("code").asText()).isEqualTo("auth-failed");
+    } finally {
+      assertThat(pinSpn(stack.demoVmSpn())).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void withoutOkAsDelegateTheTicketStaysOnTheDesktop() throws Exception {
+    stack.kdc().addService(stack.demoVmSpn(), false, home.resolve("not-trusted.keytab"));
+    try {
+      SignIn signIn = signIn(NativeViewer.kinit(stack, home, "alice"));
+      assertThat(signIn.line())
+          .isEqualTo("sso ok user=alice principal=alice@PORTHOLE.TEST delegated=false");
+      assertThat(signIn.viewer().stderr()).contains("OK-AS-DELEGATE");
+      assertThat(signIn.end()).startsWith("ok code=- delegated=false");
+      assertThat(signIn.cachesUnchanged()).as("no TGT in the guest: %s", signIn.end()).isTrue();
+      JsonNode audited = awaitAudit(signIn.session(), "console.sso-signed-in", 1).get(0);
+      assertThat(audited.path("detail").path("delegated").asBoolean()).isFalse();
+    } finally {
+      stack.kdc().addService(stack.demoVmSpn(), true, home.resolve("trusted.keytab"));
+    }
+  }
+
+  @Test
+  @Order(9)
   void aliceSignsInWithHerForwardedTicketAndNoPassword() throws Exception {
-    admin.awaitHeldOnlyBy(vm, "alice");
-    GuestSerial serial = new GuestSerial(stack.options().demoVmName());
-    long mark = serial.mark();
-    Map<String, String> desktop = NativeViewer.kinit(stack, home, "alice");
+    SignIn signIn = signIn(NativeViewer.kinit(stack, home, "alice"));
+    assertThat(signIn.line())
+        .isEqualTo("sso ok user=alice principal=alice@PORTHOLE.TEST delegated=true");
+    assertThat(signIn.end())
+        .startsWith("ok code=- delegated=true")
+        .containsPattern("caches=krb5cc_\\d+:600:alice:");
+    String session = signIn.session();
+    serial.await(signIn.mark(), "PORTHOLE-GUEST: klist-end " + session, GUEST);
+    List<String> klist =
+        serial.linesSince(signIn.mark()).stream()
+            .filter(l -> l.contains("PORTHOLE-GUEST: klist "))
+            .toList();
+    assertThat(klist)
+        .anyMatch(l -> l.contains("Default principal: alice@PORTHOLE.TEST"))
+        .anyMatch(l -> l.contains("krbtgt/PORTHOLE.TEST@PORTHOLE.TEST"));
+    assertThat(forwardedTgtFlags(klist))
+        .as("the TGT in the guest was forwarded: Flags contain F and f")
+        .contains("F")
+        .contains("f");
 
-    NativeViewer tunnel = viewer(desktop, "connect", vm, "--sso", "--proxy-only");
-    int port = Integer.parseInt(tunnel.await(ADDRESS, CONNECT).group(1));
-    String password = tunnel.await(PASSWORD, CONNECT).group(1);
-    String session;
-    try (TcpLink link = new TcpLink("127.0.0.1", port)) {
-      RfbClient.direct(link, password);
-      session = tunnel.await(SESSION, CONNECT).group(1);
-      tunnel.await("^sso ok user=alice principal=alice@PORTHOLE\\.TEST delegated=true$", CONNECT);
-
-      Matcher end = serial.await(mark, "PORTHOLE-GUEST: sso-end " + session + " (\\S+) .*", GUEST);
-      assertThat(end.group(1)).isEqualTo("ok");
-      String endLine = end.group();
-      assertThat(endLine)
-          .contains("delegated=true")
-          .containsPattern("caches=krb5cc_\\d+:600:alice:");
-      serial.await(mark, "PORTHOLE-GUEST: klist-end " + session, GUEST);
-      List<String> klist =
-          serial.linesSince(mark).stream()
-              .filter(l -> l.contains("PORTHOLE-GUEST: klist "))
-              .toList();
-      assertThat(klist)
-          .anyMatch(l -> l.contains("Default principal: alice@PORTHOLE.TEST"))
-          .anyMatch(l -> l.contains("krbtgt/PORTHOLE.TEST@PORTHOLE.TEST"));
-      assertThat(forwardedTgtFlags(klist))
-          .as("the TGT in the guest was forwarded: Flags contain F and f")
-          .contains("F")
-          .contains("f");
-    }
-
+    JsonNode signedIn = awaitAudit(session, "console.sso-signed-in", 1).get(0);
+    assertThat(signedIn.path("detail").path("principal").asText()).isEqualTo("alice@PORTHOLE.TEST");
+    assertThat(signedIn.path("detail").path("delegated").asBoolean()).isTrue();
     List<String> kinds = new ArrayList<>();
-    for (JsonNode e : awaitAudit(session, "console.sso-signed-in", 1)) {
-      assertThat(e.path("detail").path("principal").asText()).isEqualTo("alice@PORTHOLE.TEST");
-      assertThat(e.path("detail").path("delegated").asBoolean()).isTrue();
-    }
     for (JsonNode e : admin.json("/audit?session=" + session)) {
       kinds.add(e.path("kind").asText());
     }
@@ -167,9 +191,46 @@ class SsoSignInIT {
     // No password: the viewer's stdin was closed from the start, and alice's password appears
     // nowhere the system writes.
     String secret = Kdc.DEMO_USERS.get("alice");
-    assertThat(tunnel.stdout() + tunnel.stderr()).doesNotContain(secret);
-    assertThat(String.join("\n", serial.linesSince(mark))).doesNotContain(secret);
+    assertThat(signIn.viewer().stdout() + signIn.viewer().stderr()).doesNotContain(secret);
+    assertThat(String.join("\n", serial.linesSince(signIn.mark()))).doesNotContain(secret);
     assertThat(admin.json("/audit?session=" + session).toString()).doesNotContain(secret);
+  }
+
+  /**
+   * One {@code connect --sso --proxy-only} as the ticket cache of {@code desktop} says: a VNC
+   * client logs in through the tunnel so the console relays, then the viewer's machine line and the
+   * guest's {@code sso-begin}/{@code sso-end} lines of the session are awaited.
+   */
+  private SignIn signIn(Map<String, String> desktop) throws Exception {
+    admin.awaitHeldOnlyBy(vm, "alice");
+    long mark = serial.mark();
+    NativeViewer tunnel = viewer(desktop, "connect", vm, "--sso", "--proxy-only");
+    int port = Integer.parseInt(tunnel.await(ADDRESS, CONNECT).group(1));
+    String password = tunnel.await(PASSWORD, CONNECT).group(1);
+    try (TcpLink link = new TcpLink("127.0.0.1", port)) {
+      RfbClient.direct(link, password);
+      String session = tunnel.await(SESSION, CONNECT).group(1);
+      String line = tunnel.await("^sso (ok|refused|failed) .*$", CONNECT).group();
+      String begin =
+          serial
+              .await(mark, "PORTHOLE-GUEST: sso-begin " + session + " caches=(\\S+)", GUEST)
+              .group(1);
+      String end =
+          serial.await(mark, "PORTHOLE-GUEST: sso-end " + session + " (.*)$", GUEST).group(1);
+      return new SignIn(session, line, begin, end, mark, tunnel);
+    }
+  }
+
+  /** What one sign-in showed: the viewer's machine line and the guest's probe lines. */
+  private record SignIn(
+      String session, String line, String beginCaches, String end, long mark, NativeViewer viewer) {
+    boolean cachesUnchanged() {
+      return end.endsWith("caches=" + beginCaches);
+    }
+  }
+
+  private static int pinSpn(String spn) throws IOException {
+    return admin.send("PUT", "/vms/" + vm + "/sso", "{\"spn\":\"" + spn + "\"}").status();
   }
 
   /** The Flags of the krbtgt ticket in the probe's {@code klist -f} lines. */
@@ -183,10 +244,6 @@ class SsoSignInIT {
       }
     }
     return "";
-  }
-
-  private static String spn() {
-    return "host/" + stack.options().demoVmName() + ".porthole.test@" + Kdc.REALM;
   }
 
   private static List<JsonNode> awaitAudit(String session, String kind, int count)
