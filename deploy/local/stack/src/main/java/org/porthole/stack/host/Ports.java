@@ -22,6 +22,35 @@ public final class Ports {
     }
   }
 
+  /**
+   * {@code n} different ports that were free on 127.0.0.1 a moment ago: each is held bound until
+   * all are chosen, so the kernel cannot hand the same one out twice (two {@link #free()} calls in
+   * a row can: a stack once got the same port for PostgreSQL and its host agent).
+   */
+  public static int[] distinct(int n) {
+    java.util.List<ServerSocket> held = new java.util.ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket();
+        held.add(s);
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new IllegalStateException("no free loopback port", e);
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          // closing a listener that never accepted: nothing to do
+        }
+      }
+    }
+  }
+
   /** True when something accepts connections on 127.0.0.1:port. */
   public static boolean isOpen(int port) {
     try (Socket s = new Socket()) {

@@ -36,18 +36,9 @@ public record StackOptions(
 
   /** Fresh state and free ports, so a test stack never meets a developer's running one. */
   public static StackOptions forTest(Path repoRoot, Path stateDir, String vmName) {
+    int[] p = Ports.distinct(7);
     return new StackOptions(
-        repoRoot,
-        stateDir,
-        Ports.free(),
-        Ports.free(),
-        Ports.free(),
-        Ports.free(),
-        Ports.free(),
-        Ports.free(),
-        Ports.free(),
-        vmName,
-        true);
+        repoRoot, stateDir, p[0], p[1], p[2], p[3], p[4], p[5], p[6], vmName, true);
   }
 
   public Path logDir() {
