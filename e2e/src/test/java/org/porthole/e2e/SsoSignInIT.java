@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.security.auth.Subject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.porthole.sso.exchange.SsoRefusedException;
+import org.porthole.sso.gssapi.DelegationPolicy;
 import org.porthole.stack.kerberos.Kdc;
+import org.porthole.stack.kerberos.TicketCache;
 import org.porthole.stack.launcher.LocalStack;
 import org.porthole.testsupport.engine.EngineClient;
 import org.porthole.testsupport.link.TcpLink;
@@ -31,7 +35,9 @@ import org.porthole.testsupport.ws.WsClient;
  * her delegated TGT in a 0600 cache of her own and says so on its serial console, and the audit
  * tells the story. Refusals first: a user without {@code console.sso}, each channel's token on the
  * other channel, a guest whose key is not the pinned SPN's (mutual authentication fails), and a
- * service the realm does not mark OK-AS-DELEGATE (signed in, the TGT stays on the desktop). A
+ * service the realm does not mark OK-AS-DELEGATE (signed in, the TGT stays on the desktop), a
+ * principal that is not the console's user, a replayed first GSSAPI token, and a second SSO client
+ * while one holds the VM's port (the last three with the test's own client, {@link SsoWire}). A
  * negative leaves the guest's caches as they were between its {@code sso-begin} and {@code sso-end}
  * lines.
  */
@@ -40,6 +46,10 @@ class SsoSignInIT {
   private static final Duration RUN = Duration.ofSeconds(60);
   private static final Duration CONNECT = Duration.ofSeconds(90);
   private static final Duration GUEST = Duration.ofSeconds(60);
+
+  /** The guest ends an exchange its client left at its own 30 s limit. */
+  private static final Duration END = Duration.ofSeconds(75);
+
   private static final Duration AUDIT = Duration.ofSeconds(30);
   private static final String ADDRESS = "^address 127\\.0\\.0\\.1:(\\d+)$";
   private static final String PASSWORD = "^password (\\S{8})$";
@@ -62,6 +72,8 @@ class SsoSignInIT {
     admin = EngineClient.as(stack.options().engineUrl(), "admin", stack::token);
     alice = EngineClient.as(stack.options().engineUrl(), "alice", stack::token);
     serial = new GuestSerial(stack.options().demoVmName());
+    // The test's own SSO client (SsoWire) reads tickets of the stack's realm in this JVM.
+    System.setProperty("java.security.krb5.conf", stack.kdc().krb5Conf().toString());
   }
 
   @AfterEach
@@ -156,6 +168,88 @@ class SsoSignInIT {
   }
 
   @Test
+  @Order(5)
+  void aPrincipalThatIsNotTheConsolesUserIsRefused() throws Exception {
+    admin.awaitHeldOnlyBy(vm, "alice");
+    long mark = serial.mark();
+    Path cache = home.resolve("bob.cc");
+    stack.kdc().kinit("bob", Kdc.DEMO_USERS.get("bob"), cache);
+    Subject bob = TicketCache.subject(cache, "bob@" + Kdc.REALM);
+
+    try (SsoWire wire = SsoWire.open(stack, alice)) {
+      SsoRefusedException refused = null;
+      try {
+        wire.exchange(bob, DelegationPolicy.NEVER);
+      } catch (SsoRefusedException e) {
+        refused = e;
+      }
+      assertThat(refused).as("alice's console, bob's ticket: refused").isNotNull();
+      assertThat(refused.code()).isEqualTo("wrong-user");
+      String end = awaitEnd(mark, wire.session);
+      assertThat(end).startsWith("refused code=wrong-user");
+      assertThat(cachesUnchanged(mark, wire.session, end)).as(end).isTrue();
+      JsonNode audited = awaitAudit(wire.session, "console.sso-refused", 1).get(0);
+      assertThat(audited.path("detail").path("code").asText()).isEqualTo("wrong-user");
+      assertThat(audited.path("detail").path("principal").asText()).isEqualTo("bob@" + Kdc.REALM);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aReplayedFirstTokenIsRefused() throws Exception {
+    admin.awaitHeldOnlyBy(vm, "alice");
+    Subject aliceTgt = aliceSubject();
+    String recorded;
+    long mark = serial.mark();
+    try (SsoWire first = SsoWire.open(stack, alice)) {
+      first.exchange(aliceTgt, DelegationPolicy.NEVER);
+      recorded =
+          first.sentLines().stream()
+              .filter(l -> l.contains("\"start-sasl\""))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no start-sasl sent: " + first.sentLines()));
+      awaitEnd(mark, first.session);
+    }
+
+    try (SsoWire second = SsoWire.open(stack, alice)) {
+      assertThat(second.lines.next()).as("the guest's signature").isNotNull();
+      assertThat(second.lines.next()).as("the guest's authenticate").isNotNull();
+      second.sendRaw(recorded);
+      String end = awaitEnd(mark, second.session);
+      assertThat(end)
+          .as("the replayed AP-REQ is refused")
+          .containsPattern("^refused code=(replay|channel-binding|auth-failed) ");
+      assertThat(cachesUnchanged(mark, second.session, end)).as(end).isTrue();
+      awaitAudit(second.session, "console.sso-refused", 1);
+    }
+  }
+
+  @Test
+  @Order(7)
+  void aSecondSsoClientGetsConflictAtOnce() throws Exception {
+    admin.awaitHeldOnlyBy(vm, "alice");
+    long mark = serial.mark();
+    String held;
+    try (SsoWire first = SsoWire.open(stack, alice)) {
+      held = first.session;
+      assertThat(first.lines.next()).as("the guest's signature to the first client").isNotNull();
+      try (SsoWire second = SsoWire.open(stack, alice)) {
+        assertThat(second.awaitClose(Duration.ofSeconds(5)))
+            .as("the second SSO client is closed at once, never left hanging")
+            .isEqualTo(4009);
+        JsonNode refused = awaitAudit(second.session, "console.refused", 1).get(0);
+        assertThat(refused.path("detail").toString()).contains("CONFLICT");
+      }
+    }
+    // The first client left before authenticating: the guest ends that exchange when it sees the
+    // port close, or at the latest at its own 30 s limit; the next sign-in (the last test) finds
+    // the port free.
+    String end = awaitEnd(mark, held);
+    assertThat(end).containsPattern("^(refused code=closed|failed code=timeout) ");
+    assertThat(cachesUnchanged(mark, held, end)).as(end).isTrue();
+  }
+
+  @Test
   @Order(9)
   void aliceSignsInWithHerForwardedTicketAndNoPassword() throws Exception {
     SignIn signIn = signIn(NativeViewer.kinit(stack, home, "alice"));
@@ -227,6 +321,26 @@ class SsoSignInIT {
     boolean cachesUnchanged() {
       return end.endsWith("caches=" + beginCaches);
     }
+  }
+
+  /** The guest's {@code sso-end} line of {@code session} after {@code mark}, past the sid. */
+  private static String awaitEnd(long mark, String session) throws Exception {
+    return serial.await(mark, "PORTHOLE-GUEST: sso-end " + session + " (.*)$", END).group(1);
+  }
+
+  /** Whether the caches at the end of {@code session} are those at its begin. */
+  private static boolean cachesUnchanged(long mark, String session, String end) throws Exception {
+    String begin =
+        serial
+            .await(mark, "PORTHOLE-GUEST: sso-begin " + session + " caches=(\\S+)", GUEST)
+            .group(1);
+    return end.endsWith("caches=" + begin);
+  }
+
+  private Subject aliceSubject() throws Exception {
+    Path cache = home.resolve("alice.cc");
+    stack.kdc().kinit("alice", Kdc.DEMO_USERS.get("alice"), cache);
+    return TicketCache.subject(cache, "alice@" + Kdc.REALM);
   }
 
   private static int pinSpn(String spn) throws IOException {
