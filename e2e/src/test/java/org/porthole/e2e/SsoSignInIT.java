@@ -97,6 +97,17 @@ class SsoSignInIT {
     assertThat(refused.stderr()).contains("console.sso");
     assertThat(refused.stdout()).doesNotContain("address");
     assertThat(serial.linesSince(mark)).noneMatch(l -> l.contains("PORTHOLE-GUEST: sso-begin"));
+    List<JsonNode> audited = new ArrayList<>();
+    for (JsonNode e : admin.json("/audit?user=bob&vm=" + vm + "&limit=1000")) {
+      if ("console.ticket-refused".equals(e.path("kind").asText())
+          && e.path("detail").path("sso").asBoolean()) {
+        audited.add(e);
+      }
+    }
+    assertThat(audited)
+        .as("the refusal is audited with sso asked")
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.path("reason").asText()).contains("console.sso"));
   }
 
   @Test
