@@ -140,6 +140,13 @@ class SsoSignInIT {
     assertThat(awaitAudit(ticket.sessionId(), "console.refused", 2))
         .as("both refusals are audited against the session")
         .allSatisfy(e -> assertThat(e.path("detail").toString()).contains("FORBIDDEN"));
+    // Redeem the console's own token now: an unused ticket would hold the VM for its whole
+    // lifetime and keep the next test class's other user out.
+    try (WsClient console =
+        WsClient.open(
+            ticket.proxyUrl(), origin, List.of("binary", "porthole.token." + ticket.token()))) {
+      RfbClient.throughPorthole(console);
+    }
   }
 
   @Test
