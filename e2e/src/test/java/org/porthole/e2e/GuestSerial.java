@@ -67,4 +67,17 @@ final class GuestSerial {
       Thread.sleep(200);
     }
   }
+
+  /** The Flags of the krbtgt ticket in the probe's {@code klist -f} lines; "" when none. */
+  static String tgtFlags(List<String> klist) {
+    boolean inTgt = false;
+    for (String line : klist) {
+      if (line.contains("krbtgt/")) {
+        inTgt = true;
+      } else if (inTgt && line.contains("Flags:")) {
+        return line.substring(line.indexOf("Flags:") + 6).strip();
+      }
+    }
+    return "";
+  }
 }

@@ -285,7 +285,7 @@ class SsoSignInIT {
     assertThat(klist)
         .anyMatch(l -> l.contains("Default principal: alice@PORTHOLE.TEST"))
         .anyMatch(l -> l.contains("krbtgt/PORTHOLE.TEST@PORTHOLE.TEST"));
-    assertThat(forwardedTgtFlags(klist))
+    assertThat(GuestSerial.tgtFlags(klist))
         .as("the TGT in the guest was forwarded: Flags contain F and f")
         .contains("F")
         .contains("f");
@@ -363,19 +363,6 @@ class SsoSignInIT {
 
   private static int pinSpn(String spn) throws IOException {
     return admin.send("PUT", "/vms/" + vm + "/sso", "{\"spn\":\"" + spn + "\"}").status();
-  }
-
-  /** The Flags of the krbtgt ticket in the probe's {@code klist -f} lines. */
-  private static String forwardedTgtFlags(List<String> klist) {
-    boolean inTgt = false;
-    for (String line : klist) {
-      if (line.contains("krbtgt/")) {
-        inTgt = true;
-      } else if (inTgt && line.contains("Flags:")) {
-        return line.substring(line.indexOf("Flags:") + 6).strip();
-      }
-    }
-    return "";
   }
 
   private static List<JsonNode> awaitAudit(String session, String kind, int count)
