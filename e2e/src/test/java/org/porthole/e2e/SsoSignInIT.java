@@ -50,6 +50,9 @@ class SsoSignInIT {
   /** The guest ends an exchange its client left at its own 30 s limit. */
   private static final Duration END = Duration.ofSeconds(75);
 
+  /** Until the previous exchange's stream has ended and freed the VM's SSO port. */
+  private static final Duration FREE = Duration.ofSeconds(45);
+
   private static final Duration AUDIT = Duration.ofSeconds(30);
   private static final String ADDRESS = "^address 127\\.0\\.0\\.1:(\\d+)$";
   private static final String PASSWORD = "^password (\\S{8})$";
@@ -194,7 +197,7 @@ class SsoSignInIT {
     stack.kdc().kinit("bob", Kdc.DEMO_USERS.get("bob"), cache);
     Subject bob = TicketCache.subject(cache, "bob@" + Kdc.REALM);
 
-    try (SsoWire wire = SsoWire.open(stack, alice)) {
+    try (SsoWire wire = SsoWire.openWhenFree(stack, alice, FREE)) {
       SsoRefusedException refused = null;
       try {
         wire.exchange(bob, DelegationPolicy.NEVER);
@@ -219,7 +222,7 @@ class SsoSignInIT {
     Subject aliceTgt = aliceSubject();
     String recorded;
     long mark = serial.mark();
-    try (SsoWire first = SsoWire.open(stack, alice)) {
+    try (SsoWire first = SsoWire.openWhenFree(stack, alice, FREE)) {
       first.exchange(aliceTgt, DelegationPolicy.NEVER);
       recorded =
           first.sentLines().stream()
@@ -229,7 +232,7 @@ class SsoSignInIT {
       awaitEnd(mark, first.session);
     }
 
-    try (SsoWire second = SsoWire.open(stack, alice)) {
+    try (SsoWire second = SsoWire.openWhenFree(stack, alice, FREE)) {
       assertThat(second.lines.next()).as("the guest's signature").isNotNull();
       assertThat(second.lines.next()).as("the guest's authenticate").isNotNull();
       second.sendRaw(recorded);
@@ -248,7 +251,7 @@ class SsoSignInIT {
     admin.awaitHeldOnlyBy(vm, "alice");
     long mark = serial.mark();
     String held;
-    try (SsoWire first = SsoWire.open(stack, alice)) {
+    try (SsoWire first = SsoWire.openWhenFree(stack, alice, FREE)) {
       held = first.session;
       assertThat(first.lines.next()).as("the guest's signature to the first client").isNotNull();
       try (SsoWire second = SsoWire.open(stack, alice)) {

@@ -74,6 +74,35 @@ final class SsoWire implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #open}, once the guest's first bytes (its signature, left unread) arrived: while an
+   * earlier exchange still holds the VM's SSO port (the host agent frees it once that stream has
+   * ended) the channel is closed 4009 busy, and this tries again, within {@code limit}.
+   */
+  static SsoWire openWhenFree(LocalStack stack, EngineClient user, Duration limit)
+      throws IOException, InterruptedException {
+    java.time.Instant deadline = java.time.Instant.now().plus(limit);
+    while (true) {
+      SsoWire wire = open(stack, user);
+      Integer code = null;
+      java.time.Instant wait = java.time.Instant.now().plus(Duration.ofSeconds(20));
+      while (wire.channel.receivedCount() == 0 && java.time.Instant.now().isBefore(wait)) {
+        code = wire.channel.awaitClose(Duration.ofMillis(100));
+        if (code != null && wire.channel.receivedCount() == 0) {
+          break;
+        }
+      }
+      if (wire.channel.receivedCount() > 0) {
+        return wire;
+      }
+      wire.close();
+      if (code == null || code != 4009 || java.time.Instant.now().isAfter(deadline)) {
+        throw new IOException("no signature on the SSO channel: closed " + code);
+      }
+      Thread.sleep(200);
+    }
+  }
+
   /** A whole exchange with the TGT of {@code subject}, delegating per {@code policy}. */
   Map<String, Object> exchange(Subject subject, DelegationPolicy policy)
       throws IOException, SsoRefusedException {
