@@ -14,7 +14,6 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,13 +25,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.EngineApi;
-import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.LearnedHost;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
-import org.porthole.testsupport.hostagent.AgentMessages;
 import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.token.ConsoleClaims;
 import org.porthole.token.HttpJwksKeys;
@@ -51,12 +48,8 @@ class AccessIT {
   /** One VM per test, so grants of one test never leak into another. */
   private static final int VMS = 14;
 
-  private static final List<UUID> POOL =
-      java.util.stream.Stream.generate(UUID::randomUUID).limit(VMS).toList();
   private static final Duration REVOCATION_DEADLINE = Duration.ofSeconds(5);
-  private static FakeHostAgent agent;
-  private static EventSender events;
-  private static int nextVm;
+  private static LearnedHost host;
 
   private final Acls acls = new Acls();
 
@@ -68,20 +61,9 @@ class AccessIT {
 
   @BeforeEach
   void learnHost() throws Exception {
-    if (agent != null) {
-      return;
+    if (host == null) {
+      host = LearnedHost.start(pkiDir, "acl-", VMS);
     }
-    agent = FakeHostAgent.start(Path.of(pkiDir));
-    events = new EventSender();
-    agent.setDomains(
-        POOL.stream()
-            .map(
-                id ->
-                    AgentMessages.domain(
-                        id.toString(), "acl-" + id, DomainState.DOMAIN_STATE_RUNNING, true))
-            .toList());
-    events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
-    POOL.forEach(EngineApi::awaitVm);
   }
 
   @AfterEach
@@ -91,14 +73,9 @@ class AccessIT {
 
   @AfterAll
   static void stopAgent() {
-    if (agent != null) {
-      agent.close();
-      events.close();
+    if (host != null) {
+      host.close();
     }
-  }
-
-  private static synchronized UUID freshVm() {
-    return POOL.get(nextVm++);
   }
 
   private static Response open(RequestSpecification as, UUID vm, Map<String, Object> body) {
@@ -127,7 +104,7 @@ class AccessIT {
 
   @Test
   void listAndGetShowOnlyViewableVmsWithTheCallersPermissions() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     assertThat(SignIn.as("bob").get("/api/v1/vms").jsonPath().getList("id"))
         .doesNotContain(vm.toString());
     assertRefused(SignIn.as("bob").get("/api/v1/vms/" + vm), 404, "no VM " + vm);
@@ -145,7 +122,7 @@ class AccessIT {
 
   @Test
   void viewTicketNeedsViewAndCarriesTheViewMode() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     assertRefused(
         open(SignIn.as("bob"), vm, Map.of("mode", "view")),
         403,
@@ -167,7 +144,7 @@ class AccessIT {
 
   @Test
   void connectAllowsInteractiveTicketsWithTheInteractiveMode() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grantUser("bob", vm, "console.connect");
     Response opened = open(SignIn.as("bob"), vm, Map.of("mode", "interactive"));
     opened.then().statusCode(201);
@@ -178,7 +155,7 @@ class AccessIT {
 
   @Test
   void ssoAloneGrantsNoConsoleAndNoSight() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grantUser("bob", vm, "console.sso");
     assertRefused(
         open(SignIn.as("bob"), vm, Map.of("mode", "view")), 403, "console.view is required");
@@ -191,7 +168,7 @@ class AccessIT {
 
   @Test
   void onlyAnAdminOfTheVmManagesItsAclsTagsGuestAndPolicy() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grantUser("bob", vm, "console.takeover");
     Map<String, Object> grantCarol =
         Map.of(
@@ -250,8 +227,8 @@ class AccessIT {
 
   @Test
   void aTagAclCoversEveryVmWithTheTagAndAGroupCoversItsMembers() {
-    UUID tagged = freshVm();
-    UUID untagged = freshVm();
+    UUID tagged = host.nextVm();
+    UUID untagged = host.nextVm();
     String tag = "lab-" + tagged.toString().substring(0, 8);
     Acls.tag(tagged, tag);
     acls.grant("group", "console-users", "tag", tag, "console.connect");
@@ -263,7 +240,7 @@ class AccessIT {
 
   @Test
   void takeoverIsRefusedWithoutThePermissionAskedWithItAndEndsTheHolderFirst() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grantUser("alice", vm, "console.connect");
     acls.grantUser("bob", vm, "console.connect");
     UUID aliceView = sessionId(open(SignIn.as("alice"), vm, Map.of("mode", "view")));
@@ -279,11 +256,12 @@ class AccessIT {
 
     acls.grantUser("bob", vm, "console.takeover");
     assertRefused(open(SignIn.as("bob"), vm, Map.of()), 409, "held by alice");
-    assertThat(agent.endCalls()).noneMatch(c -> c.request().getVmUuid().equals(vm.toString()));
+    assertThat(host.agent().endCalls())
+        .noneMatch(c -> c.request().getVmUuid().equals(vm.toString()));
 
     UUID bobs = sessionId(open(SignIn.as("bob"), vm, Map.of("takeover", true)));
     FakeHostAgent.EndCall end =
-        agent.endCalls().stream()
+        host.agent().endCalls().stream()
             .filter(c -> c.request().getVmUuid().equals(vm.toString()))
             .findFirst()
             .orElseThrow();
@@ -317,15 +295,15 @@ class AccessIT {
 
   @Test
   void aTakeoverStaysRecordedWhenTheNewTicketThenFails() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grantUser("alice", vm, "console.connect");
     acls.grantUser("bob", vm, "console.takeover");
     UUID alices = sessionId(open(SignIn.as("alice"), vm, Map.of()));
-    agent.failPreparesWith(Status.UNAVAILABLE);
+    host.agent().failPreparesWith(Status.UNAVAILABLE);
     try {
       assertRefused(open(SignIn.as("bob"), vm, Map.of("takeover", true)), 503, "unreachable");
     } finally {
-      agent.failPreparesWith(null);
+      host.agent().failPreparesWith(null);
     }
     assertThat(endCallFor(vm, alices)).isNotNull();
     assertThat(given().get("/api/v1/consoles/" + alices).jsonPath().getString("closeReason"))
@@ -339,7 +317,7 @@ class AccessIT {
 
   @Test
   void deletingAnAclEndsItsUsersLiveConsoleWithinFiveSeconds() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     long grant = acls.grantUser("alice", vm, "console.connect");
     UUID session = sessionId(open(SignIn.as("alice"), vm, Map.of()));
 
@@ -356,7 +334,7 @@ class AccessIT {
 
   @Test
   void removingATagEndsConsolesItsAclAllowed() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     String tag = "tmp-" + vm.toString().substring(0, 8);
     Acls.tag(vm, tag);
     acls.grant("user", "alice", "tag", tag, "console.connect");
@@ -368,7 +346,7 @@ class AccessIT {
 
   @Test
   void disablingTheUserInKeycloakEndsTheirConsoleWithinFiveSeconds() throws Exception {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grantUser("alice", vm, "console.connect");
     UUID session = sessionId(open(SignIn.as("alice"), vm, Map.of()));
     Instant disabled = Instant.now();
@@ -384,7 +362,7 @@ class AccessIT {
 
   @Test
   void leavingTheGroupInKeycloakEndsTheConsoleTheGroupAllowed() throws Exception {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grant("group", "console-users", "vm", vm.toString(), "console.connect");
     UUID session = sessionId(open(SignIn.as("alice"), vm, Map.of()));
     Instant left = Instant.now();
@@ -420,7 +398,7 @@ class AccessIT {
   }
 
   private static FakeHostAgent.EndCall endCallFor(UUID vm, UUID session) {
-    return agent.endCalls().stream()
+    return host.agent().endCalls().stream()
         .filter(
             c ->
                 c.request().getVmUuid().equals(vm.toString())
@@ -435,7 +413,7 @@ class AccessIT {
   }
 
   private static int preparedIndex(UUID session) {
-    List<org.porthole.api.hostagent.v1.PrepareConsoleRequest> prepared = agent.prepared();
+    List<org.porthole.api.hostagent.v1.PrepareConsoleRequest> prepared = host.agent().prepared();
     for (int i = 0; i < prepared.size(); i++) {
       if (prepared.get(i).getSessionId().equals(session.toString())) {
         return i;

@@ -9,7 +9,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,15 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.porthole.api.events.v1.AuditEvent;
 import org.porthole.api.events.v1.EventTopics;
 import org.porthole.api.events.v1.GraphicsPhase;
-import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.AuditTopic;
 import org.porthole.engine.it.EngineApi;
-import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.LearnedHost;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
-import org.porthole.testsupport.hostagent.AgentMessages;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 
 /**
  * The audit trail of one console session, from the API and from Kafka: issued → connected → taken
@@ -51,8 +47,7 @@ class AuditIT {
           AuditKind.CONNECTED,
           AuditKind.TAKEN_OVER,
           AuditKind.DISCONNECTED);
-  private static FakeHostAgent agent;
-  private static EventSender events;
+  private static LearnedHost host;
 
   private final Acls acls = new Acls();
 
@@ -61,19 +56,9 @@ class AuditIT {
 
   @BeforeEach
   void learnHost() throws Exception {
-    if (agent != null) {
-      return;
+    if (host == null) {
+      host = LearnedHost.start(pkiDir, "audited-", List.of(VM, OTHER_VM));
     }
-    agent = FakeHostAgent.start(Path.of(pkiDir));
-    events = new EventSender();
-    agent.setDomains(
-        List.of(
-            AgentMessages.domain(VM.toString(), "audited", DomainState.DOMAIN_STATE_RUNNING, true),
-            AgentMessages.domain(
-                OTHER_VM.toString(), "other", DomainState.DOMAIN_STATE_RUNNING, true)));
-    events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
-    EngineApi.awaitVm(VM);
-    EngineApi.awaitVm(OTHER_VM);
   }
 
   @AfterEach
@@ -83,9 +68,8 @@ class AuditIT {
 
   @AfterAll
   static void stopAgent() {
-    if (agent != null) {
-      agent.close();
-      events.close();
+    if (host != null) {
+      host.close();
     }
   }
 
@@ -102,8 +86,8 @@ class AuditIT {
                 .extract()
                 .jsonPath()
                 .getString("sessionId"));
-    events.graphics(VM, agent.hostId(), session, GraphicsPhase.GRAPHICS_PHASE_CONNECT);
-    events.graphics(VM, agent.hostId(), session, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
+    graphics(session, GraphicsPhase.GRAPHICS_PHASE_CONNECT);
+    graphics(session, GraphicsPhase.GRAPHICS_PHASE_INITIALIZE);
     EngineApi.awaitSessionState(session, "connected");
     SignIn.as("bob")
         .contentType(ContentType.JSON)
@@ -111,7 +95,7 @@ class AuditIT {
         .post("/api/v1/vms/" + VM + "/consoles")
         .then()
         .statusCode(201);
-    events.graphics(VM, agent.hostId(), session, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
+    graphics(session, GraphicsPhase.GRAPHICS_PHASE_DISCONNECT);
 
     await("the disconnect audited")
         .atMost(EngineApi.EVENT_WAIT)
@@ -194,6 +178,11 @@ class AuditIT {
     assertThat(vms).isNotEmpty().allMatch(OTHER_VM.toString()::equals);
     SignIn.as("bob").get("/api/v1/audit?vm=" + OTHER_VM).then().statusCode(200);
     given().get("/api/v1/audit?vm=" + VM).then().statusCode(200);
+  }
+
+  /** A graphics event of the session's console of {@link #VM}, as its host sends it. */
+  private static void graphics(UUID session, GraphicsPhase phase) {
+    host.events().graphics(VM, host.agent().hostId(), session, phase);
   }
 
   private static JsonPath auditOf(UUID session) {

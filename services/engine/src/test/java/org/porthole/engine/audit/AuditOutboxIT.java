@@ -8,7 +8,6 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,13 +20,10 @@ import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.events.v1.AuditEvent;
-import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.AuditTopic;
 import org.porthole.engine.it.EngineApi;
-import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.LearnedHost;
 import org.porthole.engine.it.StackResource;
-import org.porthole.testsupport.hostagent.AgentMessages;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 
 /**
  * The audit outbox with the broker stopped: audited changes still succeed, their rows stay
@@ -47,15 +43,9 @@ class AuditOutboxIT {
 
   @Test
   void brokerDownDelaysPublishingAndLosesNothing() throws Exception {
-    UUID vm = UUID.randomUUID();
-    try (FakeHostAgent agent = FakeHostAgent.start(Path.of(pkiDir));
-        EventSender events = new EventSender()) {
-      agent.setDomains(
-          List.of(
-              AgentMessages.domain(
-                  vm.toString(), "outbox", DomainState.DOMAIN_STATE_RUNNING, true)));
-      events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
-      EngineApi.awaitVm(vm);
+    UUID vm;
+    try (LearnedHost host = LearnedHost.start(pkiDir, "outbox-", 1)) {
+      vm = host.nextVm();
     }
     await("earlier audit events published")
         .atMost(EngineApi.EVENT_WAIT)

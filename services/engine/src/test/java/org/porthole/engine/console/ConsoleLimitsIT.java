@@ -12,7 +12,6 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.List;
@@ -23,14 +22,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.Acls;
-import org.porthole.engine.it.EngineApi;
-import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.LearnedHost;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
-import org.porthole.testsupport.hostagent.AgentMessages;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 
 /**
  * The console limits stop one user from taking every VNC client of a VM or hammering the host agent
@@ -60,8 +55,7 @@ class ConsoleLimitsIT {
 
   private static final UUID FIRST = UUID.randomUUID();
   private static final UUID SECOND = UUID.randomUUID();
-  private static FakeHostAgent agent;
-  private static EventSender events;
+  private static LearnedHost host;
 
   /** Grants live as long as this class's own engine and database (its test profile). */
   private static final Acls ACLS = new Acls();
@@ -73,19 +67,9 @@ class ConsoleLimitsIT {
 
   @BeforeEach
   void learnHostAndForgetEarlierConsoles() throws Exception {
-    if (agent == null) {
-      agent = FakeHostAgent.start(Path.of(pkiDir));
-      events = new EventSender();
-      agent.setDomains(
-          List.of(
-              AgentMessages.domain(
-                  FIRST.toString(), "limits-1", DomainState.DOMAIN_STATE_RUNNING, true),
-              AgentMessages.domain(
-                  SECOND.toString(), "limits-2", DomainState.DOMAIN_STATE_RUNNING, true)));
-      events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
-      EngineApi.awaitVm(FIRST);
-      EngineApi.awaitVm(SECOND);
-      for (UUID vm : List.of(FIRST, SECOND)) {
+    if (host == null) {
+      host = LearnedHost.start(pkiDir, "limits-", List.of(FIRST, SECOND));
+      for (UUID vm : host.vms()) {
         ACLS.grantUser("alice", vm, "console.view");
         ACLS.grantUser("bob", vm, "console.view");
       }
@@ -95,9 +79,8 @@ class ConsoleLimitsIT {
 
   @AfterAll
   static void stopAgent() {
-    if (agent != null) {
-      agent.close();
-      events.close();
+    if (host != null) {
+      host.close();
     }
   }
 

@@ -10,24 +10,18 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.Acls;
-import org.porthole.engine.it.EngineApi;
-import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.LearnedHost;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
-import org.porthole.testsupport.hostagent.AgentMessages;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 
 /**
  * A VM's SSO settings through {@code /api/v1/vms/{id}/sso} on real parts: only a porthole-admin
@@ -40,11 +34,9 @@ class SpnPinningIT {
 
   private static final String SPN = "host/pinning.porthole.test@PORTHOLE.TEST";
   private static final String ADMIN_SPN = "host/chosen.porthole.test@PORTHOLE.TEST";
-  private static final List<UUID> POOL = Stream.generate(UUID::randomUUID).limit(5).toList();
+  private static final int VMS = 5;
 
-  private static FakeHostAgent agent;
-  private static EventSender events;
-  private static int nextVm;
+  private static LearnedHost host;
 
   private final Acls acls = new Acls();
 
@@ -53,20 +45,10 @@ class SpnPinningIT {
 
   @BeforeEach
   void learnHost() throws Exception {
-    if (agent == null) {
-      agent = FakeHostAgent.start(Path.of(pkiDir));
-      events = new EventSender();
-      agent.setDomains(
-          POOL.stream()
-              .map(
-                  id ->
-                      AgentMessages.domain(
-                          id.toString(), "pin-" + id, DomainState.DOMAIN_STATE_RUNNING, true))
-              .toList());
-      events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
-      POOL.forEach(EngineApi::awaitVm);
+    if (host == null) {
+      host = LearnedHost.start(pkiDir, "pin-", VMS);
     }
-    agent.setGuestSpn(SPN);
+    host.agent().setGuestSpn(SPN);
   }
 
   @AfterEach
@@ -76,15 +58,14 @@ class SpnPinningIT {
 
   @AfterAll
   static void stopAgent() {
-    if (agent != null) {
-      agent.close();
-      events.close();
+    if (host != null) {
+      host.close();
     }
   }
 
   @Test
   void onlyAPortholeAdminChangesThePin() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grantUser("alice", vm, "admin");
     String body = "{\"spn\":\"" + ADMIN_SPN + "\"}";
 
@@ -112,7 +93,7 @@ class SpnPinningIT {
 
   @Test
   void aTicketNamesThePinAnAdminSetNotTheGuestsReport() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     put(given(), vm, "{\"spn\":\"" + ADMIN_SPN + "\",\"delegation\":\"never\"}")
         .then()
         .statusCode(200);
@@ -128,7 +109,7 @@ class SpnPinningIT {
 
   @Test
   void forgettingThePinLetsTheNextReportPin() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     openSso(vm);
     JsonPath forgotten = given().delete(path(vm)).then().statusCode(200).extract().jsonPath();
     assertThat(forgotten.getString("spn")).isNull();
@@ -136,7 +117,7 @@ class SpnPinningIT {
     assertThat(forgotten.getBoolean("delegationDefault")).isTrue();
     assertThat(audit(vm, "vm.sso-forgotten")).hasSize(1);
 
-    agent.setGuestSpn(ADMIN_SPN);
+    host.agent().setGuestSpn(ADMIN_SPN);
     assertThat(openSso(vm).getString("sso.spn")).isEqualTo(ADMIN_SPN);
     assertThat(audit(vm, "vm.sso-spn-learned")).hasSize(2);
     assertThat(audit(vm, "vm.sso-spn-mismatch")).isEmpty();
@@ -144,7 +125,7 @@ class SpnPinningIT {
 
   @Test
   void refusesAMalformedBody() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     for (String body :
         List.of(
             "{}",
@@ -158,10 +139,6 @@ class SpnPinningIT {
     assertThat(given().get(path(vm)).jsonPath().getString("spn")).isNull();
     given().put("/api/v1/vms/" + UUID.randomUUID() + "/sso").then().statusCode(400);
     put(given(), UUID.randomUUID(), "{\"spn\":\"" + SPN + "\"}").then().statusCode(404);
-  }
-
-  private static synchronized UUID freshVm() {
-    return POOL.get(nextVm++);
   }
 
   private static String path(UUID vm) {

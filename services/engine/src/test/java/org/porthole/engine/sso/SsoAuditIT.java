@@ -9,12 +9,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -23,14 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.porthole.api.events.v1.GuestEvent;
 import org.porthole.api.events.v1.GuestEventKind;
 import org.porthole.api.events.v1.SsoOutcome;
-import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.EngineApi;
-import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.LearnedHost;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
-import org.porthole.testsupport.hostagent.AgentMessages;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 
 /**
  * The guest's SSO outcome reaches the audit through a real broker: one row per outcome of a session
@@ -42,11 +37,9 @@ import org.porthole.testsupport.hostagent.FakeHostAgent;
 class SsoAuditIT {
 
   /** One VM per test: an interactive console of one user would make another's a takeover. */
-  private static final List<UUID> POOL = Stream.generate(UUID::randomUUID).limit(4).toList();
+  private static final int VMS = 4;
 
-  private static int nextVm;
-  private static FakeHostAgent agent;
-  private static EventSender events;
+  private static LearnedHost host;
 
   private final Acls acls = new Acls();
 
@@ -57,20 +50,10 @@ class SsoAuditIT {
 
   @BeforeEach
   void learnHost() throws Exception {
-    if (agent == null) {
-      agent = FakeHostAgent.start(Path.of(pkiDir));
-      events = new EventSender();
-      agent.setDomains(
-          POOL.stream()
-              .map(
-                  id ->
-                      AgentMessages.domain(
-                          id.toString(), "sso-audit-" + id, DomainState.DOMAIN_STATE_RUNNING, true))
-              .toList());
-      events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
-      POOL.forEach(EngineApi::awaitVm);
+    if (host == null) {
+      host = LearnedHost.start(pkiDir, "sso-audit-", VMS);
     }
-    agent.setGuestSpn("host/sso-audit.porthole.test@PORTHOLE.TEST");
+    host.agent().setGuestSpn("host/sso-audit.porthole.test@PORTHOLE.TEST");
   }
 
   @AfterEach
@@ -80,20 +63,19 @@ class SsoAuditIT {
 
   @AfterAll
   static void stopAgent() {
-    if (agent != null) {
-      agent.close();
-      events.close();
+    if (host != null) {
+      host.close();
     }
   }
 
   @Test
   void auditsASignInWithWhatTheGuestSaid() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grantUser("alice", vm, "console.connect");
     acls.grantUser("alice", vm, "console.sso");
     UUID session = openAs("alice", vm, true);
 
-    events.send(outcome(vm, session, "ok", "", true));
+    host.events().send(outcome(vm, session, "ok", "", true));
 
     Map<String, Object> row = awaitRow(vm, session, "console.sso-signed-in");
     assertThat(row).containsEntry("actor", "alice").containsEntry("vmUuid", vm.toString());
@@ -107,14 +89,14 @@ class SsoAuditIT {
 
   @Test
   void auditsARefusalWithItsCodeOnce() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     UUID session = openAs(SignIn.DEFAULT_USER, vm, true);
     GuestEvent refused = outcome(vm, session, "refused", "wrong-user", false);
 
-    events.send(refused);
-    events.send(refused);
+    host.events().send(refused);
+    host.events().send(refused);
     UUID marker = openAs(SignIn.DEFAULT_USER, vm, true);
-    events.send(outcome(vm, marker, "failed", "failed", false));
+    host.events().send(outcome(vm, marker, "failed", "failed", false));
     awaitRow(vm, marker, "console.sso-failed");
 
     List<Map<String, Object>> rows = rows(vm, session, "console.sso-refused");
@@ -126,11 +108,11 @@ class SsoAuditIT {
 
   @Test
   void ignoresAnOutcomeForASessionWithoutSso() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     UUID session = openAs(SignIn.DEFAULT_USER, vm, false);
     long before = ssoEvents.ignored();
 
-    events.send(outcome(vm, session, "ok", "", true));
+    host.events().send(outcome(vm, session, "ok", "", true));
 
     awaitIgnored(before);
     assertThat(rows(vm, session, "console.sso-signed-in")).isEmpty();
@@ -138,19 +120,15 @@ class SsoAuditIT {
 
   @Test
   void ignoresAnOutcomeNamingAnotherVmsSession() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     UUID session = openAs(SignIn.DEFAULT_USER, vm, true);
     long before = ssoEvents.ignored();
 
     // The host owns an (unknown) VM, but the session was granted on another one.
-    events.send(outcome(UUID.randomUUID(), session, "ok", "", true));
+    host.events().send(outcome(UUID.randomUUID(), session, "ok", "", true));
 
     awaitIgnored(before);
     assertThat(rows(vm, session, "console.sso-signed-in")).isEmpty();
-  }
-
-  private static synchronized UUID freshVm() {
-    return POOL.get(nextVm++);
   }
 
   private UUID openAs(String user, UUID vm, boolean sso) {
@@ -173,7 +151,7 @@ class SsoAuditIT {
     return GuestEvent.newBuilder()
         .setEventId(UUID.randomUUID().toString())
         .setVmUuid(vm.toString())
-        .setHostId(agent.hostId())
+        .setHostId(host.agent().hostId())
         .setKind(GuestEventKind.GUEST_EVENT_KIND_SSO)
         .setOccurredAtEpochMs(System.currentTimeMillis())
         .setSso(

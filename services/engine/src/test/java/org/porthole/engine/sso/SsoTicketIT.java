@@ -13,26 +13,20 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
 import org.porthole.engine.it.Acls;
-import org.porthole.engine.it.EngineApi;
-import org.porthole.engine.it.EventSender;
+import org.porthole.engine.it.LearnedHost;
 import org.porthole.engine.it.SignIn;
 import org.porthole.engine.it.StackResource;
-import org.porthole.testsupport.hostagent.AgentMessages;
-import org.porthole.testsupport.hostagent.FakeHostAgent;
 import org.porthole.token.ConsoleClaims;
 import org.porthole.token.HttpJwksKeys;
 import org.porthole.token.SsoClaims;
@@ -53,11 +47,9 @@ class SsoTicketIT {
   private static final String OTHER_SPN = "host/impostor.porthole.test@PORTHOLE.TEST";
 
   /** One VM per test, so pins and grants of one test never leak into another. */
-  private static final List<UUID> POOL = Stream.generate(UUID::randomUUID).limit(8).toList();
+  private static final int VMS = 8;
 
-  private static FakeHostAgent agent;
-  private static EventSender events;
-  private static int nextVm;
+  private static LearnedHost host;
 
   private final Acls acls = new Acls();
 
@@ -69,39 +61,28 @@ class SsoTicketIT {
 
   @BeforeEach
   void learnHost() throws Exception {
-    if (agent == null) {
-      agent = FakeHostAgent.start(Path.of(pkiDir));
-      events = new EventSender();
-      agent.setDomains(
-          POOL.stream()
-              .map(
-                  id ->
-                      AgentMessages.domain(
-                          id.toString(), "sso-" + id, DomainState.DOMAIN_STATE_RUNNING, true))
-              .toList());
-      events.heartbeat(agent.hostId(), UUID.randomUUID().toString(), 600);
-      POOL.forEach(EngineApi::awaitVm);
+    if (host == null) {
+      host = LearnedHost.start(pkiDir, "sso-", VMS);
     }
-    agent.setGuestSpn(SPN);
+    host.agent().setGuestSpn(SPN);
   }
 
   @AfterEach
   void revokeGrants() {
     acls.revokeAll();
-    agent.failPreparesWith(null);
+    host.agent().failPreparesWith(null);
   }
 
   @AfterAll
   static void stopAgent() {
-    if (agent != null) {
-      agent.close();
-      events.close();
+    if (host != null) {
+      host.close();
     }
   }
 
   @Test
   void issuesAnSsoTokenOfTheSameSessionForThePinnedSpn() throws Exception {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     Response response = open(given(), vm, Map.of("sso", true));
     response.then().statusCode(201).header("Cache-Control", "no-store");
     JsonPath body = response.jsonPath();
@@ -121,7 +102,7 @@ class SsoTicketIT {
     assertThat(sso.channel()).isEqualTo(ConsoleClaims.CHANNEL_SSO);
     assertThat(sso.sessionId()).isEqualTo(vnc.sessionId()).isEqualTo(sessionId.toString());
     assertThat(sso.vmUuid()).isEqualTo(vnc.vmUuid()).isEqualTo(vm.toString());
-    assertThat(sso.hostId()).isEqualTo(vnc.hostId()).isEqualTo(agent.hostId());
+    assertThat(sso.hostId()).isEqualTo(vnc.hostId()).isEqualTo(host.agent().hostId());
     assertThat(sso.subject()).isEqualTo(vnc.subject()).isEqualTo("admin");
     assertThat(sso.mode()).isEqualTo(vnc.mode()).isEqualTo(ConsoleClaims.MODE_INTERACTIVE);
     assertThat(sso.tokenId()).isNotEqualTo(vnc.tokenId());
@@ -143,12 +124,12 @@ class SsoTicketIT {
     assertThat(learned.get(0)).containsEntry("actor", "system");
     assertThat(detail(learned.get(0)))
         .containsEntry("spn", SPN)
-        .containsEntry("hostId", agent.hostId());
+        .containsEntry("hostId", host.agent().hostId());
   }
 
   @Test
   void aConsoleWithoutSsoAsksNoSsoAndAnswersNone() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     JsonPath body = open(given(), vm, Map.of()).then().statusCode(201).extract().jsonPath();
     assertThat(body.getMap("")).doesNotContainKey("sso");
     assertThat(preparedFor(UUID.fromString(body.getString("sessionId"))).getSso()).isFalse();
@@ -156,9 +137,9 @@ class SsoTicketIT {
 
   @Test
   void aGuestCannotMoveThePin() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     open(given(), vm, Map.of("sso", true)).then().statusCode(201);
-    agent.setGuestSpn(OTHER_SPN);
+    host.agent().setGuestSpn(OTHER_SPN);
     for (int i = 0; i < 2; i++) {
       Response again = open(given(), vm, Map.of("sso", true));
       again.then().statusCode(201);
@@ -175,15 +156,15 @@ class SsoTicketIT {
 
   @Test
   void refusesSsoWithoutConsoleSso() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grantUser("bob", vm, "console.connect");
-    int prepared = agent.prepared().size();
+    int prepared = host.agent().prepared().size();
 
     Response refused = open(SignIn.as("bob"), vm, Map.of("sso", true));
     refused.then().statusCode(403);
     assertThat(refused.jsonPath().getString("message"))
         .isEqualTo("console.sso is required on VM " + vm);
-    assertThat(agent.prepared()).as("refused before queueing").hasSize(prepared);
+    assertThat(host.agent().prepared()).as("refused before queueing").hasSize(prepared);
     Map<String, Object> audited = audit(vm, "console.ticket-refused").get(0);
     assertThat(audited).containsEntry("actor", "bob");
     assertThat(detail(audited)).containsEntry("sso", true).containsEntry("status", "FORBIDDEN");
@@ -192,7 +173,7 @@ class SsoTicketIT {
 
   @Test
   void allowsSsoWithConsoleSso() {
-    UUID vm = freshVm();
+    UUID vm = host.nextVm();
     acls.grantUser("bob", vm, "console.connect");
     acls.grantUser("bob", vm, "console.sso");
 
@@ -205,19 +186,19 @@ class SsoTicketIT {
 
   @Test
   void refusesSsoOnAViewConsole() {
-    UUID vm = freshVm();
-    int prepared = agent.prepared().size();
+    UUID vm = host.nextVm();
+    int prepared = host.agent().prepared().size();
     Response refused = open(given(), vm, Map.of("mode", "view", "sso", true));
     refused.then().statusCode(400);
     assertThat(refused.jsonPath().getString("message"))
         .isEqualTo("sso needs an interactive console");
-    assertThat(agent.prepared()).hasSize(prepared);
+    assertThat(host.agent().prepared()).hasSize(prepared);
   }
 
   @Test
   void refusesSsoWhenTheGuestReportedNoSpn() {
-    UUID vm = freshVm();
-    agent.setGuestSpn("");
+    UUID vm = host.nextVm();
+    host.agent().setGuestSpn("");
     Response refused = open(given(), vm, Map.of("sso", true));
     refused.then().statusCode(409);
     assertThat(refused.jsonPath().getString("message"))
@@ -225,7 +206,7 @@ class SsoTicketIT {
     assertThat(detail(audit(vm, "console.ticket-refused").get(0))).containsEntry("sso", true);
     assertThat(audit(vm, "console.ticket-issued")).as("the session was rolled back").isEmpty();
 
-    agent.setGuestSpn("HTTP/evil@PORTHOLE.TEST\n");
+    host.agent().setGuestSpn("HTTP/evil@PORTHOLE.TEST\n");
     Response malformed = open(given(), vm, Map.of("sso", true));
     malformed.then().statusCode(409);
     assertThat(malformed.jsonPath().getString("message"))
@@ -235,9 +216,11 @@ class SsoTicketIT {
 
   @Test
   void refusesSsoWithTheAgentsReasonWhenTheGuestCannotDoIt() {
-    UUID vm = freshVm();
-    agent.failPreparesWith(
-        Status.FAILED_PRECONDITION.withDescription("the domain has no org.porthole.sso.0 channel"));
+    UUID vm = host.nextVm();
+    host.agent()
+        .failPreparesWith(
+            Status.FAILED_PRECONDITION.withDescription(
+                "the domain has no org.porthole.sso.0 channel"));
     Response refused = open(given(), vm, Map.of("sso", true));
     refused.then().statusCode(409);
     assertThat(refused.jsonPath().getString("message"))
@@ -245,10 +228,6 @@ class SsoTicketIT {
             "the host agent refused a console of VM "
                 + vm
                 + ": the domain has no org.porthole.sso.0 channel");
-  }
-
-  private static synchronized UUID freshVm() {
-    return POOL.get(nextVm++);
   }
 
   private static Response open(RequestSpecification as, UUID vm, Map<String, Object> body) {
@@ -282,7 +261,7 @@ class SsoTicketIT {
   }
 
   private static PrepareConsoleRequest preparedFor(UUID sessionId) {
-    return agent.prepared().stream()
+    return host.agent().prepared().stream()
         .filter(p -> p.getSessionId().equals(sessionId.toString()))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no PrepareConsole for session " + sessionId));
