@@ -246,10 +246,13 @@ class ConsoleProxyIT {
             ProxyFixtures.ORIGIN,
             "binary,porthole.token." + TOKENS.sign(agent(fake)),
             null,
-            false,
+            true,
             null);
     clients.add(client);
+    // Answers pings until the console is up (a loaded machine may take seconds to get there),
+    // then hangs: only the silence after the banner may drop it.
     client.awaitBytes(FakeHostAgent.BANNER.length(), WAIT);
+    client.answerPings(false);
 
     assertThat(client.awaitClose(WAIT)).isEqualTo(1001);
     awaitTrue(fake::cancelled, "agent call cancelled");

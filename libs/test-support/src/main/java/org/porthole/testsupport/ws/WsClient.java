@@ -51,7 +51,7 @@ public final class WsClient implements ByteLink {
   final Received received = new Received();
   final CompletableFuture<Integer> handshake = new CompletableFuture<>();
   final CompletableFuture<Void> firstData = new CompletableFuture<>();
-  private final boolean answerPings;
+  private volatile boolean answerPings;
   private volatile String subprotocol;
   private Channel channel;
 
@@ -188,6 +188,11 @@ public final class WsClient implements ByteLink {
 
   void subprotocol(String chosen) {
     subprotocol = chosen;
+  }
+
+  /** Stops (or resumes) answering the server's pings, as a client that hangs mid-console. */
+  public void answerPings(boolean on) {
+    answerPings = on;
   }
 
   boolean answerPings() {
