@@ -8,7 +8,7 @@
 # Secrets (type kubernetes.io/tls, keys tls.crt, tls.key, ca.crt), named as the chart expects:
 #   <fullname>-engine-tls               urn:porthole:engine, DNS of the engine Service, client+server
 #   <fullname>-ws-proxy-tls             urn:porthole:ws-proxy, client
-#   <fullname>-host-agent-<node>-tls    urn:porthole:host-agent:<host id>, DNS <host>, server
+#   <fullname>-host-agent-<node>-tls    urn:porthole:host-agent:<host id>, DNS (or IP) <host>, server
 # where <fullname> is the release name when it contains "porthole", else <release>-porthole, and
 # a node's host id defaults to <node>:9443 (hostAgent.ports.grpc).
 #
@@ -72,8 +72,10 @@ fi
 # issue NAME URI USAGES [DNS...]: <out>/NAME.{key,crt}, signed by the CA.
 issue() {
   local name="$1" uri="$2" usages="$3"; shift 3
-  local san="URI:${uri}" dns
-  for dns in "$@"; do san="${san},DNS:${dns}"; done
+  local san="URI:${uri}" alt
+  for alt in "$@"; do
+    if [[ "$alt" =~ ^[0-9.]+$ ]]; then san="${san},IP:${alt}"; else san="${san},DNS:${alt}"; fi
+  done
   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$out/$name.key" 2>/dev/null
   openssl req -new -key "$out/$name.key" -subj "/CN=${uri}" -out "$out/$name.csr"
   printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \

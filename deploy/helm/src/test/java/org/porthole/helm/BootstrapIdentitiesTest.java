@@ -39,6 +39,8 @@ class BootstrapIdentitiesTest {
             "kvm-01",
             "--node",
             "kvm-02=kvm-02.hosts.example.com:9443",
+            "--node",
+            "kvm-03=10.20.0.13:9443",
             "--out",
             out.toString(),
             "--print");
@@ -65,6 +67,13 @@ class BootstrapIdentitiesTest {
             SERVER_AUTH);
     assertThat(agent.getSubjectAlternativeNames()).contains(List.of(2, "kvm-02.hosts.example.com"));
     assertThat(agent.getExtendedKeyUsage()).doesNotContain(CLIENT_AUTH);
+    X509Certificate byAddress =
+        assertIdentity(
+            secrets.get("demo-porthole-host-agent-kvm-03-tls"),
+            ca,
+            "urn:porthole:host-agent:10.20.0.13:9443",
+            SERVER_AUTH);
+    assertThat(byAddress.getSubjectAlternativeNames()).contains(List.of(7, "10.20.0.13"));
   }
 
   private static X509Certificate assertIdentity(
