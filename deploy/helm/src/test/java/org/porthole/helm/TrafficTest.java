@@ -1,0 +1,81 @@
+package org.porthole.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.porthole.helm.Rendered.at;
+import static org.porthole.helm.Rendered.list;
+import static org.porthole.helm.Rendered.map;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Who may reach what: Ingresses, the autoscaler and the NetworkPolicies. */
+class TrafficTest {
+
+  @Test
+  void wsProxyIngressKeepsConsolesOpenAndRoutesOnlyTheConsolePaths() {
+    Rendered rendered = Chart.render("ingress-hpa-values.yaml");
+    Map<String, Object> ingress = rendered.named("Ingress", "demo-porthole-ws-proxy");
+    Map<String, Object> annotations = map(ingress, "metadata.annotations");
+    assertThat(annotations)
+        .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "7200")
+        .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "7200")
+        .containsEntry("haproxy.org/timeout-tunnel", "7200s");
+    Map<String, Object> rule = list(ingress, "spec.rules").get(0);
+    assertThat(rule).containsEntry("host", "console.porthole.example.com");
+    Map<String, Object> path = list(rule, "http.paths").get(0);
+    assertThat(path).containsEntry("path", "/v1/");
+    assertThat(at(path, "backend.service.port.name").toString()).isEqualTo("ws");
+    assertThat(at(path, "backend.service.name").toString()).isEqualTo("demo-porthole-ws-proxy");
+  }
+
+  @Test
+  void autoscalerScalesTheProxyOnOpenConsolesAndOwnsItsReplicaCount() {
+    Rendered rendered = Chart.render("ingress-hpa-values.yaml");
+    Map<String, Object> hpa = rendered.named("HorizontalPodAutoscaler", "demo-porthole-ws-proxy");
+    assertThat(at(hpa, "spec.scaleTargetRef.name").toString()).isEqualTo("demo-porthole-ws-proxy");
+    Map<String, Object> metric = list(hpa, "spec.metrics").get(0);
+    assertThat(at(metric, "pods.metric.name").toString()).isEqualTo("porthole_consoles_open");
+    assertThat(at(metric, "pods.target.averageValue").toString()).isEqualTo("400");
+    assertThat(map(rendered.named("Deployment", "demo-porthole-ws-proxy"), "spec"))
+        .doesNotContainKey("replicas");
+  }
+
+  @Test
+  void hostAgentsAcceptGrpcOnlyFromEngineAndProxyAndAdminOnlyFromMonitoring() {
+    Rendered rendered = Chart.render("certmanager-values.yaml");
+    List<Map<String, Object>> rules =
+        list(rendered.named("NetworkPolicy", "demo-porthole-host-agent"), "spec.ingress");
+    assertThat(rules).hasSize(2);
+    assertThat(ports(rules.get(0))).containsExactly("grpc");
+    assertThat(list(rules.get(0), "from"))
+        .extracting(peer -> map(peer, "podSelector.matchLabels").get("app.kubernetes.io/component"))
+        .containsExactlyInAnyOrder("engine", "ws-proxy");
+    assertThat(ports(rules.get(1))).containsExactly("admin");
+    assertThat(list(rules.get(1), "from"))
+        .singleElement()
+        .satisfies(peer -> assertThat(peer).containsOnlyKeys("namespaceSelector"));
+  }
+
+  @Test
+  void adminPortsOfEveryComponentAreOpenToMonitoringOnly() {
+    Rendered rendered = Chart.render("certmanager-values.yaml");
+    for (Map<String, Object> policy : rendered.ofKind("NetworkPolicy")) {
+      for (Map<String, Object> rule : list(policy, "spec.ingress")) {
+        if (ports(rule).contains("admin")) {
+          assertThat(ports(rule)).containsExactly("admin");
+          assertThat(list(rule, "from"))
+              .singleElement()
+              .satisfies(
+                  peer ->
+                      assertThat(at(peer, "namespaceSelector.matchLabels").toString())
+                          .contains("monitoring"));
+        }
+      }
+    }
+  }
+
+  private static List<String> ports(Map<String, Object> rule) {
+    return list(rule, "ports").stream().map(p -> String.valueOf(p.get("port"))).toList();
+  }
+}
