@@ -170,9 +170,9 @@ start() {
   shift
   : >"$K/log/$name.log"
   (
-    for fd in /proc/$BASHPID/fd/*; do
+    for fd in "/proc/$BASHPID/fd/"*; do
       n=${fd##*/}
-      ((n > 2)) && eval "exec $n>&-"
+      if ((n > 2)); then eval "exec $n>&-"; fi
     done 2>/dev/null
     exec setsid "$@" </dev/null >>"$K/log/$name.log" 2>&1
   ) &
@@ -184,7 +184,7 @@ fail() {
   local name=$1
   shift
   {
-    printf 'kube: %s\n' "$*"
+    printf 'kube: %s (kube.sh down stops what started)\n' "$*"
     if [[ -f $K/log/$name.log ]]; then
       printf 'kube: last lines of %s:\n' "$K/log/$name.log"
       tail -n 25 "$K/log/$name.log" | sed 's/^/  | /'
@@ -335,7 +335,7 @@ up() {
   [[ -z $running ]] || die "already up ($running): use it, or run kube.sh down first"
   cleanup
   check_free
-  local start=$SECONDS b
+  local start=$SECONDS
   rm -rf "$K/etcd" "$K/kubelet" "$K/containerd" "$K/cni" "$K/run" "$K/log"
   mkdir -p "$K/run" "$K/log" "$K/containerd" "$K/kubelet"
   make_pki
@@ -366,7 +366,7 @@ up() {
   start kube-controller-manager "$CACHE/bin/kube-controller-manager" \
     --kubeconfig="$K/controller-manager.kubeconfig" --leader-elect=false --port=0 --secure-port=0 \
     --service-account-private-key-file="$K/pki/sa.key" --root-ca-file="$K/pki/ca.crt" \
-    --cluster-name=porthole --profiling=false
+    --use-service-account-credentials=true --cluster-name=porthole --profiling=false
   start kube-scheduler "$CACHE/bin/kube-scheduler" --kubeconfig="$K/scheduler.kubeconfig" \
     --leader-elect=false --port=0 --secure-port=0 --profiling=false
 
@@ -394,7 +394,9 @@ up() {
 
 running_components() {
   local c out=""
-  for c in "${COMPONENTS[@]}"; do pid_of "$c" >/dev/null && out+="$c "; done
+  for c in "${COMPONENTS[@]}"; do
+    if pid_of "$c" >/dev/null; then out+="$c "; fi
+  done
   echo "${out% }"
 }
 
@@ -405,7 +407,7 @@ stop() {
   kill "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + 15))
   while [[ -d /proc/$pid ]] && ((SECONDS < deadline)); do sleep 0.1; done
-  [[ -d /proc/$pid ]] && kill -9 "$pid" 2>/dev/null
+  if [[ -d /proc/$pid ]]; then kill -9 "$pid" 2>/dev/null || true; fi
   rm -f "$K/run/$1.pid"
 }
 
@@ -422,8 +424,9 @@ descendants() {
 kill_shims() {
   local p pids=()
   for p in /proc/[0-9]*; do
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "-address $K/containerd/containerd.sock" \
-      && pids+=("${p#/proc/}")
+    if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q -- "-address $K/containerd/containerd.sock"; then
+      pids+=("${p#/proc/}")
+    fi
   done
   for p in "${pids[@]}"; do
     # shellcheck disable=SC2046
@@ -432,16 +435,25 @@ kill_shims() {
 }
 
 # Everything up may leave behind once its processes are gone: mounts under the state directory,
-# pod network namespaces on the pod subnet, veths on the bridge, the bridge.
+# pod network namespaces on the pod subnet, veths on the bridge, the bridge, and the pods' logs
+# the kubelet keeps in /var/log/pods whatever its root directory (found by this kubelet's pod UIDs).
 cleanup() {
   kill_shims
-  local m
-  findmnt -rn -o TARGET | grep -F "$K/" | sort -r | while read -r m; do
+  local m uid
+  for m in "$K"/kubelet/pods/*/; do
+    [[ -d $m ]] || continue
+    uid=$(basename "$m")
+    find /var/log/containers -maxdepth 1 -lname "/var/log/pods/*_$uid/*" -delete 2>/dev/null || true
+    rm -rf /var/log/pods/*_"$uid"
+  done
+  for m in $(findmnt -rn -o TARGET | grep -F "$K/" | sort -r || true); do
     umount -l "$m" 2>/dev/null || true
   done
   for m in /run/netns/cni-*; do
     [[ -e $m ]] || continue
-    ip -n "${m##*/}" -4 addr 2>/dev/null | grep -q "inet ${POD_CIDR%.*}\." && ip netns delete "${m##*/}"
+    if ip -n "${m##*/}" -4 addr 2>/dev/null | grep -q "inet ${POD_CIDR%.*}\."; then
+      ip netns delete "${m##*/}" || true
+    fi
   done
   if ip link show "$BRIDGE" >/dev/null 2>&1; then
     for m in $(ip -o link show master "$BRIDGE" | awk -F': ' '{print $2}' | cut -d@ -f1); do
