@@ -340,6 +340,7 @@ up() {
   mkdir -p "$K/run" "$K/log" "$K/containerd" "$K/kubelet"
   make_pki
   write_configs
+  compgen -G '/var/log/pods/*' >"$K/run/pod-logs-before" || true
 
   ip link add "$BRIDGE" type bridge
   ip addr add "$NODE_IP/${POD_CIDR#*/}" dev "$BRIDGE"
@@ -358,6 +359,7 @@ up() {
     --token-auth-file="$K/pki/tokens.csv" --client-ca-file="$K/pki/ca.crt" --allow-privileged=true \
     --tls-cert-file="$K/pki/apiserver.crt" --tls-private-key-file="$K/pki/apiserver.key" \
     --kubelet-client-certificate="$K/pki/kubelet-client.crt" --kubelet-client-key="$K/pki/kubelet-client.key" \
+    --kubelet-preferred-address-types=InternalIP \
     --service-account-key-file="$K/pki/sa.pub" --service-account-signing-key-file="$K/pki/sa.key" \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --cert-dir="$K/pki" --profiling=false
@@ -435,17 +437,19 @@ kill_shims() {
 }
 
 # Everything up may leave behind once its processes are gone: mounts under the state directory,
-# pod network namespaces on the pod subnet, veths on the bridge, the bridge, and the pods' logs
-# the kubelet keeps in /var/log/pods whatever its root directory (found by this kubelet's pod UIDs).
+# pod network namespaces on the pod subnet, veths on the bridge, the bridge, and the pods' logs the
+# kubelet keeps in /var/log/pods whatever its root directory (those that appeared after up listed
+# the ones already there).
 cleanup() {
   kill_shims
-  local m uid
-  for m in "$K"/kubelet/pods/*/; do
-    [[ -d $m ]] || continue
-    uid=$(basename "$m")
-    find /var/log/containers -maxdepth 1 -lname "/var/log/pods/*_$uid/*" -delete 2>/dev/null || true
-    rm -rf /var/log/pods/*_"$uid"
-  done
+  local m
+  if [[ -f $K/run/pod-logs-before ]]; then
+    for m in /var/log/pods/*; do
+      [[ -e $m ]] || continue
+      grep -qxF "$m" "$K/run/pod-logs-before" || rm -rf "$m"
+    done
+    find /var/log/containers -maxdepth 1 -xtype l -lname '/var/log/pods/*' -delete 2>/dev/null || true
+  fi
   for m in $(findmnt -rn -o TARGET | grep -F "$K/" | sort -r || true); do
     umount -l "$m" 2>/dev/null || true
   done

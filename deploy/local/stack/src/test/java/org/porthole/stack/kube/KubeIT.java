@@ -42,11 +42,12 @@ class KubeIT {
 
   private static final String HELLO = "hello from an image imported without a registry";
 
-  @TempDir Path dir;
+  private Path dir;
   private Kube kube;
 
   @BeforeAll
-  void start() throws IOException {
+  void start(@TempDir Path tmp) throws IOException {
+    dir = tmp;
     assertThat(BUSYBOX).as("busybox-static (./porthole setup installs it)").isExecutable();
     kube = Kube.start(dir.resolve("state"));
   }
