@@ -3,8 +3,9 @@
 #   porthole/jre:17          a jlink'd Java 17 runtime on scratch: the modules the services need,
 #                            the ldd closure of its libraries, /etc/passwd and /etc/group with the
 #                            user porthole (10001:10001), and /tmp (the only writable path at run time)
-#   porthole/jre-libvirt:17  porthole/jre:17 plus libvirt's client library (libvirt.so.0, which the
-#                            host agent loads through JNA) and its ldd closure
+#   porthole/jre-libvirt:17  porthole/jre:17 plus libvirt's client libraries (libvirt.so.0 and
+#                            libvirt-qemu.so.0, which the host agent loads through JNA) and their
+#                            ldd closure
 # Each image carries the digest of its inputs (label org.porthole.base.input: this script, the JDK,
 # the module list, every library copied); an image whose digest matches is kept, so a second run
 # only hashes. Runs from `./mvnw -Pimages` (services' images profile) and by hand:
@@ -62,10 +63,13 @@ extra_libs() {
   done
 }
 
+# libvirt-java loads libvirt.so.0 and libvirt-qemu.so.0 (QEMU's monitor commands).
 libvirt_library() {
-  local lib=/usr/lib/$MULTIARCH/libvirt.so.0
-  [[ -e $lib ]] || die "missing $lib (apt-get install libvirt0)"
-  echo "$lib"
+  local lib
+  for lib in libvirt.so.0 libvirt-qemu.so.0; do
+    [[ -e /usr/lib/$MULTIARCH/$lib ]] || die "missing /usr/lib/$MULTIARCH/$lib (apt-get install libvirt0)"
+    echo "/usr/lib/$MULTIARCH/$lib"
+  done
 }
 
 # The runtime's ELF files: its launcher, helpers and shared libraries.
