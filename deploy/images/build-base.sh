@@ -40,6 +40,7 @@ say() { printf 'build-base: %s\n' "$*"; }
 die() { printf 'build-base: %s\n' "$*" >&2; exit 1; }
 
 [[ -f $JDK17/jmods/java.base.jmod ]] || die "no Java 17 jmods in $JDK17 (apt-get install openjdk-17-jdk-headless)"
+command -v strip >/dev/null || die "no strip (apt-get install binutils)"
 "$DOCKER" info >/dev/null 2>&1 || die "Docker does not answer through $DOCKER (./porthole setup starts dockerd)"
 
 # The shared libraries ELF files named on stdin need, as host paths, the dynamic loader included;
@@ -128,6 +129,8 @@ build_jre() {
   say "building $JRE_IMAGE (jlink: $MODULES)"
   nice -n 10 "$JDK17/bin/jlink" --add-modules "$MODULES" --strip-debug --no-man-pages \
     --no-header-files --compress=2 --output "$root/opt/java"
+  # Debian's libjvm.so keeps its symbol tables (24 MB; 20 MB without them).
+  runtime_elves "$root" | xargs -r strip -p --strip-unneeded
   jre_libs "$root" | copy_libs "$root"
   write_etc "$root"
   mkdir -m 1777 "$root/tmp"

@@ -43,8 +43,15 @@ final class HardenedRun implements AutoCloseable {
     return new Builder(image, ready);
   }
 
-  /** How long from the container's start (Docker's clock) to its ready line. */
-  Duration startToReady() {
+  /**
+   * How long from the container's start (Docker's clock) to its ready line reaching this test (the
+   * log stream follows the wait strategy's by a few milliseconds at most).
+   */
+  Duration startToReady() throws InterruptedException {
+    Poll.until(
+        Duration.ofSeconds(5),
+        () -> readyAt.get() != null,
+        () -> "the ready line never reached the log consumer; log:\n" + log());
     InspectContainerResponse info = container.getContainerInfo();
     Instant started = Instant.parse(info.getState().getStartedAt());
     return Duration.between(started, readyAt.get());
@@ -167,9 +174,9 @@ final class HardenedRun implements AutoCloseable {
   }
 
   private void seen(OutputFrame frame, Pattern ready) {
-    String text = frame.getUtf8String();
-    append(text);
-    if (ready.matcher(text).find()) {
+    append(frame.getUtf8String());
+    // The whole log so far: a line may arrive in two frames.
+    if (readyAt.get() == null && ready.matcher(log()).find()) {
       readyAt.compareAndSet(null, Instant.now());
     }
   }
