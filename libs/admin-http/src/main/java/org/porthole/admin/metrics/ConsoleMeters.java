@@ -88,6 +88,11 @@ public final class ConsoleMeters {
     return new OpenConsole(n);
   }
 
+  /** Consoles of {@code mode} and {@code channel} open now (tests, diagnostics). */
+  public int openNow(Mode mode, Channel channel) {
+    return open[mode.ordinal()][channel.ordinal()].get();
+  }
+
   /** The counter of bytes relayed {@code direction}: keep it and add each chunk's size. */
   public Counter bytes(Direction direction) {
     return bytes[direction.ordinal()];

@@ -364,6 +364,11 @@ public final class ConsoleRelays implements AutoCloseable {
     metersToClient.increment(n);
   }
 
+  /** Where consoles are counted for {@code /metrics}; shared with the SSO relays. */
+  public ConsoleMeters meters() {
+    return meters;
+  }
+
   /** Bytes a client sent that QEMU's socket took. */
   void countToVm(int n) {
     metersToVm.increment(n);
