@@ -15,6 +15,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.porthole.admin.AdminAddress;
+import org.porthole.admin.AdminServer;
+import org.porthole.admin.metrics.ConsoleMeters;
+import org.porthole.admin.metrics.ServiceMeters;
 import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
 import org.porthole.hostagent.authz.CallerIdentity;
@@ -33,6 +37,7 @@ import org.porthole.hostagent.guest.ConsolePolicies;
 import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
+import org.porthole.hostagent.relay.OpenConsoleCount;
 import org.porthole.hostagent.relay.RelayListener;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.sso.LiveSessions;
@@ -75,13 +80,19 @@ public final class HostAgent implements AutoCloseable {
   private final AgentIdentity identity;
   private final Server server;
   private final ConsoleRelays relays;
+  private final AdminServer admin;
   private final Deque<AutoCloseable> parts;
 
   private HostAgent(
-      AgentIdentity identity, Server server, ConsoleRelays relays, Deque<AutoCloseable> parts) {
+      AgentIdentity identity,
+      Server server,
+      ConsoleRelays relays,
+      AdminServer admin,
+      Deque<AutoCloseable> parts) {
     this.identity = identity;
     this.server = server;
     this.relays = relays;
+    this.admin = admin;
     this.parts = parts;
   }
 
@@ -101,11 +112,12 @@ public final class HostAgent implements AutoCloseable {
               + "=none is refused: a real agent must publish its events (the engine learns its"
               + " VMs and consoles from them)");
     }
+    AdminAddress adminAddress = AgentAdmin.address(settings);
     Clock clock = Clock.systemUTC();
     AgentIdentity identity = AgentIdentity.forThisProcess(config.hostId(), clock.instant());
     Deque<AutoCloseable> parts = new ArrayDeque<>();
     try {
-      return wire(settings, config, backend, clock, identity, parts);
+      return wire(settings, config, backend, clock, identity, adminAddress, parts);
     } catch (AgentException | IOException | RuntimeException e) {
       closeAll(parts);
       throw e;
@@ -118,14 +130,18 @@ public final class HostAgent implements AutoCloseable {
       AgentBackend backend,
       Clock clock,
       AgentIdentity identity,
+      AdminAddress adminAddress,
       Deque<AutoCloseable> parts)
       throws AgentException, IOException {
+    ServiceMeters meters = push(parts, ServiceMeters.create(AgentAdmin.SERVICE));
+    ConsoleMeters consoles = new ConsoleMeters(meters.registry());
     RelayRegistry registry = new RelayRegistry(clock);
     Optional<KafkaClientSettings> kafka =
         config.publishesEvents()
             ? Optional.of(KafkaClientSettings.from(settings))
             : Optional.empty();
-    EventSink sink = kafka.isPresent() ? startKafka(kafka.get(), config.hostId(), parts) : null;
+    EventSink sink =
+        kafka.isPresent() ? startKafka(kafka.get(), config.hostId(), meters, parts) : null;
     RefusalSink refusals =
         kafka.isPresent()
             ? push(parts, RefusalPublisher.start(kafka.get(), REFUSAL_SOURCE, config.hostId()))
@@ -143,37 +159,50 @@ public final class HostAgent implements AutoCloseable {
                 Optional.ofNullable(sink),
                 factory,
                 parts));
-    List<RelayListener> relayListeners = new ArrayList<>();
-    if (sink != null) {
-      relayListeners.add(new RelayEvents(sink, factory));
-      push(parts, HostHeartbeat.start(sink, factory, identity.hostId()));
-    }
-    relayListeners.addAll(opened.listeners());
+    AgentAdmin.meterGuests(meters, opened.guests());
     LiveSessions live = new LiveSessions();
-    relayListeners.add(live);
+    List<RelayListener> listeners =
+        relayListeners(sink, factory, identity, opened, consoles, live, parts);
     ConsoleRelays relays =
         push(
             parts,
-            consoleRelays(config, identity, clock, opened, registry, relayListeners, refusals));
+            consoleRelays(
+                config, identity, clock, opened, registry, listeners, refusals, consoles));
     SsoRelays sso = push(parts, ssoRelays(config, opened, relays, live, refusals));
     opened.guests().addSsoListener(sso::guestFinished);
-    Server server =
-        startServer(
-            settings,
-            config,
-            clock,
-            new HostAgentService(
-                identity,
-                opened.hypervisor(),
-                relays,
-                opened.guests(),
-                policies,
-                opened.actions(),
-                sso),
+    HostAgentService service =
+        new HostAgentService(
+            identity,
+            opened.hypervisor(),
             relays,
-            parts);
+            opened.guests(),
+            policies,
+            opened.actions(),
+            sso);
+    Server server = startServer(settings, config, clock, service, relays, parts);
     logStarted(config, identity, server, opened.hypervisor());
-    return new HostAgent(identity, server, relays, parts);
+    AdminServer admin = AgentAdmin.start(adminAddress, meters, server, opened.hypervisor(), parts);
+    return new HostAgent(identity, server, relays, admin, parts);
+  }
+
+  /** Who hears each relay's start and end: events, heartbeat, the backend's, metrics, SSO. */
+  private static List<RelayListener> relayListeners(
+      EventSink sink,
+      EventFactory factory,
+      AgentIdentity identity,
+      AgentBackend.Opened opened,
+      ConsoleMeters consoles,
+      LiveSessions live,
+      Deque<AutoCloseable> parts) {
+    List<RelayListener> listeners = new ArrayList<>();
+    if (sink != null) {
+      listeners.add(new RelayEvents(sink, factory));
+      push(parts, HostHeartbeat.start(sink, factory, identity.hostId()));
+    }
+    listeners.addAll(opened.listeners());
+    listeners.add(new OpenConsoleCount(consoles));
+    listeners.add(live);
+    return listeners;
   }
 
   /** The console relays, each of whose starts and ends {@code listeners} hear. */
@@ -184,16 +213,18 @@ public final class HostAgent implements AutoCloseable {
       AgentBackend.Opened opened,
       RelayRegistry registry,
       List<RelayListener> listeners,
-      RefusalSink refusals) {
+      RefusalSink refusals,
+      ConsoleMeters consoles) {
     return new ConsoleRelays(
-        authorizer(config, identity, clock),
+        authorizer(config, identity, clock, consoles),
         opened.targets(),
         registry,
         opened.turns(),
         new ConsoleRelays.RelayLimits(
             config.maxConsoles(), config.maxConsolesPerVm(), OPEN_TIMEOUT, AUTH_TIMEOUT),
         RelayListener.all(listeners),
-        refusals);
+        refusals,
+        consoles);
   }
 
   /** The SSO channels beside the consoles of {@code relays}; one per VM, the host's cap. */
@@ -214,7 +245,7 @@ public final class HostAgent implements AutoCloseable {
 
   /** Every console token is checked here: JWKS signature, claims, host, replay, agent start. */
   private static ConsoleAuthorizer authorizer(
-      AgentConfig config, AgentIdentity identity, Clock clock) {
+      AgentConfig config, AgentIdentity identity, Clock clock, ConsoleMeters consoles) {
     TokenVerifier verifier =
         new TokenVerifier(
             new HttpJwksKeys(config.jwksUrl(), clock),
@@ -222,7 +253,7 @@ public final class HostAgent implements AutoCloseable {
             config.tokenAudience(),
             clock);
     return new ConsoleAuthorizer(
-        verifier, new ReplayGuard(clock), identity.hostId(), identity.startedAt());
+        verifier, new ReplayGuard(clock), identity.hostId(), identity.startedAt(), consoles);
   }
 
   /** The mutual-TLS gRPC server with its pool for unary calls; both stop with the agent. */
@@ -258,10 +289,13 @@ public final class HostAgent implements AutoCloseable {
   }
 
   private static EventSink startKafka(
-      KafkaClientSettings kafka, String hostId, Deque<AutoCloseable> parts) {
+      KafkaClientSettings kafka, String hostId, ServiceMeters meters, Deque<AutoCloseable> parts) {
     KafkaEventPublisher publisher =
         new KafkaEventPublisher(
-            KafkaEventPublisher.producer(kafka, "porthole-host-agent"), hostId, EVENT_QUEUE);
+            KafkaEventPublisher.producer(kafka, "porthole-host-agent"),
+            hostId,
+            EVENT_QUEUE,
+            meters.registry());
     parts.push(() -> publisher.close(KAFKA_CLOSE));
     push(parts, TopicBootstrap.start(kafka, hostId));
     return publisher;
@@ -293,6 +327,11 @@ public final class HostAgent implements AutoCloseable {
 
   public AgentIdentity identity() {
     return identity;
+  }
+
+  /** The admin port (health and metrics). */
+  public AdminServer admin() {
+    return admin;
   }
 
   /** The bound port (useful when configured as an ephemeral one in tests). */

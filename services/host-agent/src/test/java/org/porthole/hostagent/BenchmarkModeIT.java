@@ -82,6 +82,7 @@ class BenchmarkModeIT {
     hostId = "localhost:" + port;
     Map<String, String> s = new HashMap<>();
     s.put("porthole.agent.port", Integer.toString(port));
+    s.put("porthole.agent.admin-port", "0");
     s.put(BenchmarkBackend.CONSOLE_BACKEND, "127.0.0.1:" + backend.port(VncMode.CHOSEN_BY_CLIENT));
     s.put("porthole.kafka.bootstrap", "none");
     s.put("porthole.pki.dir", dir.resolve("pki").toString());

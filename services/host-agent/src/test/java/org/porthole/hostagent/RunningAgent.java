@@ -42,8 +42,13 @@ final class RunningAgent implements AutoCloseable {
 
   /** Starts the agent on a free port, publishing to {@code kafka} as its host's own Kafka user. */
   HostAgent start(KafkaBroker kafka) throws Exception {
+    return start(kafka, Map.of());
+  }
+
+  /** {@link #start(KafkaBroker)} with more settings (e.g. another libvirt URI). */
+  HostAgent start(KafkaBroker kafka, Map<String, String> more) throws Exception {
     port = Ports.free();
-    return launch(kafka.access().hostAgent(hostId()));
+    return launch(kafka.access().hostAgent(hostId()), more);
   }
 
   /** Starts the agent on a free port with no broker where its Kafka settings point. */
@@ -51,14 +56,17 @@ final class RunningAgent implements AutoCloseable {
     port = Ports.free();
     Path password = dir.resolve("no-kafka.password");
     Files.writeString(password, "unused");
-    return launch(KafkaClientSettings.plaintext("127.0.0.1:" + Ports.free(), "nobody", password));
+    return launch(
+        KafkaClientSettings.plaintext("127.0.0.1:" + Ports.free(), "nobody", password), Map.of());
   }
 
-  private HostAgent launch(KafkaClientSettings kafka) throws Exception {
+  private HostAgent launch(KafkaClientSettings kafka, Map<String, String> more) throws Exception {
     Map<String, String> s = new HashMap<>(kafka.asSettings());
     s.put("porthole.agent.port", Integer.toString(port));
+    s.put("porthole.agent.admin-port", "0");
     s.put("porthole.pki.dir", dir.resolve("pki").toString());
     s.put("porthole.jwks.url", jwks.url().toString());
+    s.putAll(more);
     agent = HostAgent.start(Settings.of(s));
     return agent;
   }

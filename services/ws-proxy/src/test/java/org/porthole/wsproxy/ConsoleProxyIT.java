@@ -73,6 +73,8 @@ class ConsoleProxyIT {
                 dir.resolve("pki").toString(),
                 "porthole.proxy.port",
                 "0",
+                "porthole.proxy.admin-port",
+                "0",
                 "porthole.proxy.ping-seconds",
                 "1",
                 "porthole.jwks.url",

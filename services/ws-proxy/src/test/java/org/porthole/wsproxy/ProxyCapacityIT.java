@@ -100,6 +100,8 @@ class ProxyCapacityIT {
                 dir.resolve("pki").toString(),
                 "porthole.proxy.port",
                 "0",
+                "porthole.proxy.admin-port",
+                "0",
                 "porthole.proxy.ping-seconds",
                 Integer.toString(pingSeconds),
                 "porthole.jwks.url",

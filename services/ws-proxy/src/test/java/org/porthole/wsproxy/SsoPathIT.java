@@ -66,6 +66,7 @@ class SsoPathIT {
     Map<String, String> values = new HashMap<>();
     values.put("porthole.pki.dir", dir.resolve("pki").toString());
     values.put("porthole.proxy.port", "0");
+    values.put("porthole.proxy.admin-port", "0");
     values.put("porthole.jwks.url", "http://127.0.0.1:" + jwks.port() + JwksServer.PATH);
     values.put("porthole.kafka.bootstrap", KafkaRefusals.OFF);
     values.put(AdmissionLimits.KEY_DEADLINE_SECONDS, Integer.toString(AUTH_DEADLINE_SECONDS));

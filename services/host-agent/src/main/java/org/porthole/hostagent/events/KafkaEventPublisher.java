@@ -1,11 +1,15 @@
 package org.porthole.hostagent.events;
 
 import com.google.protobuf.MessageLite;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +32,9 @@ import org.porthole.kafka.KafkaClientSettings;
  * "kafka-publisher", sends each record and waits for its acknowledgement ({@code acks=all},
  * idempotent), retrying the same record after a pause until it is stored, so a broker that is down
  * delays events but does not reorder or (while the queue holds) lose them.
+ *
+ * <p>Each stored event's lag, from {@link #publish} to the broker's acknowledgement, goes to the
+ * timer {@value #LAG} by topic.
  */
 public final class KafkaEventPublisher implements EventSink, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KafkaEventPublisher.class.getName());
@@ -35,10 +42,15 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
   private static final long MAX_BLOCK_MS = 10_000;
   private static final long DROP_LOG_EVERY = 100;
 
+  /** Event published to broker acknowledgement: {@code porthole_kafka_publish_lag_seconds}. */
+  public static final String LAG = "porthole.kafka.publish.lag";
+
   private final Producer<byte[], byte[]> producer;
   private final String hostId;
   private final long retryPauseMs;
-  private final BlockingQueue<ProducerRecord<byte[], byte[]>> queue;
+  private final BlockingQueue<Pending> queue;
+  private final MeterRegistry meters;
+  private final Map<String, Timer> lag = new ConcurrentHashMap<>();
   private final Thread worker;
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean closing;
@@ -46,17 +58,33 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
 
   /** A publisher to the topics of host {@code hostId} ({@link EventTopics#hostTopic}). */
   public KafkaEventPublisher(Producer<byte[], byte[]> producer, String hostId, int capacity) {
-    this(producer, hostId, capacity, RETRY_PAUSE);
+    this(producer, hostId, capacity, RETRY_PAUSE, new SimpleMeterRegistry());
+  }
+
+  /** A publisher that times each event's lag into {@code meters}. */
+  public KafkaEventPublisher(
+      Producer<byte[], byte[]> producer, String hostId, int capacity, MeterRegistry meters) {
+    this(producer, hostId, capacity, RETRY_PAUSE, meters);
   }
 
   KafkaEventPublisher(
       Producer<byte[], byte[]> producer, String hostId, int capacity, Duration retryPause) {
+    this(producer, hostId, capacity, retryPause, new SimpleMeterRegistry());
+  }
+
+  KafkaEventPublisher(
+      Producer<byte[], byte[]> producer,
+      String hostId,
+      int capacity,
+      Duration retryPause,
+      MeterRegistry meters) {
     EventTopics.hostTopics(
         hostId); // fails now, not per event, for a host id no topic name can hold
     this.producer = producer;
     this.hostId = hostId;
     this.retryPauseMs = retryPause.toMillis();
     this.queue = new ArrayBlockingQueue<>(capacity);
+    this.meters = meters;
     this.worker = new Thread(this::run, "kafka-publisher");
     this.worker.setDaemon(true);
     this.worker.start();
@@ -82,7 +110,7 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
             EventTopics.hostTopic(hostId, stream),
             key.getBytes(StandardCharsets.UTF_8),
             value.toByteArray());
-    if (closing || !queue.offer(r)) {
+    if (closing || !queue.offer(new Pending(r, System.nanoTime()))) {
       long n = dropped.incrementAndGet();
       if (n == 1 || n % DROP_LOG_EVERY == 0) {
         LOG.log(Level.WARNING, "event queue full or closed: dropped {0} event(s) so far", n);
@@ -97,7 +125,7 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
 
   private void run() {
     while (true) {
-      ProducerRecord<byte[], byte[]> r;
+      Pending r;
       try {
         r = closing ? queue.poll() : queue.poll(200, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
@@ -113,11 +141,13 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
     }
   }
 
-  private void deliver(ProducerRecord<byte[], byte[]> r) {
+  private void deliver(Pending pending) {
+    ProducerRecord<byte[], byte[]> r = pending.record();
     boolean warned = false;
     while (System.nanoTime() < deadlineNanos) {
       try {
         producer.send(r).get();
+        lagTimer(r.topic()).record(System.nanoTime() - pending.queuedNanos(), TimeUnit.NANOSECONDS);
         if (warned) {
           LOG.info("Kafka accepts events again");
         }
@@ -140,6 +170,19 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
       }
     }
   }
+
+  private Timer lagTimer(String topic) {
+    return lag.computeIfAbsent(
+        topic,
+        t ->
+            Timer.builder(LAG)
+                .description("From an event's publication to the broker's acknowledgement")
+                .tag("topic", t)
+                .register(meters));
+  }
+
+  /** A record and when it was queued. */
+  private record Pending(ProducerRecord<byte[], byte[]> record, long queuedNanos) {}
 
   private boolean pause() {
     try {

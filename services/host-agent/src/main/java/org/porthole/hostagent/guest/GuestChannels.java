@@ -221,6 +221,17 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
   }
 
   @Override
+  public int responsiveCount() {
+    int n = 0;
+    for (GuestConnection c : connections.values()) {
+      if (c.snapshot().responsive()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
   public GuestSnapshot state(String vmUuid) {
     GuestConnection c = connections.get(vmUuid);
     return c == null ? GuestSnapshot.none(vmUuid) : c.snapshot();

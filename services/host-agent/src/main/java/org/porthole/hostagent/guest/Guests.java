@@ -37,4 +37,9 @@ public interface Guests {
    * None by default: without guest channels there are none.
    */
   default void addSsoListener(Consumer<SsoReport> listener) {}
+
+  /** Guest agents that answered within their heartbeat window, now. */
+  default int responsiveCount() {
+    return 0;
+  }
 }

@@ -21,4 +21,20 @@ public interface Hypervisor {
 
   /** libvirt's version as "major.minor.micro". */
   String libvirtVersion();
+
+  /**
+   * Returns when the hypervisor answers a cheap call now, on a connection of its own (readiness):
+   * it may block while the hypervisor hangs, so callers bound it.
+   *
+   * @throws AgentException when it does not answer
+   */
+  default void ping() throws AgentException {}
+
+  /**
+   * Whether the agent's own connection is still open (liveness): once lost it is not reopened, so
+   * the process must be restarted to serve again.
+   */
+  default boolean connectionAlive() {
+    return true;
+  }
 }

@@ -68,6 +68,35 @@ public final class LibvirtInventory implements Hypervisor {
     return uri;
   }
 
+  /** Opens a connection of its own to the same URI, asks libvirt's version, closes it. */
+  @Override
+  public void ping() throws AgentException {
+    Connect probe = null;
+    try {
+      probe = new Connect(uri);
+      probe.getLibVersion();
+    } catch (LibvirtException e) {
+      throw unavailable("libvirt at " + uri + " does not answer", e);
+    } finally {
+      if (probe != null) {
+        try {
+          probe.close();
+        } catch (LibvirtException e) {
+          LOG.log(Level.FINE, "closing the probe connection failed", e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public boolean connectionAlive() {
+    try {
+      return connect.isAlive();
+    } catch (LibvirtException e) {
+      return false;
+    }
+  }
+
   @Override
   public String libvirtVersion() {
     try {

@@ -2,6 +2,7 @@ package org.porthole.hostagent.relay;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.porthole.admin.metrics.ConsoleMeters;
 import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
@@ -22,13 +23,25 @@ public final class ConsoleAuthorizer {
   private final ReplayGuard replayGuard;
   private final String hostId;
   private final Instant notIssuedBefore;
+  private final ConsoleMeters meters;
 
   public ConsoleAuthorizer(
       TokenVerifier verifier, ReplayGuard replayGuard, String hostId, Instant processStart) {
+    this(verifier, replayGuard, hostId, processStart, ConsoleMeters.unexported());
+  }
+
+  /** An authorizer that counts each verification's result into {@code meters}. */
+  public ConsoleAuthorizer(
+      TokenVerifier verifier,
+      ReplayGuard replayGuard,
+      String hostId,
+      Instant processStart,
+      ConsoleMeters meters) {
     this.verifier = verifier;
     this.replayGuard = replayGuard;
     this.hostId = hostId;
     this.notIssuedBefore = processStart.truncatedTo(ChronoUnit.SECONDS);
+    this.meters = meters;
   }
 
   /**
@@ -37,6 +50,17 @@ public final class ConsoleAuthorizer {
    * channel, so a token of the other channel is refused here too, whatever the proxy checked.
    */
   public ConsoleClaims authorize(String token, String channel) throws AgentException {
+    try {
+      ConsoleClaims claims = check(token, channel);
+      meters.tokenAccepted();
+      return claims;
+    } catch (AgentException e) {
+      meters.tokenRefused(e.status());
+      throw e;
+    }
+  }
+
+  private ConsoleClaims check(String token, String channel) throws AgentException {
     ConsoleClaims claims;
     try {
       claims = verifier.verify(token);

@@ -2,6 +2,7 @@ package org.porthole.hostagent.relay;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Counter;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.porthole.admin.metrics.ConsoleMeters;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.ticket.PasswordTurns;
@@ -61,6 +63,9 @@ public final class ConsoleRelays implements AutoCloseable {
 
   private final LongAdder bytesFromBackend = new LongAdder();
   private final LongAdder bytesToClients = new LongAdder();
+  private final ConsoleMeters meters;
+  private final Counter metersToVm;
+  private final Counter metersToClient;
 
   /**
    * The limits of a host's relays (docs/contracts.md): consoles, the open frame's deadline, QEMU's
@@ -109,6 +114,30 @@ public final class ConsoleRelays implements AutoCloseable {
       RelayLimits limits,
       RelayListener listener,
       RefusalSink refusals) {
+    this(
+        authorizer,
+        targets,
+        registry,
+        turns,
+        limits,
+        listener,
+        refusals,
+        ConsoleMeters.unexported());
+  }
+
+  /** Relays that also count their bytes and errors into {@code meters} ({@code /metrics}). */
+  public ConsoleRelays(
+      ConsoleAuthorizer authorizer,
+      ConsoleTargets targets,
+      RelayRegistry registry,
+      PasswordTurns turns,
+      RelayLimits limits,
+      RelayListener listener,
+      RefusalSink refusals,
+      ConsoleMeters meters) {
+    this.meters = meters;
+    this.metersToVm = meters.bytes(ConsoleMeters.Direction.TO_VM);
+    this.metersToClient = meters.bytes(ConsoleMeters.Direction.TO_CLIENT);
     this.refusals = refusals;
     this.authorizer = authorizer;
     this.targets = targets;
@@ -332,6 +361,22 @@ public final class ConsoleRelays implements AutoCloseable {
 
   void countToClient(int n) {
     bytesToClients.add(n);
+    metersToClient.increment(n);
+  }
+
+  /** Where consoles are counted for {@code /metrics}; shared with the SSO relays. */
+  public ConsoleMeters meters() {
+    return meters;
+  }
+
+  /** Bytes a client sent that QEMU's socket took. */
+  void countToVm(int n) {
+    metersToVm.increment(n);
+  }
+
+  /** A console that had passed its token check ended on an error. */
+  void countError(PortholeStatus status) {
+    meters.relayError(status);
   }
 
   void ended(ConsoleStream stream) {

@@ -212,6 +212,7 @@ final class ConsoleStream
             end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
           } else if (state.get() == State.RELAYING) {
             bytesToVm.addAndGet(n);
+            relays.countToVm(n);
             // Not inline: gRPC would deliver this console's next buffered message from inside this
             // call, and a client flooding tiny messages would hold the loop (and every console on
             // it) until its whole window is drained. Through the loop's queue, other consoles' I/O
@@ -452,6 +453,9 @@ final class ConsoleStream
   boolean end(PortholeStatus status, String reason) {
     if (!release()) {
       return false;
+    }
+    if (claims != null && status != PortholeStatus.CLOSED) {
+      relays.countError(status);
     }
     ConsoleFrame close =
         ConsoleFrame.newBuilder()

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.porthole.admin.metrics.ConsoleMeters;
 import org.porthole.api.events.v1.ConsoleRefusal;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.hostagent.AgentException;
@@ -220,6 +221,11 @@ public final class SsoRelays implements AutoCloseable {
 
   void ended(SsoStream stream) {
     active.remove(stream);
+  }
+
+  /** The console series, shared with the console relays. */
+  ConsoleMeters meters() {
+    return consoles.meters();
   }
 
   boolean sessionEnded(String vmUuid, String sessionId) {

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.porthole.admin.metrics.ConsoleMeters;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.guest.GuestCommand;
@@ -50,6 +51,10 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
   private final ServerCallStreamObserver<ConsoleFrame> call;
   private final SsoRelays relays;
   private final SsoLimits limits;
+
+  /** Counts this stream in {@code porthole_consoles_open} while it relays. */
+  private volatile ConsoleMeters.OpenConsole open;
+
   private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_OPEN);
   private final SsoReplies replies;
   private final AtomicLong bytesToGuest = new AtomicLong();
@@ -203,7 +208,16 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
       end(PortholeStatus.UPSTREAM_UNAVAILABLE, "the guest did not begin the SSO exchange: " + why);
       return;
     }
+    // Counted before the move, so a release racing it always finds the count to undo.
+    ConsoleMeters.OpenConsole counted =
+        relays
+            .meters()
+            .opened(
+                claims.viewOnly() ? ConsoleMeters.Mode.VIEW : ConsoleMeters.Mode.INTERACTIVE,
+                ConsoleMeters.Channel.SSO);
+    open = counted;
     if (!state.compareAndSet(State.BEGINNING, State.RELAYING)) {
+      counted.close();
       return;
     }
     deadlines.awaitFirstByte(() -> bytesFromGuest.get() == 0);
@@ -237,6 +251,7 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
               if (failure != null) {
                 end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the VM's SSO port");
               } else {
+                relays.meters().bytes(ConsoleMeters.Direction.TO_VM).increment(n);
                 // through the queue, as ConsoleStream: other streams' I/O runs in between
                 loop.execute(this::requestNextFromClient);
               }
@@ -270,6 +285,7 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
       return;
     }
     // Copied: the chunk is pooled and released after this returns (see ConsoleStream).
+    relays.meters().bytes(ConsoleMeters.Direction.TO_CLIENT).increment(n);
     send(ByteString.copyFrom(chunk.nioBuffer()));
   }
 
@@ -317,6 +333,9 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
     if (!release()) {
       return false;
     }
+    if (claims != null && status != PortholeStatus.CLOSED) {
+      relays.meters().relayError(status);
+    }
     replies.close(status, reason);
     return true;
   }
@@ -345,6 +364,10 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
     }
     if (admitted.compareAndSet(true, false)) {
       relays.leave();
+    }
+    ConsoleMeters.OpenConsole counted = open;
+    if (counted != null) {
+      counted.close();
     }
     relays.ended(this);
     if (c != null && was.compareTo(State.BEGINNING) >= 0) {

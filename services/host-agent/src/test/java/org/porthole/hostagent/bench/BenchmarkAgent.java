@@ -15,6 +15,7 @@ import org.porthole.hostagent.HostAgent;
  */
 public final class BenchmarkAgent {
   private static final int EXIT_START_FAILED = 1;
+  private static final String ADMIN_PORT = "porthole.agent.admin-port";
 
   private BenchmarkAgent() {}
 
@@ -22,6 +23,10 @@ public final class BenchmarkAgent {
     AgentLogging.configure();
     Logger log = Logger.getLogger(BenchmarkAgent.class.getName());
     HostAgent agent;
+    // The benchmark runs one agent per backend mode: unless told, each takes any free admin port.
+    if (Settings.fromEnvironment().find(ADMIN_PORT).isEmpty()) {
+      System.setProperty(ADMIN_PORT, "0");
+    }
     try {
       Settings settings = Settings.fromEnvironment();
       BenchmarkBackend backend = BenchmarkBackend.from(settings);

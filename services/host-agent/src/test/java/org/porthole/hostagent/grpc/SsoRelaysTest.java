@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.porthole.admin.metrics.ConsoleMeters.Channel;
+import org.porthole.admin.metrics.ConsoleMeters.Direction;
+import org.porthole.admin.metrics.ConsoleMeters.Mode;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.EndConsolesRequest;
 import org.porthole.guest.protocol.Message;
@@ -28,9 +31,14 @@ class SsoRelaysTest extends SsoAgentTest {
     byte[] notJson = {0, (byte) 0xff, '{', '\n', 7, 'x'};
     req.get(0).onNext(InProcessAgentTest.data(notJson));
     assertThat(rec.readBytes(notJson.length)).isEqualTo(notJson);
+    assertThat(relays.meters().openNow(Mode.INTERACTIVE, Channel.SSO)).isEqualTo(1);
+    awaitTrue(() -> relays.meters().bytes(Direction.TO_VM).count() == notJson.length);
+    assertThat(relays.meters().bytes(Direction.TO_CLIENT).count())
+        .isEqualTo(sig.length + notJson.length);
     req.get(0).onNext(InProcessAgentTest.close());
     assertThat(rec.awaitStatus().isOk()).isTrue();
     assertThat(rec.lastClose().getStatus()).isEqualTo("CLOSED");
+    awaitTrue(() -> relays.meters().openNow(Mode.INTERACTIVE, Channel.SSO) == 0);
   }
 
   @Test

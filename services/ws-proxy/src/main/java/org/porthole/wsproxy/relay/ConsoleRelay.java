@@ -1,6 +1,7 @@
 package org.porthole.wsproxy.relay;
 
 import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import java.util.concurrent.TimeUnit;
+import org.porthole.admin.metrics.ConsoleMeters.Direction;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.status.PortholeStatus;
 import org.porthole.wsproxy.token.ChannelPath;
@@ -43,6 +45,8 @@ final class ConsoleRelay implements AgentStream.Listener {
   private final Channel ws;
   private final EndListener endListener;
   private final RelayGauge gauge;
+  private final Counter toVm;
+  private final Counter toClient;
   private final ChannelFutureListener writeDone = this::writeDone;
   private AgentStream agent;
   private boolean awaitingAgent = true;
@@ -64,6 +68,8 @@ final class ConsoleRelay implements AgentStream.Listener {
     this.ws = ws;
     this.endListener = endListener;
     this.gauge = gauge;
+    this.toVm = gauge.meters().bytes(Direction.TO_VM);
+    this.toClient = gauge.meters().bytes(Direction.TO_CLIENT);
   }
 
   /**
@@ -105,6 +111,7 @@ final class ConsoleRelay implements AgentStream.Listener {
     }
     try {
       if (!stopped) {
+        toVm.increment(pending.readableBytes());
         agent.send(pending);
       }
     } finally {
@@ -141,6 +148,7 @@ final class ConsoleRelay implements AgentStream.Listener {
       return;
     }
     bytesToClient += data.size();
+    toClient.increment(data.size());
     writeInFlight = true;
     inFlightBytes = data.size();
     gauge.took(inFlightBytes);

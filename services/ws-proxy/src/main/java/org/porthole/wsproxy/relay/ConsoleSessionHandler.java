@@ -15,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.porthole.admin.metrics.ConsoleMeters;
 import org.porthole.status.PortholeStatus;
 import org.porthole.token.ConsoleClaims;
 import org.porthole.wsproxy.admission.AdmissionEvent;
@@ -65,6 +66,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
   private ScheduledFuture<?> tokenDeadline;
   private ConsoleClaims claims;
   private ConsoleRelay relay;
+  private ConsoleMeters.OpenConsole open;
   private long openedNanos;
 
   /**
@@ -162,6 +164,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void accepted(ConsoleClaims verified) {
+    gauge.meters().tokenAccepted();
     if (state != State.AUTHENTICATING) {
       return;
     }
@@ -179,6 +182,12 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     }
     relay = started;
     state = State.RELAYING;
+    open =
+        gauge
+            .meters()
+            .opened(
+                verified.viewOnly() ? ConsoleMeters.Mode.VIEW : ConsoleMeters.Mode.INTERACTIVE,
+                verified.isSso() ? ConsoleMeters.Channel.SSO : ConsoleMeters.Channel.VNC);
     openedNanos = System.nanoTime();
     LOG.log(
         Level.DEBUG,
@@ -192,6 +201,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void rejected(PortholeStatus status, String reason, ConsoleClaims verified) {
+    gauge.meters().tokenRefused(status);
     if (state == State.AUTHENTICATING) {
       Refusal refusal = Refusal.of(status, reason, clientAddress);
       refusals.refused(verified == null ? refusal : refusal.withClaims(verified));
@@ -273,6 +283,9 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     if (state == State.CLOSED) {
       return;
     }
+    if (claims != null && status != PortholeStatus.CLOSED) {
+      gauge.meters().relayError(status);
+    }
     end(status + " (" + code + "): " + reason);
     WebSocketClose.close(ctx.channel(), code, reason);
   }
@@ -284,6 +297,9 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     cancelTokenDeadline();
     if (relay != null) {
       relay.stop(why);
+    }
+    if (open != null) {
+      open.close();
     }
     if (claims == null) {
       LOG.log(

@@ -1,6 +1,7 @@
 package org.porthole.wsproxy.relay;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.porthole.admin.metrics.ConsoleMeters;
 
 /**
  * Bytes the proxy holds for browsers: agent messages taken off a gRPC stream whose WebSocket write
@@ -9,12 +10,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * sent beyond that waits in the gRPC stream's flow-control window ({@link AgentChannels}). Exposed
  * for tests and diagnostics.
  *
+ * <p>Also carries the console series the relays count for {@code /metrics} ({@link ConsoleMeters}).
+ *
  * <p>Threading: updated from every event loop; reads are racy snapshots.
  */
 public final class RelayGauge {
 
   private final AtomicLong heldForClients = new AtomicLong();
   private final AtomicLong peakHeldForClients = new AtomicLong();
+  private final ConsoleMeters meters;
+
+  /** A gauge whose console series nobody exports (tests). */
+  public RelayGauge() {
+    this(ConsoleMeters.unexported());
+  }
+
+  /** A gauge counting into {@code meters}. */
+  public RelayGauge(ConsoleMeters meters) {
+    this.meters = meters;
+  }
+
+  /** The console series of this listener's relays. */
+  public ConsoleMeters meters() {
+    return meters;
+  }
 
   void took(int bytes) {
     long now = heldForClients.addAndGet(bytes);

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Objects;
+import org.porthole.admin.metrics.ConsoleMeters;
 import org.porthole.wsproxy.admission.AdmissionGuard;
 import org.porthole.wsproxy.admission.AdmissionLimits;
 import org.porthole.wsproxy.admission.RefusingHandler;
@@ -52,7 +53,7 @@ public final class ConsoleChannelInitializer extends ChannelInitializer<Channel>
   private final SessionStarter starter;
   private final UnauthenticatedConnections unauthenticated;
   private final RefusalReporter refusals;
-  private final RelayGauge gauge = new RelayGauge();
+  private final RelayGauge gauge;
 
   /** A pipeline with the default admission limits that reports no refusals. */
   public ConsoleChannelInitializer(
@@ -75,7 +76,25 @@ public final class ConsoleChannelInitializer extends ChannelInitializer<Channel>
       RefusalReporter refusals,
       ConsoleAuthenticator authenticator,
       AgentConnector agents) {
+    this(tls, config, limits, refusals, authenticator, agents, ConsoleMeters.unexported());
+  }
+
+  /**
+   * @param tls the listener's TLS context, or {@code null} for plain ws
+   * @param limits caps and deadline of connections not yet authenticated
+   * @param refusals where refused connections are reported
+   * @param meters where the consoles are counted for {@code /metrics}
+   */
+  public ConsoleChannelInitializer(
+      SslContext tls,
+      ProxyConfig config,
+      AdmissionLimits limits,
+      RefusalReporter refusals,
+      ConsoleAuthenticator authenticator,
+      AgentConnector agents,
+      ConsoleMeters meters) {
     Objects.requireNonNull(authenticator, "authenticator");
+    this.gauge = new RelayGauge(meters);
     this.unauthenticated = new UnauthenticatedConnections(limits);
     this.refusals = Objects.requireNonNull(refusals, "refusals");
     Objects.requireNonNull(agents, "agents");

@@ -1,6 +1,7 @@
 package org.porthole.wsproxy.server;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -10,6 +11,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.porthole.admin.AdminAddress;
+import org.porthole.admin.AdminServer;
+import org.porthole.admin.health.CheckResult;
+import org.porthole.admin.health.HealthCheck;
+import org.porthole.admin.metrics.ConsoleMeters;
+import org.porthole.admin.metrics.ServiceMeters;
+import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
@@ -27,7 +35,9 @@ import org.porthole.wsproxy.token.PrefetchedKeys;
  * The ws-proxy assembled from configuration: the engine's JWKS (fetched at start and retried every
  * 10 s until it answers, on its own thread), token verification (on the event loop, or on a pool
  * when {@code porthole.proxy.verify-threads} &gt; 0), a one-thread executor for tokens whose key
- * must be fetched first, the mutual-TLS channels to host agents, and the listener.
+ * must be fetched first, the mutual-TLS channels to host agents, the listener, and the admin port
+ * ({@code porthole.proxy.admin-bind}/{@code -port}: health, ready once the keys are loaded, and
+ * metrics).
  */
 public final class ProxyApplication implements AutoCloseable {
 
@@ -49,6 +59,12 @@ public final class ProxyApplication implements AutoCloseable {
   static final int MAX_VERIFY_THREADS = 64;
   static final long PREFETCH_RETRY_SECONDS = HttpJwksKeys.MIN_REFRESH_INTERVAL.toSeconds();
 
+  /** Prefix of the admin port's keys: {@code porthole.proxy.admin-bind}, {@code .admin-port}. */
+  public static final String ADMIN_PREFIX = "porthole.proxy";
+
+  static final int DEFAULT_ADMIN_PORT = 9181;
+  static final String SERVICE = "ws-proxy";
+
   private static final System.Logger LOG = System.getLogger(ProxyApplication.class.getName());
 
   private final ScheduledExecutorService prefetcher;
@@ -56,6 +72,8 @@ public final class ProxyApplication implements AutoCloseable {
   private final ThreadPoolExecutor fetcher;
   private final AgentChannels agents;
   private final ProxyServer server;
+  private final ServiceMeters meters;
+  private final AdminServer admin;
 
   /** The refusal publisher {@link #start(Settings)} made, closed with the proxy. */
   private volatile RefusalReporter ownedRefusals = RefusalReporter.NONE;
@@ -65,12 +83,16 @@ public final class ProxyApplication implements AutoCloseable {
       ThreadPoolExecutor verifier,
       ThreadPoolExecutor fetcher,
       AgentChannels agents,
-      ProxyServer server) {
+      ProxyServer server,
+      ServiceMeters meters,
+      AdminServer admin) {
     this.prefetcher = prefetcher;
     this.verifier = verifier;
     this.fetcher = fetcher;
     this.agents = agents;
     this.server = server;
+    this.meters = meters;
+    this.admin = admin;
   }
 
   /**
@@ -117,18 +139,7 @@ public final class ProxyApplication implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ws-proxy-jwks", true));
     prefetcher.scheduleWithFixedDelay(
         () -> prefetch(keys, config, prefetcher), 0, PREFETCH_RETRY_SECONDS, TimeUnit.SECONDS);
-    int verifyThreads =
-        settings.getInt(KEY_VERIFY_THREADS, DEFAULT_VERIFY_THREADS, 0, MAX_VERIFY_THREADS);
-    ThreadPoolExecutor verifier =
-        verifyThreads == 0
-            ? null
-            : new ThreadPoolExecutor(
-                verifyThreads,
-                verifyThreads,
-                0,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(VERIFY_QUEUE),
-                new DefaultThreadFactory("ws-proxy-verify", true));
+    ThreadPoolExecutor verifier = verifier(settings);
     Executor verifyOn = verifier == null ? Runnable::run : verifier;
     ThreadPoolExecutor fetcher =
         new ThreadPoolExecutor(
@@ -141,9 +152,20 @@ public final class ProxyApplication implements AutoCloseable {
     ConsoleAuthenticator authenticator =
         ConsoleAuthenticator.over(
             keys, config.issuer(), config.audience(), Clock.systemUTC(), verifyOn, fetcher);
+    AdminAddress adminAddress = AdminAddress.from(settings, ADMIN_PREFIX, DEFAULT_ADMIN_PORT);
+    ServiceMeters meters = ServiceMeters.create(SERVICE);
+    ProxyServer server = null;
     try {
-      ProxyServer server = ProxyServer.start(config, limits, refusals, authenticator, agents);
-      return new ProxyApplication(prefetcher, verifier, fetcher, agents, server);
+      server =
+          ProxyServer.start(
+              config,
+              limits,
+              refusals,
+              authenticator,
+              agents,
+              new ConsoleMeters(meters.registry()));
+      AdminServer admin = startAdmin(adminAddress, server, keys, config, meters);
+      return new ProxyApplication(prefetcher, verifier, fetcher, agents, server, meters, admin);
     } catch (InterruptedException | RuntimeException e) {
       prefetcher.shutdownNow();
       if (verifier != null) {
@@ -151,7 +173,67 @@ public final class ProxyApplication implements AutoCloseable {
       }
       fetcher.shutdownNow();
       agents.close();
+      if (server != null) {
+        server.close();
+      }
+      meters.close();
       throw e;
+    }
+  }
+
+  /** The pool that verifies tokens, or null to verify on the event loop. */
+  private static ThreadPoolExecutor verifier(Settings settings) {
+    int verifyThreads =
+        settings.getInt(KEY_VERIFY_THREADS, DEFAULT_VERIFY_THREADS, 0, MAX_VERIFY_THREADS);
+    return verifyThreads == 0
+        ? null
+        : new ThreadPoolExecutor(
+            verifyThreads,
+            verifyThreads,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(VERIFY_QUEUE),
+            new DefaultThreadFactory("ws-proxy-verify", true));
+  }
+
+  /** Liveness: the listener and its loops run. Readiness: the engine's keys are loaded. */
+  private static AdminServer startAdmin(
+      AdminAddress address,
+      ProxyServer server,
+      PrefetchedKeys keys,
+      ProxyConfig config,
+      ServiceMeters meters) {
+    HealthCheck loops =
+        HealthCheck.of(
+            "event-loops",
+            () -> server.serving() ? CheckResult.UP : CheckResult.down("the listener is closed"));
+    HealthCheck verificationKeys =
+        HealthCheck.of(
+            "verification-keys",
+            () ->
+                (keys.loaded() ? CheckResult.UP : CheckResult.down("no keys from the engine yet"))
+                    .with("jwks", config.jwksUrl().toString()));
+    try {
+      AdminServer admin =
+          AdminServer.builder(meters::scrape)
+              .liveness(loops)
+              .readiness(verificationKeys)
+              .start(address);
+      LOG.log(Level.INFO, "ws-proxy admin (health, metrics) on {0}", admin.url());
+      return admin;
+    } catch (IOException e) {
+      String key = AdminAddress.portKey(ADMIN_PREFIX);
+      throw new ConfigException(
+          key,
+          "configuration "
+              + key
+              + ": cannot listen on "
+              + address.bind()
+              + ":"
+              + address.port()
+              + " ("
+              + e.getMessage()
+              + ")");
     }
   }
 
@@ -184,6 +266,11 @@ public final class ProxyApplication implements AutoCloseable {
     return server;
   }
 
+  /** The admin port (health and metrics). */
+  public AdminServer admin() {
+    return admin;
+  }
+
   /** Blocks until the listener is closed. */
   public void awaitTermination() throws InterruptedException {
     server.awaitClosed();
@@ -191,6 +278,7 @@ public final class ProxyApplication implements AutoCloseable {
 
   @Override
   public void close() {
+    admin.close();
     // The agent channels run on the server's event loops: end them before the loops stop.
     server.stopAccepting();
     agents.close();
@@ -201,5 +289,6 @@ public final class ProxyApplication implements AutoCloseable {
     }
     fetcher.shutdownNow();
     closeQuietly(ownedRefusals);
+    meters.close();
   }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.porthole.admin.metrics.ConsoleMeters;
 import org.porthole.wsproxy.admission.AdmissionLimits;
 import org.porthole.wsproxy.admission.UnauthenticatedConnections;
 import org.porthole.wsproxy.refusal.RefusalReporter;
@@ -68,11 +69,12 @@ public final class ProxyServer implements AutoCloseable {
       AdmissionLimits limits,
       RefusalReporter refusals,
       ConsoleAuthenticator authenticator,
-      AgentConnector agents)
+      AgentConnector agents,
+      ConsoleMeters meters)
       throws InterruptedException {
     ConsoleChannelInitializer initializer =
         new ConsoleChannelInitializer(
-            ListenerTls.of(config), config, limits, refusals, authenticator, agents);
+            ListenerTls.of(config), config, limits, refusals, authenticator, agents, meters);
     Transport transport = Transport.best();
     EventLoopGroup boss = transport.newGroup(1, "ws-proxy-accept");
     EventLoopGroup workers = transport.newGroup(0, "ws-proxy-io");
@@ -114,6 +116,11 @@ public final class ProxyServer implements AutoCloseable {
   private String addressText() {
     InetSocketAddress address = address();
     return address.getAddress().getHostAddress() + ":" + address.getPort();
+  }
+
+  /** Whether the listener is open and its event loops run (the admin port's liveness). */
+  public boolean serving() {
+    return listener.isOpen() && !boss.isShuttingDown() && !workers.isShuttingDown();
   }
 
   /** Blocks until the listener is closed. */

@@ -203,9 +203,9 @@ public final class LocalStack implements AutoCloseable {
     Map<String, String> engineKafka = environment(access.engine());
     Map<String, String> agentKafka = environment(access.hostAgent(options.agentHostId()));
     Map<String, String> proxyKafka = environment(access.wsProxy());
-    progress.step("starting engine on " + options.engineUrl());
+    starting(progress, "engine", options.engineUrl(), options.engineManagementUrl());
     ChildProcess engine = startEngine(common, engineKafka);
-    progress.step("starting host agent on 127.0.0.1:" + options.agentPort());
+    starting(progress, "host agent", "127.0.0.1:" + options.agentPort(), options.agentAdminUrl());
     ChildProcess agent =
         service(
             "host-agent",
@@ -215,9 +215,10 @@ public final class LocalStack implements AutoCloseable {
             Map.of(
                 "PORTHOLE_AGENT_PORT", Integer.toString(options.agentPort()),
                 "PORTHOLE_AGENT_HOST_ID", options.agentHostId(),
-                "PORTHOLE_AGENT_LIBVIRT_URI", Libvirt.URI));
+                "PORTHOLE_AGENT_LIBVIRT_URI", Libvirt.URI,
+                "PORTHOLE_AGENT_ADMIN_PORT", Integer.toString(options.agentAdminPort())));
     Ports.await(options.agentPort(), SERVICE_START, agent);
-    progress.step("starting ws-proxy on " + options.proxyUrl());
+    starting(progress, "ws-proxy", options.proxyUrl(), options.proxyAdminUrl());
     ChildProcess proxy =
         service(
             "ws-proxy",
@@ -227,6 +228,8 @@ public final class LocalStack implements AutoCloseable {
             Map.of(
                 "PORTHOLE_PROXY_PORT",
                 Integer.toString(options.proxyPort()),
+                "PORTHOLE_PROXY_ADMIN_PORT",
+                Integer.toString(options.proxyAdminPort()),
                 "PORTHOLE_PROXY_ALLOWED_ORIGINS",
                 "http://localhost:"
                     + options.enginePort()
@@ -234,6 +237,10 @@ public final class LocalStack implements AutoCloseable {
                     + options.enginePort()));
     Ports.await(options.proxyPort(), SERVICE_START, proxy);
     return engine;
+  }
+
+  private static void starting(Progress progress, String service, String at, String admin) {
+    progress.step("starting " + service + " on " + at + " (health and metrics on " + admin + ")");
   }
 
   private ChildProcess startEngine(Map<String, String> common, Map<String, String> engineKafka)
@@ -246,6 +253,9 @@ public final class LocalStack implements AutoCloseable {
             engineKafka,
             Map.ofEntries(
                 Map.entry("QUARKUS_HTTP_PORT", Integer.toString(options.enginePort())),
+                Map.entry(
+                    "QUARKUS_MANAGEMENT_PORT", Integer.toString(options.engineManagementPort())),
+                Map.entry("PORTHOLE_UI_SERVICE_LINKS", options.serviceLinks()),
                 Map.entry(
                     "PORTHOLE_PUBLIC_URL",
                     "http://localhost:"

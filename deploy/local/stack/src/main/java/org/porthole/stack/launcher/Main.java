@@ -40,6 +40,8 @@ public final class Main {
           No password with Kerberos: KRB5_CONFIG=%s kinit alice@%s, then open the page
           in a browser that may negotiate with localhost (README, "Sign-in").
           Keycloak: %s   Logs: %s
+          Health (/q/health) and metrics (/metrics):
+            engine %s   ws-proxy %s   host agent %s
           Ctrl-C stops everything this command started.
         %n""",
         options.engineUrl(),
@@ -48,7 +50,10 @@ public final class Main {
         stack.kdc().krb5Conf(),
         Kdc.REALM,
         stack.realmUrl(),
-        options.logDir());
+        options.logDir(),
+        options.engineManagementUrl(),
+        options.proxyAdminUrl(),
+        options.agentAdminUrl());
     stopped.await();
   }
 }

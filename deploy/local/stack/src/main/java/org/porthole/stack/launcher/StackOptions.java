@@ -10,6 +10,9 @@ import org.porthole.stack.host.Ports;
  * @param repoRoot the Porthole checkout (built artifacts and scripts are found there)
  * @param stateDir PostgreSQL, Kafka, KDC and Keycloak data, the development PKI and logs
  * @param demoVmName the demo domain's name (persistent for {@code up}, transient in tests)
+ * @param engineManagementPort the engine's health and metrics ({@code quarkus.management.port})
+ * @param proxyAdminPort the ws-proxy's health and metrics ({@code porthole.proxy.admin-port})
+ * @param agentAdminPort the host agent's health and metrics ({@code porthole.agent.admin-port})
  */
 public record StackOptions(
     Path repoRoot,
@@ -22,7 +25,10 @@ public record StackOptions(
     int kdcPort,
     int keycloakPort,
     String demoVmName,
-    boolean transientVm) {
+    boolean transientVm,
+    int engineManagementPort,
+    int proxyAdminPort,
+    int agentAdminPort) {
 
   /** The documented defaults of {@code ./porthole up}. */
   public static StackOptions defaults(Path repoRoot) {
@@ -31,14 +37,28 @@ public record StackOptions(
             ? Path.of("/var/lib/porthole")
             : Path.of(System.getProperty("user.home"), ".porthole");
     return new StackOptions(
-        repoRoot, state, 55432, 59092, 8080, 8081, 9443, 58088, 8180, "porthole-demo", false);
+        repoRoot,
+        state,
+        55432,
+        59092,
+        8080,
+        8081,
+        9443,
+        58088,
+        8180,
+        "porthole-demo",
+        false,
+        9180,
+        9181,
+        9182);
   }
 
   /** Fresh state and free ports, so a test stack never meets a developer's running one. */
   public static StackOptions forTest(Path repoRoot, Path stateDir, String vmName) {
-    int[] p = Ports.distinct(7);
+    int[] p = Ports.distinct(10);
     return new StackOptions(
-        repoRoot, stateDir, p[0], p[1], p[2], p[3], p[4], p[5], p[6], vmName, true);
+        repoRoot, stateDir, p[0], p[1], p[2], p[3], p[4], p[5], p[6], vmName, true, p[7], p[8],
+        p[9]);
   }
 
   public Path logDir() {
@@ -51,6 +71,34 @@ public record StackOptions(
 
   public String proxyUrl() {
     return "ws://localhost:" + proxyPort + "/v1/console";
+  }
+
+  /** The engine's management interface: {@code /q/health}, {@code /metrics}. */
+  public String engineManagementUrl() {
+    return "http://127.0.0.1:" + engineManagementPort;
+  }
+
+  /** The ws-proxy's admin port: {@code /q/health}, {@code /metrics}. */
+  public String proxyAdminUrl() {
+    return "http://127.0.0.1:" + proxyAdminPort;
+  }
+
+  /** The host agent's admin port: {@code /q/health}, {@code /metrics}. */
+  public String agentAdminUrl() {
+    return "http://127.0.0.1:" + agentAdminPort;
+  }
+
+  /**
+   * The engine's {@code porthole.ui.service-links}: the other services' health and metrics, as the
+   * page footer links them ({@code label=url}, comma-separated).
+   */
+  public String serviceLinks() {
+    return String.join(
+        ",",
+        "ws-proxy health=" + proxyAdminUrl() + "/q/health",
+        "ws-proxy metrics=" + proxyAdminUrl() + "/metrics",
+        "host agent health=" + agentAdminUrl() + "/q/health",
+        "host agent metrics=" + agentAdminUrl() + "/metrics");
   }
 
   public String agentHostId() {
