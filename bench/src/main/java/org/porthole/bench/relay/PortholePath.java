@@ -105,6 +105,7 @@ public final class PortholePath implements RelayPath {
     proxyPort = Ports.free();
     Map<String, String> env = new HashMap<>(common);
     env.put("PORTHOLE_PROXY_PORT", Integer.toString(proxyPort));
+    env.put("PORTHOLE_PROXY_ADMIN_PORT", "0");
     env.put("PORTHOLE_PROXY_ALLOWED_ORIGINS", ORIGIN);
     env.put("PORTHOLE_PROXY_PING_SECONDS", Integer.toString(pingSeconds));
     // Every benchmark console comes from one client address, as through a load balancer: the
