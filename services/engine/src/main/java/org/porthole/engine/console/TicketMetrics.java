@@ -2,6 +2,7 @@ package org.porthole.engine.console;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.porthole.engine.acl.ConsoleMode;
@@ -12,8 +13,10 @@ import org.porthole.token.ConsoleClaims;
  * Counts console tickets as {@link ConsoleService#issue} decides them: {@code
  * porthole_tickets_issued_total{mode, channel}} counts signed tokens (a session with SSO counts
  * once for {@code vnc} and once for {@code sso}), {@code porthole_tickets_refused_total{reason}}
- * counts refusals by their status name, exactly the tickets audited as issued and refused.
+ * counts refusals by their status name, exactly the tickets audited as issued and refused. Made at
+ * start, so the issued series are scraped (at 0) before the first ticket.
  */
+@Startup
 @ApplicationScoped
 public class TicketMetrics {
 

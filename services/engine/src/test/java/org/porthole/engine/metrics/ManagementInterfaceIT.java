@@ -83,14 +83,24 @@ class ManagementInterfaceIT {
 
   @Test
   void metricsAnswerWithoutSignInWithJvmAndProcessSeriesAllTaggedEngine() throws Exception {
-    HttpResponse<String> metrics = get("/metrics");
+    // Prometheus' text format when asked for it (curl's */* gets OpenMetrics, also text).
+    HttpResponse<String> metrics =
+        HTTP.send(
+            HttpRequest.newBuilder(management.resolve("/metrics"))
+                .header("Accept", "text/plain; version=0.0.4")
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     Prometheus scrape = Prometheus.parse(metrics.body());
+    String ours = porthole(metrics.body());
     assertThat(scrape.has("jvm_memory_used_bytes", Map.of())).isTrue();
     assertThat(scrape.has("process_uptime_seconds", Map.of())).isTrue();
-    assertThat(scrape.has(ISSUED, Map.of("mode", "interactive", "channel", "vnc"))).isTrue();
-    assertThat(scrape.has(LAG_COUNT, AUDIT_TOPIC)).isTrue();
+    assertThat(scrape.has(ISSUED, Map.of("mode", "interactive", "channel", "vnc")))
+        .as(ours)
+        .isTrue();
+    assertThat(scrape.has(LAG_COUNT, AUDIT_TOPIC)).as(ours).isTrue();
     assertThat(scrape.allLabelled("service", "engine")).isTrue();
   }
 
@@ -215,6 +225,11 @@ class ManagementInterfaceIT {
         return rows.getLong(1);
       }
     }
+  }
+
+  /** The Porthole lines of a scrape, for a failure's message. */
+  private static String porthole(String text) {
+    return String.join("\n", text.lines().filter(line -> line.contains("porthole_")).toList());
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
