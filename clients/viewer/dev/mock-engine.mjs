@@ -86,6 +86,16 @@ async function api(req, res, url) {
   if (req.method === 'GET' && path === '/api/v1/me') {
     return json(res, 200, user);
   }
+  if (req.method === 'GET' && path === '/api/v1/ui') {
+    // The footer: one good service link and one the page must refuse to link.
+    return json(res, 200, {
+      engine: { health: 'http://127.0.0.1:9180/q/health', metrics: 'http://127.0.0.1:9180/metrics' },
+      serviceLinks: [
+        { label: 'ws-proxy health', url: 'http://127.0.0.1:9181/q/health' },
+        { label: 'never linked', url: 'javascript:alert(1)' },
+      ],
+    });
+  }
   if (req.method === 'GET' && path === '/api/v1/vms') {
     return json(res, 200, vms.map((v) => ({ ...v, permissions: permissionsOn(v) })).filter((v) => v.permissions.length));
   }

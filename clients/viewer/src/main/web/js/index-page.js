@@ -8,6 +8,7 @@ import { createSignInReload } from './account/sign-in.js';
 import { mayAdminister, normalizeUser } from './account/user.js';
 import { createEngineClient } from './api/engine-client.js';
 import { createAuditPanel } from './audit/page.js';
+import { showFooterLinks } from './page/footer.js';
 import { errorLine } from './page/forms.js';
 import { startVmList } from './vms/page.js';
 
@@ -70,6 +71,7 @@ tabs.addEventListener('click', (event) => {
   }
 });
 showUser();
+showFooterLinks({ client, container: byId('footer-links'), doc: document });
 startVmList({
   client,
   onVms: (list) => {

@@ -63,6 +63,8 @@ export function createEngineClient({ fetchFn = globalThis.fetch?.bind(globalThis
     removeTag: (vmId, tag) => request('DELETE', `${vmPath(vmId)}/tags/${encodeURIComponent(tag)}`),
     /** GET /audit; `query` is a ready query string from audit/audit.js (auditQuery). */
     listAudit: (query = '') => request('GET', `/audit${query}`),
+    /** GET /ui: the page footer's links `{engine: {health, metrics}, serviceLinks: [{label, url}]}`. */
+    ui: () => request('GET', '/ui'),
   };
 }
 

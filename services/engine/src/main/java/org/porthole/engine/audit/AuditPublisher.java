@@ -1,6 +1,8 @@
 package org.porthole.engine.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +39,8 @@ import org.porthole.engine.events.EngineKafka;
  * idempotent), and marks them published. Audit volume is low, so order wins over throughput. Kafka
  * being down only delays: rows stay unpublished and are sent when it is back, first unsent first. A
  * row may be sent twice (a crash between send and mark), never skipped. One replica publishes at a
- * time (a PostgreSQL advisory lock per batch).
+ * time (a PostgreSQL advisory lock per batch). Each acknowledged row's wait, from its insert to the
+ * broker's ack, is timed as {@code porthole_kafka_publish_lag_seconds{topic="porthole.audit.v1"}}.
  *
  * <p>Threading: the producer is created, used and closed only by the publisher thread (a new one
  * after each failure); {@link #stop()} interrupts and joins it.
@@ -56,16 +59,26 @@ public class AuditPublisher {
   private final AuditRepository audit;
   private final ObjectMapper json;
   private final EngineKafka kafka;
+  private final Timer lag;
   private volatile boolean running;
   private Thread thread;
 
   @Inject
   public AuditPublisher(
-      Transactions transactions, AuditRepository audit, ObjectMapper json, EngineKafka kafka) {
+      Transactions transactions,
+      AuditRepository audit,
+      ObjectMapper json,
+      EngineKafka kafka,
+      MeterRegistry registry) {
     this.transactions = transactions;
     this.audit = audit;
     this.json = json;
     this.kafka = kafka;
+    this.lag =
+        Timer.builder("porthole.kafka.publish.lag")
+            .description("From an audit row's insert to the broker's acknowledgement")
+            .tag("topic", EventTopics.AUDIT)
+            .register(registry);
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -158,10 +171,13 @@ public class AuditPublisher {
           if (!tryLock(connection)) {
             return new BatchOutcome(0, null);
           }
-          List<AuditRecord> batch = audit.unpublished(connection, BATCH);
+          List<AuditRepository.Pending> batch = audit.unpublished(connection, BATCH);
+          // The rows' waits were read by the database's clock; from here on this JVM's counts.
+          long readAt = System.nanoTime();
           List<Long> done = new ArrayList<>();
           Exception failure = null;
-          for (AuditRecord record : batch) {
+          for (AuditRepository.Pending pending : batch) {
+            AuditRecord record = pending.record();
             try {
               ProducerRecord<String, byte[]> message =
                   new ProducerRecord<>(
@@ -169,6 +185,9 @@ public class AuditPublisher {
                       AuditEvents.key(record),
                       AuditEvents.toProto(record, json).toByteArray());
               producer.send(message).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+              if (pending.waited() != null) {
+                lag.record(pending.waited().plusNanos(System.nanoTime() - readAt));
+              }
               done.add(record.id());
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
               failure = e;

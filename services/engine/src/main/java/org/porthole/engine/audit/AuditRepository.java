@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.porthole.engine.db.Sql;
 public class AuditRepository {
 
   private static final TypeReference<Map<String, Object>> DETAIL = new TypeReference<>() {};
+  private static final long NANOS_PER_MICRO = 1_000;
 
   private final ObjectMapper json;
 
@@ -85,13 +87,29 @@ public class AuditRepository {
     }
   }
 
+  /**
+   * An event waiting in the outbox and how long it has waited since it was written, by the
+   * database's clock at this read (null for rows written before that was recorded).
+   */
+  public record Pending(AuditRecord record, Duration waited) {}
+
   /** The oldest unpublished events, in id order, at most {@code limit}. */
-  public List<AuditRecord> unpublished(Connection connection, int limit) throws SQLException {
+  public List<Pending> unpublished(Connection connection, int limit) throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "SELECT * FROM audit_events WHERE NOT published ORDER BY id LIMIT ?")) {
+            "SELECT *, (EXTRACT(EPOCH FROM clock_timestamp() - recorded_at) * 1000000)::bigint"
+                + " AS waited_micros FROM audit_events WHERE NOT published ORDER BY id LIMIT ?")) {
       statement.setInt(1, limit);
-      return readAll(statement);
+      List<Pending> pending = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          long micros = rows.getLong("waited_micros");
+          Duration waited =
+              rows.wasNull() ? null : Duration.ofNanos(Math.max(0, micros) * NANOS_PER_MICRO);
+          pending.add(new Pending(read(rows), waited));
+        }
+      }
+      return pending;
     }
   }
 
@@ -120,20 +138,23 @@ public class AuditRepository {
     List<AuditRecord> records = new ArrayList<>();
     try (ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
-        records.add(
-            new AuditRecord(
-                rows.getLong("id"),
-                rows.getString("kind"),
-                Sql.getInstant(rows, "occurred_at"),
-                rows.getString("actor"),
-                rows.getString("client_address"),
-                Sql.getUuid(rows, "vm_uuid"),
-                Sql.getUuid(rows, "session_id"),
-                rows.getString("reason"),
-                fromJson(rows.getString("detail"))));
+        records.add(read(rows));
       }
     }
     return records;
+  }
+
+  private AuditRecord read(ResultSet rows) throws SQLException {
+    return new AuditRecord(
+        rows.getLong("id"),
+        rows.getString("kind"),
+        Sql.getInstant(rows, "occurred_at"),
+        rows.getString("actor"),
+        rows.getString("client_address"),
+        Sql.getUuid(rows, "vm_uuid"),
+        Sql.getUuid(rows, "session_id"),
+        rows.getString("reason"),
+        fromJson(rows.getString("detail")));
   }
 
   private String toJson(Map<String, Object> detail) {

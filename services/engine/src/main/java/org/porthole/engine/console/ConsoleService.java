@@ -73,6 +73,7 @@ public class ConsoleService {
   private final int ticketSeconds;
   private final String proxyUrl;
   private final SsoIssuer ssoIssuer;
+  private final TicketMetrics metrics;
 
   @Inject
   public ConsoleService(
@@ -89,6 +90,7 @@ public class ConsoleService {
       ExposureRepository exposure,
       ConsolePolicyRepository policies,
       SsoIssuer ssoIssuer,
+      TicketMetrics metrics,
       @ConfigProperty(name = "porthole.ticket.seconds", defaultValue = "120") int ticketSeconds,
       @ConfigProperty(name = "porthole.proxy.url", defaultValue = "ws://localhost:8081/v1/console")
           String proxyUrl) {
@@ -111,11 +113,13 @@ public class ConsoleService {
     this.ticketSeconds = ticketSeconds;
     this.proxyUrl = proxyUrl;
     this.ssoIssuer = ssoIssuer;
+    this.metrics = metrics;
   }
 
   /**
    * Opens a console session on {@code vmId} for {@code caller}. A refusal is audited in its own
-   * transaction; an issued ticket in the ticket's.
+   * transaction; an issued ticket in the ticket's. Both are counted here, once ({@link
+   * TicketMetrics}).
    *
    * @throws PortholeException NOT_FOUND (unknown VM), FORBIDDEN (the permission the mode needs,
    *     named even when the caller may not see the VM, or console.takeover while another user holds
@@ -129,6 +133,7 @@ public class ConsoleService {
       throws SQLException {
     try {
       IssuedConsole issued = issueLocked(caller, vmId, mode, takeoverAsked, ssoAsked);
+      metrics.issued(mode, issued.sso().isPresent());
       LOG.infof(
           "session %s (%s) issued to %s for VM %s on %s",
           issued.session().id(), mode.wireName(), caller.name(), vmId, issued.session().hostId());
@@ -152,6 +157,7 @@ public class ConsoleService {
                   takeoverAsked,
                   "sso",
                   ssoAsked)));
+      metrics.refused(e.status());
       throw e;
     }
   }

@@ -2,6 +2,8 @@ package org.porthole.engine.it;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,6 +20,7 @@ import org.porthole.stack.kerberos.Kdc;
 import org.porthole.stack.keycloak.Keycloak;
 import org.porthole.stack.keycloak.KeycloakAdmin;
 import org.porthole.stack.postgres.Postgres;
+import org.porthole.testsupport.net.SeverableLink;
 
 /**
  * Real parts for the engine's integration tests: Debian's PostgreSQL and a KRaft Kafka broker
@@ -26,11 +29,22 @@ import org.porthole.stack.postgres.Postgres;
  * {@code target/} so that later builds skip Keycloak's one-minute first start (a changed realm file
  * gets a fresh state directory). Returns the config that points the engine at them, and makes every
  * RestAssured request sign in as admin ({@link SignIn}).
+ *
+ * <p>With the init arg {@link #DATABASE_LINK}{@code =}{@link #SEVERABLE} the engine reaches
+ * PostgreSQL through a {@link SeverableLink} ({@link #databaseLink()}), and its JDBC URL carries
+ * the credentials too, so a test can cut the database away and look for them in what the engine
+ * says.
  */
 public class StackResource implements QuarkusTestResourceLifecycleManager {
 
   /** Config key under which the tests find the temporary directory (dev PKI lives there). */
   public static final String PKI_DIR = "porthole.pki.dir";
+
+  /** Init arg: how the engine reaches PostgreSQL. */
+  public static final String DATABASE_LINK = "database-link";
+
+  /** {@link #DATABASE_LINK} value: through a link the test can sever. */
+  public static final String SEVERABLE = "severable";
 
   private static final Path REALM_JSON =
       Path.of(System.getProperty("porthole.repo", "../.."))
@@ -46,9 +60,16 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
   private static volatile int kafkaPort;
   private static volatile Path kafkaDir;
   private static volatile Path kafkaLogs;
+  private static volatile SeverableLink databaseLink;
 
+  private boolean severableDatabase;
   private Path dir;
   private Postgres postgres;
+
+  @Override
+  public void init(Map<String, String> initArgs) {
+    severableDatabase = SEVERABLE.equals(initArgs.get(DATABASE_LINK));
+  }
 
   @Override
   public Map<String, String> start() {
@@ -69,7 +90,7 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
               signInState.resolve("keycloak"), Ports.free(), REALM_JSON, kdc, signInLogs);
       SignIn.install(keycloak.realmUrl());
       Map<String, String> config = new LinkedHashMap<>();
-      config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+      config.put("quarkus.datasource.jdbc.url", jdbcUrl());
       config.put("quarkus.datasource.username", postgres.user());
       config.put("quarkus.datasource.password", postgres.password());
       config.putAll(engineKafka.asSettings());
@@ -87,6 +108,28 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
               + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * The engine's JDBC URL: PostgreSQL's own, or through a new severable link with the credentials
+   * in its query as well.
+   */
+  private String jdbcUrl() throws IOException {
+    if (!severableDatabase) {
+      return postgres.jdbcUrl();
+    }
+    databaseLink = SeverableLink.tcp("127.0.0.1", postgres.port());
+    String direct = postgres.jdbcUrl();
+    return direct.replace(":" + postgres.port() + "/", ":" + databaseLink.port() + "/")
+        + "?user="
+        + postgres.user()
+        + "&password="
+        + URLEncoder.encode(postgres.password(), StandardCharsets.UTF_8);
+  }
+
+  /** The link in front of PostgreSQL under {@link #SEVERABLE}; null otherwise. */
+  public static SeverableLink databaseLink() {
+    return databaseLink;
   }
 
   /** The running KDC (for kinit); null outside an IT run. */
@@ -160,6 +203,10 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
     if (kafka != null) {
       kafka.close();
       kafka = null;
+    }
+    if (databaseLink != null && severableDatabase) {
+      databaseLink.close();
+      databaseLink = null;
     }
     if (postgres != null) {
       postgres.close();
