@@ -16,11 +16,12 @@ import org.porthole.wsproxy.token.ChannelPath;
 
 /**
  * The checks an upgrade request must pass before the proxy answers {@code 101} (docs/contracts.md,
- * "WebSocket"): a loopback client (until sign-in exists), a path of {@link ChannelPath} ({@code
- * /v1/console} or {@code /v1/sso}, the same rules for both) with no query (a token never travels in
- * a URL), a GET WebSocket upgrade, an {@code Origin} in the allow-list or none at all, and the
- * {@code binary} subprotocol offered, optionally next to {@code porthole.token.<JWS>}. Stateless
- * and thread-safe.
+ * "WebSocket"): a client with a known address (any address: the console token, not the network,
+ * authorizes; the bind address decides who can reach the proxy), a path of {@link ChannelPath}
+ * ({@code /v1/console} or {@code /v1/sso}, the same rules for both) with no query (a token never
+ * travels in a URL), a GET WebSocket upgrade, an {@code Origin} in the allow-list or none at all,
+ * and the {@code binary} subprotocol offered, optionally next to {@code porthole.token.<JWS>}.
+ * Stateless and thread-safe.
  *
  * <p>Browsers send {@code Origin} on every WebSocket handshake and a page cannot remove or forge
  * it, so a present {@code Origin} must match the allow-list exactly (this stops cross-site
@@ -51,9 +52,8 @@ public final class HandshakePolicy {
     if (request.decoderResult().isFailure()) {
       return HandshakeVerdict.reject(PortholeStatus.BAD_REQUEST, "malformed HTTP request");
     }
-    if (!isLoopback(remote)) {
-      return HandshakeVerdict.reject(
-          PortholeStatus.FORBIDDEN, "only clients on this machine are served until sign-in exists");
+    if (!isKnownAddress(remote)) {
+      return HandshakeVerdict.reject(PortholeStatus.FORBIDDEN, "client address unknown");
     }
     String uri = request.uri();
     int query = indexOfQuery(uri);
@@ -124,9 +124,8 @@ public final class HandshakePolicy {
     return f < 0 ? q : Math.min(q, f);
   }
 
-  private static boolean isLoopback(SocketAddress remote) {
-    return remote instanceof InetSocketAddress
-        && ((InetSocketAddress) remote).getAddress() != null
-        && ((InetSocketAddress) remote).getAddress().isLoopbackAddress();
+  /** Admission counts and refusal reports name the client by its address, so it must have one. */
+  private static boolean isKnownAddress(SocketAddress remote) {
+    return remote instanceof InetSocketAddress && ((InetSocketAddress) remote).getAddress() != null;
   }
 }

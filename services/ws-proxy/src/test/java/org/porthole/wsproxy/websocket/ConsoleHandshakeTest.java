@@ -138,7 +138,7 @@ class ConsoleHandshakeTest {
   }
 
   @Test
-  void rejectsNonLoopbackClient() {
+  void upgradesClientBeyondLoopback() {
     console.close();
     console = new EmbeddedConsole(pipeline, new InetSocketAddress("192.0.2.10", 40000));
 
@@ -146,10 +146,9 @@ class ConsoleHandshakeTest {
         console.upgrade(
             "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
 
-    assertThat(answer.status()).isEqualTo(403);
-    assertThat(answer.body()).contains("FORBIDDEN");
-    assertThat(console.server().isOpen()).isFalse();
-    assertThat(agents.requested()).isEmpty();
+    assertThat(answer.status()).isEqualTo(101);
+    assertThat(new String(console.binaryBytes())).isEqualTo(FakeHostAgent.BANNER);
+    assertThat(console.server().isOpen()).isTrue();
   }
 
   @Test

@@ -85,7 +85,7 @@ class HandshakePolicyTest {
             policy
                 .check(
                     upgrade(HttpMethod.GET, "/v1/sso", "binary"),
-                    new InetSocketAddress("10.0.0.1", 1))
+                    InetSocketAddress.createUnresolved("localhost", 1))
                 .rejection())
         .isEqualTo(PortholeStatus.FORBIDDEN);
   }
@@ -228,9 +228,10 @@ class HandshakePolicyTest {
   }
 
   @Test
-  void rejectsNonLoopbackAndUnknownAddresses() {
-    assertThat(policy.check(upgrade("binary"), new InetSocketAddress("10.0.0.1", 1)).rejection())
-        .isEqualTo(PortholeStatus.FORBIDDEN);
+  void acceptsClientsBeyondLoopbackAndRejectsUnknownAddresses() {
+    // Behind a Service or an Ingress every client is remote: the token authorizes, not the address.
+    assertThat(policy.check(upgrade("binary"), new InetSocketAddress("10.0.0.1", 1)).accepted())
+        .isTrue();
     assertThat(
             policy
                 .check(upgrade("binary"), InetSocketAddress.createUnresolved("localhost", 1))

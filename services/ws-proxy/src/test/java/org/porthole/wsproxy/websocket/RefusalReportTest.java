@@ -63,17 +63,17 @@ class RefusalReportTest {
   }
 
   @Test
-  void nonLoopbackClientIsReportedForTheAudit() {
+  void remoteClientIsReportedWithItsAddress() {
     console.close();
     console = new EmbeddedConsole(pipeline, new InetSocketAddress("192.0.2.10", 40000));
     console.upgrade(
-        "/v1/console", ProxyFixtures.ORIGIN, "binary, porthole.token." + tokens.sign(HOST));
+        "/v1/console", "https://evil.example", "binary, porthole.token." + tokens.sign(HOST));
 
     assertThat(reported)
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.status()).isEqualTo(PortholeStatus.FORBIDDEN);
+              assertThat(r.status()).isEqualTo(PortholeStatus.ORIGIN_REJECTED);
               assertThat(r.clientAddress()).isEqualTo("192.0.2.10:40000");
             });
   }
