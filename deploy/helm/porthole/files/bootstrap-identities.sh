@@ -85,11 +85,12 @@ issue() {
   rm -f "$out/$name.csr" "$out/$name.ext"
 }
 
-# secret NAME FILE-STEM: apply (or print) the kubernetes.io/tls Secret.
+# secret NAME FILE-STEM: apply (or print) the kubernetes.io/tls Secret. Server-side: a client-side
+# apply would copy the whole object, private key included, into its last-applied annotation.
 secret() {
   local name="$1" stem="$2" yaml
   yaml="$(kubectl_create "$name" "$stem")"
-  if $print; then printf -- '---\n%s\n' "$yaml"; else printf '%s\n' "$yaml" | kubectl apply -f - >&2; fi
+  if $print; then printf -- '---\n%s\n' "$yaml"; else printf '%s\n' "$yaml" | kubectl apply --server-side -f - >&2; fi
 }
 kubectl_create() {
   local name="$1" stem="$2"

@@ -40,8 +40,8 @@ app.kubernetes.io/component: {{ .component }}
 {{/* The ConfigMap data of a component's extra keys; refuses a key that names a secret. */}}
 {{- define "porthole.extraConfig" -}}
 {{- range $key, $value := . }}
-{{- if regexMatch "(?i)(password|secret|token)$" $key }}
-{{- fail (printf "config key %q names a secret: put it in a Secret and reference it with extraEnv valueFrom" $key) }}
+{{- if or (regexMatch "(?i)(password|secret|token|private|[-_.]key)$" $key) (regexMatch "(?s)(-----BEGIN|password=|://[^/@ ]+:[^/@ ]+@)" ($value | toString)) }}
+{{- fail (printf "config key %q names or holds a secret: put it in a Secret and reference it with extraEnv valueFrom" $key) }}
 {{- end }}
 {{ include "porthole.envName" $key }}: {{ $value | toString | quote }}
 {{- end }}

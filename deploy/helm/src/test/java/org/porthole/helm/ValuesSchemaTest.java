@@ -36,6 +36,21 @@ class ValuesSchemaTest {
         Arguments.of(
             "engine.config.porthole\\.db\\.password", "hunter2", "porthole.db.password", ""),
         Arguments.of(
+            "hostAgent.config.porthole\\.tls\\.private-key",
+            "hunter2",
+            "porthole.tls.private-key",
+            "names or holds a secret"),
+        Arguments.of(
+            "engine.config.porthole\\.db\\.url",
+            "jdbc:postgresql://db/porthole?password=hunter2",
+            "porthole.db.url",
+            "names or holds a secret"),
+        Arguments.of(
+            "wsProxy.config.porthole\\.jwks\\.url",
+            "https://engine:hunter2@engine.porthole.svc/api/v1/jwks",
+            "porthole.jwks.url",
+            "names or holds a secret"),
+        Arguments.of(
             "wsProxy.extraEnv[0].name",
             "PORTHOLE_KAFKA_PASSWORD",
             "PORTHOLE_KAFKA_PASSWORD",
