@@ -378,6 +378,7 @@ up() {
 
   start kubelet "$CACHE/bin/kubelet" --kubeconfig="$K/kubelet.kubeconfig" --hostname-override="$NODE" \
     --node-ip="$NODE_IP" --address="$NODE_IP" --port="$KUBELET_PORT" --read-only-port=0 \
+    --node-labels=porthole.io/kvm-host=true \
     --healthz-bind-address=127.0.0.1 --healthz-port="$KUBELET_HEALTHZ_PORT" \
     --root-dir="$K/kubelet" --volume-plugin-dir="$K/kubelet/volume-plugins" \
     --container-runtime=remote --container-runtime-endpoint="unix://$K/containerd/containerd.sock" \

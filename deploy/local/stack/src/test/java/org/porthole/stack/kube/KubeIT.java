@@ -70,6 +70,15 @@ class KubeIT {
             "-o",
             "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
     assertThat(ready).isEqualTo("True");
+    // The chart's host agents run only on nodes labelled as KVM hosts; this node is one.
+    assertThat(
+            kube.kubectl(
+                "get",
+                "node",
+                Kube.NODE,
+                "-o",
+                "jsonpath={.metadata.labels.porthole\\.io/kvm-host}"))
+        .isEqualTo("true");
     assertThat(kube.kubectl("version", "--short")).contains("Server Version: v1.20.2");
     assertThat(Files.readString(kube.kubeconfig())).contains("token:").contains("127.0.0.1");
   }
