@@ -22,9 +22,14 @@ import org.porthole.admin.health.HealthDocument;
  * UP, 503 otherwise) and {@code /metrics} (Prometheus text). GET and HEAD only (405 otherwise), 404
  * for any other path.
  *
- * <p>Threads: the JDK server's dispatcher and an executor of one thread, two under load, with a
- * short queue; beyond it the dispatcher answers itself, which slows the accepting of more requests
- * instead of piling them up.
+ * <p>Threads: the JDK server's dispatcher and an executor of two threads with a short queue; beyond
+ * it the dispatcher answers itself, which slows the accepting of more requests instead of piling
+ * them up. The JDK server reads a request on an executor thread and by default waits for it
+ * forever, so a client that sends half a request would hold a thread (and, with two, the probes)
+ * for good: unless the process set them already, a request must arrive within {@value
+ * #REQUEST_SECONDS} s and at most {@value #MAX_CONNECTIONS} connections are open. These are the JDK
+ * server's process-wide settings, read when its first server starts, which in a service is this
+ * one.
  */
 public final class AdminServer implements AutoCloseable {
   public static final String LIVE = "/q/health/live";
@@ -36,6 +41,14 @@ public final class AdminServer implements AutoCloseable {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final int QUEUE = 16;
   private static final int BACKLOG = 16;
+  static final int REQUEST_SECONDS = 5;
+  static final int MAX_CONNECTIONS = 64;
+
+  static {
+    defaultProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+    defaultProperty("sun.net.httpserver.maxRspTime", "30");
+    defaultProperty("sun.net.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+  }
 
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
@@ -58,6 +71,12 @@ public final class AdminServer implements AutoCloseable {
     both.addAll(readiness);
     this.all = List.copyOf(both);
     this.metrics = metrics;
+  }
+
+  private static void defaultProperty(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
   }
 
   /** Starts building an admin server that serves {@code metrics} (a Prometheus text scrape). */
@@ -175,7 +194,7 @@ public final class AdminServer implements AutoCloseable {
     private static ThreadPoolExecutor executor() {
       AtomicInteger n = new AtomicInteger();
       return new ThreadPoolExecutor(
-          1,
+          2,
           2,
           30,
           TimeUnit.SECONDS,

@@ -1,8 +1,14 @@
 package org.porthole.admin;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -142,5 +148,38 @@ class AdminServerTest {
                     9181))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("porthole.x.admin-port");
+  }
+
+  @Test
+  void clientsThatSendHalfARequestAreCutAndProbesAnswerAgain() throws Exception {
+    List<Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Socket socket = new Socket("127.0.0.1", admin.address().getPort());
+        socket.getOutputStream().write("GET /q/health/live HTTP/1.1\r\n".getBytes(US_ASCII));
+        socket.getOutputStream().flush();
+        stalled.add(socket);
+      }
+      // Both executor threads may now be held; a probe must still be answered once the server
+      // cuts the half requests (REQUEST_SECONDS), not never.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      int status = -1;
+      while (status != 200) {
+        assertThat(System.nanoTime()).as("a probe answered within 60 s").isLessThan(deadline);
+        try {
+          status = AdminGet.get(admin.url() + "/q/health/live").status();
+        } catch (IOException e) {
+          status = -1;
+        }
+      }
+      for (Socket socket : stalled) {
+        socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(60));
+        assertThat(socket.getInputStream().read()).as("the half request is cut").isEqualTo(-1);
+      }
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+    }
   }
 }
