@@ -155,12 +155,25 @@ build() {
 CTR=(ctr --address "$K/containerd/containerd.sock" -n k8s.io)
 kubectl_() { "$CACHE/bin/kubectl" --kubeconfig "$K/kubeconfig" --request-timeout=10s "$@"; }
 
+# The pid of a component this state directory started, if it still runs. After a reboot a pid file
+# may name an unrelated process: the pid counts only while its command line names the component.
 pid_of() {
   local f=$K/run/$1.pid pid
   [[ -f $f ]] || return 1
   pid=$(<"$f")
-  [[ -d /proc/$pid ]] || return 1
+  [[ -r /proc/$pid/cmdline ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1" || return 1
   echo "$pid"
+}
+
+# True while another state directory's cluster runs: its apiserver holds our port. It owns the
+# shared network (bridge, pod network namespaces, pod logs), which cleanup must then leave alone.
+foreign_cluster() {
+  local pids ours
+  pids=$(ss -Hltnp "sport = :$API_PORT" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)
+  [[ -n $pids ]] || return 1
+  ours=$(pid_of kube-apiserver || true)
+  [[ -z $ours ]] || ! grep -qx "$ours" <<<"$pids"
 }
 
 # Starts a daemon in its own session with only stdin, stdout and stderr: a descriptor it inherited
@@ -333,8 +346,9 @@ up() {
   local running
   running=$(running_components)
   [[ -z $running ]] || die "already up ($running): use it, or run kube.sh down first"
-  cleanup
+  # Ports first: while another state directory's cluster runs, nothing of its may be cleaned up.
   check_free
+  cleanup
   local start=$SECONDS
   rm -rf "$K/etcd" "$K/kubelet" "$K/containerd" "$K/cni" "$K/run" "$K/log"
   mkdir -p "$K/run" "$K/log" "$K/containerd" "$K/kubelet"
@@ -444,6 +458,10 @@ kill_shims() {
 cleanup() {
   kill_shims
   local m
+  for m in $(findmnt -rn -o TARGET | grep -F "$K/" | sort -r || true); do
+    umount -l "$m" 2>/dev/null || true
+  done
+  foreign_cluster && return 0
   if [[ -f $K/run/pod-logs-before ]]; then
     for m in /var/log/pods/*; do
       [[ -e $m ]] || continue
@@ -451,9 +469,6 @@ cleanup() {
     done
     find /var/log/containers -maxdepth 1 -xtype l -lname '/var/log/pods/*' -delete 2>/dev/null || true
   fi
-  for m in $(findmnt -rn -o TARGET | grep -F "$K/" | sort -r || true); do
-    umount -l "$m" 2>/dev/null || true
-  done
   for m in /run/netns/cni-*; do
     [[ -e $m ]] || continue
     if ip -n "${m##*/}" -4 addr 2>/dev/null | grep -q "inet ${POD_CIDR%.*}\."; then
