@@ -28,7 +28,10 @@ final class GuestSerial {
     return Files.exists(log) ? Files.size(log) : 0;
   }
 
-  /** The lines printed since {@code mark}. */
+  /**
+   * The complete lines printed since {@code mark}: a line the guest is still writing (no newline
+   * yet) is not one, or a test would match "re" of "refused code=…".
+   */
   List<String> linesSince(long mark) throws IOException {
     if (!Files.exists(log)) {
       throw new AssertionError(
@@ -36,7 +39,11 @@ final class GuestSerial {
     }
     byte[] all = Files.readAllBytes(log);
     int from = (int) Math.min(mark, all.length);
-    return new String(all, from, all.length - from, StandardCharsets.UTF_8)
+    int end = all.length;
+    while (end > from && all[end - 1] != '\n') {
+      end--;
+    }
+    return new String(all, from, end - from, StandardCharsets.UTF_8)
         .lines()
         .map(l -> l.replace("\r", ""))
         .toList();
