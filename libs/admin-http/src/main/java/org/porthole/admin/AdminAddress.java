@@ -1,5 +1,7 @@
 package org.porthole.admin;
 
+import java.io.IOException;
+import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
 
 /**
@@ -23,5 +25,21 @@ public record AdminAddress(String bind, int port) {
 
   public static String portKey(String prefix) {
     return prefix + ".admin-port";
+  }
+
+  /** The start-up failure when this address cannot be bound, naming {@code prefix}'s port key. */
+  public ConfigException cannotListen(String prefix, IOException cause) {
+    String key = portKey(prefix);
+    return new ConfigException(
+        key,
+        "configuration "
+            + key
+            + ": cannot listen on "
+            + bind()
+            + ":"
+            + port()
+            + " ("
+            + cause.getMessage()
+            + ")");
   }
 }

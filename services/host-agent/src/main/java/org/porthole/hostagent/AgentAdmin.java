@@ -13,7 +13,6 @@ import org.porthole.admin.health.BoundedCheck;
 import org.porthole.admin.health.CheckResult;
 import org.porthole.admin.health.HealthCheck;
 import org.porthole.admin.metrics.ServiceMeters;
-import org.porthole.config.ConfigException;
 import org.porthole.hostagent.guest.Guests;
 import org.porthole.hostagent.libvirt.Hypervisor;
 
@@ -84,18 +83,7 @@ final class AgentAdmin {
       LOG.log(Level.INFO, "host agent admin (health, metrics) on {0}", admin.url());
       return admin;
     } catch (IOException e) {
-      String key = AdminAddress.portKey(PREFIX);
-      throw new ConfigException(
-          key,
-          "configuration "
-              + key
-              + ": cannot listen on "
-              + address.bind()
-              + ":"
-              + address.port()
-              + " ("
-              + e.getMessage()
-              + ")");
+      throw address.cannotListen(PREFIX, e);
     }
   }
 

@@ -17,7 +17,6 @@ import org.porthole.admin.health.CheckResult;
 import org.porthole.admin.health.HealthCheck;
 import org.porthole.admin.metrics.ConsoleMeters;
 import org.porthole.admin.metrics.ServiceMeters;
-import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
@@ -222,18 +221,7 @@ public final class ProxyApplication implements AutoCloseable {
       LOG.log(Level.INFO, "ws-proxy admin (health, metrics) on {0}", admin.url());
       return admin;
     } catch (IOException e) {
-      String key = AdminAddress.portKey(ADMIN_PREFIX);
-      throw new ConfigException(
-          key,
-          "configuration "
-              + key
-              + ": cannot listen on "
-              + address.bind()
-              + ":"
-              + address.port()
-              + " ("
-              + e.getMessage()
-              + ")");
+      throw address.cannotListen(ADMIN_PREFIX, e);
     }
   }
 
