@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,13 +15,24 @@ import org.porthole.status.PortholeStatus;
 
 /**
  * The console series the ws-proxy and the host agent both count (docs/plans/issue-13-cluster.md
- * §2): consoles open by mode and channel, bytes relayed each way, relay errors and token
- * verifications by status. Thread-safe; counting a relayed chunk allocates nothing.
+ * §2): consoles open by mode and channel, bytes relayed each way, consoles ended and relay errors
+ * by status, token verifications by result. Thread-safe; counting a relayed chunk allocates
+ * nothing.
+ *
+ * <p>Every end of a console whose token had passed is counted in {@value #CONSOLES_ENDED}; only the
+ * ends that are faults also count in {@value #RELAY_ERRORS}, which operators alert on. A console
+ * closed by its user ({@code CLOSED}), taken over by another user ({@code CONFLICT}) or ended
+ * because its access was revoked or an administrator closed it ({@code FORBIDDEN}) ended as
+ * ordered, not on an error.
  */
 public final class ConsoleMeters {
   public static final String CONSOLES_OPEN = "porthole.consoles.open";
   public static final String RELAY_BYTES = "porthole.relay.bytes";
   public static final String RELAY_ERRORS = "porthole.relay.errors";
+  public static final String CONSOLES_ENDED = "porthole.consoles.ended";
+
+  private static final Set<PortholeStatus> ORDERED_ENDS =
+      EnumSet.of(PortholeStatus.CLOSED, PortholeStatus.CONFLICT, PortholeStatus.FORBIDDEN);
   public static final String TOKEN_VERIFICATIONS = "porthole.token.verifications";
 
   /** The {@code result} of a verification that passed. */
@@ -48,6 +61,7 @@ public final class ConsoleMeters {
   private final Counter[] bytes = new Counter[Direction.values().length];
   private final Counter verifiedOk;
   private final Map<PortholeStatus, Counter> errors = new ConcurrentHashMap<>();
+  private final Map<PortholeStatus, Counter> ends = new ConcurrentHashMap<>();
   private final Map<PortholeStatus, Counter> refusals = new ConcurrentHashMap<>();
 
   /** Registers the series on {@code registry}, each at 0. */
@@ -98,17 +112,23 @@ public final class ConsoleMeters {
     return bytes[direction.ordinal()];
   }
 
-  /** Counts a relay that ended on an error. */
-  public void relayError(PortholeStatus status) {
-    errors
-        .computeIfAbsent(
-            status,
-            s ->
-                Counter.builder(RELAY_ERRORS)
-                    .description("Consoles ended by an error, by status")
-                    .tag("status", s.name())
-                    .register(registry))
+  /**
+   * Counts the end of a console whose token had passed, with the status its client was told; a
+   * fault also counts as a relay error.
+   */
+  public void ended(PortholeStatus status) {
+    counter(ends, status, CONSOLES_ENDED, "Consoles ended after their token passed, by status")
         .increment();
+    if (!ORDERED_ENDS.contains(status)) {
+      counter(errors, status, RELAY_ERRORS, "Consoles ended by a fault, by status").increment();
+    }
+  }
+
+  private Counter counter(
+      Map<PortholeStatus, Counter> byStatus, PortholeStatus status, String name, String what) {
+    return byStatus.computeIfAbsent(
+        status,
+        s -> Counter.builder(name).description(what).tag("status", s.name()).register(registry));
   }
 
   /** Counts a console token that verified. */

@@ -26,8 +26,11 @@ class ConsoleMetersTest {
       consoles.bytes(Direction.TO_VM).increment(10);
       consoles.bytes(Direction.TO_CLIENT).increment(1000);
       consoles.bytes(Direction.TO_CLIENT).increment(24);
-      consoles.relayError(PortholeStatus.UPSTREAM_UNAVAILABLE);
-      consoles.relayError(PortholeStatus.UPSTREAM_UNAVAILABLE);
+      consoles.ended(PortholeStatus.UPSTREAM_UNAVAILABLE);
+      consoles.ended(PortholeStatus.UPSTREAM_UNAVAILABLE);
+      consoles.ended(PortholeStatus.CLOSED);
+      consoles.ended(PortholeStatus.CONFLICT);
+      consoles.ended(PortholeStatus.FORBIDDEN);
       consoles.tokenAccepted();
       consoles.tokenRefused(PortholeStatus.TOKEN_REJECTED);
       a.close();
@@ -42,6 +45,11 @@ class ConsoleMetersTest {
       assertThat(s.sum("porthole_relay_bytes_total", "direction", "to_client")).isEqualTo(1024);
       assertThat(s.sum("porthole_relay_errors_total", "status", "UPSTREAM_UNAVAILABLE"))
           .isEqualTo(2);
+      assertThat(s.sum("porthole_relay_errors_total"))
+          .as("ordered ends are not errors")
+          .isEqualTo(2);
+      assertThat(s.sum("porthole_consoles_ended_total")).isEqualTo(5);
+      assertThat(s.sum("porthole_consoles_ended_total", "status", "CONFLICT")).isEqualTo(1);
       assertThat(s.sum("porthole_token_verifications_total", "result", "ok")).isEqualTo(1);
       assertThat(s.sum("porthole_token_verifications_total", "result", "TOKEN_REJECTED"))
           .isEqualTo(1);

@@ -374,9 +374,9 @@ public final class ConsoleRelays implements AutoCloseable {
     metersToVm.increment(n);
   }
 
-  /** A console that had passed its token check ended on an error. */
-  void countError(PortholeStatus status) {
-    meters.relayError(status);
+  /** A console that had passed its token check ended, as its client was told. */
+  void countEnd(PortholeStatus status) {
+    meters.ended(status);
   }
 
   void ended(ConsoleStream stream) {

@@ -454,8 +454,8 @@ final class ConsoleStream
     if (!release()) {
       return false;
     }
-    if (claims != null && status != PortholeStatus.CLOSED) {
-      relays.countError(status);
+    if (claims != null) {
+      relays.countEnd(status);
     }
     ConsoleFrame close =
         ConsoleFrame.newBuilder()

@@ -333,8 +333,8 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
     if (!release()) {
       return false;
     }
-    if (claims != null && status != PortholeStatus.CLOSED) {
-      relays.meters().relayError(status);
+    if (claims != null) {
+      relays.meters().ended(status);
     }
     replies.close(status, reason);
     return true;

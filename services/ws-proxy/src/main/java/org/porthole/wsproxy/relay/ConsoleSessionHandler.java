@@ -246,7 +246,7 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (state != State.CLOSED) {
-      end("client connection closed");
+      end(PortholeStatus.CLOSED, "client connection closed");
     }
     if (relay != null) {
       relay.release();
@@ -259,18 +259,18 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     if (cause instanceof CorruptedWebSocketFrameException) {
       // Netty's frame decoder already answered with a close frame (1002, or 1009 when too large).
       WebSocketClose.closingElsewhere(ctx.channel());
-      end("bad frame from client: " + cause.getMessage());
+      end(PortholeStatus.BAD_REQUEST, "bad frame from client: " + cause.getMessage());
       return;
     }
     LOG.log(
         Level.DEBUG, "console connection from {0} failed: {1}", clientAddress, cause.toString());
-    end("connection error");
+    end(PortholeStatus.CLOSED, "connection error");
     ctx.close();
   }
 
   private void clientClosed() {
     if (state != State.CLOSED) {
-      end("closed by client");
+      end(PortholeStatus.CLOSED, "closed by client");
     }
     WebSocketClose.close(ctx.channel(), PortholeStatus.CLOSED.webSocketCloseCode(), "");
   }
@@ -283,15 +283,18 @@ public final class ConsoleSessionHandler extends ChannelInboundHandlerAdapter
     if (state == State.CLOSED) {
       return;
     }
-    if (claims != null && status != PortholeStatus.CLOSED) {
-      gauge.meters().relayError(status);
-    }
-    end(status + " (" + code + "): " + reason);
+    end(status, status + " (" + code + "): " + reason);
     WebSocketClose.close(ctx.channel(), code, reason);
   }
 
-  /** Marks the console closed, stops the relay and logs; writes nothing. */
-  private void end(String why) {
+  /**
+   * Marks the console closed, counts how it ended (once its token had passed), stops the relay and
+   * logs; writes nothing. A client that went away or failed ended its own console: {@code CLOSED}.
+   */
+  private void end(PortholeStatus status, String why) {
+    if (state != State.CLOSED && claims != null) {
+      gauge.meters().ended(status);
+    }
     state = State.CLOSED;
     token = null;
     cancelTokenDeadline();
