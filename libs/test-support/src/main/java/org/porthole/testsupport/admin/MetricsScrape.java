@@ -47,7 +47,7 @@ public final class MetricsScrape {
           labels.put(l.group(1), l.group(2));
         }
       }
-      samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(3))));
+      samples.add(new Sample(m.group(1), labels, number(m.group(3))));
     }
     return new MetricsScrape(samples, text);
   }
@@ -79,6 +79,19 @@ public final class MetricsScrape {
     return found.stream().mapToDouble(Sample::value).sum();
   }
 
+  /**
+   * The sum of the samples {@link #find} selects, 0 when there is none: for a counter registered on
+   * its first increment, read before and after.
+   */
+  public double sumOrZero(String name, String... labelPairs) {
+    return find(name, labelPairs).stream().mapToDouble(Sample::value).sum();
+  }
+
+  /** Whether there are samples and every one carries the label {@code name}={@code value}. */
+  public boolean allLabelled(String name, String value) {
+    return !samples.isEmpty() && samples.stream().allMatch(s -> value.equals(s.labels().get(name)));
+  }
+
   /** Whether any sample is named {@code name}. */
   public boolean has(String name) {
     return samples.stream().anyMatch(s -> s.name().equals(name));
@@ -87,6 +100,17 @@ public final class MetricsScrape {
   /** The scrape as it was read. */
   public String text() {
     return text;
+  }
+
+  private static double number(String text) {
+    switch (text) {
+      case "+Inf":
+        return Double.POSITIVE_INFINITY;
+      case "-Inf":
+        return Double.NEGATIVE_INFINITY;
+      default:
+        return Double.parseDouble(text);
+    }
   }
 
   private static boolean carries(Sample s, String[] labelPairs) {
