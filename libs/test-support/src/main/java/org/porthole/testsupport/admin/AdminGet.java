@@ -9,10 +9,11 @@ import java.time.Duration;
 
 /**
  * A GET (or another method) on a service's admin port, as a probe or a scraper sends it: plain
- * HTTP, short timeouts, the answer's status and body.
+ * HTTP, short timeouts, the answer's status and body; metrics in Prometheus' text format.
  */
 public final class AdminGet {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4";
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
 
@@ -28,11 +29,15 @@ public final class AdminGet {
 
   /** Sends {@code method} (GET, HEAD, POST...) without a body to {@code url}. */
   public static Answer send(String method, String url) throws IOException {
-    HttpRequest request =
+    return send(
         HttpRequest.newBuilder(URI.create(url))
             .timeout(TIMEOUT)
             .method(method, HttpRequest.BodyPublishers.noBody())
-            .build();
+            .build());
+  }
+
+  private static Answer send(HttpRequest request) throws IOException {
+    String url = request.uri().toString();
     try {
       HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
       return new Answer(response.statusCode(), response.body());
@@ -44,7 +49,14 @@ public final class AdminGet {
 
   /** The metrics at {@code url} (a service's {@code /metrics}), parsed; fails unless 200. */
   public static MetricsScrape metrics(String url) throws IOException {
-    Answer answer = get(url);
+    // As Prometheus asks for the text format: the engine (Quarkus) answers OpenMetrics otherwise.
+    Answer answer =
+        send(
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(TIMEOUT)
+                .header("Accept", PROMETHEUS_TEXT)
+                .GET()
+                .build());
     if (answer.status() != 200) {
       throw new IOException(url + " answered " + answer.status());
     }

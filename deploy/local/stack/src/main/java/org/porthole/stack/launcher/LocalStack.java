@@ -100,6 +100,21 @@ public final class LocalStack implements AutoCloseable {
     return keycloak.realmUrl();
   }
 
+  /** PostgreSQL as the engine uses it: for a second engine, such as one run from its image. */
+  public Postgres postgres() {
+    return postgres;
+  }
+
+  /** The Kafka broker: {@link KafkaBroker#access()} gives another service its user. */
+  public KafkaBroker kafka() {
+    return kafka;
+  }
+
+  /** Keycloak: its {@code porthole-engine} client's secret, for a second engine. */
+  public Keycloak keycloak() {
+    return keycloak;
+  }
+
   /**
    * A fresh access token for a demo user ({@link Kdc#DEMO_USERS}), by the password grant of the
    * realm's public client {@code porthole-cli}: for the stack's own set-up calls and for tests.
@@ -124,15 +139,9 @@ public final class LocalStack implements AutoCloseable {
     DemoAccess access = new DemoAccess(options.engineUrl(), token("admin"));
     access.awaitListed(demoVmUuid, engine, SERVICE_START, options.logDir());
     progress.step(
-        "tagging the demo VM '"
-            + DEMO_TAG
-            + "' and granting group "
-            + DEMO_GROUP
-            + " "
-            + DEMO_PERMISSION
-            + " and "
-            + DEMO_SSO_PERMISSION
-            + " on the tag");
+        String.format(
+            "tagging the demo VM '%s' and granting group %s %s and %s on the tag",
+            DEMO_TAG, DEMO_GROUP, DEMO_PERMISSION, DEMO_SSO_PERMISSION));
     access.grant(demoVmUuid, DEMO_TAG, DEMO_GROUP, DEMO_PERMISSION);
     access.grant(demoVmUuid, DEMO_TAG, DEMO_GROUP, DEMO_SSO_PERMISSION);
   }
