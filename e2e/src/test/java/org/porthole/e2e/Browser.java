@@ -21,7 +21,7 @@ import org.porthole.stack.kerberos.Kdc;
 import org.porthole.stack.launcher.LocalStack;
 
 /** Debian's Chromium, headless, driven by Debian's chromedriver (no browser download). */
-final class Browser {
+public final class Browser {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration PRIME_WAIT = Duration.ofSeconds(30);
@@ -29,7 +29,7 @@ final class Browser {
   private Browser() {}
 
   /** A browser without Kerberos: the page sends it to Keycloak's password form. */
-  static ChromeDriver start(Path profile) {
+  public static ChromeDriver start(Path profile) {
     return start(profile, Map.of(), new String[0]);
   }
 
@@ -38,7 +38,8 @@ final class Browser {
    * {@code localhost} (Keycloak and the engine) with a ticket from that credential cache, so
    * signing in needs no password. Returns after the browser has shown it sends tickets.
    */
-  static ChromeDriver withKerberos(Path profile, LocalStack stack, String user) throws IOException {
+  public static ChromeDriver withKerberos(Path profile, LocalStack stack, String user)
+      throws IOException {
     Path ccache = profile.resolve("krb5cc");
     Files.createDirectories(profile);
     stack.kdc().kinit(user, Kdc.DEMO_USERS.get(user), ccache);
@@ -92,7 +93,7 @@ final class Browser {
    * Waits until the console page's status ({@code #status[data-state]}) is {@code state}; on
    * timeout the failure names the state and text the page showed instead.
    */
-  static void awaitConsoleState(ChromeDriver browser, String state, Duration timeout) {
+  public static void awaitConsoleState(ChromeDriver browser, String state, Duration timeout) {
     new WebDriverWait(browser, timeout)
         .pollingEvery(Duration.ofMillis(100))
         .withMessage(

@@ -1,6 +1,8 @@
 package org.porthole.e2e.images;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,11 +26,13 @@ import org.testcontainers.utility.DockerImageName;
  * {@code /tmp} (the emptyDir of a pod), every capability dropped, never pulled. Started when its
  * log shows {@code ready}; records when that line arrived.
  */
-final class HardenedRun implements AutoCloseable {
+public final class HardenedRun implements AutoCloseable {
   /** A pod's emptyDir allows exec: JNA and Netty unpack their native libraries into /tmp. */
   private static final String TMPFS_OPTIONS = "rw,exec,nosuid,nodev,size=128m";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private static final int STOP_GRACE_SECONDS = 30;
 
   private final GenericContainer<?> container;
   private final AtomicReference<Instant> readyAt = new AtomicReference<>();
@@ -39,7 +43,7 @@ final class HardenedRun implements AutoCloseable {
   }
 
   /** A run of {@code image} that is started by {@link #start} once {@code ready} was logged. */
-  static Builder of(ServiceImage image, Pattern ready) {
+  public static Builder of(ServiceImage image, Pattern ready) {
     return new Builder(image, ready);
   }
 
@@ -47,7 +51,7 @@ final class HardenedRun implements AutoCloseable {
    * How long from the container's start (Docker's clock) to its ready line reaching this test (the
    * log stream follows the wait strategy's by a few milliseconds at most).
    */
-  Duration startToReady() throws InterruptedException {
+  public Duration startToReady() throws InterruptedException {
     Poll.until(
         Duration.ofSeconds(5),
         () -> readyAt.get() != null,
@@ -58,24 +62,24 @@ final class HardenedRun implements AutoCloseable {
   }
 
   /** Real, effective, saved and file-system uid of the container's main process, from /proc. */
-  List<String> processUids() {
+  public List<String> processUids() {
     return statusLine("Uid:");
   }
 
-  List<String> processGids() {
+  public List<String> processGids() {
     return statusLine("Gid:");
   }
 
-  boolean readOnlyRoot() {
+  public boolean readOnlyRoot() {
     return Boolean.TRUE.equals(container.getContainerInfo().getHostConfig().getReadonlyRootfs());
   }
 
-  boolean running() {
+  public boolean running() {
     return container.isRunning();
   }
 
   /** What the service logged so far (stdout and stderr). */
-  synchronized String log() {
+  public synchronized String log() {
     return log.toString();
   }
 
@@ -97,13 +101,29 @@ final class HardenedRun implements AutoCloseable {
     throw new IllegalStateException("no " + key + " in /proc/" + pid + "/status");
   }
 
+  /**
+   * Stops the service as a cluster does, with SIGTERM and a grace period (an engine's Kafka
+   * consumer then leaves its group, so another replica takes its partitions at once rather than
+   * after the session timeout), then removes the container.
+   */
   @Override
   public void close() {
+    if (container.isRunning()) {
+      try {
+        container
+            .getDockerClient()
+            .stopContainerCmd(container.getContainerId())
+            .withTimeout(STOP_GRACE_SECONDS)
+            .exec();
+      } catch (NotModifiedException | NotFoundException e) {
+        // It stopped by itself: stop() below removes what is left.
+      }
+    }
     container.stop();
   }
 
   /** The service's environment, mounts and user; {@link #start} runs it. */
-  static final class Builder {
+  public static final class Builder {
     private final ServiceImage image;
     private final Pattern ready;
     private final Map<String, String> env = new HashMap<>();
@@ -116,30 +136,30 @@ final class HardenedRun implements AutoCloseable {
       this.ready = ready;
     }
 
-    Builder env(Map<String, String> values) {
+    public Builder env(Map<String, String> values) {
       env.putAll(values);
       return this;
     }
 
-    Builder mount(Path host, String inContainer) {
+    public Builder mount(Path host, String inContainer) {
       readOnlyMounts.put(host, inContainer);
       return this;
     }
 
     /** A host path the service writes to, such as libvirt's socket directory. */
-    Builder mountWritable(Path host, String inContainer) {
+    public Builder mountWritable(Path host, String inContainer) {
       writableMounts.put(host, inContainer);
       return this;
     }
 
     /** Runs as {@code uidGid} instead of the image's user. */
-    Builder user(String uidGid) {
+    public Builder user(String uidGid) {
       this.user = uidGid;
       return this;
     }
 
     @SuppressWarnings("resource") // closed by HardenedRun.close
-    HardenedRun start() {
+    public HardenedRun start() {
       GenericContainer<?> c =
           new GenericContainer<>(DockerImageName.parse(image.reference()))
               .withImagePullPolicy(name -> false)

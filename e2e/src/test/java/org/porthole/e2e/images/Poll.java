@@ -6,13 +6,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Waits for a condition with a deadline, checking every 100 ms. */
-final class Poll {
+public final class Poll {
   private static final long INTERVAL_MS = 100;
 
   private Poll() {}
 
   /** Returns once {@code condition} holds; fails with {@code failure}'s text at the deadline. */
-  static void until(Duration timeout, BooleanSupplier condition, Supplier<String> failure)
+  public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> failure)
       throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     while (!condition.getAsBoolean()) {

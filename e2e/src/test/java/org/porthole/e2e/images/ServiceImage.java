@@ -15,30 +15,30 @@ import org.testcontainers.DockerClientFactory;
  * porthole/<name>:<version>} in the local Docker daemon and {@code
  * services/<name>/target/image/porthole-<name>.tar}.
  */
-record ServiceImage(String name, String version, Path repo) {
+public record ServiceImage(String name, String version, Path repo) {
 
-  String reference() {
+  public String reference() {
     return "porthole/" + name + ":" + version;
   }
 
-  Path tarball() {
+  public Path tarball() {
     return repo.resolve("services/" + name + "/target/image/porthole-" + name + ".tar");
   }
 
-  InspectImageResponse inspect() {
+  public InspectImageResponse inspect() {
     return docker().inspectImageCmd(reference()).exec();
   }
 
   /** The image's size in bytes, as {@code docker image ls} counts it (all layers, uncompressed). */
-  long size() {
+  public long size() {
     return inspect().getSize();
   }
 
-  String user() {
+  public String user() {
     return inspect().getConfig().getUser();
   }
 
-  Map<String, String> labels() {
+  public Map<String, String> labels() {
     return inspect().getConfig().getLabels();
   }
 
@@ -46,7 +46,7 @@ record ServiceImage(String name, String version, Path repo) {
    * Removes the image from the daemon and loads it back from its tarball (what {@code docker load}
    * does); returns the loaded image's id. What the tests run afterwards is then the tarball's.
    */
-  String reloadFromTarball() {
+  public String reloadFromTarball() {
     Path tar = tarball();
     if (!Files.isRegularFile(tar)) {
       throw new IllegalStateException(
