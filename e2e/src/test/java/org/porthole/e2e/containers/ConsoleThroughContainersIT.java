@@ -3,8 +3,13 @@ package org.porthole.e2e.containers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,6 +28,8 @@ import org.porthole.e2e.ConsolePage;
 import org.porthole.e2e.SharedStack;
 import org.porthole.e2e.images.HardenedRun;
 import org.porthole.e2e.images.Poll;
+import org.porthole.stack.kerberos.Kdc;
+import org.porthole.stack.kerberos.Spnego;
 import org.porthole.stack.launcher.LocalStack;
 import org.porthole.testsupport.admin.AdminGet;
 import org.porthole.testsupport.admin.MetricsScrape;
@@ -32,8 +39,9 @@ import org.porthole.testsupport.engine.EngineClient;
  * The Testcontainers tier: the engine and the ws-proxy from their images ({@link
  * ServicesFromImages}) with the one-machine stack's libvirt, host agent, PostgreSQL, Kafka,
  * Keycloak and KDC. Alice signs in with Kerberos in headless Chromium at the engine's container,
- * opens the demo VM's console through the ws-proxy's container and sees the VM's screen; then both
- * services' metrics show exactly that one console, and the engine records its session closed.
+ * opens the demo VM's console through the ws-proxy's container and sees the VM's screen; then the
+ * metrics of both containers and of the stack's host agent show exactly that one console, and the
+ * engine records its session closed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleThroughContainersIT {
@@ -83,6 +91,28 @@ class ConsoleThroughContainersIT {
     }
   }
 
+  /**
+   * The engine's own Kerberos acceptor reads the keytab (0600, owned by uid 10001) and krb5.conf
+   * mounted under /etc/porthole/kerberos: an API call with a Negotiate ticket is alice's.
+   */
+  @Test
+  void engineAcceptsNegotiateWithItsMountedKeytab(@TempDir Path dir) throws Exception {
+    Path ccache = dir.resolve("krb5cc");
+    stack.kdc().kinit("alice", Kdc.DEMO_USERS.get("alice"), ccache);
+    String ticket =
+        Spnego.token(stack.kdc().krb5Conf(), ccache, "alice@" + Kdc.REALM, "HTTP@localhost");
+    HttpResponse<String> me =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(services.engineUrl() + "/api/v1/me"))
+                    .header("Authorization", "Negotiate " + ticket)
+                    .timeout(Duration.ofSeconds(30))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(me.statusCode()).as("GET /api/v1/me: %s", me.body()).isEqualTo(200);
+    assertThat(new ObjectMapper().readTree(me.body()).path("name").asText()).isEqualTo("alice");
+  }
+
   @Test
   void aliceSeesTheVmScreenThroughTheContainersAndTheirMetricsCountIt(@TempDir Path profile)
       throws Exception {
@@ -90,6 +120,7 @@ class ConsoleThroughContainersIT {
     Set<String> sessionsBefore = sessionIds(alice);
     MetricsScrape engineBefore = engineMetrics();
     MetricsScrape proxyBefore = proxyMetrics();
+    MetricsScrape agentBefore = agentMetrics();
     double auditsBefore = auditsPublished();
 
     ChromeDriver browser = Browser.withKerberos(profile, stack, "alice");
@@ -107,6 +138,8 @@ class ConsoleThroughContainersIT {
     assertProxyRelayedOneConsole(new MetricsDelta(proxyBefore, awaitProxyConsolesClosed()));
     assertEngineIssuedOneTicket(new MetricsDelta(engineBefore, engineMetrics()));
     assertOneSessionClosed(alice, sessionsBefore);
+    assertHostAgentRelayedOneConsole(
+        new MetricsDelta(agentBefore, awaitAgentConsolesOpen(agentBefore)));
     awaitAuditPublished(auditsBefore);
   }
 
@@ -132,6 +165,23 @@ class ConsoleThroughContainersIT {
         .isPositive();
     assertThat(proxy.movedIfAny("porthole_relay_errors_total")).as("relay errors").isZero();
     assertThat(proxy.after().find(verified).get(0).labels()).containsEntry("service", "ws-proxy");
+  }
+
+  /**
+   * The stack's host agent (a process, shared with the other e2e tests, which run one at a time)
+   * verified this console's token again and relayed it, and published its graphics events.
+   */
+  private static void assertHostAgentRelayedOneConsole(MetricsDelta agent) {
+    String verified = "porthole_token_verifications_total";
+    assertThat(agent.moved(verified, "result", "ok"))
+        .as("tokens the agent verified ok")
+        .isEqualTo(1);
+    assertThat(agent.moved(verified)).as("tokens the agent verified, any result").isEqualTo(1);
+    assertThat(agent.moved("porthole_relay_bytes_total", "direction", "to_vm")).isPositive();
+    assertThat(agent.moved("porthole_relay_bytes_total", "direction", "to_client")).isPositive();
+    assertThat(agent.moved("porthole_kafka_publish_lag_seconds_count"))
+        .as("events the agent published to Kafka")
+        .isPositive();
   }
 
   /** The page made exactly one session; the engine closes it when the browser has gone. */
@@ -164,11 +214,8 @@ class ConsoleThroughContainersIT {
       double sum = 0;
       for (String admin :
           List.of(services.engineManagementUrl(), stack.options().engineManagementUrl())) {
-        MetricsScrape scrape = AdminGet.metrics(admin + "/metrics");
         sum +=
-            scrape.find(AUDIT_LAG, "topic", "porthole.audit.v1").stream()
-                .mapToDouble(MetricsScrape.Sample::value)
-                .sum();
+            AdminGet.metrics(admin + "/metrics").sumOrZero(AUDIT_LAG, "topic", "porthole.audit.v1");
       }
       return sum;
     } catch (IOException e) {
@@ -182,6 +229,25 @@ class ConsoleThroughContainersIT {
         () -> proxyConsolesOpen() == 0,
         () -> "the ws-proxy still counts " + proxyConsolesOpen() + " consoles open");
     return proxyMetrics();
+  }
+
+  /** Waits until the host agent relays as many consoles as before the test. */
+  private MetricsScrape awaitAgentConsolesOpen(MetricsScrape before)
+      throws IOException, InterruptedException {
+    double open = before.sum("porthole_consoles_open");
+    Poll.until(
+        CONSOLE_CLOSE_WAIT,
+        () -> agentConsolesOpen() == open,
+        () -> "the host agent counts " + agentConsolesOpen() + " consoles open, not " + open);
+    return agentMetrics();
+  }
+
+  private double agentConsolesOpen() {
+    try {
+      return agentMetrics().sum("porthole_consoles_open");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private double proxyConsolesOpen() {
@@ -198,6 +264,10 @@ class ConsoleThroughContainersIT {
 
   private MetricsScrape proxyMetrics() throws IOException {
     return AdminGet.metrics(services.proxyAdminUrl() + "/metrics");
+  }
+
+  private MetricsScrape agentMetrics() throws IOException {
+    return AdminGet.metrics(stack.options().agentAdminUrl() + "/metrics");
   }
 
   private static Set<String> sessionIds(EngineClient user) throws IOException {

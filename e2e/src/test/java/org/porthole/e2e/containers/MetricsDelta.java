@@ -10,15 +10,11 @@ record MetricsDelta(MetricsScrape before, MetricsScrape after) {
    * afterwards (a series that appears with its first count was 0 before).
    */
   double moved(String name, String... labelPairs) {
-    return after.sum(name, labelPairs) - total(before, name, labelPairs);
+    return after.sum(name, labelPairs) - before.sumOrZero(name, labelPairs);
   }
 
   /** Like {@link #moved}, for a series that may never have been counted (then 0). */
   double movedIfAny(String name, String... labelPairs) {
-    return total(after, name, labelPairs) - total(before, name, labelPairs);
-  }
-
-  private static double total(MetricsScrape scrape, String name, String... labelPairs) {
-    return scrape.find(name, labelPairs).stream().mapToDouble(MetricsScrape.Sample::value).sum();
+    return after.sumOrZero(name, labelPairs) - before.sumOrZero(name, labelPairs);
   }
 }
