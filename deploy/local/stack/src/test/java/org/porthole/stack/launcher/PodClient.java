@@ -25,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.admin.Admin;
@@ -53,6 +56,12 @@ public final class PodClient {
   private PodClient() {}
 
   public static void main(String[] args) throws Exception {
+    // Only the facts on stdout: the clients' configuration dumps stay out of the test's output.
+    Logger root = Logger.getLogger("");
+    root.setLevel(Level.WARNING);
+    for (Handler h : root.getHandlers()) {
+      h.setLevel(Level.WARNING);
+    }
     String host = args[0];
     postgres(host, Integer.parseInt(args[1]), Path.of(args[2]));
     kafka(args[3], args[4], Path.of(args[5]));
