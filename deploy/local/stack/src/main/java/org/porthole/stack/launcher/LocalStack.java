@@ -141,8 +141,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private void startAll(Progress progress) throws IOException {
-    requireBuilt();
     extra = options.extraAddress().map(ExtraAddress::require);
+    requireBuilt();
     Files.createDirectories(options.logDir());
     startKdc(progress);
     startDemoVm(progress);
