@@ -119,6 +119,52 @@ final class CertificateIssuer {
     }
   }
 
+  /**
+   * A web server's certificate: extended key usage serverAuth, subject alternative names for its
+   * hosts (DNS names and IP addresses), no role URI.
+   */
+  static X509Certificate webServer(
+      WebServer server, PublicKey subjectKey, X509Certificate caCert, PrivateKey caKey, Instant now)
+      throws GeneralSecurityException {
+    X500Name subject =
+        new X500NameBuilder()
+            .addRDN(BCStyle.CN, server.hosts().get(0))
+            .addRDN(BCStyle.O, "Porthole")
+            .build();
+    X500Name issuer = X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded());
+    List<GeneralName> names = new ArrayList<>();
+    for (String host : server.hosts()) {
+      names.add(
+          WebServer.isIp(host)
+              ? new GeneralName(GeneralName.iPAddress, host)
+              : new GeneralName(GeneralName.dNSName, host.toLowerCase(Locale.ROOT)));
+    }
+    JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+    try {
+      X509v3CertificateBuilder builder =
+          builder(issuer, subject, subjectKey, now, LEAF_VALIDITY)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+              .addExtension(
+                  Extension.subjectAlternativeName,
+                  false,
+                  new GeneralNames(names.toArray(new GeneralName[0])))
+              .addExtension(
+                  Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
+              .addExtension(
+                  Extension.authorityKeyIdentifier,
+                  false,
+                  ext.createAuthorityKeyIdentifier(caCert));
+      return sign(builder, caKey);
+    } catch (CertIOException e) {
+      throw new GeneralSecurityException("cannot build certificate for " + server, e);
+    }
+  }
+
   private static KeyPurposeId[] purposes(ServiceIdentity identity) {
     List<KeyPurposeId> purposes = new ArrayList<>();
     if (identity.role().server()) {

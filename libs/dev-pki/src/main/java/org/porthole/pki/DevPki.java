@@ -19,6 +19,7 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Predicate;
 
 /**
  * The development PKI: on first start of any service, a CA ({@code ca.pem}, {@code ca.key}) and a
@@ -55,8 +56,34 @@ public final class DevPki {
    * @throws UncheckedIOException when the directory or files cannot be read or written
    */
   public static TlsFiles ensure(Path dir, ServiceIdentity identity) {
+    return ensureLeaf(
+        dir,
+        identity.fileStem(),
+        identity.toString(),
+        cert -> ServiceIdentity.of(cert).filter(identity::equals).isPresent(),
+        (key, caCert, caKey, now) -> CertificateIssuer.leaf(identity, key, caCert, caKey, now));
+  }
+
+  /**
+   * The TLS files of a web server in {@code dir}: a certificate issued by the development CA for
+   * {@code server}'s names and addresses (extended key usage serverAuth, no Porthole role), for
+   * servers that browsers and HTTP clients reach by name, such as the one-machine stack's Keycloak.
+   * Re-issued when the names asked for differ from the certificate's.
+   *
+   * @throws UncheckedIOException when the directory or files cannot be read or written
+   */
+  public static TlsFiles ensureWebServer(Path dir, WebServer server) {
+    return ensureLeaf(
+        dir,
+        server.fileStem(),
+        server.toString(),
+        server::isNamedBy,
+        (key, caCert, caKey, now) -> CertificateIssuer.webServer(server, key, caCert, caKey, now));
+  }
+
+  private static TlsFiles ensureLeaf(
+      Path dir, String stem, String what, Predicate<X509Certificate> names, Issuer issuer) {
     Path absolute = dir.toAbsolutePath().normalize();
-    String stem = identity.fileStem();
     synchronized (PROCESS_LOCK) {
       try {
         createPrivateDirectory(absolute);
@@ -67,7 +94,7 @@ public final class DevPki {
           try {
             Instant now = Instant.now();
             KeyPair ca = loadOrCreateCa(absolute, now);
-            ensureLeaf(absolute, identity, ca, now);
+            ensureLeafFiles(absolute, stem, what, names, issuer, ca, now);
           } finally {
             lock.release();
           }
@@ -124,32 +151,41 @@ public final class DevPki {
     return new KeyPair(cert.getPublicKey(), ca.getPrivate());
   }
 
-  private static void ensureLeaf(Path dir, ServiceIdentity identity, KeyPair ca, Instant now)
+  private static void ensureLeafFiles(
+      Path dir,
+      String stem,
+      String what,
+      Predicate<X509Certificate> names,
+      Issuer issuer,
+      KeyPair ca,
+      Instant now)
       throws IOException, GeneralSecurityException {
-    Path certFile = dir.resolve(identity.fileStem() + ".pem");
-    Path keyFile = dir.resolve(identity.fileStem() + ".key");
+    Path certFile = dir.resolve(stem + ".pem");
+    Path keyFile = dir.resolve(stem + ".key");
     if (Files.exists(certFile) && Files.exists(keyFile)) {
       try {
         X509Certificate cert = Pem.readCertificate(certFile);
-        if (usable(cert, Pem.readPrivateKey(keyFile), ca.getPublic(), now)
-            && ServiceIdentity.of(cert).filter(identity::equals).isPresent()) {
+        if (usable(cert, Pem.readPrivateKey(keyFile), ca.getPublic(), now) && names.test(cert)) {
           return;
         }
       } catch (GeneralSecurityException e) {
         LOG.log(
-            Level.WARNING,
-            "certificate of {0} in {1} is unreadable; issuing a new one",
-            identity,
-            dir);
+            Level.WARNING, "certificate of {0} in {1} is unreadable; issuing a new one", what, dir);
       }
     }
     X509Certificate caCert = Pem.readCertificate(dir.resolve(CA_CERT));
     KeyPair leaf = CertificateIssuer.newKeyPair();
-    X509Certificate cert =
-        CertificateIssuer.leaf(identity, leaf.getPublic(), caCert, ca.getPrivate(), now);
+    X509Certificate cert = issuer.issue(leaf.getPublic(), caCert, ca.getPrivate(), now);
     Pem.writeAtomically(keyFile, Pem.privateKey(leaf.getPrivate()), KEY_PERMISSIONS);
     Pem.writeAtomically(certFile, Pem.certificate(cert), CERT_PERMISSIONS);
-    LOG.log(Level.INFO, "issued development certificate for {0} in {1}", identity, dir);
+    LOG.log(Level.INFO, "issued development certificate for {0} in {1}", what, dir);
+  }
+
+  /** Issues one kind of leaf certificate. */
+  @FunctionalInterface
+  private interface Issuer {
+    X509Certificate issue(PublicKey key, X509Certificate caCert, PrivateKey caKey, Instant now)
+        throws GeneralSecurityException;
   }
 
   /**

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.porthole.token.JwksLocation;
 
@@ -12,7 +13,9 @@ import org.porthole.token.JwksLocation;
  * Stops the engine at start when {@code porthole.oidc.url} would let sign-in keys travel in clear
  * text across a network: Keycloak's discovery document and JWKS are fetched from there, and whoever
  * can swap those keys can sign in as anyone. https anywhere, http only on loopback (the one-machine
- * stack), as for console-token keys ({@link JwksLocation}).
+ * stack), as for console-token keys ({@link JwksLocation}). A private CA for Keycloak's https
+ * ({@value KeycloakTrust#KEY}) must be readable and hold a certificate, or the engine does not
+ * start.
  */
 @ApplicationScoped
 public class OidcKeySource {
@@ -22,8 +25,12 @@ public class OidcKeySource {
   @ConfigProperty(name = KEY)
   String oidcUrl;
 
+  @ConfigProperty(name = KeycloakTrust.KEY)
+  Optional<String> caFile;
+
   void checkAtStart(@Observes StartupEvent event) {
     check(oidcUrl);
+    KeycloakTrust.sslContext(caFile);
   }
 
   /**

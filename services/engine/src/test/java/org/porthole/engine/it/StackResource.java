@@ -12,13 +12,17 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.porthole.kafka.KafkaClientSettings;
+import org.porthole.pki.DevPki;
+import org.porthole.pki.ServiceIdentity;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.kafka.KafkaBroker;
 import org.porthole.stack.kerberos.Kdc;
 import org.porthole.stack.keycloak.Keycloak;
 import org.porthole.stack.keycloak.KeycloakAdmin;
+import org.porthole.stack.keycloak.KeycloakHttps;
 import org.porthole.stack.postgres.Postgres;
 import org.porthole.testsupport.net.SeverableLink;
 
@@ -46,6 +50,18 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
   /** {@link #DATABASE_LINK} value: through a link the test can sever. */
   public static final String SEVERABLE = "severable";
 
+  /**
+   * Init arg: Keycloak also serves https (certificate of the development CA in the sign-in state),
+   * and the engine reads the realm there, trusting {@link #DEV_CA} or a {@link #FOREIGN_CA}.
+   */
+  public static final String KEYCLOAK_HTTPS = "keycloak-https";
+
+  /** {@link #KEYCLOAK_HTTPS} value: the engine trusts the CA that issued Keycloak's certificate. */
+  public static final String DEV_CA = "dev-ca";
+
+  /** {@link #KEYCLOAK_HTTPS} value: the engine trusts another CA only. */
+  public static final String FOREIGN_CA = "foreign-ca";
+
   private static final Path REALM_JSON =
       Path.of(System.getProperty("porthole.repo", "../.."))
           .toAbsolutePath()
@@ -61,14 +77,27 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
   private static volatile Path kafkaDir;
   private static volatile Path kafkaLogs;
   private static volatile SeverableLink databaseLink;
+  private static volatile Optional<KeycloakHttps> keycloakTls = Optional.empty();
+
+  /**
+   * The resource whose parts the static accessors hand out. Quarkus may start the next test class's
+   * resources before it stops the previous ones, so each resource stops only the parts it owns.
+   */
+  private static volatile StackResource current;
+
+  private Kdc ownKdc;
+  private Keycloak ownKeycloak;
+  private KafkaBroker ownKafka;
 
   private boolean severableDatabase;
+  private String keycloakHttps;
   private Path dir;
   private Postgres postgres;
 
   @Override
   public void init(Map<String, String> initArgs) {
     severableDatabase = SEVERABLE.equals(initArgs.get(DATABASE_LINK));
+    keycloakHttps = initArgs.get(KEYCLOAK_HTTPS);
   }
 
   @Override
@@ -80,14 +109,30 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
       kafkaDir = dir.resolve("kafka");
       kafkaPort = Ports.free();
       kafkaLogs = logs;
-      kafka = KafkaBroker.start(kafkaDir, kafkaPort, logs);
+      current = this;
+      kafka = ownKafka = KafkaBroker.start(kafkaDir, kafkaPort, logs);
       KafkaClientSettings engineKafka = kafka.access().engine();
-      signInState = signInStateDir();
+      // Keycloak over https keeps a sign-in state of its own: a class with it and one without may
+      // briefly run side by side while Quarkus switches between them.
+      signInState = signInStateDir(keycloakHttps == null ? "" : "-https");
       Path signInLogs = signInState.resolve("logs");
-      kdc = Kdc.start(signInState.resolve("kdc"), Ports.free(), signInLogs);
+      kdc = ownKdc = Kdc.start(signInState.resolve("kdc"), Ports.free(), signInLogs);
+      Optional<KeycloakHttps> https =
+          Optional.ofNullable(keycloakHttps)
+              .map(
+                  trust ->
+                      new KeycloakHttps(
+                          signInState.resolve("pki"), Ports.free(), Optional.empty()));
+      keycloakTls = https;
       keycloak =
-          Keycloak.start(
-              signInState.resolve("keycloak"), Ports.free(), REALM_JSON, kdc, signInLogs);
+          ownKeycloak =
+              Keycloak.start(
+                  signInState.resolve("keycloak"),
+                  Ports.free(),
+                  REALM_JSON,
+                  kdc,
+                  signInLogs,
+                  https);
       SignIn.install(keycloak.realmUrl());
       Map<String, String> config = new LinkedHashMap<>();
       config.put("quarkus.datasource.jdbc.url", jdbcUrl());
@@ -95,7 +140,10 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
       config.put("quarkus.datasource.password", postgres.password());
       config.putAll(engineKafka.asSettings());
       config.put(PKI_DIR, dir.resolve("pki").toString());
-      config.put("porthole.oidc.url", keycloak.realmUrl());
+      config.put("porthole.oidc.url", keycloak.issuerUrl());
+      if (keycloakHttps != null) {
+        config.put("porthole.oidc.ca-file", caFile().toString());
+      }
       config.put("porthole.oidc.client-secret", keycloak.engineClientSecret());
       config.put("porthole.kerberos.principal", Kdc.HTTP_PRINCIPAL);
       config.put("porthole.kerberos.keytab", kdc.keytab().toString());
@@ -108,6 +156,18 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** The CA the engine trusts for Keycloak's https: the one that issued it, or a stranger. */
+  private Path caFile() {
+    if (DEV_CA.equals(keycloakHttps)) {
+      return keycloak.httpsCaFile().orElseThrow();
+    }
+    if (FOREIGN_CA.equals(keycloakHttps)) {
+      return DevPki.ensure(dir.resolve("foreign-pki"), ServiceIdentity.engine()).caCert();
+    }
+    throw new IllegalArgumentException(
+        KEYCLOAK_HTTPS + " must be " + DEV_CA + " or " + FOREIGN_CA + ": " + keycloakHttps);
   }
 
   /**
@@ -155,6 +215,7 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
   /** Starts the Kafka broker again on the same port and data. */
   public static void startKafka() throws IOException {
     kafka = KafkaBroker.start(kafkaDir, kafkaPort, kafkaLogs);
+    current.ownKafka = kafka;
   }
 
   /** Keycloak's admin REST API, signed in as the bootstrap administrator. */
@@ -174,17 +235,24 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
     } finally {
       keycloak =
           Keycloak.start(
-              signInState.resolve("keycloak"), port, REALM_JSON, kdc, signInState.resolve("logs"));
+              signInState.resolve("keycloak"),
+              port,
+              REALM_JSON,
+              kdc,
+              signInState.resolve("logs"),
+              keycloakTls);
+      current.ownKeycloak = keycloak;
     }
   }
 
   /**
    * {@code target/it-sign-in/<realm file hash>}: reused by every build while the realm file stays.
    */
-  private static Path signInStateDir() throws IOException {
+  private static Path signInStateDir(String suffix) throws IOException {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(REALM_JSON));
-      return Path.of("target", "it-sign-in", HexFormat.of().formatHex(hash, 0, 6)).toAbsolutePath();
+      return Path.of("target", "it-sign-in", HexFormat.of().formatHex(hash, 0, 6) + suffix)
+          .toAbsolutePath();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
@@ -192,17 +260,22 @@ public class StackResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public void stop() {
-    if (keycloak != null) {
-      keycloak.close();
-      keycloak = null;
+    // Only what this resource started (Quarkus may call stop more than once, and after the next
+    // class's resources have started): the static accessors may already hand out newer parts.
+    if (ownKeycloak != null) {
+      ownKeycloak.close();
+      keycloak = keycloak == ownKeycloak ? null : keycloak;
+      ownKeycloak = null;
     }
-    if (kdc != null) {
-      kdc.close();
-      kdc = null;
+    if (ownKdc != null) {
+      ownKdc.close();
+      kdc = kdc == ownKdc ? null : kdc;
+      ownKdc = null;
     }
-    if (kafka != null) {
-      kafka.close();
-      kafka = null;
+    if (ownKafka != null) {
+      ownKafka.close();
+      kafka = kafka == ownKafka ? null : kafka;
+      ownKafka = null;
     }
     if (databaseLink != null && severableDatabase) {
       databaseLink.close();

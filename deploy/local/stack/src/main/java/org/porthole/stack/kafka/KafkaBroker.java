@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.stack.host.ChildProcess;
+import org.porthole.stack.host.ExtraAddress;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.host.Secrets;
 import org.porthole.stack.host.Sleep;
@@ -53,11 +55,23 @@ public final class KafkaBroker implements AutoCloseable {
   private final ChildProcess process;
   private final int port;
   private final Path secrets;
+  private final Optional<Listener> extra;
 
-  private KafkaBroker(ChildProcess process, int port, Path secrets) {
+  private KafkaBroker(ChildProcess process, int port, Path secrets, Optional<Listener> extra) {
     this.process = process;
     this.port = port;
     this.secrets = secrets;
+    this.extra = extra;
+  }
+
+  /**
+   * A second client listener: {@code address}:{@code port}, advertised as itself, with the same
+   * SASL/SCRAM and ACLs as the loopback one. Its own port (Kafka wants one per listener).
+   */
+  public record Listener(ExtraAddress address, int port) {
+    String hostPort() {
+      return address.host() + ":" + port;
+    }
   }
 
   /**
@@ -66,22 +80,31 @@ public final class KafkaBroker implements AutoCloseable {
    * bind) is started once more with a freshly chosen controller port; its log keeps both attempts.
    */
   public static KafkaBroker start(Path dataDir, int port, Path logDir) throws IOException {
+    return start(dataDir, port, logDir, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Path, int, Path)}, with a second client listener when {@code extra} is set.
+   */
+  public static KafkaBroker start(Path dataDir, int port, Path logDir, Optional<Listener> extra)
+      throws IOException {
     requireKafkaOnClasspath();
     // The controller sits next to the broker so a restarted broker finds its quorum where it was.
     int controllerPort = Ports.isOpen(port + 1) ? Ports.free() : port + 1;
     try {
-      return startOnce(dataDir, port, controllerPort, logDir);
+      return startOnce(dataDir, port, controllerPort, logDir, extra);
     } catch (BrokerDied e) {
       System.err.println(
           "porthole: Kafka exited during start-up; retrying once with another controller port"
               + " (see "
               + logDir.resolve("kafka.log")
               + ")");
-      return startOnce(dataDir, port, Ports.free(), logDir);
+      return startOnce(dataDir, port, Ports.free(), logDir, extra);
     }
   }
 
-  private static KafkaBroker startOnce(Path dataDir, int port, int controllerPort, Path logDir)
+  private static KafkaBroker startOnce(
+      Path dataDir, int port, int controllerPort, Path logDir, Optional<Listener> extra)
       throws IOException {
     Files.createDirectories(dataDir);
     Path secrets = dataDir.resolve("secrets");
@@ -99,9 +122,8 @@ public final class KafkaBroker implements AutoCloseable {
     String adminPassword = Secrets.readOrCreate(secrets.resolve(ADMIN_USER + ".password"));
     writeConfig(
         config,
+        new ListenerPorts(port, controllerPort, extra),
         logs,
-        port,
-        controllerPort,
         adminPassword,
         Secrets.readOrCreate(secrets.resolve("controller.password")));
     if (!Files.exists(logs.resolve("meta.properties"))) {
@@ -111,7 +133,7 @@ public final class KafkaBroker implements AutoCloseable {
     List<String> command = java("kafka.Kafka", config.toString());
     ChildProcess child =
         ChildProcess.start("kafka", command, Map.of(), logDir.resolve("kafka.log"));
-    KafkaBroker broker = new KafkaBroker(child, port, secrets);
+    KafkaBroker broker = new KafkaBroker(child, port, secrets, extra);
     try {
       broker.awaitReady();
     } catch (RuntimeException e) {
@@ -139,6 +161,11 @@ public final class KafkaBroker implements AutoCloseable {
     return port;
   }
 
+  /** The extra listener's {@code host:port} (what it advertises), when the broker has one. */
+  public Optional<String> extraBootstrap() {
+    return extra.map(Listener::hostPort);
+  }
+
   /**
    * The super user's credentials (the stack's own set-up and tests' observers; never a service's).
    */
@@ -162,25 +189,27 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** The broker's ports: loopback clients, the controller, and the extra listener if any. */
+  private record ListenerPorts(int client, int controller, Optional<Listener> extra) {}
+
   private static void writeConfig(
-      Path config,
-      Path logs,
-      int port,
-      int controllerPort,
-      String adminPassword,
-      String controllerPassword)
+      Path config, ListenerPorts ports, Path logs, String adminPassword, String controllerPassword)
       throws IOException {
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", "1");
-    p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.setProperty(
-        "listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.setProperty("advertised.listeners", "CLIENT://127.0.0.1:" + port);
+    p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + ports.controller());
+    String client = "CLIENT://127.0.0.1:" + ports.client();
+    String extra = ports.extra().map(l -> ",EXTRA://" + l.hostPort()).orElse("");
+    p.setProperty("listeners", client + extra + ",CONTROLLER://127.0.0.1:" + ports.controller());
+    p.setProperty("advertised.listeners", client + extra);
     p.setProperty("controller.listener.names", "CONTROLLER");
     p.setProperty("inter.broker.listener.name", "CLIENT");
     p.setProperty(
-        "listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        "listener.security.protocol.map",
+        "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT"
+            + (ports.extra().isPresent() ? ",EXTRA:SASL_PLAINTEXT" : ""));
+    ports.extra().ifPresent(l -> extraListenerSasl(p));
     // Clients: SCRAM only. The broker reaches itself as the super user.
     p.setProperty("listener.name.client.sasl.enabled.mechanisms", SCRAM);
     p.setProperty("sasl.mechanism.inter.broker.protocol", SCRAM);
@@ -223,6 +252,17 @@ public final class KafkaBroker implements AutoCloseable {
     StringWriter text = new StringWriter();
     p.store(text, "written by porthole-stack on every start");
     Secrets.writeOwnerOnly(config, text.toString());
+  }
+
+  /**
+   * The extra listener authenticates clients exactly as the loopback one (SCRAM, same users and
+   * ACLs); the broker never connects to it, so it holds no credential of its own.
+   */
+  private static void extraListenerSasl(Properties p) {
+    p.setProperty("listener.name.extra.sasl.enabled.mechanisms", SCRAM);
+    p.setProperty(
+        "listener.name.extra.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
   }
 
   /**

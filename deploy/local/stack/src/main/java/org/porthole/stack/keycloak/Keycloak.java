@@ -9,14 +9,25 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import org.porthole.pki.DevPki;
+import org.porthole.pki.TlsFiles;
 import org.porthole.stack.host.ChildProcess;
+import org.porthole.stack.host.ExtraAddress;
 import org.porthole.stack.host.Secrets;
 import org.porthole.stack.host.Sleep;
+import org.porthole.stack.host.TcpForwarder;
 import org.porthole.stack.kerberos.Kdc;
 
 /**
@@ -24,7 +35,8 @@ import org.porthole.stack.kerberos.Kdc;
  * that Maven resolves for this module), run with {@code kc.sh start-dev} on a loopback port with
  * Porthole's realm imported and its Kerberos user federation pointed at a {@link Kdc}. The
  * distribution is unpacked once into the state directory and reused, its H2 data with it, so only
- * the first start pays for Keycloak's build step. Stopping sends SIGTERM.
+ * the first start pays for Keycloak's build step. Stopping sends SIGTERM. With {@link
+ * KeycloakHttps} it serves https as well, with one issuer for every client.
  */
 public final class Keycloak implements AutoCloseable {
   /** The realm Porthole ships in deploy/local/keycloak/porthole-realm.json. */
@@ -42,11 +54,21 @@ public final class Keycloak implements AutoCloseable {
   private final ChildProcess process;
   private final Path dir;
   private final int port;
+  private final Optional<KeycloakHttps> https;
+  private final Optional<TlsFiles> tls;
+  private TcpForwarder forwarder;
 
-  private Keycloak(ChildProcess process, Path dir, int port) {
+  private Keycloak(
+      ChildProcess process,
+      Path dir,
+      int port,
+      Optional<KeycloakHttps> https,
+      Optional<TlsFiles> tls) {
     this.process = process;
     this.dir = dir;
     this.port = port;
+    this.https = https;
+    this.tls = tls;
   }
 
   /**
@@ -54,6 +76,16 @@ public final class Keycloak implements AutoCloseable {
    * importing {@code realmJson} when the realm is new, and waits until the realm answers.
    */
   public static Keycloak start(Path dir, int port, Path realmJson, Kdc kdc, Path logDir)
+      throws IOException {
+    return start(dir, port, realmJson, kdc, logDir, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Path, int, Path, Kdc, Path)}, serving https as well when {@code https} is set
+   * ({@link KeycloakHttps}): then every issuer is {@link #issuerUrl()}.
+   */
+  public static Keycloak start(
+      Path dir, int port, Path realmJson, Kdc kdc, Path logDir, Optional<KeycloakHttps> https)
       throws IOException {
     Path abs = dir.toAbsolutePath();
     Files.createDirectories(abs);
@@ -73,17 +105,21 @@ public final class Keycloak implements AutoCloseable {
             "PORTHOLE_ENGINE_CLIENT_SECRET",
                 Secrets.readOrCreate(abs.resolve("engine-client.secret")));
     List<String> command =
-        List.of(
-            home.resolve("bin/kc.sh").toString(),
-            "start-dev",
-            "--http-host=127.0.0.1",
-            "--http-port=" + port,
-            "--import-realm");
+        new ArrayList<>(
+            List.of(
+                home.resolve("bin/kc.sh").toString(),
+                "start-dev",
+                "--http-host=127.0.0.1",
+                "--http-port=" + port,
+                "--import-realm"));
+    Optional<TlsFiles> tls = https.map(h -> DevPki.ensureWebServer(h.pkiDir(), h.server()));
+    https.ifPresent(h -> command.addAll(httpsOptions(h, tls.get())));
     ChildProcess child =
         ChildProcess.start("keycloak", command, env, logDir.resolve("keycloak.log"));
-    Keycloak keycloak = new Keycloak(child, abs, port);
+    Keycloak keycloak = new Keycloak(child, abs, port, https, tls);
     try {
       keycloak.awaitReady();
+      keycloak.forwardExtraAddress();
       KeycloakAdmin admin =
           KeycloakAdmin.signIn(
               "http://127.0.0.1:" + port,
@@ -93,10 +129,35 @@ public final class Keycloak implements AutoCloseable {
         System.err.println("porthole: Keycloak's browser flow now tries Kerberos (SPNEGO) first");
       }
     } catch (RuntimeException | IOException e) {
-      child.close();
+      keycloak.close();
       throw e;
     }
     return keycloak;
+  }
+
+  /**
+   * Keycloak binds one host for http and https, 127.0.0.1 here; the https port is forwarded from
+   * the extra address, TLS still ended by Keycloak.
+   */
+  private void forwardExtraAddress() throws IOException {
+    Optional<ExtraAddress> extra = https.flatMap(KeycloakHttps::extra);
+    if (extra.isPresent()) {
+      int httpsPort = https.get().port();
+      forwarder = TcpForwarder.start(extra.get().address(), httpsPort, httpsPort);
+    }
+  }
+
+  /**
+   * https on the same host, a certificate of the development CA, and one issuer for every client:
+   * the hostname is the public https URL; back-channel URLs follow the address a client used.
+   */
+  static List<String> httpsOptions(KeycloakHttps https, TlsFiles tls) {
+    return List.of(
+        "--https-port=" + https.port(),
+        "--https-certificate-file=" + tls.certChain(),
+        "--https-certificate-key-file=" + tls.privateKey(),
+        "--hostname=" + https.issuerBase(),
+        "--hostname-backchannel-dynamic=true");
   }
 
   /** The base URL, on {@code localhost} because SPNEGO asks for {@code HTTP/localhost}. */
@@ -104,9 +165,45 @@ public final class Keycloak implements AutoCloseable {
     return "http://localhost:" + port;
   }
 
-  /** The porthole realm's issuer URL. */
+  /**
+   * The porthole realm on loopback http, for the stack's own calls and tests. Without https it is
+   * also the issuer; with https, tokens name {@link #issuerUrl()}.
+   */
   public String realmUrl() {
     return baseUrl() + "/realms/" + REALM;
+  }
+
+  /**
+   * The realm's issuer: with https, {@code https://<public host>:<https port>/realms/porthole},
+   * which engines (also in pods, over the extra address) and browsers use; else {@link
+   * #realmUrl()}.
+   */
+  public String issuerUrl() {
+    return https.map(h -> h.issuerBase() + "/realms/" + REALM).orElseGet(this::realmUrl);
+  }
+
+  /** The CA that issued Keycloak's https certificate (PEM), when it serves https. */
+  public Optional<Path> httpsCaFile() {
+    return tls.map(TlsFiles::caCert);
+  }
+
+  /**
+   * The base64 SHA-256 of Keycloak's https certificate's public key, when it serves https: what
+   * Chromium's {@code --ignore-certificate-errors-spki-list} takes to trust it without the CA.
+   */
+  public Optional<String> httpsSpkiPin() throws IOException {
+    if (tls.isEmpty()) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(tls.get().certChain())) {
+      X509Certificate cert =
+          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      byte[] spki = cert.getPublicKey().getEncoded();
+      return Optional.of(
+          Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(spki)));
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot read " + tls.get().certChain() + ": " + e.getMessage(), e);
+    }
   }
 
   public int port() {
@@ -235,6 +332,9 @@ public final class Keycloak implements AutoCloseable {
   /** Stops Keycloak with SIGTERM (then a kill after a grace period); its data stays. */
   @Override
   public void close() {
+    if (forwarder != null) {
+      forwarder.close();
+    }
     process.close();
   }
 }

@@ -20,6 +20,7 @@ import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.stack.demovm.DemoVm;
 import org.porthole.stack.demovm.GuestKeytab;
 import org.porthole.stack.host.ChildProcess;
+import org.porthole.stack.host.ExtraAddress;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.host.Sleep;
 import org.porthole.stack.kafka.KafkaAccess;
@@ -36,7 +37,8 @@ import org.porthole.stack.postgres.Postgres;
  * start the demo VM carries the tag {@code demo}, on which the group {@code console-users} (alice)
  * holds {@code console.connect} and {@code console.sso}; the VM has the host principal {@link
  * #demoVmSpn()} (trusted for delegation) and its keytab. The KDC starts before the VM, which boots
- * with that keytab.
+ * with that keytab. With {@link StackOptions#extraAddress()} PostgreSQL, Kafka and Keycloak (https)
+ * serve that address too ({@link #extraEndpoints()}).
  */
 public final class LocalStack implements AutoCloseable {
   private static final Duration SERVICE_START = Duration.ofSeconds(120);
@@ -56,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
   public static final String DEMO_SSO_PERMISSION = "console.sso";
 
   private String demoVmUuid;
+  private Optional<ExtraAddress> extra = Optional.empty();
   private Postgres postgres;
   private KafkaBroker kafka;
   private Kdc kdc;
@@ -95,7 +98,10 @@ public final class LocalStack implements AutoCloseable {
     return GuestKeytab.spnOf(options.demoVmName());
   }
 
-  /** Keycloak's porthole realm URL (the engine's OIDC issuer). */
+  /**
+   * Keycloak's porthole realm on loopback http (the stack's engine reads it there); the issuer in
+   * tokens is {@code keycloak().issuerUrl()}, https on the extra address when the stack has one.
+   */
   public String realmUrl() {
     return keycloak.realmUrl();
   }
@@ -116,6 +122,27 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
+   * Where clients on the extra address's network (pods) reach the stack, when it serves one:
+   * PostgreSQL, Kafka's extra listener, Keycloak's realm over https and the CA of its certificate.
+   */
+  public Optional<ExtraEndpoints> extraEndpoints() {
+    return extra.map(e -> Infrastructure.endpoints(e, postgres, kafka, keycloak));
+  }
+
+  /** The running PostgreSQL, Kafka broker and Keycloak: credentials and admin, for tests. */
+  public Postgres postgres() {
+    return postgres;
+  }
+
+  public KafkaBroker kafka() {
+    return kafka;
+  }
+
+  public Keycloak keycloak() {
+    return keycloak;
+  }
+
+  /**
    * A fresh access token for a demo user ({@link Kdc#DEMO_USERS}), by the password grant of the
    * realm's public client {@code porthole-cli}: for the stack's own set-up calls and for tests.
    */
@@ -129,6 +156,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private void startAll(Progress progress) throws IOException {
+    extra = options.extraAddress().map(ExtraAddress::require);
     requireBuilt();
     Files.createDirectories(options.logDir());
     startKdc(progress);
@@ -170,31 +198,13 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  /** PostgreSQL, Kafka and Keycloak, each stopped in reverse order by close. */
+  /** PostgreSQL, Kafka and Keycloak (on the extra address too, when asked), stopped by close. */
   private void startInfrastructure(Progress progress) throws IOException {
-    progress.step("starting PostgreSQL on 127.0.0.1:" + options.postgresPort());
-    postgres =
-        Postgres.start(
-            options.stateDir().resolve("postgres/data"), options.postgresPort(), options.logDir());
-    started.push(postgres);
-    progress.step("starting Kafka (KRaft) on 127.0.0.1:" + options.kafkaPort());
-    kafka =
-        KafkaBroker.start(
-            options.stateDir().resolve("kafka"), options.kafkaPort(), options.logDir());
-    started.push(kafka);
-    progress.step(
-        "starting Keycloak on "
-            + "http://localhost:"
-            + options.keycloakPort()
-            + " (its first start takes about a minute; later ones reuse its data)");
-    keycloak =
-        Keycloak.start(
-            options.stateDir().resolve("keycloak"),
-            options.keycloakPort(),
-            options.repoRoot().resolve(REALM_JSON),
-            kdc,
-            options.logDir());
-    started.push(keycloak);
+    Infrastructure parts = Infrastructure.start(options, kdc, extra, REALM_JSON, progress);
+    started.push(parts);
+    postgres = parts.postgres();
+    kafka = parts.kafka();
+    keycloak = parts.keycloak();
   }
 
   /**

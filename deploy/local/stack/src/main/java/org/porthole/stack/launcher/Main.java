@@ -11,6 +11,12 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     Path repo = Path.of(System.getProperty("porthole.repo", ".")).toAbsolutePath().normalize();
     StackOptions options = StackOptions.defaults(repo);
+    String extra =
+        System.getProperty(
+            StackOptions.EXTRA_ADDRESS_PROPERTY, System.getenv(StackOptions.EXTRA_ADDRESS_ENV));
+    if (extra != null && !extra.isBlank()) {
+      options = options.withExtraAddress(extra.strip());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     LocalStack stack;
     try {
@@ -54,6 +60,16 @@ public final class Main {
         options.engineManagementUrl(),
         options.proxyAdminUrl(),
         options.agentAdminUrl());
+    stack.extraEndpoints().ifPresent(Main::printExtraEndpoints);
     stopped.await();
+  }
+
+  private static void printExtraEndpoints(ExtraEndpoints e) {
+    System.out.printf(
+        """
+          Also on %s (pods): PostgreSQL %s, Kafka %s (SASL/SCRAM),
+            Keycloak %s (the issuer; CA %s)
+        %n""",
+        e.address(), e.jdbcUrl(), e.kafkaBootstrap(), e.oidcUrl(), e.caFile());
   }
 }

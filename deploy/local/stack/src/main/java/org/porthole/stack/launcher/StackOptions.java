@@ -1,6 +1,7 @@
 package org.porthole.stack.launcher;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.porthole.stack.host.OsUser;
 import org.porthole.stack.host.Ports;
 
@@ -13,6 +14,11 @@ import org.porthole.stack.host.Ports;
  * @param engineManagementPort the engine's health and metrics ({@code quarkus.management.port})
  * @param proxyAdminPort the ws-proxy's health and metrics ({@code porthole.proxy.admin-port})
  * @param agentAdminPort the host agent's health and metrics ({@code porthole.agent.admin-port})
+ * @param kafkaExtraPort Kafka's listener on the extra address (Kafka wants a port per listener)
+ * @param keycloakHttpsPort Keycloak's https, on 127.0.0.1 and the extra address (only with one)
+ * @param extraAddress an address of this machine besides loopback to serve PostgreSQL, Kafka and
+ *     Keycloak's https on as well (pods of the one-node Kubernetes: {@code 10.213.0.1}); checked
+ *     when the stack starts ({@link org.porthole.stack.host.ExtraAddress})
  */
 public record StackOptions(
     Path repoRoot,
@@ -28,7 +34,16 @@ public record StackOptions(
     boolean transientVm,
     int engineManagementPort,
     int proxyAdminPort,
-    int agentAdminPort) {
+    int agentAdminPort,
+    int kafkaExtraPort,
+    int keycloakHttpsPort,
+    Optional<String> extraAddress) {
+
+  /** The system property of {@link #extraAddress()} for {@code ./porthole up}. */
+  public static final String EXTRA_ADDRESS_PROPERTY = "porthole.stack.extra-address";
+
+  /** The environment variable of {@link #extraAddress()} for {@code ./porthole up}. */
+  public static final String EXTRA_ADDRESS_ENV = "PORTHOLE_STACK_EXTRA_ADDRESS";
 
   /** The documented defaults of {@code ./porthole up}. */
   public static StackOptions defaults(Path repoRoot) {
@@ -50,15 +65,60 @@ public record StackOptions(
         false,
         9180,
         9181,
-        9182);
+        9182,
+        59094,
+        8543,
+        Optional.empty());
   }
 
   /** Fresh state and free ports, so a test stack never meets a developer's running one. */
   public static StackOptions forTest(Path repoRoot, Path stateDir, String vmName) {
-    int[] p = Ports.distinct(10);
+    int[] p = Ports.distinct(12);
     return new StackOptions(
-        repoRoot, stateDir, p[0], p[1], p[2], p[3], p[4], p[5], p[6], vmName, true, p[7], p[8],
-        p[9]);
+        repoRoot,
+        stateDir,
+        p[0],
+        p[1],
+        p[2],
+        p[3],
+        p[4],
+        p[5],
+        p[6],
+        vmName,
+        true,
+        p[7],
+        p[8],
+        p[9],
+        p[10],
+        p[11],
+        Optional.empty());
+  }
+
+  /**
+   * The same options serving {@code address} too (an IPv4 address of this machine, such as the
+   * one-node Kubernetes' {@code 10.213.0.1}): PostgreSQL on it (SCRAM from its subnet), Kafka's
+   * second listener {@link #kafkaExtraPort()}, Keycloak's https {@link #keycloakHttpsPort()}, and
+   * the realm's issuer becomes {@code https://<address>:<https port>/realms/porthole}.
+   */
+  public StackOptions withExtraAddress(String address) {
+    return new StackOptions(
+        repoRoot,
+        stateDir,
+        postgresPort,
+        kafkaPort,
+        enginePort,
+        proxyPort,
+        agentPort,
+        kdcPort,
+        keycloakPort,
+        demoVmName,
+        transientVm,
+        engineManagementPort,
+        proxyAdminPort,
+        agentAdminPort,
+        kafkaExtraPort,
+        keycloakHttpsPort,
+        Optional.of(address));
   }
 
   public Path logDir() {

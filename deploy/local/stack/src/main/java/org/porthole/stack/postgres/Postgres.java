@@ -13,11 +13,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.porthole.stack.host.ChildProcess;
+import org.porthole.stack.host.ExtraAddress;
 import org.porthole.stack.host.OsUser;
 import org.porthole.stack.host.Secrets;
 import org.porthole.stack.host.Sleep;
@@ -37,15 +40,26 @@ public final class Postgres implements AutoCloseable {
   private final ChildProcess process;
   private final int port;
   private final String password;
+  private final Optional<ExtraAddress> extra;
 
-  private Postgres(ChildProcess process, int port, String password) {
+  private Postgres(ChildProcess process, int port, String password, Optional<ExtraAddress> extra) {
     this.process = process;
     this.port = port;
     this.password = password;
+    this.extra = extra;
   }
 
   /** Starts (initialising when new) a server on {@code port} with data under {@code dataDir}. */
   public static Postgres start(Path dataDir, int port, Path logDir) throws IOException {
+    return start(dataDir, port, logDir, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Path, int, Path)}, listening on {@code extra} too (same port) and admitting
+   * password (SCRAM) sign-ins from its subnet as well as from loopback ({@link PgHba}).
+   */
+  public static Postgres start(Path dataDir, int port, Path logDir, Optional<ExtraAddress> extra)
+      throws IOException {
     Path bin = binDir();
     Path parent = dataDir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
@@ -55,30 +69,39 @@ public final class Postgres implements AutoCloseable {
     if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
       initdb(bin, dataDir, pwfile);
     }
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                bin.resolve("postgres").toString(),
+                "-D",
+                dataDir.toString(),
+                "-p",
+                Integer.toString(port),
+                "-c",
+                "listen_addresses=127.0.0.1" + extra.map(e -> "," + e.host()).orElse(""),
+                "-c",
+                "unix_socket_directories=" + dataDir,
+                "-c",
+                "max_connections=200",
+                "-c",
+                "fsync=off",
+                "-c",
+                "full_page_writes=off"));
+    if (extra.isPresent()) {
+      // Written on every start beside the data directory: the data's own pg_hba.conf stays as
+      // initdb made it, and a start without the extra address admits loopback only again.
+      Path hba = parent.resolve("pg_hba-extra.conf");
+      Files.writeString(hba, PgHba.withSubnet(extra.get().subnet()), StandardCharsets.UTF_8);
+      OsUser.chown(SERVICE_USER, hba);
+      command.addAll(List.of("-c", "hba_file=" + hba));
+    }
     ChildProcess child =
         ChildProcess.start(
             "postgresql",
-            OsUser.as(
-                SERVICE_USER,
-                List.of(
-                    bin.resolve("postgres").toString(),
-                    "-D",
-                    dataDir.toString(),
-                    "-p",
-                    Integer.toString(port),
-                    "-c",
-                    "listen_addresses=127.0.0.1",
-                    "-c",
-                    "unix_socket_directories=" + dataDir,
-                    "-c",
-                    "max_connections=200",
-                    "-c",
-                    "fsync=off",
-                    "-c",
-                    "full_page_writes=off")),
+            OsUser.as(SERVICE_USER, command),
             Map.of(),
             logDir.resolve("postgresql.log"));
-    Postgres pg = new Postgres(child, port, password);
+    Postgres pg = new Postgres(child, port, password, extra);
     try {
       pg.awaitReady();
       pg.createDatabase();
@@ -103,6 +126,13 @@ public final class Postgres implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * The JDBC URL on the extra address (same port, database and credentials), when it serves one.
+   */
+  public Optional<String> extraJdbcUrl() {
+    return extra.map(e -> "jdbc:postgresql://" + e.host() + ":" + port + "/" + DATABASE);
   }
 
   private String jdbcUrl(String database) {

@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 import org.porthole.engine.auth.UserDirectory.DirectoryUnavailableException;
 
 /**
@@ -36,7 +38,7 @@ final class KeycloakAdminApi {
   private static final int MAX_USERS = 20;
 
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  private final HttpClient http;
   private final URI tokenEndpoint;
   private final String adminBase;
   private final String clientId;
@@ -47,8 +49,18 @@ final class KeycloakAdminApi {
 
   /**
    * @param realmUrl the realm's issuer URL, {@code http://host:port/realms/NAME}
+   * @param tls whom to trust over https ({@link org.porthole.engine.auth.KeycloakTrust}); empty:
+   *     the JVM's default authorities
    */
-  KeycloakAdminApi(String realmUrl, String clientId, String clientSecret, Clock clock) {
+  KeycloakAdminApi(
+      String realmUrl,
+      String clientId,
+      String clientSecret,
+      Clock clock,
+      Optional<SSLContext> tls) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+    tls.ifPresent(builder::sslContext);
+    this.http = builder.build();
     String realm = realmUrl.endsWith("/") ? realmUrl.substring(0, realmUrl.length() - 1) : realmUrl;
     int at = realm.lastIndexOf("/realms/");
     if (at < 0) {

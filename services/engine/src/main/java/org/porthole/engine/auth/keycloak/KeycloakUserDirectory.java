@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.porthole.engine.auth.Caller;
 import org.porthole.engine.auth.DirectoryUser;
+import org.porthole.engine.auth.KeycloakTrust;
 import org.porthole.engine.auth.UserDirectory;
 
 /**
@@ -35,10 +36,11 @@ public class KeycloakUserDirectory implements UserDirectory {
   public KeycloakUserDirectory(
       @ConfigProperty(name = "porthole.oidc.url") String realmUrl,
       @ConfigProperty(name = "quarkus.oidc.client-id") String clientId,
-      @ConfigProperty(name = "porthole.oidc.client-secret", defaultValue = "")
-          String clientSecret) {
+      @ConfigProperty(name = "porthole.oidc.client-secret", defaultValue = "") String clientSecret,
+      @ConfigProperty(name = KeycloakTrust.KEY) Optional<String> caFile) {
     this(
-        new KeycloakAdminApi(realmUrl, clientId, clientSecret, Clock.systemUTC()),
+        new KeycloakAdminApi(
+            realmUrl, clientId, clientSecret, Clock.systemUTC(), KeycloakTrust.sslContext(caFile)),
         Clock.systemUTC());
   }
 
