@@ -129,19 +129,6 @@ public final class LocalStack implements AutoCloseable {
     return extra.map(e -> Infrastructure.endpoints(e, postgres, kafka, keycloak));
   }
 
-  /** The running PostgreSQL, Kafka broker and Keycloak: credentials and admin, for tests. */
-  public Postgres postgres() {
-    return postgres;
-  }
-
-  public KafkaBroker kafka() {
-    return kafka;
-  }
-
-  public Keycloak keycloak() {
-    return keycloak;
-  }
-
   /**
    * A fresh access token for a demo user ({@link Kdc#DEMO_USERS}), by the password grant of the
    * realm's public client {@code porthole-cli}: for the stack's own set-up calls and for tests.
