@@ -3,14 +3,17 @@
 # certificate per role, and the script stores each as the Secret the chart mounts.
 #
 #   bootstrap-identities.sh --release NAME --namespace NS --node NODE[=HOST:PORT]... \
-#       [--ca-cert FILE --ca-key FILE] [--out DIR] [--days N] [--print]
+#       [--ca-cert FILE --ca-key FILE] [--out DIR] [--days N] [--cluster-domain D] [--print]
 #
 # Secrets (type kubernetes.io/tls, keys tls.crt, tls.key, ca.crt), named as the chart expects:
-#   <fullname>-engine-tls               urn:porthole:engine, DNS of the engine Service, client+server
+#   <fullname>-engine-tls               urn:porthole:engine, every DNS name of the engine Service
+#                                       (<svc>, <svc>.<ns>, <svc>.<ns>.svc, <svc>.<ns>.svc.<domain>:
+#                                       the ws-proxy and agents read the JWKS there), client+server
 #   <fullname>-ws-proxy-tls             urn:porthole:ws-proxy, client
 #   <fullname>-host-agent-<node>-tls    urn:porthole:host-agent:<host id>, DNS (or IP) <host>, server
 # where <fullname> is the release name when it contains "porthole", else <release>-porthole, and
-# a node's host id defaults to <node>:9443 (hostAgent.ports.grpc).
+# a node's host id defaults to <node>:9443 (hostAgent.ports.grpc) and the cluster domain to
+# cluster.local (the chart's clusterDomain).
 #
 # Keys are EC P-256 in PKCS#8 and never leave --out (default: a new 0700 temporary directory,
 # removed at the end unless --out is given). Without --ca-cert a new CA is made in --out; keep its
@@ -19,9 +22,10 @@
 set -euo pipefail
 
 release="" namespace="" out="" ca_cert="" ca_key="" days=825 print=false grpc_port=9443
+cluster_domain=cluster.local
 nodes=()
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 die() { echo "bootstrap-identities: $*" >&2; exit 1; }
 
 while [[ $# -gt 0 ]]; do
@@ -34,6 +38,7 @@ while [[ $# -gt 0 ]]; do
     --out) out="$2"; shift 2 ;;
     --days) days="$2"; shift 2 ;;
     --grpc-port) grpc_port="$2"; shift 2 ;;
+    --cluster-domain) cluster_domain="$2"; shift 2 ;;
     --print) print=true; shift ;;
     -h|--help) usage 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
@@ -106,7 +111,8 @@ kubectl_create() {
 }
 
 issue engine urn:porthole:engine clientAuth,serverAuth \
-  "$engine_svc" "$engine_svc.$namespace" "$engine_svc.$namespace.svc"
+  "$engine_svc" "$engine_svc.$namespace" "$engine_svc.$namespace.svc" \
+  "$engine_svc.$namespace.svc.$cluster_domain"
 secret "${fullname}-engine-tls" engine
 issue ws-proxy urn:porthole:ws-proxy clientAuth
 secret "${fullname}-ws-proxy-tls" ws-proxy

@@ -60,12 +60,38 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "porthole.engineService" -}}{{ include "porthole.fullname" . }}-engine{{- end -}}
 {{- define "porthole.wsProxyService" -}}{{ include "porthole.fullname" . }}-ws-proxy{{- end -}}
 
+{{/* The engine Service's DNS names, as a JSON list: its certificate holds each of them. */}}
+{{- define "porthole.engineDnsNames" -}}
+{{- $svc := include "porthole.engineService" . -}}
+{{- $ns := .Release.Namespace -}}
+{{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.%s" $svc $ns .Values.clusterDomain) | toJson -}}
+{{- end -}}
+
+{{/* Where the ws-proxy and agents read the token keys: jwksUrl, or the engine Service's HTTPS. */}}
 {{- define "porthole.jwksUrl" -}}
 {{- if .Values.jwksUrl -}}
 {{- .Values.jwksUrl -}}
 {{- else -}}
 {{- printf "https://%s.%s.svc:%d/api/v1/jwks" (include "porthole.engineService" .) .Release.Namespace (int .Values.engine.ports.https) -}}
 {{- end -}}
+{{- end -}}
+
+{{/* "true" when the JWKS URL is the engine Service over https: its certificate is the chart's CA's. */}}
+{{- define "porthole.jwksInCluster" -}}
+{{- $url := urlParse (include "porthole.jwksUrl" .) -}}
+{{- if and (eq $url.scheme "https") (has $url.hostname (include "porthole.engineDnsNames" . | fromJsonArray)) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* The JWKS keys of the ws-proxy and the agents: from the engine Service, only the CA of the
+     pod's own identity Secret (ca.crt, mounted with it) may vouch for the engine's certificate;
+     from any other address, the JVM's trust store (a publicly signed certificate). */}}
+{{- define "porthole.jwksEnv" -}}
+PORTHOLE_JWKS_URL: {{ include "porthole.jwksUrl" . | quote }}
+{{- if include "porthole.jwksInCluster" . }}
+PORTHOLE_JWKS_CA_FILE: /etc/porthole/tls/ca.crt
+{{- end }}
 {{- end -}}
 
 {{- define "porthole.engineTlsSecret" -}}

@@ -56,7 +56,10 @@ class BootstrapIdentitiesTest {
       }
     }
     X509Certificate ca = certificate(out.resolve("ca.crt"));
-    assertIdentity(secrets.get("demo-porthole-engine-tls"), ca, "urn:porthole:engine", CLIENT_AUTH);
+    X509Certificate engine =
+        assertIdentity(
+            secrets.get("demo-porthole-engine-tls"), ca, "urn:porthole:engine", CLIENT_AUTH);
+    assertNamesEveryEngineServiceName(engine, rendered);
     assertIdentity(
         secrets.get("demo-porthole-ws-proxy-tls"), ca, "urn:porthole:ws-proxy", CLIENT_AUTH);
     X509Certificate agent =
@@ -74,6 +77,26 @@ class BootstrapIdentitiesTest {
             "urn:porthole:host-agent:10.20.0.13:9443",
             SERVER_AUTH);
     assertThat(byAddress.getSubjectAlternativeNames()).contains(List.of(7, "10.20.0.13"));
+  }
+
+  /**
+   * The engine's HTTPS port serves the JWKS under every name of its Service (the chart's default
+   * jwksUrl names the .svc one): the ws-proxy and agents check the name they dial.
+   */
+  private static void assertNamesEveryEngineServiceName(X509Certificate engine, Rendered rendered)
+      throws Exception {
+    assertThat(engine.getExtendedKeyUsage()).contains(SERVER_AUTH);
+    assertThat(engine.getSubjectAlternativeNames())
+        .contains(
+            List.of(2, "demo-porthole-engine"),
+            List.of(2, "demo-porthole-engine.porthole"),
+            List.of(2, "demo-porthole-engine.porthole.svc"),
+            List.of(2, "demo-porthole-engine.porthole.svc.cluster.local"));
+    String jwksUrl =
+        Rendered.at(rendered.named("ConfigMap", "demo-porthole-ws-proxy"), "data.PORTHOLE_JWKS_URL")
+            .toString();
+    assertThat(engine.getSubjectAlternativeNames())
+        .contains(List.of(2, java.net.URI.create(jwksUrl).getHost()));
   }
 
   private static X509Certificate assertIdentity(

@@ -21,10 +21,12 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The engine's JWKS fetched over HTTP ({@code porthole.jwks.url}): https, or http on a loopback
- * address only ({@link JwksLocation}). Loaded lazily on the first {@link #find}; {@link #refresh()}
- * fetches at most once per 10 s, whatever the callers do, and a failed fetch keeps the last good
- * key set, so a short engine outage does not refuse tokens signed with known keys. Each fetch has a
- * 3 s deadline and a 64 KiB response cap.
+ * address only ({@link JwksLocation}); https trusts what a {@link JwksTrust} says (the JVM's
+ * default trust store, or only the CA certificates of {@code porthole.jwks.ca-file}), with host
+ * name verification on. Loaded lazily on the first {@link #find}; {@link #refresh()} fetches at
+ * most once per 10 s, whatever the callers do, and a failed fetch keeps the last good key set, so a
+ * short engine outage does not refuse tokens signed with known keys. Each fetch has a 3 s deadline
+ * and a 64 KiB response cap.
  *
  * <p>Threading: {@link #find} is lock-free once keys are loaded; fetches are serialized by the
  * instance lock.
@@ -51,15 +53,26 @@ public final class HttpJwksKeys implements VerificationKeys {
   private final Fetcher fetcher;
   private final String source;
   private volatile Map<String, PublicKey> keys;
+  private volatile String lastFailure;
   private Instant lastAttempt;
 
   /**
-   * Keys from {@code jwksUrl}, with {@code clock} driving the refresh rate limit.
+   * Keys from {@code jwksUrl}, trusting the JVM's default trust store, with {@code clock} driving
+   * the refresh rate limit.
    *
    * @throws IllegalArgumentException when {@code jwksUrl} is not https, or http off loopback
    */
   public HttpJwksKeys(URI jwksUrl, Clock clock) {
-    this(clock, httpFetcher(jwksUrl), jwksUrl.toString());
+    this(jwksUrl, clock, JwksTrust.systemDefault());
+  }
+
+  /**
+   * Keys from {@code jwksUrl}, an https server being trusted only as {@code trust} says.
+   *
+   * @throws IllegalArgumentException when {@code jwksUrl} is not https, or http off loopback
+   */
+  public HttpJwksKeys(URI jwksUrl, Clock clock, JwksTrust trust) {
+    this(clock, httpFetcher(jwksUrl, trust), jwksUrl.toString());
   }
 
   HttpJwksKeys(Clock clock, Fetcher fetcher, String source) {
@@ -89,37 +102,49 @@ public final class HttpJwksKeys implements VerificationKeys {
     lastAttempt = now;
     try {
       keys = Jwks.parse(fetcher.fetch());
+      lastFailure = null;
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      lastFailure = "interrupted";
       LOG.log(Level.WARNING, "JWKS fetch from {0} interrupted; keeping the last key set", source);
     } catch (IOException | TokenRejectedException | RuntimeException e) {
+      lastFailure = String.valueOf(e.getMessage());
       LOG.log(
           Level.WARNING,
           "JWKS fetch from {0} failed ({1}); keeping the last key set",
           source,
-          e.getMessage());
+          lastFailure);
     }
     return false;
   }
 
-  private static Fetcher httpFetcher(URI jwksUrl) {
+  /**
+   * Why the last fetch failed (for example that the server's certificate is not issued by a trusted
+   * CA), or empty when it succeeded or none was tried. Never holds key material.
+   */
+  public Optional<String> lastFailure() {
+    return Optional.ofNullable(lastFailure);
+  }
+
+  private static Fetcher httpFetcher(URI jwksUrl, JwksTrust trust) {
     JwksLocation.require(jwksUrl);
-    HttpClient client =
-        HttpClient.newBuilder()
-            .connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    Objects.requireNonNull(trust, "trust");
+    HttpClient.Builder builder =
+        HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER);
+    // Host name verification is the client's default and stays on: never disabled here.
+    trust.sslContext().ifPresent(builder::sslContext);
+    HttpClient client = builder.build();
     HttpRequest request =
         HttpRequest.newBuilder(jwksUrl)
             .timeout(TIMEOUT)
             .header("Accept", "application/json")
             .GET()
             .build();
-    return () -> fetch(client, request);
+    return () -> fetch(client, request, trust);
   }
 
-  private static String fetch(HttpClient client, HttpRequest request)
+  private static String fetch(HttpClient client, HttpRequest request, JwksTrust trust)
       throws IOException, InterruptedException {
     CompletableFuture<HttpResponse<byte[]>> pending =
         client.sendAsync(request, info -> new CappedBody(MAX_RESPONSE_BYTES));
@@ -131,7 +156,7 @@ public final class HttpJwksKeys implements VerificationKeys {
       throw new IOException("no complete answer within " + TIMEOUT.toSeconds() + " s");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      throw new IOException(cause == null ? "request failed" : cause.getMessage(), cause);
+      throw new IOException(FetchFailure.describe(cause, trust), cause);
     }
     if (response.statusCode() != 200) {
       throw new IOException("HTTP " + response.statusCode());

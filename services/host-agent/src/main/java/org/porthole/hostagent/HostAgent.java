@@ -248,7 +248,7 @@ public final class HostAgent implements AutoCloseable {
       AgentConfig config, AgentIdentity identity, Clock clock, ConsoleMeters consoles) {
     TokenVerifier verifier =
         new TokenVerifier(
-            new HttpJwksKeys(config.jwksUrl(), clock),
+            new HttpJwksKeys(config.jwksUrl(), clock, config.jwksTrust()),
             config.tokenIssuer(),
             config.tokenAudience(),
             clock);
@@ -308,7 +308,8 @@ public final class HostAgent implements AutoCloseable {
     LOG.log(
         Level.INFO,
         "host agent {0} serving gRPC (mutual TLS) on {1}:{2,number,#}; hypervisor {3}"
-            + " ({4} domains); Kafka {5}; at most {6,number,#} consoles",
+            + " ({4} domains); Kafka {5}; at most {6,number,#} consoles; token keys from {7}"
+            + " (trusting {8})",
         new Object[] {
           identity.hostId(),
           config.bindAddress(),
@@ -316,7 +317,9 @@ public final class HostAgent implements AutoCloseable {
           hypervisor.uri(),
           hypervisor.listDomains().size(),
           config.kafkaBootstrap(),
-          config.maxConsoles()
+          config.maxConsoles(),
+          config.jwksUrl(),
+          config.jwksTrust().description()
         });
   }
 

@@ -3,10 +3,19 @@ package org.porthole.hostagent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
+import org.porthole.pki.DevPki;
+import org.porthole.pki.ServiceIdentity;
+import org.porthole.pki.TlsFiles;
+import org.porthole.token.JwksTrust;
 
 class AgentConfigTest {
 
@@ -100,5 +109,32 @@ class AgentConfigTest {
             () -> AgentConfig.from(Settings.of(Map.of("porthole.agent.max-consoles", "0"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("porthole.agent.max-consoles");
+  }
+
+  @Test
+  void trustsOnlyTheJwksCaFileWhenSet(@TempDir Path dir) {
+    TlsFiles pki = DevPki.ensure(dir, ServiceIdentity.hostAgent("kvm1:9443"));
+    assertThat(AgentConfig.from(Settings.of(Map.of())).jwksTrust())
+        .isSameAs(JwksTrust.systemDefault());
+    AgentConfig c =
+        AgentConfig.from(Settings.of(Map.of("porthole.jwks.ca-file", pki.caCert().toString())));
+    assertThat(c.jwksTrust().anchors()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesJwksCaFileThatHoldsNoCertificateNamingKeyAndPath(@TempDir Path dir)
+      throws IOException {
+    Path empty = Files.createFile(dir.resolve("ca.crt"));
+    Path garbage = Files.writeString(dir.resolve("garbage.crt"), "not a certificate");
+    Path key = DevPki.ensure(dir.resolve("pki"), ServiceIdentity.wsProxy()).privateKey();
+    String keyBody = Files.readString(key).replaceAll("-----[A-Z ]+-----", "").trim();
+    for (Path file : List.of(empty, garbage, key, dir.resolve("missing.crt"))) {
+      assertThatThrownBy(
+              () -> AgentConfig.from(Settings.of(Map.of("porthole.jwks.ca-file", file.toString()))))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("porthole.jwks.ca-file (env PORTHOLE_JWKS_CA_FILE)")
+          .hasMessageContaining("'" + file + "' refused: ")
+          .hasMessageNotContaining(keyBody.substring(40, 60));
+    }
   }
 }

@@ -1,6 +1,11 @@
 package org.porthole.testsupport.token;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -10,21 +15,28 @@ import java.security.PublicKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.porthole.pki.TlsFiles;
 
 /**
  * The engine's JWKS endpoint as proxies and agents fetch it: {@code /api/v1/jwks} on a loopback
  * port, serving the public keys of the given mints (or any Ed25519 keys by {@code kid}) until a
- * test publishes others (a key rotation).
+ * test publishes others (a key rotation). Plain http on 127.0.0.1, or https ({@link #startHttps})
+ * with a certificate of the caller's, reached as {@code localhost}.
  */
 public final class JwksServer implements AutoCloseable {
   public static final String PATH = "/api/v1/jwks";
 
   private final HttpServer server;
+  private final String scheme;
+  private final String host;
   private final AtomicInteger requests = new AtomicInteger();
   private volatile byte[] document;
 
-  private JwksServer(HttpServer server) {
+  private JwksServer(HttpServer server, String scheme, String host) {
     this.server = server;
+    this.scheme = scheme;
+    this.host = host;
   }
 
   /** Serves the public keys of {@code mints}; the caller closes the server. */
@@ -37,7 +49,34 @@ public final class JwksServer implements AutoCloseable {
    * key of its own, such as the bench with libs/console-token's; the caller closes the server.
    */
   public static JwksServer start(Map<String, PublicKey> keysByKid) throws IOException {
-    JwksServer jwks = new JwksServer(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64));
+    JwksServer jwks =
+        new JwksServer(
+            HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64), "http", "127.0.0.1");
+    return serve(jwks, keysByKid);
+  }
+
+  /**
+   * Serves {@code keysByKid} over https on 127.0.0.1, presenting {@code tls}'s certificate chain
+   * ({@link #url()} names {@code localhost}, so the certificate must too: a development-PKI
+   * certificate of host id {@code localhost:<any port>} does); the caller closes the server.
+   */
+  public static JwksServer startHttps(TlsFiles tls, Map<String, PublicKey> keysByKid)
+      throws IOException {
+    HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    https.setHttpsConfigurator(new HttpsConfigurator(serverContext(tls)));
+    return serve(new JwksServer(https, "https", "localhost"), keysByKid);
+  }
+
+  private static SSLContext serverContext(TlsFiles tls) throws IOException {
+    JdkSslContext context =
+        (JdkSslContext)
+            SslContextBuilder.forServer(tls.certChain().toFile(), tls.privateKey().toFile())
+                .sslProvider(SslProvider.JDK)
+                .build();
+    return context.context();
+  }
+
+  private static JwksServer serve(JwksServer jwks, Map<String, PublicKey> keysByKid) {
     jwks.publish(keysByKid);
     jwks.server.createContext(
         PATH,
@@ -65,7 +104,7 @@ public final class JwksServer implements AutoCloseable {
   }
 
   public URI url() {
-    return URI.create("http://127.0.0.1:" + port() + PATH);
+    return URI.create(scheme + "://" + host + ":" + port() + PATH);
   }
 
   public int port() {

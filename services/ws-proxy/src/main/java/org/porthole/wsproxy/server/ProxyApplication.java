@@ -133,7 +133,8 @@ public final class ProxyApplication implements AutoCloseable {
         new AgentChannels(
             hostId -> tls.channelCredentials(ServiceIdentity.hostAgent(hostId)),
             AgentKeepAlive.from(settings));
-    PrefetchedKeys keys = new PrefetchedKeys(new HttpJwksKeys(config.jwksUrl(), Clock.systemUTC()));
+    HttpJwksKeys jwks = new HttpJwksKeys(config.jwksUrl(), Clock.systemUTC(), config.jwksTrust());
+    PrefetchedKeys keys = new PrefetchedKeys(jwks);
     ScheduledExecutorService prefetcher =
         Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("ws-proxy-jwks", true));
     prefetcher.scheduleWithFixedDelay(
@@ -163,7 +164,7 @@ public final class ProxyApplication implements AutoCloseable {
               authenticator,
               agents,
               new ConsoleMeters(meters.registry()));
-      AdminServer admin = startAdmin(adminAddress, server, keys, config, meters);
+      AdminServer admin = startAdmin(adminAddress, server, keys, jwks, config, meters);
       return new ProxyApplication(prefetcher, verifier, fetcher, agents, server, meters, admin);
     } catch (InterruptedException | RuntimeException e) {
       prefetcher.shutdownNow();
@@ -195,11 +196,15 @@ public final class ProxyApplication implements AutoCloseable {
             new DefaultThreadFactory("ws-proxy-verify", true));
   }
 
-  /** Liveness: the listener and its loops run. Readiness: the engine's keys are loaded. */
+  /**
+   * Liveness: the listener and its loops run. Readiness: the engine's keys are loaded; until then
+   * the check says why the last fetch failed (an untrusted certificate, say).
+   */
   private static AdminServer startAdmin(
       AdminAddress address,
       ProxyServer server,
       PrefetchedKeys keys,
+      HttpJwksKeys jwks,
       ProxyConfig config,
       ServiceMeters meters) {
     HealthCheck loops =
@@ -210,8 +215,14 @@ public final class ProxyApplication implements AutoCloseable {
         HealthCheck.of(
             "verification-keys",
             () ->
-                (keys.loaded() ? CheckResult.UP : CheckResult.down("no keys from the engine yet"))
-                    .with("jwks", config.jwksUrl().toString()));
+                (keys.loaded()
+                        ? CheckResult.UP
+                        : CheckResult.down(
+                            jwks.lastFailure()
+                                .map(reason -> "no keys from the engine yet: " + reason)
+                                .orElse("no keys from the engine yet")))
+                    .with("jwks", config.jwksUrl().toString())
+                    .with("trust", config.jwksTrust().description()));
     try {
       AdminServer admin =
           AdminServer.builder(meters::scrape)
@@ -238,7 +249,11 @@ public final class ProxyApplication implements AutoCloseable {
   private static void prefetch(
       PrefetchedKeys keys, ProxyConfig config, ScheduledExecutorService prefetcher) {
     if (keys.loaded() || keys.prefetch()) {
-      LOG.log(Level.INFO, "console token keys loaded from {0}", config.jwksUrl());
+      LOG.log(
+          Level.INFO,
+          "console token keys loaded from {0} (trusting {1})",
+          config.jwksUrl(),
+          config.jwksTrust().description());
       prefetcher.shutdown();
       return;
     }

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
 import org.porthole.token.JwksLocation;
+import org.porthole.token.JwksTrust;
 
 /**
  * Everything the ws-proxy reads from {@code porthole.*} configuration (docs/contracts.md,
@@ -21,6 +22,8 @@ import org.porthole.token.JwksLocation;
  * @param maxFrameBytes largest WebSocket frame payload accepted from a client
  * @param pingInterval WebSocket ping period; three unanswered pings close the console
  * @param jwksUrl the engine's JWKS document
+ * @param jwksTrust what an https {@code jwksUrl} is trusted by: the CA file of {@code
+ *     porthole.jwks.ca-file} alone, or the JVM's default trust store
  * @param issuer required {@code iss} of console tokens
  * @param audience required {@code aud} of console tokens
  * @param tlsCert PEM certificate chain for wss, empty for plain ws
@@ -33,6 +36,7 @@ public record ProxyConfig(
     int maxFrameBytes,
     Duration pingInterval,
     URI jwksUrl,
+    JwksTrust jwksTrust,
     String issuer,
     String audience,
     Optional<Path> tlsCert,
@@ -46,6 +50,7 @@ public record ProxyConfig(
   public static final String KEY_TLS_CERT = "porthole.proxy.tls-cert";
   public static final String KEY_TLS_KEY = "porthole.proxy.tls-key";
   public static final String KEY_JWKS_URL = "porthole.jwks.url";
+  public static final String KEY_JWKS_CA_FILE = JwksTrust.KEY_CA_FILE;
   public static final String KEY_ISSUER = "porthole.token.issuer";
   public static final String KEY_AUDIENCE = "porthole.token.audience";
 
@@ -79,6 +84,7 @@ public record ProxyConfig(
         s.getInt(KEY_MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, MIN_FRAME_BYTES, MAX_FRAME_BYTES),
         s.getSeconds(KEY_PING_SECONDS, 20, 1, 3600),
         uri(s, KEY_JWKS_URL, "http://127.0.0.1:8080/api/v1/jwks"),
+        jwksTrust(s),
         s.get(KEY_ISSUER, "porthole-engine"),
         s.get(KEY_AUDIENCE, "porthole-console"),
         Optional.ofNullable(s.getPath(KEY_TLS_CERT, null)),
@@ -88,6 +94,31 @@ public record ProxyConfig(
   /** True when the listener speaks TLS (wss). */
   public boolean tls() {
     return tlsCert.isPresent();
+  }
+
+  /**
+   * The CA file's certificates as the only trust anchors, or the JVM's default trust store when the
+   * key is unset; a file that cannot serve stops the start, naming the key and the path.
+   */
+  private static JwksTrust jwksTrust(Settings s) {
+    Path file = s.getPath(KEY_JWKS_CA_FILE, null);
+    if (file == null) {
+      return JwksTrust.systemDefault();
+    }
+    try {
+      return JwksTrust.caFile(file);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          KEY_JWKS_CA_FILE,
+          "configuration "
+              + KEY_JWKS_CA_FILE
+              + " (env "
+              + Settings.environmentName(KEY_JWKS_CA_FILE)
+              + ") = '"
+              + file
+              + "' refused: "
+              + e.getMessage());
+    }
   }
 
   private static URI uri(Settings s, String key, String defaultValue) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.porthole.testsupport.token.TokenClaims;
 import org.porthole.testsupport.token.TokenMint;
+import org.porthole.token.JwksTrust;
 import org.porthole.token.StaticKeys;
 import org.porthole.token.TokenVerifier;
 import org.porthole.wsproxy.server.ProxyConfig;
@@ -42,6 +43,7 @@ public final class ProxyFixtures {
         maxFrameBytes,
         ping,
         jwks,
+        JwksTrust.systemDefault(),
         TokenClaims.ISSUER,
         TokenClaims.AUDIENCE,
         Optional.empty(),

@@ -3,13 +3,20 @@ package org.porthole.wsproxy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
+import org.porthole.pki.DevPki;
+import org.porthole.pki.ServiceIdentity;
+import org.porthole.pki.TlsFiles;
+import org.porthole.token.JwksTrust;
 
 class ProxyConfigTest {
 
@@ -102,5 +109,41 @@ class ProxyConfigTest {
             () -> ProxyConfig.from(Settings.of(Map.of("porthole.proxy.tls-cert", "/c.pem"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("porthole.proxy.tls-key");
+  }
+
+  @Test
+  void trustsOnlyTheJwksCaFileWhenSet(@TempDir Path dir) {
+    TlsFiles pki = DevPki.ensure(dir, ServiceIdentity.wsProxy());
+    assertThat(ProxyConfig.from(Settings.of(Map.of())).jwksTrust())
+        .isSameAs(JwksTrust.systemDefault());
+    ProxyConfig config =
+        ProxyConfig.from(Settings.of(Map.of("porthole.jwks.ca-file", pki.caCert().toString())));
+    assertThat(config.jwksTrust().anchors()).isEqualTo(1);
+    assertThat(config.jwksTrust().description()).contains(pki.caCert().toString());
+  }
+
+  @Test
+  void refusesMissingJwksCaFileNamingKeyAndPath(@TempDir Path dir) {
+    Path missing = dir.resolve("ca.crt");
+    assertThatThrownBy(
+            () ->
+                ProxyConfig.from(Settings.of(Map.of("porthole.jwks.ca-file", missing.toString()))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.jwks.ca-file (env PORTHOLE_JWKS_CA_FILE)")
+        .hasMessageContaining(missing.toString())
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void refusesPrivateKeyAsJwksCaFileWithoutPrintingIt(@TempDir Path dir) throws IOException {
+    Path key = DevPki.ensure(dir, ServiceIdentity.wsProxy()).privateKey();
+    String body = Files.readString(key).replaceAll("-----[A-Z ]+-----", "").trim();
+    assertThatThrownBy(
+            () -> ProxyConfig.from(Settings.of(Map.of("porthole.jwks.ca-file", key.toString()))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("porthole.jwks.ca-file")
+        .hasMessageContaining(key.toString())
+        .hasMessageContaining("private key")
+        .hasMessageNotContaining(body.substring(40, 60));
   }
 }
