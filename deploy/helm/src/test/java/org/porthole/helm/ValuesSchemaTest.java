@@ -25,6 +25,7 @@ class ValuesSchemaTest {
         Arguments.of("proxyUrl", "wss://x.example.com/console?t=1", "proxyUrl", "pattern"),
         Arguments.of("jwksUrl", "http://engine.porthole.svc/api/v1/jwks", "jwksUrl", "pattern"),
         Arguments.of("keycloak.url", "http://sso.example.com/realms/p", "keycloak.url", "pattern"),
+        Arguments.of("keycloak.caConfigMap", "Keycloak_CA", "keycloak.caConfigMap", "pattern"),
         Arguments.of("kafka.securityProtocol", "PLAINTEXT", "kafka.securityProtocol", "SASL_SSL"),
         Arguments.of(
             "hostAgent.libvirtGroupId",
