@@ -30,6 +30,27 @@ class TrafficTest {
   }
 
   @Test
+  void behindAnIngressTheProxysPerAddressCapIsItsTotalUnlessSet() {
+    String key = "PORTHOLE_PROXY_UNAUTHENTICATED_PER_ADDRESS";
+    assertThat(proxyConfig(Chart.render("default-values.yaml"))).doesNotContainKey(key);
+    assertThat(proxyConfig(Chart.render("ingress-hpa-values.yaml"))).containsEntry(key, "1024");
+    String total = "wsProxy.config.porthole\\.proxy\\.unauthenticated-total";
+    assertThat(
+            proxyConfig(
+                Rendered.parse(Chart.template("ingress-hpa-values.yaml", Map.of(total, 4000)))))
+        .containsEntry(key, "4000");
+    String perAddress = "wsProxy.config.porthole\\.proxy\\.unauthenticated-per-address";
+    assertThat(
+            proxyConfig(
+                Rendered.parse(Chart.template("ingress-hpa-values.yaml", Map.of(perAddress, 64)))))
+        .containsEntry(key, "64");
+  }
+
+  private static Map<String, Object> proxyConfig(Rendered rendered) {
+    return map(rendered.named("ConfigMap", "demo-porthole-ws-proxy"), "data");
+  }
+
+  @Test
   void autoscalerScalesTheProxyOnOpenConsolesAndOwnsItsReplicaCount() {
     Rendered rendered = Chart.render("ingress-hpa-values.yaml");
     Map<String, Object> hpa = rendered.named("HorizontalPodAutoscaler", "demo-porthole-ws-proxy");
