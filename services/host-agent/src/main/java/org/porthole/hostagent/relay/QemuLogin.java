@@ -129,8 +129,9 @@ final class QemuLogin {
       try {
         r.handOver(h.vmUuid(), h.graphicsIndex());
       } catch (AgentException e) {
+        console.failed(e); // first: the socket's close must not end the console with another reason
         l.close();
-        throw e;
+        return;
       }
       loop.execute(() -> connected(l));
     } catch (AgentException e) {
