@@ -10,18 +10,20 @@ import org.porthole.hostagent.guest.GuestChannels;
 import org.porthole.hostagent.guest.GuestTimings;
 import org.porthole.hostagent.guest.LibvirtGuestSockets;
 import org.porthole.hostagent.libvirt.GraphicsEvents;
+import org.porthole.hostagent.libvirt.GraphicsHandover;
 import org.porthole.hostagent.libvirt.LibvirtInventory;
 import org.porthole.hostagent.libvirt.LibvirtSession;
 import org.porthole.hostagent.libvirt.LifecycleEvents;
+import org.porthole.hostagent.relay.VncHandoffs;
 import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.hostagent.ticket.StartedDomains;
 import org.porthole.hostagent.ticket.TicketService;
 
 /**
- * The agent's backend: one libvirt connection for inventory, VNC passwords, domain events and guest
- * channels. Consoles go to the VNC server of the VM their token names; guest states and disconnect
- * actions are published as events.
+ * The agent's backend: one libvirt connection for inventory, VNC passwords, domain events, guest
+ * channels and handing relay connections to QEMU's unix-socket VNC servers. Consoles go to the VNC
+ * server of the VM their token names; guest states and disconnect actions are published as events.
  */
 public final class LibvirtBackend implements AgentBackend {
 
@@ -71,9 +73,10 @@ public final class LibvirtBackend implements AgentBackend {
     w.push(GraphicsEvents.register(libvirt, router::onGraphics, w.clock()));
     w.push(LifecycleEvents.register(libvirt, router::onLifecycle, w.clock()));
     channels.scan();
+    VncHandoffs handoffs = w.push(new VncHandoffs(new GraphicsHandover(libvirt)::handOver));
     return new Opened(
         inventory,
-        new VncTargets(inventory),
+        new VncTargets(inventory, handoffs),
         turns,
         channels,
         actions,

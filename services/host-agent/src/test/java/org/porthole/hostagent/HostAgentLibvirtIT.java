@@ -35,12 +35,14 @@ import org.porthole.hostagent.events.EventSink;
 import org.porthole.hostagent.events.RelayEvents;
 import org.porthole.hostagent.grpc.HostAgentService;
 import org.porthole.hostagent.libvirt.GraphicsEvents;
+import org.porthole.hostagent.libvirt.GraphicsHandover;
 import org.porthole.hostagent.libvirt.LibvirtInventory;
 import org.porthole.hostagent.libvirt.LibvirtSession;
 import org.porthole.hostagent.libvirt.LifecycleEvents;
 import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.RelayRegistry;
+import org.porthole.hostagent.relay.VncHandoffs;
 import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.ticket.GraphicsTickets;
 import org.porthole.hostagent.ticket.PasswordTurns;
@@ -83,6 +85,7 @@ class HostAgentLibvirtIT {
   volatile String lastSet;
 
   PasswordTurns turns;
+  VncHandoffs handoffs;
   ConsoleRelays relays;
   DomainEventRouter router;
   GraphicsEvents graphics;
@@ -119,6 +122,7 @@ class HostAgentLibvirtIT {
     router = new DomainEventRouter(registry, turns, inventory, sink, factory);
     graphics = GraphicsEvents.register(session, router::onGraphics, clock);
     lifecycle = LifecycleEvents.register(session, router::onLifecycle, clock);
+    handoffs = new VncHandoffs(new GraphicsHandover(session)::handOver);
     relays =
         new ConsoleRelays(
             new ConsoleAuthorizer(
@@ -130,7 +134,7 @@ class HostAgentLibvirtIT {
                 new ReplayGuard(clock),
                 HOST,
                 id.startedAt()),
-            new VncTargets(inventory),
+            new VncTargets(inventory, handoffs),
             registry,
             turns,
             new ConsoleRelays.RelayLimits(8, 30, Duration.ofSeconds(10), Duration.ofSeconds(10)),
@@ -157,6 +161,7 @@ class HostAgentLibvirtIT {
     channel.shutdownNow();
     server.shutdownNow();
     relays.close();
+    handoffs.close();
     turns.close();
     graphics.close();
     lifecycle.close();

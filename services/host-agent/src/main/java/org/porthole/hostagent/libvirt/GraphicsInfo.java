@@ -12,6 +12,8 @@ import java.util.List;
  * @param exposed true when any listen address is beyond loopback
  * @param passwordCapable true when the domain carries a graphics password (QEMU was started with
  *     password auth, so tickets can be set)
+ * @param index the device's position among the domain's graphics devices (libvirt's {@code idx} of
+ *     {@code virDomainOpenGraphics})
  */
 public record GraphicsInfo(
     String type,
@@ -19,10 +21,22 @@ public record GraphicsInfo(
     int port,
     String socket,
     boolean exposed,
-    boolean passwordCapable) {
+    boolean passwordCapable,
+    int index) {
 
   public GraphicsInfo {
     listenAddresses = List.copyOf(listenAddresses);
+  }
+
+  /** The domain's first (or only) graphics device. */
+  public GraphicsInfo(
+      String type,
+      List<String> listenAddresses,
+      int port,
+      String socket,
+      boolean exposed,
+      boolean passwordCapable) {
+    this(type, listenAddresses, port, socket, exposed, passwordCapable, 0);
   }
 
   /** The first listen address, or "" for a unix socket. */

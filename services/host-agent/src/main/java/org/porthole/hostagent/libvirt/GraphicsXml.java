@@ -28,7 +28,8 @@ public final class GraphicsXml {
 
   /** As {@link #read(String)} on a parsed document. */
   public static Optional<GraphicsInfo> read(Document doc) {
-    return primary(doc).map(GraphicsXml::describe);
+    List<Element> all = DomainXml.graphicsElements(doc);
+    return primary(doc).map(g -> describe(g, all.indexOf(g)));
   }
 
   /** The element {@link #read} describes: the first VNC device, else the first device. */
@@ -42,7 +43,7 @@ public final class GraphicsXml {
     return all.stream().findFirst();
   }
 
-  static GraphicsInfo describe(Element g) {
+  static GraphicsInfo describe(Element g, int index) {
     List<String> addresses = new ArrayList<>();
     String socket = g.getAttribute("socket");
     boolean unknownNetwork = false;
@@ -67,7 +68,8 @@ public final class GraphicsXml {
         socket.isEmpty() ? port(g.getAttribute("port")) : 0,
         socket,
         exposed,
-        g.hasAttribute("passwd"));
+        g.hasAttribute("passwd"),
+        index);
   }
 
   private static boolean addIfPresent(List<String> addresses, String value) {

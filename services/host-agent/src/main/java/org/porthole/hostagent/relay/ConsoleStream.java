@@ -6,7 +6,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.concurrent.Future;
@@ -260,7 +259,7 @@ final class ConsoleStream
     if (state.get() != State.OPENING) {
       return;
     }
-    SocketAddress target;
+    VncTarget target;
     ConsoleClaims c = null;
     try {
       c = relays.authorizer().authorize(token, ConsoleClaims.CHANNEL_VNC);

@@ -1,6 +1,5 @@
 package org.porthole.hostagent.relay;
 
-import java.net.SocketAddress;
 import org.porthole.hostagent.AgentException;
 
 /** Where a domain's VNC server can be reached from this host. */
@@ -8,10 +7,10 @@ import org.porthole.hostagent.AgentException;
 public interface ConsoleTargets {
 
   /**
-   * A TCP address or a unix socket address of the domain's VNC server.
+   * How to reach the domain's VNC server.
    *
    * @throws AgentException NOT_FOUND for an unknown domain, CONFLICT when it is not running or has
    *     no VNC graphics
    */
-  SocketAddress resolve(String vmUuid) throws AgentException;
+  VncTarget resolve(String vmUuid) throws AgentException;
 }

@@ -3,7 +3,12 @@ package org.porthole.hostagent.relay;
 import io.netty.channel.EventLoop;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.ticket.PasswordTurns;
 import org.porthole.status.PortholeStatus;
@@ -16,11 +21,13 @@ import org.porthole.token.ConsoleClaims;
  * the turn is held and it is never taken for a direct one). Then the turn is left, which expires
  * the password, and only once it is expired is the console told it is logged in (so from the moment
  * its client sees anything, the password opens nothing). The turn is left on every other path too
- * (failure, timeout, the console ending), exactly once.
+ * (failure, timeout, the console ending), exactly once. A socket QEMU serves only through libvirt
+ * ({@link VncTarget.Handoff}) is handed over within the turn, before the console learns it is
+ * connected.
  *
- * <p>Threading: {@link #start} on a verifier thread; the turn's start on a turn thread; the
- * socket's connect and every byte of QEMU's on the console's event loop; {@link #abandon} from
- * whichever thread ends the console.
+ * <p>Threading: {@link #start} on a verifier thread; the turn's start (and a handoff) on a turn
+ * thread; the socket's connect and every byte of QEMU's on the console's event loop; {@link
+ * #abandon} from whichever thread ends the console.
  */
 final class QemuLogin {
   /** What the console learns; called on its event loop (failures: on any thread). */
@@ -39,7 +46,7 @@ final class QemuLogin {
   private final ConsoleRelays relays;
   private final EventLoop loop;
   private final ConsoleClaims claims;
-  private final SocketAddress target;
+  private final VncTarget target;
   private final String client;
   private final Console console;
   private final QemuLink.Peer peer;
@@ -52,7 +59,7 @@ final class QemuLogin {
       ConsoleRelays relays,
       EventLoop loop,
       ConsoleClaims claims,
-      SocketAddress target,
+      VncTarget target,
       String client,
       Console console,
       QemuLink.Peer peer) {
@@ -84,17 +91,70 @@ final class QemuLogin {
       return;
     }
     deadline = BackendLoops.schedule(loop, this::timedOut, relays.authTimeout().toMillis());
+    if (target instanceof VncTarget.Handoff h) {
+      handOver(h);
+    } else {
+      connect(((VncTarget.Listener) target).address(), this::connected, console::failed);
+    }
+  }
+
+  private void connect(
+      SocketAddress address, Consumer<QemuLink> connected, Consumer<AgentException> failed) {
     QemuLink.connect(
         relays.loops(),
         loop,
-        target,
+        address,
         relays.registry(),
         claims.sessionId(),
         claims.vmUuid(),
         client,
         peer,
-        this::connected,
-        console::failed);
+        connected,
+        failed);
+  }
+
+  /**
+   * On the turn thread: the relay's socket connects to a listener of the agent's own, whose
+   * accepted end libvirt hands to QEMU; only then is the console connected (QEMU speaks first).
+   */
+  private void handOver(VncTarget.Handoff h) {
+    CompletableFuture<QemuLink> reached = new CompletableFuture<>();
+    try (VncHandoffs.Rendezvous r = h.handoffs().open()) {
+      connect(r.address(), reached::complete, reached::completeExceptionally);
+      QemuLink l = awaitConnect(reached);
+      if (!console.opening()) {
+        l.close();
+        return;
+      }
+      try {
+        r.handOver(h.vmUuid(), h.graphicsIndex());
+      } catch (AgentException e) {
+        console.failed(e); // first: the socket's close must not end the console with another reason
+        l.close();
+        return;
+      }
+      loop.execute(() -> connected(l));
+    } catch (AgentException e) {
+      console.failed(e);
+    }
+  }
+
+  private QemuLink awaitConnect(CompletableFuture<QemuLink> reached) throws AgentException {
+    try {
+      return reached.get(relays.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof AgentException a
+          ? a
+          : new AgentException(PortholeStatus.INTERNAL, "connecting the relay failed", e);
+    } catch (InterruptedException | TimeoutException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      reached.thenAccept(QemuLink::close); // should the connect still complete
+      throw new AgentException(
+          PortholeStatus.UPSTREAM_UNAVAILABLE,
+          "the relay's connection to the VNC server of domain " + claims.vmUuid() + " stalled");
+    }
   }
 
   /** On the loop: QEMU speaks first; read its handshake. */

@@ -1,9 +1,6 @@
 package org.porthole.hostagent.relay;
 
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
-import java.nio.file.Path;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.GraphicsInfo;
@@ -11,18 +8,22 @@ import org.porthole.hostagent.libvirt.Hypervisor;
 import org.porthole.status.PortholeStatus;
 
 /**
- * Finds a domain's live VNC server from the hypervisor's inventory. A listener is reached at its
- * own address; a wildcard (0.0.0.0, ::) or "localhost" at 127.0.0.1 / ::1.
+ * Finds a domain's live VNC server from the hypervisor's inventory. A TCP listener is reached at
+ * its own address; a wildcard (0.0.0.0, ::) or "localhost" at 127.0.0.1 / ::1. A unix socket is
+ * never opened by path: it lies in the domain's private directory, so each connection is handed to
+ * QEMU through libvirt ({@link VncHandoffs}).
  */
 public final class VncTargets implements ConsoleTargets {
   private final Hypervisor hypervisor;
+  private final VncHandoffs handoffs;
 
-  public VncTargets(Hypervisor hypervisor) {
+  public VncTargets(Hypervisor hypervisor, VncHandoffs handoffs) {
     this.hypervisor = hypervisor;
+    this.handoffs = handoffs;
   }
 
   @Override
-  public SocketAddress resolve(String vmUuid) throws AgentException {
+  public VncTarget resolve(String vmUuid) throws AgentException {
     DomainView vm =
         hypervisor
             .findDomain(vmUuid)
@@ -38,13 +39,13 @@ public final class VncTargets implements ConsoleTargets {
                     new AgentException(
                         PortholeStatus.CONFLICT, "domain " + vmUuid + " has no VNC graphics"));
     if (g.isUnixSocket()) {
-      return UnixDomainSocketAddress.of(Path.of(g.socket()));
+      return new VncTarget.Handoff(handoffs, vm.uuid(), g.index());
     }
     if (g.port() <= 0) {
       throw new AgentException(
           PortholeStatus.CONFLICT, "domain " + vmUuid + " has no live VNC port");
     }
-    return new InetSocketAddress(connectHost(g.listen()), g.port());
+    return new VncTarget.Listener(new InetSocketAddress(connectHost(g.listen()), g.port()));
   }
 
   static String connectHost(String listen) {

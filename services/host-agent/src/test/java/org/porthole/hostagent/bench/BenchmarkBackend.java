@@ -12,6 +12,7 @@ import org.porthole.hostagent.AgentBackend;
 import org.porthole.hostagent.guest.Guests;
 import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.Hypervisor;
+import org.porthole.hostagent.relay.VncTarget;
 import org.porthole.hostagent.ticket.GraphicsTickets;
 
 /**
@@ -91,7 +92,7 @@ public final class BenchmarkBackend implements AgentBackend {
   public Opened open(Wiring wiring) {
     return new Opened(
         NO_DOMAINS,
-        vmUuid -> backend,
+        vmUuid -> new VncTarget.Listener(backend),
         wiring.passwordTurns(NO_PASSWORDS),
         Guests.NONE,
         null,

@@ -18,6 +18,7 @@ import org.porthole.hostagent.AgentIdentity;
 import org.porthole.hostagent.events.EventFactory;
 import org.porthole.hostagent.guest.ConsolePolicies;
 import org.porthole.hostagent.relay.RelayRegistry;
+import org.porthole.hostagent.relay.VncTarget;
 
 class BenchmarkBackendTest {
   private static final String BACKEND = BenchmarkBackend.CONSOLE_BACKEND;
@@ -44,7 +45,10 @@ class BenchmarkBackendTest {
       assertThat(opened.hypervisor().listDomains()).isEmpty();
       assertThat(opened.actions()).isNull();
       InetSocketAddress target =
-          (InetSocketAddress) opened.targets().resolve("00000000-0000-4000-8000-000000000001");
+          (InetSocketAddress)
+              ((VncTarget.Listener)
+                      opened.targets().resolve("00000000-0000-4000-8000-000000000001"))
+                  .address();
       assertThat(target.getAddress().getHostAddress()).isEqualTo("127.0.0.1");
       assertThat(target.getPort()).isEqualTo(5999);
     } finally {

@@ -216,7 +216,7 @@ class HostAgentServiceTest extends InProcessAgentTest {
   void listsDomainsWithExposureAndPasswordCapability() {
     List<Domain> domains =
         blocking.listDomains(ListDomainsRequest.getDefaultInstance()).getDomainsList();
-    assertThat(domains).hasSize(6);
+    assertThat(domains).hasSize(7);
     Domain exposed =
         domains.stream().filter(d -> d.getUuid().equals(EXPOSED_VM)).findFirst().orElseThrow();
     assertThat(exposed.getGraphics().getExposed()).isTrue();

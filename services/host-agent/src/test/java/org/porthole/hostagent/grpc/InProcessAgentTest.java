@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,17 +28,22 @@ import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.api.hostagent.v1.ConsoleOpen;
 import org.porthole.api.hostagent.v1.GetInfoRequest;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
+import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.AgentIdentity;
 import org.porthole.hostagent.libvirt.FakeHypervisor;
 import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
+import org.porthole.hostagent.relay.ConsoleTargets;
 import org.porthole.hostagent.relay.RelayListener;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.RelayedConsole;
+import org.porthole.hostagent.relay.VncHandoffs;
+import org.porthole.hostagent.relay.VncTarget;
 import org.porthole.hostagent.relay.VncTargets;
 import org.porthole.hostagent.ticket.FakeTickets;
 import org.porthole.hostagent.ticket.GraphicsTickets;
 import org.porthole.hostagent.ticket.PasswordTurns;
+import org.porthole.status.PortholeStatus;
 import org.porthole.testsupport.rfb.RfbClient;
 import org.porthole.testsupport.token.TokenClaims;
 import org.porthole.testsupport.token.TokenMint;
@@ -69,6 +75,11 @@ abstract class InProcessAgentTest {
   /** Running, VNC on loopback, started without a password. */
   static final String NO_PASSWORD_VM = "6b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
 
+  /** Running with VNC on a unix socket served only through libvirt, which refuses the handover. */
+  static final String HANDOFF_VM = "7b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
+
+  static final String HANDOVER_REFUSED = "libvirt refused the handover (test)";
+
   /** The client's side of the agent's handshake: RFB 3.8, security None, ClientInit exclusive. */
   static final byte[] CLIENT_HANDSHAKE = concat(RfbClient.BANNER, bytes(1, 0));
 
@@ -92,6 +103,7 @@ abstract class InProcessAgentTest {
   FakeTickets tickets;
   RelayRegistry registry;
   PasswordTurns turns;
+  VncHandoffs handoffs;
   ConsoleRelays relays;
 
   /** What the relays reported: "connected|authenticated|ended session". */
@@ -124,7 +136,8 @@ abstract class InProcessAgentTest {
             .add(FakeHypervisor.stopped(STOPPED_VM, "db-1", "127.0.0.1", false))
             .add(FakeHypervisor.stopped(EXPOSED_VM, "legacy", "0.0.0.0", true))
             .add(FakeHypervisor.runningOnTcp(EXPOSED_RUNNING_VM, "open", "0.0.0.0", true, true))
-            .add(FakeHypervisor.runningOnTcp(NO_PASSWORD_VM, "nopw", "127.0.0.1", false, false));
+            .add(FakeHypervisor.runningOnTcp(NO_PASSWORD_VM, "nopw", "127.0.0.1", false, false))
+            .add(FakeHypervisor.runningOnSocket(HANDOFF_VM, "private", "/nonexistent/vnc.sock"));
     tickets = new FakeTickets(hypervisor);
     registry = new RelayRegistry(Clock.systemUTC());
     Clock clock = Clock.systemUTC();
@@ -142,7 +155,7 @@ abstract class InProcessAgentTest {
     relays =
         new ConsoleRelays(
             authorizer,
-            new VncTargets(hypervisor),
+            standInTargets(hypervisor),
             registry,
             turns,
             new ConsoleRelays.RelayLimits(
@@ -172,6 +185,29 @@ abstract class InProcessAgentTest {
     turns.close();
     vnc.close();
     vnc2.close();
+    handoffs.close();
+  }
+
+  /**
+   * The agent's targets, except that the stand-ins' sockets are connected by path (they have no
+   * libvirt to take a handed-over connection); {@link #HANDOFF_VM} keeps the handoff.
+   */
+  private ConsoleTargets standInTargets(FakeHypervisor hypervisor) throws AgentException {
+    handoffs =
+        new VncHandoffs(
+            dir,
+            (vm, index, fd) -> {
+              throw new AgentException(PortholeStatus.UPSTREAM_UNAVAILABLE, HANDOVER_REFUSED);
+            });
+    VncTargets agents = new VncTargets(hypervisor, handoffs);
+    return vm -> {
+      VncTarget t = agents.resolve(vm);
+      if (t instanceof VncTarget.Handoff h && !h.vmUuid().equals(HANDOFF_VM)) {
+        String socket = hypervisor.findDomain(vm).orElseThrow().graphics().orElseThrow().socket();
+        return new VncTarget.Listener(UnixDomainSocketAddress.of(socket));
+      }
+      return t;
+    };
   }
 
   /** What the relays' password turns call; a test may wrap the fake libvirt. */

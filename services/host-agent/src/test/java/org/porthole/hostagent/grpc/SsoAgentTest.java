@@ -7,7 +7,6 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +33,7 @@ import org.porthole.hostagent.relay.ConsoleAuthorizer;
 import org.porthole.hostagent.relay.ConsoleRelays;
 import org.porthole.hostagent.relay.RelayRegistry;
 import org.porthole.hostagent.relay.RelayedConsole;
+import org.porthole.hostagent.relay.VncTarget;
 import org.porthole.hostagent.sso.LiveSessions;
 import org.porthole.hostagent.sso.SsoLimits;
 import org.porthole.hostagent.sso.SsoRelays;
@@ -163,7 +163,7 @@ abstract class SsoAgentTest {
     return VM.equals(vm) ? Optional.of(port.socket()) : Optional.empty();
   }
 
-  private static SocketAddress noVnc(String vm) throws AgentException {
+  private static VncTarget noVnc(String vm) throws AgentException {
     throw new AgentException(PortholeStatus.CONFLICT, "no VNC in SSO tests");
   }
 

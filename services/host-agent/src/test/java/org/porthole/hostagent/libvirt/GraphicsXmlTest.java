@@ -110,4 +110,16 @@ class GraphicsXmlTest {
             GraphicsXml.read("<notadomain><devices><graphics type='vnc'/></devices></notadomain>"))
         .isEmpty();
   }
+
+  @Test
+  void vncAfterASpiceDeviceIsTheSecondGraphicsDevice() throws AgentException {
+    GraphicsInfo g =
+        read(
+            "<graphics type='spice' autoport='yes'/>"
+                + "<graphics type='vnc' passwd='x'><listen type='socket'"
+                + " socket='/var/lib/libvirt/qemu/domain-3-web/vnc.sock'/></graphics>");
+    assertThat(g.isVnc()).isTrue();
+    assertThat(g.index()).as("virDomainOpenGraphics counts every graphics device").isEqualTo(1);
+    assertThat(read("<graphics type='vnc' listen='127.0.0.1'/>").index()).isZero();
+  }
 }
