@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.porthole.api.hostagent.v1.Domain;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.api.hostagent.v1.ListDomainsRequest;
+import org.porthole.api.hostagent.v1.PrepareConsoleRequest;
 import org.porthole.pki.DevPki;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
@@ -27,10 +29,7 @@ final class AgentProbe {
 
   /** The UUIDs of the domains the agent at {@code hostId} (host:port) lists. */
   static List<String> listedDomains(Path pki, String hostId) throws InterruptedException {
-    TlsFiles engine = DevPki.ensure(pki, ServiceIdentity.engine());
-    ManagedChannel channel =
-        Grpc.newChannelBuilder(hostId, engine.channelCredentials(ServiceIdentity.hostAgent(hostId)))
-            .build();
+    ManagedChannel channel = channel(pki, ServiceIdentity.engine(), hostId);
     try {
       return HostAgentGrpc.newBlockingStub(channel)
           .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
@@ -45,9 +44,42 @@ final class AgentProbe {
   }
 
   /**
-   * Defines (never starts) a small domain in {@code qemu:///system} named {@code name}, with a VNC
-   * display; returns its UUID. Other tests define and remove domains at the same time, so a test
-   * looks for this one in the agent's answer rather than comparing whole lists.
+   * Opens a console of VM {@code vmUuid} as the engine and the ws-proxy do: the engine prepares
+   * session {@code sessionId}, the ws-proxy opens it with {@code token} (the session's).
+   */
+  static AgentConsole openConsole(
+      Path pki, String hostId, String vmUuid, String sessionId, String token)
+      throws InterruptedException {
+    ManagedChannel engine = channel(pki, ServiceIdentity.engine(), hostId);
+    try {
+      HostAgentGrpc.newBlockingStub(engine)
+          .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+          .prepareConsole(
+              PrepareConsoleRequest.newBuilder()
+                  .setVmUuid(vmUuid)
+                  .setSessionId(sessionId)
+                  .setMode("interactive")
+                  .setValidSeconds(60)
+                  .build());
+    } finally {
+      engine.shutdownNow().awaitTermination(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+    return AgentConsole.open(channel(pki, ServiceIdentity.wsProxy(), hostId), token);
+  }
+
+  private static ManagedChannel channel(Path pki, ServiceIdentity caller, String hostId) {
+    TlsFiles files = DevPki.ensure(pki, caller);
+    return Grpc.newChannelBuilder(
+            hostId, files.channelCredentials(ServiceIdentity.hostAgent(hostId)))
+        .build();
+  }
+
+  /**
+   * Defines and starts a small domain in {@code qemu:///system} named {@code name} (no disk: its
+   * firmware finds nothing to boot and waits), with a VNC display on loopback behind a password
+   * nobody knows (the agent sets its own per console); returns its UUID. Other tests define and
+   * remove domains at the same time, so a test looks for this one in the agent's answer rather than
+   * comparing whole lists.
    */
   static String defineDomain(Path dir, String name) throws IOException, InterruptedException {
     Path xml = dir.resolve(name + ".xml");
@@ -57,14 +89,22 @@ final class AgentProbe {
             + name
             + "</name><memory unit='MiB'>32</memory><vcpu>1</vcpu>"
             + "<os><type arch='x86_64'>hvm</type></os>"
-            + "<devices><graphics type='vnc' listen='127.0.0.1' autoport='yes'/></devices>"
+            + "<devices><graphics type='vnc' listen='127.0.0.1' autoport='yes' passwd='"
+            + UUID.randomUUID().toString().substring(0, 8)
+            + "'/></devices>"
             + "</domain>",
         StandardCharsets.UTF_8);
     virsh("define", xml.toString());
+    virsh("start", name);
     return virsh("domuuid", name).trim();
   }
 
-  static void undefineDomain(String name) throws IOException, InterruptedException {
+  static void removeDomain(String name) throws IOException, InterruptedException {
+    try {
+      virsh("destroy", name);
+    } catch (IllegalStateException notRunning) {
+      // it did not start, or stopped: undefine is what is left
+    }
     virsh("undefine", name);
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.postgres.Postgres;
+import org.porthole.testsupport.rfb.RfbClient;
 import org.porthole.testsupport.token.JwksServer;
 import org.porthole.testsupport.token.TokenMint;
 
@@ -55,6 +57,7 @@ class ImagesIT {
   private Path work;
   private String version;
   private String commit;
+  private TokenMint mint;
   private JwksServer jwks;
   private Postgres postgres;
 
@@ -73,7 +76,8 @@ class ImagesIT {
     int[] ports = Ports.distinct(2);
     postgres = Postgres.start(work.resolve("postgres/data"), ports[0], work);
     noBroker = "127.0.0.1:" + ports[1];
-    jwks = JwksServer.start(new TokenMint());
+    mint = new TokenMint();
+    jwks = JwksServer.start(mint);
   }
 
   @AfterAll
@@ -141,9 +145,10 @@ class ImagesIT {
    * uid '10001'}, then {@code Failed to find group record}) before any authentication, so even
    * {@code auth_unix_rw = "none"} with the socket's libvirt group does not admit uid 10001 unless
    * the host has a user and a group 10001 (deploy/images/README.md). As root it reaches {@code
-   * qemu:///system} through the mounted socket, which its listening line shows, and lists a domain
-   * defined for the test through the libvirt client library of its image (with ICU's stub data
-   * library in place of ICU's data).
+   * qemu:///system} through the mounted socket, which its listening line shows, lists a domain
+   * started for the test and opens its console (RFB through the agent, as the ws-proxy asks),
+   * through the libvirt client library of its image (with ICU's stub data library in place of ICU's
+   * data).
    */
   @Test
   void hostAgentImageReachesLibvirtThroughTheMountedSocket() throws Exception {
@@ -173,8 +178,16 @@ class ImagesIT {
       assertThat(AgentProbe.listedDomains(work.resolve("pki"), hostId))
           .as("domains the agent lists, log:\n%s", run.log())
           .contains(probe);
+      String session = UUID.randomUUID().toString();
+      try (AgentConsole console =
+          AgentProbe.openConsole(
+              work.resolve("pki"), hostId, probe, session, mint.token(session, probe, hostId))) {
+        RfbClient.Result screen = RfbClient.throughPorthole(console);
+        assertThat(screen.authenticated()).as("console, log:\n%s", run.log()).isTrue();
+        assertThat(screen.width()).as("the guest's screen through the agent").isPositive();
+      }
     } finally {
-      AgentProbe.undefineDomain(domain);
+      AgentProbe.removeDomain(domain);
     }
     assertMetadata(image);
   }
