@@ -5,7 +5,7 @@
 #                            user porthole (10001:10001), and /tmp (the only writable path at run time)
 #   porthole/jre-libvirt:17  porthole/jre:17 plus libvirt's client libraries (libvirt.so.0 and
 #                            libvirt-qemu.so.0, which the host agent loads through JNA) and their
-#                            ldd closure
+#                            ldd closure, ICU's data library replaced by ICU's own stub (below)
 # Each image carries the digest of its inputs (label org.porthole.base.input: this script, the JDK,
 # the module list, every library copied); an image whose digest matches is kept, so a second run
 # only hashes. Runs from `./mvnw -Pimages` (services' images profile) and by hand:
@@ -35,6 +35,10 @@ MODULES=java.base,java.logging,java.management,java.naming,java.net.http,java.rm
 # libgcc_s itself when a thread is cancelled.
 EXTRA_LIBS=(libdl.so.2 libpthread.so.0 librt.so.1 libm.so.6 libgcc_s.so.1)
 MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+# ICU's data stub (libicudata without data), built from Debian's icu source package and kept here
+# by ICU major version, outside the clone like the Kubernetes binaries.
+ICU_CACHE=${ICU_CACHE:-/var/cache/porthole/icu-stubdata}
+SRC_LIST=/etc/apt/sources.list.d/porthole-bookworm-src.sources
 
 say() { printf 'build-base: %s\n' "$*"; }
 die() { printf 'build-base: %s\n' "$*" >&2; exit 1; }
@@ -53,6 +57,17 @@ needed_libs() {
   missing=$(grep 'not found' <<<"$out" | grep -v 'libjvm\.so' | sort -u | tr -s ' \t\n' ' ' || true)
   [[ $strict == strict && -n $missing ]] && die "missing libraries: $missing"
   awk '/=> \// {print $3} /^\t\/[^ ]+ \(0x/ {print $1}' <<<"$out" | grep -v "^$inside" | sort -u
+}
+
+# Host paths on stdin as their canonical directory plus file name (the file itself may be a
+# symlink: copy_libs copies its contents): /lib/x86_64-linux-gnu/libc.so.6 becomes
+# /usr/lib/x86_64-linux-gnu/libc.so.6 on a merged-/usr host, so a library that ldd names under
+# both /lib and /usr/lib is copied once.
+canonical() {
+  local path
+  while read -r path; do
+    [[ -n $path ]] && printf '%s/%s\n' "$(realpath "$(dirname "$path")")" "$(basename "$path")"
+  done | sort -u
 }
 
 # The host paths of EXTRA_LIBS.
@@ -119,6 +134,16 @@ write_etc() {
   printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$etc/nsswitch.conf"
 }
 
+# The host's merged-/usr links (/lib -> usr/lib, /lib64 -> usr/lib64 on Debian 12): the ELF
+# interpreter is /lib64/ld-linux-x86-64.so.2 in every binary, and the libraries live under /usr.
+write_usr_links() {
+  local d
+  for d in lib lib64 bin sbin; do
+    [[ -L /$d ]] && ln -s "$(readlink "/$d")" "$1/$d"
+  done
+  return 0
+}
+
 jdk_fingerprint() {
   printf '%s\n' "$(cat "$JDK17/release")" "$MODULES"
   sha256sum "$JDK17"/jmods/*.jmod
@@ -132,6 +157,7 @@ build_jre() {
   # Debian's libjvm.so keeps its symbol tables (24 MB; 20 MB without them).
   runtime_elves "$root" | xargs -r strip -p --strip-unneeded
   jre_libs "$root" | copy_libs "$root"
+  write_usr_links "$root"
   write_etc "$root"
   mkdir -m 1777 "$root/tmp"
   tar -C "$root" --numeric-owner --owner=0 --group=0 -cf - . |
@@ -145,12 +171,62 @@ build_jre() {
 
 # The host libraries a Java runtime in $1 needs (strict: all of them found).
 jre_libs() {
-  { runtime_elves "$1" | needed_libs "$1" strict; extra_libs; } | sort -u
+  { runtime_elves "$1" | needed_libs "$1" strict; extra_libs; } | canonical
 }
 
 # libvirt.so.0 and its closure.
 libvirt_libs() {
-  { libvirt_library; libvirt_library | needed_libs /nowhere strict; } | sort -u
+  { libvirt_library; libvirt_library | needed_libs /nowhere strict; } | canonical
+}
+
+# libxml2, which libvirt links, links ICU's common library, which links ICU's data library:
+# 30.5 MB of converter tables, collation and locale data. libxml2 asks ICU only for a character
+# encoding that neither it nor iconv knows (its own UTF-8, UTF-16, Latin-1 and ASCII come first);
+# libvirt speaks UTF-8 XML. ICU's "stubdata" library (source/stubdata in ICU's own tree, what ICU
+# builds itself with before its data exists) is a valid, empty data package with the same symbol:
+# ICU answers U_FILE_ACCESS_ERROR for a converter, libxml2 says the encoding is unsupported.
+# Built from Debian's icu source package once per ICU major version and cached.
+icu_data_lib() {
+  libvirt_libs | grep -E '/libicudata\.so\.[0-9]+$' || true
+}
+
+icu_stubdata() {
+  local real=$1 major out
+  major=${real##*.so.}
+  out=$ICU_CACHE/$major/$(basename "$real")
+  if [[ ! -f $out ]]; then
+    build_icu_stubdata "$major" "$out" >&2
+  fi
+  echo "$out"
+}
+
+build_icu_stubdata() {
+  local major=$1 out=$2 tmp src
+  [[ $(id -u) -eq 0 ]] || die "no ICU stub data library in $(dirname "$out"): run this once as root (it fetches Debian's icu source package)"
+  command -v gcc >/dev/null || die "no gcc (apt-get install gcc)"
+  if [[ ! -f $SRC_LIST ]] && ! apt-cache showsrc icu 2>/dev/null | grep -q '^Package: icu'; then
+    # The same deb-src line as deploy/local/k8s/kube.sh, in its own file.
+    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+      "$(. /etc/os-release && echo "$VERSION_CODENAME")" >"$SRC_LIST"
+    apt-get update -qq
+  fi
+  mkdir -p "$(dirname "$out")"
+  tmp=$(mktemp -d "$(dirname "$out")/.build.XXXXXX")
+  chmod 755 "$tmp" # apt-get source downloads as _apt
+  say "fetching Debian's icu source package for ICU's stub data library ($out)"
+  (cd "$tmp" && apt-get source -qq icu >/dev/null 2>&1) || { rm -rf "$tmp"; die "apt-get source icu failed"; }
+  src=$(find "$tmp" -maxdepth 1 -type d -name 'icu-*' | head -n1)
+  [[ -n $src && -f $src/source/stubdata/stubdata.cpp ]] || { rm -rf "$tmp"; die "no source/stubdata in Debian's icu source"; }
+  grep -q "U_ICU_VERSION_MAJOR_NUM $major\$" "$src/source/common/unicode/uvernum.h" ||
+    { rm -rf "$tmp"; die "Debian's icu source is not ICU $major (the installed libicudata.so.$major)"; }
+  # Data only: no C++ runtime, no libc.
+  gcc -O2 -fPIC -shared -nostdlib -I "$src/source/common" -Wl,-soname,"$(basename "$out")" \
+    -o "$tmp/$(basename "$out")" "$src/source/stubdata/stubdata.cpp"
+  strip --strip-unneeded "$tmp/$(basename "$out")"
+  (cd "$tmp" && ls -- *.dsc) >"$tmp/SOURCE"
+  mv "$tmp/$(basename "$out")" "$out"
+  mv "$tmp/SOURCE" "$(dirname "$out")/SOURCE"
+  rm -rf "$tmp"
 }
 
 # The files of the JRE image, as absolute paths.
@@ -167,6 +243,8 @@ build_libvirt() {
   mkdir -p "$ctx/rootfs"
   # Only what the JRE image does not hold already.
   libvirt_libs | grep -vxF -f <(jre_files) | copy_libs "$ctx/rootfs"
+  # $3: ICU's stub data library, put where the host's libicudata is.
+  [[ -z $3 ]] || cp "$3" "$ctx/rootfs$(icu_data_lib)"
   printf 'FROM %s\nCOPY rootfs/ /\nLABEL org.opencontainers.image.title=porthole/jre-libvirt %s=%s\n' \
     "$JRE_IMAGE" "$INPUT_LABEL" "$input" >"$ctx/Dockerfile"
   DOCKER_BUILDKIT=0 "$DOCKER" build -q -t "$LIBVIRT_IMAGE" "$ctx" >/dev/null
@@ -189,12 +267,15 @@ main() {
     replaced+=("$(image_id "$JRE_IMAGE")")
     build_jre "$WORK" "$jre_input"
   fi
-  libvirt_input=$(libvirt_libs | digest "$jre_input" "$script")
+  local icu stub=
+  icu=$(icu_data_lib)
+  [[ -z $icu ]] || stub=$(icu_stubdata "$icu")
+  libvirt_input=$({ libvirt_libs; echo "$stub"; } | grep . | digest "$jre_input" "$script")
   if [[ $(current_input "$LIBVIRT_IMAGE") == "$libvirt_input" ]]; then
     say "$LIBVIRT_IMAGE is up to date"
   else
     replaced=("$(image_id "$LIBVIRT_IMAGE")" "${replaced[@]}")
-    build_libvirt "$WORK" "$libvirt_input"
+    build_libvirt "$WORK" "$libvirt_input" "$stub"
   fi
   # The libvirt image's old one first: it was built on the JRE's old one.
   local id
