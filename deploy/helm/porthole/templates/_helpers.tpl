@@ -126,6 +126,31 @@ seccompProfile:
   type: RuntimeDefault
 {{- end -}}
 
+{{/*
+The host agent's pod: uid hostAgent.runAsUser. 0 (the default) is root without any capability, so
+it is refused every file it does not own and only reaches what its supplemental groups allow;
+libvirtd admits it without polkit or a user record on the node. Any other uid needs the node's
+libvirtd set for it (README, "What each component needs from the node").
+*/}}
+{{- define "porthole.agentPodSecurity" -}}
+{{- $uid := int64 .Values.hostAgent.runAsUser }}
+runAsNonRoot: {{ ne $uid 0 }}
+runAsUser: {{ $uid }}
+runAsGroup: {{ $uid }}
+fsGroup: {{ $uid }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "porthole.agentContainerSecurity" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: {{ ne (int64 .Values.hostAgent.runAsUser) 0 }}
+privileged: false
+capabilities:
+  drop: ["ALL"]
+{{- end -}}
+
 {{- define "porthole.containerSecurity" -}}
 allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true

@@ -11,6 +11,7 @@ import static org.porthole.helm.Rendered.podSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -64,8 +65,10 @@ class RenderedObjectsTest {
   void podsRunWithLeastPrivilege(String valueSet) {
     for (Map<String, Object> workload : Chart.render(valueSet).workloads()) {
       Map<String, Object> pod = map(podSpec(workload), "securityContext");
-      assertThat(pod).as(id(workload)).containsEntry("runAsNonRoot", true);
-      assertThat(pod).as(id(workload)).containsEntry("runAsUser", 10001);
+      // The host agent runs as uid 0 with no capability at all (see hostAgentUid...).
+      boolean agent = "DaemonSet".equals(workload.get("kind"));
+      assertThat(pod).as(id(workload)).containsEntry("runAsNonRoot", !agent);
+      assertThat(pod).as(id(workload)).containsEntry("runAsUser", agent ? 0 : 10001);
       assertThat(at(pod, "seccompProfile.type").toString()).isEqualTo("RuntimeDefault");
       assertThat(podSpec(workload)).containsEntry("automountServiceAccountToken", false);
       for (Map<String, Object> container : containers(workload)) {
@@ -79,6 +82,28 @@ class RenderedObjectsTest {
         assertThat(map(security, "capabilities")).containsOnlyKeys("drop");
       }
     }
+  }
+
+  @Test
+  void hostAgentUidIsRootWithoutCapabilitiesUnlessANodeUserIsNamed() {
+    Map<String, Object> asUser =
+        Rendered.parse(
+                Chart.template("certmanager-values.yaml", Map.of("hostAgent.runAsUser", 10001)))
+            .ofKind("DaemonSet")
+            .get(0);
+    Map<String, Object> pod = map(podSpec(asUser), "securityContext");
+    assertThat(pod)
+        .containsEntry("runAsUser", 10001)
+        .containsEntry("runAsGroup", 10001)
+        .containsEntry("fsGroup", 10001)
+        .containsEntry("runAsNonRoot", true);
+    assertThat(map(containers(asUser).get(0), "securityContext"))
+        .containsEntry("runAsNonRoot", true);
+    Map<String, Object> root = Chart.render("certmanager-values.yaml").ofKind("DaemonSet").get(0);
+    assertThat(map(containers(root).get(0), "securityContext"))
+        .containsEntry("runAsNonRoot", false)
+        .containsEntry("privileged", false)
+        .containsEntry("allowPrivilegeEscalation", false);
   }
 
   @ParameterizedTest
