@@ -475,19 +475,15 @@ dns_sync() {
   if pid=$(pid_of dnsmasq); then kill -HUP "$pid"; fi
 }
 
-# Keeps the hosts file current: a sync after each change to a Service or an Endpoints object (a
-# burst of changes syncs once), and every 30 s in case a sync failed. When a watch ends (the API
-# closes watches after a while) both start again. Runs until down stops its process group.
+# Keeps the hosts file current: a sync after each change to an Endpoints object (a burst of changes
+# syncs once), and every 30 s. One watch, on Endpoints alone (each kubectl holds ~40 MB): the
+# endpoints controller creates and deletes a Service's Endpoints with it, and a Service's ClusterIP
+# never changes; a Service without a selector is seen at the next 30 s sync. When the watch ends (the
+# API closes watches after a while) it starts again. Runs until down stops its process group.
 dns_watch() {
   local kubectl=("$CACHE/bin/kubectl" --kubeconfig "$K/dns-watch.kubeconfig")
   while :; do
-    {
-      "${kubectl[@]}" get services -A --watch -o name &
-      "${kubectl[@]}" get endpoints -A --watch -o name &
-      wait -n || true
-      # shellcheck disable=SC2046
-      kill $(jobs -p) 2>/dev/null || true
-    } | while :; do
+    "${kubectl[@]}" get endpoints -A --watch -o name | while :; do
       local rc=0
       read -r -t 30 _ || rc=$?
       ((rc == 0 || rc > 128)) || break
