@@ -12,12 +12,12 @@ import org.porthole.stack.launcher.StackOptions;
  * ./porthole up}, with fresh state, free ports and a transient demo VM. Stopped when the test JVM
  * exits.
  */
-final class SharedStack {
+public final class SharedStack {
   private static LocalStack stack;
 
   private SharedStack() {}
 
-  static synchronized LocalStack get() {
+  public static synchronized LocalStack get() {
     if (stack == null) {
       Path repo = Path.of(System.getProperty("porthole.repo", "..")).toAbsolutePath().normalize();
       try {
