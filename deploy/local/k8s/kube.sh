@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A real one-node Kubernetes 1.20 on this machine, for tests and developers.
 #   kube.sh build    install what it needs from Debian and build the binaries once (cached by version)
-#   kube.sh up       start etcd, the control plane, containerd and a kubelet; return when the node is Ready
+#   kube.sh up       start etcd, the control plane, kube-proxy, a cluster DNS, containerd and a kubelet;
+#                    return when the node is Ready and Services answer by name
 #   kube.sh down     stop everything up started and remove its pods' network; leave nothing running
 #   kube.sh status   say what runs
 #   kube.sh kubectl ARGS...            kubectl (the one built here) with the cluster's kubeconfig
@@ -27,25 +28,31 @@ NODE_IP=10.213.0.1
 SERVICE_CIDR=10.213.1.0/24
 SERVICE_IP=10.213.1.1
 NODE=porthole
+# The cluster DNS (dnsmasq) answers on the node address, port 53, and nowhere else.
+CLUSTER_DOMAIN=cluster.local
+DNS_IP=$NODE_IP
 # Fixed ports below the ephemeral range, where the stack picks its own: no clash with it.
 ETCD_PORT=23790
 ETCD_PEER_PORT=23800
 API_PORT=16443
 KUBELET_PORT=10350
 KUBELET_HEALTHZ_PORT=10348
+KUBE_PROXY_METRICS_PORT=10349
 PAUSE_IMAGE=porthole.local/pause:3.2
 READY_SECONDS=${PORTHOLE_K8S_READY_SECONDS:-120}
 
 PACKAGES=(dpkg-dev golang-1.19-go rsync gcc libc6-dev etcd-server containerd runc
-          containernetworking-plugins iproute2 openssl curl ca-certificates)
+          containernetworking-plugins iproute2 openssl curl ca-certificates
+          iptables conntrack dnsmasq-base bind9-host)
 # kubectl is built too: the script then talks to the apiserver with a client of its own version,
 # whichever kubectl a developer has on PATH (Debian's kubernetes-client conflicts with Google's
 # kubectl package, present on some machines).
 command -v kubectl >/dev/null || PACKAGES+=(kubernetes-client)
-# kube-proxy is built for Services; up does not run it yet.
 BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
-# The order up starts them in; down stops them in reverse.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet)
+# The order up starts them in; down stops them in reverse. dns-watch is `kube.sh dns-watch`, which
+# keeps dnsmasq's hosts file equal to the API's Services.
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kube-proxy dnsmasq dns-watch
+            containerd kubelet)
 
 say() { printf 'kube: %s\n' "$*"; }
 die() { printf 'kube: %s\n' "$*" >&2; exit 1; }
@@ -110,11 +117,12 @@ image_tar() {
 
 build() {
   need_root "build installs packages and writes $CACHE"
+  # Packages first, also with a cache: a cache built before a package joined the list gets it.
+  install_packages
   if cache_complete; then
     say "binaries for $VERSION already in $CACHE"
     return 0
   fi
-  install_packages
   add_source_line
   mkdir -p "$(dirname "$CACHE")"
   # Built in a temporary directory next to the cache and moved in at the end: an interrupted
@@ -221,7 +229,7 @@ wait_for() {
 
 check_free() {
   local port
-  for port in $ETCD_PORT $ETCD_PEER_PORT $API_PORT $KUBELET_HEALTHZ_PORT; do
+  for port in $ETCD_PORT $ETCD_PEER_PORT $API_PORT $KUBELET_HEALTHZ_PORT $KUBE_PROXY_METRICS_PORT; do
     if ss -Hltn "sport = :$port" | grep -q .; then
       die "port $port is taken: $(ss -Hltnp "sport = :$port" | head -n1)"
     fi
@@ -229,6 +237,18 @@ check_free() {
   local clash
   clash=$(ip -4 route show | grep -E '^10\.213\.' | grep -v "dev $BRIDGE " || true)
   [[ -z $clash ]] || die "the pod network 10.213.0.0/16 clashes with a route here: $clash"
+  # dnsmasq binds DNS_IP:53 alone; a socket on every address's port 53 would refuse it.
+  local dns
+  dns=$(ss -Hlntup '( sport = :53 )' | awk -v a="$DNS_IP:53" '$5 == a || $5 == "0.0.0.0:53" || $5 == "*:53"')
+  [[ -z $dns ]] || die "port 53 is taken on $DNS_IP: $dns"
+  # kube-proxy's chains are recognised by name only: another one's would be mixed with ours.
+  if pgrep -x kube-proxy >/dev/null; then die "a kube-proxy runs here already: $(pgrep -a -x kube-proxy | head -n1)"; fi
+  [[ -f /proc/sys/net/bridge/bridge-nf-call-iptables ]] ||
+    die "bridged traffic cannot pass iptables (no /proc/sys/net/bridge): modprobe br_netfilter"
+  local tool
+  for tool in iptables iptables-save conntrack dnsmasq host; do
+    command -v "$tool" >/dev/null || die "$tool is missing: run $HERE/kube.sh build (it installs what up needs)"
+  done
 }
 
 make_pki() {
@@ -254,16 +274,28 @@ make_pki() {
     openssl genrsa -out sa.key 2048 2>/dev/null
     openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
     rm -f ./*.csr ca.srl
-    token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-    {
-      echo "$(token),admin,admin,system:masters"
-      echo "$(token),system:node:$NODE,kubelet,system:nodes"
-      echo "$(token),system:kube-controller-manager,controller-manager"
-      echo "$(token),system:kube-scheduler,scheduler"
-    } >tokens.csv.tmp
+    local entry
+    for entry in "${API_USERS[@]}"; do echo "$(token),$entry"; done >tokens.csv.tmp
     chmod 600 ./*.key tokens.csv.tmp
     mv tokens.csv.tmp tokens.csv
   )
+}
+
+token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+# The API's users, one token each in tokens.csv (token,user,uid[,group]). kube-proxy's user is bound
+# to system:node-proxier by the API's own policy; dns-watch's is bound to system:kube-dns by up.
+API_USERS=("admin,admin,system:masters" "system:node:$NODE,kubelet,system:nodes"
+           "system:kube-controller-manager,controller-manager" "system:kube-scheduler,scheduler"
+           "system:kube-proxy,kube-proxy" "porthole:dns-watch,dns-watch")
+
+# The PKI outlives a cluster: users added to API_USERS after it was made get their token here.
+add_missing_tokens() {
+  local f=$K/pki/tokens.csv entry
+  for entry in "${API_USERS[@]}"; do
+    awk -F, -v u="${entry%%,*}" '$2 == u { found = 1 } END { exit !found }' "$f" ||
+      echo "$(token),$entry" >>"$f"
+  done
 }
 
 # kubeconfig FILE USER: a token kubeconfig for USER of tokens.csv, readable by root only.
@@ -298,6 +330,8 @@ write_configs() {
   kubeconfig "$K/kubelet.kubeconfig" "system:node:$NODE"
   kubeconfig "$K/controller-manager.kubeconfig" system:kube-controller-manager
   kubeconfig "$K/scheduler.kubeconfig" system:kube-scheduler
+  kubeconfig "$K/kube-proxy.kubeconfig" system:kube-proxy
+  kubeconfig "$K/dns-watch.kubeconfig" porthole:dns-watch
   mkdir -p "$K/cni/net.d"
   cat >"$K/cni/net.d/10-porthole.conflist" <<EOF
 {
@@ -340,6 +374,126 @@ node_ready() {
   [[ $(kubectl_ get node "$NODE" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}') == True ]]
 }
 
+# ---- Services and the cluster DNS -----------------------------------------------------------
+
+# Host settings up changes, itself (bridged traffic through iptables: a pod's reply to a pod on the
+# same bridge is translated back only so) or through kube-proxy (route_localnet): down restores them.
+SYSCTLS=(net/bridge/bridge-nf-call-iptables net/ipv4/conf/all/route_localnet)
+
+save_sysctls() {
+  local s
+  for s in "${SYSCTLS[@]}"; do echo "$s $(<"/proc/sys/$s")"; done >"$K/run/sysctl-before"
+}
+
+restore_sysctls() {
+  local f=$K/run/sysctl-before s v
+  [[ -f $f ]] || return 0
+  while read -r s v; do echo "$v" >"/proc/sys/$s"; done <"$f"
+  rm -f "$f"
+}
+
+# kube-proxy's chains (KUBE-*) and the rules jumping to them, in every table of IPv4 and IPv6: what
+# `kube-proxy --cleanup` removes, without its IPVS part, and also after a crash. Read with
+# iptables-save, which lists only the tables that exist (listing one by name would create it).
+remove_kube_chains() {
+  local family save cmd table line chain
+  for family in iptables ip6tables; do
+    save=$("$family-save" 2>/dev/null) || continue
+    local jumps=() chains=()
+    while IFS= read -r line; do
+      case $line in
+        '*'*) table=${line#\*} ;;
+        :KUBE-*) chains+=("$table ${line%% *}") ;;
+        '-A KUBE-'*) ;;
+        '-A '*' -j KUBE-'*) jumps+=("$table ${line#-A }") ;;
+      esac
+    done <<<"$save"
+    for line in "${jumps[@]}"; do eval "$family -w -t ${line%% *} -D ${line#* }" || true; done
+    for line in "${chains[@]}"; do chain=${line#* :}; "$family" -w -t "${line%% *}" -F "$chain" || true; done
+    for line in "${chains[@]}"; do chain=${line#* :}; "$family" -w -t "${line%% *}" -X "$chain" || true; done
+  done
+}
+
+start_kube_proxy() {
+  save_sysctls
+  echo 1 >/proc/sys/net/bridge/bridge-nf-call-iptables
+  # The host reaches ClusterIPs over the bridge, from the node address (also with no default route).
+  ip route add "$SERVICE_CIDR" dev "$BRIDGE" src "$NODE_IP"
+  # NodePorts on the node address only; no health port, metrics on loopback (it needs one);
+  # conntrack's limits and timeouts and its own OOM score left as they are.
+  start kube-proxy "$CACHE/bin/kube-proxy" --kubeconfig="$K/kube-proxy.kubeconfig" \
+    --hostname-override="$NODE" --bind-address="$NODE_IP" --proxy-mode=iptables \
+    --cluster-cidr="$POD_CIDR" --nodeport-addresses="$NODE_IP/32" --healthz-port=0 \
+    --metrics-bind-address="127.0.0.1:$KUBE_PROXY_METRICS_PORT" --oom-score-adj=0 --conntrack-max-per-core=0 \
+    --conntrack-tcp-timeout-established=0 --conntrack-tcp-timeout-close-wait=0
+}
+
+kube_proxy_synced() {
+  iptables -w -t nat -S KUBE-SERVICES 2>/dev/null | grep -qF 'default/kubernetes:https cluster IP'
+}
+
+# dnsmasq on DNS_IP:53 alone (--bind-interfaces: no socket on every address, so libvirt's dnsmasq
+# and whatever holds 127.0.0.1:53 stay undisturbed). Names under the cluster domain come from the
+# hosts file dns-watch keeps; a name without a dot is refused; others go to the host's resolvers
+# (/etc/resolv.conf). It stays root, as every component here: the hosts file is under the state
+# directory, which only root may enter.
+start_dns() {
+  mkdir -p "$K/dns"
+  : >"$K/dns/hosts"
+  start dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --pid-file="$K/run/dnsmasq.own.pid" \
+    --user=root --listen-address="$DNS_IP" --bind-interfaces --no-hosts --addn-hosts="$K/dns/hosts" \
+    --local="/$CLUSTER_DOMAIN/" --domain-needed --bogus-priv --log-facility=-
+  start dns-watch bash "$HERE/kube.sh" dns-watch
+}
+
+dns_answers() {
+  host -W 2 -t A "kubernetes.default.svc.$CLUSTER_DOMAIN" "$DNS_IP" | grep -qF "has address $SERVICE_IP"
+}
+
+# Writes dnsmasq's hosts file from the API and has dnsmasq reread it when it changed:
+# <service>.<namespace>.svc.<domain> is the Service's ClusterIP, or for a headless Service the
+# addresses of its ready endpoints. Short names resolve through the pods' search path.
+dns_sync() {
+  local kubectl=("$CACHE/bin/kubectl" --kubeconfig "$K/dns-watch.kubeconfig" --request-timeout=10s)
+  local services endpoints hosts=$K/dns/hosts pid
+  services=$("${kubectl[@]}" get services -A \
+    -o jsonpath='{range .items[*]}{.metadata.name}.{.metadata.namespace} {.spec.clusterIP}{"\n"}{end}') || return 1
+  endpoints=$("${kubectl[@]}" get endpoints -A \
+    -o jsonpath='{range .items[*]}{.metadata.name}.{.metadata.namespace}{range .subsets[*].addresses[*]} {.ip}{end}{"\n"}{end}') ||
+    return 1
+  # The first input (endpoints) is never empty: printf writes at least a newline.
+  awk -v suffix=".svc.$CLUSTER_DOMAIN" '
+    FNR == NR { for (i = 2; i <= NF; i++) ready[$1] = ready[$1] " " $i; next }
+    $2 == "None" { n = split(ready[$1], ips, " "); for (i = 1; i <= n; i++) print ips[i], $1 suffix; next }
+    $2 != "" { print $2, $1 suffix }' <(printf '%s\n' "$endpoints") <(printf '%s\n' "$services") |
+    sort >"$hosts.new"
+  if cmp -s "$hosts.new" "$hosts"; then
+    rm -f "$hosts.new"
+    return 0
+  fi
+  mv "$hosts.new" "$hosts"
+  if pid=$(pid_of dnsmasq); then kill -HUP "$pid"; fi
+}
+
+# Keeps the hosts file current: a sync after each change to an Endpoints object (a burst of changes
+# syncs once), and every 30 s. One watch, on Endpoints alone (each kubectl holds ~40 MB): the
+# endpoints controller creates and deletes a Service's Endpoints with it, and a Service's ClusterIP
+# never changes; a Service without a selector is seen at the next 30 s sync. When the watch ends (the
+# API closes watches after a while) it starts again. Runs until down stops its process group.
+dns_watch() {
+  local kubectl=("$CACHE/bin/kubectl" --kubeconfig "$K/dns-watch.kubeconfig")
+  while :; do
+    "${kubectl[@]}" get endpoints -A --watch -o name | while :; do
+      local rc=0
+      read -r -t 30 _ || rc=$?
+      ((rc == 0 || rc > 128)) || break
+      while read -r -t 0.3 _; do :; done
+      dns_sync || say "dns-watch: sync failed, next try at the next change or in 30 s"
+    done || true
+    sleep 1
+  done
+}
+
 up() {
   need_root "up starts containerd and a kubelet"
   cache_complete || die "Kubernetes $VERSION is not built: run $HERE/kube.sh build (about 11 minutes, once)"
@@ -350,9 +504,10 @@ up() {
   check_free
   cleanup
   local start=$SECONDS
-  rm -rf "$K/etcd" "$K/kubelet" "$K/containerd" "$K/cni" "$K/run" "$K/log"
+  rm -rf "$K/etcd" "$K/kubelet" "$K/containerd" "$K/cni" "$K/dns" "$K/run" "$K/log"
   mkdir -p "$K/run" "$K/log" "$K/containerd" "$K/kubelet"
   make_pki
+  add_missing_tokens
   write_configs
   compgen -G '/var/log/pods/*' >"$K/run/pod-logs-before" || true
 
@@ -378,6 +533,8 @@ up() {
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --cert-dir="$K/pki" --profiling=false
   wait_for kube-apiserver 60 "apiserver readiness" kubectl_ get --raw /readyz
+  kubectl_ create clusterrolebinding porthole-dns-watch --clusterrole=system:kube-dns \
+    --user=porthole:dns-watch >/dev/null || fail kube-apiserver "binding dns-watch's role failed"
 
   start kube-controller-manager "$CACHE/bin/kube-controller-manager" \
     --kubeconfig="$K/controller-manager.kubeconfig" --leader-elect=false --port=0 --secure-port=0 \
@@ -385,6 +542,8 @@ up() {
     --use-service-account-credentials=true --cluster-name=porthole --profiling=false
   start kube-scheduler "$CACHE/bin/kube-scheduler" --kubeconfig="$K/scheduler.kubeconfig" \
     --leader-elect=false --port=0 --secure-port=0 --profiling=false
+  start_kube_proxy
+  start_dns
 
   start containerd containerd --config "$K/containerd/config.toml"
   wait_for containerd 30 "containerd's socket" "${CTR[@]}" version
@@ -399,11 +558,14 @@ up() {
     --runtime-request-timeout=5m --pod-infra-container-image="$PAUSE_IMAGE" \
     --cgroup-driver=cgroupfs --cgroups-per-qos=false --enforce-node-allocatable= --fail-swap-on=false \
     --client-ca-file="$K/pki/ca.crt" --anonymous-auth=false --authorization-mode=AlwaysAllow \
+    --cluster-dns="$DNS_IP" --cluster-domain="$CLUSTER_DOMAIN" \
     --make-iptables-util-chains=false --image-gc-high-threshold=100 --image-gc-low-threshold=99 \
     --eviction-hard='memory.available<100Mi,nodefs.available<2%,imagefs.available<2%'
   wait_for kubelet "$READY_SECONDS" "Ready node" node_ready
   # Pods are refused until the namespace's default service account (and its token) exists.
   wait_for kube-controller-manager 60 "default service account" kubectl_ -n default get serviceaccount default
+  wait_for kube-proxy 60 "rules for the kubernetes Service" kube_proxy_synced
+  wait_for dns-watch 60 "kubernetes.default.svc.$CLUSTER_DOMAIN in the cluster DNS" dns_answers
   say "node $NODE Ready after $((SECONDS - start)) s; kubeconfig $K/kubeconfig"
 }
 
@@ -417,14 +579,17 @@ running_components() {
   echo "${out% }"
 }
 
-# stop NAME: SIGTERM, then SIGKILL after 15 s.
+# stop NAME: SIGTERM, then SIGKILL after 15 s. dns-watch goes with its process group (its kubectl
+# watches): start made each component the leader of its own.
 stop() {
-  local pid
+  local pid target
   pid=$(pid_of "$1") || { rm -f "$K/run/$1.pid"; return 0; }
-  kill "$pid" 2>/dev/null || true
+  target=$pid
+  [[ $1 != dns-watch ]] || target=-$pid
+  kill -- "$target" 2>/dev/null || true
   local deadline=$((SECONDS + 15))
-  while [[ -d /proc/$pid ]] && ((SECONDS < deadline)); do sleep 0.1; done
-  if [[ -d /proc/$pid ]]; then kill -9 "$pid" 2>/dev/null || true; fi
+  while kill -0 -- "$target" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+  if kill -0 -- "$target" 2>/dev/null; then kill -9 -- "$target" 2>/dev/null || true; fi
   rm -f "$K/run/$1.pid"
 }
 
@@ -462,6 +627,8 @@ cleanup() {
     umount -l "$m" 2>/dev/null || true
   done
   foreign_cluster && return 0
+  remove_kube_chains
+  restore_sysctls
   if [[ -f $K/run/pod-logs-before ]]; then
     for m in /var/log/pods/*; do
       [[ -e $m ]] || continue
@@ -532,6 +699,7 @@ case "${1:-}" in
   down) down ;;
   status) status ;;
   import) import_image "${2:-}" ;;
+  dns-watch) dns_watch ;;
   kubectl) shift; cache_complete || die "not built: kube.sh build"; exec "$CACHE/bin/kubectl" --kubeconfig "$K/kubeconfig" "$@" ;;
   image-tar) shift; image_tar "$@" ;;
   *)

@@ -11,9 +11,11 @@ import org.porthole.stack.host.ChildProcess;
 
 /**
  * A real one-node Kubernetes (1.20, built from Debian's source package) started by {@code
- * deploy/local/k8s/kube.sh up} under a state directory; {@link #close()} runs {@code kube.sh down},
- * which leaves no process, mount or network interface behind. Needs root and a prior {@code kube.sh
- * build} (cached outside the clone); starting fails saying so otherwise.
+ * deploy/local/k8s/kube.sh up} under a state directory, with kube-proxy (iptables) and a cluster
+ * DNS, so pods reach Services by name, ClusterIP and NodePort as on any cluster; {@link #close()}
+ * runs {@code kube.sh down}, which leaves no process, mount, network interface or iptables chain
+ * behind. Needs root and a prior {@code kube.sh build} (cached outside the clone); starting fails
+ * saying so otherwise.
  */
 public final class Kube implements AutoCloseable {
   /** The node's name, as pods and {@code kubectl get nodes} see it. */
@@ -24,6 +26,18 @@ public final class Kube implements AutoCloseable {
 
   /** The bridge the pods' interfaces hang on; gone after {@link #close()}. */
   public static final String BRIDGE = "porthole-k8s";
+
+  /** Where Services' ClusterIPs come from; the host reaches them too. */
+  public static final String SERVICE_CIDR = "10.213.1.0/24";
+
+  /**
+   * The cluster DNS: it answers on the node address, port 53, for {@code
+   * <service>.<namespace>.svc.cluster.local} (and the short forms through the pods' search path).
+   */
+  public static final String DNS_IP = NODE_IP;
+
+  /** The cluster's DNS domain. */
+  public static final String CLUSTER_DOMAIN = "cluster.local";
 
   /** The script's own deadline for a Ready node is 120 s; this adds the control plane's start. */
   private static final Duration UP_TIMEOUT = Duration.ofMinutes(4);
