@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Helm;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -154,7 +156,7 @@ class ClusterInstallIT {
         "generic",
         "porthole-dev-postgresql",
         "--from-literal=username=porthole",
-        "--from-file=password=" + secrets.postgresPassword());
+        fromFile("password", valueFile("postgres.password", stack.postgres().password())));
     kube.kubectl(
         "-n",
         NAMESPACE,
@@ -172,7 +174,20 @@ class ClusterInstallIT {
         "secret",
         "generic",
         "porthole-dev-keycloak",
-        fromFile("client-secret", secrets.keycloakClientSecret()));
+        fromFile(
+            "client-secret",
+            valueFile("engine-client.secret", stack.keycloak().engineClientSecret())));
+  }
+
+  /**
+   * A file holding exactly {@code value} (owner only): the stack's own files end in a newline,
+   * which a Secret would carry into the variable the engine reads.
+   */
+  private Path valueFile(String name, String value) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, value);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
   }
 
   private static String fromFile(String key, Path file) {

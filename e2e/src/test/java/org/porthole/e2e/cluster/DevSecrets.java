@@ -47,17 +47,9 @@ final class DevSecrets {
     this.stack = stack;
   }
 
-  Path postgresPassword() {
-    return stack.stateDir().resolve("postgres/postgres.password");
-  }
-
   /** The password file of a Kafka user the stack granted. */
   Path kafkaPassword(String user) {
     return stack.stateDir().resolve("kafka/secrets/users/" + user + ".password");
-  }
-
-  Path keycloakClientSecret() {
-    return stack.stateDir().resolve("keycloak/engine-client.secret");
   }
 
   Path caCert() {
