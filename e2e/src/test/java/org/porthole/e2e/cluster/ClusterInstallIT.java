@@ -20,19 +20,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.porthole.e2e.Browser;
+import org.porthole.e2e.ConsolePage;
 import org.porthole.e2e.SharedStack;
 import org.porthole.stack.host.ChildProcess;
 import org.porthole.stack.host.Sleep;
 import org.porthole.stack.kafka.KafkaAccess;
 import org.porthole.stack.kube.Kube;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.admin.AdminGet;
+import org.porthole.testsupport.admin.MetricsScrape;
 
 /**
  * The chart installed on the real one-node Kubernetes ({@code deploy/local/k8s}) with {@code
  * ci/dev-values.yaml} against the one-machine stack: the project's images imported (no registry),
  * identities from the stack's development CA through the chart's bootstrap script, the Secrets the
- * chart README's dev section lists made from the stack's state; every pod becomes Ready, and {@code
- * helm uninstall} leaves nothing of the release running.
+ * chart README's dev section lists made from the stack's state; every pod becomes Ready, alice sees
+ * the demo VM's screen in Chromium through the in-cluster engine and ws-proxy (the ws-proxy's own
+ * metrics count the console), and {@code helm uninstall} leaves nothing of the release running.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,6 +49,12 @@ class ClusterInstallIT {
   /** The node's host agent as {@code ci/dev-values.yaml} names it. */
   private static final String HOST_ID = "localhost:19443";
 
+  /**
+   * The engine and the ws-proxy's admin port on the node's network, as dev-values.yaml puts them.
+   */
+  private static final String ENGINE_URL = "http://localhost:18080";
+
+  private static final String PROXY_METRICS = "http://127.0.0.1:19181/metrics";
   private static final List<String> COMPONENTS = List.of("engine", "ws-proxy", "host-agent");
   private static final String INSTANCE = "-l=app.kubernetes.io/instance=" + RELEASE;
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(6);
@@ -112,6 +124,33 @@ class ClusterInstallIT {
 
   @Test
   @Order(2)
+  void aliceSeesTheVmScreenThroughTheInClusterEngineAndWsProxy(@TempDir Path profile)
+      throws IOException {
+    assertThat(installed).as("installed by the previous test").isTrue();
+    MetricsScrape before = AdminGet.metrics(PROXY_METRICS);
+    ChromeDriver browser = Browser.withKerberos(profile, stack, "alice");
+    try {
+      ConsolePage.open(browser, ENGINE_URL, stack.demoVmUuid());
+      ConsolePage.assertShowsVmScreen(browser, Path.of("target/e2e-cluster-console.png"));
+      MetricsScrape during = AdminGet.metrics(PROXY_METRICS);
+      assertThat(during.sum("porthole_consoles_open", "mode", "interactive", "channel", "vnc"))
+          .as("consoles open at the in-cluster ws-proxy while the VM's screen is shown")
+          .isEqualTo(1);
+      assertThat(
+              during.sum("porthole_token_verifications_total", "result", "ok")
+                  - before.sumOrZero("porthole_token_verifications_total", "result", "ok"))
+          .as("tokens the in-cluster ws-proxy verified")
+          .isEqualTo(1);
+      assertThat(during.sum("porthole_relay_bytes_total", "direction", "to_client"))
+          .as("bytes from the VM through the in-cluster ws-proxy")
+          .isPositive();
+    } finally {
+      browser.quit();
+    }
+  }
+
+  @Test
+  @Order(3)
   void uninstallLeavesNothingOfTheReleaseRunning() throws IOException {
     assertThat(installed).as("installed by the previous test").isTrue();
     uninstall();
