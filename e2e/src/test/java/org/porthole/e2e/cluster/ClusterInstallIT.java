@@ -185,8 +185,8 @@ class ClusterInstallIT {
 
   /** The Secrets {@code ci/dev-values.yaml} names; values only ever from files. */
   private void createSecrets() throws IOException {
-    Path hostPassword = dir.resolve("host-agent.password");
-    secrets.grantHostAgent(HOST_ID, hostPassword);
+    // The chart's agent has a host id of its own: the stack grants its Kafka user as its own one's.
+    KafkaAccess kafka = stack.kafka().access();
     kube.kubectl(
         "-n",
         NAMESPACE,
@@ -203,9 +203,9 @@ class ClusterInstallIT {
         "secret",
         "generic",
         "porthole-dev-kafka",
-        fromFile(KafkaAccess.ENGINE_USER, secrets.kafkaPassword(KafkaAccess.ENGINE_USER)),
-        fromFile(KafkaAccess.WS_PROXY_USER, secrets.kafkaPassword(KafkaAccess.WS_PROXY_USER)),
-        fromFile(KafkaAccess.hostAgentUser(HOST_ID), hostPassword));
+        fromFile(KafkaAccess.ENGINE_USER, kafka.engine().passwordFile()),
+        fromFile(KafkaAccess.WS_PROXY_USER, kafka.wsProxy().passwordFile()),
+        fromFile(KafkaAccess.hostAgentUser(HOST_ID), kafka.hostAgent(HOST_ID).passwordFile()));
     kube.kubectl(
         "-n",
         NAMESPACE,
