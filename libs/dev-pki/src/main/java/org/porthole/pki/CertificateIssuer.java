@@ -91,32 +91,14 @@ final class CertificateIssuer {
       PrivateKey caKey,
       Instant now)
       throws GeneralSecurityException {
-    X500Name subject =
-        new X500NameBuilder()
-            .addRDN(BCStyle.CN, identity.toString())
-            .addRDN(BCStyle.O, "Porthole")
-            .build();
-    X500Name issuer = X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded());
-    JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-    try {
-      X509v3CertificateBuilder builder =
-          builder(issuer, subject, subjectKey, now, LEAF_VALIDITY)
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-              .addExtension(
-                  Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes(identity)))
-              .addExtension(
-                  Extension.subjectAlternativeName, false, subjectAlternativeNames(identity))
-              .addExtension(
-                  Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
-              .addExtension(
-                  Extension.authorityKeyIdentifier,
-                  false,
-                  ext.createAuthorityKeyIdentifier(caCert));
-      return sign(builder, caKey);
-    } catch (CertIOException e) {
-      throw new GeneralSecurityException("cannot build certificate for " + identity, e);
-    }
+    return signedLeaf(
+        identity.toString(),
+        subjectKey,
+        new ExtendedKeyUsage(purposes(identity)),
+        subjectAlternativeNames(identity),
+        caCert,
+        caKey,
+        now);
   }
 
   /**
@@ -126,12 +108,6 @@ final class CertificateIssuer {
   static X509Certificate webServer(
       WebServer server, PublicKey subjectKey, X509Certificate caCert, PrivateKey caKey, Instant now)
       throws GeneralSecurityException {
-    X500Name subject =
-        new X500NameBuilder()
-            .addRDN(BCStyle.CN, server.hosts().get(0))
-            .addRDN(BCStyle.O, "Porthole")
-            .build();
-    X500Name issuer = X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded());
     List<GeneralName> names = new ArrayList<>();
     for (String host : server.hosts()) {
       names.add(
@@ -139,20 +115,40 @@ final class CertificateIssuer {
               ? new GeneralName(GeneralName.iPAddress, host)
               : new GeneralName(GeneralName.dNSName, host.toLowerCase(Locale.ROOT)));
     }
+    return signedLeaf(
+        server.hosts().get(0),
+        subjectKey,
+        new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth),
+        new GeneralNames(names.toArray(new GeneralName[0])),
+        caCert,
+        caKey,
+        now);
+  }
+
+  /**
+   * An end-entity certificate named {@code commonName} (organisation Porthole), for digital
+   * signatures only, with {@code usage} and {@code names}, issued and signed by the CA.
+   */
+  private static X509Certificate signedLeaf(
+      String commonName,
+      PublicKey subjectKey,
+      ExtendedKeyUsage usage,
+      GeneralNames names,
+      X509Certificate caCert,
+      PrivateKey caKey,
+      Instant now)
+      throws GeneralSecurityException {
+    X500Name subject =
+        new X500NameBuilder().addRDN(BCStyle.CN, commonName).addRDN(BCStyle.O, "Porthole").build();
+    X500Name issuer = X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded());
     JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
     try {
       X509v3CertificateBuilder builder =
           builder(issuer, subject, subjectKey, now, LEAF_VALIDITY)
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-              .addExtension(
-                  Extension.extendedKeyUsage,
-                  false,
-                  new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-              .addExtension(
-                  Extension.subjectAlternativeName,
-                  false,
-                  new GeneralNames(names.toArray(new GeneralName[0])))
+              .addExtension(Extension.extendedKeyUsage, false, usage)
+              .addExtension(Extension.subjectAlternativeName, false, names)
               .addExtension(
                   Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
               .addExtension(
@@ -161,7 +157,7 @@ final class CertificateIssuer {
                   ext.createAuthorityKeyIdentifier(caCert));
       return sign(builder, caKey);
     } catch (CertIOException e) {
-      throw new GeneralSecurityException("cannot build certificate for " + server, e);
+      throw new GeneralSecurityException("cannot build certificate for " + commonName, e);
     }
   }
 
