@@ -132,6 +132,23 @@ public final class Settings {
     }
   }
 
+  /**
+   * The file {@code key} names, read by {@code reader}; empty when the key is unset. A file the
+   * reader refuses ({@link IllegalArgumentException}) stops the caller with a {@link
+   * ConfigException} naming the key, its environment variable, the path and the reader's reason.
+   */
+  public <T> Optional<T> readFile(String key, Function<Path, T> reader) {
+    Path path = getPath(key, null);
+    if (path == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(reader.apply(path));
+    } catch (IllegalArgumentException e) {
+      throw invalid(key, path.toString(), "refused: " + e.getMessage());
+    }
+  }
+
   /** Expands a leading {@code ~} or {@code ~/} to the user's home directory. */
   public static String expandHome(String path) {
     if (path.equals("~")) {

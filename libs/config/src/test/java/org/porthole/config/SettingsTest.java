@@ -123,6 +123,29 @@ class SettingsTest {
   }
 
   @Test
+  void readFileReadsANamedFileAndNamesKeyEnvAndPathWhenTheReaderRefuses() {
+    Settings s = Settings.of(Map.of("porthole.jwks.ca-file", "/etc/porthole/tls/ca.crt"));
+    assertEquals(
+        Optional.of("/etc/porthole/tls/ca.crt"),
+        s.readFile("porthole.jwks.ca-file", Path::toString));
+    assertEquals(Optional.empty(), s.readFile("porthole.other-file", Path::toString));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                s.readFile(
+                    "porthole.jwks.ca-file",
+                    path -> {
+                      throw new IllegalArgumentException("the file holds a private key");
+                    }));
+    assertEquals("porthole.jwks.ca-file", e.key());
+    assertEquals(
+        "configuration porthole.jwks.ca-file (env PORTHOLE_JWKS_CA_FILE) ="
+            + " '/etc/porthole/tls/ca.crt' refused: the file holds a private key",
+        e.getMessage());
+  }
+
+  @Test
   void getPathExpandsHome() {
     String home = System.getProperty("user.home");
     Settings s = Settings.of(Map.of("porthole.pki.dir", "~/.porthole/pki", "porthole.home", "~"));

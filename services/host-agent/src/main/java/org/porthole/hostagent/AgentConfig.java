@@ -2,7 +2,6 @@ package org.porthole.hostagent;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import org.porthole.config.ConfigException;
 import org.porthole.config.Settings;
 import org.porthole.pki.ServiceIdentity;
@@ -67,7 +66,7 @@ public record AgentConfig(
         hostId(s.get(HOST_ID, "localhost:" + port)),
         kafka,
         jwksUrl(s.get(JWKS_URL, "http://127.0.0.1:8080/api/v1/jwks")),
-        jwksTrust(s.getPath(JWKS_CA_FILE, null)),
+        s.readFile(JWKS_CA_FILE, JwksTrust::caFile).orElse(JwksTrust.systemDefault()),
         s.get(TOKEN_ISSUER, "porthole-engine"),
         s.get(TOKEN_AUDIENCE, "porthole-console"),
         s.getInt(MAX_CONSOLES, DEFAULT_MAX_CONSOLES, 1, MAX_MAX_CONSOLES),
@@ -88,29 +87,6 @@ public record AgentConfig(
       return ServiceIdentity.hostAgent(value).hostId();
     } catch (IllegalArgumentException e) {
       throw new ConfigException(HOST_ID, HOST_ID + " = '" + value + "' refused: " + e.getMessage());
-    }
-  }
-
-  /**
-   * Only the CA certificates of {@code file} when set, else the JVM's default trust store; a file
-   * that cannot serve stops the start, naming the key and the path.
-   */
-  private static JwksTrust jwksTrust(Path file) {
-    if (file == null) {
-      return JwksTrust.systemDefault();
-    }
-    try {
-      return JwksTrust.caFile(file);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          JWKS_CA_FILE,
-          JWKS_CA_FILE
-              + " (env "
-              + Settings.environmentName(JWKS_CA_FILE)
-              + ") = '"
-              + file
-              + "' refused: "
-              + e.getMessage());
     }
   }
 

@@ -84,7 +84,7 @@ public record ProxyConfig(
         s.getInt(KEY_MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, MIN_FRAME_BYTES, MAX_FRAME_BYTES),
         s.getSeconds(KEY_PING_SECONDS, 20, 1, 3600),
         uri(s, KEY_JWKS_URL, "http://127.0.0.1:8080/api/v1/jwks"),
-        jwksTrust(s),
+        s.readFile(KEY_JWKS_CA_FILE, JwksTrust::caFile).orElse(JwksTrust.systemDefault()),
         s.get(KEY_ISSUER, "porthole-engine"),
         s.get(KEY_AUDIENCE, "porthole-console"),
         Optional.ofNullable(s.getPath(KEY_TLS_CERT, null)),
@@ -94,31 +94,6 @@ public record ProxyConfig(
   /** True when the listener speaks TLS (wss). */
   public boolean tls() {
     return tlsCert.isPresent();
-  }
-
-  /**
-   * The CA file's certificates as the only trust anchors, or the JVM's default trust store when the
-   * key is unset; a file that cannot serve stops the start, naming the key and the path.
-   */
-  private static JwksTrust jwksTrust(Settings s) {
-    Path file = s.getPath(KEY_JWKS_CA_FILE, null);
-    if (file == null) {
-      return JwksTrust.systemDefault();
-    }
-    try {
-      return JwksTrust.caFile(file);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          KEY_JWKS_CA_FILE,
-          "configuration "
-              + KEY_JWKS_CA_FILE
-              + " (env "
-              + Settings.environmentName(KEY_JWKS_CA_FILE)
-              + ") = '"
-              + file
-              + "' refused: "
-              + e.getMessage());
-    }
   }
 
   private static URI uri(Settings s, String key, String defaultValue) {
