@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -187,35 +188,27 @@ class ClusterInstallIT {
   private void createSecrets() throws IOException {
     // The chart's agent has a host id of its own: the stack grants its Kafka user as its own one's.
     KafkaAccess kafka = stack.kafka().access();
-    kube.kubectl(
-        "-n",
-        NAMESPACE,
-        "create",
-        "secret",
-        "generic",
+    createSecret(
         "porthole-dev-postgresql",
         "--from-literal=username=porthole",
         fromFile("password", valueFile("postgres.password", stack.postgres().password())));
-    kube.kubectl(
-        "-n",
-        NAMESPACE,
-        "create",
-        "secret",
-        "generic",
+    createSecret(
         "porthole-dev-kafka",
         fromFile(KafkaAccess.ENGINE_USER, kafka.engine().passwordFile()),
         fromFile(KafkaAccess.WS_PROXY_USER, kafka.wsProxy().passwordFile()),
         fromFile(KafkaAccess.hostAgentUser(HOST_ID), kafka.hostAgent(HOST_ID).passwordFile()));
-    kube.kubectl(
-        "-n",
-        NAMESPACE,
-        "create",
-        "secret",
-        "generic",
+    createSecret(
         "porthole-dev-keycloak",
         fromFile(
             "client-secret",
             valueFile("engine-client.secret", stack.keycloak().engineClientSecret())));
+  }
+
+  private void createSecret(String name, String... sources) throws IOException {
+    List<String> args =
+        new ArrayList<>(List.of("-n", NAMESPACE, "create", "secret", "generic", name));
+    args.addAll(List.of(sources));
+    kube.kubectl(args.toArray(String[]::new));
   }
 
   /**
