@@ -22,10 +22,10 @@ export function renderAuditRow(doc, event, { story = false } = {}) {
     element(doc, 'td', { className: 'muted when', text: when(event.occurredAt), attrs: { title: event.occurredAt } }),
     td(event.kind, 'event-kind'),
     td(event.actor),
-    td(event.clientAddress, 'mono'),
+    td(event.clientAddress, 'mono address'),
     vmCell(doc, event),
     sessionCell(doc, event.sessionId, story),
-    td(event.reason),
+    td(event.reason, 'reason'),
     detailCell(doc, event.detail),
   ]);
 }
