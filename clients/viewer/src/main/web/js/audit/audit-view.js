@@ -38,7 +38,7 @@ function sessionCell(doc, sessionId, story) {
     ? element(doc, 'span', { className: 'mono', text: shortId(sessionId) })
     : button(doc, shortId(sessionId), 'audit-session', { action: 'show-session', sessionId });
   shown.setAttribute('title', sessionId);
-  return element(doc, 'td', {}, [shown]);
+  return element(doc, 'td', { className: 'session' }, [shown]);
 }
 
 /** `2026-11-22T10:01:02.123456Z` → `2026-11-22 10:01:02 UTC`; anything else as it came. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -278,19 +279,19 @@ class AccessPageIT {
 
   /** Picks the option showing {@code text}: a VM by its name. */
   private static void selectByText(WebDriver browser, String css, String text) {
-    wait(
-        browser,
-        d -> {
-          new Select(d.findElement(By.cssSelector(css))).selectByVisibleText(text);
-          return true;
-        });
+    choose(browser, css, select -> select.selectByVisibleText(text));
   }
 
   private static void select(WebDriver browser, String css, String value) {
+    choose(browser, css, select -> select.selectByValue(value));
+  }
+
+  /** Picks an option of the select at {@code css} once it offers it. */
+  private static void choose(WebDriver browser, String css, Consumer<Select> pick) {
     wait(
         browser,
         d -> {
-          new Select(d.findElement(By.cssSelector(css))).selectByValue(value);
+          pick.accept(new Select(d.findElement(By.cssSelector(css))));
           return true;
         });
   }
