@@ -64,5 +64,10 @@ export function mockAudit(vms) {
   }));
   events.push({ id: 5, kind: 'TICKET_REFUSED', occurredAt: new Date(start + 300_000).toISOString(), actor: 'nobody',
     clientAddress: '127.0.0.1', vmUuid: demo, sessionId: null, reason: 'console.view missing', detail: null });
+  // Enough tag changes for the Audit tab to page at its smallest page size.
+  for (let i = 0; i < 60; i++) {
+    events.push({ id: 6 + i, kind: 'vm.tag-added', occurredAt: new Date(start + 360_000 + i * 1000).toISOString(),
+      actor: 'admin', clientAddress: '127.0.0.1', vmUuid: demo, sessionId: null, reason: null, detail: { tag: `batch-${i}` } });
+  }
   return events.reverse();
 }

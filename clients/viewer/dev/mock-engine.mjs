@@ -209,10 +209,13 @@ function auditApi(res, url) {
   const q = url.searchParams;
   const from = q.get('from') ? Date.parse(q.get('from')) : -Infinity;
   const to = q.get('to') ? Date.parse(q.get('to')) : Infinity;
-  const limit = Math.min(Number(q.get('limit') ?? 200) || 200, 1000);
+  const limit = Math.min(Number(q.get('limit') ?? 100) || 100, 1000);
+  const before = q.get('before') ? Number(q.get('before')) : Infinity;
+  const names = new Map(vms.map((vm) => [vm.id, vm.name]));
   return json(res, 200, audit.filter((e) => (!q.get('user') || e.actor === q.get('user'))
     && (!q.get('vm') || e.vmUuid === q.get('vm')) && (!q.get('session') || e.sessionId === q.get('session'))
-    && Date.parse(e.occurredAt) >= from && Date.parse(e.occurredAt) <= to).slice(0, limit));
+    && e.id < before && Date.parse(e.occurredAt) >= from && Date.parse(e.occurredAt) <= to).slice(0, limit)
+    .map((e) => ({ ...e, vmName: names.get(e.vmUuid) ?? null })));
 }
 
 const server = createServer(async (req, res) => {

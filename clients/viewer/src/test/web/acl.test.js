@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aclFilterProblem, normalizeAcl, normalizeAclList, normalizeTags, tagProblem, validateAclInput } from '../../main/web/js/access/acl.js';
-import { renderAclEmpty, renderAclRow, renderTag } from '../../main/web/js/access/acl-view.js';
+import { aclFilterProblem, normalizeAcl, normalizeAclList, normalizeTags, tagProblem, validateAclInput, vmChoices } from '../../main/web/js/access/acl.js';
+import { renderAclEmpty, renderAclRow, renderTag, renderVmOptions } from '../../main/web/js/access/acl-view.js';
 import { allElements, allTexts, byTestId, fakeDocument } from './support/fake-dom.js';
 
 const UUID = '0b1c9a7e-6d2f-4e0a-8c55-2a1f3b4c5d6e';
@@ -24,9 +24,10 @@ test('rejectsIncompleteAcl: each missing or unknown field is named', () => {
 });
 
 test('rejectsVmObjectThatIsNotAUuid and malformed tags', () => {
-  for (const object of ['', 'demo', '../acls', `${UUID}x`]) {
+  for (const object of ['demo', '../acls', `${UUID}x`]) {
     assert.match(validateAclInput({ ...good, object }).errors.object, /UUID/, object);
   }
+  assert.equal(validateAclInput({ ...good, object: '' }).errors.object, 'Choose a VM.');
   for (const object of ['', 'a b', 'x'.repeat(65), '<b>', 'tag/1', 'a:b']) {
     assert.match(validateAclInput({ ...good, objectKind: 'tag', object }).errors.object, /tag is/, object);
   }
@@ -94,4 +95,30 @@ test('rejectsMalformedAclFilter: the VM filter is a UUID, the subject a name, em
   assert.equal(aclFilterProblem({ vm: UUID, subject: 'alice' }), '');
   assert.match(aclFilterProblem({ vm: '0b1c9a7e' }), /VM filter/);
   assert.match(aclFilterProblem({ subject: 'a&b=c' }), /Subject filter/);
+});
+
+test('pickVmByName: VMs are offered by name, sorted, the UUID as the value; a shared name gets the UUID\'s start', () => {
+  const other = '9f00aa11-6d2f-4e0a-8c55-2a1f3b4c5d6e';
+  const third = '1234abcd-6d2f-4e0a-8c55-2a1f3b4c5d6e';
+  const choices = vmChoices([{ id: UUID, name: 'web' }, { id: other, name: 'db' }, { id: third, name: 'web' }]);
+  assert.deepEqual(choices, [
+    { id: other, label: 'db' },
+    { id: UUID, label: 'web (0b1c9a7e)' },
+    { id: third, label: 'web (1234abcd)' },
+  ]);
+  const options = renderVmOptions(fakeDocument, vmChoices([{ id: UUID, name: HOSTILE }]), 'any VM');
+  assert.deepEqual(options.map((o) => o.getAttribute('value')), ['', UUID]);
+  assert.deepEqual(options.map((o) => o.textContent), ['any VM', HOSTILE]);
+  assert.equal(renderVmOptions(fakeDocument, []).length, 0);
+});
+
+test('an ACL row shows a known VM by name, its UUID in the title, and an unknown one by UUID', () => {
+  const acl = normalizeAcl({ id: 3, subjectKind: 'user', subject: 'bob', objectKind: 'vm', object: UUID, permission: 'console.view' });
+  const named = renderAclRow(fakeDocument, acl, new Map([[UUID, 'demo']]));
+  const [name] = byTestId(named, 'acl-object-name');
+  assert.equal(name.textContent, 'demo');
+  assert.equal(name.getAttribute('title'), UUID);
+  const unnamed = renderAclRow(fakeDocument, acl);
+  assert.equal(byTestId(unnamed, 'acl-object-name').length, 0);
+  assert.ok(allTexts(unnamed).includes(UUID));
 });

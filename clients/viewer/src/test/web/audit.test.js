@@ -1,14 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_LIMIT, auditQuery, normalizeAuditList, sessionQuery, sessionStory } from '../../main/web/js/audit/audit.js';
+import { DEFAULT_LIMIT, MAX_PAGE, auditQuery, detailEntries, normalizeAuditList, pageOf, sessionQuery, sessionStory } from '../../main/web/js/audit/audit.js';
 import { renderAuditEmpty, renderAuditRow } from '../../main/web/js/audit/audit-view.js';
 import { allTexts, byTestId, fakeDocument } from './support/fake-dom.js';
 
 const UUID = '0b1c9a7e-6d2f-4e0a-8c55-2a1f3b4c5d6e';
 
-test('empty filters ask for the default limit only', () => {
-  assert.deepEqual(auditQuery({}), { ok: true, query: `?limit=${DEFAULT_LIMIT}` });
-  assert.deepEqual(auditQuery({ user: '  ', vm: '', limit: '' }), { ok: true, query: `?limit=${DEFAULT_LIMIT}` });
+test('empty filters ask for the default page and one event more', () => {
+  const page = { ok: true, query: `?limit=${DEFAULT_LIMIT + 1}`, pageSize: DEFAULT_LIMIT };
+  assert.deepEqual(auditQuery({}), page);
+  assert.deepEqual(auditQuery({ user: '  ', vm: '', limit: '' }), page);
+});
+
+test('auditPaging: an older page asks for the events before an id; a bad cursor is not sent', () => {
+  assert.equal(new URLSearchParams(auditQuery({ limit: '25' }, { before: '4711' }).query).get('before'), '4711');
+  assert.equal(new URLSearchParams(auditQuery({ limit: '25' }, { before: '4711' }).query).get('limit'), '26');
+  for (const before of ['', '0', '-1', 'x', '1&vm=2', '1'.repeat(19)]) {
+    assert.equal(new URLSearchParams(auditQuery({}, { before }).query).has('before'), false, before);
+  }
+  const events = normalizeAuditList([{ id: 3 }, { id: 2 }, { id: 1 }]);
+  assert.deepEqual(pageOf(events, 2), { events: events.slice(0, 2), older: true });
+  assert.deepEqual(pageOf(events, 3), { events, older: false });
 });
 
 test('auditFiltersToQuery: user, VM, session, from and to (as UTC instants) and limit, encoded', () => {
@@ -24,14 +36,14 @@ test('auditFiltersToQuery: user, VM, session, from and to (as UTC instants) and 
   assert.equal(params.get('session'), session);
   assert.equal(params.get('from'), new Date(from).toISOString());
   assert.equal(params.get('to'), new Date(to).toISOString());
-  assert.equal(params.get('limit'), '50');
+  assert.equal(params.get('limit'), '51');
   assert.match(query, /user=alice%26x%3D1&/);
 });
 
 test('rejectsBadAuditFilters: unreadable dates, to before from, limits out of range, control characters', () => {
   assert.deepEqual(Object.keys(auditQuery({ from: 'yesterday' }).errors), ['from']);
   assert.deepEqual(Object.keys(auditQuery({ from: '2026-11-22T12:00', to: '2026-11-22T11:00' }).errors), ['to']);
-  for (const limit of ['0', '1001', '2.5', 'ten', '-1']) {
+  for (const limit of ['0', String(MAX_PAGE + 1), '2.5', 'ten', '-1']) {
     assert.deepEqual(Object.keys(auditQuery({ limit }).errors), ['limit'], limit);
   }
   assert.deepEqual(Object.keys(auditQuery({ user: 'a\u0000b', vm: 'x'.repeat(129) }).errors).sort(), ['user', 'vm']);
@@ -44,15 +56,18 @@ test('a session story asks for that session with the maximum limit', () => {
   assert.equal(params.get('limit'), '1000');
 });
 
-test('normalizes events, keeping the server order, with a bounded detail text', () => {
+test('normalizes events, keeping the server order, with a bounded detail and the VM name', () => {
   const events = normalizeAuditList([
-    { id: 2, kind: 'DISCONNECTED', occurredAt: '2026-11-22T10:02:00Z', actor: 'alice', detail: { why: 'x'.repeat(2000) } },
+    { id: 2, kind: 'DISCONNECTED', occurredAt: '2026-11-22T10:02:00Z', actor: 'alice', vmUuid: UUID, vmName: 'demo',
+      detail: { why: 'x'.repeat(2000) } },
     { id: 1, kind: 'CONNECTED', occurredAt: '2026-11-22T10:01:00Z', actor: 'alice', detail: 'plain' },
     null, { kind: 'no id' },
   ]);
   assert.deepEqual(events.map((e) => e.id), ['2', '1']);
-  assert.ok(events[0].detail.length <= 500);
-  assert.equal(events[1].detail, 'plain');
+  assert.equal(events[0].vmName, 'demo');
+  assert.equal(events[1].vmName, '');
+  assert.ok(events[0].detail[0].value.length <= 200);
+  assert.deepEqual(events[1].detail, [{ key: '', value: 'plain' }]);
   assert.equal(events[1].sessionId, '');
   assert.throws(() => normalizeAuditList({}), /not an array/);
 });
@@ -84,4 +99,41 @@ test('audit rows: hostile strings stay text, the session id is a button with its
   assert.equal(storyRow.getAttribute('data-testid'), 'audit-story-row');
   assert.equal(byTestId(storyRow, 'audit-session').length, 0);
   assert.equal(byTestId(renderAuditEmpty(fakeDocument), 'audit-empty').length, 1);
+});
+
+test('auditDetailIsReadable: fields become "key: value" lines in order, nested paths and lists spelled out, bounded', () => {
+  assert.deepEqual(detailEntries({ mode: 'view', claimsVerified: false, suppressed: 0, action: { name: 'lock-screen', confirmed: true },
+    groups: ['a', 'b'], spn: null }), [
+    { key: 'mode', value: 'view' },
+    { key: 'claims verified', value: 'false' },
+    { key: 'suppressed', value: '0' },
+    { key: 'action / name', value: 'lock-screen' },
+    { key: 'action / confirmed', value: 'true' },
+    { key: 'groups', value: 'a, b' },
+    { key: 'spn', value: '—' },
+  ]);
+  assert.deepEqual(detailEntries(null), []);
+  assert.deepEqual(detailEntries({}), []);
+  const many = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, i]));
+  assert.equal(detailEntries(many).length, 24);
+  const deep = detailEntries({ a: { b: { c: { d: { e: 1 } } } } });
+  assert.deepEqual(deep, [{ key: 'a / b / c / d', value: '{"e":1}' }]);
+});
+
+test('audit rows: the VM by name (UUID in the title), an unknown VM by the UUID\'s start, no JSON in the detail', () => {
+  const [named, removed] = normalizeAuditList([
+    { id: 9, kind: 'acl.created', occurredAt: '2026-11-22T10:01:02.123456Z', vmUuid: UUID, vmName: 'demo',
+      detail: { subject: 'bob', permission: 'console.view' } },
+    { id: 8, kind: 'acl.created', occurredAt: 'x', vmUuid: UUID },
+  ]);
+  const row = renderAuditRow(fakeDocument, named);
+  const [vm] = byTestId(row, 'audit-vm');
+  assert.equal(vm.textContent, 'demo');
+  assert.equal(vm.getAttribute('title'), UUID);
+  assert.equal(vm.getAttribute('data-vm-id'), UUID);
+  const [detail] = byTestId(row, 'audit-detail');
+  assert.deepEqual(allTexts(detail).join(''), 'subject: bobpermission: console.view');
+  assert.ok(allTexts(row).includes('2026-11-22 10:01:02 UTC'));
+  const [short] = byTestId(renderAuditRow(fakeDocument, removed), 'audit-vm');
+  assert.equal(short.textContent, '0b1c9a7e…');
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '../../main/web/js/api/errors.js';
-import { ConsoleSession, STATE } from '../../main/web/js/console/session.js';
+import { ConsoleSession, STATE, reconnectIsMainAction } from '../../main/web/js/console/session.js';
 
 const TOKENS = ['aaa.bbb.ccc', 'ddd.eee.fff', 'ggg.hhh.iii'];
 
@@ -435,4 +435,8 @@ test('neverLogsSecrets: the status texts of a whole reconnect carry no token', a
       assert.ok(!status.text.includes(token));
     }
   }
+});
+
+test('reconnectIsPrimaryOnlyWhenDisconnected: while a console is open or opening, Reconnect is a secondary button', () => {
+  assert.deepEqual(Object.values(STATE).filter(reconnectIsMainAction), [STATE.DISCONNECTED, STATE.ERROR]);
 });

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import {
   canOpenConsole, consoleHref, consoleUnavailableReason, describeGuest, normalizeVm, normalizeVmList, vmIdFromSearch,
 } from '../../main/web/js/vms/vm-list.js';
+import { renderVmRow } from '../../main/web/js/vms/vm-rows.js';
+import { allTexts, byTestId, fakeDocument } from './support/fake-dom.js';
 
 const UUID = '0b1c9a7e-6d2f-4e0a-8c55-2a1f3b4c5d6e';
 
@@ -96,4 +98,14 @@ test('bounds and cleans what a guest reports', () => {
   assert.ok(!hostile.guest.agentVersion.includes('\u202e'));
   assert.equal(normalizeVm(vm({ guest: 'nope' })).guest, null);
   assert.equal(normalizeVm(vm({ guest: [1] })).guest, null);
+});
+
+test('hostDotStaysWithItsName: the dot and the host name are one box; the guest line holds no emoji', () => {
+  const row = renderVmRow(fakeDocument, normalizeVm(vm({ guest: { responsive: true, session: 'locked', locked: true, users: ['alice'] } })));
+  const [host] = byTestId(row, 'vm-host');
+  assert.equal(host.className, 'host');
+  assert.deepEqual(host.children.map((c) => c.getAttribute('data-testid')), ['vm-host-dot', 'vm-host-name']);
+  const [guest] = byTestId(row, 'vm-guest');
+  assert.equal(guest.getAttribute('data-guest'), 'locked');
+  assert.match(allTexts(guest).join(''), /^[\x20-\x7e·]+$/);
 });

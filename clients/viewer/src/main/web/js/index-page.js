@@ -38,7 +38,9 @@ function updateTabs() {
   const allowed = mayAdminister(user, vms);
   tabs.hidden = !allowed;
   // Tags can be changed only on VMs the user administers.
-  access.setVms(vms.filter((vm) => user?.admin || vm.permissions.includes('admin')));
+  const administered = vms.filter((vm) => user?.admin || vm.permissions.includes('admin'));
+  access.setVms(administered);
+  audit.setVms(administered);
   if (!allowed && byId('panel-vms').hidden) {
     selectTab(byId('tab-vms'));
   }

@@ -91,7 +91,7 @@ export function validateAclInput(input) {
   if (!OBJECT_KINDS.includes(entry.objectKind)) {
     errors.objectKind = 'Choose VM or tag.';
   } else if (entry.objectKind === 'vm' && !UUID_PATTERN.test(entry.object)) {
-    errors.object = 'A VM is named by its UUID.';
+    errors.object = entry.object === '' ? 'Choose a VM.' : 'A VM is named by its UUID.';
   } else if (entry.objectKind === 'tag' && !NAME_PATTERN.test(entry.object)) {
     errors.object = `A tag is ${NAME_RULE}.`;
   }
@@ -134,4 +134,22 @@ export function normalizeTags(data) {
 /** Why a tag cannot be added, or '' when it can. */
 export function tagProblem(tag) {
   return typeof tag === 'string' && NAME_PATTERN.test(tag.trim()) ? '' : `A tag is ${NAME_RULE}.`;
+}
+
+/** How much of a UUID tells apart VMs of the same name. */
+const SHORT_ID_CHARS = 8;
+
+/**
+ * The VMs as a select offers them: by name, sorted; a name several VMs share gets the start of
+ * each one's UUID, so every label is unique.
+ * @param {{id: string, name: string}[]} vms
+ * @returns {{id: string, label: string}[]}
+ */
+export function vmChoices(vms) {
+  const counts = new Map();
+  for (const vm of vms) {
+    counts.set(vm.name, (counts.get(vm.name) ?? 0) + 1);
+  }
+  return vms.map((vm) => ({ id: vm.id, label: counts.get(vm.name) > 1 ? `${vm.name} (${vm.id.slice(0, SHORT_ID_CHARS)})` : vm.name }))
+    .sort((a, b) => a.label.localeCompare(b.label) || a.id.localeCompare(b.id));
 }

@@ -1,13 +1,14 @@
 /**
  * The Access panel of index.html: the ACL list with its filter, the add form, delete per
- * row, and the tags of one VM. Each list loads through a {@link LatestList}, so a slow older
- * answer never renders over a newer filter's, and an unchanged answer does not re-render.
+ * row, and the tags of one VM. VMs are picked by name from the VMs the user administers
+ * (selects whose values are the UUIDs) and shown by name in the list. Each list loads
+ * through a {@link LatestList}, so a slow older answer never renders over a newer filter's,
+ * and an unchanged answer does not re-render.
  */
 import { LatestList } from '../page/latest.js';
 import { debounce, errorLine, formValues, setStatus, showFieldErrors } from '../page/forms.js';
-import { element } from '../page/dom.js';
-import { aclFilterProblem, normalizeAcl, normalizeAclList, normalizeTags, tagProblem, validateAclInput } from './acl.js';
-import { renderAclEmpty, renderAclRow, renderTag } from './acl-view.js';
+import { aclFilterProblem, normalizeAcl, normalizeAclList, normalizeTags, tagProblem, validateAclInput, vmChoices } from './acl.js';
+import { renderAclEmpty, renderAclRow, fillVmSelect, renderTag } from './acl-view.js';
 
 const FILTER_DELAY_MS = 300;
 
@@ -27,11 +28,16 @@ export function createAccessPanel({ client }) {
   const tagVm = byId('tag-vm');
   const tagList = byId('tag-list');
   const tagStatus = byId('tag-status');
-  let vmChoices = '';
+  const filterVm = byId('acl-filter-vm');
+  const objectVm = byId('acl-object-vm');
+  let shownChoices = '';
+  let vmNames = new Map();
+  let shown = false;
 
   const acls = new LatestList({
     load: async (query) => normalizeAclList(await client.listAcls(query)),
-    render: (list) => rows.replaceChildren(...(list.length ? list.map((acl) => renderAclRow(document, acl)) : [renderAclEmpty(document)])),
+    render: (list) => rows.replaceChildren(
+      ...(list.length ? list.map((acl) => renderAclRow(document, acl, vmNames)) : [renderAclEmpty(document)])),
     onFresh: (list) => setStatus(status, 'ok', `${list.length} entr${list.length === 1 ? 'y' : 'ies'}`),
     onError: (error) => setStatus(status, 'error', errorLine(error, 'Could not load the ACL list.')),
   });
@@ -61,10 +67,19 @@ export function createAccessPanel({ client }) {
     reloadAcls();
   });
 
+  const showObjectField = () => {
+    const vm = form.elements.objectKind.value === 'vm';
+    byId('acl-object-vm-field').hidden = !vm;
+    byId('acl-object-tag-field').hidden = vm;
+  };
+  form.elements.objectKind.addEventListener('change', showObjectField);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const checked = validateAclInput(formValues(form));
-    showFieldErrors(form, checked.ok ? {} : checked.errors, formError);
+    const values = formValues(form);
+    const byVm = values.objectKind === 'vm';
+    const checked = validateAclInput(byVm ? { ...values, object: values.objectVm } : values);
+    const { object, ...others } = checked.ok ? {} : checked.errors;
+    showFieldErrors(form, object === undefined ? others : { ...others, [byVm ? 'objectVm' : 'object']: object }, formError);
     if (!checked.ok) {
       formError.dataset.state = 'error';
       return;
@@ -73,6 +88,7 @@ export function createAccessPanel({ client }) {
       const created = normalizeAcl(await client.createAcl(checked.entry));
       form.elements.subject.value = '';
       form.elements.object.value = '';
+      showFieldErrors(form, {}, formError);
       setStatus(formError, 'ok', created ? `Added entry ${created.id}.` : 'Added.');
     } catch (error) {
       setStatus(formError, 'error', errorLine(error, 'Could not add the entry.'));
@@ -131,26 +147,32 @@ export function createAccessPanel({ client }) {
     reloadTags();
   });
 
-  /** Offers the listed VMs in the tag select and as suggestions for an ACL's object. */
+  /** Offers the VMs the user administers, by name, in the VM selects; shows ACL objects by name. */
   function setVms(vms) {
-    const choices = JSON.stringify(vms.map((vm) => [vm.id, vm.name]));
-    if (choices === vmChoices) {
+    const choices = vmChoices(vms);
+    const key = JSON.stringify(choices);
+    if (key === shownChoices) {
       return;
     }
-    vmChoices = choices;
+    shownChoices = key;
+    vmNames = new Map(vms.map((vm) => [vm.id, vm.name]));
     const selected = tagVm.value;
-    tagVm.replaceChildren(...vms.map((vm) => element(document, 'option', { text: `${vm.name} (${vm.id})`, attrs: { value: vm.id } })));
-    byId('acl-vm-ids').replaceChildren(...vms.map((vm) => element(document, 'option', { text: vm.name, attrs: { value: vm.id } })));
-    if (vms.some((vm) => vm.id === selected)) {
-      tagVm.value = selected;
-    }
+    fillVmSelect(tagVm, choices);
+    fillVmSelect(objectVm, choices);
+    fillVmSelect(filterVm, choices, 'any VM');
     if (tagVm.value !== selected) {
       reloadTags();
+    }
+    if (shown) {
+      acls.invalidate();
+      reloadAcls();
     }
   }
 
   return {
     show: () => {
+      shown = true;
+      showObjectField();
       reloadAcls();
       reloadTags();
     },

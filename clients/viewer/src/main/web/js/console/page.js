@@ -11,7 +11,7 @@ import { normalizeUser } from '../account/user.js';
 import { createEngineClient } from '../api/engine-client.js';
 import { ApiError, cleanText } from '../api/errors.js';
 import { MODE, modeFromSearch, normalizeVm, vmIdFromSearch } from '../vms/vm-list.js';
-import { ConsoleSession, STATE } from './session.js';
+import { ConsoleSession, STATE, reconnectIsMainAction } from './session.js';
 import { takeoverQuestion } from './takeover.js';
 
 const client = createEngineClient({
@@ -41,6 +41,7 @@ function showStatus({ state, text, reason = '' }) {
   }
   elements.ctrlAltDel.disabled = state !== STATE.CONNECTED || mode === MODE.VIEW;
   elements.reconnect.disabled = state === STATE.CONNECTING;
+  elements.reconnect.classList.toggle('primary', reconnectIsMainAction(state));
 }
 
 /** Asks "Take over from alice?" in the page's dialog; resolves true on yes. */
@@ -134,4 +135,5 @@ if (vmId) {
   session.connect();
 } else {
   elements.reconnect.disabled = true;
+  elements.reconnect.classList.remove('primary');
 }

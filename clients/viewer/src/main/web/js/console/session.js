@@ -37,6 +37,15 @@ export const STATE = Object.freeze({
   ERROR: 'error',
 });
 
+/**
+ * Whether **Reconnect** is the page's main action (styled primary): only when no console is
+ * open nor about to be; while connected it is a secondary button like the others.
+ * @param {string} state one of {@link STATE}
+ */
+export function reconnectIsMainAction(state) {
+  return state === STATE.DISCONNECTED || state === STATE.ERROR;
+}
+
 /** How long to wait for the socket's close event after noVNC gave up on its own. */
 export const CLOSE_WAIT_MS = 1000;
 const WEBSOCKET_CLOSED = 3;

@@ -17,8 +17,10 @@ const cell = (doc, ...children) => element(doc, 'td', {}, children);
 
 function hostCell(doc, vm) {
   const online = vm.hostOnline === null ? 'unknown' : vm.hostOnline ? 'online' : 'offline';
-  const dot = element(doc, 'span', { className: `dot dot-${online}`, attrs: { title: `host ${online}` } });
-  return cell(doc, dot, vm.hostId || '—');
+  const dot = element(doc, 'span', { className: `dot dot-${online}`, testid: 'vm-host-dot', attrs: { title: `host ${online}` } });
+  // One nowrap box: the dot never wraps away from the host's name.
+  return cell(doc, element(doc, 'span', { className: 'host', testid: 'vm-host' }, [dot,
+    element(doc, 'span', { className: 'host-name', text: vm.hostId || '—', testid: 'vm-host-name' })]));
 }
 
 function graphicsCell(doc, vm) {
@@ -35,7 +37,7 @@ function graphicsCell(doc, vm) {
 
 function guestCell(doc, vm) {
   const { state, text } = describeGuest(vm.guest);
-  return cell(doc, element(doc, 'span', { className: `guest guest-${state}`, text, data: { guest: state } }));
+  return cell(doc, element(doc, 'span', { className: `guest guest-${state}`, text, testid: 'vm-guest', data: { guest: state } }));
 }
 
 function consoleCell(doc, vm) {

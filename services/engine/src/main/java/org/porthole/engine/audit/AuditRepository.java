@@ -73,6 +73,7 @@ public class AuditRepository {
     Array vmIds =
         query.vmIds() == null ? null : connection.createArrayOf("uuid", query.vmIds().toArray());
     condition(sql, parameters, " AND vm_uuid = ANY (?)", vmIds);
+    condition(sql, parameters, " AND id < ?", query.before());
     sql.append(" ORDER BY id DESC LIMIT ?");
     parameters.add(query.limit());
     try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {

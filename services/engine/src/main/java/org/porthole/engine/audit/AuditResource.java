@@ -8,6 +8,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,8 +28,10 @@ import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
 
 /**
- * REST: {@code GET /api/v1/audit?user=&vm=&session=&from=&to=&limit=}, newest first. porthole-admin
- * reads everything; an admin of VMs reads the events of those VMs only.
+ * REST: {@code GET /api/v1/audit?user=&vm=&session=&from=&to=&limit=&before=}, newest first, a page
+ * of at most {@code limit} events; {@code before} (the last id of the previous page) asks for the
+ * next older page. Each event carries its VM's current name. porthole-admin reads everything; an
+ * admin of VMs reads the events of those VMs only.
  */
 @Path("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
@@ -64,7 +67,8 @@ public class AuditResource {
       @QueryParam("session") String rawSession,
       @QueryParam("from") String rawFrom,
       @QueryParam("to") String rawTo,
-      @QueryParam("limit") String rawLimit)
+      @QueryParam("limit") String rawLimit,
+      @QueryParam("before") String rawBefore)
       throws SQLException {
     Caller caller = callers.get();
     String user = rawUser == null ? null : Names.require("user", rawUser).toLowerCase(Locale.ROOT);
@@ -78,6 +82,7 @@ public class AuditResource {
             QueryParams.instant("from", rawFrom),
             QueryParams.instant("to", rawTo),
             QueryParams.limit(rawLimit, DEFAULT_LIMIT, MAX_LIMIT),
+            rawBefore == null ? null : QueryParams.id("before", rawBefore),
             null);
     return transactions.read(
         c -> {
@@ -86,19 +91,25 @@ public class AuditResource {
             if (vm != null) {
               access.require(c, caller, vm, Permission.ADMIN);
             } else {
-              allowed =
-                  new AuditQuery(
-                      user,
-                      null,
-                      session,
-                      query.from(),
-                      query.to(),
-                      query.limit(),
-                      administeredVms(c, caller));
+              allowed = query.onlyOf(administeredVms(c, caller));
             }
           }
-          return audit.query(c, allowed).stream().map(AuditView::of).toList();
+          return withVmNames(c, audit.query(c, allowed));
         });
+  }
+
+  /** The page's events with their VMs' names: one inventory read per distinct VM on the page. */
+  private List<AuditView> withVmNames(Connection c, List<AuditRecord> records) throws SQLException {
+    Map<UUID, String> names = new HashMap<>();
+    for (AuditRecord r : records) {
+      UUID id = r.vmUuid();
+      if (id != null && !names.containsKey(id)) {
+        names.put(id, vms.find(c, id).map(listing -> listing.vm().name()).orElse(null));
+      }
+    }
+    return records.stream()
+        .map(r -> AuditView.of(r, r.vmUuid() == null ? null : names.get(r.vmUuid())))
+        .toList();
   }
 
   private Set<UUID> administeredVms(Connection c, Caller caller) throws SQLException {

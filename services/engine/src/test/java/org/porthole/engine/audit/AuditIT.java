@@ -180,6 +180,45 @@ class AuditIT {
     given().get("/api/v1/audit?vm=" + VM).then().statusCode(200);
   }
 
+  @Test
+  void pagesOlderEventsByKeysetAndNamesEachEventsVm() {
+    for (int i = 0; i < 5; i++) {
+      SignIn.as("bob").post("/api/v1/vms/" + OTHER_VM + "/consoles").then().statusCode(403);
+    }
+    String filter = "/api/v1/audit?user=bob&vm=" + OTHER_VM;
+    List<Map<String, Object>> all = rows(filter + "&limit=1000");
+    assertThat(all).hasSizeGreaterThanOrEqualTo(5);
+    List<Map<String, Object>> paged = new ArrayList<>();
+    List<Map<String, Object>> page = rows(filter + "&limit=2");
+    while (!page.isEmpty()) {
+      assertThat(page).hasSizeLessThanOrEqualTo(2);
+      paged.addAll(page);
+      page = rows(filter + "&limit=2&before=" + page.get(page.size() - 1).get("id"));
+    }
+    assertThat(paged).as("the pages, one after another, are the whole list").isEqualTo(all);
+    assertThat(all)
+        .allSatisfy(
+            row -> {
+              assertThat(row.get("vmUuid")).isEqualTo(OTHER_VM.toString());
+              assertThat(row.get("vmName")).isEqualTo("audited-" + OTHER_VM);
+            });
+    for (String bad : List.of("0", "-1", "x", "1.5", "9".repeat(19))) {
+      given().get(filter + "&before=" + bad).then().statusCode(400);
+    }
+  }
+
+  @Test
+  void anEventOfAVmTheEngineDoesNotKnowHasNoName() {
+    UUID unknown = UUID.randomUUID();
+    SignIn.as("bob").post("/api/v1/vms/" + unknown + "/consoles").then().statusCode(404);
+    List<Map<String, Object>> refused = rows("/api/v1/audit?user=bob&vm=" + unknown);
+    assertThat(refused).isNotEmpty().allSatisfy(row -> assertThat(row.get("vmName")).isNull());
+  }
+
+  private static List<Map<String, Object>> rows(String path) {
+    return given().get(path).then().statusCode(200).extract().jsonPath().getList("$");
+  }
+
   /** A graphics event of the session's console of {@link #VM}, as its host sends it. */
   private static void graphics(UUID session, GraphicsPhase phase) {
     host.events().graphics(VM, host.agent().hostId(), session, phase);
