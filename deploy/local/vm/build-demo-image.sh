@@ -157,26 +157,25 @@ for m in $(cat /lib/modules/load-order); do
 done
 echo "porthole-demo: virtio ports: $(cat /sys/class/virtio-ports/*/name 2>/dev/null | tr '\n' ' ')" > /dev/ttyS0
 
-# The agent's console lines go to the VGA console, the serial console and a log that the
-# banner shows, through one FIFO (opened read-write, so the reader never sees an end).
+# The agent's console lines go to the serial console and to a log whose last lines the banner
+# shows, through one FIFO (opened read-write, so the reader never sees an end).
 mkfifo /run/guest-console
-tee -a /dev/ttyS0 /run/guest-console.log <>/run/guest-console >/dev/tty0 2>/dev/null &
+tee -a /run/guest-console.log <>/run/guest-console >/dev/ttyS0 2>/dev/null &
 PORTHOLE_GUEST_BACKEND=console-test PORTHOLE_GUEST_CONSOLE_FILE=/run/guest-console \
   PORTHOLE_GUEST_TEST_USERS=tester,alice PORTHOLE_GUEST_TEST_PROBE=true \
   /opt/porthole/jre/bin/java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx48m -Xss512k \
   -XX:-UsePerfData -jar /opt/porthole/porthole-guest-agent.jar >/dev/ttyS0 2>&1 &
 echo "porthole-demo: guest agent started at $(cut -d' ' -f1 /proc/uptime) s" > /dev/ttyS0
 
-# Each line typed on the VGA console (tty1, where a VNC viewer's keys land) is echoed to the
-# serial console, so tests can tell whether a console's keys reached the guest (Ctrl-D ends
-# one read loop; the next one starts).
-while true; do
-  while IFS= read -r line; do echo "porthole-demo: typed $line" > /dev/ttyS0; done < /dev/tty1
-  sleep 1
-done &
+# The VGA console (80x25; tty1, where a VNC viewer's keys land) has two parts. Rows 1-16: the
+# banner and the agent's last lines, redrawn in place every 5 s (cursor saved and restored, one
+# write). Rows 17-25: a scrolling region where typing happens: the tty echoes each key as it is
+# typed, and each finished line is answered below it and echoed to the serial console as
+# "porthole-demo: typed <line>", so tests see whose keys reached the guest.
+TYPING_TOP=17
+printf '\033[H\033[J\033[%d;25r\033[%d;1H' "$TYPING_TOP" "$TYPING_TOP" > /dev/tty0
 
 banner() {
-  clear
   echo
   echo "   ######   #####  ######  ####### #     #  #####  #       #######"
   echo "   #     # #     # #     #    #    #     # #     # #       #"
@@ -189,10 +188,33 @@ banner() {
   echo
   tail -n 5 /run/guest-console.log 2>/dev/null | sed 's/^/   /'
 }
+# The banner's lines at rows 1..TYPING_TOP-1 (each cleared to its end, cut to 79 columns), the
+# last of them a rule over the typing region; the cursor goes back where the typist left it.
+draw_banner() {
+  { banner | head -n $((TYPING_TOP - 2)); } | awk -v top="$TYPING_TOP" -v e="$(printf '\033')" '
+    BEGIN { printf "%s7", e }
+    { printf "%s[%d;1H%s[K%s", e, NR, e, substr($0, 1, 79) }
+    END {
+      for (r = NR + 1; r < top - 1; r++) printf "%s[%d;1H%s[K", e, r, e
+      printf "%s[%d;1H%s[K   --- type here: the guest echoes each line you type ---", e, top - 1, e
+      printf "%s8", e
+    }' > /dev/tty0 2>&1
+}
+draw_banner
+
+# Ctrl-D ends one read loop; the next one starts.
 while true; do
-  banner > /dev/tty0 2>&1
-  echo "porthole-demo: alive $(cut -d' ' -f1 /proc/uptime)" > /dev/ttyS0 2>/dev/null
+  while printf 'type> ' && IFS= read -r line; do
+    echo "porthole-demo: typed $line" > /dev/ttyS0
+    echo "      the guest read: $line"
+  done < /dev/tty1 > /dev/tty1 2>&1
+  sleep 1
+done &
+
+while true; do
   sleep 5
+  draw_banner
+  echo "porthole-demo: alive $(cut -d' ' -f1 /proc/uptime)" > /dev/ttyS0 2>/dev/null
 done
 INIT
 chmod +x "$root/init"

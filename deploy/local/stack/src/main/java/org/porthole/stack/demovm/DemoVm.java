@@ -86,17 +86,39 @@ public final class DemoVm {
     return IMAGE_DIR.resolve("initrd-" + name + ".img");
   }
 
-  /** Like {@link #ensureRunning(Path, String, Optional)} without a keytab. */
+  /** What {@link #ensureRunning(Path, String, Optional)} did to the domain. */
+  public enum Boot {
+    STARTED("started"),
+    RESTARTED("restarted (its keytab or its definition changed)"),
+    ALREADY_RUNNING("already running");
+
+    private final String words;
+
+    Boot(String words) {
+      this.words = words;
+    }
+
+    /** For a person at a terminal: "started", "already running", ... */
+    public String words() {
+      return words;
+    }
+  }
+
+  /** A persistent demo domain that runs: its UUID and whether this start booted it. */
+  public record Running(String uuid, Boot boot) {}
+
+  /** Like {@link #ensureRunning(Path, String, Optional)} without a keytab; returns the UUID. */
   public static String ensureRunning(Path repoRoot, String name) throws IOException {
-    return ensureRunning(repoRoot, name, Optional.empty());
+    return ensureRunning(repoRoot, name, Optional.empty()).uuid();
   }
 
   /**
    * Defines (or brings up to date) and starts (when stopped) a persistent demo domain, with {@code
-   * keytab} in its initramfs when given; returns its UUID. A domain left running from a definition
-   * without the guest channel, or booted with other keytab bytes than now, is restarted.
+   * keytab} in its initramfs when given. A domain left running from a definition without the guest
+   * channel, or booted with other keytab bytes than now, is restarted; one that runs as it should
+   * is left alone ({@link Boot#ALREADY_RUNNING}).
    */
-  public static String ensureRunning(Path repoRoot, String name, Optional<GuestKeytab> keytab)
+  public static Running ensureRunning(Path repoRoot, String name, Optional<GuestKeytab> keytab)
       throws IOException {
     buildImage(repoRoot);
     Path initrd = initrd(name, keytab);
@@ -111,16 +133,17 @@ public final class DemoVm {
       Files.deleteIfExists(xml);
     }
     boolean running = Libvirt.virsh("domstate", name).strip().equals("running");
+    Boot boot = running ? Boot.ALREADY_RUNNING : Boot.STARTED;
     if (running
         && (keytabChanged
             || DomainXml.channelSocket(Libvirt.virsh("dumpxml", name), GUEST_CHANNEL).isEmpty())) {
       Libvirt.virsh("destroy", name);
-      running = false;
+      boot = Boot.RESTARTED;
     }
-    if (!running) {
+    if (boot != Boot.ALREADY_RUNNING) {
       Libvirt.virsh("start", name);
     }
-    return Libvirt.virsh("domuuid", name).strip();
+    return new Running(Libvirt.virsh("domuuid", name).strip(), boot);
   }
 
   /**

@@ -176,13 +176,17 @@ public final class LocalStack implements AutoCloseable {
         Optional.of(
             GuestKeytab.create(
                 kdc, options.demoVmName(), options.stateDir().resolve("guest-keytabs")));
-    progress.step("starting demo VM '" + options.demoVmName() + "' as " + keytab.get().spn());
+    String vm = "demo VM '" + options.demoVmName() + "'";
     if (options.transientVm()) {
+      progress.step("starting " + vm + " as " + keytab.get().spn());
       demoVmUuid = DemoVm.startTransient(options.repoRoot(), options.demoVmName(), keytab);
       started.push(() -> DemoVm.remove(options.demoVmName()));
-    } else {
-      demoVmUuid = DemoVm.ensureRunning(options.repoRoot(), options.demoVmName(), keytab);
+      return;
     }
+    progress.step("preparing " + vm + " (its image and definition)");
+    DemoVm.Running running = DemoVm.ensureRunning(options.repoRoot(), options.demoVmName(), keytab);
+    demoVmUuid = running.uuid();
+    progress.step(vm + " " + running.boot().words() + ", as " + keytab.get().spn());
   }
 
   /** PostgreSQL, Kafka and Keycloak (on the extra address too, when asked), stopped by close. */

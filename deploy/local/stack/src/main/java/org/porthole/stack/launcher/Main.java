@@ -9,6 +9,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    LauncherLogging.configure();
     Path repo = Path.of(System.getProperty("porthole.repo", ".")).toAbsolutePath().normalize();
     StackOptions options = StackOptions.defaults(repo);
     String extra =

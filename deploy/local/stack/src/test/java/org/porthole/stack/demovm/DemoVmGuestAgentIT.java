@@ -167,11 +167,13 @@ class DemoVmGuestAgentIT {
           .as("state starts over")
           .containsEntry("session", "unlocked");
     }
-    // A second `./porthole up` redefines the same persistent domain, keeping its UUID (and shut
-    // off, it starts it again).
-    assertThat(DemoVm.ensureRunning(REPO, name)).isEqualTo(uuid);
+    // A second `./porthole up` redefines the same persistent domain, keeping its UUID, and says
+    // the running domain was left alone (shut off, it starts it again).
+    assertThat(DemoVm.ensureRunning(REPO, name, Optional.empty()))
+        .isEqualTo(new DemoVm.Running(uuid, DemoVm.Boot.ALREADY_RUNNING));
     Libvirt.virsh("destroy", name);
-    assertThat(DemoVm.ensureRunning(REPO, name)).isEqualTo(uuid);
+    assertThat(DemoVm.ensureRunning(REPO, name, Optional.empty()))
+        .isEqualTo(new DemoVm.Running(uuid, DemoVm.Boot.STARTED));
     assertThat(Libvirt.virsh("domstate", name).strip()).isEqualTo("running");
   }
 
