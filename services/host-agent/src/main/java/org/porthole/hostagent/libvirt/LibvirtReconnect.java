@@ -148,6 +148,8 @@ public final class LibvirtReconnect implements AutoCloseable {
         return attempt;
       } catch (AgentException e) {
         LOG.log(Level.FINE, "reopening the libvirt connection failed: {0}", e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "restoring what hangs off the libvirt connection failed", e);
       }
       synchronized (signal) {
         signal.wait(delay);
