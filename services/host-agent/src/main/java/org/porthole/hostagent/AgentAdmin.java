@@ -18,9 +18,10 @@ import org.porthole.hostagent.libvirt.Hypervisor;
 
 /**
  * The agent's admin port ({@code porthole.agent.admin-bind} / {@code .admin-port}, default
- * 127.0.0.1:9182): liveness = the gRPC server runs and the agent's libvirt connection is open (it
- * is not reopened once lost: a restart is the way back); readiness = libvirt answers a cheap call
- * on a connection of its own within {@link #LIBVIRT_TIMEOUT}, each answer kept {@link
+ * 127.0.0.1:9182): liveness = the gRPC server runs and the agent's libvirt connection is open or
+ * being reopened (a lost connection is reopened by the agent itself, so only a dead reconnect
+ * thread calls for a restart); readiness = the agent's own connection is open and libvirt answers a
+ * cheap call on a connection of its own within {@link #LIBVIRT_TIMEOUT}, each answer kept {@link
  * #LIBVIRT_MAX_AGE} so probes and scrapes in a burst cost libvirtd one connection.
  */
 final class AgentAdmin {
@@ -66,9 +67,9 @@ final class AgentAdmin {
         HealthCheck.of(
             "libvirt-connection",
             () ->
-                hypervisor.connectionAlive()
+                hypervisor.connectionRecoverable()
                     ? CheckResult.UP
-                    : CheckResult.down("the agent's libvirt connection is closed"));
+                    : CheckResult.down("the agent's libvirt connection is lost for good"));
     BoundedCheck libvirt =
         BoundedCheck.of(libvirtAnswers(hypervisor), LIBVIRT_TIMEOUT, LIBVIRT_MAX_AGE);
     parts.push(libvirt);
@@ -91,6 +92,9 @@ final class AgentAdmin {
     return HealthCheck.of(
         "libvirt",
         () -> {
+          if (!hypervisor.connectionAlive()) {
+            return CheckResult.down("the agent's libvirt connection is being reopened");
+          }
           try {
             hypervisor.ping();
             return CheckResult.UP;

@@ -48,6 +48,7 @@ import org.porthole.kafka.refusal.RefusalPublisher;
 import org.porthole.kafka.refusal.RefusalSink;
 import org.porthole.pki.ServiceIdentity;
 import org.porthole.pki.TlsFiles;
+import org.porthole.status.PortholeStatus;
 import org.porthole.token.HttpJwksKeys;
 import org.porthole.token.ReplayGuard;
 import org.porthole.token.TokenVerifier;
@@ -73,6 +74,8 @@ public final class HostAgent implements AutoCloseable {
   private static final long UNARY_IDLE_SECONDS = 5;
   private static final int EVENT_QUEUE = 10_000;
   private static final Duration KAFKA_CLOSE = Duration.ofSeconds(5);
+
+  private static final String LIBVIRT_LOST = "the host agent lost its libvirt connection";
 
   /** {@code ConsoleRefusal.source} of this service. */
   private static final String REFUSAL_SOURCE = "host-agent";
@@ -168,6 +171,9 @@ public final class HostAgent implements AutoCloseable {
             parts,
             consoleRelays(
                 config, identity, clock, opened, registry, listeners, refusals, consoles));
+    // A console outlives nothing it cannot see: without libvirt no GRAPHICS event, lifecycle
+    // event or password expiry reaches the agent, so its consoles end, to be opened again.
+    opened.hypervisor().whenConnectionLost(() -> endConsolesOnOutage(relays));
     SsoRelays sso = push(parts, ssoRelays(config, opened, relays, live, refusals));
     opened.guests().addSsoListener(sso::guestFinished);
     HostAgentService service =
@@ -183,6 +189,11 @@ public final class HostAgent implements AutoCloseable {
     logStarted(config, identity, server, opened.hypervisor());
     AdminServer admin = AgentAdmin.start(adminAddress, meters, server, opened.hypervisor(), parts);
     return new HostAgent(identity, server, relays, admin, parts);
+  }
+
+  private static void endConsolesOnOutage(ConsoleRelays relays) {
+    int ended = relays.endAll(PortholeStatus.UPSTREAM_UNAVAILABLE, LIBVIRT_LOST);
+    LOG.log(Level.INFO, "{0} console(s) ended: {1}", new Object[] {ended, LIBVIRT_LOST});
   }
 
   /** Who hears each relay's start and end: events, heartbeat, the backend's, metrics, SSO. */

@@ -3,10 +3,12 @@ package org.porthole.hostagent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.libvirt.Connect;
+import org.libvirt.Domain;
 import org.porthole.api.hostagent.v1.HostAgentGrpc;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.kafka.KafkaBroker;
@@ -29,8 +32,10 @@ import org.porthole.testsupport.token.TokenMint;
 /**
  * The agent's admin port against real parts: libvirt reached through a link the test can sever, a
  * real QEMU VM, a real Kafka broker. {@code /metrics} after a console the test relayed and one it
- * had refused; readiness DOWN when libvirt is cut off and UP again when it is back, each within a
- * bounded wait.
+ * had refused; when libvirt is cut off, the open console ends, readiness goes DOWN and liveness
+ * stays UP; when it is back, readiness is UP again, a new console opens, a domain started meanwhile
+ * has its definition's password replaced and lifecycle events reach the agent over its new
+ * connection, each within a bounded wait.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,6 +53,8 @@ class AdminPortIT {
   String vm;
   String admin;
   ManagedChannel consoles;
+  LogCapture logs;
+  Domain startedDuringOutage;
 
   @BeforeAll
   void start() throws Exception {
@@ -66,6 +73,9 @@ class AdminPortIT {
 
   @AfterAll
   void stop() throws Exception {
+    if (logs != null) {
+      logs.close();
+    }
     if (consoles != null) {
       consoles.shutdownNow();
     }
@@ -89,17 +99,11 @@ class AdminPortIT {
   void metricsCountTheConsolesTheTestRelayedAndRefused() throws Exception {
     assertThat(awaitStatus("/q/health/ready", 200).body())
         .contains("{\"name\":\"libvirt\",\"status\":\"UP\"");
-    String hostId = running.hostId();
-    try (ConsoleSocket console =
-        ConsoleSocket.open(
-            HostAgentGrpc.newStub(consoles), tokens.token("s-" + UUID.randomUUID(), vm, hostId))) {
-      ByteLink bytes = ByteLink.of(console.in(), console.out());
-      assertThat(RfbClient.noneHandshake(bytes)).isTrue();
-      assertThat(RfbClient.clientInit(bytes)).isNotNull();
-      assertThat(RfbClient.framebufferUpdate(bytes)).isZero();
+    try (ConsoleSocket console = openConsole()) {
       MetricsScrape during = AdminGet.metrics(admin + "/metrics");
       assertThat(during.sum("porthole_consoles_open", "mode", "interactive", "channel", "vnc"))
           .isEqualTo(1);
+      assertThat(console.closeFrame()).isNull();
     }
     try (ConsoleSocket refused =
         ConsoleSocket.open(
@@ -126,24 +130,89 @@ class AdminPortIT {
 
   @Test
   @Order(2)
-  void readinessFollowsTheLibvirtLink() throws Exception {
+  void anOutageEndsTheOpenConsoleAndKeepsTheAgentAlive() throws Exception {
     assertThat(awaitStatus("/q/health/ready", 200).status()).isEqualTo(200);
+    logs = new LogCapture(Level.INFO);
+    try (ConsoleSocket console = openConsole()) {
+      long cut = System.nanoTime();
+      link.sever();
+      assertThat(console.awaitStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(console.closeFrame().getStatus()).isEqualTo("UPSTREAM_UNAVAILABLE");
+      assertThat(console.closeFrame().getReason()).contains("lost its libvirt connection");
+      AdminGet.Answer down = awaitStatus("/q/health/ready", 503);
+      long downMs = (System.nanoTime() - cut) / 1_000_000;
+      System.out.printf("libvirt cut: console ended and readiness DOWN after %d ms%n", downMs);
+      assertThat(down.body()).contains("{\"name\":\"libvirt\",\"status\":\"DOWN\"");
+      assertThat(downMs).as("readiness DOWN within the check's bound").isLessThan(5_000);
+    }
+    startedDuringOutage = domains.start("outage", HostAgentLibvirtIT.SAFE_VNC);
+    AdminGet.Answer live = AdminGet.get(admin + "/q/health/live");
+    assertThat(live.status()).as("liveness while reconnecting: " + live.body()).isEqualTo(200);
+    assertThat(live.body()).contains("{\"name\":\"libvirt-connection\",\"status\":\"UP\"");
+  }
 
-    long cut = System.nanoTime();
-    link.sever();
-    AdminGet.Answer down = awaitStatus("/q/health/ready", 503);
-    long downMs = (System.nanoTime() - cut) / 1_000_000;
-    assertThat(down.body()).contains("{\"name\":\"libvirt\",\"status\":\"DOWN\"");
-    assertThat(downMs).as("readiness DOWN within the check's bound").isLessThan(5_000);
-    assertThat(awaitStatus("/q/health/live", 503).body())
-        .contains("{\"name\":\"libvirt-connection\",\"status\":\"DOWN\"");
-
+  @Test
+  @Order(3)
+  void afterTheOutageConsolesOpenAndLifecycleEventsArrive() throws Exception {
     long mended = System.nanoTime();
     link.restore();
     assertThat(awaitStatus("/q/health/ready", 200).body())
         .contains("{\"name\":\"libvirt\",\"status\":\"UP\"");
     long upMs = (System.nanoTime() - mended) / 1_000_000;
-    assertThat(upMs).as("readiness UP again within the check's bound").isLessThan(5_000);
+    System.out.printf("libvirt restored: readiness UP after %d ms%n", upMs);
+    // The backoff is at most 5 s between attempts, the readiness answer kept 1 s.
+    assertThat(upMs).as("readiness UP again within the backoff's bound").isLessThan(8_000);
+
+    try (ConsoleSocket console = openConsole()) {
+      assertThat(console.closeFrame()).isNull();
+    }
+    awaitPasswordReplaced(startedDuringOutage);
+    Domain d = libvirt.domainLookupByUUIDString(vm);
+    d.resume();
+    try {
+      awaitLog("lifecycle RESUMED", vm);
+    } finally {
+      d.suspend();
+    }
+    String all = logs.all();
+    assertThat(all).contains("libvirt connection lost").contains("libvirt connection back after");
+    assertThat(all).as("no URI in the outage's lines").doesNotContain(link.path().toString());
+  }
+
+  /** A console through the agent, handshake done and QEMU's first update read. */
+  private ConsoleSocket openConsole() throws Exception {
+    ConsoleSocket console =
+        ConsoleSocket.open(
+            HostAgentGrpc.newStub(consoles),
+            tokens.token("s-" + UUID.randomUUID(), vm, running.hostId()));
+    ByteLink bytes = ByteLink.of(console.in(), console.out());
+    assertThat(RfbClient.noneHandshake(bytes)).isTrue();
+    assertThat(RfbClient.clientInit(bytes)).isNotNull();
+    assertThat(RfbClient.framebufferUpdate(bytes)).isZero();
+    return console;
+  }
+
+  /** The definition's password ("x") of a domain the agent did not see start is replaced. */
+  private static void awaitPasswordReplaced(Domain d) throws InterruptedException {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < end && TestDomains.passwd(d).equals("x")) {
+      Thread.sleep(50);
+    }
+    assertThat(TestDomains.passwd(d))
+        .as("password of a domain started meanwhile")
+        .isNotEqualTo("x");
+  }
+
+  private void awaitLog(String what, String vmUuid) throws InterruptedException {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < end && !logged(what, vmUuid)) {
+      Thread.sleep(50);
+    }
+    assertThat(logged(what, vmUuid)).as(what + " of " + vmUuid + " within " + WAIT).isTrue();
+  }
+
+  private boolean logged(String what, String vmUuid) {
+    return logs.lines().stream().anyMatch(l -> l.contains(what) && l.contains(vmUuid));
   }
 
   private MetricsScrape awaitConsolesClosed() throws Exception {

@@ -154,7 +154,8 @@ class GuestChannelLibvirtIT {
           t -> {
             try {
               String password = t.arm();
-              armed.complete(password.equals(passwd(d)) ? password : "not what libvirt holds");
+              armed.complete(
+                  password.equals(TestDomains.passwd(d)) ? password : "not what libvirt holds");
             } catch (AgentException e) {
               armed.completeExceptionally(e);
             } finally {
@@ -164,12 +165,12 @@ class GuestChannelLibvirtIT {
       String password = armed.get(30, TimeUnit.SECONDS);
       assertThat(password).hasSize(8);
       turns.expire(vm).get(30, TimeUnit.SECONDS); // after the relay's turn ended
-      assertThat(passwd(d)).isNotEqualTo(password);
+      assertThat(TestDomains.passwd(d)).isNotEqualTo(password);
       assertThat(passwdValidTo(d)).as("already expired").isBefore(Instant.now());
       new StartedDomains(turns)
           .onLifecycle(new LifecycleSignal(vm, "turn", "STARTED", "BOOTED", Instant.now()));
       turns.expire(vm).get(30, TimeUnit.SECONDS); // after the start's expiry
-      assertThat(passwd(d))
+      assertThat(TestDomains.passwd(d))
           .as("after a start the definition's password is replaced")
           .isNotEqualTo("x");
     } finally {
@@ -182,15 +183,5 @@ class GuestChannelLibvirtIT {
     int i = xml.indexOf("passwdValidTo='");
     return java.time.LocalDateTime.parse(xml.substring(i + 15, xml.indexOf('\'', i + 15)))
         .toInstant(java.time.ZoneOffset.UTC);
-  }
-
-  private static String passwd(Domain d) {
-    try {
-      String xml = d.getXMLDesc(LibvirtInventory.XML_SECURE);
-      int i = xml.indexOf("passwd='");
-      return i < 0 ? "" : xml.substring(i + 8, xml.indexOf('\'', i + 8));
-    } catch (org.libvirt.LibvirtException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -8,7 +8,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
-/** Captures every log line (formatted as it would be printed, stack traces included). */
+/** Captures log lines (formatted as they would be printed, stack traces included). */
 public final class LogCapture extends Handler implements AutoCloseable {
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final SimpleFormatter formatter = new SimpleFormatter();
@@ -16,9 +16,14 @@ public final class LogCapture extends Handler implements AutoCloseable {
   private final Level previous;
 
   public LogCapture() {
-    setLevel(Level.ALL);
+    this(Level.ALL);
+  }
+
+  /** Captures the lines of {@code level} and above (the root logger is opened that far). */
+  public LogCapture(Level level) {
+    setLevel(level);
     previous = root.getLevel();
-    root.setLevel(Level.ALL);
+    root.setLevel(level);
     root.addHandler(this);
   }
 

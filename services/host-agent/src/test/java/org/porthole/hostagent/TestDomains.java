@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
+import org.porthole.hostagent.libvirt.LibvirtInventory;
 
 /**
  * Tiny TCG domains for integration tests: no disk, 64 MiB, VNC only, started paused (the VNC server
@@ -71,6 +72,17 @@ final class TestDomains implements AutoCloseable {
     }
     if (d.isPersistent() == 1) {
       d.undefine();
+    }
+  }
+
+  /** The VNC password QEMU holds now (live XML read with the secure flag). */
+  static String passwd(Domain d) {
+    try {
+      String xml = d.getXMLDesc(LibvirtInventory.XML_SECURE);
+      int i = xml.indexOf("passwd='");
+      return i < 0 ? "" : xml.substring(i + 8, xml.indexOf('\'', i + 8));
+    } catch (LibvirtException e) {
+      throw new IllegalStateException(e);
     }
   }
 

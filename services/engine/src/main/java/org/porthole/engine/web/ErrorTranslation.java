@@ -4,10 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.oidc.OIDCException;
+import io.quarkus.oidc.common.runtime.OidcEndpointAccessException;
+import io.quarkus.security.AuthenticationException;
 import jakarta.ws.rs.WebApplicationException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientException;
+import javax.net.ssl.SSLException;
 import org.porthole.engine.ClientText;
 import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
@@ -23,6 +29,9 @@ public final class ErrorTranslation {
   static final String MALFORMED_JSON = "malformed JSON body";
   static final String INTERNAL = "internal error";
   static final String DATABASE_UNAVAILABLE = "database unavailable";
+  static final String SIGN_IN_UNAVAILABLE =
+      "the sign-in service (Keycloak) cannot be reached or its certificate is not trusted;"
+          + " try again later";
   private static final int HTTP_NOT_FOUND = 404;
   private static final int HTTP_METHOD_NOT_ALLOWED = 405;
   private static final int HTTP_NOT_ACCEPTABLE = 406;
@@ -47,6 +56,9 @@ public final class ErrorTranslation {
     }
     if (isDatabaseUnavailable(failure)) {
       return body(PortholeStatus.UPSTREAM_UNAVAILABLE, DATABASE_UNAVAILABLE);
+    }
+    if (isSignInServiceUnavailable(failure)) {
+      return body(PortholeStatus.UPSTREAM_UNAVAILABLE, SIGN_IN_UNAVAILABLE);
     }
     return body(PortholeStatus.INTERNAL, INTERNAL);
   }
@@ -101,6 +113,22 @@ public final class ErrorTranslation {
     return path.toString();
   }
 
+  /**
+   * True when the OIDC provider could not be reached or trusted (its discovery document or keys
+   * could not be fetched: refused, unknown host, TLS handshake failed), not when a credential was
+   * refused: an OIDC failure, or a sign-in that failed on the network or TLS.
+   */
+  public static boolean isSignInServiceUnavailable(Throwable failure) {
+    if (findCause(failure, OIDCException.class) != null
+        || findCause(failure, OidcEndpointAccessException.class) != null) {
+      return true;
+    }
+    return findCause(failure, AuthenticationException.class) != null
+        && (findCause(failure, SSLException.class) != null
+            || findCause(failure, ConnectException.class) != null
+            || findCause(failure, UnknownHostException.class) != null);
+  }
+
   private static boolean isDatabaseUnavailable(Throwable failure) {
     SQLException sql = findCause(failure, SQLException.class);
     return sql instanceof SQLTransientException
@@ -108,7 +136,7 @@ public final class ErrorTranslation {
         || (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
   }
 
-  private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+  private static <T> T findCause(Throwable failure, Class<T> type) {
     Throwable current = failure;
     for (int depth = 0; current != null && depth < 10; depth++) {
       if (type.isInstance(current)) {

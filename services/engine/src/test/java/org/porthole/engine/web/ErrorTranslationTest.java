@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.oidc.OIDCException;
+import io.quarkus.security.AuthenticationFailedException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
@@ -35,6 +39,35 @@ class ErrorTranslationTest {
     ErrorBody body =
         ErrorTranslation.translate(new PortholeException(PortholeStatus.CONFLICT, "VM is shutoff"));
     assertThat(body).isEqualTo(new ErrorBody("CONFLICT", "VM is shutoff"));
+  }
+
+  @Test
+  void untrustedKeycloakIsUnavailableNotInternal() {
+    Throwable failure =
+        new AuthenticationFailedException(
+            new SSLHandshakeException("PKIX path building failed: secret-ish detail"));
+    ErrorBody body = ErrorTranslation.translate(failure);
+    assertThat(body.status()).isEqualTo("UPSTREAM_UNAVAILABLE");
+    assertThat(body.message()).contains("Keycloak").doesNotContain("PKIX").doesNotContain("secret");
+    assertThat(ErrorMapper.toResponse(body).getStatus()).isEqualTo(503);
+  }
+
+  @Test
+  void unreachableOidcProviderIsUnavailable() {
+    assertThat(
+            ErrorTranslation.translate(
+                    new OIDCException("OIDC Server is not available", new ConnectException()))
+                .status())
+        .isEqualTo("UPSTREAM_UNAVAILABLE");
+  }
+
+  @Test
+  void refusedCredentialIsNotMistakenForAnOutage() {
+    assertThat(ErrorTranslation.isSignInServiceUnavailable(new AuthenticationFailedException()))
+        .isFalse();
+    assertThat(ErrorTranslation.isSignInServiceUnavailable(new SSLHandshakeException("other")))
+        .as("a TLS failure outside sign-in")
+        .isFalse();
   }
 
   @Test

@@ -140,6 +140,19 @@ public final class GuestChannels implements Guests, DomainEventListener, AutoClo
     LOG.log(Level.INFO, "following {0} guest channel(s)", connections.size());
   }
 
+  /**
+   * Follows the domains of {@code running} not followed yet and stops following the others: what
+   * started or stopped while libvirt's events could not be heard.
+   */
+  public void reconcile(List<String> running) {
+    for (String uuid : List.copyOf(connections.keySet())) {
+      if (!running.contains(uuid)) {
+        domainStopped(uuid, "domain stopped while libvirt was unreachable");
+      }
+    }
+    running.forEach(this::domainStarted);
+  }
+
   @Override
   public void onLifecycle(LifecycleSignal s) {
     switch (s.type()) {

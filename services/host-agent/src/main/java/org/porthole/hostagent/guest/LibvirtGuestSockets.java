@@ -1,9 +1,11 @@
 package org.porthole.hostagent.guest;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.Error.ErrorNumber;
@@ -19,15 +21,29 @@ import org.porthole.status.PortholeStatus;
  * never leaves {@link GuestChannelXml}.
  */
 public final class LibvirtGuestSockets implements GuestSockets {
-  private final Connect connect;
+  private final Supplier<Connect> connect;
 
   public LibvirtGuestSockets(Connect connect) {
+    this(() -> connect);
+  }
+
+  /** Reads through whichever connection {@code connect} gives at each call (it may be reopened). */
+  public LibvirtGuestSockets(Supplier<Connect> connect) {
     this.connect = connect;
   }
 
   @Override
   public List<String> runningDomains() throws AgentException {
-    List<String> uuids = new ArrayList<>();
+    return List.copyOf(runningDomainIds().values());
+  }
+
+  /**
+   * The running domains' UUIDs by their libvirt ID, which changes with every start: a domain
+   * restarted since a former listing has a new ID.
+   */
+  public Map<Integer, String> runningDomainIds() throws AgentException {
+    Map<Integer, String> uuids = new LinkedHashMap<>();
+    Connect connect = this.connect.get();
     try {
       for (int id : connect.listDomains()) {
         Domain d;
@@ -37,7 +53,7 @@ public final class LibvirtGuestSockets implements GuestSockets {
           continue; // stopped meanwhile
         }
         try {
-          uuids.add(d.getUUIDString());
+          uuids.put(id, d.getUUIDString());
         } finally {
           d.free();
         }
@@ -64,7 +80,7 @@ public final class LibvirtGuestSockets implements GuestSockets {
     String uuid = DomainUuid.require(vmUuid);
     Domain d;
     try {
-      d = connect.domainLookupByUUIDString(uuid);
+      d = connect.get().domainLookupByUUIDString(uuid);
     } catch (LibvirtException e) {
       if (noDomain(e)) {
         return Optional.empty();

@@ -24,17 +24,17 @@ public final class GraphicsEvents implements AutoCloseable {
   private static final int EVENT_ID_GRAPHICS = 5;
   private static final int UUID_STRING_BYTES = 37;
 
-  private final LibvirtSession session;
+  private final Pointer conn; // the connection registered on, not the session's current one
   private final GraphicsCallback callback; // strongly held: libvirt keeps only a pointer
   private final int callbackId;
 
-  private GraphicsEvents(LibvirtSession session, GraphicsCallback callback, int callbackId) {
-    this.session = session;
+  private GraphicsEvents(Pointer conn, GraphicsCallback callback, int callbackId) {
+    this.conn = conn;
     this.callback = callback;
     this.callbackId = callbackId;
   }
 
-  /** Registers for GRAPHICS events of every domain on the session's connection. */
+  /** Registers for GRAPHICS events of every domain on the session's current connection. */
   public static GraphicsEvents register(
       LibvirtSession session, Consumer<GraphicsSignal> sink, Clock clock) throws AgentException {
     GraphicsCallback cb =
@@ -52,14 +52,15 @@ public final class GraphicsEvents implements AutoCloseable {
             deliver(sink, clock, dom, phase, local, remote, authScheme);
           }
         };
+    Pointer conn = session.nativePointer();
     int id =
         LibvirtNative.INSTANCE.virConnectDomainEventRegisterAny(
-            session.nativePointer(), null, EVENT_ID_GRAPHICS, cb, null, null);
+            conn, null, EVENT_ID_GRAPHICS, cb, null, null);
     if (id < 0) {
       throw new AgentException(
           PortholeStatus.INTERNAL, "libvirt refused the GRAPHICS event registration");
     }
-    return new GraphicsEvents(session, cb, id);
+    return new GraphicsEvents(conn, cb, id);
   }
 
   private static void deliver(
@@ -104,11 +105,14 @@ public final class GraphicsEvents implements AutoCloseable {
         service == null ? "" : service.getString(0, "UTF-8"));
   }
 
+  /**
+   * Deregisters from the connection it registered on. The registration holds a reference on that
+   * connection, so this is safe after the connection was lost, as long as it comes before the
+   * connection is closed.
+   */
   @Override
   public void close() {
-    int rc =
-        LibvirtNative.INSTANCE.virConnectDomainEventDeregisterAny(
-            session.nativePointer(), callbackId);
+    int rc = LibvirtNative.INSTANCE.virConnectDomainEventDeregisterAny(conn, callbackId);
     if (rc < 0) {
       LOG.fine("GRAPHICS event deregistration failed (connection already closed?)");
     }

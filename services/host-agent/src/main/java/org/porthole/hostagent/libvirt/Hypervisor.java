@@ -30,11 +30,22 @@ public interface Hypervisor {
    */
   default void ping() throws AgentException {}
 
-  /**
-   * Whether the agent's own connection is still open (liveness): once lost it is not reopened, so
-   * the process must be restarted to serve again.
-   */
+  /** Whether the agent's own connection is open now (readiness: not while it is being reopened). */
   default boolean connectionAlive() {
     return true;
   }
+
+  /**
+   * Whether a lost connection is (or would be) reopened by the agent itself (liveness): false only
+   * when the agent cannot recover without a restart.
+   */
+  default boolean connectionRecoverable() {
+    return true;
+  }
+
+  /**
+   * Runs {@code action} each time the agent's own connection is lost, before it is reopened (on the
+   * reconnect thread).
+   */
+  default void whenConnectionLost(Runnable action) {}
 }

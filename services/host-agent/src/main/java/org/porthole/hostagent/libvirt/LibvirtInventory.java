@@ -28,18 +28,31 @@ public final class LibvirtInventory implements Hypervisor {
   private static final Logger LOG = Logger.getLogger(LibvirtInventory.class.getName());
   private static final long VERSION_PART = 1000;
 
-  private final Connect connect;
+  private final LibvirtSession session;
+  private final Optional<LibvirtReconnect> reconnect;
   private final String uri;
   private final Set<String> warnedExposed = ConcurrentHashMap.newKeySet();
 
+  /** An inventory whose connection, once lost, stays lost. */
   public LibvirtInventory(LibvirtSession session) {
-    this.connect = session.connect();
+    this(session, Optional.empty());
+  }
+
+  /** An inventory over a connection that {@code reconnect} reopens. */
+  public LibvirtInventory(LibvirtSession session, LibvirtReconnect reconnect) {
+    this(session, Optional.of(reconnect));
+  }
+
+  private LibvirtInventory(LibvirtSession session, Optional<LibvirtReconnect> reconnect) {
+    this.session = session;
+    this.reconnect = reconnect;
     this.uri = session.uri();
   }
 
   @Override
   public List<DomainView> listDomains() throws AgentException {
     List<DomainView> views = new ArrayList<>();
+    Connect connect = session.connect();
     try {
       for (int id : connect.listDomains()) {
         viewOf(() -> connect.domainLookupByID(id)).ifPresent(views::add);
@@ -57,7 +70,7 @@ public final class LibvirtInventory implements Hypervisor {
   public Optional<DomainView> findDomain(String uuid) throws AgentException {
     String id = DomainUuid.require(uuid);
     try {
-      return viewOf(() -> connect.domainLookupByUUIDString(id));
+      return viewOf(() -> session.connect().domainLookupByUUIDString(id));
     } catch (LibvirtException e) {
       throw unavailable("cannot look up domain " + id, e);
     }
@@ -90,17 +103,23 @@ public final class LibvirtInventory implements Hypervisor {
 
   @Override
   public boolean connectionAlive() {
-    try {
-      return connect.isAlive();
-    } catch (LibvirtException e) {
-      return false;
-    }
+    return reconnect.map(LibvirtReconnect::connected).orElseGet(session::alive);
+  }
+
+  @Override
+  public boolean connectionRecoverable() {
+    return reconnect.map(LibvirtReconnect::running).orElseGet(session::alive);
+  }
+
+  @Override
+  public void whenConnectionLost(Runnable action) {
+    reconnect.ifPresent(r -> r.add(LibvirtReconnect.Outage.onLoss(action)));
   }
 
   @Override
   public String libvirtVersion() {
     try {
-      long v = connect.getLibVersion();
+      long v = session.connect().getLibVersion();
       long major = v / (VERSION_PART * VERSION_PART);
       return major + "." + (v / VERSION_PART) % VERSION_PART + "." + v % VERSION_PART;
     } catch (LibvirtException e) {

@@ -12,7 +12,9 @@ import org.porthole.status.PortholeStatus;
 
 /**
  * The agent's one libvirt connection, opened after libvirt's default event loop is registered so
- * that domain events (lifecycle, graphics) are delivered.
+ * that domain events (lifecycle, graphics) are delivered. A lost connection (libvirtd restarted,
+ * socket cut) is replaced by {@link #reopen()}; {@link LibvirtReconnect} decides when. Callers
+ * therefore ask {@link #connect()} for the current connection on every call instead of keeping one.
  *
  * <p>Threading: libvirt connections are thread-safe; any thread may call through {@link
  * #connect()}. Event callbacks run on the single daemon thread "libvirt-events", which runs {@code
@@ -22,13 +24,19 @@ import org.porthole.status.PortholeStatus;
 public final class LibvirtSession implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LibvirtSession.class.getName());
   private static final long LOOP_ERROR_BACKOFF_MS = 1000;
+
+  /** Keepalive: a peer silent for 5 s × 3 probes is a lost connection, not a hung call. */
+  private static final int KEEPALIVE_SECONDS = 5;
+
+  private static final int KEEPALIVE_PROBES = 3;
   // libvirt prints every error to stderr unless a callback is set; errors reach us as
   // exceptions anyway. Held strongly: libvirt keeps only a pointer to it.
   private static final ErrorCallback QUIET = new ErrorCallback();
   private static Thread loopThread;
 
   private final String uri;
-  private final PointerConnect connect;
+  private volatile PointerConnect connect;
+  private volatile Runnable onClosed = () -> {};
 
   private LibvirtSession(String uri, PointerConnect connect) {
     this.uri = uri;
@@ -56,6 +64,7 @@ public final class LibvirtSession implements AutoCloseable {
     return uri;
   }
 
+  /** The current connection; after a {@link #reopen()} a new one. */
   public Connect connect() {
     return connect;
   }
@@ -64,12 +73,62 @@ public final class LibvirtSession implements AutoCloseable {
     return connect.nativePointer();
   }
 
+  /** Whether the current connection is open (a local check, no round trip). */
+  public boolean alive() {
+    try {
+      return connect.isAlive();
+    } catch (LibvirtException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Tells {@code action} (on libvirt's event thread: it must not block) when libvirt closes the
+   * current or any later connection, e.g. its socket reached end of stream.
+   */
+  void watchClose(Runnable action) throws AgentException {
+    onClosed = action;
+    watch(connect);
+  }
+
+  /**
+   * Opens a new connection to the same URI and makes it the current one; the lost one is closed.
+   * The message of a failure names neither the URI nor libvirt's text (which may quote it).
+   */
+  void reopen() throws AgentException {
+    PointerConnect fresh;
+    try {
+      fresh = new PointerConnect(uri);
+    } catch (LibvirtException e) {
+      throw new AgentException(
+          PortholeStatus.UPSTREAM_UNAVAILABLE, "libvirt refused a new connection", e);
+    }
+    PointerConnect lost = connect;
+    connect = fresh;
+    watch(fresh);
+    closeQuietly(lost);
+  }
+
+  private void watch(PointerConnect c) throws AgentException {
+    try {
+      c.setKeepAlive(KEEPALIVE_SECONDS, KEEPALIVE_PROBES);
+      c.registerCloseListener((conn, reason) -> onClosed.run());
+    } catch (LibvirtException e) {
+      throw new AgentException(
+          PortholeStatus.UPSTREAM_UNAVAILABLE, "cannot watch the libvirt connection", e);
+    }
+  }
+
   @Override
   public void close() {
+    closeQuietly(connect);
+  }
+
+  private static void closeQuietly(PointerConnect c) {
     try {
-      connect.close();
+      c.close();
     } catch (LibvirtException e) {
-      LOG.log(Level.FINE, "closing the libvirt connection failed", e);
+      LOG.log(Level.FINE, "closing a libvirt connection failed", e);
     }
   }
 

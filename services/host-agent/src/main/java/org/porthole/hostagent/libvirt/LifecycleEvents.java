@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.DomainEvent;
@@ -21,15 +22,15 @@ import org.porthole.status.PortholeStatus;
 public final class LifecycleEvents implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LifecycleEvents.class.getName());
 
-  private final LibvirtSession session;
+  private final Connect connect; // the connection registered on, not the session's current one
   private final LifecycleListener listener;
 
-  private LifecycleEvents(LibvirtSession session, LifecycleListener listener) {
-    this.session = session;
+  private LifecycleEvents(Connect connect, LifecycleListener listener) {
+    this.connect = connect;
     this.listener = listener;
   }
 
-  /** Registers for lifecycle events of every domain on the session's connection. */
+  /** Registers for lifecycle events of every domain on the session's current connection. */
   public static LifecycleEvents register(
       LibvirtSession session, Consumer<LifecycleSignal> sink, Clock clock) throws AgentException {
     LifecycleListener listener =
@@ -37,15 +38,16 @@ public final class LifecycleEvents implements AutoCloseable {
           deliver(sink, clock, domain, event);
           return 0;
         };
+    Connect connect = session.connect();
     try {
-      session.connect().addLifecycleListener(listener);
+      connect.addLifecycleListener(listener);
     } catch (LibvirtException e) {
       throw new AgentException(
           PortholeStatus.INTERNAL,
           "libvirt refused the lifecycle event registration: " + e.getMessage(),
           e);
     }
-    return new LifecycleEvents(session, listener);
+    return new LifecycleEvents(connect, listener);
   }
 
   private static void deliver(
@@ -75,7 +77,7 @@ public final class LifecycleEvents implements AutoCloseable {
   @Override
   public void close() {
     try {
-      session.connect().removeLifecycleListener(listener);
+      connect.removeLifecycleListener(listener);
     } catch (LibvirtException e) {
       LOG.log(Level.FINE, "lifecycle deregistration failed", e);
     }

@@ -265,12 +265,19 @@ public final class ConsoleRelays implements AutoCloseable {
     return bytesFromBackend.sum() - bytesToClients.sum();
   }
 
+  /** Ends every console open or opening with {@code close{status, reason}}; returns how many. */
+  public int endAll(PortholeStatus status, String reason) {
+    int n = 0;
+    for (ConsoleStream s : List.copyOf(active)) {
+      n += s.end(status, reason) ? 1 : 0;
+    }
+    return n;
+  }
+
   /** Ends every console and stops the threads. */
   @Override
   public void close() {
-    for (ConsoleStream s : List.copyOf(active)) {
-      s.end(PortholeStatus.UPSTREAM_UNAVAILABLE, "the host agent is shutting down");
-    }
+    endAll(PortholeStatus.UPSTREAM_UNAVAILABLE, "the host agent is shutting down");
     verifiers.shutdownNow();
     loops.close();
   }

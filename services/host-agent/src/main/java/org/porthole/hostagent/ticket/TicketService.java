@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.Error.ErrorNumber;
@@ -29,11 +30,18 @@ public final class TicketService implements GraphicsTickets {
   private static final String UNKNOWABLE_ALPHABET =
       "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-  private final Connect connect;
+  private final Supplier<Connect> connect;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
   public TicketService(Connect connect, Clock clock) {
+    this(() -> connect, clock);
+  }
+
+  /**
+   * Tickets through whichever connection {@code connect} gives at each call (it may be reopened).
+   */
+  public TicketService(Supplier<Connect> connect, Clock clock) {
     this.connect = connect;
     this.clock = clock;
   }
@@ -73,7 +81,7 @@ public final class TicketService implements GraphicsTickets {
 
   private Domain lookup(String uuid) throws AgentException {
     try {
-      return connect.domainLookupByUUIDString(uuid);
+      return connect.get().domainLookupByUUIDString(uuid);
     } catch (LibvirtException e) {
       throw failure(uuid, e);
     }
