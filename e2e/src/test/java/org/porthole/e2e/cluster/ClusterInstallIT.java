@@ -172,9 +172,13 @@ class ClusterInstallIT {
         .as("the first engine, the ws-proxy and the agent: the same pods, never restarted")
         .containsAll(before);
     Browser.awaitConsoleState(browser, "connected", STILL_CONNECTED);
+    MetricsScrape proxyAfter = AdminGet.metrics(proxyMetrics());
+    MetricsScrape agentAfter = AdminGet.metrics(AGENT_METRICS);
+    assertNoConsoleEnded("ws-proxy", proxyBefore, proxyAfter);
+    assertNoConsoleEnded("chart's host agent", agentBefore, agentAfter);
     ConsoleInput.pressEnter(browser);
-    ConsoleInput.awaitRelayed("ws-proxy", proxyMetrics(), proxyBefore);
-    ConsoleInput.awaitRelayed("chart's host agent", AGENT_METRICS, agentBefore);
+    ConsoleInput.awaitRelayed("ws-proxy", proxyMetrics(), proxyAfter);
+    ConsoleInput.awaitRelayed("chart's host agent", AGENT_METRICS, agentAfter);
     assertThat(identities.secrets()).as("identity Secrets after the upgrade").isEqualTo(secrets);
     for (Pod engine : engines) {
       assertThat(identities.served(engine.ip(), ENGINE_HTTPS_PORT))
@@ -223,6 +227,17 @@ class ClusterInstallIT {
         .as("bytes from the VM through the " + service)
         .isPositive();
     assertThat(now.sumOrZero("porthole_relay_errors_total")).as(service + " relay errors").isZero();
+  }
+
+  private static void assertNoConsoleEnded(
+      String service, MetricsScrape before, MetricsScrape after) {
+    String ended = "porthole_consoles_ended_total";
+    assertThat(after.sumOrZero(ended) - before.sumOrZero(ended))
+        .as("consoles the " + service + " ended during the upgrade")
+        .isZero();
+    assertThat(after.sum("porthole_consoles_open", "mode", "interactive", "channel", "vnc"))
+        .as("consoles open at the " + service + " after the upgrade")
+        .isEqualTo(1);
   }
 
   /** The one ws-proxy pod's admin port, in the pod network (the host reaches pod IPs). */

@@ -26,8 +26,8 @@ final class ConsoleInput {
   }
 
   /**
-   * Waits until the relay at {@code metricsUrl} has sent bytes both to the VM and to the browser
-   * since {@code before}, with its console still open.
+   * Waits until the relay at {@code metricsUrl} has sent bytes both to the VM (the key, noVNC's
+   * update requests) and to the browser (frames) since {@code before}, its console still open.
    */
   static void awaitRelayed(String service, String metricsUrl, MetricsScrape before)
       throws IOException {
