@@ -28,9 +28,12 @@ public final class Browser {
 
   private Browser() {}
 
-  /** A browser without Kerberos: the page sends it to Keycloak's password form. */
-  public static ChromeDriver start(Path profile) {
-    return start(profile, Map.of(), new String[0]);
+  /**
+   * A browser without Kerberos: the page sends it to Keycloak's password form. {@code arguments}
+   * are further Chromium switches, e.g. {@code --ignore-certificate-errors-spki-list=<pin>}.
+   */
+  public static ChromeDriver start(Path profile, String... arguments) {
+    return start(profile, Map.of(), arguments);
   }
 
   /**

@@ -31,7 +31,8 @@ class JwksTrustTest {
 
   @Test
   void byDefaultReadsTheEngineServiceTrustingOnlyTheChartsCa() {
-    for (String valueSet : List.of("default-values.yaml", "certmanager-values.yaml")) {
+    for (String valueSet :
+        List.of("default-values.yaml", "certmanager-values.yaml", "dev-values.yaml")) {
       Rendered rendered = Chart.render(valueSet);
       for (String reader : JWKS_READERS) {
         Map<String, Object> data = map(rendered.named("ConfigMap", reader), "data");
@@ -141,16 +142,6 @@ class JwksTrustTest {
     for (String reader : JWKS_READERS) {
       assertThat(map(rendered.named("ConfigMap", reader), "data"))
           .containsEntry("PORTHOLE_JWKS_URL", url)
-          .doesNotContainKey("PORTHOLE_JWKS_CA_FILE");
-    }
-  }
-
-  @Test
-  void theDevelopmentSetReadsTheEngineOnLoopbackWithoutCaFile() {
-    Rendered rendered = Chart.render("dev-values.yaml");
-    for (String reader : JWKS_READERS) {
-      assertThat(map(rendered.named("ConfigMap", reader), "data"))
-          .containsEntry("PORTHOLE_JWKS_URL", "http://127.0.0.1:18080/api/v1/jwks")
           .doesNotContainKey("PORTHOLE_JWKS_CA_FILE");
     }
   }

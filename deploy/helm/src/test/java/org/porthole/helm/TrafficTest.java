@@ -1,6 +1,7 @@
 package org.porthole.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.porthole.helm.Rendered.at;
 import static org.porthole.helm.Rendered.list;
 import static org.porthole.helm.Rendered.map;
@@ -94,6 +95,45 @@ class TrafficTest {
         }
       }
     }
+  }
+
+  @Test
+  void nodePortServicesTakeTheNodePortsNamedAndKubernetesPicksTheRest() {
+    Rendered rendered = Chart.render("dev-values.yaml");
+    Map<String, Object> engine = rendered.named("Service", "demo-porthole-engine");
+    assertThat(at(engine, "spec.type").toString()).isEqualTo("NodePort");
+    assertThat(nodePorts(engine)).containsExactly("http=30080", "https=-", "admin=-");
+    Map<String, Object> proxy = rendered.named("Service", "demo-porthole-ws-proxy");
+    assertThat(at(proxy, "spec.type").toString()).isEqualTo("NodePort");
+    assertThat(nodePorts(proxy)).containsExactly("ws=30081", "admin=-");
+  }
+
+  @Test
+  void aClusterIpServiceIgnoresNodePorts() {
+    Rendered rendered =
+        Rendered.parse(
+            Chart.template(
+                "dev-values.yaml",
+                Map.of("engine.service.type", "ClusterIP", "wsProxy.service.type", "ClusterIP")));
+    assertThat(nodePorts(rendered.named("Service", "demo-porthole-engine")))
+        .containsExactly("http=-", "https=-", "admin=-");
+    assertThat(nodePorts(rendered.named("Service", "demo-porthole-ws-proxy")))
+        .containsExactly("ws=-", "admin=-");
+  }
+
+  @Test
+  void theSchemaRefusesANodePortForAPortTheServiceDoesNotHave() {
+    assertThatThrownBy(
+            () ->
+                Chart.template("dev-values.yaml", Map.of("wsProxy.service.nodePorts.http", 30082)))
+        .hasMessageContaining("nodePorts");
+  }
+
+  /** Each port of a Service as {@code name=nodePort}, {@code -} where none is set. */
+  private static List<String> nodePorts(Map<String, Object> service) {
+    return list(service, "spec.ports").stream()
+        .map(p -> p.get("name") + "=" + (p.containsKey("nodePort") ? p.get("nodePort") : "-"))
+        .toList();
   }
 
   private static List<String> ports(Map<String, Object> rule) {

@@ -96,7 +96,8 @@ class ValuesSchemaTest {
   @ParameterizedTest(name = "replicas={0}")
   @MethodSource("hostNetworkReplicas")
   void refusesSeveralEnginesSharingANodesNetwork(int replicas) {
-    assertThatThrownBy(() -> Chart.template("dev-values.yaml", Map.of("engine.replicas", replicas)))
+    Map<String, Object> sets = Map.of("engine.hostNetwork", true, "engine.replicas", replicas);
+    assertThatThrownBy(() -> Chart.template("dev-values.yaml", sets))
         .hasMessageContaining("engine.hostNetwork is for one-node development");
   }
 

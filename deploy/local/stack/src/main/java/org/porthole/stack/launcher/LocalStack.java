@@ -63,6 +63,7 @@ public final class LocalStack implements AutoCloseable {
   private KafkaBroker kafka;
   private Kdc kdc;
   private Keycloak keycloak;
+  private ChildProcess hostAgent;
 
   private LocalStack(StackOptions options) {
     this.options = options;
@@ -119,6 +120,11 @@ public final class LocalStack implements AutoCloseable {
   /** Keycloak: its {@code porthole-engine} client's secret, for a second engine. */
   public Keycloak keycloak() {
     return keycloak;
+  }
+
+  /** The stack's host agent; closing it (its goodbye marks its host offline) lets VMs move. */
+  public ChildProcess hostAgent() {
+    return hostAgent;
   }
 
   /**
@@ -216,7 +222,7 @@ public final class LocalStack implements AutoCloseable {
     starting(progress, "engine", options.engineUrl(), options.engineManagementUrl());
     ChildProcess engine = startEngine(common, engineKafka);
     starting(progress, "host agent", "127.0.0.1:" + options.agentPort(), options.agentAdminUrl());
-    ChildProcess agent =
+    hostAgent =
         service(
             "host-agent",
             jar("services/host-agent/target/porthole-host-agent.jar"),
@@ -227,7 +233,7 @@ public final class LocalStack implements AutoCloseable {
                 "PORTHOLE_AGENT_HOST_ID", options.agentHostId(),
                 "PORTHOLE_AGENT_LIBVIRT_URI", Libvirt.URI,
                 "PORTHOLE_AGENT_ADMIN_PORT", Integer.toString(options.agentAdminPort())));
-    Ports.await(options.agentPort(), SERVICE_START, agent);
+    Ports.await(options.agentPort(), SERVICE_START, hostAgent);
     starting(progress, "ws-proxy", options.proxyUrl(), options.proxyAdminUrl());
     ChildProcess proxy =
         service(

@@ -79,7 +79,9 @@ class PortholeRealmTest {
   /**
    * Keycloak ignores the port of an {@code http://localhost} or {@code http://127.0.0.1} redirect
    * URI when it matches (RFC 8252 section 7.3), so {@code http://localhost/*} admits the engine on
-   * any local port; a {@code :*} port wildcard is not understood and would refuse every login.
+   * any local port; a {@code :*} port wildcard is not understood and would refuse every login. The
+   * one non-loopback address is the engine of the one-node Kubernetes ({@code ci/dev-values.yaml}
+   * of the chart: its NodePort on the node's address).
    */
   @Test
   void engineClientIsConfidentialCodeFlowOnlyAndCliIsPublic() {
@@ -89,7 +91,11 @@ class PortholeRealmTest {
     assertThat(engine.get("directAccessGrantsEnabled").asBoolean()).isFalse();
     assertThat(engine.get("implicitFlowEnabled").asBoolean()).isFalse();
     assertThat(texts(engine.get("redirectUris")))
-        .containsExactly("http://localhost:8080/*", "http://localhost/*", "http://127.0.0.1/*");
+        .containsExactly(
+            "http://localhost:8080/*",
+            "http://localhost/*",
+            "http://127.0.0.1/*",
+            "http://10.213.0.1:30080/*");
     JsonNode cli = client("porthole-cli");
     assertThat(cli.get("publicClient").asBoolean()).isTrue();
     assertThat(cli.get("directAccessGrantsEnabled").asBoolean()).isTrue();
