@@ -36,9 +36,8 @@ import org.porthole.stack.postgres.Postgres;
  * under the state directory. {@link #close()} stops everything it started, in reverse order. After
  * start the demo VM carries the tag {@code demo}, on which the group {@code console-users} (alice)
  * holds {@code console.connect} and {@code console.sso}; the VM has the host principal {@link
- * #demoVmSpn()} (trusted for delegation) and its keytab. The KDC starts before the VM, which boots
- * with that keytab. With {@link StackOptions#extraAddress()} PostgreSQL, Kafka and Keycloak (https)
- * serve that address too ({@link #extraEndpoints()}).
+ * #demoVmSpn()} (trusted for delegation) and its keytab. With {@link StackOptions#extraAddress()}
+ * PostgreSQL, Kafka and Keycloak (https) serve that address too ({@link #extraEndpoints()}).
  */
 public final class LocalStack implements AutoCloseable {
   private static final Duration SERVICE_START = Duration.ofSeconds(120);
@@ -178,19 +177,18 @@ public final class LocalStack implements AutoCloseable {
   private void startDemoVm(Progress progress) throws IOException {
     progress.step("starting libvirt");
     Libvirt.ensureRunning();
+    String name = options.demoVmName();
     Optional<GuestKeytab> keytab =
-        Optional.of(
-            GuestKeytab.create(
-                kdc, options.demoVmName(), options.stateDir().resolve("guest-keytabs")));
-    String vm = "demo VM '" + options.demoVmName() + "'";
+        Optional.of(GuestKeytab.create(kdc, name, options.stateDir().resolve("guest-keytabs")));
+    String vm = "demo VM '" + name + "'";
     if (options.transientVm()) {
       progress.step("starting " + vm + " as " + keytab.get().spn());
-      demoVmUuid = DemoVm.startTransient(options.repoRoot(), options.demoVmName(), keytab);
-      started.push(() -> DemoVm.remove(options.demoVmName()));
+      demoVmUuid = DemoVm.startTransient(options.repoRoot(), name, keytab);
+      started.push(() -> DemoVm.remove(name));
       return;
     }
     progress.step("preparing " + vm + " (its image and definition)");
-    DemoVm.Running running = DemoVm.ensureRunning(options.repoRoot(), options.demoVmName(), keytab);
+    DemoVm.Running running = DemoVm.ensureRunning(options.repoRoot(), name, keytab);
     demoVmUuid = running.uuid();
     progress.step(vm + " " + running.boot().words() + ", as " + keytab.get().spn());
   }
