@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.porthole.engine.db.Transactions;
+import org.porthole.engine.events.EventConsumer;
 import org.porthole.testsupport.clock.MutableClock;
 
 /**
@@ -20,6 +21,7 @@ class HostLivenessTest {
   private final MutableClock clock = new MutableClock();
   private final List<Instant> sinceAsked = new ArrayList<>();
   private boolean databaseDown;
+  private Instant kafkaConnectedSince = MutableClock.DEFAULT_START;
 
   private final Transactions transactions =
       new Transactions(null) {
@@ -29,6 +31,14 @@ class HostLivenessTest {
             throw new SQLException("Connection refused", "08001");
           }
           return work.run(null);
+        }
+      };
+
+  private final EventConsumer events =
+      new EventConsumer(null, null) {
+        @Override
+        public Instant connectedSince() {
+          return kafkaConnectedSince;
         }
       };
 
@@ -45,15 +55,32 @@ class HostLivenessTest {
   @Test
   void silenceCountsFromTheEnginesStart() {
     Instant started = clock.instant();
-    HostLiveness liveness = new HostLiveness(transactions, hosts, clock);
+    HostLiveness liveness = new HostLiveness(transactions, hosts, clock, events);
     clock.advance(Duration.ofSeconds(30));
     liveness.check();
     assertThat(sinceAsked).containsExactly(started);
   }
 
   @Test
+  void heartbeatsMissedWhileKafkaWasUnreachableDoNotMakeAHostSilent() {
+    HostLiveness liveness = new HostLiveness(transactions, hosts, clock, events);
+    clock.advance(Duration.ofSeconds(5));
+    kafkaConnectedSince = null;
+    clock.advance(Duration.ofSeconds(20));
+    liveness.check();
+    clock.advance(Duration.ofSeconds(1));
+    Instant reconnected = clock.instant();
+    kafkaConnectedSince = reconnected;
+    clock.advance(Duration.ofSeconds(2));
+    liveness.check();
+    assertThat(sinceAsked)
+        .as("no silence counted while the consumer had no broker, then from its reconnection")
+        .containsExactly(reconnected.minusSeconds(1), reconnected);
+  }
+
+  @Test
   void heartbeatsMissedWhileTheDatabaseWasDownDoNotMakeAHostSilent() {
-    HostLiveness liveness = new HostLiveness(transactions, hosts, clock);
+    HostLiveness liveness = new HostLiveness(transactions, hosts, clock, events);
     databaseDown = true;
     clock.advance(Duration.ofSeconds(2));
     liveness.check();
