@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * command line, environment and directory, read from {@code /proc}. The new proxy runs until the
  * test JVM exits.
  */
-final class ProxyRestart {
+public final class ProxyRestart {
   private static final Duration START = Duration.ofSeconds(60);
 
   private ProxyRestart() {}
@@ -29,7 +29,8 @@ final class ProxyRestart {
    * Kills the ws-proxy listening on {@code port} and starts a new one logging to {@code log};
    * answers when it listens, with how long the new process took from its start to listening.
    */
-  static Duration killAndRestart(int port, Path log) throws IOException, InterruptedException {
+  public static Duration killAndRestart(int port, Path log)
+      throws IOException, InterruptedException {
     ProcessHandle proxy = find(port);
     Path proc = Path.of("/proc", Long.toString(proxy.pid()));
     List<String> command = split(Files.readAllBytes(proc.resolve("cmdline")));

@@ -16,7 +16,7 @@ import org.porthole.testsupport.link.UnixLink;
  * viewer of old) would: its loopback TCP port, or its unix socket for domains that use one. Also
  * QEMU's own list of VNC clients ({@code info vnc}), the ground truth of what is connected.
  */
-final class QemuVnc {
+public final class QemuVnc {
   private static final Pattern SOCKET =
       Pattern.compile("<graphics type='vnc'[^>]*\\bsocket='([^']+)'");
   private static final Pattern PORT = Pattern.compile("<graphics type='vnc'[^>]*\\bport='(\\d+)'");
@@ -63,7 +63,7 @@ final class QemuVnc {
   }
 
   /** The VNC clients QEMU itself has connected now ({@code Client:} lines of {@code info vnc}). */
-  static int clients(String domain) throws IOException {
+  public static int clients(String domain) throws IOException {
     String info = Libvirt.virsh("qemu-monitor-command", "--hmp", domain, "info vnc");
     return (int) info.lines().filter(l -> l.strip().startsWith("Client:")).count();
   }
@@ -72,7 +72,8 @@ final class QemuVnc {
    * Waits until QEMU lists {@code expected} VNC clients of {@code domain}; returns how long it
    * took.
    */
-  static Duration awaitClients(String domain, int expected, Duration timeout) throws Exception {
+  public static Duration awaitClients(String domain, int expected, Duration timeout)
+      throws Exception {
     Instant start = Instant.now();
     Instant deadline = start.plus(timeout);
     int seen = clients(domain);

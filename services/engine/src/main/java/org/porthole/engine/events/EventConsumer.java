@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -47,8 +48,20 @@ public class EventConsumer {
   static final Pattern SUBSCRIPTION =
       Pattern.compile(EventTopics.HOST_TOPIC.pattern() + "|" + Pattern.quote(EventTopics.REFUSALS));
 
+  /** The consumer's metric of open broker connections ({@code consumer-metrics} group). */
+  private static final String CONNECTIONS_METRIC = "connection-count";
+
+  private static final String CONSUMER_METRICS = "consumer-metrics";
+
   private final EventDispatcher dispatcher;
   private final EngineKafka kafka;
+
+  /**
+   * Since when the consumer has had a broker connection without a break; null while it has none.
+   * Written by the consumer thread, read by the host liveness check.
+   */
+  private volatile Instant connectedSince;
+
   private final RetryTracker retries = new RetryTracker(MAX_ATTEMPTS_FOR_BUGS);
   private volatile boolean running;
   private volatile KafkaConsumer<String, byte[]> consumer;
@@ -130,9 +143,18 @@ public class EventConsumer {
     }
   }
 
+  /**
+   * Since when the engine has been connected to Kafka without a break, so that heartbeats can reach
+   * it; null while it is not (then hosts' silence tells nothing about the hosts).
+   */
+  public Instant connectedSince() {
+    return connectedSince;
+  }
+
   /** Polls once and applies what came; false when some event must be retried. */
   private boolean consumeOnce(KafkaConsumer<String, byte[]> kafka) {
     ConsumerRecords<String, byte[]> records = kafka.poll(POLL);
+    noteConnection(kafka);
     boolean allApplied = true;
     for (TopicPartition partition : records.partitions()) {
       allApplied &= applyPartition(kafka, partition, records.records(partition));
@@ -185,6 +207,19 @@ public class EventConsumer {
           "event at %s-%d offset %d failed (%s); retrying",
           record.topic(), record.partition(), record.offset(), e.toString());
       return false;
+    }
+  }
+
+  private void noteConnection(KafkaConsumer<String, byte[]> kafka) {
+    boolean connected =
+        kafka.metrics().entrySet().stream()
+            .filter(e -> CONNECTIONS_METRIC.equals(e.getKey().name()))
+            .filter(e -> CONSUMER_METRICS.equals(e.getKey().group()))
+            .anyMatch(e -> e.getValue().metricValue() instanceof Double d && d > 0);
+    if (!connected) {
+      connectedSince = null;
+    } else if (connectedSince == null) {
+      connectedSince = Instant.now();
     }
   }
 

@@ -57,15 +57,20 @@ public class HostRepository {
     }
   }
 
-  /** Marks offline every host whose last heartbeat is older than its timeout; returns their ids. */
-  public List<String> markSilentHostsOffline(Connection connection, Instant now)
-      throws SQLException {
+  /**
+   * Marks offline every host whose last heartbeat is older than its timeout, counting only the time
+   * since {@code listeningSince} (before it the engine could not have recorded a heartbeat);
+   * returns their ids.
+   */
+  public List<String> markSilentHostsOffline(
+      Connection connection, Instant now, Instant listeningSince) throws SQLException {
     String sql =
-        "UPDATE hosts SET online = FALSE WHERE online"
-            + " AND last_seen + heartbeat_timeout_seconds * INTERVAL '1 second' < ? RETURNING id";
+        "UPDATE hosts SET online = FALSE WHERE online AND GREATEST(last_seen, ?)"
+            + " + heartbeat_timeout_seconds * INTERVAL '1 second' < ? RETURNING id";
     List<String> ids = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      Sql.setInstant(statement, 1, now);
+      Sql.setInstant(statement, 1, listeningSince);
+      Sql.setInstant(statement, 2, now);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           ids.add(rows.getString("id"));

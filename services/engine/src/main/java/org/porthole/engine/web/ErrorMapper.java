@@ -35,7 +35,13 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     if (ErrorTranslation.isServerFault(body)) {
       String errorId = UUID.randomUUID().toString();
       // The exception's own message may come from a driver; our code never puts secrets in one.
-      LOG.errorf(failure, "request failed with %s (error id %s)", body.status(), errorId);
+      // An outage (the database down) is one line per request, not a stack trace each.
+      if (PortholeStatus.valueOf(body.status()) == PortholeStatus.UPSTREAM_UNAVAILABLE) {
+        LOG.warnf(
+            "request failed with %s (error id %s): %s", body.status(), errorId, failure.toString());
+      } else {
+        LOG.errorf(failure, "request failed with %s (error id %s)", body.status(), errorId);
+      }
       body = new ErrorBody(body.status(), body.message() + " (error id " + errorId + ")");
     }
     return toResponse(body);

@@ -32,6 +32,10 @@ public final class ErrorTranslation {
   static final String SIGN_IN_UNAVAILABLE =
       "the sign-in service (Keycloak) cannot be reached or its certificate is not trusted;"
           + " try again later";
+
+  /** PostgreSQL's SQLSTATEs 57P01..57P05: the server is going away or not there yet. */
+  private static final String SERVER_GOING_AWAY = "57P";
+
   private static final int HTTP_NOT_FOUND = 404;
   private static final int HTTP_METHOD_NOT_ALLOWED = 405;
   private static final int HTTP_NOT_ACCEPTABLE = 406;
@@ -129,11 +133,18 @@ public final class ErrorTranslation {
             || findCause(failure, UnknownHostException.class) != null);
   }
 
+  /**
+   * A lost or refused connection (class 08), or a server shutting down, crashed or still starting
+   * (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now: what a PostgreSQL
+   * restart answers), or the pool's own timeout.
+   */
   private static boolean isDatabaseUnavailable(Throwable failure) {
     SQLException sql = findCause(failure, SQLException.class);
-    return sql instanceof SQLTransientException
-        || sql instanceof SQLNonTransientConnectionException
-        || (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
+    if (sql instanceof SQLTransientException || sql instanceof SQLNonTransientConnectionException) {
+      return true;
+    }
+    String state = sql == null ? null : sql.getSQLState();
+    return state != null && (state.startsWith("08") || state.startsWith(SERVER_GOING_AWAY));
   }
 
   private static <T> T findCause(Throwable failure, Class<T> type) {

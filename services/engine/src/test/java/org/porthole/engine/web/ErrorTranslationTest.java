@@ -135,6 +135,19 @@ class ErrorTranslationTest {
   }
 
   @Test
+  void databaseCrashingOrStartingIsUpstreamUnavailable() {
+    for (String state : new String[] {"57P01", "57P02", "57P03", "08006"}) {
+      ErrorBody body =
+          ErrorTranslation.translate(
+              new SQLException(
+                  "FATAL: terminating connection due to unexpected postmaster exit", state));
+      assertThat(body)
+          .as(state)
+          .isEqualTo(new ErrorBody("UPSTREAM_UNAVAILABLE", "database unavailable"));
+    }
+  }
+
+  @Test
   void otherSqlFailureIsInternalWithoutTheSql() {
     ErrorBody body =
         ErrorTranslation.translate(new SQLException("syntax error near SELECT secret", "42601"));

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A process started by the stack, with its output appended to a log file. Stopping sends SIGTERM,
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildProcess implements AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+  private static final Duration KILL_WAIT = Duration.ofSeconds(30);
 
   private final String name;
   private final Process process;
@@ -107,6 +111,27 @@ public final class ChildProcess implements AutoCloseable {
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(log unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * Kills the process and every process below it with SIGKILL, as a crash or an OOM kill would, and
+   * waits until all of them are gone (a server's port and files are free again then).
+   */
+  public void kill() {
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : tree) {
+      try {
+        p.onExit().get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while killing " + name, e);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException(
+            name + ": process " + p.pid() + " survived SIGKILL for " + KILL_WAIT, e);
+      }
     }
   }
 

@@ -52,13 +52,19 @@ public final class KafkaBroker implements AutoCloseable {
   private static final String SCRAM = "SCRAM-SHA-512";
   private static final String FORMATTED_WITH_SCRAM = "scram-formatted";
 
-  private final ChildProcess process;
+  /** The broker running now: replaced by {@link #startAgain()} after {@link #kill()}. */
+  private volatile ChildProcess process;
+
+  private final List<String> command;
+  private final Path log;
   private final int port;
   private final Path secrets;
   private final Optional<Listener> extra;
 
-  private KafkaBroker(ChildProcess process, int port, Path secrets, Optional<Listener> extra) {
-    this.process = process;
+  private KafkaBroker(
+      List<String> command, Path log, int port, Path secrets, Optional<Listener> extra) {
+    this.command = List.copyOf(command);
+    this.log = log;
     this.port = port;
     this.secrets = secrets;
     this.extra = extra;
@@ -130,12 +136,46 @@ public final class KafkaBroker implements AutoCloseable {
       format(config, adminPassword, logDir);
       Secrets.writeOwnerOnly(marker, "");
     }
-    List<String> command = java("kafka.Kafka", config.toString());
-    ChildProcess child =
-        ChildProcess.start("kafka", command, Map.of(), logDir.resolve("kafka.log"));
-    KafkaBroker broker = new KafkaBroker(child, port, secrets, extra);
+    KafkaBroker broker =
+        new KafkaBroker(
+            java("kafka.Kafka", config.toString()),
+            logDir.resolve("kafka.log"),
+            port,
+            secrets,
+            extra);
+    broker.launch();
+    return broker;
+  }
+
+  /**
+   * Kills the broker with SIGKILL, as a crash would; its log directory (topics, offsets, the
+   * metadata log) stays. For chaos tests and by hand; {@link #startAgain()} brings it back.
+   */
+  public synchronized void kill() {
+    process.kill();
+  }
+
+  /**
+   * Starts the broker again after {@link #kill()} (or a crash) with the same configuration: the
+   * same client and controller ports and log directory. Waits until it serves clients.
+   */
+  public synchronized void startAgain() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("Kafka still runs on " + bootstrap());
+    }
+    launch();
+  }
+
+  /** True while the broker process runs. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  private void launch() throws IOException {
+    ChildProcess child = ChildProcess.start("kafka", command, Map.of(), log);
+    process = child;
     try {
-      broker.awaitReady();
+      awaitReady();
     } catch (RuntimeException e) {
       child.close();
       if (!child.isAlive() && e.getMessage() != null && e.getMessage().startsWith("kafka exited")) {
@@ -143,7 +183,6 @@ public final class KafkaBroker implements AutoCloseable {
       }
       throw e;
     }
-    return broker;
   }
 
   /** The broker process exited before it became ready. */

@@ -37,13 +37,19 @@ public final class Postgres implements AutoCloseable {
   private static final String SERVICE_USER = "postgres";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-  private final ChildProcess process;
+  /** The server running now: replaced by {@link #startAgain()} after {@link #kill()}. */
+  private volatile ChildProcess process;
+
+  private final List<String> command;
+  private final Path log;
   private final int port;
   private final String password;
   private final Optional<ExtraAddress> extra;
 
-  private Postgres(ChildProcess process, int port, String password, Optional<ExtraAddress> extra) {
-    this.process = process;
+  private Postgres(
+      List<String> command, Path log, int port, String password, Optional<ExtraAddress> extra) {
+    this.command = List.copyOf(command);
+    this.log = log;
     this.port = port;
     this.password = password;
     this.extra = extra;
@@ -95,21 +101,55 @@ public final class Postgres implements AutoCloseable {
       OsUser.chown(SERVICE_USER, hba);
       command.addAll(List.of("-c", "hba_file=" + hba));
     }
-    ChildProcess child =
-        ChildProcess.start(
-            "postgresql",
+    Postgres pg =
+        new Postgres(
             OsUser.as(SERVICE_USER, command),
-            Map.of(),
-            logDir.resolve("postgresql.log"));
-    Postgres pg = new Postgres(child, port, password, extra);
+            logDir.resolve("postgresql.log"),
+            port,
+            password,
+            extra);
+    pg.launch();
     try {
-      pg.awaitReady();
       pg.createDatabase();
-    } catch (RuntimeException | IOException e) {
-      child.close();
+    } catch (IOException | RuntimeException e) {
+      pg.close();
       throw e;
     }
     return pg;
+  }
+
+  /**
+   * Kills the server and all its backends with SIGKILL, as a crash would; its data stays where it
+   * was. For chaos tests and by hand; {@link #startAgain()} brings it back.
+   */
+  public synchronized void kill() {
+    process.kill();
+  }
+
+  /**
+   * Starts the server again on the same port and data after {@link #kill()} (or a crash) and waits
+   * until it accepts connections, its crash recovery done.
+   */
+  public synchronized void startAgain() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("PostgreSQL still runs on port " + port);
+    }
+    launch();
+  }
+
+  /** True while the server process runs. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  private void launch() throws IOException {
+    process = ChildProcess.start("postgresql", command, Map.of(), log);
+    try {
+      awaitReady();
+    } catch (RuntimeException e) {
+      process.close();
+      throw e;
+    }
   }
 
   public String jdbcUrl() {

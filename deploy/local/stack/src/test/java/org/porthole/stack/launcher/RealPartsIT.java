@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,6 +82,61 @@ class RealPartsIT {
       assertThat(records.iterator().next().value()).isEqualTo("hello");
     }
     assertThat(Files.exists(data.resolve("data/meta.properties"))).isTrue();
+  }
+
+  @Test
+  void postgresKilledWithSigkillStartsAgainOnItsPortWithItsData() throws Exception {
+    int port = Ports.free();
+    try (Postgres pg = Postgres.start(dir.resolve("pg/data"), port, dir.resolve("logs"))) {
+      try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+          Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE kept (v text)");
+        s.execute("INSERT INTO kept VALUES ('committed before the crash')");
+      }
+      pg.kill();
+      assertThat(pg.isAlive()).isFalse();
+      assertThat(Ports.isOpen(port)).as("a killed server's port").isFalse();
+      pg.startAgain();
+      try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT v FROM kept")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("committed before the crash");
+      }
+    }
+    assertThat(Ports.isOpen(port)).as("stopped server releases its port").isFalse();
+  }
+
+  @Test
+  void kafkaKilledWithSigkillStartsAgainOnItsPortWithItsRecords() throws Exception {
+    int port = Ports.free();
+    String topic = "porthole.stack-chaos-it";
+    try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), port, dir.resolve("logs"))) {
+      try (Admin admin = Admin.create(broker.admin().clientProperties("it"))) {
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+      }
+      Map<String, Object> producer = broker.admin().clientProperties("it");
+      producer.put("acks", "all");
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
+        p.send(new ProducerRecord<>(topic, "vm-1", "before the crash")).get();
+        broker.kill();
+        assertThat(broker.isAlive()).isFalse();
+        assertThat(Ports.isOpen(port)).as("a killed broker's port").isFalse();
+        broker.startAgain();
+        p.send(new ProducerRecord<>(topic, "vm-1", "after the restart")).get();
+      }
+      try (KafkaConsumer<String, String> c =
+          new KafkaConsumer<>(
+              consumer(broker), new StringDeserializer(), new StringDeserializer())) {
+        c.subscribe(Set.of(topic));
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 30 && values.size() < 2; i++) {
+          c.poll(Duration.ofSeconds(1)).forEach(r -> values.add(r.value()));
+        }
+        assertThat(values).containsExactly("before the crash", "after the restart");
+      }
+    }
   }
 
   private static Map<String, Object> consumer(KafkaBroker broker) {
