@@ -89,7 +89,7 @@ class ViewOnlyFuzzTest {
     }
   }
 
-  private static boolean isPrefix(byte[] prefix, byte[] of) {
+  static boolean isPrefix(byte[] prefix, byte[] of) {
     return prefix.length <= of.length
         && Arrays.equals(prefix, 0, prefix.length, of, 0, prefix.length);
   }
@@ -116,7 +116,7 @@ class ViewOnlyFuzzTest {
   }
 
   /** Up to 16 frame lengths from the fuzzer's data (0 = the rest of the stream in one frame). */
-  private static int[] cuts(FuzzedDataProvider data) {
+  static int[] cuts(FuzzedDataProvider data) {
     int[] cuts = new int[data.consumeInt(0, 16)];
     for (int i = 0; i < cuts.length; i++) {
       cuts[i] = data.consumeInt(0, 64);
@@ -124,7 +124,7 @@ class ViewOnlyFuzzTest {
     return cuts;
   }
 
-  private static byte[][] split(byte[] stream, int[] cuts) {
+  static byte[][] split(byte[] stream, int[] cuts) {
     byte[][] frames = new byte[cuts.length + 1][];
     int at = 0;
     for (int i = 0; i < cuts.length; i++) {
