@@ -17,10 +17,10 @@ import org.porthole.token.TokenRejectedException.Reason;
 /**
  * Verifies console tokens exactly as docs/contracts.md says, cheapest and most dangerous checks
  * first: size, shape, algorithm pinned to {@code EdDSA} (before any key lookup), key id, signature,
- * then every claim (all required, {@code iss}/{@code aud} pinned, 5 s skew, lifetime ≤ 120 s). It
- * does not redeem {@code jti}: the host agent does that with a {@link ReplayGuard}. Thread-safe.
- * The signature is checked with BouncyCastle's Ed25519 (RFC 8032, ~8x faster than the JDK provider
- * here: see README).
+ * then every claim (all required and not blank, exp after iat, {@code iss}/{@code aud} pinned, 5 s
+ * skew, lifetime ≤ 120 s). It does not redeem {@code jti}: the host agent does that with a {@link
+ * ReplayGuard}. Thread-safe. The signature is checked with BouncyCastle's Ed25519 (RFC 8032, ~8x
+ * faster than the JDK provider here: see README).
  */
 public final class TokenVerifier {
 
@@ -175,6 +175,9 @@ public final class TokenVerifier {
       throw reject(Reason.EXPIRED, "exp has passed");
     }
     long lifetime = claims.expiresAt().getEpochSecond() - claims.issuedAt().getEpochSecond();
+    if (lifetime <= 0) {
+      throw reject(Reason.MALFORMED, "exp is not after iat");
+    }
     if (lifetime > ConsoleTokenFormat.MAX_LIFETIME.toSeconds()) {
       throw reject(
           Reason.LIFETIME_TOO_LONG,
@@ -250,9 +253,8 @@ public final class TokenVerifier {
 
     String text(String name) throws TokenRejectedException {
       JsonNode value = payload.get(name);
-      if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-        throw reject(
-            Reason.MISSING_CLAIM, "claim " + name + " is missing or not a non-empty string");
+      if (value == null || !value.isTextual() || value.asText().isBlank()) {
+        throw reject(Reason.MISSING_CLAIM, "claim " + name + " is missing or blank");
       }
       return value.asText();
     }
