@@ -135,7 +135,7 @@ public final class ClientExchange {
     }
     SsoMessage m = ((SsoLines.Read.Message) read).message();
     if (m instanceof SsoMessage.Error e) {
-      throw new SsoRefusedException(e.code(), e.text());
+      throw peerRefusal(e);
     }
     return m;
   }
@@ -162,13 +162,26 @@ public final class ClientExchange {
       throw new SsoRefusedException(e.code().wire(), "the sealed result: " + e.getMessage());
     }
     if (opened instanceof SsoMessage.Error e) {
-      throw new SsoRefusedException(e.code(), e.text());
+      throw peerRefusal(e);
     }
     if (!(opened instanceof SsoMessage.Ok ok)) {
       throw new SsoRefusedException(
           SsoErrorCode.UNEXPECTED.wire(), "the sealed result is neither ok nor error");
     }
     return ok.result();
+  }
+
+  /**
+   * The guest's error under its own code when v1 defines that code; any other code (a newer or a
+   * hostile guest's) is not passed on, so callers, logs and audit only ever see v1's codes.
+   */
+  private static SsoRefusedException peerRefusal(SsoMessage.Error e) {
+    if (SsoErrorCode.fromWire(e.code()).isPresent()) {
+      return new SsoRefusedException(e.code(), e.text());
+    }
+    return new SsoRefusedException(
+        SsoErrorCode.BAD_MESSAGE.wire(),
+        "the guest answered with an error code v1 does not define");
   }
 
   private SsoRefusedException unexpected(SsoMessage m) throws IOException {
