@@ -102,10 +102,27 @@ class TrafficTest {
     Rendered rendered = Chart.render("dev-values.yaml");
     Map<String, Object> engine = rendered.named("Service", "demo-porthole-engine");
     assertThat(at(engine, "spec.type").toString()).isEqualTo("NodePort");
-    assertThat(nodePorts(engine)).containsExactly("http=30080", "https=-", "admin=-");
+    assertThat(nodePorts(engine)).containsExactly("http=30080", "https=-");
     Map<String, Object> proxy = rendered.named("Service", "demo-porthole-ws-proxy");
     assertThat(at(proxy, "spec.type").toString()).isEqualTo("NodePort");
-    assertThat(nodePorts(proxy)).containsExactly("ws=30081", "admin=-");
+    assertThat(nodePorts(proxy)).containsExactly("ws=30081");
+  }
+
+  /** Health and metrics never get a node port: beside a NodePort Service, a ClusterIP one. */
+  @Test
+  void theAdminPortsStayInsideTheClusterBesideNodePortServices() {
+    Rendered rendered = Chart.render("dev-values.yaml");
+    for (String service : List.of("demo-porthole-engine", "demo-porthole-ws-proxy")) {
+      Map<String, Object> admin = rendered.named("Service", service + "-admin");
+      assertThat(at(admin, "spec.type").toString()).isEqualTo("ClusterIP");
+      assertThat(nodePorts(admin)).containsExactly("admin=-");
+      assertThat(map(admin, "spec.selector"))
+          .isEqualTo(map(rendered.named("Service", service), "spec.selector"));
+    }
+    assertThatThrownBy(
+            () ->
+                Chart.template("dev-values.yaml", Map.of("engine.service.nodePorts.admin", 30180)))
+        .hasMessageContaining("nodePorts");
   }
 
   @Test
