@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
  * TokenVerifierFuzzTestInputs/}; {@code ./porthole fuzz} fuzzes each target for a fixed budget.
  */
 class TokenVerifierFuzzTest {
+  /** Longer than every space-free word of the verifier's fixed refusal texts. */
+  private static final int QUOTABLE_WORD = 16;
 
   private static final Ed25519Key KEY = Ed25519Key.generate("k1");
   private static final TokenVerifier VERIFIER =
@@ -118,10 +120,19 @@ class TokenVerifierFuzzTest {
             e -> assertThat(e.reason()).isEqualTo(TokenRejectedException.Reason.MISSING_CLAIM));
   }
 
+  /**
+   * No part of the token is quoted back. Only parts longer than any space-free word of the fixed
+   * refusal texts count (the longest, "dot-separated", has 13 characters: a shorter part may be a
+   * piece of the text itself), and the unknown-key refusal is exempt: it names the header's {@code
+   * kid}, sanitized, by design, and a crafted kid may spell another part.
+   */
   private static void assertNoTokenMaterial(TokenRejectedException e, String token) {
     assertThat(e.reason()).isNotNull();
+    if (e.getMessage().startsWith("kid ")) {
+      return;
+    }
     for (String part : token.split("\\.")) {
-      if (part.length() > 8) {
+      if (part.length() > QUOTABLE_WORD) {
         assertThat(e.getMessage()).doesNotContain(part);
       }
     }
