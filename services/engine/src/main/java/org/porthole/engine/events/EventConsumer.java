@@ -138,7 +138,9 @@ public class EventConsumer {
         LOG.warnf("event consumer failed (%s); reconnecting", e.toString());
         pause(MAX_BACKOFF_MILLIS);
       } finally {
+        // A new consumer has no connection yet: hosts' silence counts again only once it has one.
         consumer = null;
+        connectedSince = null;
       }
     }
   }

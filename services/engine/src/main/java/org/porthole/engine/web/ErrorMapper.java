@@ -34,11 +34,13 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     }
     if (ErrorTranslation.isServerFault(body)) {
       String errorId = UUID.randomUUID().toString();
-      // The exception's own message may come from a driver; our code never puts secrets in one.
-      // An outage (the database down) is one line per request, not a stack trace each.
+      // An outage (the database or Keycloak down) is one line per request, not a stack trace
+      // each, naming the causes' classes only: a driver's or client's message may quote a URL
+      // with credentials or a token.
       if (PortholeStatus.valueOf(body.status()) == PortholeStatus.UPSTREAM_UNAVAILABLE) {
         LOG.warnf(
-            "request failed with %s (error id %s): %s", body.status(), errorId, failure.toString());
+            "request failed with %s (error id %s): %s",
+            body.status(), errorId, SignInFailures.causeChain(failure));
       } else {
         LOG.errorf(failure, "request failed with %s (error id %s)", body.status(), errorId);
       }

@@ -76,7 +76,7 @@ public class SignInFailures {
   }
 
   /** The failure's classes, outermost first: no message (it may quote a URL or a token). */
-  private static String causeChain(Throwable failure) {
+  static String causeChain(Throwable failure) {
     StringBuilder chain = new StringBuilder(failure.getClass().getSimpleName());
     Throwable t = failure.getCause();
     for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
