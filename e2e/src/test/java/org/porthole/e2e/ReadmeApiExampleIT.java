@@ -42,12 +42,22 @@ class ReadmeApiExampleIT {
             "VM_NAME",
             stack.options().demoVmName());
 
+    // Output into a file, read after the wait: a hung curl cannot hold the test past 60 s.
+    Path printed = Files.createTempFile("readme-example", ".out");
     Process bash =
-        new ProcessBuilder("bash", "-euo", "pipefail", "-s").redirectErrorStream(true).start();
+        new ProcessBuilder("bash", "-euo", "pipefail", "-s")
+            .redirectErrorStream(true)
+            .redirectOutput(printed.toFile())
+            .start();
     bash.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
     bash.getOutputStream().close();
-    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    boolean finished = bash.waitFor(60, TimeUnit.SECONDS);
+    if (!finished) {
+      bash.destroyForcibly();
+    }
+    String output = new String(Files.readAllBytes(printed), StandardCharsets.UTF_8);
+    Files.delete(printed);
+    assertThat(finished).as("the example finished within 60 s:%n%s", output).isTrue();
     System.out.println("e2e: the README's API example printed:\n" + output);
 
     assertThat(bash.exitValue()).as(output).isZero();

@@ -55,19 +55,22 @@ public final class ChildProcess implements AutoCloseable {
   public static String run(
       List<String> command, Map<String, String> env, String input, Duration timeout)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // Output into a file, not a pipe read before waiting: a command that hangs with its output
+    // open would otherwise hang here past the timeout.
+    Path output = Files.createTempFile("porthole-run", ".out");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().putAll(env);
     Process p = builder.start();
     try (var stdin = p.getOutputStream()) {
       stdin.write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     try {
-      byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         throw new IOException(String.join(" ", command) + ": timed out after " + timeout);
       }
-      String text = new String(out, java.nio.charset.StandardCharsets.UTF_8);
+      String text = new String(Files.readAllBytes(output), java.nio.charset.StandardCharsets.UTF_8);
       if (p.exitValue() != 0) {
         throw new IOException(
             String.join(" ", command) + " exited " + p.exitValue() + ": " + text.strip());
@@ -77,6 +80,8 @@ public final class ChildProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
       throw new IOException("interrupted while running " + command.get(0), e);
+    } finally {
+      Files.deleteIfExists(output);
     }
   }
 

@@ -168,11 +168,22 @@ class PortholeUpBuildTest {
   }
 
   private Result exec(List<String> command) throws Exception {
+    // Output into a file, read after the wait: a hung script cannot hold the test past 60 s.
+    Path printed = Files.createTempFile("porthole-up", ".out");
     Process p =
-        new ProcessBuilder(command).directory(tree.toFile()).redirectErrorStream(true).start();
+        new ProcessBuilder(command)
+            .directory(tree.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(printed.toFile())
+            .start();
     p.getOutputStream().close();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+    boolean finished = p.waitFor(60, TimeUnit.SECONDS);
+    if (!finished) {
+      p.destroyForcibly();
+    }
+    String output = new String(Files.readAllBytes(printed), StandardCharsets.UTF_8);
+    Files.delete(printed);
+    assertThat(finished).as("%s finished within 60 s:%n%s", command, output).isTrue();
     return new Result(p.exitValue(), output);
   }
 }
