@@ -62,7 +62,7 @@ public final class LibvirtBackend implements AgentBackend {
                         vm,
                         factory.disconnectAction(state, action, confirmed, reason))));
     RunningDomainsReconciliation reconcile =
-        new RunningDomainsReconciliation(sockets, channels, turns);
+        new RunningDomainsReconciliation(sockets::runningDomainIds, channels::reconcile, turns);
     DomainEventRouter router =
         w.push(
             new DomainEventRouter(
