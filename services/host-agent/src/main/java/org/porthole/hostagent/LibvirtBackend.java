@@ -77,6 +77,9 @@ public final class LibvirtBackend implements AgentBackend {
             DomainEventWatch.register(
                 libvirt, router::onGraphics, router::onLifecycle, w.clock())));
     reconnect.add(reconciledAtStart(reconcile));
+    // Closed again (idempotent) before its listeners' parts: no reopen or restore runs while they
+    // close (the parts close in reverse order).
+    w.push(reconnect);
     VncHandoffs handoffs = w.push(new VncHandoffs(new GraphicsHandover(libvirt)::handOver));
     return new Opened(
         inventory,
