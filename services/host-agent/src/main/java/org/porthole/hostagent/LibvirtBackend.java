@@ -62,7 +62,7 @@ public final class LibvirtBackend implements AgentBackend {
                         vm,
                         factory.disconnectAction(state, action, confirmed, reason))));
     RunningDomainsReconciliation reconcile =
-        new RunningDomainsReconciliation(sockets, channels, turns);
+        new RunningDomainsReconciliation(sockets::runningDomainIds, channels::reconcile, turns);
     DomainEventRouter router =
         w.push(
             new DomainEventRouter(
@@ -77,6 +77,9 @@ public final class LibvirtBackend implements AgentBackend {
             DomainEventWatch.register(
                 libvirt, router::onGraphics, router::onLifecycle, w.clock())));
     reconnect.add(reconciledAtStart(reconcile));
+    // Closed again (idempotent) before its listeners' parts: no reopen or restore runs while they
+    // close (the parts close in reverse order).
+    w.push(reconnect);
     VncHandoffs handoffs = w.push(new VncHandoffs(new GraphicsHandover(libvirt)::handOver));
     return new Opened(
         inventory,

@@ -2,11 +2,10 @@ package org.porthole.hostagent;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.porthole.hostagent.events.DomainEventListener;
-import org.porthole.hostagent.guest.GuestChannels;
-import org.porthole.hostagent.guest.LibvirtGuestSockets;
 import org.porthole.hostagent.libvirt.LibvirtReconnect;
 import org.porthole.hostagent.libvirt.LifecycleSignal;
 import org.porthole.hostagent.ticket.PasswordTurns;
@@ -20,24 +19,57 @@ import org.porthole.hostagent.ticket.PasswordTurns;
  * one-time passwords expire by themselves.
  *
  * <p>It remembers the running domains by libvirt ID (new at every start) after each reconciliation
- * and each lifecycle event, so a domain restarted during an outage counts as started.
+ * and each lifecycle event, so a domain restarted during an outage counts as started. The domains
+ * running when the connection was lost are kept apart from then until a reconciliation succeeds: a
+ * lifecycle event handled meanwhile (the events are registered again before this reconciles) lists
+ * the domains on the new connection, and the domains started during the outage must not count as
+ * known before they are compared.
  *
- * <p>Threading: {@link #restored} runs on the caller's thread (start, or the reconnect thread),
- * {@link #onLifecycle} on the domain-events worker; the expiries wait for their VM's turn.
+ * <p>Threading: {@link #lost} and {@link #restored} run on the caller's thread (start, or the
+ * reconnect thread) under this object's lock, {@link #onLifecycle} on the domain-events worker; the
+ * expiries wait for their VM's turn.
  */
 final class RunningDomainsReconciliation implements LibvirtReconnect.Outage, DomainEventListener {
   private static final Logger LOG = Logger.getLogger(RunningDomainsReconciliation.class.getName());
 
-  private final LibvirtGuestSockets sockets;
-  private final GuestChannels channels;
+  /** The running domains' UUIDs by libvirt ID, on the current connection. */
+  @FunctionalInterface
+  interface RunningDomains {
+    Map<Integer, String> byId() throws AgentException;
+  }
+
+  private final RunningDomains running;
+  private final Consumer<List<String>> channels;
   private final PasswordTurns turns;
   private volatile Map<Integer, String> known;
 
+  /** Guarded by this: an outage is being reconciled, {@link #beforeOutage} holds its baseline. */
+  private boolean outage;
+
+  /** Guarded by this: what ran when the connection was lost (null: nothing known yet). */
+  private Map<Integer, String> beforeOutage;
+
+  /**
+   * @param running lists the running domains on the current connection
+   * @param channels follows the guest channels of exactly the domains it is given
+   */
   RunningDomainsReconciliation(
-      LibvirtGuestSockets sockets, GuestChannels channels, PasswordTurns turns) {
-    this.sockets = sockets;
+      RunningDomains running, Consumer<List<String>> channels, PasswordTurns turns) {
+    this.running = running;
     this.channels = channels;
     this.turns = turns;
+  }
+
+  /**
+   * Keeps what ran when the connection was lost, as the baseline of the next reconciliation; a
+   * second loss before a reconciliation succeeded keeps the first one's.
+   */
+  @Override
+  public synchronized void lost() {
+    if (!outage) {
+      outage = true;
+      beforeOutage = known;
+    }
   }
 
   /**
@@ -45,16 +77,18 @@ final class RunningDomainsReconciliation implements LibvirtReconnect.Outage, Dom
    * failure is thrown, and the reconnect thread then tries again.
    */
   @Override
-  public void restored() throws AgentException {
-    Map<Integer, String> running = sockets.runningDomainIds();
-    channels.reconcile(List.copyOf(running.values()));
-    Map<Integer, String> before = known;
-    known = running;
+  public synchronized void restored() throws AgentException {
+    Map<Integer, String> now = running.byId();
+    channels.accept(List.copyOf(now.values()));
+    Map<Integer, String> before = outage ? beforeOutage : known;
+    known = now;
+    outage = false;
+    beforeOutage = null;
     if (before == null) {
       return;
     }
     List<String> started =
-        running.entrySet().stream()
+        now.entrySet().stream()
             .filter(e -> !e.getValue().equals(before.get(e.getKey())))
             .map(Map.Entry::getValue)
             .toList();
@@ -62,13 +96,13 @@ final class RunningDomainsReconciliation implements LibvirtReconnect.Outage, Dom
     LOG.log(
         Level.INFO,
         "{0} running domain(s), {1} started while libvirt was unreachable (VNC password expired)",
-        new Object[] {running.size(), started.size()});
+        new Object[] {now.size(), started.size()});
   }
 
   @Override
   public void onLifecycle(LifecycleSignal signal) {
     try {
-      known = sockets.runningDomainIds();
+      known = running.byId();
     } catch (AgentException e) {
       // The connection is being lost: the next reconciliation expires what this missed.
       LOG.log(Level.FINE, "cannot list the running domains: {0}", e.getMessage());

@@ -9,7 +9,8 @@ import org.porthole.hostagent.AgentException;
  * are dropped when the connection is lost (before it is closed: each holds a reference on it) and
  * made again on the new one.
  *
- * <p>Threading: synchronized; called at start, by the reconnect thread and at shutdown.
+ * <p>Threading: synchronized; called at start, by the reconnect thread and at shutdown. After
+ * {@link #close()} a late {@link #restored()} registers nothing.
  */
 public final class DomainEventWatch implements LibvirtReconnect.Outage, AutoCloseable {
   private final LibvirtSession session;
@@ -18,6 +19,7 @@ public final class DomainEventWatch implements LibvirtReconnect.Outage, AutoClos
   private final Clock clock;
   private GraphicsEvents graphics;
   private LifecycleEvents lifecycle;
+  private boolean closed;
 
   private DomainEventWatch(
       LibvirtSession session,
@@ -50,12 +52,16 @@ public final class DomainEventWatch implements LibvirtReconnect.Outage, AutoClos
   @Override
   public synchronized void restored() throws AgentException {
     drop();
+    if (closed) {
+      return; // shutting down: nothing is registered on a connection about to close
+    }
     graphics = GraphicsEvents.register(session, graphicsSink, clock);
     lifecycle = LifecycleEvents.register(session, lifecycleSink, clock);
   }
 
   @Override
   public synchronized void close() {
+    closed = true;
     drop();
   }
 

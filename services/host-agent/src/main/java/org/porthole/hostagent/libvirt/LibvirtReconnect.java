@@ -27,6 +27,9 @@ public final class LibvirtReconnect implements AutoCloseable {
   /** How often the connection is checked when libvirt's close callback did not fire. */
   static final Duration POLL = Duration.ofSeconds(1);
 
+  /** How long {@link #close()} waits for the thread (a libvirt call ends within the keepalive). */
+  static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
   private static final Logger LOG = Logger.getLogger(LibvirtReconnect.class.getName());
 
   /** What hangs off the connection: told of each loss and each return. */
@@ -133,28 +136,64 @@ public final class LibvirtReconnect implements AutoCloseable {
     }
   }
 
-  /** Returns the attempts it took, or -1 when closed meanwhile. */
+  /**
+   * Returns the attempts it took, or -1 when closed meanwhile. A failed restore is undone (every
+   * listener told of a loss again, so nothing stays registered on the connection the next attempt
+   * closes); the first one of the outage is logged as a warning, by its status only (libvirt's text
+   * may quote the URI).
+   */
   private int reopen() throws InterruptedException {
     long delay = FIRST_RETRY.toMillis();
+    boolean warned = false;
     for (int attempt = 1; ; attempt++) {
       if (closed) {
         return -1;
       }
       try {
         session.reopen();
-        for (Outage o : listeners) {
-          o.restored();
-        }
-        return attempt;
-      } catch (AgentException e) {
+      } catch (AgentException | RuntimeException e) {
         LOG.log(Level.FINE, "reopening the libvirt connection failed: {0}", e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "restoring what hangs off the libvirt connection failed", e);
+        awaitRetry(delay);
+        delay = Math.min(delay * 2, MAX_RETRY.toMillis());
+        continue;
       }
-      synchronized (signal) {
-        signal.wait(delay);
+      Object failure = restore();
+      if (failure == null) {
+        return attempt;
       }
+      listeners.forEach(LibvirtReconnect::tellLost);
+      if (!warned) {
+        warned = true;
+        LOG.log(
+            Level.WARNING,
+            "restoring what hangs off the reopened libvirt connection failed ({0}); retrying",
+            failure);
+      }
+      awaitRetry(delay);
       delay = Math.min(delay * 2, MAX_RETRY.toMillis());
+    }
+  }
+
+  /** Tells every listener the connection is back; null when all succeeded, else what failed. */
+  private Object restore() {
+    try {
+      for (Outage o : listeners) {
+        o.restored();
+      }
+      return null;
+    } catch (AgentException e) {
+      return e.status();
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "restoring what hangs off the libvirt connection threw", e);
+      return e.getClass().getSimpleName();
+    }
+  }
+
+  private void awaitRetry(long delayMs) throws InterruptedException {
+    synchronized (signal) {
+      if (!closed) {
+        signal.wait(delayMs);
+      }
     }
   }
 
@@ -166,10 +205,27 @@ public final class LibvirtReconnect implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the thread and waits for it (at most {@link #STOP_WAIT}), so that no reopen or restore
+   * runs while the parts it uses close; one stuck in a libvirt call longer is left to the session,
+   * which closes a connection opened after its own close.
+   */
   @Override
   public void close() {
     closed = true;
     wake();
     thread.interrupt();
+    if (Thread.currentThread() == thread) {
+      return;
+    }
+    try {
+      thread.join(STOP_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (thread.isAlive()) {
+      LOG.warning("the libvirt reconnect thread did not stop in time; leaving it");
+    }
   }
 }

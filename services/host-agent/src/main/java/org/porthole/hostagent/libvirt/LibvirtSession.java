@@ -38,6 +38,9 @@ public final class LibvirtSession implements AutoCloseable {
   private volatile PointerConnect connect;
   private volatile Runnable onClosed = () -> {};
 
+  /** Guarded by this: after {@link #close()}, no connection is made current any more. */
+  private boolean closed;
+
   private LibvirtSession(String uri, PointerConnect connect) {
     this.uri = uri;
     this.connect = connect;
@@ -92,8 +95,10 @@ public final class LibvirtSession implements AutoCloseable {
   }
 
   /**
-   * Opens a new connection to the same URI and makes it the current one; the lost one is closed.
-   * The message of a failure names neither the URI nor libvirt's text (which may quote it).
+   * Opens a new connection to the same URI and makes it the current one; the lost one is closed. On
+   * failure nothing is left open but the current connection; once the session is closed, the new
+   * connection is closed at once and this fails. The message of a failure names neither the URI nor
+   * libvirt's text (which may quote it).
    */
   void reopen() throws AgentException {
     PointerConnect fresh;
@@ -103,9 +108,21 @@ public final class LibvirtSession implements AutoCloseable {
       throw new AgentException(
           PortholeStatus.UPSTREAM_UNAVAILABLE, "libvirt refused a new connection", e);
     }
-    PointerConnect lost = connect;
-    connect = fresh;
-    watch(fresh);
+    PointerConnect lost;
+    try {
+      watch(fresh);
+      synchronized (this) {
+        if (closed) {
+          throw new AgentException(
+              PortholeStatus.UPSTREAM_UNAVAILABLE, "the libvirt session is closed");
+        }
+        lost = connect;
+        connect = fresh;
+      }
+    } catch (AgentException | RuntimeException e) {
+      closeQuietly(fresh);
+      throw e;
+    }
     closeQuietly(lost);
   }
 
@@ -119,12 +136,24 @@ public final class LibvirtSession implements AutoCloseable {
     }
   }
 
+  /** Closes the current connection; a {@link #reopen()} still under way closes its own. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     closeQuietly(connect);
   }
 
+  /**
+   * Closes {@code c}. Its close callback is dropped first: while registered it holds a reference on
+   * the connection (libvirt drops it once the callback fired), and a connection still referenced
+   * stays open.
+   */
   private static void closeQuietly(PointerConnect c) {
+    try {
+      c.unregisterCloseListener();
+    } catch (LibvirtException e) {
+      LOG.log(Level.FINE, "dropping a libvirt close callback failed (it fired already?)", e);
+    }
     try {
       c.close();
     } catch (LibvirtException e) {
