@@ -16,15 +16,15 @@ import org.porthole.stack.demovm.DemoVm;
  * {@code PORTHOLE-GUEST:} lines. A test takes a {@link #mark()} before it acts and reads only what
  * the guest printed after it.
  */
-final class GuestSerial {
+public final class GuestSerial {
   private final Path log;
 
-  GuestSerial(String vmName) {
+  public GuestSerial(String vmName) {
     this.log = DemoVm.serialLog(vmName);
   }
 
   /** The log's length now: lines printed from here on belong to what the test does next. */
-  long mark() throws IOException {
+  public long mark() throws IOException {
     return Files.exists(log) ? Files.size(log) : 0;
   }
 
@@ -32,7 +32,7 @@ final class GuestSerial {
    * The complete lines printed since {@code mark}: a line the guest is still writing (no newline
    * yet) is not one, or a test would match "re" of "refused code=…".
    */
-  List<String> linesSince(long mark) throws IOException {
+  public List<String> linesSince(long mark) throws IOException {
     if (!Files.exists(log)) {
       throw new AssertionError(
           "no serial log at " + log + ": the demo domain logs its console there");
@@ -50,7 +50,8 @@ final class GuestSerial {
   }
 
   /** Waits until a line printed since {@code mark} matches {@code regex} (found anywhere in it). */
-  Matcher await(long mark, String regex, Duration limit) throws IOException, InterruptedException {
+  public Matcher await(long mark, String regex, Duration limit)
+      throws IOException, InterruptedException {
     Pattern pattern = Pattern.compile(regex);
     Instant deadline = Instant.now().plus(limit);
     while (true) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,6 +22,7 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.porthole.e2e.Browser;
 import org.porthole.e2e.ConsolePage;
+import org.porthole.e2e.GuestSerial;
 import org.porthole.e2e.cluster.ReleasePods.Pod;
 import org.porthole.stack.kube.Kube;
 import org.porthole.stack.launcher.LocalStack;
@@ -149,7 +151,8 @@ class ClusterInstallIT {
 
   @Test
   @Order(3)
-  void upgradeToThreeEnginesKeepsTheOpenConsoleAndEveryCertificate() throws IOException {
+  void upgradeToThreeEnginesKeepsTheOpenConsoleAndEveryCertificate()
+      throws IOException, InterruptedException {
     assertThat(browser).as("a console opened by the previous test").isNotNull();
     Map<String, String> secrets = identities.secrets();
     assertThat(secrets)
@@ -176,7 +179,10 @@ class ClusterInstallIT {
     MetricsScrape agentAfter = AdminGet.metrics(AGENT_METRICS);
     assertNoConsoleEnded("ws-proxy", proxyBefore, proxyAfter);
     assertNoConsoleEnded("chart's host agent", agentBefore, agentAfter);
-    ConsoleInput.pressEnter(browser);
+    ConsoleInput.typeLine(
+        browser,
+        new GuestSerial(stack.options().demoVmName()),
+        "upgraded" + ThreadLocalRandom.current().nextInt(100_000, 1_000_000));
     ConsoleInput.awaitRelayed("ws-proxy", proxyMetrics(), proxyAfter);
     ConsoleInput.awaitRelayed("chart's host agent", AGENT_METRICS, agentAfter);
     assertThat(identities.secrets()).as("identity Secrets after the upgrade").isEqualTo(secrets);

@@ -8,21 +8,29 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.porthole.e2e.GuestSerial;
 import org.porthole.stack.host.Sleep;
 import org.porthole.testsupport.admin.AdminGet;
 import org.porthole.testsupport.admin.MetricsScrape;
 
-/** A key typed into an open console page, and the relay's counters showing it went both ways. */
+/** A line typed into an open console page, read by the guest, and the relays' counters. */
 final class ConsoleInput {
   private static final Duration RELAY_WAIT = Duration.ofSeconds(30);
   private static final String BYTES = "porthole_relay_bytes_total";
 
   private ConsoleInput() {}
 
-  /** Clicks noVNC's canvas (keyboard focus) and presses Enter: the VM's screen answers. */
-  static void pressEnter(ChromeDriver browser) {
+  /**
+   * Clicks noVNC's canvas (keyboard focus), types {@code word} and Enter, and waits until the demo
+   * guest's serial log shows it read that line: the keys reached the VM, not only noVNC's own
+   * update requests (which move bytes to the VM without any input).
+   */
+  static void typeLine(ChromeDriver browser, GuestSerial serial, String word)
+      throws IOException, InterruptedException {
+    long mark = serial.mark();
     WebElement canvas = browser.findElement(By.cssSelector("#screen canvas"));
-    new Actions(browser).moveToElement(canvas).click().sendKeys(Keys.ENTER).perform();
+    new Actions(browser).moveToElement(canvas).click().sendKeys(word, Keys.ENTER).perform();
+    serial.await(mark, "porthole-demo: typed " + word + "$", RELAY_WAIT);
   }
 
   /**
