@@ -59,13 +59,7 @@ class RealPartsIT {
     int port = Ports.free();
     String topic = "porthole.stack-it";
     try (KafkaBroker broker = KafkaBroker.start(data, port, dir.resolve("logs"))) {
-      try (Admin admin = Admin.create(broker.admin().clientProperties("it"))) {
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-      }
-      Map<String, Object> producer = broker.admin().clientProperties("it");
-      producer.put("acks", "all");
-      try (KafkaProducer<String, String> p =
-          new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> p = topicAndProducer(broker, topic)) {
         p.send(new ProducerRecord<>(topic, "vm-1", "hello")).get();
       }
     }
@@ -112,13 +106,7 @@ class RealPartsIT {
     int port = Ports.free();
     String topic = "porthole.stack-chaos-it";
     try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), port, dir.resolve("logs"))) {
-      try (Admin admin = Admin.create(broker.admin().clientProperties("it"))) {
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-      }
-      Map<String, Object> producer = broker.admin().clientProperties("it");
-      producer.put("acks", "all");
-      try (KafkaProducer<String, String> p =
-          new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
+      try (KafkaProducer<String, String> p = topicAndProducer(broker, topic)) {
         p.send(new ProducerRecord<>(topic, "vm-1", "before the crash")).get();
         broker.kill();
         assertThat(broker.isAlive()).isFalse();
@@ -144,5 +132,16 @@ class RealPartsIT {
     p.put("group.id", UUID.randomUUID().toString());
     p.put("auto.offset.reset", "earliest");
     return p;
+  }
+
+  /** Creates {@code topic} (one partition) and a producer that waits for the broker's ack. */
+  private static KafkaProducer<String, String> topicAndProducer(KafkaBroker broker, String topic)
+      throws Exception {
+    try (Admin admin = Admin.create(broker.admin().clientProperties("it"))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+    Map<String, Object> producer = broker.admin().clientProperties("it");
+    producer.put("acks", "all");
+    return new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer());
   }
 }
