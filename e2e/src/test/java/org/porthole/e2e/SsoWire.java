@@ -77,7 +77,8 @@ final class SsoWire implements AutoCloseable {
   /**
    * Like {@link #open}, once the guest's first bytes (its signature, left unread) arrived: while an
    * earlier exchange still holds the VM's SSO port (the host agent frees it once that stream has
-   * ended) the channel is closed 4009 busy, and this tries again, within {@code limit}.
+   * ended) or the guest still runs it (a test image's probe runs after the {@code sso-end} line),
+   * the channel is closed 4009 busy, and this tries again, within {@code limit}.
    */
   static SsoWire openWhenFree(LocalStack stack, EngineClient user, Duration limit)
       throws IOException, InterruptedException {
@@ -95,9 +96,10 @@ final class SsoWire implements AutoCloseable {
       if (wire.channel.receivedCount() > 0) {
         return wire;
       }
+      String reason = code == null ? "" : " (" + wire.channel.closeReason() + ")";
       wire.close();
       if (code == null || code != 4009 || java.time.Instant.now().isAfter(deadline)) {
-        throw new IOException("no signature on the SSO channel: closed " + code);
+        throw new IOException("no signature on the SSO channel: closed " + code + reason);
       }
       Thread.sleep(200);
     }

@@ -100,6 +100,18 @@ public final class FakeSsoPort implements AutoCloseable {
     return busy.get();
   }
 
+  /**
+   * Makes the guest busy with no host client, as a guest still finishing an earlier exchange (its
+   * report, a test image's probe) is: a begin meanwhile is refused busy, until the returned action
+   * runs.
+   */
+  public Runnable occupied() {
+    if (!busy.compareAndSet(false, true)) {
+      throw new IllegalStateException("an exchange runs already");
+    }
+    return () -> busy.set(false);
+  }
+
   /** The guest's side of {@code sso-begin}; false when busy. Serves the exchange on a thread. */
   boolean begin(String session, String nonce, String principal) throws IOException {
     if (!busy.compareAndSet(false, true)) {

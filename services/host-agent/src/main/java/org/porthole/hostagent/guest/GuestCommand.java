@@ -21,6 +21,12 @@ public record GuestCommand(Kind kind, Map<String, Object> args) {
   /** Longest shutdown / reboot message, characters. */
   public static final int MAX_MESSAGE_CHARS = 256;
 
+  /**
+   * How the text of a busy refusal starts: the guest's answer to {@code sso-begin} while an
+   * exchange runs, and the host's CONFLICT reason (docs/sso-protocol.md, close 4009).
+   */
+  public static final String BUSY = "busy:";
+
   /** Longest session id and nonce of {@code sso-begin}, characters. */
   public static final int MAX_ID_CHARS = 128;
 

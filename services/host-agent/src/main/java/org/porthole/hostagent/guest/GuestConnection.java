@@ -291,11 +291,7 @@ final class GuestConnection {
       LOG.log(Level.INFO, "guest of domain {0} reported error {1}", new Object[] {vmUuid, code});
       return;
     }
-    requests.fail(
-        p,
-        new AgentException(
-            GuestRequests.statusOf(code),
-            "the guest agent of domain " + vmUuid + " refused " + p.kind.wire() + ": " + code));
+    requests.fail(p, GuestRequests.refusal(vmUuid, p.kind, code, e.text()));
   }
 
   private void onEvent(Message.Event ev) {

@@ -106,14 +106,33 @@ final class GuestRequests {
     }
   }
 
-  /** The status to report for the guest's error code in a reply. */
-  static PortholeStatus statusOf(String guestCode) {
-    return switch (guestCode) {
-      case "bad-args" -> PortholeStatus.BAD_REQUEST;
-      case "unknown-command" -> PortholeStatus.CONFLICT;
-      case "not-found" -> PortholeStatus.NOT_FOUND;
-      default -> PortholeStatus.UPSTREAM_UNAVAILABLE;
-    };
+  /**
+   * What the guest's error reply ({@code guestCode}, {@code text}) to a {@code kind} command means
+   * here. A guest still running an earlier SSO exchange answers {@code failed} with a text starting
+   * {@value GuestCommand#BUSY} (docs/guest-protocol.md): that is CONFLICT with a reason starting
+   * {@value GuestCommand#BUSY}, as the host's own busy SSO port, not an unavailable guest.
+   */
+  static AgentException refusal(
+      String vmUuid, GuestCommand.Kind kind, String guestCode, String text) {
+    if (guestCode.equals("failed") && text.startsWith(GuestCommand.BUSY)) {
+      return new AgentException(
+          PortholeStatus.CONFLICT,
+          GuestCommand.BUSY
+              + " the guest agent of domain "
+              + vmUuid
+              + " still runs an earlier SSO exchange and refused "
+              + kind.wire());
+    }
+    PortholeStatus status =
+        switch (guestCode) {
+          case "bad-args" -> PortholeStatus.BAD_REQUEST;
+          case "unknown-command" -> PortholeStatus.CONFLICT;
+          case "not-found" -> PortholeStatus.NOT_FOUND;
+          default -> PortholeStatus.UPSTREAM_UNAVAILABLE;
+        };
+    return new AgentException(
+        status,
+        "the guest agent of domain " + vmUuid + " refused " + kind.wire() + ": " + guestCode);
   }
 
   private void timedOut(String id) {

@@ -16,6 +16,7 @@ import org.porthole.api.events.v1.ConsoleRefusal;
 import org.porthole.api.hostagent.v1.ConsoleFrame;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.guest.GuestChannelXml;
+import org.porthole.hostagent.guest.GuestCommand;
 import org.porthole.hostagent.guest.GuestSnapshot;
 import org.porthole.hostagent.guest.Guests;
 import org.porthole.hostagent.guest.SsoReport;
@@ -174,7 +175,8 @@ public final class SsoRelays implements AutoCloseable {
       SsoStream holder = claims.putIfAbsent(vmKey(vmUuid), stream);
       if (holder != null && holder != stream) {
         throw new AgentException(
-            PortholeStatus.CONFLICT, "busy: another SSO client is active on domain " + vmUuid);
+            PortholeStatus.CONFLICT,
+            GuestCommand.BUSY + " another SSO client is active on domain " + vmUuid);
       }
     }
   }

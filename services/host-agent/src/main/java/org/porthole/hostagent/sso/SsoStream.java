@@ -106,7 +106,7 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
   /** The client went away: release everything, say nothing. */
   private void abandon() {
     replies.abandon();
-    release();
+    release("the client went away");
   }
 
   @Override
@@ -201,6 +201,15 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
   private void begun(Throwable error) {
     if (error != null) {
       Throwable cause = error.getCause() == null ? error : error.getCause();
+      if (cause instanceof AgentException a
+          && a.status() == PortholeStatus.CONFLICT
+          && a.getMessage().startsWith(GuestCommand.BUSY)) {
+        // The guest still runs an earlier exchange (its client left, or it is still reporting):
+        // busy, as a port another client holds, so the client may try again.
+        relays.reportRefusal(a, claims, client);
+        end(a.status(), a.getMessage());
+        return;
+      }
       String why =
           cause instanceof AgentException a
               ? a.getMessage()
@@ -324,13 +333,13 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
 
   private void send(ByteString data) {
     if (state.get() != State.CLOSED && !replies.data(data)) {
-      release();
+      release("the client went away");
     }
   }
 
   /** Ends the stream: frees the port, tells the client why. False when it had ended already. */
   boolean end(PortholeStatus status, String reason) {
-    if (!release()) {
+    if (!release(status + ": " + reason)) {
       return false;
     }
     if (claims != null) {
@@ -340,7 +349,8 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
     return true;
   }
 
-  private boolean release() {
+  /** Frees what the stream holds and logs {@code why} it ended; false when it had ended. */
+  private boolean release(String why) {
     State was = state.getAndSet(State.CLOSED);
     if (was == State.CLOSED) {
       return false;
@@ -370,12 +380,13 @@ final class SsoStream implements StreamObserver<ConsoleFrame>, SsoPortLink.Peer 
       counted.close();
     }
     relays.ended(this);
-    if (c != null && was.compareTo(State.BEGINNING) >= 0) {
+    if (c != null) {
       LOG.log(
           Level.INFO,
-          "SSO channel of session {0} on domain {1} for {2} ended ({3} bytes in, {4} bytes out)",
+          "SSO channel of session {0} on domain {1} for {2} ended in {3}: {4} ({5} bytes in, {6}"
+              + " bytes out)",
           new Object[] {
-            c.sessionId(), c.vmUuid(), client, bytesToGuest.get(), bytesFromGuest.get()
+            c.sessionId(), c.vmUuid(), client, was, why, bytesToGuest.get(), bytesFromGuest.get()
           });
     }
     return true;

@@ -132,6 +132,30 @@ class SsoRelaysTest extends SsoAgentTest {
   }
 
   @Test
+  void aGuestStillRunningAnEarlierExchangeIsBusyAndThenFree() throws Exception {
+    consoleLive("s1");
+    consoleLive("s2");
+    Runnable earlierEnds = port.occupied();
+    try {
+      RecordingObserver rec = openSso(ssoToken("s1"), req);
+      assertThat(rec.awaitStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+      assertThat(rec.lastClose().getStatus()).isEqualTo("CONFLICT");
+      assertThat(rec.lastClose().getReason()).startsWith("busy:").contains("earlier SSO exchange");
+      assertThat(port.begins()).isEmpty();
+      assertThat(refused)
+          .singleElement()
+          .satisfies(r -> assertThat(r.getStatus()).isEqualTo("CONFLICT"));
+    } finally {
+      earlierEnds.run();
+    }
+    awaitTrue(() -> sso.claimedPorts() == 0);
+    RecordingObserver next = openSso(ssoToken("s2"), req);
+    assertThat(next.readBytes(signature().length())).isEqualTo(signature().getBytes(UTF_8));
+    req.get(1).onCompleted();
+    assertThat(next.awaitStatus().isOk()).isTrue();
+  }
+
+  @Test
   void endsTheSsoStreamWhenItsConsoleEnds() throws Exception {
     consoleLive("s1");
     RecordingObserver rec = openSso(ssoToken("s1"), req);
