@@ -22,7 +22,9 @@ import org.porthole.stack.host.Ports;
  * porthole.bench.starts} times (5) as {@link ImagesIT} starts it; a start is the time from the
  * container's start (Docker's clock) to the service's listening line. It prints a Markdown table,
  * writes it to {@code porthole.bench.doc} when set, and fails when an image's median is over the
- * issue's target of 3 s.
+ * issue's target of 3 s. It prints each image's log of its last start (the services' own start
+ * timeline); {@code porthole.bench.jvm}, when set, is passed to every start as {@code
+ * JAVA_TOOL_OPTIONS}, for experiments such as {@code -Xlog:startuptime} or a CDS archive.
  */
 class ImageStartBench {
   private static final Duration TARGET = Duration.ofSeconds(3);
@@ -47,11 +49,20 @@ class ImageStartBench {
         ServiceImage image = launches.loaded(e.getKey());
         List<Duration> counted = new ArrayList<>();
         for (int i = 0; i <= starts; i++) {
-          try (HardenedRun run = e.getValue().run(launches, image, Ports.free()).start()) {
+          HardenedRun.Builder builder = e.getValue().run(launches, image, Ports.free());
+          String jvm = System.getProperty("porthole.bench.jvm", "");
+          if (!jvm.isBlank()) {
+            builder.env(Map.of("JAVA_TOOL_OPTIONS", jvm));
+          }
+          try (HardenedRun run = builder.start()) {
             Duration t = run.startToReady();
             System.out.printf("image-bench: %s start %d: %d ms%n", e.getKey(), i, t.toMillis());
             if (i > 0) {
               counted.add(t);
+            }
+            if (i == starts) {
+              System.out.printf(
+                  "image-bench: %s log of the last start:%n%s%n", e.getKey(), run.log());
             }
           }
         }
