@@ -197,7 +197,16 @@ start() {
     done 2>/dev/null
     exec setsid "$@" </dev/null >>"$K/log/$name.log" 2>&1
   ) &
-  echo $! >"$K/run/$name.pid"
+  local pid=$! deadline=$((SECONDS + 60)) cmd
+  echo "$pid" >"$K/run/$name.pid"
+  # Until the subshell has closed its descriptors and exec'd the component, its command line is this
+  # script's, and pid_of would take the component for one that exited (seen on a loaded machine:
+  # "etcd exited while waiting for etcd health" with an empty log). Wait for the exec, or its end
+  # (no /proc entry, or a zombie's empty command line).
+  while cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) && [[ -n $cmd && $cmd != *"$name"* ]]; do
+    ((SECONDS < deadline)) || break
+    sleep 0.05
+  done
 }
 
 # Fails naming the component and showing the end of its log.
