@@ -36,8 +36,7 @@ import org.porthole.api.hostagent.v1.SetConsolePolicyRequest;
  * Its console stream answers the open frame with a VNC banner and echoes every data frame back,
  * unless a test takes over through {@link #toProxy()}; with {@code manualFlow} it asks for the
  * proxy's messages only when the test says so. Its control plane serves a scripted domain list and
- * live-console list and records PrepareConsole, policy and EndConsoles requests, each of which can
- * be made to fail.
+ * live-console list and records PrepareConsole, policy and EndConsoles requests (each can fail).
  *
  * <p>Serve it in-process, with {@link AgentServers}, or {@link #start(Path)} it over mutual TLS as
  * {@code 127.0.0.1:<port>}, a certificate from the dev CA in {@code pki}; {@link #close()} stops a
@@ -67,6 +66,7 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile long prepareDelayMillis;
+  private volatile Runnable beforePrepareAnswers = () -> {};
   private volatile List<LiveConsole> live;
   private final Set<String> ended = ConcurrentHashMap.newKeySet();
   private final long startedAt = System.currentTimeMillis();
@@ -241,6 +241,11 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
     prepareDelayMillis = millis;
   }
 
+  /** Runs {@code hook} in each PrepareConsole once it is listed as prepared, before answering. */
+  public void beforePrepareAnswers(Runnable hook) {
+    beforePrepareAnswers = hook;
+  }
+
   /** The most PrepareConsole calls that were ever in progress at once. */
   public int maxConcurrentPrepares() {
     return maxInFlight.get();
@@ -370,6 +375,7 @@ public final class FakeHostAgent extends HostAgentGrpc.HostAgentImplBase impleme
       inFlight.decrementAndGet();
     }
     prepared.add(request);
+    beforePrepareAnswers.run();
     AgentMessages.answer(
         response,
         PrepareConsoleResponse.newBuilder()

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +168,14 @@ public class Reconciliation {
     return closed;
   }
 
-  /** Relays the agent keeps for sessions that are closed here (or unknown) are ended. */
+  /**
+   * Relays the agent keeps for sessions that are closed here (or unknown) are ended. A session
+   * being issued is unknown here until its transaction commits, though its host agent prepared it
+   * before: the issue holds its VM's lock from before it asks the agent until it commits, so each
+   * stray's VM lock is taken (in one order: passes of several engines never wait on each other in a
+   * circle) and the strays are asked again under them, when every such issue has committed or
+   * rolled back.
+   */
   private void endStrayRelays(Connection connection, String hostId, LiveConsoles live)
       throws SQLException {
     Set<UUID> listed = new HashSet<>();
@@ -175,7 +183,21 @@ public class Reconciliation {
     if (listed.isEmpty()) {
       return;
     }
-    for (UUID stray : sessions.closedOrUnknown(connection, listed)) {
+    Set<UUID> strays = sessions.closedOrUnknown(connection, listed);
+    if (strays.isEmpty()) {
+      return;
+    }
+    List<UUID> vmsToLock =
+        strays.stream()
+            .map(stray -> parse(live.vmBySession().get(stray.toString())))
+            .flatMap(Optional::stream)
+            .distinct()
+            .sorted(Comparator.comparingInt(UUID::hashCode).thenComparing(UUID::compareTo))
+            .toList();
+    for (UUID vm : vmsToLock) {
+      sessions.lockVm(connection, vm);
+    }
+    for (UUID stray : sessions.closedOrUnknown(connection, strays)) {
       Optional<UUID> vm = parse(live.vmBySession().get(stray.toString()));
       if (vm.isEmpty()) {
         continue;

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -109,6 +111,48 @@ class ReconciliationIT {
 
       agent.setLiveConsoles(List.of());
       assertThat(awaitClosed(session, Reconciliation.RELAY_GONE)).isLessThan(BOUND);
+    }
+  }
+
+  /**
+   * The agent prepares a console before the engine's transaction that issues it commits: a pass
+   * that lists the console in between must not end it as the relay of an unknown session.
+   */
+  @Test
+  void aConsoleBeingIssuedIsNotTakenForAStrayRelay() throws Exception {
+    UUID vm = UUID.randomUUID();
+    try (FakeHostAgent agent = agentWithVm(vm, UUID.randomUUID().toString())) {
+      // The engine's transaction stays open while the agent answers: a pass lists the console then
+      // and, without the VM lock, ends it at once as the relay of an unknown session.
+      agent.beforePrepareAnswers(
+          () -> {
+            int seen = agent.listConsolesCalls();
+            await().atMost(BOUND).until(() -> agent.listConsolesCalls() > seen);
+            awaitOrNot(Duration.ofSeconds(3), () -> !endCallsFor(agent, vm).isEmpty());
+          });
+      String session;
+      try {
+        session = EngineApi.openConsole(vm).getString("sessionId");
+      } finally {
+        agent.beforePrepareAnswers(() -> {});
+      }
+      int calls = agent.listConsolesCalls();
+      await().atMost(BOUND).until(() -> agent.listConsolesCalls() >= calls + 2);
+      assertThat(endCallsFor(agent, vm)).as("EndConsoles calls for session %s", session).isEmpty();
+    }
+  }
+
+  private static List<FakeHostAgent.EndCall> endCallsFor(FakeHostAgent agent, UUID vm) {
+    return agent.endCalls().stream()
+        .filter(c -> c.request().getVmUuid().equals(vm.toString()))
+        .toList();
+  }
+
+  /** Waits until {@code done} holds or {@code limit} has passed, whichever is first. */
+  private static void awaitOrNot(Duration limit, BooleanSupplier done) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
     }
   }
 
