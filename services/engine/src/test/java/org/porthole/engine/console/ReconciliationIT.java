@@ -128,7 +128,8 @@ class ReconciliationIT {
           () -> {
             int seen = agent.listConsolesCalls();
             await().atMost(BOUND).until(() -> agent.listConsolesCalls() > seen);
-            awaitOrNot(Duration.ofSeconds(3), () -> !endCallsFor(agent, vm).isEmpty());
+            // Within the engine's 5 s PrepareConsole deadline: a pass lists every 2 s here.
+            awaitOrNot(Duration.ofSeconds(1), () -> !endCallsFor(agent, vm).isEmpty());
           });
       String session;
       try {
