@@ -79,10 +79,6 @@ final class ImageLaunches implements AutoCloseable {
     }
   }
 
-  Path repo() {
-    return repo;
-  }
-
   Path work() {
     return work;
   }
