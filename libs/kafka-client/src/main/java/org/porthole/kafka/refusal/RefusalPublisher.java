@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.porthole.api.events.v1.ConsoleRefusal;
 import org.porthole.api.events.v1.EventTopics;
 import org.porthole.kafka.KafkaClientSettings;
+import org.porthole.kafka.LazyProducer;
 
 /**
  * Publishes a service's console refusals to {@link EventTopics#REFUSALS}, keyed by client address,
@@ -32,7 +33,7 @@ import org.porthole.kafka.KafkaClientSettings;
  *
  * <p>Threading: {@link #refused} only counts and enqueues (bounded; beyond it refusals are counted
  * as dropped and logged), so it is safe on an event loop. One daemon thread, "refusal-publisher",
- * sends and flushes; the producer is used by that thread only.
+ * sends and flushes; the producer is made (on first use) and used by that thread only.
  */
 public final class RefusalPublisher implements RefusalSink, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RefusalPublisher.class.getName());
@@ -45,7 +46,7 @@ public final class RefusalPublisher implements RefusalSink, AutoCloseable {
   private static final int MAX_ADDRESS = 128;
   private static final String OVERFLOW_KEY = "*";
 
-  private final Producer<String, byte[]> producer;
+  private final LazyProducer<String, byte[]> producer;
   private final String source;
   private final String sourceId;
   private final Clock clock;
@@ -67,13 +68,23 @@ public final class RefusalPublisher implements RefusalSink, AutoCloseable {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000); // >= linger + request timeout
     p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
-    Producer<String, byte[]> producer =
-        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    LazyProducer<String, byte[]> producer =
+        new LazyProducer<>(
+            () -> new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()));
     return new RefusalPublisher(producer, source, sourceId, System::nanoTime, Clock.systemUTC());
   }
 
   RefusalPublisher(
       Producer<String, byte[]> producer,
+      String source,
+      String sourceId,
+      LongSupplier nanos,
+      Clock clock) {
+    this(LazyProducer.of(producer), source, sourceId, nanos, clock);
+  }
+
+  private RefusalPublisher(
+      LazyProducer<String, byte[]> producer,
       String source,
       String sourceId,
       LongSupplier nanos,
@@ -156,13 +167,15 @@ public final class RefusalPublisher implements RefusalSink, AutoCloseable {
 
   private void send(ConsoleRefusal r) {
     try {
-      producer.send(
-          new ProducerRecord<>(EventTopics.REFUSALS, r.getClientAddress(), r.toByteArray()),
-          (metadata, error) -> {
-            if (error != null) {
-              failedOnce(error);
-            }
-          });
+      producer
+          .get()
+          .send(
+              new ProducerRecord<>(EventTopics.REFUSALS, r.getClientAddress(), r.toByteArray()),
+              (metadata, error) -> {
+                if (error != null) {
+                  failedOnce(error);
+                }
+              });
     } catch (KafkaException e) {
       failedOnce(e);
     }

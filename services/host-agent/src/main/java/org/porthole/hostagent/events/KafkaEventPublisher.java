@@ -23,6 +23,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.porthole.api.events.v1.EventTopics;
 import org.porthole.kafka.KafkaClientSettings;
+import org.porthole.kafka.LazyProducer;
 
 /**
  * Publishes events to Kafka in order, one at a time, retrying while the broker is away.
@@ -31,7 +32,9 @@ import org.porthole.kafka.KafkaClientSettings;
  * warning), so libvirt's event thread and the consoles never wait for Kafka. One thread,
  * "kafka-publisher", sends each record and waits for its acknowledgement ({@code acks=all},
  * idempotent), retrying the same record after a pause until it is stored, so a broker that is down
- * delays events but does not reorder or (while the queue holds) lose them.
+ * delays events but does not reorder or (while the queue holds) lose them. That thread also makes
+ * the producer, on its first event ({@link LazyProducer}), so the agent's start does not wait for
+ * Kafka's classes; a producer Kafka refuses to make is retried like an absent broker.
  *
  * <p>Each stored event's lag, from {@link #publish} to the broker's acknowledgement, goes to the
  * timer {@value #LAG} by topic.
@@ -45,7 +48,7 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
   /** Event published to broker acknowledgement: {@code porthole_kafka_publish_lag_seconds}. */
   public static final String LAG = "porthole.kafka.publish.lag";
 
-  private final Producer<byte[], byte[]> producer;
+  private final LazyProducer<byte[], byte[]> producer;
   private final String hostId;
   private final long retryPauseMs;
   private final BlockingQueue<Pending> queue;
@@ -58,22 +61,25 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
 
   /** A publisher to the topics of host {@code hostId} ({@link EventTopics#hostTopic}). */
   public KafkaEventPublisher(Producer<byte[], byte[]> producer, String hostId, int capacity) {
-    this(producer, hostId, capacity, RETRY_PAUSE, new SimpleMeterRegistry());
+    this(LazyProducer.of(producer), hostId, capacity, RETRY_PAUSE, new SimpleMeterRegistry());
   }
 
-  /** A publisher that times each event's lag into {@code meters}. */
+  /**
+   * A publisher that times each event's lag into {@code meters}; its thread makes the producer
+   * (events published before that wait in the queue).
+   */
   public KafkaEventPublisher(
-      Producer<byte[], byte[]> producer, String hostId, int capacity, MeterRegistry meters) {
+      LazyProducer<byte[], byte[]> producer, String hostId, int capacity, MeterRegistry meters) {
     this(producer, hostId, capacity, RETRY_PAUSE, meters);
   }
 
   KafkaEventPublisher(
       Producer<byte[], byte[]> producer, String hostId, int capacity, Duration retryPause) {
-    this(producer, hostId, capacity, retryPause, new SimpleMeterRegistry());
+    this(LazyProducer.of(producer), hostId, capacity, retryPause, new SimpleMeterRegistry());
   }
 
   KafkaEventPublisher(
-      Producer<byte[], byte[]> producer,
+      LazyProducer<byte[], byte[]> producer,
       String hostId,
       int capacity,
       Duration retryPause,
@@ -94,13 +100,14 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
    * A producer with the settings of docs/contracts.md: authenticated as the host agent's own Kafka
    * user, acks=all, idempotence, bytes.
    */
-  public static Producer<byte[], byte[]> producer(KafkaClientSettings kafka, String clientId) {
+  public static LazyProducer<byte[], byte[]> producer(KafkaClientSettings kafka, String clientId) {
     Map<String, Object> p = kafka.clientProperties(clientId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
     p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5000);
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    return new LazyProducer<>(
+        () -> new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()));
   }
 
   @Override
@@ -146,7 +153,7 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
     boolean warned = false;
     while (System.nanoTime() < deadlineNanos) {
       try {
-        producer.send(r).get();
+        producer.get().send(r).get();
         lagTimer(r.topic()).record(System.nanoTime() - pending.queuedNanos(), TimeUnit.NANOSECONDS);
         if (warned) {
           LOG.info("Kafka accepts events again");

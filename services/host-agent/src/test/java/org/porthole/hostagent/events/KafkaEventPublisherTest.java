@@ -1,17 +1,23 @@
 package org.porthole.hostagent.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.events.v1.EventTopics;
 import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.kafka.LazyProducer;
 
 class KafkaEventPublisherTest {
   private static final String VM = "0b2c8a4e-3f6d-4c1a-9e7b-5d2f1a0c9e8b";
@@ -84,6 +90,46 @@ class KafkaEventPublisherTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     assertThat(publisher.pending()).isLessThanOrEqualTo(2);
     publisher.close(Duration.ofMillis(200));
+  }
+
+  @Test
+  void makesTheProducerOnItsOwnThreadAndRetriesOneKafkaRefusedToMake() throws Exception {
+    MockProducer<byte[], byte[]> p = producer(true);
+    AtomicInteger attempts = new AtomicInteger();
+    List<String> makers = new CopyOnWriteArrayList<>();
+    LazyProducer<byte[], byte[]> lazy =
+        new LazyProducer<>(
+            () -> {
+              makers.add(Thread.currentThread().getName());
+              if (attempts.incrementAndGet() == 1) {
+                throw new KafkaException("no resolvable bootstrap urls");
+              }
+              return p;
+            });
+    KafkaEventPublisher publisher =
+        new KafkaEventPublisher(lazy, HOST, 100, Duration.ofMillis(50), new SimpleMeterRegistry());
+    publisher.publish(EventTopics.Stream.GRAPHICS, VM, event("queued before the producer"));
+    awaitHistory(p, 1);
+    publisher.close(Duration.ofSeconds(2));
+    assertThat(makers).hasSize(2).containsOnly("kafka-publisher");
+    assertThat(parse(p.history().get(0).value()).getEventId())
+        .isEqualTo("queued before the producer");
+    assertThat(p.closed()).isTrue();
+  }
+
+  @Test
+  void closingBeforeAnyEventMakesNoProducer() {
+    AtomicInteger made = new AtomicInteger();
+    LazyProducer<byte[], byte[]> lazy =
+        new LazyProducer<>(
+            () -> {
+              made.incrementAndGet();
+              return producer(true);
+            });
+    new KafkaEventPublisher(lazy, HOST, 100, Duration.ofMillis(50), new SimpleMeterRegistry())
+        .close(Duration.ofMillis(200));
+    assertThat(made).hasValue(0);
+    assertThatThrownBy(lazy::get).isInstanceOf(KafkaException.class).hasMessageContaining("closed");
   }
 
   private static GraphicsEvent parse(byte[] value) {

@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.porthole.api.events.v1.EventTopics;
 import org.porthole.api.events.v1.GraphicsEvent;
+import org.porthole.kafka.LazyProducer;
 
 /** The publish lag timer: one sample per acknowledged event, by topic, from publish to ack. */
 class PublishLagTest {
@@ -23,7 +24,7 @@ class PublishLagTest {
         new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     KafkaEventPublisher publisher =
-        new KafkaEventPublisher(p, HOST, 10, Duration.ofMillis(50), meters);
+        new KafkaEventPublisher(LazyProducer.of(p), HOST, 10, Duration.ofMillis(50), meters);
     publisher.publish(
         EventTopics.Stream.GRAPHICS, "vm", GraphicsEvent.newBuilder().setEventId("e1").build());
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
