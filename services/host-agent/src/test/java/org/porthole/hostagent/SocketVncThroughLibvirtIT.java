@@ -13,9 +13,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +31,7 @@ import org.porthole.stack.kafka.KafkaBroker;
 import org.porthole.stack.libvirt.Libvirt;
 import org.porthole.status.PortholeStatus;
 import org.porthole.testsupport.link.ByteLink;
+import org.porthole.testsupport.os.OpenDescriptors;
 import org.porthole.testsupport.rfb.RfbClient;
 import org.porthole.testsupport.token.TokenMint;
 
@@ -108,20 +109,21 @@ class SocketVncThroughLibvirtIT {
           .isInstanceOf(IOException.class);
       var async = HostAgentGrpc.newStub(proxy);
       oneConsole(async, 0); // the client's connection to the agent and its loops open here
-      long before = openDescriptors();
+      Set<String> before = OpenDescriptors.snapshot();
       for (int i = 1; i <= CONSOLES; i++) {
         oneConsole(async, i);
       }
       await("the agent's consoles end", () -> running.agent().relays().activeCount() == 0);
       long end = System.nanoTime() + WAIT.toNanos();
-      while (openDescriptors() > before && System.nanoTime() < end) {
+      while (!OpenDescriptors.openedSince(before).isEmpty() && System.nanoTime() < end) {
         Thread.sleep(50);
       }
       System.out.printf(
-          "descriptors: %d before %d consoles, %d after%n", before, CONSOLES, openDescriptors());
-      assertThat(openDescriptors())
-          .as("descriptors after the consoles")
-          .isLessThanOrEqualTo(before);
+          "descriptors: %d before %d consoles, %d after%n",
+          before.size(), CONSOLES, OpenDescriptors.snapshot().size());
+      assertThat(OpenDescriptors.openedSince(before))
+          .as("descriptors left after the consoles")
+          .isEmpty();
     } finally {
       Files.move(moved, socket);
     }
@@ -207,14 +209,6 @@ class SocketVncThroughLibvirtIT {
       return (int) info.lines().filter(l -> l.trim().startsWith("Client:")).count();
     } catch (IOException e) {
       throw new AssertionError("cannot ask QEMU for its VNC clients", e);
-    }
-  }
-
-  private static long openDescriptors() {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    } catch (IOException e) {
-      throw new AssertionError("cannot list /proc/self/fd", e);
     }
   }
 

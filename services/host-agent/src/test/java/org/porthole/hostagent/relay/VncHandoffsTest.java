@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.porthole.hostagent.AgentException;
 import org.porthole.status.PortholeStatus;
+import org.porthole.testsupport.os.OpenDescriptors;
 
 /**
  * The handoff's native part with a stand-in for libvirt that writes a tag into the descriptor it is
@@ -69,12 +71,6 @@ class VncHandoffsTest {
     return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).trim();
   }
 
-  private static long openDescriptors() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    }
-  }
-
   private static List<Path> left(VncHandoffs handoffs) throws IOException {
     try (Stream<Path> s = Files.list(handoffs.directory())) {
       return s.toList();
@@ -85,7 +81,7 @@ class VncHandoffsTest {
   void concurrentHandoffsEachReachTheirOwnConnectionAndLeaveNoDescriptor() throws Exception {
     try (VncHandoffs handoffs = new VncHandoffs(parent, VncHandoffsTest::tagInto)) {
       assertThat(relay(handoffs, "warm-up", 0)).isEqualTo("warm-up#0"); // loads libc once
-      long before = openDescriptors();
+      Set<String> before = OpenDescriptors.snapshot();
       ExecutorService pool = Executors.newFixedThreadPool(8);
       try {
         List<Future<String>> seen = new ArrayList<>();
@@ -102,7 +98,9 @@ class VncHandoffsTest {
         pool.shutdownNow();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
       }
-      assertThat(openDescriptors()).as("descriptors after %d handoffs", CONSOLES).isEqualTo(before);
+      assertThat(OpenDescriptors.openedSince(before))
+          .as("descriptors left after %d handoffs", CONSOLES)
+          .isEmpty();
       assertThat(left(handoffs)).as("socket paths left").isEmpty();
     }
   }
@@ -115,11 +113,13 @@ class VncHandoffsTest {
         };
     try (VncHandoffs handoffs = new VncHandoffs(parent, refuses)) {
       relayRefused(handoffs); // loads libc once
-      long before = openDescriptors();
+      Set<String> before = OpenDescriptors.snapshot();
       for (int i = 0; i < 5; i++) {
         relayRefused(handoffs);
       }
-      assertThat(openDescriptors()).as("descriptors after refused handoffs").isEqualTo(before);
+      assertThat(OpenDescriptors.openedSince(before))
+          .as("descriptors left after refused handoffs")
+          .isEmpty();
       assertThat(left(handoffs)).isEmpty();
     }
   }
