@@ -14,6 +14,7 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 
@@ -50,8 +51,38 @@ final class Pem {
       throw new GeneralSecurityException("not a PKCS#8 PEM private key: " + file);
     }
     String body = text.substring(begin + KEY_BEGIN.length(), end);
-    byte[] der = Base64.getMimeDecoder().decode(body);
-    return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+    byte[] der;
+    try {
+      der = Base64.getMimeDecoder().decode(body);
+    } catch (IllegalArgumentException e) {
+      throw new GeneralSecurityException("not a PKCS#8 PEM private key (bad base64): " + file);
+    }
+    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
+    try {
+      return KeyFactory.getInstance("EC").generatePrivate(spec);
+    } catch (InvalidKeySpecException notEc) {
+      try {
+        return KeyFactory.getInstance("RSA").generatePrivate(spec);
+      } catch (InvalidKeySpecException notRsa) {
+        throw new GeneralSecurityException("not a PKCS#8 EC or RSA private key: " + file);
+      }
+    }
+  }
+
+  /** Every certificate in a PEM file, in its order (a chain: the leaf first). */
+  static X509Certificate[] readCertificates(Path file)
+      throws IOException, GeneralSecurityException {
+    byte[] bytes = Files.readAllBytes(file);
+    X509Certificate[] certs =
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(new ByteArrayInputStream(bytes))
+            .stream()
+            .map(X509Certificate.class::cast)
+            .toArray(X509Certificate[]::new);
+    if (certs.length == 0) {
+      throw new GeneralSecurityException("no PEM certificate in " + file);
+    }
+    return certs;
   }
 
   /**

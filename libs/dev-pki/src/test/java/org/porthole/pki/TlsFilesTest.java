@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,5 +96,60 @@ class TlsFilesTest {
     assertThrows(
         UncheckedIOException.class,
         () -> files.channelCredentials(ServiceIdentity.hostAgent("localhost:9443")));
+  }
+
+  @Test
+  void readsTheKeyAndChainWithTheJdkAlone() throws Exception {
+    TlsFiles files = DevPki.ensure(tmp, ServiceIdentity.hostAgent("localhost:9443"));
+    PrivateKey key = files.readPrivateKey();
+    X509Certificate[] chain = files.readCertChain();
+    assertEquals("EC", key.getAlgorithm());
+    assertTrue(chain.length >= 1);
+    // The key belongs to the leaf: a signature by it verifies with the leaf's public key.
+    Signature signer = Signature.getInstance("SHA256withECDSA");
+    signer.initSign(key);
+    signer.update(new byte[] {1, 2, 3});
+    byte[] signature = signer.sign();
+    Signature verifier = Signature.getInstance("SHA256withECDSA");
+    verifier.initVerify(chain[0].getPublicKey());
+    verifier.update(new byte[] {1, 2, 3});
+    assertTrue(verifier.verify(signature));
+    assertEquals(
+        java.util.List.of(),
+        java.util.Arrays.stream(java.security.Security.getProviders())
+            .map(java.security.Provider::getName)
+            .filter(name -> name.startsWith("BC"))
+            .toList(),
+        "no BouncyCastle provider registered by reading the files");
+  }
+
+  @Test
+  void readsAnRsaPkcs8KeyAndRefusesWhatIsNoKeyNamingTheFile() throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(2048);
+    PrivateKey generated = rsa.generateKeyPair().getPrivate();
+    Path rsaKey = tmp.resolve("rsa.key");
+    Files.writeString(rsaKey, Pem.privateKey(generated));
+    TlsFiles rsaFiles = new TlsFiles(tmp.resolve("ca.pem"), tmp.resolve("x.pem"), rsaKey);
+    assertEquals(generated, rsaFiles.readPrivateKey());
+
+    Path pkcs1 = tmp.resolve("pkcs1.key");
+    Files.writeString(
+        pkcs1, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+    Path garbage = tmp.resolve("garbage.key");
+    Files.writeString(
+        garbage, "-----BEGIN PRIVATE KEY-----\n!!not base64!!\n-----END PRIVATE KEY-----\n");
+    Path notAKey = tmp.resolve("not-a-key.key");
+    Files.writeString(notAKey, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    for (Path bad : new Path[] {pkcs1, garbage, notAKey}) {
+      TlsFiles files = new TlsFiles(tmp.resolve("ca.pem"), tmp.resolve("x.pem"), bad);
+      GeneralSecurityException e =
+          assertThrows(GeneralSecurityException.class, files::readPrivateKey);
+      assertTrue(e.getMessage().contains(bad.getFileName().toString()), e.getMessage());
+    }
+    Path noCert = tmp.resolve("empty.pem");
+    Files.writeString(noCert, "");
+    TlsFiles empty = new TlsFiles(tmp.resolve("ca.pem"), noCert, rsaKey);
+    assertThrows(GeneralSecurityException.class, empty::readCertChain);
   }
 }

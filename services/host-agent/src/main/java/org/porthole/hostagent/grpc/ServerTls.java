@@ -4,7 +4,8 @@ import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import org.porthole.pki.TlsFiles;
 
 /**
@@ -25,13 +26,14 @@ public final class ServerTls {
   public static SslContext of(TlsFiles files) {
     System.setProperty(JDK_REJECT_RENEGOTIATION, "true");
     try {
+      // The key and chain read here, not by Netty: see TlsFiles#readPrivateKey.
       return GrpcSslContexts.configure(
-              SslContextBuilder.forServer(files.certChain().toFile(), files.privateKey().toFile()))
+              SslContextBuilder.forServer(files.readPrivateKey(), files.readCertChain()))
           .trustManager(files.caCert().toFile())
           .clientAuth(ClientAuth.REQUIRE)
           .protocols(PROTOCOLS)
           .build();
-    } catch (SSLException | IllegalArgumentException e) {
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException(
           "cannot load the agent's TLS files "
               + files.certChain()
