@@ -154,6 +154,7 @@ build_jre() {
   say "building $JRE_IMAGE (jlink: $MODULES)"
   nice -n 10 "$JDK17/bin/jlink" --add-modules "$MODULES" --strip-debug --no-man-pages \
     --no-header-files --compress=2 --output "$root/opt/java"
+  keep_present_providers "$root/opt/java"
   # Debian's libjvm.so keeps its symbol tables (24 MB; 20 MB without them).
   runtime_elves "$root" | xargs -r strip -p --strip-unneeded
   jre_libs "$root" | copy_libs "$root"
@@ -167,6 +168,35 @@ build_jre() {
       --change "WORKDIR /tmp" \
       --change "LABEL org.opencontainers.image.title=porthole/jre org.opencontainers.image.version=17 $INPUT_LABEL=$input" \
       - "$JRE_IMAGE" >/dev/null
+}
+
+# The JDK's java.security lists twelve security providers; three live in modules this runtime leaves
+# out (XMLDSig: java.xml.crypto, SunPCSC: java.smartcardio, SunPKCS11: jdk.crypto.cryptoki). The JDK
+# looks a provider it cannot find built in up through ServiceLoader, which instantiates every
+# provider on the class path on the way: BouncyCastle's two, whose constructors register thousands
+# of algorithms (the host agent loaded 800 BouncyCastle classes for it, about 0.5 s of its start,
+# the first time TLS asked for a cipher no earlier provider has). So the runtime's java.security
+# lists only the providers whose module the runtime of $1 holds, renumbered in their order; a
+# provider name this script does not know stops the build.
+keep_present_providers() {
+  local java=$1 conf=$1/conf/security/java.security name n=0 kept=()
+  declare -A module_of=([SUN]=java.base [SunRsaSign]=java.base [SunEC]=jdk.crypto.ec
+    [SunJSSE]=java.base [SunJCE]=java.base [SunJGSS]=java.security.jgss [SunSASL]=java.security.sasl
+    [XMLDSig]=java.xml.crypto [SunPCSC]=java.smartcardio [JdkLDAP]=java.naming
+    [JdkSASL]=jdk.security.jgss [SunPKCS11]=jdk.crypto.cryptoki)
+  local modules
+  modules=" $("$java/bin/java" --list-modules | sed 's/@.*//' | tr '\n' ' ') "
+  while IFS= read -r name; do
+    [[ -n ${module_of[$name]:-} ]] || die "unknown security provider '$name' in $conf: add its module above"
+    [[ $modules == *" ${module_of[$name]} "* ]] && kept+=("security.provider.$((n += 1))=$name")
+  done < <(sed -n 's/^security\.provider\.[0-9]*=\([^ ]*\).*/\1/p' "$conf")
+  ((n > 0)) || die "no security provider listed in $conf"
+  awk -v list="$(printf '%s\n' "${kept[@]}")" '
+    /^security\.provider\.[0-9]+=/ { if (!done) { printf "%s\n", list; done = 1 } next }
+    { print }' "$conf" >"$conf.new"
+  chmod --reference="$conf" "$conf.new"
+  mv -f "$conf.new" "$conf"
+  say "security providers kept: ${kept[*]#security.provider.*=}"
 }
 
 # The host libraries a Java runtime in $1 needs (strict: all of them found).
