@@ -36,11 +36,9 @@ final class Pem {
     return block("PRIVATE KEY", key.getEncoded());
   }
 
+  /** The first certificate of a PEM file. */
   static X509Certificate readCertificate(Path file) throws IOException, GeneralSecurityException {
-    byte[] bytes = Files.readAllBytes(file);
-    return (X509Certificate)
-        CertificateFactory.getInstance("X.509")
-            .generateCertificate(new ByteArrayInputStream(bytes));
+    return readCertificates(file)[0];
   }
 
   static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {

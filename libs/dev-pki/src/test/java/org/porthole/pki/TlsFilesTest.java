@@ -11,8 +11,12 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Security;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,9 +119,9 @@ class TlsFilesTest {
     verifier.update(new byte[] {1, 2, 3});
     assertTrue(verifier.verify(signature));
     assertEquals(
-        java.util.List.of(),
-        java.util.Arrays.stream(java.security.Security.getProviders())
-            .map(java.security.Provider::getName)
+        List.of(),
+        Arrays.stream(Security.getProviders())
+            .map(Provider::getName)
             .filter(name -> name.startsWith("BC"))
             .toList(),
         "no BouncyCastle provider registered by reading the files");
