@@ -91,13 +91,11 @@ class ImageStartBench {
         Files.writeString(Path.of(doc), table, StandardCharsets.UTF_8);
       }
     }
-    launchers.keySet().stream()
-        .map(name -> Map.entry(name, times.get(name)))
-        .forEach(
-            e ->
-                assertThat(median(e.getValue()))
-                    .as("median start of %s (target %d s)", e.getKey(), TARGET.toSeconds())
-                    .isLessThan(TARGET));
+    for (String name : launchers.keySet()) {
+      assertThat(median(times.get(name)))
+          .as("median start of %s (target %d s)", name, TARGET.toSeconds())
+          .isLessThan(TARGET);
+    }
   }
 
   private static String table(
