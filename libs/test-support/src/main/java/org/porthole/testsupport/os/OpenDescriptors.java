@@ -21,16 +21,20 @@ public final class OpenDescriptors {
 
   private OpenDescriptors() {}
 
-  /** The descriptors open now. */
+  /** The descriptors open now, but the one this listing itself reads /proc/self/fd through. */
   public static Set<String> snapshot() {
     Set<String> open = new HashSet<>();
     try (Stream<Path> fds = Files.list(FDS)) {
+      Path listing = FDS.toRealPath();
       fds.forEach(
           fd -> {
             try {
-              open.add(fd.getFileName() + " -> " + Files.readSymbolicLink(fd));
+              Path target = Files.readSymbolicLink(fd);
+              if (!target.equals(listing)) {
+                open.add(fd.getFileName() + " -> " + target);
+              }
             } catch (IOException e) {
-              // closed between the listing and the read (the listing's own descriptor, too)
+              // closed between the listing and the read
             }
           });
     } catch (IOException e) {
