@@ -223,6 +223,21 @@ fail() {
   exit 1
 }
 
+# What became of the process in NAME's pid file, for a failure message: "pid N gone", or its state
+# letter and command line (a component seen as exited with an empty log was once reported here
+# without either, so which of the two happened was not known).
+pid_state() {
+  local f=$K/run/$1.pid pid
+  [[ -f $f ]] || { echo "no pid file"; return 0; }
+  pid=$(<"$f")
+  if [[ -r /proc/$pid/stat ]]; then
+    echo "pid $pid state $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null):" \
+      "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-200)"
+  else
+    echo "pid $pid gone"
+  fi
+}
+
 # wait_for NAME SECONDS WHAT COMMAND...: polls COMMAND until it succeeds; fails early when the
 # component died.
 wait_for() {
@@ -230,7 +245,7 @@ wait_for() {
   shift 3
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
-    pid_of "$name" >/dev/null || fail "$name" "$name exited while waiting for $what"
+    pid_of "$name" >/dev/null || fail "$name" "$name exited while waiting for $what ($(pid_state "$name"))"
     ((SECONDS < deadline)) || fail "$name" "no $what after ${seconds} s"
     sleep 0.2
   done
