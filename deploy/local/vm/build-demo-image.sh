@@ -190,14 +190,17 @@ banner() {
 }
 # The banner's lines at rows 1..TYPING_TOP-1 (each cleared to its end, cut to 79 columns), the
 # last of them a rule over the typing region; the cursor goes back where the typist left it.
+# All of it is ONE write of under 2 KiB without tabs or line ends: the kernel hands such a write
+# to the console in one piece, so the tty's echo of a key typed meanwhile cannot land between
+# "save cursor" and "restore cursor" (busybox awk writes each printf by itself: drawn piece by
+# piece, an echoed key went into the banner and vanished from the typed line).
 draw_banner() {
   { banner | head -n $((TYPING_TOP - 2)); } | awk -v top="$TYPING_TOP" -v e="$(printf '\033')" '
-    BEGIN { printf "%s7", e }
-    { printf "%s[%d;1H%s[K%s", e, NR, e, substr($0, 1, 79) }
+    { gsub(/[[:cntrl:]]/, " "); out = out sprintf("%s[%d;1H%s[K%s", e, NR, e, substr($0, 1, 79)) }
     END {
-      for (r = NR + 1; r < top - 1; r++) printf "%s[%d;1H%s[K", e, r, e
-      printf "%s[%d;1H%s[K   --- type here: the guest echoes each line you type ---", e, top - 1, e
-      printf "%s8", e
+      for (r = NR + 1; r < top - 1; r++) out = out sprintf("%s[%d;1H%s[K", e, r, e)
+      out = out sprintf("%s[%d;1H%s[K   --- type here: the guest echoes each line you type ---", e, top - 1, e)
+      printf "%s7%s%s8", e, out, e
     }' > /dev/tty0 2>&1
 }
 draw_banner

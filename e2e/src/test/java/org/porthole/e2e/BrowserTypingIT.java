@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -73,11 +74,19 @@ class BrowserTypingIT {
 
       browser.findElement(By.cssSelector("#screen canvas")).click();
       new Actions(browser).sendKeys(text).perform();
-      Set<Integer> changed =
-          new WebDriverWait(browser, ECHO_WAIT)
-              .pollingEvery(Duration.ofMillis(200))
-              .withMessage("the " + text.length() + " typed characters never showed on the screen")
-              .until(d -> echoed(before, cells(browser), text.length()));
+      Set<Integer> changed;
+      try {
+        changed =
+            new WebDriverWait(browser, ECHO_WAIT)
+                .pollingEvery(Duration.ofMillis(200))
+                .withMessage(
+                    "the " + text.length() + " typed characters never showed on the screen")
+                .until(d -> echoed(before, cells(browser), text.length()));
+      } catch (TimeoutException e) {
+        Files.write(
+            Path.of("target/e2e-typing-failed.png"), browser.getScreenshotAs(OutputType.BYTES));
+        throw e;
+      }
       Cells after = cells(browser);
       Files.write(Path.of("target/e2e-typed-text.png"), browser.getScreenshotAs(OutputType.BYTES));
 
