@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,23 @@ final class EngineRows {
         "SELECT count(*) FROM audit_events WHERE session_id = ? AND kind = ?",
         UUID.fromString(sessionId),
         kind);
+  }
+
+  /**
+   * Waits up to {@code timeout} for a {@code kind} row of session {@code sessionId}; returns how
+   * many there are then. A session's state can run ahead of its audit: a session the reconciler
+   * closed ({@code relay-gone}) while its DISCONNECT waited in Kafka or for the database gets its
+   * {@code console.disconnected} row only when the event is applied.
+   */
+  int awaitAudited(String sessionId, String kind, Duration timeout)
+      throws SQLException, InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    int found = audited(sessionId, kind);
+    while (found == 0 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+      found = audited(sessionId, kind);
+    }
+    return found;
   }
 
   /** Sessions created since {@code since}. */
