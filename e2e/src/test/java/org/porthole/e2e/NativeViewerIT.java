@@ -232,7 +232,7 @@ class NativeViewerIT {
 
       Instant killed = Instant.now();
       Duration restart =
-          ServiceRestart.killAndRestartWsProxy(
+          StackProcess.killAndRestartWsProxy(
               stack.options().proxyPort(),
               stack.options().logDir().resolve("ws-proxy-restarted.log"));
       Instant listening = Instant.now();

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.porthole.e2e.QemuVnc;
-import org.porthole.e2e.ServiceRestart;
 import org.porthole.e2e.SharedStack;
+import org.porthole.e2e.StackProcess;
 import org.porthole.stack.launcher.LocalStack;
 import org.porthole.testsupport.engine.EngineClient;
 import org.porthole.testsupport.ws.WsClient;
@@ -96,7 +96,8 @@ class HostAgentKillIT {
       b.assertShowsPicture(PICTURE_WAIT);
     }
     Instant killed = Instant.now();
-    ServiceRestart agent = ServiceRestart.killHostAgent(stack.options().agentPort());
+    StackProcess agent = StackProcess.hostAgent(stack.options().agentPort());
+    agent.kill();
     for (OpenConsole c : List.of(a, b)) {
       assertThat(c.link().awaitClose(PICTURE_WAIT))
           .as("console %s after its host agent died", c.sessionId())

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.porthole.e2e.QemuVnc;
-import org.porthole.e2e.ServiceRestart;
 import org.porthole.e2e.SharedStack;
+import org.porthole.e2e.StackProcess;
 import org.porthole.stack.launcher.LocalStack;
 import org.porthole.testsupport.engine.EngineClient;
 
@@ -54,7 +54,7 @@ class WsProxyKillIT {
 
       Instant killed = Instant.now();
       Duration restart =
-          ServiceRestart.killAndRestartWsProxy(
+          StackProcess.killAndRestartWsProxy(
               stack.options().proxyPort(),
               stack.options().logDir().resolve("ws-proxy-chaos-restarted.log"));
       for (OpenConsole c : List.of(a, b)) {

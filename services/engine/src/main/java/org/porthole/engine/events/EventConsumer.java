@@ -8,10 +8,12 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -57,8 +59,20 @@ public class EventConsumer {
   private final EngineKafka kafka;
 
   /**
-   * Since when the consumer has had a broker connection without a break; null while it has none.
-   * Written by the consumer thread, read by the host liveness check.
+   * How long the group waits for a member that stopped sending heartbeats (a replica killed or cut
+   * off) before its partitions go to the others. Shorter than a host's heartbeat timeout (15 s):
+   * the hosts whose events the lost member read are silent to the others meanwhile, and must not be
+   * taken for offline. Kafka's default (45 s) was longer. Brokers refuse less than their {@code
+   * group.min.session.timeout.ms} (6 s by default).
+   */
+  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(8);
+
+  private static final Duration HEARTBEAT_INTERVAL = SESSION_TIMEOUT.dividedBy(4);
+
+  /**
+   * Since when the consumer has had a broker connection without a break and its current share of
+   * the partitions; null while it has no connection. Written by the consumer thread, read by the
+   * host liveness check.
    */
   private volatile Instant connectedSince;
 
@@ -122,7 +136,7 @@ public class EventConsumer {
     while (running) {
       try (KafkaConsumer<String, byte[]> created = new KafkaConsumer<>(properties())) {
         consumer = created;
-        created.subscribe(SUBSCRIPTION);
+        created.subscribe(SUBSCRIPTION, new AssignmentClock());
         while (running) {
           backoff =
               consumeOnce(created)
@@ -225,6 +239,25 @@ public class EventConsumer {
     }
   }
 
+  /**
+   * Restarts the listening clock when partitions come to this member: their hosts' events went to a
+   * member that is gone (or to none) until now, so their silence before tells nothing.
+   */
+  private final class AssignmentClock implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        connectedSince = Instant.now();
+        LOG.infof("%d partition(s) assigned; hosts' silence counted from now", partitions.size());
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      // Offsets are committed as events are stored: nothing to hand over.
+    }
+  }
+
   private static void commit(
       KafkaConsumer<String, byte[]> kafka, TopicPartition partition, long next) {
     try {
@@ -258,6 +291,10 @@ public class EventConsumer {
     // Topics are created by the host agents; find a new host's soon after they appear.
     properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
     properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
+    properties.put(
+        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(SESSION_TIMEOUT.toMillis()));
+    properties.put(
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(HEARTBEAT_INTERVAL.toMillis()));
     properties.put(
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     properties.put(

@@ -19,8 +19,8 @@ import org.porthole.engine.events.EventConsumer;
  * PostgreSQL is down, or while its event consumer has no broker connection, none can be recorded,
  * and the ones sent meanwhile wait in the agents' producers or in Kafka. So a host's silence is
  * counted only from when the engine could listen again (its start, the first check that reached the
- * database after one that did not, or the consumer's reconnection), never across an outage of the
- * engine's own pipeline.
+ * database after one that did not, the consumer's reconnection, or partitions coming to it from a
+ * replica that is gone), never across an outage of the engine's own pipeline.
  */
 @ApplicationScoped
 public class HostLiveness {
