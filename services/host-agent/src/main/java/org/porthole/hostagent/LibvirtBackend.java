@@ -62,7 +62,8 @@ public final class LibvirtBackend implements AgentBackend {
                         vm,
                         factory.disconnectAction(state, action, confirmed, reason))));
     RunningDomainsReconciliation reconcile =
-        new RunningDomainsReconciliation(sockets::runningDomainIds, channels::reconcile, turns);
+        new RunningDomainsReconciliation(
+            sockets::runningDomainIds, channels::reconcile, turns, factory::renewBootId);
     DomainEventRouter router =
         w.push(
             new DomainEventRouter(

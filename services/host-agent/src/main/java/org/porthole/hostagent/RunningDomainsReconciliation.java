@@ -18,6 +18,10 @@ import org.porthole.hostagent.ticket.PasswordTurns;
  * outage keep their password state: the agent's own consoles ended with the outage, and their
  * one-time passwords expire by themselves.
  *
+ * <p>After an outage (not at start) it also has the engine learn the host's inventory again ({@code
+ * relearn}): domains defined, started, stopped or removed meanwhile sent no lifecycle event the
+ * agent heard.
+ *
  * <p>It remembers the running domains by libvirt ID (new at every start) after each reconciliation
  * and each lifecycle event, so a domain restarted during an outage counts as started. The domains
  * running when the connection was lost are kept apart from then until a reconciliation succeeds: a
@@ -41,6 +45,7 @@ final class RunningDomainsReconciliation implements LibvirtReconnect.Outage, Dom
   private final RunningDomains running;
   private final Consumer<List<String>> channels;
   private final PasswordTurns turns;
+  private final Runnable relearn;
   private volatile Map<Integer, String> known;
 
   /** Guarded by this: an outage is being reconciled, {@link #beforeOutage} holds its baseline. */
@@ -52,12 +57,17 @@ final class RunningDomainsReconciliation implements LibvirtReconnect.Outage, Dom
   /**
    * @param running lists the running domains on the current connection
    * @param channels follows the guest channels of exactly the domains it is given
+   * @param relearn asks the engine to list the host's domains again (after an outage)
    */
   RunningDomainsReconciliation(
-      RunningDomains running, Consumer<List<String>> channels, PasswordTurns turns) {
+      RunningDomains running,
+      Consumer<List<String>> channels,
+      PasswordTurns turns,
+      Runnable relearn) {
     this.running = running;
     this.channels = channels;
     this.turns = turns;
+    this.relearn = relearn;
   }
 
   /**
@@ -93,9 +103,11 @@ final class RunningDomainsReconciliation implements LibvirtReconnect.Outage, Dom
             .map(Map.Entry::getValue)
             .toList();
     started.forEach(this::expire);
+    relearn.run();
     LOG.log(
         Level.INFO,
-        "{0} running domain(s), {1} started while libvirt was unreachable (VNC password expired)",
+        "{0} running domain(s), {1} started while libvirt was unreachable (VNC password"
+            + " expired); the engine is asked to learn the inventory again",
         new Object[] {now.size(), started.size()});
   }
 

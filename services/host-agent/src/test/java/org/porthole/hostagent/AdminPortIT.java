@@ -34,8 +34,8 @@ import org.porthole.testsupport.token.TokenMint;
  * real QEMU VM, a real Kafka broker. {@code /metrics} after a console the test relayed and one it
  * had refused; when libvirt is cut off, the open console ends, readiness goes DOWN and liveness
  * stays UP; when it is back, readiness is UP again, a new console opens, a domain started meanwhile
- * has its definition's password replaced and lifecycle events reach the agent over its new
- * connection, each within a bounded wait.
+ * has its definition's password replaced, the engine is asked to learn the inventory again and
+ * lifecycle events reach the agent over its new connection, each within a bounded wait.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -176,6 +176,8 @@ class AdminPortIT {
     }
     String all = logs.all();
     assertThat(all).contains("libvirt connection lost").contains("libvirt connection back after");
+    // Events libvirt sent meanwhile are lost: the next heartbeats carry a new boot id.
+    assertThat(all).contains("the engine is asked to learn the inventory again");
     assertThat(all).as("no URI in the outage's lines").doesNotContain(link.path().toString());
   }
 

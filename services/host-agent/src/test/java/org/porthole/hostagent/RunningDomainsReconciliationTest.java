@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.porthole.hostagent.libvirt.LifecycleSignal;
@@ -43,8 +44,10 @@ class RunningDomainsReconciliationTest {
   private final List<List<String>> followed = new CopyOnWriteArrayList<>();
   private volatile Map<Integer, String> running = Map.of(1, OLD);
   private volatile boolean listingFails;
+  private final AtomicInteger relearned = new AtomicInteger();
   private final RunningDomainsReconciliation reconcile =
-      new RunningDomainsReconciliation(this::list, followed::add, turns);
+      new RunningDomainsReconciliation(
+          this::list, followed::add, turns, relearned::incrementAndGet);
 
   private Map<Integer, String> list() throws AgentException {
     if (listingFails) {
@@ -126,5 +129,23 @@ class RunningDomainsReconciliationTest {
     reconcile.restored();
 
     assertThat(expiriesSettled()).isEmpty();
+  }
+
+  @Test
+  void theEngineIsAskedToRelearnAfterEachOutageNotAtStart() throws Exception {
+    reconcile.restored();
+    assertThat(relearned).as("after the start's scan").hasValue(0);
+
+    reconcile.lost();
+    listingFails = true;
+    assertThatThrownBy(reconcile::restored).isInstanceOf(AgentException.class);
+    assertThat(relearned).as("after a failed reconciliation").hasValue(0);
+    listingFails = false;
+    reconcile.restored();
+    assertThat(relearned).as("after the outage was reconciled").hasValue(1);
+
+    reconcile.lost();
+    reconcile.restored();
+    assertThat(relearned).as("after a second outage").hasValue(2);
   }
 }

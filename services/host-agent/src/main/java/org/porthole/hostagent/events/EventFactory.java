@@ -33,9 +33,24 @@ public final class EventFactory {
   private final AgentIdentity identity;
   private final Clock clock;
 
+  /**
+   * The boot id host events carry: the process's at first, a new one each time the engine should
+   * learn the host's inventory again ({@link #renewBootId}).
+   */
+  private volatile String bootId;
+
   public EventFactory(AgentIdentity identity, Clock clock) {
     this.identity = identity;
     this.clock = clock;
+    this.bootId = identity.bootId();
+  }
+
+  /**
+   * Gives the following host events a new boot id, so the engine lists the host's domains again (it
+   * relearns on every new boot id): for when the agent may have missed libvirt's events.
+   */
+  public void renewBootId() {
+    bootId = UUID.randomUUID().toString();
   }
 
   public HostEvent heartbeat() {
@@ -144,7 +159,7 @@ public final class EventFactory {
         .addAllApiVersions(AgentIdentity.API_VERSIONS)
         .setOccurredAtEpochMs(clock.millis())
         .setHeartbeatTimeoutSeconds(AgentIdentity.HEARTBEAT_TIMEOUT_SECONDS)
-        .setBootId(identity.bootId())
+        .setBootId(bootId)
         .build();
   }
 
