@@ -83,8 +83,12 @@ class BrowserTypingIT {
                     "the " + text.length() + " typed characters never showed on the screen")
                 .until(d -> echoed(before, cells(browser), text.length()));
       } catch (TimeoutException e) {
-        Files.write(
-            Path.of("target/e2e-typing-failed.png"), browser.getScreenshotAs(OutputType.BYTES));
+        try {
+          Files.write(
+              Path.of("target/e2e-typing-failed.png"), browser.getScreenshotAs(OutputType.BYTES));
+        } catch (RuntimeException | java.io.IOException screenshot) {
+          e.addSuppressed(screenshot);
+        }
         throw e;
       }
       Cells after = cells(browser);

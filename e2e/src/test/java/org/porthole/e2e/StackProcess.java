@@ -22,7 +22,10 @@ import java.util.concurrent.TimeoutException;
  * test stops them or the test JVM exits.
  */
 public final class StackProcess {
-  private static final Duration START = Duration.ofSeconds(60);
+  /** As long as the stack gives its services (LocalStack's SERVICE_START): a loaded machine. */
+  private static final Duration START = Duration.ofSeconds(120);
+
+  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
   private final String name;
   private final int port;
@@ -107,7 +110,7 @@ public final class StackProcess {
     b.environment().putAll(env);
     b.environment().putAll(overrides);
     Process started = b.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "e2e-stack-process-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(started), "e2e-stack-process-stop"));
     Instant deadline = Instant.now().plus(START);
     while (Instant.now().isBefore(deadline)) {
       try {
@@ -120,7 +123,21 @@ public final class StackProcess {
         Thread.sleep(100);
       }
     }
+    stop(started);
     throw new IOException("the started " + name + " does not listen on " + listenPort);
+  }
+
+  /** Stops a process started here: SIGTERM, then SIGKILL if it is still there after a grace. */
+  public static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static StackProcess find(String name, String jar, String portVariable, int port)

@@ -54,6 +54,23 @@ final class EventLog implements AutoCloseable {
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
   }
 
+  /**
+   * The partition of {@code hostId}'s hosts topic that its heartbeats go to (they share one key):
+   * the one holding the most records.
+   */
+  TopicPartition heartbeatPartition(String hostId) throws ExecutionException, InterruptedException {
+    String topic = EventTopics.hostTopic(hostId, EventTopics.Stream.HOSTS);
+    Set<TopicPartition> partitions = new HashSet<>();
+    for (int p = 0; p < EventTopics.PARTITIONS; p++) {
+      partitions.add(new TopicPartition(topic, p));
+    }
+    return ends(partitions).entrySet().stream()
+        .max(Map.Entry.comparingByValue())
+        .filter(e -> e.getValue() > 0)
+        .orElseThrow(() -> new AssertionError("no heartbeat of " + hostId + " on " + topic))
+        .getKey();
+  }
+
   /** Events written but not yet consumed by the engine (committed behind the partition's end). */
   long engineLag() throws ExecutionException, InterruptedException {
     Map<TopicPartition, Long> committed = engineCommitted();

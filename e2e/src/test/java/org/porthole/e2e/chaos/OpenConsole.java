@@ -21,16 +21,23 @@ record OpenConsole(String sessionId, WsClient link) implements AutoCloseable {
   static OpenConsole open(LocalStack stack, EngineClient user, String vm, String mode)
       throws IOException, InterruptedException {
     EngineClient.Ticket ticket = user.ticketWhenFree(vm, mode);
-    WsClient link =
-        WsClient.open(
-            ticket.proxyUrl(),
-            stack.options().engineUrl(),
-            List.of("binary", "porthole.token." + ticket.token()));
+    WsClient link = link(stack, ticket);
     if (!RfbClient.throughPorthole(link).authenticated()) {
       link.close();
       throw new AssertionError("console " + ticket.sessionId() + " did not authenticate");
     }
     return new OpenConsole(ticket.sessionId(), link);
+  }
+
+  /**
+   * A WebSocket to the ticket's proxy offering its token, as the page would (the stack's engine as
+   * Origin); nothing read or written yet.
+   */
+  static WsClient link(LocalStack stack, EngineClient.Ticket ticket) throws IOException {
+    return WsClient.open(
+        ticket.proxyUrl(),
+        stack.options().engineUrl(),
+        List.of("binary", "porthole.token." + ticket.token()));
   }
 
   /**

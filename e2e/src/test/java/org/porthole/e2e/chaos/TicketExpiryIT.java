@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.porthole.e2e.SharedStack;
@@ -32,6 +31,9 @@ class TicketExpiryIT {
 
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final Duration PICTURE_WAIT = Duration.ofSeconds(10);
+
+  /** Between two framebuffer requests while the console is watched: a viewer's pace. */
+  private static final Duration PICTURE_PACE = Duration.ofMillis(500);
 
   /** WebSocket close code of a refused console token (PortholeStatus.TOKEN_REJECTED). */
   private static final int TOKEN_REJECTED = 4001;
@@ -71,21 +73,22 @@ class TicketExpiryIT {
         while (Instant.now().isBefore(until)) {
           console.assertShowsPicture(PICTURE_WAIT);
           pictures++;
+          Thread.sleep(PICTURE_PACE.toMillis());
         }
         assertThat(admin.sessionState(opened))
             .as("the session %s after its ticket expired (%d pictures since)", opened, pictures)
             .isEqualTo("connected");
 
-        try (WsClient late = open(unused)) {
+        try (WsClient late = OpenConsole.link(stack, unused)) {
           assertThat(late.awaitClose(PICTURE_WAIT))
               .as("an unused ticket past its expiry")
               .isEqualTo(TOKEN_REJECTED);
+          assertThat(late.closeReason()).contains("EXPIRED");
         }
         console.assertShowsPicture(PICTURE_WAIT);
       }
     } finally {
-      shortTickets.destroy();
-      shortTickets.waitFor();
+      StackProcess.stop(shortTickets);
     }
     OpenConsole.awaitState(admin, unused.sessionId(), "closed", WAIT);
     assertThat(admin.json("/consoles/" + unused.sessionId()).path("closeReason").asText())
@@ -102,12 +105,5 @@ class TicketExpiryIT {
 
   private Instant expiresAt(String sessionId) throws Exception {
     return Instant.parse(admin.json("/consoles/" + sessionId).path("expiresAt").asText());
-  }
-
-  private WsClient open(EngineClient.Ticket ticket) throws Exception {
-    return WsClient.open(
-        ticket.proxyUrl(),
-        stack.options().engineUrl(),
-        List.of("binary", "porthole.token." + ticket.token()));
   }
 }

@@ -136,11 +136,7 @@ final class TicketRequester implements AutoCloseable {
     try {
       EngineClient.Ticket ticket =
           EngineClient.ticketOf(new EngineClient.Answer(201, issued.body()));
-      try (WsClient link =
-          WsClient.open(
-              ticket.proxyUrl(),
-              stack.options().engineUrl(),
-              List.of("binary", "porthole.token." + ticket.token()))) {
+      try (WsClient link = OpenConsole.link(stack, ticket)) {
         if (!RfbClient.throughPorthole(link).authenticated()) {
           consoleFailures.add(issued.sessionId() + ": refused after security None");
         }

@@ -240,21 +240,39 @@ public class EventConsumer {
   }
 
   /**
-   * Restarts the listening clock when partitions come to this member: their hosts' events went to a
-   * member that is gone (or to none) until now, so their silence before tells nothing.
+   * Restarts the listening clock when partitions new to this replica come to it: their hosts'
+   * events went to a member that is gone (or to none) until now, so their silence before tells
+   * nothing. A partition revoked and given back in the same rebalance (the eager protocol revokes
+   * all first) is not new. Each change of what this replica reads is logged as {@code +[…] -[…]}.
+   * Used by the consumer thread only (Kafka calls it inside {@code poll}).
    */
   private final class AssignmentClock implements ConsumerRebalanceListener {
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      if (!partitions.isEmpty()) {
-        connectedSince = Instant.now();
-        LOG.infof("%d partition(s) assigned; hosts' silence counted from now", partitions.size());
-      }
-    }
+    private final OwnedPartitions owned = new OwnedPartitions();
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // Offsets are committed as events are stored: nothing to hand over.
+      owned.revoked(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      owned.revoked(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      OwnedPartitions.Change change = owned.assigned(partitions);
+      if (!change.added().isEmpty()) {
+        connectedSince = Instant.now();
+      }
+      if (!change.isEmpty()) {
+        LOG.infof(
+            "partitions read by this replica: +%s -%s (%d in all)%s",
+            change.added(),
+            change.removed(),
+            owned.size(),
+            change.added().isEmpty() ? "" : "; hosts' silence counted from now");
+      }
     }
   }
 
