@@ -15,8 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.porthole.config.Settings;
-import org.porthole.kafka.KafkaClientSettings;
 import org.porthole.stack.demovm.DemoVm;
 import org.porthole.stack.demovm.GuestKeytab;
 import org.porthole.stack.host.ChildProcess;
@@ -127,6 +125,25 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
+   * Starts a second KVM host ({@link SecondHost}: its own libvirt daemon and host agent) named
+   * {@code name}; stopped with the stack, or earlier by closing it.
+   */
+  public SecondHost startSecondHost(String name) throws IOException {
+    SecondHost host = SecondHost.start(options, kafka.access(), commonEnvironment(), name);
+    started.push(host);
+    return host;
+  }
+
+  /** What every service of the stack is told: where the development PKI and the JWKS are. */
+  private Map<String, String> commonEnvironment() {
+    return Map.of(
+        "PORTHOLE_PKI_DIR",
+        options.stateDir().resolve("pki").toString(),
+        "PORTHOLE_JWKS_URL",
+        "http://127.0.0.1:" + options.enginePort() + "/api/v1/jwks");
+  }
+
+  /**
    * Where clients on the extra address's network (pods) reach the stack, when it serves one:
    * PostgreSQL, Kafka's extra listener, Keycloak's realm over https and the CA of its certificate.
    */
@@ -206,17 +223,13 @@ public final class LocalStack implements AutoCloseable {
    * The engine, the host agent and the ws-proxy, each with its own Kafka user; returns the engine.
    */
   private ChildProcess startServices(Progress progress) throws IOException {
-    Map<String, String> common =
-        Map.of(
-            "PORTHOLE_PKI_DIR",
-            options.stateDir().resolve("pki").toString(),
-            "PORTHOLE_JWKS_URL",
-            "http://127.0.0.1:" + options.enginePort() + "/api/v1/jwks");
+    Map<String, String> common = commonEnvironment();
     progress.step("granting the services their Kafka users and ACLs");
     KafkaAccess access = kafka.access();
-    Map<String, String> engineKafka = environment(access.engine());
-    Map<String, String> agentKafka = environment(access.hostAgent(options.agentHostId()));
-    Map<String, String> proxyKafka = environment(access.wsProxy());
+    Map<String, String> engineKafka = ServiceCommand.environment(access.engine());
+    Map<String, String> agentKafka =
+        ServiceCommand.environment(access.hostAgent(options.agentHostId()));
+    Map<String, String> proxyKafka = ServiceCommand.environment(access.wsProxy());
     starting(progress, "engine", options.engineUrl(), options.engineManagementUrl());
     ChildProcess engine = startEngine(common, engineKafka);
     starting(progress, "host agent", "127.0.0.1:" + options.agentPort(), options.agentAdminUrl());
@@ -314,16 +327,6 @@ public final class LocalStack implements AutoCloseable {
     return options.repoRoot().resolve(relative);
   }
 
-  /**
-   * A service's {@code porthole.kafka.*} settings as its environment (a password file, never a
-   * password).
-   */
-  private static Map<String, String> environment(KafkaClientSettings kafka) {
-    Map<String, String> env = new HashMap<>();
-    kafka.asSettings().forEach((key, value) -> env.put(Settings.environmentName(key), value));
-    return env;
-  }
-
   private ChildProcess service(
       String name,
       Path jar,
@@ -334,16 +337,7 @@ public final class LocalStack implements AutoCloseable {
     Map<String, String> env = new HashMap<>(common);
     env.putAll(kafka);
     env.putAll(own);
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m",
-            "-XX:+UseSerialGC",
-            "-Dporthole.stack=local",
-            // No TLS listener of ours accepts a client-initiated renegotiation (JDK provider).
-            "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
-            "-jar",
-            jar.toString());
+    List<String> command = ServiceCommand.java(jar);
     ChildProcess child =
         ChildProcess.start(name, command, env, options.logDir().resolve(name + ".log"));
     started.push(child);

@@ -62,7 +62,28 @@ public final class Main {
         options.proxyAdminUrl(),
         options.agentAdminUrl());
     stack.extraEndpoints().ifPresent(Main::printExtraEndpoints);
+    if (Boolean.getBoolean("porthole.second-host")) {
+      printSecondHost(stack.startSecondHost("b"), options.demoVmName());
+    }
     stopped.await();
+  }
+
+  private static void printSecondHost(SecondHost host, String demoVm) {
+    System.out.printf(
+        """
+          Second libvirt host: %s, host agent %s (health and metrics on %s).
+            Live-migrate the demo VM to it:
+              virsh migrate --live --p2p --unsafe %s '%s'
+            and back:
+              virsh -c '%s' migrate --live --unsafe %s qemu:///system
+        %n""",
+        host.libvirt().uri(),
+        host.hostId(),
+        host.agentAdminUrl(),
+        demoVm,
+        host.libvirt().uri(),
+        host.libvirt().uri(),
+        demoVm);
   }
 
   private static void printExtraEndpoints(ExtraEndpoints e) {
