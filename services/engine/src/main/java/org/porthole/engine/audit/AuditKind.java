@@ -57,6 +57,12 @@ public final class AuditKind {
   /** The SSO exchange could not run in the guest. */
   public static final String SSO_FAILED = "console.sso-failed";
 
+  /**
+   * The engine moved a VM to another host after a live migration, both agents asked (actor {@code
+   * system}, detail {@code fromHost}, {@code toHost}).
+   */
+  public static final String VM_MOVED = "vm.moved";
+
   /** The actor of a refusal whose token could not be verified: nobody is known. */
   public static final String ANONYMOUS_ACTOR = "anonymous";
 

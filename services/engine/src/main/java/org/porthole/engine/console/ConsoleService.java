@@ -29,6 +29,7 @@ import org.porthole.engine.guest.ConsolePolicyRepository;
 import org.porthole.engine.inventory.Vm;
 import org.porthole.engine.inventory.VmListing;
 import org.porthole.engine.inventory.VmRepository;
+import org.porthole.engine.inventory.VmState;
 import org.porthole.engine.sso.SsoIssuer;
 import org.porthole.engine.sso.SsoTicket;
 import org.porthole.engine.token.ConsoleTokens;
@@ -321,6 +322,11 @@ public class ConsoleService {
 
   private static Vm requireTicketCapable(VmListing listing) {
     Vm vm = listing.vm();
+    if (vm.state() == VmState.MIGRATING) {
+      throw new PortholeException(
+          PortholeStatus.UPSTREAM_UNAVAILABLE,
+          "VM " + vm.id() + " is being live-migrated to another host; ask again in a few seconds");
+    }
     if (!vm.acceptsTickets()) {
       throw new PortholeException(PortholeStatus.CONFLICT, whyNoTicket(vm));
     }

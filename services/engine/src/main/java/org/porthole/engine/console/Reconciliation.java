@@ -29,6 +29,7 @@ import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.Host;
 import org.porthole.engine.inventory.HostRepository;
 import org.porthole.engine.inventory.InventoryLearned;
+import org.porthole.engine.inventory.VmMoved;
 import org.porthole.status.PortholeStatus;
 
 /**
@@ -49,6 +50,7 @@ public class Reconciliation {
 
   public static final String RELAY_GONE = "relay-gone";
   public static final String HOST_OFFLINE = "host-offline";
+  public static final String MIGRATED = "migrated";
   private static final int LOCK_NAMESPACE = 0x5245434e;
   private static final int LOCK_KEY = 1;
   private static final Logger LOG = Logger.getLogger(Reconciliation.class);
@@ -103,6 +105,37 @@ public class Reconciliation {
       LOG.warnf(
           "sessions of host %s not reconciled now (next pass retries): %s",
           learned.hostId(), e.toString());
+    }
+  }
+
+  /**
+   * A VM moved to another host (live migration): its sessions on the old host are over, QEMU there
+   * is gone; connected ones and unused tickets alike close {@code migrated} (the old host refuses
+   * their tokens anyway: it no longer runs the VM). The clients ask for fresh tickets, which name
+   * the new host.
+   */
+  void onVmMoved(@Observes VmMoved moved) {
+    try {
+      transactions.inTransaction(
+          connection -> {
+            sessions.lockVm(connection, moved.vmId());
+            Instant now = clock.instant();
+            for (ConsoleSession session : sessions.liveOnVm(connection, moved.vmId(), now)) {
+              if (session.hostId().equals(moved.fromHost())) {
+                close(
+                    connection,
+                    session,
+                    MIGRATED,
+                    "its VM moved from host " + moved.fromHost() + " to host " + moved.toHost(),
+                    now);
+              }
+            }
+            return null;
+          });
+    } catch (SQLException | RuntimeException e) {
+      LOG.warnf(
+          "sessions of VM %s on host %s not closed now (reconciliation closes them): %s",
+          moved.vmId(), moved.fromHost(), e.toString());
     }
   }
 

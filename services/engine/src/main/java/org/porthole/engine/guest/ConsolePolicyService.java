@@ -20,6 +20,7 @@ import org.porthole.engine.auth.Caller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.InventoryLearned;
 import org.porthole.engine.inventory.Vm;
+import org.porthole.engine.inventory.VmMoved;
 import org.porthole.engine.inventory.VmRepository;
 import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
@@ -130,6 +131,22 @@ public class ConsolePolicyService {
     for (ConsolePolicyRepository.Stored s : stored) {
       push(learned.hostId(), s.policy(), s.updatedAt());
     }
+  }
+
+  /** A VM moved to another host: that host's agent gets the VM's stored policy. */
+  void onVmMoved(@Observes VmMoved moved) {
+    Optional<ConsolePolicyRepository.Stored> stored;
+    try {
+      stored = transactions.read(c -> policies.find(c, moved.vmId()));
+    } catch (SQLException e) {
+      LOG.warnf(
+          e,
+          "console policy of VM %s not read; given to host %s at its next restart or change",
+          moved.vmId(),
+          moved.toHost());
+      return;
+    }
+    stored.ifPresent(s -> push(moved.toHost(), s.policy(), s.updatedAt()));
   }
 
   /** Gives the policy to the agent; empty on success, else why not (logged). */

@@ -2,11 +2,14 @@ package org.porthole.engine.inventory;
 
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -20,6 +23,9 @@ import org.porthole.api.hostagent.v1.Domain;
 import org.porthole.api.hostagent.v1.DomainState;
 import org.porthole.engine.agent.AgentCallException;
 import org.porthole.engine.agent.HostAgentClient;
+import org.porthole.engine.audit.AuditKind;
+import org.porthole.engine.audit.AuditLog;
+import org.porthole.engine.audit.AuditRecord;
 import org.porthole.engine.db.Transactions;
 
 /**
@@ -53,6 +59,8 @@ public class ClaimedMoves {
   private final Transactions transactions;
   private final VmRepository vms;
   private final HostAgentClient agents;
+  private final AuditLog audit;
+  private final Event<VmMoved> movedEvents;
   private final Clock clock;
   private final Set<UUID> pending = ConcurrentHashMap.newKeySet();
   private final AtomicLong unanswered = new AtomicLong();
@@ -66,10 +74,17 @@ public class ClaimedMoves {
 
   @Inject
   public ClaimedMoves(
-      Transactions transactions, VmRepository vms, HostAgentClient agents, Clock clock) {
+      Transactions transactions,
+      VmRepository vms,
+      HostAgentClient agents,
+      AuditLog audit,
+      Event<VmMoved> movedEvents,
+      Clock clock) {
     this.transactions = transactions;
     this.vms = vms;
     this.agents = agents;
+    this.audit = audit;
+    this.movedEvents = movedEvents;
     this.clock = clock;
   }
 
@@ -131,18 +146,31 @@ public class ClaimedMoves {
           "host %s claimed VM %s that host %s still runs; ignored", claimingHost, vmId, owner);
       return Outcome.REFUSED;
     }
-    Optional<Vm> moved = DomainMapping.toVm(claimed.get(), claimingHost, clock.instant());
+    Instant now = clock.instant();
+    Optional<Vm> moved = DomainMapping.toVm(claimed.get(), claimingHost, now);
     if (moved.isEmpty()) {
       return Outcome.REFUSED;
     }
     transactions.inTransaction(
         connection -> {
           vms.upsert(connection, moved.get());
+          audit.record(
+              connection,
+              AuditRecord.of(
+                  AuditKind.VM_MOVED,
+                  now,
+                  AuditKind.SYSTEM_ACTOR,
+                  "",
+                  vmId,
+                  null,
+                  "moved from host " + owner + " to host " + claimingHost + " (live migration)",
+                  Map.of("fromHost", owner, "toHost", claimingHost)));
           return null;
         });
     LOG.infof(
         "VM %s moved from host %s to host %s (checked with both agents)",
         vmId, owner, claimingHost);
+    movedEvents.fire(new VmMoved(vmId, owner, claimingHost));
     return Outcome.MOVED;
   }
 

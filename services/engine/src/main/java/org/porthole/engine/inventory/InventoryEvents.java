@@ -102,10 +102,10 @@ public class InventoryEvents {
           DomainMapping.toVm(event.getDomain(), hostId, at)
               .orElseThrow(
                   () -> new IllegalArgumentException("lifecycle event domain uuid is not a UUID"));
-      vms.upsert(connection, withEventFields(carried, name, event.getState()));
+      vms.upsert(connection, withEventFields(carried, name, event.getState(), event.getDetail()));
       return;
     }
-    VmState state = VmState.fromProto(event.getState());
+    VmState state = VmState.afterLifecycle(event.getState(), event.getDetail());
     if (!vms.updateState(connection, vmId, hostId, name, state, at)) {
       vms.upsert(
           connection,
@@ -113,9 +113,11 @@ public class InventoryEvents {
     }
   }
 
-  private static Vm withEventFields(Vm vm, String name, DomainState state) {
+  private static Vm withEventFields(Vm vm, String name, DomainState state, String detail) {
     VmState eventState =
-        state == DomainState.DOMAIN_STATE_UNSPECIFIED ? vm.state() : VmState.fromProto(state);
+        state == DomainState.DOMAIN_STATE_UNSPECIFIED
+            ? vm.state()
+            : VmState.afterLifecycle(state, detail);
     String eventName = name.isEmpty() ? vm.name() : name;
     return new Vm(vm.id(), vm.hostId(), eventName, eventState, vm.graphics(), vm.updatedAt());
   }

@@ -11,6 +11,12 @@ public enum VmState {
   CRASHED,
   SUSPENDED,
   OTHER,
+  /**
+   * Leaving its host by live migration: paused for the last copy ({@code SUSPENDED/MIGRATED}) or
+   * already gone from it ({@code STOPPED/MIGRATED}) while the engine has not yet moved it to its
+   * destination ({@link ClaimedMoves}). No tickets meanwhile: a request is told to ask again.
+   */
+  MIGRATING,
   UNKNOWN;
 
   /** The name stored in the database and sent to clients: {@code running}, {@code shutoff}, … */
@@ -26,6 +32,18 @@ public enum VmState {
       }
     }
     return UNKNOWN;
+  }
+
+  /**
+   * The state a lifecycle event leaves: {@link #MIGRATING} for the source's {@code
+   * SUSPENDED/MIGRATED} and {@code STOPPED/MIGRATED}, else the agent's domain state. (A failed
+   * migration resumes the source with {@code RESUMED/MIGRATED}: running again.)
+   */
+  public static VmState afterLifecycle(DomainState state, String detail) {
+    if ("SUSPENDED/MIGRATED".equals(detail) || "STOPPED/MIGRATED".equals(detail)) {
+      return MIGRATING;
+    }
+    return fromProto(state);
   }
 
   /** Maps the agent's domain state. */

@@ -187,6 +187,10 @@ class ForgedEventsIT {
               domain(VM, DomainState.DOMAIN_STATE_RUNNING),
               domain(migrating, DomainState.DOMAIN_STATE_SHUTOFF)));
 
+      // The source pauses it for the last copy: no tickets until it has moved.
+      events.send(lifecycle(migrating, owner.hostId(), "SUSPENDED/MIGRATED"));
+      EngineApi.awaitVmField(migrating, "state", "migrating");
+
       events.send(lifecycle(migrating, destination.hostId(), "RESUMED/MIGRATED"));
 
       await()
@@ -197,6 +201,12 @@ class ForgedEventsIT {
                       .hostId()
                       .equals(
                           given().get("/api/v1/vms/" + migrating).jsonPath().getString("hostId")));
+      EngineApi.awaitVmField(migrating, "state", "running");
+      JsonPath moved = given().get("/api/v1/audit?vm=" + migrating + "&limit=10").jsonPath();
+      assertThat(moved.getList("findAll { it.kind == 'vm.moved' }.detail.toHost"))
+          .containsExactly(destination.hostId());
+      assertThat(moved.getList("findAll { it.kind == 'vm.moved' }.detail.fromHost"))
+          .containsExactly(owner.hostId());
     }
   }
 
