@@ -136,6 +136,7 @@ public final class DomainEventRouter implements AutoCloseable {
   }
 
   void handleLifecycle(LifecycleSignal s) {
+    relays.leaving(s.vmUuid(), leavesByMigration(s));
     Optional<DomainView> domain = Optional.empty();
     if (!s.removed()) {
       try {
@@ -155,6 +156,12 @@ public final class DomainEventRouter implements AutoCloseable {
     for (DomainEventListener l : listeners) {
       tell(() -> l.onLifecycle(s));
     }
+  }
+
+  /** The source's last copy ({@code SUSPENDED/MIGRATED}) and its end ({@code STOPPED/MIGRATED}). */
+  static boolean leavesByMigration(LifecycleSignal s) {
+    return "MIGRATED".equals(s.detail())
+        && ("SUSPENDED".equals(s.type()) || "STOPPED".equals(s.type()));
   }
 
   /** One listener's failure is logged and does not keep the event from the others. */

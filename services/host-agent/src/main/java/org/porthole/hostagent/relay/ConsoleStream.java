@@ -409,9 +409,19 @@ final class ConsoleStream
   public void onClosed(boolean byError) {
     if (byError) {
       end(PortholeStatus.UPSTREAM_UNAVAILABLE, "lost the connection to the VM's VNC server");
+    } else if (leavingByMigration()) {
+      end(
+          PortholeStatus.CLOSED,
+          "the VM is moving to another host (live migration); reconnect for a ticket to its new"
+              + " host");
     } else {
       end(PortholeStatus.CLOSED, "the VM's VNC server closed the console");
     }
+  }
+
+  private boolean leavingByMigration() {
+    ConsoleClaims c = claims();
+    return c != null && relays.registry().leaving(c.vmUuid());
   }
 
   private void send(ByteString data) {

@@ -8,8 +8,10 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.porthole.hostagent.libvirt.GraphicsSignal;
@@ -42,8 +44,30 @@ public final class RelayRegistry {
 
   private final AtomicLong nextPurgeMs = new AtomicLong();
 
+  /** Domains leaving this host by live migration (their consoles end because of it). */
+  private final Set<String> leaving = ConcurrentHashMap.newKeySet();
+
   public RelayRegistry(Clock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * Whether {@code vmUuid} is leaving this host by live migration: set by its {@code
+   * SUSPENDED/MIGRATED} or {@code STOPPED/MIGRATED} lifecycle event, cleared by any other (a failed
+   * migration resumes it with {@code RESUMED/MIGRATED}).
+   */
+  public void leaving(String vmUuid, boolean byMigration) {
+    String key = vmUuid.toLowerCase(Locale.ROOT);
+    if (byMigration) {
+      leaving.add(key);
+    } else {
+      leaving.remove(key);
+    }
+  }
+
+  /** True while {@code vmUuid} is leaving this host by live migration ({@link #leaving}). */
+  public boolean leaving(String vmUuid) {
+    return leaving.contains(vmUuid.toLowerCase(Locale.ROOT));
   }
 
   /** One relay connection. {@code localPort} is -1 on a unix socket. */

@@ -146,6 +146,24 @@ class DomainEventRouterTest {
   }
 
   @Test
+  void aDomainLeavesByMigrationFromItsLastCopyUntilAnotherEventSaysOtherwise() {
+    router.handleLifecycle(
+        new LifecycleSignal(VM, "web-1", "SUSPENDED", "MIGRATED", Instant.EPOCH));
+    assertThat(registry.leaving(VM.toUpperCase(java.util.Locale.ROOT))).isTrue();
+    router.handleLifecycle(new LifecycleSignal(VM, "web-1", "STOPPED", "MIGRATED", Instant.EPOCH));
+    assertThat(registry.leaving(VM)).isTrue();
+
+    // A failed migration resumes the source: its consoles end for other reasons from then on.
+    router.handleLifecycle(new LifecycleSignal(VM, "web-1", "RESUMED", "MIGRATED", Instant.EPOCH));
+    assertThat(registry.leaving(VM)).isFalse();
+    router.handleLifecycle(new LifecycleSignal(VM, "web-1", "SUSPENDED", "PAUSED", Instant.EPOCH));
+    assertThat(registry.leaving(VM)).isFalse();
+    // The destination's arrival is not a departure.
+    router.handleLifecycle(new LifecycleSignal(VM, "web-1", "STARTED", "MIGRATED", Instant.EPOCH));
+    assertThat(registry.leaving(VM)).isFalse();
+  }
+
+  @Test
   void undefinedDomainIsPublishedWithoutDomain() {
     router.handleLifecycle(new LifecycleSignal(VM, "web-1", "UNDEFINED", "REMOVED", Instant.EPOCH));
     LifecycleEvent e = (LifecycleEvent) published.get(0).value();

@@ -97,6 +97,32 @@ class ConsoleControlTest extends InProcessAgentTest {
         .contains("view-only", "unknown RFB client message type 9");
   }
 
+  /**
+   * QEMU ends its VNC clients when its VM leaves by live migration; the console's close says so
+   * (the page and porthole-viewer reconnect, and the engine gives them the new host).
+   */
+  @Test
+  void aConsoleQemuEndsWhileItsVmMigratesAwaySaysSo() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver moving = console(open(tokens.token("moving", VM, HOST)), req);
+    greet(moving, req.get(0));
+    registry.leaving(VM, true);
+    vnc.close();
+    assertThat(moving.awaitStatus().isOk()).isTrue();
+    assertThat(moving.lastClose().getStatus()).isEqualTo("CLOSED");
+    assertThat(moving.lastClose().getReason()).contains("moving to another host", "live migration");
+  }
+
+  @Test
+  void aConsoleQemuEndsOtherwiseSaysQemuClosedIt() throws Exception {
+    List<StreamObserver<ConsoleFrame>> req = new ArrayList<>();
+    RecordingObserver ended = console(open(tokens.token("stopped", VM, HOST)), req);
+    greet(ended, req.get(0));
+    vnc.close();
+    assertThat(ended.awaitStatus().isOk()).isTrue();
+    assertThat(ended.lastClose().getReason()).isEqualTo("the VM's VNC server closed the console");
+  }
+
   private EndConsolesResponse endConsoles(
       String vm, List<String> sessions, String status, String reason) {
     return blocking.endConsoles(
