@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.porthole.stack.launcher.LocalStack;
+import org.porthole.testsupport.link.TcpLink;
+import org.porthole.testsupport.rfb.RfbClient;
 
 /**
  * {@code porthole-viewer} as a user runs it: the built jar in its own JVM, with the user's
@@ -26,6 +28,11 @@ import org.porthole.stack.launcher.LocalStack;
 final class NativeViewer implements AutoCloseable {
   private static final Path JAR =
       repo().resolve("clients/native-viewer/target/porthole-viewer.jar");
+
+  /** What {@code --proxy-only} prints: where its tunnel listens, and its one-time password. */
+  static final String TUNNEL_ADDRESS = "^address 127\\.0\\.0\\.1:(\\d+)$";
+
+  static final String TUNNEL_PASSWORD = "^password (\\S{8})$";
 
   private final Process process;
   private final List<String> out = new ArrayList<>();
@@ -75,6 +82,31 @@ final class NativeViewer implements AutoCloseable {
     // Nothing can type a password: the viewer's stdin is closed from the start.
     b.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     return new NativeViewer(b.start());
+  }
+
+  /**
+   * Logs in to the {@code --proxy-only} tunnel this viewer printed the {@code nth} time (VNC
+   * Authentication with the printed password, ClientInit, ServerInit) and keeps that console open
+   * until closed.
+   */
+  HeldConsole hold(int nth, Duration limit) throws Exception {
+    int port = Integer.parseInt(await(TUNNEL_ADDRESS, nth, limit).group(1));
+    String password = await(TUNNEL_PASSWORD, nth, limit).group(1);
+    TcpLink link = new TcpLink("127.0.0.1", port);
+    try {
+      return new HeldConsole(link, RfbClient.direct(link, password));
+    } catch (Exception e) {
+      link.close();
+      throw e;
+    }
+  }
+
+  /** A console logged in to through the viewer's tunnel; closing it ends the console. */
+  record HeldConsole(TcpLink link, RfbClient.Result session) implements AutoCloseable {
+    @Override
+    public void close() {
+      link.close();
+    }
   }
 
   /** Runs to the end (at most {@code limit}) and answers the exit code. */

@@ -39,8 +39,6 @@ class NativeViewerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RUN = Duration.ofSeconds(60);
   private static final Duration CONNECT = Duration.ofSeconds(90);
-  private static final String ADDRESS = "^address 127\\.0\\.0\\.1:(\\d+)$";
-  private static final String PASSWORD = "^password (\\S{8})$";
   private static final Duration RECONNECT_BUDGET = Duration.ofSeconds(10);
 
   private static LocalStack stack;
@@ -122,8 +120,8 @@ class NativeViewerIT {
     admin.awaitHeldOnlyBy(vm, "alice"); // other tests' consoles of other users have ended
     NativeViewer tunnel =
         viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
-    int port = Integer.parseInt(tunnel.await(ADDRESS, CONNECT).group(1));
-    String password = tunnel.await(PASSWORD, CONNECT).group(1);
+    int port = Integer.parseInt(tunnel.await(NativeViewer.TUNNEL_ADDRESS, CONNECT).group(1));
+    String password = tunnel.await(NativeViewer.TUNNEL_PASSWORD, CONNECT).group(1);
 
     String before = ForeignUserProbe.run(port);
     assertThat(before).contains("types [2]").contains("result 1");
@@ -209,7 +207,7 @@ class NativeViewerIT {
     aclIds.add(admin.grant("bob", vm, "console.view"));
     NativeViewer watcher =
         viewer(NativeViewer.kinit(stack, home, "bob"), "connect", vm, "--view", "--proxy-only");
-    try (HeldConsole held = hold(watcher)) {
+    try (NativeViewer.HeldConsole held = watcher.hold(1, CONNECT)) {
       assertThat(held.session().authenticated()).as("the tunnel's client is in").isTrue();
       watcher.await("connected to", CONNECT);
       assertThat(admin.send("DELETE", "/acls/" + aclIds.remove(0), null).status()).isEqualTo(204);
@@ -225,7 +223,7 @@ class NativeViewerIT {
     admin.awaitHeldOnlyBy(vm, "alice");
     NativeViewer viewer =
         viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
-    try (HeldConsole first = hold(viewer, 1)) {
+    try (NativeViewer.HeldConsole first = viewer.hold(1, CONNECT)) {
       assertThat(first.session().authenticated()).as("the tunnel's client is in").isTrue();
       viewer.await("connected to", CONNECT);
       long issuedBefore = ticketsIssuedToAlice();
@@ -237,7 +235,7 @@ class NativeViewerIT {
               stack.options().logDir().resolve("ws-proxy-restarted.log"));
       Instant listening = Instant.now();
       viewer.await("the console dropped", CONNECT);
-      try (HeldConsole second = hold(viewer, 2)) {
+      try (NativeViewer.HeldConsole second = viewer.hold(2, CONNECT)) {
         assertThat(second.session().authenticated()).as("the tunnel's client is in").isTrue();
         Matcher back = viewer.await("reconnected to .* after ([0-9.]+) s", CONNECT);
         Duration took = Duration.between(killed, Instant.now());
@@ -263,7 +261,7 @@ class NativeViewerIT {
     admin.awaitHeldOnlyBy(vm, "alice");
     NativeViewer holder =
         viewer(NativeViewer.kinit(stack, home, "alice"), "connect", vm, "--proxy-only");
-    try (HeldConsole held = hold(holder)) {
+    try (NativeViewer.HeldConsole held = holder.hold(1, CONNECT)) {
       assertThat(held.session().authenticated()).as("the tunnel's client is in").isTrue();
       holder.await("connected to", CONNECT);
       aclIds.add(admin.grant("bob", vm, "console.takeover"));
@@ -279,34 +277,6 @@ class NativeViewerIT {
     NativeViewer v = NativeViewer.start(env, args);
     viewers.add(v);
     return v;
-  }
-
-  private static HeldConsole hold(NativeViewer tunnel) throws Exception {
-    return hold(tunnel, 1);
-  }
-
-  /**
-   * Logs in to the tunnel the viewer printed the {@code nth} time (VNC Authentication with the
-   * printed password, ClientInit, ServerInit) and keeps the console open until closed.
-   */
-  private static HeldConsole hold(NativeViewer tunnel, int nth) throws Exception {
-    int port = Integer.parseInt(tunnel.await(ADDRESS, nth, CONNECT).group(1));
-    String password = tunnel.await(PASSWORD, nth, CONNECT).group(1);
-    TcpLink link = new TcpLink("127.0.0.1", port);
-    try {
-      return new HeldConsole(link, RfbClient.direct(link, password));
-    } catch (Exception e) {
-      link.close();
-      throw e;
-    }
-  }
-
-  /** A console logged in to through the viewer's tunnel; closing it ends the console. */
-  private record HeldConsole(TcpLink link, RfbClient.Result session) implements AutoCloseable {
-    @Override
-    public void close() {
-      link.close();
-    }
   }
 
   private static long ticketsIssuedToAlice() throws Exception {

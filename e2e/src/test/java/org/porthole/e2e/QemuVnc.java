@@ -64,8 +64,19 @@ public final class QemuVnc {
 
   /** The VNC clients QEMU itself has connected now ({@code Client:} lines of {@code info vnc}). */
   public static int clients(String domain) throws IOException {
-    String info = Libvirt.virsh("qemu-monitor-command", "--hmp", domain, "info vnc");
+    return clients(Libvirt::virsh, domain);
+  }
+
+  /** The same, for a domain of another libvirt daemon than the machine's. */
+  public static int clients(Virsh libvirt, String domain) throws IOException {
+    String info = libvirt.run("qemu-monitor-command", "--hmp", domain, "info vnc");
     return (int) info.lines().filter(l -> l.strip().startsWith("Client:")).count();
+  }
+
+  /** {@code virsh -c URI ARGS...} against one libvirt daemon, answering its output. */
+  @FunctionalInterface
+  public interface Virsh {
+    String run(String... args) throws IOException;
   }
 
   /**
@@ -74,12 +85,18 @@ public final class QemuVnc {
    */
   public static Duration awaitClients(String domain, int expected, Duration timeout)
       throws Exception {
+    return awaitClients(Libvirt::virsh, domain, expected, timeout);
+  }
+
+  /** The same, for a domain of another libvirt daemon than the machine's. */
+  public static Duration awaitClients(Virsh libvirt, String domain, int expected, Duration timeout)
+      throws Exception {
     Instant start = Instant.now();
     Instant deadline = start.plus(timeout);
-    int seen = clients(domain);
+    int seen = clients(libvirt, domain);
     while (seen != expected && Instant.now().isBefore(deadline)) {
       Thread.sleep(100);
-      seen = clients(domain);
+      seen = clients(libvirt, domain);
     }
     if (seen != expected) {
       throw new AssertionError(
