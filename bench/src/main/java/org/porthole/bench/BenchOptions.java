@@ -9,14 +9,20 @@ import org.porthole.bench.report.PathName;
 
 /**
  * Command line of the benchmark: {@code [--quick] [--paths direct,websockify,porthole] [--doc FILE]
- * [--repo DIR]}, or {@code --tokens} alone (the cost of one console token). Bad input is refused
+ * [--repo DIR]}, {@code --tokens} alone (the cost of one console token), or {@code --soak} (a long
+ * hold of many consoles, {@link org.porthole.bench.phase.SoakPlan#full()}). Bad input is refused
  * with a message naming it.
  */
 record BenchOptions(
-    boolean quick, List<PathName> paths, Optional<Path> doc, Path repo, boolean tokens) {
+    boolean quick,
+    List<PathName> paths,
+    Optional<Path> doc,
+    Path repo,
+    boolean tokens,
+    boolean soak) {
   static final String USAGE =
       "usage: bench [--quick] [--paths direct,websockify,porthole] [--doc docs/performance-run.md]"
-          + " [--repo DIR] | bench --tokens";
+          + " [--repo DIR] | bench --tokens | bench --soak [--doc FILE] [--repo DIR]";
 
   static BenchOptions parse(String[] args, Path defaultRepo) {
     boolean quick = false;
@@ -24,6 +30,7 @@ record BenchOptions(
     Optional<Path> doc = Optional.empty();
     Path repo = defaultRepo;
     boolean tokens = false;
+    boolean soak = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick":
@@ -38,6 +45,9 @@ record BenchOptions(
         case "--tokens":
           tokens = true;
           break;
+        case "--soak":
+          soak = true;
+          break;
         case "--repo":
           repo = Path.of(value(args, ++i, "--repo"));
           break;
@@ -48,7 +58,10 @@ record BenchOptions(
     if (tokens && args.length != 1) {
       throw new IllegalArgumentException("--tokens runs alone; " + USAGE);
     }
-    return new BenchOptions(quick, paths, doc, repo, tokens);
+    if (soak && (tokens || quick || !paths.equals(List.of(PathName.values())))) {
+      throw new IllegalArgumentException("--soak runs on the porthole path alone; " + USAGE);
+    }
+    return new BenchOptions(quick, paths, doc, repo, tokens, soak);
   }
 
   PhasePlan plan() {

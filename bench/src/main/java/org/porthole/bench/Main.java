@@ -9,6 +9,8 @@ import java.util.Locale;
 import org.porthole.bench.backend.BackendProcess;
 import org.porthole.bench.client.ClientLoop;
 import org.porthole.bench.phase.PhasePlan;
+import org.porthole.bench.phase.SoakPhase;
+import org.porthole.bench.phase.SoakPlan;
 import org.porthole.bench.relay.DirectPath;
 import org.porthole.bench.relay.PortholePath;
 import org.porthole.bench.relay.RelayPath;
@@ -19,6 +21,7 @@ import org.porthole.bench.report.PathName;
 import org.porthole.bench.report.PerformanceDoc;
 import org.porthole.bench.report.Results;
 import org.porthole.bench.report.RunInfo;
+import org.porthole.bench.report.SoakReport;
 import org.porthole.bench.report.Target;
 
 /**
@@ -52,6 +55,10 @@ public final class Main {
     try {
       if (options.tokens()) {
         System.out.println(TokenSpeed.measure(TOKEN_WARMUP, TOKEN_ROUNDS));
+        System.exit(0);
+      }
+      if (options.soak()) {
+        System.out.print(soak(options, SoakPlan.full(), new Progress(System.err)));
         System.exit(0);
       }
       Results results = run(options, new Progress(System.err));
@@ -131,6 +138,30 @@ public final class Main {
       progress.say("target " + t.text() + ": " + t.describe(results) + " → " + t.judge(results));
     }
     return results;
+  }
+
+  /**
+   * The soak on the Porthole path; answers its Markdown page (also written to the doc when asked).
+   */
+  static String soak(BenchOptions options, SoakPlan plan, Progress progress) throws IOException {
+    FileLimit.require(plan.consoles());
+    Path runDir = Files.createTempDirectory("porthole-soak-");
+    progress.say("logs in " + runDir);
+    SoakPhase.Outcome outcome;
+    String transport;
+    try (BackendProcess backend =
+            BackendProcess.start(runDir.resolve("backend.log"), BACKEND_MAX_SECONDS);
+        ClientLoop loop = new ClientLoop(Runtime.getRuntime().availableProcessors());
+        RelayPath path = PortholePath.start(options.repo(), backend, runDir, PING_SECONDS)) {
+      outcome = SoakPhase.run(loop, path, plan, progress::say);
+      transport = loop.transport();
+    }
+    String page = SoakReport.render(RunInfo.collect(options.repo(), "soak", transport, 0), outcome);
+    if (options.doc().isPresent()) {
+      Files.writeString(options.doc().get(), page);
+      progress.say("wrote " + options.doc().get());
+    }
+    return page;
   }
 
   private static RelayPath open(

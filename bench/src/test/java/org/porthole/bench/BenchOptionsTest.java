@@ -41,6 +41,22 @@ class BenchOptionsTest {
   }
 
   @Test
+  void soakRunsOnThePortholePathAloneWithItsDoc() {
+    BenchOptions o = BenchOptions.parse(new String[] {"--soak", "--doc", "soak.md"}, REPO);
+    assertThat(o.soak()).isTrue();
+    assertThat(o.doc()).contains(Path.of("soak.md"));
+    assertThat(BenchOptions.parse(new String[0], REPO).soak()).isFalse();
+    for (String[] args : new String[][] {{"--soak", "--quick"}, {"--soak", "--paths", "direct"}}) {
+      assertThatThrownBy(() -> BenchOptions.parse(args, REPO))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("--soak runs on the porthole path alone");
+    }
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--soak", "--tokens"}, REPO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--tokens runs alone");
+  }
+
+  @Test
   void refusesUnknownArgumentsAndPaths() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fast"}, REPO))
         .isInstanceOf(IllegalArgumentException.class)

@@ -50,6 +50,38 @@ public final class ProcStats {
     return ticks / TICKS_PER_SECOND;
   }
 
+  /** Threads of {@code roots} and their descendants ({@code Threads:} of {@code status}). */
+  public static int threads(Collection<Long> roots) {
+    int total = 0;
+    for (long pid : tree(roots)) {
+      String text = read(Path.of("/proc", Long.toString(pid), "status"));
+      if (text != null) {
+        total += parseThreads(text);
+      }
+    }
+    return total;
+  }
+
+  /** Open file descriptors (sockets included) of {@code roots} and their descendants. */
+  public static int descriptors(Collection<Long> roots) {
+    int total = 0;
+    for (long pid : tree(roots)) {
+      String[] fds = Path.of("/proc", Long.toString(pid), "fd").toFile().list();
+      total += fds == null ? 0 : fds.length;
+    }
+    return total;
+  }
+
+  /** The {@code Threads:} line of {@code /proc/<pid>/status}. */
+  static int parseThreads(String status) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith("Threads:")) {
+        return Integer.parseInt(line.substring("Threads:".length()).trim());
+      }
+    }
+    throw new IllegalArgumentException("no Threads line in status");
+  }
+
   /** The {@code Pss:} line of {@code smaps_rollup}, in KiB. */
   static long parsePssKiB(String smapsRollup) {
     for (String line : smapsRollup.split("\n")) {

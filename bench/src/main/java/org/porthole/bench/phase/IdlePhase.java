@@ -113,7 +113,7 @@ public final class IdlePhase {
     return Duration.ofSeconds(30).plusMillis(10L * count);
   }
 
-  private static boolean acquire(Semaphore s, long deadline) {
+  static boolean acquire(Semaphore s, long deadline) {
     try {
       return s.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {

@@ -65,4 +65,14 @@ class ProcStatsTest {
   void exitedProcessesCountZero() {
     assertThat(ProcStats.pssKiB(java.util.List.of(Long.MAX_VALUE))).isZero();
   }
+
+  @Test
+  void readsThreadsFromStatusAndCountsThisProcess() {
+    assertThat(ProcStats.parseThreads("Name:\tjava\nThreads:\t42\nSigQ:\t0/1\n")).isEqualTo(42);
+    assertThatThrownBy(() -> ProcStats.parseThreads("Name:\tjava\n"))
+        .isInstanceOf(IllegalArgumentException.class);
+    java.util.List<Long> self = java.util.List.of(ProcessHandle.current().pid());
+    assertThat(ProcStats.threads(self)).isGreaterThanOrEqualTo(Thread.activeCount());
+    assertThat(ProcStats.descriptors(self)).isGreaterThanOrEqualTo(3);
+  }
 }
