@@ -33,6 +33,10 @@ class LiveMigrationIT {
   private static final Duration BOOT = Duration.ofSeconds(240);
   private static final Duration CONNECT = Duration.ofSeconds(90);
   private static final Duration CONTINUE_BUDGET = Duration.ofSeconds(10);
+
+  /** The destination's wait for the console's user (the engine's MIGRATION_RETURN_MS), and 2 s. */
+  private static final Duration RETURN_WAIT = Duration.ofSeconds(17);
+
   private static final Pattern GRAPHICS = Pattern.compile("<graphics type='vnc'[^>]*>");
   private static final Pattern PASSWD = Pattern.compile("\\bpasswd='([^']*)'");
   private static final Pattern VALID_TO = Pattern.compile("\\bpasswdValidTo='([^']+)'");
@@ -77,14 +81,22 @@ class LiveMigrationIT {
           long aliceTickets = audited("alice", vm, "console.ticket-issued");
           long bobTickets = audited("bob", vm, "console.ticket-issued");
 
-          migrateAndAwaitBothBack(hostB, domain, vm, browser, viewer, aliceTickets);
+          Instant moved = migrateAndAwaitBothBack(hostB, domain, vm, browser, viewer, aliceTickets);
           assertThat(audited("bob", vm, "console.ticket-issued")).isEqualTo(bobTickets + 1);
           assertThat(admin.json("/vms/" + vm).path("hostId").asText()).isEqualTo(hostB.hostId());
           for (String session : sessionsOnA) {
-            assertThat(admin.sessionState(session)).as("session %s", session).isEqualTo("closed");
+            JsonNode closed = admin.json("/consoles/" + session);
+            assertThat(closed.path("state").asText()).as("session %s", session).isEqualTo("closed");
+            // The relay's own DISCONNECT may close it first; else the move does.
+            assertThat(closed.path("closeReason").asText()).isIn("disconnected", "migrated");
           }
+          assertMoveAudited(vm, hostA, hostB.hostId());
+          assertThat(admin.json("/consoles/" + unused.sessionId()).path("closeReason").asText())
+              .as("the unused ticket's session")
+              .isEqualTo("migrated");
           assertOldTicketRefused(unused);
           assertPasswordSetAndExpired(hostB, domain);
+          assertNoDisconnectAction(vm, moved.plus(RETURN_WAIT));
         }
       } finally {
         if (browser != null) {
@@ -105,7 +117,7 @@ class LiveMigrationIT {
    * Migrates the VM and waits for both consoles to be back on the destination, within {@link
    * #CONTINUE_BUDGET} of the migration's end.
    */
-  private void migrateAndAwaitBothBack(
+  private Instant migrateAndAwaitBothBack(
       SecondHost hostB,
       String domain,
       String vm,
@@ -135,6 +147,35 @@ class LiveMigrationIT {
       assertThat(viewerBack).as("porthole-viewer back").isLessThan(CONTINUE_BUDGET);
       assertThat(pageBack).as("the page back").isLessThan(CONTINUE_BUDGET);
     }
+    return ended;
+  }
+
+  /**
+   * Alice came back on the destination: neither host applied the VM's disconnect action (the source
+   * does not act on a VM that left; the destination's wait for her ended with her console), checked
+   * once the destination's wait is over.
+   */
+  private void assertNoDisconnectAction(String vm, Instant waitOver) throws Exception {
+    Duration left = Duration.between(Instant.now(), waitOver);
+    if (!left.isNegative()) {
+      Thread.sleep(left.toMillis());
+    }
+    JsonNode actions = admin.json("/vms/" + vm + "/guest").path("disconnectActions");
+    assertThat(actions.isArray()).as("the guest view lists disconnect actions").isTrue();
+    assertThat(actions).as("disconnect actions on the migrated VM").isEmpty();
+  }
+
+  /** One {@code vm.moved} row names both hosts. */
+  private void assertMoveAudited(String vm, String from, String to) throws Exception {
+    List<JsonNode> moves = new ArrayList<>();
+    for (JsonNode e : admin.json("/audit?vm=" + vm + "&limit=1000")) {
+      if ("vm.moved".equals(e.path("kind").asText())) {
+        moves.add(e);
+      }
+    }
+    assertThat(moves).as("vm.moved rows").hasSize(1);
+    assertThat(moves.get(0).path("detail").path("fromHost").asText()).isEqualTo(from);
+    assertThat(moves.get(0).path("detail").path("toHost").asText()).isEqualTo(to);
   }
 
   /** Waits until the engine lists {@code vm} running on {@code hostId}. */

@@ -60,7 +60,8 @@ public final class LibvirtBackend implements AgentBackend {
                     sink.publish(
                         EventTopics.Stream.GUESTS,
                         vm,
-                        factory.disconnectAction(state, action, confirmed, reason))));
+                        factory.disconnectAction(state, action, confirmed, reason)),
+                w.registry()::leaving));
     RunningDomainsReconciliation reconcile =
         new RunningDomainsReconciliation(
             sockets::runningDomainIds, channels::reconcile, turns, factory::renewBootId);

@@ -111,12 +111,31 @@ public class HostAgentClient {
   public void setConsolePolicy(
       String hostId, UUID vmId, DisconnectAction action, int graceMs, int reconnectWindowSeconds)
       throws AgentCallException {
+    setConsolePolicy(hostId, vmId, action, graceMs, reconnectWindowSeconds, "", 0);
+  }
+
+  /**
+   * The same, after a live migration brought the VM to {@code hostId} while {@code returningUser}
+   * held its interactive console (empty: nobody): the agent waits {@code returnWaitMs} (at least
+   * the grace) for that user before it applies the disconnect action.
+   */
+  public void setConsolePolicy(
+      String hostId,
+      UUID vmId,
+      DisconnectAction action,
+      int graceMs,
+      int reconnectWindowSeconds,
+      String returningUser,
+      int returnWaitMs)
+      throws AgentCallException {
     SetConsolePolicyRequest request =
         SetConsolePolicyRequest.newBuilder()
             .setVmUuid(vmId.toString())
             .setDisconnectAction(action)
             .setGraceMs(graceMs)
             .setReconnectWindowS(reconnectWindowSeconds)
+            .setReturningUser(returningUser)
+            .setReturnWaitMs(returnWaitMs)
             .build();
     try {
       stub(hostId).setConsolePolicy(request);

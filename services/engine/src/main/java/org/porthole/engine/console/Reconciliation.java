@@ -26,6 +26,7 @@ import org.porthole.engine.audit.AuditLog;
 import org.porthole.engine.audit.AuditRecord;
 import org.porthole.engine.db.Sql;
 import org.porthole.engine.db.Transactions;
+import org.porthole.engine.guest.ConsolePolicyService;
 import org.porthole.engine.inventory.Host;
 import org.porthole.engine.inventory.HostRepository;
 import org.porthole.engine.inventory.InventoryLearned;
@@ -51,6 +52,13 @@ public class Reconciliation {
   public static final String RELAY_GONE = "relay-gone";
   public static final String HOST_OFFLINE = "host-offline";
   public static final String MIGRATED = "migrated";
+
+  /**
+   * An interactive console that ended this recently before a VM moved was ended by the move (QEMU
+   * on the old host closes its clients when the migration ends, a few seconds before the move).
+   */
+  static final Duration HOLDER_WINDOW = Duration.ofSeconds(60);
+
   private static final int LOCK_NAMESPACE = 0x5245434e;
   private static final int LOCK_KEY = 1;
   private static final Logger LOG = Logger.getLogger(Reconciliation.class);
@@ -61,6 +69,7 @@ public class Reconciliation {
   private final HostAgentClient agents;
   private final ConsoleEnder ender;
   private final AuditLog audit;
+  private final ConsolePolicyService policies;
   private final Clock clock;
 
   @Inject
@@ -71,6 +80,7 @@ public class Reconciliation {
       HostAgentClient agents,
       ConsoleEnder ender,
       AuditLog audit,
+      ConsolePolicyService policies,
       Clock clock) {
     this.transactions = transactions;
     this.sessions = sessions;
@@ -78,6 +88,7 @@ public class Reconciliation {
     this.agents = agents;
     this.ender = ender;
     this.audit = audit;
+    this.policies = policies;
     this.clock = clock;
   }
 
@@ -115,28 +126,32 @@ public class Reconciliation {
    * the new host.
    */
   void onVmMoved(@Observes VmMoved moved) {
+    Optional<String> holder = Optional.empty();
     try {
-      transactions.inTransaction(
-          connection -> {
-            sessions.lockVm(connection, moved.vmId());
-            Instant now = clock.instant();
-            for (ConsoleSession session : sessions.liveOnVm(connection, moved.vmId(), now)) {
-              if (session.hostId().equals(moved.fromHost())) {
-                close(
-                    connection,
-                    session,
-                    MIGRATED,
-                    "its VM moved from host " + moved.fromHost() + " to host " + moved.toHost(),
-                    now);
-              }
-            }
-            return null;
-          });
+      holder =
+          transactions.inTransaction(
+              connection -> {
+                sessions.lockVm(connection, moved.vmId());
+                Instant now = clock.instant();
+                for (ConsoleSession session : sessions.liveOnVm(connection, moved.vmId(), now)) {
+                  if (session.hostId().equals(moved.fromHost())) {
+                    close(
+                        connection,
+                        session,
+                        MIGRATED,
+                        "its VM moved from host " + moved.fromHost() + " to host " + moved.toHost(),
+                        now);
+                  }
+                }
+                return sessions.lastHolder(
+                    connection, moved.vmId(), moved.fromHost(), now.minus(HOLDER_WINDOW));
+              });
     } catch (SQLException | RuntimeException e) {
       LOG.warnf(
           "sessions of VM %s on host %s not closed now (reconciliation closes them): %s",
           moved.vmId(), moved.fromHost(), e.toString());
     }
+    policies.giveToNewHost(moved.vmId(), moved.toHost(), holder);
   }
 
   /**

@@ -185,6 +185,27 @@ public class SessionRepository {
         now);
   }
 
+  /**
+   * Who held the VM's interactive console on {@code hostId} last: the owner of its newest
+   * interactive session there that was connected, and still is or closed after {@code closedSince}.
+   */
+  public Optional<String> lastHolder(
+      Connection connection, UUID vmId, String hostId, Instant closedSince) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT owner FROM console_sessions WHERE vm_id = ? AND host_id = ?"
+                + " AND mode = 'interactive' AND connected_at IS NOT NULL"
+                + " AND (state = 'connected' OR closed_at >= ?)"
+                + " ORDER BY connected_at DESC LIMIT 1")) {
+      statement.setObject(1, vmId);
+      statement.setString(2, hostId);
+      Sql.setInstant(statement, 3, closedSince);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getString("owner")) : Optional.empty();
+      }
+    }
+  }
+
   /** The host's connected sessions created before {@code createdBefore}, oldest first. */
   public List<ConsoleSession> connectedOnHost(
       Connection connection, String hostId, Instant createdBefore) throws SQLException {

@@ -20,7 +20,6 @@ import org.porthole.engine.auth.Caller;
 import org.porthole.engine.db.Transactions;
 import org.porthole.engine.inventory.InventoryLearned;
 import org.porthole.engine.inventory.Vm;
-import org.porthole.engine.inventory.VmMoved;
 import org.porthole.engine.inventory.VmRepository;
 import org.porthole.status.PortholeException;
 import org.porthole.status.PortholeStatus;
@@ -38,6 +37,12 @@ public class ConsolePolicyService {
 
   /** The policy in force and whether the VM's host agent holds it. */
   public record Applied(ConsolePolicy policy, boolean stored, boolean onHost, String note) {}
+
+  /**
+   * How long a migrated VM's new host waits for the user whose console the move ended: the page's
+   * and porthole-viewer's reconnect budget (10 s), and 5 s more.
+   */
+  public static final int MIGRATION_RETURN_MS = 15_000;
 
   private final Transactions transactions;
   private final ConsolePolicyRepository policies;
@@ -133,36 +138,57 @@ public class ConsolePolicyService {
     }
   }
 
-  /** A VM moved to another host: that host's agent gets the VM's stored policy. */
-  void onVmMoved(@Observes VmMoved moved) {
+  /**
+   * A VM moved to {@code toHost} (live migration): that host's agent gets the VM's policy (stored,
+   * or the defaults), and when {@code returning} held its interactive console on the old host, the
+   * agent waits {@link #MIGRATION_RETURN_MS} (at least the grace) for that user before it applies
+   * the VM's disconnect action: a console the move ended is a disconnect, and the old host can no
+   * longer act on the guest.
+   */
+  public void giveToNewHost(UUID vmId, String toHost, Optional<String> returning) {
     Optional<ConsolePolicyRepository.Stored> stored;
     try {
-      stored = transactions.read(c -> policies.find(c, moved.vmId()));
+      stored = transactions.read(c -> policies.find(c, vmId));
     } catch (SQLException e) {
       LOG.warnf(
           e,
           "console policy of VM %s not read; given to host %s at its next restart or change",
-          moved.vmId(),
-          moved.toHost());
+          vmId,
+          toHost);
       return;
     }
-    stored.ifPresent(s -> push(moved.toHost(), s.policy(), s.updatedAt()));
+    ConsolePolicy policy =
+        stored.map(ConsolePolicyRepository.Stored::policy).orElse(ConsolePolicy.defaults(vmId));
+    push(toHost, policy, stored.map(ConsolePolicyRepository.Stored::updatedAt), returning);
   }
 
   /** Gives the policy to the agent; empty on success, else why not (logged). */
   private Optional<String> push(String hostId, ConsolePolicy policy, Instant updatedAt) {
+    return push(hostId, policy, Optional.of(updatedAt), Optional.empty());
+  }
+
+  /** The same, a stored policy marked pushed, naming the user a migrated VM's agent awaits. */
+  private Optional<String> push(
+      String hostId,
+      ConsolePolicy policy,
+      Optional<Instant> updatedAt,
+      Optional<String> returning) {
     try {
       agents.setConsolePolicy(
           hostId,
           policy.vmId(),
           policy.disconnectAction().proto(),
           policy.graceMs(),
-          policy.reconnectWindowSeconds());
-      transactions.inTransaction(
-          c -> {
-            policies.markPushed(c, policy.vmId(), updatedAt, clock.instant());
-            return null;
-          });
+          policy.reconnectWindowSeconds(),
+          returning.orElse(""),
+          returning.isPresent() ? MIGRATION_RETURN_MS : 0);
+      if (updatedAt.isPresent()) {
+        transactions.inTransaction(
+            c -> {
+              policies.markPushed(c, policy.vmId(), updatedAt.get(), clock.instant());
+              return null;
+            });
+      }
       return Optional.empty();
     } catch (AgentCallException e) {
       LOG.warnf(

@@ -43,7 +43,7 @@ class MigrationsIT {
           "vms");
 
   /** V1..V5 create one table each; V6 adds console_sessions.close_reason. */
-  private static final int MIGRATIONS = 11;
+  private static final int MIGRATIONS = 12;
 
   @Inject DataSource dataSource;
 

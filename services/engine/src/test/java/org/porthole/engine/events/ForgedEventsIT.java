@@ -33,6 +33,7 @@ import org.porthole.api.hostagent.v1.GuestState;
 import org.porthole.engine.console.ConsoleSession;
 import org.porthole.engine.console.SessionRepository;
 import org.porthole.engine.db.Transactions;
+import org.porthole.engine.guest.ConsolePolicyService;
 import org.porthole.engine.inventory.ClaimedMoves;
 import org.porthole.engine.it.Acls;
 import org.porthole.engine.it.EngineApi;
@@ -187,6 +188,13 @@ class ForgedEventsIT {
               domain(VM, DomainState.DOMAIN_STATE_RUNNING),
               domain(migrating, DomainState.DOMAIN_STATE_SHUTOFF)));
 
+      // A ticket issued on the old host, unused: the move ends it. Alice's console there is
+      // connected: the move ends it too, and the destination is told to wait for her.
+      new Acls().grantUser(OWNER, migrating, "console.connect");
+      UUID unused = session(migrating);
+      UUID held = session(migrating);
+      owner.setLiveConsoles(List.of(AgentMessages.liveConsole(held, migrating)));
+      transactions.inTransaction(c -> sessions.markConnected(c, held, Instant.now()));
       // The source pauses it for the last copy: no tickets until it has moved.
       events.send(lifecycle(migrating, owner.hostId(), "SUSPENDED/MIGRATED"));
       EngineApi.awaitVmField(migrating, "state", "migrating");
@@ -207,6 +215,15 @@ class ForgedEventsIT {
           .containsExactly(destination.hostId());
       assertThat(moved.getList("findAll { it.kind == 'vm.moved' }.detail.fromHost"))
           .containsExactly(owner.hostId());
+      for (UUID ended : List.of(unused, held)) {
+        EngineApi.awaitSessionState(ended, "closed");
+        assertThat(transactions.read(c -> sessions.find(c, ended)).orElseThrow().closeReason())
+            .isEqualTo("migrated");
+      }
+      await().atMost(EngineApi.EVENT_WAIT).until(() -> !destination.policies().isEmpty());
+      assertThat(destination.policies().get(0).getReturningUser()).isEqualTo(OWNER);
+      assertThat(destination.policies().get(0).getReturnWaitMs())
+          .isEqualTo(ConsolePolicyService.MIGRATION_RETURN_MS);
     }
   }
 
@@ -302,6 +319,10 @@ class ForgedEventsIT {
   }
 
   private UUID session() {
+    return session(VM);
+  }
+
+  private UUID session(UUID vm) {
     UUID id = UUID.randomUUID();
     Instant now = Instant.now();
     try {
@@ -310,7 +331,7 @@ class ForgedEventsIT {
             sessions.insert(
                 connection,
                 ConsoleSession.issued(
-                    id, VM, owner.hostId(), OWNER, "vnc", now, now.plusSeconds(120)));
+                    id, vm, owner.hostId(), OWNER, "vnc", now, now.plusSeconds(120)));
             return null;
           });
     } catch (SQLException e) {

@@ -6,12 +6,17 @@ import org.porthole.api.hostagent.v1.GuestCommandKind;
 import org.porthole.api.hostagent.v1.GuestOs;
 import org.porthole.api.hostagent.v1.GuestSession;
 import org.porthole.api.hostagent.v1.GuestState;
+import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.guest.ConsolePolicy.Action;
 import org.porthole.hostagent.guest.GuestCommand;
 import org.porthole.hostagent.guest.GuestSnapshot;
+import org.porthole.status.PortholeStatus;
 
 /** Maps the guest channel's records to and from the wire messages of porthole.hostagent.v1. */
 public final class GuestMapping {
+  private static final int MAX_USER_CHARS = 256;
+  private static final int MAX_RETURN_WAIT_MS = 60_000;
+
   private GuestMapping() {}
 
   public static GuestState toProto(GuestSnapshot s) {
@@ -91,5 +96,24 @@ public final class GuestMapping {
         .setGraceMs(p.graceMs())
         .setReconnectWindowS(p.reconnectWindowSeconds())
         .build();
+  }
+
+  /** The user a migration's destination waits for: 1 to 256 characters, no control characters. */
+  public static String returningUser(String user) throws AgentException {
+    if (user.length() > MAX_USER_CHARS || user.codePoints().anyMatch(Character::isISOControl)) {
+      throw new AgentException(
+          PortholeStatus.BAD_REQUEST,
+          "returning_user must be at most " + MAX_USER_CHARS + " characters, none a control one");
+    }
+    return user;
+  }
+
+  /** How long a migration's destination waits for the user: 0 to 60,000 ms (the longest grace). */
+  public static int returnWaitMs(int ms) throws AgentException {
+    if (ms < 0 || ms > MAX_RETURN_WAIT_MS) {
+      throw new AgentException(
+          PortholeStatus.BAD_REQUEST, "return_wait_ms must be 0.." + MAX_RETURN_WAIT_MS);
+    }
+    return ms;
   }
 }

@@ -336,11 +336,16 @@ public final class HostAgentService extends HostAgentGrpc.HostAgentImplBase {
                   GuestMapping.fromProto(request.getDisconnectAction()),
                   request.getGraceMs(),
                   request.getReconnectWindowS());
+          String returning = GuestMapping.returningUser(request.getReturningUser());
+          int returnWaitMs = GuestMapping.returnWaitMs(request.getReturnWaitMs());
           policies.set(vm, p);
           LOG.log(
               Level.INFO,
               "console policy of domain {0}: {1} after {2} ms, reconnect window {3} s",
               new Object[] {vm, p.action(), p.graceMs(), p.reconnectWindowSeconds()});
+          if (!returning.isEmpty() && actions != null) {
+            actions.awaitReturn(vm, returning, returnWaitMs);
+          }
           return GuestMapping.toProto(vm, p);
         });
   }

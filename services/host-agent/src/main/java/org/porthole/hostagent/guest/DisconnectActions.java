@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.porthole.hostagent.relay.RelayListener;
@@ -66,12 +67,24 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
   private final Map<String, Integer> interactive = new ConcurrentHashMap<>();
 
   private final ScheduledExecutorService timer;
+  private final Predicate<String> leaving;
 
   public DisconnectActions(Guests guests, ConsolePolicies policies, Outcomes outcomes) {
+    this(guests, policies, outcomes, vm -> false);
+  }
+
+  /**
+   * {@code leaving} tells whether a VM is leaving this host by live migration: a grace that ends
+   * then does not act here (the guest is going, and the destination's agent is told to wait for the
+   * user instead, {@link #awaitReturn}).
+   */
+  public DisconnectActions(
+      Guests guests, ConsolePolicies policies, Outcomes outcomes, Predicate<String> leaving) {
     this(
         guests,
         policies,
         outcomes,
+        leaving,
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "disconnect-actions");
@@ -82,10 +95,15 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
 
   /** With the timer the graces run on (tests pass theirs to know when a grace has run). */
   DisconnectActions(
-      Guests guests, ConsolePolicies policies, Outcomes outcomes, ScheduledExecutorService timer) {
+      Guests guests,
+      ConsolePolicies policies,
+      Outcomes outcomes,
+      Predicate<String> leaving,
+      ScheduledExecutorService timer) {
     this.guests = guests;
     this.policies = policies;
     this.outcomes = outcomes;
+    this.leaving = leaving;
     this.timer = timer;
   }
 
@@ -140,20 +158,45 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
     disconnected(vmUuid, null);
   }
 
+  /**
+   * A live migration brought the VM here while {@code user} held its interactive console, which
+   * ended with the old QEMU: starts the VM's grace for that user, lasting {@code waitMs} (at least
+   * the policy's grace), unless an interactive console of the VM is already live here. Only their
+   * console here cancels it; when it ends the VM's action runs, as after any disconnect.
+   */
+  public void awaitReturn(String vmUuid, String user, int waitMs) {
+    synchronized (this) {
+      if (interactive.containsKey(key(vmUuid))) {
+        return;
+      }
+      disconnected(vmUuid, user, waitMs);
+    }
+    LOG.log(
+        Level.INFO,
+        "domain {0} arrived by live migration: waiting {1} ms for its console''s user to return",
+        new Object[] {vmUuid, Math.max(waitMs, policies.get(vmUuid).graceMs())});
+  }
+
   /** Starts the VM's grace for {@code user}'s ended console (null: no known user). */
   private void disconnected(String vmUuid, String user) {
+    disconnected(vmUuid, user, 0);
+  }
+
+  /** The same, lasting at least {@code atLeastMs}. */
+  private void disconnected(String vmUuid, String user, int atLeastMs) {
     ConsolePolicy policy = policies.get(vmUuid);
     if (policy.action() == ConsolePolicy.Action.NONE) {
       return;
     }
     Grace grace = new Grace(vmUuid, user, policy.action());
+    long ms = Math.max(atLeastMs, policy.graceMs());
     synchronized (this) {
       Grace previous = waiting.put(grace.key, grace);
       if (previous != null) {
         previous.cancel();
       }
       try {
-        grace.scheduled = timer.schedule(grace, policy.graceMs(), TimeUnit.MILLISECONDS);
+        grace.scheduled = timer.schedule(grace, ms, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) {
         waiting.remove(grace.key, grace);
         LOG.fine("disconnect after shutdown ignored");
@@ -270,6 +313,14 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
         if (!waiting.remove(key, this) || interactive.containsKey(key)) {
           return;
         }
+      }
+      if (leaving.test(vmUuid)) {
+        LOG.log(
+            Level.INFO,
+            "disconnect action {0} on domain {1} not applied here: it moves to another host,"
+                + " whose agent waits for the user",
+            new Object[] {action, vmUuid});
+        return;
       }
       act(vmUuid, action);
     }

@@ -340,4 +340,61 @@ class GuestApiTest {
     }
     assertThat(policies.get(VM).graceMs()).isEqualTo(500);
   }
+
+  @Test
+  void aMigratedConsolesUserIsAwaitedAndABadOneRefusedBeforeThePolicyChanges() throws Exception {
+    String name = "returning-" + UUID.randomUUID();
+    try (DisconnectActions actions =
+        new DisconnectActions(guests, policies, (vm, action, confirmed, reason, state) -> {})) {
+      Server withActions =
+          InProcessServerBuilder.forName(name)
+              .directExecutor()
+              .addService(
+                  new HostAgentService(
+                      new AgentIdentity("h:1", "h", "t", "b", Instant.EPOCH),
+                      new FakeHypervisor(),
+                      null,
+                      guests,
+                      policies,
+                      actions))
+              .build()
+              .start();
+      ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
+      try {
+        HostAgentGrpc.HostAgentBlockingStub agent = HostAgentGrpc.newBlockingStub(ch);
+        SetConsolePolicyRequest.Builder lock =
+            SetConsolePolicyRequest.newBuilder()
+                .setVmUuid(VM)
+                .setDisconnectAction(DisconnectAction.DISCONNECT_ACTION_LOCK_SCREEN)
+                .setGraceMs(100)
+                .setReconnectWindowS(120);
+        for (SetConsolePolicyRequest bad :
+            List.of(
+                lock.clone().setGraceMs(700).setReturningUser("al\nice").build(),
+                lock.clone().setGraceMs(700).setReturningUser("x".repeat(257)).build(),
+                lock.clone()
+                    .setGraceMs(700)
+                    .setReturningUser("alice")
+                    .setReturnWaitMs(60_001)
+                    .build())) {
+          assertThatThrownBy(() -> agent.setConsolePolicy(bad))
+              .isInstanceOfSatisfying(
+                  StatusRuntimeException.class,
+                  e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+          assertThat(policies.get(VM).graceMs()).as("policy unchanged").isNotEqualTo(700);
+        }
+        assertThat(actions.waiting(VM)).isFalse();
+
+        agent.setConsolePolicy(
+            lock.clone().setReturningUser("alice").setReturnWaitMs(15_000).build());
+        assertThat(actions.waiting(VM)).as("the grace for alice runs").isTrue();
+        actions.authenticated(
+            new RelayedConsole("back", VM, "alice", false, "192.0.2.7", Instant.now()));
+        assertThat(actions.waiting(VM)).as("alice is back").isFalse();
+      } finally {
+        ch.shutdownNow();
+        withActions.shutdownNow();
+      }
+    }
+  }
 }

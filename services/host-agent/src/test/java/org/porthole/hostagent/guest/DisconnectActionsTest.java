@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -66,12 +68,16 @@ class DisconnectActionsTest {
   /** The graces' timer: a marker scheduled on it after a grace runs after that grace. */
   final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
 
+  /** VMs leaving this host by live migration. */
+  final Set<String> leaving = ConcurrentHashMap.newKeySet();
+
   final DisconnectActions actions =
       new DisconnectActions(
           guests,
           policies,
           (vm, action, confirmed, reason, state) ->
               outcomes.add(new Outcome(vm, action, confirmed, reason)),
+          leaving::contains,
           timer);
 
   @AfterEach
@@ -132,6 +138,48 @@ class DisconnectActionsTest {
     actions.authenticated(interactive("s-2"));
     assertThat(actions.waiting(VM)).isFalse();
     awaitGracesRun(300);
+    assertThat(guests.sent).isEmpty();
+    assertThat(outcomes).isEmpty();
+  }
+
+  @Test
+  void aVmArrivedByMigrationLocksWhenItsUserDoesNotReturnWithinTheWait() throws Exception {
+    policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 50, 0));
+    guests.next =
+        CompletableFuture.completedFuture(
+            new GuestReply(Map.of("session", "locked"), responsive(GuestSnapshot.Session.LOCKED)));
+    long start = System.nanoTime();
+    actions.awaitReturn(VM, "alice", 200);
+    assertThat(actions.waiting(VM)).isTrue();
+    awaitOutcome();
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .as("the wait, not the policy's shorter grace")
+        .isGreaterThanOrEqualTo(200);
+    assertThat(outcomes.get(0))
+        .isEqualTo(new Outcome(VM, ConsolePolicy.Action.LOCK_SCREEN, true, ""));
+  }
+
+  @Test
+  void aVmArrivedByMigrationIsLeftAloneWhenItsUserReturnsOrIsAlreadyBack() throws Exception {
+    policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 50, 0));
+    actions.awaitReturn(VM, "alice", 300);
+    actions.authenticated(interactive("s-2"));
+    assertThat(actions.waiting(VM)).as("alice is back").isFalse();
+
+    actions.awaitReturn(VM, "alice", 300);
+    assertThat(actions.waiting(VM)).as("her console is live here already").isFalse();
+    awaitGracesRun(300);
+    assertThat(guests.sent).isEmpty();
+    assertThat(outcomes).isEmpty();
+  }
+
+  @Test
+  void theSourceOfAMigrationDoesNotActWhenTheGraceEnds() throws Exception {
+    policies.set(VM, ConsolePolicy.of(ConsolePolicy.Action.LOCK_SCREEN, 50, 0));
+    openAndEnd(interactive("s-1"));
+    leaving.add(VM);
+    awaitGracesRun(50);
+    assertThat(actions.waiting(VM)).isFalse();
     assertThat(guests.sent).isEmpty();
     assertThat(outcomes).isEmpty();
   }
