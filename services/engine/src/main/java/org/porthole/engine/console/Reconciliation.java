@@ -123,7 +123,9 @@ public class Reconciliation {
    * A VM moved to another host (live migration): its sessions on the old host are over, QEMU there
    * is gone; connected ones and unused tickets alike close {@code migrated} (the old host refuses
    * their tokens anyway: it no longer runs the VM). The clients ask for fresh tickets, which name
-   * the new host.
+   * the new host. The new host gets the VM's console policy and the user who held its interactive
+   * console (closed in the last {@link #HOLDER_WINDOW}): it waits for them, then applies the
+   * disconnect action.
    */
   void onVmMoved(@Observes VmMoved moved) {
     Optional<String> holder = Optional.empty();
