@@ -150,6 +150,7 @@ public final class IsolatedLibvirt implements AutoCloseable {
 
   private static void writeConfig(Path root, String uuid, int migrationPortMin) throws IOException {
     if (Files.exists(root)) {
+      stopStale(root);
       ChildProcess.run(List.of("rm", "-rf", "--one-file-system", root.toString()), COMMAND);
     }
     for (String dir : List.of("etc", "run", "lib", "cache", "log/qemu")) {
@@ -170,6 +171,38 @@ public final class IsolatedLibvirt implements AutoCloseable {
         migration_port_max = %d
         """
             .formatted(migrationPortMin, migrationPortMin + 49));
+  }
+
+  /**
+   * Daemons an earlier run left behind under {@code root} (its JVM was killed before closing them)
+   * are stopped first, their domains destroyed: they would otherwise outlive the files deleted
+   * under them.
+   */
+  private static void stopStale(Path root) {
+    String uri = "qemu+unix:///system?socket=" + root.resolve("run/libvirt-sock");
+    try {
+      String names = ChildProcess.run(List.of("virsh", "-q", "-c", uri, "list", "--name"), COMMAND);
+      for (String name : names.lines().map(String::strip).filter(n -> !n.isEmpty()).toList()) {
+        ChildProcess.run(List.of("virsh", "-q", "-c", uri, "destroy", name), COMMAND);
+      }
+    } catch (IOException e) {
+      // no daemon answers there: nothing runs under it
+    }
+    stopDaemons(root);
+  }
+
+  /** The daemons whose pid files are under {@code root}, when those pids still are theirs. */
+  private static void stopDaemons(Path root) {
+    for (String pidFile : List.of("run/libvirtd.pid", "run/virtlogd.pid")) {
+      pid(root.resolve(pidFile))
+          .filter(
+              h ->
+                  h.info()
+                      .command()
+                      .map(c -> c.endsWith("/libvirtd") || c.endsWith("/virtlogd"))
+                      .orElse(false))
+          .ifPresent(IsolatedLibvirt::stop);
+    }
   }
 
   private void mountAndStart() throws IOException {
@@ -237,9 +270,7 @@ public final class IsolatedLibvirt implements AutoCloseable {
     } catch (IOException e) {
       System.err.println("porthole: cannot list the second libvirt's domains: " + e.getMessage());
     }
-    for (String pidFile : List.of("run/libvirtd.pid", "run/virtlogd.pid")) {
-      pid(root.resolve(pidFile)).ifPresent(IsolatedLibvirt::stop);
-    }
+    stopDaemons(root);
     holder.destroyForcibly();
   }
 

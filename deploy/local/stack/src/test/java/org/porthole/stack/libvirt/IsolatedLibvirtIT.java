@@ -52,6 +52,20 @@ class IsolatedLibvirtIT {
     assertThat(Libvirt.virsh("list", "--name")).doesNotContain(name);
   }
 
+  /** A run killed before closing left its daemons: the next start on that root stops them. */
+  @Test
+  void aStartOnTheRootOfAKilledRunStopsItsDaemonsFirst() throws Exception {
+    IsolatedLibvirt left = IsolatedLibvirt.start(root.resolve("k"), 49450);
+    Optional<ProcessHandle> stale = pid(root.resolve("k/run/libvirtd.pid"));
+    assertThat(stale).isPresent();
+    try (IsolatedLibvirt next = IsolatedLibvirt.start(root.resolve("k"), 49450)) {
+      assertThat(stale.get().isAlive()).as("the earlier run's libvirtd").isFalse();
+      assertThat(next.virsh("capabilities")).contains("<uuid>" + next.hostUuid() + "</uuid>");
+    } finally {
+      left.close(); // its namespace holder; its daemons are gone
+    }
+  }
+
   private static Optional<ProcessHandle> pid(Path file) throws Exception {
     return Files.isRegularFile(file)
         ? ProcessHandle.of(Long.parseLong(Files.readString(file).strip()))
