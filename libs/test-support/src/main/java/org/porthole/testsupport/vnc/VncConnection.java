@@ -48,7 +48,16 @@ final class VncConnection {
   private final Runnable onClose;
   private final Queue<ByteBuffer> pending = new ArrayDeque<>();
   private final ByteBuffer clientAuth = ByteBuffer.allocate(CLIENT_AUTH_BYTES);
-  private final ByteBuffer readBuffer = ByteBuffer.allocate(CHUNK);
+
+  /**
+   * One read buffer per stand-in thread, not per connection (10,000 connections of 64 KiB each
+   * would not fit the benchmark backend's heap): each read is consumed, counted or copied, before
+   * the next.
+   */
+  private static final ThreadLocal<ByteBuffer> READ_BUFFERS =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(CHUNK));
+
+  private ByteBuffer readBuffer;
   private final byte[] challenge = new byte[CHALLENGE_BYTES];
   private VncMode mode;
   private Step step = Step.AUTH;
@@ -98,6 +107,7 @@ final class VncConnection {
   }
 
   void onReadable() throws IOException {
+    readBuffer = READ_BUFFERS.get();
     readBuffer.clear();
     if (channel.read(readBuffer) < 0) {
       close();
