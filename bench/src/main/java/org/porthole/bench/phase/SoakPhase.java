@@ -97,7 +97,7 @@ public final class SoakPhase {
     List<Sample> samples;
     double cpu;
     int stayed;
-    long startedHold;
+    double holdSeconds;
     try {
       long start = System.nanoTime();
       open(loop, path, plan, held);
@@ -106,10 +106,11 @@ public final class SoakPhase {
               "soak: %,d of %,d consoles open (%d trickling) after %.1f s",
               held.open(), plan.consoles(), held.trickling, (System.nanoTime() - start) / 1e9));
       double cpuBefore = ProcStats.cpuSeconds(path.relayProcesses());
-      startedHold = System.nanoTime();
+      long startedHold = System.nanoTime();
       samples = hold(path, plan, held, say);
       stayed = held.open();
       cpu = ProcStats.cpuSeconds(path.relayProcesses()) - cpuBefore;
+      holdSeconds = (System.nanoTime() - startedHold) / 1e9;
       held.trickle.stopSending();
       awaitEchoes(held.trickle);
       path.settleMemory();
@@ -118,7 +119,6 @@ public final class SoakPhase {
     } finally {
       held.connections.closeAll();
     }
-    double holdSeconds = (System.nanoTime() - startedHold) / 1e9;
     Footprint after = awaitRelease(path, baseline, say);
     say.accept("soak: relay after closing all: " + after);
     return new Outcome(

@@ -98,7 +98,10 @@ public final class GuestMapping {
         .build();
   }
 
-  /** The user a migration's destination waits for: 1 to 256 characters, no control characters. */
+  /**
+   * The user a migration's destination waits for: at most 256 characters, none a control one; empty
+   * when nobody is awaited.
+   */
   public static String returningUser(String user) throws AgentException {
     if (user.length() > MAX_USER_CHARS || user.codePoints().anyMatch(Character::isISOControl)) {
       throw new AgentException(

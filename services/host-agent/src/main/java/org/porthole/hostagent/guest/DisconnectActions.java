@@ -165,16 +165,19 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
    * console here cancels it; when it ends the VM's action runs, as after any disconnect.
    */
   public void awaitReturn(String vmUuid, String user, int waitMs) {
+    long ms;
     synchronized (this) {
       if (interactive.containsKey(key(vmUuid))) {
         return;
       }
-      disconnected(vmUuid, user, waitMs);
+      ms = disconnected(vmUuid, user, waitMs);
     }
-    LOG.log(
-        Level.INFO,
-        "domain {0} arrived by live migration: waiting {1} ms for its console''s user to return",
-        new Object[] {vmUuid, Math.max(waitMs, policies.get(vmUuid).graceMs())});
+    if (ms > 0) {
+      LOG.log(
+          Level.INFO,
+          "domain {0} arrived by live migration: waiting {1} ms for its console''s user to return",
+          new Object[] {vmUuid, ms});
+    }
   }
 
   /** Starts the VM's grace for {@code user}'s ended console (null: no known user). */
@@ -182,11 +185,14 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
     disconnected(vmUuid, user, 0);
   }
 
-  /** The same, lasting at least {@code atLeastMs}. */
-  private void disconnected(String vmUuid, String user, int atLeastMs) {
+  /**
+   * The same, lasting at least {@code atLeastMs}; answers how long the grace was scheduled for, 0
+   * when none was (no action, or after shutdown).
+   */
+  private long disconnected(String vmUuid, String user, int atLeastMs) {
     ConsolePolicy policy = policies.get(vmUuid);
     if (policy.action() == ConsolePolicy.Action.NONE) {
-      return;
+      return 0;
     }
     Grace grace = new Grace(vmUuid, user, policy.action());
     long ms = Math.max(atLeastMs, policy.graceMs());
@@ -200,8 +206,10 @@ public final class DisconnectActions implements RelayListener, AutoCloseable {
       } catch (RejectedExecutionException e) {
         waiting.remove(grace.key, grace);
         LOG.fine("disconnect after shutdown ignored");
+        return 0;
       }
     }
+    return ms;
   }
 
   /**
