@@ -236,14 +236,11 @@ public final class LocalStack implements AutoCloseable {
     hostAgent =
         service(
             "host-agent",
-            jar("services/host-agent/target/porthole-host-agent.jar"),
+            jar(ServiceCommand.HOST_AGENT_JAR),
             common,
             agentKafka,
-            Map.of(
-                "PORTHOLE_AGENT_PORT", Integer.toString(options.agentPort()),
-                "PORTHOLE_AGENT_HOST_ID", options.agentHostId(),
-                "PORTHOLE_AGENT_LIBVIRT_URI", Libvirt.URI,
-                "PORTHOLE_AGENT_ADMIN_PORT", Integer.toString(options.agentAdminPort())));
+            ServiceCommand.hostAgentEnvironment(
+                options.agentPort(), options.agentHostId(), options.agentAdminPort()));
     Ports.await(options.agentPort(), SERVICE_START, hostAgent);
     starting(progress, "ws-proxy", options.proxyUrl(), options.proxyAdminUrl());
     ChildProcess proxy =
@@ -310,7 +307,7 @@ public final class LocalStack implements AutoCloseable {
     for (Path p :
         List.of(
             engineJar(),
-            jar("services/host-agent/target/porthole-host-agent.jar"),
+            jar(ServiceCommand.HOST_AGENT_JAR),
             jar("services/ws-proxy/target/porthole-ws-proxy.jar"))) {
       if (!Files.isRegularFile(p)) {
         throw new IllegalStateException(

@@ -9,7 +9,6 @@ import org.porthole.stack.host.ChildProcess;
 import org.porthole.stack.host.Ports;
 import org.porthole.stack.kafka.KafkaAccess;
 import org.porthole.stack.libvirt.IsolatedLibvirt;
-import org.porthole.stack.libvirt.Libvirt;
 
 /**
  * A second KVM host for the one-machine stack: a libvirt daemon of its own ({@link
@@ -44,22 +43,13 @@ public final class SecondHost implements AutoCloseable {
     String hostId = "localhost:" + ports[0];
     Map<String, String> env = new HashMap<>(common);
     env.putAll(ServiceCommand.environment(kafka.hostAgent(hostId)));
-    env.putAll(
-        Map.of(
-            "PORTHOLE_AGENT_PORT",
-            Integer.toString(ports[0]),
-            "PORTHOLE_AGENT_HOST_ID",
-            hostId,
-            // Inside the namespace the default socket is the second daemon's.
-            "PORTHOLE_AGENT_LIBVIRT_URI",
-            Libvirt.URI,
-            "PORTHOLE_AGENT_ADMIN_PORT",
-            Integer.toString(ports[1])));
+    // Inside the namespace the default libvirt socket is the second daemon's.
+    env.putAll(ServiceCommand.hostAgentEnvironment(ports[0], hostId, ports[1]));
     IsolatedLibvirt libvirt =
         IsolatedLibvirt.start(
             options.stateDir().resolve("hosts").resolve(name), MIGRATION_PORT_MIN);
     try {
-      Path jar = options.repoRoot().resolve("services/host-agent/target/porthole-host-agent.jar");
+      Path jar = options.repoRoot().resolve(ServiceCommand.HOST_AGENT_JAR);
       ChildProcess agent =
           ChildProcess.start(
               "host-agent-" + name,

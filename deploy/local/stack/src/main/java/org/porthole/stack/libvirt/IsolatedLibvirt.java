@@ -89,6 +89,10 @@ public final class IsolatedLibvirt implements AutoCloseable {
 
   /** The connection URI for clients outside the namespace (libvirt-java, virsh, a p2p source). */
   public String uri() {
+    return uriOf(root);
+  }
+
+  private static String uriOf(Path root) {
     return "qemu+unix:///system?socket=" + root.resolve("run/libvirt-sock");
   }
 
@@ -112,9 +116,7 @@ public final class IsolatedLibvirt implements AutoCloseable {
 
   /** Runs {@code virsh -q -c URI ARGS...} and returns its output. */
   public String virsh(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("virsh", "-q", "-c", uri()));
-    command.addAll(List.of(args));
-    return ChildProcess.run(command, COMMAND);
+    return Libvirt.virsh(uri(), COMMAND, args);
   }
 
   /**
@@ -123,19 +125,7 @@ public final class IsolatedLibvirt implements AutoCloseable {
    * which libvirt cannot tell are shared); returns when the migration has ended.
    */
   public void migrateFromMachine(String domain) throws IOException {
-    ChildProcess.run(
-        List.of(
-            "virsh",
-            "-q",
-            "-c",
-            Libvirt.URI,
-            "migrate",
-            "--live",
-            "--p2p",
-            "--unsafe",
-            domain,
-            uri()),
-        MIGRATION);
+    Libvirt.virsh(Libvirt.URI, MIGRATION, "migrate", "--live", "--p2p", "--unsafe", domain, uri());
   }
 
   /**
@@ -143,9 +133,7 @@ public final class IsolatedLibvirt implements AutoCloseable {
    * reaches both daemons: this one cannot see the machine's socket from its namespace).
    */
   public void migrateToMachine(String domain) throws IOException {
-    ChildProcess.run(
-        List.of("virsh", "-q", "-c", uri(), "migrate", "--live", "--unsafe", domain, Libvirt.URI),
-        MIGRATION);
+    Libvirt.virsh(uri(), MIGRATION, "migrate", "--live", "--unsafe", domain, Libvirt.URI);
   }
 
   private static void writeConfig(Path root, String uuid, int migrationPortMin) throws IOException {
@@ -179,11 +167,11 @@ public final class IsolatedLibvirt implements AutoCloseable {
    * under them.
    */
   private static void stopStale(Path root) {
-    String uri = "qemu+unix:///system?socket=" + root.resolve("run/libvirt-sock");
+    String uri = uriOf(root);
     try {
-      String names = ChildProcess.run(List.of("virsh", "-q", "-c", uri, "list", "--name"), COMMAND);
+      String names = Libvirt.virsh(uri, COMMAND, "list", "--name");
       for (String name : names.lines().map(String::strip).filter(n -> !n.isEmpty()).toList()) {
-        ChildProcess.run(List.of("virsh", "-q", "-c", uri, "destroy", name), COMMAND);
+        Libvirt.virsh(uri, COMMAND, "destroy", name);
       }
     } catch (IOException e) {
       // no daemon answers there: nothing runs under it

@@ -52,9 +52,14 @@ public final class Libvirt {
 
   /** Runs {@code virsh -c qemu:///system ARGS...} and returns its output. */
   public static String virsh(String... args) throws IOException {
-    List<String> command = new java.util.ArrayList<>(List.of("virsh", "-q", "-c", URI));
+    return virsh(URI, Duration.ofSeconds(60), args);
+  }
+
+  /** Runs {@code virsh -q -c uri ARGS...} within {@code timeout} and returns its output. */
+  static String virsh(String uri, Duration timeout, String... args) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of("virsh", "-q", "-c", uri));
     command.addAll(List.of(args));
-    return ChildProcess.run(command, Duration.ofSeconds(60));
+    return ChildProcess.run(command, timeout);
   }
 
   private static boolean answers() {
