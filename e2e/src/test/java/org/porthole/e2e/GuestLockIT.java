@@ -258,13 +258,7 @@ class GuestLockIT {
   }
 
   private static long ticketsIssuedTo(String user) throws IOException {
-    long n = 0;
-    for (JsonNode event : api.json("/audit?user=" + user + "&vm=" + vm + "&limit=1000")) {
-      if ("console.ticket-issued".equals(event.path("kind").asText())) {
-        n++;
-      }
-    }
-    return n;
+    return api.audited("user=" + user + "&vm=" + vm, "console.ticket-issued");
   }
 
   private static WsClient console(String token) throws IOException {

@@ -257,13 +257,6 @@ class LiveMigrationIT {
   }
 
   private long audited(String user, String vm, String kind) throws Exception {
-    long n = 0;
-    String query = "/audit?user=" + user + "&vm=" + vm + "&limit=1000";
-    for (JsonNode e : admin.json(query)) {
-      if (kind.equals(e.path("kind").asText())) {
-        n++;
-      }
-    }
-    return n;
+    return admin.audited("user=" + user + "&vm=" + vm, kind);
   }
 }

@@ -207,6 +207,20 @@ public final class EngineClient {
     return JSON.readTree(a.body()).path("state").asText();
   }
 
+  /**
+   * How many of the audit rows {@code query} selects (e.g. {@code "user=alice&vm=..."}, at most
+   * 1,000 rows) are of {@code kind}.
+   */
+  public long audited(String query, String kind) throws IOException {
+    long n = 0;
+    for (JsonNode row : json("/audit?" + query + "&limit=1000")) {
+      if (kind.equals(row.path("kind").asText())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   public JsonNode json(String path) throws IOException {
     Answer a = send("GET", path, null);
     if (a.status() != 200) {
