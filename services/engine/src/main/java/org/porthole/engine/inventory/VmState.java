@@ -1,6 +1,7 @@
 package org.porthole.engine.inventory;
 
 import java.util.Locale;
+import org.porthole.api.events.v1.LifecycleDetails;
 import org.porthole.api.hostagent.v1.DomainState;
 
 /** A VM's run state as the engine stores and shows it (lower case on the wire). */
@@ -40,7 +41,7 @@ public enum VmState {
    * migration resumes the source with {@code RESUMED/MIGRATED}: running again.)
    */
   public static VmState afterLifecycle(DomainState state, String detail) {
-    if ("SUSPENDED/MIGRATED".equals(detail) || "STOPPED/MIGRATED".equals(detail)) {
+    if (LifecycleDetails.leavesByMigration(detail)) {
       return MIGRATING;
     }
     return fromProto(state);

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.porthole.api.events.v1.EventTopics;
+import org.porthole.api.events.v1.LifecycleDetails;
 import org.porthole.hostagent.AgentException;
 import org.porthole.hostagent.libvirt.DomainView;
 import org.porthole.hostagent.libvirt.GraphicsSignal;
@@ -136,7 +137,7 @@ public final class DomainEventRouter implements AutoCloseable {
   }
 
   void handleLifecycle(LifecycleSignal s) {
-    relays.leaving(s.vmUuid(), leavesByMigration(s));
+    relays.leaving(s.vmUuid(), LifecycleDetails.leavesByMigration(s.describe()));
     Optional<DomainView> domain = Optional.empty();
     if (!s.removed()) {
       try {
@@ -156,12 +157,6 @@ public final class DomainEventRouter implements AutoCloseable {
     for (DomainEventListener l : listeners) {
       tell(() -> l.onLifecycle(s));
     }
-  }
-
-  /** The source's last copy ({@code SUSPENDED/MIGRATED}) and its end ({@code STOPPED/MIGRATED}). */
-  static boolean leavesByMigration(LifecycleSignal s) {
-    return "MIGRATED".equals(s.detail())
-        && ("SUSPENDED".equals(s.type()) || "STOPPED".equals(s.type()));
   }
 
   /** One listener's failure is logged and does not keep the event from the others. */
